@@ -1,0 +1,285 @@
+/* campaign.c - the exploration: a clean recording run, then one run per
+ * planned fault, findings deduplicated into the report. */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/campaign.h"
+#include "cli/die.h"
+#include "cli/runner.h"
+#include "cli/target.h"
+
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static char *abs_path(const char *p)
+{
+	char *r = p ? realpath(p, NULL) : NULL;
+
+	return r ? r : (p ? strdup(p) : NULL);
+}
+
+static const char *self_path(void)
+{
+	static char buf[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+
+	if (n <= 0)
+		return "fzsandbox";
+	buf[n] = 0;
+	return buf;
+}
+
+struct progress {
+	bool on;
+	long long start;
+};
+
+static void progress_show(struct progress *p, int done, int planned, int sites, int findings)
+{
+	double secs;
+
+	if (!p->on)
+		return;
+	secs = (mono_ms() - p->start) / 1000.0;
+	fprintf(stderr, "\r\033[Kfzsandbox: run %d/%d  %.1f runs/s  %d sites  %d findings", done,
+		planned, secs > 0 ? done / secs : 0.0, sites, findings);
+	fflush(stderr);
+}
+
+static void progress_end(struct progress *p)
+{
+	if (p->on)
+		fprintf(stderr, "\r\033[K");
+}
+
+/* Sites of the clean run become the report's sites; ids are stable within
+ * an invocation (discovery order). */
+static void publish_sites(struct runner *rn, struct report *rep)
+{
+	for (int i = 0; i < inject_nsites(rn->inj); i++) {
+		struct inject_site *is = inject_site(rn->inj, i);
+		struct site s = { 0 };
+
+		memcpy(s.call, is->call, sizeof(s.call));
+		memcpy(s.key, is->key, sizeof(s.key));
+		snprintf(s.function, sizeof(s.function), "%s", is->caller.function);
+		snprintf(s.file, sizeof(s.file), "%s", is->caller.file);
+		snprintf(s.module, sizeof(s.module), "%s", is->caller.module);
+		s.line = is->caller.line;
+		s.occurrences = is->total;
+		is->report_id = report_add_site(rep, &s);
+	}
+}
+
+static void count_faults(struct runner *rn, struct report *rep)
+{
+	const struct fault_rec *log;
+	int n = inject_run_log(rn->inj, &log);
+
+	report_count_run(rep, INJECT_NCLASSES, inject_class_names, inject_run_counts(rn->inj));
+	for (int i = 0; i < n; i++) {
+		struct site *s = log[i].site_id >= 0 ? report_site(rep, log[i].site_id) : NULL;
+
+		if (s)
+			s->failed++;
+	}
+}
+
+/* --fault=...@site#K: the site ids of this invocation's clean run. */
+static void resolve_pinned(struct options *o, struct runner *rn)
+{
+	for (int i = 0; i < o->nfaults; i++) {
+		int id = o->fault_site_ids[i];
+		bool found = false;
+
+		if (id < 0)
+			continue;
+		for (int k = 0; k < inject_nsites(rn->inj); k++) {
+			struct inject_site *s = inject_site(rn->inj, k);
+
+			if (s->report_id == id) {
+				memcpy(o->faults[i].site, s->key, sizeof(o->faults[i].site));
+				found = true;
+			}
+		}
+		if (!found)
+			die("--fault: no site#%d in the clean run (it has %d sites)", id,
+			    inject_nsites(rn->inj));
+	}
+}
+
+static int finish(struct report *rep, const struct options *o, int planned, int done, bool capped)
+{
+	int e;
+
+	report_set_plan(rep, planned, done, capped);
+	e = report_write_json(rep);
+	if (e < 0)
+		die_errno(e, "cannot write %s/report.json", o->out_dir);
+	if (!o->quiet || report_nfindings(rep))
+		report_print_text(rep, stderr);
+	if (runner_interrupted)
+		return 128 + runner_interrupted;
+	if (report_nfindings(rep))
+		return EXIT_FINDINGS;
+	return capped && o->budget_ms ? EXIT_BUDGET : EXIT_CLEAN;
+}
+
+int campaign_run(struct options *o, char **environ_base)
+{
+	struct report_meta meta = { 0 };
+	struct progress prog = { isatty(2) && !o->quiet, mono_ms() };
+	struct runner rn;
+	struct report *rep;
+	struct run_result res;
+	struct run_finding f;
+	struct plan_fault *plan = NULL;
+	char run_dir[PATH_MAX], **env, *stdin_abs, **req_abs;
+	const char *why;
+	int nplan, done = 0, e;
+	bool capped = false, is_new;
+	long long deadline = o->budget_ms ? mono_ms() + o->budget_ms : 0;
+
+	o->argv[0] = target_resolve(o->argv[0]);
+	env = target_environment(o, environ_base);
+	e = tracer_probe(&why);
+	if (e < 0)
+		die("%s", why);
+	snprintf(run_dir, sizeof(run_dir), "%s/run", o->out_dir);
+	runner_init(&rn, o, o->argv, env, run_dir);
+	stdin_abs = abs_path(o->stdin_path);
+	req_abs = calloc(o->nrequests + 1, sizeof(char *));
+	if (!req_abs)
+		die("out of memory");
+	for (int i = 0; i < o->nrequests; i++)
+		req_abs[i] = abs_path(o->requests[i]);
+	meta.argv = o->argv;
+	meta.envp = env;
+	meta.cwd = rn.cwd;
+	meta.stdin_path = stdin_abs;
+	meta.requests = req_abs;
+	meta.inject = o->inject_str;
+	meta.options = options_describe(o);
+	meta.out_dir = o->out_dir;
+	meta.self = self_path();
+	e = report_new(&meta, &rep);
+	if (e < 0)
+		die_errno(e, "cannot create the report in '%s'", o->out_dir);
+
+	/* Run 0: clean, records every site. A crash here is a finding with
+	 * no fault: the program is broken without our help. */
+	if (runner_run(&rn, true, NULL, 0, &res, &f) == 1)
+		report_add_finding(rep, &f, &is_new);
+	done++;
+	count_faults(&rn, rep);
+	if ((o->classes & IC_ALLOC) && inject_alloc_problem(rn.inj)[0] && !runner_interrupted)
+		die("alloc: %s", inject_alloc_problem(rn.inj));
+	publish_sites(&rn, rep);
+	if (o->nfaults) {
+		resolve_pinned(o, &rn);
+		plan = malloc(sizeof(*plan) * o->nfaults);
+		if (!plan)
+			die("out of memory");
+		memcpy(plan, o->faults, sizeof(*plan) * o->nfaults);
+		nplan = 1;	/* one run with every pinned fault */
+	} else {
+		nplan = inject_plan_explore(rn.inj, o->exclude, &plan);
+		if (nplan < 0)
+			die_errno(nplan, "cannot build the plan");
+	}
+	for (int i = 0; i < nplan && !runner_interrupted; i++) {
+		if ((o->max_runs && done >= o->max_runs) || (deadline && mono_ms() >= deadline)) {
+			capped = true;
+			break;
+		}
+		if (runner_run(&rn, false, o->nfaults ? plan : &plan[i], o->nfaults ? o->nfaults : 1,
+			       &res, &f) == 1)
+			report_add_finding(rep, &f, &is_new);
+		if (runner_interrupted)
+			break;
+		done++;
+		count_faults(&rn, rep);
+		progress_show(&prog, done, nplan + 1, report_nsites(rep), report_nfindings(rep));
+	}
+	progress_end(&prog);
+	e = finish(rep, o, nplan + 1, done, capped);
+	free(plan);
+	report_free(rep);
+	runner_fini(&rn);
+	return e;
+}
+
+/* --replay: the stored run, N times; reproduced = same kind and the same
+ * top non-system frame. */
+int campaign_replay(struct options *o)
+{
+	struct replay_spec spec;
+	struct plan_fault plan[FINDING_MAX_FAULTS];
+	struct runner rn;
+	struct run_result res;
+	struct run_finding f;
+	char why[256], run_dir[PATH_MAX];
+	const char *pwhy;
+	int e, k = 0, n = 0;
+
+	e = replay_load(o->replay, &spec, why, sizeof(why));
+	if (e < 0)
+		die("--replay: %s", why);
+	if (inject_parse_classes(spec.inject ? spec.inject : "none", &o->classes, why, sizeof(why)) < 0)
+		die("--replay: bad stored fault classes '%s'", why);
+	options_apply_words(spec.options, o);
+	o->stdin_path = spec.stdin_path;
+	o->requests = spec.requests;
+	for (o->nrequests = 0; spec.requests && spec.requests[o->nrequests]; o->nrequests++)
+		;
+	if (o->nrequests)
+		o->service = true;
+	if (!spec.argv || !spec.argv[0])
+		die("--replay: the report stores no program");
+	for (int i = 0; i < spec.nfaults; i++) {
+		memset(&plan[i], 0, sizeof(plan[i]));
+		snprintf(plan[i].call, sizeof(plan[i].call), "%s", spec.faults[i].call);
+		if (fault_parse(spec.faults[i].fault, &plan[i].fault) < 0)
+			die("--replay: bad stored fault '%s'", spec.faults[i].fault);
+		snprintf(plan[i].site, sizeof(plan[i].site), "%s", spec.faults[i].site);
+		plan[i].thread = spec.faults[i].thread;
+		plan[i].occurrence = spec.faults[i].occurrence;
+	}
+	e = tracer_probe(&pwhy);
+	if (e < 0)
+		die("%s", pwhy);
+	if (spec.cwd && chdir(spec.cwd) < 0)
+		die_errno(errno, "--replay: cannot enter the stored directory '%s'", spec.cwd);
+	snprintf(run_dir, sizeof(run_dir), "%s/replay", o->out_dir);
+	runner_init(&rn, o, spec.argv, spec.envp, run_dir);
+	for (n = 0; n < o->replay_runs && !runner_interrupted; n++) {
+		const struct frame *top = NULL;
+
+		if (runner_run(&rn, false, plan, spec.nfaults, &res, &f) != 1 || f.kind != spec.kind)
+			continue;
+		for (int i = 0; f.nthreads && i < f.stacks[0].nframes && !top; i++)
+			if (!f.stacks[0].frames[i].system)
+				top = &f.stacks[0].frames[i];
+		if (!spec.top_function[0] || (top && strcmp(top->function, spec.top_function) == 0))
+			k++;
+	}
+	fprintf(stderr, "replay: %s %d of %d (%s in %s)\n", k ? "reproduced" : "not reproduced", k, n,
+		finding_kind_name(spec.kind), spec.top_function[0] ? spec.top_function : "??");
+	runner_fini(&rn);
+	replay_spec_free(&spec);
+	if (runner_interrupted)
+		return 128 + runner_interrupted;
+	return k ? EXIT_FINDINGS : EXIT_CLEAN;
+}

@@ -1,0 +1,46 @@
+/* duration.c - durations for --timeout, --grace, --budget... */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/duration.h"
+
+int parse_duration(const char *s, long *ms)
+{
+	static const struct {
+		const char *unit;
+		double ms;
+	} units[] = { { "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 }, { "", 1000 } };
+	char *end;
+	double v;
+
+	if (!s || !*s || *s == '-' || *s == '+')
+		return -EINVAL;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || !isfinite(v) || v < 0)
+		return -EINVAL;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (strcmp(end, units[i].unit) == 0) {
+			double r = v * units[i].ms;
+
+			if (r > 1e12)
+				return -EINVAL;
+			*ms = (long)(r + 0.5);
+			return 0;
+		}
+	return -EINVAL;
+}
+
+char *format_duration(long ms, char *buf, int len)
+{
+	if (ms % 1000 == 0)
+		snprintf(buf, len, "%lds", ms / 1000);
+	else
+		snprintf(buf, len, "%ldms", ms);
+	return buf;
+}

@@ -1,0 +1,19 @@
+/* main.c - parse the command line and hand over to the campaign. */
+#include "config.h"
+
+#include "cli/campaign.h"
+#include "cli/options.h"
+#include "cli/runner.h"
+
+extern char **environ;
+
+int main(int argc, char **argv)
+{
+	struct options o;
+
+	options_parse(argc, argv, &o);
+	runner_install_signals();
+	if (o.replay)
+		return campaign_replay(&o);
+	return campaign_run(&o, environ);
+}

@@ -1,0 +1,295 @@
+/* options.c - GNU long options; every bad value is an exit-2 line that
+ * names it (cli/die.h). */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/die.h"
+#include "cli/duration.h"
+#include "cli/options.h"
+
+enum {
+	O_INJECT = 256, O_OUT, O_TIMEOUT, O_GRACE, O_REPLY_TIMEOUT, O_BUDGET, O_REQUEST,
+	O_SERVICE, O_STDIN, O_FAULT, O_OCCURRENCES, O_MAX_RUNS, O_EXCLUDE_SITE, O_REPLAY,
+	O_REPLAY_RUNS, O_SETENV, O_UNSETENV, O_CLEAR_ENV, O_FROM, O_SYSTEM_MODULE,
+	O_FAIL_ON_EXIT, O_CPU,
+};
+
+static const struct option longopts[] = {
+	{ "inject", required_argument, NULL, O_INJECT },
+	{ "out", required_argument, NULL, O_OUT },
+	{ "timeout", required_argument, NULL, O_TIMEOUT },
+	{ "grace", required_argument, NULL, O_GRACE },
+	{ "reply-timeout", required_argument, NULL, O_REPLY_TIMEOUT },
+	{ "budget", required_argument, NULL, O_BUDGET },
+	{ "request", required_argument, NULL, O_REQUEST },
+	{ "service", no_argument, NULL, O_SERVICE },
+	{ "stdin", required_argument, NULL, O_STDIN },
+	{ "fault", required_argument, NULL, O_FAULT },
+	{ "occurrences", required_argument, NULL, O_OCCURRENCES },
+	{ "max-runs", required_argument, NULL, O_MAX_RUNS },
+	{ "exclude-site", required_argument, NULL, O_EXCLUDE_SITE },
+	{ "replay", required_argument, NULL, O_REPLAY },
+	{ "replay-runs", required_argument, NULL, O_REPLAY_RUNS },
+	{ "setenv", required_argument, NULL, O_SETENV },
+	{ "unsetenv", required_argument, NULL, O_UNSETENV },
+	{ "clear-env", no_argument, NULL, O_CLEAR_ENV },
+	{ "from", required_argument, NULL, O_FROM },
+	{ "system-module", required_argument, NULL, O_SYSTEM_MODULE },
+	{ "fail-on-exit", no_argument, NULL, O_FAIL_ON_EXIT },
+	{ "cpu", required_argument, NULL, O_CPU },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char usage_text[] =
+	"Usage: fzsandbox [OPTIONS] -- PROGRAM [ARGS...]\n"
+	"Run PROGRAM many times, failing a different call each run the way the\n"
+	"kernel and libc really fail it, and report every crash.\n"
+	"\n"
+	"  --inject=CLASSES      fault classes: io, alloc (comma list) or none [io,alloc]\n"
+	"  --fault=SPEC          inject exactly this fault (repeatable; one run)\n"
+	"                        SPEC = CALL:FAULT[@N|@site#K[:N]|@caller=FUNC[:N]]\n"
+	"  --occurrences=K       fail up to K occurrences per site and thread [3]\n"
+	"  --max-runs=N          stop after N runs\n"
+	"  --budget=DURATION     stop after this much wall time (exit 3 if cut short)\n"
+	"  --exclude-site=KEY    never fail this site (key or caller function)\n"
+	"  --from=entry|exec     inject from the program's entry point [entry] or\n"
+	"                        from execve, the dynamic loader included\n"
+	"  --request=FILE|DIR    service mode: send each file on its own connection\n"
+	"  --service             service mode without requests (start-up faults)\n"
+	"  --reply-timeout=DUR   how long to wait for a reply [2s]\n"
+	"  --stdin=FILE          standard input of the program [/dev/null]\n"
+	"  --timeout=DURATION    per run; a run past it is a hang [10s]\n"
+	"  --grace=DURATION      after the main process exits or SIGTERM [2s]\n"
+	"  --setenv=NAME=VALUE, --unsetenv=NAME, --clear-env\n"
+	"  --system-module=NAME  treat this library as a system module for sites\n"
+	"  --fail-on-exit        a non-zero exit the clean run did not have is a finding\n"
+	"  --cpu=N               pin fzsandbox and the target to CPU N\n"
+	"  --out=DIR             report directory [./fzsandbox-out]\n"
+	"  --replay=FILE[#ID]    re-run a finding stored in a report.json\n"
+	"  --replay-runs=N       replay N times and report how many reproduced [1]\n"
+	"  -q, --quiet           no progress line\n"
+	"  -h, --help            this text\n"
+	"  -V, --version         version\n"
+	"\n"
+	"Exit status: 0 no finding, 1 findings, 2 usage or environment error,\n"
+	"3 budget ended before the plan was covered, 130/143 interrupted.\n"
+	"See fzsandbox(1).\n";
+
+static long parse_count(const char *opt, const char *v, long min, long max)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || end == v || *end || n < min || n > max)
+		die("%s: bad number '%s'", opt, v);
+	return n;
+}
+
+static long parse_dur(const char *opt, const char *v)
+{
+	long ms;
+
+	if (parse_duration(v, &ms) < 0)
+		die("%s: bad duration '%s' (use e.g. 500ms, 2s, 1m)", opt, v);
+	return ms;
+}
+
+static void push(char ***list, int *n, const char *s)
+{
+	char **l = realloc(*list, (*n + 2) * sizeof(char *));
+
+	if (!l)
+		die("out of memory");
+	l[(*n)++] = strdup(s);
+	l[*n] = NULL;
+	if (!l[*n - 1])
+		die("out of memory");
+	*list = l;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A directory of requests: its regular files, in name order, so runs are
+ * the same on every machine. */
+static void add_requests(struct options *o, const char *path)
+{
+	struct stat st;
+	struct dirent *de;
+	DIR *d;
+	int first = o->nrequests;
+
+	if (stat(path, &st) < 0)
+		die_errno(errno, "--request: cannot read '%s'", path);
+	if (!S_ISDIR(st.st_mode)) {
+		push(&o->requests, &o->nrequests, path);
+		return;
+	}
+	d = opendir(path);
+	if (!d)
+		die_errno(errno, "--request: cannot read directory '%s'", path);
+	while ((de = readdir(d))) {
+		char full[PATH_MAX];
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(full, sizeof(full), "%s/%s", path, de->d_name);
+		if (stat(full, &st) == 0 && S_ISREG(st.st_mode))
+			push(&o->requests, &o->nrequests, full);
+	}
+	closedir(d);
+	if (o->nrequests == first)
+		die("--request: directory '%s' has no request files", path);
+	qsort(o->requests + first, o->nrequests - first, sizeof(char *), cmp_str);
+}
+
+static void parse_one(struct options *o, int c, const char *arg)
+{
+	char bad[256];
+
+	switch (c) {
+	case O_INJECT:
+		if (inject_parse_classes(arg, &o->classes, bad, sizeof(bad)) < 0)
+			die("--inject: unknown fault class '%s' (classes: io, alloc, none)", bad);
+		snprintf(o->inject_str, sizeof(o->inject_str), "%s", arg);
+		break;
+	case O_OUT: o->out_dir = arg; break;
+	case O_TIMEOUT: o->timeout_ms = parse_dur("--timeout", arg); break;
+	case O_GRACE: o->grace_ms = parse_dur("--grace", arg); break;
+	case O_REPLY_TIMEOUT: o->reply_timeout_ms = parse_dur("--reply-timeout", arg); break;
+	case O_BUDGET: o->budget_ms = parse_dur("--budget", arg); break;
+	case O_REQUEST: add_requests(o, arg); o->service = true; break;
+	case O_SERVICE: o->service = true; break;
+	case O_STDIN: o->stdin_path = arg; break;
+	case O_FAULT:
+		if (o->nfaults == OPT_MAX_FAULTS)
+			die("--fault: at most %d faults", OPT_MAX_FAULTS);
+		if (plan_fault_parse(arg, &o->faults[o->nfaults], &o->fault_site_ids[o->nfaults],
+				     bad, sizeof(bad)) < 0)
+			die("--fault: bad specification '%s' at '%s'", arg, bad);
+		o->nfaults++;
+		break;
+	case O_OCCURRENCES: o->occurrences = (int)parse_count("--occurrences", arg, 1, 1000); break;
+	case O_MAX_RUNS: o->max_runs = parse_count("--max-runs", arg, 1, LONG_MAX); break;
+	case O_EXCLUDE_SITE: push(&o->exclude, &o->nexclude, arg); break;
+	case O_REPLAY: o->replay = arg; break;
+	case O_REPLAY_RUNS: o->replay_runs = (int)parse_count("--replay-runs", arg, 1, 100000); break;
+	case O_SETENV:
+		if (!strchr(arg, '=') || arg[0] == '=')
+			die("--setenv: expected NAME=VALUE, got '%s'", arg);
+		push(&o->setenv_list, &o->nsetenv, arg);
+		break;
+	case O_UNSETENV:
+		if (!*arg || strchr(arg, '='))
+			die("--unsetenv: bad variable name '%s'", arg);
+		push(&o->unsetenv_list, &o->nunsetenv, arg);
+		break;
+	case O_CLEAR_ENV: o->clear_env = true; break;
+	case O_FROM:
+		if (strcmp(arg, "exec") == 0)
+			o->from_exec = true;
+		else if (strcmp(arg, "entry") == 0)
+			o->from_exec = false;
+		else
+			die("--from: expected 'entry' or 'exec', got '%s'", arg);
+		break;
+	case O_SYSTEM_MODULE:
+		if (unwind_add_system_module(arg) < 0)
+			die("--system-module: cannot add '%s'", arg);
+		break;
+	case O_FAIL_ON_EXIT: o->fail_on_exit = true; break;
+	case O_CPU: o->cpu = (int)parse_count("--cpu", arg, 0, 4095); break;
+	case 'q': o->quiet = true; break;
+	case 'h': fputs(usage_text, stdout); exit(0);
+	case 'V': printf("fzsandbox %s\n", PACKAGE_VERSION); exit(0);
+	default: die("unknown option (see fzsandbox --help)");
+	}
+}
+
+void options_parse(int argc, char **argv, struct options *o)
+{
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->classes = IC_IO | IC_ALLOC;
+	snprintf(o->inject_str, sizeof(o->inject_str), "io,alloc");
+	o->out_dir = "fzsandbox-out";
+	o->timeout_ms = 10000;
+	o->grace_ms = 2000;
+	o->reply_timeout_ms = 2000;
+	o->occurrences = 3;
+	o->replay_runs = 1;
+	o->cpu = -1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+qhV", longopts, NULL)) != -1) {
+		if (c == '?' || c == ':') {
+			const char *w = argv[optind - 1];
+
+			die("unknown or incomplete option '%s' (see fzsandbox --help)", w ? w : "?");
+		}
+		parse_one(o, c, optarg);
+	}
+	o->argv = argv + optind;
+	if (!o->replay && !o->argv[0])
+		die("no program given (usage: fzsandbox [OPTIONS] -- PROGRAM [ARGS...])");
+	if (o->replay && o->argv[0])
+		die("--replay takes no program: it comes from the report");
+}
+
+char *options_describe(const struct options *o)
+{
+	char *buf = malloc(4096), t[32], g[32], rt[32];
+	int n;
+
+	if (!buf)
+		return NULL;
+	n = snprintf(buf, 4096, "--timeout=%s --grace=%s --reply-timeout=%s --occurrences=%d",
+		     format_duration(o->timeout_ms, t, sizeof(t)),
+		     format_duration(o->grace_ms, g, sizeof(g)),
+		     format_duration(o->reply_timeout_ms, rt, sizeof(rt)), o->occurrences);
+	if (o->from_exec && n < 4096)
+		n += snprintf(buf + n, 4096 - n, " --from=exec");
+	if (o->service && !o->nrequests && n < 4096)
+		n += snprintf(buf + n, 4096 - n, " --service");
+	if (o->fail_on_exit && n < 4096)
+		snprintf(buf + n, 4096 - n, " --fail-on-exit");
+	return buf;
+}
+
+void options_apply_words(const char *words, struct options *o)
+{
+	char *copy = strdup(words ? words : ""), *save = NULL, *w;
+
+	if (!copy)
+		die("out of memory");
+	for (w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		const struct option *lo;
+		char *eq = strchr(w, '=');
+		size_t len = eq ? (size_t)(eq - w) : strlen(w);
+
+		if (strncmp(w, "--", 2) != 0)
+			die("--replay: bad stored option '%s'", w);
+		for (lo = longopts; lo->name; lo++)
+			if (strlen(lo->name) == len - 2 && strncmp(lo->name, w + 2, len - 2) == 0)
+				break;
+		if (!lo->name || (lo->has_arg == required_argument) != (eq != NULL))
+			die("--replay: bad stored option '%s'", w);
+		parse_one(o, lo->val, eq ? eq + 1 : NULL);
+	}
+	free(copy);
+}

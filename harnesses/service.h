@@ -1,0 +1,31 @@
+/* service.h - the driver for targets that are services: wait until the
+ * service's listen() returned 0, send each request file on its own
+ * connection, read the reply, then ask the tracer to stop the service. */
+#ifndef FZ_SERVICE_H
+#define FZ_SERVICE_H
+
+#include <stdbool.h>
+
+#include "tracer/tracer.h"
+
+struct service_opts {
+	char *const *requests;	/* files, NULL-terminated; none: start-up only */
+	long reply_timeout_ms;
+};
+
+struct service_result {
+	bool ready;		/* the service listened */
+	int sent;		/* requests sent in full */
+	int replied;		/* replies read to EOF */
+	int timeouts;		/* replies cut by --reply-timeout */
+};
+
+struct service_driver;
+
+/* Start the driver thread for one run; *svc is what tracer_run needs. */
+int service_start(const struct service_opts *o, struct service_driver **out,
+		  struct tracer_service *svc);
+/* After tracer_run returned: stop and join the thread, free it. */
+void service_finish(struct service_driver *d, struct service_result *res);
+
+#endif

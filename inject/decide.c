@@ -1,0 +1,316 @@
+/* decide.c - at each intercepted call: find its site, count the
+ * occurrence, and fail it if the plan says so and the fault is faithful
+ * here and now. */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "inject/inject_int.h"
+#include "inject/io_table.h"
+
+int inj_on_syscall(void *ctx, struct tracer_task *t, const struct syscall_stop *s);
+int inj_on_trap(void *ctx, struct tracer_task *t);
+
+/* One intercepted call, with its site computed only when needed (an
+ * unwind is the expensive part of a stop). */
+struct stop {
+	struct inject *inj;
+	struct tracer_task *t;
+	struct inj_mm *m;
+	const char *call;
+	int cls;		/* index into inject_class_names */
+	uint64_t ret_addr;	/* allocator calls: the return address */
+	int site_state;		/* 0 unknown, 1 resolved, -1 failed */
+	struct frame site;
+	char key[64];
+	int thread;
+};
+
+static int resolve_site(struct stop *st)
+{
+	struct unwinder *u;
+	int r = -ENOENT;
+
+	if (st->site_state)
+		return st->site_state > 0 ? 0 : -ENOENT;
+	st->site_state = -1;
+	u = inj_unwinder(st->inj, tracer_task_pid(st->t));
+	if (!u)
+		return -ESRCH;
+	/* A direct call from the program: its return address is the site,
+	 * no unwind needed. */
+	if (st->ret_addr && unwinder_symbolize(u, st->ret_addr, true, &st->site) == 0 &&
+	    !st->site.system && st->site.module[0])
+		r = 0;
+	else
+		r = unwinder_caller(u, tracer_task_tid(st->t), &st->site) >= 0 ? 0 : -ENOENT;
+	if (r < 0)
+		return r;
+	if (st->site.build_id[0])
+		snprintf(st->key, sizeof(st->key), "%.40s+%#" PRIx64, st->site.build_id, st->site.offset);
+	else {
+		const char *b = strrchr(st->site.module, '/');
+
+		snprintf(st->key, sizeof(st->key), "%.40s+%#" PRIx64, b ? b + 1 : st->site.module,
+			 st->site.offset);
+	}
+	st->site_state = 1;
+	return 0;
+}
+
+static void log_fault(struct stop *st, const struct fault *f, int occurrence)
+{
+	struct inject *inj = st->inj;
+	struct fault_rec *fr;
+
+	inj->counts[st->cls]++;
+	if (inj->nlog >= INJ_MAX_LOG)
+		return;
+	fr = &inj->log[inj->nlog++];
+	memset(fr, 0, sizeof(*fr));
+	snprintf(fr->call, sizeof(fr->call), "%s", st->call);
+	fault_format(f, fr->fault, sizeof(fr->fault));
+	fr->site_id = -1;
+	fr->thread = st->thread;
+	fr->occurrence = occurrence;
+	if (resolve_site(st) == 0) {
+		snprintf(fr->site, sizeof(fr->site), "%s", st->key);
+		snprintf(fr->caller, sizeof(fr->caller), "%s", st->site.function);
+		snprintf(fr->file, sizeof(fr->file), "%s", st->site.file);
+		fr->line = st->site.line;
+		for (int i = 0; i < inj->nsites; i++)
+			if (strcmp(inj->sites[i].key, st->key) == 0 &&
+			    strcmp(inj->sites[i].call, st->call) == 0)
+				fr->site_id = inj->sites[i].report_id;
+	}
+}
+
+static void add_options(struct inject_site *s, const struct fault *f, int n)
+{
+	for (int i = 0; i < n; i++) {
+		bool have = false;
+
+		for (int j = 0; j < s->nfaults; j++)
+			have |= s->faults[j].type == f[i].type && s->faults[j].err == f[i].err;
+		if (!have && s->nfaults < (int)(sizeof(s->faults) / sizeof(s->faults[0])))
+			s->faults[s->nfaults++] = f[i];
+	}
+}
+
+/* The recording run: count this occurrence at its site. */
+static void record(struct stop *st, const struct fault *opts, int nopts)
+{
+	struct inject_site *s;
+
+	if (resolve_site(st) < 0)
+		return;
+	s = inj_site_get(st->inj, st->call, st->key, &st->site);
+	if (!s)
+		return;
+	s->occurrences[st->thread]++;
+	s->total++;
+	add_options(s, opts, nopts);
+}
+
+static bool plan_matches(struct stop *st, const struct plan_fault *p)
+{
+	if (strcmp(p->call, st->call) != 0)
+		return false;
+	if (p->thread >= 0 && p->thread != st->thread)
+		return false;
+	if (!p->site[0] && !p->caller[0])
+		return true;
+	if (resolve_site(st) < 0)
+		return false;
+	if (p->site[0] && strcmp(p->site, st->key) != 0)
+		return false;
+	if (p->caller[0] && strcmp(p->caller, st->site.function) != 0)
+		return false;
+	return true;
+}
+
+/* Returns the plan entry to inject now, or -1. */
+static int plan_pick(struct stop *st, int *occurrence)
+{
+	struct inject *inj = st->inj;
+
+	for (int i = 0; i < inj->nplan; i++) {
+		if (inj->plan_done[i] || !plan_matches(st, &inj->plan[i]))
+			continue;
+		if (++inj->plan_seen[i] == (unsigned)inj->plan[i].occurrence) {
+			inj->plan_done[i] = true;
+			*occurrence = inj->plan_seen[i];
+			return i;
+		}
+	}
+	return -1;
+}
+
+static int thread_slot(struct tracer_task *t)
+{
+	int o = tracer_task_ordinal(t);
+
+	return o < 0 ? 0 : o >= TRACER_MAX_THREADS ? TRACER_MAX_THREADS - 1 : o;
+}
+
+/* rt_sigaction: keep which signals have handlers, and whether they restart
+ * interrupted calls, so EINTR is offered only where it can happen. */
+static void track_sigaction(struct tracer_task *t, struct inj_mm *m, const struct syscall_stop *s)
+{
+	uint64_t act[2];	/* handler, flags of struct kernel_sigaction */
+	int sig = (int)s->args[0];
+	uint64_t bit;
+
+	if (sig < 1 || sig > 64 || !s->args[1])
+		return;
+	if (tracer_read_mem(t, s->args[1], act, sizeof(act)) < 0)
+		return;
+	bit = 1ULL << (sig - 1);
+	m->handled &= ~bit;
+	m->interrupting &= ~bit;
+	if (act[0] > 1) {	/* not SIG_DFL/SIG_IGN */
+		m->handled |= bit;
+		if (!(act[1] & SA_RESTART))
+			m->interrupting |= bit;
+	}
+}
+
+/* A signal whose handler may run now to interrupt the call: never a
+ * synchronous fault signal, whose handler would be fed a fake fault. */
+static int pick_interrupt_signal(const struct inj_mm *m)
+{
+	static const int avoid[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGSYS, SIGABRT };
+
+	for (int sig = 1; sig <= 64; sig++) {
+		bool bad = false;
+
+		if (!(m->interrupting & (1ULL << (sig - 1))))
+			continue;
+		for (size_t i = 0; i < sizeof(avoid) / sizeof(avoid[0]); i++)
+			bad |= avoid[i] == sig;
+		if (!bad)
+			return sig;
+	}
+	return 0;
+}
+
+static void io_describe(const struct syscall_stop *s, struct inj_mm *m, struct io_call *c)
+{
+	const struct syscall_ent *e = s->ent;
+	uint64_t flags = 0;
+
+	memset(c, 0, sizeof(*c));
+	c->write = (e->flags & SC_WRITE) != 0;
+	c->vector = (e->flags & SC_VECTOR) != 0;
+	c->count = e->len_arg >= 0 ? (long)s->args[e->len_arg] : -1;
+	if (strcmp(e->name, "recvfrom") == 0 || strcmp(e->name, "sendto") == 0 ||
+	    strcmp(e->name, "recvmsg") == 0 || strcmp(e->name, "sendmsg") == 0)
+		flags = s->args[strcmp(e->name, "recvfrom") == 0 || strcmp(e->name, "sendto") == 0 ? 3 : 2];
+	c->waitall = (flags & MSG_WAITALL) != 0;
+	c->dontwait = (flags & MSG_DONTWAIT) != 0;
+	c->interruptible = pick_interrupt_signal(m) != 0;
+}
+
+static int io_inject(struct stop *st, const struct syscall_stop *s, const struct fault *f)
+{
+	const struct syscall_ent *e = s->ent;
+
+	if (f->type == FT_SHORT) {
+		long count = (long)s->args[e->len_arg];
+		long n = f->count ? f->count : count / 2;
+
+		if (n >= count)
+			n = count - 1;
+		if (n < 1)
+			return -EINVAL;
+		return tracer_set_arg(st->t, e->len_arg, (uint64_t)n);
+	}
+	if (f->err == EINTR) {
+		int sig = pick_interrupt_signal(st->m);
+		int r = tracer_fail_syscall(st->t, EINTR);
+
+		/* Really deliver the signal that interrupted the call, so its
+		 * handler runs as it would. */
+		if (r == 0 && sig)
+			syscall(SYS_tgkill, tracer_task_pid(st->t), tracer_task_tid(st->t), sig);
+		return r;
+	}
+	return tracer_fail_syscall(st->t, f->err);
+}
+
+int inj_on_syscall(void *ctx, struct tracer_task *t, const struct syscall_stop *s)
+{
+	struct inject *inj = ctx;
+	struct inj_mm *m = tracer_task_mm_data(t);
+	struct stop st = { .inj = inj, .t = t, .m = m, .call = s->ent->name, .cls = 0 };
+	struct fd_info fi;
+	struct io_call c;
+	struct fault opts[8];
+	unsigned mask;
+	int nopts, pick, occ = 0;
+
+	if (!m)
+		return 0;
+	if (s->ent->flags & SC_SIGNAL) {
+		track_sigaction(t, m, s);
+		return 0;
+	}
+	if (!(inj->cfg.classes & IC_IO) || !(s->ent->flags & (SC_READ | SC_WRITE)))
+		return 0;
+	st.thread = thread_slot(t);
+	if (!inj->record && inj->nplan == 0)
+		return 0;
+	if (fd_info_read(tracer_task_pid(t), (int)s->args[s->ent->fd_arg], &fi) < 0)
+		return 0;
+	io_describe(s, m, &c);
+	mask = io_faults_allowed(&fi, &c);
+	if (inj->record) {
+		nopts = io_faults_list(mask, opts, 8);
+		if (nopts > 0)
+			record(&st, opts, nopts);
+		return 0;
+	}
+	pick = plan_pick(&st, &occ);
+	if (pick < 0)
+		return 0;
+	/* Faithful here and now, or not at all. */
+	if (!io_fault_in(mask, &inj->plan[pick].fault))
+		return 0;
+	if (io_inject(&st, s, &inj->plan[pick].fault) == 0)
+		log_fault(&st, &inj->plan[pick].fault, occ);
+	return 0;
+}
+
+int inj_on_trap(void *ctx, struct tracer_task *t)
+{
+	struct inject *inj = ctx;
+	struct inj_mm *m = tracer_task_mm_data(t);
+	struct user_regs_struct regs;
+	enum alloc_call call;
+	struct stop st = { .inj = inj, .t = t, .m = m, .cls = 1 };
+	struct fault null = { FT_NULL, 0, 0 };
+	int pick, occ = 0;
+
+	if (!m || !m->bp || tracer_getregs(t, &regs) < 0)
+		return 0;
+	if (bp_hit(m->bp, t, &regs, &call, &st.ret_addr) != 1)
+		return 0;
+	st.call = alloc_call_name(call);
+	st.thread = thread_slot(t);
+	if (inj->record) {
+		record(&st, &null, 1);
+	} else if (inj->nplan && (pick = plan_pick(&st, &occ)) >= 0) {
+		if (bp_fail(m->bp, t, &regs, call) == 0) {
+			log_fault(&st, &null, occ);
+			return 1;
+		}
+	}
+	return bp_pass(m->bp, t, &regs, call) < 0 ? -EIO : 1;
+}

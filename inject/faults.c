@@ -1,0 +1,107 @@
+/* faults.c - fault classes and fault names. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inject/inject.h"
+
+const char *const inject_class_names[INJECT_NCLASSES] = { "io", "alloc" };
+
+int inject_parse_classes(const char *s, unsigned *mask, char *bad, int badlen)
+{
+	char buf[256], *save = NULL, *w;
+
+	*mask = 0;
+	if (strlen(s) >= sizeof(buf) || !*s) {
+		snprintf(bad, badlen, "%s", s);
+		return -EINVAL;
+	}
+	if (strcmp(s, "none") == 0)
+		return 0;
+	strcpy(buf, s);
+	for (w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		int i;
+
+		for (i = 0; i < INJECT_NCLASSES; i++)
+			if (strcmp(w, inject_class_names[i]) == 0)
+				break;
+		if (i == INJECT_NCLASSES) {
+			snprintf(bad, badlen, "%s", w);
+			return -EINVAL;
+		}
+		*mask |= 1u << i;
+	}
+	return 0;
+}
+
+/* The errnos a fault may name: only ones some class can really produce. */
+static const struct {
+	const char *name;
+	int err;
+} errnos[] = {
+	{ "ENOMEM", ENOMEM }, { "EIO", EIO }, { "ENOSPC", ENOSPC }, { "EAGAIN", EAGAIN },
+	{ "EINTR", EINTR }, { "ECONNRESET", ECONNRESET },
+};
+
+const char *errno_fault_name(int err);
+const char *errno_fault_name(int err)
+{
+	for (size_t i = 0; i < sizeof(errnos) / sizeof(errnos[0]); i++)
+		if (errnos[i].err == err)
+			return errnos[i].name;
+	return "E?";
+}
+
+int fault_parse(const char *s, struct fault *f)
+{
+	memset(f, 0, sizeof(*f));
+	if (strcmp(s, "NULL") == 0) {
+		f->type = FT_NULL;
+		return 0;
+	}
+	if (strcmp(s, "short") == 0) {
+		f->type = FT_SHORT;
+		return 0;
+	}
+	if (strncmp(s, "short=", 6) == 0) {
+		char *end;
+		long n;
+
+		errno = 0;
+		n = strtol(s + 6, &end, 10);
+		if (errno || end == s + 6 || *end || n < 1)
+			return -EINVAL;
+		f->type = FT_SHORT;
+		f->count = n;
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(errnos) / sizeof(errnos[0]); i++)
+		if (strcmp(s, errnos[i].name) == 0) {
+			f->type = FT_ERRNO;
+			f->err = errnos[i].err;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+char *fault_format(const struct fault *f, char *buf, int len)
+{
+	switch (f->type) {
+	case FT_NULL:
+		snprintf(buf, len, "NULL");
+		break;
+	case FT_SHORT:
+		if (f->count)
+			snprintf(buf, len, "short=%ld", f->count);
+		else
+			snprintf(buf, len, "short");
+		break;
+	case FT_ERRNO:
+		snprintf(buf, len, "%s", errno_fault_name(f->err));
+		break;
+	}
+	return buf;
+}

@@ -1,0 +1,95 @@
+/* inject.h - fault classes, sites and plans, as seen by the campaign.
+ *
+ * The engine implements the tracer's hooks: it records every site a run
+ * reaches (a call or syscall plus its first caller outside the system
+ * libraries) and fails exactly the planned occurrences, faithfully.
+ */
+#ifndef FZ_INJECT_H
+#define FZ_INJECT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "reporters/report.h"
+#include "tracer/tracer.h"
+
+enum inject_class {
+	IC_IO = 1 << 0,
+	IC_ALLOC = 1 << 1,
+};
+#define INJECT_NCLASSES 2
+extern const char *const inject_class_names[INJECT_NCLASSES];
+/* "io,alloc" -> mask; "none" -> 0. Returns -EINVAL and the bad word. */
+int inject_parse_classes(const char *s, unsigned *mask, char *bad, int badlen);
+
+enum fault_type { FT_NULL, FT_ERRNO, FT_SHORT };
+struct fault {
+	enum fault_type type;
+	int err;		/* FT_ERRNO */
+	long count;		/* FT_SHORT: bytes to transfer; 0 = half */
+};
+int fault_parse(const char *s, struct fault *f);
+char *fault_format(const struct fault *f, char *buf, int len);
+
+/* One fault the next run must inject. */
+struct plan_fault {
+	char call[24];
+	struct fault fault;
+	char site[64];		/* site key; "" = any */
+	char caller[128];	/* caller function; "" = any */
+	int thread;		/* thread ordinal; -1 = any */
+	int occurrence;		/* 1-based, per site and thread when a site
+				 * or caller is given, else per call */
+};
+/* --fault=CALL:FAULT[=ARG][@WHERE]; WHERE = N | site#K[:N] | caller=F[:N].
+ * site#K is returned in *site_id for the caller to resolve (else -1). On
+ * error returns -EINVAL and names the bad token in bad[]. */
+int plan_fault_parse(const char *spec, struct plan_fault *pf, int *site_id, char *bad, int badlen);
+
+/* A site as the engine recorded it in the clean run. */
+struct inject_site {
+	char call[24];
+	char key[64];
+	struct frame caller;
+	unsigned occurrences[TRACER_MAX_THREADS];	/* per thread ordinal */
+	unsigned total;
+	int nfaults;
+	struct fault faults[8];	/* faithful faults seen at this site */
+	int report_id;		/* id in the report, -1 before */
+};
+
+struct inject_config {
+	unsigned classes;
+	int occurrences;	/* K: occurrences per site and thread to fail */
+	bool service;		/* trace listen() too */
+};
+
+struct inject;
+
+int inject_new(const struct inject_config *cfg, struct inject **out);
+void inject_free(struct inject *inj);
+const struct tracer_hooks *inject_hooks(struct inject *inj);
+/* Fill the bitmap of syscalls the filter must stop on. */
+void inject_trace_set(const struct inject *inj, uint8_t set[SYSCALL_MAX / 8]);
+
+/* Start a run: record sites (the clean run) and/or inject these faults. */
+void inject_begin_run(struct inject *inj, bool record, const struct plan_fault *plan, int nplan);
+/* Faults actually injected in the run just ended. */
+int inject_run_log(const struct inject *inj, const struct fault_rec **log);
+/* Per-class counts of the run just ended (index as inject_class_names). */
+const unsigned *inject_run_counts(const struct inject *inj);
+/* Why the alloc class could not arm in the last run ("" if it did). */
+const char *inject_alloc_problem(const struct inject *inj);
+
+int inject_nsites(const struct inject *inj);
+struct inject_site *inject_site(struct inject *inj, int i);
+
+/* The systematic plan: every site x thread x occurrence (<= K) x faithful
+ * fault, skipping excluded sites. Returns the number of entries (>= 0) in
+ * a malloc'd array, or -errno. */
+int inject_plan_explore(struct inject *inj, char *const *exclude, struct plan_fault **out);
+
+/* Unwinding for findings, sharing the engine's per-process caches. */
+int inject_stack(struct inject *inj, pid_t pid, pid_t tid, struct frame *frames, int max);
+
+#endif

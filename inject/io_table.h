@@ -1,0 +1,48 @@
+/* io_table.h - which I/O faults the real kernel can produce, per fd type
+ * (internal to inject/; the table itself is documented in fzsandbox.1). */
+#ifndef FZ_IO_TABLE_H
+#define FZ_IO_TABLE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "inject/inject.h"
+
+enum fd_type { FDT_REG, FDT_PIPE, FDT_STREAM, FDT_DGRAM, FDT_TTY, FDT_OTHER, FDT_N };
+const char *fd_type_name(enum fd_type t);
+
+struct fd_info {
+	enum fd_type type;
+	bool nonblock;
+};
+/* Look at fd of process pid from outside: /proc/PID/fd, fdinfo, and the
+ * socket type through pidfd_getfd. */
+int fd_info_read(pid_t pid, int fd, struct fd_info *fi);
+
+/* The call being considered. */
+struct io_call {
+	bool write;
+	bool vector;		/* readv/writev/recvmsg/sendmsg */
+	long count;		/* bytes asked for (-1 unknown) */
+	bool waitall;		/* MSG_WAITALL */
+	bool dontwait;		/* MSG_DONTWAIT */
+	bool interruptible;	/* a handler without SA_RESTART is installed */
+};
+
+enum io_fault_bit {
+	IOF_SHORT = 1 << 0,
+	IOF_EIO = 1 << 1,
+	IOF_ENOSPC = 1 << 2,
+	IOF_EAGAIN = 1 << 3,
+	IOF_EINTR = 1 << 4,
+	IOF_ECONNRESET = 1 << 5,
+};
+
+/* Faithful faults for this call on this fd, as a mask of io_fault_bit. */
+unsigned io_faults_allowed(const struct fd_info *fi, const struct io_call *c);
+/* Expand a mask into faults (short = half the count). Returns how many. */
+int io_faults_list(unsigned mask, struct fault *out, int max);
+/* Is fault f allowed by mask? */
+bool io_fault_in(unsigned mask, const struct fault *f);
+
+#endif

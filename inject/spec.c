@@ -1,0 +1,102 @@
+/* spec.c - the --fault=SPEC grammar (fzsandbox.1, FAULT SPECIFICATIONS):
+ *   CALL ':' FAULT [ '@' WHERE ]
+ *   WHERE := N | 'site#' K [ ':' N ] | 'caller=' FUNC [ ':' N ]
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inject/alloc_bp.h"
+#include "inject/inject.h"
+
+static int parse_pos(const char *s, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 1 || v > 1000000000)
+		return -EINVAL;
+	*out = (int)v;
+	return 0;
+}
+
+static int bad_token(char *bad, int badlen, const char *tok)
+{
+	snprintf(bad, badlen, "%s", tok);
+	return -EINVAL;
+}
+
+/* Which faults make sense for which call: NULL for allocator calls, the
+ * errnos and short for syscalls of the io table. */
+static bool call_takes(const char *call, const struct fault *f)
+{
+	const struct syscall_ent *e;
+
+	if (alloc_call_by_name(call) >= 0)
+		return f->type == FT_NULL || (f->type == FT_ERRNO && f->err == ENOMEM);
+	e = syscall_by_name(call);
+	if (!e || !(e->flags & (SC_READ | SC_WRITE)))
+		return false;
+	return f->type != FT_NULL && !(f->type == FT_ERRNO && f->err == ENOMEM);
+}
+
+int plan_fault_parse(const char *spec, struct plan_fault *pf, int *site_id, char *bad, int badlen)
+{
+	char buf[512], *colon, *at, *where, *occ;
+
+	memset(pf, 0, sizeof(*pf));
+	pf->thread = -1;
+	pf->occurrence = 1;
+	*site_id = -1;
+	if (strlen(spec) >= sizeof(buf))
+		return bad_token(bad, badlen, spec);
+	strcpy(buf, spec);
+	at = strchr(buf, '@');
+	if (at)
+		*at = 0;
+	colon = strchr(buf, ':');
+	if (!colon || colon == buf || strlen(buf) >= sizeof(pf->call))
+		return bad_token(bad, badlen, buf);
+	*colon = 0;
+	strcpy(pf->call, buf);
+	if (alloc_call_by_name(pf->call) < 0 && !syscall_by_name(pf->call))
+		return bad_token(bad, badlen, pf->call);
+	if (fault_parse(colon + 1, &pf->fault) < 0)
+		return bad_token(bad, badlen, colon + 1);
+	if (!call_takes(pf->call, &pf->fault))
+		return bad_token(bad, badlen, colon + 1);
+	if (alloc_call_by_name(pf->call) >= 0)
+		pf->fault.type = FT_NULL;
+	if (!at)
+		return 0;
+	where = at + 1;
+	if (strncmp(where, "site#", 5) == 0) {
+		occ = strchr(where + 5, ':');
+		if (occ)
+			*occ++ = 0;
+		if (parse_pos(where + 5, site_id) < 0)
+			return bad_token(bad, badlen, where);
+		if (occ && parse_pos(occ, &pf->occurrence) < 0)
+			return bad_token(bad, badlen, occ);
+		return 0;
+	}
+	if (strncmp(where, "caller=", 7) == 0) {
+		occ = strchr(where + 7, ':');
+		if (occ)
+			*occ++ = 0;
+		if (!where[7] || strlen(where + 7) >= sizeof(pf->caller))
+			return bad_token(bad, badlen, where);
+		strcpy(pf->caller, where + 7);
+		if (occ && parse_pos(occ, &pf->occurrence) < 0)
+			return bad_token(bad, badlen, occ);
+		return 0;
+	}
+	if (parse_pos(where, &pf->occurrence) < 0)
+		return bad_token(bad, badlen, where);
+	return 0;
+}

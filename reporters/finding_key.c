@@ -1,0 +1,120 @@
+#include "config.h"
+
+/* finding_key.c - the dedupe key of a run's finding.
+ *
+ * Two runs are one finding when they die the same way at the same place.
+ * "Place" is function + module basename of the top non-system frames:
+ * raw pcs would split on ASLR, and the libc frames above (abort, raise,
+ * memcpy variants) differ with the CPU and say nothing about the bug.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reporters/report_int.h"
+
+/* Frames of the faulting thread that identify a finding. */
+#define KEY_FRAMES 3
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+/* Function and module name, not pc: ASLR must not split a finding. */
+static void key_frame(FILE *fp, const struct frame *f)
+{
+	if (strcmp(f->function, "??") != 0 && f->function[0])
+		fprintf(fp, "|%s@%s", f->function, base_name(f->module));
+	else
+		fprintf(fp, "|%s+0x%llx", base_name(f->module),
+			(unsigned long long)f->offset);
+}
+
+static void key_stack(FILE *fp, const struct thread_stack *s)
+{
+	int i, top = frames_top(s->frames, s->nframes);
+	int n = 0;
+
+	/* All-system stacks (loader crashes) are keyed on what there is. */
+	for (i = top < 0 ? 0 : top; i < s->nframes && n < KEY_FRAMES; i++) {
+		if (top >= 0 && s->frames[i].system)
+			continue;
+		key_frame(fp, &s->frames[i]);
+		n++;
+	}
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A hang is where every thread sits; thread order varies between runs. */
+static int key_hang(FILE *fp, const struct run_finding *f)
+{
+	char *tops[FINDING_MAX_THREADS];
+	int i, n = 0, e = 0;
+
+	for (i = 0; i < f->nthreads; i++) {
+		const struct thread_stack *s = &f->stacks[i];
+		int top = frames_top(s->frames, s->nframes);
+		size_t len;
+		FILE *m;
+
+		tops[n] = NULL;
+		m = open_memstream(&tops[n], &len);
+		if (!m) {
+			e = -ENOMEM;
+			break;
+		}
+		if (s->nframes > 0)
+			key_frame(m, &s->frames[top < 0 ? 0 : top]);
+		if (fclose(m) != 0) {
+			free(tops[n]);
+			e = -ENOMEM;
+			break;
+		}
+		n++;
+	}
+	qsort(tops, n, sizeof(tops[0]), cmp_str);
+	for (i = 0; i < n; i++) {
+		fprintf(fp, "/%s", tops[i]);
+		free(tops[i]);
+	}
+	return e;
+}
+
+int report_finding_key(const struct run_finding *f, char **key)
+{
+	size_t len;
+	FILE *fp;
+	int e = 0;
+
+	*key = NULL;
+	fp = open_memstream(key, &len);
+	if (!fp)
+		return -ENOMEM;
+	fprintf(fp, "%s", finding_kind_name(f->kind));
+	if (f->kind == FIND_SIGNAL || f->kind == FIND_RESOURCE)
+		fprintf(fp, ":%d", f->signal);
+	else if (f->kind == FIND_SANITIZER)
+		fprintf(fp, ":%s", f->sanitizer);
+	else if (f->kind == FIND_EXIT)
+		fprintf(fp, ":%d", f->exit_status);
+	if (f->kind == FIND_HANG)
+		e = key_hang(fp, f);
+	else if (f->nthreads > 0)
+		key_stack(fp, &f->stacks[0]);
+	if (fclose(fp) != 0 && !e)
+		e = -ENOMEM;
+	if (e) {
+		free(*key);
+		*key = NULL;
+	}
+	return e;
+}

@@ -1,0 +1,436 @@
+#include "config.h"
+
+/* findings.c - the report object: sites, run counts, deduplicated findings. */
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reporters/report_int.h"
+
+static const char *const kind_names[] = {
+	[FIND_SIGNAL] = "signal",
+	[FIND_HANG] = "hang",
+	[FIND_SANITIZER] = "sanitizer",
+	[FIND_EXIT] = "exit",
+	[FIND_RESOURCE] = "resource",
+};
+
+const char *finding_kind_name(enum finding_kind k)
+{
+	if ((unsigned)k >= sizeof(kind_names) / sizeof(kind_names[0]))
+		return "unknown";
+	return kind_names[k];
+}
+
+const char *report_signal_name(int sig, char *buf, size_t len)
+{
+	const char *abbrev = sig > 0 ? sigabbrev_np(sig) : NULL;
+
+	if (abbrev)
+		snprintf(buf, len, "SIG%s", abbrev);
+	else
+		snprintf(buf, len, "SIG%d", sig);
+	return buf;
+}
+
+unsigned report_runs(const struct report *r)
+{
+	return r->plan_set ? r->runs_done : r->runs;
+}
+
+int frames_top(const struct frame *frames, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!frames[i].system)
+			return i;
+	return -1;
+}
+
+void report_strv_free(char **v)
+{
+	char **p;
+
+	if (!v)
+		return;
+	for (p = v; *p; p++)
+		free(*p);
+	free(v);
+}
+
+char **report_strv_dup(char *const *v)
+{
+	size_t i, n = 0;
+	char **out;
+
+	while (v && v[n])
+		n++;
+	out = calloc(n + 1, sizeof(*out));
+	if (!out)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		out[i] = strdup(v[i]);
+		if (!out[i]) {
+			report_strv_free(out);
+			return NULL;
+		}
+	}
+	return out;
+}
+
+static int dup_opt(char **dst, const char *src)
+{
+	*dst = NULL;
+	if (!src)
+		return 0;
+	*dst = strdup(src);
+	return *dst ? 0 : -ENOMEM;
+}
+
+int report_new(const struct report_meta *meta, struct report **out)
+{
+	struct report *r;
+	int e = 0;
+
+	*out = NULL;
+	if (!meta || !meta->argv || !meta->argv[0] || !meta->out_dir || !*meta->out_dir)
+		return -EINVAL;
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	r->seed = meta->seed;
+	r->argv = report_strv_dup(meta->argv);
+	r->envp = report_strv_dup(meta->envp);
+	r->requests = report_strv_dup(meta->requests);
+	if (!r->argv || !r->envp || !r->requests)
+		e = -ENOMEM;
+	e = e ?: dup_opt(&r->cwd, meta->cwd);
+	e = e ?: dup_opt(&r->stdin_path, meta->stdin_path);
+	e = e ?: dup_opt(&r->inject, meta->inject ? meta->inject : "");
+	e = e ?: dup_opt(&r->options, meta->options ? meta->options : "");
+	e = e ?: dup_opt(&r->out_dir, meta->out_dir);
+	e = e ?: dup_opt(&r->self, meta->self ? meta->self : "fzsandbox");
+	if (e) {
+		report_free(r);
+		return e;
+	}
+	*out = r;
+	return 0;
+}
+
+static void finding_release(struct finding *f)
+{
+	int i;
+
+	for (i = 0; i < f->nthreads; i++)
+		free(f->threads[i].frames);
+	free(f->threads);
+	free(f->key);
+	free(f->replay);
+	free(f->stdout_rel);
+	free(f->stderr_rel);
+}
+
+void report_free(struct report *r)
+{
+	int i;
+
+	if (!r)
+		return;
+	report_strv_free(r->argv);
+	report_strv_free(r->envp);
+	report_strv_free(r->requests);
+	free(r->cwd);
+	free(r->stdin_path);
+	free(r->inject);
+	free(r->options);
+	free(r->out_dir);
+	free(r->self);
+	free(r->sites);
+	for (i = 0; i < r->nfindings; i++)
+		finding_release(&r->findings[i]);
+	free(r->findings);
+	for (i = 0; i < r->nclasses; i++)
+		free(r->classes[i].name);
+	free(r->classes);
+	free(r);
+}
+
+/* Fixed-size strings from callers are forced to end, so nothing later
+ * reads past them. */
+#define TERMINATE(a) ((a)[sizeof(a) - 1] = '\0')
+
+static void frame_sanitize(struct frame *f)
+{
+	TERMINATE(f->function);
+	TERMINATE(f->file);
+	TERMINATE(f->module);
+	TERMINATE(f->build_id);
+}
+
+static void fault_sanitize(struct fault_rec *f)
+{
+	TERMINATE(f->call);
+	TERMINATE(f->fault);
+	TERMINATE(f->site);
+	TERMINATE(f->caller);
+	TERMINATE(f->file);
+}
+
+int report_add_site(struct report *r, const struct site *s)
+{
+	struct site *n;
+
+	if (!r || !s)
+		return -EINVAL;
+	if (r->nsites == r->sites_cap) {
+		int cap = r->sites_cap ? r->sites_cap * 2 : 64;
+
+		n = reallocarray(r->sites, cap, sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		r->sites = n;
+		r->sites_cap = cap;
+	}
+	n = &r->sites[r->nsites];
+	*n = *s;
+	n->id = r->nsites;
+	TERMINATE(n->call);
+	TERMINATE(n->key);
+	TERMINATE(n->function);
+	TERMINATE(n->file);
+	TERMINATE(n->module);
+	return r->nsites++;
+}
+
+struct site *report_site(struct report *r, int id)
+{
+	if (!r || id < 0 || id >= r->nsites)
+		return NULL;
+	return &r->sites[id];
+}
+
+int report_nsites(const struct report *r)
+{
+	return r ? r->nsites : 0;
+}
+
+void report_count_run(struct report *r, int nfaults_by_class_len,
+		      const char *const *classes, const unsigned *counts)
+{
+	struct fault_class *c;
+	int i, j;
+
+	if (!r)
+		return;
+	r->runs++;
+	for (i = 0; i < nfaults_by_class_len && classes && counts; i++) {
+		if (!classes[i])
+			continue;
+		for (j = 0; j < r->nclasses; j++)
+			if (strcmp(r->classes[j].name, classes[i]) == 0)
+				break;
+		if (j == r->nclasses) {
+			char *name = strdup(classes[i]);
+
+			/* No error channel here: an unrecorded class is only
+			 * a missing statistic. */
+			c = name ? reallocarray(r->classes, r->nclasses + 1, sizeof(*c)) : NULL;
+			if (!c) {
+				free(name);
+				continue;
+			}
+			r->classes = c;
+			c[j].name = name;
+			c[j].count = 0;
+			r->nclasses++;
+		}
+		r->classes[j].count += counts[i];
+	}
+}
+
+void report_set_plan(struct report *r, unsigned planned, unsigned done, bool capped)
+{
+	if (!r)
+		return;
+	r->runs_planned = planned;
+	r->runs_done = done;
+	r->plan_capped = capped;
+	r->plan_set = true;
+}
+
+int report_nfindings(const struct report *r)
+{
+	return r ? r->nfindings : 0;
+}
+
+static bool shell_safe(const char *s)
+{
+	for (; *s; s++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "0123456789_@%+=:,./-", *s))
+			return false;
+	return true;
+}
+
+static void shell_quote(FILE *fp, const char *s)
+{
+	if (*s && shell_safe(s)) {
+		fputs(s, fp);
+		return;
+	}
+	fputc('\'', fp);
+	for (; *s; s++) {
+		if (*s == '\'')
+			fputs("'\\''", fp);
+		else
+			fputc(*s, fp);
+	}
+	fputc('\'', fp);
+}
+
+static int make_replay(const struct report *r, int id, char **out)
+{
+	char *path;
+	size_t len;
+	FILE *fp;
+
+	if (asprintf(&path, "%s/report.json", r->out_dir) < 0)
+		return -ENOMEM;
+	*out = NULL;
+	fp = open_memstream(out, &len);
+	if (!fp) {
+		free(path);
+		return -ENOMEM;
+	}
+	shell_quote(fp, r->self);
+	/* "#id" after the quoted path is mid-word: never a shell comment. */
+	fputs(" --replay=", fp);
+	shell_quote(fp, path);
+	fprintf(fp, "#%d", id);
+	free(path);
+	if (fclose(fp) != 0) {
+		free(*out);
+		*out = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int copy_stacks(struct finding *n, const struct run_finding *f)
+{
+	int i;
+
+	n->threads = calloc(f->nthreads ? f->nthreads : 1, sizeof(*n->threads));
+	if (!n->threads)
+		return -ENOMEM;
+	for (i = 0; i < f->nthreads; i++) {
+		const struct thread_stack *s = &f->stacks[i];
+		struct fthread *t = &n->threads[i];
+		int j;
+
+		t->tid = s->tid;
+		t->thread = s->thread;
+		t->frames = calloc(s->nframes ? s->nframes : 1, sizeof(*t->frames));
+		if (!t->frames)
+			return -ENOMEM;
+		n->nthreads++;
+		memcpy(t->frames, s->frames, s->nframes * sizeof(*t->frames));
+		t->nframes = s->nframes;
+		for (j = 0; j < t->nframes; j++)
+			frame_sanitize(&t->frames[j]);
+	}
+	return 0;
+}
+
+static int fill_finding(struct report *r, struct finding *n, const struct run_finding *f)
+{
+	int i, e;
+
+	n->kind = f->kind;
+	n->signal = f->signal;
+	n->exit_status = f->exit_status;
+	n->pid = f->pid;
+	n->tid = f->tid;
+	n->thread = f->thread;
+	n->loader = f->loader;
+	memcpy(n->sanitizer, f->sanitizer, sizeof(n->sanitizer));
+	TERMINATE(n->sanitizer);
+	memcpy(n->detail, f->detail, sizeof(n->detail));
+	TERMINATE(n->detail);
+	n->nfaults = f->nfaults;
+	for (i = 0; i < f->nfaults; i++) {
+		n->faults[i] = f->faults[i];
+		fault_sanitize(&n->faults[i]);
+	}
+	n->hits = 1;
+	e = copy_stacks(n, f);
+	e = e ?: make_replay(r, n->id, &n->replay);
+	e = e ?: report_copy_output(r, n->id, f->stdout_path, "stdout", &n->stdout_rel);
+	e = e ?: report_copy_output(r, n->id, f->stderr_path, "stderr", &n->stderr_rel);
+	return e;
+}
+
+static bool run_finding_valid(const struct run_finding *f)
+{
+	int i;
+
+	if ((unsigned)f->kind >= sizeof(kind_names) / sizeof(kind_names[0]) ||
+	    f->nthreads < 0 || f->nthreads > FINDING_MAX_THREADS ||
+	    f->nfaults < 0 || f->nfaults > FINDING_MAX_FAULTS)
+		return false;
+	for (i = 0; i < f->nthreads; i++)
+		if (f->stacks[i].nframes < 0 || f->stacks[i].nframes > FRAME_MAX)
+			return false;
+	return true;
+}
+
+int report_add_finding(struct report *r, const struct run_finding *f, bool *is_new)
+{
+	struct finding *n;
+	char *key;
+	int i, e;
+
+	if (is_new)
+		*is_new = false;
+	if (!r || !f || !run_finding_valid(f))
+		return -EINVAL;
+	e = report_finding_key(f, &key);
+	if (e)
+		return e;
+	for (i = 0; i < r->nfindings; i++) {
+		if (strcmp(r->findings[i].key, key) == 0) {
+			free(key);
+			r->findings[i].hits++;
+			return r->findings[i].id;
+		}
+	}
+	if (r->nfindings == r->findings_cap) {
+		int cap = r->findings_cap ? r->findings_cap * 2 : 16;
+
+		n = reallocarray(r->findings, cap, sizeof(*n));
+		if (!n) {
+			free(key);
+			return -ENOMEM;
+		}
+		r->findings = n;
+		r->findings_cap = cap;
+	}
+	n = &r->findings[r->nfindings];
+	memset(n, 0, sizeof(*n));
+	n->id = r->nfindings + 1;
+	n->key = key;
+	e = fill_finding(r, n, f);
+	if (e) {
+		finding_release(n);
+		return e;
+	}
+	r->nfindings++;
+	if (is_new)
+		*is_new = true;
+	return n->id;
+}

@@ -1,0 +1,124 @@
+#include "config.h"
+
+/* outdir.c - the output directory: mkdir -p and per-finding file copies. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "reporters/report_int.h"
+
+int report_mkdirs(const char *path)
+{
+	char *p, *s;
+	int e = 0;
+
+	if (!path || !*path)
+		return -EINVAL;
+	p = strdup(path);
+	if (!p)
+		return -ENOMEM;
+	/* Each prefix in turn; existing ones are fine, as with mkdir -p. */
+	for (s = p + 1; ; s++) {
+		bool end = *s == '\0';
+
+		if (!end && *s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST) {
+			e = -errno;
+			break;
+		}
+		if (end)
+			break;
+		*s = '/';
+	}
+	free(p);
+	return e;
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static int copy_fd(int in, int out)
+{
+	char buf[65536];
+
+	for (;;) {
+		ssize_t n = read(in, buf, sizeof(buf));
+		int e;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			return 0;
+		e = write_all(out, buf, n);
+		if (e)
+			return e;
+	}
+}
+
+int report_copy_output(const struct report *r, int id, const char *src,
+		       const char *name, char **rel)
+{
+	char *dir = NULL, *dst = NULL;
+	int in, out, e;
+
+	*rel = NULL;
+	if (!src)
+		return 0;
+	in = open(src, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		/* The run left no output file: nothing to keep. */
+		return errno == ENOENT ? 0 : -errno;
+	if (asprintf(&dir, "%s/findings/%d", r->out_dir, id) < 0) {
+		dir = NULL;
+		e = -ENOMEM;
+		goto out;
+	}
+	if (asprintf(&dst, "%s/%s", dir, name) < 0) {
+		dst = NULL;
+		e = -ENOMEM;
+		goto out;
+	}
+	e = report_mkdirs(dir);
+	if (e)
+		goto out;
+	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (out < 0) {
+		e = -errno;
+		goto out;
+	}
+	e = copy_fd(in, out);
+	if (close(out) < 0 && !e)
+		e = -errno;
+	if (!e && asprintf(rel, "findings/%d/%s", id, name) < 0) {
+		*rel = NULL;
+		e = -ENOMEM;
+	}
+out:
+	close(in);
+	free(dst);
+	free(dir);
+	return e;
+}

@@ -1,0 +1,431 @@
+#include "config.h"
+
+/* replay.c - read one finding back from report.json.
+ *
+ * The file may have been edited or truncated by hand, so every field is
+ * type-checked and every failure is a one-line reason, never a crash.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "reporters/report_int.h"
+
+#define REPORT_MAX_SIZE (64u << 20)
+
+static int fail(char *why, int whylen, int err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(char *why, int whylen, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (why && whylen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(why, whylen, fmt, ap);
+		va_end(ap);
+	}
+	return err;
+}
+
+static int read_file(const char *path, char **buf, size_t *len)
+{
+	struct stat st;
+	size_t got = 0;
+	int fd, e = 0;
+
+	*buf = NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		e = -errno;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > REPORT_MAX_SIZE) {
+		e = S_ISDIR(st.st_mode) ? -EISDIR : -EFBIG;
+		goto out;
+	}
+	*buf = malloc(st.st_size + 1);
+	if (!*buf) {
+		e = -ENOMEM;
+		goto out;
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, *buf + got, st.st_size - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			e = -errno;
+			goto out;
+		}
+		if (n == 0)
+			break;
+		got += n;
+	}
+	(*buf)[got] = '\0';
+	*len = got;
+out:
+	if (e) {
+		free(*buf);
+		*buf = NULL;
+	}
+	close(fd);
+	return e;
+}
+
+static json_object *field(json_object *o, const char *key, json_type t)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, t))
+		return NULL;
+	return v;
+}
+
+static const char *str_field(json_object *o, const char *key)
+{
+	json_object *v = field(o, key, json_type_string);
+
+	return v ? json_object_get_string(v) : NULL;
+}
+
+static int int_field(json_object *o, const char *key, int dflt)
+{
+	json_object *v = field(o, key, json_type_int);
+	int64_t n;
+
+	if (!v)
+		return dflt;
+	n = json_object_get_int64(v);
+	return n < INT_MIN || n > INT_MAX ? dflt : (int)n;
+}
+
+static void copy_str(char *dst, size_t len, const char *src)
+{
+	snprintf(dst, len, "%s", src ? src : "");
+}
+
+/* Absent or null is NULL; any other non-string is an error (-EINVAL). */
+static int opt_str(json_object *o, const char *key, char **out)
+{
+	json_object *v;
+
+	*out = NULL;
+	if (!json_object_object_get_ex(o, key, &v) || !v)
+		return 0;
+	if (!json_object_is_type(v, json_type_string))
+		return -EINVAL;
+	*out = strdup(json_object_get_string(v));
+	return *out ? 0 : -ENOMEM;
+}
+
+/* An array of strings into a NULL-terminated vector. */
+static int strv_field(json_object *o, const char *key, bool required, char ***out)
+{
+	json_object *a;
+	size_t i, n;
+
+	*out = NULL;
+	if (!json_object_object_get_ex(o, key, &a) || !a) {
+		if (required)
+			return -ENOENT;
+		*out = calloc(1, sizeof(**out));
+		return *out ? 0 : -ENOMEM;
+	}
+	if (!json_object_is_type(a, json_type_array))
+		return -EINVAL;
+	n = json_object_array_length(a);
+	*out = calloc(n + 1, sizeof(**out));
+	if (!*out)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		json_object *v = json_object_array_get_idx(a, i);
+
+		if (!json_object_is_type(v, json_type_string))
+			return -EINVAL;
+		(*out)[i] = strdup(json_object_get_string(v));
+		if (!(*out)[i])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int kind_from_name(const char *s, enum finding_kind *k)
+{
+	int i;
+
+	for (i = FIND_SIGNAL; s && i <= FIND_RESOURCE; i++) {
+		if (strcmp(s, finding_kind_name(i)) == 0) {
+			*k = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static int load_fault(json_object *o, struct fault_rec *f)
+{
+	const char *call = str_field(o, "call"), *fault = str_field(o, "fault");
+
+	if (!json_object_is_type(o, json_type_object) || !call || !fault)
+		return -EINVAL;
+	copy_str(f->call, sizeof(f->call), call);
+	copy_str(f->fault, sizeof(f->fault), fault);
+	copy_str(f->site, sizeof(f->site), str_field(o, "site"));
+	copy_str(f->caller, sizeof(f->caller), str_field(o, "caller"));
+	copy_str(f->file, sizeof(f->file), str_field(o, "file"));
+	f->site_id = int_field(o, "site_id", -1);
+	f->thread = int_field(o, "thread", 0);
+	f->occurrence = int_field(o, "occurrence", 0);
+	f->line = int_field(o, "line", 0);
+	return 0;
+}
+
+/* The top non-system frame: what a replay must crash in again. */
+static void load_top(json_object *fnd, struct replay_spec *s)
+{
+	json_object *frames = field(fnd, "frames", json_type_array);
+	json_object *pick = NULL;
+	size_t i, n = frames ? json_object_array_length(frames) : 0;
+
+	for (i = 0; i < n; i++) {
+		json_object *fr = json_object_array_get_idx(frames, i);
+		json_object *sys = field(fr, "system", json_type_boolean);
+
+		if (!json_object_is_type(fr, json_type_object))
+			continue;
+		if (!pick)
+			pick = fr;
+		if (!sys || !json_object_get_boolean(sys)) {
+			pick = fr;
+			break;
+		}
+	}
+	if (!pick)
+		return;
+	copy_str(s->top_function, sizeof(s->top_function), str_field(pick, "function"));
+	copy_str(s->top_file, sizeof(s->top_file), str_field(pick, "file"));
+}
+
+static int load_finding(json_object *fnd, struct replay_spec *s, const char *path,
+			int id, char *why, int whylen)
+{
+	json_object *faults = field(fnd, "faults", json_type_array);
+	size_t i, n;
+
+	if (kind_from_name(str_field(fnd, "kind"), &s->kind) < 0)
+		return fail(why, whylen, -EINVAL, "%s: finding #%d: missing or unknown \"kind\"",
+			    path, id);
+	if (!faults)
+		return fail(why, whylen, -EINVAL, "%s: finding #%d: missing \"faults\"", path, id);
+	n = json_object_array_length(faults);
+	if (n > FINDING_MAX_FAULTS)
+		return fail(why, whylen, -EINVAL, "%s: finding #%d: %zu faults (at most %d)",
+			    path, id, n, FINDING_MAX_FAULTS);
+	for (i = 0; i < n; i++)
+		if (load_fault(json_object_array_get_idx(faults, i), &s->faults[i]) < 0)
+			return fail(why, whylen, -EINVAL,
+				    "%s: finding #%d: fault %zu lacks \"call\"/\"fault\"",
+				    path, id, i);
+	s->nfaults = n;
+	s->signal = int_field(fnd, "signal", 0);
+	load_top(fnd, s);
+	return 0;
+}
+
+static int load_meta(json_object *root, struct replay_spec *s, const char *path,
+		     char *why, int whylen)
+{
+	const char *version = str_field(root, "version");
+	json_object *seed;
+	int e;
+
+	if (!version)
+		return fail(why, whylen, -EINVAL, "%s: missing \"version\"", path);
+	copy_str(s->version, sizeof(s->version), version);
+	e = strv_field(root, "argv", true, &s->argv);
+	if (e == 0 && !s->argv[0])
+		e = -EINVAL;
+	if (e == -ENOMEM)
+		return fail(why, whylen, e, "%s: out of memory", path);
+	if (e)
+		return fail(why, whylen, -EINVAL, "%s: missing or bad \"argv\"", path);
+	e = strv_field(root, "env", true, &s->envp);
+	if (e == -ENOMEM)
+		return fail(why, whylen, e, "%s: out of memory", path);
+	if (e)
+		return fail(why, whylen, -EINVAL, "%s: missing or bad \"env\"", path);
+	e = strv_field(root, "requests", false, &s->requests);
+	e = e ?: opt_str(root, "cwd", &s->cwd);
+	e = e ?: opt_str(root, "stdin", &s->stdin_path);
+	e = e ?: opt_str(root, "inject", &s->inject);
+	e = e ?: opt_str(root, "options", &s->options);
+	if (e == -ENOMEM)
+		return fail(why, whylen, e, "%s: out of memory", path);
+	if (e)
+		return fail(why, whylen, -EINVAL,
+			    "%s: bad \"requests\", \"cwd\", \"stdin\", \"inject\" or \"options\"",
+			    path);
+	seed = field(root, "seed", json_type_int);
+	s->seed = seed ? json_object_get_uint64(seed) : 0;
+	return 0;
+}
+
+/* "FILE#ID": the last '#' starts the id unless what follows is a path. */
+static int split_id(const char *arg, char **path, int *id, char *why, int whylen)
+{
+	const char *hash = strrchr(arg, '#');
+	char *end;
+	long n;
+
+	*id = 0;
+	if (!hash || strchr(hash, '/')) {
+		*path = strdup(arg);
+		return *path ? 0 : -ENOMEM;
+	}
+	errno = 0;
+	n = strtol(hash + 1, &end, 10);
+	if (hash[1] < '0' || hash[1] > '9' || *end || errno || n < 1 || n > INT_MAX)
+		return fail(why, whylen, -EINVAL, "%s: bad finding id \"%s\"",
+			    arg, hash + 1);
+	*id = n;
+	*path = strndup(arg, hash - arg);
+	return *path ? 0 : -ENOMEM;
+}
+
+static json_object *parse(const char *buf, size_t len, const char *path,
+			  char *why, int whylen)
+{
+	json_tokener *tok = json_tokener_new();
+	enum json_tokener_error err;
+	json_object *root;
+	size_t off;
+
+	if (!tok) {
+		fail(why, whylen, -ENOMEM, "%s: out of memory", path);
+		return NULL;
+	}
+	root = json_tokener_parse_ex(tok, buf, len);
+	err = json_tokener_get_error(tok);
+	off = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	/* An incomplete document is still "continue" at the end of input. */
+	if (!root || err != json_tokener_success) {
+		fail(why, whylen, -EINVAL, "%s: not JSON (%s at offset %zu)", path,
+		     err == json_tokener_continue ? "truncated" :
+		     json_tokener_error_desc(err), off);
+		json_object_put(root);
+		return NULL;
+	}
+	while (off < len && strchr(" \t\r\n", buf[off]))
+		off++;
+	if (off < len) {
+		fail(why, whylen, -EINVAL, "%s: not JSON (trailing data at offset %zu)",
+		     path, off);
+		json_object_put(root);
+		return NULL;
+	}
+	if (!json_object_is_type(root, json_type_object)) {
+		fail(why, whylen, -EINVAL, "%s: not a report (top level is not an object)",
+		     path);
+		json_object_put(root);
+		return NULL;
+	}
+	return root;
+}
+
+static json_object *pick_finding(json_object *findings, int *id)
+{
+	size_t i, n = json_object_array_length(findings);
+
+	for (i = 0; i < n; i++) {
+		json_object *f = json_object_array_get_idx(findings, i);
+		int fid = int_field(f, "id", -1);
+
+		if (!json_object_is_type(f, json_type_object) || fid < 1)
+			continue;
+		if (*id == 0 || fid == *id) {
+			*id = fid;
+			return f;
+		}
+	}
+	return NULL;
+}
+
+int replay_load(const char *file_and_id, struct replay_spec *spec, char *why, int whylen)
+{
+	json_object *root = NULL, *findings, *fnd;
+	char *path = NULL, *buf = NULL;
+	size_t len = 0;
+	int id, e;
+
+	if (why && whylen > 0)
+		why[0] = '\0';
+	if (!spec)
+		return fail(why, whylen, -EINVAL, "no replay spec");
+	memset(spec, 0, sizeof(*spec));
+	if (!file_and_id || !*file_and_id)
+		return fail(why, whylen, -EINVAL, "no report file given");
+	e = split_id(file_and_id, &path, &id, why, whylen);
+	if (e == -ENOMEM)
+		return fail(why, whylen, e, "out of memory");
+	if (e)
+		return e;
+	e = read_file(path, &buf, &len);
+	if (e) {
+		fail(why, whylen, e, "%s: %s", path, strerror(-e));
+		goto out;
+	}
+	root = parse(buf, len, path, why, whylen);
+	if (!root) {
+		e = -EINVAL;
+		goto out;
+	}
+	e = load_meta(root, spec, path, why, whylen);
+	if (e)
+		goto out;
+	findings = field(root, "findings", json_type_array);
+	if (!findings) {
+		e = fail(why, whylen, -EINVAL, "%s: missing \"findings\"", path);
+		goto out;
+	}
+	fnd = pick_finding(findings, &id);
+	if (!fnd) {
+		e = id ? fail(why, whylen, -ENOENT, "%s: no finding #%d", path, id) :
+			 fail(why, whylen, -ENOENT, "%s: no findings", path);
+		goto out;
+	}
+	e = load_finding(fnd, spec, path, id, why, whylen);
+out:
+	if (e)
+		replay_spec_free(spec);
+	json_object_put(root);
+	free(buf);
+	free(path);
+	return e;
+}
+
+void replay_spec_free(struct replay_spec *spec)
+{
+	if (!spec)
+		return;
+	report_strv_free(spec->argv);
+	report_strv_free(spec->envp);
+	report_strv_free(spec->requests);
+	free(spec->cwd);
+	free(spec->stdin_path);
+	free(spec->inject);
+	free(spec->options);
+	memset(spec, 0, sizeof(*spec));
+}

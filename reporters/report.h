@@ -1,0 +1,149 @@
+/* report.h - findings, deduplication and report output.
+ *
+ * The campaign (cli/) feeds finished runs in; this module deduplicates them
+ * into findings and writes the text summary, report.json and per-finding
+ * files. Schema: docs/report-schema.md.
+ */
+#ifndef FZ_REPORT_H
+#define FZ_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "reporters/unwind.h"
+
+#define FZ_VERSION_STR PACKAGE_VERSION
+
+enum finding_kind {
+	FIND_SIGNAL,
+	FIND_HANG,
+	FIND_SANITIZER,
+	FIND_EXIT,
+	FIND_RESOURCE,
+};
+const char *finding_kind_name(enum finding_kind k);
+
+/* One injected fault, as planned and as it happened. */
+struct fault_rec {
+	char call[24];		/* "malloc", "read" */
+	char fault[32];		/* "NULL", "EIO", "short=7" */
+	int site_id;		/* index into report sites[], -1 if none */
+	char site[64];		/* "<build-id>+0x<offset>" of the caller */
+	int thread;		/* ordinal of the thread it happened in */
+	int occurrence;		/* 1-based, per site and thread */
+	char caller[128];	/* function */
+	char file[192];
+	int line;
+};
+
+struct thread_stack {
+	pid_t tid;
+	int thread;		/* ordinal */
+	int nframes;
+	struct frame frames[FRAME_MAX];
+};
+
+#define FINDING_MAX_FAULTS 8
+#define FINDING_MAX_THREADS 8
+
+/* The outcome of one run that is a finding, before deduplication. */
+struct run_finding {
+	enum finding_kind kind;
+	int signal;		/* FIND_SIGNAL/RESOURCE */
+	int exit_status;	/* FIND_EXIT, sanitizer */
+	pid_t pid, tid;
+	int thread;		/* ordinal of the faulting thread */
+	bool loader;		/* happened before the program's entry point */
+	char sanitizer[64];	/* "heap-buffer-overflow", "runtime-error" */
+	char detail[256];	/* one line: signal description, si_addr... */
+	int nthreads;		/* stacks[0] is the faulting thread */
+	struct thread_stack stacks[FINDING_MAX_THREADS];
+	int nfaults;
+	struct fault_rec faults[FINDING_MAX_FAULTS];
+	const char *stdout_path;	/* the run's captured output */
+	const char *stderr_path;
+};
+
+/* A site: one call or syscall reached from one caller. */
+struct site {
+	int id;
+	char call[24];
+	char key[64];		/* "<build-id>+0x<offset>" */
+	char function[128];
+	char file[192];
+	int line;
+	char module[192];
+	unsigned occurrences;	/* in the clean run, all threads */
+	unsigned failed;	/* runs that failed it */
+};
+
+struct report;
+
+struct report_meta {
+	char *const *argv;
+	char *const *envp;	/* the target's environment, for replay */
+	const char *cwd;
+	const char *stdin_path;
+	char *const *requests;	/* service request files, NULL-terminated */
+	const char *inject;	/* "io,alloc" */
+	const char *options;	/* other options that change a run, as CLI words */
+	uint64_t seed;
+	const char *out_dir;
+	const char *self;	/* path of the fzsandbox binary, for replay lines */
+};
+
+int report_new(const struct report_meta *meta, struct report **out);
+void report_free(struct report *r);
+
+/* Sites, as discovered by the clean run. Returns the site id. */
+int report_add_site(struct report *r, const struct site *s);
+struct site *report_site(struct report *r, int id);
+int report_nsites(const struct report *r);
+
+/* Count a finished run and the faults injected in it, per class name. */
+void report_count_run(struct report *r, int nfaults_by_class_len,
+		      const char *const *classes, const unsigned *counts);
+void report_set_plan(struct report *r, unsigned planned, unsigned done, bool capped);
+
+/* Add a run's finding: deduplicated against earlier ones (kind + top
+ * non-system frames of the faulting thread; for hangs, all threads).
+ * Copies the run's stdout/stderr into the finding's directory the first
+ * time. Returns the finding id (>= 1) and sets *is_new. */
+int report_add_finding(struct report *r, const struct run_finding *f, bool *is_new);
+int report_nfindings(const struct report *r);
+
+/* Text summary of every finding to fp (stderr). */
+void report_print_text(const struct report *r, FILE *fp);
+/* One finding, as printed when first seen. */
+void report_print_finding(const struct report *r, int id, FILE *fp);
+/* report.json under out_dir (written atomically). */
+int report_write_json(const struct report *r);
+
+/* --- Replay: what report.json stored for one finding ------------------- */
+struct replay_spec {
+	char **argv;		/* NULL-terminated, malloc'd */
+	char **envp;
+	char *cwd;
+	char *stdin_path;
+	char **requests;
+	char *inject;
+	char *options;
+	uint64_t seed;
+	int nfaults;
+	struct fault_rec faults[FINDING_MAX_FAULTS];
+	/* What to reproduce. */
+	enum finding_kind kind;
+	int signal;
+	char top_function[128];	/* top non-system frame of the faulting thread */
+	char top_file[192];
+	char version[32];
+};
+
+/* Parse FILE[#ID] (ID defaults to the first finding). Returns 0, or
+ * -errno with a one-line reason in why[]. */
+int replay_load(const char *file_and_id, struct replay_spec *spec, char *why, int whylen);
+void replay_spec_free(struct replay_spec *spec);
+
+#endif

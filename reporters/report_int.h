@@ -1,0 +1,84 @@
+/* report_int.h - private to the reporters/ files that share struct report. */
+#ifndef FZ_REPORT_INT_H
+#define FZ_REPORT_INT_H
+
+#include "reporters/report.h"
+
+struct fthread {
+	pid_t tid;
+	int thread;
+	int nframes;
+	struct frame *frames;	/* nframes of them, malloc'd */
+};
+
+struct finding {
+	int id;
+	enum finding_kind kind;
+	int signal;
+	int exit_status;
+	pid_t pid, tid;
+	int thread;
+	bool loader;
+	char sanitizer[64];
+	char detail[256];
+	int nthreads;
+	struct fthread *threads;	/* threads[0] faulted */
+	int nfaults;
+	struct fault_rec faults[FINDING_MAX_FAULTS];
+	unsigned hits;
+	char *key;		/* dedupe key */
+	char *replay;		/* shell command line */
+	char *stdout_rel;	/* relative to out_dir, NULL if not kept */
+	char *stderr_rel;
+};
+
+struct fault_class {
+	char *name;
+	unsigned long long count;
+};
+
+/* Deep copies of report_meta: the caller's strings need not outlive us. */
+struct report {
+	char **argv;
+	char **envp;
+	char **requests;
+	char *cwd;
+	char *stdin_path;
+	char *inject;
+	char *options;
+	uint64_t seed;
+	char *out_dir;
+	char *self;
+
+	struct site *sites;
+	int nsites, sites_cap;
+	struct finding *findings;
+	int nfindings, findings_cap;
+	struct fault_class *classes;
+	int nclasses;
+
+	unsigned runs;
+	unsigned runs_planned, runs_done;
+	bool plan_set, plan_capped;
+};
+
+/* Runs to show: the campaign's own count once report_set_plan told it. */
+unsigned report_runs(const struct report *r);
+/* Index of the first frame outside the system modules, or -1. */
+int frames_top(const struct frame *frames, int n);
+/* "SIGSEGV" into buf; "SIG<n>" for signals without a name. */
+const char *report_signal_name(int sig, char *buf, size_t len);
+/* The dedupe key of f (malloc'd into *key). Returns 0 or -ENOMEM. */
+int report_finding_key(const struct run_finding *f, char **key);
+/* NULL-terminated string vectors; dup of NULL is an empty vector. */
+char **report_strv_dup(char *const *v);
+void report_strv_free(char **v);
+/* mkdir -p with mode 0755. Returns 0 or -errno. */
+int report_mkdirs(const char *path);
+/* Copy a run's captured output file src to OUT/findings/<id>/<name>;
+ * *rel gets "findings/<id>/<name>", or NULL when there was nothing to
+ * copy (src NULL or gone). Returns 0 or -errno. */
+int report_copy_output(const struct report *r, int id, const char *src,
+		       const char *name, char **rel);
+
+#endif

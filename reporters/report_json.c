@@ -1,0 +1,289 @@
+#include "config.h"
+
+/* report_json.c - report.json (schema: docs/report-schema.md). */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "reporters/report_int.h"
+
+/* json-c returns NULL only when out of memory; one flag for the whole
+ * build keeps every call site short. */
+struct jb {
+	bool oom;
+};
+
+static void put(struct jb *b, json_object *o, const char *key, json_object *v)
+{
+	if (!o) {
+		json_object_put(v);
+		return;
+	}
+	if (!v && b->oom)
+		return;
+	if (json_object_object_add(o, key, v) != 0) {
+		json_object_put(v);
+		b->oom = true;
+	}
+}
+
+static json_object *str(struct jb *b, const char *s)
+{
+	json_object *v;
+
+	if (!s)
+		return NULL;	/* JSON null */
+	v = json_object_new_string(s);
+	if (!v)
+		b->oom = true;
+	return v;
+}
+
+static json_object *num(struct jb *b, int64_t n)
+{
+	json_object *v = json_object_new_int64(n);
+
+	if (!v)
+		b->oom = true;
+	return v;
+}
+
+static json_object *u64(struct jb *b, uint64_t n)
+{
+	json_object *v = json_object_new_uint64(n);
+
+	if (!v)
+		b->oom = true;
+	return v;
+}
+
+static json_object *boolean(struct jb *b, bool x)
+{
+	json_object *v = json_object_new_boolean(x);
+
+	if (!v)
+		b->oom = true;
+	return v;
+}
+
+static json_object *hex(struct jb *b, uint64_t n)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)n);
+	return str(b, buf);
+}
+
+static json_object *obj(struct jb *b)
+{
+	json_object *v = json_object_new_object();
+
+	if (!v)
+		b->oom = true;
+	return v;
+}
+
+static json_object *arr(struct jb *b)
+{
+	json_object *v = json_object_new_array();
+
+	if (!v)
+		b->oom = true;
+	return v;
+}
+
+static void push(struct jb *b, json_object *a, json_object *v)
+{
+	if (!a || !v) {
+		json_object_put(v);
+		return;
+	}
+	if (json_object_array_add(a, v) != 0) {
+		json_object_put(v);
+		b->oom = true;
+	}
+}
+
+static json_object *strv(struct jb *b, char *const *v)
+{
+	json_object *a = arr(b);
+
+	for (; v && *v; v++)
+		push(b, a, str(b, *v));
+	return a;
+}
+
+static json_object *frame_json(struct jb *b, const struct frame *f)
+{
+	json_object *o = obj(b);
+
+	put(b, o, "function", str(b, f->function));
+	put(b, o, "file", str(b, f->file));
+	put(b, o, "line", num(b, f->line));
+	put(b, o, "module", str(b, f->module));
+	put(b, o, "build_id", str(b, f->build_id));
+	put(b, o, "offset", hex(b, f->offset));
+	put(b, o, "pc", hex(b, f->pc));
+	put(b, o, "system", boolean(b, f->system));
+	return o;
+}
+
+static json_object *frames_json(struct jb *b, const struct fthread *t)
+{
+	json_object *a = arr(b);
+	int i;
+
+	for (i = 0; t && i < t->nframes; i++)
+		push(b, a, frame_json(b, &t->frames[i]));
+	return a;
+}
+
+static json_object *fault_json(struct jb *b, const struct fault_rec *f)
+{
+	json_object *o = obj(b);
+
+	put(b, o, "call", str(b, f->call));
+	put(b, o, "fault", str(b, f->fault));
+	put(b, o, "site", str(b, f->site));
+	put(b, o, "site_id", num(b, f->site_id));
+	put(b, o, "thread", num(b, f->thread));
+	put(b, o, "occurrence", num(b, f->occurrence));
+	put(b, o, "caller", str(b, f->caller));
+	put(b, o, "file", str(b, f->file));
+	put(b, o, "line", num(b, f->line));
+	return o;
+}
+
+static json_object *finding_json(struct jb *b, const struct finding *f)
+{
+	json_object *o = obj(b), *threads = arr(b), *faults = arr(b);
+	char sig[32];
+	int i;
+
+	put(b, o, "id", num(b, f->id));
+	put(b, o, "kind", str(b, finding_kind_name(f->kind)));
+	put(b, o, "signal", num(b, f->signal));
+	put(b, o, "signal_name", f->signal > 0 ?
+	    str(b, report_signal_name(f->signal, sig, sizeof(sig))) : NULL);
+	put(b, o, "exit_status", num(b, f->exit_status));
+	put(b, o, "thread", num(b, f->thread));
+	put(b, o, "tid", num(b, f->tid));
+	put(b, o, "pid", num(b, f->pid));
+	put(b, o, "loader", boolean(b, f->loader));
+	put(b, o, "sanitizer", f->sanitizer[0] ? str(b, f->sanitizer) : NULL);
+	put(b, o, "detail", str(b, f->detail));
+	put(b, o, "frames", frames_json(b, f->nthreads ? &f->threads[0] : NULL));
+	for (i = 0; i < f->nthreads; i++) {
+		json_object *t = obj(b);
+
+		put(b, t, "tid", num(b, f->threads[i].tid));
+		put(b, t, "thread", num(b, f->threads[i].thread));
+		put(b, t, "frames", frames_json(b, &f->threads[i]));
+		push(b, threads, t);
+	}
+	put(b, o, "threads", threads);
+	for (i = 0; i < f->nfaults; i++)
+		push(b, faults, fault_json(b, &f->faults[i]));
+	put(b, o, "faults", faults);
+	put(b, o, "hits", num(b, f->hits));
+	put(b, o, "replay", str(b, f->replay));
+	put(b, o, "stdout", str(b, f->stdout_rel));
+	put(b, o, "stderr", str(b, f->stderr_rel));
+	return o;
+}
+
+static json_object *site_json(struct jb *b, const struct site *s)
+{
+	json_object *o = obj(b);
+
+	put(b, o, "id", num(b, s->id));
+	put(b, o, "call", str(b, s->call));
+	put(b, o, "key", str(b, s->key));
+	put(b, o, "function", str(b, s->function));
+	put(b, o, "file", str(b, s->file));
+	put(b, o, "line", num(b, s->line));
+	put(b, o, "module", str(b, s->module));
+	put(b, o, "occurrences", num(b, s->occurrences));
+	put(b, o, "failed", num(b, s->failed));
+	return o;
+}
+
+static json_object *report_json(struct jb *b, const struct report *r)
+{
+	json_object *o = obj(b), *a, *c;
+	int i;
+
+	put(b, o, "version", str(b, FZ_VERSION_STR));
+	put(b, o, "target", str(b, r->argv[0]));
+	put(b, o, "argv", strv(b, r->argv));
+	put(b, o, "env", strv(b, r->envp));
+	put(b, o, "cwd", str(b, r->cwd));
+	put(b, o, "stdin", str(b, r->stdin_path));
+	put(b, o, "requests", strv(b, r->requests));
+	put(b, o, "inject", str(b, r->inject));
+	put(b, o, "options", str(b, r->options));
+	put(b, o, "seed", u64(b, r->seed));
+	put(b, o, "runs", num(b, report_runs(r)));
+	put(b, o, "runs_planned", num(b, r->runs_planned));
+	put(b, o, "plan_capped", boolean(b, r->plan_capped));
+	a = arr(b);
+	for (i = 0; i < r->nsites; i++)
+		push(b, a, site_json(b, &r->sites[i]));
+	put(b, o, "sites", a);
+	c = obj(b);
+	for (i = 0; i < r->nclasses; i++)
+		put(b, c, r->classes[i].name, u64(b, r->classes[i].count));
+	put(b, o, "faults_injected", c);
+	a = arr(b);
+	for (i = 0; i < r->nfindings; i++)
+		push(b, a, finding_json(b, &r->findings[i]));
+	put(b, o, "findings", a);
+	return o;
+}
+
+int report_write_json(const struct report *r)
+{
+	struct jb b = { .oom = false };
+	char *path = NULL, *tmp = NULL;
+	json_object *o;
+	int e;
+
+	if (!r)
+		return -EINVAL;
+	e = report_mkdirs(r->out_dir);
+	if (e)
+		return e;
+	if (asprintf(&path, "%s/report.json", r->out_dir) < 0)
+		return -ENOMEM;
+	/* Readers (a replay, a watching tool) see the old or the new file,
+	 * never half of one. */
+	if (asprintf(&tmp, "%s/.report.json.%d.tmp", r->out_dir, (int)getpid()) < 0) {
+		free(path);
+		return -ENOMEM;
+	}
+	o = report_json(&b, r);
+	if (b.oom || !o) {
+		e = -ENOMEM;
+		goto out;
+	}
+	errno = 0;
+	if (json_object_to_file_ext(tmp, o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+				    JSON_C_TO_STRING_NOSLASHESCAPE) < 0) {
+		e = errno ? -errno : -EIO;
+		(void)unlink(tmp);
+		goto out;
+	}
+	if (rename(tmp, path) < 0) {
+		e = -errno;
+		(void)unlink(tmp);
+	}
+out:
+	json_object_put(o);
+	free(tmp);
+	free(path);
+	return e;
+}

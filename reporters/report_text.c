@@ -1,0 +1,145 @@
+#include "config.h"
+
+/* report_text.c - the human summary of findings. */
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "reporters/report_int.h"
+
+#define SHOW_FRAMES 8
+#define SHOW_HANG_FRAMES 4
+#define DIM "\033[2m"
+#define NORMAL "\033[0m"
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+static void print_frame(FILE *fp, int i, const struct frame *f, bool tty)
+{
+	const char *mod = f->module[0] ? base_name(f->module) : "??";
+
+	fprintf(fp, "      %s#%d %s", f->system && tty ? DIM : "", i, f->function);
+	if (f->file[0])
+		fprintf(fp, " at %s:%d (%s)", f->file, f->line, mod);
+	else
+		fprintf(fp, " (%s+0x%llx)", mod, (unsigned long long)f->offset);
+	/* Marked as well as dimmed: logs and pipes lose the colour. */
+	fprintf(fp, "%s%s\n", f->system ? " [system]" : "", f->system && tty ? NORMAL : "");
+}
+
+/* Up to max frames, moved down so the top non-system frame (the one that
+ * matters) is shown even under a deep libc abort path. */
+static void print_frames(FILE *fp, const struct fthread *t, int max, bool tty)
+{
+	int top = frames_top(t->frames, t->nframes);
+	int first = top >= max ? top - 2 : 0;
+	int i;
+
+	if (t->nframes == 0) {
+		fprintf(fp, "      (no stack)\n");
+		return;
+	}
+	if (first > 0)
+		fprintf(fp, "      ... %d system frame%s\n", first, first == 1 ? "" : "s");
+	for (i = first; i < t->nframes && i < first + max; i++)
+		print_frame(fp, i, &t->frames[i], tty);
+	if (i < t->nframes)
+		fprintf(fp, "      ... %d more\n", t->nframes - i);
+}
+
+static void print_fault(FILE *fp, const struct fault_rec *f, bool first)
+{
+	fprintf(fp, "    %s %s %s", first ? "faults:" : "       ", f->call, f->fault);
+	if (f->caller[0] && strcmp(f->caller, "??") != 0) {
+		fprintf(fp, " at %s", f->caller);
+		if (f->file[0])
+			fprintf(fp, " (%s:%d)", base_name(f->file), f->line);
+	} else if (f->site[0]) {
+		fprintf(fp, " at %s", f->site);
+	}
+	fprintf(fp, ", occurrence %d, thread %d\n", f->occurrence, f->thread);
+}
+
+static void print_headline(FILE *fp, const struct finding *f)
+{
+	char sig[32];
+
+	fprintf(fp, "finding #%d: ", f->id);
+	switch (f->kind) {
+	case FIND_SIGNAL:
+		fprintf(fp, "signal %s",
+			report_signal_name(f->signal, sig, sizeof(sig)));
+		break;
+	case FIND_HANG:
+		fprintf(fp, "hang (%d thread%s)", f->nthreads, f->nthreads == 1 ? "" : "s");
+		break;
+	case FIND_SANITIZER:
+		fprintf(fp, "sanitizer %s", f->sanitizer[0] ? f->sanitizer : "report");
+		break;
+	case FIND_EXIT:
+		fprintf(fp, "exit status %d", f->exit_status);
+		break;
+	case FIND_RESOURCE:
+		fprintf(fp, "resource limit");
+		if (f->signal > 0)
+			fprintf(fp, " (%s)", report_signal_name(f->signal, sig, sizeof(sig)));
+		break;
+	}
+	if (f->kind != FIND_HANG)
+		fprintf(fp, " in thread %d (tid %d)", f->thread, (int)f->tid);
+	if (f->loader)
+		fprintf(fp, " in the dynamic loader");
+	fprintf(fp, ", %u run%s\n", f->hits, f->hits == 1 ? "" : "s");
+}
+
+static void print_one(const struct report *r, const struct finding *f, FILE *fp)
+{
+	bool tty = isatty(fileno(fp));
+	int i;
+
+	print_headline(fp, f);
+	if (f->detail[0])
+		fprintf(fp, "    %s\n", f->detail);
+	if (f->kind == FIND_HANG) {
+		for (i = 0; i < f->nthreads; i++) {
+			fprintf(fp, "    thread %d (tid %d):\n", f->threads[i].thread,
+				(int)f->threads[i].tid);
+			print_frames(fp, &f->threads[i], SHOW_HANG_FRAMES, tty);
+		}
+	} else if (f->nthreads > 0) {
+		print_frames(fp, &f->threads[0], SHOW_FRAMES, tty);
+	}
+	for (i = 0; i < f->nfaults; i++)
+		print_fault(fp, &f->faults[i], i == 0);
+	if (f->nfaults == 0)
+		fprintf(fp, "    faults: none (the unmodified run)\n");
+	if (f->replay)
+		fprintf(fp, "    replay: %s\n", f->replay);
+}
+
+void report_print_finding(const struct report *r, int id, FILE *fp)
+{
+	if (!r || !fp || id < 1 || id > r->nfindings)
+		return;
+	print_one(r, &r->findings[id - 1], fp);
+}
+
+void report_print_text(const struct report *r, FILE *fp)
+{
+	unsigned runs;
+	int i;
+
+	if (!r || !fp)
+		return;
+	runs = report_runs(r);
+	fprintf(fp, "%d finding%s (%u run%s)\n", r->nfindings,
+		r->nfindings == 1 ? "" : "s", runs, runs == 1 ? "" : "s");
+	for (i = 0; i < r->nfindings; i++)
+		print_one(r, &r->findings[i], fp);
+}

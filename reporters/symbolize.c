@@ -1,0 +1,266 @@
+#include "config.h"
+
+/* symbolize.c - module files, symbols and system-module classification. */
+
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <elfutils/libdwelf.h>
+
+#include "reporters/unwind_int.h"
+
+#define BUILD_ID_MAX 64
+#define EXTRA_SYSTEM_MAX 32
+
+static const char *const system_prefixes[] = {
+	"libc.so", "libm.so", "ld-linux", "libstdc++", "libgcc_s",
+	"libpthread", "libdl.so", "librt.so", "libasan", "libubsan",
+	"libtsan", "liblsan", "libhwasan", "[vdso", "linux-vdso",
+};
+
+static char *extra_system[EXTRA_SYSTEM_MAX];
+static int nextra_system;
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+static bool has_prefix(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool unwind_is_system_module(const char *path)
+{
+	const char *b;
+	size_t i;
+	int j;
+
+	if (!path || !*path)
+		return false;
+	/* "[vdso: 123]" has no '/', but a path could end in one. */
+	b = path[0] == '[' ? path : base_name(path);
+	for (i = 0; i < sizeof(system_prefixes) / sizeof(system_prefixes[0]); i++)
+		if (has_prefix(b, system_prefixes[i]))
+			return true;
+	for (j = 0; j < nextra_system; j++)
+		if (has_prefix(b, extra_system[j]))
+			return true;
+	return false;
+}
+
+int unwind_add_system_module(const char *name)
+{
+	int i;
+
+	if (!name || !*name || strchr(name, '/'))
+		return -EINVAL;
+	for (i = 0; i < nextra_system; i++)
+		if (strcmp(extra_system[i], name) == 0)
+			return 0;
+	if (nextra_system == EXTRA_SYSTEM_MAX)
+		return -ENOSPC;
+	extra_system[nextra_system] = strdup(name);
+	if (!extra_system[nextra_system])
+		return -ENOMEM;
+	nextra_system++;
+	return 0;
+}
+
+static ssize_t read_mem(pid_t pid, uint64_t addr, void *buf, size_t len)
+{
+	struct iovec local = { .iov_base = buf, .iov_len = len };
+	struct iovec remote = { .iov_base = (void *)(uintptr_t)addr, .iov_len = len };
+
+	return process_vm_readv(pid, &local, 1, &remote, 1, 0);
+}
+
+/* The GNU build-id note in one PT_NOTE segment image, or 0. */
+static size_t note_build_id(const unsigned char *p, size_t len, unsigned char *id)
+{
+	size_t off = 0;
+
+	while (off + sizeof(Elf64_Nhdr) <= len) {
+		Elf64_Nhdr nh;
+		size_t name_off, desc_off, next;
+
+		memcpy(&nh, p + off, sizeof(nh));
+		name_off = off + sizeof(nh);
+		desc_off = name_off + ((nh.n_namesz + 3) & ~3u);
+		next = desc_off + ((nh.n_descsz + 3) & ~3u);
+		if (next > len || desc_off > len)
+			return 0;
+		if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
+		    memcmp(p + name_off, "GNU", 4) == 0 &&
+		    nh.n_descsz > 0 && nh.n_descsz <= BUILD_ID_MAX) {
+			memcpy(id, p + desc_off, nh.n_descsz);
+			return nh.n_descsz;
+		}
+		off = next;
+	}
+	return 0;
+}
+
+/* Build-id of the ELF image the target mapped at base, read from its
+ * memory; 0 when it cannot be found (then nothing is checked). */
+static size_t mem_build_id(pid_t pid, uint64_t base, unsigned char *id)
+{
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph[64];
+	unsigned char note[4096];
+	uint64_t bias = 0;
+	bool have_bias = false;
+	int i, n;
+
+	if (read_mem(pid, base, &eh, sizeof(eh)) != (ssize_t)sizeof(eh))
+		return 0;
+	if (memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
+	    eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum == 0)
+		return 0;
+	n = eh.e_phnum > 64 ? 64 : eh.e_phnum;
+	if (read_mem(pid, base + eh.e_phoff, ph, n * sizeof(ph[0])) !=
+	    (ssize_t)(n * sizeof(ph[0])))
+		return 0;
+	for (i = 0; i < n && !have_bias; i++) {
+		if (ph[i].p_type != PT_LOAD)
+			continue;
+		bias = base - (ph[i].p_vaddr & ~(uint64_t)4095);
+		have_bias = true;
+	}
+	if (!have_bias)
+		return 0;
+	for (i = 0; i < n; i++) {
+		size_t len = ph[i].p_filesz;
+		size_t got;
+
+		if (ph[i].p_type != PT_NOTE)
+			continue;
+		if (len > sizeof(note))
+			len = sizeof(note);
+		if (read_mem(pid, bias + ph[i].p_vaddr, note, len) != (ssize_t)len)
+			continue;
+		got = note_build_id(note, len, id);
+		if (got)
+			return got;
+	}
+	return 0;
+}
+
+int sym_find_elf(Dwfl_Module *mod, void **userdata, const char *modname,
+		 Dwarf_Addr base, char **file_name, Elf **elfp)
+{
+	struct unwinder *u = userdata ? *userdata : NULL;
+	unsigned char want[BUILD_ID_MAX];
+	const void *have;
+	size_t nwant;
+	ssize_t nhave;
+	char path[4096];
+	Elf *elf;
+	int fd, n;
+
+	/* The vdso and anonymous images are read from memory: safe as is. */
+	if (!u || modname[0] != '/')
+		return dwfl_linux_proc_find_elf(mod, userdata, modname, base,
+						file_name, elfp);
+	/* The path in /proc/PID/maps is the target's view; opening it here
+	 * would pick up the tracer's file if the target is jailed. */
+	n = snprintf(path, sizeof(path), "/proc/%d/root%s", (int)u->pid, modname);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return -1;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (!elf) {
+		close(fd);
+		return -1;
+	}
+	nwant = mem_build_id(u->pid, base, want);
+	nhave = dwelf_elf_gnu_build_id(elf, &have);
+	if (nwant > 0 && (nhave != (ssize_t)nwant || memcmp(have, want, nwant) != 0)) {
+		/* Replaced on disk since it was mapped: its symbols would lie. */
+		elf_end(elf);
+		close(fd);
+		return -1;
+	}
+	*file_name = strdup(path);
+	*elfp = elf;
+	return fd;
+}
+
+static int tag_module(Dwfl_Module *mod, void **userdata, const char *name,
+		      Dwarf_Addr start, void *arg)
+{
+	*userdata = arg;
+	return DWARF_CB_OK;
+}
+
+int sym_tag_modules(struct unwinder *u)
+{
+	if (dwfl_getmodules(u->dwfl, tag_module, u, 0) < 0)
+		return -EINVAL;
+	return 0;
+}
+
+static void copy_str(char *dst, size_t len, const char *src)
+{
+	snprintf(dst, len, "%s", src ? src : "");
+}
+
+int sym_fill(Dwfl_Module *mod, uint64_t pc, bool is_return, struct frame *f)
+{
+	uint64_t addr = is_return && pc ? pc - 1 : pc;
+	const unsigned char *bits;
+	const char *name, *fn, *src;
+	GElf_Addr low, vaddr, bias;
+	GElf_Off off;
+	GElf_Sym sym;
+	Dwfl_Line *line;
+	int i, len, lineno = 0;
+
+	memset(f, 0, sizeof(*f));
+	f->pc = pc;
+	strcpy(f->function, "??");
+	if (!mod)
+		return -ENOENT;
+	name = dwfl_module_info(mod, NULL, &low, NULL, NULL, NULL, NULL, NULL);
+	f->offset = pc - low;
+	if (name && has_prefix(name, "[vdso"))
+		name = "[vdso]";
+	copy_str(f->module, sizeof(f->module), name);
+	f->system = unwind_is_system_module(f->module);
+	fn = dwfl_module_addrinfo(mod, addr, &off, &sym, NULL, NULL, NULL);
+	if (fn && *fn) {
+		copy_str(f->function, sizeof(f->function), fn);
+		/* "__libc_start_main@@GLIBC_2.34": the version only adds noise. */
+		f->function[strcspn(f->function, "@")] = '\0';
+		if (!f->function[0])
+			strcpy(f->function, "??");
+	}
+	line = dwfl_module_getsrc(mod, addr);
+	if (line) {
+		src = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
+		if (src) {
+			copy_str(f->file, sizeof(f->file), src);
+			f->line = lineno;
+		}
+	}
+	/* The build-id is only read once the module's ELF is open. */
+	if (dwfl_module_getelf(mod, &bias)) {
+		len = dwfl_module_build_id(mod, &bits, &vaddr);
+		for (i = 0; i < len && 2 * i + 2 < (int)sizeof(f->build_id); i++)
+			snprintf(f->build_id + 2 * i, 3, "%02x", bits[i]);
+	}
+	return 0;
+}

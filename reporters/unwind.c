@@ -1,0 +1,355 @@
+#include "config.h"
+
+/* unwind.c - libdwfl unwinder for one traced address space, with caches.
+ *
+ * Loading libc's debug info costs ~40 ms and a cached stack ~20 us
+ * (FACTS.md Q6), so the Dwfl lives as long as the address space and every
+ * symbolized pc is remembered.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/user.h>
+
+#include "reporters/unwind_int.h"
+
+#define CACHE_MIN_SLOTS 256
+#define CACHE_MAX_SLOTS 32768
+#define CALLER_MAX_DEPTH 256
+
+static void cache_clear(struct unwinder *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->nslots; i++) {
+		free(u->slots[i]);
+		u->slots[i] = NULL;
+	}
+	u->nused = 0;
+	u->nmods = 0;
+}
+
+static size_t slot_of(uint64_t key, size_t nslots)
+{
+	return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 20) & (nslots - 1);
+}
+
+static struct pc_entry *cache_find(struct unwinder *u, uint64_t key)
+{
+	size_t i;
+
+	if (!u->nslots)
+		return NULL;
+	for (i = slot_of(key, u->nslots); u->slots[i]; i = (i + 1) & (u->nslots - 1))
+		if (u->slots[i]->key == key)
+			return u->slots[i];
+	return NULL;
+}
+
+static int cache_grow(struct unwinder *u)
+{
+	size_t n = u->nslots ? u->nslots * 2 : CACHE_MIN_SLOTS;
+	struct pc_entry **slots;
+	size_t i, j;
+
+	if (n > CACHE_MAX_SLOTS) {
+		/* A full cache is flushed rather than aged: simple, and rare. */
+		cache_clear(u);
+		return 0;
+	}
+	slots = calloc(n, sizeof(*slots));
+	if (!slots)
+		return -ENOMEM;
+	for (i = 0; i < u->nslots; i++) {
+		if (!u->slots[i])
+			continue;
+		for (j = slot_of(u->slots[i]->key, n); slots[j]; j = (j + 1) & (n - 1))
+			;
+		slots[j] = u->slots[i];
+	}
+	free(u->slots);
+	u->slots = slots;
+	u->nslots = n;
+	return 0;
+}
+
+/* Best effort: a frame that cannot be cached is still returned. */
+static void cache_put(struct unwinder *u, uint64_t key, const struct frame *f, bool nomod)
+{
+	struct pc_entry *e;
+	size_t i;
+
+	if ((u->nused + 1) * 2 > u->nslots && cache_grow(u) < 0)
+		return;
+	e = malloc(sizeof(*e));
+	if (!e)
+		return;
+	e->key = key;
+	e->nomod = nomod;
+	e->f = *f;
+	for (i = slot_of(key, u->nslots); u->slots[i]; i = (i + 1) & (u->nslots - 1))
+		;
+	u->slots[i] = e;
+	u->nused++;
+}
+
+static int report_modules(struct unwinder *u)
+{
+	int r;
+
+	dwfl_report_begin(u->dwfl);
+	r = dwfl_linux_proc_report(u->dwfl, u->pid);
+	if (dwfl_report_end(u->dwfl, NULL, NULL) != 0 && r == 0)
+		r = -1;
+	if (r > 0)
+		return -r;
+	if (r < 0)
+		return -ESRCH;
+	return sym_tag_modules(u);
+}
+
+int unwinder_new(pid_t pid, struct unwinder **out)
+{
+	struct unwinder *u;
+	int r;
+
+	*out = NULL;
+	if (pid <= 0)
+		return -EINVAL;
+	u = calloc(1, sizeof(*u));
+	if (!u)
+		return -ENOMEM;
+	u->pid = pid;
+	u->cb.find_elf = sym_find_elf;
+	u->cb.find_debuginfo = dwfl_standard_find_debuginfo;
+	u->cb.debuginfo_path = &u->debuginfo_path;
+	elf_version(EV_CURRENT);
+	u->dwfl = dwfl_begin(&u->cb);
+	if (!u->dwfl) {
+		free(u);
+		return -ENOMEM;
+	}
+	r = report_modules(u);
+	if (r == 0) {
+		/* Once per Dwfl: the tracer already holds the tasks stopped. */
+		r = dwfl_linux_proc_attach(u->dwfl, pid, true);
+		if (r > 0)
+			r = -r;
+		else if (r < 0)
+			r = -EINVAL;
+	}
+	if (r < 0) {
+		unwinder_free(u);
+		return r;
+	}
+	*out = u;
+	return 0;
+}
+
+void unwinder_free(struct unwinder *u)
+{
+	if (!u)
+		return;
+	cache_clear(u);
+	free(u->slots);
+	if (u->dwfl)
+		dwfl_end(u->dwfl);
+	free(u);
+}
+
+static int mix_module(Dwfl_Module *mod, void **userdata, const char *name,
+		      Dwarf_Addr start, void *arg)
+{
+	uint64_t *h = arg;
+	Dwarf_Addr end = 0;
+
+	dwfl_module_info(mod, NULL, NULL, &end, NULL, NULL, NULL, NULL);
+	*h = (*h ^ (uintptr_t)mod ^ start * 31 ^ end * 131) * 0x100000001b3ull;
+	for (; name && *name; name++)
+		*h = (*h ^ (unsigned char)*name) * 0x100000001b3ull;
+	return DWARF_CB_OK;
+}
+
+/* Same modules at the same addresses (libdwfl reuses the objects of the
+ * modules reported again) means every cached lookup is still right. */
+static uint64_t modules_fingerprint(Dwfl *dwfl)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	if (dwfl_getmodules(dwfl, mix_module, &h, 0) < 0)
+		return 0;
+	return h;
+}
+
+void unwinder_refresh(struct unwinder *u)
+{
+	uint64_t before;
+
+	if (!u)
+		return;
+	before = modules_fingerprint(u->dwfl);
+	/* A failure leaves no modules: frames then come back as "??". */
+	if (report_modules(u) < 0 || before != modules_fingerprint(u->dwfl) || !before)
+		/* Old pcs may now belong to other modules; modules may be freed. */
+		cache_clear(u);
+}
+
+static bool module_is_system(struct unwinder *u, Dwfl_Module *mod)
+{
+	const char *name;
+	bool sys;
+	int i;
+
+	for (i = 0; i < u->nmods; i++)
+		if (u->mods[i].mod == mod)
+			return u->mods[i].system;
+	name = dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+	sys = unwind_is_system_module(name);
+	if (u->nmods < MOD_CACHE_MAX) {
+		u->mods[u->nmods].mod = mod;
+		u->mods[u->nmods].system = sys;
+		u->nmods++;
+	}
+	return sys;
+}
+
+/* Returns 0, -ENOENT (no module, cached), or 1: no module and not yet
+ * known to be unmapped, so a refresh may help. */
+static int lookup(struct unwinder *u, uint64_t pc, bool is_return,
+		  struct frame *f, bool may_refresh)
+{
+	uint64_t key = pc << 1 | is_return;
+	uint64_t addr = is_return && pc ? pc - 1 : pc;
+	struct pc_entry *e = cache_find(u, key);
+	Dwfl_Module *mod;
+
+	if (e) {
+		*f = e->f;
+		return e->nomod ? -ENOENT : 0;
+	}
+	mod = dwfl_addrmodule(u->dwfl, addr);
+	sym_fill(mod, pc, is_return, f);
+	if (!mod && may_refresh)
+		return 1;
+	cache_put(u, key, f, !mod);
+	return mod ? 0 : -ENOENT;
+}
+
+int unwinder_symbolize(struct unwinder *u, uint64_t pc, bool is_return, struct frame *f)
+{
+	int r = lookup(u, pc, is_return, f, true);
+
+	if (r == 1) {
+		unwinder_refresh(u);
+		r = lookup(u, pc, is_return, f, false);
+	}
+	return r;
+}
+
+struct walk {
+	struct unwinder *u;
+	struct frame *frames;	/* stack mode; NULL in caller mode */
+	struct frame *caller;
+	int max, n;
+	bool may_refresh;
+	bool need_refresh;
+	bool found;
+};
+
+static int walk_stack_cb(Dwfl_Frame *state, void *arg)
+{
+	struct walk *w = arg;
+	Dwarf_Addr pc;
+	bool act;
+
+	if (!dwfl_frame_pc(state, &pc, &act))
+		return DWARF_CB_ABORT;
+	if (lookup(w->u, pc, !act, &w->frames[w->n], w->may_refresh) == 1)
+		w->need_refresh = true;
+	return ++w->n >= w->max ? DWARF_CB_ABORT : DWARF_CB_OK;
+}
+
+static int walk_caller_cb(Dwfl_Frame *state, void *arg)
+{
+	struct walk *w = arg;
+	Dwfl_Module *mod;
+	Dwarf_Addr pc;
+	bool act;
+
+	if (!dwfl_frame_pc(state, &pc, &act))
+		return DWARF_CB_ABORT;
+	mod = dwfl_addrmodule(w->u->dwfl, act || !pc ? pc : pc - 1);
+	if (mod && module_is_system(w->u, mod)) {
+		/* Hot path: system frames are classified, never symbolized. */
+		return ++w->n >= CALLER_MAX_DEPTH ? DWARF_CB_ABORT : DWARF_CB_OK;
+	}
+	if (lookup(w->u, pc, !act, w->caller, w->may_refresh) == 1) {
+		w->need_refresh = true;
+		return DWARF_CB_ABORT;
+	}
+	w->found = true;
+	return DWARF_CB_ABORT;
+}
+
+/* When libdwfl cannot even start (no CFI for the top pc, odd state), the
+ * registers still give frame 0. */
+static int top_frame(struct unwinder *u, pid_t tid, struct frame *f)
+{
+	struct user_regs_struct regs;
+
+	if (ptrace(PTRACE_GETREGS, tid, NULL, &regs) < 0)
+		return -errno;
+	(void)unwinder_symbolize(u, regs.rip, false, f);
+	return 1;
+}
+
+int unwinder_stack(struct unwinder *u, pid_t tid, struct frame *frames, int max)
+{
+	struct walk w = { .u = u, .frames = frames, .max = max, .may_refresh = true };
+
+	if (!u || !frames || max <= 0)
+		return -EINVAL;
+	(void)dwfl_getthread_frames(u->dwfl, tid, walk_stack_cb, &w);
+	if (w.need_refresh) {
+		unwinder_refresh(u);
+		w.n = 0;
+		w.may_refresh = false;
+		w.need_refresh = false;
+		(void)dwfl_getthread_frames(u->dwfl, tid, walk_stack_cb, &w);
+	}
+	/* libdwfl reports an error at the end of many stacks (no CFI for
+	 * _start, ...): the frames before it are good. */
+	if (w.n > 0)
+		return w.n;
+	return top_frame(u, tid, frames);
+}
+
+int unwinder_caller(struct unwinder *u, pid_t tid, struct frame *caller)
+{
+	struct walk w = { .u = u, .caller = caller, .may_refresh = true };
+	int r;
+
+	if (!u || !caller)
+		return -EINVAL;
+	r = dwfl_getthread_frames(u->dwfl, tid, walk_caller_cb, &w);
+	if (w.need_refresh) {
+		unwinder_refresh(u);
+		w.n = 0;
+		w.may_refresh = false;
+		w.need_refresh = false;
+		r = dwfl_getthread_frames(u->dwfl, tid, walk_caller_cb, &w);
+	}
+	if (w.found)
+		return w.n;
+	/* Nothing but system frames, or libdwfl could not start at all. */
+	if (r < 0 && w.n == 0) {
+		struct user_regs_struct regs;
+
+		if (ptrace(PTRACE_GETREGS, tid, NULL, &regs) < 0)
+			return -errno;
+		return -EINVAL;
+	}
+	return -ENOENT;
+}

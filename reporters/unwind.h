@@ -1,0 +1,56 @@
+/* unwind.h - remote unwinding and symbolization of stopped tasks.
+ *
+ * Backed by elfutils (libdwfl's own unwinder and libdw for symbols), which
+ * measured faster than libunwind-ptrace here (shared/notes/FACTS.md Q6).
+ * One unwinder per traced address space; it caches modules, CFI and
+ * pc -> symbol lookups. The tasks must be in a ptrace stop.
+ */
+#ifndef FZ_UNWIND_H
+#define FZ_UNWIND_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define FRAME_MAX 48
+
+struct frame {
+	uint64_t pc;		/* as unwound (return address for callers) */
+	uint64_t offset;	/* pc - load base of its module */
+	int line;		/* 0 if unknown */
+	bool system;		/* in a system module (libc, ld.so, ...) */
+	char function[128];	/* "??" if unknown */
+	char file[192];		/* source file, "" if unknown */
+	char module[192];	/* module path, "[vdso]" etc. */
+	char build_id[41];	/* hex, "" if none */
+};
+
+struct unwinder;
+
+/* For the process (thread group) pid, whose tasks are ptrace-stopped when
+ * used. Returns 0 or -errno. */
+int unwinder_new(pid_t pid, struct unwinder **out);
+void unwinder_free(struct unwinder *u);
+/* Forget the module list (after execve or when a pc falls outside every
+ * known module, e.g. after dlopen). */
+void unwinder_refresh(struct unwinder *u);
+
+/* Unwind stopped thread tid: frames[0] is the current pc. Returns the
+ * number of frames (>= 1) or -errno. */
+int unwinder_stack(struct unwinder *u, pid_t tid, struct frame *frames, int max);
+
+/* The first frame of tid's stack outside the system modules (the site key
+ * of an intercepted call). Stops unwinding there. Returns its depth (>= 0)
+ * or -ENOENT when every frame is a system frame. */
+int unwinder_caller(struct unwinder *u, pid_t tid, struct frame *caller);
+
+/* Symbolize one address (a return address: looked up at pc - 1). */
+int unwinder_symbolize(struct unwinder *u, uint64_t pc, bool is_return, struct frame *f);
+
+/* Is this module path a system module? Defaults: libc, libm, ld-linux,
+ * libstdc++, libgcc_s, libpthread, libdl, librt, the sanitizer runtimes,
+ * [vdso]; plus names added here (basename prefix match). */
+bool unwind_is_system_module(const char *path);
+int unwind_add_system_module(const char *name);
+
+#endif

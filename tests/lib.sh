@@ -1,0 +1,140 @@
+# lib.sh - shared helpers for tests/integration/*.sh (bash; source it).
+#
+# Gives: FZ (the fzsandbox binary), T (built test targets), SRC (source
+# tree), TMP (a private directory removed on exit), OUT (TMP/out, the --out
+# directory for `fz`), and:
+#   fz ARGS...          run fzsandbox (stdout/stderr to TMP/fz.stdout/.stderr,
+#                       exit status in $rc); never exits the test itself
+#   fail MSG            print MSG (and the last run's output), exit 1
+#   skip REASON         print "SKIP: REASON", exit 77 (automake's skip code)
+#   assert_eq WANT GOT WHAT
+#   assert_rc WANT      compare with $rc from the last fz
+#   jqr FILTER [FILE]   jq -r FILTER on FILE (default $OUT/report.json)
+#   finding_with FUNC   jq filter text: findings with FUNC in some frame
+#   assert_no_stray NAME...  no process named NAME from this test is left
+#
+# Tests run in parallel (make -j check) and several use the same target, so
+# "our" processes are told apart by FZ_TEST_TAG in their environment (the
+# target inherits it through fzsandbox) or by their working directory (TMP).
+
+set -u
+
+top_srcdir=${top_srcdir:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+SRC=$top_srcdir
+FZ=$top_builddir/fzsandbox
+T=$top_builddir/tests/targets
+TEST_NAME=$(basename "$0" .sh)
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/fzt-$TEST_NAME.XXXXXX") || exit 99
+OUT=$TMP/out
+FZ_TEST_TAG=$TMP
+export FZ_TEST_TAG
+rc=
+
+cleanup() {
+	rm -rf -- "$TMP"
+}
+trap cleanup EXIT
+
+fail() {
+	echo "FAIL: $TEST_NAME: $*" >&2
+	for f in "$TMP/fz.stdout" "$TMP/fz.stderr"; do
+		if [ -s "$f" ]; then
+			echo "--- $(basename "$f") (last 30 lines)" >&2
+			tail -n 30 -- "$f" >&2
+		fi
+	done
+	exit 1
+}
+
+skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+
+assert_eq() {
+	# $1 expected, $2 actual, $3 what
+	if [ "$1" != "$2" ]; then
+		fail "${3:-value}: expected '$1', got '$2'"
+	fi
+}
+
+assert_rc() {
+	assert_eq "$1" "$rc" "fzsandbox exit status"
+}
+
+command -v jq >/dev/null 2>&1 || skip "jq is not installed (./quickstart installs it)"
+[ -x "$FZ" ] || fail "fzsandbox not built at $FZ"
+
+# Run from TMP so our targets' cwd marks them as ours.
+fz() {
+	local here=$PWD
+
+	cd "$TMP" || fail "cd $TMP"
+	"$FZ" "$@" >"$TMP/fz.stdout" 2>"$TMP/fz.stderr" </dev/null
+	rc=$?
+	cd "$here" || fail "cd $here"
+	return 0
+}
+
+jqr() {
+	local file=${2:-$OUT/report.json}
+
+	[ -f "$file" ] || fail "no report at $file"
+	jq -r "$1" "$file" || fail "jq failed on $file: $1"
+}
+
+# A jq expression selecting findings that have FUNC in some frame.
+finding_with() {
+	printf '[.findings[] | select(any(.frames[]?; .function == "%s"))]' "$1"
+}
+
+# The first frame not in a system library, of the finding selected by $1.
+top_frame() {
+	printf '%s | .[0].frames | map(select(.system | not)) | .[0]' "$1"
+}
+
+# A process is ours if FZ_TEST_TAG=$TMP is in its environment or its cwd is
+# TMP (or below). Zombies have neither and are not a leak of ours.
+is_ours() {
+	local pid=$1 cwd
+
+	if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qxF "FZ_TEST_TAG=$TMP"; then
+		return 0
+	fi
+	cwd=$(readlink "/proc/$pid/cwd" 2>/dev/null) || return 1
+	case "$cwd" in
+	"$TMP" | "$TMP"/*) return 0 ;;
+	esac
+	return 1
+}
+
+assert_no_stray() {
+	local name comm pid left=
+
+	for name in "$@"; do
+		comm=${name:0:15}	# the kernel truncates comm to 15 characters
+		for pid in $(pgrep -x -- "$comm"); do
+			if is_ours "$pid"; then
+				left="$left $pid($name)"
+			fi
+		done
+	done
+	if [ -n "$left" ]; then
+		for pid in $left; do
+			kill -KILL "${pid%%(*}" 2>/dev/null
+		done
+		fail "stray processes left after fzsandbox exited:$left"
+	fi
+}
+
+# Assert that the last run exited 1 with at least one finding that has
+# FUNC in a frame; prints nothing.
+assert_finding_in() {
+	local n
+
+	assert_rc 1
+	n=$(jqr "$(finding_with "$1") | length")
+	[ "$n" -ge 1 ] || fail "no finding with $1 in its stack"
+}

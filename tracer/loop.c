@@ -1,0 +1,578 @@
+/* loop.c - one run: start the target and dispatch ptrace stops until the
+ * traced tree is empty. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <stddef.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tracer/tracer_int.h"
+
+struct tracer_state *tracer_cur;
+static volatile sig_atomic_t interrupted_sig;
+
+void tracer_interrupt(int sig)
+{
+	interrupted_sig = sig;
+}
+
+long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static void resume(struct tracer_task *t, int req, int sig)
+{
+	task_invalidate(t);
+	/* ESRCH: the task was killed meanwhile; its exit is reported next. */
+	ptrace(req, t->tid, 0, sig);
+}
+
+static const struct tracer_hooks *hooks(struct tracer_state *st)
+{
+	return st->opts->hooks;
+}
+
+#define EACH_TASK(st, t)                                                        \
+	for (size_t b_ = 0; b_ < sizeof((st)->tasks) / sizeof(void *); b_++)  \
+		for (struct tracer_task *t = (st)->tasks[b_], *n_ = t ? t->next : NULL; t; \
+		     t = n_, n_ = t ? t->next : NULL)
+
+static void kill_everything(struct tracer_state *st)
+{
+	EACH_TASK(st, t)
+		kill(t->tid, SIGKILL);
+	st->kill_sent = true;
+}
+
+void tracer_kill_all(void)
+{
+	if (tracer_cur)
+		kill_everything(tracer_cur);
+}
+
+/* After SIGKILL: reap until the tree is empty (bounded: a task that cannot
+ * be reaped in 5 s is abandoned with EXITKILL as the last resort). */
+static void drain(struct tracer_state *st)
+{
+	long long end = now_ms() + 5000;
+	int status;
+
+	while (st->ntasks > 0 && now_ms() < end) {
+		pid_t tid = waitpid(-1, &status, __WALL);
+		struct tracer_task *t;
+
+		if (tid < 0) {
+			if (errno == EINTR) {
+				kill_everything(st);
+				continue;
+			}
+			break;
+		}
+		t = task_find(st, tid);
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			if (t)
+				task_remove(st, t);
+		} else if (!t) {
+			kill(tid, SIGKILL);	/* a task born during the kill */
+		}
+	}
+}
+
+static bool sig_default_fatal(int sig)
+{
+	switch (sig) {
+	case SIGCHLD: case SIGCONT: case SIGURG: case SIGWINCH:
+	case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
+		return false;
+	}
+	return true;
+}
+
+/* Would delivering sig now kill the process? A caught signal runs its
+ * handler; an ignored synchronous fault is still forced fatal by the
+ * kernel. */
+static bool signal_kills(pid_t tid, int sig, int si_code)
+{
+	char path[64], line[256];
+	unsigned long long cgt = 0, ign = 0, bit = 1ULL << (sig - 1);
+	FILE *f;
+
+	if (!sig_default_fatal(sig))
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	f = fopen(path, "re");
+	if (!f)
+		return true;
+	while (fgets(line, sizeof(line), f)) {
+		sscanf(line, "SigCgt: %llx", &cgt);
+		sscanf(line, "SigIgn: %llx", &ign);
+	}
+	fclose(f);
+	if (cgt & bit)
+		return false;
+	if (ign & bit)
+		return si_code > 0 && (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL ||
+				       sig == SIGFPE || sig == SIGTRAP);
+	return true;
+}
+
+static void record_fatal(struct tracer_state *st, struct tracer_task *t, int sig,
+			 const siginfo_t *si)
+{
+	struct run_result *res = st->res;
+
+	if (st->fatal_seen)
+		return;
+	st->fatal_seen = true;
+	res->end = RUN_SIGNALED;
+	res->signal = sig;
+	res->fault_pid = t->pid;
+	res->fault_tid = t->tid;
+	res->fault_ordinal = t->ordinal;
+	res->si_code = si->si_code;
+	res->fault_addr = (uint64_t)si->si_addr;
+	res->in_loader = t->mm && t->mm->loader;
+	if (st->opts->on_stacks)
+		st->opts->on_stacks(st->opts->stack_arg, t->pid, &t->tid, &t->ordinal, 1);
+}
+
+static void handle_signal(struct tracer_state *st, struct tracer_task *t, int sig)
+{
+	siginfo_t si;
+	bool ours;
+
+	if (sig == SIGTRAP) {
+		int r = entry_check(t);
+
+		if (r == 1) {
+			if (hooks(st) && hooks(st)->on_entry)
+				hooks(st)->on_entry(hooks(st)->ctx, t);
+			resume(t, PTRACE_CONT, 0);
+			return;
+		}
+		if (hooks(st) && hooks(st)->on_trap && hooks(st)->on_trap(hooks(st)->ctx, t) == 1) {
+			resume(t, PTRACE_CONT, 0);
+			return;
+		}
+	}
+	memset(&si, 0, sizeof(si));
+	if (ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) < 0)
+		si.si_code = 0;
+	ours = si.si_pid == getpid() && si.si_code <= 0;
+	if (!ours && signal_kills(t->tid, sig, si.si_code))
+		record_fatal(st, t, sig, &si);
+	resume(t, PTRACE_CONT, sig);
+}
+
+static struct tracer_mm *mm_copy(struct tracer_state *st, struct tracer_mm *parent)
+{
+	struct tracer_mm *mm = mm_new_empty();
+
+	if (!mm)
+		return NULL;
+	*mm = *parent;
+	mm->refs = 0;
+	mm->data = NULL;
+	if (parent->data && hooks(st) && hooks(st)->mm_fork &&
+	    hooks(st)->mm_fork(hooks(st)->ctx, parent->data, &mm->data) < 0)
+		mm->data = NULL;
+	return mm;
+}
+
+static void handle_new_task(struct tracer_state *st, struct tracer_task *t, int event)
+{
+	unsigned long msg = 0;
+	struct tracer_task *c;
+	bool thread = false;
+	pid_t ctid;
+
+	if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg) < 0)
+		goto out;
+	ctid = (pid_t)msg;
+	if (event == PTRACE_EVENT_CLONE)
+		thread = task_tgid_of(ctid) == t->pid;
+	c = task_find(st, ctid);
+	if (!c) {
+		c = task_add(st, ctid, ctid, NULL);
+		if (!c) {
+			kill(ctid, SIGKILL);
+			goto out;
+		}
+	}
+	c->ordinal = st->next_ordinal++;
+	c->pid = thread ? t->pid : ctid;
+	if (thread || event == PTRACE_EVENT_VFORK) {
+		c->mm = t->mm;
+	} else {
+		c->mm = mm_copy(st, t->mm);
+		if (!c->mm) {
+			kill(ctid, SIGKILL);
+			goto out;
+		}
+	}
+	c->mm->refs++;
+	if (hooks(st) && hooks(st)->on_task)
+		hooks(st)->on_task(hooks(st)->ctx, c);
+	if (c->started)		/* its first stop came first and was held */
+		resume(c, PTRACE_CONT, 0);
+out:
+	resume(t, PTRACE_CONT, 0);
+}
+
+static void handle_exec(struct tracer_state *st, struct tracer_task *t, int *errfd)
+{
+	unsigned long former = 0;
+	struct tracer_mm *mm = mm_new_empty();
+
+	/* A non-leader thread that execs takes over the leader's tid. */
+	if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &former) == 0 && (pid_t)former != t->tid) {
+		struct tracer_task *old = task_find(st, (pid_t)former);
+
+		if (old)
+			task_remove(st, old);
+	}
+	if (t->tid == st->main_pid && *errfd >= 0) {
+		close(*errfd);	/* exec succeeded: no set-up error to read */
+		*errfd = -1;
+	}
+	if (!mm) {
+		kill(t->tid, SIGKILL);
+		return;
+	}
+	if (t->mm)
+		mm_put(st, t->mm);
+	t->mm = mm;
+	mm->refs = 1;
+	mm->exec_seen = true;
+	mm->loader = true;
+	if (hooks(st) && hooks(st)->mm_new && hooks(st)->mm_new(hooks(st)->ctx, t, &mm->data) < 0)
+		mm->data = NULL;
+	if (entry_plant(t) < 0)
+		mm->loader = false;	/* no boundary known: treat as the program */
+	resume(t, PTRACE_CONT, 0);
+}
+
+static void handle_seccomp(struct tracer_state *st, struct tracer_task *t)
+{
+	const struct tracer_hooks *h = hooks(st);
+	bool gate;
+
+	task_invalidate(t);
+	t->in_seccomp = true;
+	t->skip = t->want_exit = t->hook_exit = t->listen_exit = false;
+	if (task_read_syscall(t) < 0) {
+		t->in_seccomp = false;
+		resume(t, PTRACE_CONT, 0);
+		return;
+	}
+	if (st->svc && !st->listen_seen && t->sc.ent && strcmp(t->sc.ent->name, "listen") == 0) {
+		t->want_exit = true;
+		t->listen_exit = true;
+	}
+	gate = t->mm && t->mm->exec_seen && (!t->mm->loader || st->opts->from_exec);
+	if (gate && h && h->on_syscall && t->sc.ent)
+		h->on_syscall(h->ctx, t, &t->sc);
+	t->in_seccomp = false;
+	resume(t, t->want_exit ? PTRACE_SYSCALL : PTRACE_CONT, 0);
+}
+
+static void service_ready(struct tracer_state *st, struct tracer_task *t)
+{
+	int pfd = (int)syscall(SYS_pidfd_open, t->pid, 0);
+	int fd = -1;
+
+	if (pfd >= 0) {
+		fd = (int)syscall(SYS_pidfd_getfd, pfd, (int)t->sc.args[0], 0);
+		close(pfd);
+	}
+	st->listen_seen = true;
+	if (fd >= 0)
+		st->svc->on_listen(st->svc->arg, fd);
+}
+
+static void handle_syscall_exit(struct tracer_state *st, struct tracer_task *t)
+{
+	const struct tracer_hooks *h = hooks(st);
+	long ret;
+
+	task_invalidate(t);
+	task_restore_arg(t);
+	errno = 0;
+	ret = ptrace(PTRACE_PEEKUSER, t->tid, offsetof(struct user_regs_struct, rax), 0);
+	if (t->hook_exit && h && h->on_syscall_exit)
+		h->on_syscall_exit(h->ctx, t, &t->sc, ret);
+	if (t->listen_exit && ret == 0)
+		service_ready(st, t);
+	t->want_exit = t->hook_exit = t->listen_exit = false;
+	resume(t, PTRACE_CONT, 0);
+}
+
+static void read_setup_error(struct run_result *res, int *errfd)
+{
+	static int e[2];	/* struct spawn_err; static: GCC 12 -Wdangling-pointer false positive */
+
+	if (*errfd < 0)
+		return;
+	if (read(*errfd, e, sizeof(e)) == (ssize_t)sizeof(e)) {
+		res->end = RUN_SETUP_FAILED;
+		res->setup_stage = e[0];
+		res->setup_errno = e[1];
+	}
+	close(*errfd);
+	*errfd = -1;
+}
+
+static void handle_gone(struct tracer_state *st, struct tracer_task *t, int status, int *errfd)
+{
+	if (t->tid == st->main_pid) {
+		st->main_gone = true;
+		read_setup_error(st->res, errfd);
+		if (WIFEXITED(status) && st->res->end == RUN_EXITED)
+			st->res->exit_status = WEXITSTATUS(status);
+		else if (WIFSIGNALED(status) && st->res->end == RUN_EXITED)
+			st->res->exit_status = 128 + WTERMSIG(status);
+		if (st->ntasks > 1 && !st->grace_ms)
+			st->grace_ms = now_ms() + st->opts->grace_ms;
+	}
+	/* A kill nobody here asked for (OOM killer, RLIMIT_CPU's SIGKILL). */
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL && !st->kill_sent &&
+	    !st->fatal_seen && st->res->end == RUN_EXITED) {
+		st->fatal_seen = true;
+		st->res->end = RUN_SIGNALED;
+		st->res->signal = SIGKILL;
+		st->res->fault_pid = t->pid;
+		st->res->fault_tid = t->tid;
+		st->res->fault_ordinal = t->ordinal;
+		st->res->si_code = SI_KERNEL;
+	}
+	task_remove(st, t);
+}
+
+static void dispatch(struct tracer_state *st, pid_t tid, int status, int *errfd)
+{
+	struct tracer_task *t = task_find(st, tid);
+	int sig, event;
+
+	if (WIFEXITED(status) || WIFSIGNALED(status)) {
+		if (t)
+			handle_gone(st, t, status, errfd);
+		return;
+	}
+	if (!t) {
+		/* A new task's first stop, before its parent's creation event:
+		 * hold it until we know its address space. */
+		t = task_add(st, tid, tid, NULL);
+		if (!t) {
+			kill(tid, SIGKILL);
+			return;
+		}
+		t->started = true;
+		return;
+	}
+	sig = WSTOPSIG(status);
+	event = (unsigned)status >> 16;
+	if (sig == (SIGTRAP | 0x80))
+		handle_syscall_exit(st, t);
+	else if (event == PTRACE_EVENT_SECCOMP)
+		handle_seccomp(st, t);
+	else if (event == PTRACE_EVENT_CLONE || event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK)
+		handle_new_task(st, t, event);
+	else if (event == PTRACE_EVENT_EXEC)
+		handle_exec(st, t, errfd);
+	else if (event == PTRACE_EVENT_STOP) {
+		if (!t->started) {
+			t->started = true;
+			if (t->mm)
+				resume(t, PTRACE_CONT, 0);
+		} else if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
+			resume(t, PTRACE_LISTEN, 0);	/* a real group-stop */
+		} else {
+			resume(t, PTRACE_CONT, 0);
+		}
+	} else if (event == 0)
+		handle_signal(st, t, sig);
+	else
+		resume(t, PTRACE_CONT, 0);
+}
+
+/* Timeout: stop every task where it is, hand their stacks to the reporter,
+ * then kill the tree. */
+static void dump_and_kill(struct tracer_state *st)
+{
+	long long end = now_ms() + 500;
+	int status;
+	pid_t tids[TRACER_MAX_THREADS];
+	int ords[TRACER_MAX_THREADS];
+
+	EACH_TASK(st, t) {
+		t->regs_valid = false;
+		t->started = false;	/* reused as "stopped for the dump" */
+		ptrace(PTRACE_INTERRUPT, t->tid, 0, 0);
+	}
+	for (;;) {
+		int pending = 0;
+		pid_t tid;
+		struct tracer_task *t;
+
+		EACH_TASK(st, u)
+			pending += !u->started;
+		if (!pending || now_ms() > end)
+			break;
+		tid = waitpid(-1, &status, __WALL);
+		if (tid < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		t = task_find(st, tid);
+		if (!t)
+			continue;
+		if (WIFEXITED(status) || WIFSIGNALED(status))
+			task_remove(st, t);
+		else
+			t->started = true;
+	}
+	if (st->opts->on_stacks) {
+		struct tracer_task *all[256];
+		int nall = 0;
+
+		EACH_TASK(st, u)
+			if (u->started && nall < 256)
+				all[nall++] = u;
+		/* One call per process, the main process first. */
+		for (int pass = 0; pass < 2; pass++)
+			for (int i = 0; i < nall; i++) {
+				struct tracer_task *lead = all[i];
+				int n = 0;
+
+				if (lead->tid != lead->pid || (pass == 0) != (lead->pid == st->main_pid))
+					continue;
+				for (int j = 0; j < nall && n < TRACER_MAX_THREADS; j++)
+					if (all[j]->pid == lead->pid) {
+						tids[n] = all[j]->tid;
+						ords[n++] = all[j]->ordinal;
+					}
+				st->opts->on_stacks(st->opts->stack_arg, lead->pid, tids, ords, n);
+			}
+	}
+	kill_everything(st);
+	drain(st);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+static void set_ticker(bool on)
+{
+	struct itimerval it = { { 0, on ? 10000 : 0 }, { 0, on ? 10000 : 0 } };
+	struct sigaction sa;
+
+	if (on) {
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_alarm;	/* no SA_RESTART: wake waitpid */
+		sigaction(SIGALRM, &sa, NULL);
+	}
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+int tracer_run(const struct tracer_opts *opts, const struct tracer_service *svc,
+	       struct run_result *res)
+{
+	/* Static: tracer_kill_all() reaches it from signal context. */
+	static struct tracer_state st;
+	struct tracer_task *t;
+	int errfd = -1, status;
+	pid_t pid;
+
+	memset(&st, 0, sizeof(st));
+	st.opts = opts;
+	st.svc = svc;
+	st.res = res;
+	memset(res, 0, sizeof(*res));
+	res->end = RUN_EXITED;
+	if (opts->cpu >= 0) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(opts->cpu, &set);
+		if (sched_setaffinity(0, sizeof(set), &set) < 0)
+			return -errno;
+	}
+	pid = spawn_target(opts, &errfd);
+	if (pid < 0)
+		return pid;
+	st.main_pid = pid;
+	t = task_add(&st, pid, pid, mm_new_empty());
+	if (!t || !t->mm) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, __WALL);
+		return -ENOMEM;
+	}
+	t->ordinal = st.next_ordinal++;
+	t->started = true;
+	tracer_cur = &st;
+	st.deadline_ms = now_ms() + opts->timeout_ms;
+	set_ticker(true);
+	while (st.ntasks > 0) {
+		long long now = now_ms();
+		pid_t tid;
+
+		if (interrupted_sig) {
+			res->end = RUN_INTERRUPTED;
+			kill_everything(&st);
+			drain(&st);
+			break;
+		}
+		if (now >= st.deadline_ms && !st.kill_sent) {
+			if (!st.fatal_seen)
+				res->end = RUN_TIMEOUT;
+			dump_and_kill(&st);
+			break;
+		}
+		if (svc && svc->stop_requested && *svc->stop_requested && !st.term_sent) {
+			st.term_sent = true;
+			kill(st.main_pid, SIGTERM);
+			if (!st.grace_ms)
+				st.grace_ms = now + opts->grace_ms;
+		}
+		if (st.grace_ms && now >= st.grace_ms && !st.kill_sent) {
+			kill_everything(&st);
+			drain(&st);
+			break;
+		}
+		tid = waitpid(-1, &status, __WALL);
+		if (tid < 0) {
+			if (errno == EINTR)
+				continue;
+			break;	/* ECHILD: nothing left */
+		}
+		dispatch(&st, tid, status, &errfd);
+	}
+	set_ticker(false);
+	/* Leftovers the loop did not see die (should not happen). */
+	if (st.ntasks > 0) {
+		kill_everything(&st);
+		drain(&st);
+	}
+	res->tasks_seen = st.next_ordinal;
+	if (errfd >= 0)
+		read_setup_error(res, &errfd);
+	tracer_cur = NULL;
+	return 0;
+}

@@ -1,0 +1,184 @@
+/* spawn.c - start the target: fork, wait for the tracer to seize us, then
+ * stdio, seccomp filter and exec. The child only makes async-signal-safe
+ * syscalls (the filter is compiled in the parent), because fzsandbox may
+ * have other threads (the service driver) holding locks at fork time. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tracer/tracer_int.h"
+
+static const char *const stage_names[] = {
+	[STAGE_NONE] = "start",
+	[STAGE_SYNC] = "synchronise with the tracer",
+	[STAGE_STDIN] = "open standard input",
+	[STAGE_STDIO] = "redirect standard streams",
+	[STAGE_CWD] = "change directory",
+	[STAGE_NNP] = "set no_new_privs",
+	[STAGE_SECCOMP] = "install the seccomp filter",
+	[STAGE_EXEC] = "execute the program",
+};
+
+const char *spawn_stage_name(int stage)
+{
+	if (stage < 0 || stage > STAGE_EXEC)
+		return "unknown stage";
+	return stage_names[stage];
+}
+
+/* Compile the filter: TRACE (with the syscall number as data, so the stop
+ * says which rule fired) for the selected syscalls, ALLOW for the rest, so
+ * untouched syscalls pay only the seccomp floor. */
+static int build_filter(const uint8_t *set, struct sock_fprog *prog)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	int fd = -1, r = 0;
+	off_t len;
+
+	if (!ctx)
+		return -ENOMEM;
+	for (int nr = 0; set && nr < SYSCALL_MAX; nr++) {
+		if (!(set[nr / 8] & (1 << (nr % 8))))
+			continue;
+		r = seccomp_rule_add(ctx, SCMP_ACT_TRACE(nr), nr, 0);
+		if (r < 0)
+			goto out;
+	}
+	fd = memfd_create("fz-bpf", MFD_CLOEXEC);
+	if (fd < 0) {
+		r = -errno;
+		goto out;
+	}
+	r = seccomp_export_bpf(ctx, fd);
+	if (r < 0)
+		goto out;
+	len = lseek(fd, 0, SEEK_END);
+	if (len <= 0 || len % sizeof(struct sock_filter)) {
+		r = -EINVAL;
+		goto out;
+	}
+	prog->filter = malloc(len);
+	prog->len = len / sizeof(struct sock_filter);
+	if (!prog->filter) {
+		r = -ENOMEM;
+		goto out;
+	}
+	if (pread(fd, prog->filter, len, 0) != len) {
+		r = errno ? -errno : -EIO;
+		free(prog->filter);
+		prog->filter = NULL;
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	seccomp_release(ctx);
+	return r;
+}
+
+static void child_fail(int errfd, int stage)
+{
+	struct spawn_err e = { stage, errno };
+
+	if (write(errfd, &e, sizeof(e)) < 0) {
+		/* nothing left to report through */
+	}
+	_exit(127);
+}
+
+static void child(const struct tracer_opts *o, const struct sock_fprog *prog, int syncfd, int errfd)
+{
+	char c;
+	int in;
+
+	if (read(syncfd, &c, 1) != 1)
+		child_fail(errfd, STAGE_SYNC);
+	close(syncfd);
+	/* Out of the terminal's foreground group: a ^C meant for fzsandbox
+	 * must not reach the target as if it were the program's own signal. */
+	setpgid(0, 0);
+	in = open(o->stdin_path ? o->stdin_path : "/dev/null", O_RDONLY);
+	if (in < 0)
+		child_fail(errfd, STAGE_STDIN);
+	if (dup2(in, 0) < 0)
+		child_fail(errfd, STAGE_STDIO);
+	if (in != 0)
+		close(in);
+	if ((o->stdout_fd >= 0 && dup2(o->stdout_fd, 1) < 0) ||
+	    (o->stderr_fd >= 0 && dup2(o->stderr_fd, 2) < 0))
+		child_fail(errfd, STAGE_STDIO);
+	if (o->cwd && chdir(o->cwd) < 0)
+		child_fail(errfd, STAGE_CWD);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		child_fail(errfd, STAGE_NNP);
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog) < 0)
+		child_fail(errfd, STAGE_SECCOMP);
+	execve(o->argv[0], o->argv, o->envp);
+	child_fail(errfd, STAGE_EXEC);
+}
+
+pid_t spawn_target(const struct tracer_opts *o, int *errfd)
+{
+	struct sock_fprog prog = { 0 };
+	int sync[2], err[2], r;
+	pid_t pid;
+	long opts = PTRACE_O_TRACESECCOMP | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK |
+		    PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL |
+		    PTRACE_O_TRACESYSGOOD;
+
+	r = build_filter(o->trace_set, &prog);
+	if (r < 0)
+		return r;
+	if (pipe2(sync, O_CLOEXEC) < 0) {
+		r = -errno;
+		free(prog.filter);
+		return r;
+	}
+	if (pipe2(err, O_CLOEXEC) < 0) {
+		r = -errno;
+		close(sync[0]);
+		close(sync[1]);
+		free(prog.filter);
+		return r;
+	}
+	pid = fork();
+	if (pid == 0) {
+		close(sync[1]);
+		close(err[0]);
+		child(o, &prog, sync[0], err[1]);
+	}
+	r = pid < 0 ? -errno : 0;
+	free(prog.filter);
+	close(sync[0]);
+	close(err[1]);
+	/* SEIZE rather than TRACEME + SIGSTOP: a pid-namespace init ignores
+	 * SIGSTOP, and SEIZE reports group-stops distinctly. */
+	if (r == 0 && ptrace(PTRACE_SEIZE, pid, 0, opts) < 0)
+		r = -errno;
+	if (r == 0 && write(sync[1], "g", 1) != 1)
+		r = -errno;
+	close(sync[1]);
+	if (r < 0) {
+		if (pid > 0) {
+			kill(pid, SIGKILL);
+			while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR)
+				;
+		}
+		close(err[0]);
+		return r;
+	}
+	*errfd = err[0];
+	return pid;
+}
