@@ -232,8 +232,11 @@ int sym_fill(Dwfl_Module *mod, uint64_t pc, bool is_return, struct frame *f)
 	memset(f, 0, sizeof(*f));
 	f->pc = pc;
 	strcpy(f->function, "??");
-	if (!mod)
+	if (!mod) {
+		/* Unrelocatable, but keeps distinct unknown pcs apart. */
+		f->offset = pc;
 		return -ENOENT;
+	}
 	name = dwfl_module_info(mod, NULL, &low, NULL, NULL, NULL, NULL, NULL);
 	f->offset = pc - low;
 	if (name && has_prefix(name, "[vdso"))

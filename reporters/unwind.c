@@ -281,16 +281,20 @@ static int walk_caller_cb(Dwfl_Frame *state, void *arg)
 	if (!dwfl_frame_pc(state, &pc, &act))
 		return DWARF_CB_ABORT;
 	mod = dwfl_addrmodule(w->u->dwfl, act || !pc ? pc : pc - 1);
-	if (mod && module_is_system(w->u, mod)) {
-		/* Hot path: system frames are classified, never symbolized. */
-		return ++w->n >= CALLER_MAX_DEPTH ? DWARF_CB_ABORT : DWARF_CB_OK;
-	}
-	if (lookup(w->u, pc, !act, w->caller, w->may_refresh) == 1) {
-		w->need_refresh = true;
+	if (!mod) {
+		/* Maybe a new dlopen: refresh once. Code outside every module
+		 * (JIT, a stray pc) cannot be a site: walk past it. */
+		if (lookup(w->u, pc, !act, w->caller, w->may_refresh) == 1) {
+			w->need_refresh = true;
+			return DWARF_CB_ABORT;
+		}
+	} else if (!module_is_system(w->u, mod)) {
+		lookup(w->u, pc, !act, w->caller, false);
+		w->found = true;
 		return DWARF_CB_ABORT;
 	}
-	w->found = true;
-	return DWARF_CB_ABORT;
+	/* Hot path: system frames are classified, never symbolized. */
+	return ++w->n >= CALLER_MAX_DEPTH ? DWARF_CB_ABORT : DWARF_CB_OK;
 }
 
 /* When libdwfl cannot even start (no CFI for the top pc, odd state), the
