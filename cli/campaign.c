@@ -120,6 +120,22 @@ static void resolve_pinned(struct options *o, struct runner *rn)
 	}
 }
 
+/* The alloc class could not arm: say why instead of silently injecting
+ * nothing. */
+static void check_alloc(const struct options *o, struct runner *rn)
+{
+	if ((o->classes & IC_ALLOC) && inject_alloc_problem(rn->inj)[0] && !runner_interrupted)
+		die("alloc: %s", inject_alloc_problem(rn->inj));
+}
+
+static bool needs_sites(const struct options *o)
+{
+	for (int i = 0; i < o->nfaults; i++)
+		if (o->fault_site_ids[i] >= 0)
+			return true;
+	return false;
+}
+
 static int finish(struct report *rep, const struct options *o, int planned, int done, bool capped)
 {
 	int e;
@@ -148,7 +164,7 @@ int campaign_run(struct options *o, char **environ_base)
 	struct plan_fault *plan = NULL;
 	char run_dir[PATH_MAX], **env, *stdin_abs, **req_abs;
 	const char *why;
-	int nplan, done = 0, e;
+	int nplan, done = 0, base, e;
 	bool capped = false, is_new;
 	long long deadline = o->budget_ms ? mono_ms() + o->budget_ms : 0;
 
@@ -179,14 +195,17 @@ int campaign_run(struct options *o, char **environ_base)
 		die_errno(e, "cannot create the report in '%s'", o->out_dir);
 
 	/* Run 0: clean, records every site. A crash here is a finding with
-	 * no fault: the program is broken without our help. */
-	if (runner_run(&rn, true, NULL, 0, &res, &f) == 1)
-		report_add_finding(rep, &f, &is_new);
-	done++;
-	count_faults(&rn, rep);
-	if ((o->classes & IC_ALLOC) && inject_alloc_problem(rn.inj)[0] && !runner_interrupted)
-		die("alloc: %s", inject_alloc_problem(rn.inj));
-	publish_sites(&rn, rep);
+	 * no fault: the program is broken without our help. Pinned faults
+	 * need it only to resolve site#K. */
+	if (!o->nfaults || needs_sites(o)) {
+		if (runner_run(&rn, true, NULL, 0, &res, &f) == 1)
+			report_add_finding(rep, &f, &is_new);
+		done++;
+		count_faults(&rn, rep);
+		check_alloc(o, &rn);
+		publish_sites(&rn, rep);
+	}
+	base = done;
 	if (o->nfaults) {
 		resolve_pinned(o, &rn);
 		plan = malloc(sizeof(*plan) * o->nfaults);
@@ -209,12 +228,13 @@ int campaign_run(struct options *o, char **environ_base)
 			report_add_finding(rep, &f, &is_new);
 		if (runner_interrupted)
 			break;
+		check_alloc(o, &rn);
 		done++;
 		count_faults(&rn, rep);
-		progress_show(&prog, done, nplan + 1, report_nsites(rep), report_nfindings(rep));
+		progress_show(&prog, done, nplan + base, report_nsites(rep), report_nfindings(rep));
 	}
 	progress_end(&prog);
-	e = finish(rep, o, nplan + 1, done, capped);
+	e = finish(rep, o, nplan + base, done, capped);
 	free(plan);
 	report_free(rep);
 	runner_fini(&rn);

@@ -77,8 +77,6 @@ struct bp_resolved {
 	char obj[AC_NCALLS][64];	/* basename of the definer, for logs */
 	int64_t errno_tpoff;		/* errno = fs_base + errno_tpoff */
 	bool is_static;
-	uint64_t syscall_insn;		/* a "0f 05" in r-x text; 0: none found
-					 * (bp_find_syscall_insn fills it) */
 };
 
 /* Find the definitions the program binds to and errno's TLS offset.

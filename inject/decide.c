@@ -46,8 +46,8 @@ static int resolve_site(struct stop *st)
 		return -ESRCH;
 	/* A direct call from the program: its return address is the site,
 	 * no unwind needed. */
-	if (st->ret_addr && unwinder_symbolize(u, st->ret_addr, true, &st->site) == 0 &&
-	    !st->site.system && st->site.module[0])
+	if (st->ret_addr && unwinder_pc_is_system(u, st->ret_addr - 1) == 0 &&
+	    unwinder_symbolize(u, st->ret_addr, true, &st->site) == 0 && st->site.module[0])
 		r = 0;
 	else
 		r = unwinder_caller(u, tracer_task_tid(st->t), &st->site) >= 0 ? 0 : -ENOENT;
@@ -218,10 +218,14 @@ static void io_describe(const struct syscall_stop *s, struct inj_mm *m, struct i
 	c->interruptible = pick_interrupt_signal(m) != 0;
 }
 
-static int io_inject(struct stop *st, const struct syscall_stop *s, const struct fault *f)
+/* Inject f; *done is the fault as it happened (a short transfer names the
+ * bytes really asked for, so the log replays exactly). */
+static int io_inject(struct stop *st, const struct syscall_stop *s, const struct fault *f,
+		     struct fault *done)
 {
 	const struct syscall_ent *e = s->ent;
 
+	*done = *f;
 	if (f->type == FT_SHORT) {
 		long count = (long)s->args[e->len_arg];
 		long n = f->count ? f->count : count / 2;
@@ -230,6 +234,7 @@ static int io_inject(struct stop *st, const struct syscall_stop *s, const struct
 			n = count - 1;
 		if (n < 1)
 			return -EINVAL;
+		done->count = n;
 		return tracer_set_arg(st->t, e->len_arg, (uint64_t)n);
 	}
 	if (f->err == EINTR) {
@@ -252,7 +257,7 @@ int inj_on_syscall(void *ctx, struct tracer_task *t, const struct syscall_stop *
 	struct stop st = { .inj = inj, .t = t, .m = m, .call = s->ent->name, .cls = 0 };
 	struct fd_info fi;
 	struct io_call c;
-	struct fault opts[8];
+	struct fault opts[8], done;
 	unsigned mask;
 	int nopts, pick, occ = 0;
 
@@ -283,8 +288,8 @@ int inj_on_syscall(void *ctx, struct tracer_task *t, const struct syscall_stop *
 	/* Faithful here and now, or not at all. */
 	if (!io_fault_in(mask, &inj->plan[pick].fault))
 		return 0;
-	if (io_inject(&st, s, &inj->plan[pick].fault) == 0)
-		log_fault(&st, &inj->plan[pick].fault, occ);
+	if (io_inject(&st, s, &inj->plan[pick].fault, &done) == 0)
+		log_fault(&st, &done, occ);
 	return 0;
 }
 

@@ -237,6 +237,19 @@ static int lookup(struct unwinder *u, uint64_t pc, bool is_return,
 	return mod ? 0 : -ENOENT;
 }
 
+int unwinder_pc_is_system(struct unwinder *u, uint64_t pc)
+{
+	Dwfl_Module *mod = dwfl_addrmodule(u->dwfl, pc);
+
+	if (!mod) {
+		unwinder_refresh(u);
+		mod = dwfl_addrmodule(u->dwfl, pc);
+	}
+	if (!mod)
+		return -ENOENT;
+	return module_is_system(u, mod) ? 1 : 0;
+}
+
 int unwinder_symbolize(struct unwinder *u, uint64_t pc, bool is_return, struct frame *f)
 {
 	int r = lookup(u, pc, is_return, f, true);

@@ -44,6 +44,10 @@ int unwinder_stack(struct unwinder *u, pid_t tid, struct frame *frames, int max)
  * or -ENOENT when every frame is a system frame. */
 int unwinder_caller(struct unwinder *u, pid_t tid, struct frame *caller);
 
+/* Is pc inside a system module? Cheap (no symbolization): 1 yes, 0 no,
+ * -ENOENT when no module covers it. For the hot path of site keys. */
+int unwinder_pc_is_system(struct unwinder *u, uint64_t pc);
+
 /* Symbolize one address (a return address: looked up at pc - 1). */
 int unwinder_symbolize(struct unwinder *u, uint64_t pc, bool is_return, struct frame *f);
 
