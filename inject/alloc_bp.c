@@ -15,6 +15,13 @@
  * so a signal handler re-entering malloc mid-pass is just another hit.
  * (shared/notes/MALLOCBP-FACTS.md.)
  *
+ * Static programs: glibc's static start-up (_dl_non_dynamic_init,
+ * _dl_find_object_init...) calls malloc before main, and treats a failure
+ * there as fatal by design. So a static program's table starts "dormant":
+ * allocator hits are passed through unseen, and one more breakpoint, the
+ * stage breakpoint on main (passed like the others, never lifted), arms
+ * the address space at its first hit from any thread.
+ *
  * Env FZ_DEBUG: log to stderr; if its value contains "ool", run every
  * displaced insn out of line (to test that path on glibc's prologues).
  */
@@ -39,6 +46,9 @@
 
 #define SLOT_SIZE 64
 
+/* bp_ent.call of the stage breakpoint on main: not an allocator. */
+#define BP_STAGE_MAIN AC_NCALLS
+
 struct bp_ent {
 	uint64_t addr;
 	enum alloc_call call;
@@ -50,10 +60,18 @@ struct bp_ent {
 
 struct bp_mm {
 	int n;
-	struct bp_ent ent[AC_NCALLS];
+	struct bp_ent ent[AC_NCALLS + 1];	/* + the stage breakpoint on main */
 	int64_t errno_tpoff;
 	uint64_t ool_page;	/* 0: none mapped */
+	/* Static program before main: allocator hits are not calls of the
+	 * program. Cleared by the first hit of the stage breakpoint. */
+	bool dormant;
 };
+
+static const char *ent_name(int call)
+{
+	return call == BP_STAGE_MAIN ? "main" : alloc_call_name(call);
+}
 
 bool bp_debug_on(void)
 {
@@ -237,59 +255,85 @@ static int read_code(struct tracer_task *t, uint64_t addr, uint8_t code[16], siz
 	return 0;
 }
 
+/* Read and decode the first insn at addr into a new entry for call (an
+ * allocator or BP_STAGE_MAIN); no writes to the tracee. Returns 0 when
+ * added, 1 when skipped with a note, -errno when arming must fail (malloc
+ * is not usable). */
+static int add_ent(struct tracer_task *t, struct bp_mm *bp, uint64_t addr, int call,
+		   const char *obj, char *why, int whylen)
+{
+	struct bp_ent *e = &bp->ent[bp->n];
+	size_t n;
+	int rc;
+
+	for (int i = 0; i < bp->n; i++) {
+		if (bp->ent[i].addr != addr)
+			continue;
+		/* An alias (glibc: aligned_alloc = memalign): hits are
+		 * reported as the first name. */
+		bp_debug("alloc_bp: %s is an alias of %s\n", ent_name(call),
+			 ent_name(bp->ent[i].call));
+		return 1;
+	}
+	memset(e, 0, sizeof(*e));
+	e->addr = addr;
+	e->call = call;
+	if ((rc = read_code(t, e->addr, e->code, &n)) < 0) {
+		if (call == BP_STAGE_MAIN) {
+			note(why, whylen, "main: unreadable (%s)", strerror(-rc));
+			return 1;
+		}
+		snprintf(why, (size_t)whylen, "cannot read %s at %#lx: %s", ent_name(call),
+			 (unsigned long)e->addr, strerror(-rc));
+		return rc;
+	}
+	memcpy(&e->orig_word, e->code, 8);
+	if ((rc = x86_decode(e->code, n, &e->insn)) < 0) {
+		if (call == AC_MALLOC) {
+			snprintf(why, (size_t)whylen,
+				 "cannot decode the first instruction of malloc in %s "
+				 "(%02x %02x %02x %02x)", obj, e->code[0], e->code[1],
+				 e->code[2], e->code[3]);
+			return -ENOTSUP;
+		}
+		note(why, whylen, "%s: first instruction %02x %02x %02x not supported",
+		     ent_name(call), e->code[0], e->code[1], e->code[2]);
+		return 1;
+	}
+	/* FZ_DEBUG=ool: exercise the out-of-line path on any program. */
+	if (bp_debug_on() && strstr(getenv("FZ_DEBUG"), "ool"))
+		e->insn.kind = XK_OOL;
+	bp_debug("alloc_bp: %s at %#lx in %s, first insn %d bytes, %s\n", ent_name(call),
+		 (unsigned long)e->addr, obj, e->insn.len,
+		 e->insn.kind == XK_OOL ? "out of line" : "emulated");
+	bp->n++;
+	return 0;
+}
+
 /* Collect and decode the breakpoints; no writes to the tracee yet. */
 static int collect(struct tracer_task *t, const struct bp_resolved *r, struct bp_mm *bp,
 		   char *why, int whylen)
 {
-	for (int k = 0; k < AC_NCALLS; k++) {
-		struct bp_ent *e = &bp->ent[bp->n];
-		size_t n;
-		int rc, dup = -1;
+	int rc;
 
+	for (int k = 0; k < AC_NCALLS; k++) {
 		if (!r->addr[k]) {
 			note(why, whylen, "%s: %s", alloc_call_name(k), r->skip[k]);
 			continue;
 		}
-		for (int i = 0; i < bp->n; i++)
-			if (bp->ent[i].addr == r->addr[k])
-				dup = i;
-		if (dup >= 0) {
-			/* An alias (glibc: aligned_alloc = memalign): hits
-			 * are reported as the first name. */
-			bp_debug("alloc_bp: %s is an alias of %s\n", alloc_call_name(k),
-				 alloc_call_name(bp->ent[dup].call));
-			continue;
-		}
-		memset(e, 0, sizeof(*e));
-		e->addr = r->addr[k];
-		e->call = k;
-		if ((rc = read_code(t, e->addr, e->code, &n)) < 0) {
-			snprintf(why, (size_t)whylen, "cannot read %s at %#lx: %s",
-				 alloc_call_name(k), (unsigned long)e->addr, strerror(-rc));
+		if ((rc = add_ent(t, bp, r->addr[k], k, r->obj[k], why, whylen)) < 0)
 			return rc;
-		}
-		memcpy(&e->orig_word, e->code, 8);
-		if ((rc = x86_decode(e->code, n, &e->insn)) < 0) {
-			if (k == AC_MALLOC) {
-				snprintf(why, (size_t)whylen,
-					 "cannot decode the first instruction of malloc in %s "
-					 "(%02x %02x %02x %02x)", r->obj[k], e->code[0], e->code[1],
-					 e->code[2], e->code[3]);
-				return -ENOTSUP;
-			}
-			note(why, whylen, "%s: first instruction %02x %02x %02x not supported",
-			     alloc_call_name(k), e->code[0], e->code[1], e->code[2]);
-			continue;
-		}
-		/* FZ_DEBUG=ool: exercise the out-of-line path on any program. */
-		if (bp_debug_on() && strstr(getenv("FZ_DEBUG"), "ool"))
-			e->insn.kind = XK_OOL;
-		bp_debug("alloc_bp: %s at %#lx in %s, first insn %d bytes, %s\n",
-			 alloc_call_name(k), (unsigned long)e->addr, r->obj[k], e->insn.len,
-			 e->insn.kind == XK_OOL ? "out of line" : "emulated");
-		bp->n++;
 	}
-	return 0;
+	if (!r->is_static)
+		return 0;
+	/* Static: calls count from main (stage breakpoint); without main
+	 * (stripped), from the entry point as before. */
+	if (!r->main_addr) {
+		note(why, whylen, "main: not in .symtab, calls count from the entry point");
+		return 0;
+	}
+	rc = add_ent(t, bp, r->main_addr, BP_STAGE_MAIN, "(exe)", why, whylen);
+	return rc < 0 ? rc : 0;
 }
 
 /* Drop entries that would break others: a breakpoint inside or right after
@@ -302,8 +346,8 @@ static void drop_overlaps(struct bp_mm *bp, char *why, int whylen)
 
 			if (i == j || b->addr <= a->addr || b->addr > a->addr + a->insn.len)
 				continue;
-			note(why, whylen, "%s: overlaps the first insn of %s",
-			     alloc_call_name(b->call), alloc_call_name(a->call));
+			note(why, whylen, "%s: overlaps the first insn of %s", ent_name(b->call),
+			     ent_name(a->call));
 			memmove(&bp->ent[j], &bp->ent[j + 1],
 				(size_t)(bp->n - j - 1) * sizeof(bp->ent[0]));
 			bp->n--;
@@ -348,7 +392,7 @@ static int setup_ool(struct tracer_task *t, struct bp_mm *bp, char *why, int why
 				 strerror(-frc));
 			return frc;
 		}
-		note(why, whylen, "%s: no out-of-line slot (%s)", alloc_call_name(e->call),
+		note(why, whylen, "%s: no out-of-line slot (%s)", ent_name(e->call),
 		     strerror(-frc));
 		drop(bp, i--);
 	}
@@ -377,7 +421,7 @@ static int plant(struct tracer_task *t, struct bp_mm *bp, char *why, int whylen)
 		if ((rc = tracer_peek(t, bp->ent[i].addr, &w)) < 0 ||
 		    (rc = tracer_poke(t, bp->ent[i].addr, (w & ~0xffULL) | 0xcc)) < 0) {
 			snprintf(why, (size_t)whylen, "cannot plant a breakpoint on %s: %s",
-				 alloc_call_name(bp->ent[i].call), strerror(-rc));
+				 ent_name(bp->ent[i].call), strerror(-rc));
 			unplant(t, bp, i);
 			return rc;
 		}
@@ -407,6 +451,10 @@ int bp_mm_arm(struct tracer_task *t, struct bp_mm **out, char *why, int whylen)
 		drop_overlaps(bp, why, whylen);
 		rc = setup_ool(t, bp, why, whylen);
 	}
+	/* Dormant only if the stage breakpoint survived the checks above;
+	 * otherwise a static program counts from its entry point. */
+	for (int i = 0; rc == 0 && i < bp->n; i++)
+		bp->dormant |= bp->ent[i].call == BP_STAGE_MAIN;
 	if (rc == 0)
 		rc = plant(t, bp, why, whylen);
 	if (rc < 0) {
@@ -445,14 +493,58 @@ static struct bp_ent *find_addr(struct bp_mm *bp, uint64_t addr)
 	return NULL;
 }
 
+int bp_hit_kind(bool dormant, bool stage)
+{
+	return stage || dormant ? 2 : 1;
+}
+
+/* Let the call at entry e run: emulate or displace its first insn. */
+static int pass_ent(struct bp_ent *e, struct tracer_task *t, struct user_regs_struct *regs)
+{
+	uint64_t memval = 0, push_val;
+	int rc;
+
+	if (e->slot) {
+		regs->rip = e->slot;
+		return tracer_setregs(t, regs);
+	}
+	if (e->insn.kind == XK_ALU && (e->insn.src_mem || e->insn.dst < 0)) {
+		rc = tracer_read_mem(t, x86_riprel_target(&e->insn, e->addr), &memval,
+				     e->insn.width);
+		if (rc < 0)
+			return rc;
+	}
+	if ((rc = x86_emulate(&e->insn, e->addr, regs, memval, &push_val)) < 0)
+		return rc;
+	/* Store before committing rsp, so a failure leaves the task as it was
+	 * (the word below rsp is free at a function's entry). */
+	if (rc == 1 && (rc = tracer_write_mem(t, regs->rsp, &push_val, 8)) < 0)
+		return rc;
+	return tracer_setregs(t, regs);
+}
+
 int bp_hit(struct bp_mm *bp, struct tracer_task *t, const struct user_regs_struct *regs,
 	   enum alloc_call *call, uint64_t *ret_addr)
 {
 	struct bp_ent *e = find_addr(bp, regs->rip - 1);
+	struct user_regs_struct r;
 	int rc;
 
 	if (!e)
 		return 0;
+	if (bp_hit_kind(bp->dormant, e->call == BP_STAGE_MAIN) == 2) {
+		/* Not a call of the program: pass it here, unseen. Arm only
+		 * once the task is set to run main. */
+		r = *regs;
+		if ((rc = pass_ent(e, t, &r)) < 0)
+			return rc;
+		if (e->call == BP_STAGE_MAIN && bp->dormant) {
+			bp->dormant = false;
+			bp_debug("alloc_bp: main reached by tid %d: calls count from now\n",
+				 (int)tracer_task_tid(t));
+		}
+		return 2;
+	}
 	/* Nothing of the function has run yet: [rsp] is the return address. */
 	if ((rc = tracer_peek(t, regs->rsp, ret_addr)) < 0)
 		return rc;
@@ -477,28 +569,8 @@ int bp_pass(struct bp_mm *bp, struct tracer_task *t, struct user_regs_struct *re
 	    enum alloc_call call)
 {
 	struct bp_ent *e = entry_of(bp, regs, call);
-	uint64_t memval = 0, push_val;
-	int rc;
 
-	if (!e)
-		return -ENOENT;
-	if (e->slot) {
-		regs->rip = e->slot;
-		return tracer_setregs(t, regs);
-	}
-	if (e->insn.kind == XK_ALU && (e->insn.src_mem || e->insn.dst < 0)) {
-		rc = tracer_read_mem(t, x86_riprel_target(&e->insn, e->addr), &memval,
-				     e->insn.width);
-		if (rc < 0)
-			return rc;
-	}
-	if ((rc = x86_emulate(&e->insn, e->addr, regs, memval, &push_val)) < 0)
-		return rc;
-	/* Store before committing rsp, so a failure leaves the task as it was
-	 * (the word below rsp is free at a function's entry). */
-	if (rc == 1 && (rc = tracer_write_mem(t, regs->rsp, &push_val, 8)) < 0)
-		return rc;
-	return tracer_setregs(t, regs);
+	return e ? pass_ent(e, t, regs) : -ENOENT;
 }
 
 int bp_fail(struct bp_mm *bp, struct tracer_task *t, struct user_regs_struct *regs,

@@ -77,6 +77,9 @@ struct bp_resolved {
 	char obj[AC_NCALLS][64];	/* basename of the definer, for logs */
 	int64_t errno_tpoff;		/* errno = fs_base + errno_tpoff */
 	bool is_static;
+	/* Static programs only: main from the exe's .symtab (0: not found,
+	 * e.g. stripped). Allocator calls count from its first hit. */
+	uint64_t main_addr;
 };
 
 /* Find the definitions the program binds to and errno's TLS offset.
@@ -89,6 +92,16 @@ int bp_find_syscall_insn(struct tracer_task *t, uint64_t *addr);
 /* Find a free 4 KiB hole as close to 'near' as possible (for rel32 reach of
  * an out-of-line slot). Returns 0 and *hole, or -ENOMEM. */
 int bp_find_hole(struct tracer_task *t, uint64_t near, uint64_t *hole);
+
+/* --- Hit classification (alloc_bp.c; pure) ----------------------------- */
+
+/* What bp_hit returns for a hit on one of our breakpoints: 2 (pass it
+ * unseen) for the stage breakpoint on main (stage) or for any hit while the
+ * address space is dormant (a static program before main), else 1 (an
+ * allocator call to decide on). The first stage hit while dormant arms the
+ * address space (bp_hit clears dormant); later ones (main called again)
+ * change nothing. */
+int bp_hit_kind(bool dormant, bool stage);
 
 /* --- Debug output ------------------------------------------------------ */
 

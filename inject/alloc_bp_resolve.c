@@ -29,7 +29,7 @@
 
 #include "inject/alloc_bp_int.h"
 
-enum { N_ERRNO_LOC = AC_NCALLS, N_ERRNO_TLS, N_NAMES };
+enum { N_ERRNO_LOC = AC_NCALLS, N_ERRNO_TLS, N_MAIN, N_NAMES };
 
 static const char *const sym_names[N_NAMES] = {
 	[AC_MALLOC] = "malloc",
@@ -43,6 +43,7 @@ static const char *const sym_names[N_NAMES] = {
 	[AC_PVALLOC] = "pvalloc",
 	[N_ERRNO_LOC] = "__errno_location",
 	[N_ERRNO_TLS] = "errno",
+	[N_MAIN] = "main",	/* static programs: where counting starts */
 };
 
 const char *alloc_call_name(enum alloc_call c)
@@ -401,7 +402,7 @@ static int walk_link_map(struct tracer_task *t, uint64_t r_debug, struct sym_hit
 
 int bp_resolve(struct tracer_task *t, struct bp_resolved *r, char *why, int whylen)
 {
-	struct sym_hit hits[N_NAMES];
+	struct sym_hit hits[N_NAMES], main_hit;
 	struct file_info fi;
 	struct user_regs_struct regs;
 	uint64_t at_phdr, phnum, entry, base, bias = 0, dyn, r_debug;
@@ -438,10 +439,16 @@ int bp_resolve(struct tracer_task *t, struct bp_resolved *r, char *why, int whyl
 		}
 		bias = entry - fi.e_entry;
 		/* static-pie links libc's allocator with hidden visibility, so
-		 * .symtab has it as LOCAL: accept that when no global exists. */
-		if ((rc = scan_file(path, "(exe)", true, false, bias, hits, NULL)) < 0 ||
-		    (rc = scan_file(path, "(exe)", true, true, bias, hits, NULL)) < 0)
+		 * .symtab has it as LOCAL: accept that when no global exists.
+		 * Not for main: a local "main" is some file's static function. */
+		if ((rc = scan_file(path, "(exe)", true, false, bias, hits, NULL)) < 0)
 			return rc;
+		main_hit = hits[N_MAIN];
+		hits[N_MAIN].found = true;
+		if ((rc = scan_file(path, "(exe)", true, true, bias, hits, NULL)) < 0)
+			return rc;
+		if (main_hit.found && !main_hit.ifunc)
+			r->main_addr = main_hit.value;
 	} else {
 		if (!has_bias || !dyn) {
 			snprintf(why, (size_t)whylen, "dynamic program without PT_PHDR/PT_DYNAMIC");
@@ -502,8 +509,9 @@ int bp_resolve(struct tracer_task *t, struct bp_resolved *r, char *why, int whyl
 			return -ENOTSUP;
 		}
 	}
-	bp_debug("alloc_bp: %s program, errno at fs_base%+ld\n",
-		 r->is_static ? "static" : "dynamic", (long)r->errno_tpoff);
+	bp_debug("alloc_bp: %s program, errno at fs_base%+ld, main at %#lx\n",
+		 r->is_static ? "static" : "dynamic", (long)r->errno_tpoff,
+		 (unsigned long)r->main_addr);
 	return 0;
 }
 

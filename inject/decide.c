@@ -301,11 +301,14 @@ int inj_on_trap(void *ctx, struct tracer_task *t)
 	enum alloc_call call;
 	struct stop st = { .inj = inj, .t = t, .m = m, .cls = 1 };
 	struct fault null = { FT_NULL, 0, 0 };
-	int pick, occ = 0;
+	int pick, occ = 0, hit;
 
 	if (!m || !m->bp || tracer_getregs(t, &regs) < 0)
 		return 0;
-	if (bp_hit(m->bp, t, &regs, &call, &st.ret_addr) != 1)
+	hit = bp_hit(m->bp, t, &regs, &call, &st.ret_addr);
+	if (hit == 2)	/* ours, handled, not a call to count (alloc_bp.h) */
+		return 1;
+	if (hit != 1)
 		return 0;
 	st.call = alloc_call_name(call);
 	st.thread = thread_slot(t);

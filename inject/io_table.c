@@ -125,10 +125,11 @@ static bool is_tty_major(unsigned maj)
 
 int fd_info_read(pid_t pid, int fd, struct fd_info *fi)
 {
-	char path[64], line[128];
+	char path[64], line[256], *p;
 	struct stat st;
 	unsigned flags = 0;
-	FILE *f;
+	ssize_t n;
+	int fdi;
 
 	snprintf(path, sizeof(path), "/proc/%d/fd/%d", pid, fd);
 	if (stat(path, &st) < 0)
@@ -145,14 +146,19 @@ int fd_info_read(pid_t pid, int fd, struct fd_info *fi)
 		fi->type = t == SOCK_STREAM ? FDT_STREAM : t == SOCK_DGRAM ? FDT_DGRAM : FDT_OTHER;
 	} else
 		fi->type = FDT_OTHER;
+	/* Raw read, not stdio: this runs at every intercepted I/O call. */
 	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", pid, fd);
-	f = fopen(path, "re");
-	if (!f)
+	fdi = open(path, O_RDONLY | O_CLOEXEC);
+	if (fdi < 0)
 		return -errno;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "flags: %o", &flags) == 1)
-			break;
-	fclose(f);
+	n = read(fdi, line, sizeof(line) - 1);
+	close(fdi);
+	if (n < 0)
+		return -errno;
+	line[n] = 0;
+	p = strstr(line, "flags:");
+	if (!p || sscanf(p, "flags: %o", &flags) != 1)
+		return -EINVAL;
 	fi->nonblock = (flags & O_NONBLOCK) != 0;
 	return 0;
 }

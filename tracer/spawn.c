@@ -44,10 +44,17 @@ const char *spawn_stage_name(int stage)
  * untouched syscalls pay only the seccomp floor. */
 static int build_filter(const uint8_t *set, struct sock_fprog *prog)
 {
-	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-	int fd = -1, r = 0;
+	scmp_filter_ctx ctx;
+	int fd = -1, r = 0, any = 0;
 	off_t len;
 
+	/* Nothing to stop on: no filter at all, so untouched syscalls run at
+	 * native speed (an ALLOW-only filter still costs ~40 ns a call). */
+	for (int i = 0; set && i < SYSCALL_MAX / 8; i++)
+		any |= set[i];
+	if (!any)
+		return 0;
+	ctx = seccomp_init(SCMP_ACT_ALLOW);
 	if (!ctx)
 		return -ENOMEM;
 	for (int nr = 0; set && nr < SYSCALL_MAX; nr++) {
@@ -123,7 +130,7 @@ static void child(const struct tracer_opts *o, const struct sock_fprog *prog, in
 		child_fail(errfd, STAGE_CWD);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		child_fail(errfd, STAGE_NNP);
-	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog) < 0)
+	if (prog->filter && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog) < 0)
 		child_fail(errfd, STAGE_SECCOMP);
 	execve(o->argv[0], o->argv, o->envp);
 	child_fail(errfd, STAGE_EXEC);

@@ -1,7 +1,8 @@
 #include "config.h"
 
 /* check_alloc_bp.c - the pure parts of inject/alloc_bp*: call names and the
- * x86-64 decode/emulate/relocate of allocator prologues. Byte patterns are
+ * x86-64 decode/emulate/relocate of allocator prologues, and the dormant/armed
+ * classification of hits in static programs. Byte patterns are
  * the real first instructions of glibc 2.36, libc.a and libasan.so.8
  * (shared/notes/MALLOCBP-FACTS.md) plus common prologue forms. */
 
@@ -290,6 +291,25 @@ START_TEST(relocate)
 }
 END_TEST
 
+/* A static program: dormant until main, then every allocator hit is a call;
+ * main's own breakpoint is never a call, nor is main called again. */
+START_TEST(hit_kind)
+{
+	bool dormant = true;
+
+	/* glibc start-up mallocs before main: passed unseen, still dormant */
+	ck_assert_int_eq(bp_hit_kind(dormant, false), 2);
+	ck_assert_int_eq(bp_hit_kind(dormant, false), 2);
+	/* first entry into main: consumed; bp_hit then arms */
+	ck_assert_int_eq(bp_hit_kind(dormant, true), 2);
+	dormant = false;
+	ck_assert_int_eq(bp_hit_kind(dormant, false), 1);
+	/* main calling main: consumed, still armed */
+	ck_assert_int_eq(bp_hit_kind(dormant, true), 2);
+	ck_assert_int_eq(bp_hit_kind(dormant, false), 1);
+}
+END_TEST
+
 static Suite *alloc_bp_suite(void)
 {
 	Suite *s = suite_create("alloc_bp");
@@ -303,6 +323,7 @@ static Suite *alloc_bp_suite(void)
 	tcase_add_test(tc, emulate_alu);
 	tcase_add_test(tc, alu_flags);
 	tcase_add_test(tc, relocate);
+	tcase_add_test(tc, hit_kind);
 	suite_add_tcase(s, tc);
 	return s;
 }
