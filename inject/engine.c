@@ -133,7 +133,8 @@ void inject_begin_run(struct inject *inj, bool record, const struct plan_fault *
 	inj->record = record;
 	if (nplan > INJ_MAX_PLAN)
 		nplan = INJ_MAX_PLAN;
-	memcpy(inj->plan, plan, nplan * sizeof(*plan));
+	if (nplan > 0)	/* the clean run passes no plan (NULL) */
+		memcpy(inj->plan, plan, nplan * sizeof(*plan));
 	memset(inj->plan_seen, 0, sizeof(inj->plan_seen));
 	memset(inj->plan_done, 0, sizeof(inj->plan_done));
 	inj->nplan = nplan;
