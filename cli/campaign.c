@@ -13,6 +13,7 @@
 #include "cli/campaign.h"
 #include "cli/die.h"
 #include "cli/runner.h"
+#include "cli/suppress.h"
 #include "cli/target.h"
 
 static long long mono_ms(void)
@@ -153,91 +154,183 @@ static int finish(struct report *rep, const struct options *o, int planned, int 
 	return capped && o->budget_ms ? EXIT_BUDGET : EXIT_CLEAN;
 }
 
-int campaign_run(struct options *o, char **environ_base)
-{
-	struct report_meta meta = { 0 };
-	struct progress prog = { isatty(2) && !o->quiet, mono_ms() };
+/* Everything one invocation carries from run to run. */
+struct campaign {
+	struct options *o;
 	struct runner rn;
 	struct report *rep;
+	struct runlog *log;
+	char **suppressed;	/* finding functions from --suppress */
+	int done;
+	long long deadline;
+	/* Owned copies the report points at until the end. */
+	char **req_abs, *stdin_abs, *options;
+};
+
+static void free_strv(char **v)
+{
+	for (int i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+static const char *outcome_of(const struct run_result *res, char *buf, int len)
+{
+	switch (res->end) {
+	case RUN_SIGNALED:
+		snprintf(buf, len, "signal %s", sigabbrev_np(res->signal) ? sigabbrev_np(res->signal) : "?");
+		break;
+	case RUN_TIMEOUT:
+		snprintf(buf, len, "hang");
+		break;
+	case RUN_INTERRUPTED:
+		snprintf(buf, len, "interrupted");
+		break;
+	default:
+		snprintf(buf, len, "exit %d", res->exit_status);
+		break;
+	}
+	return buf;
+}
+
+/* One run: the finding (unless suppressed), the fault counts, the log. */
+static void do_run(struct campaign *c, const char *mode, const struct plan_fault *plan, int nplan)
+{
 	struct run_result res;
 	struct run_finding f;
-	struct plan_fault *plan = NULL;
-	char run_dir[PATH_MAX], **env, *stdin_abs, **req_abs;
-	const char *why;
-	int nplan, done = 0, base, e;
-	bool capped = false, is_new;
-	long long deadline = o->budget_ms ? mono_ms() + o->budget_ms : 0;
+	const struct fault_rec *log;
+	char outcome[64];
+	int id = 0, nlog;
+	bool is_new;
 
+	if (runner_run(&c->rn, strcmp(mode, "clean") == 0, plan, nplan, &res, &f) == 1 &&
+	    !suppress_finding(c->suppressed, &f))
+		id = report_add_finding(c->rep, &f, &is_new);
+	if (runner_interrupted)
+		return;
+	check_alloc(c->o, &c->rn);
+	c->done++;
+	count_faults(&c->rn, c->rep);
+	nlog = inject_run_log(c->rn.inj, &log);
+	if (c->log)
+		runlog_write(c->log, c->done - 1, mode, log, nlog, outcome_of(&res, outcome, sizeof(outcome)),
+			     id > 0 ? id : 0);
+}
+
+static bool capped_now(const struct campaign *c)
+{
+	return (c->o->max_runs && c->done >= c->o->max_runs) ||
+	       (c->deadline && mono_ms() >= c->deadline);
+}
+
+static void report_open(struct campaign *c, char **env)
+{
+	struct options *o = c->o;
+	struct report_meta meta = { 0 };
+	char **req_abs = calloc(o->nrequests + 1, sizeof(char *));
+	int e;
+
+	if (!req_abs)
+		die("out of memory");
+	c->req_abs = req_abs;
+	c->stdin_abs = abs_path(o->stdin_path);
+	c->options = options_describe(o);
+	for (int i = 0; i < o->nrequests; i++)
+		req_abs[i] = abs_path(o->requests[i]);
+	meta.argv = o->argv;
+	meta.envp = env;
+	meta.cwd = c->rn.cwd;
+	meta.stdin_path = c->stdin_abs;
+	meta.requests = req_abs;
+	meta.inject = o->inject_str;
+	meta.options = c->options;
+	meta.seed = o->seed;
+	meta.out_dir = o->out_dir;
+	meta.self = self_path();
+	e = report_new(&meta, &c->rep);
+	if (e < 0)
+		die_errno(e, "cannot create the report in '%s'", o->out_dir);
+	e = runlog_open(o->out_dir, &c->log);
+	if (e < 0)
+		die_errno(e, "cannot write %s/runs.jsonl", o->out_dir);
+}
+
+int campaign_run(struct options *o, char **environ_base)
+{
+	struct campaign c = { .o = o };
+	struct progress prog = { isatty(2) && !o->quiet, mono_ms() };
+	struct plan_fault *plan = NULL;
+	char run_dir[PATH_MAX], **env;
+	const char *why;
+	int nplan, base, nrandom = 0, e;
+	bool capped = false;
+
+	c.deadline = o->budget_ms ? mono_ms() + o->budget_ms : 0;
+	if (o->suppress)
+		c.suppressed = suppress_load(o->suppress, o);
+	if (o->random && !o->seed_set)
+		o->seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 	o->argv[0] = target_resolve(o->argv[0]);
 	env = target_environment(o, environ_base);
 	e = tracer_probe(&why);
 	if (e < 0)
 		die("%s", why);
 	snprintf(run_dir, sizeof(run_dir), "%s/run", o->out_dir);
-	runner_init(&rn, o, o->argv, env, run_dir);
-	stdin_abs = abs_path(o->stdin_path);
-	req_abs = calloc(o->nrequests + 1, sizeof(char *));
-	if (!req_abs)
-		die("out of memory");
-	for (int i = 0; i < o->nrequests; i++)
-		req_abs[i] = abs_path(o->requests[i]);
-	meta.argv = o->argv;
-	meta.envp = env;
-	meta.cwd = rn.cwd;
-	meta.stdin_path = stdin_abs;
-	meta.requests = req_abs;
-	meta.inject = o->inject_str;
-	meta.options = options_describe(o);
-	meta.out_dir = o->out_dir;
-	meta.self = self_path();
-	e = report_new(&meta, &rep);
-	if (e < 0)
-		die_errno(e, "cannot create the report in '%s'", o->out_dir);
+	runner_init(&c.rn, o, o->argv, env, run_dir);
+	report_open(&c, env);
 
 	/* Run 0: clean, records every site. A crash here is a finding with
 	 * no fault: the program is broken without our help. Pinned faults
 	 * need it only to resolve site#K. */
 	if (!o->nfaults || needs_sites(o)) {
-		if (runner_run(&rn, true, NULL, 0, &res, &f) == 1)
-			report_add_finding(rep, &f, &is_new);
-		done++;
-		count_faults(&rn, rep);
-		check_alloc(o, &rn);
-		publish_sites(&rn, rep);
+		do_run(&c, "clean", NULL, 0);
+		publish_sites(&c.rn, c.rep);
 	}
-	base = done;
+	base = c.done;
 	if (o->nfaults) {
-		resolve_pinned(o, &rn);
-		plan = malloc(sizeof(*plan) * o->nfaults);
-		if (!plan)
-			die("out of memory");
-		memcpy(plan, o->faults, sizeof(*plan) * o->nfaults);
+		resolve_pinned(o, &c.rn);
 		nplan = 1;	/* one run with every pinned fault */
 	} else {
-		nplan = inject_plan_explore(rn.inj, o->exclude, &plan);
+		nplan = inject_plan_explore(c.rn.inj, o->exclude, &plan);
 		if (nplan < 0)
 			die_errno(nplan, "cannot build the plan");
 	}
 	for (int i = 0; i < nplan && !runner_interrupted; i++) {
-		if ((o->max_runs && done >= o->max_runs) || (deadline && mono_ms() >= deadline)) {
+		if (capped_now(&c)) {
 			capped = true;
 			break;
 		}
-		if (runner_run(&rn, false, o->nfaults ? plan : &plan[i], o->nfaults ? o->nfaults : 1,
-			       &res, &f) == 1)
-			report_add_finding(rep, &f, &is_new);
-		if (runner_interrupted)
-			break;
-		check_alloc(o, &rn);
-		done++;
-		count_faults(&rn, rep);
-		progress_show(&prog, done, nplan + base, report_nsites(rep), report_nfindings(rep));
+		if (o->nfaults)
+			do_run(&c, "pinned", o->faults, o->nfaults);
+		else
+			do_run(&c, "plan", &plan[i], 1);
+		progress_show(&prog, c.done, nplan + base, report_nsites(c.rep), report_nfindings(c.rep));
 	}
+	/* Random runs: until a cap, or 100 without one. Each run's seed is
+	 * derived from --seed and the run's number, so one run can be redone
+	 * alone. */
+	for (int i = 0; o->random && !o->nfaults && !capped && !runner_interrupted; i++) {
+		if (capped_now(&c) || (!o->max_runs && !o->budget_ms && i >= 100))
+			break;
+		c.rn.random = true;
+		c.rn.random_seed = o->seed + (uint64_t)i * 0x9e3779b97f4a7c15ULL;
+		do_run(&c, "random", NULL, 0);
+		nrandom++;
+		progress_show(&prog, c.done, nplan + base + nrandom, report_nsites(c.rep),
+			      report_nfindings(c.rep));
+	}
+	c.rn.random = false;
 	progress_end(&prog);
-	e = finish(rep, o, nplan + base, done, capped);
+	e = finish(c.rep, o, nplan + base + nrandom, c.done, capped);
 	free(plan);
-	report_free(rep);
-	runner_fini(&rn);
+	runlog_close(c.log);
+	report_free(c.rep);
+	runner_fini(&c.rn);
+	free_strv(c.req_abs);
+	free_strv(c.suppressed);
+	free_strv(env);
+	free(c.stdin_abs);
+	free(c.options);
 	return e;
 }
 

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,7 @@ enum {
 	O_INJECT = 256, O_OUT, O_TIMEOUT, O_GRACE, O_REPLY_TIMEOUT, O_BUDGET, O_REQUEST,
 	O_SERVICE, O_STDIN, O_FAULT, O_OCCURRENCES, O_MAX_RUNS, O_EXCLUDE_SITE, O_REPLAY,
 	O_REPLAY_RUNS, O_SETENV, O_UNSETENV, O_CLEAR_ENV, O_FROM, O_SYSTEM_MODULE,
-	O_FAIL_ON_EXIT, O_CPU,
+	O_FAIL_ON_EXIT, O_CPU, O_RANDOM, O_PROBABILITY, O_SEED, O_SUPPRESS, O_SANDBOX, O_UID,
 };
 
 static const struct option longopts[] = {
@@ -45,6 +46,12 @@ static const struct option longopts[] = {
 	{ "system-module", required_argument, NULL, O_SYSTEM_MODULE },
 	{ "fail-on-exit", no_argument, NULL, O_FAIL_ON_EXIT },
 	{ "cpu", required_argument, NULL, O_CPU },
+	{ "random", no_argument, NULL, O_RANDOM },
+	{ "probability", required_argument, NULL, O_PROBABILITY },
+	{ "seed", required_argument, NULL, O_SEED },
+	{ "suppress", required_argument, NULL, O_SUPPRESS },
+	{ "sandbox", no_argument, NULL, O_SANDBOX },
+	{ "uid", required_argument, NULL, O_UID },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -63,6 +70,11 @@ static const char usage_text[] =
 	"  --max-runs=N          stop after N runs\n"
 	"  --budget=DURATION     stop after this much wall time (exit 3 if cut short)\n"
 	"  --exclude-site=KEY    never fail this site (key or caller function)\n"
+	"  --suppress=FILE       sites never to fail and findings not to report\n"
+	"  --random              after the plan, random runs (until --max-runs or\n"
+	"                        --budget; 100 without either)\n"
+	"  --probability=P       chance that a call fails in a random run [0.05]\n"
+	"  --seed=N              seed of the random runs [from the clock; reported]\n"
 	"  --from=entry|exec     inject from the program's entry point [entry] or\n"
 	"                        from execve, the dynamic loader included\n"
 	"  --request=FILE|DIR    service mode: send each file on its own connection\n"
@@ -75,6 +87,10 @@ static const char usage_text[] =
 	"  --system-module=NAME  treat this library as a system module for sites\n"
 	"  --fail-on-exit        a non-zero exit the clean run did not have is a finding\n"
 	"  --cpu=N               pin fzsandbox and the target to CPU N\n"
+	"  --sandbox             run the program in a jail (namespaces, new root,\n"
+	"                        no capabilities); opt-in for now, later the default\n"
+	"  --uid=USER|UID        as root, the unprivileged host user the jail runs\n"
+	"                        as [nobody]\n"
 	"  --out=DIR             report directory [./fzsandbox-out]\n"
 	"  --replay=FILE[#ID]    re-run a finding stored in a report.json\n"
 	"  --replay-runs=N       replay N times and report how many reproduced [1]\n"
@@ -95,6 +111,30 @@ static long parse_count(const char *opt, const char *v, long min, long max)
 	n = strtol(v, &end, 10);
 	if (errno || end == v || *end || n < min || n > max)
 		die("%s: bad number '%s'", opt, v);
+	return n;
+}
+
+static double parse_probability(const char *v)
+{
+	char *end;
+	double p;
+
+	errno = 0;
+	p = strtod(v, &end);
+	if (errno || end == v || *end || !(p > 0.0 && p <= 1.0))
+		die("--probability: bad probability '%s' (a number in (0, 1])", v);
+	return p;
+}
+
+static uint64_t parse_seed(const char *v)
+{
+	char *end;
+	unsigned long long n;
+
+	errno = 0;
+	n = strtoull(v, &end, 0);
+	if (errno || end == v || *end || *v == '-')
+		die("--seed: bad seed '%s'", v);
 	return n;
 }
 
@@ -158,6 +198,26 @@ static void add_requests(struct options *o, const char *path)
 	qsort(o->requests + first, o->nrequests - first, sizeof(char *), cmp_str);
 }
 
+/* A user name or a number; the group is the user's own, else the same
+ * number. Root itself is refused: mapping the jail to host uid 0 is what
+ * --uid exists to avoid. */
+static void parse_uid(struct options *o, const char *arg)
+{
+	struct passwd *pw = getpwnam(arg);
+
+	if (pw) {
+		o->uid = pw->pw_uid;
+		o->gid = pw->pw_gid;
+	} else {
+		o->uid = (unsigned)parse_count("--uid", arg, 0, 0xfffffffeL);
+		pw = getpwuid(o->uid);
+		o->gid = pw ? pw->pw_gid : o->uid;
+	}
+	if (o->uid == 0)
+		die("--uid: '%s' is root; the jail must map to an unprivileged host user", arg);
+	o->uid_set = true;
+}
+
 static void parse_one(struct options *o, int c, const char *arg)
 {
 	char bad[256];
@@ -214,6 +274,15 @@ static void parse_one(struct options *o, int c, const char *arg)
 		break;
 	case O_FAIL_ON_EXIT: o->fail_on_exit = true; break;
 	case O_CPU: o->cpu = (int)parse_count("--cpu", arg, 0, 4095); break;
+	case O_RANDOM: o->random = true; break;
+	case O_PROBABILITY: o->probability = parse_probability(arg); break;
+	case O_SEED:
+		o->seed = parse_seed(arg);
+		o->seed_set = true;
+		break;
+	case O_SUPPRESS: o->suppress = arg; break;
+	case O_SANDBOX: o->sandbox = true; break;
+	case O_UID: parse_uid(o, arg); break;
 	case 'q': o->quiet = true; break;
 	case 'h': fputs(usage_text, stdout); exit(0);
 	case 'V': printf("fzsandbox %s\n", PACKAGE_VERSION); exit(0);
@@ -234,7 +303,9 @@ void options_parse(int argc, char **argv, struct options *o)
 	o->reply_timeout_ms = 2000;
 	o->occurrences = 3;
 	o->replay_runs = 1;
+	o->probability = 0.05;
 	o->cpu = -1;
+	o->uid = o->gid = 65534;	/* nobody / nogroup */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+qhV", longopts, NULL)) != -1) {
 		if (c == '?' || c == ':') {
@@ -267,7 +338,11 @@ char *options_describe(const struct options *o)
 	if (o->service && !o->nrequests && n < 4096)
 		n += snprintf(buf + n, 4096 - n, " --service");
 	if (o->fail_on_exit && n < 4096)
-		snprintf(buf + n, 4096 - n, " --fail-on-exit");
+		n += snprintf(buf + n, 4096 - n, " --fail-on-exit");
+	if (o->sandbox && n < 4096)
+		n += snprintf(buf + n, 4096 - n, " --sandbox");
+	if (o->sandbox && o->uid_set && n < 4096)
+		snprintf(buf + n, 4096 - n, " --uid=%u", o->uid);
 	return buf;
 }
 

@@ -35,6 +35,16 @@ struct options {
 	bool fail_on_exit;
 	int cpu;
 	bool quiet;
+	bool random;		/* seeded random runs after the plan */
+	double probability;
+	uint64_t seed;
+	bool seed_set;
+	const char *suppress;	/* suppressions file */
+	/* The jail (sandbox/): opt-in until issue 5 is complete, then the
+	 * default. uid/gid: the host ids a root caller's jail maps to. */
+	bool sandbox;
+	bool uid_set;
+	unsigned uid, gid;
 	char **argv;		/* the program and its arguments */
 };
 

@@ -16,6 +16,7 @@
 #include "cli/runner.h"
 #include "harnesses/service.h"
 #include "reporters/sanitizer.h"
+#include "sandbox/sandbox.h"
 
 volatile int runner_interrupted;
 
@@ -54,6 +55,28 @@ static int mkdir_p(const char *path)
 	return 0;
 }
 
+/* --sandbox: one clear line when the jail cannot work here, and the jail's
+ * plan, built once for every run. */
+static void jail_init(struct runner *r, const struct options *o, char **argv)
+{
+	struct sandbox_opts so = { argv[0], r->cwd, o->uid, o->gid };
+	const char *why;
+	int e;
+
+	if (o->uid_set && !o->sandbox)
+		die("--uid needs --sandbox");
+	if (!o->sandbox)
+		return;
+	if (o->uid_set && geteuid() != 0)
+		die("--uid: only root can map the jail to another host user");
+	e = sandbox_probe(&why);
+	if (e < 0)
+		die_errno(e, "%s", why);
+	e = sandbox_new(&so, &r->sb);
+	if (e < 0)
+		die_errno(e, "sandbox: cannot prepare the jail for '%s'", argv[0]);
+}
+
 void runner_init(struct runner *r, const struct options *o, char **argv, char **env,
 		 const char *run_dir)
 {
@@ -71,6 +94,7 @@ void runner_init(struct runner *r, const struct options *o, char **argv, char **
 		die_errno(errno, "cannot get the current directory");
 	if (o->stdin_path && access(o->stdin_path, R_OK) < 0)
 		die_errno(errno, "--stdin: cannot read '%s'", o->stdin_path);
+	jail_init(r, o, argv);
 	e = mkdir_p(run_dir);
 	if (e < 0)
 		die_errno(e, "cannot create '%s'", run_dir);
@@ -86,6 +110,8 @@ void runner_fini(struct runner *r)
 {
 	inject_free(r->inj);
 	r->inj = NULL;
+	sandbox_free(r->sb);
+	r->sb = NULL;
 }
 
 /* Called by the tracer while the tasks are stopped. */
@@ -191,8 +217,10 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 		.hooks = inject_hooks(r->inj),
 		.on_stacks = collect_stacks,
 		.stack_arg = r,
+		.sandbox = r->sb,
 	};
-	struct service_opts so = { r->o->requests, r->o->reply_timeout_ms };
+	struct service_opts so = { r->o->requests, r->o->reply_timeout_ms,
+				   r->sb ? sandbox_socket_beside : NULL };
 	struct tracer_service svc;
 	struct service_driver *drv = NULL;
 	const struct fault_rec *log;
@@ -202,6 +230,8 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	to.stdout_fd = open_out(r->out_stdout);
 	to.stderr_fd = open_out(r->out_stderr);
 	inject_begin_run(r->inj, record, plan, nplan);
+	if (r->random)
+		inject_set_random(r->inj, r->o->probability, r->random_seed, r->o->exclude);
 	if (r->o->service) {
 		e = service_start(&so, &drv, &svc);
 		if (e < 0)
@@ -214,6 +244,9 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	close(to.stderr_fd);
 	if (e < 0)
 		die_errno(e, "cannot trace '%s'", r->argv[0]);
+	if (res->end == RUN_SETUP_FAILED && res->setup_step)
+		die("sandbox: %s%s%s: %s", sandbox_step_name(res->setup_step),
+		    res->setup_path[0] ? ": " : "", res->setup_path, strerror(res->setup_errno));
 	if (res->end == RUN_SETUP_FAILED)
 		die("cannot start '%s': %s failed: %s", r->argv[0], spawn_stage_name(res->setup_stage),
 		    strerror(res->setup_errno));

@@ -15,11 +15,15 @@ struct runner {
 	char cwd[PATH_MAX];
 	const char *stdin_path;
 	struct inject *inj;
+	struct sandbox *sb;	/* --sandbox, else NULL */
 	uint8_t trace_set[SYSCALL_MAX / 8];
 	char out_stdout[PATH_MAX], out_stderr[PATH_MAX];
 	struct run_finding cur;	/* filled by the stack callback */
 	int baseline_exit;
 	bool have_baseline;
+	/* The next run is a random one (inject_set_random). */
+	bool random;
+	uint64_t random_seed;
 };
 
 /* Prepare run files under dir and the engine. die()s on bad environment. */

@@ -101,7 +101,11 @@ static void one_request(struct service_driver *d, const struct sockaddr_storage 
 
 	if (in < 0)
 		return;
-	fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (d->o.make_socket)
+		fd = d->o.make_socket(d->listen_fd, ss->ss_family,
+				      SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	else
+		fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		goto out_in;
 	if (connect(fd, (const struct sockaddr *)ss, slen) < 0 && errno != EINPROGRESS)

@@ -11,6 +11,11 @@
 struct service_opts {
 	char *const *requests;	/* files, NULL-terminated; none: start-up only */
 	long reply_timeout_ms;
+	/* socket(2) for the driver's connections, given the service's
+	 * listening socket; NULL: socket(). A jailed service's loopback is
+	 * reachable only from its own network namespace
+	 * (sandbox_socket_beside). Returns the fd or -errno. */
+	int (*make_socket)(int lfd, int domain, int type, int protocol);
 };
 
 struct service_result {

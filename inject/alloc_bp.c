@@ -485,6 +485,11 @@ void bp_mm_free(struct bp_mm *bp)
 	free(bp);
 }
 
+bool bp_mm_dormant(const struct bp_mm *bp)
+{
+	return bp && bp->dormant;
+}
+
 static struct bp_ent *find_addr(struct bp_mm *bp, uint64_t addr)
 {
 	for (int i = 0; bp && i < bp->n; i++)

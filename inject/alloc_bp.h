@@ -55,6 +55,9 @@ int bp_mm_arm(struct tracer_task *t, struct bp_mm **out, char *why, int whylen);
  * and its dormant/armed state. */
 int bp_mm_fork(const struct bp_mm *parent, struct bp_mm **child);
 void bp_mm_free(struct bp_mm *bp);
+/* A static program before main: what it does is glibc's start-up, not the
+ * program (see above); the kernel level of the class skips it too. */
+bool bp_mm_dormant(const struct bp_mm *bp);
 
 /* At a SIGTRAP stop of t with registers regs (rip - 1 is the int3):
  *   1: an allocator call of the program: *call and *ret_addr (the call's

@@ -153,6 +153,44 @@ static int plan_pick(struct stop *st, int *occurrence)
 	return -1;
 }
 
+static bool same_fault(const struct fault *a, const struct fault *b)
+{
+	return a->type == b->type && (a->type != FT_ERRNO || a->err == b->err);
+}
+
+/* What to do with this call, from the recording, the generator or the
+ * plan, given the faults faithful here and now (opts). Returns 1 with *f
+ * and *occ when the call fails now. */
+static int choose(struct stop *st, const struct fault *opts, int nopts, struct fault *f, int *occ)
+{
+	struct inject *inj = st->inj;
+	int pick;
+
+	if (inj->record) {
+		if (nopts > 0)
+			record(st, opts, nopts);
+		return 0;
+	}
+	if (inj->random) {
+		if (nopts <= 0 || resolve_site(st) < 0)
+			return 0;
+		*occ = (int)inj_occurrence(inj, st->call, st->key, st->thread);
+		if (inj_excluded(inj->exclude, st->key, st->site.function))
+			return 0;
+		return inj_random_pick(inj, opts, nopts, f);
+	}
+	pick = plan_pick(st, occ);
+	if (pick < 0)
+		return 0;
+	*f = inj->plan[pick].fault;
+	/* Faithful here and now, or not at all (the run is wasted, never a
+	 * false positive). */
+	for (int i = 0; i < nopts; i++)
+		if (same_fault(&opts[i], f))
+			return 1;
+	return 0;
+}
+
 static int thread_slot(struct tracer_task *t)
 {
 	int o = tracer_task_ordinal(t);
@@ -257,9 +295,8 @@ int inj_on_syscall(void *ctx, struct tracer_task *t, const struct syscall_stop *
 	struct stop st = { .inj = inj, .t = t, .m = m, .call = s->ent->name, .cls = 0 };
 	struct fd_info fi;
 	struct io_call c;
-	struct fault opts[8], done;
-	unsigned mask;
-	int nopts, pick, occ = 0;
+	struct fault opts[8], f, done;
+	int nopts, occ = 0;
 
 	if (!m)
 		return 0;
@@ -267,28 +304,18 @@ int inj_on_syscall(void *ctx, struct tracer_task *t, const struct syscall_stop *
 		track_sigaction(t, m, s);
 		return 0;
 	}
+	if (s->ent->flags & SC_MEM)	/* kernel level of alloc */
+		return alloc_kernel_on_syscall(inj, t, s);
 	if (!(inj->cfg.classes & IC_IO) || !(s->ent->flags & (SC_READ | SC_WRITE)))
 		return 0;
 	st.thread = thread_slot(t);
-	if (!inj->record && inj->nplan == 0)
+	if (!inj->record && !inj->random && inj->nplan == 0)
 		return 0;
 	if (fd_info_read(tracer_task_pid(t), (int)s->args[s->ent->fd_arg], &fi) < 0)
 		return 0;
 	io_describe(s, m, &c);
-	mask = io_faults_allowed(&fi, &c);
-	if (inj->record) {
-		nopts = io_faults_list(mask, opts, 8);
-		if (nopts > 0)
-			record(&st, opts, nopts);
-		return 0;
-	}
-	pick = plan_pick(&st, &occ);
-	if (pick < 0)
-		return 0;
-	/* Faithful here and now, or not at all. */
-	if (!io_fault_in(mask, &inj->plan[pick].fault))
-		return 0;
-	if (io_inject(&st, s, &inj->plan[pick].fault, &done) == 0)
+	nopts = io_faults_list(io_faults_allowed(&fi, &c), opts, 8);
+	if (choose(&st, opts, nopts, &f, &occ) && io_inject(&st, s, &f, &done) == 0)
 		log_fault(&st, &done, occ);
 	return 0;
 }
@@ -300,8 +327,8 @@ int inj_on_trap(void *ctx, struct tracer_task *t)
 	struct user_regs_struct regs;
 	enum alloc_call call;
 	struct stop st = { .inj = inj, .t = t, .m = m, .cls = 1 };
-	struct fault null = { FT_NULL, 0, 0 };
-	int pick, occ = 0, hit;
+	struct fault null = { FT_NULL, 0, 0 }, f;
+	int occ = 0, hit;
 
 	if (!m || !m->bp || tracer_getregs(t, &regs) < 0)
 		return 0;
@@ -312,13 +339,24 @@ int inj_on_trap(void *ctx, struct tracer_task *t)
 		return 0;
 	st.call = alloc_call_name(call);
 	st.thread = thread_slot(t);
-	if (inj->record) {
-		record(&st, &null, 1);
-	} else if (inj->nplan && (pick = plan_pick(&st, &occ)) >= 0) {
-		if (bp_fail(m->bp, t, &regs, call) == 0) {
-			log_fault(&st, &null, occ);
-			return 1;
-		}
+	if (choose(&st, &null, 1, &f, &occ) && bp_fail(m->bp, t, &regs, call) == 0) {
+		log_fault(&st, &null, occ);
+		return 1;
 	}
 	return bp_pass(m->bp, t, &regs, call) < 0 ? -EIO : 1;
+}
+
+/* --- The same decision for deciders in other files (alloc_kernel.c) --- */
+int inj_decide(struct inject *inj, struct tracer_task *t, int cls, const char *call,
+	       const struct fault *opts, int nopts, inj_fail_fn fail, void *arg)
+{
+	struct stop st = { .inj = inj, .t = t, .m = tracer_task_mm_data(t), .call = call, .cls = cls };
+	struct fault f;
+	int occ = 0;
+
+	st.thread = thread_slot(t);
+	if (!choose(&st, opts, nopts, &f, &occ) || fail(arg, t, &f) < 0)
+		return 0;
+	log_fault(&st, &f, occ);
+	return 1;
 }

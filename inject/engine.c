@@ -80,6 +80,7 @@ int inject_new(const struct inject_config *cfg, struct inject **out)
 		.on_entry = inj_on_entry,
 		.on_syscall = inj_on_syscall,
 		.on_trap = inj_on_trap,
+		.on_syscall_exit = alloc_kernel_on_exit,	/* brk's result only */
 	};
 	*out = inj;
 	return 0;
@@ -101,6 +102,7 @@ void inject_free(struct inject *inj)
 		return;
 	uw_clear(inj);
 	free(inj->sites);
+	free(inj->occ);
 	free(inj);
 }
 
@@ -120,6 +122,8 @@ void inject_trace_set(const struct inject *inj, uint8_t set[SYSCALL_MAX / 8])
 			continue;
 		if (inj->cfg.classes & IC_IO)
 			on = e->flags & (SC_READ | SC_WRITE | SC_SIGNAL);
+		if ((inj->cfg.classes & IC_ALLOC) && (e->flags & SC_MEM))
+			on = true;	/* alloc_kernel.c */
 		if (inj->cfg.service && strcmp(e->name, "listen") == 0)
 			on = true;
 		if (on)
@@ -139,6 +143,9 @@ void inject_begin_run(struct inject *inj, bool record, const struct plan_fault *
 	memset(inj->plan_done, 0, sizeof(inj->plan_done));
 	inj->nplan = nplan;
 	inj->nlog = 0;
+	inj->random = false;
+	inj->mem_exhausted = false;
+	inj->nocc = 0;
 	memset(inj->counts, 0, sizeof(inj->counts));
 	inj->alloc_problem[0] = 0;
 }

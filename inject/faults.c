@@ -62,6 +62,10 @@ int fault_parse(const char *s, struct fault *f)
 		f->type = FT_NULL;
 		return 0;
 	}
+	if (strcmp(s, "exhaust") == 0) {
+		f->type = FT_EXHAUST;
+		return 0;
+	}
 	if (strcmp(s, "short") == 0) {
 		f->type = FT_SHORT;
 		return 0;
@@ -101,6 +105,9 @@ char *fault_format(const struct fault *f, char *buf, int len)
 		break;
 	case FT_ERRNO:
 		snprintf(buf, len, "%s", errno_fault_name(f->err));
+		break;
+	case FT_EXHAUST:
+		snprintf(buf, len, "exhaust");
 		break;
 	}
 	return buf;

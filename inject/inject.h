@@ -22,7 +22,9 @@ extern const char *const inject_class_names[INJECT_NCLASSES];
 /* "io,alloc" -> mask; "none" -> 0. Returns -EINVAL and the bad word. */
 int inject_parse_classes(const char *s, unsigned *mask, char *bad, int badlen);
 
-enum fault_type { FT_NULL, FT_ERRNO, FT_SHORT };
+/* FT_EXHAUST: memory stays exhausted from this kernel allocation on (every
+ * later one in the run fails too, as under RLIMIT_AS); the errno is ENOMEM. */
+enum fault_type { FT_NULL, FT_ERRNO, FT_SHORT, FT_EXHAUST };
 struct fault {
 	enum fault_type type;
 	int err;		/* FT_ERRNO */
@@ -74,6 +76,14 @@ void inject_trace_set(const struct inject *inj, uint8_t set[SYSCALL_MAX / 8]);
 
 /* Start a run: record sites (the clean run) and/or inject these faults. */
 void inject_begin_run(struct inject *inj, bool record, const struct plan_fault *plan, int nplan);
+/* Make the run just begun a random one: every intercepted call with a
+ * faithful fault fails with probability p (one of its faults, chosen by the
+ * same generator). Decisions come from a generator seeded with seed, in
+ * call order, so the same seed on the same program gives the same run.
+ * Sites in exclude (keys or caller functions) never fail. */
+void inject_set_random(struct inject *inj, double p, uint64_t seed,
+		       char *const *exclude);
+
 /* Faults actually injected in the run just ended. */
 int inject_run_log(const struct inject *inj, const struct fault_rec **log);
 /* Per-class counts of the run just ended (index as inject_class_names). */

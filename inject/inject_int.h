@@ -15,6 +15,15 @@ struct inj_mm {
 	struct bp_mm *bp;
 	uint64_t handled;	/* signals with a handler */
 	uint64_t interrupting;	/* ... installed without SA_RESTART */
+	uint64_t brk_cur;	/* the break, from the last brk's result */
+	bool brk_known;
+};
+
+struct occ_count {
+	char call[24];
+	char key[64];
+	int thread;
+	unsigned n;
 };
 
 struct uw_slot {
@@ -37,10 +46,37 @@ struct inject {
 	int nlog;
 	unsigned counts[INJECT_NCLASSES];
 	char alloc_problem[256];
+	bool mem_exhausted;	/* an exhaust fault fired: kernel memory is gone */
+	/* Random runs. */
+	bool random;
+	double probability;
+	uint64_t rng;
+	char *const *exclude;
+	struct occ_count *occ;	/* per run: occurrences per site and thread */
+	int nocc, occ_cap;
 	struct uw_slot uw[INJ_UW_CACHE];
 };
 
 const char *errno_fault_name(int err);
+
+/* random.c */
+unsigned inj_occurrence(struct inject *inj, const char *call, const char *key, int thread);
+bool inj_excluded(char *const *exclude, const char *key, const char *function);
+/* Decide a random fault among opts; 1 and *out if this call fails. */
+int inj_random_pick(struct inject *inj, const struct fault *opts, int nopts, struct fault *out);
+
+/* alloc_kernel.c: anonymous mmap, growing mremap and brk, writable
+ * mprotect fail as the kernel fails them (class alloc). */
+int alloc_kernel_on_syscall(struct inject *inj, struct tracer_task *t, const struct syscall_stop *s);
+int alloc_kernel_on_exit(void *ctx, struct tracer_task *t, const struct syscall_stop *s, int64_t ret);
+
+/* decide.c: the site/plan/record decision for deciders in other files.
+ * opts are the faults faithful at this call; if one must be injected now,
+ * fail(arg, t, fault) injects it (0 or -errno) and the fault is logged.
+ * Returns 1 if injected, else 0. */
+typedef int (*inj_fail_fn)(void *arg, struct tracer_task *t, const struct fault *f);
+int inj_decide(struct inject *inj, struct tracer_task *t, int cls, const char *call,
+	       const struct fault *opts, int nopts, inj_fail_fn fail, void *arg);
 
 /* engine.c */
 struct unwinder *inj_unwinder(struct inject *inj, pid_t pid);

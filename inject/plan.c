@@ -8,12 +8,19 @@
 
 #include "inject/inject_int.h"
 
-static bool excluded(const struct inject_site *s, char *const *exclude)
+
+static int push(struct plan_fault **plan, int *n, int *cap)
 {
-	for (int i = 0; exclude && exclude[i]; i++)
-		if (strcmp(exclude[i], s->key) == 0 || strcmp(exclude[i], s->caller.function) == 0)
-			return true;
-	return false;
+	if (*n == *cap) {
+		int c = *cap ? *cap * 2 : 64;
+		struct plan_fault *np = realloc(*plan, c * sizeof(*np));
+
+		if (!np)
+			return -ENOMEM;
+		*plan = np;
+		*cap = c;
+	}
+	return (*n)++;
 }
 
 int inject_plan_explore(struct inject *inj, char *const *exclude, struct plan_fault **out)
@@ -21,39 +28,40 @@ int inject_plan_explore(struct inject *inj, char *const *exclude, struct plan_fa
 	struct plan_fault *plan = NULL;
 	int n = 0, cap = 0;
 
-	for (int i = 0; i < inj->nsites; i++) {
-		const struct inject_site *s = &inj->sites[i];
+	/* Exhaust runs last: a bug they reach is usually reached by a one-shot
+	 * fault nearer to it too, and the first run that finds a bug is the one
+	 * the report shows (and the one a capped plan keeps). */
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = 0; i < inj->nsites; i++) {
+			const struct inject_site *s = &inj->sites[i];
 
-		if (excluded(s, exclude))
-			continue;
-		for (int th = 0; th < TRACER_MAX_THREADS; th++) {
-			unsigned occs = s->occurrences[th];
+			if (inj_excluded(exclude, s->key, s->caller.function))
+				continue;
+			for (int th = 0; th < TRACER_MAX_THREADS; th++) {
+				unsigned occs = s->occurrences[th];
 
-			if (occs > (unsigned)inj->cfg.occurrences)
-				occs = inj->cfg.occurrences;
-			for (unsigned o = 1; o <= occs; o++)
-				for (int f = 0; f < s->nfaults; f++) {
-					struct plan_fault *p;
+				if (occs > (unsigned)inj->cfg.occurrences)
+					occs = inj->cfg.occurrences;
+				for (unsigned o = 1; o <= occs; o++)
+					for (int f = 0; f < s->nfaults; f++) {
+						struct plan_fault *p;
+						int k;
 
-					if (n == cap) {
-						struct plan_fault *np;
-
-						cap = cap ? cap * 2 : 64;
-						np = realloc(plan, cap * sizeof(*np));
-						if (!np) {
+						if ((s->faults[f].type == FT_EXHAUST) != (pass == 1))
+							continue;
+						if ((k = push(&plan, &n, &cap)) < 0) {
 							free(plan);
-							return -ENOMEM;
+							return k;
 						}
-						plan = np;
+						p = &plan[k];
+						memset(p, 0, sizeof(*p));
+						memcpy(p->call, s->call, sizeof(p->call));
+						memcpy(p->site, s->key, sizeof(p->site));
+						p->fault = s->faults[f];
+						p->thread = th;
+						p->occurrence = (int)o;
 					}
-					p = &plan[n++];
-					memset(p, 0, sizeof(*p));
-					memcpy(p->call, s->call, sizeof(p->call));
-					memcpy(p->site, s->key, sizeof(p->site));
-					p->fault = s->faults[f];
-					p->thread = th;
-					p->occurrence = (int)o;
-				}
+			}
 		}
 	}
 	*out = plan;

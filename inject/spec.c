@@ -31,18 +31,22 @@ static int bad_token(char *bad, int badlen, const char *tok)
 	return -EINVAL;
 }
 
-/* Which faults make sense for which call: NULL for allocator calls, the
- * errnos and short for syscalls of the io table. */
+/* Which faults make sense for which call: NULL for allocator calls, ENOMEM
+ * (one-shot) and exhaust for the memory syscalls, the errnos and short for
+ * syscalls of the io table. */
 static bool call_takes(const char *call, const struct fault *f)
 {
 	const struct syscall_ent *e;
+	bool enomem = f->type == FT_ERRNO && f->err == ENOMEM;
 
 	if (alloc_call_by_name(call) >= 0)
-		return f->type == FT_NULL || (f->type == FT_ERRNO && f->err == ENOMEM);
+		return f->type == FT_NULL || enomem;
 	e = syscall_by_name(call);
+	if (e && (e->flags & SC_MEM))
+		return enomem || f->type == FT_EXHAUST;
 	if (!e || !(e->flags & (SC_READ | SC_WRITE)))
 		return false;
-	return f->type != FT_NULL && !(f->type == FT_ERRNO && f->err == ENOMEM);
+	return f->type != FT_NULL && f->type != FT_EXHAUST && !enomem;
 }
 
 int plan_fault_parse(const char *spec, struct plan_fault *pf, int *site_id, char *bad, int badlen)

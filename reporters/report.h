@@ -121,6 +121,15 @@ void report_print_finding(const struct report *r, int id, FILE *fp);
 /* report.json under out_dir (written atomically). */
 int report_write_json(const struct report *r);
 
+/* --- The per-run log: OUT/runs.jsonl, one JSON object per run --------- */
+struct runlog;
+int runlog_open(const char *out_dir, struct runlog **out);
+/* mode: "clean", "plan", "pinned", "random"; outcome: "exit 0",
+ * "signal SIGSEGV", "hang"...; finding: id, or 0 for none. */
+int runlog_write(struct runlog *l, int run, const char *mode, const struct fault_rec *faults,
+		 int nfaults, const char *outcome, int finding);
+void runlog_close(struct runlog *l);
+
 /* --- Replay: what report.json stored for one finding ------------------- */
 struct replay_spec {
 	char **argv;		/* NULL-terminated, malloc'd */

@@ -172,7 +172,8 @@ static void handle_signal(struct tracer_state *st, struct tracer_task *t, int si
 	memset(&si, 0, sizeof(si));
 	if (ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) < 0)
 		si.si_code = 0;
-	ours = si.si_pid == getpid() && si.si_code <= 0;
+	/* From outside a jail's pid namespace the sender reads as pid 0. */
+	ours = si.si_code <= 0 && (si.si_pid == getpid() || (st->jail && si.si_pid == 0));
 	if (!ours && signal_kills(t->tid, sig, si.si_code))
 		record_fatal(st, t, sig, &si);
 	resume(t, PTRACE_CONT, sig);
@@ -244,6 +245,12 @@ static void handle_exec(struct tracer_state *st, struct tracer_task *t, int *err
 
 		if (old)
 			task_remove(st, old);
+	}
+	/* In a jail the main process is the first to exec the program,
+	 * not the jail's init that was spawned. */
+	if (st->main_is_init) {
+		st->main_pid = t->tid;
+		st->main_is_init = false;
 	}
 	if (t->tid == st->main_pid && *errfd >= 0) {
 		close(*errfd);	/* exec succeeded: no set-up error to read */
@@ -323,14 +330,17 @@ static void handle_syscall_exit(struct tracer_state *st, struct tracer_task *t)
 
 static void read_setup_error(struct run_result *res, int *errfd)
 {
-	static int e[2];	/* struct spawn_err; static: GCC 12 -Wdangling-pointer false positive */
+	static struct spawn_err e;	/* static: GCC 12 -Wdangling-pointer false positive */
 
 	if (*errfd < 0)
 		return;
-	if (read(*errfd, e, sizeof(e)) == (ssize_t)sizeof(e)) {
+	if (read(*errfd, &e, sizeof(e)) == (ssize_t)sizeof(e)) {
 		res->end = RUN_SETUP_FAILED;
-		res->setup_stage = e[0];
-		res->setup_errno = e[1];
+		res->setup_stage = e.stage;
+		res->setup_errno = e.err;
+		res->setup_step = e.stage == STAGE_SANDBOX ? e.step : 0;
+		memcpy(res->setup_path, e.path, sizeof(res->setup_path));
+		res->setup_path[sizeof(res->setup_path) - 1] = 0;
 	}
 	close(*errfd);
 	*errfd = -1;
@@ -459,7 +469,9 @@ static void dump_and_kill(struct tracer_state *st)
 				struct tracer_task *lead = all[i];
 				int n = 0;
 
-				if (lead->tid != lead->pid || (pass == 0) != (lead->pid == st->main_pid))
+				/* ordinal < 0: the jail's init, not the program */
+				if (lead->tid != lead->pid || lead->ordinal < 0 ||
+				    (pass == 0) != (lead->pid == st->main_pid))
 					continue;
 				for (int j = 0; j < nall && n < TRACER_MAX_THREADS; j++)
 					if (all[j]->pid == lead->pid) {
@@ -524,7 +536,11 @@ int tracer_run(const struct tracer_opts *opts, const struct tracer_service *svc,
 		waitpid(pid, NULL, __WALL);
 		return -ENOMEM;
 	}
-	t->ordinal = st.next_ordinal++;
+	/* The jail's init is traced (its fork brings the target in) but is
+	 * not a thread of the program: ordinals start at the target, as
+	 * without a jail, so plans and findings mean the same thing. */
+	st.jail = st.main_is_init = opts->sandbox != NULL;
+	t->ordinal = st.jail ? -1 : st.next_ordinal++;
 	t->started = true;
 	tracer_cur = &st;
 	st.deadline_ms = now_ms() + opts->timeout_ms;

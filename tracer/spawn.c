@@ -16,9 +16,11 @@
 #include <sys/ptrace.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sandbox/sandbox.h"
 #include "tracer/tracer_int.h"
 
 static const char *const stage_names[] = {
@@ -30,11 +32,12 @@ static const char *const stage_names[] = {
 	[STAGE_NNP] = "set no_new_privs",
 	[STAGE_SECCOMP] = "install the seccomp filter",
 	[STAGE_EXEC] = "execute the program",
+	[STAGE_SANDBOX] = "set up the sandbox",
 };
 
 const char *spawn_stage_name(int stage)
 {
-	if (stage < 0 || stage > STAGE_EXEC)
+	if (stage < 0 || stage > STAGE_SANDBOX)
 		return "unknown stage";
 	return stage_names[stage];
 }
@@ -95,14 +98,60 @@ out:
 	return r;
 }
 
-static void child_fail(int errfd, int stage)
+static void report_err(int errfd, int stage, int err, const struct sandbox_err *se)
 {
-	struct spawn_err e = { stage, errno };
+	struct spawn_err e = { .stage = stage, .err = err };
 
+	if (se) {
+		e.step = se->step;
+		memcpy(e.path, se->path, sizeof(e.path) < sizeof(se->path) ? sizeof(e.path) : sizeof(se->path));
+		e.path[sizeof(e.path) - 1] = 0;
+	}
 	if (write(errfd, &e, sizeof(e)) < 0) {
 		/* nothing left to report through */
 	}
+}
+
+static void child_fail(int errfd, int stage)
+{
+	report_err(errfd, stage, errno, NULL);
 	_exit(127);
+}
+
+static void jail_fail(int errfd, const struct sandbox_err *se)
+{
+	report_err(errfd, STAGE_SANDBOX, se->err, se);
+	_exit(127);
+}
+
+/* The jail's first process (sandbox/sandbox.h): build the jail, fork the
+ * target below it and stay as the jail's pid 1. Returns in the target
+ * only, which then goes on like an unjailed child. */
+static void jail(const struct tracer_opts *o, int errfd)
+{
+	struct sandbox_err se = { 0 };
+	pid_t pid;
+
+	if (sandbox_enter(o->sandbox, &se) < 0)
+		jail_fail(errfd, &se);
+	/* Raw clone, as for this process: we are a raw clone of a possibly
+	 * multi-threaded fzsandbox, and glibc's fork would take malloc locks
+	 * another thread may have held at that moment. */
+	pid = (pid_t)syscall(SYS_clone, SIGCHLD, NULL, NULL, NULL, 0);
+	if (pid < 0) {
+		se.step = SB_FORK;
+		se.err = errno;
+		jail_fail(errfd, &se);
+	}
+	if (pid > 0) {
+		close(errfd);	/* the target's copy reports its own failures */
+		close(0);
+		close(1);
+		close(2);
+		_exit(sandbox_init(o->sandbox, pid));
+	}
+	if (sandbox_drop(o->sandbox, &se) < 0)
+		jail_fail(errfd, &se);
 }
 
 static void child(const struct tracer_opts *o, const struct sock_fprog *prog, int syncfd, int errfd)
@@ -112,6 +161,8 @@ static void child(const struct tracer_opts *o, const struct sock_fprog *prog, in
 
 	if (read(syncfd, &c, 1) != 1)
 		child_fail(errfd, STAGE_SYNC);
+	if (c != 'g')
+		_exit(127);	/* the parent failed and reported why */
 	close(syncfd);
 	/* Out of the terminal's foreground group: a ^C meant for fzsandbox
 	 * must not reach the target as if it were the program's own signal. */
@@ -126,20 +177,25 @@ static void child(const struct tracer_opts *o, const struct sock_fprog *prog, in
 	if ((o->stdout_fd >= 0 && dup2(o->stdout_fd, 1) < 0) ||
 	    (o->stderr_fd >= 0 && dup2(o->stderr_fd, 2) < 0))
 		child_fail(errfd, STAGE_STDIO);
+	/* Standard input was opened above, before the jail hides its path. */
+	if (o->sandbox)
+		jail(o, errfd);
 	if (o->cwd && chdir(o->cwd) < 0)
 		child_fail(errfd, STAGE_CWD);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		child_fail(errfd, STAGE_NNP);
 	if (prog->filter && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog) < 0)
 		child_fail(errfd, STAGE_SECCOMP);
-	execve(o->argv[0], o->argv, o->envp);
+	execve(o->sandbox ? sandbox_exec_path(o->sandbox) : o->argv[0], o->argv, o->envp);
 	child_fail(errfd, STAGE_EXEC);
 }
 
 pid_t spawn_target(const struct tracer_opts *o, int *errfd)
 {
 	struct sock_fprog prog = { 0 };
+	struct sandbox_err se = { 0 };
 	int sync[2], err[2], r;
+	char go = 'g';
 	pid_t pid;
 	long opts = PTRACE_O_TRACESECCOMP | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK |
 		    PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL |
@@ -160,7 +216,13 @@ pid_t spawn_target(const struct tracer_opts *o, int *errfd)
 		free(prog.filter);
 		return r;
 	}
-	pid = fork();
+	/* The jail's namespaces are created by the clone itself: unshare
+	 * would need a single-threaded caller, and the clone is the jail's
+	 * pid 1 directly. */
+	if (o->sandbox)
+		pid = (pid_t)syscall(SYS_clone, sandbox_clone_flags() | SIGCHLD, NULL, NULL, NULL, 0);
+	else
+		pid = fork();
 	if (pid == 0) {
 		close(sync[1]);
 		close(err[0]);
@@ -169,12 +231,19 @@ pid_t spawn_target(const struct tracer_opts *o, int *errfd)
 	r = pid < 0 ? -errno : 0;
 	free(prog.filter);
 	close(sync[0]);
+	/* Only a process outside the jail's user namespace can map its ids
+	 * (user_namespaces(7)). A failure is reported through the error pipe
+	 * like the child's own, so it ends the run as a set-up failure. */
+	if (r == 0 && o->sandbox && sandbox_map_ids(o->sandbox, pid, &se) < 0) {
+		report_err(err[1], STAGE_SANDBOX, se.err, &se);
+		go = 'x';
+	}
 	close(err[1]);
 	/* SEIZE rather than TRACEME + SIGSTOP: a pid-namespace init ignores
 	 * SIGSTOP, and SEIZE reports group-stops distinctly. */
 	if (r == 0 && ptrace(PTRACE_SEIZE, pid, 0, opts) < 0)
 		r = -errno;
-	if (r == 0 && write(sync[1], "g", 1) != 1)
+	if (r == 0 && write(sync[1], &go, 1) != 1)
 		r = -errno;
 	close(sync[1]);
 	if (r < 0) {

@@ -18,6 +18,7 @@
 #include "tracer/syscalls.h"
 
 struct tracer_task;	/* one traced thread; opaque */
+struct sandbox;		/* sandbox/sandbox.h */
 
 /* --- What hooks may ask of a stopped task ------------------------------- */
 pid_t tracer_task_tid(const struct tracer_task *t);
@@ -109,6 +110,10 @@ struct tracer_opts {
 	const struct tracer_hooks *hooks;
 	tracer_stack_cb on_stacks;	/* fatal signal or timeout */
 	void *stack_arg;
+	/* NULL: no jail. Else the target runs in it, below the jail's init
+	 * (pid 1), which is traced but is not the main process: the task that
+	 * first execs the program is. */
+	const struct sandbox *sandbox;
 };
 
 struct run_result {
@@ -121,6 +126,8 @@ struct run_result {
 	uint64_t fault_addr;	/* siginfo si_addr */
 	int setup_stage;	/* RUN_SETUP_FAILED: enum spawn_stage */
 	int setup_errno;
+	int setup_step;		/* and enum sandbox_step when the jail failed */
+	char setup_path[256];	/* the step's path, or "" */
 	bool in_loader;		/* the fault happened before the entry point */
 	int tasks_seen;
 };

@@ -47,6 +47,8 @@ struct tracer_state {
 	int ntasks;
 	int next_ordinal;
 	pid_t main_pid;
+	bool jail;		/* the run is in a sandbox (tracer_opts.sandbox) */
+	bool main_is_init;	/* main_pid is the jail's init until the first exec */
 	bool main_gone;
 	bool fatal_seen;
 	bool term_sent, kill_sent;
@@ -80,10 +82,14 @@ enum spawn_stage {
 	STAGE_NNP,
 	STAGE_SECCOMP,
 	STAGE_EXEC,
+	STAGE_SANDBOX,		/* step and path say where */
 };
+/* Written to the close-on-exec error pipe: one write < PIPE_BUF, atomic. */
 struct spawn_err {
 	int stage;
 	int err;
+	int step;		/* STAGE_SANDBOX: enum sandbox_step */
+	char path[256];
 };
 /* Fork the target stopped before its seccomp filter and exec; the parent
  * seizes it and lets it go. Returns the pid, or -errno. *errfd is the read

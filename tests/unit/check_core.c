@@ -92,6 +92,23 @@ START_TEST(test_spec_forms)
 	ck_assert_str_eq(pf.caller, "handle_set");
 	ck_assert_int_eq(pf.occurrence, 2);
 	ck_assert_int_eq(pf.thread, -1);
+
+	/* The kernel level of alloc: ENOMEM (one-shot) and exhaust. */
+	ck_assert_int_eq(plan_fault_parse("mmap:ENOMEM@2", &pf, &site, bad, sizeof(bad)), 0);
+	ck_assert_str_eq(pf.call, "mmap");
+	ck_assert_int_eq(pf.fault.type, FT_ERRNO);
+	ck_assert_int_eq(pf.fault.err, ENOMEM);
+	ck_assert_int_eq(pf.occurrence, 2);
+	ck_assert_int_eq(plan_fault_parse("brk:ENOMEM@caller=grow", &pf, &site, bad, sizeof(bad)), 0);
+	ck_assert_str_eq(pf.caller, "grow");
+	ck_assert_int_eq(pf.fault.type, FT_ERRNO);
+	ck_assert_int_eq(plan_fault_parse("mprotect:exhaust@3", &pf, &site, bad, sizeof(bad)), 0);
+	ck_assert_int_eq(pf.fault.type, FT_EXHAUST);
+	ck_assert_int_eq(pf.occurrence, 3);
+	ck_assert_int_eq(plan_fault_parse("mremap:exhaust@site#4:2", &pf, &site, bad, sizeof(bad)), 0);
+	ck_assert_int_eq(pf.fault.type, FT_EXHAUST);
+	ck_assert_int_eq(site, 4);
+	ck_assert_int_eq(pf.occurrence, 2);
 }
 END_TEST
 
@@ -111,13 +128,20 @@ START_TEST(test_spec_bad)
 	ck_assert_str_eq(bad, "0");
 	ck_assert_int_eq(plan_fault_parse("read:EIO@site#", &pf, &site, bad, sizeof(bad)), -EINVAL);
 	ck_assert_int_eq(plan_fault_parse("readEIO", &pf, &site, bad, sizeof(bad)), -EINVAL);
+	/* exhaust is for the memory syscalls only; they take nothing else. */
+	ck_assert_int_eq(plan_fault_parse("read:exhaust", &pf, &site, bad, sizeof(bad)), -EINVAL);
+	ck_assert_str_eq(bad, "exhaust");
+	ck_assert_int_eq(plan_fault_parse("malloc:exhaust", &pf, &site, bad, sizeof(bad)), -EINVAL);
+	ck_assert_int_eq(plan_fault_parse("mmap:EIO", &pf, &site, bad, sizeof(bad)), -EINVAL);
+	ck_assert_int_eq(plan_fault_parse("brk:NULL", &pf, &site, bad, sizeof(bad)), -EINVAL);
+	ck_assert_int_eq(plan_fault_parse("mprotect:short", &pf, &site, bad, sizeof(bad)), -EINVAL);
 }
 END_TEST
 
 START_TEST(test_fault_roundtrip)
 {
 	static const char *const names[] = { "NULL", "EIO", "ENOSPC", "EAGAIN", "EINTR",
-					      "ECONNRESET", "short", "short=7", "ENOMEM" };
+					      "ECONNRESET", "short", "short=7", "ENOMEM", "exhaust" };
 	struct fault f;
 	char buf[32];
 

@@ -1,0 +1,28 @@
+/* caps.c - no capabilities and no way to gain any (libcap). */
+#include "config.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <sys/prctl.h>
+
+#include "sandbox/sandbox_int.h"
+
+/* Bounding set first (it needs CAP_SETPCAP, which the capset below
+ * removes), then ambient, then every set. An empty bounding set is what
+ * keeps an exec as the jail's uid 0 (the root case) from regaining the
+ * full set. Only prctl/capset underneath: safe in the forked child. */
+int caps_drop(const struct sandbox *sb, struct sandbox_err *e)
+{
+	cap_value_t n = cap_max_bits();
+
+	for (cap_value_t c = 0; c < n; c++)
+		if (cap_drop_bound(c) < 0 && errno != EINVAL)
+			return sb_fail(e, SB_CAPS, "bounding set", errno);
+	if (cap_reset_ambient() < 0 && errno != EINVAL)
+		return sb_fail(e, SB_CAPS, "ambient set", errno);
+	if (cap_set_proc(sb->nocaps) < 0)
+		return sb_fail(e, SB_CAPS, NULL, errno);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return sb_fail(e, SB_NO_NEW_PRIVS, NULL, errno);
+	return 0;
+}

@@ -1,0 +1,341 @@
+/* mount.c - the jail's filesystem: a new root on tmpfs built with
+ * pivot_root, holding read-only binds of what programs need, a fresh
+ * /proc, a minimal /dev, tmpfs /tmp and the caller's working directory.
+ *
+ * The sequence is bubblewrap's: a tmpfs on /tmp (private to our mount
+ * namespace) becomes the root with the host's root under /oldroot, so every
+ * host path stays reachable as /oldroot/PATH while /newroot is filled, even
+ * paths under /tmp; then /newroot becomes the root and /oldroot is gone.
+ * The plan is built in the parent (malloc, realpath); the child only walks
+ * it with async-signal-safe syscalls.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "sandbox/sandbox_int.h"
+
+#define OLD "/oldroot"
+#define NEW "/newroot"
+
+/* --- The plan (parent) ------------------------------------------------- */
+
+static int add(struct sandbox *sb, int kind, bool file, const char *src, const char *dst)
+{
+	struct mop *ops = realloc(sb->ops, (sb->nops + 1) * sizeof(*ops));
+	struct mop *m;
+	bool host_src = kind == MOP_BIND_RO || kind == MOP_BIND_RW || kind == MOP_BIND_DEV;
+
+	if (!ops)
+		return -ENOMEM;
+	sb->ops = ops;
+	m = &ops[sb->nops];
+	memset(m, 0, sizeof(*m));
+	m->kind = kind;
+	m->file = file;
+	if (asprintf(&m->dst, NEW "%s", dst) < 0)
+		return -ENOMEM;
+	if (src && asprintf(&m->src, "%s%s", host_src ? OLD : "", src) < 0) {
+		free(m->dst);
+		return -ENOMEM;
+	}
+	sb->nops++;
+	return 0;
+}
+
+static bool path_under(const char *p, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (strcmp(dir, "/") == 0)
+		return true;
+	return strncmp(p, dir, n) == 0 && (p[n] == '/' || p[n] == 0);
+}
+
+static const char *const system_dirs[] = {
+	"/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32",
+};
+
+/* As on the host: a directory is bound read-only, a symlink (merged /usr:
+ * /bin -> usr/bin) is recreated, a missing one is skipped. */
+static int plan_system(struct sandbox *sb)
+{
+	char link[PATH_MAX];
+	struct stat st;
+	int r = 0;
+
+	for (size_t i = 0; i < sizeof(system_dirs) / sizeof(*system_dirs) && r == 0; i++) {
+		const char *d = system_dirs[i];
+		ssize_t n;
+
+		if (lstat(d, &st) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			r = add(sb, MOP_BIND_RO, false, d, d);
+		} else if (S_ISLNK(st.st_mode) && (n = readlink(d, link, sizeof(link) - 1)) > 0) {
+			link[n] = 0;
+			r = add(sb, MOP_SYMLINK, false, link, d);
+		}
+	}
+	return r;
+}
+
+/* What libc reads at run time (the loader's cache, name service, time
+ * zone); never shadow or gshadow. Symlinks (resolv.conf, localtime) are
+ * followed on the host and the file itself is bound. */
+static const char *const etc_files[] = {
+	"ld.so.cache", "nsswitch.conf", "hosts", "host.conf", "resolv.conf", "gai.conf",
+	"passwd", "group", "localtime",
+};
+
+static int plan_etc(struct sandbox *sb)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < sizeof(etc_files) / sizeof(*etc_files) && r == 0; i++) {
+		char path[64], *real;
+		struct stat st;
+
+		snprintf(path, sizeof(path), "/etc/%s", etc_files[i]);
+		real = realpath(path, NULL);
+		if (real && stat(real, &st) == 0 && S_ISREG(st.st_mode))
+			r = add(sb, MOP_BIND_RO, true, real, path);
+		free(real);
+	}
+	return r;
+}
+
+static const char *const devices[] = { "null", "zero", "full", "random", "urandom", "tty" };
+static const char *const dev_links[][2] = {
+	{ "/proc/self/fd", "/dev/fd" },
+	{ "/proc/self/fd/0", "/dev/stdin" },
+	{ "/proc/self/fd/1", "/dev/stdout" },
+	{ "/proc/self/fd/2", "/dev/stderr" },
+};
+
+static int plan_dev(struct sandbox *sb)
+{
+	int r = add(sb, MOP_TMPFS, false, "mode=0755", "/dev");
+
+	for (size_t i = 0; i < sizeof(devices) / sizeof(*devices) && r == 0; i++) {
+		char path[32];
+
+		snprintf(path, sizeof(path), "/dev/%s", devices[i]);
+		if (access(path, F_OK) == 0)
+			r = add(sb, MOP_BIND_DEV, true, path, path);
+	}
+	for (size_t i = 0; i < sizeof(dev_links) / sizeof(*dev_links) && r == 0; i++)
+		r = add(sb, MOP_SYMLINK, false, dev_links[i][0], dev_links[i][1]);
+	return r ? r : add(sb, MOP_TMPFS, false, "mode=1777", "/dev/shm");
+}
+
+/* The program's directory (read-only) and the working directory
+ * (read-write), at their host paths, parents before children. Skipped when
+ * already visible: the program under a system directory or under the
+ * working directory; a working directory of "/" (binding the host root
+ * would undo the jail). */
+static int plan_user(struct sandbox *sb, const struct sandbox_opts *o)
+{
+	char *exe_copy = strdup(sb->exe), *bindir, *cwd = realpath(o->cwd, NULL);
+	bool cwd_bind, bin_bind = true, bin_first;
+	int r = 0;
+
+	if (!exe_copy || !cwd) {
+		r = -errno;
+		goto out;
+	}
+	bindir = dirname(exe_copy);
+	for (size_t i = 0; i < sizeof(system_dirs) / sizeof(*system_dirs); i++)
+		bin_bind &= !path_under(bindir, system_dirs[i]);
+	cwd_bind = strcmp(cwd, "/") != 0;
+	bin_bind &= !(cwd_bind && path_under(bindir, cwd));
+	bin_first = bin_bind && path_under(cwd, bindir);
+	if (bin_first)
+		r = add(sb, MOP_BIND_RO, false, bindir, bindir);
+	if (r == 0 && cwd_bind)
+		r = add(sb, MOP_BIND_RW, false, cwd, cwd);
+	if (r == 0 && bin_bind && !bin_first)
+		r = add(sb, MOP_BIND_RO, false, bindir, bindir);
+out:
+	free(exe_copy);
+	free(cwd);
+	return r;
+}
+
+int mount_plan(struct sandbox *sb, const struct sandbox_opts *o)
+{
+	int r = plan_system(sb);
+
+	if (r == 0)
+		r = plan_etc(sb);
+	if (r == 0)
+		r = plan_dev(sb);
+	if (r == 0)
+		r = add(sb, MOP_TMPFS, false, "mode=1777", "/tmp");
+	if (r == 0)
+		r = add(sb, MOP_PROC, false, NULL, "/proc");
+	if (r == 0)
+		r = plan_user(sb, o);
+	return r;
+}
+
+void mount_plan_free(struct sandbox *sb)
+{
+	for (int i = 0; i < sb->nops; i++) {
+		free(sb->ops[i].src);
+		free(sb->ops[i].dst);
+	}
+	free(sb->ops);
+	sb->ops = NULL;
+	sb->nops = 0;
+}
+
+/* --- The jail (child: async-signal-safe only) ---------------------------- */
+
+/* Messages name the path as the user knows it: the host path for a bind's
+ * source, the jail path for everything under /newroot. */
+static int fail(struct sandbox_err *e, int step, const char *path, int err)
+{
+	if (path && (strncmp(path, OLD "/", sizeof(OLD)) == 0 || strncmp(path, NEW "/", sizeof(NEW)) == 0))
+		path += sizeof(OLD) - 1;
+	return sb_fail(e, step, path, err);
+}
+
+/* mkdir -p of path, or of its parent when parent_only. */
+static int mkdir_p(const char *path, bool parent_only, struct sandbox_err *e)
+{
+	char buf[PATH_MAX];
+	size_t n = strlen(path);
+
+	if (n >= sizeof(buf))
+		return fail(e, SB_MKDIR, path, ENAMETOOLONG);
+	memcpy(buf, path, n + 1);
+	if (parent_only) {
+		while (n > 1 && buf[n - 1] != '/')
+			n--;
+		buf[n > 1 ? n - 1 : 1] = 0;
+	}
+	for (char *p = buf + 1;; p++) {
+		char c = *p;
+
+		if (c != '/' && c != 0)
+			continue;
+		*p = 0;
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return fail(e, SB_MKDIR, buf, errno);
+		if (!c)
+			return 0;
+		*p = c;
+	}
+}
+
+static int mount_point(const struct mop *m, struct sandbox_err *e)
+{
+	int fd, r = mkdir_p(m->dst, m->file, e);
+
+	if (r < 0 || !m->file)
+		return r;
+	fd = open(m->dst, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return fail(e, SB_MOUNT_POINT, m->dst, errno);
+	close(fd);
+	return 0;
+}
+
+/* mount_setattr adds flags without clearing the ones the kernel locked on
+ * the host's mount (a plain MS_REMOUNT in a user namespace must restate
+ * them all or fails with EPERM), and AT_RECURSIVE covers submounts. */
+static int set_attr(const char *path, uint64_t set, bool recursive, struct sandbox_err *e)
+{
+	struct mount_attr a = { .attr_set = set };
+
+	if (syscall(SYS_mount_setattr, AT_FDCWD, path, recursive ? AT_RECURSIVE : 0, &a, sizeof(a)) < 0)
+		return fail(e, SB_READ_ONLY, path, errno);
+	return 0;
+}
+
+static int do_op(const struct mop *m, struct sandbox_err *e)
+{
+	static const uint64_t bind_attr[] = {
+		[MOP_BIND_RO] = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+		[MOP_BIND_RW] = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+		[MOP_BIND_DEV] = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC,
+	};
+	int r;
+
+	if (m->kind == MOP_SYMLINK) {
+		r = mkdir_p(m->dst, true, e);
+		if (r == 0 && symlink(m->src, m->dst) < 0)
+			r = fail(e, SB_SYMLINK, m->dst, errno);
+		return r;
+	}
+	r = mount_point(m, e);
+	if (r < 0)
+		return r;
+	switch (m->kind) {
+	case MOP_TMPFS:
+		if (mount("tmpfs", m->dst, "tmpfs", MS_NOSUID | MS_NODEV, m->src) < 0)
+			return fail(e, SB_TMPFS, m->dst, errno);
+		return 0;
+	case MOP_PROC:
+		if (mount("proc", m->dst, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+			return fail(e, SB_PROC, m->dst, errno);
+		return 0;
+	default:
+		if (mount(m->src, m->dst, NULL, MS_BIND | MS_REC, NULL) < 0)
+			return fail(e, SB_BIND, m->src, errno);
+		return set_attr(m->dst, bind_attr[m->kind], true, e);
+	}
+}
+
+int mount_jail(const struct sandbox *sb, struct sandbox_err *e)
+{
+	int r;
+
+	/* Nothing below may propagate back to the host's mounts. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return fail(e, SB_MAKE_PRIVATE, "/", errno);
+	if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
+		return fail(e, SB_TMPFS, "/tmp", errno);
+	if (mkdir("/tmp" NEW, 0755) < 0 || mkdir("/tmp" OLD, 0755) < 0)
+		return fail(e, SB_MKDIR, "/tmp" NEW, errno);
+	if (syscall(SYS_pivot_root, "/tmp", "/tmp" OLD) < 0)
+		return fail(e, SB_PIVOT_ROOT, "/tmp", errno);
+	if (chdir("/") < 0)
+		return fail(e, SB_CHDIR, "/", errno);
+	if (mount("tmpfs", NEW, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
+		return fail(e, SB_TMPFS, "/", errno);
+	for (int i = 0; i < sb->nops; i++) {
+		r = do_op(&sb->ops[i], e);
+		if (r < 0)
+			return r;
+	}
+	/* /proc is already mounted above: the kernel allows a new proc mount
+	 * in a user namespace only while a full one is visible (the host's,
+	 * under /oldroot). */
+	if (umount2(OLD, MNT_DETACH) < 0)
+		return fail(e, SB_UMOUNT, OLD, errno);
+	if (chdir(NEW) < 0)
+		return fail(e, SB_CHDIR, "/", errno);
+	/* pivot_root(".", ".") stacks the old root on the new one; detaching
+	 * "." then leaves only the new root (pivot_root(2)). */
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		return fail(e, SB_PIVOT_ROOT, "/", errno);
+	if (umount2(".", MNT_DETACH) < 0)
+		return fail(e, SB_UMOUNT, "/", errno);
+	if (chdir("/") < 0)
+		return fail(e, SB_CHDIR, "/", errno);
+	/* The root itself is read-only: writable places are /tmp, /dev/shm
+	 * and the working directory only. */
+	return set_attr("/", MOUNT_ATTR_RDONLY, false, e);
+}

@@ -1,0 +1,54 @@
+/* sandbox_int.h - state shared by the sandbox's own files. */
+#ifndef FZ_SANDBOX_INT_H
+#define FZ_SANDBOX_INT_H
+
+#include <sys/capability.h>
+
+#include "sandbox/sandbox.h"
+
+/* One step of the jail's filesystem; paths are absolute in the jail and
+ * prefixed in the plan so the child only passes pointers around: src under
+ * /oldroot (the host root after the first pivot), dst under /newroot. */
+enum mop_kind {
+	MOP_BIND_RO,
+	MOP_BIND_RW,
+	MOP_BIND_DEV,
+	MOP_SYMLINK,		/* src is the link's text */
+	MOP_TMPFS,		/* src is the mount data (mode) */
+	MOP_PROC,
+};
+
+struct mop {
+	int kind;
+	bool file;		/* the mount point is a file, not a directory */
+	char *src, *dst;
+};
+
+struct sandbox {
+	bool privileged;	/* fzsandbox is root: map to the host ids */
+	uid_t uid_in, uid_out;
+	gid_t gid_in, gid_out;
+	char *exe;
+	struct mop *ops;
+	int nops;
+	cap_t nocaps;		/* allocated here: the child must not malloc */
+};
+
+/* Record a failure: copies the path without formatting (async-signal-safe);
+ * returns -err. */
+int sb_fail(struct sandbox_err *e, int step, const char *path, int err);
+
+/* user.c */
+int user_become(const struct sandbox *sb, struct sandbox_err *e);
+/* mount.c */
+int mount_plan(struct sandbox *sb, const struct sandbox_opts *o);
+void mount_plan_free(struct sandbox *sb);
+int mount_jail(const struct sandbox *sb, struct sandbox_err *e);
+/* net.c */
+int net_loopback_up(struct sandbox_err *e);
+/* caps.c */
+int caps_drop(const struct sandbox *sb, struct sandbox_err *e);
+/* rlimits.c */
+int rlimits_apply(const struct sandbox *sb, struct sandbox_err *e);
+
+#endif

@@ -1,0 +1,102 @@
+/* user.c - the user namespace: probe, id maps (written by the parent) and
+ * the switch to the mapped ids (in the jail's first process). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sandbox/sandbox_int.h"
+
+int sandbox_probe(const char **why)
+{
+	unsigned long flags[2] = { CLONE_NEWUSER, sandbox_clone_flags() };
+	int status;
+
+	for (int i = 0; i < 2; i++) {
+		/* Raw clone: a child that only exits needs no glibc fork. */
+		pid_t pid = (pid_t)syscall(SYS_clone, flags[i] | SIGCHLD, NULL, NULL, NULL, 0);
+
+		if (pid == 0)
+			_exit(0);
+		if (pid < 0) {
+			int r = -errno;
+
+			*why = i == 0 ? "sandbox: cannot create a user namespace: unprivileged user "
+					"namespaces are disabled here (enable them with "
+					"'sysctl -w kernel.unprivileged_userns_clone=1' and "
+					"'sysctl -w user.max_user_namespaces=15000'; on Ubuntu also "
+					"'sysctl -w kernel.apparmor_restrict_unprivileged_userns=0'), "
+					"or run without --sandbox"
+				      : "sandbox: cannot create the jail's namespaces (user, mount, "
+					"pid, uts, ipc, net, cgroup) here";
+			return r;
+		}
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	}
+	return 0;
+}
+
+static int write_proc(pid_t pid, const char *file, const char *text, int step,
+		      struct sandbox_err *e)
+{
+	char path[64];
+	size_t len = strlen(text);
+	int fd, r = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return sb_fail(e, step, path, errno);
+	if (write(fd, text, len) != (ssize_t)len)
+		r = sb_fail(e, step, path, errno ? errno : EIO);
+	close(fd);
+	return r;
+}
+
+/* From the parent, which is in the parent user namespace: only it can map
+ * the jail's ids to a host uid other than its own (root case). An
+ * unprivileged caller may map only its own ids, and only after denying
+ * setgroups (user_namespaces(7)). */
+int sandbox_map_ids(const struct sandbox *sb, pid_t pid, struct sandbox_err *e)
+{
+	char map[64];
+	int r;
+
+	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)sb->uid_in, (unsigned)sb->uid_out);
+	r = write_proc(pid, "uid_map", map, SB_UID_MAP, e);
+	if (r < 0)
+		return r;
+	if (!sb->privileged) {
+		r = write_proc(pid, "setgroups", "deny", SB_SETGROUPS_FILE, e);
+		if (r < 0)
+			return r;
+	}
+	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)sb->gid_in, (unsigned)sb->gid_out);
+	return write_proc(pid, "gid_map", map, SB_GID_MAP, e);
+}
+
+/* Root case: the clone still carries host uid 0 and root's supplementary
+ * groups; switching to the jail's own ids makes every credential the
+ * unprivileged host ids. Capabilities in the jail's namespace survive
+ * (the old ids were not the namespace's root). Raw syscalls: glibc's
+ * wrappers broadcast to the parent's threads, which do not exist here. */
+int user_become(const struct sandbox *sb, struct sandbox_err *e)
+{
+	if (!sb->privileged)
+		return 0;	/* already the caller's ids; setgroups is denied */
+	if (syscall(SYS_setgroups, 0, NULL) < 0)
+		return sb_fail(e, SB_SETGROUPS, NULL, errno);
+	if (syscall(SYS_setresgid, sb->gid_in, sb->gid_in, sb->gid_in) < 0)
+		return sb_fail(e, SB_SETGID, NULL, errno);
+	if (syscall(SYS_setresuid, sb->uid_in, sb->uid_in, sb->uid_in) < 0)
+		return sb_fail(e, SB_SETUID, NULL, errno);
+	return 0;
+}

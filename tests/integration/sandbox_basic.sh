@@ -1,0 +1,111 @@
+#!/bin/bash
+# --sandbox: the spine's targets give the same findings (kind, signal, top
+# non-system frame, thread) inside the jail as outside, stacks symbolize
+# through /proc/PID/root, --stdin is opened before the jail hides its
+# path, and a jail set-up failure is one exit-2 line naming the step.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+
+# As root the jail runs as host nobody: it must be able to enter TMP (its
+# working directory) and run the targets, wherever the build tree is.
+chmod 755 "$TMP" || fail "chmod $TMP"
+B=$TMP/bin
+mkdir -m 755 "$B" || fail "mkdir $B"
+for t in unchecked_malloc threads forking short_read; do
+	cp "$T/$t" "$B/" || fail "cannot copy $t"
+done
+
+fz --sandbox --inject=none --out="$OUT" -- /bin/true
+[ "$rc" = 0 ] || {
+	grep -q "user namespace" "$TMP/fz.stderr" && skip "$(cat "$TMP/fz.stderr")"
+	fail "--sandbox cannot run /bin/true (exit $rc)"
+}
+
+# The findings of one campaign, in a comparable form.
+summary_filter() {
+	echo '[.findings[] | {kind, signal_name, thread,
+		top: ([.frames[] | select(.system | not)][0].function)}] | sort_by(.top) | tostring'
+}
+summary() {
+	jqr "$(summary_filter)"
+}
+
+same_findings() {
+	local inject=$1 plain jail
+	shift
+
+	fz --inject="$inject" --out="$OUT" "$@"
+	assert_rc 1
+	plain=$(summary)
+	fz --sandbox --inject="$inject" --out="$OUT" "$@"
+	assert_rc 1
+	jail=$(summary)
+	assert_eq "$plain" "$jail" "findings of $* in the jail"
+}
+
+same_findings alloc --stdin=/dev/null -- "$B/unchecked_malloc"
+assert_eq copy_name "$(jqr "$(top_frame '[.findings[]]') | .function")" "top frame"
+line=$(jqr "$(top_frame '[.findings[]]') | .line")
+[ "$line" -gt 0 ] 2>/dev/null || fail "no line number in the jail's stack ('$line')"
+same_findings alloc -- "$B/threads"
+same_findings alloc -- "$B/forking"
+"$B/short_read" --make "$TMP/header.bin" || fail "cannot create the input file"
+same_findings io -- "$B/short_read" "$TMP/header.bin"
+jqr '.options' | grep -q -- --sandbox || fail "replay options do not keep --sandbox"
+
+# Service mode: the driver's sockets are made inside the jail's network
+# namespace (sandbox_socket_beside), so requests reach the jailed service.
+cp "$T/service_bug" "$B/" || fail "cannot copy service_bug"
+same_findings io,alloc --request="$SRC/tests/targets/requests" -- "$B/service_bug" --port 0
+assert_eq handle_set "$(jqr "$(top_frame '[.findings[]]') | .function")" "service top frame"
+
+# Unprivileged: fzsandbox itself as nobody gives the same findings.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
+	cp "$FZ" "$B/" && cp -r "$SRC/tests/targets/requests" "$TMP/requests" || fail "cannot copy"
+	chmod -R a+rX "$TMP/requests"
+	for args in "--inject=alloc -- $B/threads" \
+		"--inject=io,alloc --request=$TMP/requests -- $B/service_bug --port 0"; do
+		# shellcheck disable=SC2086 # args are word lists on purpose
+		fz --out="$OUT" $args
+		assert_rc 1
+		plain=$(summary)
+		mkdir -p "$TMP/uout" && chmod 777 "$TMP/uout"
+		(cd "$TMP" && setpriv --reuid=65534 --regid=65534 --clear-groups \
+			"$B/fzsandbox" --sandbox --out="$TMP/uout" $args) \
+			>"$TMP/fz.stdout" 2>"$TMP/fz.stderr" </dev/null
+		rc=$?
+		assert_rc 1
+		assert_eq "$plain" "$(jqr "$(summary_filter)" "$TMP/uout/report.json")" \
+			"findings as nobody in the jail: $args"
+	done
+fi
+
+# --stdin from a directory the jail cannot see: fzsandbox opens it first.
+mkdir -m 700 "$TMP/private" && echo "stdin reached the jail" >"$TMP/private/in"
+fz --sandbox --inject=none --stdin="$TMP/private/in" --out="$OUT" -- /bin/cat
+assert_rc 0
+assert_eq "stdin reached the jail" "$(cat "$OUT/run/stdout")" "the jailed cat's output"
+
+# The jail's view: its own uid as the caller's, no capabilities, loopback.
+fz --sandbox --inject=none --out="$OUT" -- /bin/sh -c \
+	'id -u; grep CapEff /proc/self/status; cat /sys/class/net/lo/operstate 2>/dev/null; hostname'
+assert_rc 0
+assert_eq "$(id -u)" "$(sed -n 1p "$OUT/run/stdout")" "uid inside the jail"
+assert_eq "CapEff:	0000000000000000" "$(sed -n 2p "$OUT/run/stdout")" "capabilities inside"
+assert_eq fzsandbox "$(tail -n 1 "$OUT/run/stdout")" "hostname inside"
+
+# Set-up failures: one exit-2 line naming the step (here: the working
+# directory is not reachable by the jail's host user).
+if [ "$(id -u)" = 0 ]; then
+	mkdir -m 700 "$TMP/closed"
+	(cd "$TMP/closed" && "$FZ" --sandbox --inject=none --out="$OUT" -- /bin/true) \
+		>"$TMP/fz.stdout" 2>"$TMP/fz.stderr"
+	rc=$?
+	assert_rc 2
+	assert_eq 1 "$(wc -l <"$TMP/fz.stderr")" "lines on stderr"
+	grep -q "^fzsandbox: .*Permission denied" "$TMP/fz.stderr" || fail "no step/errno line"
+fi
+fz --uid=nobody --inject=none --out="$OUT" -- /bin/true
+assert_rc 2
+grep -q -- "--uid needs --sandbox" "$TMP/fz.stderr" || fail "--uid without --sandbox accepted"
+assert_no_stray unchecked_malloc threads forking short_read
