@@ -79,6 +79,15 @@ static void publish_sites(struct runner *rn, struct report *rep)
 		snprintf(s.file, sizeof(s.file), "%s", is->caller.file);
 		snprintf(s.module, sizeof(s.module), "%s", is->caller.module);
 		s.line = is->caller.line;
+		s.ordinal = 1;
+		for (int j = 0; j < inject_nsites(rn->inj); j++) {
+			const struct inject_site *o = inject_site(rn->inj, j);
+
+			if (strcmp(o->call, is->call) == 0 && o->caller.offset < is->caller.offset &&
+			    strcmp(o->caller.function, is->caller.function) == 0 &&
+			    strcmp(o->caller.module, is->caller.module) == 0)
+				s.ordinal++;
+		}
 		s.occurrences = is->total;
 		is->report_id = report_add_site(rep, &s);
 	}
@@ -350,6 +359,11 @@ int campaign_replay(struct options *o)
 	e = replay_load(o->replay, &spec, why, sizeof(why));
 	if (e < 0)
 		die("--replay: %s", why);
+	/* Sites are build-id keyed, so an older report still replays; its
+	 * faults may just mean something else to a changed fzsandbox. */
+	if (strcmp(spec.version, PACKAGE_VERSION) != 0)
+		fprintf(stderr, "fzsandbox: warning: the report was written by fzsandbox %s, this is %s\n",
+			spec.version, PACKAGE_VERSION);
 	if (inject_parse_classes(spec.inject ? spec.inject : "none", &o->classes, why, sizeof(why)) < 0)
 		die("--replay: bad stored fault classes '%s'", why);
 	options_apply_words(spec.options, o);

@@ -74,6 +74,10 @@ struct site {
 	char function[128];
 	char file[192];
 	int line;
+	/* 1-based rank of this call site among the sites of the same call
+	 * in the same function, by address: with function and file:line it
+	 * names the site in a later build, where offsets have moved. */
+	int ordinal;
 	char module[192];
 	unsigned occurrences;	/* in the clean run, all threads */
 	unsigned failed;	/* runs that failed it */

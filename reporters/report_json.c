@@ -207,6 +207,7 @@ static json_object *site_json(struct jb *b, const struct site *s)
 	put(b, o, "file", str(b, s->file));
 	put(b, o, "line", num(b, s->line));
 	put(b, o, "module", str(b, s->module));
+	put(b, o, "ordinal", num(b, s->ordinal));
 	put(b, o, "occurrences", num(b, s->occurrences));
 	put(b, o, "failed", num(b, s->failed));
 	return o;
