@@ -220,16 +220,17 @@ static void track_sigaction(struct tracer_task *t, struct inj_mm *m, const struc
 	}
 }
 
-/* A signal whose handler may run now to interrupt the call: never a
- * synchronous fault signal, whose handler would be fed a fake fault. */
-static int pick_interrupt_signal(const struct inj_mm *m)
+/* A signal in mask whose handler fzsandbox may run to interrupt a call:
+ * never a synchronous fault signal, whose handler would be fed a fake
+ * fault. */
+static int pick_signal(uint64_t mask)
 {
 	static const int avoid[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGSYS, SIGABRT };
 
 	for (int sig = 1; sig <= 64; sig++) {
 		bool bad = false;
 
-		if (!(m->interrupting & (1ULL << (sig - 1))))
+		if (!(mask & (1ULL << (sig - 1))))
 			continue;
 		for (size_t i = 0; i < sizeof(avoid) / sizeof(avoid[0]); i++)
 			bad |= avoid[i] == sig;
@@ -253,13 +254,14 @@ static void io_describe(const struct syscall_stop *s, struct inj_mm *m, struct i
 		flags = s->args[strcmp(e->name, "recvfrom") == 0 || strcmp(e->name, "sendto") == 0 ? 3 : 2];
 	c->waitall = (flags & MSG_WAITALL) != 0;
 	c->dontwait = (flags & MSG_DONTWAIT) != 0;
-	c->interruptible = pick_interrupt_signal(m) != 0;
+	c->interruptible = pick_signal(m->interrupting) != 0;
+	c->handled = pick_signal(m->handled) != 0;
 }
 
 /* Inject f; *done is the fault as it happened (a short transfer names the
  * bytes really asked for, so the log replays exactly). */
 static int io_inject(struct stop *st, const struct syscall_stop *s, const struct fault *f,
-		     struct fault *done)
+		     const struct fd_info *fi, const struct io_call *c, struct fault *done)
 {
 	const struct syscall_ent *e = s->ent;
 
@@ -267,16 +269,24 @@ static int io_inject(struct stop *st, const struct syscall_stop *s, const struct
 	if (f->type == FT_SHORT) {
 		long count = (long)s->args[e->len_arg];
 		long n = f->count ? f->count : count / 2;
+		int r, sig = 0;
 
 		if (n >= count)
 			n = count - 1;
 		if (n < 1)
 			return -EINVAL;
 		done->count = n;
-		return tracer_set_arg(st->t, e->len_arg, (uint64_t)n);
+		/* A blocking non-file write is only cut short by a handled
+		 * signal (io_table.c): deliver one, as the kernel would have. */
+		if (c->write && fi->type != FDT_REG && !fi->nonblock && !c->dontwait)
+			sig = pick_signal(st->m->handled);
+		r = tracer_set_arg(st->t, e->len_arg, (uint64_t)n);
+		if (r == 0 && sig)
+			syscall(SYS_tgkill, tracer_task_pid(st->t), tracer_task_tid(st->t), sig);
+		return r;
 	}
 	if (f->err == EINTR) {
-		int sig = pick_interrupt_signal(st->m);
+		int sig = pick_signal(st->m->interrupting);
 		int r = tracer_fail_syscall(st->t, EINTR);
 
 		/* Really deliver the signal that interrupted the call, so its
@@ -315,7 +325,7 @@ int inj_on_syscall(void *ctx, struct tracer_task *t, const struct syscall_stop *
 		return 0;
 	io_describe(s, m, &c);
 	nopts = io_faults_list(io_faults_allowed(&fi, &c), opts, 8);
-	if (choose(&st, opts, nopts, &f, &occ) && io_inject(&st, s, &f, &done) == 0)
+	if (choose(&st, opts, nopts, &f, &occ) && io_inject(&st, s, &f, &fi, &c, &done) == 0)
 		log_fault(&st, &done, occ);
 	return 0;
 }

@@ -66,6 +66,16 @@ unsigned io_faults_allowed(const struct fd_info *fi, const struct io_call *c)
 		m &= ~IOF_SHORT;
 	if (fi->type == FDT_PIPE && c->write && c->count <= PIPE_BUF)
 		m &= ~IOF_SHORT;
+	/* A blocking write to a pipe, socket or tty waits until everything
+	 * is transferred; it returns short only when a signal handler runs
+	 * after part of it went out (even with SA_RESTART: a partial transfer
+	 * is not restarted). Files are different: the disk can fill. */
+	if (c->write && fi->type != FDT_REG && !fi->nonblock && !c->dontwait && !c->handled)
+		m &= ~IOF_SHORT;
+	/* A unix-domain stream peer that went away gives EPIPE on send, not
+	 * ECONNRESET (which only its reader can see). */
+	if (c->write && fi->type == FDT_STREAM && fi->family == AF_UNIX)
+		m &= ~IOF_ECONNRESET;
 	return m;
 }
 
@@ -100,7 +110,8 @@ bool io_fault_in(unsigned mask, const struct fault *f)
 	return false;
 }
 
-static int sock_type(pid_t pid, int fd)
+/* Type and family of the target's socket, through a pidfd_getfd copy. */
+static int sock_info(pid_t pid, int fd, int *family)
 {
 	int pfd = (int)syscall(SYS_pidfd_open, pid, 0), dup, type = -1;
 	socklen_t len = sizeof(type);
@@ -113,6 +124,9 @@ static int sock_type(pid_t pid, int fd)
 		return -errno;
 	if (getsockopt(dup, SOL_SOCKET, SO_TYPE, &type, &len) < 0)
 		type = -errno;
+	len = sizeof(*family);
+	if (getsockopt(dup, SOL_SOCKET, SO_DOMAIN, family, &len) < 0)
+		*family = 0;
 	close(dup);
 	return type;
 }
@@ -131,6 +145,7 @@ int fd_info_read(pid_t pid, int fd, struct fd_info *fi)
 	ssize_t n;
 	int fdi;
 
+	fi->family = 0;
 	snprintf(path, sizeof(path), "/proc/%d/fd/%d", pid, fd);
 	if (stat(path, &st) < 0)
 		return -errno;
@@ -141,7 +156,7 @@ int fd_info_read(pid_t pid, int fd, struct fd_info *fi)
 	else if (S_ISCHR(st.st_mode) && is_tty_major(major(st.st_rdev)))
 		fi->type = FDT_TTY;
 	else if (S_ISSOCK(st.st_mode)) {
-		int t = sock_type(pid, fd);
+		int t = sock_info(pid, fd, &fi->family);
 
 		fi->type = t == SOCK_STREAM ? FDT_STREAM : t == SOCK_DGRAM ? FDT_DGRAM : FDT_OTHER;
 	} else

@@ -14,6 +14,7 @@ const char *fd_type_name(enum fd_type t);
 struct fd_info {
 	enum fd_type type;
 	bool nonblock;
+	int family;		/* sockets: AF_UNIX, AF_INET...; else 0 */
 };
 /* Look at fd of process pid from outside: /proc/PID/fd, fdinfo, and the
  * socket type through pidfd_getfd. */
@@ -27,6 +28,7 @@ struct io_call {
 	bool waitall;		/* MSG_WAITALL */
 	bool dontwait;		/* MSG_DONTWAIT */
 	bool interruptible;	/* a handler without SA_RESTART is installed */
+	bool handled;		/* some handler is installed (SA_RESTART or not) */
 };
 
 enum io_fault_bit {

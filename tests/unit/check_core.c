@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "cli/duration.h"
 #include "inject/inject.h"
@@ -156,7 +157,7 @@ END_TEST
 
 static unsigned allowed(enum fd_type t, bool nb, bool write, long count, bool intr)
 {
-	struct fd_info fi = { t, nb };
+	struct fd_info fi = { t, nb, 0 };
 	struct io_call c = { .write = write, .count = count, .interruptible = intr };
 
 	return io_faults_allowed(&fi, &c);
@@ -169,9 +170,12 @@ START_TEST(test_io_table)
 	ck_assert_uint_eq(allowed(FDT_REG, false, true, 4096, false), IOF_SHORT | IOF_EIO | IOF_ENOSPC);
 	/* A 1-byte read cannot be shorter. */
 	ck_assert_uint_eq(allowed(FDT_REG, false, false, 1, false), IOF_EIO);
-	/* Pipe writes up to PIPE_BUF are atomic. */
-	ck_assert_uint_eq(allowed(FDT_PIPE, false, true, 4096, false) & IOF_SHORT, 0);
-	ck_assert_uint_ne(allowed(FDT_PIPE, false, true, 4097, false) & IOF_SHORT, 0);
+	/* Pipe writes up to PIPE_BUF are atomic; a larger blocking one is
+	 * only cut short by a handled signal, a non-blocking one by a full
+	 * pipe. */
+	ck_assert_uint_eq(allowed(FDT_PIPE, false, true, 4096, true) & IOF_SHORT, 0);
+	ck_assert_uint_eq(allowed(FDT_PIPE, false, true, 4097, false) & IOF_SHORT, 0);
+	ck_assert_uint_ne(allowed(FDT_PIPE, true, true, 4097, false) & IOF_SHORT, 0);
 	/* EAGAIN only when non-blocking; EINTR only with an interrupting
 	 * handler on a blocking fd. */
 	ck_assert_uint_eq(allowed(FDT_PIPE, false, false, 100, false) & (IOF_EAGAIN | IOF_EINTR), 0);
@@ -184,9 +188,32 @@ START_TEST(test_io_table)
 }
 END_TEST
 
+START_TEST(test_io_blocking_writes)
+{
+	struct fd_info fi = { FDT_STREAM, false, AF_INET };
+	struct io_call c = { .write = true, .count = 100 };
+
+	/* No handler: a blocking socket write completes or fails whole. */
+	ck_assert_uint_eq(io_faults_allowed(&fi, &c) & IOF_SHORT, 0);
+	c.handled = true;	/* even with SA_RESTART, partial counts return */
+	ck_assert_uint_ne(io_faults_allowed(&fi, &c) & IOF_SHORT, 0);
+	ck_assert_uint_ne(io_faults_allowed(&fi, &c) & IOF_ECONNRESET, 0);
+	/* Unix stream peers give EPIPE on send, never ECONNRESET. */
+	fi.family = AF_UNIX;
+	ck_assert_uint_eq(io_faults_allowed(&fi, &c) & IOF_ECONNRESET, 0);
+	c.write = false;
+	ck_assert_uint_ne(io_faults_allowed(&fi, &c) & IOF_ECONNRESET, 0);
+	/* Regular files: a full disk cuts any write short. */
+	fi.type = FDT_REG;
+	c.write = true;
+	c.handled = false;
+	ck_assert_uint_ne(io_faults_allowed(&fi, &c) & IOF_SHORT, 0);
+}
+END_TEST
+
 START_TEST(test_io_vector_waitall)
 {
-	struct fd_info fi = { FDT_STREAM, false };
+	struct fd_info fi = { FDT_STREAM, false, AF_INET };
 	struct io_call c = { .count = 100, .vector = true };
 
 	ck_assert_uint_eq(io_faults_allowed(&fi, &c) & IOF_SHORT, 0);
@@ -235,6 +262,7 @@ static Suite *core_suite(void)
 	tc = tcase_create("tables");
 	tcase_add_test(tc, test_io_table);
 	tcase_add_test(tc, test_io_vector_waitall);
+	tcase_add_test(tc, test_io_blocking_writes);
 	tcase_add_test(tc, test_syscall_table);
 	suite_add_tcase(s, tc);
 	return s;
