@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,11 +157,17 @@ static int classify(struct runner *r, const struct run_result *res, struct run_f
 	char kind[64];
 	int s;
 
+	s = sanitizer_scan(r->out_stderr, kind, sizeof(kind), &san);
+	/* Most runs are not findings: decide before copying the stacks. */
+	if (s != 1 && (res->end == RUN_SETUP_FAILED || res->end == RUN_INTERRUPTED ||
+		       (res->end == RUN_EXITED &&
+			!(r->o->fail_on_exit && r->have_baseline &&
+			  res->exit_status != r->baseline_exit))))
+		return 0;
 	*f = r->cur;
 	f->stdout_path = r->out_stdout;
 	f->stderr_path = r->out_stderr;
 	f->loader = res->in_loader;
-	s = sanitizer_scan(r->out_stderr, kind, sizeof(kind), &san);
 	if (s == 1) {
 		f->kind = FIND_SANITIZER;
 		snprintf(f->sanitizer, sizeof(f->sanitizer), "%s", kind);
@@ -226,7 +233,9 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	const struct fault_rec *log;
 	int e, nlog;
 
-	memset(&r->cur, 0, sizeof(r->cur));
+	/* The stacks (~200 KiB) are only read up to nthreads: clear the rest. */
+	memset(&r->cur, 0, offsetof(struct run_finding, stacks));
+	memset(&r->cur.nfaults, 0, sizeof(r->cur) - offsetof(struct run_finding, nfaults));
 	to.stdout_fd = open_out(r->out_stdout);
 	to.stderr_fd = open_out(r->out_stderr);
 	inject_begin_run(r->inj, record, plan, nplan);

@@ -112,6 +112,34 @@ static void report_err(int errfd, int stage, int err, const struct sandbox_err *
 	}
 }
 
+/* The filter depends only on the trace set, the same for every run of a
+ * campaign: compile it once (libseccomp's compile and export cost more
+ * than the rest of a tiny run's set-up). */
+static struct {
+	bool valid;
+	uint8_t set[SYSCALL_MAX / 8];
+	struct sock_fprog prog;
+} filter_cache;
+
+static int filter_for(const uint8_t *set, const struct sock_fprog **prog)
+{
+	static const uint8_t none[SYSCALL_MAX / 8];
+	const uint8_t *s = set ? set : none;
+	int r;
+
+	if (!filter_cache.valid || memcmp(filter_cache.set, s, sizeof(filter_cache.set)) != 0) {
+		free(filter_cache.prog.filter);
+		memset(&filter_cache, 0, sizeof(filter_cache));
+		r = build_filter(s, &filter_cache.prog);
+		if (r < 0)
+			return r;
+		memcpy(filter_cache.set, s, sizeof(filter_cache.set));
+		filter_cache.valid = true;
+	}
+	*prog = &filter_cache.prog;
+	return 0;
+}
+
 static void child_fail(int errfd, int stage)
 {
 	report_err(errfd, stage, errno, NULL);
@@ -192,7 +220,7 @@ static void child(const struct tracer_opts *o, const struct sock_fprog *prog, in
 
 pid_t spawn_target(const struct tracer_opts *o, int *errfd)
 {
-	struct sock_fprog prog = { 0 };
+	const struct sock_fprog *prog;
 	struct sandbox_err se = { 0 };
 	int sync[2], err[2], r;
 	char go = 'g';
@@ -201,19 +229,17 @@ pid_t spawn_target(const struct tracer_opts *o, int *errfd)
 		    PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL |
 		    PTRACE_O_TRACESYSGOOD;
 
-	r = build_filter(o->trace_set, &prog);
+	r = filter_for(o->trace_set, &prog);
 	if (r < 0)
 		return r;
 	if (pipe2(sync, O_CLOEXEC) < 0) {
 		r = -errno;
-		free(prog.filter);
 		return r;
 	}
 	if (pipe2(err, O_CLOEXEC) < 0) {
 		r = -errno;
 		close(sync[0]);
 		close(sync[1]);
-		free(prog.filter);
 		return r;
 	}
 	/* The jail's namespaces are created by the clone itself: unshare
@@ -226,10 +252,9 @@ pid_t spawn_target(const struct tracer_opts *o, int *errfd)
 	if (pid == 0) {
 		close(sync[1]);
 		close(err[0]);
-		child(o, &prog, sync[0], err[1]);
+		child(o, prog, sync[0], err[1]);
 	}
 	r = pid < 0 ? -errno : 0;
-	free(prog.filter);
 	close(sync[0]);
 	/* Only a process outside the jail's user namespace can map its ids
 	 * (user_namespaces(7)). A failure is reported through the error pipe
