@@ -148,7 +148,7 @@ int alloc_kernel_on_syscall(struct inject *inj, struct tracer_task *t, const str
 			inj->counts[ALLOC_CLASS]++;
 		return 0;
 	}
-	inj_decide(inj, t, ALLOC_CLASS, s->ent->name, mem_faults,
+	inj_decide(inj, t, ALLOC_CLASS, s, mem_faults,
 		   (int)(sizeof(mem_faults) / sizeof(mem_faults[0])), fail_cb, &a);
 	return 0;
 }

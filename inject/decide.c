@@ -27,6 +27,7 @@ struct stop {
 	const char *call;
 	int cls;		/* index into inject_class_names */
 	uint64_t ret_addr;	/* allocator calls: the return address */
+	const struct syscall_stop *sc;	/* syscalls: as stopped (args before rewriting) */
 	int site_state;		/* 0 unknown, 1 resolved, -1 failed */
 	struct frame site;
 	char key[64];
@@ -80,6 +81,8 @@ static void log_fault(struct stop *st, const struct fault *f, int occurrence)
 	fr->site_id = -1;
 	fr->thread = st->thread;
 	fr->occurrence = occurrence;
+	if (st->sc)
+		syscall_format(st->sc->ent, st->sc->args, fr->syscall, sizeof(fr->syscall));
 	if (resolve_site(st) == 0) {
 		snprintf(fr->site, sizeof(fr->site), "%s", st->key);
 		snprintf(fr->caller, sizeof(fr->caller), "%s", st->site.function);
@@ -302,7 +305,7 @@ int inj_on_syscall(void *ctx, struct tracer_task *t, const struct syscall_stop *
 {
 	struct inject *inj = ctx;
 	struct inj_mm *m = tracer_task_mm_data(t);
-	struct stop st = { .inj = inj, .t = t, .m = m, .call = s->ent->name, .cls = 0 };
+	struct stop st = { .inj = inj, .t = t, .m = m, .call = s->ent->name, .cls = 0, .sc = s };
 	struct fd_info fi;
 	struct io_call c;
 	struct fault opts[8], f, done;
@@ -357,10 +360,11 @@ int inj_on_trap(void *ctx, struct tracer_task *t)
 }
 
 /* --- The same decision for deciders in other files (alloc_kernel.c) --- */
-int inj_decide(struct inject *inj, struct tracer_task *t, int cls, const char *call,
+int inj_decide(struct inject *inj, struct tracer_task *t, int cls, const struct syscall_stop *s,
 	       const struct fault *opts, int nopts, inj_fail_fn fail, void *arg)
 {
-	struct stop st = { .inj = inj, .t = t, .m = tracer_task_mm_data(t), .call = call, .cls = cls };
+	struct stop st = { .inj = inj, .t = t, .m = tracer_task_mm_data(t), .call = s->ent->name,
+			   .cls = cls, .sc = s };
 	struct fault f;
 	int occ = 0;
 

@@ -75,7 +75,7 @@ int alloc_kernel_on_exit(void *ctx, struct tracer_task *t, const struct syscall_
  * fail(arg, t, fault) injects it (0 or -errno) and the fault is logged.
  * Returns 1 if injected, else 0. */
 typedef int (*inj_fail_fn)(void *arg, struct tracer_task *t, const struct fault *f);
-int inj_decide(struct inject *inj, struct tracer_task *t, int cls, const char *call,
+int inj_decide(struct inject *inj, struct tracer_task *t, int cls, const struct syscall_stop *s,
 	       const struct fault *opts, int nopts, inj_fail_fn fail, void *arg);
 
 /* engine.c */

@@ -36,6 +36,7 @@ struct fault_rec {
 	char caller[128];	/* function */
 	char file[192];
 	int line;
+	char syscall[96];	/* the call as made: "read(3, 0x7ffd..., 4096)"; "" for calls */
 };
 
 struct thread_stack {

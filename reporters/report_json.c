@@ -155,6 +155,8 @@ static json_object *fault_json(struct jb *b, const struct fault_rec *f)
 	put(b, o, "caller", str(b, f->caller));
 	put(b, o, "file", str(b, f->file));
 	put(b, o, "line", num(b, f->line));
+	if (f->syscall[0])
+		put(b, o, "syscall", str(b, f->syscall));
 	return o;
 }
 

@@ -64,6 +64,8 @@ static void print_fault(FILE *fp, const struct fault_rec *f, bool first)
 		fprintf(fp, " at %s", f->site);
 	}
 	fprintf(fp, ", occurrence %d, thread %d\n", f->occurrence, f->thread);
+	if (f->syscall[0])
+		fprintf(fp, "             %s\n", f->syscall);
 }
 
 static void print_headline(FILE *fp, const struct finding *f)
