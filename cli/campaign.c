@@ -187,7 +187,7 @@ static const char *outcome_of(const struct run_result *res, char *buf, int len)
 {
 	switch (res->end) {
 	case RUN_SIGNALED:
-		snprintf(buf, len, "signal %s", sigabbrev_np(res->signal) ? sigabbrev_np(res->signal) : "?");
+		snprintf(buf, len, "signal SIG%s", sigabbrev_np(res->signal) ? sigabbrev_np(res->signal) : "?");
 		break;
 	case RUN_TIMEOUT:
 		snprintf(buf, len, "hang");

@@ -61,10 +61,14 @@ static void parse_frame(const char *line, struct thread_stack *st)
 			f->line = line_no;
 		}
 	}
+	/* The report names functions, not modules: recognise the runtime's
+	 * and libc's start-up frames by name, or the module when shown. */
 	f->system = strstr(f->function, "__interceptor_") == f->function ||
 		    strstr(f->function, "__asan_") == f->function ||
 		    strstr(f->function, "__ubsan_") == f->function ||
-		    unwind_is_system_module(f->module);
+		    strstr(f->function, "__libc_start_") == f->function ||
+		    strcmp(f->function, "_start") == 0 ||
+		    (f->module[0] && unwind_is_system_module(f->module));
 }
 
 int sanitizer_scan(const char *path, char *kind, int kindlen, struct thread_stack *stack)

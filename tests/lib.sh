@@ -100,7 +100,7 @@ top_frame() {
 is_ours() {
 	local pid=$1 cwd
 
-	if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qxF "FZ_TEST_TAG=$TMP"; then
+	if tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ" | grep -qxF "FZ_TEST_TAG=$TMP"; then
 		return 0
 	fi
 	cwd=$(readlink "/proc/$pid/cwd" 2>/dev/null) || return 1
