@@ -54,16 +54,22 @@ static int resolve_site(struct stop *st)
 		r = unwinder_caller(u, tracer_task_tid(st->t), &st->site) >= 0 ? 0 : -ENOENT;
 	if (r < 0)
 		return r;
-	if (st->site.build_id[0])
-		snprintf(st->key, sizeof(st->key), "%.40s+%#" PRIx64, st->site.build_id, st->site.offset);
-	else {
-		const char *b = strrchr(st->site.module, '/');
-
-		snprintf(st->key, sizeof(st->key), "%.40s+%#" PRIx64, b ? b + 1 : st->site.module,
-			 st->site.offset);
-	}
+	inj_site_key(&st->site, st->key, sizeof(st->key));
 	st->site_state = 1;
 	return 0;
+}
+
+/* "<build-id>+0x<offset>": the same site in every run despite ASLR; a
+ * module without a build-id falls back to its file name. */
+char *inj_site_key(const struct frame *f, char *buf, int len)
+{
+	const char *b = strrchr(f->module, '/');
+
+	if (f->build_id[0])
+		snprintf(buf, len, "%.40s+%#" PRIx64, f->build_id, f->offset);
+	else
+		snprintf(buf, len, "%.40s+%#" PRIx64, b ? b + 1 : f->module, f->offset);
+	return buf;
 }
 
 static void log_fault(struct stop *st, const struct fault *f, int occurrence)
@@ -194,6 +200,16 @@ static int choose(struct stop *st, const struct fault *opts, int nopts, struct f
 	return 0;
 }
 
+/* Cheap pre-check for the common stop of a planned run: no pending plan
+ * entry names this call, so no fd look-up, no unwind. */
+static bool plan_wants(const struct inject *inj, const char *call)
+{
+	for (int i = 0; i < inj->nplan; i++)
+		if (!inj->plan_done[i] && strcmp(inj->plan[i].call, call) == 0)
+			return true;
+	return false;
+}
+
 static int thread_slot(struct tracer_task *t)
 {
 	int o = tracer_task_ordinal(t);
@@ -322,7 +338,7 @@ int inj_on_syscall(void *ctx, struct tracer_task *t, const struct syscall_stop *
 	if (!(inj->cfg.classes & IC_IO) || !(s->ent->flags & (SC_READ | SC_WRITE)))
 		return 0;
 	st.thread = thread_slot(t);
-	if (!inj->record && !inj->random && inj->nplan == 0)
+	if (!inj->record && !inj->random && !plan_wants(inj, st.call))
 		return 0;
 	if (fd_info_read(tracer_task_pid(t), (int)s->args[s->ent->fd_arg], &fi) < 0)
 		return 0;

@@ -78,6 +78,9 @@ typedef int (*inj_fail_fn)(void *arg, struct tracer_task *t, const struct fault 
 int inj_decide(struct inject *inj, struct tracer_task *t, int cls, const struct syscall_stop *s,
 	       const struct fault *opts, int nopts, inj_fail_fn fail, void *arg);
 
+/* decide.c */
+char *inj_site_key(const struct frame *f, char *buf, int len);
+
 /* engine.c */
 struct unwinder *inj_unwinder(struct inject *inj, pid_t pid);
 void inj_unwinder_drop(struct inject *inj, pid_t pid);

@@ -1,0 +1,155 @@
+/* check_inject.c - the fault engine's pure parts: site keys and the
+ * systematic plan built from recorded sites. */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inject/inject_int.h"
+
+START_TEST(test_site_key)
+{
+	struct frame f = { .offset = 0x11d0 };
+	char key[64];
+
+	strcpy(f.build_id, "1deef332070a85f3d6a3291eda4a497e91c1c079");
+	strcpy(f.module, "/usr/bin/prog");
+	ck_assert_str_eq(inj_site_key(&f, key, sizeof(key)),
+			 "1deef332070a85f3d6a3291eda4a497e91c1c079+0x11d0");
+	/* No build-id: the module's file name, still independent of ASLR. */
+	f.build_id[0] = 0;
+	ck_assert_str_eq(inj_site_key(&f, key, sizeof(key)), "prog+0x11d0");
+}
+END_TEST
+
+static struct inject *engine(int k)
+{
+	struct inject_config cfg = { .classes = IC_IO | IC_ALLOC, .occurrences = k };
+	struct inject *inj;
+
+	ck_assert_int_eq(inject_new(&cfg, &inj), 0);
+	return inj;
+}
+
+static struct inject_site *site(struct inject *inj, const char *call, const char *key,
+				const char *fn, int nfaults)
+{
+	struct frame f = { 0 };
+	struct inject_site *s;
+
+	strcpy(f.function, fn);
+	s = inj_site_get(inj, call, key, &f);
+	ck_assert_ptr_nonnull(s);
+	s->nfaults = nfaults;
+	for (int i = 0; i < nfaults; i++)
+		s->faults[i] = (struct fault){ i ? FT_ERRNO : FT_SHORT, i ? EIO : 0, 0 };
+	return s;
+}
+
+START_TEST(test_site_table_dedupes)
+{
+	struct inject *inj = engine(3);
+	struct inject_site *a = site(inj, "read", "bid+0x10", "f", 1);
+
+	/* Same call and key: the same site; another call at the key: new. */
+	ck_assert_ptr_eq(site(inj, "read", "bid+0x10", "f", 1), a);
+	site(inj, "write", "bid+0x10", "f", 1);
+	ck_assert_int_eq(inject_nsites(inj), 2);
+	inject_free(inj);
+}
+END_TEST
+
+START_TEST(test_plan_counts)
+{
+	struct inject *inj = engine(3);
+	struct plan_fault *plan;
+	struct inject_site *s;
+	int n;
+
+	/* 5 occurrences in thread 0 (capped at K = 3), 1 in thread 2; two
+	 * faults each: (3 + 1) x 2 runs. */
+	s = site(inj, "read", "bid+0x10", "load", 2);
+	s->occurrences[0] = 5;
+	s->occurrences[2] = 1;
+	n = inject_plan_explore(inj, NULL, &plan);
+	ck_assert_int_eq(n, 8);
+	for (int i = 0; i < n; i++) {
+		ck_assert_str_eq(plan[i].call, "read");
+		ck_assert_str_eq(plan[i].site, "bid+0x10");
+		ck_assert(plan[i].thread == 0 || plan[i].thread == 2);
+		ck_assert(plan[i].occurrence >= 1 && plan[i].occurrence <= 3);
+		if (plan[i].thread == 2)
+			ck_assert_int_eq(plan[i].occurrence, 1);
+	}
+	free(plan);
+	inject_free(inj);
+}
+END_TEST
+
+START_TEST(test_plan_exclude)
+{
+	struct inject *inj = engine(1);
+	char *exclude[] = { "skipme", "bid+0x30", NULL };
+	struct plan_fault *plan;
+	int n;
+
+	site(inj, "malloc", "bid+0x10", "keep", 1)->occurrences[0] = 1;
+	site(inj, "malloc", "bid+0x20", "skipme", 1)->occurrences[0] = 1;
+	site(inj, "malloc", "bid+0x30", "other", 1)->occurrences[0] = 1;
+	n = inject_plan_explore(inj, exclude, &plan);
+	ck_assert_int_eq(n, 1);
+	ck_assert_str_eq(plan[0].site, "bid+0x10");
+	free(plan);
+	inject_free(inj);
+}
+END_TEST
+
+START_TEST(test_plan_exhaust_last)
+{
+	struct inject *inj = engine(1);
+	struct plan_fault *plan;
+	struct inject_site *s;
+	int n;
+
+	/* exhaust runs come after every other run, so a capped plan keeps
+	 * the one-shot faults (inject/plan.c). */
+	s = site(inj, "mmap", "bid+0x10", "f", 0);
+	s->faults[s->nfaults++] = (struct fault){ FT_EXHAUST, 0, 0 };
+	s->faults[s->nfaults++] = (struct fault){ FT_ERRNO, ENOMEM, 0 };
+	s->occurrences[0] = 1;
+	site(inj, "read", "bid+0x20", "g", 1)->occurrences[0] = 1;
+	n = inject_plan_explore(inj, NULL, &plan);
+	ck_assert_int_eq(n, 3);
+	ck_assert_int_eq(plan[2].fault.type, FT_EXHAUST);
+	ck_assert_int_ne(plan[0].fault.type, FT_EXHAUST);
+	free(plan);
+	inject_free(inj);
+}
+END_TEST
+
+static Suite *inject_suite(void)
+{
+	Suite *s = suite_create("inject");
+	TCase *tc = tcase_create("sites-and-plans");
+
+	tcase_add_test(tc, test_site_key);
+	tcase_add_test(tc, test_site_table_dedupes);
+	tcase_add_test(tc, test_plan_counts);
+	tcase_add_test(tc, test_plan_exclude);
+	tcase_add_test(tc, test_plan_exhaust_last);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(inject_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
