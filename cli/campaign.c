@@ -173,7 +173,7 @@ struct campaign {
 	int done;
 	long long deadline;
 	/* Owned copies the report points at until the end. */
-	char **req_abs, *stdin_abs, *options;
+	char **req_abs, *stdin_abs, *options, *out_abs;
 };
 
 static void free_strv(char **v)
@@ -254,7 +254,10 @@ static void report_open(struct campaign *c, char **env)
 	meta.inject = o->inject_str;
 	meta.options = c->options;
 	meta.seed = o->seed;
-	meta.out_dir = o->out_dir;
+	/* Absolute, so the replay line works from any directory (runner_init
+	 * created the directory already). */
+	c->out_abs = abs_path(o->out_dir);
+	meta.out_dir = c->out_abs;
 	meta.self = self_path();
 	e = report_new(&meta, &c->rep);
 	if (e < 0)
@@ -340,6 +343,7 @@ int campaign_run(struct options *o, char **environ_base)
 	free_strv(env);
 	free(c.stdin_abs);
 	free(c.options);
+	free(c.out_abs);
 	return e;
 }
 
