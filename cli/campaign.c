@@ -215,6 +215,8 @@ static void do_run(struct campaign *c, const char *mode, const struct plan_fault
 	if (runner_run(&c->rn, strcmp(mode, "clean") == 0, plan, nplan, &res, &f) == 1 &&
 	    !suppress_finding(c->suppressed, &f))
 		id = report_add_finding(c->rep, &f, &is_new);
+	if (id > 0 && is_new)
+		runner_keep_workdir(&c->rn, c->o->out_dir, id);
 	if (runner_interrupted)
 		return;
 	check_alloc(c->o, &c->rn);
@@ -289,6 +291,10 @@ int campaign_run(struct options *o, char **environ_base)
 		die("%s", why);
 	snprintf(run_dir, sizeof(run_dir), "%s/run", o->out_dir);
 	runner_init(&c.rn, o, o->argv, env, run_dir);
+	/* Stored with the options: a replay checks it starts from the same
+	 * files. */
+	if (o->workdir && !o->workdir_hash)
+		o->workdir_hash = strdup(c.rn.wd_hash);
 	report_open(&c, env);
 
 	/* Run 0: clean, records every site. A crash here is a finding with

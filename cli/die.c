@@ -1,12 +1,20 @@
 /* die.c - one line on stderr naming what was wrong, then exit 2. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/die.h"
+
+static int die_status = EXIT_USAGE;
+
+void die_set_status(int status)
+{
+	die_status = status;
+}
 
 void die(const char *fmt, ...)
 {
@@ -17,7 +25,33 @@ void die(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	exit(EXIT_USAGE);
+	exit(die_status);
+}
+
+void die_program(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("fzsandbox: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (die_status == EXIT_FZ_FAILED)
+		exit(err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
+	exit(die_status);
+}
+
+void die_with(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("fzsandbox: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(status);
 }
 
 void die_errno(int err, const char *fmt, ...)
@@ -29,5 +63,5 @@ void die_errno(int err, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, ": %s\n", strerror(err < 0 ? -err : err));
-	exit(EXIT_USAGE);
+	exit(die_status);
 }

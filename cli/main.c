@@ -4,6 +4,7 @@
 #include "cli/campaign.h"
 #include "cli/options.h"
 #include "cli/runner.h"
+#include "cli/standalone.h"
 
 extern char **environ;
 
@@ -17,5 +18,7 @@ int main(int argc, char **argv)
 	runner_install_signals();
 	if (o.replay)
 		return campaign_replay(&o);
+	if (o.standalone)
+		return standalone_run(&o, environ);
 	return campaign_run(&o, environ);
 }

@@ -15,12 +15,18 @@
 #include "cli/die.h"
 #include "cli/duration.h"
 #include "cli/options.h"
+#include "sandbox/policy.h"
+#include "sandbox/sandbox.h"
 
 enum {
 	O_INJECT = 256, O_OUT, O_TIMEOUT, O_GRACE, O_REPLY_TIMEOUT, O_BUDGET, O_REQUEST,
 	O_SERVICE, O_STDIN, O_FAULT, O_OCCURRENCES, O_MAX_RUNS, O_EXCLUDE_SITE, O_REPLAY,
 	O_REPLAY_RUNS, O_SETENV, O_UNSETENV, O_CLEAR_ENV, O_FROM, O_SYSTEM_MODULE,
 	O_FAIL_ON_EXIT, O_CPU, O_RANDOM, O_PROBABILITY, O_SEED, O_SUPPRESS, O_SANDBOX, O_UID,
+	O_ALLOW_SYSCALL,
+	O_RLIMIT_AS, O_RLIMIT_NOFILE, O_RLIMIT_NPROC, O_RLIMIT_CPU, O_RLIMIT_FSIZE, O_MEMORY_LIMIT,
+	O_PIDS_LIMIT,
+	O_VIOLATION_EXIT, O_NET, O_BIND, O_RO_BIND, O_WORKDIR, O_WORKDIR_HASH,
 };
 
 static const struct option longopts[] = {
@@ -52,6 +58,20 @@ static const struct option longopts[] = {
 	{ "suppress", required_argument, NULL, O_SUPPRESS },
 	{ "sandbox", no_argument, NULL, O_SANDBOX },
 	{ "uid", required_argument, NULL, O_UID },
+	{ "allow-syscall", required_argument, NULL, O_ALLOW_SYSCALL },
+	{ "rlimit-as", required_argument, NULL, O_RLIMIT_AS },
+	{ "rlimit-nofile", required_argument, NULL, O_RLIMIT_NOFILE },
+	{ "rlimit-nproc", required_argument, NULL, O_RLIMIT_NPROC },
+	{ "rlimit-cpu", required_argument, NULL, O_RLIMIT_CPU },
+	{ "rlimit-fsize", required_argument, NULL, O_RLIMIT_FSIZE },
+	{ "memory-limit", required_argument, NULL, O_MEMORY_LIMIT },
+	{ "pids-limit", required_argument, NULL, O_PIDS_LIMIT },
+	{ "violation-exit", required_argument, NULL, O_VIOLATION_EXIT },
+	{ "net", required_argument, NULL, O_NET },
+	{ "bind", required_argument, NULL, O_BIND },
+	{ "ro-bind", required_argument, NULL, O_RO_BIND },
+	{ "workdir", required_argument, NULL, O_WORKDIR },
+	{ "workdir-hash", required_argument, NULL, O_WORKDIR_HASH },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -91,6 +111,21 @@ static const char usage_text[] =
 	"                        no capabilities); opt-in for now, later the default\n"
 	"  --uid=USER|UID        as root, the unprivileged host user the jail runs\n"
 	"                        as [nobody]\n"
+	"  --allow-syscall=NAME  let the jail's program make this denied syscall\n"
+	"                        (or @GROUP; repeatable; see fzsandbox(1))\n"
+	"  --rlimit-as=SIZE, --rlimit-fsize=SIZE, --rlimit-cpu=SECONDS,\n"
+	"  --rlimit-nofile=N, --rlimit-nproc=N   the target's rlimits (also without\n"
+	"                        the jail; 'unlimited' lifts a default); in the jail\n"
+	"                        nofile defaults to 1024 and nproc to 512\n"
+	"  --memory-limit=SIZE, --pids-limit=N   a cgroup for each campaign (v2 if\n"
+	"                        delegated, else v1 as root), else RLIMIT_DATA and\n"
+	"                        RLIMIT_NPROC with a warning; SIZE: 64M, 1G, bytes\n"
+	"  --net=loopback|none|host  the jail's network: its own loopback [loopback],\n"
+	"                        nothing, or the host's\n"
+	"  --bind=SRC[:DST], --ro-bind=SRC[:DST]  add a host path to the jail\n"
+	"  --workdir=DIR         each run starts in a fresh copy of DIR\n"
+	"  --workdir-hash=HASH   refuse to run unless DIR's contents hash to HASH\n"
+	"  --violation-exit=N    with --inject=none: exit N on a sandbox violation\n"
 	"  --out=DIR             report directory [./fzsandbox-out]\n"
 	"  --replay=FILE[#ID]    re-run a finding stored in a report.json\n"
 	"  --replay-runs=N       replay N times and report how many reproduced [1]\n"
@@ -100,6 +135,8 @@ static const char usage_text[] =
 	"\n"
 	"Exit status: 0 no finding, 1 findings, 2 usage or environment error,\n"
 	"3 budget ended before the plan was covered, 130/143 interrupted.\n"
+	"With --inject=none: the program's own status (128+N on signal N), 124 on\n"
+	"--timeout, 125 fzsandbox failed, 126 cannot execute, 127 not found.\n"
 	"See fzsandbox(1).\n";
 
 static long parse_count(const char *opt, const char *v, long min, long max)
@@ -218,6 +255,67 @@ static void parse_uid(struct options *o, const char *arg)
 	o->uid_set = true;
 }
 
+/* SRC[:DST]: SRC must exist (resolved here, so the jail binds what the
+ * caller meant even if a link moves); DST defaults to SRC and must be
+ * absolute. Stored as "SRC:DST". */
+static void parse_bind(const char *opt, char ***list, int *n, const char *arg)
+{
+	const char *colon = strchr(arg, ':');
+	char *src = strndup(arg, colon ? (size_t)(colon - arg) : strlen(arg)), *real, *kv;
+	const char *dst = colon ? colon + 1 : NULL;
+
+	if (!src)
+		die("out of memory");
+	if (!*src)
+		die("%s: no source in '%s'", opt, arg);
+	real = realpath(src, NULL);
+	if (!real)
+		die_errno(errno, "%s: cannot use '%s'", opt, src);
+	if (dst && *dst != '/')
+		die("%s: the destination in '%s' must be an absolute path", opt, arg);
+	if (asprintf(&kv, "%s:%s", real, dst && *dst ? dst : real) < 0)
+		die("out of memory");
+	push(list, n, kv);
+	free(kv);
+	free(real);
+	free(src);
+}
+
+/* SIZE: bytes, or with a K, M, G or T suffix (powers of 1024); N: a count.
+ * 'unlimited' (rlimits only) lifts the jail's default. Never 0. */
+static unsigned long long parse_limit(const char *opt, const char *v, bool size, bool unlimited)
+{
+	static const char units[] = "kmgt";
+	unsigned long long n, mul = 1;
+	const char *u;
+	char *end;
+
+	if (unlimited && strcmp(v, "unlimited") == 0)
+		return SANDBOX_UNLIMITED;
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (size && *end && end[1] == 0 && (u = strchr(units, *end | 0x20)) != NULL) {
+		mul = 1ULL << (10 * (u - units + 1));
+		end++;
+	}
+	if (errno || end == v || *end || *v == '-' || *v == '+' || n == 0 || n > ~0ULL / 2 / mul)
+		die("%s: bad %s '%s' (%s)", opt, size ? "size" : "number", v,
+		    size ? "bytes or e.g. 64M, 1G" : "a positive whole number");
+	return n * mul;
+}
+
+/* A name the jail's seccomp policy denies (sandbox/policy.h). */
+static void parse_allow_syscall(struct options *o, const char *arg)
+{
+	int e = sandbox_policy_allowable(arg);
+
+	if (e == -ENOENT)
+		die("--allow-syscall: unknown syscall or group '%s'", arg);
+	if (e < 0)
+		die("--allow-syscall: '%s' is not denied by the sandbox policy (see fzsandbox(1))", arg);
+	push(&o->allow_syscalls, &o->nallow_syscalls, arg);
+}
+
 static void parse_one(struct options *o, int c, const char *arg)
 {
 	char bad[256];
@@ -228,7 +326,7 @@ static void parse_one(struct options *o, int c, const char *arg)
 			die("--inject: unknown fault class '%s' (classes: io, alloc, none)", bad);
 		snprintf(o->inject_str, sizeof(o->inject_str), "%s", arg);
 		break;
-	case O_OUT: o->out_dir = arg; break;
+	case O_OUT: o->out_dir = arg; o->out_set = true; break;
 	case O_TIMEOUT: o->timeout_ms = parse_dur("--timeout", arg); break;
 	case O_GRACE: o->grace_ms = parse_dur("--grace", arg); break;
 	case O_REPLY_TIMEOUT: o->reply_timeout_ms = parse_dur("--reply-timeout", arg); break;
@@ -283,11 +381,81 @@ static void parse_one(struct options *o, int c, const char *arg)
 	case O_SUPPRESS: o->suppress = arg; break;
 	case O_SANDBOX: o->sandbox = true; break;
 	case O_UID: parse_uid(o, arg); break;
+	case O_ALLOW_SYSCALL: parse_allow_syscall(o, arg); break;
+	case O_RLIMIT_AS: o->limits.rlim[SB_RLIM_AS] = parse_limit("--rlimit-as", arg, true, true); break;
+	case O_RLIMIT_FSIZE:
+		o->limits.rlim[SB_RLIM_FSIZE] = parse_limit("--rlimit-fsize", arg, true, true);
+		break;
+	case O_RLIMIT_NOFILE:
+		o->limits.rlim[SB_RLIM_NOFILE] = parse_limit("--rlimit-nofile", arg, false, true);
+		break;
+	case O_RLIMIT_NPROC:
+		o->limits.rlim[SB_RLIM_NPROC] = parse_limit("--rlimit-nproc", arg, false, true);
+		break;
+	case O_RLIMIT_CPU: o->limits.rlim[SB_RLIM_CPU] = parse_limit("--rlimit-cpu", arg, false, true); break;
+	case O_MEMORY_LIMIT: o->limits.memory = parse_limit("--memory-limit", arg, true, false); break;
+	case O_PIDS_LIMIT: o->limits.pids = parse_limit("--pids-limit", arg, false, false); break;
+	case O_VIOLATION_EXIT: o->violation_exit = (int)parse_count("--violation-exit", arg, 0, 255); break;
+	case O_NET:
+		if (strcmp(arg, "loopback") == 0)
+			o->net = SANDBOX_NET_LOOPBACK;
+		else if (strcmp(arg, "none") == 0)
+			o->net = SANDBOX_NET_NONE;
+		else if (strcmp(arg, "host") == 0)
+			o->net = SANDBOX_NET_HOST;
+		else
+			die("--net: expected 'loopback', 'none' or 'host', got '%s'", arg);
+		o->net_set = true;
+		break;
+	case O_BIND: parse_bind("--bind", &o->binds, &o->nbinds, arg); break;
+	case O_RO_BIND: parse_bind("--ro-bind", &o->ro_binds, &o->nro_binds, arg); break;
+	case O_WORKDIR: {
+		struct stat st;
+		char *real = realpath(arg, NULL);
+
+		if (!real || stat(real, &st) < 0)
+			die_errno(errno, "--workdir: cannot use '%s'", arg);
+		if (!S_ISDIR(st.st_mode))
+			die("--workdir: '%s' is not a directory", arg);
+		if (strcmp(real, "/") == 0)
+			die("--workdir: '/' cannot be copied for every run");
+		o->workdir = real;	/* stored words (replay) are freed */
+		break;
+	}
+	case O_WORKDIR_HASH:
+		if (strlen(arg) != 16 || strspn(arg, "0123456789abcdef") != 16)
+			die("--workdir-hash: bad hash '%s' (16 hex digits)", arg);
+		o->workdir_hash = strdup(arg);
+		if (!o->workdir_hash)
+			die("out of memory");
+		break;
 	case 'q': o->quiet = true; break;
 	case 'h': fputs(usage_text, stdout); exit(0);
 	case 'V': printf("fzsandbox %s\n", PACKAGE_VERSION); exit(0);
 	default: die("unknown option (see fzsandbox --help)");
 	}
+}
+
+/* --inject=none (without --replay) is a different tool: env(1)-like exit
+ * codes, 125 for its own failures. Find it before anything is checked, so
+ * a bad option anywhere on the line already exits 125 in that mode. The
+ * same getopt_long as below, so abbreviations and "--inject none" count;
+ * the last --inject wins, as in the real parse. */
+static void prescan_mode(int argc, char **argv, struct options *o)
+{
+	bool none = false, replay = false;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+qhV", longopts, NULL)) != -1) {
+		if (c == O_INJECT)
+			none = strcmp(optarg, "none") == 0;
+		else if (c == O_REPLAY)
+			replay = true;
+	}
+	optind = 0;	/* glibc: start over, re-initialised */
+	o->standalone = none && !replay;
+	if (o->standalone)
+		die_set_status(EXIT_FZ_FAILED);
 }
 
 void options_parse(int argc, char **argv, struct options *o)
@@ -306,7 +474,9 @@ void options_parse(int argc, char **argv, struct options *o)
 	o->probability = 0.05;
 	o->cpu = -1;
 	o->uid = o->gid = 65534;	/* nobody / nogroup */
+	o->violation_exit = -1;
 	opterr = 0;
+	prescan_mode(argc, argv, o);
 	while ((c = getopt_long(argc, argv, "+qhV", longopts, NULL)) != -1) {
 		if (c == '?' || c == ':') {
 			const char *w = argv[optind - 1];
@@ -320,6 +490,8 @@ void options_parse(int argc, char **argv, struct options *o)
 		die("no program given (usage: fzsandbox [OPTIONS] -- PROGRAM [ARGS...])");
 	if (o->replay && o->argv[0])
 		die("--replay takes no program: it comes from the report");
+	if (o->violation_exit >= 0 && !o->standalone)
+		die("--violation-exit needs --inject=none (in a campaign a violation is a finding: exit 1)");
 }
 
 char *options_describe(const struct options *o)
@@ -342,7 +514,41 @@ char *options_describe(const struct options *o)
 	if (o->sandbox && n < 4096)
 		n += snprintf(buf + n, 4096 - n, " --sandbox");
 	if (o->sandbox && o->uid_set && n < 4096)
-		snprintf(buf + n, 4096 - n, " --uid=%u", o->uid);
+		n += snprintf(buf + n, 4096 - n, " --uid=%u", o->uid);
+	for (int i = 0; i < o->nallow_syscalls && n < 4096; i++)
+		n += snprintf(buf + n, 4096 - n, " --allow-syscall=%s", o->allow_syscalls[i]);
+	if (o->net_set && n < 4096)
+		n += snprintf(buf + n, 4096 - n, " --net=%s", o->net == SANDBOX_NET_NONE ? "none" :
+			      o->net == SANDBOX_NET_HOST ? "host" : "loopback");
+	for (int i = 0; i < o->nbinds && n < 4096; i++)
+		n += snprintf(buf + n, 4096 - n, " --bind=%s", o->binds[i]);
+	for (int i = 0; i < o->nro_binds && n < 4096; i++)
+		n += snprintf(buf + n, 4096 - n, " --ro-bind=%s", o->ro_binds[i]);
+	/* The original directory and what it held: replay starts from it and
+	 * refuses a directory that changed since. */
+	if (o->workdir && n < 4096)
+		n += snprintf(buf + n, 4096 - n, " --workdir=%s", o->workdir);
+	if (o->workdir && o->workdir_hash && n < 4096)
+		n += snprintf(buf + n, 4096 - n, " --workdir-hash=%s", o->workdir_hash);
+	for (int i = 0; i < SB_RLIM_N && n < 4096; i++) {
+		static const char *const names[SB_RLIM_N] = { "as", "nofile", "nproc", "cpu", "fsize" };
+		unsigned long long v = o->limits.rlim[i];
+
+		if (!v || !names[i])
+			continue;
+		if (v == SANDBOX_UNLIMITED)
+			n += snprintf(buf + n, 4096 - n, " --rlimit-%s=unlimited", names[i]);
+		else
+			n += snprintf(buf + n, 4096 - n, " --rlimit-%s=%llu", names[i], v);
+	}
+	if (o->limits.memory && n < 4096)
+		n += snprintf(buf + n, 4096 - n, " --memory-limit=%llu", o->limits.memory);
+	if (o->limits.pids && n < 4096)
+		n += snprintf(buf + n, 4096 - n, " --pids-limit=%llu", o->limits.pids);
+	if (n >= 4096) {
+		free(buf);
+		die("the options are too long to store for --replay");
+	}
 	return buf;
 }
 

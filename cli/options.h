@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "inject/inject.h"
+#include "sandbox/sandbox.h"
 
 #define OPT_MAX_FAULTS 16
 
@@ -45,6 +46,23 @@ struct options {
 	bool sandbox;
 	bool uid_set;
 	unsigned uid, gid;
+	char **allow_syscalls;	/* --allow-syscall: names the jail's policy lets through */
+	int nallow_syscalls;
+	/* --rlimit-*, --memory-limit, --pids-limit (sandbox/sandbox.h). */
+	struct sandbox_limits limits;
+	/* --inject=none without --replay: one run, stdio passed through, the
+	 * program's exit status (cli/standalone.c). Known before any other
+	 * option is checked, so die() already exits 125 on a bad one. */
+	bool standalone;
+	bool out_set;		/* --out given (standalone writes a report then) */
+	int violation_exit;	/* --violation-exit=N, -1 when not given */
+	int net;		/* enum sandbox_net (--net) */
+	bool net_set;
+	/* --bind / --ro-bind: "SRC:DST" with SRC resolved, DST absolute. */
+	char **binds, **ro_binds;
+	int nbinds, nro_binds;
+	const char *workdir;	/* --workdir=DIR: each run gets a fresh copy */
+	const char *workdir_hash;	/* --workdir-hash: DIR must hash to this */
 	char **argv;		/* the program and its arguments */
 };
 

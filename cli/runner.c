@@ -17,7 +17,9 @@
 #include "cli/runner.h"
 #include "harnesses/service.h"
 #include "reporters/sanitizer.h"
+#include "sandbox/policy.h"
 #include "sandbox/sandbox.h"
+#include "sandbox/workdir.h"
 
 volatile int runner_interrupted;
 
@@ -58,14 +60,51 @@ static int mkdir_p(const char *path)
 
 /* --sandbox: one clear line when the jail cannot work here, and the jail's
  * plan, built once for every run. */
+/* --bind/--ro-bind words ("SRC:DST", SRC resolved by the CLI) as the
+ * jail's list. */
+static struct sandbox_bind *jail_binds(const struct options *o, int *n)
+{
+	struct sandbox_bind *b = calloc(o->nbinds + o->nro_binds + 1, sizeof(*b));
+
+	if (!b)
+		die("out of memory");
+	*n = 0;
+	for (int k = 0; k < 2; k++) {
+		char **list = k ? o->ro_binds : o->binds;
+		int cnt = k ? o->nro_binds : o->nbinds;
+
+		for (int i = 0; i < cnt; i++) {
+			char *colon = strchr(list[i], ':');
+
+			*colon = 0;	/* the word becomes "SRC\0DST" for good */
+			b[*n].src = list[i];
+			b[*n].dst = colon + 1;
+			b[*n].ro = k;
+			(*n)++;
+		}
+	}
+	return b;
+}
+
 static void jail_init(struct runner *r, const struct options *o, char **argv)
 {
-	struct sandbox_opts so = { argv[0], r->cwd, o->uid, o->gid };
+	struct sandbox_opts so = {
+		.exe = argv[0], .cwd = r->cwd, .host_uid = o->uid, .host_gid = o->gid,
+		.net = o->net, .envp = r->env,
+	};
+	struct sandbox_bind *binds;
 	const char *why;
 	int e;
 
 	if (o->uid_set && !o->sandbox)
 		die("--uid needs --sandbox");
+	if (o->net_set && o->net != SANDBOX_NET_HOST && !o->sandbox)
+		die("--net=%s needs --sandbox (without the jail the network is the host's)",
+		    o->net == SANDBOX_NET_NONE ? "none" : "loopback");
+	if ((o->nbinds || o->nro_binds) && !o->sandbox)
+		die("--bind and --ro-bind need --sandbox (without the jail every path is visible)");
+	if (o->sandbox && o->net == SANDBOX_NET_NONE && o->service)
+		die("--net=none: service mode needs the jail's loopback (--net=loopback)");
 	if (!o->sandbox)
 		return;
 	if (o->uid_set && geteuid() != 0)
@@ -73,9 +112,82 @@ static void jail_init(struct runner *r, const struct options *o, char **argv)
 	e = sandbox_probe(&why);
 	if (e < 0)
 		die_errno(e, "%s", why);
+	/* --workdir: the run's copy is bound at the original's path, which is
+	 * the target's working directory. */
+	if (r->wd) {
+		so.cwd = o->workdir;
+		so.cwd_src = workdir_copy_path(r->wd);
+	}
+	so.binds = binds = jail_binds(o, &so.nbinds);
 	e = sandbox_new(&so, &r->sb);
+	free(binds);
 	if (e < 0)
 		die_errno(e, "sandbox: cannot prepare the jail for '%s'", argv[0]);
+}
+
+/* --workdir: check what DIR holds (--workdir-hash, stored for replay),
+ * then prepare its copies; the first one now, so the jail's plan can
+ * resolve it. */
+static void workdir_init(struct runner *r, const struct options *o)
+{
+	int e;
+
+	if (!o->workdir)
+		return;
+	e = workdir_hash(o->workdir, r->wd_hash);
+	if (e < 0)
+		die_errno(e, "--workdir: cannot read '%s'", o->workdir);
+	if (o->workdir_hash && strcmp(o->workdir_hash, r->wd_hash) != 0)
+		die("--workdir: '%s' changed: its contents hash to %s, not %s (the run would not "
+		    "start from the same files)", o->workdir, r->wd_hash, o->workdir_hash);
+	e = workdir_new(o->workdir, o->sandbox && geteuid() == 0, o->uid, o->gid, &r->wd);
+	if (e == 0)
+		e = workdir_reset(r->wd);
+	if (e < 0)
+		die_errno(e, "--workdir: cannot copy '%s'", o->workdir);
+}
+
+/* The cgroup (--memory-limit, --pids-limit) and the rlimits, once per
+ * campaign. Without a usable cgroup (unprivileged, no delegation) the
+ * limits become rlimits, with one warning: RLIMIT_DATA (unlike RLIMIT_AS it
+ * does not count glibc's per-thread arena reservations) and RLIMIT_NPROC. */
+static void limits_init(struct runner *r, const struct options *o)
+{
+	struct sandbox_limits l = o->limits;
+	char why[512];
+	int e = sandbox_cgroup_new(l.memory, l.pids, &r->cg, why, sizeof(why));
+
+	if (e < 0) {
+		char inst[128] = "";
+		int n = 0;
+
+		if (l.memory && !l.rlim[SB_RLIM_DATA]) {
+			l.rlim[SB_RLIM_DATA] = l.memory;
+			n += snprintf(inst + n, sizeof(inst) - n, "RLIMIT_DATA=%llu", l.memory);
+		}
+		if (l.pids && (!l.rlim[SB_RLIM_NPROC] || l.rlim[SB_RLIM_NPROC] > l.pids)) {
+			l.rlim[SB_RLIM_NPROC] = l.pids;
+			snprintf(inst + n, sizeof(inst) - n, "%sRLIMIT_NPROC=%llu", n ? ", " : "", l.pids);
+		}
+		fprintf(stderr, "fzsandbox: warning: no cgroup for --memory-limit/--pids-limit (%s); "
+			"using %s instead\n", why, inst[0] ? inst : "the --rlimit-* options");
+	}
+	e = sandbox_rlimits_plan(&l, o->sandbox, &r->rl);
+	if (e < 0)
+		die_errno(e, "cannot read the resource limits");
+}
+
+/* The jail's seccomp deny policy minus --allow-syscall (names checked by
+ * the option parser). */
+static void policy_init(struct runner *r, const struct options *o)
+{
+	int e;
+
+	if (!r->sb)
+		return;
+	e = sandbox_policy_new(o->allow_syscalls, o->nallow_syscalls, &r->policy);
+	if (e < 0)
+		die_errno(e, "sandbox: cannot build the seccomp policy");
 }
 
 void runner_init(struct runner *r, const struct options *o, char **argv, char **env,
@@ -95,12 +207,18 @@ void runner_init(struct runner *r, const struct options *o, char **argv, char **
 		die_errno(errno, "cannot get the current directory");
 	if (o->stdin_path && access(o->stdin_path, R_OK) < 0)
 		die_errno(errno, "--stdin: cannot read '%s'", o->stdin_path);
+	workdir_init(r, o);
 	jail_init(r, o, argv);
-	e = mkdir_p(run_dir);
-	if (e < 0)
-		die_errno(e, "cannot create '%s'", run_dir);
-	snprintf(r->out_stdout, sizeof(r->out_stdout), "%s/stdout", run_dir);
-	snprintf(r->out_stderr, sizeof(r->out_stderr), "%s/stderr", run_dir);
+	policy_init(r, o);
+	limits_init(r, o);
+	r->passthrough = !run_dir;
+	if (run_dir) {
+		e = mkdir_p(run_dir);
+		if (e < 0)
+			die_errno(e, "cannot create '%s'", run_dir);
+		snprintf(r->out_stdout, sizeof(r->out_stdout), "%s/stdout", run_dir);
+		snprintf(r->out_stderr, sizeof(r->out_stderr), "%s/stderr", run_dir);
+	}
 	e = inject_new(&cfg, &r->inj);
 	if (e < 0)
 		die_errno(e, "cannot set up the fault engine");
@@ -113,6 +231,29 @@ void runner_fini(struct runner *r)
 	r->inj = NULL;
 	sandbox_free(r->sb);
 	r->sb = NULL;
+	sandbox_policy_free(r->policy);
+	r->policy = NULL;
+	workdir_free(r->wd);
+	r->wd = NULL;
+	sandbox_cgroup_free(r->cg);
+	r->cg = NULL;
+}
+
+void runner_keep_workdir(struct runner *r, const char *out_dir, int id)
+{
+	char dir[PATH_MAX], dst[PATH_MAX + 16];
+	int e;
+
+	if (!r->wd)
+		return;
+	snprintf(dir, sizeof(dir), "%s/findings/%d", out_dir, id);
+	snprintf(dst, sizeof(dst), "%s/workdir", dir);
+	e = mkdir_p(dir);
+	if (e == 0)
+		e = workdir_keep(r->wd, dst);
+	if (e < 0)
+		fprintf(stderr, "fzsandbox: warning: cannot keep the work directory in '%s': %s\n", dst,
+			strerror(-e));
 }
 
 /* Called by the tracer while the tasks are stopped. */
@@ -136,6 +277,26 @@ static void collect_stacks(void *arg, pid_t pid, const pid_t *tids, const int *o
 	}
 }
 
+/* Called by the tracer with the refused call's task stopped at it: the
+ * first violation of a run is kept (with its stack) for classify. */
+static void on_violation(void *arg, pid_t pid, pid_t tid, int ordinal, const char *line)
+{
+	struct runner *r = arg;
+	int k;
+
+	if (r->viol.seen)
+		return;
+	r->viol.seen = true;
+	r->viol.pid = pid;
+	r->viol.tid = tid;
+	r->viol.thread = ordinal;
+	snprintf(r->viol.line, sizeof(r->viol.line), "%s", line);
+	k = inject_stack(r->inj, pid, tid, r->viol.stack.frames, FRAME_MAX);
+	r->viol.stack.tid = tid;
+	r->viol.stack.thread = ordinal;
+	r->viol.stack.nframes = k > 0 ? k : 0;
+}
+
 static int open_out(const char *path)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -150,6 +311,22 @@ static bool is_resource_signal(int sig)
 	return sig == SIGKILL || sig == SIGXCPU || sig == SIGXFSZ;
 }
 
+/* A call the jail's policy refused is a finding when nothing worse
+ * happened in the run: a crash, hang or sanitizer report takes precedence
+ * (the refusal may be what led to it). */
+static int violation_finding(struct runner *r, struct run_finding *f)
+{
+	f->kind = FIND_VIOLATION;
+	f->pid = r->viol.pid;
+	f->tid = r->viol.tid;
+	f->thread = r->viol.thread;
+	f->loader = false;
+	snprintf(f->detail, sizeof(f->detail), "%s", r->viol.line);
+	f->stacks[0] = r->viol.stack;
+	f->nthreads = 1;
+	return 1;
+}
+
 /* Turn the run into a finding; returns 1 if it is one. */
 static int classify(struct runner *r, const struct run_result *res, struct run_finding *f)
 {
@@ -157,16 +334,18 @@ static int classify(struct runner *r, const struct run_result *res, struct run_f
 	char kind[64];
 	int s;
 
-	s = sanitizer_scan(r->out_stderr, kind, sizeof(kind), &san);
+	/* Passthrough: stderr is not captured, so sanitizer reports are only
+	 * seen by the user (the program's own exit status carries them). */
+	s = r->passthrough ? 0 : sanitizer_scan(r->out_stderr, kind, sizeof(kind), &san);
 	/* Most runs are not findings: decide before copying the stacks. */
-	if (s != 1 && (res->end == RUN_SETUP_FAILED || res->end == RUN_INTERRUPTED ||
+	if (s != 1 && !r->viol.seen && (res->end == RUN_SETUP_FAILED || res->end == RUN_INTERRUPTED ||
 		       (res->end == RUN_EXITED &&
 			!(r->o->fail_on_exit && r->have_baseline &&
 			  res->exit_status != r->baseline_exit))))
 		return 0;
 	*f = r->cur;
-	f->stdout_path = r->out_stdout;
-	f->stderr_path = r->out_stderr;
+	f->stdout_path = r->passthrough ? NULL : r->out_stdout;
+	f->stderr_path = r->passthrough ? NULL : r->out_stderr;
 	f->loader = res->in_loader;
 	if (s == 1) {
 		f->kind = FIND_SANITIZER;
@@ -195,6 +374,8 @@ static int classify(struct runner *r, const struct run_result *res, struct run_f
 		snprintf(f->detail, sizeof(f->detail), "no progress within --timeout");
 		return 1;
 	case RUN_EXITED:
+		if (r->viol.seen)
+			return violation_finding(r, f);
 		if (r->o->fail_on_exit && r->have_baseline && res->exit_status != r->baseline_exit) {
 			f->kind = FIND_EXIT;
 			f->exit_status = res->exit_status;
@@ -214,8 +395,9 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	struct tracer_opts to = {
 		.argv = r->argv,
 		.envp = r->env,
-		.cwd = r->cwd,
+		.cwd = !r->wd ? r->cwd : r->sb ? r->o->workdir : workdir_copy_path(r->wd),
 		.stdin_path = r->stdin_path,
+		.passthrough = r->passthrough,
 		.trace_set = r->trace_set,
 		.from_exec = r->o->from_exec,
 		.timeout_ms = r->o->timeout_ms,
@@ -225,19 +407,31 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 		.on_stacks = collect_stacks,
 		.stack_arg = r,
 		.sandbox = r->sb,
+		.policy = r->policy,
+		.on_violation = on_violation,
+		.rlimits = r->rl.n ? &r->rl : NULL,
+		.cgroup = r->cg,
 	};
 	struct service_opts so = { r->o->requests, r->o->reply_timeout_ms,
-				   r->sb ? sandbox_socket_beside : NULL };
+				   r->sb && r->o->net != SANDBOX_NET_HOST ? sandbox_socket_beside : NULL };
 	struct tracer_service svc;
 	struct service_driver *drv = NULL;
 	const struct fault_rec *log;
 	int e, nlog;
 
+	r->viol.seen = false;
 	/* The stacks (~200 KiB) are only read up to nthreads: clear the rest. */
 	memset(&r->cur, 0, offsetof(struct run_finding, stacks));
 	memset(&r->cur.nfaults, 0, sizeof(r->cur) - offsetof(struct run_finding, nfaults));
-	to.stdout_fd = open_out(r->out_stdout);
-	to.stderr_fd = open_out(r->out_stderr);
+	to.stdout_fd = r->passthrough ? -1 : open_out(r->out_stdout);
+	to.stderr_fd = r->passthrough ? -1 : open_out(r->out_stderr);
+	/* Every run starts from the same files (the first copy is fresh). */
+	if (r->wd && r->wd_used) {
+		e = workdir_reset(r->wd);
+		if (e < 0)
+			die_errno(e, "--workdir: cannot copy '%s'", r->o->workdir);
+	}
+	r->wd_used = true;
 	inject_begin_run(r->inj, record, plan, nplan);
 	if (r->random)
 		inject_set_random(r->inj, r->o->probability, r->random_seed, r->o->exclude);
@@ -249,13 +443,19 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	e = tracer_run(&to, drv ? &svc : NULL, res);
 	if (drv)
 		service_finish(drv, NULL);
-	close(to.stdout_fd);
-	close(to.stderr_fd);
+	if (!r->passthrough) {
+		close(to.stdout_fd);
+		close(to.stderr_fd);
+	}
 	if (e < 0)
 		die_errno(e, "cannot trace '%s'", r->argv[0]);
 	if (res->end == RUN_SETUP_FAILED && res->setup_step)
 		die("sandbox: %s%s%s: %s", sandbox_step_name(res->setup_step),
 		    res->setup_path[0] ? ": " : "", res->setup_path, strerror(res->setup_errno));
+	/* --inject=none: env(1)'s codes for a program that cannot run. */
+	if (res->end == RUN_SETUP_FAILED && r->passthrough && res->setup_stage == STAGE_EXEC)
+		die_with(res->setup_errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC,
+			 "cannot execute '%s': %s", r->argv[0], strerror(res->setup_errno));
 	if (res->end == RUN_SETUP_FAILED)
 		die("cannot start '%s': %s failed: %s", r->argv[0], spawn_stage_name(res->setup_stage),
 		    strerror(res->setup_errno));

@@ -8,6 +8,7 @@
 #include "cli/options.h"
 #include "inject/inject.h"
 #include "reporters/report.h"
+#include "sandbox/sandbox.h"
 
 struct runner {
 	const struct options *o;
@@ -16,6 +17,26 @@ struct runner {
 	const char *stdin_path;
 	struct inject *inj;
 	struct sandbox *sb;	/* --sandbox, else NULL */
+	/* The jail's seccomp deny policy (sandbox/policy.h), with sb. */
+	struct sandbox_policy *policy;
+	/* The run's first policy violation, unwound while it was stopped. */
+	struct {
+		bool seen;
+		pid_t pid, tid;
+		int thread;
+		char line[192];
+		struct thread_stack stack;
+	} viol;
+	/* No run directory: the target uses fzsandbox's stdin/stdout/stderr
+	 * (--inject=none, cli/standalone.c). */
+	bool passthrough;
+	struct workdir *wd;	/* --workdir, else NULL */
+	char wd_hash[17];	/* the hash of --workdir's contents */
+	bool wd_used;		/* the copy has seen a run: reset it first */
+	/* --memory-limit / --pids-limit (NULL: none, or no cgroup usable) and
+	 * the rlimits every run's target gets. */
+	struct sandbox_cgroup *cg;
+	struct sandbox_rlimits rl;
 	uint8_t trace_set[SYSCALL_MAX / 8];
 	char out_stdout[PATH_MAX], out_stderr[PATH_MAX];
 	struct run_finding cur;	/* filled by the stack callback */
@@ -26,7 +47,8 @@ struct runner {
 	uint64_t random_seed;
 };
 
-/* Prepare run files under dir and the engine. die()s on bad environment. */
+/* Prepare run files under dir and the engine. die()s on bad environment.
+ * run_dir NULL: passthrough (the target's output is not captured). */
 void runner_init(struct runner *r, const struct options *o, char **argv, char **env,
 		 const char *run_dir);
 void runner_fini(struct runner *r);
@@ -34,6 +56,10 @@ void runner_fini(struct runner *r);
  * gets the tracer's view. die()s when the tracer itself cannot work. */
 int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int nplan,
 	       struct run_result *res, struct run_finding *f);
+
+/* --workdir: copy the run's work directory, as the run left it, to
+ * OUT/findings/ID/workdir (a warning if that fails). */
+void runner_keep_workdir(struct runner *r, const char *out_dir, int id);
 
 /* Set by the SIGINT/SIGTERM handler. */
 extern volatile int runner_interrupted;

@@ -37,9 +37,9 @@ char *target_resolve(const char *prog)
 	if (strchr(prog, '/')) {
 		r = check_exec(prog);
 		if (r == -ENOENT)
-			die("program '%s' not found", prog);
+			die_program(-r, "program '%s' not found", prog);
 		if (r < 0)
-			die_errno(r, "program '%s' cannot be executed", prog);
+			die_program(-r, "program '%s' cannot be executed: %s", prog, strerror(-r));
 		return strdup(prog);
 	}
 	copy = strdup(path ? path : "/usr/local/bin:/usr/bin:/bin");
@@ -53,7 +53,7 @@ char *target_resolve(const char *prog)
 		}
 	}
 	free(copy);
-	die("program '%s' not found in PATH", prog);
+	die_program(ENOENT, "program '%s' not found in PATH", prog);
 }
 
 static void env_del(char **env, int *n, const char *name, size_t len)

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -227,15 +228,24 @@ static void track_sigaction(struct tracer_task *t, struct inj_mm *m, const struc
 
 	if (sig < 1 || sig > 64 || !s->args[1])
 		return;
+	if (!m->sig_owner)
+		m->sig_owner = tracer_task_pid(t);
+	/* A vfork child (posix_spawn) resetting its own handlers before exec
+	 * does not change its parent's. */
+	if (m->sig_owner != tracer_task_pid(t))
+		return;
 	if (tracer_read_mem(t, s->args[1], act, sizeof(act)) < 0)
 		return;
 	bit = 1ULL << (sig - 1);
 	m->handled &= ~bit;
 	m->interrupting &= ~bit;
+	m->siginfo &= ~bit;
 	if (act[0] > 1) {	/* not SIG_DFL/SIG_IGN */
 		m->handled |= bit;
 		if (!(act[1] & SA_RESTART))
 			m->interrupting |= bit;
+		if (act[1] & SA_SIGINFO)
+			m->siginfo |= bit;
 	}
 }
 
@@ -259,7 +269,36 @@ static int pick_signal(uint64_t mask)
 	return 0;
 }
 
-static void io_describe(const struct syscall_stop *s, struct inj_mm *m, struct io_call *c)
+/* Handlers fzsandbox can really run in this thread now: not blocked in
+ * it, not SA_SIGINFO (a faked siginfo would mislead the handler), and the
+ * handlers of this process, not of a vfork parent. */
+static uint64_t deliverable(struct tracer_task *t, const struct inj_mm *m, uint64_t mask)
+{
+	char path[64], buf[2048], *p;
+	unsigned long long blk = 0;
+	ssize_t n;
+	int fd;
+
+	mask &= ~m->siginfo;
+	if (!mask || (m->sig_owner && m->sig_owner != tracer_task_pid(t)))
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/status", tracer_task_tid(t));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	p = strstr(buf, "SigBlk:");
+	if (!p || sscanf(p, "SigBlk: %llx", &blk) != 1)
+		return 0;
+	return mask & ~(uint64_t)blk;
+}
+
+static void io_describe(struct tracer_task *t, const struct syscall_stop *s, struct inj_mm *m,
+			struct io_call *c)
 {
 	const struct syscall_ent *e = s->ent;
 	uint64_t flags = 0;
@@ -273,8 +312,8 @@ static void io_describe(const struct syscall_stop *s, struct inj_mm *m, struct i
 		flags = s->args[strcmp(e->name, "recvfrom") == 0 || strcmp(e->name, "sendto") == 0 ? 3 : 2];
 	c->waitall = (flags & MSG_WAITALL) != 0;
 	c->dontwait = (flags & MSG_DONTWAIT) != 0;
-	c->interruptible = pick_signal(m->interrupting) != 0;
-	c->handled = pick_signal(m->handled) != 0;
+	c->interruptible = pick_signal(deliverable(t, m, m->interrupting)) != 0;
+	c->handled = pick_signal(deliverable(t, m, m->handled)) != 0;
 }
 
 /* Inject f; *done is the fault as it happened (a short transfer names the
@@ -298,14 +337,14 @@ static int io_inject(struct stop *st, const struct syscall_stop *s, const struct
 		/* A blocking non-file write is only cut short by a handled
 		 * signal (io_table.c): deliver one, as the kernel would have. */
 		if (c->write && fi->type != FDT_REG && !fi->nonblock && !c->dontwait)
-			sig = pick_signal(st->m->handled);
+			sig = pick_signal(deliverable(st->t, st->m, st->m->handled));
 		r = tracer_set_arg(st->t, e->len_arg, (uint64_t)n);
 		if (r == 0 && sig)
 			syscall(SYS_tgkill, tracer_task_pid(st->t), tracer_task_tid(st->t), sig);
 		return r;
 	}
 	if (f->err == EINTR) {
-		int sig = pick_signal(st->m->interrupting);
+		int sig = pick_signal(deliverable(st->t, st->m, st->m->interrupting));
 		int r = tracer_fail_syscall(st->t, EINTR);
 
 		/* Really deliver the signal that interrupted the call, so its
@@ -342,7 +381,7 @@ int inj_on_syscall(void *ctx, struct tracer_task *t, const struct syscall_stop *
 		return 0;
 	if (fd_info_read(tracer_task_pid(t), (int)s->args[s->ent->fd_arg], &fi) < 0)
 		return 0;
-	io_describe(s, m, &c);
+	io_describe(t, s, m, &c);
 	nopts = io_faults_list(io_faults_allowed(&fi, &c), opts, 8);
 	if (choose(&st, opts, nopts, &f, &occ) && io_inject(&st, s, &f, &fi, &c, &done) == 0)
 		log_fault(&st, &done, occ);

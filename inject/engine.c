@@ -31,6 +31,7 @@ static int inj_mm_fork(void *ctx, const void *parent, void **child)
 		return -ENOMEM;
 	*c = *p;
 	c->bp = NULL;
+	c->sig_owner = 0;	/* the child process, known at its first stop */
 	if (p->bp && bp_mm_fork(p->bp, &c->bp) < 0) {
 		free(c);
 		return -ENOMEM;

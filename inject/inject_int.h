@@ -15,6 +15,10 @@ struct inj_mm {
 	struct bp_mm *bp;
 	uint64_t handled;	/* signals with a handler */
 	uint64_t interrupting;	/* ... installed without SA_RESTART */
+	uint64_t siginfo;	/* ... with SA_SIGINFO: we cannot fake its data */
+	/* The process whose handlers these are: a vfork child shares the
+	 * address space but not the handlers (0 until first seen). */
+	pid_t sig_owner;
 	uint64_t brk_cur;	/* the break, from the last brk's result */
 	bool brk_known;
 };

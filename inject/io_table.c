@@ -8,6 +8,8 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -48,33 +50,62 @@ static const unsigned fault_table[FDT_N][2] = {
 	[FDT_OTHER] = { 0, 0 },
 };
 
+/* Would the call block right now? Unknown counts as "no": every fault
+ * that needs a blocking call is then withheld. */
+static bool would_block(const struct fd_info *fi, const struct io_call *c)
+{
+	if (c->write)
+		return fi->space >= 0 && fi->space < c->count;
+	return fi->avail == 0;
+}
+
 unsigned io_faults_allowed(const struct fd_info *fi, const struct io_call *c)
 {
 	unsigned m = fault_table[fi->type][c->write];
+	bool nb = fi->nonblock || c->dontwait;
 
-	if (!fi->nonblock && !c->dontwait)
-		m &= ~IOF_EAGAIN;
-	/* Regular files never block, so EAGAIN is impossible even with
-	 * O_NONBLOCK; EINTR needs an interrupting handler. */
-	if (fi->type == FDT_REG)
+	/* Regular files never block: no EAGAIN, no EINTR, even with
+	 * O_NONBLOCK. */
+	if (fi->type == FDT_REG) {
 		m &= ~(IOF_EAGAIN | IOF_EINTR);
-	if (!c->interruptible || fi->nonblock)
+		if (c->vector || c->count < 2)
+			m &= ~IOF_SHORT;
+		return m;
+	}
+	/* EAGAIN: a non-blocking call that would have blocked. EINTR: a
+	 * blocking call that is blocked when a handler without SA_RESTART
+	 * runs (epoll edge-triggered loops and atomic-message readers rely
+	 * on both being impossible when data is there). */
+	if (!nb || !would_block(fi, c))
+		m &= ~IOF_EAGAIN;
+	if (nb || !c->interruptible || !would_block(fi, c))
 		m &= ~IOF_EINTR;
 	/* Shrinking an iovec array is not a byte count; a 1-byte transfer
 	 * cannot be shorter without becoming EOF. */
 	if (c->vector || c->count < 2 || c->waitall)
 		m &= ~IOF_SHORT;
-	if (fi->type == FDT_PIPE && c->write && c->count <= PIPE_BUF)
-		m &= ~IOF_SHORT;
-	/* A blocking write to a pipe, socket or tty waits until everything
-	 * is transferred; it returns short only when a signal handler runs
-	 * after part of it went out (even with SA_RESTART: a partial transfer
-	 * is not restarted). Files are different: the disk can fill. */
-	if (c->write && fi->type != FDT_REG && !fi->nonblock && !c->dontwait && !c->handled)
-		m &= ~IOF_SHORT;
-	/* A unix-domain stream peer that went away gives EPIPE on send, not
-	 * ECONNRESET (which only its reader can see). */
-	if (c->write && fi->type == FDT_STREAM && fi->family == AF_UNIX)
+	if (!c->write) {
+		/* Pipes, unix stream sockets and ttys hand over everything
+		 * queued up to the count, so a reader of whole messages never
+		 * sees one split; only TCP segments data arbitrarily. */
+		if (fi->type == FDT_PIPE || fi->type == FDT_TTY ||
+		    (fi->type == FDT_STREAM && fi->family == AF_UNIX))
+			m &= ~IOF_SHORT;
+	} else if (m & IOF_SHORT) {
+		/* A write is cut short only when the buffer has less room than
+		 * the count: non-blocking, it takes what fits; blocking, a
+		 * handled signal must arrive after part of it went out (even
+		 * SA_RESTART does not restart a partial transfer). Pipe writes
+		 * of at most PIPE_BUF bytes are atomic. */
+		bool partial = fi->space > 0 && fi->space < c->count;
+
+		if (!partial || (!nb && !c->handled) ||
+		    (fi->type == FDT_PIPE && c->count <= PIPE_BUF))
+			m &= ~IOF_SHORT;
+	}
+	/* Unix-domain peers: a vanished peer gives EPIPE on send and EOF or
+	 * ECONNRESET only in states we cannot see; offer neither. */
+	if (fi->type == FDT_STREAM && fi->family == AF_UNIX)
 		m &= ~IOF_ECONNRESET;
 	return m;
 }
@@ -110,25 +141,39 @@ bool io_fault_in(unsigned mask, const struct fault *f)
 	return false;
 }
 
-/* Type and family of the target's socket, through a pidfd_getfd copy. */
-static int sock_info(pid_t pid, int fd, int *family)
+/* The target's fd, duplicated through its pidfd: one open file
+ * description, so flags, queue sizes and socket options are its own. */
+static int grab_fd(pid_t pid, int fd)
 {
-	int pfd = (int)syscall(SYS_pidfd_open, pid, 0), dup, type = -1;
-	socklen_t len = sizeof(type);
+	int pfd = (int)syscall(SYS_pidfd_open, pid, 0), dup;
 
 	if (pfd < 0)
 		return -errno;
 	dup = (int)syscall(SYS_pidfd_getfd, pfd, fd, 0);
-	close(pfd);
 	if (dup < 0)
-		return -errno;
-	if (getsockopt(dup, SOL_SOCKET, SO_TYPE, &type, &len) < 0)
-		type = -errno;
-	len = sizeof(*family);
-	if (getsockopt(dup, SOL_SOCKET, SO_DOMAIN, family, &len) < 0)
-		*family = 0;
-	close(dup);
-	return type;
+		dup = -errno;
+	close(pfd);
+	return dup;
+}
+
+/* Queue state: bytes to read, and room to write (pipes: capacity minus
+ * what is queued; sockets: the send buffer minus the unsent queue). */
+static void queue_state(int dup, struct fd_info *fi)
+{
+	int n = 0, size = 0;
+	socklen_t len = sizeof(size);
+
+	fi->avail = ioctl(dup, FIONREAD, &n) == 0 ? n : -1;
+	fi->space = -1;
+	if (fi->type == FDT_PIPE) {
+		size = fcntl(dup, F_GETPIPE_SZ);
+		if (size > 0 && fi->avail >= 0)
+			fi->space = size - fi->avail;
+	} else if (fi->type == FDT_STREAM || fi->type == FDT_DGRAM) {
+		if (getsockopt(dup, SOL_SOCKET, SO_SNDBUF, &size, &len) == 0 &&
+		    ioctl(dup, SIOCOUTQ, &n) == 0)
+			fi->space = size > n ? size - n : 0;
+	}
 }
 
 static bool is_tty_major(unsigned maj)
@@ -139,41 +184,48 @@ static bool is_tty_major(unsigned maj)
 
 int fd_info_read(pid_t pid, int fd, struct fd_info *fi)
 {
-	char path[64], line[256], *p;
+	char path[64];
 	struct stat st;
-	unsigned flags = 0;
-	ssize_t n;
-	int fdi;
+	int dup, fl;
 
 	fi->family = 0;
+	fi->avail = fi->space = -1;
+	fi->nonblock = false;
 	snprintf(path, sizeof(path), "/proc/%d/fd/%d", pid, fd);
 	if (stat(path, &st) < 0)
 		return -errno;
-	if (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode))
+	/* Files: the type is all the table needs (no blocking states). */
+	if (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode)) {
 		fi->type = FDT_REG;
-	else if (S_ISFIFO(st.st_mode))
+		return 0;
+	}
+	if (S_ISFIFO(st.st_mode))
 		fi->type = FDT_PIPE;
 	else if (S_ISCHR(st.st_mode) && is_tty_major(major(st.st_rdev)))
 		fi->type = FDT_TTY;
-	else if (S_ISSOCK(st.st_mode)) {
-		int t = sock_info(pid, fd, &fi->family);
-
-		fi->type = t == SOCK_STREAM ? FDT_STREAM : t == SOCK_DGRAM ? FDT_DGRAM : FDT_OTHER;
-	} else
+	else if (S_ISSOCK(st.st_mode))
+		fi->type = FDT_STREAM;	/* refined below */
+	else {
 		fi->type = FDT_OTHER;
-	/* Raw read, not stdio: this runs at every intercepted I/O call. */
-	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", pid, fd);
-	fdi = open(path, O_RDONLY | O_CLOEXEC);
-	if (fdi < 0)
-		return -errno;
-	n = read(fdi, line, sizeof(line) - 1);
-	close(fdi);
-	if (n < 0)
-		return -errno;
-	line[n] = 0;
-	p = strstr(line, "flags:");
-	if (!p || sscanf(p, "flags: %o", &flags) != 1)
-		return -EINVAL;
-	fi->nonblock = (flags & O_NONBLOCK) != 0;
+		return 0;
+	}
+	dup = grab_fd(pid, fd);
+	if (dup < 0)
+		return dup;
+	fl = fcntl(dup, F_GETFL);
+	fi->nonblock = fl >= 0 && (fl & O_NONBLOCK);
+	if (fi->type == FDT_STREAM) {
+		int type = -1;
+		socklen_t len = sizeof(type);
+
+		if (getsockopt(dup, SOL_SOCKET, SO_TYPE, &type, &len) < 0)
+			type = -1;
+		len = sizeof(fi->family);
+		if (getsockopt(dup, SOL_SOCKET, SO_DOMAIN, &fi->family, &len) < 0)
+			fi->family = 0;
+		fi->type = type == SOCK_STREAM ? FDT_STREAM : type == SOCK_DGRAM ? FDT_DGRAM : FDT_OTHER;
+	}
+	queue_state(dup, fi);
+	close(dup);
 	return 0;
 }

@@ -15,6 +15,11 @@ struct fd_info {
 	enum fd_type type;
 	bool nonblock;
 	int family;		/* sockets: AF_UNIX, AF_INET...; else 0 */
+	/* What the kernel would do now, for pipes, sockets and ttys (-1:
+	 * unknown): bytes ready to read, and room left for a write. A call
+	 * that would not block cannot be interrupted or get EAGAIN. */
+	long avail;
+	long space;
 };
 /* Look at fd of process pid from outside: /proc/PID/fd, fdinfo, and the
  * socket type through pidfd_getfd. */

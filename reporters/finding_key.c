@@ -106,6 +106,8 @@ int report_finding_key(const struct run_finding *f, char **key)
 		fprintf(fp, ":%s", f->sanitizer);
 	else if (f->kind == FIND_EXIT)
 		fprintf(fp, ":%d", f->exit_status);
+	else if (f->kind == FIND_VIOLATION)	/* the syscall's name */
+		fprintf(fp, ":%.*s", (int)strcspn(f->detail, "("), f->detail);
 	if (f->kind == FIND_HANG)
 		e = key_hang(fp, f);
 	else if (f->nthreads > 0)

@@ -16,6 +16,7 @@ static const char *const kind_names[] = {
 	[FIND_SANITIZER] = "sanitizer",
 	[FIND_EXIT] = "exit",
 	[FIND_RESOURCE] = "resource",
+	[FIND_VIOLATION] = "sandbox-violation",
 };
 
 const char *finding_kind_name(enum finding_kind k)

@@ -22,6 +22,9 @@ enum finding_kind {
 	FIND_SANITIZER,
 	FIND_EXIT,
 	FIND_RESOURCE,
+	/* A call the jail's seccomp policy refused ("sandbox-violation"):
+	 * detail is the call as made, stacks[0] the calling thread. */
+	FIND_VIOLATION,
 };
 const char *finding_kind_name(enum finding_kind k);
 

@@ -92,6 +92,9 @@ static void print_headline(FILE *fp, const struct finding *f)
 		if (f->signal > 0)
 			fprintf(fp, " (%s)", report_signal_name(f->signal, sig, sizeof(sig)));
 		break;
+	case FIND_VIOLATION:
+		fprintf(fp, "sandbox violation %.*s", (int)strcspn(f->detail, "("), f->detail);
+		break;
 	}
 	if (f->kind != FIND_HANG)
 		fprintf(fp, " in thread %d (tid %d)", f->thread, (int)f->tid);

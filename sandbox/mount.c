@@ -144,31 +144,97 @@ static int plan_dev(struct sandbox *sb)
  * already visible: the program under a system directory or under the
  * working directory; a working directory of "/" (binding the host root
  * would undo the jail). */
+static bool under_system(const char *p)
+{
+	for (size_t i = 0; i < sizeof(system_dirs) / sizeof(*system_dirs); i++)
+		if (path_under(p, system_dirs[i]))
+			return true;
+	return false;
+}
+
+/* The library directories (RPATH/RUNPATH, LD_LIBRARY_PATH; libpaths.c),
+ * read-only, unless already visible through a system directory, the
+ * program's directory or the working directory. */
+static int plan_libs(struct sandbox *sb, const struct sandbox_opts *o, const char *bindir,
+		     const char *cwd)
+{
+	char **dirs;
+	int n = libpaths_collect(sb->exe, o->envp, &dirs), r = 0;
+
+	for (int i = 0; i < n && r == 0; i++) {
+		const char *d = dirs[i];
+
+		if (under_system(d) || path_under(d, bindir) || (cwd && path_under(d, cwd)))
+			continue;
+		r = add(sb, MOP_BIND_RO, false, d, d);
+	}
+	libpaths_free(dirs);
+	return n < 0 ? n : r;
+}
+
+/* --bind / --ro-bind, as given (the sources were resolved by the CLI). */
+static int plan_binds(struct sandbox *sb, const struct sandbox_opts *o)
+{
+	int r = 0;
+
+	for (int i = 0; i < o->nbinds && r == 0; i++) {
+		const struct sandbox_bind *b = &o->binds[i];
+		struct stat st;
+
+		if (stat(b->src, &st) < 0)
+			return -errno;
+		r = add(sb, b->ro ? MOP_BIND_RO : MOP_BIND_RW, !S_ISDIR(st.st_mode), b->src, b->dst);
+	}
+	return r;
+}
+
+static int cmp_dst(const struct mop *a, const struct mop *b)
+{
+	return strcmp(a->dst, b->dst);
+}
+
+/* Parents before children: a path sorts before every path it is a prefix
+ * of. Stable (insertion), so equal destinations keep the order given. */
+static void sort_binds(struct sandbox *sb, int first)
+{
+	for (int i = first + 1; i < sb->nops; i++) {
+		struct mop m = sb->ops[i];
+		int j = i;
+
+		for (; j > first && cmp_dst(&sb->ops[j - 1], &m) > 0; j--)
+			sb->ops[j] = sb->ops[j - 1];
+		sb->ops[j] = m;
+	}
+}
+
 static int plan_user(struct sandbox *sb, const struct sandbox_opts *o)
 {
 	char *exe_copy = strdup(sb->exe), *bindir, *cwd = realpath(o->cwd, NULL);
-	bool cwd_bind, bin_bind = true, bin_first;
-	int r = 0;
+	char *cwd_src = o->cwd_src ? realpath(o->cwd_src, NULL) : NULL;
+	bool cwd_bind, bin_bind = true;
+	int r = 0, first = sb->nops;
 
-	if (!exe_copy || !cwd) {
+	if (!exe_copy || !cwd || (o->cwd_src && !cwd_src)) {
 		r = -errno;
 		goto out;
 	}
 	bindir = dirname(exe_copy);
-	for (size_t i = 0; i < sizeof(system_dirs) / sizeof(*system_dirs); i++)
-		bin_bind &= !path_under(bindir, system_dirs[i]);
+	bin_bind = !under_system(bindir);
 	cwd_bind = strcmp(cwd, "/") != 0;
 	bin_bind &= !(cwd_bind && path_under(bindir, cwd));
-	bin_first = bin_bind && path_under(cwd, bindir);
-	if (bin_first)
+	if (bin_bind)
 		r = add(sb, MOP_BIND_RO, false, bindir, bindir);
 	if (r == 0 && cwd_bind)
-		r = add(sb, MOP_BIND_RW, false, cwd, cwd);
-	if (r == 0 && bin_bind && !bin_first)
-		r = add(sb, MOP_BIND_RO, false, bindir, bindir);
+		r = add(sb, MOP_BIND_RW, false, cwd_src ? cwd_src : cwd, cwd);
+	if (r == 0)
+		r = plan_libs(sb, o, bindir, cwd_bind ? cwd : NULL);
+	if (r == 0)
+		r = plan_binds(sb, o);
+	sort_binds(sb, first);
 out:
 	free(exe_copy);
 	free(cwd);
+	free(cwd_src);
 	return r;
 }
 

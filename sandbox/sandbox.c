@@ -38,6 +38,7 @@ static const char *const step_names[SB_NSTEPS] = {
 	[SB_SETSID] = "setsid",
 	[SB_CAPS] = "drop capabilities",
 	[SB_NO_NEW_PRIVS] = "set no_new_privs",
+	[SB_CGROUP] = "join the cgroup",
 };
 
 const char *sandbox_step_name(int step)
@@ -59,10 +60,10 @@ int sb_fail(struct sandbox_err *e, int step, const char *path, int err)
 	return -err;
 }
 
-unsigned long sandbox_clone_flags(void)
+unsigned long sandbox_clone_flags(const struct sandbox *sb)
 {
 	return CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
-	       CLONE_NEWNET | CLONE_NEWCGROUP;
+	       (sb && sb->net == SANDBOX_NET_HOST ? 0 : CLONE_NEWNET) | CLONE_NEWCGROUP;
 }
 
 const char *sandbox_exec_path(const struct sandbox *sb)
@@ -82,6 +83,7 @@ int sandbox_new(const struct sandbox_opts *o, struct sandbox **out)
 	sb->uid_in = getuid();
 	sb->gid_in = getgid();
 	sb->privileged = geteuid() == 0;
+	sb->net = o->net;
 	sb->uid_out = sb->privileged ? o->host_uid : geteuid();
 	sb->gid_out = sb->privileged ? o->host_gid : getegid();
 	sb->exe = realpath(o->exe, NULL);
@@ -121,7 +123,9 @@ int sandbox_enter(const struct sandbox *sb, struct sandbox_err *e)
 	r = mount_jail(sb, e);
 	if (r < 0)
 		return r;
-	r = net_loopback_up(e);
+	/* --net=none: the namespace's lo stays down, so not even 127.0.0.1
+	 * works; --net=host: the host's interfaces, nothing to do. */
+	r = sb->net == SANDBOX_NET_LOOPBACK ? net_loopback_up(e) : 0;
 	if (r < 0)
 		return r;
 	if (sethostname(host, sizeof(host) - 1) < 0)

@@ -18,13 +18,37 @@
 #define FZ_SANDBOX_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #define SANDBOX_PATH_MAX 256
 
+/* --net: the jail's network namespace. */
+enum sandbox_net {
+	SANDBOX_NET_LOOPBACK,	/* its own, with lo up (the default) */
+	SANDBOX_NET_NONE,	/* its own, lo left down: no network at all */
+	SANDBOX_NET_HOST,	/* the host's (no network namespace) */
+};
+
+/* --bind / --ro-bind: a host path (resolved) at a jail path. */
+struct sandbox_bind {
+	const char *src, *dst;
+	bool ro;
+};
+
 struct sandbox_opts {
 	const char *exe;	/* the program; its directory is bound read-only */
 	const char *cwd;	/* bound read-write at the same path; the target starts there */
+	/* NULL: cwd itself. Else the host directory bound read-write at cwd
+	 * (--workdir: the run's fresh copy appears at the original's path). */
+	const char *cwd_src;
+	int net;		/* enum sandbox_net */
+	const struct sandbox_bind *binds;
+	int nbinds;
+	/* The target's environment: its LD_LIBRARY_PATH is bound read-only,
+	 * like the RPATH/RUNPATH of the program. NULL: none. */
+	char *const *envp;
 	/* When fzsandbox runs as root: the unprivileged host ids the jail's
 	 * ids map to (uid 0 on the host would escape RLIMIT_NPROC and own
 	 * every file written through a bind). Ignored otherwise. */
@@ -60,6 +84,7 @@ enum sandbox_step {
 	SB_SETSID,
 	SB_CAPS,
 	SB_NO_NEW_PRIVS,
+	SB_CGROUP,		/* the parent: put the first process in the cgroup */
 	SB_NSTEPS,
 };
 
@@ -78,8 +103,9 @@ int sandbox_probe(const char **why);
 int sandbox_new(const struct sandbox_opts *o, struct sandbox **out);
 void sandbox_free(struct sandbox *sb);
 
-/* clone(2) flags for the jail's first process (every namespace). */
-unsigned long sandbox_clone_flags(void);
+/* clone(2) flags for the jail's first process (every namespace; no
+ * network namespace with --net=host; sb NULL: every namespace). */
+unsigned long sandbox_clone_flags(const struct sandbox *sb);
 /* The path to execve inside the jail (absolute, symlinks resolved). */
 const char *sandbox_exec_path(const struct sandbox *sb);
 /* Parent: write the uid/gid maps of the freshly cloned pid. */
@@ -96,6 +122,60 @@ int sandbox_drop(const struct sandbox *sb, struct sandbox_err *e);
 int sandbox_init(const struct sandbox *sb, pid_t target);
 
 const char *sandbox_step_name(int step);
+
+/* Resource limits (rlimits.c, cgroup.c). The --rlimit-* options apply
+ * with and without the jail; their defaults only in the jail. */
+enum sandbox_rlimit {
+	SB_RLIM_AS,
+	SB_RLIM_NOFILE,
+	SB_RLIM_NPROC,
+	SB_RLIM_CPU,
+	SB_RLIM_FSIZE,
+	SB_RLIM_DATA,		/* no option: --memory-limit's fallback */
+	SB_RLIM_N,
+};
+#define SANDBOX_UNLIMITED (~0ULL)	/* no limit below the caller's own */
+
+struct sandbox_limits {
+	/* 0: not given (the default), SANDBOX_UNLIMITED, or the value
+	 * (bytes, files, processes, seconds). */
+	unsigned long long rlim[SB_RLIM_N];
+	unsigned long long memory;	/* --memory-limit, bytes; 0: none */
+	unsigned long long pids;	/* --pids-limit; 0: none */
+};
+
+#define SANDBOX_RLIM_MAX 8
+/* setrlimit calls for the target, computed by the parent (no allocation). */
+struct sandbox_rlimits {
+	int n;
+	struct {
+		int resource;
+		const char *name;
+		struct rlimit lim;
+	} r[SANDBOX_RLIM_MAX];
+};
+
+const char *sandbox_rlimit_name(int which);	/* enum sandbox_rlimit */
+/* Parent, once per campaign: the limits to set (jail: with the defaults,
+ * RLIMIT_NOFILE 1024 and RLIMIT_NPROC 512), never above the caller's hard
+ * limits. 0 or -errno. */
+int sandbox_rlimits_plan(const struct sandbox_limits *l, bool jail, struct sandbox_rlimits *p);
+/* The target before exec (async-signal-safe). */
+int sandbox_rlimits_apply(const struct sandbox_rlimits *p, struct sandbox_err *e);
+
+/* A cgroup per campaign for --memory-limit / --pids-limit: cgroup v2 where
+ * our cgroup delegates the controller, else v1. -errno with a one-line
+ * reason in why when no cgroup can be used (then fall back to rlimits);
+ * *out stays NULL when neither limit is asked for. */
+struct sandbox_cgroup;
+int sandbox_cgroup_new(unsigned long long memory, unsigned long long pids,
+		       struct sandbox_cgroup **out, char *why, size_t whylen);
+/* Parent, right after the clone and before releasing the child. */
+int sandbox_cgroup_attach(const struct sandbox_cgroup *cg, pid_t pid, struct sandbox_err *e);
+/* Its i-th directory (one per hierarchy), NULL past the last. */
+const char *sandbox_cgroup_dir(const struct sandbox_cgroup *cg, int i);
+/* Remove the cgroup (its processes must be gone). Also done at exit. */
+void sandbox_cgroup_free(struct sandbox_cgroup *cg);
 
 /* socket(2), but in the network namespace of the listening socket lfd
  * (the jail's: the service driver runs outside). A forked helper joins

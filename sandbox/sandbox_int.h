@@ -26,6 +26,7 @@ struct mop {
 
 struct sandbox {
 	bool privileged;	/* fzsandbox is root: map to the host ids */
+	int net;		/* enum sandbox_net */
 	uid_t uid_in, uid_out;
 	gid_t gid_in, gid_out;
 	char *exe;
@@ -44,6 +45,11 @@ int user_become(const struct sandbox *sb, struct sandbox_err *e);
 int mount_plan(struct sandbox *sb, const struct sandbox_opts *o);
 void mount_plan_free(struct sandbox *sb);
 int mount_jail(const struct sandbox *sb, struct sandbox_err *e);
+/* libpaths.c: the program's RPATH/RUNPATH and LD_LIBRARY_PATH directories,
+ * resolved, existing, unique; returns their number (dirs NULL-terminated,
+ * free with libpaths_free) or -errno. */
+int libpaths_collect(const char *exe, char *const *envp, char ***dirs);
+void libpaths_free(char **dirs);
 /* net.c */
 int net_loopback_up(struct sandbox_err *e);
 /* caps.c */

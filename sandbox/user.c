@@ -16,7 +16,7 @@
 
 int sandbox_probe(const char **why)
 {
-	unsigned long flags[2] = { CLONE_NEWUSER, sandbox_clone_flags() };
+	unsigned long flags[2] = { CLONE_NEWUSER, sandbox_clone_flags(NULL) };
 	int status;
 
 	for (int i = 0; i < 2; i++) {

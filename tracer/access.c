@@ -129,6 +129,7 @@ int task_read_syscall(struct tracer_task *t)
 	if (info.op != PTRACE_SYSCALL_INFO_SECCOMP)
 		return -EINVAL;
 	t->sc.nr = (int)info.seccomp.nr;
+	t->sc.arch = info.arch;
 	t->sc.ent = syscall_by_nr(t->sc.nr);
 	memcpy(t->sc.args, info.seccomp.args, sizeof(t->sc.args));
 	t->sc.ip = info.instruction_pointer;

@@ -7,6 +7,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <stddef.h>
 #include <sys/ptrace.h>
@@ -16,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sandbox/policy.h"
 #include "tracer/tracer_int.h"
 
 struct tracer_state *tracer_cur;
@@ -130,6 +132,36 @@ static bool signal_kills(pid_t tid, int sig, int si_code)
 	return true;
 }
 
+/* The task's process id as seen inside its own pid namespace, which is how
+ * siginfo names a sender (from outside a jail it reads as 0). */
+static pid_t ns_tgid(pid_t tid)
+{
+	char path[64], line[256];
+	pid_t last = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = line + 7;
+
+		if (strncmp(line, "NStgid:", 7) != 0)
+			continue;
+		for (char *end; *p && *p != '\n'; p = end) {
+			long v = strtol(p, &end, 10);
+
+			if (end == p)
+				break;
+			last = (pid_t)v;
+		}
+		break;
+	}
+	fclose(f);
+	return last;
+}
+
 static void record_fatal(struct tracer_state *st, struct tracer_task *t, int sig,
 			 const siginfo_t *si)
 {
@@ -172,8 +204,10 @@ static void handle_signal(struct tracer_state *st, struct tracer_task *t, int si
 	memset(&si, 0, sizeof(si));
 	if (ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) < 0)
 		si.si_code = 0;
-	/* From outside a jail's pid namespace the sender reads as pid 0. */
-	ours = si.si_code <= 0 && (si.si_pid == getpid() || (st->jail && si.si_pid == 0));
+	/* A signal another process sent on purpose (fzsandbox ending a run, a
+	 * parent killing its worker, a shell) is never a finding; one a
+	 * process sends itself (abort, raise) or the kernel raises is. */
+	ours = si.si_code <= 0 && si.si_pid != ns_tgid(t->tid);
 	if (!ours && signal_kills(t->tid, sig, si.si_code))
 		record_fatal(st, t, sig, &si);
 	resume(t, PTRACE_CONT, sig);
@@ -273,6 +307,26 @@ static void handle_exec(struct tracer_state *st, struct tracer_task *t, int *err
 	resume(t, PTRACE_CONT, 0);
 }
 
+/* The jail's deny policy, before any hook and in the loader phase too: a
+ * refused call is reported while its task is stopped at it (so it can be
+ * unwound), then failed; the program goes on. */
+static bool refuse(struct tracer_state *st, struct tracer_task *t)
+{
+	const struct tracer_opts *o = st->opts;
+	bool report;
+	char line[192];
+	int err = sandbox_policy_check(o->policy, t->sc.arch, t->sc.nr, t->sc.args, &report);
+
+	if (!err)
+		return false;
+	if (report && o->on_violation) {
+		sandbox_policy_format(t->sc.arch, t->sc.nr, t->sc.args, line, sizeof(line));
+		o->on_violation(o->stack_arg, t->pid, t->tid, t->ordinal, line);
+	}
+	tracer_fail_syscall(t, err);
+	return true;
+}
+
 static void handle_seccomp(struct tracer_state *st, struct tracer_task *t)
 {
 	const struct tracer_hooks *h = hooks(st);
@@ -282,6 +336,14 @@ static void handle_seccomp(struct tracer_state *st, struct tracer_task *t)
 	t->in_seccomp = true;
 	t->skip = t->want_exit = t->hook_exit = t->listen_exit = false;
 	if (task_read_syscall(t) < 0) {
+		/* Fail closed: a call the policy might deny does not run. */
+		if (st->opts->policy)
+			tracer_fail_syscall(t, EPERM);
+		t->in_seccomp = false;
+		resume(t, PTRACE_CONT, 0);
+		return;
+	}
+	if (st->opts->policy && refuse(st, t)) {
 		t->in_seccomp = false;
 		resume(t, PTRACE_CONT, 0);
 		return;
@@ -358,8 +420,11 @@ static void handle_gone(struct tracer_state *st, struct tracer_task *t, int stat
 		if (st->ntasks > 1 && !st->grace_ms)
 			st->grace_ms = now_ms() + st->opts->grace_ms;
 	}
-	/* A kill nobody here asked for (OOM killer, RLIMIT_CPU's SIGKILL). */
+	/* A kill of the main process nobody here asked for (the OOM killer,
+	 * RLIMIT_CPU's SIGKILL). Other processes of the tree are often killed
+	 * by their own parents, which is no finding. */
 	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL && !st->kill_sent &&
+	    t->pid == st->main_pid &&
 	    !st->fatal_seen && st->res->end == RUN_EXITED) {
 		st->fatal_seen = true;
 		st->res->end = RUN_SIGNALED;

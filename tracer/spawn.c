@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sandbox/policy.h"
 #include "sandbox/sandbox.h"
 #include "tracer/tracer_int.h"
 
@@ -44,8 +45,10 @@ const char *spawn_stage_name(int stage)
 
 /* Compile the filter: TRACE (with the syscall number as data, so the stop
  * says which rule fired) for the selected syscalls, ALLOW for the rest, so
- * untouched syscalls pay only the seccomp floor. */
-static int build_filter(const uint8_t *set, struct sock_fprog *prog)
+ * untouched syscalls pay only the seccomp floor. With a jail, the deny
+ * policy's own TRACE rules (sandbox/policy.h) are added. */
+static int build_filter(const uint8_t *set, const struct sandbox_policy *policy,
+			struct sock_fprog *prog)
 {
 	scmp_filter_ctx ctx;
 	int fd = -1, r = 0, any = 0;
@@ -55,7 +58,7 @@ static int build_filter(const uint8_t *set, struct sock_fprog *prog)
 	 * native speed (an ALLOW-only filter still costs ~40 ns a call). */
 	for (int i = 0; set && i < SYSCALL_MAX / 8; i++)
 		any |= set[i];
-	if (!any)
+	if (!any && !policy)
 		return 0;
 	ctx = seccomp_init(SCMP_ACT_ALLOW);
 	if (!ctx)
@@ -64,6 +67,11 @@ static int build_filter(const uint8_t *set, struct sock_fprog *prog)
 		if (!(set[nr / 8] & (1 << (nr % 8))))
 			continue;
 		r = seccomp_rule_add(ctx, SCMP_ACT_TRACE(nr), nr, 0);
+		if (r < 0)
+			goto out;
+	}
+	if (policy) {
+		r = sandbox_policy_add_rules(policy, ctx, set);
 		if (r < 0)
 			goto out;
 	}
@@ -118,22 +126,26 @@ static void report_err(int errfd, int stage, int err, const struct sandbox_err *
 static struct {
 	bool valid;
 	uint8_t set[SYSCALL_MAX / 8];
+	unsigned long policy;	/* sandbox_policy_serial */
 	struct sock_fprog prog;
 } filter_cache;
 
-static int filter_for(const uint8_t *set, const struct sock_fprog **prog)
+static int filter_for(const uint8_t *set, const struct sandbox_policy *policy,
+		      const struct sock_fprog **prog)
 {
 	static const uint8_t none[SYSCALL_MAX / 8];
 	const uint8_t *s = set ? set : none;
 	int r;
 
-	if (!filter_cache.valid || memcmp(filter_cache.set, s, sizeof(filter_cache.set)) != 0) {
+	if (!filter_cache.valid || filter_cache.policy != sandbox_policy_serial(policy) ||
+	    memcmp(filter_cache.set, s, sizeof(filter_cache.set)) != 0) {
 		free(filter_cache.prog.filter);
 		memset(&filter_cache, 0, sizeof(filter_cache));
-		r = build_filter(s, &filter_cache.prog);
+		r = build_filter(s, policy, &filter_cache.prog);
 		if (r < 0)
 			return r;
 		memcpy(filter_cache.set, s, sizeof(filter_cache.set));
+		filter_cache.policy = sandbox_policy_serial(policy);
 		filter_cache.valid = true;
 	}
 	*prog = &filter_cache.prog;
@@ -193,21 +205,32 @@ static void child(const struct tracer_opts *o, const struct sock_fprog *prog, in
 		_exit(127);	/* the parent failed and reported why */
 	close(syncfd);
 	/* Out of the terminal's foreground group: a ^C meant for fzsandbox
-	 * must not reach the target as if it were the program's own signal. */
-	setpgid(0, 0);
-	in = open(o->stdin_path ? o->stdin_path : "/dev/null", O_RDONLY);
-	if (in < 0)
-		child_fail(errfd, STAGE_STDIN);
-	if (dup2(in, 0) < 0)
-		child_fail(errfd, STAGE_STDIO);
-	if (in != 0)
-		close(in);
+	 * must not reach the target as if it were the program's own signal.
+	 * Passthrough keeps the caller's group and, without --stdin, its
+	 * standard input (like bwrap). */
+	if (!o->passthrough)
+		setpgid(0, 0);
+	if (!o->passthrough || o->stdin_path) {
+		in = open(o->stdin_path ? o->stdin_path : "/dev/null", O_RDONLY);
+		if (in < 0)
+			child_fail(errfd, STAGE_STDIN);
+		if (dup2(in, 0) < 0)
+			child_fail(errfd, STAGE_STDIO);
+		if (in != 0)
+			close(in);
+	}
 	if ((o->stdout_fd >= 0 && dup2(o->stdout_fd, 1) < 0) ||
 	    (o->stderr_fd >= 0 && dup2(o->stderr_fd, 2) < 0))
 		child_fail(errfd, STAGE_STDIO);
 	/* Standard input was opened above, before the jail hides its path. */
 	if (o->sandbox)
 		jail(o, errfd);
+	if (o->rlimits) {
+		struct sandbox_err se = { 0 };
+
+		if (sandbox_rlimits_apply(o->rlimits, &se) < 0)
+			jail_fail(errfd, &se);
+	}
 	if (o->cwd && chdir(o->cwd) < 0)
 		child_fail(errfd, STAGE_CWD);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
@@ -229,7 +252,7 @@ pid_t spawn_target(const struct tracer_opts *o, int *errfd)
 		    PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL |
 		    PTRACE_O_TRACESYSGOOD;
 
-	r = filter_for(o->trace_set, &prog);
+	r = filter_for(o->trace_set, o->policy, &prog);
 	if (r < 0)
 		return r;
 	if (pipe2(sync, O_CLOEXEC) < 0) {
@@ -246,7 +269,7 @@ pid_t spawn_target(const struct tracer_opts *o, int *errfd)
 	 * would need a single-threaded caller, and the clone is the jail's
 	 * pid 1 directly. */
 	if (o->sandbox)
-		pid = (pid_t)syscall(SYS_clone, sandbox_clone_flags() | SIGCHLD, NULL, NULL, NULL, 0);
+		pid = (pid_t)syscall(SYS_clone, sandbox_clone_flags(o->sandbox) | SIGCHLD, NULL, NULL, NULL, 0);
 	else
 		pid = fork();
 	if (pid == 0) {
@@ -260,6 +283,12 @@ pid_t spawn_target(const struct tracer_opts *o, int *errfd)
 	 * (user_namespaces(7)). A failure is reported through the error pipe
 	 * like the child's own, so it ends the run as a set-up failure. */
 	if (r == 0 && o->sandbox && sandbox_map_ids(o->sandbox, pid, &se) < 0) {
+		report_err(err[1], STAGE_SANDBOX, se.err, &se);
+		go = 'x';
+	}
+	/* Before the child runs anything: nothing it starts escapes the
+	 * cgroup's limits (the tracer itself stays outside). */
+	if (r == 0 && go == 'g' && o->cgroup && sandbox_cgroup_attach(o->cgroup, pid, &se) < 0) {
 		report_err(err[1], STAGE_SANDBOX, se.err, &se);
 		go = 'x';
 	}

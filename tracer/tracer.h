@@ -19,6 +19,9 @@
 
 struct tracer_task;	/* one traced thread; opaque */
 struct sandbox;		/* sandbox/sandbox.h */
+struct sandbox_policy;	/* sandbox/policy.h */
+struct sandbox_rlimits;
+struct sandbox_cgroup;
 
 /* --- What hooks may ask of a stopped task ------------------------------- */
 pid_t tracer_task_tid(const struct tracer_task *t);
@@ -44,6 +47,7 @@ int tracer_write_mem(struct tracer_task *t, uint64_t addr, const void *buf, size
 struct syscall_stop {
 	const struct syscall_ent *ent;	/* row of the syscall table */
 	int nr;
+	uint32_t arch;			/* AUDIT_ARCH_*: i386 via int 0x80 too */
 	uint64_t args[6];
 	uint64_t ip;			/* address after the syscall insn */
 };
@@ -96,12 +100,23 @@ enum run_end {
 typedef void (*tracer_stack_cb)(void *arg, pid_t pid, const pid_t *tids,
 				const int *ordinals, int ntids);
 
+/* A call the jail's deny policy refused (tracer_opts.policy), reported
+ * while its task is still stopped at it, so the reporter can unwind it;
+ * line is the call as made ("ptrace(16, 1, 0, 0)"). The call then fails
+ * with EPERM and the program goes on. */
+typedef void (*tracer_violation_cb)(void *arg, pid_t pid, pid_t tid, int ordinal,
+				    const char *line);
+
 struct tracer_opts {
 	char *const *argv;	/* argv[0] is the resolved program path */
 	char *const *envp;
 	const char *cwd;	/* NULL: inherit */
 	const char *stdin_path;	/* NULL: /dev/null */
-	int stdout_fd, stderr_fd;	/* where the target's output goes */
+	int stdout_fd, stderr_fd;	/* where the target's output goes; -1: ours */
+	/* --inject=none: the target gets fzsandbox's standard input (unless
+	 * stdin_path is set) and stays in its process group, so it can read
+	 * the terminal and a ^C reaches it as it would without fzsandbox. */
+	bool passthrough;
 	const uint8_t *trace_set;	/* bitmap over syscall numbers to TRACE */
 	bool from_exec;		/* inject during the loader phase too */
 	long timeout_ms;	/* whole run */
@@ -114,6 +129,14 @@ struct tracer_opts {
 	 * (pid 1), which is traced but is not the main process: the task that
 	 * first execs the program is. */
 	const struct sandbox *sandbox;
+	/* With the jail: its seccomp deny policy (sandbox/policy.h), checked
+	 * at every seccomp stop before the hooks. NULL: none. */
+	const struct sandbox_policy *policy;
+	tracer_violation_cb on_violation;	/* called with stack_arg */
+	/* NULL: none. setrlimit in the target before exec, with or without
+	 * the jail; the first process joins the cgroup before it runs. */
+	const struct sandbox_rlimits *rlimits;
+	const struct sandbox_cgroup *cgroup;
 };
 
 struct run_result {
@@ -145,6 +168,18 @@ struct tracer_service {
 	volatile int *stop_requested;
 };
 
+/* Where starting the program failed (run_result.setup_stage). */
+enum spawn_stage {
+	STAGE_NONE,
+	STAGE_SYNC,
+	STAGE_STDIN,
+	STAGE_STDIO,
+	STAGE_CWD,
+	STAGE_NNP,
+	STAGE_SECCOMP,
+	STAGE_EXEC,		/* execve itself: errno says why */
+	STAGE_SANDBOX,		/* step and path say where */
+};
 const char *spawn_stage_name(int stage);
 
 /* Run the program once. Returns 0 with *res filled, or -errno when the

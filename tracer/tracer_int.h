@@ -72,18 +72,7 @@ void task_invalidate(struct tracer_task *t);
 int task_read_syscall(struct tracer_task *t);
 int task_restore_arg(struct tracer_task *t);
 
-/* spawn.c */
-enum spawn_stage {
-	STAGE_NONE,
-	STAGE_SYNC,
-	STAGE_STDIN,
-	STAGE_STDIO,
-	STAGE_CWD,
-	STAGE_NNP,
-	STAGE_SECCOMP,
-	STAGE_EXEC,
-	STAGE_SANDBOX,		/* step and path say where */
-};
+/* spawn.c (enum spawn_stage is in tracer.h) */
 /* Written to the close-on-exec error pipe: one write < PIPE_BUF, atomic. */
 struct spawn_err {
 	int stage;

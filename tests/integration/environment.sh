@@ -21,7 +21,7 @@ out=$TMP/set
 fz --inject=none --setenv=FZ_A=1 --setenv=FZ_B=new --setenv=FZ_C=x=y \
 	--unsetenv=HOME --out="$out" -- "$ENV"
 assert_rc 0
-so=$out/run/stdout
+so=$TMP/fz.stdout	# --inject=none: the program's own stdout
 [ -s "$so" ] || fail "no output of env in $so"
 has_line "$so" FZ_A=1 || fail "FZ_A=1 not in the target's environment"
 has_line "$so" FZ_C=x=y || fail "FZ_C=x=y (a value with '=') not in the target's environment"
@@ -51,7 +51,7 @@ assert_eq "$asan" "$(jqr '.env[] | select(startswith("ASAN_OPTIONS="))' "$rep")"
 out=$TMP/clear
 fz --inject=none --clear-env --setenv=ONLY=1 --out="$out" -- "$ENV"
 assert_rc 0
-so=$out/run/stdout
+so=$TMP/fz.stdout	# --inject=none: the program's own stdout
 has_line "$so" ONLY=1 || fail "ONLY=1 not in the target's environment"
 ! grep -q '^PATH=' "$so" || fail "PATH is set after --clear-env"
 ! grep -q '^FZ_B=' "$so" || fail "FZ_B is set after --clear-env"

@@ -58,7 +58,7 @@ bad=$(jqr 'select(.outcome != "exit 0") | "run \(.run): \(.outcome)"' "$out/runs
 # The parent really ran on past raise(SIGSTOP).
 fz --inject=none --timeout=10s --out="$out-clean" -- "$T/stop_cont"
 assert_rc 0
-assert_eq resumed "$(cat "$out-clean/run/stdout")" "stop_cont: stdout of the clean run"
+assert_eq resumed "$(cat "$TMP/fz.stdout")" "stop_cont: stdout of the clean run"
 assert_no_stray stop_cont
 
 # --- (c) sig_handler -------------------------------------------------------
@@ -79,7 +79,7 @@ bad=$(jqr 'select(.outcome != "exit 0") | "run \(.run): \(.outcome)"' "$out/runs
 # fault it never runs (control).
 fz --inject=none --out="$out-clean" -- "$T/sig_handler"
 assert_rc 0
-assert_eq "handler_calls=0 match=1" "$(cat "$out-clean/run/stdout")" "sig_handler: clean stdout"
+assert_eq "handler_calls=0 match=1" "$(cat "$TMP/fz.stdout")" "sig_handler: clean stdout"
 fz --fault=read:EINTR@1 --out="$out-eintr" -- "$T/sig_handler"
 assert_rc 0
 assert_eq 1 "$(jqr '.runs' "$out-eintr/report.json")" "sig_handler --fault: runs"

@@ -1,7 +1,8 @@
 /* sig_handler - test target: a SIGALRM handler installed without
  * SA_RESTART, and reads from a pipe that retry on EINTR.
  *
- * The program writes a message into its own pipe, then reads it back,
+ * A child writes a message into a pipe after 100 ms; the parent is
+ * blocked reading it meanwhile (the only state a signal can interrupt),
  * retrying when read() fails with EINTR and on short reads. It handles
  * every fault correctly, so fault injection must find nothing. At exit it
  * prints how many times the handler ran ("handler_calls=N"): when the
@@ -15,6 +16,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t handler_calls;
@@ -65,7 +67,8 @@ int main(void)
 	static const char msg[] = "hello through the pipe";
 	char buf[sizeof(msg)];
 	struct sigaction sa;
-	int fds[2], ok;
+	int fds[2], ok, status;
+	pid_t child;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_alarm;
@@ -79,12 +82,25 @@ int main(void)
 		perror("sig_handler: pipe2");
 		return 1;
 	}
-	if (write_all(fds[1], msg, sizeof(msg)) < 0) {
-		perror("sig_handler: write");
+	/* The message comes later, from a child: the reader blocks on an
+	 * empty pipe, the only state in which a signal can interrupt it. */
+	child = fork();
+	if (child < 0) {
+		perror("sig_handler: fork");
 		return 1;
 	}
+	if (child == 0) {
+		close(fds[0]);
+		usleep(100000);
+		_exit(write_all(fds[1], msg, sizeof(msg)) < 0);
+	}
+	close(fds[1]);
 	if (read_exact(fds[0], buf, sizeof(msg)) != (ssize_t)sizeof(msg)) {
 		perror("sig_handler: read");
+		return 1;
+	}
+	if (waitpid(child, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
+		fprintf(stderr, "sig_handler: writer failed\n");
 		return 1;
 	}
 	ok = memcmp(buf, msg, sizeof(msg)) == 0;

@@ -155,65 +155,93 @@ START_TEST(test_fault_roundtrip)
 }
 END_TEST
 
-static unsigned allowed(enum fd_type t, bool nb, bool write, long count, bool intr)
+/* An fd of type t; avail/space describe its queue (-1 unknown). */
+static unsigned allowed(enum fd_type t, int family, bool nb, long avail, long space, bool write,
+			long count, bool intr, bool handled)
 {
-	struct fd_info fi = { t, nb, 0 };
-	struct io_call c = { .write = write, .count = count, .interruptible = intr };
+	struct fd_info fi = { t, nb, family, avail, space };
+	struct io_call c = { .write = write, .count = count, .interruptible = intr,
+			     .handled = handled };
 
 	return io_faults_allowed(&fi, &c);
 }
 
-START_TEST(test_io_table)
+START_TEST(test_io_files)
 {
-	/* Regular files: never EAGAIN or EINTR, even non-blocking. */
-	ck_assert_uint_eq(allowed(FDT_REG, true, false, 4096, true), IOF_SHORT | IOF_EIO);
-	ck_assert_uint_eq(allowed(FDT_REG, false, true, 4096, false), IOF_SHORT | IOF_EIO | IOF_ENOSPC);
-	/* A 1-byte read cannot be shorter. */
-	ck_assert_uint_eq(allowed(FDT_REG, false, false, 1, false), IOF_EIO);
-	/* Pipe writes up to PIPE_BUF are atomic; a larger blocking one is
-	 * only cut short by a handled signal, a non-blocking one by a full
-	 * pipe. */
-	ck_assert_uint_eq(allowed(FDT_PIPE, false, true, 4096, true) & IOF_SHORT, 0);
-	ck_assert_uint_eq(allowed(FDT_PIPE, false, true, 4097, false) & IOF_SHORT, 0);
-	ck_assert_uint_ne(allowed(FDT_PIPE, true, true, 4097, false) & IOF_SHORT, 0);
-	/* EAGAIN only when non-blocking; EINTR only with an interrupting
-	 * handler on a blocking fd. */
-	ck_assert_uint_eq(allowed(FDT_PIPE, false, false, 100, false) & (IOF_EAGAIN | IOF_EINTR), 0);
-	ck_assert_uint_eq(allowed(FDT_PIPE, true, false, 100, true) & (IOF_EAGAIN | IOF_EINTR), IOF_EAGAIN);
-	ck_assert_uint_eq(allowed(FDT_PIPE, false, false, 100, true) & (IOF_EAGAIN | IOF_EINTR), IOF_EINTR);
-	/* Datagrams are never split; sockets reset. */
-	ck_assert_uint_eq(allowed(FDT_DGRAM, false, false, 100, false), 0);
-	ck_assert_uint_ne(allowed(FDT_STREAM, false, false, 100, false) & IOF_ECONNRESET, 0);
-	ck_assert_uint_eq(allowed(FDT_OTHER, true, false, 100, true), 0);
+	/* Regular files: never EAGAIN or EINTR, even non-blocking; the disk
+	 * can fill mid-write; a 1-byte read cannot be shorter. */
+	ck_assert_uint_eq(allowed(FDT_REG, 0, true, -1, -1, false, 4096, true, true), IOF_SHORT | IOF_EIO);
+	ck_assert_uint_eq(allowed(FDT_REG, 0, false, -1, -1, true, 4096, false, false),
+			  IOF_SHORT | IOF_EIO | IOF_ENOSPC);
+	ck_assert_uint_eq(allowed(FDT_REG, 0, false, -1, -1, false, 1, false, false), IOF_EIO);
+	ck_assert_uint_eq(allowed(FDT_OTHER, 0, true, 0, 0, false, 100, true, true), 0);
 }
 END_TEST
 
-START_TEST(test_io_blocking_writes)
+START_TEST(test_io_blocking_states)
 {
-	struct fd_info fi = { FDT_STREAM, false, AF_INET };
-	struct io_call c = { .write = true, .count = 100 };
+	/* EAGAIN: non-blocking and nothing to read. Data there: no EAGAIN,
+	 * which edge-triggered loops rely on. */
+	ck_assert_uint_ne(allowed(FDT_PIPE, 0, true, 0, 4096, false, 100, false, false) & IOF_EAGAIN, 0);
+	ck_assert_uint_eq(allowed(FDT_PIPE, 0, true, 10, 4096, false, 100, false, false) & IOF_EAGAIN, 0);
+	ck_assert_uint_eq(allowed(FDT_PIPE, 0, false, 0, 4096, false, 100, false, false) & IOF_EAGAIN, 0);
+	/* EINTR: blocking, blocked, and an interrupting handler. */
+	ck_assert_uint_ne(allowed(FDT_PIPE, 0, false, 0, 4096, false, 100, true, true) & IOF_EINTR, 0);
+	ck_assert_uint_eq(allowed(FDT_PIPE, 0, false, 8, 4096, false, 100, true, true) & IOF_EINTR, 0);
+	ck_assert_uint_eq(allowed(FDT_PIPE, 0, false, 0, 4096, false, 100, false, true) & IOF_EINTR, 0);
+	ck_assert_uint_eq(allowed(FDT_PIPE, 0, true, 0, 4096, false, 100, true, true) & IOF_EINTR, 0);
+	/* Unknown queue state withholds both. */
+	ck_assert_uint_eq(allowed(FDT_TTY, 0, true, -1, -1, false, 100, true, true) &
+			  (IOF_EAGAIN | IOF_EINTR), 0);
+}
+END_TEST
 
-	/* No handler: a blocking socket write completes or fails whole. */
-	ck_assert_uint_eq(io_faults_allowed(&fi, &c) & IOF_SHORT, 0);
-	c.handled = true;	/* even with SA_RESTART, partial counts return */
-	ck_assert_uint_ne(io_faults_allowed(&fi, &c) & IOF_SHORT, 0);
-	ck_assert_uint_ne(io_faults_allowed(&fi, &c) & IOF_ECONNRESET, 0);
-	/* Unix stream peers give EPIPE on send, never ECONNRESET. */
-	fi.family = AF_UNIX;
-	ck_assert_uint_eq(io_faults_allowed(&fi, &c) & IOF_ECONNRESET, 0);
-	c.write = false;
-	ck_assert_uint_ne(io_faults_allowed(&fi, &c) & IOF_ECONNRESET, 0);
-	/* Regular files: a full disk cuts any write short. */
-	fi.type = FDT_REG;
-	c.write = true;
-	c.handled = false;
-	ck_assert_uint_ne(io_faults_allowed(&fi, &c) & IOF_SHORT, 0);
+START_TEST(test_io_short_reads)
+{
+	/* Pipes, unix stream sockets and ttys hand over all that is queued:
+	 * a whole message is never split. TCP segments data arbitrarily. */
+	ck_assert_uint_eq(allowed(FDT_PIPE, 0, false, 8, -1, false, 8, false, false) & IOF_SHORT, 0);
+	ck_assert_uint_eq(allowed(FDT_STREAM, AF_UNIX, false, 80, -1, false, 80, false, false) & IOF_SHORT, 0);
+	ck_assert_uint_eq(allowed(FDT_TTY, 0, false, 80, -1, false, 80, false, false) & IOF_SHORT, 0);
+	ck_assert_uint_ne(allowed(FDT_STREAM, AF_INET, false, 80, -1, false, 80, false, false) & IOF_SHORT, 0);
+	/* Datagrams are never split. */
+	ck_assert_uint_eq(allowed(FDT_DGRAM, AF_INET, false, 80, -1, false, 80, false, false) & IOF_SHORT, 0);
+}
+END_TEST
+
+START_TEST(test_io_short_writes)
+{
+	/* Room for everything: never short. */
+	ck_assert_uint_eq(allowed(FDT_STREAM, AF_INET, true, 0, 1 << 20, true, 100, false, true) & IOF_SHORT, 0);
+	/* Non-blocking with partial room: takes what fits. */
+	ck_assert_uint_ne(allowed(FDT_STREAM, AF_INET, true, 0, 50, true, 100, false, false) & IOF_SHORT, 0);
+	/* Blocking with partial room: only when a handled signal runs (even
+	 * with SA_RESTART, so "handled", not "interruptible"). */
+	ck_assert_uint_eq(allowed(FDT_STREAM, AF_INET, false, 0, 50, true, 100, false, false) & IOF_SHORT, 0);
+	ck_assert_uint_ne(allowed(FDT_STREAM, AF_INET, false, 0, 50, true, 100, false, true) & IOF_SHORT, 0);
+	/* Pipe writes of at most PIPE_BUF bytes are atomic. */
+	ck_assert_uint_eq(allowed(FDT_PIPE, 0, true, 0, 100, true, 4096, false, true) & IOF_SHORT, 0);
+	ck_assert_uint_ne(allowed(FDT_PIPE, 0, true, 0, 100, true, 4097, false, true) & IOF_SHORT, 0);
+}
+END_TEST
+
+START_TEST(test_io_resets)
+{
+	/* TCP peers reset; unix-domain ones give EPIPE or EOF instead. */
+	ck_assert_uint_ne(allowed(FDT_STREAM, AF_INET, false, 1, 1 << 20, true, 100, false, false) &
+			  IOF_ECONNRESET, 0);
+	ck_assert_uint_ne(allowed(FDT_STREAM, AF_INET6, false, 1, -1, false, 100, false, false) &
+			  IOF_ECONNRESET, 0);
+	ck_assert_uint_eq(allowed(FDT_STREAM, AF_UNIX, false, 1, 1 << 20, true, 100, false, false) &
+			  IOF_ECONNRESET, 0);
+	ck_assert_uint_eq(allowed(FDT_STREAM, AF_UNIX, false, 1, -1, false, 100, false, false) &
+			  IOF_ECONNRESET, 0);
 }
 END_TEST
 
 START_TEST(test_io_vector_waitall)
 {
-	struct fd_info fi = { FDT_STREAM, false, AF_INET };
+	struct fd_info fi = { FDT_STREAM, false, AF_INET, 0, 1 << 20 };
 	struct io_call c = { .count = 100, .vector = true };
 
 	ck_assert_uint_eq(io_faults_allowed(&fi, &c) & IOF_SHORT, 0);
@@ -221,8 +249,10 @@ START_TEST(test_io_vector_waitall)
 	c.waitall = true;
 	ck_assert_uint_eq(io_faults_allowed(&fi, &c) & IOF_SHORT, 0);
 	c.waitall = false;
-	c.dontwait = true;
+	c.dontwait = true;	/* MSG_DONTWAIT on a blocking fd, queue empty */
 	ck_assert_uint_ne(io_faults_allowed(&fi, &c) & IOF_EAGAIN, 0);
+	c.interruptible = true;	/* a call that never sleeps is never interrupted */
+	ck_assert_uint_eq(io_faults_allowed(&fi, &c) & IOF_EINTR, 0);
 }
 END_TEST
 
@@ -260,9 +290,12 @@ static Suite *core_suite(void)
 	tcase_add_test(tc, test_fault_roundtrip);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("tables");
-	tcase_add_test(tc, test_io_table);
+	tcase_add_test(tc, test_io_files);
+	tcase_add_test(tc, test_io_blocking_states);
+	tcase_add_test(tc, test_io_short_reads);
+	tcase_add_test(tc, test_io_short_writes);
+	tcase_add_test(tc, test_io_resets);
 	tcase_add_test(tc, test_io_vector_waitall);
-	tcase_add_test(tc, test_io_blocking_writes);
 	tcase_add_test(tc, test_syscall_table);
 	suite_add_tcase(s, tc);
 	return s;

@@ -1,0 +1,118 @@
+/* standalone.c - --inject=none: sandboxed execution without faults, the
+ * component-isolation mode. One run, traced like any other (crashes and
+ * sandbox violations are recorded with their stacks), but the program
+ * keeps fzsandbox's stdin/stdout/stderr and its exit status is passed
+ * through, as env(1) and timeout(1) do. */
+#include "config.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/die.h"
+#include "cli/runner.h"
+#include "cli/standalone.h"
+#include "cli/target.h"
+
+static const char *self_path(void)
+{
+	static char buf[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+
+	if (n <= 0)
+		return "fzsandbox";
+	buf[n] = 0;
+	return buf;
+}
+
+/* Options that only mean something for a campaign of faulted runs. */
+static void refuse_campaign_options(const struct options *o)
+{
+	if (o->nfaults)
+		die("--fault injects a fault; --inject=none runs the program without one");
+	if (o->random)
+		die("--random injects faults; --inject=none runs the program without one");
+	if (o->service)
+		die("--request/--service drive a campaign; --inject=none passes stdin through");
+}
+
+static int status_of(const struct run_result *res)
+{
+	switch (res->end) {
+	case RUN_EXITED:
+		return res->exit_status;
+	case RUN_SIGNALED:
+		return 128 + res->signal;
+	case RUN_TIMEOUT:
+		return EXIT_TIMEDOUT;
+	default:
+		return EXIT_FZ_FAILED;
+	}
+}
+
+int standalone_run(struct options *o, char **environ_base)
+{
+	struct report_meta meta = { 0 };
+	struct report *rep = NULL;
+	struct run_result res;
+	struct run_finding f;
+	struct runner rn;
+	char **env, *options;
+	const char *why;
+	int e, status, id = 0;
+	bool is_new, violation = false;
+
+	refuse_campaign_options(o);
+	o->argv[0] = target_resolve(o->argv[0]);
+	env = target_environment(o, environ_base);
+	e = tracer_probe(&why);
+	if (e < 0)
+		die("%s", why);
+	runner_init(&rn, o, o->argv, env, NULL);
+	if (o->workdir && !o->workdir_hash)
+		o->workdir_hash = strdup(rn.wd_hash);
+	options = options_describe(o);
+	meta.argv = o->argv;
+	meta.envp = env;
+	meta.cwd = rn.cwd;
+	meta.inject = "none";
+	meta.options = options;
+	meta.out_dir = o->out_dir;
+	meta.self = self_path();
+	e = report_new(&meta, &rep);
+	if (e < 0)
+		die_errno(e, "cannot create the report in '%s'", o->out_dir);
+
+	if (runner_run(&rn, true, NULL, 0, &res, &f) == 1) {
+		violation = f.kind == FIND_VIOLATION;
+		id = report_add_finding(rep, &f, &is_new);
+		if (id > 0)
+			runner_keep_workdir(&rn, o->out_dir, id);
+	}
+	report_count_run(rep, 0, NULL, NULL);
+	report_set_plan(rep, 1, 1, false);
+	/* The report only when asked for (--out) or when there is something
+	 * to report: a bwrap-like invocation leaves no directory behind. */
+	if (o->out_set || id > 0) {
+		e = report_write_json(rep);
+		if (e < 0)
+			die_errno(e, "cannot write %s/report.json", o->out_dir);
+	}
+	if (id > 0)
+		report_print_text(rep, stderr);
+	if (runner_interrupted)
+		status = 128 + runner_interrupted;
+	else if (violation && o->violation_exit >= 0)
+		status = o->violation_exit;
+	else
+		status = status_of(&res);
+	report_free(rep);
+	runner_fini(&rn);
+	free(options);
+	for (int i = 0; env[i]; i++)
+		free(env[i]);
+	free(env);
+	return status;
+}

@@ -1,0 +1,440 @@
+/* workdir.c - per-run work directories: a fresh copy of --workdir=DIR for
+ * every run (see workdir.h). A copy, not an overlay: it works the same with
+ * and without the jail, as root and unprivileged, and a kept copy is an
+ * ordinary directory; the cost is proportional to DIR's size
+ * (docs/design.md, Jail). */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sandbox/workdir.h"
+
+struct workdir {
+	char *orig;		/* DIR, resolved */
+	char *base;		/* private directory holding the copy */
+	char *copy;		/* base/w */
+	bool chown_to;
+	uid_t uid;
+	gid_t gid;
+};
+
+/* --- Directory listings in name order (copy and hash) ------------------- */
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names in directory fd, sorted, NULL-terminated; *n their number. */
+static int list_dir(int fd, char ***names, int *n)
+{
+	int dfd = dup(fd), cap = 0;
+	struct dirent *de;
+	char **v = NULL;
+	DIR *d;
+
+	*names = NULL;
+	*n = 0;
+	if (dfd < 0)
+		return -errno;
+	d = fdopendir(dfd);
+	if (!d) {
+		close(dfd);
+		return -errno;
+	}
+	rewinddir(d);
+	errno = 0;
+	while ((de = readdir(d))) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (*n + 2 > cap) {
+			char **nv = realloc(v, (cap = cap ? 2 * cap : 16) * sizeof(*v));
+
+			if (!nv)
+				goto nomem;
+			v = nv;
+		}
+		if (!(v[*n] = strdup(de->d_name)))
+			goto nomem;
+		v[++*n] = NULL;
+	}
+	closedir(d);
+	if (v)
+		qsort(v, *n, sizeof(*v), cmp_name);
+	*names = v;
+	return 0;
+nomem:
+	closedir(d);
+	for (int i = 0; i < *n; i++)
+		free(v[i]);
+	free(v);
+	*n = 0;
+	return -ENOMEM;
+}
+
+static void free_names(char **v, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* --- Copy --------------------------------------------------------------- */
+
+struct owner {
+	bool set;
+	uid_t uid;
+	gid_t gid;
+	bool keep;		/* root without chown_to: keep the original owner */
+};
+
+static int set_owner(int dfd, const char *name, const struct stat *st, const struct owner *ow)
+{
+	if (ow->set && fchownat(dfd, name, ow->uid, ow->gid, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	if (!ow->set && ow->keep && fchownat(dfd, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	return 0;
+}
+
+static int copy_data(int in, int out)
+{
+	char buf[65536];
+
+	for (;;) {
+		ssize_t n = copy_file_range(in, NULL, out, NULL, 1 << 30, 0);
+
+		if (n == 0)
+			return 0;
+		if (n > 0)
+			continue;
+		if (errno != EXDEV && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+			return -errno;
+		break;
+	}
+	for (;;) {
+		ssize_t n = read(in, buf, sizeof(buf));
+
+		if (n == 0)
+			return 0;
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		for (ssize_t off = 0; off < n;) {
+			ssize_t w = write(out, buf + off, n - off);
+
+			if (w < 0 && errno != EINTR)
+				return -errno;
+			off += w > 0 ? w : 0;
+		}
+	}
+}
+
+static int copy_tree(int sfd, int dfd, const struct owner *ow);
+
+static int copy_entry(int sfd, int dfd, const char *name, const struct owner *ow)
+{
+	struct timespec times[2];
+	struct stat st;
+	int in = -1, out = -1, r = 0;
+
+	if (fstatat(sfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	times[0] = st.st_atim;
+	times[1] = st.st_mtim;
+	if (S_ISDIR(st.st_mode)) {
+		if (mkdirat(dfd, name, 0700) < 0)
+			return -errno;
+		in = openat(sfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		out = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		r = in < 0 || out < 0 ? -errno : copy_tree(in, out, ow);
+		if (r == 0 && fchmod(out, st.st_mode & 07777) < 0)
+			r = -errno;
+	} else if (S_ISREG(st.st_mode)) {
+		in = openat(sfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		out = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		r = in < 0 || out < 0 ? -errno : copy_data(in, out);
+		if (r == 0 && fchmod(out, st.st_mode & 07777) < 0)
+			r = -errno;
+	} else if (S_ISLNK(st.st_mode)) {
+		char target[PATH_MAX];
+		ssize_t n = readlinkat(sfd, name, target, sizeof(target) - 1);
+
+		if (n < 0)
+			return -errno;
+		target[n] = 0;
+		if (symlinkat(target, dfd, name) < 0)
+			return -errno;
+	} else if (S_ISFIFO(st.st_mode)) {
+		if (mkfifoat(dfd, name, st.st_mode & 07777) < 0)
+			return -errno;
+	} else {
+		return 0;	/* sockets, devices: not part of a work directory */
+	}
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+	if (r == 0)
+		r = set_owner(dfd, name, &st, ow);
+	if (r == 0 && utimensat(dfd, name, times, AT_SYMLINK_NOFOLLOW) < 0)
+		r = -errno;
+	return r;
+}
+
+static int copy_tree(int sfd, int dfd, const struct owner *ow)
+{
+	char **names;
+	int n, r = list_dir(sfd, &names, &n);
+
+	for (int i = 0; r == 0 && i < n; i++)
+		r = copy_entry(sfd, dfd, names[i], ow);
+	free_names(names, n);
+	return r;
+}
+
+/* --- Removal ------------------------------------------------------------ */
+
+/* Everything under fd. A run may have left directories without write or
+ * search permission: they are opened up first. */
+static int remove_contents(int fd)
+{
+	char **names;
+	int n, r = list_dir(fd, &names, &n);
+
+	for (int i = 0; r == 0 && i < n; i++) {
+		struct stat st;
+
+		if (fstatat(fd, names[i], &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			r = errno == ENOENT ? 0 : -errno;
+			continue;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			int sub;
+
+			fchmodat(fd, names[i], 0700, 0);
+			sub = openat(fd, names[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			r = sub < 0 ? -errno : remove_contents(sub);
+			if (sub >= 0)
+				close(sub);
+			if (r == 0 && unlinkat(fd, names[i], AT_REMOVEDIR) < 0)
+				r = -errno;
+		} else if (unlinkat(fd, names[i], 0) < 0 && errno != ENOENT) {
+			r = -errno;
+		}
+	}
+	free_names(names, n);
+	return r;
+}
+
+static int remove_tree(const char *path)
+{
+	int fd, r;
+
+	chmod(path, 0700);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	r = remove_contents(fd);
+	close(fd);
+	if (r == 0 && rmdir(path) < 0)
+		r = -errno;
+	return r;
+}
+
+/* Copy directory src into a new directory dst (mode of src). */
+static int copy_dir(const char *src, const char *dst, const struct owner *ow)
+{
+	struct stat st;
+	int in, out, r;
+
+	in = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (in < 0)
+		return -errno;
+	if (fstat(in, &st) < 0 || mkdir(dst, 0700) < 0) {
+		r = -errno;
+		close(in);
+		return r;
+	}
+	out = open(dst, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	r = out < 0 ? -errno : copy_tree(in, out, ow);
+	if (r == 0 && fchmod(out, (st.st_mode & 07777) | 0700) < 0)
+		r = -errno;
+	if (r == 0 && ow->set && fchown(out, ow->uid, ow->gid) < 0)
+		r = -errno;
+	if (out >= 0)
+		close(out);
+	close(in);
+	return r;
+}
+
+/* --- API ---------------------------------------------------------------- */
+
+int workdir_new(const char *dir, bool chown_to, uid_t uid, gid_t gid, struct workdir **out)
+{
+	const char *tmp = getenv("TMPDIR");
+	struct workdir *w = calloc(1, sizeof(*w));
+	int r = 0;
+
+	*out = NULL;
+	if (!w)
+		return -ENOMEM;
+	w->chown_to = chown_to;
+	w->uid = uid;
+	w->gid = gid;
+	w->orig = realpath(dir, NULL);
+	if (!w->orig)
+		r = -errno;
+	if (r == 0 && asprintf(&w->base, "%s/fzsandbox-work.XXXXXX", tmp && *tmp ? tmp : "/tmp") < 0) {
+		w->base = NULL;
+		r = -ENOMEM;
+	}
+	if (r == 0 && !mkdtemp(w->base)) {
+		r = -errno;
+		free(w->base);
+		w->base = NULL;
+	}
+	/* Searchable by the jail's host user (root's jail runs as nobody);
+	 * the copy inside is theirs. */
+	if (r == 0 && chown_to && chmod(w->base, 0711) < 0)
+		r = -errno;
+	if (r == 0 && asprintf(&w->copy, "%s/w", w->base) < 0) {
+		w->copy = NULL;
+		r = -ENOMEM;
+	}
+	if (r < 0) {
+		workdir_free(w);
+		return r;
+	}
+	*out = w;
+	return 0;
+}
+
+void workdir_free(struct workdir *w)
+{
+	if (!w)
+		return;
+	if (w->base) {
+		remove_tree(w->base);
+		free(w->base);
+	}
+	free(w->copy);
+	free(w->orig);
+	free(w);
+}
+
+int workdir_reset(struct workdir *w)
+{
+	struct owner ow = { w->chown_to, w->uid, w->gid, !w->chown_to && geteuid() == 0 };
+	int r = remove_tree(w->copy);
+
+	return r < 0 ? r : copy_dir(w->orig, w->copy, &ow);
+}
+
+const char *workdir_copy_path(const struct workdir *w)
+{
+	return w->copy;
+}
+
+int workdir_keep(const struct workdir *w, const char *dst)
+{
+	struct owner ow = { 0 };
+
+	return copy_dir(w->copy, dst, &ow);
+}
+
+/* --- Hash --------------------------------------------------------------- */
+
+#define FNV_OFFSET 0xcbf29ce484222325ULL
+#define FNV_PRIME 0x100000001b3ULL
+
+static void fnv(uint64_t *h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	for (size_t i = 0; i < n; i++) {
+		*h ^= c[i];
+		*h *= FNV_PRIME;
+	}
+}
+
+static int hash_tree(int fd, const char *rel, uint64_t *h)
+{
+	char **names;
+	int n, r = list_dir(fd, &names, &n);
+
+	for (int i = 0; r == 0 && i < n; i++) {
+		char path[PATH_MAX], head[32];
+		struct stat st;
+
+		snprintf(path, sizeof(path), "%s%s", rel, names[i]);
+		if (fstatat(fd, names[i], &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			r = -errno;
+			break;
+		}
+		fnv(h, path, strlen(path) + 1);
+		snprintf(head, sizeof(head), "%o", (unsigned)st.st_mode);
+		fnv(h, head, strlen(head) + 1);
+		if (S_ISDIR(st.st_mode)) {
+			int sub = openat(fd, names[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+			if (sub < 0) {
+				r = -errno;
+				break;
+			}
+			snprintf(path, sizeof(path), "%s%s/", rel, names[i]);
+			r = hash_tree(sub, path, h);
+			close(sub);
+		} else if (S_ISREG(st.st_mode)) {
+			int in = openat(fd, names[i], O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+			char buf[65536];
+			ssize_t k;
+
+			if (in < 0) {
+				r = -errno;
+				break;
+			}
+			while ((k = read(in, buf, sizeof(buf))) > 0)
+				fnv(h, buf, k);
+			if (k < 0)
+				r = -errno;
+			close(in);
+		} else if (S_ISLNK(st.st_mode)) {
+			char target[PATH_MAX];
+			ssize_t k = readlinkat(fd, names[i], target, sizeof(target));
+
+			if (k < 0)
+				r = -errno;
+			else
+				fnv(h, target, k);
+		}
+		fnv(h, "", 1);
+	}
+	free_names(names, n);
+	return r;
+}
+
+int workdir_hash(const char *dir, char hex[WORKDIR_HASH_LEN + 1])
+{
+	uint64_t h = FNV_OFFSET;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r;
+
+	if (fd < 0)
+		return -errno;
+	r = hash_tree(fd, "", &h);
+	close(fd);
+	if (r == 0)
+		snprintf(hex, WORKDIR_HASH_LEN + 1, "%016llx", (unsigned long long)h);
+	return r;
+}

@@ -1,0 +1,160 @@
+#!/bin/bash
+# Resource limits of the jail (issue 5): a fork bomb, a memory hog and a disk
+# filler (tests/escape/), each bounded in the program itself so that the
+# control without the limit ends too. As root: --pids-limit and
+# --memory-limit through a cgroup, and RLIMIT_NPROC holds because the jail
+# runs as nobody (host uid 0 escapes it: shown by the control). As nobody
+# (setpriv): the cgroup limits fall back to rlimits with one warning. Both:
+# --rlimit-fsize, --rlimit-nproc, --rlimit-cpu; kills are findings of kind
+# resource. Bad values exit 2 naming the value.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+
+E=$top_builddir/tests/escape
+chmod 755 "$TMP" || fail "chmod $TMP"
+B=$TMP/bin
+mkdir -m 755 "$B" || fail "mkdir $B"
+cp "$FZ" "$E/fork_bomb" "$E/mem_hog" "$E/disk_fill" "$T/spin" "$B/" || fail "cannot copy the programs"
+
+# jfz USER ARGS...: fzsandbox as USER ("self" or "nobody") from a work
+# directory that user can write (disk_fill writes there), with its own --out;
+# sets rc, RUN_OUT (the program's stdout) and REPORT.
+jfz() {
+	local who=$1 out=$TMP/out-$1 wd=$TMP/wd-$1
+	shift
+
+	rm -rf "$out"
+	mkdir -p "$out" "$wd" && chmod 777 "$out" "$wd"
+	RUN_OUT=$TMP/fz.stdout
+	REPORT=$out/report.json
+	if [ "$who" = nobody ]; then
+		(cd "$wd" && setpriv --reuid=65534 --regid=65534 --clear-groups \
+			"$B/fzsandbox" --out="$out" "$@") >"$TMP/fz.stdout" 2>"$TMP/fz.stderr" </dev/null
+	else
+		(cd "$wd" && "$B/fzsandbox" --out="$out" "$@") >"$TMP/fz.stdout" 2>"$TMP/fz.stderr" </dev/null
+	fi
+	rc=$?
+}
+
+# The first word after KEY in the program's "KEY VALUE..." line (fork_bomb:
+# forks, stopped; mem_hog: allocated; disk_fill: wrote).
+val() {
+	sed -n "s/^$1 \([^ ]*\).*/\1/p" "$RUN_OUT" | head -n 1
+}
+
+# The run ended in a finding of kind resource with signal $2.
+assert_resource() {
+	local what=$1 sig=$2
+
+	[ -f "$REPORT" ] || fail "$what: no report"
+	assert_eq resource "$(jqr '.findings[0].kind' "$REPORT")" "$what: finding kind"
+	assert_eq "$sig" "$(jqr '.findings[0].signal_name' "$REPORT")" "$what: signal"
+}
+
+assert_no_finding() {
+	[ -f "$REPORT" ] || fail "$1: no report"
+	assert_eq 0 "$(jqr '.findings | length' "$REPORT")" "$1: findings"
+}
+
+# Bad values name the value and exit 2.
+for bad in --rlimit-as=12Q --rlimit-fsize=0 --rlimit-nofile=abc --rlimit-nproc=-3 \
+	--rlimit-cpu=1.5 --memory-limit=unlimited --memory-limit=64X --pids-limit=0; do
+	fz "$bad" -- /bin/true
+	assert_rc 2
+	grep -qF "'${bad#*=}'" "$TMP/fz.stderr" || fail "$bad: the message does not name the value"
+done
+
+# Checks that hold for any caller; $1 = self or nobody.
+rlimit_suite() {
+	local who=$1 n
+
+	# Disk filler: RLIMIT_FSIZE stops it at 1 MiB, by SIGXFSZ (a resource
+	# finding) or EFBIG when it ignores the signal. Control: 8 MiB.
+	jfz "$who" --sandbox --inject=none -- "$B/disk_fill" . 8
+	assert_eq "8192 cap" "$(val wrote) $(val stopped)" "as $who, control: disk_fill"
+	assert_no_finding "as $who, control: disk_fill"
+	jfz "$who" --sandbox --inject=none --rlimit-fsize=1M -- "$B/disk_fill" . 8
+	assert_resource "as $who: disk_fill under --rlimit-fsize" SIGXFSZ
+	jfz "$who" --sandbox --inject=none --rlimit-fsize=1M -- "$B/disk_fill" -i . 8
+	assert_eq "1024 EFBIG" "$(val wrote) $(val stopped)" "as $who: disk_fill -i under --rlimit-fsize"
+	assert_no_finding "as $who: disk_fill -i under --rlimit-fsize"
+	# Without the jail the rlimits apply too.
+	jfz "$who" --inject=none --rlimit-fsize=1M -- "$B/disk_fill" . 8
+	assert_resource "as $who, no jail: disk_fill under --rlimit-fsize" SIGXFSZ
+	rm -f "$TMP/wd-$who"/fz-disk-fill.*
+
+	# Fork bomb: the jail's default RLIMIT_NPROC (512) lets 200 through,
+	# --rlimit-nproc=20 stops it (counted per user namespace: the jail's).
+	jfz "$who" --sandbox --inject=none -- "$B/fork_bomb" 200
+	assert_eq "200 max" "$(val forks) $(val stopped)" "as $who, control: fork_bomb"
+	jfz "$who" --sandbox --inject=none --rlimit-nproc=20 -- "$B/fork_bomb" 200
+	n=$(val forks)
+	[ -n "$n" ] && [ "$n" -le 20 ] || fail "as $who: --rlimit-nproc=20 let $n forks through"
+	assert_eq EAGAIN "$(val stopped)" "as $who: fork_bomb under --rlimit-nproc"
+
+	# CPU: SIGXCPU after one second of CPU time, a resource finding.
+	jfz "$who" --sandbox --inject=none --timeout=20s --rlimit-cpu=1 -- "$B/spin"
+	assert_resource "as $who: spin under --rlimit-cpu" SIGXCPU
+}
+
+no_stale_cgroups() {
+	local d pid
+
+	for d in /sys/fs/cgroup/*/fzsandbox-* /sys/fs/cgroup/memory/*/*/fzsandbox-* \
+		/sys/fs/cgroup/*/*/fzsandbox-*; do
+		[ -d "$d" ] || continue
+		pid=${d##*fzsandbox-}
+		kill -0 "$pid" 2>/dev/null || fail "cgroup $d left behind by a gone fzsandbox"
+	done
+}
+
+rlimit_suite self
+if [ "$(id -u)" != 0 ]; then
+	assert_no_stray fork_bomb mem_hog disk_fill spin
+	exit 0
+fi
+
+# Root: the uid-0 trap. Without the jail fzsandbox's target is host root,
+# which RLIMIT_NPROC does not bind; in the jail it is nobody, which it does
+# (the self suite above).
+jfz self --inject=none --rlimit-nproc=20 -- "$B/fork_bomb" 200
+assert_eq "200 max" "$(val forks) $(val stopped)" "as root, no jail: --rlimit-nproc (uid 0 escapes it)"
+
+# Root: cgroup v1 (or delegated v2) limits.
+grep -qw pids /proc/self/cgroup || skip "no pids cgroup controller"
+grep -qw memory /proc/self/cgroup || skip "no memory cgroup controller"
+jfz self --sandbox --inject=none --pids-limit=20 -- "$B/fork_bomb" 200
+grep -q "warning" "$TMP/fz.stderr" && fail "as root: --pids-limit fell back: $(cat "$TMP/fz.stderr")"
+n=$(val forks)
+[ -n "$n" ] && [ "$n" -le 20 ] || fail "as root: --pids-limit=20 let $n forks through"
+assert_eq EAGAIN "$(val stopped)" "as root: fork_bomb under --pids-limit"
+# ...above the rlimit default: the cgroup, not RLIMIT_NPROC, holds it.
+jfz self --sandbox --inject=none --rlimit-nproc=unlimited --pids-limit=20 -- "$B/fork_bomb" 200
+n=$(val forks)
+[ -n "$n" ] && [ "$n" -le 20 ] || fail "as root: --pids-limit=20 (nproc unlimited) let $n forks through"
+
+# Memory hog: 256 MiB in the program; the 64 MiB cgroup OOM-kills it.
+jfz self --sandbox --inject=none -- "$B/mem_hog" 256
+assert_eq "256 cap" "$(val allocated) $(val stopped)" "as root, control: mem_hog"
+jfz self --sandbox --inject=none --memory-limit=64M -- "$B/mem_hog" 256
+grep -q "warning" "$TMP/fz.stderr" && fail "as root: --memory-limit fell back: $(cat "$TMP/fz.stderr")"
+assert_resource "as root: mem_hog under --memory-limit" SIGKILL
+# A campaign (several runs in one cgroup) works and cleans up.
+jfz self --sandbox --inject=io --max-runs=5 --memory-limit=64M --pids-limit=20 -- "$B/fork_bomb" 10
+[ "$rc" = 0 ] || [ "$rc" = 1 ] || fail "as root: a campaign with cgroup limits exited $rc"
+no_stale_cgroups
+
+# Unprivileged: no cgroup; the same options fall back to rlimits, warned once.
+command -v setpriv >/dev/null 2>&1 || skip "setpriv is not installed (util-linux)"
+rlimit_suite nobody
+jfz nobody --sandbox --inject=none --pids-limit=20 -- "$B/fork_bomb" 200
+assert_eq 1 "$(grep -c 'warning: no cgroup' "$TMP/fz.stderr")" "as nobody: --pids-limit warnings"
+n=$(val forks)
+[ -n "$n" ] && [ "$n" -le 20 ] || fail "as nobody: --pids-limit=20 (RLIMIT_NPROC) let $n forks through"
+jfz nobody --sandbox --inject=none --memory-limit=64M -- "$B/mem_hog" 256
+assert_eq 1 "$(grep -c 'warning: no cgroup' "$TMP/fz.stderr")" "as nobody: --memory-limit warnings"
+n=$(val allocated)
+[ -n "$n" ] && [ "$n" -lt 64 ] && [ "$(val stopped)" = ENOMEM ] ||
+	fail "as nobody: --memory-limit=64M (RLIMIT_DATA) let mem_hog allocate '$n' MiB"
+no_stale_cgroups
+assert_no_stray fork_bomb mem_hog disk_fill spin

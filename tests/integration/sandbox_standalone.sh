@@ -1,0 +1,84 @@
+#!/bin/bash
+# --inject=none: the program once, no fault, its stdin/stdout/stderr
+# fzsandbox's own, and its own exit status passed through (128+N on signal
+# N, 124 at --timeout); fzsandbox's failures exit 125, a program that
+# cannot be executed 126, one that is not found 127 (as env(1)). A crash is
+# reported on stderr and in --out. With and without --sandbox.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+
+chmod 755 "$TMP" || fail "chmod $TMP"
+jail=
+if fz --sandbox --inject=none -- /bin/true && [ "$rc" = 0 ]; then
+	jail=--sandbox
+fi
+
+for sb in "" $jail; do
+	what="--inject=none${sb:+ $sb}"
+	# stdout/stderr passed through, the program's status.
+	fz $sb --inject=none -- /bin/sh -c 'echo out; echo err >&2; exit 3'
+	assert_rc 3
+	assert_eq out "$(cat "$TMP/fz.stdout")" "$what: stdout"
+	assert_eq err "$(cat "$TMP/fz.stderr")" "$what: stderr (nothing of fzsandbox's)"
+	[ ! -e "$TMP/fzsandbox-out" ] || fail "$what: a report directory without --out or a finding"
+	# stdin passed through (fz gives /dev/null: use a pipe here).
+	out=$(cd "$TMP" && echo piped | "$FZ" $sb --inject=none -- /bin/cat) ||
+		fail "$what: cat through fzsandbox failed"
+	assert_eq piped "$out" "$what: stdin"
+	# A signal: 128+N, and the crash reported on stderr and in --out.
+	fz $sb --inject=none --out="$OUT" -- /bin/sh -c 'kill -SEGV $$'
+	assert_rc 139
+	grep -q "signal SIGSEGV" "$TMP/fz.stderr" || fail "$what: the crash is not reported on stderr"
+	assert_eq signal "$(jqr '.findings[0].kind')" "$what: finding in report.json"
+	rm -rf "$OUT"
+	# A clean run with --out writes a report without findings.
+	fz $sb --inject=none --out="$OUT" -- /bin/true
+	assert_rc 0
+	assert_eq 0 "$(jqr '.findings | length')" "$what: findings of a clean run"
+	# --timeout: 124 (timeout(1)'s status), reported as a hang.
+	fz $sb --inject=none --timeout=300ms --out="$OUT" -- /bin/sleep 10
+	assert_rc 124
+	assert_eq hang "$(jqr '.findings[0].kind')" "$what: --timeout finding"
+	# Not found, not executable.
+	fz $sb --inject=none -- "$TMP/does-not-exist"
+	assert_rc 127
+	fz $sb --inject=none -- no-such-program-fzsandbox
+	assert_rc 127
+	printf 'data\n' >"$TMP/not-exec" && chmod 644 "$TMP/not-exec"
+	fz $sb --inject=none -- "$TMP/not-exec"
+	assert_rc 126
+	# fzsandbox's own failures: 125, even for a usage error anywhere on
+	# the line, and whatever --inject=none's position.
+	fz $sb --bogus-option --inject=none -- /bin/true
+	assert_rc 125
+	fz $sb --inject=none --timeout=soon -- /bin/true
+	assert_rc 125
+	grep -q "bad duration 'soon'" "$TMP/fz.stderr" || fail "$what: no line naming the bad value"
+	fz $sb --inject=none --fault=read:EIO -- /bin/true
+	assert_rc 125
+	fz $sb --inject=none --stdin=/nonexistent -- /bin/true
+	assert_rc 125
+done
+
+# A campaign keeps its codes: a usage error is 2, --violation-exit is only
+# for --inject=none.
+fz --bogus-option -- /bin/true
+assert_rc 2
+fz --inject=io --violation-exit=3 -- /bin/true
+assert_rc 2
+fz --inject=none --violation-exit=300 -- /bin/true
+assert_rc 125
+# --violation-exit does not change a run without a violation.
+fz --inject=none --violation-exit=99 -- /bin/sh -c 'exit 4'
+assert_rc 4
+
+# --violation-exit=N: a run that makes a call the jail's policy denies.
+if [ -n "$jail" ] && grep -q FIND_VIOLATION "$SRC/reporters/report.h" 2>/dev/null; then
+	fz --sandbox --inject=none --violation-exit=42 --out="$OUT" -- /bin/sh -c 'unshare -U true; exit 0'
+	if [ "$rc" = 42 ]; then
+		assert_eq sandbox-violation "$(jqr '.findings[0].kind')" "violation finding"
+	else
+		# The deny policy may not be wired into the run yet (issue 5).
+		echo "note: no violation reported for unshare (exit $rc)"
+	fi
+fi
