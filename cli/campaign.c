@@ -73,6 +73,8 @@ static void publish_sites(struct runner *rn, struct report *rep)
 		struct inject_site *is = inject_site(rn->inj, i);
 		struct site s = { 0 };
 
+		if (is->nfaults == 0)	/* reached, but nothing faithful to inject */
+			continue;
 		memcpy(s.call, is->call, sizeof(s.call));
 		memcpy(s.key, is->key, sizeof(s.key));
 		snprintf(s.function, sizeof(s.function), "%s", is->caller.function);
@@ -83,7 +85,8 @@ static void publish_sites(struct runner *rn, struct report *rep)
 		for (int j = 0; j < inject_nsites(rn->inj); j++) {
 			const struct inject_site *o = inject_site(rn->inj, j);
 
-			if (strcmp(o->call, is->call) == 0 && o->caller.offset < is->caller.offset &&
+			if (o->nfaults && strcmp(o->call, is->call) == 0 &&
+			    o->caller.offset < is->caller.offset &&
 			    strcmp(o->caller.function, is->caller.function) == 0 &&
 			    strcmp(o->caller.module, is->caller.module) == 0)
 				s.ordinal++;

@@ -61,7 +61,8 @@ static int mkdir_p(const char *path)
 /* --sandbox: one clear line when the jail cannot work here, and the jail's
  * plan, built once for every run. */
 /* --bind/--ro-bind words ("SRC:DST", SRC resolved by the CLI) as the
- * jail's list. */
+ * jail's list; src points at a copy of the word, cut at the colon (free
+ * each src, then the list). */
 static struct sandbox_bind *jail_binds(const struct options *o, int *n)
 {
 	struct sandbox_bind *b = calloc(o->nbinds + o->nro_binds + 1, sizeof(*b));
@@ -74,10 +75,12 @@ static struct sandbox_bind *jail_binds(const struct options *o, int *n)
 		int cnt = k ? o->nro_binds : o->nbinds;
 
 		for (int i = 0; i < cnt; i++) {
-			char *colon = strchr(list[i], ':');
+			char *w = strdup(list[i]), *colon = w ? strchr(w, ':') : NULL;
 
-			*colon = 0;	/* the word becomes "SRC\0DST" for good */
-			b[*n].src = list[i];
+			if (!colon)
+				die("out of memory");
+			*colon = 0;
+			b[*n].src = w;
 			b[*n].dst = colon + 1;
 			b[*n].ro = k;
 			(*n)++;
@@ -120,6 +123,8 @@ static void jail_init(struct runner *r, const struct options *o, char **argv)
 	}
 	so.binds = binds = jail_binds(o, &so.nbinds);
 	e = sandbox_new(&so, &r->sb);
+	for (int i = 0; i < so.nbinds; i++)
+		free((char *)binds[i].src);
 	free(binds);
 	if (e < 0)
 		die_errno(e, "sandbox: cannot prepare the jail for '%s'", argv[0]);
@@ -327,6 +332,23 @@ static int violation_finding(struct runner *r, struct run_finding *f)
 	return 1;
 }
 
+/* glibc aborts through __libc_fatal where it cannot go on and the program
+ * has no say (pthread_exit failing to load libgcc_s, a TLS destructor that
+ * cannot be registered): with a fault injected there, the abort is glibc's
+ * policy, not the program's bug. Unprovoked, it still is a finding. */
+static bool glibc_fatal_by_design(struct runner *r, const struct run_result *res,
+				  const struct run_finding *f)
+{
+	const struct fault_rec *log;
+
+	if (res->signal != SIGABRT || inject_run_log(r->inj, &log) == 0 || f->nthreads == 0)
+		return false;
+	for (int i = 0; i < f->stacks[0].nframes; i++)
+		if (strcmp(f->stacks[0].frames[i].function, "__libc_fatal") == 0)
+			return true;
+	return false;
+}
+
 /* Turn the run into a finding; returns 1 if it is one. */
 static int classify(struct runner *r, const struct run_result *res, struct run_finding *f)
 {
@@ -336,7 +358,10 @@ static int classify(struct runner *r, const struct run_result *res, struct run_f
 
 	/* Passthrough: stderr is not captured, so sanitizer reports are only
 	 * seen by the user (the program's own exit status carries them). */
-	s = r->passthrough ? 0 : sanitizer_scan(r->out_stderr, kind, sizeof(kind), &san);
+	/* Only a program that carries a sanitizer runtime can print a
+	 * sanitizer report; anything else is text that looks like one. */
+	s = r->passthrough || !inject_run_sanitized(r->inj) ? 0 :
+		sanitizer_scan(r->out_stderr, kind, sizeof(kind), &san);
 	/* Most runs are not findings: decide before copying the stacks. */
 	if (s != 1 && !r->viol.seen && (res->end == RUN_SETUP_FAILED || res->end == RUN_INTERRUPTED ||
 		       (res->end == RUN_EXITED &&
@@ -361,6 +386,8 @@ static int classify(struct runner *r, const struct run_result *res, struct run_f
 	}
 	switch (res->end) {
 	case RUN_SIGNALED:
+		if (glibc_fatal_by_design(r, res, f))
+			return 0;
 		f->kind = is_resource_signal(res->signal) ? FIND_RESOURCE : FIND_SIGNAL;
 		f->signal = res->signal;
 		f->pid = res->fault_pid;
@@ -417,6 +444,7 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	struct tracer_service svc;
 	struct service_driver *drv = NULL;
 	const struct fault_rec *log;
+	long oom0;
 	int e, nlog;
 
 	r->viol.seen = false;
@@ -440,6 +468,7 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 		if (e < 0)
 			die_errno(e, "cannot start the service driver");
 	}
+	oom0 = sandbox_cgroup_oom_kills(r->cg);
 	e = tracer_run(&to, drv ? &svc : NULL, res);
 	if (drv)
 		service_finish(drv, NULL);
@@ -467,6 +496,11 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	}
 	if (!classify(r, res, f))
 		return 0;
+	/* A SIGKILL nobody here sent: say so when it was the memory cgroup. */
+	if (f->kind == FIND_RESOURCE && f->signal == SIGKILL && oom0 >= 0 &&
+	    sandbox_cgroup_oom_kills(r->cg) > oom0)
+		snprintf(f->detail, sizeof(f->detail),
+			 "killed by the memory cgroup's OOM killer (--memory-limit)");
 	nlog = inject_run_log(r->inj, &log);
 	f->nfaults = nlog < FINDING_MAX_FAULTS ? nlog : FINDING_MAX_FAULTS;
 	memcpy(f->faults, log, f->nfaults * sizeof(*log));

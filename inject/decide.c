@@ -177,8 +177,11 @@ static int choose(struct stop *st, const struct fault *opts, int nopts, struct f
 	int pick;
 
 	if (inj->record) {
-		if (nopts > 0)
-			record(st, opts, nopts);
+		/* Count every occurrence, failable or not, so occurrence
+		 * numbers mean the same in the plan's runs (plan_pick counts
+		 * them all); a site that never had a faithful fault is not
+		 * published. */
+		record(st, opts, nopts);
 		return 0;
 	}
 	if (inj->random) {
@@ -388,6 +391,32 @@ int inj_on_syscall(void *ctx, struct tracer_task *t, const struct syscall_stop *
 	return 0;
 }
 
+/* Can this allocator call really fail? glibc never fails realloc(p, 0)
+ * (it frees) nor a realloc that fits the block it already has (a shrink):
+ * read the chunk header before p. A header that does not look like
+ * glibc's (another allocator) proves nothing, so the call may fail. */
+static bool alloc_can_fail(struct tracer_task *t, const struct user_regs_struct *regs,
+			   enum alloc_call call)
+{
+	uint64_t p = regs->rdi, size = regs->rsi, hdr, chunk, usable;
+
+	if (call != AC_REALLOC && call != AC_REALLOCARRAY)
+		return true;
+	if (call == AC_REALLOCARRAY && __builtin_mul_overflow(regs->rsi, regs->rdx, &size))
+		return true;	/* overflow: ENOMEM for real */
+	if (p == 0)
+		return true;	/* a malloc */
+	if (size == 0)
+		return false;
+	if (tracer_peek(t, p - 8, &hdr) < 0)
+		return true;
+	chunk = hdr & ~7ULL;
+	if (chunk < 32 || chunk > (1ULL << 47) || (chunk & 15))
+		return true;
+	usable = chunk - ((hdr & 2) ? 16 : 8);	/* IS_MMAPPED chunks keep 16 */
+	return size > usable;
+}
+
 int inj_on_trap(void *ctx, struct tracer_task *t)
 {
 	struct inject *inj = ctx;
@@ -396,7 +425,7 @@ int inj_on_trap(void *ctx, struct tracer_task *t)
 	enum alloc_call call;
 	struct stop st = { .inj = inj, .t = t, .m = m, .cls = 1 };
 	struct fault null = { FT_NULL, 0, 0 }, f;
-	int occ = 0, hit;
+	int occ = 0, hit, nnull = 1;
 
 	if (!m || !m->bp || tracer_getregs(t, &regs) < 0)
 		return 0;
@@ -407,7 +436,9 @@ int inj_on_trap(void *ctx, struct tracer_task *t)
 		return 0;
 	st.call = alloc_call_name(call);
 	st.thread = thread_slot(t);
-	if (choose(&st, &null, 1, &f, &occ) && bp_fail(m->bp, t, &regs, call) == 0) {
+	if (!alloc_can_fail(t, &regs, call))
+		nnull = 0;
+	if (choose(&st, &null, nnull, &f, &occ) && bp_fail(m->bp, t, &regs, call) == 0) {
 		log_fault(&st, &null, occ);
 		return 1;
 	}

@@ -55,6 +55,8 @@ static int inj_on_entry(void *ctx, struct tracer_task *t)
 	struct inj_mm *m = tracer_task_mm_data(t);
 	int r;
 
+	if (!inj->sanitized)
+		inj->sanitized = inj_has_sanitizer(tracer_task_pid(t));
 	if (!(inj->cfg.classes & IC_ALLOC) || !m || m->bp)
 		return 0;
 	r = bp_mm_arm(t, &m->bp, inj->alloc_problem, sizeof(inj->alloc_problem));
@@ -149,6 +151,7 @@ void inject_begin_run(struct inject *inj, bool record, const struct plan_fault *
 	inj->nocc = 0;
 	memset(inj->counts, 0, sizeof(inj->counts));
 	inj->alloc_problem[0] = 0;
+	inj->sanitized = false;
 }
 
 int inject_run_log(const struct inject *inj, const struct fault_rec **log)
@@ -160,6 +163,11 @@ int inject_run_log(const struct inject *inj, const struct fault_rec **log)
 const unsigned *inject_run_counts(const struct inject *inj)
 {
 	return inj->counts;
+}
+
+bool inject_run_sanitized(const struct inject *inj)
+{
+	return inj->sanitized;
 }
 
 const char *inject_alloc_problem(const struct inject *inj)

@@ -88,6 +88,8 @@ void inject_set_random(struct inject *inj, double p, uint64_t seed,
 int inject_run_log(const struct inject *inj, const struct fault_rec **log);
 /* Per-class counts of the run just ended (index as inject_class_names). */
 const unsigned *inject_run_counts(const struct inject *inj);
+/* Did a process of the run just ended carry a sanitizer runtime? */
+bool inject_run_sanitized(const struct inject *inj);
 /* Why the alloc class could not arm in the last run ("" if it did). */
 const char *inject_alloc_problem(const struct inject *inj);
 

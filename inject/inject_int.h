@@ -50,6 +50,7 @@ struct inject {
 	int nlog;
 	unsigned counts[INJECT_NCLASSES];
 	char alloc_problem[256];
+	bool sanitized;		/* a process of this run carried a sanitizer */
 	bool mem_exhausted;	/* an exhaust fault fired: kernel memory is gone */
 	/* Random runs. */
 	bool random;
@@ -81,6 +82,9 @@ int alloc_kernel_on_exit(void *ctx, struct tracer_task *t, const struct syscall_
 typedef int (*inj_fail_fn)(void *arg, struct tracer_task *t, const struct fault *f);
 int inj_decide(struct inject *inj, struct tracer_task *t, int cls, const struct syscall_stop *s,
 	       const struct fault *opts, int nopts, inj_fail_fn fail, void *arg);
+
+/* sanitized.c: at the entry point, does the image carry a sanitizer? */
+bool inj_has_sanitizer(pid_t pid);
 
 /* decide.c */
 char *inj_site_key(const struct frame *f, char *buf, int len);

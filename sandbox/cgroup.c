@@ -30,6 +30,8 @@
 struct sandbox_cgroup {
 	pid_t owner;		/* only the creating process removes it */
 	int n;
+	int mem;		/* index of the memory controller's directory, or -1 */
+	bool mem_v2;
 	struct {
 		char *dir;
 		int procs;	/* cgroup.procs, open for the per-run write */
@@ -221,6 +223,7 @@ int sandbox_cgroup_new(unsigned long long memory, unsigned long long pids,
 	if (!cg)
 		return -ENOMEM;
 	cg->owner = getpid();
+	cg->mem = -1;
 	for (int i = 0; i < CG_NCTL && r == 0; i++) {
 		char parent[PATH_MAX], dir[PATH_MAX], val[32];
 		const char *file;
@@ -254,6 +257,10 @@ int sandbox_cgroup_new(unsigned long long memory, unsigned long long pids,
 				r = -ENOMEM;
 				break;
 			}
+		}
+		if (i == 0) {
+			cg->mem = k;
+			cg->mem_v2 = v2;
 		}
 		file = i == 0 ? (v2 ? "memory.max" : "memory.limit_in_bytes") : "pids.max";
 		snprintf(val, sizeof(val), "%llu", want[i]);
@@ -294,6 +301,26 @@ int sandbox_cgroup_attach(const struct sandbox_cgroup *cg, pid_t pid, struct san
 		if (pwrite(cg->d[k].procs, num, len, 0) != len)
 			return sb_fail(e, SB_CGROUP, cg->d[k].dir, errno ? errno : EIO);
 	return 0;
+}
+
+long sandbox_cgroup_oom_kills(const struct sandbox_cgroup *cg)
+{
+	char path[PATH_MAX], buf[1024];
+	const char *p;
+	ssize_t n;
+	int fd;
+
+	if (!cg || cg->mem < 0 ||
+	    !join(path, sizeof(path), cg->d[cg->mem].dir, cg->mem_v2 ? "memory.events" : "memory.oom_control"))
+		return -1;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = 0;
+	p = strstr(buf, "oom_kill ");
+	return p ? strtol(p + 9, NULL, 10) : -1;
 }
 
 const char *sandbox_cgroup_dir(const struct sandbox_cgroup *cg, int i)

@@ -172,6 +172,9 @@ int sandbox_cgroup_new(unsigned long long memory, unsigned long long pids,
 		       struct sandbox_cgroup **out, char *why, size_t whylen);
 /* Parent, right after the clone and before releasing the child. */
 int sandbox_cgroup_attach(const struct sandbox_cgroup *cg, pid_t pid, struct sandbox_err *e);
+/* How many processes the memory cgroup's OOM killer has killed so far
+ * (v1 memory.oom_control, v2 memory.events), -1 when unknown. */
+long sandbox_cgroup_oom_kills(const struct sandbox_cgroup *cg);
 /* Its i-th directory (one per hierarchy), NULL past the last. */
 const char *sandbox_cgroup_dir(const struct sandbox_cgroup *cg, int i);
 /* Remove the cgroup (its processes must be gone). Also done at exit. */

@@ -75,10 +75,10 @@ assert_rc 4
 # --violation-exit=N: a run that makes a call the jail's policy denies.
 if [ -n "$jail" ] && grep -q FIND_VIOLATION "$SRC/reporters/report.h" 2>/dev/null; then
 	fz --sandbox --inject=none --violation-exit=42 --out="$OUT" -- /bin/sh -c 'unshare -U true; exit 0'
-	if [ "$rc" = 42 ]; then
-		assert_eq sandbox-violation "$(jqr '.findings[0].kind')" "violation finding"
-	else
-		# The deny policy may not be wired into the run yet (issue 5).
-		echo "note: no violation reported for unshare (exit $rc)"
-	fi
+	assert_rc 42
+	assert_eq sandbox-violation "$(jqr '.findings[0].kind')" "violation finding"
+	grep -q "sandbox violation unshare" "$TMP/fz.stderr" || fail "the violation is not on stderr"
+	# Without --violation-exit the program's own status.
+	fz --sandbox --inject=none -- /bin/sh -c 'unshare -U true; exit 5'
+	assert_rc 5
 fi

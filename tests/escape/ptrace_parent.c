@@ -1,0 +1,39 @@
+/* ptrace_parent - escape attempt: trace the parent (outside a jail, the
+ * tracer itself: fzsandbox). PTRACE_ATTACH, wait for its SIGSTOP (passing
+ * on any other signal that stops it first, e.g. fzsandbox's SIGALRM
+ * ticker), then detach so it goes on. Prints "escaped ptrace PID" or
+ * "contained ptrace PID: error". */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Global, never inlined or cloned, and no tail call inside: the
+ * violation's stack must show it (targets build with -O2 after -O0). */
+__attribute__((noipa, optimize("no-optimize-sibling-calls"))) long attempt(pid_t pid)
+{
+	return ptrace(PTRACE_ATTACH, pid, 0, 0);
+}
+
+int main(void)
+{
+	pid_t pid = getppid();
+	int status;
+
+	if (attempt(pid) < 0) {
+		printf("contained ptrace %d: %s\n", (int)pid, strerror(errno));
+		return 0;
+	}
+	while (waitpid(pid, &status, __WALL) == pid && WIFSTOPPED(status)) {
+		if (WSTOPSIG(status) == SIGSTOP) {
+			ptrace(PTRACE_DETACH, pid, 0, 0);
+			break;
+		}
+		ptrace(PTRACE_CONT, pid, 0, WSTOPSIG(status));
+	}
+	printf("escaped ptrace %d\n", (int)pid);
+	return 0;
+}
