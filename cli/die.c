@@ -10,6 +10,12 @@
 #include "cli/die.h"
 
 static int die_status = EXIT_USAGE;
+static const char *die_context = "";
+
+void die_set_context(const char *prefix)
+{
+	die_context = prefix ? prefix : "";
+}
 
 void die_set_status(int status)
 {
@@ -20,7 +26,7 @@ void die(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("fzsandbox: ", stderr);
+	fprintf(stderr, "fzsandbox: %s", die_context);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -32,7 +38,7 @@ void die_program(int err, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("fzsandbox: ", stderr);
+	fprintf(stderr, "fzsandbox: %s", die_context);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -46,7 +52,7 @@ void die_with(int status, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("fzsandbox: ", stderr);
+	fprintf(stderr, "fzsandbox: %s", die_context);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -58,7 +64,7 @@ void die_errno(int err, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("fzsandbox: ", stderr);
+	fprintf(stderr, "fzsandbox: %s", die_context);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);

@@ -22,6 +22,9 @@ enum {
 /* The status die() exits with: EXIT_USAGE, or EXIT_FZ_FAILED once the
  * invocation is known to be --inject=none. */
 void die_set_status(int status);
+/* Printed after "fzsandbox: " by every die (--config's "FILE:LINE: ");
+ * NULL clears it. The string must outlive its use. */
+void die_set_context(const char *prefix);
 /* The program cannot be run (err: ENOENT, else why): exit 127 (ENOENT) or
  * 126 in --inject=none mode, EXIT_USAGE otherwise. */
 __attribute__((noreturn, format(printf, 2, 3))) void die_program(int err, const char *fmt, ...);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/die.h"
 #include "cli/duration.h"
@@ -26,7 +27,7 @@ enum {
 	O_ALLOW_SYSCALL,
 	O_RLIMIT_AS, O_RLIMIT_NOFILE, O_RLIMIT_NPROC, O_RLIMIT_CPU, O_RLIMIT_FSIZE, O_MEMORY_LIMIT,
 	O_PIDS_LIMIT,
-	O_VIOLATION_EXIT, O_NET, O_BIND, O_RO_BIND, O_WORKDIR, O_WORKDIR_HASH,
+	O_VIOLATION_EXIT, O_NET, O_BIND, O_RO_BIND, O_WORKDIR, O_WORKDIR_HASH, O_CONFIG,
 };
 
 static const struct option longopts[] = {
@@ -72,6 +73,7 @@ static const struct option longopts[] = {
 	{ "ro-bind", required_argument, NULL, O_RO_BIND },
 	{ "workdir", required_argument, NULL, O_WORKDIR },
 	{ "workdir-hash", required_argument, NULL, O_WORKDIR_HASH },
+	{ "config", required_argument, NULL, O_CONFIG },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -126,6 +128,8 @@ static const char usage_text[] =
 	"  --workdir=DIR         each run starts in a fresh copy of DIR\n"
 	"  --workdir-hash=HASH   refuse to run unless DIR's contents hash to HASH\n"
 	"  --violation-exit=N    with --inject=none: exit N on a sandbox violation\n"
+	"  --config=FILE         options from FILE, one 'name = value' a line\n"
+	"                        (the long option names); the command line wins\n"
 	"  --out=DIR             report directory [./fzsandbox-out]\n"
 	"  --replay=FILE[#ID]    re-run a finding stored in a report.json\n"
 	"  --replay-runs=N       replay N times and report how many reproduced [1]\n"
@@ -327,9 +331,17 @@ static void parse_one(struct options *o, int c, const char *arg)
 		snprintf(o->inject_str, sizeof(o->inject_str), "%s", arg);
 		break;
 	case O_OUT: o->out_dir = arg; o->out_set = true; break;
-	case O_TIMEOUT: o->timeout_ms = parse_dur("--timeout", arg); break;
+	case O_TIMEOUT:
+		o->timeout_ms = parse_dur("--timeout", arg);
+		if (o->timeout_ms <= 0)
+			die("--timeout: must be more than 0, got '%s'", arg);
+		break;
 	case O_GRACE: o->grace_ms = parse_dur("--grace", arg); break;
-	case O_REPLY_TIMEOUT: o->reply_timeout_ms = parse_dur("--reply-timeout", arg); break;
+	case O_REPLY_TIMEOUT:
+		o->reply_timeout_ms = parse_dur("--reply-timeout", arg);
+		if (o->reply_timeout_ms <= 0)
+			die("--reply-timeout: must be more than 0, got '%s'", arg);
+		break;
 	case O_BUDGET: o->budget_ms = parse_dur("--budget", arg); break;
 	case O_REQUEST: add_requests(o, arg); o->service = true; break;
 	case O_SERVICE: o->service = true; break;
@@ -344,7 +356,11 @@ static void parse_one(struct options *o, int c, const char *arg)
 		break;
 	case O_OCCURRENCES: o->occurrences = (int)parse_count("--occurrences", arg, 1, 1000); break;
 	case O_MAX_RUNS: o->max_runs = parse_count("--max-runs", arg, 1, LONG_MAX); break;
-	case O_EXCLUDE_SITE: push(&o->exclude, &o->nexclude, arg); break;
+	case O_EXCLUDE_SITE:
+		if (!*arg)
+			die("--exclude-site: empty site key or function");
+		push(&o->exclude, &o->nexclude, arg);
+		break;
 	case O_REPLAY: o->replay = arg; break;
 	case O_REPLAY_RUNS: o->replay_runs = (int)parse_count("--replay-runs", arg, 1, 100000); break;
 	case O_SETENV:
@@ -367,11 +383,16 @@ static void parse_one(struct options *o, int c, const char *arg)
 			die("--from: expected 'entry' or 'exec', got '%s'", arg);
 		break;
 	case O_SYSTEM_MODULE:
-		if (unwind_add_system_module(arg) < 0)
+		if (!*arg || unwind_add_system_module(arg) < 0)
 			die("--system-module: cannot add '%s'", arg);
+		push(&o->system_modules, &o->nsystem_modules, arg);
 		break;
 	case O_FAIL_ON_EXIT: o->fail_on_exit = true; break;
-	case O_CPU: o->cpu = (int)parse_count("--cpu", arg, 0, 4095); break;
+	case O_CPU:
+		o->cpu = (int)parse_count("--cpu", arg, 0, 4095);
+		if (o->cpu >= sysconf(_SC_NPROCESSORS_CONF))
+			die("--cpu: no CPU %d here (CPUs 0 to %ld)", o->cpu, sysconf(_SC_NPROCESSORS_CONF) - 1);
+		break;
 	case O_RANDOM: o->random = true; break;
 	case O_PROBABILITY: o->probability = parse_probability(arg); break;
 	case O_SEED:
@@ -429,6 +450,7 @@ static void parse_one(struct options *o, int c, const char *arg)
 		if (!o->workdir_hash)
 			die("out of memory");
 		break;
+	case O_CONFIG: break;	/* read before the command line (load_config) */
 	case 'q': o->quiet = true; break;
 	case 'h': fputs(usage_text, stdout); exit(0);
 	case 'V': printf("fzsandbox %s\n", PACKAGE_VERSION); exit(0);
@@ -441,25 +463,118 @@ static void parse_one(struct options *o, int c, const char *arg)
  * a bad option anywhere on the line already exits 125 in that mode. The
  * same getopt_long as below, so abbreviations and "--inject none" count;
  * the last --inject wins, as in the real parse. */
-static void prescan_mode(int argc, char **argv, struct options *o)
+struct prescan {
+	bool inject_seen, none, replay;
+	const char *config;	/* the last --config */
+};
+
+static void prescan_mode(int argc, char **argv, struct options *o, struct prescan *p)
 {
-	bool none = false, replay = false;
 	int c;
 
+	memset(p, 0, sizeof(*p));
 	while ((c = getopt_long(argc, argv, "+qhV", longopts, NULL)) != -1) {
-		if (c == O_INJECT)
-			none = strcmp(optarg, "none") == 0;
-		else if (c == O_REPLAY)
-			replay = true;
+		if (c == O_INJECT) {
+			p->inject_seen = true;
+			p->none = strcmp(optarg, "none") == 0;
+		} else if (c == O_REPLAY) {
+			p->replay = true;
+		} else if (c == O_CONFIG) {
+			p->config = optarg;
+		}
 	}
 	optind = 0;	/* glibc: start over, re-initialised */
-	o->standalone = none && !replay;
+	o->standalone = p->none && !p->replay;
 	if (o->standalone)
 		die_set_status(EXIT_FZ_FAILED);
 }
 
+static char *trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+		*--e = 0;
+	return s;
+}
+
+/* --config=FILE: "name = value" or "name" (an option without a value) a
+ * line, the long option names; '#' starts a comment line; blank lines are
+ * ignored. Applied before the command line, which therefore wins (repeatable
+ * options add up). Every error names FILE:LINE. The text stays allocated:
+ * options keep pointers into it. */
+static void load_config(struct options *o, const char *path)
+{
+	static const char *const refused[] = { "config", "replay", "help", "version" };
+	char *text, *line, *next, ctx[PATH_MAX + 32];
+	size_t len = 0, cap = 0;
+	FILE *fp = fopen(path, "re");
+	int lineno = 0;
+
+	if (!fp)
+		die_errno(errno, "--config: cannot read '%s'", path);
+	text = NULL;
+	for (;;) {
+		if (len + 4096 + 1 > cap) {
+			char *t = realloc(text, cap = cap ? 2 * cap : 8192);
+
+			if (!t)
+				die("out of memory");
+			text = t;
+		}
+		size_t n = fread(text + len, 1, cap - len - 1, fp);
+
+		len += n;
+		if (n == 0)
+			break;
+	}
+	if (ferror(fp))
+		die_errno(errno, "--config: cannot read '%s'", path);
+	fclose(fp);
+	text[len] = 0;
+	o->config_text = text;
+	for (line = text; line; line = next) {
+		const struct option *lo;
+		char *name, *value = NULL, *eq;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = 0;
+		lineno++;
+		name = trim(line);
+		if (!*name || *name == '#')
+			continue;
+		snprintf(ctx, sizeof(ctx), "%s:%d: ", path, lineno);
+		die_set_context(ctx);
+		eq = strchr(name, '=');
+		if (eq) {
+			*eq = 0;
+			value = trim(eq + 1);
+			name = trim(name);
+		}
+		for (lo = longopts; lo->name; lo++)
+			if (strcmp(lo->name, name) == 0)
+				break;
+		if (!lo->name)
+			die("unknown option '%s' (the long option names, without '--')", name);
+		for (size_t i = 0; i < sizeof(refused) / sizeof(*refused); i++)
+			if (strcmp(name, refused[i]) == 0)
+				die("'%s' cannot be set in a configuration file", name);
+		if (lo->has_arg == no_argument && value)
+			die("'%s' takes no value", name);
+		if (lo->has_arg == required_argument && (!value || !*value))
+			die("'%s' needs a value ('%s = VALUE')", name, name);
+		parse_one(o, lo->val, value);
+		die_set_context(NULL);
+	}
+}
+
 void options_parse(int argc, char **argv, struct options *o)
 {
+	struct prescan p;
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -476,7 +591,15 @@ void options_parse(int argc, char **argv, struct options *o)
 	o->uid = o->gid = 65534;	/* nobody / nogroup */
 	o->violation_exit = -1;
 	opterr = 0;
-	prescan_mode(argc, argv, o);
+	prescan_mode(argc, argv, o, &p);
+	if (p.config) {
+		load_config(o, p.config);
+		/* inject = none from the file, not overridden on the line. */
+		if (!p.inject_seen && !p.replay && o->classes == 0 && !o->standalone) {
+			o->standalone = true;
+			die_set_status(EXIT_FZ_FAILED);
+		}
+	}
 	while ((c = getopt_long(argc, argv, "+qhV", longopts, NULL)) != -1) {
 		if (c == '?' || c == ':') {
 			const char *w = argv[optind - 1];
@@ -511,6 +634,11 @@ char *options_describe(const struct options *o)
 		n += snprintf(buf + n, 4096 - n, " --service");
 	if (o->fail_on_exit && n < 4096)
 		n += snprintf(buf + n, 4096 - n, " --fail-on-exit");
+	/* Site keys depend on which modules are system modules. */
+	for (int i = 0; i < o->nsystem_modules && n < 4096; i++)
+		n += snprintf(buf + n, 4096 - n, " --system-module=%s", o->system_modules[i]);
+	if (o->cpu >= 0 && n < 4096)
+		n += snprintf(buf + n, 4096 - n, " --cpu=%d", o->cpu);
 	if (o->sandbox && n < 4096)
 		n += snprintf(buf + n, 4096 - n, " --sandbox");
 	if (o->sandbox && o->uid_set && n < 4096)

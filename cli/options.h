@@ -36,6 +36,8 @@ struct options {
 	bool fail_on_exit;
 	int cpu;
 	bool quiet;
+	char **system_modules;	/* --system-module names, for replay */
+	int nsystem_modules;
 	bool random;		/* seeded random runs after the plan */
 	double probability;
 	uint64_t seed;
@@ -63,6 +65,7 @@ struct options {
 	int nbinds, nro_binds;
 	const char *workdir;	/* --workdir=DIR: each run gets a fresh copy */
 	const char *workdir_hash;	/* --workdir-hash: DIR must hash to this */
+	char *config_text;	/* --config's text: options point into it */
 	char **argv;		/* the program and its arguments */
 };
 

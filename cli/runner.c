@@ -490,6 +490,9 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 		    strerror(res->setup_errno));
 	if (res->end == RUN_INTERRUPTED)
 		return 0;
+	if (res->end == RUN_TIMEOUT && res->in_loader && !r->o->from_exec)
+		die("--timeout: %ld ms is too short: '%s' did not reach its entry point",
+		    r->o->timeout_ms, r->argv[0]);
 	if (record && res->end == RUN_EXITED) {
 		r->baseline_exit = res->exit_status;
 		r->have_baseline = true;

@@ -15,7 +15,9 @@ int inject_parse_classes(const char *s, unsigned *mask, char *bad, int badlen)
 	char buf[256], *save = NULL, *w;
 
 	*mask = 0;
-	if (strlen(s) >= sizeof(buf) || !*s) {
+	/* An empty word ("io,", ",") is a typo, not "nothing". */
+	if (strlen(s) >= sizeof(buf) || !*s || *s == ',' || s[strlen(s) - 1] == ',' ||
+	    strstr(s, ",,")) {
 		snprintf(bad, badlen, "%s", s);
 		return -EINVAL;
 	}

@@ -621,8 +621,13 @@ int tracer_run(const struct tracer_opts *opts, const struct tracer_service *svc,
 			break;
 		}
 		if (now >= st.deadline_ms && !st.kill_sent) {
+			struct tracer_task *m = task_find(&st, st.main_pid);
+
 			if (!st.fatal_seen)
 				res->end = RUN_TIMEOUT;
+			/* Out of time before the program's own code ran: the
+			 * timeout is too short, not the program stuck. */
+			res->in_loader = m && (!m->mm || !m->mm->exec_seen || m->mm->loader);
 			dump_and_kill(&st);
 			break;
 		}

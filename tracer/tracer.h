@@ -93,7 +93,7 @@ enum run_end {
 	RUN_INTERRUPTED,	/* fzsandbox got SIGINT/SIGTERM */
 };
 
-#define TRACER_MAX_THREADS 16
+#define TRACER_MAX_THREADS 64
 
 /* Called while the dying/stuck tasks are still stopped, so the reporter can
  * unwind them remotely. 'tids' are stopped in ptrace stops. */

@@ -147,6 +147,24 @@ no_stale_cgroups
 # Unprivileged: no cgroup; the same options fall back to rlimits, warned once.
 command -v setpriv >/dev/null 2>&1 || skip "setpriv is not installed (util-linux)"
 rlimit_suite nobody
+
+# RLIMIT_NPROC counts per user namespace: with 30 more of nobody's
+# processes on the host, a jail as nobody still forks up to its limit, the
+# same program without the jail not at all.
+sleepers=
+for i in $(seq 30); do
+	setpriv --reuid=65534 --regid=65534 --clear-groups sleep 30 &
+	sleepers="$sleepers $!"
+done
+jfz nobody --sandbox --inject=none --rlimit-nproc=20 -- "$B/fork_bomb" 200
+n_jail=$(val forks)
+jfz nobody --inject=none --rlimit-nproc=20 -- "$B/fork_bomb" 200
+n_host=$(val forks)
+kill $sleepers 2>/dev/null
+wait $sleepers 2>/dev/null
+[ "${n_jail:-0}" -ge 10 ] && [ "${n_jail:-0}" -le 20 ] ||
+	fail "as nobody: the jail under --rlimit-nproc=20 forked '$n_jail' (host processes counted?)"
+assert_eq 0 "$n_host" "as nobody, no jail: forks under --rlimit-nproc=20 with 30 host processes"
 jfz nobody --sandbox --inject=none --pids-limit=20 -- "$B/fork_bomb" 200
 assert_eq 1 "$(grep -c 'warning: no cgroup' "$TMP/fz.stderr")" "as nobody: --pids-limit warnings"
 n=$(val forks)

@@ -22,6 +22,9 @@ for p in $PROGS; do
 	cp "$E/$p" "$B/" || fail "cannot copy $p"
 done
 cp "$FZ" "$B/" || fail "cannot copy fzsandbox"
+# mount_family's mount point: not above the program, which a mount there
+# would hide from the symbolizer.
+mkdir -m 755 "$TMP/mnt" || fail "mkdir $TMP/mnt"
 # Without the jail: --no-sandbox once the jail is the default.
 NOJAIL=
 "$FZ" --help | grep -q -- '--no-sandbox' && NOJAIL=--no-sandbox
@@ -112,8 +115,8 @@ suite() {
 		fsconfig:unshare,fsopen fsmount:unshare,fsopen,fsconfig \
 		fspick:unshare,mount mount_setattr:unshare,mount; do
 		call=${need%%:*}
-		control "$who" escaped "$B/mount_family" "$call"
-		jailed "$who" "$call" "${need#*:}" "$B/mount_family" "$call"
+		control "$who" escaped "$B/mount_family" "$call" "$TMP/mnt"
+		jailed "$who" "$call" "${need#*:}" "$B/mount_family" "$call" "$TMP/mnt"
 	done
 
 	# A nested user namespace, then a mount: the unshare is stopped.

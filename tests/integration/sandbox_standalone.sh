@@ -73,7 +73,7 @@ fz --inject=none --violation-exit=99 -- /bin/sh -c 'exit 4'
 assert_rc 4
 
 # --violation-exit=N: a run that makes a call the jail's policy denies.
-if [ -n "$jail" ] && grep -q FIND_VIOLATION "$SRC/reporters/report.h" 2>/dev/null; then
+if [ -n "$jail" ]; then
 	fz --sandbox --inject=none --violation-exit=42 --out="$OUT" -- /bin/sh -c 'unshare -U true; exit 0'
 	assert_rc 42
 	assert_eq sandbox-violation "$(jqr '.findings[0].kind')" "violation finding"
