@@ -72,7 +72,9 @@ fz() {
 	local here=$PWD
 
 	cd "$TMP" || fail "cd $TMP"
-	"$FZ" "$@" >"$TMP/fz.stdout" 2>"$TMP/fz.stderr" </dev/null
+	# A hung fzsandbox fails its test (status 124) instead of hanging
+	# the whole suite.
+	timeout -k 5 "${FZ_TEST_TIMEOUT:-180}" "$FZ" "$@" >"$TMP/fz.stdout" 2>"$TMP/fz.stderr" </dev/null
 	rc=$?
 	cd "$here" || fail "cd $here"
 	return 0
