@@ -1,8 +1,10 @@
 /* ptrace_parent - escape attempt: trace the parent (outside a jail, the
  * tracer itself: fzsandbox). PTRACE_ATTACH, wait for its SIGSTOP (passing
  * on any other signal that stops it first, e.g. fzsandbox's SIGALRM
- * ticker), then detach so it goes on. Prints "escaped ptrace PID" or
- * "contained ptrace PID: error". */
+ * ticker), then detach so it goes on. Our own signals are blocked
+ * meanwhile: the parent traces us, and a signal-delivery stop of ours
+ * while it is stopped by us would stop both for good. Waits at most 2 s.
+ * Prints "escaped ptrace PID" or "contained ptrace PID: error". */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,13 +23,26 @@ __attribute__((noipa, optimize("no-optimize-sibling-calls"))) long attempt(pid_t
 int main(void)
 {
 	pid_t pid = getppid();
-	int status;
+	sigset_t all, old;
+	int status, tries = 0;
+	long r;
 
-	if (attempt(pid) < 0) {
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	r = attempt(pid);
+	if (r < 0) {
 		printf("contained ptrace %d: %s\n", (int)pid, strerror(errno));
 		return 0;
 	}
-	while (waitpid(pid, &status, __WALL) == pid && WIFSTOPPED(status)) {
+	while (tries++ < 2000) {
+		pid_t w = waitpid(pid, &status, __WALL | WNOHANG);
+
+		if (w == 0) {
+			usleep(1000);
+			continue;
+		}
+		if (w != pid || !WIFSTOPPED(status))
+			break;
 		if (WSTOPSIG(status) == SIGSTOP) {
 			ptrace(PTRACE_DETACH, pid, 0, 0);
 			break;
@@ -35,5 +50,7 @@ int main(void)
 		ptrace(PTRACE_CONT, pid, 0, WSTOPSIG(status));
 	}
 	printf("escaped ptrace %d\n", (int)pid);
+	fflush(stdout);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	return 0;
 }
