@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "inject/alloc_bp_int.h"
@@ -114,8 +115,8 @@ static int read_str(struct tracer_task *t, uint64_t addr, char *buf, size_t len)
  * still unknown are considered; 'symtab' selects .symtab (static programs)
  * over .dynsym, 'local' accepts STB_LOCAL too. Returns 0 or -errno (file
  * unreadable / not ELF). */
-static int scan_file(const char *path, const char *label, bool symtab, bool local,
-		     uint64_t bias, struct sym_hit *hits, struct file_info *fi)
+static int scan_file_raw(const char *path, const char *label, bool symtab, bool local,
+			 uint64_t bias, struct sym_hit *hits, struct file_info *fi)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	Elf *elf;
@@ -208,6 +209,71 @@ out:
 		elf_end(elf);
 	close(fd);
 	return rc;
+}
+
+/* Every run re-arms in a fresh process, but the files are the same: parse
+ * each one once per campaign. Keyed by the file's identity (device, inode,
+ * size, mtime) and the scan mode; values are kept without the load bias. */
+struct scan_cache {
+	bool used;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+	bool symtab, local;
+	int rc;
+	struct sym_hit hits[N_NAMES];
+	bool tls[N_NAMES];
+	struct file_info fi;
+};
+
+static struct scan_cache scan_cache[32];
+static unsigned scan_cache_next;
+
+static int scan_file(const char *path, const char *label, bool symtab, bool local,
+		     uint64_t bias, struct sym_hit *hits, struct file_info *fi)
+{
+	struct scan_cache *c = NULL;
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return -errno;
+	for (size_t i = 0; i < sizeof(scan_cache) / sizeof(scan_cache[0]) && !c; i++) {
+		struct scan_cache *e = &scan_cache[i];
+
+		if (e->used && e->dev == st.st_dev && e->ino == st.st_ino && e->size == st.st_size &&
+		    e->mtime.tv_sec == st.st_mtim.tv_sec && e->mtime.tv_nsec == st.st_mtim.tv_nsec &&
+		    e->symtab == symtab && e->local == local)
+			c = e;
+	}
+	if (!c) {
+		c = &scan_cache[scan_cache_next++ % (sizeof(scan_cache) / sizeof(scan_cache[0]))];
+		memset(c, 0, sizeof(*c));
+		c->rc = scan_file_raw(path, label, symtab, local, 0, c->hits, &c->fi);
+		if (c->rc < 0)
+			return c->rc;	/* not cached: a transient error may pass */
+		for (int k = 0; k < N_NAMES; k++)
+			c->tls[k] = k == N_ERRNO_TLS;
+		c->used = true;
+		c->dev = st.st_dev;
+		c->ino = st.st_ino;
+		c->size = st.st_size;
+		c->mtime = st.st_mtim;
+		c->symtab = symtab;
+		c->local = local;
+	}
+	if (fi)
+		*fi = c->fi;
+	/* Merge as the scan would have: the first definer in lookup order
+	 * wins, so names already found stay. */
+	for (int k = 0; k < N_NAMES; k++) {
+		if (hits[k].found || !c->hits[k].found)
+			continue;
+		hits[k] = c->hits[k];
+		hits[k].value += c->tls[k] ? 0 : bias;
+		base_name(label, hits[k].obj, sizeof(hits[k].obj));
+	}
+	return 0;
 }
 
 static int read_auxv(pid_t pid, uint64_t *phdr, uint64_t *phnum, uint64_t *entry,
