@@ -26,7 +26,7 @@ enum {
 	O_FAIL_ON_EXIT, O_CPU, O_RANDOM, O_PROBABILITY, O_SEED, O_SUPPRESS, O_SANDBOX, O_UID,
 	O_ALLOW_SYSCALL,
 	O_RLIMIT_AS, O_RLIMIT_NOFILE, O_RLIMIT_NPROC, O_RLIMIT_CPU, O_RLIMIT_FSIZE, O_MEMORY_LIMIT,
-	O_PIDS_LIMIT,
+	O_PIDS_LIMIT, O_TMP_SIZE,
 	O_VIOLATION_EXIT, O_NET, O_BIND, O_RO_BIND, O_WORKDIR, O_WORKDIR_HASH, O_CONFIG,
 };
 
@@ -67,6 +67,7 @@ static const struct option longopts[] = {
 	{ "rlimit-fsize", required_argument, NULL, O_RLIMIT_FSIZE },
 	{ "memory-limit", required_argument, NULL, O_MEMORY_LIMIT },
 	{ "pids-limit", required_argument, NULL, O_PIDS_LIMIT },
+	{ "tmp-size", required_argument, NULL, O_TMP_SIZE },
 	{ "violation-exit", required_argument, NULL, O_VIOLATION_EXIT },
 	{ "net", required_argument, NULL, O_NET },
 	{ "bind", required_argument, NULL, O_BIND },
@@ -122,6 +123,8 @@ static const char usage_text[] =
 	"  --memory-limit=SIZE, --pids-limit=N   a cgroup for each campaign (v2 if\n"
 	"                        delegated, else v1 as root), else RLIMIT_DATA and\n"
 	"                        RLIMIT_NPROC with a warning; SIZE: 64M, 1G, bytes\n"
+	"  --tmp-size=SIZE       size of the jail's tmpfs /tmp and /dev/shm, each\n"
+	"                        ('unlimited': half of RAM) [64M]\n"
 	"  --net=loopback|none|host  the jail's network: its own loopback [loopback],\n"
 	"                        nothing, or the host's\n"
 	"  --bind=SRC[:DST], --ro-bind=SRC[:DST]  add a host path to the jail\n"
@@ -416,6 +419,7 @@ static void parse_one(struct options *o, int c, const char *arg)
 	case O_RLIMIT_CPU: o->limits.rlim[SB_RLIM_CPU] = parse_limit("--rlimit-cpu", arg, false, true); break;
 	case O_MEMORY_LIMIT: o->limits.memory = parse_limit("--memory-limit", arg, true, false); break;
 	case O_PIDS_LIMIT: o->limits.pids = parse_limit("--pids-limit", arg, false, false); break;
+	case O_TMP_SIZE: o->tmp_size = parse_limit("--tmp-size", arg, true, true); break;
 	case O_VIOLATION_EXIT: o->violation_exit = (int)parse_count("--violation-exit", arg, 0, 255); break;
 	case O_NET:
 		if (strcmp(arg, "loopback") == 0)
@@ -673,6 +677,10 @@ char *options_describe(const struct options *o)
 		n += snprintf(buf + n, 4096 - n, " --memory-limit=%llu", o->limits.memory);
 	if (o->limits.pids && n < 4096)
 		n += snprintf(buf + n, 4096 - n, " --pids-limit=%llu", o->limits.pids);
+	if (o->tmp_size == SANDBOX_UNLIMITED && n < 4096)
+		n += snprintf(buf + n, 4096 - n, " --tmp-size=unlimited");
+	else if (o->tmp_size && n < 4096)
+		n += snprintf(buf + n, 4096 - n, " --tmp-size=%llu", o->tmp_size);
 	if (n >= 4096) {
 		free(buf);
 		die("the options are too long to store for --replay");

@@ -52,6 +52,8 @@ struct options {
 	int nallow_syscalls;
 	/* --rlimit-*, --memory-limit, --pids-limit (sandbox/sandbox.h). */
 	struct sandbox_limits limits;
+	/* --tmp-size: the jail's /tmp and /dev/shm (sandbox_opts.tmp_size). */
+	unsigned long long tmp_size;
 	/* --inject=none without --replay: one run, stdio passed through, the
 	 * program's exit status (cli/standalone.c). Known before any other
 	 * option is checked, so die() already exits 125 on a bad one. */

@@ -93,7 +93,7 @@ static void jail_init(struct runner *r, const struct options *o, char **argv)
 {
 	struct sandbox_opts so = {
 		.exe = argv[0], .cwd = r->cwd, .host_uid = o->uid, .host_gid = o->gid,
-		.net = o->net, .envp = r->env,
+		.net = o->net, .envp = r->env, .tmp_size = o->tmp_size,
 	};
 	struct sandbox_bind *binds;
 	const char *why;
@@ -106,6 +106,8 @@ static void jail_init(struct runner *r, const struct options *o, char **argv)
 		    o->net == SANDBOX_NET_NONE ? "none" : "loopback");
 	if ((o->nbinds || o->nro_binds) && !o->sandbox)
 		die("--bind and --ro-bind need --sandbox (without the jail every path is visible)");
+	if (o->tmp_size && !o->sandbox)
+		die("--tmp-size needs --sandbox (without the jail /tmp is the host's)");
 	if (o->sandbox && o->net == SANDBOX_NET_NONE && o->service)
 		die("--net=none: service mode needs the jail's loopback (--net=loopback)");
 	if (!o->sandbox)

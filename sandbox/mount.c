@@ -123,7 +123,8 @@ static const char *const dev_links[][2] = {
 	{ "/proc/self/fd/2", "/dev/stderr" },
 };
 
-static int plan_dev(struct sandbox *sb)
+/* shm_data: the mount data of /dev/shm (mode and size). */
+static int plan_dev(struct sandbox *sb, const char *shm_data)
 {
 	int r = add(sb, MOP_TMPFS, false, "mode=0755", "/dev");
 
@@ -136,7 +137,7 @@ static int plan_dev(struct sandbox *sb)
 	}
 	for (size_t i = 0; i < sizeof(dev_links) / sizeof(*dev_links) && r == 0; i++)
 		r = add(sb, MOP_SYMLINK, false, dev_links[i][0], dev_links[i][1]);
-	return r ? r : add(sb, MOP_TMPFS, false, "mode=1777", "/dev/shm");
+	return r ? r : add(sb, MOP_TMPFS, false, shm_data, "/dev/shm");
 }
 
 /* The program's directory (read-only) and the working directory
@@ -240,14 +241,22 @@ out:
 
 int mount_plan(struct sandbox *sb, const struct sandbox_opts *o)
 {
+	unsigned long long size = o->tmp_size ? o->tmp_size : SANDBOX_TMP_SIZE_DEFAULT;
+	char data[64];
 	int r = plan_system(sb);
 
+	/* The writable tmpfs mounts are bounded (a disk filler otherwise
+	 * gets half of RAM from each); the kernel rounds size up to pages. */
+	if (size == SANDBOX_UNLIMITED)
+		snprintf(data, sizeof(data), "mode=1777");
+	else
+		snprintf(data, sizeof(data), "mode=1777,size=%llu", size);
 	if (r == 0)
 		r = plan_etc(sb);
 	if (r == 0)
-		r = plan_dev(sb);
+		r = plan_dev(sb, data);
 	if (r == 0)
-		r = add(sb, MOP_TMPFS, false, "mode=1777", "/tmp");
+		r = add(sb, MOP_TMPFS, false, data, "/tmp");
 	if (r == 0)
 		r = add(sb, MOP_PROC, false, NULL, "/proc");
 	if (r == 0)
@@ -364,6 +373,18 @@ static int do_op(const struct mop *m, struct sandbox_err *e)
 	}
 }
 
+/* Is the jail's /dev still its own tmpfs (not covered by a --bind to
+ * /dev, whose flags are the user's)? */
+static bool dev_is_ours(const struct sandbox *sb)
+{
+	bool ours = false;
+
+	for (int i = 0; i < sb->nops; i++)
+		if (strcmp(sb->ops[i].dst, NEW "/dev") == 0)
+			ours = sb->ops[i].kind == MOP_TMPFS;
+	return ours;
+}
+
 int mount_jail(const struct sandbox *sb, struct sandbox_err *e)
 {
 	int r;
@@ -401,7 +422,10 @@ int mount_jail(const struct sandbox *sb, struct sandbox_err *e)
 		return fail(e, SB_UMOUNT, "/", errno);
 	if (chdir("/") < 0)
 		return fail(e, SB_CHDIR, "/", errno);
-	/* The root itself is read-only: writable places are /tmp, /dev/shm
-	 * and the working directory only. */
-	return set_attr("/", MOUNT_ATTR_RDONLY, false, e);
+	/* The root itself and /dev (a tmpfs the jail's user owns: it would
+	 * take any file) are read-only: writable places are /tmp, /dev/shm,
+	 * the working directory and --bind only. Not recursive: /dev/shm
+	 * and the device binds keep their own flags. */
+	r = set_attr("/", MOUNT_ATTR_RDONLY, false, e);
+	return r < 0 || !dev_is_ours(sb) ? r : set_attr("/dev", MOUNT_ATTR_RDONLY, false, e);
 }

@@ -54,7 +54,13 @@ struct sandbox_opts {
 	 * every file written through a bind). Ignored otherwise. */
 	uid_t host_uid;
 	gid_t host_gid;
+	/* --tmp-size: the size= of the jail's tmpfs /tmp and /dev/shm, each
+	 * (bytes). 0: SANDBOX_TMP_SIZE_DEFAULT; SANDBOX_UNLIMITED: no size=
+	 * (the kernel's default, half of RAM). */
+	unsigned long long tmp_size;
 };
+
+#define SANDBOX_TMP_SIZE_DEFAULT (64ULL << 20)
 
 /* Failure points, in the order they run. */
 enum sandbox_step {

@@ -14,6 +14,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -194,6 +195,25 @@ static void jail(const struct tracer_opts *o, int errfd)
 		jail_fail(errfd, &se);
 }
 
+/* close(2) every descriptor above 2 but keep (the error pipe, close-on-exec
+ * already). close_range where the kernel has it (5.9), else one close per
+ * possible descriptor. */
+static void close_fds_but(int keep)
+{
+	struct rlimit rl;
+	int max;
+
+#ifdef SYS_close_range
+	if ((keep <= 3 || syscall(SYS_close_range, 3U, (unsigned)keep - 1, 0U) == 0) &&
+	    syscall(SYS_close_range, keep < 3 ? 3U : (unsigned)keep + 1, ~0U, 0U) == 0)
+		return;
+#endif
+	max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_max < (1U << 20) ? (int)rl.rlim_max : 1 << 20;
+	for (int fd = 3; fd < max; fd++)
+		if (fd != keep)
+			close(fd);
+}
+
 static void child(const struct tracer_opts *o, const struct sock_fprog *prog, int syncfd, int errfd)
 {
 	char c;
@@ -222,6 +242,13 @@ static void child(const struct tracer_opts *o, const struct sock_fprog *prog, in
 	if ((o->stdout_fd >= 0 && dup2(o->stdout_fd, 1) < 0) ||
 	    (o->stderr_fd >= 0 && dup2(o->stderr_fd, 2) < 0))
 		child_fail(errfd, STAGE_STDIO);
+	/* Descriptors fzsandbox's caller left open (a shell's 9<file, a make
+	 * jobserver's pipe) are host files the jail must not reach and state
+	 * every run of a campaign would share. Only --inject=none without
+	 * the jail passes them on, like env(1). Before the jail's fork, so
+	 * its init holds none either. */
+	if (o->sandbox || !o->passthrough)
+		close_fds_but(errfd);
 	/* Standard input was opened above, before the jail hides its path. */
 	if (o->sandbox)
 		jail(o, errfd);
