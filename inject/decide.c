@@ -102,18 +102,6 @@ static void log_fault(struct stop *st, const struct fault *f, int occurrence)
 	}
 }
 
-static void add_options(struct inject_site *s, const struct fault *f, int n)
-{
-	for (int i = 0; i < n; i++) {
-		bool have = false;
-
-		for (int j = 0; j < s->nfaults; j++)
-			have |= s->faults[j].type == f[i].type && s->faults[j].err == f[i].err;
-		if (!have && s->nfaults < (int)(sizeof(s->faults) / sizeof(s->faults[0])))
-			s->faults[s->nfaults++] = f[i];
-	}
-}
-
 /* The recording run: count this occurrence at its site. */
 static void record(struct stop *st, const struct fault *opts, int nopts)
 {
@@ -122,11 +110,8 @@ static void record(struct stop *st, const struct fault *opts, int nopts)
 	if (resolve_site(st) < 0)
 		return;
 	s = inj_site_get(st->inj, st->call, st->key, &st->site);
-	if (!s)
-		return;
-	s->occurrences[st->thread]++;
-	s->total++;
-	add_options(s, opts, nopts);
+	if (s)
+		inj_site_record(st->inj, s, st->thread, opts, nopts);
 }
 
 static bool plan_matches(struct stop *st, const struct plan_fault *p)
@@ -257,18 +242,24 @@ static void track_sigaction(struct tracer_task *t, struct inj_mm *m, const struc
  * fault. */
 static int pick_signal(uint64_t mask)
 {
-	static const int avoid[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGSYS, SIGABRT };
+	/* Signals any process may send (kill(1), a supervisor), preferred;
+	 * then the timer signals (the classic EINTR, though no timer may be
+	 * armed). Never a synchronous fault signal, whose handler would be
+	 * fed a fake fault, nor one that stands for a kernel event the handler
+	 * will look for (SIGCHLD: a child changed state; SIGPIPE, SIGIO,
+	 * SIGURG, SIGXCPU, SIGXFSZ, SIGWINCH). */
+	static const int prefer[] = { SIGUSR1, SIGUSR2, SIGHUP, SIGINT, SIGTERM, SIGQUIT };
+	static const int timers[] = { SIGALRM, SIGVTALRM, SIGPROF };
 
-	for (int sig = 1; sig <= 64; sig++) {
-		bool bad = false;
-
-		if (!(mask & (1ULL << (sig - 1))))
-			continue;
-		for (size_t i = 0; i < sizeof(avoid) / sizeof(avoid[0]); i++)
-			bad |= avoid[i] == sig;
-		if (!bad)
+	for (size_t i = 0; i < sizeof(prefer) / sizeof(prefer[0]); i++)
+		if (mask & (1ULL << (prefer[i] - 1)))
+			return prefer[i];
+	for (int sig = SIGRTMIN; sig <= SIGRTMAX && sig <= 64; sig++)
+		if (mask & (1ULL << (sig - 1)))
 			return sig;
-	}
+	for (size_t i = 0; i < sizeof(timers) / sizeof(timers[0]); i++)
+		if (mask & (1ULL << (timers[i] - 1)))
+			return timers[i];
 	return 0;
 }
 

@@ -104,6 +104,8 @@ void inject_free(struct inject *inj)
 	if (!inj)
 		return;
 	uw_clear(inj);
+	for (int i = 0; i < inj->nsites; i++)
+		free(inj->sites[i].tries);
 	free(inj->sites);
 	free(inj->occ);
 	free(inj);
@@ -254,4 +256,45 @@ struct inject_site *inj_site_get(struct inject *inj, const char *call, const cha
 	s->caller = *caller;
 	s->report_id = -1;
 	return s;
+}
+
+static int fault_index(struct inject_site *s, const struct fault *f)
+{
+	for (int j = 0; j < s->nfaults; j++)
+		if (s->faults[j].type == f->type && s->faults[j].err == f->err)
+			return j;
+	if (s->nfaults == (int)(sizeof(s->faults) / sizeof(s->faults[0])))
+		return -1;
+	s->faults[s->nfaults] = *f;
+	s->faults[s->nfaults].count = 0;	/* "short" means half, whatever was asked */
+	return s->nfaults++;
+}
+
+int inj_site_record(struct inject *inj, struct inject_site *s, int thread,
+		    const struct fault *opts, int nopts)
+{
+	unsigned occ = ++s->occurrences[thread];
+
+	s->total++;
+	for (int i = 0; i < nopts; i++) {
+		int f = fault_index(s, &opts[i]), tried = 0;
+
+		if (f < 0)
+			continue;
+		for (int k = 0; k < s->ntries; k++)
+			tried += s->tries[k].fault == f && s->tries[k].thread == thread;
+		if (tried >= inj->cfg.occurrences)
+			continue;
+		if (s->ntries == s->cap_tries) {
+			int cap = s->cap_tries ? s->cap_tries * 2 : 8;
+			struct site_try *n = realloc(s->tries, cap * sizeof(*n));
+
+			if (!n)
+				return -ENOMEM;
+			s->tries = n;
+			s->cap_tries = cap;
+		}
+		s->tries[s->ntries++] = (struct site_try){ (uint16_t)f, (uint16_t)thread, occ };
+	}
+	return 0;
 }

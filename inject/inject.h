@@ -58,6 +58,15 @@ struct inject_site {
 	int nfaults;
 	struct fault faults[8];	/* faithful faults seen at this site */
 	int report_id;		/* id in the report, -1 before */
+	/* The occurrences at which each fault was faithful, the first K per
+	 * thread: the plan tries exactly these (a read that only meets an
+	 * empty pipe at its 5th occurrence gets EAGAIN there, not at 1-3). */
+	struct site_try {
+		uint16_t fault;	/* index into faults[] */
+		uint16_t thread;
+		unsigned occurrence;
+	} *tries;
+	int ntries, cap_tries;
 };
 
 struct inject_config {

@@ -94,5 +94,9 @@ struct unwinder *inj_unwinder(struct inject *inj, pid_t pid);
 void inj_unwinder_drop(struct inject *inj, pid_t pid);
 struct inject_site *inj_site_get(struct inject *inj, const char *call, const char *key,
 				 const struct frame *caller);
+/* The recording run reached site s in thread with these faithful faults:
+ * count the occurrence and remember which faults the plan may try at it. */
+int inj_site_record(struct inject *inj, struct inject_site *s, int thread,
+		    const struct fault *opts, int nopts);
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <linux/sockios.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -56,7 +57,9 @@ static bool would_block(const struct fd_info *fi, const struct io_call *c)
 {
 	if (c->write)
 		return fi->space >= 0 && fi->space < c->count;
-	return fi->avail == 0;
+	/* Not just "nothing queued": at end of file (no writers left, peer
+	 * shut down) a read returns 0 at once, never EAGAIN or EINTR. */
+	return fi->read_ready == 0;
 }
 
 unsigned io_faults_allowed(const struct fd_info *fi, const struct io_call *c)
@@ -163,8 +166,13 @@ static void queue_state(int dup, struct fd_info *fi)
 	int n = 0, size = 0;
 	socklen_t len = sizeof(size);
 
+	struct pollfd p = { dup, POLLIN | POLLRDHUP, 0 };
+
 	fi->avail = ioctl(dup, FIONREAD, &n) == 0 ? n : -1;
 	fi->space = -1;
+	fi->read_ready = -1;
+	if (poll(&p, 1, 0) >= 0)
+		fi->read_ready = (p.revents & (POLLIN | POLLRDHUP | POLLHUP | POLLERR)) != 0;
 	if (fi->type == FDT_PIPE) {
 		size = fcntl(dup, F_GETPIPE_SZ);
 		if (size > 0 && fi->avail >= 0)
@@ -190,6 +198,7 @@ int fd_info_read(pid_t pid, int fd, struct fd_info *fi)
 
 	fi->family = 0;
 	fi->avail = fi->space = -1;
+	fi->read_ready = -1;
 	fi->nonblock = false;
 	snprintf(path, sizeof(path), "/proc/%d/fd/%d", pid, fd);
 	if (stat(path, &st) < 0)

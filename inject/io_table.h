@@ -20,6 +20,9 @@ struct fd_info {
 	 * that would not block cannot be interrupted or get EAGAIN. */
 	long avail;
 	long space;
+	/* poll(2) says a read would not block: data, end of file (a peer or
+	 * all writers gone) or an error. -1 unknown. */
+	int read_ready;
 };
 /* Look at fd of process pid from outside: /proc/PID/fd, fdinfo, and the
  * socket type through pidfd_getfd. */

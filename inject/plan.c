@@ -1,5 +1,6 @@
 /* plan.c - the systematic exploration plan built from the recording run:
- * one run per site x thread x occurrence (up to K) x faithful fault. */
+ * one run per site x thread x fault at each of the first K occurrences
+ * where that fault was faithful. */
 #include "config.h"
 
 #include <errno.h>
@@ -37,30 +38,24 @@ int inject_plan_explore(struct inject *inj, char *const *exclude, struct plan_fa
 
 			if (inj_excluded(exclude, s->key, s->caller.function))
 				continue;
-			for (int th = 0; th < TRACER_MAX_THREADS; th++) {
-				unsigned occs = s->occurrences[th];
+			for (int t = 0; t < s->ntries; t++) {
+				const struct site_try *try = &s->tries[t];
+				struct plan_fault *p;
+				int k;
 
-				if (occs > (unsigned)inj->cfg.occurrences)
-					occs = inj->cfg.occurrences;
-				for (unsigned o = 1; o <= occs; o++)
-					for (int f = 0; f < s->nfaults; f++) {
-						struct plan_fault *p;
-						int k;
-
-						if ((s->faults[f].type == FT_EXHAUST) != (pass == 1))
-							continue;
-						if ((k = push(&plan, &n, &cap)) < 0) {
-							free(plan);
-							return k;
-						}
-						p = &plan[k];
-						memset(p, 0, sizeof(*p));
-						memcpy(p->call, s->call, sizeof(p->call));
-						memcpy(p->site, s->key, sizeof(p->site));
-						p->fault = s->faults[f];
-						p->thread = th;
-						p->occurrence = (int)o;
-					}
+				if ((s->faults[try->fault].type == FT_EXHAUST) != (pass == 1))
+					continue;
+				if ((k = push(&plan, &n, &cap)) < 0) {
+					free(plan);
+					return k;
+				}
+				p = &plan[k];
+				memset(p, 0, sizeof(*p));
+				memcpy(p->call, s->call, sizeof(p->call));
+				memcpy(p->site, s->key, sizeof(p->site));
+				p->fault = s->faults[try->fault];
+				p->thread = try->thread;
+				p->occurrence = (int)try->occurrence;
 			}
 		}
 	}

@@ -159,7 +159,7 @@ END_TEST
 static unsigned allowed(enum fd_type t, int family, bool nb, long avail, long space, bool write,
 			long count, bool intr, bool handled)
 {
-	struct fd_info fi = { t, nb, family, avail, space };
+	struct fd_info fi = { t, nb, family, avail, space, avail < 0 ? -1 : avail > 0 };
 	struct io_call c = { .write = write, .count = count, .interruptible = intr,
 			     .handled = handled };
 
@@ -193,6 +193,21 @@ START_TEST(test_io_blocking_states)
 	/* Unknown queue state withholds both. */
 	ck_assert_uint_eq(allowed(FDT_TTY, 0, true, -1, -1, false, 100, true, true) &
 			  (IOF_EAGAIN | IOF_EINTR), 0);
+}
+END_TEST
+
+START_TEST(test_io_eof)
+{
+	/* End of file (writers gone, peer shut down): nothing queued, yet a
+	 * read returns 0 at once, never EAGAIN or EINTR. */
+	struct fd_info fi = { FDT_PIPE, true, 0, 0, 4096, 1 };
+	struct io_call c = { .count = 100, .interruptible = true };
+
+	ck_assert_uint_eq(io_faults_allowed(&fi, &c) & IOF_EAGAIN, 0);
+	fi.nonblock = false;
+	ck_assert_uint_eq(io_faults_allowed(&fi, &c) & IOF_EINTR, 0);
+	fi.read_ready = 0;
+	ck_assert_uint_ne(io_faults_allowed(&fi, &c) & IOF_EINTR, 0);
 }
 END_TEST
 
@@ -241,7 +256,7 @@ END_TEST
 
 START_TEST(test_io_vector_waitall)
 {
-	struct fd_info fi = { FDT_STREAM, false, AF_INET, 0, 1 << 20 };
+	struct fd_info fi = { FDT_STREAM, false, AF_INET, 0, 1 << 20, 0 };
 	struct io_call c = { .count = 100, .vector = true };
 
 	ck_assert_uint_eq(io_faults_allowed(&fi, &c) & IOF_SHORT, 0);
@@ -292,6 +307,7 @@ static Suite *core_suite(void)
 	tc = tcase_create("tables");
 	tcase_add_test(tc, test_io_files);
 	tcase_add_test(tc, test_io_blocking_states);
+	tcase_add_test(tc, test_io_eof);
 	tcase_add_test(tc, test_io_short_reads);
 	tcase_add_test(tc, test_io_short_writes);
 	tcase_add_test(tc, test_io_resets);
