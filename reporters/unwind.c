@@ -107,6 +107,7 @@ static int report_modules(struct unwinder *u)
 		return -r;
 	if (r < 0)
 		return -ESRCH;
+	u->static_exe = -1;
 	return sym_tag_modules(u);
 }
 
@@ -215,6 +216,49 @@ static bool module_is_system(struct unwinder *u, Dwfl_Module *mod)
 	return sys;
 }
 
+static int find_loader(Dwfl_Module *mod, void **userdata, const char *name, Dwarf_Addr start,
+		       void *arg)
+{
+	const char *b = name ? strrchr(name, '/') : NULL;
+
+	(void)mod, (void)userdata, (void)start;
+	b = b ? b + 1 : name;
+	if (b && strncmp(b, "ld-", 3) == 0) {
+		*(bool *)arg = true;
+		return DWARF_CB_ABORT;
+	}
+	return DWARF_CB_OK;
+}
+
+static bool is_static(struct unwinder *u)
+{
+	bool loader = false;
+
+	if (u->static_exe < 0) {
+		dwfl_getmodules(u->dwfl, find_loader, &loader, 0);
+		u->static_exe = !loader;
+	}
+	return u->static_exe;
+}
+
+/* In a static program, glibc's code is part of the executable: a pc there
+ * is a system frame when the executable has line information (it was
+ * built with -g) but not for this pc (libc.a carries none). Without any
+ * line information nothing can be told apart, and nothing is. */
+static bool static_libc_pc(struct unwinder *u, Dwfl_Module *mod, Dwarf_Addr addr)
+{
+	Dwarf_Addr bias;
+
+	if (!is_static(u) || !dwfl_module_getdwarf(mod, &bias))
+		return false;
+	return dwfl_module_getsrc(mod, addr) == NULL;
+}
+
+static bool pc_is_system(struct unwinder *u, Dwfl_Module *mod, Dwarf_Addr addr)
+{
+	return module_is_system(u, mod) || static_libc_pc(u, mod, addr);
+}
+
 /* Returns 0, -ENOENT (no module, cached), or 1: no module and not yet
  * known to be unmapped, so a refresh may help. */
 static int lookup(struct unwinder *u, uint64_t pc, bool is_return,
@@ -231,6 +275,8 @@ static int lookup(struct unwinder *u, uint64_t pc, bool is_return,
 	}
 	mod = dwfl_addrmodule(u->dwfl, addr);
 	sym_fill(mod, pc, is_return, f);
+	if (mod && !f->system && !f->file[0] && static_libc_pc(u, mod, addr))
+		f->system = true;
 	if (!mod && may_refresh)
 		return 1;
 	cache_put(u, key, f, !mod);
@@ -247,7 +293,7 @@ int unwinder_pc_is_system(struct unwinder *u, uint64_t pc)
 	}
 	if (!mod)
 		return -ENOENT;
-	return module_is_system(u, mod) ? 1 : 0;
+	return pc_is_system(u, mod, pc) ? 1 : 0;
 }
 
 int unwinder_symbolize(struct unwinder *u, uint64_t pc, bool is_return, struct frame *f)
@@ -301,7 +347,7 @@ static int walk_caller_cb(Dwfl_Frame *state, void *arg)
 			w->need_refresh = true;
 			return DWARF_CB_ABORT;
 		}
-	} else if (!module_is_system(w->u, mod)) {
+	} else if (!pc_is_system(w->u, mod, act || !pc ? pc : pc - 1)) {
 		lookup(w->u, pc, !act, w->caller, false);
 		w->found = true;
 		return DWARF_CB_ABORT;

@@ -33,6 +33,9 @@ struct unwinder {
 	size_t nslots, nused;
 	struct mod_class mods[MOD_CACHE_MAX];
 	int nmods;
+	/* A static program has no ld.so: its libc is inside the executable,
+	 * so "system" is decided per function there (-1: not known yet). */
+	int static_exe;
 };
 
 /* Dwfl_Callbacks.find_elf: like dwfl_linux_proc_find_elf, but opens files
