@@ -1,0 +1,23 @@
+#!/bin/bash
+# Correct programs that fzsandbox once reported because it injected what
+# the kernel or glibc cannot produce (signals from other processes, a
+# failed realloc shrink, EAGAIN at end of file, a fake SIGCHLD, glibc's own
+# pthread_exit abort, a split atomic pipe message): zero findings each,
+# while faults were still injected into them.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+
+for mode in kidkill rshrink eof_drain sigchld pexit atomic_msg; do
+	"$T/fidelity" "$mode" || fail "$mode: the program itself fails without fzsandbox"
+	fz --inject=io,alloc --timeout=10s --out="$OUT.$mode" -- "$T/fidelity" "$mode"
+	n=$(jqr '.findings | length' "$OUT.$mode/report.json")
+	if [ "$rc" != 0 ] || [ "$n" != 0 ]; then
+		fail "$mode: exit $rc, $n findings: $(jqr '[.findings[] | .kind + " " + (.signal_name // "") + " " + (.faults[0].call // "") + " " + (.faults[0].fault // "")] | join("; ")' "$OUT.$mode/report.json")"
+	fi
+	inj=$(jqr '[.faults_injected[]] | add // 0' "$OUT.$mode/report.json")
+	[ "$inj" -gt 0 ] || fail "$mode: no fault was injected at all"
+done
+# The realloc shrink and realloc(p, 0) are not published as sites.
+assert_eq 0 "$(jqr '[.sites[] | select(.call == "realloc")] | length' "$OUT.rshrink/report.json")" \
+	"rshrink: realloc sites"
+assert_no_stray fidelity
