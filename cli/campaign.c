@@ -31,16 +31,6 @@ static char *abs_path(const char *p)
 	return r ? r : (p ? strdup(p) : NULL);
 }
 
-static const char *self_path(void)
-{
-	static char buf[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-
-	if (n <= 0)
-		return "fzsandbox";
-	buf[n] = 0;
-	return buf;
-}
 
 struct progress {
 	bool on;
@@ -263,7 +253,7 @@ static void report_open(struct campaign *c, char **env)
 	 * created the directory already). */
 	c->out_abs = abs_path(o->out_dir);
 	meta.out_dir = c->out_abs;
-	meta.self = self_path();
+	meta.self = target_self_path();
 	e = report_new(&meta, &c->rep);
 	if (e < 0)
 		die_errno(e, "cannot create the report in '%s'", o->out_dir);

@@ -22,15 +22,23 @@ void die_set_status(int status)
 	die_status = status;
 }
 
+/* The one line: "fzsandbox: [context]message[: strerror]". */
+static void say(int err, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "fzsandbox: %s", die_context);
+	vfprintf(stderr, fmt, ap);
+	if (err)
+		fprintf(stderr, ": %s", strerror(err < 0 ? -err : err));
+	fputc('\n', stderr);
+}
+
 void die(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "fzsandbox: %s", die_context);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(0, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	exit(die_status);
 }
 
@@ -38,11 +46,9 @@ void die_program(int err, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "fzsandbox: %s", die_context);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(0, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	if (die_status == EXIT_FZ_FAILED)
 		exit(err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
 	exit(die_status);
@@ -52,11 +58,9 @@ void die_with(int status, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "fzsandbox: %s", die_context);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(0, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	exit(status);
 }
 
@@ -64,10 +68,8 @@ void die_errno(int err, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "fzsandbox: %s", die_context);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(err, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, ": %s\n", strerror(err < 0 ? -err : err));
 	exit(die_status);
 }

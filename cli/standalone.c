@@ -16,16 +16,6 @@
 #include "cli/standalone.h"
 #include "cli/target.h"
 
-static const char *self_path(void)
-{
-	static char buf[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-
-	if (n <= 0)
-		return "fzsandbox";
-	buf[n] = 0;
-	return buf;
-}
 
 /* Options that only mean something for a campaign of faulted runs. */
 static void refuse_campaign_options(const struct options *o)
@@ -80,7 +70,7 @@ int standalone_run(struct options *o, char **environ_base)
 	meta.inject = "none";
 	meta.options = options;
 	meta.out_dir = o->out_dir;
-	meta.self = self_path();
+	meta.self = target_self_path();
 	e = report_new(&meta, &rep);
 	if (e < 0)
 		die_errno(e, "cannot create the report in '%s'", o->out_dir);

@@ -122,3 +122,14 @@ char **target_environment(const struct options *o, char **base)
 	add_asan_options(&env, &n);
 	return env;
 }
+
+const char *target_self_path(void)
+{
+	static char buf[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+
+	if (n <= 0)
+		return "fzsandbox";
+	buf[n] = 0;
+	return buf;
+}

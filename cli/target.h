@@ -11,4 +11,7 @@ char *target_resolve(const char *prog);
  * --setenv, plus the ASan options LeakSanitizer needs under ptrace. */
 char **target_environment(const struct options *o, char **base);
 
+/* fzsandbox's own path, for the replay lines it prints. */
+const char *target_self_path(void);
+
 #endif
