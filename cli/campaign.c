@@ -164,6 +164,7 @@ struct campaign {
 	struct runlog *log;
 	char **suppressed;	/* finding functions from --suppress */
 	int done;
+	int last_faults;	/* faults the last run really injected */
 	long long deadline;
 	/* Owned copies the report points at until the end. */
 	char **req_abs, *stdin_abs, *options, *out_abs;
@@ -216,6 +217,7 @@ static void do_run(struct campaign *c, const char *mode, const struct plan_fault
 	c->done++;
 	count_faults(&c->rn, c->rep);
 	nlog = inject_run_log(c->rn.inj, &log);
+	c->last_faults = nlog;
 	if (c->log)
 		runlog_write(c->log, c->done - 1, mode, log, nlog, outcome_of(&res, outcome, sizeof(outcome)),
 			     id > 0 ? id : 0);
@@ -315,6 +317,17 @@ int campaign_run(struct options *o, char **environ_base)
 			do_run(&c, "pinned", o->faults, o->nfaults);
 		else
 			do_run(&c, "plan", &plan[i], 1);
+		/* Which worker meets a site can change from run to run (a
+		 * prefork server's accept): a fault planned for a thread or
+		 * process other than the first that did not fire gets one more
+		 * chance in whichever one gets there. */
+		if (!o->nfaults && !runner_interrupted && plan[i].thread > 0 && c.last_faults == 0 &&
+		    !capped_now(&c)) {
+			struct plan_fault any = plan[i];
+
+			any.thread = -1;
+			do_run(&c, "plan-any-thread", &any, 1);
+		}
 		progress_show(&prog, c.done, nplan + base, report_nsites(c.rep), report_nfindings(c.rep));
 	}
 	/* Random runs: until a cap, or 100 without one. Each run's seed is

@@ -248,18 +248,19 @@ static int pick_signal(uint64_t mask)
 	 * fed a fake fault, nor one that stands for a kernel event the handler
 	 * will look for (SIGCHLD: a child changed state; SIGPIPE, SIGIO,
 	 * SIGURG, SIGXCPU, SIGXFSZ, SIGWINCH). */
-	static const int prefer[] = { SIGUSR1, SIGUSR2, SIGHUP, SIGINT, SIGTERM, SIGQUIT };
-	static const int timers[] = { SIGALRM, SIGVTALRM, SIGPROF };
+	static const int first[] = { SIGUSR1, SIGUSR2 };
+	static const int then[] = { SIGALRM, SIGVTALRM, SIGPROF, SIGHUP, SIGINT, SIGTERM, SIGQUIT };
 
-	for (size_t i = 0; i < sizeof(prefer) / sizeof(prefer[0]); i++)
-		if (mask & (1ULL << (prefer[i] - 1)))
-			return prefer[i];
+	/* Termination requests last: their handlers often end the program. */
+	for (size_t i = 0; i < sizeof(first) / sizeof(first[0]); i++)
+		if (mask & (1ULL << (first[i] - 1)))
+			return first[i];
 	for (int sig = SIGRTMIN; sig <= SIGRTMAX && sig <= 64; sig++)
 		if (mask & (1ULL << (sig - 1)))
 			return sig;
-	for (size_t i = 0; i < sizeof(timers) / sizeof(timers[0]); i++)
-		if (mask & (1ULL << (timers[i] - 1)))
-			return timers[i];
+	for (size_t i = 0; i < sizeof(then) / sizeof(then[0]); i++)
+		if (mask & (1ULL << (then[i] - 1)))
+			return then[i];
 	return 0;
 }
 
@@ -334,7 +335,7 @@ static int io_inject(struct stop *st, const struct syscall_stop *s, const struct
 			sig = pick_signal(deliverable(st->t, st->m, st->m->handled));
 		r = tracer_set_arg(st->t, e->len_arg, (uint64_t)n);
 		if (r == 0 && sig)
-			syscall(SYS_tgkill, tracer_task_pid(st->t), tracer_task_tid(st->t), sig);
+			tracer_deliver_signal(st->t, sig);
 		return r;
 	}
 	if (f->err == EINTR) {
@@ -344,7 +345,7 @@ static int io_inject(struct stop *st, const struct syscall_stop *s, const struct
 		/* Really deliver the signal that interrupted the call, so its
 		 * handler runs as it would. */
 		if (r == 0 && sig)
-			syscall(SYS_tgkill, tracer_task_pid(st->t), tracer_task_tid(st->t), sig);
+			tracer_deliver_signal(st->t, sig);
 		return r;
 	}
 	return tracer_fail_syscall(st->t, f->err);

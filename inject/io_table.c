@@ -55,8 +55,16 @@ static const unsigned fault_table[FDT_N][2] = {
  * that needs a blocking call is then withheld. */
 static bool would_block(const struct fd_info *fi, const struct io_call *c)
 {
-	if (c->write)
-		return fi->space >= 0 && fi->space < c->count;
+	/* A write blocks (or gets EAGAIN) only when nothing can go out: no
+	 * room at all, or an atomic pipe write (<= PIPE_BUF) that does not
+	 * fit. With some room it transfers part and returns that count. */
+	if (c->write) {
+		if (fi->space < 0)
+			return false;
+		if (fi->type == FDT_PIPE && c->count <= PIPE_BUF)
+			return fi->space < c->count;
+		return fi->space == 0;
+	}
 	/* Not just "nothing queued": at end of file (no writers left, peer
 	 * shut down) a read returns 0 at once, never EAGAIN or EINTR. */
 	return fi->read_ready == 0;

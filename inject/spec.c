@@ -83,7 +83,10 @@ int plan_fault_parse(const char *spec, struct plan_fault *pf, int *site_id, char
 		occ = strchr(where + 5, ':');
 		if (occ)
 			*occ++ = 0;
-		if (parse_pos(where + 5, site_id) < 0)
+		/* Site ids start at 0, like report.json's sites[]. */
+		if (where[5] == '0' && where[6] == 0)
+			*site_id = 0;
+		else if (parse_pos(where + 5, site_id) < 0)
 			return bad_token(bad, badlen, where);
 		if (occ && parse_pos(occ, &pf->occurrence) < 0)
 			return bad_token(bad, badlen, occ);

@@ -6,7 +6,9 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 #include "tracer/tracer_int.h"
 
@@ -174,6 +176,17 @@ int tracer_set_arg(struct tracer_task *t, int i, uint64_t val)
 	if (r == 0)
 		t->want_exit = true;
 	return r;
+}
+
+int tracer_deliver_signal(struct tracer_task *t, int sig)
+{
+	if (sig < 1 || sig > 64)
+		return -EINVAL;
+	if (t->mm)
+		t->mm->delivered |= 1ULL << (sig - 1);
+	if (syscall(SYS_tgkill, t->pid, t->tid, sig) < 0)
+		return -errno;
+	return 0;
 }
 
 int tracer_want_exit(struct tracer_task *t)

@@ -208,6 +208,10 @@ static void handle_signal(struct tracer_state *st, struct tracer_task *t, int si
 	 * parent killing its worker, a shell) is never a finding; one a
 	 * process sends itself (abort, raise) or the kernel raises is. */
 	ours = si.si_code <= 0 && si.si_pid != ns_tgid(t->tid);
+	/* Re-raised after fzsandbox delivered it (a handler's "clean up and
+	 * die of the same signal"): the program's answer to our request. */
+	if (!ours && t->mm && (t->mm->delivered & (1ULL << (sig - 1))))
+		ours = true;
 	if (!ours && signal_kills(t->tid, sig, si.si_code))
 		record_fatal(st, t, sig, &si);
 	resume(t, PTRACE_CONT, sig);

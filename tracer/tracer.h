@@ -60,6 +60,10 @@ int tracer_return_syscall(struct tracer_task *t, int64_t retval);
 /* Rewrite argument i before the syscall runs; the tracer restores the
  * register at the syscall's exit so the caller sees its own value again. */
 int tracer_set_arg(struct tracer_task *t, int i, uint64_t val);
+/* Send sig to the task as another process would (the signal that
+ * interrupted an injected EINTR), remembering it: if the process then dies
+ * of that signal, it died because fzsandbox asked, which is no finding. */
+int tracer_deliver_signal(struct tracer_task *t, int sig);
 /* Ask for on_syscall_exit for this syscall (e.g. to learn its result). */
 int tracer_want_exit(struct tracer_task *t);
 

@@ -18,6 +18,10 @@ struct tracer_mm {
 	uint64_t entry_word;
 	bool entry_planted;
 	void *data;		/* hooks' per-mm data */
+	/* Signals fzsandbox delivered to this process (tracer_deliver_signal):
+	 * a handler that answers one by re-raising it ("clean up, then die of
+	 * SIGINT") is doing what it was asked, not crashing. */
+	uint64_t delivered;
 };
 
 struct tracer_task {

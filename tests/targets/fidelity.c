@@ -13,6 +13,10 @@
  *               it cannot load libgcc_s; not the program's bug)
  *   atomic_msg  a reader of fixed-size messages that a writer sends with
  *               single small (atomic) writes: a pipe read never splits one
+ *   reraise     a SIGINT handler that cleans up and re-raises: dying of a
+ *               SIGINT fzsandbox delivered is the program's answer
+ *   part_write  a non-blocking write bigger than the free pipe space takes
+ *               what fits, never EAGAIN (abort() if it did)
  */
 #pragma GCC optimize("O0")
 #define _GNU_SOURCE
@@ -197,6 +201,61 @@ static int atomic_msg(void)
 	return waitpid(p, &st, 0) < 0;
 }
 
+static void on_int(int sig)
+{
+	signal(sig, SIG_DFL);	/* clean up, then die of it as asked */
+	raise(sig);
+}
+
+static int reraise(void)
+{
+	struct sigaction sa;
+	char c;
+	int fds[2];
+	pid_t p;
+	ssize_t n;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_int;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) < 0 || pipe(fds) < 0)
+		return 1;
+	p = fork();
+	if (p < 0)
+		return 1;
+	if (p == 0) {
+		close(fds[0]);
+		usleep(50000);
+		_exit(write(fds[1], "x", 1) != 1);
+	}
+	close(fds[1]);
+	do
+		n = read(fds[0], &c, 1);
+	while (n < 0 && errno == EINTR);
+	waitpid(p, NULL, 0);
+	return n != 1;
+}
+
+static int part_write(void)
+{
+	static char buf[100000];
+	int fds[2];
+	ssize_t n;
+
+	if (pipe(fds) < 0 || fcntl(fds[1], F_SETFL, O_NONBLOCK) < 0 ||
+	    fcntl(fds[0], F_SETFL, O_NONBLOCK) < 0)
+		return 1;
+	/* The pipe is empty: part of it fits, so the kernel writes that. */
+	n = write(fds[1], buf, sizeof(buf));
+	if (n < 0 && errno == EAGAIN)
+		abort();
+	if (n < 0)
+		return 1;
+	while ((n = read(fds[0], buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
+		;
+	return n < 0 && errno != EAGAIN;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -205,6 +264,7 @@ int main(int argc, char **argv)
 	} modes[] = {
 		{ "kidkill", kidkill }, { "rshrink", rshrink }, { "eof_drain", eof_drain },
 		{ "sigchld", sigchld }, { "pexit", pexit }, { "atomic_msg", atomic_msg },
+		{ "reraise", reraise }, { "part_write", part_write },
 	};
 
 	for (size_t i = 0; argc > 1 && i < sizeof(modes) / sizeof(modes[0]); i++)
@@ -217,6 +277,7 @@ int main(int argc, char **argv)
 				return 1;
 			return r;
 		}
-	fprintf(stderr, "usage: fidelity kidkill|rshrink|eof_drain|sigchld|pexit|atomic_msg\n");
+	fprintf(stderr, "usage: fidelity kidkill|rshrink|eof_drain|sigchld|pexit|atomic_msg|"
+		"reraise|part_write\n");
 	return 2;
 }

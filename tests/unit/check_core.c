@@ -128,6 +128,10 @@ START_TEST(test_spec_bad)
 	ck_assert_int_eq(plan_fault_parse("read:EIO@0", &pf, &site, bad, sizeof(bad)), -EINVAL);
 	ck_assert_str_eq(bad, "0");
 	ck_assert_int_eq(plan_fault_parse("read:EIO@site#", &pf, &site, bad, sizeof(bad)), -EINVAL);
+	ck_assert_int_eq(plan_fault_parse("read:EIO@site#0:2", &pf, &site, bad, sizeof(bad)), 0);
+	ck_assert_int_eq(site, 0);
+	ck_assert_int_eq(pf.occurrence, 2);
+	ck_assert_int_eq(plan_fault_parse("read:EIO@site#01x", &pf, &site, bad, sizeof(bad)), -EINVAL);
 	ck_assert_int_eq(plan_fault_parse("readEIO", &pf, &site, bad, sizeof(bad)), -EINVAL);
 	/* exhaust is for the memory syscalls only; they take nothing else. */
 	ck_assert_int_eq(plan_fault_parse("read:exhaust", &pf, &site, bad, sizeof(bad)), -EINVAL);
@@ -240,6 +244,21 @@ START_TEST(test_io_short_writes)
 }
 END_TEST
 
+START_TEST(test_io_write_eagain)
+{
+	/* Room for part of it: a non-blocking write takes what fits and
+	 * returns the count; EAGAIN only when nothing fits. */
+	ck_assert_uint_eq(allowed(FDT_PIPE, 0, true, 0, 65536, true, 100000, false, false) & IOF_EAGAIN, 0);
+	ck_assert_uint_ne(allowed(FDT_PIPE, 0, true, 0, 65536, true, 100000, false, false) & IOF_SHORT, 0);
+	ck_assert_uint_ne(allowed(FDT_PIPE, 0, true, 0, 0, true, 100000, false, false) & IOF_EAGAIN, 0);
+	/* An atomic pipe write that does not fit waits whole. */
+	ck_assert_uint_ne(allowed(FDT_PIPE, 0, true, 0, 50, true, 100, false, false) & IOF_EAGAIN, 0);
+	ck_assert_uint_eq(allowed(FDT_PIPE, 0, true, 0, 50, true, 100, false, false) & IOF_SHORT, 0);
+	ck_assert_uint_eq(allowed(FDT_STREAM, AF_INET, true, 0, 10, true, 100, false, false) & IOF_EAGAIN, 0);
+	ck_assert_uint_ne(allowed(FDT_STREAM, AF_INET, true, 0, 0, true, 100, false, false) & IOF_EAGAIN, 0);
+}
+END_TEST
+
 START_TEST(test_io_resets)
 {
 	/* TCP peers reset; unix-domain ones give EPIPE or EOF instead. */
@@ -310,6 +329,7 @@ static Suite *core_suite(void)
 	tcase_add_test(tc, test_io_eof);
 	tcase_add_test(tc, test_io_short_reads);
 	tcase_add_test(tc, test_io_short_writes);
+	tcase_add_test(tc, test_io_write_eagain);
 	tcase_add_test(tc, test_io_resets);
 	tcase_add_test(tc, test_io_vector_waitall);
 	tcase_add_test(tc, test_syscall_table);
