@@ -3,6 +3,7 @@
 /* symbolize.c - module files, symbols and system-module classification. */
 
 #include <elf.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -218,6 +219,33 @@ static void copy_str(char *dst, size_t len, const char *src)
 	snprintf(dst, len, "%s", src ? src : "");
 }
 
+/* C++ names in reports read as the programmer wrote them. The demangler
+ * is libstdc++'s, looked up at run time: no C++ program, no dependency. */
+typedef char *(*demangle_fn)(const char *, char *, size_t *, int *);
+
+static void demangle(char *name, size_t len)
+{
+	static demangle_fn fn;
+	static int tried;
+	char *out;
+	int status = -1;
+
+	if (strncmp(name, "_Z", 2) != 0)
+		return;
+	if (!tried) {
+		void *h = dlopen("libstdc++.so.6", RTLD_LAZY | RTLD_LOCAL);
+
+		tried = 1;
+		fn = h ? (demangle_fn)dlsym(h, "__cxa_demangle") : NULL;
+	}
+	if (!fn)
+		return;
+	out = fn(name, NULL, NULL, &status);
+	if (out && status == 0)
+		copy_str(name, len, out);
+	free(out);
+}
+
 int sym_fill(Dwfl_Module *mod, uint64_t pc, bool is_return, struct frame *f)
 {
 	uint64_t addr = is_return && pc ? pc - 1 : pc;
@@ -248,6 +276,7 @@ int sym_fill(Dwfl_Module *mod, uint64_t pc, bool is_return, struct frame *f)
 		copy_str(f->function, sizeof(f->function), fn);
 		/* "__libc_start_main@@GLIBC_2.34": the version only adds noise. */
 		f->function[strcspn(f->function, "@")] = '\0';
+		demangle(f->function, sizeof(f->function));
 		if (!f->function[0])
 			strcpy(f->function, "??");
 	}
