@@ -31,17 +31,23 @@ char **suppress_load(const char *path, struct options *o)
 	if (!findings)
 		die("out of memory");
 	while (fgets(line, sizeof(line), fp)) {
-		char kind[16], what[400], extra[2];
-		int n;
+		char kind[16], *what, *end;
+		int n, used = 0;
 
 		lineno++;
 		if (!strchr(line, '\n') && !feof(fp))
 			die("--suppress: %s:%d: line too long", path, lineno);
 		line[strcspn(line, "#\n")] = 0;
-		n = sscanf(line, "%15s %399s %1s", kind, what, extra);
+		n = sscanf(line, " %15s %n", kind, &used);
 		if (n <= 0)
 			continue;
-		if (n != 2)
+		/* The rest of the line is the value: C++ names hold spaces
+		 * ("build(unsigned long)"). */
+		what = line + used;
+		end = what + strlen(what);
+		while (end > what && (end[-1] == ' ' || end[-1] == '\t'))
+			*--end = 0;
+		if (!*what)
 			die("--suppress: %s:%d: expected 'site KEY' or 'finding FUNCTION'", path, lineno);
 		if (strcmp(kind, "site") == 0)
 			push(&o->exclude, &o->nexclude, what);

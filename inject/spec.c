@@ -93,7 +93,11 @@ int plan_fault_parse(const char *spec, struct plan_fault *pf, int *site_id, char
 		return 0;
 	}
 	if (strncmp(where, "caller=", 7) == 0) {
-		occ = strchr(where + 7, ':');
+		/* C++ names hold "::": only a trailing ":digits" is the
+		 * occurrence. */
+		occ = strrchr(where + 7, ':');
+		if (occ && (!occ[1] || strspn(occ + 1, "0123456789") != strlen(occ + 1)))
+			occ = NULL;
 		if (occ)
 			*occ++ = 0;
 		if (!where[7] || strlen(where + 7) >= sizeof(pf->caller))

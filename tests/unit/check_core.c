@@ -92,6 +92,13 @@ START_TEST(test_spec_forms)
 					  sizeof(bad)), 0);
 	ck_assert_str_eq(pf.caller, "handle_set");
 	ck_assert_int_eq(pf.occurrence, 2);
+	ck_assert_int_eq(plan_fault_parse("malloc:NULL@caller=app::Table::build(unsigned long):3",
+					  &pf, &site, bad, sizeof(bad)), 0);
+	ck_assert_str_eq(pf.caller, "app::Table::build(unsigned long)");
+	ck_assert_int_eq(pf.occurrence, 3);
+	ck_assert_int_eq(plan_fault_parse("malloc:NULL@caller=ns::f", &pf, &site, bad, sizeof(bad)), 0);
+	ck_assert_str_eq(pf.caller, "ns::f");
+	ck_assert_int_eq(pf.occurrence, 1);
 	ck_assert_int_eq(pf.thread, -1);
 
 	/* The kernel level of alloc: ENOMEM (one-shot) and exhaust. */
