@@ -29,16 +29,20 @@ static void on_stop_signal(int sig)
 	tracer_interrupt(sig);
 }
 
+/* What the program gets: fzsandbox's own SIGPIPE as it was started. */
+static bool runner_sigpipe_ignored;
+
 void runner_install_signals(void)
 {
-	struct sigaction sa;
+	struct sigaction sa, old;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop_signal;	/* no SA_RESTART: wake the loop */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);	/* a service closing on the driver */
+	sigaction(SIGPIPE, &sa, &old);	/* a service closing on the driver */
+	runner_sigpipe_ignored = old.sa_handler == SIG_IGN;
 }
 
 static int mkdir_p(const char *path)
@@ -427,6 +431,7 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 		.cwd = !r->wd ? r->cwd : r->sb ? r->o->workdir : workdir_copy_path(r->wd),
 		.stdin_path = r->stdin_path,
 		.passthrough = r->passthrough,
+		.sigpipe_ignored = runner_sigpipe_ignored,
 		.trace_set = r->trace_set,
 		.from_exec = r->o->from_exec,
 		.timeout_ms = r->o->timeout_ms,

@@ -212,6 +212,11 @@ static void handle_signal(struct tracer_state *st, struct tracer_task *t, int si
 	 * die of the same signal"): the program's answer to our request. */
 	if (!ours && t->mm && (t->mm->delivered & (1ULL << (sig - 1))))
 		ours = true;
+	/* The writer of a pipeline dying of SIGPIPE when its reader is done
+	 * (yes | head) is how Unix pipelines end. The main process dying of
+	 * it (a service killed by a vanished client) is still a finding. */
+	if (!ours && sig == SIGPIPE && t->pid != st->main_pid)
+		ours = true;
 	if (!ours && signal_kills(t->tid, sig, si.si_code))
 		record_fatal(st, t, sig, &si);
 	resume(t, PTRACE_CONT, sig);

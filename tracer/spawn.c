@@ -264,6 +264,9 @@ static void child(const struct tracer_opts *o, const struct sock_fprog *prog, in
 		child_fail(errfd, STAGE_NNP);
 	if (prog->filter && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog) < 0)
 		child_fail(errfd, STAGE_SECCOMP);
+	/* Handlers reset at exec, but an ignored SIGPIPE would stay: the
+	 * program must die of a broken pipe as it would outside. */
+	signal(SIGPIPE, o->sigpipe_ignored ? SIG_IGN : SIG_DFL);
 	execve(o->sandbox ? sandbox_exec_path(o->sandbox) : o->argv[0], o->argv, o->envp);
 	child_fail(errfd, STAGE_EXEC);
 }

@@ -121,6 +121,10 @@ struct tracer_opts {
 	 * stdin_path is set) and stays in its process group, so it can read
 	 * the terminal and a ^C reaches it as it would without fzsandbox. */
 	bool passthrough;
+	/* The SIGPIPE disposition the program gets: the one fzsandbox was
+	 * started with (fzsandbox itself ignores SIGPIPE, and an ignored
+	 * signal would survive the exec). */
+	bool sigpipe_ignored;
 	const uint8_t *trace_set;	/* bitmap over syscall numbers to TRACE */
 	bool from_exec;		/* inject during the loader phase too */
 	long timeout_ms;	/* whole run */

@@ -3,18 +3,23 @@
 # the kernel or glibc cannot produce (signals from other processes, a
 # failed realloc shrink, EAGAIN at end of file, a fake SIGCHLD, glibc's own
 # pthread_exit abort, a split atomic pipe message, a re-raised delivered
-# SIGINT, EAGAIN on a write that partly fits): zero findings each,
+# SIGINT, EAGAIN on a write that partly fits, a pipeline writer ending by
+# SIGPIPE, which needs SIGPIPE at its default, not fzsandbox's ignore):
+# zero findings each,
 # while faults were still injected into them.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
-for mode in kidkill rshrink eof_drain sigchld pexit atomic_msg reraise part_write; do
+for mode in kidkill rshrink eof_drain sigchld pexit atomic_msg reraise part_write pipe_head; do
 	"$T/fidelity" "$mode" || fail "$mode: the program itself fails without fzsandbox"
 	fz --inject=io,alloc --timeout=10s --out="$OUT.$mode" -- "$T/fidelity" "$mode"
 	n=$(jqr '.findings | length' "$OUT.$mode/report.json")
 	if [ "$rc" != 0 ] || [ "$n" != 0 ]; then
 		fail "$mode: exit $rc, $n findings: $(jqr '[.findings[] | .kind + " " + (.signal_name // "") + " " + (.faults[0].call // "") + " " + (.faults[0].fault // "")] | join("; ")' "$OUT.$mode/report.json")"
 	fi
+	# Under fzsandbox, unfaulted, the program behaves as it does outside.
+	clean=$(jq -r 'select(.run == 0) | .outcome' "$OUT.$mode/runs.jsonl")
+	assert_eq "exit 0" "$clean" "$mode: clean run outcome"
 	inj=$(jqr '[.faults_injected[]] | add // 0' "$OUT.$mode/report.json")
 	[ "$inj" -gt 0 ] || fail "$mode: no fault was injected at all"
 done

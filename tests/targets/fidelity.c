@@ -17,6 +17,8 @@
  *               SIGINT fzsandbox delivered is the program's answer
  *   part_write  a non-blocking write bigger than the free pipe space takes
  *               what fits, never EAGAIN (abort() if it did)
+ *   pipe_head   yes | head: the producer child ignores write errors and
+ *               ends by SIGPIPE when the reader has had enough
  */
 #pragma GCC optimize("O0")
 #define _GNU_SOURCE
@@ -256,6 +258,33 @@ static int part_write(void)
 	return n < 0 && errno != EAGAIN;
 }
 
+static int pipe_head(void)
+{
+	char buf[64];
+	int fds[2], st;
+	pid_t p;
+	ssize_t n, got = 0;
+
+	if (pipe(fds) < 0)
+		return 1;
+	p = fork();
+	if (p < 0)
+		return 1;
+	if (p == 0) {
+		close(fds[0]);
+		for (;;)
+			if (write(fds[1], "y\n", 2) < 0 && errno != EINTR && errno != EAGAIN)
+				_exit(2);	/* only without SIGPIPE */
+	}
+	close(fds[1]);
+	while (got < 6 && ((n = read(fds[0], buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR)))
+		got += n > 0 ? n : 0;
+	close(fds[0]);
+	if (waitpid(p, &st, 0) < 0)
+		return 1;
+	return !(WIFSIGNALED(st) && WTERMSIG(st) == SIGPIPE);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -264,7 +293,7 @@ int main(int argc, char **argv)
 	} modes[] = {
 		{ "kidkill", kidkill }, { "rshrink", rshrink }, { "eof_drain", eof_drain },
 		{ "sigchld", sigchld }, { "pexit", pexit }, { "atomic_msg", atomic_msg },
-		{ "reraise", reraise }, { "part_write", part_write },
+		{ "reraise", reraise }, { "part_write", part_write }, { "pipe_head", pipe_head },
 	};
 
 	for (size_t i = 0; argc > 1 && i < sizeof(modes) / sizeof(modes[0]); i++)
@@ -278,6 +307,6 @@ int main(int argc, char **argv)
 			return r;
 		}
 	fprintf(stderr, "usage: fidelity kidkill|rshrink|eof_drain|sigchld|pexit|atomic_msg|"
-		"reraise|part_write\n");
+		"reraise|part_write|pipe_head\n");
 	return 2;
 }
