@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -292,16 +293,39 @@ static uint64_t deliverable(struct tracer_task *t, const struct inj_mm *m, uint6
 	return mask & ~(uint64_t)blk;
 }
 
+/* readv/writev: the iovec array, read from the tracee. Returns the number
+ * of entries (its byte total in *total), or -1 when it cannot be used. */
+#define IOV_CAP 64
+static int read_iov(struct tracer_task *t, const struct syscall_stop *s, struct iovec *iov,
+		    long *total)
+{
+	uint64_t n = s->args[2];
+
+	if (strcmp(s->ent->name, "readv") != 0 && strcmp(s->ent->name, "writev") != 0)
+		return -1;
+	if (n == 0 || n > IOV_CAP || tracer_read_mem(t, s->args[1], iov, n * sizeof(*iov)) < 0)
+		return -1;
+	*total = 0;
+	for (uint64_t i = 0; i < n; i++)
+		*total += (long)iov[i].iov_len;
+	return (int)n;
+}
+
 static void io_describe(struct tracer_task *t, const struct syscall_stop *s, struct inj_mm *m,
 			struct io_call *c)
 {
 	const struct syscall_ent *e = s->ent;
+	struct iovec iov[IOV_CAP];
 	uint64_t flags = 0;
 
 	memset(c, 0, sizeof(*c));
 	c->write = (e->flags & SC_WRITE) != 0;
 	c->vector = (e->flags & SC_VECTOR) != 0;
 	c->count = e->len_arg >= 0 ? (long)s->args[e->len_arg] : -1;
+	/* readv/writev transfer bytes like read/write: with the array in
+	 * hand, their byte count can be shortened too (io_inject). */
+	if (c->vector && read_iov(t, s, iov, &c->count) > 0)
+		c->vector = false;
 	if (strcmp(e->name, "recvfrom") == 0 || strcmp(e->name, "sendto") == 0 ||
 	    strcmp(e->name, "recvmsg") == 0 || strcmp(e->name, "sendmsg") == 0)
 		flags = s->args[strcmp(e->name, "recvfrom") == 0 || strcmp(e->name, "sendto") == 0 ? 3 : 2];
@@ -309,6 +333,47 @@ static void io_describe(struct tracer_task *t, const struct syscall_stop *s, str
 	c->dontwait = (flags & MSG_DONTWAIT) != 0;
 	c->interruptible = pick_signal(deliverable(t, m, m->interrupting)) != 0;
 	c->handled = pick_signal(deliverable(t, m, m->handled)) != 0;
+}
+
+/* A short readv/writev: a copy of the iovec array cut at n bytes, written
+ * below the red zone of the stopped thread's stack (free scratch while it
+ * is in the syscall; the kernel reads it before returning), and the array
+ * and count arguments pointed at it; both are restored at the exit stop. */
+static int vector_short(struct stop *st, const struct syscall_stop *s, const struct fault *f,
+			const struct fd_info *fi, const struct io_call *c, struct fault *done)
+{
+	struct iovec iov[IOV_CAP];
+	struct user_regs_struct regs;
+	long total, n, left;
+	int cnt = read_iov(st->t, s, iov, &total), k, r, sig = 0;
+	uint64_t scratch;
+
+	if (cnt <= 0 || total < 2 || tracer_getregs(st->t, &regs) < 0)
+		return -EINVAL;
+	n = f->count ? f->count : total / 2;
+	if (n >= total)
+		n = total - 1;
+	if (n < 1)
+		return -EINVAL;
+	for (k = 0, left = n; k < cnt && left > 0; k++) {
+		if ((long)iov[k].iov_len > left)
+			iov[k].iov_len = (size_t)left;
+		left -= (long)iov[k].iov_len;
+	}
+	scratch = (regs.rsp - 128 - (uint64_t)k * sizeof(*iov)) & ~15ULL;
+	r = tracer_write_mem(st->t, scratch, iov, (size_t)k * sizeof(*iov));
+	if (r == 0)
+		r = tracer_set_arg(st->t, 1, scratch);
+	if (r == 0)
+		r = tracer_set_arg(st->t, 2, (uint64_t)k);
+	if (r < 0)
+		return r;
+	done->count = n;
+	if (c->write && fi->type != FDT_REG && !fi->nonblock && !c->dontwait)
+		sig = pick_signal(deliverable(st->t, st->m, st->m->handled));
+	if (sig)
+		tracer_deliver_signal(st->t, sig);
+	return 0;
 }
 
 /* Inject f; *done is the fault as it happened (a short transfer names the
@@ -321,7 +386,11 @@ static int io_inject(struct stop *st, const struct syscall_stop *s, const struct
 	*done = *f;
 	if (f->type == FT_SHORT) {
 		long count = (long)s->args[e->len_arg];
-		long n = f->count ? f->count : count / 2;
+		long n;
+
+		if (e->flags & SC_VECTOR)
+			return vector_short(st, s, f, fi, c, done);
+		n = f->count ? f->count : count / 2;
 		int r, sig = 0;
 
 		if (n >= count)

@@ -168,9 +168,9 @@ int tracer_set_arg(struct tracer_task *t, int i, uint64_t val)
 	/* The syscall insn preserves argument registers, so the caller would
 	 * see the rewritten value afterwards (glibc's __brk relies on rdi):
 	 * restore it at the exit stop. */
-	if (t->restore_arg < 0) {
-		t->restore_arg = i;
-		t->restore_val = t->sc.args[i];
+	if (!(t->restore_mask & (1u << i))) {
+		t->restore_mask |= 1u << i;
+		t->restore_val[i] = t->sc.args[i];
 	}
 	r = poke_user(t, arg_off[i], val);
 	if (r == 0)
@@ -200,10 +200,15 @@ int tracer_want_exit(struct tracer_task *t)
 
 int task_restore_arg(struct tracer_task *t)
 {
-	int i = t->restore_arg;
+	int r = 0;
 
-	if (i < 0)
-		return 0;
-	t->restore_arg = -1;
-	return poke_user(t, arg_off[i], t->restore_val);
+	for (int i = 0; i < 6; i++)
+		if (t->restore_mask & (1u << i)) {
+			int e = poke_user(t, arg_off[i], t->restore_val[i]);
+
+			if (e < 0)
+				r = e;
+		}
+	t->restore_mask = 0;
+	return r;
 }

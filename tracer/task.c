@@ -30,7 +30,6 @@ struct tracer_task *task_add(struct tracer_state *st, pid_t tid, pid_t pid, stru
 	t->pid = pid;
 	t->ordinal = -1;	/* numbered at its creation event */
 	t->mm = mm;
-	t->restore_arg = -1;
 	if (mm)
 		mm->refs++;
 	t->next = st->tasks[b];

@@ -39,8 +39,8 @@ struct tracer_task {
 	bool want_exit;		/* resume with PTRACE_SYSCALL */
 	bool hook_exit;		/* call on_syscall_exit */
 	bool listen_exit;	/* service readiness check */
-	int restore_arg;	/* -1, or the argument register to restore */
-	uint64_t restore_val;
+	unsigned restore_mask;	/* argument registers to restore at exit */
+	uint64_t restore_val[6];
 };
 
 struct tracer_state {

@@ -10,7 +10,7 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
-for mode in kidkill rshrink eof_drain sigchld pexit atomic_msg reraise part_write pipe_head; do
+for mode in kidkill rshrink eof_drain sigchld pexit atomic_msg reraise part_write pipe_head writev_loop; do
 	"$T/fidelity" "$mode" || fail "$mode: the program itself fails without fzsandbox"
 	fz --inject=io,alloc --timeout=10s --out="$OUT.$mode" -- "$T/fidelity" "$mode"
 	n=$(jqr '.findings | length' "$OUT.$mode/report.json")
@@ -22,6 +22,11 @@ for mode in kidkill rshrink eof_drain sigchld pexit atomic_msg reraise part_writ
 	assert_eq "exit 0" "$clean" "$mode: clean run outcome"
 	inj=$(jqr '[.faults_injected[]] | add // 0' "$OUT.$mode/report.json")
 	[ "$inj" -gt 0 ] || fail "$mode: no fault was injected at all"
+done
+# writev_loop's vector calls really were cut short, and the bytes stayed exact.
+for call in writev readv; do
+	grep -q "\"call\":\"$call\",\"fault\":\"short=" "$OUT.writev_loop/runs.jsonl" ||
+		fail "writev_loop: no short $call was injected"
 done
 # reraise really got an EINTR with its SIGINT delivered, and died of it.
 grep -q '"fault":"EINTR".*"outcome":"exit 130"' "$OUT.reraise/runs.jsonl" ||

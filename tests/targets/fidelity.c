@@ -19,6 +19,9 @@
  *               what fits, never EAGAIN (abort() if it did)
  *   pipe_head   yes | head: the producer child ignores write errors and
  *               ends by SIGPIPE when the reader has had enough
+ *   writev_loop writev with a partial-iovec loop to a file, then reads it
+ *               back with a readv loop: the bytes must be exactly right
+ *               (a short vector transfer moves exactly what it says)
  */
 #pragma GCC optimize("O0")
 #define _GNU_SOURCE
@@ -30,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -285,6 +289,63 @@ static int pipe_head(void)
 	return !(WIFSIGNALED(st) && WTERMSIG(st) == SIGPIPE);
 }
 
+static int writev_loop(void)
+{
+	char path[] = "/tmp/fz-fidelity-XXXXXX", a[100], b[300], ra[100], rb[300];
+	struct iovec iov[2] = { { a, sizeof(a) }, { b, sizeof(b) } }, *v = iov;
+	int fd = mkstemp(path), cnt = 2, ok;
+	ssize_t n;
+
+	if (fd < 0)
+		return 1;
+	unlink(path);
+	memset(a, 'a', sizeof(a));
+	for (size_t i = 0; i < sizeof(b); i++)
+		b[i] = (char)('0' + i % 10);
+	while (cnt > 0) {
+		n = writev(fd, v, cnt);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return 1;
+		while (cnt > 0 && (size_t)n >= v->iov_len) {
+			n -= (ssize_t)v->iov_len;
+			v++;
+			cnt--;
+		}
+		if (cnt > 0) {
+			v->iov_base = (char *)v->iov_base + n;
+			v->iov_len -= (size_t)n;
+		}
+	}
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return 1;
+	iov[0] = (struct iovec){ ra, sizeof(ra) };
+	iov[1] = (struct iovec){ rb, sizeof(rb) };
+	v = iov;
+	cnt = 2;
+	while (cnt > 0) {
+		n = readv(fd, v, cnt);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return 1;
+		while (cnt > 0 && (size_t)n >= v->iov_len) {
+			n -= (ssize_t)v->iov_len;
+			v++;
+			cnt--;
+		}
+		if (cnt > 0) {
+			v->iov_base = (char *)v->iov_base + n;
+			v->iov_len -= (size_t)n;
+		}
+	}
+	close(fd);
+	ok = memcmp(a, ra, sizeof(a)) == 0 && memcmp(b, rb, sizeof(b)) == 0;
+	assert(ok);	/* data moved by short transfers must be exact */
+	return !ok;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -294,6 +355,7 @@ int main(int argc, char **argv)
 		{ "kidkill", kidkill }, { "rshrink", rshrink }, { "eof_drain", eof_drain },
 		{ "sigchld", sigchld }, { "pexit", pexit }, { "atomic_msg", atomic_msg },
 		{ "reraise", reraise }, { "part_write", part_write }, { "pipe_head", pipe_head },
+		{ "writev_loop", writev_loop },
 	};
 
 	for (size_t i = 0; argc > 1 && i < sizeof(modes) / sizeof(modes[0]); i++)
@@ -307,6 +369,6 @@ int main(int argc, char **argv)
 			return r;
 		}
 	fprintf(stderr, "usage: fidelity kidkill|rshrink|eof_drain|sigchld|pexit|atomic_msg|"
-		"reraise|part_write|pipe_head\n");
+		"reraise|part_write|pipe_head|writev_loop\n");
 	return 2;
 }
