@@ -281,6 +281,16 @@ int sym_fill(Dwfl_Module *mod, uint64_t pc, bool is_return, struct frame *f)
 			strcpy(f->function, "??");
 	}
 	line = dwfl_module_getsrc(mod, addr);
+	/* libdw answers with the nearest line even for an address no
+	 * compilation unit covers (crt1's _start next to -O2 code): only
+	 * trust a line whose unit really holds the address. */
+	if (line) {
+		Dwarf_Addr cubias;
+		Dwarf_Die *cu = dwfl_module_addrdie(mod, addr, &cubias);
+
+		if (!cu || dwarf_haspc(cu, addr - cubias) <= 0)
+			line = NULL;
+	}
 	if (line) {
 		src = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
 		if (src) {

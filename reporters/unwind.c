@@ -247,11 +247,15 @@ static bool is_static(struct unwinder *u)
  * line information nothing can be told apart, and nothing is. */
 static bool static_libc_pc(struct unwinder *u, Dwfl_Module *mod, Dwarf_Addr addr)
 {
-	Dwarf_Addr bias;
+	Dwarf_Addr bias, cubias;
+	Dwarf_Die *cu;
 
 	if (!is_static(u) || !dwfl_module_getdwarf(mod, &bias))
 		return false;
-	return dwfl_module_getsrc(mod, addr) == NULL;
+	/* Not "no nearest line" (libdw finds one for any address), but no
+	 * compilation unit of the program covering it. */
+	cu = dwfl_module_addrdie(mod, addr, &cubias);
+	return !cu || dwarf_haspc(cu, addr - cubias) <= 0;
 }
 
 static bool pc_is_system(struct unwinder *u, Dwfl_Module *mod, Dwarf_Addr addr)
