@@ -289,6 +289,20 @@ static int pipe_head(void)
 	return !(WIFSIGNALED(st) && WTERMSIG(st) == SIGPIPE);
 }
 
+/* Past n transferred bytes of an iovec array. */
+static void advance(struct iovec **v, int *cnt, size_t n)
+{
+	while (*cnt > 0 && n >= (*v)->iov_len) {
+		n -= (*v)->iov_len;
+		(*v)++;
+		(*cnt)--;
+	}
+	if (*cnt > 0) {
+		(*v)->iov_base = (char *)(*v)->iov_base + n;
+		(*v)->iov_len -= n;
+	}
+}
+
 static int writev_loop(void)
 {
 	char path[] = "/tmp/fz-fidelity-XXXXXX", a[100], b[300], ra[100], rb[300];
@@ -308,15 +322,7 @@ static int writev_loop(void)
 			continue;
 		if (n < 0)
 			return 1;
-		while (cnt > 0 && (size_t)n >= v->iov_len) {
-			n -= (ssize_t)v->iov_len;
-			v++;
-			cnt--;
-		}
-		if (cnt > 0) {
-			v->iov_base = (char *)v->iov_base + n;
-			v->iov_len -= (size_t)n;
-		}
+		advance(&v, &cnt, (size_t)n);
 	}
 	if (lseek(fd, 0, SEEK_SET) < 0)
 		return 1;
@@ -330,15 +336,7 @@ static int writev_loop(void)
 			continue;
 		if (n <= 0)
 			return 1;
-		while (cnt > 0 && (size_t)n >= v->iov_len) {
-			n -= (ssize_t)v->iov_len;
-			v++;
-			cnt--;
-		}
-		if (cnt > 0) {
-			v->iov_base = (char *)v->iov_base + n;
-			v->iov_len -= (size_t)n;
-		}
+		advance(&v, &cnt, (size_t)n);
 	}
 	close(fd);
 	ok = memcmp(a, ra, sizeof(a)) == 0 && memcmp(b, rb, sizeof(b)) == 0;
