@@ -450,6 +450,7 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 				   r->sb && r->o->net != SANDBOX_NET_HOST ? sandbox_socket_beside : NULL };
 	struct tracer_service svc;
 	struct service_driver *drv = NULL;
+	struct service_result sres = { 0 };
 	const struct fault_rec *log;
 	long oom0;
 	int e, nlog;
@@ -478,7 +479,7 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	oom0 = sandbox_cgroup_oom_kills(r->cg);
 	e = tracer_run(&to, drv ? &svc : NULL, res);
 	if (drv)
-		service_finish(drv, NULL);
+		service_finish(drv, &sres);
 	if (!r->passthrough) {
 		close(to.stdout_fd);
 		close(to.stderr_fd);
@@ -504,6 +505,14 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 		r->baseline_exit = res->exit_status;
 		r->have_baseline = true;
 	}
+	/* A service that never listened, unfaulted, was never tested: saying
+	 * "0 findings" would be a silent pass. */
+	if (record && drv && !sres.ready && res->end == RUN_EXITED)
+		die("service mode: '%s' never listened (it exited with status %d)", r->argv[0],
+		    res->exit_status);
+	if (record && drv && sres.ready && r->o->nrequests && sres.sent == 0)
+		fprintf(stderr, "fzsandbox: warning: '%s' listened but no request could be sent to it\n",
+			r->argv[0]);
 	if (!classify(r, res, f))
 		return 0;
 	/* A SIGKILL nobody here sent: say so when it was the memory cgroup. */

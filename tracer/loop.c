@@ -629,7 +629,9 @@ int tracer_run(const struct tracer_opts *opts, const struct tracer_service *svc,
 			drain(&st);
 			break;
 		}
-		if (now >= st.deadline_ms && !st.kill_sent) {
+		/* Once fzsandbox itself asked the service to stop, the run ends
+		 * by --grace, never as a hang of the program's making. */
+		if (now >= st.deadline_ms && !st.kill_sent && !st.term_sent) {
 			struct tracer_task *m = task_find(&st, st.main_pid);
 
 			if (!st.fatal_seen)

@@ -178,6 +178,9 @@ int main(int argc, char **argv)
 	sigaddset(&term, SIGTERM);
 	sigemptyset(&none);
 	sigprocmask(SIG_BLOCK, &term, NULL);
+	/* Tests of the stop sequence: a service that ignores SIGTERM. */
+	if (getenv("FZ_TEST_IGNORE_TERM"))
+		sa.sa_handler = SIG_IGN;
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);	/* a client gone early must not kill us */
 
