@@ -28,6 +28,7 @@ enum {
 	O_RLIMIT_AS, O_RLIMIT_NOFILE, O_RLIMIT_NPROC, O_RLIMIT_CPU, O_RLIMIT_FSIZE, O_MEMORY_LIMIT,
 	O_PIDS_LIMIT, O_TMP_SIZE,
 	O_VIOLATION_EXIT, O_NET, O_BIND, O_RO_BIND, O_WORKDIR, O_WORKDIR_HASH, O_CONFIG,
+	O_NO_AUTO_BIND,
 };
 
 static const struct option longopts[] = {
@@ -72,6 +73,7 @@ static const struct option longopts[] = {
 	{ "net", required_argument, NULL, O_NET },
 	{ "bind", required_argument, NULL, O_BIND },
 	{ "ro-bind", required_argument, NULL, O_RO_BIND },
+	{ "no-auto-bind", no_argument, NULL, O_NO_AUTO_BIND },
 	{ "workdir", required_argument, NULL, O_WORKDIR },
 	{ "workdir-hash", required_argument, NULL, O_WORKDIR_HASH },
 	{ "config", required_argument, NULL, O_CONFIG },
@@ -128,6 +130,9 @@ static const char usage_text[] =
 	"  --net=loopback|none|host  the jail's network: its own loopback [loopback],\n"
 	"                        nothing, or the host's\n"
 	"  --bind=SRC[:DST], --ro-bind=SRC[:DST]  add a host path to the jail\n"
+	"  --no-auto-bind        do not bind the host paths the program's arguments\n"
+	"                        name (an input read-only, an output's directory\n"
+	"                        read-write; see fzsandbox(1))\n"
 	"  --workdir=DIR         each run starts in a fresh copy of DIR\n"
 	"  --workdir-hash=HASH   refuse to run unless DIR's contents hash to HASH\n"
 	"  --violation-exit=N    with --inject=none: exit N on a sandbox violation\n"
@@ -404,6 +409,7 @@ static void parse_one(struct options *o, int c, const char *arg)
 		break;
 	case O_SUPPRESS: o->suppress = arg; break;
 	case O_SANDBOX: o->sandbox = true; break;
+	case O_NO_AUTO_BIND: o->no_auto_bind = true; break;
 	case O_UID: parse_uid(o, arg); break;
 	case O_ALLOW_SYSCALL: parse_allow_syscall(o, arg); break;
 	case O_RLIMIT_AS: o->limits.rlim[SB_RLIM_AS] = parse_limit("--rlimit-as", arg, true, true); break;
@@ -656,6 +662,8 @@ char *options_describe(const struct options *o)
 		n += snprintf(buf + n, 4096 - n, " --bind=%s", o->binds[i]);
 	for (int i = 0; i < o->nro_binds && n < 4096; i++)
 		n += snprintf(buf + n, 4096 - n, " --ro-bind=%s", o->ro_binds[i]);
+	if (o->sandbox && o->no_auto_bind && n < 4096)
+		n += snprintf(buf + n, 4096 - n, " --no-auto-bind");
 	/* The original directory and what it held: replay starts from it and
 	 * refuses a directory that changed since. */
 	if (o->workdir && n < 4096)

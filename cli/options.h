@@ -46,6 +46,7 @@ struct options {
 	/* The jail (sandbox/): opt-in until issue 5 is complete, then the
 	 * default. uid/gid: the host ids a root caller's jail maps to. */
 	bool sandbox;
+	bool no_auto_bind;	/* --no-auto-bind: no binds for the program's arguments */
 	bool uid_set;
 	unsigned uid, gid;
 	char **allow_syscalls;	/* --allow-syscall: names the jail's policy lets through */

@@ -98,6 +98,7 @@ static void jail_init(struct runner *r, const struct options *o, char **argv)
 	struct sandbox_opts so = {
 		.exe = argv[0], .cwd = r->cwd, .host_uid = o->uid, .host_gid = o->gid,
 		.net = o->net, .envp = r->env, .tmp_size = o->tmp_size,
+		.args = o->no_auto_bind ? NULL : argv + 1,
 	};
 	struct sandbox_bind *binds;
 	const char *why;

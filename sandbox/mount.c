@@ -189,6 +189,103 @@ static int plan_binds(struct sandbox *sb, const struct sandbox_opts *o)
 	return r;
 }
 
+/* --- Auto-bind: paths named by the program's arguments --------------- */
+
+/* The jail's own mounts, never replaced by the host's: these paths
+ * exactly, and everything under the trees. */
+static const char *const jail_own[] = { "/", "/tmp", "/dev/shm" };
+static const char *const jail_trees[] = { "/proc", "/sys", "/dev" };
+/* What the jail deliberately hides, even when an argument names it (or a
+ * directory holding it); an explicit --bind still shows it. */
+static const char *const hidden[] = {
+	"/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-", "/root",
+};
+
+static bool refused(const char *p)
+{
+	for (size_t i = 0; i < sizeof(jail_own) / sizeof(*jail_own); i++)
+		if (strcmp(p, jail_own[i]) == 0)
+			return true;
+	for (size_t i = 0; i < sizeof(jail_trees) / sizeof(*jail_trees); i++)
+		if (path_under(p, jail_trees[i]))
+			return true;
+	for (size_t i = 0; i < sizeof(hidden) / sizeof(*hidden); i++)
+		if (path_under(p, hidden[i]) || path_under(hidden[i], p))
+			return true;
+	return false;
+}
+
+/* Already shown by a bind at its own path (system directories, /etc
+ * files, devices, the program's directory, the working directory, --bind,
+ * earlier arguments)? */
+static bool bound(const struct sandbox *sb, const char *p)
+{
+	for (int i = 0; i < sb->nops; i++) {
+		const struct mop *m = &sb->ops[i];
+
+		if ((m->kind == MOP_BIND_RO || m->kind == MOP_BIND_RW || m->kind == MOP_BIND_DEV) &&
+		    path_under(p, m->dst + sizeof(NEW) - 1))
+			return true;
+	}
+	return false;
+}
+
+static int plan_arg(struct sandbox *sb, const char *cwd, const char *arg)
+{
+	char abs[PATH_MAX], parent[PATH_MAX], *real, *slash;
+	const char *v = arg;
+	struct stat st;
+	bool rw = false;
+	int n, r = 0;
+
+	if (arg[0] == '-') {	/* --opt=VALUE: the value */
+		v = strchr(arg, '=');
+		if (!v)
+			return 0;
+		v++;
+	}
+	if (!*v)
+		return 0;
+	n = v[0] == '/' ? snprintf(abs, sizeof(abs), "%s", v) :
+		snprintf(abs, sizeof(abs), "%s/%s", cwd, v);
+	if (n < 0 || (size_t)n >= sizeof(abs))
+		return 0;
+	real = realpath(abs, NULL);
+	if (!real) {
+		/* An output file: its parent directory, read-write. "dir/"
+		 * or a name ending in "." or ".." is no file name. */
+		slash = strrchr(abs, '/');
+		if (errno != ENOENT || !slash || !slash[1] || strcmp(slash + 1, ".") == 0 ||
+		    strcmp(slash + 1, "..") == 0)
+			return 0;
+		if (slash == abs) {
+			strcpy(parent, "/");
+		} else {
+			memcpy(parent, abs, slash - abs);
+			parent[slash - abs] = 0;
+		}
+		real = realpath(parent, NULL);
+		rw = true;
+	}
+	if (!real || stat(real, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) ||
+	    (rw && !S_ISDIR(st.st_mode)) || refused(real) || bound(sb, real)) {
+		free(real);
+		return 0;
+	}
+	r = add(sb, rw ? MOP_BIND_RW : MOP_BIND_RO, !S_ISDIR(st.st_mode), real, real);
+	free(real);
+	return r;
+}
+
+static int plan_args(struct sandbox *sb, const struct sandbox_opts *o, const char *cwd)
+{
+	int r = 0;
+
+	for (int i = 0; o->args && o->args[i] && r == 0; i++)
+		r = plan_arg(sb, cwd, o->args[i]);
+	return r;
+}
+
 static int cmp_dst(const struct mop *a, const struct mop *b)
 {
 	return strcmp(a->dst, b->dst);
@@ -231,6 +328,8 @@ static int plan_user(struct sandbox *sb, const struct sandbox_opts *o)
 		r = plan_libs(sb, o, bindir, cwd_bind ? cwd : NULL);
 	if (r == 0)
 		r = plan_binds(sb, o);
+	if (r == 0)
+		r = plan_args(sb, o, cwd);
 	sort_binds(sb, first);
 out:
 	free(exe_copy);

@@ -58,6 +58,15 @@ struct sandbox_opts {
 	 * (bytes). 0: SANDBOX_TMP_SIZE_DEFAULT; SANDBOX_UNLIMITED: no size=
 	 * (the kernel's default, half of RAM). */
 	unsigned long long tmp_size;
+	/* Auto-bind: the program's arguments (argv after argv[0],
+	 * NULL-terminated; NULL: none). Each that names a host path outside
+	 * what the jail already shows is bound at its resolved path: an
+	 * existing file or directory read-only, a missing one's existing
+	 * parent directory read-write (an output file). Relative ones resolve
+	 * against cwd; "--opt=VALUE" counts its VALUE. Never /, /tmp,
+	 * /dev/shm, /proc, /sys, /dev, nor /etc/shadow, /etc/gshadow or /root
+	 * (or a directory holding them). */
+	char *const *args;
 };
 
 #define SANDBOX_TMP_SIZE_DEFAULT (64ULL << 20)

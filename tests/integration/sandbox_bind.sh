@@ -21,8 +21,9 @@ jfz() {	# fzsandbox from TMP/work
 	rc=$?
 }
 
-# Not visible without a bind (control).
-jfz --sandbox --inject=none -- /bin/cat "$D/ro/file"
+# Not visible without a bind (control; an argument's path would be
+# auto-bound: sandbox_autobind.sh).
+jfz --sandbox --inject=none --no-auto-bind -- /bin/cat "$D/ro/file"
 [ "$rc" != 0 ] || fail "the jail sees $D/ro/file without a bind"
 # Read-only at its own path: readable, not writable.
 jfz --sandbox --inject=none --ro-bind="$D/ro" -- /bin/sh -c \

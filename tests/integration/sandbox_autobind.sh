@@ -1,0 +1,76 @@
+#!/bin/bash
+# Auto-bind: the host paths the program's arguments name appear in the jail
+# (an existing file or directory read-only, a missing file's directory
+# read-write, "--opt=VALUE" by its value), except what the jail hides
+# (/etc/shadow, /root); --no-auto-bind turns it off.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+
+chmod 755 "$TMP" || fail "chmod $TMP"
+fz --sandbox --inject=none -- /bin/true
+[ "$rc" = 0 ] || {
+	grep -q "user namespace" "$TMP/fz.stderr" && skip "$(cat "$TMP/fz.stderr")"
+	fail "--sandbox cannot run /bin/true (exit $rc)"
+}
+# Outside the working directory (TMP) and outside /tmp (the jail's /tmp is
+# its own tmpfs): only a bind shows these.
+V=$(mktemp -d /var/tmp/fzt-autobind.XXXXXX) || fail "mktemp /var/tmp"
+trap 'rm -rf -- "$V"; cleanup' EXIT
+mkdir -m 755 "$V/in" "$V/out" && chmod 755 "$V" && chmod 1777 "$V/out" || fail "mkdir $V"
+echo "read me" >"$V/in/file" && chmod 644 "$V/in/file" || fail "write $V/in/file"
+echo "written" >"$TMP/stdin" && chmod 644 "$TMP/stdin"
+
+# An input file named by its absolute path: readable.
+fz --sandbox --inject=none -- /bin/cat "$V/in/file"
+assert_rc 0
+assert_eq "read me" "$(cat "$TMP/fz.stdout")" "an argument's file in the jail"
+# Without auto-bind it is not there (control).
+fz --sandbox --inject=none --no-auto-bind -- /bin/cat "$V/in/file"
+[ "$rc" != 0 ] || fail "--no-auto-bind: the jail sees $V/in/file"
+grep -q "No such file" "$TMP/fz.stderr" || fail "--no-auto-bind: not a missing file"
+# Read-only (mode 666: only the mount stops a write), and only that
+# file: its siblings stay hidden.
+echo other >"$V/in/sibling" && chmod 666 "$V/in/file"
+fz --sandbox --inject=none -- /bin/sh -c 'echo x >>"$1"; cat "${1%/*}/sibling"' sh "$V/in/file"
+grep -q "Read-only file system" "$TMP/fz.stderr" || fail "an argument's file is writable"
+[ -z "$(cat "$TMP/fz.stdout")" ] || fail "the sibling of an argument's file is visible"
+assert_eq "read me" "$(cat "$V/in/file")" "the host file after a write attempt"
+chmod 644 "$V/in/file"
+# --opt=VALUE: the value; a relative path resolves from the working directory.
+fz --sandbox --inject=none -- /bin/sh -c 'cat "${1#--input=}"' sh --input="$V/in/file"
+assert_eq "read me" "$(cat "$TMP/fz.stdout")" "--input=PATH in the jail"
+rel=$(realpath --relative-to="$TMP" "$V/in/file")
+fz --sandbox --inject=none -- /bin/cat "$rel"
+assert_eq "read me" "$(cat "$TMP/fz.stdout")" "the relative path $rel in the jail"
+# A directory: read-only, listed.
+fz --sandbox --inject=none -- /bin/ls "$V/in"
+assert_eq "file sibling" "$(tr '\n' ' ' <"$TMP/fz.stdout" | sed 's/ $//')" "an argument's directory"
+
+# An output file that does not exist yet: its directory is bound
+# read-write (as root the jail's user, nobody, needs write permission:
+# 1777 here), and the file is on the host afterwards.
+fz --sandbox --inject=none --stdin="$TMP/stdin" -- /usr/bin/tee "$V/out/new"
+assert_rc 0
+assert_eq "written" "$(cat "$V/out/new" 2>/dev/null)" "the output file on the host"
+
+# What the jail hides stays hidden even when named.
+fz --sandbox --inject=none -- /bin/cat /etc/shadow
+[ "$rc" != 0 ] || fail "/etc/shadow readable in the jail"
+grep -q "No such file" "$TMP/fz.stderr" || fail "/etc/shadow bound into the jail"
+fz --sandbox --inject=none -- /bin/ls /etc
+grep -qx shadow "$TMP/fz.stdout" && fail "/etc (holding shadow) bound into the jail"
+fz --sandbox --inject=none -- /bin/ls -d /root
+grep -q "No such file" "$TMP/fz.stderr" || fail "/root bound into the jail"
+# The jail's own /tmp is not replaced by the host's.
+# (Only the working directory's mount point is in it.)
+if [ "$(dirname "$TMP")" = /tmp ]; then
+	fz --sandbox --inject=none -- /bin/ls /tmp
+	assert_eq "$(basename "$TMP")" "$(cat "$TMP/fz.stdout")" "the jail's /tmp"
+fi
+
+# Stored for --replay.
+fz --sandbox --inject=none --no-auto-bind --out="$OUT" -- /bin/true
+assert_rc 0
+jqr '.options' | grep -q -- "--no-auto-bind" ||
+	fail "--no-auto-bind not in the stored options"
+exit 0
