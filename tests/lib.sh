@@ -140,3 +140,13 @@ assert_finding_in() {
 	n=$(jqr "$(finding_with "$1") | length")
 	[ "$n" -ge 1 ] || fail "no finding with $1 in its stack"
 }
+
+# The jail must work here: skip (with fzsandbox's reason) where user
+# namespaces are unavailable, fail on any other refusal. Extra arguments go
+# to that probe run (e.g. --out).
+require_jail() {
+	fz --sandbox --inject=none "$@" -- /bin/true
+	[ "$rc" = 0 ] && return 0
+	grep -q "user namespace" "$TMP/fz.stderr" && skip "$(cat "$TMP/fz.stderr")"
+	fail "--sandbox cannot run /bin/true (exit $rc)"
+}

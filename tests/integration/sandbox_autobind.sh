@@ -7,11 +7,7 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
 chmod 755 "$TMP" || fail "chmod $TMP"
-fz --sandbox --inject=none -- /bin/true
-[ "$rc" = 0 ] || {
-	grep -q "user namespace" "$TMP/fz.stderr" && skip "$(cat "$TMP/fz.stderr")"
-	fail "--sandbox cannot run /bin/true (exit $rc)"
-}
+require_jail
 # Outside the working directory (TMP) and outside /tmp (the jail's /tmp is
 # its own tmpfs): only a bind shows these.
 V=$(mktemp -d /var/tmp/fzt-autobind.XXXXXX) || fail "mktemp /var/tmp"

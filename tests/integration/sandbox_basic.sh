@@ -15,11 +15,7 @@ for t in unchecked_malloc threads forking short_read; do
 	cp "$T/$t" "$B/" || fail "cannot copy $t"
 done
 
-fz --sandbox --inject=none --out="$OUT" -- /bin/true
-[ "$rc" = 0 ] || {
-	grep -q "user namespace" "$TMP/fz.stderr" && skip "$(cat "$TMP/fz.stderr")"
-	fail "--sandbox cannot run /bin/true (exit $rc)"
-}
+require_jail --out="$OUT"
 
 # The findings of one campaign, in a comparable form.
 summary_filter() {

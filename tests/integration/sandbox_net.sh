@@ -7,11 +7,7 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
 chmod 755 "$TMP" || fail "chmod $TMP"
-fz --sandbox --inject=none -- /bin/true
-[ "$rc" = 0 ] || {
-	grep -q "user namespace" "$TMP/fz.stderr" && skip "$(cat "$TMP/fz.stderr")"
-	fail "--sandbox cannot run /bin/true (exit $rc)"
-}
+require_jail
 command -v bash >/dev/null || skip "no bash for /dev/tcp"
 BASH_BIN=$(command -v bash)
 # What connecting to a closed port on 127.0.0.1 says, and the interfaces.

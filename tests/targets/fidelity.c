@@ -118,23 +118,25 @@ static void on_chld(int sig)
 	reaped = 1;
 }
 
-static int sigchld(void)
+/* Install handler for sig (no SA_RESTART), then block reading one byte a
+ * child writes 50 ms later, retrying EINTR: the state in which a signal
+ * can interrupt a read. Returns read's last result; *child is the writer. */
+static ssize_t read_late_byte(int sig, void (*handler)(int), pid_t *child)
 {
 	struct sigaction sa;
 	char c;
 	int fds[2];
-	pid_t p;
 	ssize_t n;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_chld;
+	sa.sa_handler = handler;
 	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGCHLD, &sa, NULL) < 0 || pipe(fds) < 0)
-		return 1;
-	p = fork();
-	if (p < 0)
-		return 1;
-	if (p == 0) {
+	if (sigaction(sig, &sa, NULL) < 0 || pipe(fds) < 0)
+		return -1;
+	*child = fork();
+	if (*child < 0)
+		return -1;
+	if (*child == 0) {
 		close(fds[0]);
 		usleep(50000);
 		_exit(write(fds[1], "x", 1) != 1);
@@ -143,7 +145,14 @@ static int sigchld(void)
 	do
 		n = read(fds[0], &c, 1);
 	while (n < 0 && errno == EINTR);
-	if (n < 0)
+	return n;
+}
+
+static int sigchld(void)
+{
+	pid_t p;
+
+	if (read_late_byte(SIGCHLD, on_chld, &p) < 0)
 		return 1;
 	while (!reaped)
 		usleep(1000);
@@ -215,30 +224,11 @@ static void on_int(int sig)
 
 static int reraise(void)
 {
-	struct sigaction sa;
-	char c;
-	int fds[2];
-	pid_t p;
-	ssize_t n;
+	pid_t p = -1;
+	ssize_t n = read_late_byte(SIGINT, on_int, &p);
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_int;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGINT, &sa, NULL) < 0 || pipe(fds) < 0)
-		return 1;
-	p = fork();
-	if (p < 0)
-		return 1;
-	if (p == 0) {
-		close(fds[0]);
-		usleep(50000);
-		_exit(write(fds[1], "x", 1) != 1);
-	}
-	close(fds[1]);
-	do
-		n = read(fds[0], &c, 1);
-	while (n < 0 && errno == EINTR);
-	waitpid(p, NULL, 0);
+	if (p > 0)
+		waitpid(p, NULL, 0);
 	return n != 1;
 }
 
