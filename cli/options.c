@@ -28,7 +28,7 @@ enum {
 	O_RLIMIT_AS, O_RLIMIT_NOFILE, O_RLIMIT_NPROC, O_RLIMIT_CPU, O_RLIMIT_FSIZE, O_MEMORY_LIMIT,
 	O_PIDS_LIMIT, O_TMP_SIZE,
 	O_VIOLATION_EXIT, O_NET, O_BIND, O_RO_BIND, O_WORKDIR, O_WORKDIR_HASH, O_CONFIG,
-	O_NO_AUTO_BIND,
+	O_NO_AUTO_BIND, O_NO_SANDBOX,
 };
 
 static const struct option longopts[] = {
@@ -59,6 +59,7 @@ static const struct option longopts[] = {
 	{ "seed", required_argument, NULL, O_SEED },
 	{ "suppress", required_argument, NULL, O_SUPPRESS },
 	{ "sandbox", no_argument, NULL, O_SANDBOX },
+	{ "no-sandbox", no_argument, NULL, O_NO_SANDBOX },
 	{ "uid", required_argument, NULL, O_UID },
 	{ "allow-syscall", required_argument, NULL, O_ALLOW_SYSCALL },
 	{ "rlimit-as", required_argument, NULL, O_RLIMIT_AS },
@@ -112,10 +113,10 @@ static const char usage_text[] =
 	"  --system-module=NAME  treat this library as a system module for sites\n"
 	"  --fail-on-exit        a non-zero exit the clean run did not have is a finding\n"
 	"  --cpu=N               pin fzsandbox and the target to CPU N\n"
-	"  --sandbox             run the program in a jail (namespaces, new root,\n"
-	"                        no capabilities); opt-in for now, later the default\n"
+	"  --no-sandbox          run the program without the jail (by default it runs\n"
+	"                        in namespaces, a new root, no capabilities, seccomp)\n"
 	"  --uid=USER|UID        as root, the unprivileged host user the jail runs\n"
-	"                        as [nobody]\n"
+	"                        as [nobody]; root's binds are idmapped to it\n"
 	"  --allow-syscall=NAME  let the jail's program make this denied syscall\n"
 	"                        (or @GROUP; repeatable; see fzsandbox(1))\n"
 	"  --rlimit-as=SIZE, --rlimit-fsize=SIZE, --rlimit-cpu=SECONDS,\n"
@@ -409,6 +410,7 @@ static void parse_one(struct options *o, int c, const char *arg)
 		break;
 	case O_SUPPRESS: o->suppress = arg; break;
 	case O_SANDBOX: o->sandbox = true; break;
+	case O_NO_SANDBOX: o->sandbox = false; break;
 	case O_NO_AUTO_BIND: o->no_auto_bind = true; break;
 	case O_UID: parse_uid(o, arg); break;
 	case O_ALLOW_SYSCALL: parse_allow_syscall(o, arg); break;
@@ -599,6 +601,7 @@ void options_parse(int argc, char **argv, struct options *o)
 	o->probability = 0.05;
 	o->cpu = -1;
 	o->uid = o->gid = 65534;	/* nobody / nogroup */
+	o->sandbox = true;
 	o->violation_exit = -1;
 	opterr = 0;
 	prescan_mode(argc, argv, o, &p);
@@ -649,8 +652,8 @@ char *options_describe(const struct options *o)
 		n += snprintf(buf + n, 4096 - n, " --system-module=%s", o->system_modules[i]);
 	if (o->cpu >= 0 && n < 4096)
 		n += snprintf(buf + n, 4096 - n, " --cpu=%d", o->cpu);
-	if (o->sandbox && n < 4096)
-		n += snprintf(buf + n, 4096 - n, " --sandbox");
+	if (!o->sandbox && n < 4096)
+		n += snprintf(buf + n, 4096 - n, " --no-sandbox");
 	if (o->sandbox && o->uid_set && n < 4096)
 		n += snprintf(buf + n, 4096 - n, " --uid=%u", o->uid);
 	for (int i = 0; i < o->nallow_syscalls && n < 4096; i++)

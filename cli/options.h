@@ -43,8 +43,8 @@ struct options {
 	uint64_t seed;
 	bool seed_set;
 	const char *suppress;	/* suppressions file */
-	/* The jail (sandbox/): opt-in until issue 5 is complete, then the
-	 * default. uid/gid: the host ids a root caller's jail maps to. */
+	/* The jail (sandbox/): on unless --no-sandbox. uid/gid: the host
+	 * ids a root caller's jail maps to. */
 	bool sandbox;
 	bool no_auto_bind;	/* --no-auto-bind: no binds for the program's arguments */
 	bool uid_set;

@@ -105,14 +105,14 @@ static void jail_init(struct runner *r, const struct options *o, char **argv)
 	int e;
 
 	if (o->uid_set && !o->sandbox)
-		die("--uid needs --sandbox");
+		die("--uid needs the jail (drop --no-sandbox)");
 	if (o->net_set && o->net != SANDBOX_NET_HOST && !o->sandbox)
-		die("--net=%s needs --sandbox (without the jail the network is the host's)",
+		die("--net=%s needs the jail (drop --no-sandbox; without it the network is the host's)",
 		    o->net == SANDBOX_NET_NONE ? "none" : "loopback");
 	if ((o->nbinds || o->nro_binds) && !o->sandbox)
-		die("--bind and --ro-bind need --sandbox (without the jail every path is visible)");
+		die("--bind and --ro-bind need the jail (drop --no-sandbox; without it every path is visible)");
 	if (o->tmp_size && !o->sandbox)
-		die("--tmp-size needs --sandbox (without the jail /tmp is the host's)");
+		die("--tmp-size needs the jail (drop --no-sandbox; without it /tmp is the host's)");
 	if (o->sandbox && o->net == SANDBOX_NET_NONE && o->service)
 		die("--net=none: service mode needs the jail's loopback (--net=loopback)");
 	if (!o->sandbox)
@@ -135,6 +135,8 @@ static void jail_init(struct runner *r, const struct options *o, char **argv)
 	free(binds);
 	if (e < 0)
 		die_errno(e, "sandbox: cannot prepare the jail for '%s'", argv[0]);
+	if (sandbox_warning(r->sb))
+		fprintf(stderr, "fzsandbox: warning: %s\n", sandbox_warning(r->sb));
 }
 
 /* --workdir: check what DIR holds (--workdir-hash, stored for replay),
@@ -142,6 +144,8 @@ static void jail_init(struct runner *r, const struct options *o, char **argv)
  * resolve it. */
 static void workdir_init(struct runner *r, const struct options *o)
 {
+	const char *tmp;
+	bool chown_to;
 	int e;
 
 	if (!o->workdir)
@@ -152,7 +156,13 @@ static void workdir_init(struct runner *r, const struct options *o)
 	if (o->workdir_hash && strcmp(o->workdir_hash, r->wd_hash) != 0)
 		die("--workdir: '%s' changed: its contents hash to %s, not %s (the run would not "
 		    "start from the same files)", o->workdir, r->wd_hash, o->workdir_hash);
-	e = workdir_new(o->workdir, o->sandbox && geteuid() == 0, o->uid, o->gid, &r->wd);
+	/* Root's jail sees the copy through an idmapped bind where the
+	 * filesystem allows (sandbox/idmap.c); elsewhere the copy must
+	 * belong to the jail's host user. */
+	tmp = getenv("TMPDIR");
+	chown_to = o->sandbox && geteuid() == 0 &&
+		   !sandbox_idmaps(tmp && *tmp ? tmp : "/tmp", o->uid, o->gid);
+	e = workdir_new(o->workdir, chown_to, o->uid, o->gid, &r->wd);
 	if (e == 0)
 		e = workdir_reset(r->wd);
 	if (e < 0)

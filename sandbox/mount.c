@@ -25,7 +25,7 @@
 
 #include "sandbox/sandbox_int.h"
 
-#define OLD "/oldroot"
+#define OLD SB_OLDROOT
 #define NEW "/newroot"
 
 /* --- The plan (parent) ------------------------------------------------- */
@@ -90,12 +90,16 @@ static int plan_system(struct sandbox *sb)
 	return r;
 }
 
-/* What libc reads at run time (the loader's cache, name service, time
- * zone); never shadow or gshadow. Symlinks (resolv.conf, localtime) are
- * followed on the host and the file itself is bound. */
+/* What libc and common programs read at run time (the loader's cache,
+ * name service, time zone, locale aliases, service names, TLS roots, and
+ * the alternatives farm that /usr/bin/awk and friends link through);
+ * never shadow or gshadow. Symlinks (resolv.conf, localtime, os-release)
+ * are followed on the host and the file or directory itself is bound. */
 static const char *const etc_files[] = {
 	"ld.so.cache", "nsswitch.conf", "hosts", "host.conf", "resolv.conf", "gai.conf",
-	"passwd", "group", "localtime",
+	"passwd", "group", "localtime", "timezone", "locale.alias", "locale.conf",
+	"services", "protocols", "networks", "rpc", "mime.types", "os-release",
+	"alternatives", "ssl", "ca-certificates.conf",
 };
 
 static int plan_etc(struct sandbox *sb)
@@ -108,8 +112,8 @@ static int plan_etc(struct sandbox *sb)
 
 		snprintf(path, sizeof(path), "/etc/%s", etc_files[i]);
 		real = realpath(path, NULL);
-		if (real && stat(real, &st) == 0 && S_ISREG(st.st_mode))
-			r = add(sb, MOP_BIND_RO, true, real, path);
+		if (real && stat(real, &st) == 0 && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
+			r = add(sb, MOP_BIND_RO, !S_ISDIR(st.st_mode), real, path);
 		free(real);
 	}
 	return r;
@@ -217,17 +221,24 @@ static bool refused(const char *p)
 
 /* Already shown by a bind at its own path (system directories, /etc
  * files, devices, the program's directory, the working directory, --bind,
- * earlier arguments)? */
-static bool bound(const struct sandbox *sb, const char *p)
+ * earlier arguments), and writable when rw is asked? An output next to
+ * the program (in its read-only directory) gets its directory again,
+ * read-write, over the read-only bind: the user named it as an output. */
+static bool bound(const struct sandbox *sb, const char *p, bool rw)
 {
+	const struct mop *deepest = NULL;
+
 	for (int i = 0; i < sb->nops; i++) {
 		const struct mop *m = &sb->ops[i];
 
 		if ((m->kind == MOP_BIND_RO || m->kind == MOP_BIND_RW || m->kind == MOP_BIND_DEV) &&
-		    path_under(p, m->dst + sizeof(NEW) - 1))
-			return true;
+		    path_under(p, m->dst + sizeof(NEW) - 1) &&
+		    (!deepest || strlen(m->dst) >= strlen(deepest->dst)))
+			deepest = m;
 	}
-	return false;
+	if (!deepest)
+		return false;
+	return !rw || deepest->kind == MOP_BIND_RW || (size_t)(deepest - sb->ops) < (size_t)sb->first_user_op;
 }
 
 static int plan_arg(struct sandbox *sb, const char *cwd, const char *arg)
@@ -268,7 +279,7 @@ static int plan_arg(struct sandbox *sb, const char *cwd, const char *arg)
 		rw = true;
 	}
 	if (!real || stat(real, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) ||
-	    (rw && !S_ISDIR(st.st_mode)) || refused(real) || bound(sb, real)) {
+	    (rw && !S_ISDIR(st.st_mode)) || refused(real) || bound(sb, real, rw)) {
 		free(real);
 		return 0;
 	}
@@ -311,6 +322,8 @@ static int plan_user(struct sandbox *sb, const struct sandbox_opts *o)
 	char *cwd_src = o->cwd_src ? realpath(o->cwd_src, NULL) : NULL;
 	bool cwd_bind, bin_bind = true;
 	int r = 0, first = sb->nops;
+
+	sb->first_user_op = first;
 
 	if (!exe_copy || !cwd || (o->cwd_src && !cwd_src)) {
 		r = -errno;
@@ -438,7 +451,20 @@ static int set_attr(const char *path, uint64_t set, bool recursive, struct sandb
 	return 0;
 }
 
-static int do_op(const struct mop *m, struct sandbox_err *e)
+/* run_fd: the run's idmapped tree for this bind (idmap.c), or -1. */
+static int bind(const struct mop *m, int run_fd, struct sandbox_err *e)
+{
+	if (run_fd >= 0) {
+		if (syscall(SYS_move_mount, run_fd, "", AT_FDCWD, m->dst, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+			return fail(e, SB_BIND, m->src, errno);
+		return 0;
+	}
+	if (mount(m->src, m->dst, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return fail(e, SB_BIND, m->src, errno);
+	return 0;
+}
+
+static int do_op(const struct mop *m, int run_fd, struct sandbox_err *e)
 {
 	static const uint64_t bind_attr[] = {
 		[MOP_BIND_RO] = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
@@ -466,9 +492,8 @@ static int do_op(const struct mop *m, struct sandbox_err *e)
 			return fail(e, SB_PROC, m->dst, errno);
 		return 0;
 	default:
-		if (mount(m->src, m->dst, NULL, MS_BIND | MS_REC, NULL) < 0)
-			return fail(e, SB_BIND, m->src, errno);
-		return set_attr(m->dst, bind_attr[m->kind], true, e);
+		r = bind(m, run_fd, e);
+		return r < 0 ? r : set_attr(m->dst, bind_attr[m->kind], true, e);
 	}
 }
 
@@ -502,7 +527,7 @@ int mount_jail(const struct sandbox *sb, struct sandbox_err *e)
 	if (mount("tmpfs", NEW, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
 		return fail(e, SB_TMPFS, "/", errno);
 	for (int i = 0; i < sb->nops; i++) {
-		r = do_op(&sb->ops[i], e);
+		r = do_op(&sb->ops[i], sb->run_fds ? sb->run_fds[i] : -1, e);
 		if (r < 0)
 			return r;
 	}

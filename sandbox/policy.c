@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 
 #include "sandbox/policy.h"
 #include "tracer/syscalls.h"
@@ -20,6 +22,10 @@
 #define CLONE_NEWTIME 0x00000080
 #endif
 #define X32_SYSCALL_BIT 0x40000000u
+#ifndef __O_TMPFILE
+#define __O_TMPFILE 020000000
+#endif
+#define SETID (S_ISUID | S_ISGID)
 
 /* Every namespace a call may create. clone(2) cannot create a time
  * namespace: its low byte (CSIGNAL, where CLONE_NEWTIME's bit is) is the
@@ -33,6 +39,7 @@ enum deny_when {
 	D_FLAGS,	/* args[arg] has a bit of val[0] */
 	D_CMD,		/* (unsigned int)args[arg] is val[0] or val[1] */
 	D_ENOSYS,	/* every call, ENOSYS from the filter, not a violation */
+	D_CREATE,	/* args[arg] has a bit of val[0] and args[arg + 1] one of val[1] */
 };
 
 struct deny {
@@ -58,6 +65,9 @@ static const struct deny_group groups[] = {
 	{ "@handle", "opens files by handle, past the jail's root" },
 	{ "@io_uring", "does I/O that no syscall filter sees" },
 	{ "@tty", "types into or controls a terminal" },
+	/* Root's binds are idmapped (idmap.c): a file the jail creates there
+	 * is host root's, and a set-user-ID one would be a way out. */
+	{ "@setid", "makes a set-user-ID or set-group-ID file, which the host would honour" },
 };
 
 static const struct deny deny_table[] = {
@@ -85,6 +95,7 @@ static const struct deny deny_table[] = {
 	{ "fsconfig", "@mount", 5, D_ALWAYS, 0, { 0 } },
 	{ "fspick", "@mount", 3, D_ALWAYS, 0, { 0 } },
 	{ "mount_setattr", "@mount", 5, D_ALWAYS, 0, { 0 } },
+	{ "open_tree_attr", "@mount", 5, D_ALWAYS, 0, { 0 } },
 	{ "setns", "@namespace", 2, D_ALWAYS, 0, { 0 } },
 	{ "unshare", "@namespace", 1, D_FLAGS, 0, { NS_ALL } },
 	{ "clone", "@namespace", 5, D_FLAGS, 0, { NS_CLONE } },
@@ -94,6 +105,17 @@ static const struct deny deny_table[] = {
 	{ "io_uring_enter", "@io_uring", 6, D_ALWAYS, 0, { 0 } },
 	{ "io_uring_register", "@io_uring", 4, D_ALWAYS, 0, { 0 } },
 	{ "ioctl", "@tty", 3, D_CMD, 1, { TIOCSTI, TIOCLINUX } },
+	{ "chmod", "@setid", 2, D_FLAGS, 1, { SETID } },
+	{ "fchmod", "@setid", 2, D_FLAGS, 1, { SETID } },
+	{ "fchmodat", "@setid", 3, D_FLAGS, 2, { SETID } },
+	{ "fchmodat2", "@setid", 4, D_FLAGS, 2, { SETID } },
+	{ "creat", "@setid", 2, D_FLAGS, 1, { SETID } },
+	{ "mknod", "@setid", 3, D_FLAGS, 1, { SETID } },
+	{ "mknodat", "@setid", 4, D_FLAGS, 2, { SETID } },
+	/* The mode counts only when the call creates (glibc passes 0
+	 * otherwise, but a raw call may leave anything there). */
+	{ "open", "@setid", 3, D_CREATE, 1, { O_CREAT | __O_TMPFILE, SETID } },
+	{ "openat", "@setid", 4, D_CREATE, 2, { O_CREAT | __O_TMPFILE, SETID } },
 };
 
 #define NDENY (sizeof(deny_table) / sizeof(deny_table[0]))
@@ -199,6 +221,33 @@ static int add_flag_rules(scmp_filter_ctx ctx, int nr, const struct deny *d)
 	return 0;
 }
 
+/* Every pair of a flag bit and a mode bit: one rule each (libseccomp
+ * ANDs the comparisons of one rule, and compares masked equality only). */
+static int add_create_rules(scmp_filter_ctx ctx, int nr, const struct deny *d)
+{
+	for (int fb = 0; fb < 64; fb++) {
+		uint64_t f = 1ULL << fb;
+
+		if (!(d->val[0] & f))
+			continue;
+		for (int mb = 0; mb < 64; mb++) {
+			uint64_t m = 1ULL << mb;
+			struct scmp_arg_cmp c[2] = {
+				{ d->arg, SCMP_CMP_MASKED_EQ, f, f },
+				{ d->arg + 1u, SCMP_CMP_MASKED_EQ, m, m },
+			};
+			int r;
+
+			if (!(d->val[1] & m))
+				continue;
+			r = seccomp_rule_add_array(ctx, SCMP_ACT_TRACE(POLICY_TAG_DENY | nr), nr, 2, c);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
 /* ioctl's command is an unsigned int: the kernel ignores the upper half of
  * the register, so the rule must too (else TIOCSTI | 1 << 32 slips by). */
 static int add_cmd_rules(scmp_filter_ctx ctx, int nr, const struct deny *d)
@@ -237,6 +286,9 @@ int sandbox_policy_add_rules(const struct sandbox_policy *p, scmp_filter_ctx ctx
 		case D_CMD:
 			r = add_cmd_rules(ctx, nr, d);
 			break;
+		case D_CREATE:
+			r = add_create_rules(ctx, nr, d);
+			break;
 		case D_ENOSYS:
 			r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), nr, 0);
 			break;
@@ -263,6 +315,8 @@ int sandbox_policy_check(const struct sandbox_policy *p, uint32_t arch, int nr,
 	switch (d->when) {
 	case D_FLAGS:
 		return args[d->arg] & d->val[0] ? EPERM : 0;
+	case D_CREATE:
+		return args[d->arg] & d->val[0] && args[d->arg + 1] & d->val[1] ? EPERM : 0;
 	case D_CMD:
 		return (uint32_t)args[d->arg] == d->val[0] || (uint32_t)args[d->arg] == d->val[1] ?
 			EPERM : 0;

@@ -39,6 +39,7 @@ static const char *const step_names[SB_NSTEPS] = {
 	[SB_CAPS] = "drop capabilities",
 	[SB_NO_NEW_PRIVS] = "set no_new_privs",
 	[SB_CGROUP] = "join the cgroup",
+	[SB_IDMAP] = "idmap a bind",
 };
 
 const char *sandbox_step_name(int step)
@@ -66,6 +67,11 @@ unsigned long sandbox_clone_flags(const struct sandbox *sb)
 	       (sb && sb->net == SANDBOX_NET_HOST ? 0 : CLONE_NEWNET) | CLONE_NEWCGROUP;
 }
 
+const char *sandbox_warning(const struct sandbox *sb)
+{
+	return sb->warning[0] ? sb->warning : NULL;
+}
+
 const char *sandbox_exec_path(const struct sandbox *sb)
 {
 	return sb->exe;
@@ -88,7 +94,10 @@ int sandbox_new(const struct sandbox_opts *o, struct sandbox **out)
 	sb->gid_out = sb->privileged ? o->host_gid : getegid();
 	sb->exe = realpath(o->exe, NULL);
 	sb->nocaps = cap_init();
+	sb->idmap_ns = -1;
 	r = !sb->exe ? -errno : !sb->nocaps ? -ENOMEM : mount_plan(sb, o);
+	if (r == 0)
+		r = idmap_plan(sb, sb->first_user_op);
 	if (r < 0) {
 		sandbox_free(sb);
 		return r;
@@ -101,6 +110,7 @@ void sandbox_free(struct sandbox *sb)
 {
 	if (!sb)
 		return;
+	idmap_free(sb);
 	mount_plan_free(sb);
 	if (sb->nocaps)
 		cap_free(sb->nocaps);
@@ -121,6 +131,7 @@ int sandbox_enter(const struct sandbox *sb, struct sandbox_err *e)
 	if (r < 0)
 		return r;
 	r = mount_jail(sb, e);
+	sandbox_run_end(sb);	/* the idmapped trees are in place */
 	if (r < 0)
 		return r;
 	/* --net=none: the namespace's lo stays down, so not even 127.0.0.1

@@ -100,6 +100,7 @@ enum sandbox_step {
 	SB_CAPS,
 	SB_NO_NEW_PRIVS,
 	SB_CGROUP,		/* the parent: put the first process in the cgroup */
+	SB_IDMAP,		/* the parent: an idmapped tree for the run (root) */
 	SB_NSTEPS,
 };
 
@@ -117,6 +118,18 @@ int sandbox_probe(const char **why);
 /* Resolve every path and build the ordered mount plan. */
 int sandbox_new(const struct sandbox_opts *o, struct sandbox **out);
 void sandbox_free(struct sandbox *sb);
+
+/* One line for the user when the jail is weaker than asked (root: a bind
+ * that could not be idmapped); NULL when there is nothing to say. */
+const char *sandbox_warning(const struct sandbox *sb);
+/* Root: can a jail mapped to host_uid:host_gid show path with the
+ * caller's ownership (an idmapped mount)? Else a work copy there must be
+ * chowned to the jail's host user instead. */
+bool sandbox_idmaps(const char *path, uid_t host_uid, gid_t host_gid);
+/* Parent, around each run's clone: make the run's idmapped trees (the
+ * child inherits them), then close the parent's copies. */
+int sandbox_run_begin(const struct sandbox *sb, struct sandbox_err *e);
+void sandbox_run_end(const struct sandbox *sb);
 
 /* clone(2) flags for the jail's first process (every namespace; no
  * network namespace with --net=host; sb NULL: every namespace). */

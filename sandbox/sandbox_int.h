@@ -21,6 +21,7 @@ enum mop_kind {
 struct mop {
 	int kind;
 	bool file;		/* the mount point is a file, not a directory */
+	bool idmap;		/* root case: a user bind seen through the jail's id map (idmap.c) */
 	char *src, *dst;
 };
 
@@ -33,12 +34,23 @@ struct sandbox {
 	struct mop *ops;
 	int nops;
 	cap_t nocaps;		/* allocated here: the child must not malloc */
+	int first_user_op;	/* ops from here on are the user's binds */
+	/* idmap.c: the id-mapping user namespace (-1: none) and, per op,
+	 * the run's detached idmapped tree (-1: none). */
+	int idmap_ns;
+	int *run_fds;
+	char warning[512];	/* "" or one line for the user */
 };
+
+#define SB_OLDROOT "/oldroot"
 
 /* Record a failure: copies the path without formatting (async-signal-safe);
  * returns -err. */
 int sb_fail(struct sandbox_err *e, int step, const char *path, int err);
 
+/* idmap.c */
+int idmap_plan(struct sandbox *sb, int first_user_op);
+void idmap_free(struct sandbox *sb);
 /* user.c */
 int user_become(const struct sandbox *sb, struct sandbox_err *e);
 /* mount.c */

@@ -33,7 +33,7 @@ int sandbox_probe(const char **why)
 					"'sysctl -w kernel.unprivileged_userns_clone=1' and "
 					"'sysctl -w user.max_user_namespaces=15000'; on Ubuntu also "
 					"'sysctl -w kernel.apparmor_restrict_unprivileged_userns=0'), "
-					"or run without --sandbox"
+					"or run with --no-sandbox"
 				      : "sandbox: cannot create the jail's namespaces (user, mount, "
 					"pid, uts, ipc, net, cgroup) here";
 			return r;

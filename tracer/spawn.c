@@ -165,6 +165,25 @@ static void jail_fail(int errfd, const struct sandbox_err *se)
 	_exit(127);
 }
 
+/* close(2) every descriptor above 2 but keep (the error pipe, close-on-exec
+ * already). close_range where the kernel has it (5.9), else one close per
+ * possible descriptor. */
+static void close_fds_but(int keep)
+{
+	struct rlimit rl;
+	int max;
+
+#ifdef SYS_close_range
+	if ((keep <= 3 || syscall(SYS_close_range, 3U, (unsigned)keep - 1, 0U) == 0) &&
+	    syscall(SYS_close_range, keep < 3 ? 3U : (unsigned)keep + 1, ~0U, 0U) == 0)
+		return;
+#endif
+	max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_max < (1U << 20) ? (int)rl.rlim_max : 1 << 20;
+	for (int fd = 3; fd < max; fd++)
+		if (fd != keep)
+			close(fd);
+}
+
 /* The jail's first process (sandbox/sandbox.h): build the jail, fork the
  * target below it and stay as the jail's pid 1. Returns in the target
  * only, which then goes on like an unjailed child. */
@@ -175,6 +194,9 @@ static void jail(const struct tracer_opts *o, int errfd)
 
 	if (sandbox_enter(o->sandbox, &se) < 0)
 		jail_fail(errfd, &se);
+	/* After the jail is built (its idmapped trees were descriptors) and
+	 * before the fork, so its init holds none either. */
+	close_fds_but(errfd);
 	/* Raw clone, as for this process: we are a raw clone of a possibly
 	 * multi-threaded fzsandbox, and glibc's fork would take malloc locks
 	 * another thread may have held at that moment. */
@@ -193,25 +215,6 @@ static void jail(const struct tracer_opts *o, int errfd)
 	}
 	if (sandbox_drop(o->sandbox, &se) < 0)
 		jail_fail(errfd, &se);
-}
-
-/* close(2) every descriptor above 2 but keep (the error pipe, close-on-exec
- * already). close_range where the kernel has it (5.9), else one close per
- * possible descriptor. */
-static void close_fds_but(int keep)
-{
-	struct rlimit rl;
-	int max;
-
-#ifdef SYS_close_range
-	if ((keep <= 3 || syscall(SYS_close_range, 3U, (unsigned)keep - 1, 0U) == 0) &&
-	    syscall(SYS_close_range, keep < 3 ? 3U : (unsigned)keep + 1, ~0U, 0U) == 0)
-		return;
-#endif
-	max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_max < (1U << 20) ? (int)rl.rlim_max : 1 << 20;
-	for (int fd = 3; fd < max; fd++)
-		if (fd != keep)
-			close(fd);
 }
 
 static void child(const struct tracer_opts *o, const struct sock_fprog *prog, int syncfd, int errfd)
@@ -245,9 +248,8 @@ static void child(const struct tracer_opts *o, const struct sock_fprog *prog, in
 	/* Descriptors fzsandbox's caller left open (a shell's 9<file, a make
 	 * jobserver's pipe) are host files the jail must not reach and state
 	 * every run of a campaign would share. Only --inject=none without
-	 * the jail passes them on, like env(1). Before the jail's fork, so
-	 * its init holds none either. */
-	if (o->sandbox || !o->passthrough)
+	 * the jail passes them on, like env(1). The jail closes them itself. */
+	if (!o->sandbox && !o->passthrough)
 		close_fds_but(errfd);
 	/* Standard input was opened above, before the jail hides its path. */
 	if (o->sandbox)
@@ -298,6 +300,14 @@ pid_t spawn_target(const struct tracer_opts *o, int *errfd)
 	/* The jail's namespaces are created by the clone itself: unshare
 	 * would need a single-threaded caller, and the clone is the jail's
 	 * pid 1 directly. */
+	if (o->sandbox && sandbox_run_begin(o->sandbox, &se) < 0) {
+		r = -se.err;
+		close(sync[0]);
+		close(sync[1]);
+		close(err[0]);
+		close(err[1]);
+		return r;
+	}
 	if (o->sandbox)
 		pid = (pid_t)syscall(SYS_clone, sandbox_clone_flags(o->sandbox) | SIGCHLD, NULL, NULL, NULL, 0);
 	else
@@ -308,6 +318,8 @@ pid_t spawn_target(const struct tracer_opts *o, int *errfd)
 		child(o, prog, sync[0], err[1]);
 	}
 	r = pid < 0 ? -errno : 0;
+	if (o->sandbox)
+		sandbox_run_end(o->sandbox);
 	close(sync[0]);
 	/* Only a process outside the jail's user namespace can map its ids
 	 * (user_namespaces(7)). A failure is reported through the error pipe

@@ -30,7 +30,7 @@ same_findings() {
 	local inject=$1 plain jail
 	shift
 
-	fz --inject="$inject" --out="$OUT" "$@"
+	fz --no-sandbox --inject="$inject" --out="$OUT" "$@"
 	assert_rc 1
 	plain=$(summary)
 	fz --sandbox --inject="$inject" --out="$OUT" "$@"
@@ -47,7 +47,9 @@ same_findings alloc -- "$B/threads"
 same_findings alloc -- "$B/forking"
 "$B/short_read" --make "$TMP/header.bin" || fail "cannot create the input file"
 same_findings io -- "$B/short_read" "$TMP/header.bin"
-jqr '.options' | grep -q -- --sandbox || fail "replay options do not keep --sandbox"
+jqr '.options' | grep -q -- --no-sandbox && fail "replay options of a jailed run say --no-sandbox"
+fz --no-sandbox --inject=io --out="$OUT" -- "$B/short_read" "$TMP/header.bin"
+jqr '.options' | grep -q -- --no-sandbox || fail "replay options do not keep --no-sandbox"
 
 # Service mode: the driver's sockets are made inside the jail's network
 # namespace (sandbox_socket_beside), so requests reach the jailed service.
@@ -62,7 +64,7 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
 	for args in "--inject=alloc -- $B/threads" \
 		"--inject=io,alloc --request=$TMP/requests -- $B/service_bug --port 0"; do
 		# shellcheck disable=SC2086 # args are word lists on purpose
-		fz --out="$OUT" $args
+		fz --no-sandbox --out="$OUT" $args
 		assert_rc 1
 		plain=$(summary)
 		mkdir -p "$TMP/uout" && chmod 777 "$TMP/uout"
@@ -90,19 +92,41 @@ assert_eq "$(id -u)" "$(sed -n 1p "$TMP/fz.stdout")" "uid inside the jail"
 assert_eq "CapEff:	0000000000000000" "$(sed -n 2p "$TMP/fz.stdout")" "capabilities inside"
 assert_eq fzsandbox "$(tail -n 1 "$TMP/fz.stdout")" "hostname inside"
 
-# Set-up failures: one line naming the step (here: the working directory
-# is not reachable by the jail's host user); exit 2 in a campaign, 125 (as
-# env(1)) with --inject=none.
+# Root: the jail's processes are nobody on the host, but root's binds are
+# idmapped, so a program in a 0700 directory reads its 0600 input and
+# writes its output there, owned by root as if root had run it.
 if [ "$(id -u)" = 0 ]; then
-	mkdir -m 700 "$TMP/closed"
-	(cd "$TMP/closed" && "$FZ" --sandbox --inject=none --out="$OUT" -- /bin/true) \
+	mkdir -m 700 "$TMP/closed" && cp /bin/cat "$TMP/closed/" || fail "cannot make $TMP/closed"
+	echo secret >"$TMP/closed/in" && chmod 600 "$TMP/closed/in"
+	(cd "$TMP/closed" && "$FZ" --inject=none --out="$OUT" -- ./cat in) >"$TMP/fz.stdout" 2>"$TMP/fz.stderr"
+	rc=$?
+	assert_rc 0
+	assert_eq secret "$(cat "$TMP/fz.stdout")" "a 0600 file in a 0700 directory, read in the jail"
+	(cd "$TMP/closed" && "$FZ" --inject=none --out="$OUT" -- /bin/sh -c 'echo made >out') \
 		>"$TMP/fz.stdout" 2>"$TMP/fz.stderr"
 	rc=$?
+	assert_rc 0
+	assert_eq "made 0" "$(cat "$TMP/closed/out") $(stat -c %u "$TMP/closed/out")" \
+		"an output written in the jail, and its owner on the host"
+fi
+
+# Set-up failures: one line naming the step (here: the working directory,
+# on a filesystem that cannot be idmapped, is not reachable by the jail's
+# host user; a warning says so first); exit 2 in a campaign, 125 (as
+# env(1)) with --inject=none.
+if [ "$(id -u)" = 0 ] && mkdir "$TMP/ramfs" && mount -t ramfs -o mode=755 ramfs "$TMP/ramfs"; then
+	mkdir -m 700 "$TMP/ramfs/closed"
+	(cd "$TMP/ramfs/closed" && "$FZ" --inject=none --out="$OUT" -- /bin/true) \
+		>"$TMP/fz.stdout" 2>"$TMP/fz.stderr"
+	rc=$?
+	umount "$TMP/ramfs"
 	assert_rc 125
-	assert_eq 1 "$(wc -l <"$TMP/fz.stderr")" "lines on stderr"
+	assert_eq 2 "$(wc -l <"$TMP/fz.stderr")" "lines on stderr"
+	grep -q "^fzsandbox: warning: cannot idmap '$TMP/ramfs/closed'" "$TMP/fz.stderr" ||
+		fail "no warning naming the directory that cannot be idmapped"
 	grep -q "^fzsandbox: .*Permission denied" "$TMP/fz.stderr" || fail "no step/errno line"
 fi
-fz --uid=nobody --inject=io --out="$OUT" -- /bin/true
+fz --no-sandbox --uid=nobody --inject=io --out="$OUT" -- /bin/true
 assert_rc 2
-grep -q -- "--uid needs --sandbox" "$TMP/fz.stderr" || fail "--uid without --sandbox accepted"
+grep -q -- "--uid needs the jail" "$TMP/fz.stderr" || fail "--uid with --no-sandbox accepted"
 assert_no_stray unchecked_malloc threads forking short_read

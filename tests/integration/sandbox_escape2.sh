@@ -260,9 +260,9 @@ suite() {
 }
 
 # --tmp-size: the jail's; a bad value names it; kept for replay.
-fz --tmp-size=1M -- /bin/true
+fz --no-sandbox --tmp-size=1M -- /bin/true
 assert_rc 2
-grep -q "needs --sandbox" "$TMP/fz.stderr" || fail "--tmp-size without the jail accepted"
+grep -q "needs the jail" "$TMP/fz.stderr" || fail "--tmp-size without the jail accepted"
 fz --sandbox --tmp-size=12Q -- /bin/true
 assert_rc 2
 grep -q "'12Q'" "$TMP/fz.stderr" || fail "--tmp-size=12Q: message does not name it"

@@ -79,7 +79,7 @@ rlimit_suite() {
 	assert_eq "1024 EFBIG" "$(val wrote) $(val stopped)" "as $who: disk_fill -i under --rlimit-fsize"
 	assert_no_finding "as $who: disk_fill -i under --rlimit-fsize"
 	# Without the jail the rlimits apply too.
-	jfz "$who" --inject=none --rlimit-fsize=1M -- "$B/disk_fill" . 8
+	jfz "$who" --no-sandbox --inject=none --rlimit-fsize=1M -- "$B/disk_fill" . 8
 	assert_resource "as $who, no jail: disk_fill under --rlimit-fsize" SIGXFSZ
 	rm -f "$TMP/wd-$who"/fz-disk-fill.*
 
@@ -117,7 +117,7 @@ fi
 # Root: the uid-0 trap. Without the jail fzsandbox's target is host root,
 # which RLIMIT_NPROC does not bind; in the jail it is nobody, which it does
 # (the self suite above).
-jfz self --inject=none --rlimit-nproc=20 -- "$B/fork_bomb" 200
+jfz self --no-sandbox --inject=none --rlimit-nproc=20 -- "$B/fork_bomb" 200
 assert_eq "200 max" "$(val forks) $(val stopped)" "as root, no jail: --rlimit-nproc (uid 0 escapes it)"
 
 # Root: cgroup v1 (or delegated v2) limits.
@@ -158,7 +158,7 @@ for i in $(seq 30); do
 done
 jfz nobody --sandbox --inject=none --rlimit-nproc=20 -- "$B/fork_bomb" 200
 n_jail=$(val forks)
-jfz nobody --inject=none --rlimit-nproc=20 -- "$B/fork_bomb" 200
+jfz nobody --no-sandbox --inject=none --rlimit-nproc=20 -- "$B/fork_bomb" 200
 n_host=$(val forks)
 kill $sleepers 2>/dev/null
 wait $sleepers 2>/dev/null

@@ -46,9 +46,9 @@ assert_rc 2
 grep -q -- "--net=none" "$TMP/fz.stderr" || fail "no line naming --net=none"
 fz --sandbox --net=none --service -- /bin/true
 assert_rc 2
-fz --net=none -- /bin/true
+fz --no-sandbox --net=none -- /bin/true
 assert_rc 2
-grep -q "needs --sandbox" "$TMP/fz.stderr" || fail "--net=none without the jail accepted"
+grep -q "needs the jail" "$TMP/fz.stderr" || fail "--net=none without the jail accepted"
 fz --net=wifi --sandbox -- /bin/true
 assert_rc 2
 grep -q "'wifi'" "$TMP/fz.stderr" || fail "no line naming the bad value"

@@ -183,7 +183,7 @@ assert_rc 1
 assert_eq 1 "$(jqr '.findings | length')" "findings of a violation-only campaign"
 assert_eq sandbox-violation "$(jqr '.findings[0].kind')" "finding kind"
 [ "$(jqr '.findings[0].hits')" -gt 1 ] || fail "the violation was not seen in every run"
-jqr '.options' | grep -q -- '--sandbox' || fail "replay options lose --sandbox"
+jqr '.options' | grep -q -- '--no-sandbox' && fail "a jailed campaign's replay options say --no-sandbox"
 # A crash after the violation is the run's finding.
 fz --sandbox --inject=none --out="$OUT" -- "$B/keyctl_user" then-crash
 assert_eq signal "$(jqr '[.findings[].kind] | unique | join(",")')" "kind of a crash after a violation"

@@ -13,7 +13,7 @@ if fz --sandbox --inject=none -- /bin/true && [ "$rc" = 0 ]; then
 	jail=--sandbox
 fi
 
-for sb in "" $jail; do
+for sb in --no-sandbox $jail; do
 	what="--inject=none${sb:+ $sb}"
 	# stdout/stderr passed through, the program's status.
 	fz $sb --inject=none -- /bin/sh -c 'echo out; echo err >&2; exit 3'

@@ -35,7 +35,7 @@ grep -q "another run spoiled" "$OUT"/findings/*/stderr || fail "control: no spoi
 
 jail=
 fz --sandbox --inject=none -- /bin/true && [ "$rc" = 0 ] && jail=--sandbox
-for sb in "" $jail; do
+for sb in --no-sandbox $jail; do
 	what="--workdir${sb:+ $sb}"
 	fresh
 	rm -rf "$OUT"

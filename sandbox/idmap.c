@@ -1,0 +1,206 @@
+/* idmap.c - root case: the caller's files, seen through idmapped binds.
+ *
+ * As root the jail's processes are an unprivileged host user (nobody by
+ * default; sandbox.h says why), which cannot read a program built in a
+ * 0700 directory or write an output next to root's own files. The user's
+ * binds (the program's directory, the working directory, --bind, the
+ * paths auto-bound from the arguments) are therefore idmapped mounts
+ * (mount_setattr(2), MOUNT_ATTR_IDMAP) through a user namespace with the
+ * jail's own id map: a file root owns appears owned by the jail's user,
+ * and a file the target creates is root's on disk, exactly as if root
+ * had run the program there, while the processes keep the unprivileged
+ * credentials (RLIMIT_NPROC, signals, every other file on the host).
+ * System binds (/usr, /etc files, devices) stay plain: host root's files
+ * there must not become the jail's.
+ *
+ * A detached idmapped tree can be attached once and not cloned again
+ * (open_tree of a detached mount is EINVAL), so the parent makes a fresh
+ * one per run before the clone; the child inherits the descriptors and
+ * moves them into place. Filesystems that cannot be idmapped keep the
+ * plain bind, with a warning saying what the jail's user will not reach.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/mount.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sandbox/sandbox_int.h"
+
+/* A user namespace with the jail's id map, held by its descriptor (the
+ * namespace outlives the short-lived child that created it). */
+static int idmap_userns(const struct sandbox *sb)
+{
+	struct sandbox_err e = { 0 };
+	int sync[2], fd = -1, status;
+	char path[64];
+	pid_t pid;
+
+	if (pipe2(sync, O_CLOEXEC) < 0)
+		return -errno;
+	pid = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL, NULL, 0);
+	if (pid == 0) {
+		char c;
+
+		close(sync[1]);
+		(void)!read(sync[0], &c, 1);
+		_exit(0);
+	}
+	close(sync[0]);
+	if (pid < 0) {
+		fd = -errno;
+	} else if (sandbox_map_ids(sb, pid, &e) < 0) {
+		fd = -e.err;
+	} else {
+		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			fd = -errno;
+	}
+	close(sync[1]);
+	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return fd;
+}
+
+/* A detached, idmapped copy of the host tree at path (submounts too), or
+ * -errno (EINVAL: a filesystem without idmapping support). */
+static int idmap_tree(int userns, const char *path)
+{
+	struct mount_attr a = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns };
+	int fd = (int)syscall(SYS_open_tree, AT_FDCWD, path,
+			      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+
+	if (fd < 0)
+		return -errno;
+	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof(a)) < 0) {
+		int r = -errno;
+
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+static const char *host_path(const struct mop *m)
+{
+	return m->src + sizeof(SB_OLDROOT) - 1;
+}
+
+int idmap_plan(struct sandbox *sb, int first_user_op)
+{
+	int n = 0;
+
+	sb->idmap_ns = -1;
+	if (!sb->privileged || first_user_op >= sb->nops)
+		return 0;
+	sb->run_fds = malloc(sb->nops * sizeof(*sb->run_fds));
+	if (!sb->run_fds)
+		return -ENOMEM;
+	for (int i = 0; i < sb->nops; i++)
+		sb->run_fds[i] = -1;
+	sb->idmap_ns = idmap_userns(sb);
+	if (sb->idmap_ns < 0) {
+		snprintf(sb->warning, sizeof(sb->warning),
+			 "cannot create an id-mapping user namespace (%s): the jail's user "
+			 "sees host permissions on every bind", strerror(-sb->idmap_ns));
+		return 0;
+	}
+	/* Tried once here, so a filesystem without support costs nothing
+	 * per run and is named once. */
+	for (int i = first_user_op; i < sb->nops; i++) {
+		struct mop *m = &sb->ops[i];
+		int fd;
+
+		if (m->kind != MOP_BIND_RO && m->kind != MOP_BIND_RW)
+			continue;
+		fd = idmap_tree(sb->idmap_ns, host_path(m));
+		if (fd >= 0) {
+			close(fd);
+			m->idmap = true;
+			n++;
+		} else if (!sb->warning[0]) {
+			snprintf(sb->warning, sizeof(sb->warning),
+				 "cannot idmap '%s' (%s): the jail's user (host uid %u) sees it with "
+				 "host permissions", host_path(m), strerror(-fd), (unsigned)sb->uid_out);
+		}
+	}
+	if (n == 0) {
+		close(sb->idmap_ns);
+		sb->idmap_ns = -1;
+	}
+	return 0;
+}
+
+bool sandbox_idmaps(const char *path, uid_t host_uid, gid_t host_gid)
+{
+	struct sandbox sb = {
+		.privileged = true, .uid_in = getuid(), .gid_in = getgid(),
+		.uid_out = host_uid, .gid_out = host_gid,
+	};
+	int ns, fd;
+
+	if (geteuid() != 0)
+		return false;
+	ns = idmap_userns(&sb);
+	if (ns < 0)
+		return false;
+	fd = idmap_tree(ns, path);
+	close(ns);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+int sandbox_run_begin(const struct sandbox *sb, struct sandbox_err *e)
+{
+	if (sb->idmap_ns < 0)
+		return 0;
+	for (int i = 0; i < sb->nops; i++) {
+		const struct mop *m = &sb->ops[i];
+		int fd;
+
+		if (!m->idmap)
+			continue;
+		fd = idmap_tree(sb->idmap_ns, host_path(m));
+		if (fd < 0) {
+			sandbox_run_end(sb);
+			return sb_fail(e, SB_IDMAP, host_path(m), -fd);
+		}
+		sb->run_fds[i] = fd;
+	}
+	return 0;
+}
+
+/* Parent after the clone, and the jail's first process once its mounts
+ * are in place: close(2) only, async-signal-safe. */
+void sandbox_run_end(const struct sandbox *sb)
+{
+	if (!sb->run_fds)
+		return;
+	for (int i = 0; i < sb->nops; i++) {
+		if (sb->run_fds[i] >= 0)
+			close(sb->run_fds[i]);
+		sb->run_fds[i] = -1;
+	}
+}
+
+void idmap_free(struct sandbox *sb)
+{
+	if (sb->run_fds)
+		sandbox_run_end(sb);
+	free(sb->run_fds);
+	sb->run_fds = NULL;
+	if (sb->idmap_ns >= 0)
+		close(sb->idmap_ns);
+	sb->idmap_ns = -1;
+}
