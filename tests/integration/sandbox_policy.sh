@@ -13,7 +13,7 @@
 
 E=$top_builddir/tests/escape
 PROGS="mount_family setns_host userns_mount io_uring_read ptrace_parent vm_write_parent
-	keyctl_user bpf_map tiocsti int80 x32"
+	keyctl_user bpf_map tiocsti int80 x32 setid_file"
 # Binaries where any user can run them: as root the jail is host nobody.
 chmod 755 "$TMP" || fail "chmod $TMP"
 B=$TMP/bin
@@ -25,6 +25,8 @@ cp "$FZ" "$B/" || fail "cannot copy fzsandbox"
 # mount_family's mount point: not above the program, which a mount there
 # would hide from the symbolizer.
 mkdir -m 755 "$TMP/mnt" || fail "mkdir $TMP/mnt"
+# setid_file's output directory, writable by nobody too.
+mkdir -m 777 "$TMP/setid" || fail "mkdir $TMP/setid"
 # Without the jail: --no-sandbox once the jail is the default.
 NOJAIL=
 "$FZ" --help | grep -q -- '--no-sandbox' && NOJAIL=--no-sandbox
@@ -118,6 +120,15 @@ suite() {
 		control "$who" escaped "$B/mount_family" "$call" "$TMP/mnt"
 		jailed "$who" "$call" "${need#*:}" "$B/mount_family" "$call" "$TMP/mnt"
 	done
+
+	# A set-user-ID file left in a read-write bind (as root: host root's,
+	# through the idmapped bind), by chmod and by open's mode.
+	control "$who" escaped "$B/setid_file" chmod "$TMP/setid/f"
+	jailed "$who" chmod - "$B/setid_file" chmod "$TMP/setid/f"
+	[ -u "$TMP/setid/f" ] && fail "as $who: the jail left a set-user-ID file on the host"
+	control "$who" escaped "$B/setid_file" open "$TMP/setid/f"
+	jailed "$who" openat - "$B/setid_file" open "$TMP/setid/f"
+	[ -u "$TMP/setid/f" ] && fail "as $who: the jail left a set-user-ID file on the host"
 
 	# A nested user namespace, then a mount: the unshare is stopped.
 	control "$who" escaped "$B/userns_mount"
