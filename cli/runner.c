@@ -458,7 +458,8 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 		.cgroup = r->cg,
 	};
 	struct service_opts so = { r->o->requests, r->o->reply_timeout_ms,
-				   r->sb && r->o->net != SANDBOX_NET_HOST ? sandbox_socket_beside : NULL };
+				   r->sb && r->o->net != SANDBOX_NET_HOST ? sandbox_socket_beside : NULL,
+				   r->sb != NULL };
 	struct tracer_service svc;
 	struct service_driver *drv = NULL;
 	struct service_result sres = { 0 };

@@ -5,6 +5,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -24,19 +27,21 @@ struct service_driver {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	int listen_fd;		/* -1 until ready */
+	pid_t pid;		/* the process that listened */
 	volatile bool over;
 	volatile int stop;
 	struct service_result res;
 };
 
-static void on_listen(void *arg, int fd)
+static void on_listen(void *arg, int fd, pid_t pid)
 {
 	struct service_driver *d = arg;
 
 	pthread_mutex_lock(&d->lock);
-	if (d->listen_fd < 0)
+	if (d->listen_fd < 0) {
 		d->listen_fd = fd;
-	else
+		d->pid = pid;
+	} else
 		close(fd);
 	pthread_cond_signal(&d->cond);
 	pthread_mutex_unlock(&d->lock);
@@ -61,6 +66,48 @@ static int peer_addr(int lfd, struct sockaddr_storage *ss, socklen_t *len)
 			in6->sin6_addr = in6addr_loopback;
 	}
 	return 0;
+}
+
+/* A jailed service's unix socket path names a file in the jail's mount
+ * namespace: reach its directory through /proc/PID/root (or /proc/PID/cwd
+ * for a relative path) and connect to /proc/self/fd/N/NAME, which fits
+ * sun_path where the long form might not. Returns the directory's fd (to
+ * close after the run's requests) or -errno. */
+static int unix_beside(pid_t pid, struct sockaddr_storage *ss, socklen_t *len)
+{
+	struct sockaddr_un *un = (struct sockaddr_un *)ss;
+	size_t plen = *len - offsetof(struct sockaddr_un, sun_path);
+	char path[PATH_MAX], dir[sizeof(un->sun_path) + 1], *slash;
+	const char *name, *dirpart = "";
+	bool absolute;
+	int dfd, n;
+
+	if (plen == 0 || plen > sizeof(un->sun_path) || un->sun_path[0] == 0)
+		return -ENOENT;	/* unnamed or abstract: no path */
+	absolute = un->sun_path[0] == '/';
+	memcpy(dir, un->sun_path, plen);
+	dir[plen] = 0;
+	slash = strrchr(dir, '/');
+	name = dir;
+	if (slash) {
+		*slash = 0;
+		name = slash + 1;
+		dirpart = dir;
+	}
+	n = snprintf(path, sizeof(path), absolute ? "/proc/%d/root%s" : "/proc/%d/cwd/%s",
+		     (int)pid, dirpart);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return -ENAMETOOLONG;
+	dfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	n = snprintf(un->sun_path, sizeof(un->sun_path), "/proc/self/fd/%d/%s", dfd, name);
+	if (n < 0 || (size_t)n >= sizeof(un->sun_path)) {
+		close(dfd);
+		return -ENAMETOOLONG;
+	}
+	*len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
+	return dfd;
 }
 
 static long long mono_ms(void)
@@ -151,19 +198,28 @@ static void *driver(void *arg)
 	struct service_driver *d = arg;
 	struct sockaddr_storage ss;
 	socklen_t slen;
-	int lfd;
+	int lfd, dfd = -1;
+	pid_t pid;
 
 	pthread_mutex_lock(&d->lock);
 	while (d->listen_fd < 0 && !d->over)
 		pthread_cond_wait(&d->cond, &d->lock);
 	lfd = d->listen_fd;
+	pid = d->pid;
 	pthread_mutex_unlock(&d->lock);
 	if (lfd < 0)
 		return NULL;
 	d->res.ready = true;
-	if (peer_addr(lfd, &ss, &slen) == 0)
+	if (peer_addr(lfd, &ss, &slen) == 0) {
+		/* The path as the jail sees it; on failure connect() fails and
+		 * the requests count as unsent, as for a vanished socket. */
+		if (d->o.jailed && ss.ss_family == AF_UNIX)
+			dfd = unix_beside(pid, &ss, &slen);
 		for (int i = 0; d->o.requests && d->o.requests[i] && !d->over; i++)
 			one_request(d, &ss, slen, d->o.requests[i]);
+	}
+	if (dfd >= 0)
+		close(dfd);
 	d->stop = 1;
 	return NULL;
 }

@@ -16,6 +16,9 @@ struct service_opts {
 	 * reachable only from its own network namespace
 	 * (sandbox_socket_beside). Returns the fd or -errno. */
 	int (*make_socket)(int lfd, int domain, int type, int protocol);
+	/* The service runs in another mount namespace (the jail): a unix
+	 * socket's path is its own, reached through /proc/PID/root. */
+	bool jailed;
 };
 
 struct service_result {

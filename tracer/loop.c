@@ -379,7 +379,7 @@ static void service_ready(struct tracer_state *st, struct tracer_task *t)
 	}
 	st->listen_seen = true;
 	if (fd >= 0)
-		st->svc->on_listen(st->svc->arg, fd);
+		st->svc->on_listen(st->svc->arg, fd, t->pid);
 }
 
 static void handle_syscall_exit(struct tracer_state *st, struct tracer_task *t)

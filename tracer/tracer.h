@@ -169,7 +169,7 @@ struct tracer_service {
 	/* Called from the tracer thread once a traced listen() returned 0; fd
 	 * is a duplicate (pidfd_getfd) of the listening socket, owned by the
 	 * callee. */
-	void (*on_listen)(void *arg, int fd);
+	void (*on_listen)(void *arg, int fd, pid_t pid);
 	void *arg;
 	/* Set by the driver (any thread): when nonzero the tracer sends
 	 * SIGTERM to the main process, waits grace_ms, then SIGKILLs. */

@@ -40,6 +40,21 @@ fz --sandbox --net=host --inject=alloc --max-runs=6 --out="$OUT" \
 [ "$rc" = 0 ] || [ "$rc" = 1 ] || fail "--net=host service campaign: exit $rc"
 assert_eq 6 "$(jqr '.runs')" "--net=host service runs"
 
+# A service on a unix socket: its path is the jail's (/tmp is the jail's
+# own tmpfs, a relative path is under its cwd); the driver reaches it
+# through /proc/PID/root or /proc/PID/cwd, with either network. The
+# finding (handle_set's unchecked malloc) needs the requests delivered.
+for sock in /tmp/fz-svc.sock rel.sock; do
+	for n in "" --net=host; do
+		fz $n --inject=alloc --out="$OUT" --request="$SRC/tests/targets/requests" \
+			-- "$B/service_bug" --unix "$sock"
+		assert_rc 1
+		assert_eq handle_set "$(jqr "$(top_frame '[.findings[]]') | .function")" \
+			"unix socket $sock ${n:-(own network)}: top frame"
+	done
+done
+[ -e /tmp/fz-svc.sock ] && fail "the jail's socket appeared in the host's /tmp"
+
 # Usage errors.
 fz --sandbox --net=none --request="$SRC/tests/targets/requests" -- "$B/service_bug" --port 0
 assert_rc 2

@@ -1,7 +1,8 @@
 /* service_bug - test target: a tiny sequential TCP key-value service.
  *
  * service_bug --port N binds 127.0.0.1:N (0 = kernel's choice), prints the
- * port, and serves one connection at a time: read the request to EOF (the
+ * port (service_bug --unix PATH: a unix socket at PATH instead), and
+ * serves one connection at a time: read the request to EOF (the
  * client shuts down its write side), run each line (SET k v / GET k /
  * DEL k), write the replies, close. handle_set() stores the value in an
  * unchecked malloc result: the bug fault injection must find.
@@ -26,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #define NKEYS 32
@@ -165,13 +167,14 @@ static void serve(int fd)
 int main(int argc, char **argv)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET };
+	struct sockaddr_un un = { .sun_family = AF_UNIX };
 	socklen_t alen = sizeof a;
 	struct sigaction sa = { .sa_handler = on_term };	/* no SA_RESTART */
 	sigset_t term, none;
 	int one = 1, lfd;
 
-	if (argc != 3 || strcmp(argv[1], "--port") != 0) {
-		fprintf(stderr, "usage: service_bug --port N\n");
+	if (argc != 3 || (strcmp(argv[1], "--port") != 0 && strcmp(argv[1], "--unix") != 0)) {
+		fprintf(stderr, "usage: service_bug --port N | --unix PATH\n");
 		return 2;
 	}
 	sigemptyset(&term);
@@ -184,16 +187,31 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);	/* a client gone early must not kill us */
 
-	a.sin_port = htons((unsigned short)atoi(argv[2]));
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (lfd < 0 || setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
-	    bind(lfd, (struct sockaddr *)&a, sizeof a) != 0 || listen(lfd, 16) != 0 ||
-	    getsockname(lfd, (struct sockaddr *)&a, &alen) != 0) {
-		perror("service_bug");
-		return 1;
+	if (strcmp(argv[1], "--unix") == 0) {
+		if (strlen(argv[2]) >= sizeof(un.sun_path)) {
+			fprintf(stderr, "service_bug: path too long\n");
+			return 2;
+		}
+		strcpy(un.sun_path, argv[2]);
+		unlink(un.sun_path);
+		lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (lfd < 0 || bind(lfd, (struct sockaddr *)&un, sizeof un) != 0 || listen(lfd, 16) != 0) {
+			perror("service_bug");
+			return 1;
+		}
+		printf("listening on %s\n", un.sun_path);
+	} else {
+		a.sin_port = htons((unsigned short)atoi(argv[2]));
+		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (lfd < 0 || setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+		    bind(lfd, (struct sockaddr *)&a, sizeof a) != 0 || listen(lfd, 16) != 0 ||
+		    getsockname(lfd, (struct sockaddr *)&a, &alen) != 0) {
+			perror("service_bug");
+			return 1;
+		}
+		printf("listening on 127.0.0.1:%u\n", ntohs(a.sin_port));
 	}
-	printf("listening on 127.0.0.1:%u\n", ntohs(a.sin_port));
 	fflush(stdout);
 
 	while (!stop) {
