@@ -119,7 +119,7 @@ static void jail_init(struct runner *r, const struct options *o, char **argv)
 		return;
 	if (o->uid_set && geteuid() != 0)
 		die("--uid: only root can map the jail to another host user");
-	e = sandbox_probe(&why);
+	e = sandbox_probe(false, &why);
 	if (e < 0)
 		die_errno(e, "%s", why);
 	/* --workdir: the run's copy is bound at the original's path, which is
@@ -436,6 +436,7 @@ static int classify(struct runner *r, const struct run_result *res, struct run_f
 int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int nplan,
 	       struct run_result *res, struct run_finding *f)
 {
+	const char *why;
 	struct tracer_opts to = {
 		.argv = r->argv,
 		.envp = r->env,
@@ -496,6 +497,9 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 		close(to.stdout_fd);
 		close(to.stderr_fd);
 	}
+	/* The jail's clone itself failed: say which namespaces and why. */
+	if (e < 0 && r->sb && sandbox_probe(true, &why) < 0)
+		die_errno(e, "%s", why);
 	if (e < 0)
 		die_errno(e, "cannot trace '%s'", r->argv[0]);
 	if (res->end == RUN_SETUP_FAILED && res->setup_step)

@@ -37,37 +37,41 @@
 
 /* A user namespace with the jail's id map, held by its descriptor (the
  * namespace outlives the short-lived child that created it). */
+/* The child: wait until the parent has what it needs (EOF on the pipe:
+ * the child has its own descriptor table, so it closes its copy of the
+ * write end first), then exit. */
+static int hold_userns(void *arg)
+{
+	const int *sync = arg;
+	char c;
+
+	(void)syscall(SYS_close, sync[1]);
+	(void)syscall(SYS_read, sync[0], &c, 1);
+	return 0;
+}
+
 static int idmap_userns(const struct sandbox *sb)
 {
 	struct sandbox_err e = { 0 };
-	int sync[2], fd = -1, status;
+	struct ns_child c;
+	int sync[2], fd;
 	char path[64];
-	pid_t pid;
 
 	if (pipe2(sync, O_CLOEXEC) < 0)
 		return -errno;
-	pid = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL, NULL, 0);
-	if (pid == 0) {
-		char c;
-
-		close(sync[1]);
-		(void)!read(sync[0], &c, 1);
-		_exit(0);
-	}
-	close(sync[0]);
-	if (pid < 0) {
-		fd = -errno;
-	} else if (sandbox_map_ids(sb, pid, &e) < 0) {
+	fd = ns_child_start(CLONE_NEWUSER, hold_userns, sync, &c);
+	if (fd == 0 && sandbox_map_ids(sb, c.pid, &e) < 0)
 		fd = -e.err;
-	} else {
-		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+	if (fd == 0) {
+		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)c.pid);
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			fd = -errno;
 	}
 	close(sync[1]);
-	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	if (c.stack)
+		ns_child_wait(&c);
+	close(sync[0]);
 	return fd;
 }
 

@@ -112,9 +112,12 @@ struct sandbox_err {
 
 struct sandbox;
 
-/* Can this process create the jail's namespaces? 0, or -errno with a
- * static one-line explanation (how to enable them) in *why. */
-int sandbox_probe(const char **why);
+/* Can this process create a user namespace (all: and every namespace of
+ * the jail)? 0, or -errno with a static one-line explanation (how to
+ * enable them) in *why. The full set costs a millisecond and more (a
+ * network and a mount namespace made and torn down): once per campaign
+ * only the user namespace is probed, the rest when a run's clone fails. */
+int sandbox_probe(bool all, const char **why);
 /* Resolve every path and build the ordered mount plan. */
 int sandbox_new(const struct sandbox_opts *o, struct sandbox **out);
 void sandbox_free(struct sandbox *sb);

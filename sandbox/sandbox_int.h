@@ -48,6 +48,14 @@ struct sandbox {
  * returns -err. */
 int sb_fail(struct sandbox_err *e, int step, const char *path, int err);
 
+/* nschild.c: a child sharing our memory, for namespaces only (the
+ * stack is freed by ns_child_wait, after the child is gone). */
+struct ns_child {
+	pid_t pid;
+	char *stack;
+};
+int ns_child_start(unsigned long flags, int (*fn)(void *), void *arg, struct ns_child *c);
+int ns_child_wait(struct ns_child *c);
 /* idmap.c */
 int idmap_plan(struct sandbox *sb, int first_user_op);
 void idmap_free(struct sandbox *sb);

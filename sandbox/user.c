@@ -14,20 +14,21 @@
 
 #include "sandbox/sandbox_int.h"
 
-int sandbox_probe(const char **why)
+static int exit_at_once(void *arg)
+{
+	(void)arg;
+	return 0;
+}
+
+int sandbox_probe(bool all, const char **why)
 {
 	unsigned long flags[2] = { CLONE_NEWUSER, sandbox_clone_flags(NULL) };
-	int status;
 
-	for (int i = 0; i < 2; i++) {
-		/* Raw clone: a child that only exits needs no glibc fork. */
-		pid_t pid = (pid_t)syscall(SYS_clone, flags[i] | SIGCHLD, NULL, NULL, NULL, 0);
+	for (int i = 0; i < (all ? 2 : 1); i++) {
+		struct ns_child c;
+		int r = ns_child_start(flags[i] | CLONE_VFORK, exit_at_once, NULL, &c);
 
-		if (pid == 0)
-			_exit(0);
-		if (pid < 0) {
-			int r = -errno;
-
+		if (r < 0) {
 			*why = i == 0 ? "sandbox: cannot create a user namespace: unprivileged user "
 					"namespaces are disabled here (enable them with "
 					"'sysctl -w kernel.unprivileged_userns_clone=1' and "
@@ -35,11 +36,10 @@ int sandbox_probe(const char **why)
 					"'sysctl -w kernel.apparmor_restrict_unprivileged_userns=0'), "
 					"or run with --no-sandbox"
 				      : "sandbox: cannot create the jail's namespaces (user, mount, "
-					"pid, uts, ipc, net, cgroup) here";
+					"pid, uts, ipc, net, cgroup) here, or run with --no-sandbox";
 			return r;
 		}
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
+		ns_child_wait(&c);
 	}
 	return 0;
 }
