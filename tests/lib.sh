@@ -67,11 +67,11 @@ assert_rc() {
 command -v jq >/dev/null 2>&1 || skip "jq is not installed (./quickstart installs it)"
 [ -x "$FZ" ] || fail "fzsandbox not built at $FZ"
 
-# Run from TMP so our targets' cwd marks them as ours.
+# Run from TMP (or FZ_CWD, under TMP) so our targets' cwd marks them as ours.
 fz() {
 	local here=$PWD
 
-	cd "$TMP" || fail "cd $TMP"
+	cd "${FZ_CWD:-$TMP}" || fail "cd ${FZ_CWD:-$TMP}"
 	# A hung fzsandbox fails its test (status 124) instead of hanging
 	# the whole suite.
 	timeout -k 5 "${FZ_TEST_TIMEOUT:-180}" "$FZ" "$@" >"$TMP/fz.stdout" 2>"$TMP/fz.stderr" </dev/null
@@ -144,6 +144,32 @@ assert_finding_in() {
 # The jail must work here: skip (with fzsandbox's reason) where user
 # namespaces are unavailable, fail on any other refusal. Extra arguments go
 # to that probe run (e.g. --out).
+# jail_bin PROG...: fzsandbox and the PROGs copied into B=$TMP/bin, with
+# TMP searchable, so that nobody can run them: the jail's tests run
+# fzsandbox itself as nobody too (setpriv), and as root the jail's own
+# processes are nobody. B/fz-nobody is fzsandbox run as nobody.
+jail_bin() {
+	chmod 755 "$TMP" || fail "chmod $TMP"
+	B=$TMP/bin
+	mkdir -p -m 755 "$B" || fail "mkdir $B"
+	cp "$FZ" "$@" "$B/" || fail "cannot copy $*"
+	printf '#!/bin/sh\nexec setpriv --reuid=65534 --regid=65534 --clear-groups "%s" "$@"\n' \
+		"$B/fzsandbox" >"$B/fz-nobody" && chmod 755 "$B/fz-nobody" || fail "cannot write $B/fz-nobody"
+}
+
+# fz_as WHO ARGS...: fz with jail_bin's fzsandbox, run as WHO ("self" or
+# "nobody").
+fz_as() {
+	local who=$1
+	shift
+
+	if [ "$who" = nobody ]; then
+		FZ=$B/fz-nobody fz "$@"
+	else
+		FZ=$B/fzsandbox fz "$@"
+	fi
+}
+
 require_jail() {
 	fz --sandbox --inject=none "$@" -- /bin/true
 	[ "$rc" = 0 ] && return 0

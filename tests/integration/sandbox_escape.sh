@@ -8,11 +8,7 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
 E=$top_builddir/tests/escape
-# Binaries where any user can run them: as root the jail is host nobody.
-chmod 755 "$TMP" || fail "chmod $TMP"
-B=$TMP/bin
-mkdir -m 755 "$B" || fail "mkdir $B"
-cp "$FZ" "$E/see_pids" "$E/write_host" "$E/read_shadow" "$B/" || fail "cannot copy the programs"
+jail_bin "$E/see_pids" "$E/write_host" "$E/read_shadow"
 
 # jfz USER ARGS...: fzsandbox as USER ("self" or "nobody"), from TMP, with
 # its own --out (writable by that user); sets rc and RUN_OUT (the program's
@@ -23,13 +19,7 @@ jfz() {
 
 	mkdir -p "$out" && chmod 777 "$out"
 	RUN_OUT=$TMP/fz.stdout
-	if [ "$who" = nobody ]; then
-		(cd "$TMP" && setpriv --reuid=65534 --regid=65534 --clear-groups \
-			"$B/fzsandbox" --out="$out" "$@") >"$TMP/fz.stdout" 2>"$TMP/fz.stderr" </dev/null
-	else
-		(cd "$TMP" && "$B/fzsandbox" --out="$out" "$@") >"$TMP/fz.stdout" 2>"$TMP/fz.stderr" </dev/null
-	fi
-	rc=$?
+	fz_as "$who" --out="$out" "$@"
 }
 
 suite() {

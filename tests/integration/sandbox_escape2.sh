@@ -16,23 +16,9 @@
 
 E=$top_builddir/tests/escape
 PROGS="connect_host mem_tracer kill_host inherited_fd disk_fill"
-# Binaries where any user can run them: as root the jail is host nobody.
-chmod 755 "$TMP" || fail "chmod $TMP"
-B=$TMP/bin
-mkdir -m 755 "$B" || fail "mkdir $B"
-for p in $PROGS; do
-	cp "$E/$p" "$B/" || fail "cannot copy $p"
-done
-cp "$FZ" "$B/" || fail "cannot copy fzsandbox"
-# fzsandbox as nobody, for fz to run under its timeout.
-cat >"$B/fz-nobody" <<EOF || fail "cannot write $B/fz-nobody"
-#!/bin/sh
-exec setpriv --reuid=65534 --regid=65534 --clear-groups "$B/fzsandbox" "\$@"
-EOF
-chmod 755 "$B/fz-nobody" || fail "chmod $B/fz-nobody"
-# Without the jail: --no-sandbox once the jail is the default.
-NOJAIL=
-"$FZ" --help | grep -q -- '--no-sandbox' && NOJAIL=--no-sandbox
+# shellcheck disable=SC2086 # PROGS is a word list
+jail_bin $(printf "$E/%s " $PROGS)
+NOJAIL=--no-sandbox
 
 # Host-side helpers (listeners, sacrificial processes) still running at
 # exit are killed: only ours (FZ_TEST_TAG in their environment, so a pid
@@ -59,11 +45,7 @@ jfz() {
 
 	JOUT=$TMP/out-$who
 	rm -rf "$JOUT" && mkdir -p "$JOUT" && chmod 777 "$JOUT" || fail "cannot make $JOUT"
-	if [ "$who" = nobody ]; then
-		FZ=$B/fz-nobody fz --out="$JOUT" "$@"
-	else
-		FZ=$B/fzsandbox fz --out="$JOUT" "$@"
-	fi
+	fz_as "$who" --out="$JOUT" "$@"
 	SAID=$(cat "$TMP/fz.stdout")
 }
 

@@ -11,10 +11,7 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
 E=$top_builddir/tests/escape
-chmod 755 "$TMP" || fail "chmod $TMP"
-B=$TMP/bin
-mkdir -m 755 "$B" || fail "mkdir $B"
-cp "$FZ" "$E/fork_bomb" "$E/mem_hog" "$E/disk_fill" "$T/spin" "$B/" || fail "cannot copy the programs"
+jail_bin "$E/fork_bomb" "$E/mem_hog" "$E/disk_fill" "$T/spin"
 
 # jfz USER ARGS...: fzsandbox as USER ("self" or "nobody") from a work
 # directory that user can write (disk_fill writes there), with its own --out;
@@ -27,13 +24,7 @@ jfz() {
 	mkdir -p "$out" "$wd" && chmod 777 "$out" "$wd"
 	RUN_OUT=$TMP/fz.stdout
 	REPORT=$out/report.json
-	if [ "$who" = nobody ]; then
-		(cd "$wd" && setpriv --reuid=65534 --regid=65534 --clear-groups \
-			"$B/fzsandbox" --out="$out" "$@") >"$TMP/fz.stdout" 2>"$TMP/fz.stderr" </dev/null
-	else
-		(cd "$wd" && "$B/fzsandbox" --out="$out" "$@") >"$TMP/fz.stdout" 2>"$TMP/fz.stderr" </dev/null
-	fi
-	rc=$?
+	FZ_CWD=$wd fz_as "$who" --out="$out" "$@"
 }
 
 # The first word after KEY in the program's "KEY VALUE..." line (fork_bomb:

@@ -14,22 +14,14 @@
 E=$top_builddir/tests/escape
 PROGS="mount_family setns_host userns_mount io_uring_read ptrace_parent vm_write_parent
 	keyctl_user bpf_map tiocsti int80 x32 setid_file"
-# Binaries where any user can run them: as root the jail is host nobody.
-chmod 755 "$TMP" || fail "chmod $TMP"
-B=$TMP/bin
-mkdir -m 755 "$B" || fail "mkdir $B"
-for p in $PROGS; do
-	cp "$E/$p" "$B/" || fail "cannot copy $p"
-done
-cp "$FZ" "$B/" || fail "cannot copy fzsandbox"
+# shellcheck disable=SC2086 # PROGS is a word list
+jail_bin $(printf "$E/%s " $PROGS)
 # mount_family's mount point: not above the program, which a mount there
 # would hide from the symbolizer.
 mkdir -m 755 "$TMP/mnt" || fail "mkdir $TMP/mnt"
 # setid_file's output directory, writable by nobody too.
 mkdir -m 777 "$TMP/setid" || fail "mkdir $TMP/setid"
-# Without the jail: --no-sandbox once the jail is the default.
-NOJAIL=
-"$FZ" --help | grep -q -- '--no-sandbox' && NOJAIL=--no-sandbox
+NOJAIL=--no-sandbox
 
 # jfz USER ARGS...: fzsandbox as USER ("self" or "nobody") from TMP with its
 # own --out; sets rc, JOUT (that --out) and SAID (what the program printed:
@@ -40,13 +32,7 @@ jfz() {
 
 	JOUT=$TMP/out-$who
 	rm -rf "$JOUT" && mkdir -p "$JOUT" && chmod 777 "$JOUT"
-	if [ "$who" = nobody ]; then
-		(cd "$TMP" && setpriv --reuid=65534 --regid=65534 --clear-groups \
-			"$B/fzsandbox" --out="$JOUT" "$@") >"$TMP/fz.stdout" 2>"$TMP/fz.stderr" </dev/null
-	else
-		(cd "$TMP" && "$B/fzsandbox" --out="$JOUT" "$@") >"$TMP/fz.stdout" 2>"$TMP/fz.stderr" </dev/null
-	fi
-	rc=$?
+	fz_as "$who" --out="$JOUT" "$@"
 	SAID=$(cat "$TMP/fz.stdout" "$JOUT/run/stdout" 2>/dev/null)
 }
 
