@@ -130,3 +130,23 @@ fz --no-sandbox --uid=nobody --inject=io --out="$OUT" -- /bin/true
 assert_rc 2
 grep -q -- "--uid needs the jail" "$TMP/fz.stderr" || fail "--uid with --no-sandbox accepted"
 assert_no_stray unchecked_malloc threads forking short_read
+
+# Where user namespaces cannot be made (here: a user namespace whose
+# user.max_user_namespaces is 0, so the host is untouched), the jail is an
+# environment error: exit 2 and one line saying how to enable them; and
+# --no-sandbox still runs.
+if unshare --user --map-root-user true 2>/dev/null; then
+	(cd "$TMP" && unshare --user --map-root-user sh -c \
+		'echo 0 >/proc/sys/user/max_user_namespaces && exec "$0" --inject=io --out="$1" -- /bin/true' \
+		"$FZ" "$OUT") >"$TMP/fz.stdout" 2>"$TMP/fz.stderr"
+	rc=$?
+	assert_rc 2
+	assert_eq 1 "$(wc -l <"$TMP/fz.stderr")" "lines on stderr without user namespaces"
+	grep -q "^fzsandbox: sandbox: cannot create a user namespace: .*max_user_namespaces.*--no-sandbox" \
+		"$TMP/fz.stderr" || fail "no line saying how to enable user namespaces: $(cat "$TMP/fz.stderr")"
+	(cd "$TMP" && unshare --user --map-root-user sh -c \
+		'echo 0 >/proc/sys/user/max_user_namespaces && exec "$0" --no-sandbox --inject=io --out="$1" -- /bin/true' \
+		"$FZ" "$OUT") >"$TMP/fz.stdout" 2>"$TMP/fz.stderr"
+	rc=$?
+	assert_rc 0
+fi
