@@ -135,8 +135,10 @@ static void jail_init(struct runner *r, const struct options *o, char **argv)
 	free(binds);
 	if (e < 0)
 		die_errno(e, "sandbox: cannot prepare the jail for '%s'", argv[0]);
-	if (sandbox_warning(r->sb))
-		fprintf(stderr, "fzsandbox: warning: %s\n", sandbox_warning(r->sb));
+	for (const char *w = sandbox_warning(r->sb), *nl; w && *w; w = nl ? nl + 1 : NULL) {
+		nl = strchr(w, '\n');
+		fprintf(stderr, "fzsandbox: warning: %.*s\n", nl ? (int)(nl - w) : (int)strlen(w), w);
+	}
 }
 
 /* --workdir: check what DIR holds (--workdir-hash, stored for replay),

@@ -101,6 +101,7 @@ static const char *host_path(const struct mop *m)
 
 int idmap_plan(struct sandbox *sb, int first_user_op)
 {
+	bool warned = false;
 	int n = 0;
 
 	sb->idmap_ns = -1;
@@ -113,9 +114,8 @@ int idmap_plan(struct sandbox *sb, int first_user_op)
 		sb->run_fds[i] = -1;
 	sb->idmap_ns = idmap_userns(sb);
 	if (sb->idmap_ns < 0) {
-		snprintf(sb->warning, sizeof(sb->warning),
-			 "cannot create an id-mapping user namespace (%s): the jail's user "
-			 "sees host permissions on every bind", strerror(-sb->idmap_ns));
+		sb_warn(sb, "cannot create an id-mapping user namespace (%s): the jail's user "
+			"sees host permissions on every bind", strerror(-sb->idmap_ns));
 		return 0;
 	}
 	/* Tried once here, so a filesystem without support costs nothing
@@ -131,10 +131,10 @@ int idmap_plan(struct sandbox *sb, int first_user_op)
 			close(fd);
 			m->idmap = true;
 			n++;
-		} else if (!sb->warning[0]) {
-			snprintf(sb->warning, sizeof(sb->warning),
-				 "cannot idmap '%s' (%s): the jail's user (host uid %u) sees it with "
-				 "host permissions", host_path(m), strerror(-fd), (unsigned)sb->uid_out);
+		} else if (!warned) {
+			sb_warn(sb, "cannot idmap '%s' (%s): the jail's user (host uid %u) sees it "
+				"with host permissions", host_path(m), strerror(-fd), (unsigned)sb->uid_out);
+			warned = true;
 		}
 	}
 	if (n == 0) {

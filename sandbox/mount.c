@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,10 +201,47 @@ static int plan_binds(struct sandbox *sb, const struct sandbox_opts *o)
 static const char *const jail_own[] = { "/", "/tmp", "/dev/shm" };
 static const char *const jail_trees[] = { "/proc", "/sys", "/dev" };
 /* What the jail deliberately hides, even when an argument names it (or a
- * directory holding it); an explicit --bind still shows it. */
-static const char *const hidden[] = {
-	"/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-", "/root",
+ * directory holding it); an explicit --bind still shows it. Root's own
+ * files elsewhere in /root may be named and bound one by one (as root the
+ * binds are idmapped: the jail reads them as root could), /root itself
+ * never, nor its keys. */
+#define NHIDDEN 8
+static const char *hidden[NHIDDEN] = {
+	"/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-",
+	"/root/.ssh", "/root/.gnupg",
+	/* The caller's own keys, when its home is not /root (hidden_home). */
 };
+static char home_keys[2][PATH_MAX];
+
+/* The caller's home (from the password database, not $HOME) gets /root's
+ * treatment: never bound whole, its keys never. */
+static void hidden_home(void)
+{
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+
+	if (getpwuid_r(getuid(), &pw, buf, sizeof(buf), &res) != 0 || !res || !res->pw_dir ||
+	    res->pw_dir[0] != '/' || strcmp(res->pw_dir, "/root") == 0 || strcmp(res->pw_dir, "/") == 0)
+		return;
+	snprintf(home_keys[0], sizeof(home_keys[0]), "%s/.ssh", res->pw_dir);
+	snprintf(home_keys[1], sizeof(home_keys[1]), "%s/.gnupg", res->pw_dir);
+	hidden[6] = home_keys[0];
+	hidden[7] = home_keys[1];
+}
+
+/* A directory that holds what the jail hides, or the root: never bound
+ * whole, even as the program's or the working directory. */
+static bool holds_hidden(const char *p)
+{
+	if (strcmp(p, "/") == 0)
+		return true;
+	for (size_t i = 0; i < NHIDDEN && hidden[i]; i++)
+		if (path_under(hidden[i], p))
+			return true;
+	return false;
+}
+
+
 
 static bool refused(const char *p)
 {
@@ -213,7 +251,7 @@ static bool refused(const char *p)
 	for (size_t i = 0; i < sizeof(jail_trees) / sizeof(*jail_trees); i++)
 		if (path_under(p, jail_trees[i]))
 			return true;
-	for (size_t i = 0; i < sizeof(hidden) / sizeof(*hidden); i++)
+	for (size_t i = 0; i < NHIDDEN && hidden[i]; i++)
 		if (path_under(p, hidden[i]) || path_under(hidden[i], p))
 			return true;
 	return false;
@@ -278,6 +316,9 @@ static int plan_arg(struct sandbox *sb, const char *cwd, const char *arg)
 		real = realpath(parent, NULL);
 		rw = true;
 	}
+	if (real && rw && refused(real) && holds_hidden(real) && strcmp(real, "/") != 0)
+		sb_warn(sb, "'%s' is not bound into the jail (it holds secrets): the program cannot "
+		     "create its outputs there (--bind it to allow)", real);
 	if (!real || stat(real, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) ||
 	    (rw && !S_ISDIR(st.st_mode)) || refused(real) || bound(sb, real, rw)) {
 		free(real);
@@ -316,7 +357,7 @@ static void sort_binds(struct sandbox *sb, int first)
 	}
 }
 
-static int plan_user(struct sandbox *sb, const struct sandbox_opts *o)
+static int plan_user(struct sandbox *sb, const struct sandbox_opts *o, const char *tmp_data)
 {
 	char *exe_copy = strdup(sb->exe), *bindir, *cwd = realpath(o->cwd, NULL);
 	char *cwd_src = o->cwd_src ? realpath(o->cwd_src, NULL) : NULL;
@@ -331,12 +372,22 @@ static int plan_user(struct sandbox *sb, const struct sandbox_opts *o)
 	}
 	bindir = dirname(exe_copy);
 	bin_bind = !under_system(bindir);
-	cwd_bind = strcmp(cwd, "/") != 0;
+	/* /root as the working directory: an empty, writable directory in
+	 * its place (root's secrets are not the program's to see). */
+	cwd_bind = strcmp(cwd, "/") != 0 && (cwd_src || !holds_hidden(cwd));
 	bin_bind &= !(cwd_bind && path_under(bindir, cwd));
-	if (bin_bind)
+	if (bin_bind && holds_hidden(bindir))
+		r = add(sb, MOP_BIND_RO, true, sb->exe, sb->exe);	/* the program alone */
+	else if (bin_bind)
 		r = add(sb, MOP_BIND_RO, false, bindir, bindir);
-	if (r == 0 && cwd_bind)
+	if (r == 0 && cwd_bind) {
 		r = add(sb, MOP_BIND_RW, false, cwd_src ? cwd_src : cwd, cwd);
+	} else if (r == 0 && strcmp(cwd, "/") != 0) {
+		sb_warn(sb, "the working directory '%s' holds secrets and is not bound into the jail: "
+		     "the program starts in an empty directory there (--workdir or --bind to share one)",
+		     cwd);
+		r = add(sb, MOP_TMPFS, false, tmp_data, cwd);
+	}
 	if (r == 0)
 		r = plan_libs(sb, o, bindir, cwd_bind ? cwd : NULL);
 	if (r == 0)
@@ -357,6 +408,8 @@ int mount_plan(struct sandbox *sb, const struct sandbox_opts *o)
 	char data[64];
 	int r = plan_system(sb);
 
+	hidden_home();
+
 	/* The writable tmpfs mounts are bounded (a disk filler otherwise
 	 * gets half of RAM from each); the kernel rounds size up to pages. */
 	if (size == SANDBOX_UNLIMITED)
@@ -372,7 +425,7 @@ int mount_plan(struct sandbox *sb, const struct sandbox_opts *o)
 	if (r == 0)
 		r = add(sb, MOP_PROC, false, NULL, "/proc");
 	if (r == 0)
-		r = plan_user(sb, o);
+		r = plan_user(sb, o, data);
 	return r;
 }
 

@@ -5,6 +5,8 @@
 
 #include <errno.h>
 #include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -65,6 +67,20 @@ unsigned long sandbox_clone_flags(const struct sandbox *sb)
 {
 	return CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
 	       (sb && sb->net == SANDBOX_NET_HOST ? 0 : CLONE_NEWNET) | CLONE_NEWCGROUP;
+}
+
+void sb_warn(struct sandbox *sb, const char *fmt, ...)
+{
+	size_t n = strlen(sb->warning);
+	va_list ap;
+
+	if (n >= sizeof(sb->warning) - 2)
+		return;
+	if (n)
+		sb->warning[n++] = '\n';
+	va_start(ap, fmt);
+	vsnprintf(sb->warning + n, sizeof(sb->warning) - n, fmt, ap);
+	va_end(ap);
 }
 
 const char *sandbox_warning(const struct sandbox *sb)

@@ -39,7 +39,7 @@ struct sandbox {
 	 * the run's detached idmapped tree (-1: none). */
 	int idmap_ns;
 	int *run_fds;
-	char warning[512];	/* "" or one line for the user */
+	char warning[1024];	/* "" or lines for the user (sb_warn) */
 };
 
 #define SB_OLDROOT "/oldroot"
@@ -59,6 +59,9 @@ int ns_child_wait(struct ns_child *c);
 /* idmap.c */
 int idmap_plan(struct sandbox *sb, int first_user_op);
 void idmap_free(struct sandbox *sb);
+/* sandbox.c: one more line for sandbox_warning (best effort: cut when
+ * the buffer is full). */
+void sb_warn(struct sandbox *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* user.c */
 int user_become(const struct sandbox *sb, struct sandbox_err *e);
 /* mount.c */

@@ -2,7 +2,7 @@
 # Auto-bind: the host paths the program's arguments name appear in the jail
 # (an existing file or directory read-only, a missing file's directory
 # read-write, "--opt=VALUE" by its value), except what the jail hides
-# (/etc/shadow, /root); --no-auto-bind turns it off.
+# (/etc/shadow, /root itself and its keys); --no-auto-bind turns it off.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
@@ -57,6 +57,27 @@ fz --sandbox --inject=none -- /bin/ls /etc
 grep -qx shadow "$TMP/fz.stdout" && fail "/etc (holding shadow) bound into the jail"
 fz --sandbox --inject=none -- /bin/ls -d /root
 grep -q "No such file" "$TMP/fz.stderr" || fail "/root bound into the jail"
+# Root: /root as the working directory is an empty one in the jail (with a
+# warning), a file in /root named as an argument is shown alone, and an
+# output there is refused with a warning (not silently kept from the host).
+if [ "$(id -u)" = 0 ] && [ "$(getent passwd root | cut -d: -f6)" = /root ]; then
+	R=/root/.fzt-autobind-$$
+	echo "root's file" >"$R" && chmod 600 "$R" || fail "cannot write $R"
+	trap 'rm -rf -- "$V" "$R"; cleanup' EXIT
+	FZ_CWD=/root fz --inject=none -- /bin/sh -c 'pwd; ls -A' sh
+	assert_rc 0
+	assert_eq /root "$(cat "$TMP/fz.stdout")" "/root as the working directory: empty in the jail"
+	grep -q "^fzsandbox: warning: the working directory '/root' holds secrets" "$TMP/fz.stderr" ||
+		fail "no warning for /root as the working directory"
+	FZ_CWD=/root fz --inject=none -- /bin/cat "$R"
+	assert_rc 0
+	assert_eq "root's file" "$(cat "$TMP/fz.stdout")" "a 0600 file of root's, named, in the jail"
+	fz --inject=none -- /bin/sh -c 'echo x >"$1"' sh "$R.out"
+	[ -e "$R.out" ] && fail "an output in /root written through the jail"
+	grep -q "^fzsandbox: warning: '/root' is not bound into the jail" "$TMP/fz.stderr" ||
+		fail "no warning for an output in /root"
+	rm -f -- "$R" "$R.out"
+fi
 # The jail's own /tmp is not replaced by the host's.
 # (Only the working directory's mount point is in it.)
 if [ "$(dirname "$TMP")" = /tmp ]; then
