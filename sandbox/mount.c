@@ -382,6 +382,12 @@ static int plan_user(struct sandbox *sb, const struct sandbox_opts *o, const cha
 		r = add(sb, MOP_BIND_RO, false, bindir, bindir);
 	if (r == 0 && cwd_bind) {
 		r = add(sb, MOP_BIND_RW, false, cwd_src ? cwd_src : cwd, cwd);
+		/* The program itself stays read-only even inside the writable
+		 * working directory: no run can change the binary the next one
+		 * executes, and the tracer may parse it (a file the target can
+		 * write is only parsed by a confined helper). */
+		if (r == 0 && !bin_bind && !cwd_src && !under_system(bindir))
+			r = add(sb, MOP_BIND_RO, true, sb->exe, sb->exe);
 	} else if (r == 0 && strcmp(cwd, "/") != 0) {
 		sb_warn(sb, "the working directory '%s' holds secrets and is not bound into the jail: "
 		     "the program starts in an empty directory there (--workdir or --bind to share one)",
@@ -481,11 +487,16 @@ static int mkdir_p(const char *path, bool parent_only, struct sandbox_err *e)
 
 static int mount_point(const struct mop *m, struct sandbox_err *e)
 {
+	struct stat st;
 	int fd, r = mkdir_p(m->dst, m->file, e);
 
 	if (r < 0 || !m->file)
 		return r;
-	fd = open(m->dst, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	/* Already there (a file inside an earlier bind, such as the program
+	 * in the working directory): it may not be ours to open for writing. */
+	if (lstat(m->dst, &st) == 0)
+		return 0;
+	fd = open(m->dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return fail(e, SB_MOUNT_POINT, m->dst, errno);
 	close(fd);
