@@ -108,7 +108,9 @@ static int report_modules(struct unwinder *u)
 	if (r < 0)
 		return -ESRCH;
 	u->static_exe = -1;
-	return sym_tag_modules(u);
+	r = sym_tag_modules(u);
+	untrusted_prune(u);
+	return r;
 }
 
 int unwinder_new(pid_t pid, struct unwinder **out)
@@ -157,6 +159,7 @@ void unwinder_free(struct unwinder *u)
 	free(u->slots);
 	if (u->dwfl)
 		dwfl_end(u->dwfl);
+	untrusted_free(u);
 	free(u);
 }
 
