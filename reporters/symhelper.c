@@ -135,6 +135,8 @@ static void __attribute__((noreturn)) child(const struct symhelper_req *req, int
 	};
 	struct sym_result res[SYMHELPER_MAX];
 	Dwfl_Module *mod;
+	Dwarf_Addr bias;
+	bool has_dwarf;
 	Dwfl *dwfl;
 
 	if (place_fds(req->fd, out, hold) < 0 ||
@@ -149,13 +151,21 @@ static void __attribute__((noreturn)) child(const struct symhelper_req *req, int
 		_exit(EXIT_FAILURE);
 	if (req->build_id_len && !same_id(mod, req->build_id, req->build_id_len))
 		_exit(EXIT_STALE);
+	has_dwarf = dwfl_module_getdwarf(mod, &bias) != NULL;
 	for (int i = 0; i < req->n; i++) {
+		Dwarf_Addr cubias;
+		Dwarf_Die *cu;
 		int line = 0;
 
 		set_unknown(&res[i]);
 		sym_lookup(mod, req->vaddrs[i], res[i].function, sizeof(res[i].function),
 			   res[i].file, sizeof(res[i].file), &line);
 		res[i].line = line;
+		/* For unwind.c's static_libc_pc: libc.a code in a static
+		 * program is what no unit of a -g program covers. */
+		cu = has_dwarf ? dwfl_module_addrdie(mod, req->vaddrs[i], &cubias) : NULL;
+		res[i].flags = (has_dwarf ? SYMR_DWARF : 0) |
+			       (cu && dwarf_haspc(cu, req->vaddrs[i] - cubias) > 0 ? SYMR_IN_CU : 0);
 	}
 	write_all(1, res, req->n * sizeof(res[0]));
 	_exit(EXIT_SUCCESS);
@@ -322,7 +332,9 @@ int symhelper_run(const struct symhelper_req *req, struct sym_result *res)
 		set_unknown(&res[i]);
 	if (WIFEXITED(st) && WEXITSTATUS(st) == EXIT_STALE)
 		return -ESTALE;
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		return -ECHILD;
-	return (int)(got / sizeof(*res));
+	/* Every answer arrived: how the child ended after that changes
+	 * nothing (a compromised one could have lied in them anyway). */
+	if (got == (ssize_t)(req->n * sizeof(*res)))
+		return req->n;
+	return -ECHILD;
 }

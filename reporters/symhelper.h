@@ -19,8 +19,14 @@
 #define SYMHELPER_TIMEOUT_MS 2000
 
 /* One answer, as written on the pipe. */
+enum {
+	SYMR_DWARF = 1,		/* the file has DWARF */
+	SYMR_IN_CU = 2,		/* a compilation unit covers the address */
+};
+
 struct sym_result {
 	int32_t line;		/* 0 if unknown */
+	int32_t flags;		/* SYMR_* */
 	char function[128];	/* demangled, "??" if unknown */
 	char file[192];		/* "" if unknown */
 };

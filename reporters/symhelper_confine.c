@@ -41,6 +41,7 @@ static const int allow_any[] = {
 	SCMP_SYS(close), SCMP_SYS(exit_group), SCMP_SYS(exit),
 	SCMP_SYS(rt_sigreturn),
 	SCMP_SYS(sysinfo),	/* glibc's qsort sizes its buffer by RAM */
+	SCMP_SYS(sigaltstack),	/* ASan's runtime, at exit (--enable-sanitizers) */
 };
 
 /* Lookups of other files libdw makes on its own (the fd's directory via

@@ -180,50 +180,67 @@ void untrusted_add(struct unwinder *u, Dwfl_Module *mod, const char *name, Dwarf
 	u->nuntrusted++;
 }
 
+/* The helper's answer for addr in m: cached, asked, or false. */
+static bool answer_for(struct untrusted_mod *m, Dwarf_Addr addr, struct sym_result *r)
+{
+	/* The file's own address: what the helper's libdwfl sees. */
+	uint64_t vaddr = addr - m->bias;
+	struct answer *a = m->id_len ? answer_find(m, vaddr, false) : NULL;
+	struct symhelper_req req = {
+		.fd = m->fd, .build_id = m->id_len ? m->id : NULL,
+		.build_id_len = m->id_len, .vaddrs = &vaddr, .n = 1,
+	};
+	struct timespec t0, t1;
+	int n;
+
+	if (a) {
+		*r = a->r;
+		return true;
+	}
+	if (m->fd < 0 || m->failed)
+		return false;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	n = symhelper_run(&req, r);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	debug("fzsandbox: debug: symhelper: %s+%#llx: %s %s:%d (%d, %lld us)\n", m->name,
+	      (unsigned long long)vaddr, r->function, r->file, r->line, n,
+	      (long long)((t1.tv_sec - t0.tv_sec) * 1000000 + (t1.tv_nsec - t0.tv_nsec) / 1000));
+	if (n == 1) {
+		answer_put(m, vaddr, r);
+		return true;
+	}
+	if (n == -ETIMEDOUT || n == -ECHILD || n == -ESTALE)
+		/* A hostile or replaced file: one try per module. */
+		m->failed = true;
+	return false;
+}
+
 void untrusted_fill(struct unwinder *u, Dwfl_Module *mod, Dwarf_Addr addr, struct frame *f)
 {
 	struct untrusted_mod *m = find(u, mod);
 	struct sym_result r;
-	struct answer *a;
-	uint64_t vaddr;
 
 	if (!m)
 		return;
-	memset(&r, 0, sizeof(r));
-	strcpy(r.function, "??");
 	for (size_t i = 0; i < m->id_len && 2 * i + 2 < sizeof(f->build_id); i++)
 		snprintf(f->build_id + 2 * i, 3, "%02x", m->id[i]);
-	/* The file's own address: what the helper's libdwfl sees. */
-	vaddr = addr - m->bias;
-	a = m->id_len ? answer_find(m, vaddr, false) : NULL;
-	if (a) {
-		r = a->r;
-	} else if (m->fd >= 0 && !m->failed) {
-		struct symhelper_req req = {
-			.fd = m->fd, .build_id = m->id_len ? m->id : NULL,
-			.build_id_len = m->id_len, .vaddrs = &vaddr, .n = 1,
-		};
-		struct timespec t0, t1;
-		int n;
-
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		n = symhelper_run(&req, &r);
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		debug("fzsandbox: debug: symhelper: %s+%#llx: %s %s:%d (%d, %lld us)\n", m->name,
-		      (unsigned long long)vaddr, r.function, r.file, r.line, n,
-		      (long long)((t1.tv_sec - t0.tv_sec) * 1000000 +
-				  (t1.tv_nsec - t0.tv_nsec) / 1000));
-		if (n == 1)
-			answer_put(m, vaddr, &r);
-		else if (n == -ETIMEDOUT || n == -ECHILD || n == -ESTALE)
-			/* A hostile or replaced file: one try per module. */
-			m->failed = true;
-	} else {
+	if (!answer_for(m, addr, &r))
 		return;
-	}
 	snprintf(f->function, sizeof(f->function), "%s", r.function);
 	snprintf(f->file, sizeof(f->file), "%s", r.file);
 	f->line = f->file[0] ? r.line : 0;
+}
+
+int untrusted_outside_cu(struct unwinder *u, Dwfl_Module *mod, Dwarf_Addr addr)
+{
+	struct untrusted_mod *m = find(u, mod);
+	struct sym_result r;
+
+	if (!m)
+		return -ENOENT;
+	if (!answer_for(m, addr, &r))
+		return 0;
+	return (r.flags & SYMR_DWARF) && !(r.flags & SYMR_IN_CU);
 }
 
 struct prune_arg {

@@ -253,8 +253,11 @@ static bool static_libc_pc(struct unwinder *u, Dwfl_Module *mod, Dwarf_Addr addr
 	Dwarf_Addr bias, cubias;
 	Dwarf_Die *cu;
 
-	if (!is_static(u) || !dwfl_module_getdwarf(mod, &bias))
+	if (!is_static(u))
 		return false;
+	/* An untrusted program (jail): the helper says, libdw here never. */
+	if (!dwfl_module_getdwarf(mod, &bias))
+		return untrusted_outside_cu(u, mod, addr) == 1;
 	/* Not "no nearest line" (libdw finds one for any address), but no
 	 * compilation unit of the program covering it. */
 	cu = dwfl_module_addrdie(mod, addr, &cubias);

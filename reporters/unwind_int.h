@@ -84,6 +84,9 @@ void untrusted_add(struct unwinder *u, Dwfl_Module *mod, const char *name, Dwarf
 /* Fill f's function/file/line/build_id for addr (pc, or pc - 1 for a
  * return address) if mod is an untrusted module of u. */
 void untrusted_fill(struct unwinder *u, Dwfl_Module *mod, Dwarf_Addr addr, struct frame *f);
+/* For an untrusted module: 1 when it has DWARF but no unit covers addr,
+ * 0 when one does or it has none (or no answer), -ENOENT: not untrusted. */
+int untrusted_outside_cu(struct unwinder *u, Dwfl_Module *mod, Dwarf_Addr addr);
 /* Forget modules libdwfl no longer has (after a refresh), or all. */
 void untrusted_prune(struct unwinder *u);
 void untrusted_free(struct unwinder *u);

@@ -5,7 +5,8 @@
 # fzsandbox: the crash's stack names the plugin's functions, file and line
 # with the build-id read from memory, the program's own frames (read-only
 # directory) and libc's are symbolized in-process as before, a replay asks
-# the helper once per address however many runs map the plugin, and
+# the helper once per address however many runs map the plugin, a static
+# program in the (writable) working directory keeps its sites, and
 # without the jail nothing goes through the helper.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
@@ -76,6 +77,19 @@ fzw --replay="$OUT/report.json#1" --replay-runs=3 --out="$TMP/replay"
 assert_rc 1
 grep -q "reproduced 3 of 3" "$TMP/fz.stdout" "$TMP/fz.stderr" || fail "replay did not reproduce 3 of 3"
 assert_eq 1 "$(grep -c "symhelper: .*: plugin_store " "$TMP/fz.stderr")" "helper requests for plugin_store in 3 runs"
+
+# A static program in the working directory (writable: untrusted) keeps
+# its sites: which of its code is libc's (no unit of the -g program
+# covers it) is the helper's answer too, not the tracer's own parsing.
+cp "$T/static_malloc" "$W/" || fail "cannot copy static_malloc"
+sites='[[.sites[] | .function] | sort | .[]] | join(",")'
+fzw --inject=alloc --out="$OUT" -- ./static_malloc
+assert_rc 1
+plain="$(jqr "$sites") $(jqr .runs)"
+fzw --sandbox --inject=alloc --out="$OUT" -- ./static_malloc
+assert_rc 1
+assert_eq "$plain" "$(jqr "$sites") $(jqr .runs)" "static program's sites and runs in the jail"
+[ "$(helper_lines "$W/static_malloc")" -ge 1 ] || fail "the static program was not symbolized by the helper"
 
 # Unprivileged: fzsandbox itself as nobody, the helper too (no ids to
 # change; still no capabilities, no_new_privs, the filter).
