@@ -269,8 +269,7 @@ static int hold_and_inspect(const struct symhelper_req *req, pid_t pid, int in, 
 
 int symhelper_run(const struct symhelper_req *req, struct sym_result *res)
 {
-	int out[2], hold[2] = { -1, -1 }, st, r;
-	int timeout = req->timeout_ms > 0 ? req->timeout_ms : SYMHELPER_TIMEOUT_MS;
+	int out[2], hold[2] = { -1, -1 }, st, r, timeout;
 	int64_t deadline;
 	ssize_t got = 0;
 	uint64_t as;
@@ -281,6 +280,7 @@ int symhelper_run(const struct symhelper_req *req, struct sym_result *res)
 		return -EINVAL;
 	for (int i = 0; i < req->n; i++)
 		set_unknown(&res[i]);
+	timeout = req->timeout_ms > 0 ? req->timeout_ms : SYMHELPER_TIMEOUT_MS;
 	r = symhelper_filter_prepare(1);
 	if (r < 0)
 		return r;

@@ -40,7 +40,8 @@ frame() {
 # In the jail: the run is normal (the program's output, its signal).
 fzw --sandbox --inject=none --out="$OUT" -- "$B/plugin_host" "$B/libfzplugin.so"
 assert_rc 139
-grep -q '^loaded /tmp/fzplugin-......\.so$' "$TMP/fz.stdout" || fail "the plugin was not loaded from /tmp"
+grep -q '^loaded /tmp/fzplugin-......\.so$' "$TMP/fz.stdout" ||
+	fail "the plugin was not loaded from /tmp"
 assert_eq 1 "$(jqr '.findings | length')" "findings"
 assert_eq SIGSEGV "$(jqr '.findings[0].signal_name')" "signal"
 
@@ -75,8 +76,10 @@ assert_eq 0 "$(helper_lines "$B/")" "helper requests for the program itself"
 # build-id): the helper is asked once per address, not once per run.
 fzw --replay="$OUT/report.json#1" --replay-runs=3 --out="$TMP/replay"
 assert_rc 1
-grep -q "reproduced 3 of 3" "$TMP/fz.stdout" "$TMP/fz.stderr" || fail "replay did not reproduce 3 of 3"
-assert_eq 1 "$(grep -c "symhelper: .*: plugin_store " "$TMP/fz.stderr")" "helper requests for plugin_store in 3 runs"
+grep -q "reproduced 3 of 3" "$TMP/fz.stdout" "$TMP/fz.stderr" ||
+	fail "replay did not reproduce 3 of 3"
+assert_eq 1 "$(grep -c "symhelper: .*: plugin_store " "$TMP/fz.stderr")" \
+	"helper requests for plugin_store in 3 runs"
 
 # A static program in the working directory (writable: untrusted) keeps
 # its sites: which of its code is libc's (no unit of the -g program
@@ -89,7 +92,8 @@ plain="$(jqr "$sites") $(jqr .runs)"
 fzw --sandbox --inject=alloc --out="$OUT" -- ./static_malloc
 assert_rc 1
 assert_eq "$plain" "$(jqr "$sites") $(jqr .runs)" "static program's sites and runs in the jail"
-[ "$(helper_lines "$W/static_malloc")" -ge 1 ] || fail "the static program was not symbolized by the helper"
+[ "$(helper_lines "$W/static_malloc")" -ge 1 ] ||
+	fail "the static program was not symbolized by the helper"
 
 # Unprivileged: fzsandbox itself as nobody, the helper too (no ids to
 # change; still no capabilities, no_new_privs, the filter).
