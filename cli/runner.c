@@ -17,6 +17,7 @@
 #include "cli/runner.h"
 #include "harnesses/service.h"
 #include "reporters/sanitizer.h"
+#include "reporters/unwind.h"
 #include "sandbox/policy.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/workdir.h"
@@ -139,6 +140,9 @@ static void jail_init(struct runner *r, const struct options *o, char **argv)
 		nl = strchr(w, '\n');
 		fprintf(stderr, "fzsandbox: warning: %.*s\n", nl ? (int)(nl - w) : (int)strlen(w), w);
 	}
+	/* What the jailed target could write is parsed only by a confined
+	 * helper, as the jail's own user when we are root. */
+	unwind_set_untrusted_policy(true, o->uid, o->gid);
 }
 
 /* --workdir: check what DIR holds (--workdir-hash, stored for replay),

@@ -10,14 +10,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #include <elfutils/libdwelf.h>
+#include <linux/openat2.h>
 
 #include "reporters/unwind_int.h"
 
-#define BUILD_ID_MAX 64
 #define EXTRA_SYSTEM_MAX 32
 
 static const char *const system_prefixes[] = {
@@ -113,8 +114,10 @@ static size_t note_build_id(const unsigned char *p, size_t len, unsigned char *i
 }
 
 /* Build-id of the ELF image the target mapped at base, read from its
- * memory; 0 when it cannot be found (then nothing is checked). */
-static size_t mem_build_id(pid_t pid, uint64_t base, unsigned char *id)
+ * memory by this bounded code (never by libelf); 0 when it cannot be
+ * found (then nothing is checked). *biasp: the load bias (base minus the
+ * first PT_LOAD's page), base itself when the headers are unreadable. */
+size_t sym_mem_build_id(pid_t pid, uint64_t base, unsigned char *id, uint64_t *biasp)
 {
 	Elf64_Ehdr eh;
 	Elf64_Phdr ph[64];
@@ -123,6 +126,8 @@ static size_t mem_build_id(pid_t pid, uint64_t base, unsigned char *id)
 	bool have_bias = false;
 	int i, n;
 
+	if (biasp)
+		*biasp = base;
 	if (read_mem(pid, base, &eh, sizeof(eh)) != (ssize_t)sizeof(eh))
 		return 0;
 	if (memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
@@ -141,6 +146,8 @@ static size_t mem_build_id(pid_t pid, uint64_t base, unsigned char *id)
 	}
 	if (!have_bias)
 		return 0;
+	if (biasp)
+		*biasp = bias;
 	for (i = 0; i < n; i++) {
 		size_t len = ph[i].p_filesz;
 		size_t got;
@@ -158,6 +165,35 @@ static size_t mem_build_id(pid_t pid, uint64_t base, unsigned char *id)
 	return 0;
 }
 
+/* path as the target sees it. Symlinks resolve inside the target's root
+ * (an absolute one planted in the jail must not name a host file), and
+ * O_NONBLOCK: a fifo put where the module was must not hang the tracer. */
+static int open_in_root(pid_t pid, const char *path)
+{
+	struct open_how how = {
+		.flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	char root[64];
+	int dfd, fd;
+
+	snprintf(root, sizeof(root), "/proc/%d/root", (int)pid);
+	dfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -1;
+	fd = (int)syscall(SYS_openat2, dfd, path, &how, sizeof(how));
+	if (fd < 0 && errno == ENOSYS) {
+		/* Before Linux 5.6: the old way, the target's absolute symlinks
+		 * then resolve in our root. */
+		char full[4096];
+		int n = snprintf(full, sizeof(full), "%s%s", root, path);
+
+		fd = n > 0 && (size_t)n < sizeof(full) ? open(full, how.flags) : -1;
+	}
+	close(dfd);
+	return fd;
+}
+
 int sym_find_elf(Dwfl_Module *mod, void **userdata, const char *modname,
 		 Dwarf_Addr base, char **file_name, Elf **elfp)
 {
@@ -170,7 +206,12 @@ int sym_find_elf(Dwfl_Module *mod, void **userdata, const char *modname,
 	Elf *elf;
 	int fd, n;
 
-	/* The vdso and anonymous images are read from memory: safe as is. */
+	/* The vdso is read from memory, which the target can write too: with
+	 * the jail it becomes our own (identical) vdso, or nothing. */
+	if (u && modname[0] != '/' && untrusted_policy_on()) {
+		*elfp = untrusted_vdso(u->pid, base);
+		return -1;
+	}
 	if (!u || modname[0] != '/')
 		return dwfl_linux_proc_find_elf(mod, userdata, modname, base,
 						file_name, elfp);
@@ -179,7 +220,12 @@ int sym_find_elf(Dwfl_Module *mod, void **userdata, const char *modname,
 	n = snprintf(path, sizeof(path), "/proc/%d/root%s", (int)u->pid, modname);
 	if (n < 0 || (size_t)n >= sizeof(path))
 		return -1;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open_in_root(u->pid, modname);
+	if (untrusted_policy_on() && (fd < 0 || !untrusted_fd_is_safe(fd))) {
+		/* Symbolized by the confined helper; libdwfl gets no ELF. */
+		untrusted_add(u, mod, modname, base, fd);
+		return -1;
+	}
 	if (fd < 0)
 		return -1;
 	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
@@ -187,7 +233,7 @@ int sym_find_elf(Dwfl_Module *mod, void **userdata, const char *modname,
 		close(fd);
 		return -1;
 	}
-	nwant = mem_build_id(u->pid, base, want);
+	nwant = sym_mem_build_id(u->pid, base, want, NULL);
 	nhave = dwelf_elf_gnu_build_id(elf, &have);
 	if (nwant > 0 && (nhave != (ssize_t)nwant || memcmp(have, want, nwant) != 0)) {
 		/* Replaced on disk since it was mapped: its symbols would lie. */
@@ -223,62 +269,52 @@ static void copy_str(char *dst, size_t len, const char *src)
  * is libstdc++'s, looked up at run time: no C++ program, no dependency. */
 typedef char *(*demangle_fn)(const char *, char *, size_t *, int *);
 
+static demangle_fn demangler;
+static int demangler_tried;
+
+void sym_demangle_prepare(void)
+{
+	void *h;
+
+	if (demangler_tried)
+		return;
+	demangler_tried = 1;
+	h = dlopen("libstdc++.so.6", RTLD_LAZY | RTLD_LOCAL);
+	demangler = h ? (demangle_fn)dlsym(h, "__cxa_demangle") : NULL;
+}
+
 static void demangle(char *name, size_t len)
 {
-	static demangle_fn fn;
-	static int tried;
 	char *out;
 	int status = -1;
 
 	if (strncmp(name, "_Z", 2) != 0)
 		return;
-	if (!tried) {
-		void *h = dlopen("libstdc++.so.6", RTLD_LAZY | RTLD_LOCAL);
-
-		tried = 1;
-		fn = h ? (demangle_fn)dlsym(h, "__cxa_demangle") : NULL;
-	}
-	if (!fn)
+	sym_demangle_prepare();
+	if (!demangler)
 		return;
-	out = fn(name, NULL, NULL, &status);
+	out = demangler(name, NULL, NULL, &status);
 	if (out && status == 0)
 		copy_str(name, len, out);
 	free(out);
 }
 
-int sym_fill(Dwfl_Module *mod, uint64_t pc, bool is_return, struct frame *f)
+void sym_lookup(Dwfl_Module *mod, Dwarf_Addr addr, char *function, size_t flen,
+		char *file, size_t filelen, int *lineno)
 {
-	uint64_t addr = is_return && pc ? pc - 1 : pc;
-	const unsigned char *bits;
-	const char *name, *fn, *src;
-	GElf_Addr low, vaddr, bias;
+	const char *fn, *src;
 	GElf_Off off;
 	GElf_Sym sym;
 	Dwfl_Line *line;
-	int i, len, lineno = 0;
 
-	memset(f, 0, sizeof(*f));
-	f->pc = pc;
-	strcpy(f->function, "??");
-	if (!mod) {
-		/* Unrelocatable, but keeps distinct unknown pcs apart. */
-		f->offset = pc;
-		return -ENOENT;
-	}
-	name = dwfl_module_info(mod, NULL, &low, NULL, NULL, NULL, NULL, NULL);
-	f->offset = pc - low;
-	if (name && has_prefix(name, "[vdso"))
-		name = "[vdso]";
-	copy_str(f->module, sizeof(f->module), name);
-	f->system = unwind_is_system_module(f->module);
 	fn = dwfl_module_addrinfo(mod, addr, &off, &sym, NULL, NULL, NULL);
 	if (fn && *fn) {
-		copy_str(f->function, sizeof(f->function), fn);
+		copy_str(function, flen, fn);
 		/* "__libc_start_main@@GLIBC_2.34": the version only adds noise. */
-		f->function[strcspn(f->function, "@")] = '\0';
-		demangle(f->function, sizeof(f->function));
-		if (!f->function[0])
-			strcpy(f->function, "??");
+		function[strcspn(function, "@")] = '\0';
+		demangle(function, flen);
+		if (!function[0])
+			copy_str(function, flen, "??");
 	}
 	line = dwfl_module_getsrc(mod, addr);
 	/* libdw answers with the nearest line even for an address no
@@ -292,17 +328,51 @@ int sym_fill(Dwfl_Module *mod, uint64_t pc, bool is_return, struct frame *f)
 			line = NULL;
 	}
 	if (line) {
-		src = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
-		if (src) {
-			copy_str(f->file, sizeof(f->file), src);
-			f->line = lineno;
-		}
+		src = dwfl_lineinfo(line, NULL, lineno, NULL, NULL, NULL);
+		if (src)
+			copy_str(file, filelen, src);
+		else
+			*lineno = 0;
 	}
-	/* The build-id is only read once the module's ELF is open. */
-	if (dwfl_module_getelf(mod, &bias)) {
-		len = dwfl_module_build_id(mod, &bits, &vaddr);
-		for (i = 0; i < len && 2 * i + 2 < (int)sizeof(f->build_id); i++)
-			snprintf(f->build_id + 2 * i, 3, "%02x", bits[i]);
+}
+
+int sym_fill(Dwfl_Module *mod, uint64_t pc, bool is_return, struct frame *f)
+{
+	uint64_t addr = is_return && pc ? pc - 1 : pc;
+	const unsigned char *bits;
+	const char *name;
+	GElf_Addr low, vaddr, bias;
+	void **userdata = NULL;
+	int i, len, lineno = 0;
+
+	memset(f, 0, sizeof(*f));
+	f->pc = pc;
+	strcpy(f->function, "??");
+	if (!mod) {
+		/* Unrelocatable, but keeps distinct unknown pcs apart. */
+		f->offset = pc;
+		return -ENOENT;
 	}
+	name = dwfl_module_info(mod, &userdata, &low, NULL, NULL, NULL, NULL, NULL);
+	f->offset = pc - low;
+	if (name && has_prefix(name, "[vdso"))
+		name = "[vdso]";
+	copy_str(f->module, sizeof(f->module), name);
+	f->system = unwind_is_system_module(f->module);
+	/* A module the jailed target could have written is never parsed
+	 * here (sym_find_elf gave libdwfl no ELF for it). */
+	if (!dwfl_module_getelf(mod, &bias)) {
+		struct unwinder *u = userdata ? *userdata : NULL;
+
+		if (u)
+			untrusted_fill(u, mod, addr, f);
+		return 0;
+	}
+	sym_lookup(mod, addr, f->function, sizeof(f->function), f->file, sizeof(f->file),
+		   &lineno);
+	f->line = f->file[0] ? lineno : 0;
+	len = dwfl_module_build_id(mod, &bits, &vaddr);
+	for (i = 0; i < len && 2 * i + 2 < (int)sizeof(f->build_id); i++)
+		snprintf(f->build_id + 2 * i, 3, "%02x", bits[i]);
 	return 0;
 }

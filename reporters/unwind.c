@@ -108,7 +108,9 @@ static int report_modules(struct unwinder *u)
 	if (r < 0)
 		return -ESRCH;
 	u->static_exe = -1;
-	return sym_tag_modules(u);
+	r = sym_tag_modules(u);
+	untrusted_prune(u);
+	return r;
 }
 
 int unwinder_new(pid_t pid, struct unwinder **out)
@@ -157,6 +159,7 @@ void unwinder_free(struct unwinder *u)
 	free(u->slots);
 	if (u->dwfl)
 		dwfl_end(u->dwfl);
+	untrusted_free(u);
 	free(u);
 }
 
@@ -250,8 +253,11 @@ static bool static_libc_pc(struct unwinder *u, Dwfl_Module *mod, Dwarf_Addr addr
 	Dwarf_Addr bias, cubias;
 	Dwarf_Die *cu;
 
-	if (!is_static(u) || !dwfl_module_getdwarf(mod, &bias))
+	if (!is_static(u))
 		return false;
+	/* An untrusted program (jail): the helper says, libdw here never. */
+	if (!dwfl_module_getdwarf(mod, &bias))
+		return untrusted_outside_cu(u, mod, addr) == 1;
 	/* Not "no nearest line" (libdw finds one for any address), but no
 	 * compilation unit of the program covering it. */
 	cu = dwfl_module_addrdie(mod, addr, &cubias);

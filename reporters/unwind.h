@@ -57,4 +57,12 @@ int unwinder_symbolize(struct unwinder *u, uint64_t pc, bool is_return, struct f
 bool unwind_is_system_module(const char *path);
 int unwind_add_system_module(const char *name);
 
+/* With the jail (jailed true), a module the target could have written
+ * (not a regular file on a read-only mount) is never parsed by the
+ * tracer: its frames are symbolized by a forked helper running as
+ * uid/gid (when fzsandbox is root) with no capabilities and a seccomp
+ * allow-list, and unwinding cannot use its CFI. Without the jail every
+ * module is parsed in-process. Set once per campaign, before any unwind. */
+void unwind_set_untrusted_policy(bool jailed, uid_t uid, gid_t gid);
+
 #endif
