@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "inject/alloc_bp_int.h"
+#include "reporters/unwind.h"
 
 enum { N_ERRNO_LOC = AC_NCALLS, N_ERRNO_TLS, N_MAIN, N_NAMES };
 
@@ -115,10 +116,22 @@ static int read_str(struct tracer_task *t, uint64_t addr, char *buf, size_t len)
  * still unknown are considered; 'symtab' selects .symtab (static programs)
  * over .dynsym, 'local' accepts STB_LOCAL too. Returns 0 or -errno (file
  * unreadable / not ELF). */
+/* Open a file named as object_path() names it: "/proc/PID/root/PATH" is
+ * opened inside PID's root, so that the jail's absolute symlinks (/usr/lib64
+ * to /lib/...) resolve to the jail's files, not the host's. */
+static int obj_open(const char *path)
+{
+	int pid, n = 0;
+
+	if (sscanf(path, "/proc/%d/root%n", &pid, &n) == 1 && n > 0 && path[n] == '/')
+		return unwind_open_in_root(pid, path + n);
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
 static int scan_file_raw(const char *path, const char *label, bool symtab, bool local,
 			 uint64_t bias, struct sym_hit *hits, struct file_info *fi)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = obj_open(path);
 	Elf *elf;
 	Elf_Scn *scn = NULL;
 	Elf_Data *versym = NULL;
@@ -128,6 +141,13 @@ static int scan_file_raw(const char *path, const char *label, bool symtab, bool 
 
 	if (fd < 0)
 		return -errno;
+	/* A file the jailed program could have written is not parsed here
+	 * (reporters/untrusted.c): its allocator, if any, is not failed at
+	 * the call level; the kernel-level faults still reach it. */
+	if (!unwind_file_trusted(fd)) {
+		close(fd);
+		return -EPERM;
+	}
 	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
 	if (!elf || !gelf_getehdr(elf, &eh)) {
 		rc = -ENOEXEC;
@@ -235,9 +255,17 @@ static int scan_file(const char *path, const char *label, bool symtab, bool loca
 {
 	struct scan_cache *c = NULL;
 	struct stat st;
+	int fd = obj_open(path);
 
-	if (stat(path, &st) < 0)
+	if (fd < 0)
 		return -errno;
+	if (fstat(fd, &st) < 0) {
+		int r = -errno;
+
+		close(fd);
+		return r;
+	}
+	close(fd);
 	for (size_t i = 0; i < sizeof(scan_cache) / sizeof(scan_cache[0]) && !c; i++) {
 		struct scan_cache *e = &scan_cache[i];
 
@@ -500,7 +528,12 @@ int bp_resolve(struct tracer_task *t, struct bp_resolved *r, char *why, int whyl
 		for (int k = 0; k < N_NAMES; k++)
 			none[k].found = true;
 		if ((rc = scan_file(path, "(exe)", true, false, 0, none, &fi)) < 0) {
-			snprintf(why, (size_t)whylen, "cannot read %s: %s", path, strerror(-rc));
+			if (rc == -EPERM)
+				snprintf(why, (size_t)whylen, "the program is on a mount the jail can write, "
+					 "so it is not parsed: its allocation calls are not failed, only "
+					 "the kernel's (mmap, brk); --ro-bind its directory to fail them");
+			else
+				snprintf(why, (size_t)whylen, "cannot read %s: %s", path, strerror(-rc));
 			return rc;
 		}
 		bias = entry - fi.e_entry;

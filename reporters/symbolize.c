@@ -168,7 +168,7 @@ size_t sym_mem_build_id(pid_t pid, uint64_t base, unsigned char *id, uint64_t *b
 /* path as the target sees it. Symlinks resolve inside the target's root
  * (an absolute one planted in the jail must not name a host file), and
  * O_NONBLOCK: a fifo put where the module was must not hang the tracer. */
-static int open_in_root(pid_t pid, const char *path)
+int unwind_open_in_root(pid_t pid, const char *path)
 {
 	struct open_how how = {
 		.flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY,
@@ -220,7 +220,7 @@ int sym_find_elf(Dwfl_Module *mod, void **userdata, const char *modname,
 	n = snprintf(path, sizeof(path), "/proc/%d/root%s", (int)u->pid, modname);
 	if (n < 0 || (size_t)n >= sizeof(path))
 		return -1;
-	fd = open_in_root(u->pid, modname);
+	fd = unwind_open_in_root(u->pid, modname);
 	if (untrusted_policy_on() && (fd < 0 || !untrusted_fd_is_safe(fd))) {
 		/* Symbolized by the confined helper; libdwfl gets no ELF. */
 		untrusted_add(u, mod, modname, base, fd);

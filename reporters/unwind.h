@@ -64,5 +64,13 @@ int unwind_add_system_module(const char *name);
  * allow-list, and unwinding cannot use its CFI. Without the jail every
  * module is parsed in-process. Set once per campaign, before any unwind. */
 void unwind_set_untrusted_policy(bool jailed, uid_t uid, gid_t gid);
+/* May the tracer parse the open file fd itself under that policy (no
+ * jail, or a regular, linked file on a read-only mount)? For other
+ * modules' ELF readers (the allocator breakpoints' symbol scan). */
+bool unwind_file_trusted(int fd);
+/* Open path (absolute, as pid sees it) read-only inside pid's root:
+ * symlinks resolve there too (openat2 RESOLVE_IN_ROOT), and a fifo does
+ * not block. The fd, or -1 with errno. */
+int unwind_open_in_root(pid_t pid, const char *path);
 
 #endif
