@@ -5,11 +5,13 @@
  * 0700 directory or write an output next to root's own files. The user's
  * binds (the program's directory, the working directory, --bind, the
  * paths auto-bound from the arguments) are therefore idmapped mounts
- * (mount_setattr(2), MOUNT_ATTR_IDMAP) through a user namespace with the
- * jail's own id map: a file root owns appears owned by the jail's user,
- * and a file the target creates is root's on disk, exactly as if root
- * had run the program there, while the processes keep the unprivileged
- * credentials (RLIMIT_NPROC, signals, every other file on the host).
+ * (mount_setattr(2), MOUNT_ATTR_IDMAP), each through a user namespace
+ * that maps the bind's owner (of its top directory or file) to the jail's
+ * user: in root's own directory a file root owns appears owned by the
+ * jail's user and a file the target creates is root's on disk; in a
+ * user's project it is that user's. The jail writes there as the owner
+ * would, while its processes keep the unprivileged credentials
+ * (RLIMIT_NPROC, signals, every other file on the host).
  * System binds (/usr, /etc files, devices) stay plain: host root's files
  * there must not become the jail's.
  *
@@ -29,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -50,8 +53,15 @@ static int hold_userns(void *arg)
 	return 0;
 }
 
-static int idmap_userns(const struct sandbox *sb)
+/* A user namespace mapping uid:gid (a bind's owner) to the jail's host
+ * ids, held by its descriptor (the namespace outlives the short-lived
+ * child that created it). */
+static int idmap_userns(uid_t uid, gid_t gid, uid_t host_uid, gid_t host_gid)
 {
+	struct sandbox sb = {
+		.privileged = true, .uid_in = uid, .gid_in = gid,
+		.uid_out = host_uid, .gid_out = host_gid,
+	};
 	struct sandbox_err e = { 0 };
 	struct ns_child c;
 	int sync[2], fd;
@@ -60,7 +70,7 @@ static int idmap_userns(const struct sandbox *sb)
 	if (pipe2(sync, O_CLOEXEC) < 0)
 		return -errno;
 	fd = ns_child_start(CLONE_NEWUSER, hold_userns, sync, &c);
-	if (fd == 0 && sandbox_map_ids(sb, c.pid, &e) < 0)
+	if (fd == 0 && sandbox_map_ids(&sb, c.pid, &e) < 0)
 		fd = -e.err;
 	if (fd == 0) {
 		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)c.pid);
@@ -99,12 +109,36 @@ static const char *host_path(const struct mop *m)
 	return m->src + sizeof(SB_OLDROOT) - 1;
 }
 
+/* The index of the owner uid:gid in sb->owners, made on first use; -errno
+ * when no namespace can be made or the table is full. */
+static int owner_index(struct sandbox *sb, uid_t uid, gid_t gid)
+{
+	int ns;
+
+	for (int i = 0; i < sb->nowners; i++)
+		if (sb->owners[i].uid == uid && sb->owners[i].gid == gid)
+			return sb->owners[i].ns >= 0 ? i : sb->owners[i].ns;
+	if (sb->nowners == SB_IDMAP_OWNERS)
+		return -ENOSPC;
+	ns = idmap_userns(uid, gid, sb->uid_out, sb->gid_out);
+	sb->owners[sb->nowners].uid = uid;
+	sb->owners[sb->nowners].gid = gid;
+	sb->owners[sb->nowners].ns = ns;
+	sb->nowners++;
+	return ns >= 0 ? sb->nowners - 1 : ns;
+}
+
+/* Each user bind is seen through the id map of its owner (the owner of
+ * its top directory or file): root's own directories as root's, a user's
+ * project (root running in /home/USER/proj) as that user's, so the jail
+ * reads and writes there as the owner would and what it creates belongs
+ * to that owner. Tried once here, so a filesystem without support costs
+ * nothing per run and is named once. */
 int idmap_plan(struct sandbox *sb, int first_user_op)
 {
 	bool warned = false;
-	int n = 0;
 
-	sb->idmap_ns = -1;
+	sb->nowners = 0;
 	if (!sb->privileged || first_user_op >= sb->nops)
 		return 0;
 	sb->run_fds = malloc(sb->nops * sizeof(*sb->run_fds));
@@ -112,49 +146,34 @@ int idmap_plan(struct sandbox *sb, int first_user_op)
 		return -ENOMEM;
 	for (int i = 0; i < sb->nops; i++)
 		sb->run_fds[i] = -1;
-	sb->idmap_ns = idmap_userns(sb);
-	if (sb->idmap_ns < 0) {
-		sb_warn(sb, "cannot create an id-mapping user namespace (%s): the jail's user "
-			"sees host permissions on every bind", strerror(-sb->idmap_ns));
-		return 0;
-	}
-	/* Tried once here, so a filesystem without support costs nothing
-	 * per run and is named once. */
 	for (int i = first_user_op; i < sb->nops; i++) {
 		struct mop *m = &sb->ops[i];
-		int fd;
+		struct stat st;
+		int o, fd;
 
 		if (m->kind != MOP_BIND_RO && m->kind != MOP_BIND_RW)
 			continue;
-		fd = idmap_tree(sb->idmap_ns, host_path(m));
+		o = stat(host_path(m), &st) < 0 ? -errno : owner_index(sb, st.st_uid, st.st_gid);
+		fd = o < 0 ? o : idmap_tree(sb->owners[o].ns, host_path(m));
 		if (fd >= 0) {
 			close(fd);
-			m->idmap = true;
-			n++;
+			m->idmap = o + 1;
 		} else if (!warned) {
 			sb_warn(sb, "cannot idmap '%s' (%s): the jail's user (host uid %u) sees it "
 				"with host permissions", host_path(m), strerror(-fd), (unsigned)sb->uid_out);
 			warned = true;
 		}
 	}
-	if (n == 0) {
-		close(sb->idmap_ns);
-		sb->idmap_ns = -1;
-	}
 	return 0;
 }
 
 bool sandbox_idmaps(const char *path, uid_t host_uid, gid_t host_gid)
 {
-	struct sandbox sb = {
-		.privileged = true, .uid_in = getuid(), .gid_in = getgid(),
-		.uid_out = host_uid, .gid_out = host_gid,
-	};
 	int ns, fd;
 
 	if (geteuid() != 0)
 		return false;
-	ns = idmap_userns(&sb);
+	ns = idmap_userns(getuid(), getgid(), host_uid, host_gid);
 	if (ns < 0)
 		return false;
 	fd = idmap_tree(ns, path);
@@ -167,7 +186,7 @@ bool sandbox_idmaps(const char *path, uid_t host_uid, gid_t host_gid)
 
 int sandbox_run_begin(const struct sandbox *sb, struct sandbox_err *e)
 {
-	if (sb->idmap_ns < 0)
+	if (!sb->run_fds)
 		return 0;
 	for (int i = 0; i < sb->nops; i++) {
 		const struct mop *m = &sb->ops[i];
@@ -175,7 +194,7 @@ int sandbox_run_begin(const struct sandbox *sb, struct sandbox_err *e)
 
 		if (!m->idmap)
 			continue;
-		fd = idmap_tree(sb->idmap_ns, host_path(m));
+		fd = idmap_tree(sb->owners[m->idmap - 1].ns, host_path(m));
 		if (fd < 0) {
 			sandbox_run_end(sb);
 			return sb_fail(e, SB_IDMAP, host_path(m), -fd);
@@ -204,7 +223,8 @@ void idmap_free(struct sandbox *sb)
 		sandbox_run_end(sb);
 	free(sb->run_fds);
 	sb->run_fds = NULL;
-	if (sb->idmap_ns >= 0)
-		close(sb->idmap_ns);
-	sb->idmap_ns = -1;
+	for (int i = 0; i < sb->nowners; i++)
+		if (sb->owners[i].ns >= 0)
+			close(sb->owners[i].ns);
+	sb->nowners = 0;
 }

@@ -25,7 +25,10 @@
 #ifndef __O_TMPFILE
 #define __O_TMPFILE 020000000
 #endif
-#define SETID (S_ISUID | S_ISGID)
+/* Set-user-ID only: set-group-ID is everyday on directories (shared
+ * group directories, cp -a, tar, install -d -m 2775), and seccomp cannot
+ * tell a directory from a file by a path. */
+#define SETID S_ISUID
 
 /* Every namespace a call may create. clone(2) cannot create a time
  * namespace: its low byte (CSIGNAL, where CLONE_NEWTIME's bit is) is the
@@ -49,6 +52,7 @@ struct deny {
 	uint8_t when;		/* enum deny_when */
 	uint8_t arg;
 	uint64_t val[2];
+	uint8_t octal;		/* 1 + the index of a mode argument, printed in octal; 0: none */
 };
 
 struct deny_group {
@@ -67,55 +71,55 @@ static const struct deny_group groups[] = {
 	{ "@tty", "types into or controls a terminal" },
 	/* Root's binds are idmapped (idmap.c): a file the jail creates there
 	 * is host root's, and a set-user-ID one would be a way out. */
-	{ "@setid", "makes a set-user-ID or set-group-ID file, which the host would honour" },
+	{ "@setid", "makes a set-user-ID file, which the host would honour" },
 };
 
 static const struct deny deny_table[] = {
-	{ "ptrace", "@debug", 4, D_ALWAYS, 0, { 0 } },
-	{ "process_vm_readv", "@debug", 6, D_ALWAYS, 0, { 0 } },
-	{ "process_vm_writev", "@debug", 6, D_ALWAYS, 0, { 0 } },
-	{ "kexec_load", "@kernel", 4, D_ALWAYS, 0, { 0 } },
-	{ "kexec_file_load", "@kernel", 5, D_ALWAYS, 0, { 0 } },
-	{ "init_module", "@kernel", 3, D_ALWAYS, 0, { 0 } },
-	{ "finit_module", "@kernel", 3, D_ALWAYS, 0, { 0 } },
-	{ "delete_module", "@kernel", 2, D_ALWAYS, 0, { 0 } },
-	{ "bpf", "@kernel", 3, D_ALWAYS, 0, { 0 } },
-	{ "perf_event_open", "@kernel", 5, D_ALWAYS, 0, { 0 } },
-	{ "userfaultfd", "@kernel", 1, D_ALWAYS, 0, { 0 } },
-	{ "keyctl", "@keyring", 5, D_ALWAYS, 0, { 0 } },
-	{ "add_key", "@keyring", 5, D_ALWAYS, 0, { 0 } },
-	{ "request_key", "@keyring", 4, D_ALWAYS, 0, { 0 } },
-	{ "mount", "@mount", 5, D_ALWAYS, 0, { 0 } },
-	{ "umount2", "@mount", 2, D_ALWAYS, 0, { 0 } },
-	{ "pivot_root", "@mount", 2, D_ALWAYS, 0, { 0 } },
-	{ "move_mount", "@mount", 5, D_ALWAYS, 0, { 0 } },
-	{ "open_tree", "@mount", 3, D_ALWAYS, 0, { 0 } },
-	{ "fsopen", "@mount", 2, D_ALWAYS, 0, { 0 } },
-	{ "fsmount", "@mount", 3, D_ALWAYS, 0, { 0 } },
-	{ "fsconfig", "@mount", 5, D_ALWAYS, 0, { 0 } },
-	{ "fspick", "@mount", 3, D_ALWAYS, 0, { 0 } },
-	{ "mount_setattr", "@mount", 5, D_ALWAYS, 0, { 0 } },
-	{ "open_tree_attr", "@mount", 5, D_ALWAYS, 0, { 0 } },
-	{ "setns", "@namespace", 2, D_ALWAYS, 0, { 0 } },
-	{ "unshare", "@namespace", 1, D_FLAGS, 0, { NS_ALL } },
-	{ "clone", "@namespace", 5, D_FLAGS, 0, { NS_CLONE } },
-	{ "clone3", "@namespace", 2, D_ENOSYS, 0, { 0 } },
-	{ "open_by_handle_at", "@handle", 3, D_ALWAYS, 0, { 0 } },
-	{ "io_uring_setup", "@io_uring", 2, D_ALWAYS, 0, { 0 } },
-	{ "io_uring_enter", "@io_uring", 6, D_ALWAYS, 0, { 0 } },
-	{ "io_uring_register", "@io_uring", 4, D_ALWAYS, 0, { 0 } },
-	{ "ioctl", "@tty", 3, D_CMD, 1, { TIOCSTI, TIOCLINUX } },
-	{ "chmod", "@setid", 2, D_FLAGS, 1, { SETID } },
-	{ "fchmod", "@setid", 2, D_FLAGS, 1, { SETID } },
-	{ "fchmodat", "@setid", 3, D_FLAGS, 2, { SETID } },
-	{ "fchmodat2", "@setid", 4, D_FLAGS, 2, { SETID } },
-	{ "creat", "@setid", 2, D_FLAGS, 1, { SETID } },
-	{ "mknod", "@setid", 3, D_FLAGS, 1, { SETID } },
-	{ "mknodat", "@setid", 4, D_FLAGS, 2, { SETID } },
+	{ "ptrace", "@debug", 4, D_ALWAYS, 0, { 0 }, 0 },
+	{ "process_vm_readv", "@debug", 6, D_ALWAYS, 0, { 0 }, 0 },
+	{ "process_vm_writev", "@debug", 6, D_ALWAYS, 0, { 0 }, 0 },
+	{ "kexec_load", "@kernel", 4, D_ALWAYS, 0, { 0 }, 0 },
+	{ "kexec_file_load", "@kernel", 5, D_ALWAYS, 0, { 0 }, 0 },
+	{ "init_module", "@kernel", 3, D_ALWAYS, 0, { 0 }, 0 },
+	{ "finit_module", "@kernel", 3, D_ALWAYS, 0, { 0 }, 0 },
+	{ "delete_module", "@kernel", 2, D_ALWAYS, 0, { 0 }, 0 },
+	{ "bpf", "@kernel", 3, D_ALWAYS, 0, { 0 }, 0 },
+	{ "perf_event_open", "@kernel", 5, D_ALWAYS, 0, { 0 }, 0 },
+	{ "userfaultfd", "@kernel", 1, D_ALWAYS, 0, { 0 }, 0 },
+	{ "keyctl", "@keyring", 5, D_ALWAYS, 0, { 0 }, 0 },
+	{ "add_key", "@keyring", 5, D_ALWAYS, 0, { 0 }, 0 },
+	{ "request_key", "@keyring", 4, D_ALWAYS, 0, { 0 }, 0 },
+	{ "mount", "@mount", 5, D_ALWAYS, 0, { 0 }, 0 },
+	{ "umount2", "@mount", 2, D_ALWAYS, 0, { 0 }, 0 },
+	{ "pivot_root", "@mount", 2, D_ALWAYS, 0, { 0 }, 0 },
+	{ "move_mount", "@mount", 5, D_ALWAYS, 0, { 0 }, 0 },
+	{ "open_tree", "@mount", 3, D_ALWAYS, 0, { 0 }, 0 },
+	{ "fsopen", "@mount", 2, D_ALWAYS, 0, { 0 }, 0 },
+	{ "fsmount", "@mount", 3, D_ALWAYS, 0, { 0 }, 0 },
+	{ "fsconfig", "@mount", 5, D_ALWAYS, 0, { 0 }, 0 },
+	{ "fspick", "@mount", 3, D_ALWAYS, 0, { 0 }, 0 },
+	{ "mount_setattr", "@mount", 5, D_ALWAYS, 0, { 0 }, 0 },
+	{ "open_tree_attr", "@mount", 5, D_ALWAYS, 0, { 0 }, 0 },
+	{ "setns", "@namespace", 2, D_ALWAYS, 0, { 0 }, 0 },
+	{ "unshare", "@namespace", 1, D_FLAGS, 0, { NS_ALL }, 0 },
+	{ "clone", "@namespace", 5, D_FLAGS, 0, { NS_CLONE }, 0 },
+	{ "clone3", "@namespace", 2, D_ENOSYS, 0, { 0 }, 0 },
+	{ "open_by_handle_at", "@handle", 3, D_ALWAYS, 0, { 0 }, 0 },
+	{ "io_uring_setup", "@io_uring", 2, D_ALWAYS, 0, { 0 }, 0 },
+	{ "io_uring_enter", "@io_uring", 6, D_ALWAYS, 0, { 0 }, 0 },
+	{ "io_uring_register", "@io_uring", 4, D_ALWAYS, 0, { 0 }, 0 },
+	{ "ioctl", "@tty", 3, D_CMD, 1, { TIOCSTI, TIOCLINUX }, 0 },
+	{ "chmod", "@setid", 2, D_FLAGS, 1, { SETID }, 2 },
+	{ "fchmod", "@setid", 2, D_FLAGS, 1, { SETID }, 2 },
+	{ "fchmodat", "@setid", 3, D_FLAGS, 2, { SETID }, 3 },
+	{ "fchmodat2", "@setid", 4, D_FLAGS, 2, { SETID }, 3 },
+	{ "creat", "@setid", 2, D_FLAGS, 1, { SETID }, 2 },
+	{ "mknod", "@setid", 3, D_FLAGS, 1, { SETID }, 2 },
+	{ "mknodat", "@setid", 4, D_FLAGS, 2, { SETID }, 3 },
 	/* The mode counts only when the call creates (glibc passes 0
 	 * otherwise, but a raw call may leave anything there). */
-	{ "open", "@setid", 3, D_CREATE, 1, { O_CREAT | __O_TMPFILE, SETID } },
-	{ "openat", "@setid", 4, D_CREATE, 2, { O_CREAT | __O_TMPFILE, SETID } },
+	{ "open", "@setid", 3, D_CREATE, 1, { O_CREAT | __O_TMPFILE, SETID }, 3 },
+	{ "openat", "@setid", 4, D_CREATE, 2, { O_CREAT | __O_TMPFILE, SETID }, 4 },
 };
 
 #define NDENY (sizeof(deny_table) / sizeof(deny_table[0]))
@@ -330,7 +334,7 @@ int sandbox_policy_check(const struct sandbox_policy *p, uint32_t arch, int nr,
 
 /* Small numbers in decimal (fds, requests, lengths), the rest (flags,
  * pointers, ioctl commands) in hex. */
-static int format_args(char *buf, int len, const uint64_t *args, int nargs)
+static int format_args(char *buf, int len, const uint64_t *args, int nargs, int octal)
 {
 	int n = 0;
 
@@ -338,7 +342,9 @@ static int format_args(char *buf, int len, const uint64_t *args, int nargs)
 		int64_t v = (int64_t)args[i];
 		const char *sep = i ? ", " : "";
 
-		if (v >= -4096 && v <= 4096)
+		if (i + 1 == octal)
+			n += snprintf(buf + n, len - n, "%s0%" PRIo64, sep, args[i] & 07777);
+		else if (v >= -4096 && v <= 4096)
 			n += snprintf(buf + n, len - n, "%s%" PRId64, sep, v);
 		else
 			n += snprintf(buf + n, len - n, "%s%#" PRIx64, sep, args[i]);
@@ -373,7 +379,7 @@ char *sandbox_policy_format(uint32_t arch, int nr, const uint64_t *args, char *b
 	d = deny_by_name(e->name);
 	n = snprintf(buf, len, "%s(", e->name);
 	if (n < len)
-		n += format_args(buf + n, len - n, args, d ? d->nargs : e->nargs);
+		n += format_args(buf + n, len - n, args, d ? d->nargs : e->nargs, d ? d->octal : 0);
 	if (n < len)
 		snprintf(buf + n, len - n, ")");
 	return buf;

@@ -110,7 +110,6 @@ int sandbox_new(const struct sandbox_opts *o, struct sandbox **out)
 	sb->gid_out = sb->privileged ? o->host_gid : getegid();
 	sb->exe = realpath(o->exe, NULL);
 	sb->nocaps = cap_init();
-	sb->idmap_ns = -1;
 	r = !sb->exe ? -errno : !sb->nocaps ? -ENOMEM : mount_plan(sb, o);
 	if (r == 0)
 		r = idmap_plan(sb, sb->first_user_op);

@@ -21,9 +21,13 @@ enum mop_kind {
 struct mop {
 	int kind;
 	bool file;		/* the mount point is a file, not a directory */
-	bool idmap;		/* root case: a user bind seen through the jail's id map (idmap.c) */
+	/* Root case: 1 + the index in sandbox.owners of the id map this user
+	 * bind is seen through (idmap.c); 0: a plain bind. */
+	int idmap;
 	char *src, *dst;
 };
+
+#define SB_IDMAP_OWNERS 8
 
 struct sandbox {
 	bool privileged;	/* fzsandbox is root: map to the host ids */
@@ -35,9 +39,15 @@ struct sandbox {
 	int nops;
 	cap_t nocaps;		/* allocated here: the child must not malloc */
 	int first_user_op;	/* ops from here on are the user's binds */
-	/* idmap.c: the id-mapping user namespace (-1: none) and, per op,
-	 * the run's detached idmapped tree (-1: none). */
-	int idmap_ns;
+	/* idmap.c: one id-mapping user namespace per owner of a user bind
+	 * (that owner's ids as the jail's user) and, per op, the run's
+	 * detached idmapped tree (-1: none). */
+	struct idmap_owner {
+		uid_t uid;
+		gid_t gid;
+		int ns;
+	} owners[SB_IDMAP_OWNERS];
+	int nowners;
 	int *run_fds;
 	char warning[1024];	/* "" or lines for the user (sb_warn) */
 };

@@ -108,6 +108,17 @@ if [ "$(id -u)" = 0 ]; then
 	assert_rc 0
 	assert_eq "made 0" "$(cat "$TMP/closed/out") $(stat -c %u "$TMP/closed/out")" \
 		"an output written in the jail, and its owner on the host"
+	# A user's project (root running in a directory uid 1000 owns): the
+	# jail acts as that owner there, and what it writes is the owner's.
+	mkdir -m 700 "$TMP/proj" && echo theirs >"$TMP/proj/in" && chmod 600 "$TMP/proj/in" &&
+		chown -R 1000:1000 "$TMP/proj" || fail "cannot make $TMP/proj"
+	(cd "$TMP/proj" && "$FZ" --inject=none --out="$OUT" -- /bin/sh -c 'cat in; echo made >out') \
+		>"$TMP/fz.stdout" 2>"$TMP/fz.stderr"
+	rc=$?
+	assert_rc 0
+	assert_eq theirs "$(cat "$TMP/fz.stdout")" "a 0600 file of uid 1000's, read in the jail"
+	assert_eq "made 1000:1000" "$(cat "$TMP/proj/out") $(stat -c %u:%g "$TMP/proj/out")" \
+		"an output in uid 1000's directory, and its owner on the host"
 fi
 
 # Set-up failures: one line naming the step (here: the working directory,

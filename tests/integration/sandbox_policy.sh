@@ -193,3 +193,11 @@ if [ "$(id -u)" = 0 ]; then
 	suite nobody
 fi
 assert_no_stray $PROGS
+
+# Set-group-ID directories are everyday (shared group directories, cp -a,
+# tar, install -d -m 2775): no violation, and the bit is really set.
+fz --inject=none --out="$OUT" -- /bin/sh -c \
+	'mkdir -m 2775 "$1" && chmod g+s "$1" && cp -a "$1" "$1.copy" && stat -c %a "$1" "$1.copy"' \
+	sh "$TMP/sgdir"
+assert_rc 0
+assert_eq "2775 2775" "$(tr '\n' ' ' <"$TMP/fz.stdout" | sed 's/ $//')" "set-group-ID directories in the jail"
