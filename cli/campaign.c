@@ -196,6 +196,26 @@ static const char *outcome_of(const struct run_result *res, char *buf, int len)
 	return buf;
 }
 
+/* A run without faults that fails is worth a line: every planned run
+ * starts from that failure (a missing input, a path the jail does not
+ * show, a read-only file) and the campaign covers far less. */
+static void note_failed_clean(const struct campaign *c, const struct run_result *res)
+{
+	char line[160] = "";
+	FILE *f;
+
+	if (c->o->quiet || res->end != RUN_EXITED || res->exit_status == 0)
+		return;
+	f = c->rn.passthrough ? NULL : fopen(c->rn.out_stderr, "re");
+	if (f) {
+		if (fgets(line, sizeof(line), f))
+			line[strcspn(line, "\n")] = 0;
+		fclose(f);
+	}
+	fprintf(stderr, "fzsandbox: note: the run without faults exited with status %d%s%s%s\n",
+		res->exit_status, line[0] ? " (its stderr: '" : "", line, line[0] ? "')" : "");
+}
+
 /* One run: the finding (unless suppressed), the fault counts, the log. */
 static void do_run(struct campaign *c, const char *mode, const struct plan_fault *plan, int nplan)
 {
@@ -213,6 +233,8 @@ static void do_run(struct campaign *c, const char *mode, const struct plan_fault
 		runner_keep_workdir(&c->rn, c->o->out_dir, id);
 	if (runner_interrupted)
 		return;
+	if (strcmp(mode, "clean") == 0)
+		note_failed_clean(c, &res);
 	check_alloc(c->o, &c->rn);
 	c->done++;
 	count_faults(&c->rn, c->rep);

@@ -142,6 +142,12 @@ static int plan_dev(struct sandbox *sb, const char *shm_data)
 	}
 	for (size_t i = 0; i < sizeof(dev_links) / sizeof(*dev_links) && r == 0; i++)
 		r = add(sb, MOP_SYMLINK, false, dev_links[i][0], dev_links[i][1]);
+	/* Pseudo-terminals of the jail's own (a new devpts instance, as
+	 * bwrap's --dev): script(1), expect, a pty-driven test harness. */
+	if (r == 0)
+		r = add(sb, MOP_DEVPTS, false, "newinstance,ptmxmode=0666,mode=0620", "/dev/pts");
+	if (r == 0)
+		r = add(sb, MOP_SYMLINK, false, "pts/ptmx", "/dev/ptmx");
 	return r ? r : add(sb, MOP_TMPFS, false, shm_data, "/dev/shm");
 }
 
@@ -279,6 +285,34 @@ static bool bound(const struct sandbox *sb, const char *p, bool rw)
 	return !rw || deepest->kind == MOP_BIND_RW || (size_t)(deepest - sb->ops) < (size_t)sb->first_user_op;
 }
 
+/* May dir be bound read-write for the output path? Not what the jail
+ * keeps its own or hides, nor a directory as wide as / or a top-level
+ * one (/var, /opt, /home) or a system directory: those get a warning
+ * instead, since the program's output would not reach the host. */
+static bool output_dir_ok(struct sandbox *sb, const char *dir, const char *path)
+{
+	const char *second = strchr(dir + 1, '/');
+
+	if (strcmp(dir, "/tmp") == 0 || strcmp(dir, "/dev/shm") == 0) {
+		sb_warn(sb, "'%s' is in the jail's own %s, a tmpfs thrown away after each run: "
+			"it does not reach the host (write it elsewhere, or --bind a directory "
+			"under %s)", path, dir, dir);
+		return false;
+	}
+	if (refused(dir)) {
+		if (holds_hidden(dir) && strcmp(dir, "/") != 0)
+			sb_warn(sb, "'%s' is not bound into the jail (it holds secrets): outputs "
+				"there do not reach the host (--bind it to allow)", dir);
+		return false;
+	}
+	if (!second || under_system(dir) || path_under(dir, "/etc") || path_under(dir, "/boot")) {
+		sb_warn(sb, "'%s' is not bound read-write for the output '%s' (too wide a "
+			"directory): --bind the directory the program should write to", dir, path);
+		return false;
+	}
+	return true;
+}
+
 static int plan_arg(struct sandbox *sb, const char *cwd, const char *arg)
 {
 	char abs[PATH_MAX], parent[PATH_MAX], *real, *slash;
@@ -301,24 +335,26 @@ static int plan_arg(struct sandbox *sb, const char *cwd, const char *arg)
 		return 0;
 	real = realpath(abs, NULL);
 	if (!real) {
-		/* An output file: its parent directory, read-write. "dir/"
-		 * or a name ending in "." or ".." is no file name. */
+		/* An output: the nearest existing directory above it,
+		 * read-write (the program may make the directories in
+		 * between, as mkdir -p does). "dir/" or a name ending in
+		 * "." or ".." is no file name. */
 		slash = strrchr(abs, '/');
 		if (errno != ENOENT || !slash || !slash[1] || strcmp(slash + 1, ".") == 0 ||
 		    strcmp(slash + 1, "..") == 0)
 			return 0;
-		if (slash == abs) {
-			strcpy(parent, "/");
-		} else {
-			memcpy(parent, abs, slash - abs);
-			parent[slash - abs] = 0;
-		}
-		real = realpath(parent, NULL);
+		memcpy(parent, abs, (size_t)n + 1);
+		do {
+			slash = strrchr(parent, '/');
+			slash[slash == parent] = 0;	/* "/x" -> "/" */
+			real = realpath(parent, NULL);
+		} while (!real && errno == ENOENT && strcmp(parent, "/") != 0);
 		rw = true;
 	}
-	if (real && rw && refused(real) && holds_hidden(real) && strcmp(real, "/") != 0)
-		sb_warn(sb, "'%s' is not bound into the jail (it holds secrets): the program cannot "
-		     "create its outputs there (--bind it to allow)", real);
+	if (real && rw && !bound(sb, real, true) && !output_dir_ok(sb, real, abs)) {
+		free(real);
+		return 0;
+	}
 	if (!real || stat(real, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) ||
 	    (rw && !S_ISDIR(st.st_mode)) || refused(real) || bound(sb, real, rw)) {
 		free(real);
@@ -376,9 +412,12 @@ static int plan_user(struct sandbox *sb, const struct sandbox_opts *o, const cha
 	 * its place (root's secrets are not the program's to see). */
 	cwd_bind = strcmp(cwd, "/") != 0 && (cwd_src || !holds_hidden(cwd));
 	bin_bind &= !(cwd_bind && path_under(bindir, cwd));
-	if (bin_bind && holds_hidden(bindir))
-		r = add(sb, MOP_BIND_RO, true, sb->exe, sb->exe);	/* the program alone */
-	else if (bin_bind)
+	if (bin_bind && holds_hidden(bindir)) {
+		sb_warn(sb, "the program's directory '%s' holds secrets: only the program itself is "
+			"bound (not the files beside it, nor $ORIGIN libraries; --ro-bind what it "
+			"needs)", bindir);
+		r = add(sb, MOP_BIND_RO, true, sb->exe, sb->exe);
+	} else if (bin_bind)
 		r = add(sb, MOP_BIND_RO, false, bindir, bindir);
 	if (r == 0 && cwd_bind) {
 		r = add(sb, MOP_BIND_RW, false, cwd_src ? cwd_src : cwd, cwd);
@@ -388,7 +427,11 @@ static int plan_user(struct sandbox *sb, const struct sandbox_opts *o, const cha
 		 * write is only parsed by a confined helper). */
 		if (r == 0 && !bin_bind && !cwd_src && !under_system(bindir))
 			r = add(sb, MOP_BIND_RO, true, sb->exe, sb->exe);
-	} else if (r == 0 && strcmp(cwd, "/") != 0) {
+	} else if (r == 0 && strcmp(cwd, "/") == 0) {
+		sb_warn(sb, "%s", "the working directory is /, which is not bound: the jail's root is "
+			"read-only, so relative outputs fail (--workdir or a working directory of "
+			"the program's own)");
+	} else if (r == 0) {
 		sb_warn(sb, "the working directory '%s' holds secrets and is not bound into the jail: "
 		     "the program starts in an empty directory there (--workdir or --bind to share one)",
 		     cwd);
@@ -554,6 +597,10 @@ static int do_op(const struct mop *m, int run_fd, struct sandbox_err *e)
 	case MOP_PROC:
 		if (mount("proc", m->dst, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 			return fail(e, SB_PROC, m->dst, errno);
+		return 0;
+	case MOP_DEVPTS:
+		if (mount("devpts", m->dst, "devpts", MS_NOSUID | MS_NOEXEC, m->src) < 0)
+			return fail(e, SB_DEVPTS, m->dst, errno);
 		return 0;
 	default:
 		r = bind(m, run_fd, e);

@@ -31,6 +31,7 @@ static const char *const step_names[SB_NSTEPS] = {
 	[SB_SYMLINK] = "symlink",
 	[SB_MOUNT_POINT] = "create mount point",
 	[SB_PROC] = "mount proc",
+	[SB_DEVPTS] = "mount devpts",
 	[SB_UMOUNT] = "detach the old root",
 	[SB_CHDIR] = "chdir",
 	[SB_LOOPBACK] = "bring up loopback",

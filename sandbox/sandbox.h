@@ -90,6 +90,7 @@ enum sandbox_step {
 	SB_SYMLINK,
 	SB_MOUNT_POINT,
 	SB_PROC,
+	SB_DEVPTS,
 	SB_UMOUNT,
 	SB_CHDIR,
 	SB_LOOPBACK,

@@ -16,6 +16,7 @@ enum mop_kind {
 	MOP_SYMLINK,		/* src is the link's text */
 	MOP_TMPFS,		/* src is the mount data (mode) */
 	MOP_PROC,
+	MOP_DEVPTS,		/* src is the mount data */
 };
 
 struct mop {

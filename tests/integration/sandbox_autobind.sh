@@ -49,6 +49,23 @@ fz --sandbox --inject=none --stdin="$TMP/stdin" -- /usr/bin/tee "$V/out/new"
 assert_rc 0
 assert_eq "written" "$(cat "$V/out/new" 2>/dev/null)" "the output file on the host"
 
+# An output in directories that do not exist yet: the nearest existing
+# one above it is bound read-write, so mkdir -p works and the files reach
+# the host.
+fz --sandbox --inject=none -- /bin/sh -c 'mkdir -p "${1%/*}" && echo deep >"$1"' sh "$V/out/a/b/c.txt"
+assert_rc 0
+assert_eq deep "$(cat "$V/out/a/b/c.txt" 2>/dev/null)" "an output in new directories, on the host"
+# An output that would stay in the jail's own /tmp, or in too wide a
+# directory, is not silently lost: a warning names it.
+fz --sandbox --inject=none -- /bin/sh -c 'echo x >"$1"' sh /tmp/fzt-autobind-lost-$$.txt
+grep -q "^fzsandbox: warning: '/tmp/fzt-autobind-lost-$$.txt' is in the jail's own /tmp" \
+	"$TMP/fz.stderr" || fail "no warning for an output in the jail's own /tmp"
+[ -e /tmp/fzt-autobind-lost-$$.txt ] && fail "the jail's /tmp reached the host"
+fz --sandbox --inject=none -- /bin/mkdir -p /var/fzt-autobind-$$/x
+[ "$rc" != 0 ] || fail "mkdir -p under /var worked: /var was bound read-write"
+grep -q "^fzsandbox: warning: '/var' is not bound read-write" "$TMP/fz.stderr" ||
+	fail "no warning for an output under a top-level directory"
+
 # What the jail hides stays hidden even when named.
 fz --sandbox --inject=none -- /bin/cat /etc/shadow
 [ "$rc" != 0 ] || fail "/etc/shadow readable in the jail"

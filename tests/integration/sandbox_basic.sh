@@ -121,6 +121,19 @@ if [ "$(id -u)" = 0 ]; then
 		"an output in uid 1000's directory, and its owner on the host"
 fi
 
+# Pseudo-terminals: the jail's own devpts instance, for the caller and
+# (below, in the unprivileged part of the escape tests) for nobody.
+fz --inject=none --out="$OUT" -- /bin/sh -c 'exec 3<>/dev/ptmx && ls /dev/pts'
+assert_rc 0
+assert_eq "0 ptmx" "$(tr '\n' ' ' <"$TMP/fz.stdout" | sed 's/ $//')" "a pty opened in the jail"
+
+# A campaign whose run without faults fails says so (every planned run
+# starts from that failure).
+fz --inject=io --out="$OUT" -- /bin/sh -c 'echo "cannot open config" >&2; exit 3'
+assert_rc 0
+grep -q "^fzsandbox: note: the run without faults exited with status 3 (its stderr: 'cannot open config')" \
+	"$TMP/fz.stderr" || fail "no note for a failing run without faults"
+
 # Set-up failures: one line naming the step (here: the working directory,
 # on a filesystem that cannot be idmapped, is not reachable by the jail's
 # host user; a warning says so first); exit 2 in a campaign, 125 (as
