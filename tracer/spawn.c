@@ -64,6 +64,11 @@ static int build_filter(const uint8_t *set, const struct sandbox_policy *policy,
 	ctx = seccomp_init(SCMP_ACT_ALLOW);
 	if (!ctx)
 		return -ENOMEM;
+	/* A binary tree over the syscall numbers instead of libseccomp's
+	 * default linear chain: with the jail's ~45 deny rows every untouched
+	 * call would otherwise walk most of them. Older libseccomp lacks the
+	 * attribute; the chain is then correct, only slower. */
+	(void)seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	for (int nr = 0; set && nr < SYSCALL_MAX; nr++) {
 		if (!(set[nr / 8] & (1 << (nr % 8))))
 			continue;
