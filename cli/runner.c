@@ -218,15 +218,32 @@ static void policy_init(struct runner *r, const struct options *o)
 		die_errno(e, "sandbox: cannot build the seccomp policy");
 }
 
+/* die() exits from anywhere: the runner's files in $TMPDIR (the work
+ * copy, the jail's hosts file) and its cgroup must not outlive it. */
+static struct runner *live_runner;
+static pid_t live_pid;	/* a forked child exiting must not clean up */
+
+static void runner_at_exit(void)
+{
+	if (live_runner && getpid() == live_pid)
+		runner_fini(live_runner);
+}
+
 void runner_init(struct runner *r, const struct options *o, char **argv, char **env,
 		 const char *run_dir)
 {
+	static bool registered;
+
 	struct inject_config cfg = {
 		.classes = o->classes, .occurrences = o->occurrences, .service = o->service,
 	};
 	int e;
 
 	memset(r, 0, sizeof(*r));
+	if (!registered && atexit(runner_at_exit) == 0)
+		registered = true;
+	live_runner = r;
+	live_pid = getpid();
 	r->o = o;
 	r->argv = argv;
 	r->env = env;
@@ -255,6 +272,8 @@ void runner_init(struct runner *r, const struct options *o, char **argv, char **
 
 void runner_fini(struct runner *r)
 {
+	if (live_runner == r)
+		live_runner = NULL;
 	inject_free(r->inj);
 	r->inj = NULL;
 	sandbox_free(r->sb);

@@ -139,7 +139,7 @@ int idmap_plan(struct sandbox *sb, int first_user_op)
 	bool warned = false;
 
 	sb->nowners = 0;
-	if (!sb->privileged || first_user_op >= sb->nops)
+	if (!sb->privileged)
 		return 0;
 	sb->run_fds = malloc(sb->nops * sizeof(*sb->run_fds));
 	if (!sb->run_fds)
@@ -192,9 +192,15 @@ int sandbox_run_begin(const struct sandbox *sb, struct sandbox_err *e)
 		const struct mop *m = &sb->ops[i];
 		int fd;
 
-		if (!m->idmap)
+		if (m->detach)
+			fd = (int)syscall(SYS_open_tree, AT_FDCWD, host_path(m),
+					  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		else if (m->idmap)
+			fd = idmap_tree(sb->owners[m->idmap - 1].ns, host_path(m));
+		else
 			continue;
-		fd = idmap_tree(sb->owners[m->idmap - 1].ns, host_path(m));
+		if (fd < 0 && m->detach)
+			fd = -errno;
 		if (fd < 0) {
 			sandbox_run_end(sb);
 			return sb_fail(e, SB_IDMAP, host_path(m), -fd);

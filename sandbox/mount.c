@@ -103,6 +103,40 @@ static const char *const etc_files[] = {
 	"alternatives", "ssl", "ca-certificates.conf",
 };
 
+/* The host's /etc/hosts plus the jail's own hostname, so that a program
+ * resolving its hostname (servers, logging, hostname -f) finds it as it
+ * would on its host. A temporary file per campaign; NULL when it cannot
+ * be made (the host's file is bound as it is). */
+static char *jail_hosts(void)
+{
+	static const char line[] = "\n127.0.1.1\tfzsandbox\n";
+	const char *tmp = getenv("TMPDIR");
+	char *path = NULL, buf[4096];
+	int in, out;
+	ssize_t n = 0;
+
+	if (asprintf(&path, "%s/fzsandbox-hosts.XXXXXX", tmp && *tmp ? tmp : "/tmp") < 0)
+		return NULL;
+	out = mkstemp(path);
+	if (out < 0) {
+		free(path);
+		return NULL;
+	}
+	in = open("/etc/hosts", O_RDONLY | O_CLOEXEC);
+	while (in >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, n) != n)
+			break;
+	if (in >= 0)
+		close(in);
+	if (n != 0 || write(out, line, sizeof(line) - 1) != sizeof(line) - 1 ||
+	    fchmod(out, 0644) < 0 || close(out) < 0) {
+		unlink(path);
+		free(path);
+		return NULL;
+	}
+	return path;
+}
+
 static int plan_etc(struct sandbox *sb)
 {
 	int r = 0;
@@ -112,6 +146,13 @@ static int plan_etc(struct sandbox *sb)
 		struct stat st;
 
 		snprintf(path, sizeof(path), "/etc/%s", etc_files[i]);
+		if (strcmp(etc_files[i], "hosts") == 0 && (sb->hosts = jail_hosts())) {
+			r = add(sb, MOP_BIND_RO, true, sb->hosts, path);
+			/* As root the jail's user may not search $TMPDIR. */
+			if (r == 0)
+				sb->ops[sb->nops - 1].detach = sb->privileged;
+			continue;
+		}
 		real = realpath(path, NULL);
 		if (real && stat(real, &st) == 0 && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
 			r = add(sb, MOP_BIND_RO, !S_ISDIR(st.st_mode), real, path);
@@ -480,6 +521,10 @@ int mount_plan(struct sandbox *sb, const struct sandbox_opts *o)
 
 void mount_plan_free(struct sandbox *sb)
 {
+	if (sb->hosts)
+		unlink(sb->hosts);
+	free(sb->hosts);
+	sb->hosts = NULL;
 	for (int i = 0; i < sb->nops; i++) {
 		free(sb->ops[i].src);
 		free(sb->ops[i].dst);

@@ -25,6 +25,9 @@ struct mop {
 	/* Root case: 1 + the index in sandbox.owners of the id map this user
 	 * bind is seen through (idmap.c); 0: a plain bind. */
 	int idmap;
+	/* Root case: bound from a detached copy the parent makes each run
+	 * (the jail's user could not reach the source by its path). */
+	bool detach;
 	char *src, *dst;
 };
 
@@ -51,6 +54,7 @@ struct sandbox {
 	int nowners;
 	int *run_fds;
 	char warning[1024];	/* "" or lines for the user (sb_warn) */
+	char *hosts;		/* the jail's /etc/hosts, a temporary file, or NULL */
 };
 
 #define SB_OLDROOT "/oldroot"

@@ -121,6 +121,18 @@ if [ "$(id -u)" = 0 ]; then
 		"an output in uid 1000's directory, and its owner on the host"
 fi
 
+# The jail's hostname resolves, as a host's own does (its /etc/hosts is
+# the host's plus that line, a temporary file gone after the campaign,
+# even one that ends in an error).
+fz --inject=none --out="$OUT" -- /usr/bin/getent hosts fzsandbox
+assert_rc 0
+assert_eq "127.0.1.1 fzsandbox" "$(tr -s ' \t' ' ' <"$TMP/fz.stdout")" "the jail's hostname resolved"
+mkdir -m 700 "$TMP/htmp" || fail "mkdir $TMP/htmp"
+: >"$TMP/not-a-dir"
+TMPDIR=$TMP/htmp fz --inject=io --out="$TMP/not-a-dir" -- /bin/true
+assert_rc 2
+assert_eq "" "$(ls -A "$TMP/htmp")" "files left in TMPDIR by a campaign that failed"
+
 # Pseudo-terminals: the jail's own devpts instance, for the caller and
 # (below, in the unprivileged part of the escape tests) for nobody.
 fz --inject=none --out="$OUT" -- /bin/sh -c 'exec 3<>/dev/ptmx && ls /dev/pts'
