@@ -196,15 +196,15 @@ static const char *outcome_of(const struct run_result *res, char *buf, int len)
 	return buf;
 }
 
-/* A run without faults that fails is worth a line: every planned run
- * starts from that failure (a missing input, a path the jail does not
- * show, a read-only file) and the campaign covers far less. */
+/* A run without faults that fails is worth a line, even with -q: every
+ * planned run starts from that failure (a missing input, a path the jail
+ * does not show, a read-only file) and the campaign covers far less. */
 static void note_failed_clean(const struct campaign *c, const struct run_result *res)
 {
 	char line[160] = "";
 	FILE *f;
 
-	if (c->o->quiet || res->end != RUN_EXITED || res->exit_status == 0)
+	if (res->end != RUN_EXITED || res->exit_status == 0)
 		return;
 	f = c->rn.passthrough ? NULL : fopen(c->rn.out_stderr, "re");
 	if (f) {

@@ -41,6 +41,15 @@ int report_mkdirs(const char *path)
 	return e;
 }
 
+int report_prepare_dir(const char *out_dir)
+{
+	int e = report_mkdirs(out_dir);
+
+	if (e < 0)
+		return e;
+	return access(out_dir, W_OK | X_OK) < 0 ? -errno : 0;
+}
+
 static int write_all(int fd, const char *buf, size_t len)
 {
 	while (len > 0) {

@@ -103,6 +103,9 @@ struct report_meta {
 };
 
 int report_new(const struct report_meta *meta, struct report **out);
+/* Make the output directory (mkdir -p) and check that it is writable,
+ * before anything runs: 0 or -errno. */
+int report_prepare_dir(const char *out_dir);
 void report_free(struct report *r);
 
 /* Sites, as discovered by the clean run. Returns the site id. */

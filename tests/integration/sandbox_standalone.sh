@@ -82,3 +82,12 @@ if [ -n "$jail" ]; then
 	fz --sandbox --inject=none -- /bin/sh -c 'unshare -U true; exit 5'
 	assert_rc 5
 fi
+
+# An --out that cannot be written is an error before the program runs (its
+# status would otherwise be lost to the report afterwards).
+: >"$TMP/out-is-a-file"
+fz --inject=none --out="$TMP/out-is-a-file" -- /bin/sh -c 'echo ran'
+assert_rc 125
+assert_eq "" "$(cat "$TMP/fz.stdout")" "the program's output with an unwritable --out"
+grep -q "^fzsandbox: --out: cannot write to '$TMP/out-is-a-file'" "$TMP/fz.stderr" ||
+	fail "no line naming the unwritable --out"

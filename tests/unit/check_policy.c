@@ -59,6 +59,12 @@ START_TEST(test_decisions)
 	/* clone3: ENOSYS, not a violation. */
 	ck_assert_int_eq(check(p, AUDIT_ARCH_X86_64, SYS_clone3, 0, 0, &rep), ENOSYS);
 	ck_assert(!rep);
+	/* io_uring_setup too (a probe with a fallback); entering a ring is
+	 * a violation. */
+	ck_assert_int_eq(check(p, AUDIT_ARCH_X86_64, SYS_io_uring_setup, 4, 0, &rep), ENOSYS);
+	ck_assert(!rep);
+	ck_assert_int_eq(check(p, AUDIT_ARCH_X86_64, SYS_io_uring_enter, 0, 0, &rep), EPERM);
+	ck_assert(rep);
 	/* Other ABIs, whatever the number; syscall(-1) is harmless. */
 	ck_assert_int_eq(check(p, AUDIT_ARCH_I386, 20, 0, 0, &rep), EPERM);
 	ck_assert_int_eq(check(p, AUDIT_ARCH_X86_64, SYS_getpid | 0x40000000, 0, 0, &rep), EPERM);
