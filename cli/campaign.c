@@ -212,8 +212,13 @@ static void note_failed_clean(const struct campaign *c, const struct run_result 
 			line[strcspn(line, "\n")] = 0;
 		fclose(f);
 	}
-	fprintf(stderr, "fzsandbox: note: the run without faults exited with status %d%s%s%s\n",
-		res->exit_status, line[0] ? " (its stderr: '" : "", line, line[0] ? "')" : "");
+	fprintf(stderr, "fzsandbox: note: the run without faults exited with status %d%s%s%s%s\n",
+		res->exit_status, line[0] ? " (its stderr: '" : "", line, line[0] ? "')" : "",
+		/* The jail's usual cause: a file named on the command line
+		 * is bound read-only, and the program edits it in place. */
+		c->rn.sb && strstr(line, "Read-only file system") ?
+			"; in the jail, files named on the command line are read-only: "
+			"--bind what the program changes, or --workdir" : "");
 }
 
 /* One run: the finding (unless suppressed), the fault counts, the log. */

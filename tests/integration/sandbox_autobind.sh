@@ -49,6 +49,12 @@ fz --sandbox --inject=none --stdin="$TMP/stdin" -- /usr/bin/tee "$V/out/new"
 assert_rc 0
 assert_eq "written" "$(cat "$V/out/new" 2>/dev/null)" "the output file on the host"
 
+# A campaign on a program that edits a named file in place: run 0 fails
+# on the read-only bind, and the note says what to do.
+fz --inject=io --max-runs=2 --out="$OUT" -- /bin/sed -i s/read/READ/ "$V/in/file"
+grep -q "^fzsandbox: note: the run without faults exited with status .*Read-only file system.*--bind what the program changes" \
+	"$TMP/fz.stderr" || fail "no note for an in-place edit of a read-only named file"
+
 # An output in directories that do not exist yet: the nearest existing
 # one above it is bound read-write, so mkdir -p works and the files reach
 # the host.
