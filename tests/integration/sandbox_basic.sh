@@ -128,8 +128,7 @@ fz --inject=none --out="$OUT" -- /usr/bin/getent hosts fzsandbox
 assert_rc 0
 assert_eq "127.0.1.1 fzsandbox" "$(tr -s ' \t' ' ' <"$TMP/fz.stdout")" "the jail's hostname resolved"
 mkdir -m 700 "$TMP/htmp" || fail "mkdir $TMP/htmp"
-: >"$TMP/not-a-dir"
-TMPDIR=$TMP/htmp fz --inject=io --out="$TMP/not-a-dir" -- /bin/true
+TMPDIR=$TMP/htmp fz --inject=io --fault=read:EIO@site#99 --out="$OUT" -- /bin/true
 assert_rc 2
 assert_eq "" "$(ls -A "$TMP/htmp")" "files left in TMPDIR by a campaign that failed"
 

@@ -91,3 +91,8 @@ assert_rc 125
 assert_eq "" "$(cat "$TMP/fz.stdout")" "the program's output with an unwritable --out"
 grep -q "^fzsandbox: --out: cannot write to '$TMP/out-is-a-file'" "$TMP/fz.stderr" ||
 	fail "no line naming the unwritable --out"
+# The same for a campaign (exit 2), naming --out itself.
+fz --inject=io --out="$TMP/out-is-a-file" -- /bin/true
+assert_rc 2
+grep -q "^fzsandbox: --out: cannot write to '$TMP/out-is-a-file'" "$TMP/fz.stderr" ||
+	fail "no line naming the unwritable --out of a campaign"
