@@ -204,7 +204,9 @@ static void note_failed_clean(const struct campaign *c, const struct run_result 
 	char line[160] = "";
 	FILE *f;
 
-	if (res->end != RUN_EXITED || res->exit_status == 0)
+	/* A service's run ends when fzsandbox stops it: its status says
+	 * nothing (one that never listened is an error of its own). */
+	if (res->end != RUN_EXITED || res->exit_status == 0 || c->o->service)
 		return;
 	f = c->rn.passthrough ? NULL : fopen(c->rn.out_stderr, "re");
 	if (f) {

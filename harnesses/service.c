@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <netinet/in.h>
@@ -15,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -69,45 +72,47 @@ static int peer_addr(int lfd, struct sockaddr_storage *ss, socklen_t *len)
 }
 
 /* A jailed service's unix socket path names a file in the jail's mount
- * namespace: reach its directory through /proc/PID/root (or /proc/PID/cwd
- * for a relative path) and connect to /proc/self/fd/N/NAME, which fits
- * sun_path where the long form might not. Returns the directory's fd (to
- * close after the run's requests) or -errno. */
+ * namespace, whose directories and symlinks the service controls. Open
+ * it inside the jail's root (openat2 RESOLVE_IN_ROOT from /proc/PID/root;
+ * a relative path beneath /proc/PID/cwd), so that no symlink of theirs
+ * resolves on the host, without following the last component (a symlink
+ * there is refused: the driver, maybe root, must reach that socket and
+ * no other), check that it is a socket, and connect through
+ * /proc/self/fd/N. Returns that O_PATH descriptor (to close after the
+ * run's requests) or -errno. */
 static int unix_beside(pid_t pid, struct sockaddr_storage *ss, socklen_t *len)
 {
 	struct sockaddr_un *un = (struct sockaddr_un *)ss;
 	size_t plen = *len - offsetof(struct sockaddr_un, sun_path);
-	char path[PATH_MAX], dir[sizeof(un->sun_path) + 1], *slash;
-	const char *name, *dirpart = "";
+	struct open_how how = { .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC };
+	char base[64], path[sizeof(un->sun_path) + 1];
+	struct stat st;
 	bool absolute;
-	int dfd, n;
+	int bfd, fd, n;
 
 	if (plen == 0 || plen > sizeof(un->sun_path) || un->sun_path[0] == 0)
 		return -ENOENT;	/* unnamed or abstract: no path */
-	absolute = un->sun_path[0] == '/';
-	memcpy(dir, un->sun_path, plen);
-	dir[plen] = 0;
-	slash = strrchr(dir, '/');
-	name = dir;
-	if (slash) {
-		*slash = 0;
-		name = slash + 1;
-		dirpart = dir;
-	}
-	n = snprintf(path, sizeof(path), absolute ? "/proc/%d/root%s" : "/proc/%d/cwd/%s",
-		     (int)pid, dirpart);
-	if (n < 0 || (size_t)n >= sizeof(path))
-		return -ENAMETOOLONG;
-	dfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
+	memcpy(path, un->sun_path, plen);
+	path[plen] = 0;
+	absolute = path[0] == '/';
+	snprintf(base, sizeof(base), absolute ? "/proc/%d/root" : "/proc/%d/cwd", (int)pid);
+	bfd = open(base, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (bfd < 0)
 		return -errno;
-	n = snprintf(un->sun_path, sizeof(un->sun_path), "/proc/self/fd/%d/%s", dfd, name);
-	if (n < 0 || (size_t)n >= sizeof(un->sun_path)) {
-		close(dfd);
-		return -ENAMETOOLONG;
+	how.resolve = RESOLVE_NO_MAGICLINKS | (absolute ? RESOLVE_IN_ROOT : RESOLVE_BENEATH);
+	fd = (int)syscall(SYS_openat2, bfd, path, &how, sizeof(how));
+	if (fd < 0)
+		fd = -errno;
+	close(bfd);
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0 || !S_ISSOCK(st.st_mode)) {
+		close(fd);
+		return -ENOTSOCK;
 	}
+	n = snprintf(un->sun_path, sizeof(un->sun_path), "/proc/self/fd/%d", fd);
 	*len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
-	return dfd;
+	return fd;
 }
 
 static long long mono_ms(void)

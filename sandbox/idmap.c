@@ -53,24 +53,26 @@ static int hold_userns(void *arg)
 	return 0;
 }
 
-/* A user namespace mapping uid:gid (a bind's owner) to the jail's host
- * ids, held by its descriptor (the namespace outlives the short-lived
- * child that created it). */
-static int idmap_userns(uid_t uid, gid_t gid, uid_t host_uid, gid_t host_gid)
+/* A user namespace mapping uid (a bind's owner) to the jail's host uid,
+ * held by its descriptor (the namespace outlives the short-lived child
+ * that created it). Groups map to themselves: the jail's own group is
+ * then none of the files' groups (it is the unprivileged host group), so
+ * the kernel drops a set-group-ID bit the jail sets on an existing file
+ * (no CAP_FSETID in the jail), which would otherwise run with the owner's
+ * group on the host; what the jail creates gets the jail's group. */
+static int idmap_userns(uid_t uid, uid_t host_uid)
 {
-	struct sandbox sb = {
-		.privileged = true, .uid_in = uid, .gid_in = gid,
-		.uid_out = host_uid, .gid_out = host_gid,
-	};
 	struct sandbox_err e = { 0 };
 	struct ns_child c;
 	int sync[2], fd;
-	char path[64];
+	char path[64], map[64];
 
 	if (pipe2(sync, O_CLOEXEC) < 0)
 		return -errno;
 	fd = ns_child_start(CLONE_NEWUSER, hold_userns, sync, &c);
-	if (fd == 0 && sandbox_map_ids(&sb, c.pid, &e) < 0)
+	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)uid, (unsigned)host_uid);
+	if (fd == 0 && (sb_write_proc(c.pid, "uid_map", map, SB_UID_MAP, &e) < 0 ||
+			sb_write_proc(c.pid, "gid_map", "0 0 4294967295\n", SB_GID_MAP, &e) < 0))
 		fd = -e.err;
 	if (fd == 0) {
 		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)c.pid);
@@ -109,20 +111,19 @@ static const char *host_path(const struct mop *m)
 	return m->src + sizeof(SB_OLDROOT) - 1;
 }
 
-/* The index of the owner uid:gid in sb->owners, made on first use; -errno
+/* The index of the owner uid in sb->owners, made on first use; -errno
  * when no namespace can be made or the table is full. */
-static int owner_index(struct sandbox *sb, uid_t uid, gid_t gid)
+static int owner_index(struct sandbox *sb, uid_t uid)
 {
 	int ns;
 
 	for (int i = 0; i < sb->nowners; i++)
-		if (sb->owners[i].uid == uid && sb->owners[i].gid == gid)
+		if (sb->owners[i].uid == uid)
 			return sb->owners[i].ns >= 0 ? i : sb->owners[i].ns;
 	if (sb->nowners == SB_IDMAP_OWNERS)
 		return -ENOSPC;
-	ns = idmap_userns(uid, gid, sb->uid_out, sb->gid_out);
+	ns = idmap_userns(uid, sb->uid_out);
 	sb->owners[sb->nowners].uid = uid;
-	sb->owners[sb->nowners].gid = gid;
 	sb->owners[sb->nowners].ns = ns;
 	sb->nowners++;
 	return ns >= 0 ? sb->nowners - 1 : ns;
@@ -153,7 +154,7 @@ int idmap_plan(struct sandbox *sb, int first_user_op)
 
 		if (m->kind != MOP_BIND_RO && m->kind != MOP_BIND_RW)
 			continue;
-		o = stat(host_path(m), &st) < 0 ? -errno : owner_index(sb, st.st_uid, st.st_gid);
+		o = stat(host_path(m), &st) < 0 ? -errno : owner_index(sb, st.st_uid);
 		fd = o < 0 ? o : idmap_tree(sb->owners[o].ns, host_path(m));
 		if (fd >= 0) {
 			close(fd);
@@ -173,7 +174,8 @@ bool sandbox_idmaps(const char *path, uid_t host_uid, gid_t host_gid)
 
 	if (geteuid() != 0)
 		return false;
-	ns = idmap_userns(getuid(), getgid(), host_uid, host_gid);
+	(void)host_gid;
+	ns = idmap_userns(getuid(), host_uid);
 	if (ns < 0)
 		return false;
 	fd = idmap_tree(ns, path);

@@ -251,29 +251,95 @@ static const char *const jail_trees[] = { "/proc", "/sys", "/dev" };
  * directory holding it); an explicit --bind still shows it. Root's own
  * files elsewhere in /root may be named and bound one by one (as root the
  * binds are idmapped: the jail reads them as root could), /root itself
- * never, nor its keys. */
-#define NHIDDEN 8
-static const char *hidden[NHIDDEN] = {
+ * never, nor its keys; the same for the caller's home. Each as written
+ * and with its symlinks resolved (a home reached through a symlink, as
+ * /home -> /var/home), since the paths compared with it are resolved. */
+static const char *const hidden_fixed[] = {
 	"/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-",
 	"/root/.ssh", "/root/.gnupg",
-	/* The caller's own keys, when its home is not /root (hidden_home). */
 };
-static char home_keys[2][PATH_MAX];
+static const char *const home_keys[] = { ".ssh", ".gnupg" };
+#define NHIDDEN 24
+static char hidden_buf[NHIDDEN][PATH_MAX];
+static const char *hidden[NHIDDEN];
+static int nhidden;
+/* Every local user's home (/etc/passwd): an output's directory is never
+ * widened up to one of them (it would hand the user's dotfiles, read at
+ * their next login, to the program). */
+#define NHOMES 256
+static char *homes[NHOMES];
+static int nhomes;
 
-/* The caller's home (from the password database, not $HOME) gets /root's
- * treatment: never bound whole, its keys never. */
-static void hidden_home(void)
+static void hide(const char *path)
+{
+	char parent[PATH_MAX], *real, *slash;
+	int n;
+
+	for (int i = 0; i < 2 && nhidden < NHIDDEN; i++) {
+		if (i == 0) {
+			snprintf(hidden_buf[nhidden], PATH_MAX, "%s", path);
+		} else {
+			/* Resolved: the path, or its parent when it is missing. */
+			snprintf(parent, sizeof(parent), "%s", path);
+			slash = strrchr(parent, '/');
+			if (!slash || slash == parent)
+				return;
+			*slash = 0;
+			real = realpath(parent, NULL);
+			if (!real)
+				return;
+			n = snprintf(hidden_buf[nhidden], PATH_MAX, "%s/%s", real, slash + 1);
+			free(real);
+			if (n < 0 || n >= PATH_MAX || strcmp(hidden_buf[nhidden], path) == 0)
+				return;
+		}
+		hidden[nhidden] = hidden_buf[nhidden];
+		nhidden++;
+	}
+}
+
+static void hidden_init(void)
 {
 	struct passwd pw, *res = NULL;
-	char buf[4096];
+	char buf[4096], key[PATH_MAX];
+	FILE *f;
 
-	if (getpwuid_r(getuid(), &pw, buf, sizeof(buf), &res) != 0 || !res || !res->pw_dir ||
-	    res->pw_dir[0] != '/' || strcmp(res->pw_dir, "/root") == 0 || strcmp(res->pw_dir, "/") == 0)
-		return;
-	snprintf(home_keys[0], sizeof(home_keys[0]), "%s/.ssh", res->pw_dir);
-	snprintf(home_keys[1], sizeof(home_keys[1]), "%s/.gnupg", res->pw_dir);
-	hidden[6] = home_keys[0];
-	hidden[7] = home_keys[1];
+	nhidden = 0;
+	for (size_t i = 0; i < sizeof(hidden_fixed) / sizeof(*hidden_fixed); i++)
+		hide(hidden_fixed[i]);
+	if (getpwuid_r(getuid(), &pw, buf, sizeof(buf), &res) == 0 && res && res->pw_dir &&
+	    res->pw_dir[0] == '/' && strcmp(res->pw_dir, "/") != 0)
+		for (size_t i = 0; i < sizeof(home_keys) / sizeof(*home_keys); i++) {
+			snprintf(key, sizeof(key), "%s/%s", res->pw_dir, home_keys[i]);
+			hide(key);
+		}
+	for (int i = 0; i < nhomes; i++)
+		free(homes[i]);
+	nhomes = 0;
+	f = fopen("/etc/passwd", "re");
+	while (f && nhomes < NHOMES) {
+		struct passwd *p = fgetpwent(f);
+		char *real;
+
+		if (!p)
+			break;
+		if (!p->pw_dir || p->pw_dir[0] != '/' || strcmp(p->pw_dir, "/") == 0)
+			continue;
+		real = realpath(p->pw_dir, NULL);
+		if (real)
+			homes[nhomes++] = real;
+	}
+	if (f)
+		fclose(f);
+}
+
+/* p is a local user's home or holds one (/home). */
+static bool home_or_above(const char *p)
+{
+	for (int i = 0; i < nhomes; i++)
+		if (path_under(homes[i], p))
+			return true;
+	return false;
 }
 
 /* A directory that holds what the jail hides, or the root: never bound
@@ -282,7 +348,7 @@ static bool holds_hidden(const char *p)
 {
 	if (strcmp(p, "/") == 0)
 		return true;
-	for (size_t i = 0; i < NHIDDEN && hidden[i]; i++)
+	for (int i = 0; i < nhidden; i++)
 		if (path_under(hidden[i], p))
 			return true;
 	return false;
@@ -298,7 +364,7 @@ static bool refused(const char *p)
 	for (size_t i = 0; i < sizeof(jail_trees) / sizeof(*jail_trees); i++)
 		if (path_under(p, jail_trees[i]))
 			return true;
-	for (size_t i = 0; i < NHIDDEN && hidden[i]; i++)
+	for (int i = 0; i < nhidden; i++)
 		if (path_under(p, hidden[i]) || path_under(hidden[i], p))
 			return true;
 	return false;
@@ -330,10 +396,18 @@ static bool bound(const struct sandbox *sb, const char *p, bool rw)
  * keeps its own or hides, nor a directory as wide as / or a top-level
  * one (/var, /opt, /home) or a system directory: those get a warning
  * instead, since the program's output would not reach the host. */
-static bool output_dir_ok(struct sandbox *sb, const char *dir, const char *path)
+static bool output_dir_ok(struct sandbox *sb, const char *dir, const char *path, bool widened)
 {
 	const char *second = strchr(dir + 1, '/');
 
+	/* Up from a missing directory to a home (or /home): the output's
+	 * own directory would do, the whole home would not. */
+	if (widened && (home_or_above(dir) || strrchr(dir, '/')[1] == '.')) {
+		sb_warn(sb, "'%s' is not bound read-write for the output '%s' (a home or "
+			"dot-directory, and the output's own directory does not exist yet): make "
+			"that directory first, or --bind it", dir, path);
+		return false;
+	}
 	if (strcmp(dir, "/tmp") == 0 || strcmp(dir, "/dev/shm") == 0) {
 		sb_warn(sb, "'%s' is in the jail's own %s, a tmpfs thrown away after each run: "
 			"it does not reach the host (write it elsewhere, or --bind a directory "
@@ -359,7 +433,7 @@ static int plan_arg(struct sandbox *sb, const char *cwd, const char *arg)
 	char abs[PATH_MAX], parent[PATH_MAX], *real, *slash;
 	const char *v = arg;
 	struct stat st;
-	bool rw = false;
+	bool rw = false, widened = false;
 	int n, r = 0;
 
 	if (arg[0] == '-') {	/* --opt=VALUE: the value */
@@ -385,14 +459,17 @@ static int plan_arg(struct sandbox *sb, const char *cwd, const char *arg)
 		    strcmp(slash + 1, "..") == 0)
 			return 0;
 		memcpy(parent, abs, (size_t)n + 1);
-		do {
+		for (int up = 0;; up++) {
 			slash = strrchr(parent, '/');
 			slash[slash == parent] = 0;	/* "/x" -> "/" */
 			real = realpath(parent, NULL);
-		} while (!real && errno == ENOENT && strcmp(parent, "/") != 0);
+			widened = up > 0;
+			if (real || errno != ENOENT || strcmp(parent, "/") == 0)
+				break;
+		}
 		rw = true;
 	}
-	if (real && rw && !bound(sb, real, true) && !output_dir_ok(sb, real, abs)) {
+	if (real && rw && !bound(sb, real, true) && !output_dir_ok(sb, real, abs, widened)) {
 		free(real);
 		return 0;
 	}
@@ -453,6 +530,7 @@ static int plan_user(struct sandbox *sb, const struct sandbox_opts *o, const cha
 	 * its place (root's secrets are not the program's to see). */
 	cwd_bind = strcmp(cwd, "/") != 0 && (cwd_src || !holds_hidden(cwd));
 	bin_bind &= !(cwd_bind && path_under(bindir, cwd));
+	sb->exe_in_copy = cwd_bind && cwd_src && path_under(sb->exe, cwd);
 	if (bin_bind && holds_hidden(bindir)) {
 		sb_warn(sb, "the program's directory '%s' holds secrets: only the program itself is "
 			"bound (not the files beside it, nor $ORIGIN libraries; --ro-bind what it "
@@ -498,7 +576,7 @@ int mount_plan(struct sandbox *sb, const struct sandbox_opts *o)
 	char data[64];
 	int r = plan_system(sb);
 
-	hidden_home();
+	hidden_init();
 
 	/* The writable tmpfs mounts are bounded (a disk filler otherwise
 	 * gets half of RAM from each); the kernel rounds size up to pages. */

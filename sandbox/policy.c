@@ -124,6 +124,9 @@ static const struct deny deny_table[] = {
 	 * otherwise, but a raw call may leave anything there). */
 	{ "open", "@setid", 3, D_CREATE, 1, { O_CREAT | __O_TMPFILE, SETID }, 3 },
 	{ "openat", "@setid", 4, D_CREATE, 2, { O_CREAT | __O_TMPFILE, SETID }, 4 },
+	/* Its flags and mode sit in a structure seccomp cannot read: ENOSYS,
+	 * as before Linux 5.6, and callers fall back to openat. */
+	{ "openat2", "@setid", 4, D_ENOSYS, 0, { 0 }, 0 },
 };
 
 #define NDENY (sizeof(deny_table) / sizeof(deny_table[0]))

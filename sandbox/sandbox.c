@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sandbox/sandbox_int.h"
@@ -43,6 +44,7 @@ static const char *const step_names[SB_NSTEPS] = {
 	[SB_NO_NEW_PRIVS] = "set no_new_privs",
 	[SB_CGROUP] = "join the cgroup",
 	[SB_IDMAP] = "idmap a bind",
+	[SB_PROGRAM] = "the program file was replaced since the campaign began",
 };
 
 const char *sandbox_step_name(int step)
@@ -111,7 +113,16 @@ int sandbox_new(const struct sandbox_opts *o, struct sandbox **out)
 	sb->gid_out = sb->privileged ? o->host_gid : getegid();
 	sb->exe = realpath(o->exe, NULL);
 	sb->nocaps = cap_init();
-	r = !sb->exe ? -errno : !sb->nocaps ? -ENOMEM : mount_plan(sb, o);
+	r = !sb->exe ? -errno : !sb->nocaps ? -ENOMEM : 0;
+	if (r == 0) {
+		struct stat st;
+
+		r = stat(sb->exe, &st) < 0 ? -errno : 0;
+		sb->exe_dev = st.st_dev;
+		sb->exe_ino = st.st_ino;
+	}
+	if (r == 0)
+		r = mount_plan(sb, o);
 	if (r == 0)
 		r = idmap_plan(sb, sb->first_user_op);
 	if (r < 0) {
@@ -134,6 +145,23 @@ void sandbox_free(struct sandbox *sb)
 	free(sb);
 }
 
+/* The binds name paths: a run whose program sits in a writable directory
+ * could rename that directory and put another file at the program's path
+ * for the next run (which the tracer, seeing a read-only mount, would
+ * trust). The file the jail will execute must be the one planned. */
+static int check_program(const struct sandbox *sb, struct sandbox_err *e)
+{
+	struct stat st;
+
+	if (sb->exe_in_copy)
+		return 0;
+	if (stat(sb->exe, &st) < 0)
+		return sb_fail(e, SB_PROGRAM, sb->exe, errno);
+	if (st.st_dev != sb->exe_dev || st.st_ino != sb->exe_ino)
+		return sb_fail(e, SB_PROGRAM, sb->exe, ESTALE);
+	return 0;
+}
+
 /* The jail's first process, still holding every capability of its new
  * user namespace. Order matters: ids first (nothing below runs as host
  * root), the filesystem before the network (both need CAP_SYS_ADMIN /
@@ -148,6 +176,9 @@ int sandbox_enter(const struct sandbox *sb, struct sandbox_err *e)
 		return r;
 	r = mount_jail(sb, e);
 	sandbox_run_end(sb);	/* the idmapped trees are in place */
+	if (r < 0)
+		return r;
+	r = check_program(sb, e);
 	if (r < 0)
 		return r;
 	/* --net=none: the namespace's lo stays down, so not even 127.0.0.1

@@ -102,6 +102,7 @@ enum sandbox_step {
 	SB_NO_NEW_PRIVS,
 	SB_CGROUP,		/* the parent: put the first process in the cgroup */
 	SB_IDMAP,		/* the parent: an idmapped tree for the run (root) */
+	SB_PROGRAM,		/* the program file in the jail is not the one planned */
 	SB_NSTEPS,
 };
 

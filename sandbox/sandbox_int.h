@@ -39,6 +39,9 @@ struct sandbox {
 	uid_t uid_in, uid_out;
 	gid_t gid_in, gid_out;
 	char *exe;
+	dev_t exe_dev;		/* the program file when the campaign began */
+	ino_t exe_ino;
+	bool exe_in_copy;	/* it is in --workdir's copy, fresh each run */
 	struct mop *ops;
 	int nops;
 	cap_t nocaps;		/* allocated here: the child must not malloc */
@@ -48,7 +51,6 @@ struct sandbox {
 	 * detached idmapped tree (-1: none). */
 	struct idmap_owner {
 		uid_t uid;
-		gid_t gid;
 		int ns;
 	} owners[SB_IDMAP_OWNERS];
 	int nowners;
@@ -78,6 +80,9 @@ void idmap_free(struct sandbox *sb);
  * the buffer is full). */
 void sb_warn(struct sandbox *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* user.c */
+/* Write text to /proc/PID/FILE (uid_map, gid_map, setgroups). */
+int sb_write_proc(pid_t pid, const char *file, const char *text, int step,
+		  struct sandbox_err *e);
 int user_become(const struct sandbox *sb, struct sandbox_err *e);
 /* mount.c */
 int mount_plan(struct sandbox *sb, const struct sandbox_opts *o);

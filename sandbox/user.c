@@ -44,8 +44,8 @@ int sandbox_probe(bool all, const char **why)
 	return 0;
 }
 
-static int write_proc(pid_t pid, const char *file, const char *text, int step,
-		      struct sandbox_err *e)
+int sb_write_proc(pid_t pid, const char *file, const char *text, int step,
+		  struct sandbox_err *e)
 {
 	char path[64];
 	size_t len = strlen(text);
@@ -71,16 +71,16 @@ int sandbox_map_ids(const struct sandbox *sb, pid_t pid, struct sandbox_err *e)
 	int r;
 
 	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)sb->uid_in, (unsigned)sb->uid_out);
-	r = write_proc(pid, "uid_map", map, SB_UID_MAP, e);
+	r = sb_write_proc(pid, "uid_map", map, SB_UID_MAP, e);
 	if (r < 0)
 		return r;
 	if (!sb->privileged) {
-		r = write_proc(pid, "setgroups", "deny", SB_SETGROUPS_FILE, e);
+		r = sb_write_proc(pid, "setgroups", "deny", SB_SETGROUPS_FILE, e);
 		if (r < 0)
 			return r;
 	}
 	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)sb->gid_in, (unsigned)sb->gid_out);
-	return write_proc(pid, "gid_map", map, SB_GID_MAP, e);
+	return sb_write_proc(pid, "gid_map", map, SB_GID_MAP, e);
 }
 
 /* Root case: the clone still carries host uid 0 and root's supplementary

@@ -1,8 +1,8 @@
 /* listen_once - host-side helper of the network escape tests (not an
  * escape attempt): listen on the host, accept one connection, greet it.
- * Usage: listen_once tcp|unix NAME READY SECONDS. tcp listens on
+ * Usage: listen_once tcp|unix|path NAME READY SECONDS. tcp listens on
  * 127.0.0.1 at a port the kernel picks (NAME unused); unix on the abstract
- * unix socket "\0NAME". Once listening, writes the port (tcp) or NAME to
+ * unix socket "\0NAME"; path on a unix socket bound at the path NAME. Once listening, writes the port (tcp) or NAME to
  * the file READY (written aside and renamed, so it is never seen half
  * written). Then waits at most SECONDS for one connection: sends it
  * "fz-host\n", prints "accepted" and exits 0; or prints "timeout" and
@@ -39,8 +39,9 @@ int main(int argc, char **argv)
 	char text[128];
 	int fd, c, secs;
 
-	if (argc != 5 || (strcmp(argv[1], "tcp") != 0 && strcmp(argv[1], "unix") != 0)) {
-		fprintf(stderr, "usage: listen_once tcp|unix NAME READY SECONDS\n");
+	if (argc != 5 || (strcmp(argv[1], "tcp") != 0 && strcmp(argv[1], "unix") != 0 &&
+			  strcmp(argv[1], "path") != 0)) {
+		fprintf(stderr, "usage: listen_once tcp|unix|path NAME READY SECONDS\n");
 		return 2;
 	}
 	secs = atoi(argv[4]);
@@ -66,7 +67,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "listen_once: bad name '%s'\n", argv[2]);
 			return 2;
 		}
-		memcpy(a.sun_path + 1, argv[2], n);	/* sun_path[0] = 0: abstract */
+		/* sun_path[0] = 0: abstract, unless a path */
+		memcpy(a.sun_path + (argv[1][0] == 'u'), argv[2], n);
 		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		if (fd < 0 || bind(fd, (struct sockaddr *)&a, offsetof(struct sockaddr_un, sun_path) + 1 + n) < 0) {
 			perror("listen_once: unix");

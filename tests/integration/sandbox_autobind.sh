@@ -72,6 +72,14 @@ fz --sandbox --inject=none -- /bin/mkdir -p /var/fzt-autobind-$$/x
 grep -q "^fzsandbox: warning: '/var' is not bound read-write" "$TMP/fz.stderr" ||
 	fail "no warning for an output under a top-level directory"
 
+# Widening stops below homes and dot-directories: an output under a
+# missing directory inside one is not worth binding the whole of it.
+mkdir -p "$V/.cfg" || fail "mkdir $V/.cfg"
+fz --sandbox --inject=none -- /bin/sh -c 'mkdir -p "${1%/*}"' sh "$V/.cfg/new/x.conf"
+grep -q "^fzsandbox: warning: '$V/.cfg' is not bound read-write for the output" "$TMP/fz.stderr" ||
+	fail "an output's directory was widened into a dot-directory"
+[ -d "$V/.cfg/new" ] && fail "the jail created a directory inside a dot-directory"
+
 # What the jail hides stays hidden even when named.
 fz --sandbox --inject=none -- /bin/cat /etc/shadow
 [ "$rc" != 0 ] || fail "/etc/shadow readable in the jail"

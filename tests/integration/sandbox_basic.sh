@@ -117,7 +117,7 @@ if [ "$(id -u)" = 0 ]; then
 	rc=$?
 	assert_rc 0
 	assert_eq theirs "$(cat "$TMP/fz.stdout")" "a 0600 file of uid 1000's, read in the jail"
-	assert_eq "made 1000:1000" "$(cat "$TMP/proj/out") $(stat -c %u:%g "$TMP/proj/out")" \
+	assert_eq "made 1000:65534" "$(cat "$TMP/proj/out") $(stat -c %u:%g "$TMP/proj/out")" \
 		"an output in uid 1000's directory, and its owner on the host"
 fi
 

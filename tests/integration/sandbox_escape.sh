@@ -79,4 +79,15 @@ if [ "$(id -u)" = 0 ]; then
 	command -v setpriv >/dev/null 2>&1 || skip "setpriv is not installed (util-linux)"
 	suite nobody
 fi
+# A program in the writable working directory is bound read-only, but its
+# directory is not: self_swap renames it (the read-only mount moves along)
+# and plants another file at its own path. The next run must not execute
+# (nor the tracer trust) that file: the jail checks the program's inode.
+mkdir -p "$TMP/sw/build" && cp "$top_builddir/tests/escape/self_swap" "$TMP/sw/build/" ||
+	fail "cannot copy self_swap"
+FZ_CWD=$TMP/sw fz --inject=io --max-runs=3 --out="$OUT" -- ./build/self_swap build
+assert_rc 2
+[ -d "$TMP/sw/build.old" ] || fail "self_swap did not rename its directory (no attempt made)"
+grep -q "^fzsandbox: sandbox: the program file was replaced since the campaign began" \
+	"$TMP/fz.stderr" || fail "a swapped program file was not detected"
 assert_no_stray see_pids write_host read_shadow

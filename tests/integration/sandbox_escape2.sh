@@ -15,7 +15,7 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
 E=$top_builddir/tests/escape
-PROGS="connect_host mem_tracer kill_host inherited_fd disk_fill"
+PROGS="connect_host mem_tracer kill_host inherited_fd disk_fill sock_swap"
 # shellcheck disable=SC2086 # PROGS is a word list
 jail_bin $(printf "$E/%s " $PROGS)
 NOJAIL=--no-sandbox
@@ -250,6 +250,27 @@ assert_rc 2
 grep -q "'12Q'" "$TMP/fz.stderr" || fail "--tmp-size=12Q: message does not name it"
 fz --sandbox --tmp-size=1M --inject=alloc --max-runs=1 --out="$OUT" -- /bin/true
 jqr '.options' | grep -q -- '--tmp-size=1048576' || fail "replay options lose --tmp-size"
+
+# The service driver runs outside the jail (as root, as root): a jailed
+# service that swaps its socket's name for a symlink to a host socket
+# (sock_swap) must not get the driver to connect there. Control: without
+# the jail the same name leads to the host socket, and the driver reaches
+# it. The host listener waits 4 s (the service, 5 s at most, exits first).
+swap() {	# JAIL SOCK: RESULT is the host listener's verdict
+	rm -f "$TMP/hostsock" "$TMP/hostsock.ready" "$TMP/swapsock"
+	"$E/listen_once" path "$TMP/hostsock" "$TMP/hostsock.ready" 4 >"$TMP/swap.log" 2>&1 &
+	HELPERS="$HELPERS $!"
+	for _ in $(seq 50); do [ -s "$TMP/hostsock.ready" ] && break; sleep 0.1; done
+	[ -s "$TMP/hostsock.ready" ] || fail "listen_once path did not start: $(cat "$TMP/swap.log")"
+	fz $1 --inject=io --max-runs=1 --out="$OUT" --request="$SRC/tests/targets/requests" \
+		-- "$B/sock_swap" "$2" "$TMP/hostsock"
+	wait "$!" 2>/dev/null
+	RESULT=$(cat "$TMP/swap.log")
+}
+swap --no-sandbox "$TMP/swapsock"
+assert_eq accepted "$RESULT" "control: the driver follows the name to the host socket"
+swap "" /tmp/swapsock
+assert_eq timeout "$RESULT" "the driver followed a jailed service's symlink to a host socket"
 
 suite self
 if [ "$(id -u)" = 0 ]; then

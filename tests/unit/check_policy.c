@@ -65,6 +65,9 @@ START_TEST(test_decisions)
 	ck_assert(!rep);
 	ck_assert_int_eq(check(p, AUDIT_ARCH_X86_64, SYS_io_uring_enter, 0, 0, &rep), EPERM);
 	ck_assert(rep);
+	/* openat2: its mode is out of seccomp's reach, so not at all. */
+	ck_assert_int_eq(check(p, AUDIT_ARCH_X86_64, SYS_openat2, 0, 0, &rep), ENOSYS);
+	ck_assert(!rep);
 	/* Other ABIs, whatever the number; syscall(-1) is harmless. */
 	ck_assert_int_eq(check(p, AUDIT_ARCH_I386, 20, 0, 0, &rep), EPERM);
 	ck_assert_int_eq(check(p, AUDIT_ARCH_X86_64, SYS_getpid | 0x40000000, 0, 0, &rep), EPERM);
