@@ -10,13 +10,17 @@
 /* Bounding set first (it needs CAP_SETPCAP, which the capset below
  * removes), then ambient, then every set. An empty bounding set is what
  * keeps an exec as the jail's uid 0 (the root case) from regaining the
- * full set. Only prctl/capset underneath: safe in the forked child. */
+ * full set. Only prctl/capset underneath: safe in the forked child.
+ * keep_chown (root case with idmapped binds): CAP_CHOWN stays, in the
+ * bounding, permitted and effective sets (with no_new_privs an exec may
+ * keep a capability, never gain one); in the jail's user namespace it
+ * reaches only the jail's own ids and its binds' owners' groups (user.c). */
 int caps_drop(const struct sandbox *sb, struct sandbox_err *e)
 {
 	cap_value_t n = cap_max_bits();
 
 	for (cap_value_t c = 0; c < n; c++)
-		if (cap_drop_bound(c) < 0 && errno != EINVAL)
+		if ((c != CAP_CHOWN || !sb->keep_chown) && cap_drop_bound(c) < 0 && errno != EINVAL)
 			return sb_fail(e, SB_CAPS, "bounding set", errno);
 	if (cap_reset_ambient() < 0 && errno != EINVAL)
 		return sb_fail(e, SB_CAPS, "ambient set", errno);

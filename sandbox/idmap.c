@@ -129,6 +129,16 @@ static int owner_index(struct sandbox *sb, uid_t uid)
 	return ns >= 0 ? sb->nowners - 1 : ns;
 }
 
+static void add_group(struct sandbox *sb, gid_t g)
+{
+	if (g == sb->gid_out || sb->ngrp == SB_IDMAP_OWNERS)
+		return;
+	for (int i = 0; i < sb->ngrp; i++)
+		if (sb->grp[i] == g)
+			return;
+	sb->grp[sb->ngrp++] = g;
+}
+
 /* Each user bind is seen through the id map of its owner (the owner of
  * its top directory or file): root's own directories as root's, a user's
  * project (root running in /home/USER/proj) as that user's, so the jail
@@ -159,6 +169,7 @@ int idmap_plan(struct sandbox *sb, int first_user_op)
 		if (fd >= 0) {
 			close(fd);
 			m->idmap = o + 1;
+			add_group(sb, st.st_gid);
 		} else if (!warned) {
 			sb_warn(sb, "cannot idmap '%s' (%s): the jail's user (host uid %u) sees it "
 				"with host permissions", host_path(m), strerror(-fd), (unsigned)sb->uid_out);

@@ -259,60 +259,84 @@ static const char *const hidden_fixed[] = {
 	"/root/.ssh", "/root/.gnupg",
 };
 static const char *const home_keys[] = { ".ssh", ".gnupg" };
-#define NHIDDEN 24
-static char hidden_buf[NHIDDEN][PATH_MAX];
-static const char *hidden[NHIDDEN];
-static int nhidden;
-/* Every local user's home (/etc/passwd): an output's directory is never
- * widened up to one of them (it would hand the user's dotfiles, read at
- * their next login, to the program). */
+/* Every local user's home (/etc/passwd): their keys are hidden too (as
+ * root the binds are idmapped to their owners), and an output's directory
+ * is never widened up to a home (it would hand the user's dotfiles, read
+ * at their next login, to the program). */
 #define NHOMES 256
 static char *homes[NHOMES];
 static int nhomes;
+static char **hidden;
+static int nhidden, hidden_cap;
 
+static void hide_one(const char *path)
+{
+	char **h;
+
+	for (int i = 0; i < nhidden; i++)
+		if (strcmp(hidden[i], path) == 0)
+			return;
+	if (nhidden == hidden_cap) {
+		h = realloc(hidden, (hidden_cap * 2 + 16) * sizeof(*h));
+		if (!h)
+			return;
+		hidden = h;
+		hidden_cap = hidden_cap * 2 + 16;
+	}
+	hidden[nhidden] = strdup(path);
+	if (hidden[nhidden])
+		nhidden++;
+}
+
+/* As written, resolved (the whole path when it exists: ~/.ssh may be a
+ * symlink itself), and with its parent resolved. */
 static void hide(const char *path)
 {
-	char parent[PATH_MAX], *real, *slash;
-	int n;
+	char parent[PATH_MAX], full[PATH_MAX], *real, *slash;
 
-	for (int i = 0; i < 2 && nhidden < NHIDDEN; i++) {
-		if (i == 0) {
-			snprintf(hidden_buf[nhidden], PATH_MAX, "%s", path);
-		} else {
-			/* Resolved: the path, or its parent when it is missing. */
-			snprintf(parent, sizeof(parent), "%s", path);
-			slash = strrchr(parent, '/');
-			if (!slash || slash == parent)
-				return;
-			*slash = 0;
-			real = realpath(parent, NULL);
-			if (!real)
-				return;
-			n = snprintf(hidden_buf[nhidden], PATH_MAX, "%s/%s", real, slash + 1);
-			free(real);
-			if (n < 0 || n >= PATH_MAX || strcmp(hidden_buf[nhidden], path) == 0)
-				return;
-		}
-		hidden[nhidden] = hidden_buf[nhidden];
-		nhidden++;
+	hide_one(path);
+	real = realpath(path, NULL);
+	if (real) {
+		hide_one(real);
+		free(real);
+	}
+	snprintf(parent, sizeof(parent), "%s", path);
+	slash = strrchr(parent, '/');
+	if (!slash || slash == parent)
+		return;
+	*slash = 0;
+	real = realpath(parent, NULL);
+	if (!real)
+		return;
+	if (snprintf(full, sizeof(full), "%s/%s", real, slash + 1) < (int)sizeof(full))
+		hide_one(full);
+	free(real);
+}
+
+static void hide_keys(const char *home)
+{
+	char key[PATH_MAX];
+
+	for (size_t i = 0; i < sizeof(home_keys) / sizeof(*home_keys); i++) {
+		snprintf(key, sizeof(key), "%s/%s", home, home_keys[i]);
+		hide(key);
 	}
 }
 
 static void hidden_init(void)
 {
 	struct passwd pw, *res = NULL;
-	char buf[4096], key[PATH_MAX];
+	char buf[4096];
 	FILE *f;
 
+	for (int i = 0; i < nhidden; i++)
+		free(hidden[i]);
 	nhidden = 0;
 	for (size_t i = 0; i < sizeof(hidden_fixed) / sizeof(*hidden_fixed); i++)
 		hide(hidden_fixed[i]);
 	if (getpwuid_r(getuid(), &pw, buf, sizeof(buf), &res) == 0 && res && res->pw_dir &&
 	    res->pw_dir[0] == '/' && strcmp(res->pw_dir, "/") != 0)
-		for (size_t i = 0; i < sizeof(home_keys) / sizeof(*home_keys); i++) {
-			snprintf(key, sizeof(key), "%s/%s", res->pw_dir, home_keys[i]);
-			hide(key);
-		}
+		hide_keys(res->pw_dir);
 	for (int i = 0; i < nhomes; i++)
 		free(homes[i]);
 	nhomes = 0;
@@ -326,8 +350,10 @@ static void hidden_init(void)
 		if (!p->pw_dir || p->pw_dir[0] != '/' || strcmp(p->pw_dir, "/") == 0)
 			continue;
 		real = realpath(p->pw_dir, NULL);
-		if (real)
-			homes[nhomes++] = real;
+		if (!real)
+			continue;
+		homes[nhomes++] = real;
+		hide_keys(p->pw_dir);
 	}
 	if (f)
 		fclose(f);
@@ -402,7 +428,7 @@ static bool output_dir_ok(struct sandbox *sb, const char *dir, const char *path,
 
 	/* Up from a missing directory to a home (or /home): the output's
 	 * own directory would do, the whole home would not. */
-	if (widened && (home_or_above(dir) || strrchr(dir, '/')[1] == '.')) {
+	if (widened && (home_or_above(dir) || strstr(dir, "/."))) {
 		sb_warn(sb, "'%s' is not bound read-write for the output '%s' (a home or "
 			"dot-directory, and the output's own directory does not exist yet): make "
 			"that directory first, or --bind it", dir, path);

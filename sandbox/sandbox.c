@@ -120,11 +120,21 @@ int sandbox_new(const struct sandbox_opts *o, struct sandbox **out)
 		r = stat(sb->exe, &st) < 0 ? -errno : 0;
 		sb->exe_dev = st.st_dev;
 		sb->exe_ino = st.st_ino;
+		sb->exe_size = st.st_size;
+		sb->exe_ctime = st.st_ctim;
 	}
 	if (r == 0)
 		r = mount_plan(sb, o);
 	if (r == 0)
 		r = idmap_plan(sb, sb->first_user_op);
+	if (r == 0 && sb->ngrp > 0) {
+		cap_value_t chown_cap = CAP_CHOWN;
+
+		sb->keep_chown = true;
+		if (cap_set_flag(sb->nocaps, CAP_PERMITTED, 1, &chown_cap, CAP_SET) < 0 ||
+		    cap_set_flag(sb->nocaps, CAP_EFFECTIVE, 1, &chown_cap, CAP_SET) < 0)
+			r = -errno;
+	}
 	if (r < 0) {
 		sandbox_free(sb);
 		return r;
@@ -153,11 +163,14 @@ static int check_program(const struct sandbox *sb, struct sandbox_err *e)
 {
 	struct stat st;
 
-	if (sb->exe_in_copy)
+	/* Not there or not reachable for the jail's user: execve says so
+	 * in its own words (126, 127). */
+	if (sb->exe_in_copy || stat(sb->exe, &st) < 0)
 		return 0;
-	if (stat(sb->exe, &st) < 0)
-		return sb_fail(e, SB_PROGRAM, sb->exe, errno);
-	if (st.st_dev != sb->exe_dev || st.st_ino != sb->exe_ino)
+	/* Identity and content: a second writable route to the same file
+	 * (an aliasing --bind) could rewrite it in place. */
+	if (st.st_dev != sb->exe_dev || st.st_ino != sb->exe_ino || st.st_size != sb->exe_size ||
+	    st.st_ctim.tv_sec != sb->exe_ctime.tv_sec || st.st_ctim.tv_nsec != sb->exe_ctime.tv_nsec)
 		return sb_fail(e, SB_PROGRAM, sb->exe, ESTALE);
 	return 0;
 }

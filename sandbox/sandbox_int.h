@@ -41,10 +41,13 @@ struct sandbox {
 	char *exe;
 	dev_t exe_dev;		/* the program file when the campaign began */
 	ino_t exe_ino;
+	off_t exe_size;
+	struct timespec exe_ctime;	/* any write or chmod changes it */
 	bool exe_in_copy;	/* it is in --workdir's copy, fresh each run */
 	struct mop *ops;
 	int nops;
 	cap_t nocaps;		/* allocated here: the child must not malloc */
+	bool keep_chown;	/* nocaps holds CAP_CHOWN (caps.c) */
 	int first_user_op;	/* ops from here on are the user's binds */
 	/* idmap.c: one id-mapping user namespace per owner of a user bind
 	 * (that owner's ids as the jail's user) and, per op, the run's
@@ -54,6 +57,11 @@ struct sandbox {
 		int ns;
 	} owners[SB_IDMAP_OWNERS];
 	int nowners;
+	/* The groups of the idmapped binds' files (on disk, their owners'
+	 * groups), mapped in the jail at gid_in + 1 + i so that copying with
+	 * ownership (cp -p, tar) works; the jail is no member of them. */
+	gid_t grp[SB_IDMAP_OWNERS];
+	int ngrp;
 	int *run_fds;
 	char warning[1024];	/* "" or lines for the user (sb_warn) */
 	char *hosts;		/* the jail's /etc/hosts, a temporary file, or NULL */

@@ -79,8 +79,21 @@ int sandbox_map_ids(const struct sandbox *sb, pid_t pid, struct sandbox_err *e)
 		if (r < 0)
 			return r;
 	}
-	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)sb->gid_in, (unsigned)sb->gid_out);
-	return sb_write_proc(pid, "gid_map", map, SB_GID_MAP, e);
+	{
+		/* Root case: also the groups of the idmapped binds' files, so
+		 * that they show as groups of their own in the jail and a
+		 * chown to them (cp -p, tar) works, through CAP_CHOWN (caps.c):
+		 * the jail is no member, so the kernel drops a set-group-ID
+		 * bit it sets on their files. */
+		char gmap[64 * (SB_IDMAP_OWNERS + 1)];
+		int n = snprintf(gmap, sizeof(gmap), "%u %u 1\n", (unsigned)sb->gid_in,
+				 (unsigned)sb->gid_out);
+
+		for (int i = 0; sb->privileged && i < sb->ngrp; i++)
+			n += snprintf(gmap + n, sizeof(gmap) - n, "%u %u 1\n",
+				      (unsigned)(sb->gid_in + 1 + i), (unsigned)sb->grp[i]);
+		return sb_write_proc(pid, "gid_map", gmap, SB_GID_MAP, e);
+	}
 }
 
 /* Root case: the clone still carries host uid 0 and root's supplementary
