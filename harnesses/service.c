@@ -15,7 +15,13 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
+#include <stdint.h>
 #include <sys/socket.h>
+#include <sys/sysmacros.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
@@ -71,6 +77,65 @@ static int peer_addr(int lfd, struct sockaddr_storage *ss, socklen_t *len)
 	return 0;
 }
 
+/* The file a listening unix socket is bound to (sock_diag with
+ * UDIAG_SHOW_VFS), asked from the socket's own network namespace (the
+ * jail's, through make_socket): unix sockets are looked up per namespace.
+ * 0 with its device and inode, or -errno (no unix_diag in this kernel). */
+static int bound_file(const struct service_driver *d, int lfd, dev_t *dev, ino_t *ino)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct unix_diag_req r;
+	} req = {
+		.nh = { .nlmsg_len = sizeof(req), .nlmsg_type = SOCK_DIAG_BY_FAMILY,
+			.nlmsg_flags = NLM_F_REQUEST },
+		.r = { .sdiag_family = AF_UNIX, .udiag_states = ~0U, .udiag_show = UDIAG_SHOW_VFS,
+		       .udiag_cookie = { ~0U, ~0U } },
+	};
+	union {
+		struct nlmsghdr nh;
+		char buf[4096];
+	} ans;
+	struct stat st;
+	ssize_t n;
+	int nl, r = -ENOENT;
+
+	if (fstat(lfd, &st) < 0)
+		return -errno;
+	req.r.udiag_ino = (uint32_t)st.st_ino;
+	nl = d->o.make_socket ? d->o.make_socket(lfd, AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG)
+			      : socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	if (nl < 0)
+		return d->o.make_socket ? nl : -errno;
+	if (send(nl, &req, sizeof(req), 0) != (ssize_t)sizeof(req) ||
+	    (n = recv(nl, &ans, sizeof(ans), 0)) < 0) {
+		r = -errno;
+		close(nl);
+		return r;
+	}
+	close(nl);
+	if (!NLMSG_OK(&ans.nh, (size_t)n) || ans.nh.nlmsg_type != SOCK_DIAG_BY_FAMILY)
+		return -ENOENT;
+	{
+		struct unix_diag_msg *m = NLMSG_DATA(&ans.nh);
+		struct rtattr *a = (struct rtattr *)(m + 1);
+		int len = (int)ans.nh.nlmsg_len - (int)NLMSG_LENGTH(sizeof(*m));
+
+		for (; RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+			struct unix_diag_vfs v;
+
+			if (a->rta_type != UNIX_DIAG_VFS || RTA_PAYLOAD(a) < sizeof(v))
+				continue;
+			memcpy(&v, RTA_DATA(a), sizeof(v));
+			/* The kernel's dev_t: 12 bits of major above 20 of minor. */
+			*dev = makedev(v.udiag_vfs_dev >> 20, v.udiag_vfs_dev & 0xfffff);
+			*ino = v.udiag_vfs_ino;
+			r = 0;
+		}
+	}
+	return r;
+}
+
 /* A jailed service's unix socket path names a file in the jail's mount
  * namespace, whose directories and symlinks the service controls. Open
  * it inside the jail's root (openat2 RESOLVE_IN_ROOT from /proc/PID/root;
@@ -80,7 +145,8 @@ static int peer_addr(int lfd, struct sockaddr_storage *ss, socklen_t *len)
  * no other), check that it is a socket, and connect through
  * /proc/self/fd/N. Returns that O_PATH descriptor (to close after the
  * run's requests) or -errno. */
-static int unix_beside(pid_t pid, struct sockaddr_storage *ss, socklen_t *len)
+static int unix_beside(const struct service_driver *d, int lfd, pid_t pid,
+		       struct sockaddr_storage *ss, socklen_t *len)
 {
 	struct sockaddr_un *un = (struct sockaddr_un *)ss;
 	size_t plen = *len - offsetof(struct sockaddr_un, sun_path);
@@ -88,6 +154,8 @@ static int unix_beside(pid_t pid, struct sockaddr_storage *ss, socklen_t *len)
 	char base[64], path[sizeof(un->sun_path) + 1];
 	struct stat st;
 	bool absolute;
+	dev_t dev;
+	ino_t ino;
 	int bfd, fd, n;
 
 	if (plen == 0 || plen > sizeof(un->sun_path) || un->sun_path[0] == 0)
@@ -109,6 +177,13 @@ static int unix_beside(pid_t pid, struct sockaddr_storage *ss, socklen_t *len)
 	if (fstat(fd, &st) < 0 || !S_ISSOCK(st.st_mode)) {
 		close(fd);
 		return -ENOTSOCK;
+	}
+	/* And the service's own socket, not another one linked or renamed
+	 * there (a host socket found in a writable bind). Without unix_diag
+	 * in the kernel, the check above is all there is. */
+	if (bound_file(d, lfd, &dev, &ino) == 0 && (st.st_dev != dev || st.st_ino != ino)) {
+		close(fd);
+		return -EPERM;
 	}
 	n = snprintf(un->sun_path, sizeof(un->sun_path), "/proc/self/fd/%d", fd);
 	*len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
@@ -216,11 +291,17 @@ static void *driver(void *arg)
 		return NULL;
 	d->res.ready = true;
 	if (peer_addr(lfd, &ss, &slen) == 0) {
-		/* The path as the jail sees it; on failure connect() fails and
-		 * the requests count as unsent, as for a vanished socket. */
-		if (d->o.jailed && ss.ss_family == AF_UNIX)
-			dfd = unix_beside(pid, &ss, &slen);
-		for (int i = 0; d->o.requests && d->o.requests[i] && !d->over; i++)
+		/* The path as the jail sees it. When it cannot be reached
+		 * safely, nothing is sent (the requests count as unsent, as
+		 * for a vanished socket): the name itself, resolved from
+		 * here, could lead anywhere on the host. */
+		bool path = d->o.jailed && ss.ss_family == AF_UNIX &&
+			    slen > offsetof(struct sockaddr_un, sun_path) &&
+			    ((struct sockaddr_un *)&ss)->sun_path[0] != 0;
+
+		if (path)
+			dfd = unix_beside(d, lfd, pid, &ss, &slen);
+		for (int i = 0; (!path || dfd >= 0) && d->o.requests && d->o.requests[i] && !d->over; i++)
 			one_request(d, &ss, slen, d->o.requests[i]);
 	}
 	if (dfd >= 0)

@@ -256,21 +256,27 @@ jqr '.options' | grep -q -- '--tmp-size=1048576' || fail "replay options lose --
 # (sock_swap) must not get the driver to connect there. Control: without
 # the jail the same name leads to the host socket, and the driver reaches
 # it. The host listener waits 4 s (the service, 5 s at most, exits first).
-swap() {	# JAIL SOCK: RESULT is the host listener's verdict
+swap() {	# JAIL HOW SOCK: RESULT is the host listener's verdict
 	rm -f "$TMP/hostsock" "$TMP/hostsock.ready" "$TMP/swapsock"
 	"$E/listen_once" path "$TMP/hostsock" "$TMP/hostsock.ready" 4 >"$TMP/swap.log" 2>&1 &
 	HELPERS="$HELPERS $!"
 	for _ in $(seq 50); do [ -s "$TMP/hostsock.ready" ] && break; sleep 0.1; done
 	[ -s "$TMP/hostsock.ready" ] || fail "listen_once path did not start: $(cat "$TMP/swap.log")"
 	fz $1 --inject=io --max-runs=1 --out="$OUT" --request="$SRC/tests/targets/requests" \
-		-- "$B/sock_swap" "$2" "$TMP/hostsock"
+		-- "$B/sock_swap" "$2" "$3" "$TMP/hostsock"
 	wait "$!" 2>/dev/null
 	RESULT=$(cat "$TMP/swap.log")
 }
-swap --no-sandbox "$TMP/swapsock"
+swap --no-sandbox symlink "$TMP/swapsock"
 assert_eq accepted "$RESULT" "control: the driver follows the name to the host socket"
-swap "" /tmp/swapsock
+swap "" symlink /tmp/swapsock
 assert_eq timeout "$RESULT" "the driver followed a jailed service's symlink to a host socket"
+# The same with a hard link to a host socket the jail can see (in its
+# working directory, TMP): the name is a socket, but not the service's.
+swap --no-sandbox link "$TMP/swapsock"
+assert_eq accepted "$RESULT" "control: the driver reaches the linked host socket"
+swap "" link "$TMP/swapsock"
+assert_eq timeout "$RESULT" "the driver reached a host socket linked at a jailed service's path"
 
 suite self
 if [ "$(id -u)" = 0 ]; then
