@@ -154,8 +154,8 @@ static int unix_beside(const struct service_driver *d, int lfd, pid_t pid,
 	char base[64], path[sizeof(un->sun_path) + 1];
 	struct stat st;
 	bool absolute;
-	dev_t dev;
-	ino_t ino;
+	dev_t dev = 0;
+	ino_t ino = 0;
 	int bfd, fd, n;
 
 	if (plen == 0 || plen > sizeof(un->sun_path) || un->sun_path[0] == 0)
@@ -163,6 +163,26 @@ static int unix_beside(const struct service_driver *d, int lfd, pid_t pid,
 	memcpy(path, un->sun_path, plen);
 	path[plen] = 0;
 	absolute = path[0] == '/';
+	if (!absolute) {
+		/* Relative: made absolute with the service's cwd as it sees
+		 * it (the kernel's path of it from its own root), so that its
+		 * ".." and absolute symlinks resolve in the jail as they did
+		 * for the service. A cwd it cannot name (deleted, too long)
+		 * leaves the path beneath the cwd, without "..". */
+		char cwd[PATH_MAX], full[PATH_MAX];
+		ssize_t c;
+
+		snprintf(base, sizeof(base), "/proc/%d/cwd", (int)pid);
+		c = readlink(base, cwd, sizeof(cwd) - 1);
+		if (c > 0 && cwd[0] == '/') {
+			cwd[c] = 0;
+			if (!strstr(cwd, " (deleted)") &&
+			    snprintf(full, sizeof(full), "%s/%s", cwd, path) < (int)sizeof(path)) {
+				memcpy(path, full, strlen(full) + 1);
+				absolute = true;
+			}
+		}
+	}
 	snprintf(base, sizeof(base), absolute ? "/proc/%d/root" : "/proc/%d/cwd", (int)pid);
 	bfd = open(base, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (bfd < 0)

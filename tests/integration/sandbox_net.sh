@@ -44,7 +44,9 @@ assert_eq 6 "$(jqr '.runs')" "--net=host service runs"
 # own tmpfs, a relative path is under its cwd); the driver reaches it
 # through /proc/PID/root or /proc/PID/cwd, with either network. The
 # finding (handle_set's unchecked malloc) needs the requests delivered.
-for sock in /tmp/fz-svc.sock rel.sock; do
+# Relative ones too through a symlink to an absolute path, and with "..".
+ln -s /tmp "$TMP/rundir" || fail "ln -s"
+for sock in /tmp/fz-svc.sock rel.sock rundir/fz-svc2.sock "../$(basename "$TMP")/rel2.sock"; do
 	for n in "" --net=host; do
 		fz $n --inject=alloc --out="$OUT" --request="$SRC/tests/targets/requests" \
 			-- "$B/service_bug" --unix "$sock"
