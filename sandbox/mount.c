@@ -27,11 +27,11 @@
 #include "sandbox/sandbox_int.h"
 
 #define OLD SB_OLDROOT
-#define NEW "/newroot"
+#define NEW SB_NEWROOT
 
 /* --- The plan (parent) ------------------------------------------------- */
 
-static int add(struct sandbox *sb, int kind, bool file, const char *src, const char *dst)
+int mount_add(struct sandbox *sb, int kind, bool file, const char *src, const char *dst)
 {
 	struct mop *ops = realloc(sb->ops, (sb->nops + 1) * sizeof(*ops));
 	struct mop *m;
@@ -54,7 +54,7 @@ static int add(struct sandbox *sb, int kind, bool file, const char *src, const c
 	return 0;
 }
 
-static bool path_under(const char *p, const char *dir)
+bool sb_path_under(const char *p, const char *dir)
 {
 	size_t n = strlen(dir);
 
@@ -82,10 +82,10 @@ static int plan_system(struct sandbox *sb)
 		if (lstat(d, &st) < 0)
 			continue;
 		if (S_ISDIR(st.st_mode)) {
-			r = add(sb, MOP_BIND_RO, false, d, d);
+			r = mount_add(sb, MOP_BIND_RO, false, d, d);
 		} else if (S_ISLNK(st.st_mode) && (n = readlink(d, link, sizeof(link) - 1)) > 0) {
 			link[n] = 0;
-			r = add(sb, MOP_SYMLINK, false, link, d);
+			r = mount_add(sb, MOP_SYMLINK, false, link, d);
 		}
 	}
 	return r;
@@ -147,7 +147,7 @@ static int plan_etc(struct sandbox *sb)
 
 		snprintf(path, sizeof(path), "/etc/%s", etc_files[i]);
 		if (strcmp(etc_files[i], "hosts") == 0 && (sb->hosts = jail_hosts())) {
-			r = add(sb, MOP_BIND_RO, true, sb->hosts, path);
+			r = mount_add(sb, MOP_BIND_RO, true, sb->hosts, path);
 			/* As root the jail's user may not search $TMPDIR. */
 			if (r == 0)
 				sb->ops[sb->nops - 1].detach = sb->privileged;
@@ -155,7 +155,7 @@ static int plan_etc(struct sandbox *sb)
 		}
 		real = realpath(path, NULL);
 		if (real && stat(real, &st) == 0 && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
-			r = add(sb, MOP_BIND_RO, !S_ISDIR(st.st_mode), real, path);
+			r = mount_add(sb, MOP_BIND_RO, !S_ISDIR(st.st_mode), real, path);
 		free(real);
 	}
 	return r;
@@ -172,24 +172,24 @@ static const char *const dev_links[][2] = {
 /* shm_data: the mount data of /dev/shm (mode and size). */
 static int plan_dev(struct sandbox *sb, const char *shm_data)
 {
-	int r = add(sb, MOP_TMPFS, false, "mode=0755", "/dev");
+	int r = mount_add(sb, MOP_TMPFS, false, "mode=0755", "/dev");
 
 	for (size_t i = 0; i < sizeof(devices) / sizeof(*devices) && r == 0; i++) {
 		char path[32];
 
 		snprintf(path, sizeof(path), "/dev/%s", devices[i]);
 		if (access(path, F_OK) == 0)
-			r = add(sb, MOP_BIND_DEV, true, path, path);
+			r = mount_add(sb, MOP_BIND_DEV, true, path, path);
 	}
 	for (size_t i = 0; i < sizeof(dev_links) / sizeof(*dev_links) && r == 0; i++)
-		r = add(sb, MOP_SYMLINK, false, dev_links[i][0], dev_links[i][1]);
+		r = mount_add(sb, MOP_SYMLINK, false, dev_links[i][0], dev_links[i][1]);
 	/* Pseudo-terminals of the jail's own (a new devpts instance, as
 	 * bwrap's --dev): script(1), expect, a pty-driven test harness. */
 	if (r == 0)
-		r = add(sb, MOP_DEVPTS, false, "newinstance,ptmxmode=0666,mode=0620", "/dev/pts");
+		r = mount_add(sb, MOP_DEVPTS, false, "newinstance,ptmxmode=0666,mode=0620", "/dev/pts");
 	if (r == 0)
-		r = add(sb, MOP_SYMLINK, false, "pts/ptmx", "/dev/ptmx");
-	return r ? r : add(sb, MOP_TMPFS, false, shm_data, "/dev/shm");
+		r = mount_add(sb, MOP_SYMLINK, false, "pts/ptmx", "/dev/ptmx");
+	return r ? r : mount_add(sb, MOP_TMPFS, false, shm_data, "/dev/shm");
 }
 
 /* The program's directory (read-only) and the working directory
@@ -197,10 +197,10 @@ static int plan_dev(struct sandbox *sb, const char *shm_data)
  * already visible: the program under a system directory or under the
  * working directory; a working directory of "/" (binding the host root
  * would undo the jail). */
-static bool under_system(const char *p)
+bool sb_under_system(const char *p)
 {
 	for (size_t i = 0; i < sizeof(system_dirs) / sizeof(*system_dirs); i++)
-		if (path_under(p, system_dirs[i]))
+		if (sb_path_under(p, system_dirs[i]))
 			return true;
 	return false;
 }
@@ -217,9 +217,9 @@ static int plan_libs(struct sandbox *sb, const struct sandbox_opts *o, const cha
 	for (int i = 0; i < n && r == 0; i++) {
 		const char *d = dirs[i];
 
-		if (under_system(d) || path_under(d, bindir) || (cwd && path_under(d, cwd)))
+		if (sb_under_system(d) || sb_path_under(d, bindir) || (cwd && sb_path_under(d, cwd)))
 			continue;
-		r = add(sb, MOP_BIND_RO, false, d, d);
+		r = mount_add(sb, MOP_BIND_RO, false, d, d);
 	}
 	libpaths_free(dirs);
 	return n < 0 ? n : r;
@@ -236,285 +236,8 @@ static int plan_binds(struct sandbox *sb, const struct sandbox_opts *o)
 
 		if (stat(b->src, &st) < 0)
 			return -errno;
-		r = add(sb, b->ro ? MOP_BIND_RO : MOP_BIND_RW, !S_ISDIR(st.st_mode), b->src, b->dst);
+		r = mount_add(sb, b->ro ? MOP_BIND_RO : MOP_BIND_RW, !S_ISDIR(st.st_mode), b->src, b->dst);
 	}
-	return r;
-}
-
-/* --- Auto-bind: paths named by the program's arguments --------------- */
-
-/* The jail's own mounts, never replaced by the host's: these paths
- * exactly, and everything under the trees. */
-static const char *const jail_own[] = { "/", "/tmp", "/dev/shm" };
-static const char *const jail_trees[] = { "/proc", "/sys", "/dev" };
-/* What the jail deliberately hides, even when an argument names it (or a
- * directory holding it); an explicit --bind still shows it. Root's own
- * files elsewhere in /root may be named and bound one by one (as root the
- * binds are idmapped: the jail reads them as root could), /root itself
- * never, nor its keys; the same for the caller's home. Each as written
- * and with its symlinks resolved (a home reached through a symlink, as
- * /home -> /var/home), since the paths compared with it are resolved. */
-static const char *const hidden_fixed[] = {
-	"/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-",
-	"/root/.ssh", "/root/.gnupg",
-};
-static const char *const home_keys[] = { ".ssh", ".gnupg" };
-/* Every local user's home (/etc/passwd): their keys are hidden too (as
- * root the binds are idmapped to their owners), and an output's directory
- * is never widened up to a home (it would hand the user's dotfiles, read
- * at their next login, to the program). */
-#define NHOMES 256
-static char *homes[NHOMES];
-static int nhomes;
-static char **hidden;
-static int nhidden, hidden_cap;
-
-static void hide_one(const char *path)
-{
-	char **h;
-
-	for (int i = 0; i < nhidden; i++)
-		if (strcmp(hidden[i], path) == 0)
-			return;
-	if (nhidden == hidden_cap) {
-		h = realloc(hidden, (hidden_cap * 2 + 16) * sizeof(*h));
-		if (!h)
-			return;
-		hidden = h;
-		hidden_cap = hidden_cap * 2 + 16;
-	}
-	hidden[nhidden] = strdup(path);
-	if (hidden[nhidden])
-		nhidden++;
-}
-
-/* As written, resolved (the whole path when it exists: ~/.ssh may be a
- * symlink itself), and with its parent resolved. */
-static void hide(const char *path)
-{
-	char parent[PATH_MAX], full[PATH_MAX], *real, *slash;
-
-	hide_one(path);
-	real = realpath(path, NULL);
-	if (real) {
-		hide_one(real);
-		free(real);
-	}
-	snprintf(parent, sizeof(parent), "%s", path);
-	slash = strrchr(parent, '/');
-	if (!slash || slash == parent)
-		return;
-	*slash = 0;
-	real = realpath(parent, NULL);
-	if (!real)
-		return;
-	if (snprintf(full, sizeof(full), "%s/%s", real, slash + 1) < (int)sizeof(full))
-		hide_one(full);
-	free(real);
-}
-
-static void hide_keys(const char *home)
-{
-	char key[PATH_MAX];
-
-	for (size_t i = 0; i < sizeof(home_keys) / sizeof(*home_keys); i++) {
-		snprintf(key, sizeof(key), "%s/%s", home, home_keys[i]);
-		hide(key);
-	}
-}
-
-static void hidden_init(void)
-{
-	struct passwd pw, *res = NULL;
-	char buf[4096];
-	FILE *f;
-
-	for (int i = 0; i < nhidden; i++)
-		free(hidden[i]);
-	nhidden = 0;
-	for (size_t i = 0; i < sizeof(hidden_fixed) / sizeof(*hidden_fixed); i++)
-		hide(hidden_fixed[i]);
-	if (getpwuid_r(getuid(), &pw, buf, sizeof(buf), &res) == 0 && res && res->pw_dir &&
-	    res->pw_dir[0] == '/' && strcmp(res->pw_dir, "/") != 0)
-		hide_keys(res->pw_dir);
-	for (int i = 0; i < nhomes; i++)
-		free(homes[i]);
-	nhomes = 0;
-	f = fopen("/etc/passwd", "re");
-	while (f && nhomes < NHOMES) {
-		struct passwd *p = fgetpwent(f);
-		char *real;
-
-		if (!p)
-			break;
-		if (!p->pw_dir || p->pw_dir[0] != '/' || strcmp(p->pw_dir, "/") == 0)
-			continue;
-		real = realpath(p->pw_dir, NULL);
-		if (!real)
-			continue;
-		homes[nhomes++] = real;
-		hide_keys(p->pw_dir);
-	}
-	if (f)
-		fclose(f);
-}
-
-/* p is a local user's home or holds one (/home). */
-static bool home_or_above(const char *p)
-{
-	for (int i = 0; i < nhomes; i++)
-		if (path_under(homes[i], p))
-			return true;
-	return false;
-}
-
-/* A directory that holds what the jail hides, or the root: never bound
- * whole, even as the program's or the working directory. */
-static bool holds_hidden(const char *p)
-{
-	if (strcmp(p, "/") == 0)
-		return true;
-	for (int i = 0; i < nhidden; i++)
-		if (path_under(hidden[i], p))
-			return true;
-	return false;
-}
-
-
-
-static bool refused(const char *p)
-{
-	for (size_t i = 0; i < sizeof(jail_own) / sizeof(*jail_own); i++)
-		if (strcmp(p, jail_own[i]) == 0)
-			return true;
-	for (size_t i = 0; i < sizeof(jail_trees) / sizeof(*jail_trees); i++)
-		if (path_under(p, jail_trees[i]))
-			return true;
-	for (int i = 0; i < nhidden; i++)
-		if (path_under(p, hidden[i]) || path_under(hidden[i], p))
-			return true;
-	return false;
-}
-
-/* Already shown by a bind at its own path (system directories, /etc
- * files, devices, the program's directory, the working directory, --bind,
- * earlier arguments), and writable when rw is asked? An output next to
- * the program (in its read-only directory) gets its directory again,
- * read-write, over the read-only bind: the user named it as an output. */
-static bool bound(const struct sandbox *sb, const char *p, bool rw)
-{
-	const struct mop *deepest = NULL;
-
-	for (int i = 0; i < sb->nops; i++) {
-		const struct mop *m = &sb->ops[i];
-
-		if ((m->kind == MOP_BIND_RO || m->kind == MOP_BIND_RW || m->kind == MOP_BIND_DEV) &&
-		    path_under(p, m->dst + sizeof(NEW) - 1) &&
-		    (!deepest || strlen(m->dst) >= strlen(deepest->dst)))
-			deepest = m;
-	}
-	if (!deepest)
-		return false;
-	return !rw || deepest->kind == MOP_BIND_RW || (size_t)(deepest - sb->ops) < (size_t)sb->first_user_op;
-}
-
-/* May dir be bound read-write for the output path? Not what the jail
- * keeps its own or hides, nor a directory as wide as / or a top-level
- * one (/var, /opt, /home) or a system directory: those get a warning
- * instead, since the program's output would not reach the host. */
-static bool output_dir_ok(struct sandbox *sb, const char *dir, const char *path, bool widened)
-{
-	const char *second = strchr(dir + 1, '/');
-
-	/* Up from a missing directory to a home (or /home): the output's
-	 * own directory would do, the whole home would not. */
-	if (widened && (home_or_above(dir) || strstr(dir, "/."))) {
-		sb_warn(sb, "'%s' is not bound read-write for the output '%s' (a home or "
-			"dot-directory, and the output's own directory does not exist yet): make "
-			"that directory first, or --bind it", dir, path);
-		return false;
-	}
-	if (strcmp(dir, "/tmp") == 0 || strcmp(dir, "/dev/shm") == 0) {
-		sb_warn(sb, "'%s' is in the jail's own %s, a tmpfs thrown away after each run: "
-			"it does not reach the host (write it elsewhere, or --bind a directory "
-			"under %s)", path, dir, dir);
-		return false;
-	}
-	if (refused(dir)) {
-		if (holds_hidden(dir) && strcmp(dir, "/") != 0)
-			sb_warn(sb, "'%s' is not bound into the jail (it holds secrets): outputs "
-				"there do not reach the host (--bind it to allow)", dir);
-		return false;
-	}
-	if (!second || under_system(dir) || path_under(dir, "/etc") || path_under(dir, "/boot")) {
-		sb_warn(sb, "'%s' is not bound read-write for the output '%s' (too wide a "
-			"directory): --bind the directory the program should write to", dir, path);
-		return false;
-	}
-	return true;
-}
-
-static int plan_arg(struct sandbox *sb, const char *cwd, const char *arg)
-{
-	char abs[PATH_MAX], parent[PATH_MAX], *real, *slash;
-	const char *v = arg;
-	struct stat st;
-	bool rw = false, widened = false;
-	int n, r = 0;
-
-	if (arg[0] == '-') {	/* --opt=VALUE: the value */
-		v = strchr(arg, '=');
-		if (!v)
-			return 0;
-		v++;
-	}
-	if (!*v)
-		return 0;
-	n = v[0] == '/' ? snprintf(abs, sizeof(abs), "%s", v) :
-		snprintf(abs, sizeof(abs), "%s/%s", cwd, v);
-	if (n < 0 || (size_t)n >= sizeof(abs))
-		return 0;
-	real = realpath(abs, NULL);
-	if (!real) {
-		/* An output: the nearest existing directory above it,
-		 * read-write (the program may make the directories in
-		 * between, as mkdir -p does). "dir/" or a name ending in
-		 * "." or ".." is no file name. */
-		slash = strrchr(abs, '/');
-		if (errno != ENOENT || !slash || !slash[1] || strcmp(slash + 1, ".") == 0 ||
-		    strcmp(slash + 1, "..") == 0)
-			return 0;
-		memcpy(parent, abs, (size_t)n + 1);
-		for (int up = 0;; up++) {
-			slash = strrchr(parent, '/');
-			slash[slash == parent] = 0;	/* "/x" -> "/" */
-			real = realpath(parent, NULL);
-			widened = up > 0;
-			if (real || errno != ENOENT || strcmp(parent, "/") == 0)
-				break;
-		}
-		rw = true;
-	}
-	if (real && rw && !bound(sb, real, true) && !output_dir_ok(sb, real, abs, widened)) {
-		free(real);
-		return 0;
-	}
-	if (!real || stat(real, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) ||
-	    (rw && !S_ISDIR(st.st_mode)) || refused(real) || bound(sb, real, rw)) {
-		free(real);
-		return 0;
-	}
-	r = add(sb, rw ? MOP_BIND_RW : MOP_BIND_RO, !S_ISDIR(st.st_mode), real, real);
-	free(real);
-	return r;
-}
-
-static int plan_args(struct sandbox *sb, const struct sandbox_opts *o, const char *cwd)
-{
-	int r = 0;
-
-	for (int i = 0; o->args && o->args[i] && r == 0; i++)
-		r = plan_arg(sb, cwd, o->args[i]);
 	return r;
 }
 
@@ -551,27 +274,27 @@ static int plan_user(struct sandbox *sb, const struct sandbox_opts *o, const cha
 		goto out;
 	}
 	bindir = dirname(exe_copy);
-	bin_bind = !under_system(bindir);
+	bin_bind = !sb_under_system(bindir);
 	/* /root as the working directory: an empty, writable directory in
 	 * its place (root's secrets are not the program's to see). */
-	cwd_bind = strcmp(cwd, "/") != 0 && (cwd_src || !holds_hidden(cwd));
-	bin_bind &= !(cwd_bind && path_under(bindir, cwd));
-	sb->exe_in_copy = cwd_bind && cwd_src && path_under(sb->exe, cwd);
-	if (bin_bind && holds_hidden(bindir)) {
+	cwd_bind = strcmp(cwd, "/") != 0 && (cwd_src || !autobind_holds_hidden(cwd));
+	bin_bind &= !(cwd_bind && sb_path_under(bindir, cwd));
+	sb->exe_in_copy = cwd_bind && cwd_src && sb_path_under(sb->exe, cwd);
+	if (bin_bind && autobind_holds_hidden(bindir)) {
 		sb_warn(sb, "the program's directory '%s' holds secrets: only the program itself is "
 			"bound (not the files beside it, nor $ORIGIN libraries; --ro-bind what it "
 			"needs)", bindir);
-		r = add(sb, MOP_BIND_RO, true, sb->exe, sb->exe);
+		r = mount_add(sb, MOP_BIND_RO, true, sb->exe, sb->exe);
 	} else if (bin_bind)
-		r = add(sb, MOP_BIND_RO, false, bindir, bindir);
+		r = mount_add(sb, MOP_BIND_RO, false, bindir, bindir);
 	if (r == 0 && cwd_bind) {
-		r = add(sb, MOP_BIND_RW, false, cwd_src ? cwd_src : cwd, cwd);
+		r = mount_add(sb, MOP_BIND_RW, false, cwd_src ? cwd_src : cwd, cwd);
 		/* The program itself stays read-only even inside the writable
 		 * working directory: no run can change the binary the next one
 		 * executes, and the tracer may parse it (a file the target can
 		 * write is only parsed by a confined helper). */
-		if (r == 0 && !bin_bind && !cwd_src && !under_system(bindir))
-			r = add(sb, MOP_BIND_RO, true, sb->exe, sb->exe);
+		if (r == 0 && !bin_bind && !cwd_src && !sb_under_system(bindir))
+			r = mount_add(sb, MOP_BIND_RO, true, sb->exe, sb->exe);
 	} else if (r == 0 && strcmp(cwd, "/") == 0) {
 		sb_warn(sb, "%s", "the working directory is /, which is not bound: the jail's root is "
 			"read-only, so relative outputs fail (--workdir or a working directory of "
@@ -580,14 +303,14 @@ static int plan_user(struct sandbox *sb, const struct sandbox_opts *o, const cha
 		sb_warn(sb, "the working directory '%s' holds secrets and is not bound into the jail: "
 		     "the program starts in an empty directory there (--workdir or --bind to share one)",
 		     cwd);
-		r = add(sb, MOP_TMPFS, false, tmp_data, cwd);
+		r = mount_add(sb, MOP_TMPFS, false, tmp_data, cwd);
 	}
 	if (r == 0)
 		r = plan_libs(sb, o, bindir, cwd_bind ? cwd : NULL);
 	if (r == 0)
 		r = plan_binds(sb, o);
 	if (r == 0)
-		r = plan_args(sb, o, cwd);
+		r = autobind_plan_args(sb, o, cwd);
 	sort_binds(sb, first);
 out:
 	free(exe_copy);
@@ -602,7 +325,7 @@ int mount_plan(struct sandbox *sb, const struct sandbox_opts *o)
 	char data[64];
 	int r = plan_system(sb);
 
-	hidden_init();
+	autobind_init();
 
 	/* The writable tmpfs mounts are bounded (a disk filler otherwise
 	 * gets half of RAM from each); the kernel rounds size up to pages. */
@@ -615,9 +338,9 @@ int mount_plan(struct sandbox *sb, const struct sandbox_opts *o)
 	if (r == 0)
 		r = plan_dev(sb, data);
 	if (r == 0)
-		r = add(sb, MOP_TMPFS, false, data, "/tmp");
+		r = mount_add(sb, MOP_TMPFS, false, data, "/tmp");
 	if (r == 0)
-		r = add(sb, MOP_PROC, false, NULL, "/proc");
+		r = mount_add(sb, MOP_PROC, false, NULL, "/proc");
 	if (r == 0)
 		r = plan_user(sb, o, data);
 	return r;

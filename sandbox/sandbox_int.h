@@ -68,6 +68,7 @@ struct sandbox {
 };
 
 #define SB_OLDROOT "/oldroot"
+#define SB_NEWROOT "/newroot"
 
 /* Record a failure: copies the path without formatting (async-signal-safe);
  * returns -err. */
@@ -94,6 +95,14 @@ int sb_write_proc(pid_t pid, const char *file, const char *text, int step,
 int user_become(const struct sandbox *sb, struct sandbox_err *e);
 /* mount.c */
 int mount_plan(struct sandbox *sb, const struct sandbox_opts *o);
+/* One more step of the plan (paths as the jail sees them). */
+int mount_add(struct sandbox *sb, int kind, bool file, const char *src, const char *dst);
+bool sb_path_under(const char *p, const char *dir);
+bool sb_under_system(const char *p);
+/* autobind.c */
+void autobind_init(void);
+bool autobind_holds_hidden(const char *p);
+int autobind_plan_args(struct sandbox *sb, const struct sandbox_opts *o, const char *cwd);
 void mount_plan_free(struct sandbox *sb);
 int mount_jail(const struct sandbox *sb, struct sandbox_err *e);
 /* libpaths.c: the program's RPATH/RUNPATH and LD_LIBRARY_PATH directories,
