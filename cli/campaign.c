@@ -153,7 +153,12 @@ static int finish(struct report *rep, const struct options *o, int planned, int 
 		return 128 + runner_interrupted;
 	if (report_nfindings(rep))
 		return EXIT_FINDINGS;
-	return capped && o->budget_ms ? EXIT_BUDGET : EXIT_CLEAN;
+	if (capped && o->budget_ms) {
+		fprintf(stderr, "fzsandbox: --budget ended after %d of %d planned runs (exit 3)\n",
+			done, planned);
+		return EXIT_BUDGET;
+	}
+	return EXIT_CLEAN;
 }
 
 /* Everything one invocation carries from run to run. */
@@ -218,9 +223,12 @@ static void note_failed_clean(const struct campaign *c, const struct run_result 
 		res->exit_status, line[0] ? " (its stderr: '" : "", line, line[0] ? "')" : "",
 		/* The jail's usual cause: a file named on the command line
 		 * is bound read-only, and the program edits it in place. */
-		c->rn.sb && strstr(line, "Read-only file system") ?
+		!c->rn.sb ? "" : strstr(line, "Read-only file system") ?
 			"; in the jail, files named on the command line are read-only: "
-			"--bind what the program changes, or --workdir" : "");
+			"--bind what the program changes, or --workdir" :
+			"; in the jail only its directory, the working directory and the paths "
+			"named on the command line are the host's: --ro-bind what else it reads "
+			"(compare with --no-sandbox)");
 }
 
 /* One run: the finding (unless suppressed), the fault counts, the log. */
@@ -314,6 +322,8 @@ int campaign_run(struct options *o, char **environ_base)
 	if (e < 0)
 		die("%s", why);
 	e = report_prepare_dir(o->out_dir);
+	if (e == 0)
+		e = report_clear_previous(o->out_dir);
 	if (e < 0)
 		die_errno(e, "--out: cannot write to '%s'", o->out_dir);
 	snprintf(run_dir, sizeof(run_dir), "%s/run", o->out_dir);
@@ -435,6 +445,15 @@ int campaign_replay(struct options *o)
 	e = tracer_probe(&pwhy);
 	if (e < 0)
 		die("%s", pwhy);
+	/* --out is where the replay was asked for, not the campaign's
+	 * directory it moves to. */
+	if (o->out_dir[0] != '/') {
+		char here[PATH_MAX], *out;
+
+		if (!getcwd(here, sizeof(here)) || asprintf(&out, "%s/%s", here, o->out_dir) < 0)
+			die_errno(errno, "cannot resolve --out '%s'", o->out_dir);
+		o->out_dir = out;	/* lives until exit */
+	}
 	if (spec.cwd && chdir(spec.cwd) < 0)
 		die_errno(errno, "--replay: cannot enter the stored directory '%s'", spec.cwd);
 	e = report_prepare_dir(o->out_dir);

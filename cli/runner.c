@@ -250,6 +250,11 @@ void runner_init(struct runner *r, const struct options *o, char **argv, char **
 	r->stdin_path = o->stdin_path;
 	if (!getcwd(r->cwd, sizeof(r->cwd)))
 		die_errno(errno, "cannot get the current directory");
+	/* "./prog" names a file here, not in --workdir's copy, where the
+	 * target starts without the jail. */
+	if (argv[0][0] != '/' && strchr(argv[0], '/') &&
+	    snprintf(r->exec_path, sizeof(r->exec_path), "%s/%s", r->cwd, argv[0]) >= (int)sizeof(r->exec_path))
+		die("program path too long: '%s'", argv[0]);
 	if (o->stdin_path && access(o->stdin_path, R_OK) < 0)
 		die_errno(errno, "--stdin: cannot read '%s'", o->stdin_path);
 	workdir_init(r, o);
@@ -435,8 +440,14 @@ static int classify(struct runner *r, const struct run_result *res, struct run_f
 		f->pid = res->fault_pid;
 		f->tid = res->fault_tid;
 		f->thread = res->fault_ordinal;
-		snprintf(f->detail, sizeof(f->detail), "%s (si_code %d, address %#" PRIx64 ")",
-			 strsignal(res->signal), res->si_code, res->fault_addr);
+		/* si_code <= 0: sent (kill, raise, abort), and the union holds
+		 * the sender's pid and uid, not an address. */
+		if (res->si_code <= 0)
+			snprintf(f->detail, sizeof(f->detail), "%s (si_code %d, sent by pid %u)",
+				 strsignal(res->signal), res->si_code, (unsigned)(res->fault_addr & 0xffffffffu));
+		else
+			snprintf(f->detail, sizeof(f->detail), "%s (si_code %d, address %#" PRIx64 ")",
+				 strsignal(res->signal), res->si_code, res->fault_addr);
 		return 1;
 	case RUN_TIMEOUT:
 		f->kind = FIND_HANG;
@@ -464,6 +475,7 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	const char *why;
 	struct tracer_opts to = {
 		.argv = r->argv,
+		.exec_path = r->exec_path[0] ? r->exec_path : NULL,
 		.envp = r->env,
 		.cwd = !r->wd ? r->cwd : r->sb ? r->o->workdir : workdir_copy_path(r->wd),
 		.stdin_path = r->stdin_path,

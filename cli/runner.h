@@ -39,6 +39,7 @@ struct runner {
 	struct sandbox_rlimits rl;
 	uint8_t trace_set[SYSCALL_MAX / 8];
 	char out_stdout[PATH_MAX], out_stderr[PATH_MAX];
+	char exec_path[PATH_MAX];	/* absolute argv[0] when given relative, else "" */
 	struct run_finding cur;	/* filled by the stack callback */
 	int baseline_exit;
 	bool have_baseline;

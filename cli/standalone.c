@@ -46,6 +46,7 @@ int standalone_run(struct options *o, char **environ_base)
 {
 	struct report_meta meta = { 0 };
 	struct report *rep = NULL;
+	char here[PATH_MAX], *out_abs = NULL;
 	struct run_result res;
 	struct run_finding f;
 	struct runner rn;
@@ -69,7 +70,12 @@ int standalone_run(struct options *o, char **environ_base)
 	meta.cwd = rn.cwd;
 	meta.inject = "none";
 	meta.options = options;
-	meta.out_dir = o->out_dir;
+	/* Absolute, so the replay line works from any directory (the
+	 * directory itself is made only when there is a report). */
+	if (o->out_dir[0] == '/' || !getcwd(here, sizeof(here)) ||
+	    asprintf(&out_abs, "%s/%s", here, o->out_dir) < 0)
+		out_abs = NULL;
+	meta.out_dir = out_abs ? out_abs : o->out_dir;
 	meta.self = target_self_path();
 	e = report_new(&meta, &rep);
 	if (e < 0)
@@ -77,6 +83,8 @@ int standalone_run(struct options *o, char **environ_base)
 	/* Before the program runs: its status must not be lost to a report
 	 * that cannot be written afterwards. */
 	e = o->out_set ? report_prepare_dir(o->out_dir) : 0;
+	if (e == 0 && o->out_set)
+		e = report_clear_previous(o->out_dir);
 	if (e < 0)
 		die_errno(e, "--out: cannot write to '%s'", o->out_dir);
 
@@ -106,6 +114,7 @@ int standalone_run(struct options *o, char **environ_base)
 	report_free(rep);
 	runner_fini(&rn);
 	free(options);
+	free(out_abs);
 	for (int i = 0; env[i]; i++)
 		free(env[i]);
 	free(env);

@@ -3,7 +3,10 @@
 /* outdir.c - the output directory: mkdir -p and per-finding file copies. */
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +51,41 @@ int report_prepare_dir(const char *out_dir)
 	if (e < 0)
 		return e;
 	return access(out_dir, W_OK | X_OK) < 0 ? -errno : 0;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return (flag == FTW_DP ? rmdir(path) : unlink(path)) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+int report_clear_previous(const char *out_dir)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+	int e = 0;
+
+	snprintf(path, sizeof(path), "%s/runs.jsonl", out_dir);
+	if (unlink(path) < 0 && errno != ENOENT)
+		return -errno;
+	snprintf(path, sizeof(path), "%s/findings", out_dir);
+	d = opendir(path);
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(d)) && e == 0) {
+		char sub[PATH_MAX + 256];
+
+		/* Only the numbered ones, which are ours. */
+		if (!de->d_name[0] || strspn(de->d_name, "0123456789") != strlen(de->d_name))
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
+		if (nftw(sub, remove_entry, 16, FTW_DEPTH | FTW_PHYS) < 0)
+			e = -errno;
+	}
+	closedir(d);
+	return e;
 }
 
 static int write_all(int fd, const char *buf, size_t len)

@@ -106,6 +106,11 @@ int report_new(const struct report_meta *meta, struct report **out);
 /* Make the output directory (mkdir -p) and check that it is writable,
  * before anything runs: 0 or -errno. */
 int report_prepare_dir(const char *out_dir);
+/* A new campaign or run in a used output directory: remove what an
+ * earlier one left there and this one may not rewrite (runs.jsonl, the
+ * numbered directories under findings/), so the directory never mixes
+ * two. Never for --replay, which reads the report beside them. */
+int report_clear_previous(const char *out_dir);
 void report_free(struct report *r);
 
 /* Sites, as discovered by the clean run. Returns the site id. */

@@ -144,6 +144,15 @@ static bool home_or_above(const char *p)
 
 /* A directory that holds what the jail hides, or the root: never bound
  * whole, even as the program's or the working directory. */
+/* p is hidden, or under a hidden path. */
+static bool is_hidden(const char *p)
+{
+	for (int i = 0; i < nhidden; i++)
+		if (sb_path_under(p, hidden[i]))
+			return true;
+	return false;
+}
+
 bool autobind_holds_hidden(const char *p)
 {
 	if (strcmp(p, "/") == 0)
@@ -273,6 +282,9 @@ static int plan_arg(struct sandbox *sb, const char *cwd, const char *arg)
 		free(real);
 		return 0;
 	}
+	if (real && !rw && is_hidden(real))
+		sb_warn(sb, "'%s' is hidden from the jail (keys and password hashes stay out, "
+			"even when named; --ro-bind it to show it)", real);
 	if (!real || stat(real, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) ||
 	    (rw && !S_ISDIR(st.st_mode)) || refused(real) || bound(sb, real, rw)) {
 		free(real);

@@ -274,7 +274,8 @@ static void child(const struct tracer_opts *o, const struct sock_fprog *prog, in
 	/* Handlers reset at exec, but an ignored SIGPIPE would stay: the
 	 * program must die of a broken pipe as it would outside. */
 	signal(SIGPIPE, o->sigpipe_ignored ? SIG_IGN : SIG_DFL);
-	execve(o->sandbox ? sandbox_exec_path(o->sandbox) : o->argv[0], o->argv, o->envp);
+	execve(o->sandbox ? sandbox_exec_path(o->sandbox) : o->exec_path ? o->exec_path : o->argv[0],
+	       o->argv, o->envp);
 	child_fail(errfd, STAGE_EXEC);
 }
 

@@ -113,6 +113,9 @@ typedef void (*tracer_violation_cb)(void *arg, pid_t pid, pid_t tid, int ordinal
 
 struct tracer_opts {
 	char *const *argv;	/* argv[0] is the resolved program path */
+	/* The file to execute when argv[0] is relative and the target's cwd
+	 * is not ours (--workdir's copy); NULL: argv[0]. */
+	const char *exec_path;
 	char *const *envp;
 	const char *cwd;	/* NULL: inherit */
 	const char *stdin_path;	/* NULL: /dev/null */

@@ -42,3 +42,10 @@ fz --replay="$OUT.2/report.json#1" --replay-runs=3
 assert_rc 1
 grep -q 'reproduced 3 of 3' "$TMP/fz.stderr" || fail "random finding did not replay 3 of 3"
 assert_no_stray robust unchecked_malloc
+
+# --budget: a campaign stopped before its plan is covered exits 3 and
+# says so.
+fz --inject=io,alloc --budget=1ms --out="$OUT" -- "$T/robust"
+assert_rc 3
+grep -q "^fzsandbox: --budget ended after [0-9]* of [0-9]* planned runs (exit 3)" "$TMP/fz.stderr" ||
+	fail "no line for an ended --budget"

@@ -28,4 +28,25 @@ case "$cmd" in
 *fzsandbox*) ;;
 *) fail "replay command does not run fzsandbox: $cmd" ;;
 esac
+# A relative --out is where the replay was asked for (from a directory
+# other than the campaign's), not under the campaign's directory.
+mkdir -p "$TMP/elsewhere" || fail "mkdir"
+rm -rf "$TMP/fzsandbox-out"
+(cd "$TMP/elsewhere" && timeout 120 "$FZ" --replay="$TMP/report.json#$id" --out=rel-out) \
+	>"$TMP/fz.stdout" 2>"$TMP/fz.stderr" </dev/null
+rc=$?
+assert_rc 1
+[ -d "$TMP/elsewhere/rel-out/replay" ] || fail "a relative --out of a replay went elsewhere"
+
+# A campaign in a used --out leaves no earlier findings or run log there;
+# --inject=none prints an absolute replay path.
+fz --inject=io --out="$TMP/replay-runs" -- /bin/true
+assert_rc 0
+[ -e "$TMP/replay-runs/findings/1" ] && fail "an earlier campaign's finding left in a reused --out"
+(cd "$TMP/elsewhere" && timeout 60 "$FZ" --inject=none --out=none-out -- /bin/sh -c 'kill -SEGV $$') \
+	>"$TMP/fz.stdout" 2>"$TMP/fz.stderr" </dev/null
+grep -q "replay: .* --replay=$TMP/elsewhere/none-out/report.json#1" "$TMP/fz.stderr" ||
+	fail "--inject=none's replay line is not absolute: $(grep replay: "$TMP/fz.stderr")"
+grep -q "sent by pid" "$TMP/fz.stderr" || fail "a sent signal is described with an address"
+
 assert_no_stray unchecked_malloc

@@ -84,6 +84,8 @@ grep -q "^fzsandbox: warning: '$V/.cfg' is not bound read-write for the output" 
 fz --sandbox --inject=none -- /bin/cat /etc/shadow
 [ "$rc" != 0 ] || fail "/etc/shadow readable in the jail"
 grep -q "No such file" "$TMP/fz.stderr" || fail "/etc/shadow bound into the jail"
+grep -q "^fzsandbox: warning: '/etc/shadow' is hidden from the jail" "$TMP/fz.stderr" ||
+	fail "a hidden path named on the command line is not warned about"
 fz --sandbox --inject=none -- /bin/ls /etc
 grep -qx shadow "$TMP/fz.stdout" && fail "/etc (holding shadow) bound into the jail"
 fz --sandbox --inject=none -- /bin/ls -d /root

@@ -70,6 +70,16 @@ for sb in --no-sandbox $jail; do
 	grep -q "changed: its contents hash to" "$TMP/fz.stderr" || fail "$what: changed directory replayed"
 done
 
+# A program named relative to where fzsandbox was started, without the
+# jail too (where the target's cwd is the copy).
+fresh
+for sb in --no-sandbox --sandbox; do
+	(cd "$TMP" && timeout 60 "$FZ" $sb --workdir="$W" --inject=none -- ./bin/workdir_spoil) \
+		>"$TMP/fz.stdout" 2>"$TMP/fz.stderr" </dev/null
+	rc=$?
+	assert_rc 0
+done
+
 # Usage errors name the value.
 fz --workdir="$TMP/missing" -- /bin/true
 assert_rc 2
