@@ -158,6 +158,11 @@ static int finish(struct report *rep, const struct options *o, int planned, int 
 			done, planned);
 		return EXIT_BUDGET;
 	}
+	/* Exit 0 all the same (--max-runs is a cap asked for, not a goal
+	 * missed), but a truncated campaign must not look like a full one. */
+	if (capped && o->max_runs && done < planned)
+		fprintf(stderr, "fzsandbox: note: --max-runs stopped the campaign after %d of %d "
+			"planned runs\n", done, planned);
 	return EXIT_CLEAN;
 }
 

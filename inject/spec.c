@@ -49,6 +49,21 @@ static bool call_takes(const char *call, const struct fault *f)
 	return f->type != FT_NULL && f->type != FT_EXHAUST && !enomem;
 }
 
+/* libc's names where the syscall's differ, as users write them. */
+static const char *const call_aliases[][2] = {
+	{ "pread", "pread64" },
+	{ "pwrite", "pwrite64" },
+};
+
+static void canonical_call(char *call, size_t len)
+{
+	for (size_t i = 0; i < sizeof(call_aliases) / sizeof(*call_aliases); i++)
+		if (strcmp(call, call_aliases[i][0]) == 0) {
+			snprintf(call, len, "%s", call_aliases[i][1]);
+			return;
+		}
+}
+
 int plan_fault_parse(const char *spec, struct plan_fault *pf, int *site_id, char *bad, int badlen)
 {
 	char buf[512], *colon, *at, *where, *occ;
@@ -68,6 +83,7 @@ int plan_fault_parse(const char *spec, struct plan_fault *pf, int *site_id, char
 		return bad_token(bad, badlen, buf);
 	*colon = 0;
 	strcpy(pf->call, buf);
+	canonical_call(pf->call, sizeof(pf->call));
 	if (alloc_call_by_name(pf->call) < 0 && !syscall_by_name(pf->call))
 		return bad_token(bad, badlen, pf->call);
 	if (fault_parse(colon + 1, &pf->fault) < 0)

@@ -49,3 +49,8 @@ fz --inject=io,alloc --budget=1ms --out="$OUT" -- "$T/robust"
 assert_rc 3
 grep -q "^fzsandbox: --budget ended after [0-9]* of [0-9]* planned runs (exit 3)" "$TMP/fz.stderr" ||
 	fail "no line for an ended --budget"
+# --max-runs: exit 0 (a cap asked for), but a line says the plan was cut.
+fz --inject=io,alloc --max-runs=1 --out="$OUT" -- "$T/robust"
+assert_rc 0
+grep -q "^fzsandbox: note: --max-runs stopped the campaign after 1 of [0-9]* planned runs" \
+	"$TMP/fz.stderr" || fail "no line for a campaign cut by --max-runs"

@@ -82,6 +82,9 @@ START_TEST(test_spec_forms)
 	ck_assert_int_eq(site, 2);
 	ck_assert_int_eq(pf.occurrence, 1);
 
+	/* libc's name for a syscall with another: the syscall's. */
+	ck_assert_int_eq(plan_fault_parse("pread:EIO", &pf, &site, bad, sizeof(bad)), 0);
+	ck_assert_str_eq(pf.call, "pread64");
 	ck_assert_int_eq(plan_fault_parse("write:ENOSPC@3", &pf, &site, bad, sizeof(bad)), 0);
 	ck_assert_int_eq(pf.fault.type, FT_ERRNO);
 	ck_assert_int_eq(pf.fault.err, ENOSPC);
