@@ -326,11 +326,7 @@ int campaign_run(struct options *o, char **environ_base)
 	e = tracer_probe(&why);
 	if (e < 0)
 		die("%s", why);
-	e = report_prepare_dir(o->out_dir);
-	if (e == 0)
-		e = report_clear_previous(o->out_dir);
-	if (e < 0)
-		die_errno(e, "--out: cannot write to '%s'", o->out_dir);
+	runner_prepare_out(o->out_dir, true);
 	snprintf(run_dir, sizeof(run_dir), "%s/run", o->out_dir);
 	runner_init(&c.rn, o, o->argv, env, run_dir);
 	/* Stored with the options: a replay checks it starts from the same
@@ -461,9 +457,7 @@ int campaign_replay(struct options *o)
 	}
 	if (spec.cwd && chdir(spec.cwd) < 0)
 		die_errno(errno, "--replay: cannot enter the stored directory '%s'", spec.cwd);
-	e = report_prepare_dir(o->out_dir);
-	if (e < 0)
-		die_errno(e, "--out: cannot write to '%s'", o->out_dir);
+	runner_prepare_out(o->out_dir, false);
 	snprintf(run_dir, sizeof(run_dir), "%s/replay", o->out_dir);
 	runner_init(&rn, o, spec.argv, spec.envp, run_dir);
 	for (n = 0; n < o->replay_runs && !runner_interrupted; n++) {

@@ -150,7 +150,6 @@ static void jail_init(struct runner *r, const struct options *o, char **argv)
  * resolve it. */
 static void workdir_init(struct runner *r, const struct options *o)
 {
-	const char *tmp;
 	bool chown_to;
 	int e;
 
@@ -165,9 +164,7 @@ static void workdir_init(struct runner *r, const struct options *o)
 	/* Root's jail sees the copy through an idmapped bind where the
 	 * filesystem allows (sandbox/idmap.c); elsewhere the copy must
 	 * belong to the jail's host user. */
-	tmp = getenv("TMPDIR");
-	chown_to = o->sandbox && geteuid() == 0 &&
-		   !sandbox_idmaps(tmp && *tmp ? tmp : "/tmp", o->uid, o->gid);
+	chown_to = o->sandbox && geteuid() == 0 && !sandbox_idmaps(sandbox_tmpdir(), o->uid);
 	e = workdir_new(o->workdir, chown_to, o->uid, o->gid, &r->wd);
 	if (e == 0)
 		e = workdir_reset(r->wd);
@@ -216,6 +213,16 @@ static void policy_init(struct runner *r, const struct options *o)
 	e = sandbox_policy_new(o->allow_syscalls, o->nallow_syscalls, &r->policy);
 	if (e < 0)
 		die_errno(e, "sandbox: cannot build the seccomp policy");
+}
+
+void runner_prepare_out(const char *out_dir, bool fresh)
+{
+	int e = report_prepare_dir(out_dir);
+
+	if (e == 0 && fresh)
+		e = report_clear_previous(out_dir);
+	if (e < 0)
+		die_errno(e, "--out: cannot write to '%s'", out_dir);
 }
 
 /* die() exits from anywhere: the runner's files in $TMPDIR (the work

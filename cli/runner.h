@@ -64,6 +64,9 @@ void runner_keep_workdir(struct runner *r, const char *out_dir, int id);
 
 /* Set by the SIGINT/SIGTERM handler. */
 extern volatile int runner_interrupted;
+/* Before anything runs: make --out and check it is writable (one line
+ * and exit else); fresh: remove what an earlier campaign left there. */
+void runner_prepare_out(const char *out_dir, bool fresh);
 void runner_install_signals(void);
 
 #endif

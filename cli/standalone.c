@@ -82,11 +82,8 @@ int standalone_run(struct options *o, char **environ_base)
 		die_errno(e, "cannot create the report in '%s'", o->out_dir);
 	/* Before the program runs: its status must not be lost to a report
 	 * that cannot be written afterwards. */
-	e = o->out_set ? report_prepare_dir(o->out_dir) : 0;
-	if (e == 0 && o->out_set)
-		e = report_clear_previous(o->out_dir);
-	if (e < 0)
-		die_errno(e, "--out: cannot write to '%s'", o->out_dir);
+	if (o->out_set)
+		runner_prepare_out(o->out_dir, true);
 
 	if (runner_run(&rn, true, NULL, 0, &res, &f) == 1) {
 		violation = f.kind == FIND_VIOLATION;

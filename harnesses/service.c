@@ -77,6 +77,18 @@ static int peer_addr(int lfd, struct sockaddr_storage *ss, socklen_t *len)
 	return 0;
 }
 
+/* A socket in the service's network namespace (make_socket, beside the
+ * listening socket lfd; our own without a jail). The fd or -errno. */
+static int driver_socket(const struct service_driver *d, int lfd, int domain, int type, int protocol)
+{
+	int fd;
+
+	if (d->o.make_socket)
+		return d->o.make_socket(lfd, domain, type, protocol);
+	fd = socket(domain, type, protocol);
+	return fd < 0 ? -errno : fd;
+}
+
 /* The file a listening unix socket is bound to (sock_diag with
  * UDIAG_SHOW_VFS), asked from the socket's own network namespace (the
  * jail's, through make_socket): unix sockets are looked up per namespace.
@@ -103,10 +115,9 @@ static int bound_file(const struct service_driver *d, int lfd, dev_t *dev, ino_t
 	if (fstat(lfd, &st) < 0)
 		return -errno;
 	req.r.udiag_ino = (uint32_t)st.st_ino;
-	nl = d->o.make_socket ? d->o.make_socket(lfd, AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG)
-			      : socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	nl = driver_socket(d, lfd, AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
 	if (nl < 0)
-		return d->o.make_socket ? nl : -errno;
+		return nl;
 	if (send(nl, &req, sizeof(req), 0) != (ssize_t)sizeof(req) ||
 	    (n = recv(nl, &ans, sizeof(ans), 0)) < 0) {
 		r = -errno;
@@ -248,11 +259,7 @@ static void one_request(struct service_driver *d, const struct sockaddr_storage 
 
 	if (in < 0)
 		return;
-	if (d->o.make_socket)
-		fd = d->o.make_socket(d->listen_fd, ss->ss_family,
-				      SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	else
-		fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	fd = driver_socket(d, d->listen_fd, ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		goto out_in;
 	if (connect(fd, (const struct sockaddr *)ss, slen) < 0 && errno != EINPROGRESS)

@@ -38,8 +38,6 @@
 
 #include "sandbox/sandbox_int.h"
 
-/* A user namespace with the jail's id map, held by its descriptor (the
- * namespace outlives the short-lived child that created it). */
 /* The child: wait until the parent has what it needs (EOF on the pipe:
  * the child has its own descriptor table, so it closes its copy of the
  * write end first), then exit. */
@@ -87,9 +85,10 @@ static int idmap_userns(uid_t uid, uid_t host_uid)
 	return fd;
 }
 
-/* A detached, idmapped copy of the host tree at path (submounts too), or
- * -errno (EINVAL: a filesystem without idmapping support). */
-static int idmap_tree(int userns, const char *path)
+/* A detached copy of the host tree at path (submounts too), idmapped
+ * through userns unless it is -1; or -errno (EINVAL: a filesystem without
+ * idmapping support). */
+static int detached_tree(int userns, const char *path)
 {
 	struct mount_attr a = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns };
 	int fd = (int)syscall(SYS_open_tree, AT_FDCWD, path,
@@ -97,7 +96,8 @@ static int idmap_tree(int userns, const char *path)
 
 	if (fd < 0)
 		return -errno;
-	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof(a)) < 0) {
+	if (userns >= 0 &&
+	    syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof(a)) < 0) {
 		int r = -errno;
 
 		close(fd);
@@ -165,7 +165,7 @@ int idmap_plan(struct sandbox *sb, int first_user_op)
 		if (m->kind != MOP_BIND_RO && m->kind != MOP_BIND_RW)
 			continue;
 		o = stat(host_path(m), &st) < 0 ? -errno : owner_index(sb, st.st_uid);
-		fd = o < 0 ? o : idmap_tree(sb->owners[o].ns, host_path(m));
+		fd = o < 0 ? o : detached_tree(sb->owners[o].ns, host_path(m));
 		if (fd >= 0) {
 			close(fd);
 			m->idmap = o + 1;
@@ -179,17 +179,16 @@ int idmap_plan(struct sandbox *sb, int first_user_op)
 	return 0;
 }
 
-bool sandbox_idmaps(const char *path, uid_t host_uid, gid_t host_gid)
+bool sandbox_idmaps(const char *path, uid_t host_uid)
 {
 	int ns, fd;
 
 	if (geteuid() != 0)
 		return false;
-	(void)host_gid;
 	ns = idmap_userns(getuid(), host_uid);
 	if (ns < 0)
 		return false;
-	fd = idmap_tree(ns, path);
+	fd = detached_tree(ns, path);
 	close(ns);
 	if (fd < 0)
 		return false;
@@ -205,15 +204,9 @@ int sandbox_run_begin(const struct sandbox *sb, struct sandbox_err *e)
 		const struct mop *m = &sb->ops[i];
 		int fd;
 
-		if (m->detach)
-			fd = (int)syscall(SYS_open_tree, AT_FDCWD, host_path(m),
-					  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-		else if (m->idmap)
-			fd = idmap_tree(sb->owners[m->idmap - 1].ns, host_path(m));
-		else
+		if (!m->detach && !m->idmap)
 			continue;
-		if (fd < 0 && m->detach)
-			fd = -errno;
+		fd = detached_tree(m->idmap ? sb->owners[m->idmap - 1].ns : -1, host_path(m));
 		if (fd < 0) {
 			sandbox_run_end(sb);
 			return sb_fail(e, SB_IDMAP, host_path(m), -fd);

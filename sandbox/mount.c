@@ -15,7 +15,6 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,12 +109,11 @@ static const char *const etc_files[] = {
 static char *jail_hosts(void)
 {
 	static const char line[] = "\n127.0.1.1\tfzsandbox\n";
-	const char *tmp = getenv("TMPDIR");
 	char *path = NULL, buf[4096];
 	int in, out;
 	ssize_t n = 0;
 
-	if (asprintf(&path, "%s/fzsandbox-hosts.XXXXXX", tmp && *tmp ? tmp : "/tmp") < 0)
+	if (asprintf(&path, "%s/fzsandbox-hosts.XXXXXX", sandbox_tmpdir()) < 0)
 		return NULL;
 	out = mkstemp(path);
 	if (out < 0) {

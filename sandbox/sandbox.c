@@ -86,6 +86,13 @@ void sb_warn(struct sandbox *sb, const char *fmt, ...)
 	va_end(ap);
 }
 
+const char *sandbox_tmpdir(void)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	return tmp && *tmp ? tmp : "/tmp";
+}
+
 const char *sandbox_warning(const struct sandbox *sb)
 {
 	return sb->warning[0] ? sb->warning : NULL;

@@ -127,10 +127,12 @@ void sandbox_free(struct sandbox *sb);
 /* One line for the user when the jail is weaker than asked (root: a bind
  * that could not be idmapped); NULL when there is nothing to say. */
 const char *sandbox_warning(const struct sandbox *sb);
-/* Root: can a jail mapped to host_uid:host_gid show path with the
- * caller's ownership (an idmapped mount)? Else a work copy there must be
- * chowned to the jail's host user instead. */
-bool sandbox_idmaps(const char *path, uid_t host_uid, gid_t host_gid);
+/* Root: can a jail mapped to host_uid show path with the caller's
+ * ownership (an idmapped mount)? Else a work copy there must be chowned
+ * to the jail's host user instead. */
+bool sandbox_idmaps(const char *path, uid_t host_uid);
+/* Where fzsandbox's own temporary files go: $TMPDIR, else /tmp. */
+const char *sandbox_tmpdir(void);
 /* Parent, around each run's clone: make the run's idmapped trees (the
  * child inherits them), then close the parent's copies. */
 int sandbox_run_begin(const struct sandbox *sb, struct sandbox_err *e);

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sandbox/sandbox.h"
 #include "sandbox/workdir.h"
 
 struct workdir {
@@ -283,7 +284,6 @@ static int copy_dir(const char *src, const char *dst, const struct owner *ow)
 
 int workdir_new(const char *dir, bool chown_to, uid_t uid, gid_t gid, struct workdir **out)
 {
-	const char *tmp = getenv("TMPDIR");
 	struct workdir *w = calloc(1, sizeof(*w));
 	int r = 0;
 
@@ -296,7 +296,7 @@ int workdir_new(const char *dir, bool chown_to, uid_t uid, gid_t gid, struct wor
 	w->orig = realpath(dir, NULL);
 	if (!w->orig)
 		r = -errno;
-	if (r == 0 && asprintf(&w->base, "%s/fzsandbox-work.XXXXXX", tmp && *tmp ? tmp : "/tmp") < 0) {
+	if (r == 0 && asprintf(&w->base, "%s/fzsandbox-work.XXXXXX", sandbox_tmpdir()) < 0) {
 		w->base = NULL;
 		r = -ENOMEM;
 	}
