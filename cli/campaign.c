@@ -15,14 +15,7 @@
 #include "cli/runner.h"
 #include "cli/suppress.h"
 #include "cli/target.h"
-
-static long long mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
+#include "util/util.h"
 
 static char *abs_path(const char *p)
 {

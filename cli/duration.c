@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/duration.h"
+#include "util/util.h"
 
 int parse_duration(const char *s, long *ms)
 {
@@ -24,7 +25,7 @@ int parse_duration(const char *s, long *ms)
 	v = strtod(s, &end);
 	if (errno || end == s || !isfinite(v) || v < 0)
 		return -EINVAL;
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(units); i++)
 		if (strcmp(end, units[i].unit) == 0) {
 			double r = v * units[i].ms;
 

@@ -21,6 +21,7 @@
 #include "sandbox/policy.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/workdir.h"
+#include "util/util.h"
 
 volatile int runner_interrupted;
 
@@ -44,23 +45,6 @@ void runner_install_signals(void)
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, &old);	/* a service closing on the driver */
 	runner_sigpipe_ignored = old.sa_handler == SIG_IGN;
-}
-
-static int mkdir_p(const char *path)
-{
-	char buf[PATH_MAX];
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *p = buf + 1; *p; p++)
-		if (*p == '/') {
-			*p = 0;
-			if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-				return -errno;
-			*p = '/';
-		}
-	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
 }
 
 /* --sandbox: one clear line when the jail cannot work here, and the jail's
@@ -270,7 +254,7 @@ void runner_init(struct runner *r, const struct options *o, char **argv, char **
 	limits_init(r, o);
 	r->passthrough = !run_dir;
 	if (run_dir) {
-		e = mkdir_p(run_dir);
+		e = mkdir_p(run_dir, 0755);
 		if (e < 0)
 			die_errno(e, "cannot create '%s'", run_dir);
 		snprintf(r->out_stdout, sizeof(r->out_stdout), "%s/stdout", run_dir);
@@ -307,7 +291,7 @@ void runner_keep_workdir(struct runner *r, const char *out_dir, int id)
 		return;
 	snprintf(dir, sizeof(dir), "%s/findings/%d", out_dir, id);
 	snprintf(dst, sizeof(dst), "%s/workdir", dir);
-	e = mkdir_p(dir);
+	e = mkdir_p(dir, 0755);
 	if (e == 0)
 		e = workdir_keep(r->wd, dst);
 	if (e < 0)

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "harnesses/service.h"
+#include "util/util.h"
 
 struct service_driver {
 	struct service_opts o;
@@ -219,14 +220,6 @@ static int unix_beside(const struct service_driver *d, int lfd, pid_t pid,
 	n = snprintf(un->sun_path, sizeof(un->sun_path), "/proc/self/fd/%d", fd);
 	*len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
 	return fd;
-}
-
-static long long mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
 /* Wait for fd to be ready (POLLIN/POLLOUT) until the deadline, unless the

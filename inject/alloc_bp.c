@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "inject/alloc_bp_int.h"
+#include "util/util.h"
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
@@ -71,26 +72,6 @@ struct bp_mm {
 static const char *ent_name(int call)
 {
 	return call == BP_STAGE_MAIN ? "main" : alloc_call_name(call);
-}
-
-bool bp_debug_on(void)
-{
-	static int on = -1;
-
-	if (on < 0)
-		on = getenv("FZ_DEBUG") != NULL;
-	return on;
-}
-
-void bp_debug(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!bp_debug_on())
-		return;
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
 }
 
 static void note(char *why, int whylen, const char *fmt, ...)
@@ -215,7 +196,7 @@ static int map_ool_page(struct tracer_task *t, uint64_t near, uint64_t *page)
 	if (ret < 0 && ret > -4096)
 		return (int)ret;
 	*page = (uint64_t)ret;
-	bp_debug("alloc_bp: out-of-line page at %#lx (wanted near %#lx)\n", (unsigned long)ret,
+	fz_debug("alloc_bp: out-of-line page at %#lx (wanted near %#lx)\n", (unsigned long)ret,
 		 (unsigned long)near);
 	return 0;
 }
@@ -271,7 +252,7 @@ static int add_ent(struct tracer_task *t, struct bp_mm *bp, uint64_t addr, int c
 			continue;
 		/* An alias (glibc: aligned_alloc = memalign): hits are
 		 * reported as the first name. */
-		bp_debug("alloc_bp: %s is an alias of %s\n", ent_name(call),
+		fz_debug("alloc_bp: %s is an alias of %s\n", ent_name(call),
 			 ent_name(bp->ent[i].call));
 		return 1;
 	}
@@ -301,9 +282,9 @@ static int add_ent(struct tracer_task *t, struct bp_mm *bp, uint64_t addr, int c
 		return 1;
 	}
 	/* FZ_DEBUG=ool: exercise the out-of-line path on any program. */
-	if (bp_debug_on() && strstr(getenv("FZ_DEBUG"), "ool"))
+	if (fz_debug_has("ool"))
 		e->insn.kind = XK_OOL;
-	bp_debug("alloc_bp: %s at %#lx in %s, first insn %d bytes, %s\n", ent_name(call),
+	fz_debug("alloc_bp: %s at %#lx in %s, first insn %d bytes, %s\n", ent_name(call),
 		 (unsigned long)e->addr, obj, e->insn.len,
 		 e->insn.kind == XK_OOL ? "out of line" : "emulated");
 	bp->n++;
@@ -464,7 +445,7 @@ int bp_mm_arm(struct tracer_task *t, struct bp_mm **out, char *why, int whylen)
 	/* Callers read a non-empty why[] as "could not arm": the notes about
 	 * calls left unhooked are only for the debug log. */
 	if (whylen > 0 && why[0]) {
-		bp_debug("alloc_bp: not hooked: %s\n", why);
+		fz_debug("alloc_bp: not hooked: %s\n", why);
 		why[0] = 0;
 	}
 	*out = bp;
@@ -545,7 +526,7 @@ int bp_hit(struct bp_mm *bp, struct tracer_task *t, const struct user_regs_struc
 			return rc;
 		if (e->call == BP_STAGE_MAIN && bp->dormant) {
 			bp->dormant = false;
-			bp_debug("alloc_bp: main reached by tid %d: calls count from now\n",
+			fz_debug("alloc_bp: main reached by tid %d: calls count from now\n",
 				 (int)tracer_task_tid(t));
 		}
 		return 2;

@@ -103,11 +103,4 @@ int bp_find_hole(struct tracer_task *t, uint64_t near, uint64_t *hole);
  * change nothing. */
 int bp_hit_kind(bool dormant, bool stage);
 
-/* --- Debug output ------------------------------------------------------ */
-
-/* True when env FZ_DEBUG is set: the only case in which this module prints
- * anything (to stderr). */
-bool bp_debug_on(void);
-void bp_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
 #endif

@@ -30,6 +30,7 @@
 
 #include "inject/alloc_bp_int.h"
 #include "reporters/unwind.h"
+#include "util/util.h"
 
 enum { N_ERRNO_LOC = AC_NCALLS, N_ERRNO_TLS, N_MAIN, N_NAMES };
 
@@ -266,7 +267,7 @@ static int scan_file(const char *path, const char *label, bool symtab, bool loca
 		return r;
 	}
 	close(fd);
-	for (size_t i = 0; i < sizeof(scan_cache) / sizeof(scan_cache[0]) && !c; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(scan_cache) && !c; i++) {
 		struct scan_cache *e = &scan_cache[i];
 
 		if (e->used && e->dev == st.st_dev && e->ino == st.st_ino && e->size == st.st_size &&
@@ -275,7 +276,7 @@ static int scan_file(const char *path, const char *label, bool symtab, bool loca
 			c = e;
 	}
 	if (!c) {
-		c = &scan_cache[scan_cache_next++ % (sizeof(scan_cache) / sizeof(scan_cache[0]))];
+		c = &scan_cache[scan_cache_next++ % (ARRAY_SIZE(scan_cache))];
 		memset(c, 0, sizeof(*c));
 		c->rc = scan_file_raw(path, label, symtab, local, 0, c->hits, &c->fi);
 		if (c->rc < 0)
@@ -307,33 +308,14 @@ static int scan_file(const char *path, const char *label, bool symtab, bool loca
 static int read_auxv(pid_t pid, uint64_t *phdr, uint64_t *phnum, uint64_t *entry,
 		     uint64_t *base)
 {
-	char path[64];
-	uint64_t av[2];
-	int fd;
-	ssize_t n;
+	int r;
 
 	*phdr = *phnum = *entry = *base = 0;
-	snprintf(path, sizeof(path), "/proc/%d/auxv", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	while ((n = read(fd, av, sizeof(av))) == (ssize_t)sizeof(av) && av[0] != AT_NULL) {
-		if (av[0] == AT_PHDR)
-			*phdr = av[1];
-		else if (av[0] == AT_PHNUM)
-			*phnum = av[1];
-		else if (av[0] == AT_ENTRY)
-			*entry = av[1];
-		else if (av[0] == AT_BASE)
-			*base = av[1];
-	}
-	if (n < 0) {
-		int e = errno;
-
-		close(fd);
-		return -e;
-	}
-	close(fd);
+	if ((r = proc_auxv_get(pid, AT_PHDR, phdr)) < 0 && r != -ENOENT)
+		return r;
+	proc_auxv_get(pid, AT_PHNUM, phnum);
+	proc_auxv_get(pid, AT_ENTRY, entry);
+	proc_auxv_get(pid, AT_BASE, base);	/* absent in a static program */
 	return *phdr && *phnum && *entry ? 0 : -EINVAL;
 }
 
@@ -488,7 +470,7 @@ static int walk_link_map(struct tracer_task *t, uint64_t r_debug, struct sym_hit
 			snprintf(why, (size_t)whylen, "cannot read %s: %s", path, strerror(-rc));
 			return rc;
 		}
-		bp_debug("alloc_bp: object %s l_addr=%#lx\n", name, (unsigned long)l_addr);
+		fz_debug("alloc_bp: object %s l_addr=%#lx\n", name, (unsigned long)l_addr);
 		lm = l_next;
 	}
 	return 0;
@@ -608,7 +590,7 @@ int bp_resolve(struct tracer_task *t, struct bp_resolved *r, char *why, int whyl
 			return -ENOTSUP;
 		}
 	}
-	bp_debug("alloc_bp: %s program, errno at fs_base%+ld, main at %#lx\n",
+	fz_debug("alloc_bp: %s program, errno at fs_base%+ld, main at %#lx\n",
 		 r->is_static ? "static" : "dynamic", (long)r->errno_tpoff,
 		 (unsigned long)r->main_addr);
 	return 0;
@@ -616,52 +598,17 @@ int bp_resolve(struct tracer_task *t, struct bp_resolved *r, char *why, int whyl
 
 /* --- /proc/PID/maps helpers for out-of-line slots ---------------------- */
 
-struct map_ent {
-	uint64_t lo, hi;
-	char perms[5];
-	bool file;
-	bool stack;
-};
-
-/* Calls fn for each mapping in address order; stops when fn returns != 0. */
-static int for_each_map(pid_t pid, int (*fn)(const struct map_ent *m, void *arg), void *arg)
-{
-	char path[64], line[PATH_MAX + 128];
-	FILE *f;
-	int rc = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	while (!rc && fgets(line, sizeof(line), f)) {
-		struct map_ent m = { 0 };
-		unsigned long lo, hi;
-		int pos = 0;
-
-		if (sscanf(line, "%lx-%lx %4s %*s %*s %*s %n", &lo, &hi, m.perms, &pos) < 3)
-			continue;
-		m.lo = lo;
-		m.hi = hi;
-		m.file = pos > 0 && line[pos] == '/';
-		m.stack = pos > 0 && !strncmp(line + pos, "[stack]", 7);
-		rc = fn(&m, arg);
-	}
-	fclose(f);
-	return rc < 0 ? rc : 0;
-}
-
 struct sc_search {
 	struct tracer_task *t;
 	uint64_t found;
 };
 
-static int find_sc_cb(const struct map_ent *m, void *arg)
+static int find_sc_cb(const struct proc_map *m, void *arg)
 {
 	struct sc_search *s = arg;
 	uint8_t buf[4096 + 1];
 
-	if (!m->file || strcmp(m->perms, "r-xp") != 0)
+	if (m->path[0] != '/' || strcmp(m->perms, "r-xp") != 0)
 		return 0;
 	for (uint64_t a = m->lo; a < m->hi && a < m->lo + (4 << 20); a += 4096) {
 		size_t len = a + 4097 <= m->hi ? 4097 : 4096;
@@ -681,7 +628,7 @@ static int find_sc_cb(const struct map_ent *m, void *arg)
 int bp_find_syscall_insn(struct tracer_task *t, uint64_t *addr)
 {
 	struct sc_search s = { t, 0 };
-	int rc = for_each_map(tracer_task_pid(t), find_sc_cb, &s);
+	int rc = proc_maps_each(tracer_task_pid(t), find_sc_cb, &s);
 
 	if (rc < 0)
 		return rc;
@@ -715,12 +662,12 @@ static void hole_consider(struct hole_search *h, uint64_t lo, uint64_t hi)
 	}
 }
 
-static int hole_cb(const struct map_ent *m, void *arg)
+static int hole_cb(const struct proc_map *m, void *arg)
 {
 	struct hole_search *h = arg;
 
 	/* Leave the gap under the stack alone: the stack grows into it. */
-	if (!m->stack)
+	if (strcmp(m->path, "[stack]") != 0)
 		hole_consider(h, h->prev_hi, m->lo);
 	h->prev_hi = m->hi;
 	return 0;
@@ -730,7 +677,7 @@ int bp_find_hole(struct tracer_task *t, uint64_t near, uint64_t *hole)
 {
 	/* 64 KiB: above the usual vm.mmap_min_addr. */
 	struct hole_search h = { near, 0x10000, 0, UINT64_MAX };
-	int rc = for_each_map(tracer_task_pid(t), hole_cb, &h);
+	int rc = proc_maps_each(tracer_task_pid(t), hole_cb, &h);
 
 	if (rc < 0)
 		return rc;

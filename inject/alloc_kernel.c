@@ -31,6 +31,7 @@
 #include <sys/mman.h>
 
 #include "inject/inject_int.h"
+#include "util/util.h"
 
 #define ALLOC_CLASS 1	/* index of "alloc" in inject_class_names */
 
@@ -44,6 +45,14 @@ static bool is_brk(const struct syscall_stop *s)
 	return strcmp(s->ent->name, "brk") == 0;
 }
 
+static int heap_cb(const struct proc_map *m, void *arg)
+{
+	if (strcmp(m->path, "[heap]") != 0)
+		return 0;
+	*(uint64_t *)arg = m->hi;
+	return 1;
+}
+
 /* Where the break is when we never saw it: the end of the [heap] mapping
  * (the break rounded up to a page), else start_brk (no heap yet). Only the
  * first brk of an address space whose heap was set up before the hooks saw
@@ -52,22 +61,12 @@ static bool is_brk(const struct syscall_stop *s)
 static int brk_estimate(pid_t pid, uint64_t *cur)
 {
 	char path[64], line[512];
-	uint64_t lo, hi;
 	FILE *f;
 	int field = 2;
 	char *p;
 
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f))
-		if (strstr(line, "[heap]") && sscanf(line, "%" SCNx64 "-%" SCNx64, &lo, &hi) == 2) {
-			fclose(f);
-			*cur = hi;
-			return 0;
-		}
-	fclose(f);
+	if (proc_maps_each(pid, heap_cb, cur) == 1)
+		return 0;
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	f = fopen(path, "re");
 	if (!f)
@@ -149,7 +148,7 @@ int alloc_kernel_on_syscall(struct inject *inj, struct tracer_task *t, const str
 		return 0;
 	}
 	inj_decide(inj, t, ALLOC_CLASS, s, mem_faults,
-		   (int)(sizeof(mem_faults) / sizeof(mem_faults[0])), fail_cb, &a);
+		   (int)(ARRAY_SIZE(mem_faults)), fail_cb, &a);
 	return 0;
 }
 

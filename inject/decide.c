@@ -16,6 +16,7 @@
 
 #include "inject/inject_int.h"
 #include "inject/io_table.h"
+#include "util/util.h"
 
 int inj_on_syscall(void *ctx, struct tracer_task *t, const struct syscall_stop *s);
 int inj_on_trap(void *ctx, struct tracer_task *t);
@@ -253,13 +254,13 @@ static int pick_signal(uint64_t mask)
 	static const int then[] = { SIGALRM, SIGVTALRM, SIGPROF, SIGHUP, SIGINT, SIGTERM, SIGQUIT };
 
 	/* Termination requests last: their handlers often end the program. */
-	for (size_t i = 0; i < sizeof(first) / sizeof(first[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(first); i++)
 		if (mask & (1ULL << (first[i] - 1)))
 			return first[i];
 	for (int sig = SIGRTMIN; sig <= SIGRTMAX && sig <= 64; sig++)
 		if (mask & (1ULL << (sig - 1)))
 			return sig;
-	for (size_t i = 0; i < sizeof(then) / sizeof(then[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(then); i++)
 		if (mask & (1ULL << (then[i] - 1)))
 			return then[i];
 	return 0;
@@ -270,27 +271,14 @@ static int pick_signal(uint64_t mask)
  * handlers of this process, not of a vfork parent. */
 static uint64_t deliverable(struct tracer_task *t, const struct inj_mm *m, uint64_t mask)
 {
-	char path[64], buf[2048], *p;
-	unsigned long long blk = 0;
-	ssize_t n;
-	int fd;
+	struct proc_status ps;
 
 	mask &= ~m->siginfo;
 	if (!mask || (m->sig_owner && m->sig_owner != tracer_task_pid(t)))
 		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/status", tracer_task_tid(t));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (proc_status_read(tracer_task_tid(t), &ps) < 0)
 		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
-	p = strstr(buf, "SigBlk:");
-	if (!p || sscanf(p, "SigBlk: %llx", &blk) != 1)
-		return 0;
-	return mask & ~(uint64_t)blk;
+	return mask & ~ps.sig_blk;
 }
 
 /* readv/writev: the iovec array, read from the tracee. Returns the number

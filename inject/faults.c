@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "inject/inject.h"
+#include "util/util.h"
 
 const char *const inject_class_names[INJECT_NCLASSES] = { "io", "alloc" };
 
@@ -51,7 +52,7 @@ static const struct {
 const char *errno_fault_name(int err);
 const char *errno_fault_name(int err)
 {
-	for (size_t i = 0; i < sizeof(errnos) / sizeof(errnos[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(errnos); i++)
 		if (errnos[i].err == err)
 			return errnos[i].name;
 	return "E?";
@@ -84,7 +85,7 @@ int fault_parse(const char *s, struct fault *f)
 		f->count = n;
 		return 0;
 	}
-	for (size_t i = 0; i < sizeof(errnos) / sizeof(errnos[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(errnos); i++)
 		if (strcmp(s, errnos[i].name) == 0) {
 			f->type = FT_ERRNO;
 			f->err = errnos[i].err;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "inject/inject_int.h"
+#include "util/util.h"
 
 static const char *const runtimes[] = {
 	"/libasan.so", "/libubsan.so", "/libtsan.so", "/liblsan.so", "/libhwasan.so",
@@ -23,21 +24,18 @@ static const char *const entry_points[] = {
 	"__asan_init", "__ubsan_handle_", "__tsan_init", "__msan_init", "__hwasan_init",
 };
 
+static int runtime_cb(const struct proc_map *m, void *arg)
+{
+	(void)arg;
+	for (size_t i = 0; i < ARRAY_SIZE(runtimes); i++)
+		if (strstr(m->path, runtimes[i]))
+			return 1;
+	return 0;
+}
+
 static bool maps_have_runtime(pid_t pid)
 {
-	char path[64], line[512];
-	bool found = false;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f))
-		for (size_t i = 0; i < sizeof(runtimes) / sizeof(runtimes[0]); i++)
-			found |= strstr(line, runtimes[i]) != NULL;
-	fclose(f);
-	return found;
+	return proc_maps_each(pid, runtime_cb, NULL) == 1;
 }
 
 static bool dynsym_has_runtime(pid_t pid)
@@ -68,7 +66,7 @@ static bool dynsym_has_runtime(pid_t pid)
 			if (!gelf_getsym(d, (int)i, &sym) || sym.st_shndx == SHN_UNDEF)
 				continue;
 			name = elf_strptr(elf, sh.sh_link, sym.st_name);
-			for (size_t k = 0; name && k < sizeof(entry_points) / sizeof(entry_points[0]); k++)
+			for (size_t k = 0; name && k < ARRAY_SIZE(entry_points); k++)
 				found |= strncmp(name, entry_points[k], strlen(entry_points[k])) == 0;
 		}
 	}

@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <dirent.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,34 +13,13 @@
 #include <unistd.h>
 
 #include "reporters/report_int.h"
+#include "util/util.h"
 
 int report_mkdirs(const char *path)
 {
-	char *p, *s;
-	int e = 0;
-
 	if (!path || !*path)
 		return -EINVAL;
-	p = strdup(path);
-	if (!p)
-		return -ENOMEM;
-	/* Each prefix in turn; existing ones are fine, as with mkdir -p. */
-	for (s = p + 1; ; s++) {
-		bool end = *s == '\0';
-
-		if (!end && *s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0755) < 0 && errno != EEXIST) {
-			e = -errno;
-			break;
-		}
-		if (end)
-			break;
-		*s = '/';
-	}
-	free(p);
-	return e;
+	return mkdir_p(path, 0755);
 }
 
 int report_prepare_dir(const char *out_dir)
@@ -51,13 +29,6 @@ int report_prepare_dir(const char *out_dir)
 	if (e < 0)
 		return e;
 	return access(out_dir, W_OK | X_OK) < 0 ? -errno : 0;
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return (flag == FTW_DP ? rmdir(path) : unlink(path)) < 0 && errno != ENOENT ? -1 : 0;
 }
 
 int report_clear_previous(const char *out_dir)
@@ -81,8 +52,7 @@ int report_clear_previous(const char *out_dir)
 		if (!de->d_name[0] || strspn(de->d_name, "0123456789") != strlen(de->d_name))
 			continue;
 		snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
-		if (nftw(sub, remove_entry, 16, FTW_DEPTH | FTW_PHYS) < 0)
-			e = -errno;
+		e = remove_tree(sub);
 	}
 	closedir(d);
 	return e;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "reporters/sanitizer.h"
+#include "util/util.h"
 
 static const char *const headers[] = {
 	"ERROR: AddressSanitizer: ", "ERROR: MemorySanitizer: ", "WARNING: MemorySanitizer: ",
@@ -84,7 +85,7 @@ int sanitizer_scan(const char *path, char *kind, int kindlen, struct thread_stac
 		const char *rt = strstr(line, ": runtime error: ");
 
 		if (!found) {
-			for (size_t i = 0; i < sizeof(headers) / sizeof(headers[0]); i++) {
+			for (size_t i = 0; i < ARRAY_SIZE(headers); i++) {
 				const char *h = strstr(line, headers[i]);
 
 				if (h) {

@@ -18,6 +18,7 @@
 #include <linux/openat2.h>
 
 #include "reporters/unwind_int.h"
+#include "util/util.h"
 
 #define EXTRA_SYSTEM_MAX 32
 
@@ -52,7 +53,7 @@ bool unwind_is_system_module(const char *path)
 		return false;
 	/* "[vdso: 123]" has no '/', but a path could end in one. */
 	b = path[0] == '[' ? path : base_name(path);
-	for (i = 0; i < sizeof(system_prefixes) / sizeof(system_prefixes[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(system_prefixes); i++)
 		if (has_prefix(b, system_prefixes[i]))
 			return true;
 	for (j = 0; j < nextra_system; j++)

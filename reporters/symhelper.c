@@ -30,6 +30,7 @@
 
 #include "reporters/symhelper.h"
 #include "reporters/unwind_int.h"
+#include "util/util.h"
 
 #define EXIT_STALE 3	/* the file's build-id is not the mapped one */
 #define EXIT_SETUP 4	/* could not confine itself: parsed nothing */
@@ -173,14 +174,6 @@ static void __attribute__((noreturn)) child(const struct symhelper_req *req, int
 
 /* --- the tracer -------------------------------------------------------- */
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Read up to len bytes by the deadline. Returns the count (short at EOF)
  * or -ETIMEDOUT. The tracer's 10 ms SIGALRM interrupts poll: retried. */
 static ssize_t read_until(int fd, void *buf, size_t len, int64_t deadline)
@@ -189,7 +182,7 @@ static ssize_t read_until(int fd, void *buf, size_t len, int64_t deadline)
 
 	while (got < len) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
-		int64_t left = deadline - now_ms();
+		int64_t left = deadline - mono_ms();
 		ssize_t n;
 		int r;
 
@@ -295,7 +288,7 @@ int symhelper_run(const struct symhelper_req *req, struct sym_result *res)
 		close(out[1]);
 		return r;
 	}
-	deadline = now_ms() + timeout;
+	deadline = mono_ms() + timeout;
 	pid = fork();
 	if (pid == 0)
 		child(req, out[1], hold[0], as);

@@ -30,27 +30,11 @@
 
 #include "reporters/symhelper.h"
 #include "reporters/unwind_int.h"
+#include "util/util.h"
 
 #define CACHE_SLOTS 2048	/* power of two; flushed when half full */
 
 static bool jailed;
-
-/* FZ_DEBUG (as in inject/alloc_bp.c): one stderr line per helper request. */
-static void debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void debug(const char *fmt, ...)
-{
-	static int on = -1;
-	va_list ap;
-
-	if (on < 0)
-		on = getenv("FZ_DEBUG") != NULL;
-	if (!on)
-		return;
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-}
 
 void unwind_set_untrusted_policy(bool jail, uid_t uid, gid_t gid)
 {
@@ -195,7 +179,7 @@ static bool answer_for(struct untrusted_mod *m, Dwarf_Addr addr, struct sym_resu
 		.fd = m->fd, .build_id = m->id_len ? m->id : NULL,
 		.build_id_len = m->id_len, .vaddrs = &vaddr, .n = 1,
 	};
-	struct timespec t0, t1;
+	int64_t t0;
 	int n;
 
 	if (a) {
@@ -204,12 +188,11 @@ static bool answer_for(struct untrusted_mod *m, Dwarf_Addr addr, struct sym_resu
 	}
 	if (m->fd < 0 || m->failed)
 		return false;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t0 = mono_us();
 	n = symhelper_run(&req, r);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	debug("fzsandbox: debug: symhelper: %s+%#llx: %s %s:%d (%d, %lld us)\n", m->name,
-	      (unsigned long long)vaddr, r->function, r->file, r->line, n,
-	      (long long)((t1.tv_sec - t0.tv_sec) * 1000000 + (t1.tv_nsec - t0.tv_nsec) / 1000));
+	fz_debug("symhelper: %s+%#llx: %s %s:%d (%d, %lld us)", m->name,
+		 (unsigned long long)vaddr, r->function, r->file, r->line, n,
+		 (long long)(mono_us() - t0));
 	if (n == 1) {
 		answer_put(m, vaddr, r);
 		return true;
@@ -288,6 +271,20 @@ void untrusted_free(struct unwinder *u)
 
 /* --- the vdso ------------------------------------------------------- */
 
+struct vdso_find {
+	uint64_t start, hi;
+};
+
+static int find_vdso(const struct proc_map *m, void *arg)
+{
+	struct vdso_find *vf = arg;
+
+	if (m->lo != vf->start || strcmp(m->path, "[vdso]") != 0)
+		return 0;
+	vf->hi = m->hi;
+	return 1;
+}
+
 /* Our own vdso, copied once: the same kernel gives every 64-bit process
  * the same image, and this one the target cannot have written. */
 static bool own_vdso(unsigned char **img, size_t *len, unsigned char *id, size_t *id_len)
@@ -298,23 +295,16 @@ static bool own_vdso(unsigned char **img, size_t *len, unsigned char *id, size_t
 	unsigned long start = getauxval(AT_SYSINFO_EHDR);
 
 	if (!tried && start) {
-		char line[512];
-		unsigned long lo, hi;
-		FILE *fp = fopen("/proc/self/maps", "re");
+		struct vdso_find vf = { .start = start };
 
 		tried = true;
-		while (fp && fgets(line, sizeof(line), fp))
-			if (sscanf(line, "%lx-%lx", &lo, &hi) == 2 && lo == start &&
-			    strstr(line, "[vdso]")) {
-				copy = malloc(hi - lo);
-				if (copy) {
-					memcpy(copy, (const void *)lo, hi - lo);
-					copy_len = hi - lo;
-				}
-				break;
+		if (proc_maps_each(0, find_vdso, &vf) == 1) {
+			copy = malloc(vf.hi - start);
+			if (copy) {
+				memcpy(copy, (const void *)start, vf.hi - start);
+				copy_len = vf.hi - start;
 			}
-		if (fp)
-			fclose(fp);
+		}
 		vid_len = copy ? sym_mem_build_id(getpid(), start, vid, NULL) : 0;
 	}
 	if (!copy || !vid_len)

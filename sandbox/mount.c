@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "sandbox/sandbox_int.h"
+#include "util/util.h"
 
 #define OLD SB_OLDROOT
 #define NEW SB_NEWROOT
@@ -370,11 +371,12 @@ static int fail(struct sandbox_err *e, int step, const char *path, int err)
 	return sb_fail(e, step, path, err);
 }
 
-/* mkdir -p of path, or of its parent when parent_only. */
-static int mkdir_p(const char *path, bool parent_only, struct sandbox_err *e)
+/* mkdir -p of a mount point, or of its parent when parent_only. */
+static int mkdir_dst(const char *path, bool parent_only, struct sandbox_err *e)
 {
 	char buf[PATH_MAX];
 	size_t n = strlen(path);
+	int r;
 
 	if (n >= sizeof(buf))
 		return fail(e, SB_MKDIR, path, ENAMETOOLONG);
@@ -384,24 +386,14 @@ static int mkdir_p(const char *path, bool parent_only, struct sandbox_err *e)
 			n--;
 		buf[n > 1 ? n - 1 : 1] = 0;
 	}
-	for (char *p = buf + 1;; p++) {
-		char c = *p;
-
-		if (c != '/' && c != 0)
-			continue;
-		*p = 0;
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			return fail(e, SB_MKDIR, buf, errno);
-		if (!c)
-			return 0;
-		*p = c;
-	}
+	r = mkdir_p(buf, 0755);
+	return r < 0 ? fail(e, SB_MKDIR, buf, -r) : 0;
 }
 
 static int mount_point(const struct mop *m, struct sandbox_err *e)
 {
 	struct stat st;
-	int fd, r = mkdir_p(m->dst, m->file, e);
+	int fd, r = mkdir_dst(m->dst, m->file, e);
 
 	if (r < 0 || !m->file)
 		return r;
@@ -451,7 +443,7 @@ static int do_op(const struct mop *m, int run_fd, struct sandbox_err *e)
 	int r;
 
 	if (m->kind == MOP_SYMLINK) {
-		r = mkdir_p(m->dst, true, e);
+		r = mkdir_dst(m->dst, true, e);
 		if (r == 0 && symlink(m->src, m->dst) < 0)
 			r = fail(e, SB_SYMLINK, m->dst, errno);
 		return r;

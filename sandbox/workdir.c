@@ -18,6 +18,7 @@
 
 #include "sandbox/sandbox.h"
 #include "sandbox/workdir.h"
+#include "util/util.h"
 
 struct workdir {
 	char *orig;		/* DIR, resolved */
@@ -206,53 +207,6 @@ static int copy_tree(int sfd, int dfd, const struct owner *ow)
 }
 
 /* --- Removal ------------------------------------------------------------ */
-
-/* Everything under fd. A run may have left directories without write or
- * search permission: they are opened up first. */
-static int remove_contents(int fd)
-{
-	char **names;
-	int n, r = list_dir(fd, &names, &n);
-
-	for (int i = 0; r == 0 && i < n; i++) {
-		struct stat st;
-
-		if (fstatat(fd, names[i], &st, AT_SYMLINK_NOFOLLOW) < 0) {
-			r = errno == ENOENT ? 0 : -errno;
-			continue;
-		}
-		if (S_ISDIR(st.st_mode)) {
-			int sub;
-
-			fchmodat(fd, names[i], 0700, 0);
-			sub = openat(fd, names[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			r = sub < 0 ? -errno : remove_contents(sub);
-			if (sub >= 0)
-				close(sub);
-			if (r == 0 && unlinkat(fd, names[i], AT_REMOVEDIR) < 0)
-				r = -errno;
-		} else if (unlinkat(fd, names[i], 0) < 0 && errno != ENOENT) {
-			r = -errno;
-		}
-	}
-	free_names(names, n);
-	return r;
-}
-
-static int remove_tree(const char *path)
-{
-	int fd, r;
-
-	chmod(path, 0700);
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -errno;
-	r = remove_contents(fd);
-	close(fd);
-	if (r == 0 && rmdir(path) < 0)
-		r = -errno;
-	return r;
-}
 
 /* Copy directory src into a new directory dst (mode of src). */
 static int copy_dir(const char *src, const char *dst, const struct owner *ow)

@@ -10,35 +10,13 @@
 #include <unistd.h>
 
 #include "tracer/tracer_int.h"
-
-static int read_entry(pid_t tid, uint64_t *entry)
-{
-	char path[64];
-	Elf64_auxv_t av[64];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/auxv", tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, av, sizeof(av));
-	close(fd);
-	if (n < 0)
-		return -errno;
-	for (size_t i = 0; i < (size_t)n / sizeof(av[0]); i++)
-		if (av[i].a_type == AT_ENTRY) {
-			*entry = av[i].a_un.a_val;
-			return 0;
-		}
-	return -ENOENT;
-}
+#include "util/util.h"
 
 int entry_plant(struct tracer_task *t)
 {
 	struct tracer_mm *mm = t->mm;
 	uint64_t word;
-	int r = read_entry(t->tid, &mm->entry);
+	int r = proc_auxv_get(t->tid, AT_ENTRY, &mm->entry);
 
 	if (r == 0)
 		r = tracer_peek(t, mm->entry, &word);

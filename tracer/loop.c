@@ -19,6 +19,7 @@
 
 #include "sandbox/policy.h"
 #include "tracer/tracer_int.h"
+#include "util/util.h"
 
 struct tracer_state *tracer_cur;
 static volatile sig_atomic_t interrupted_sig;
@@ -26,14 +27,6 @@ static volatile sig_atomic_t interrupted_sig;
 void tracer_interrupt(int sig)
 {
 	interrupted_sig = sig;
-}
-
-long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
 static void resume(struct tracer_task *t, int req, int sig)
@@ -70,10 +63,10 @@ void tracer_kill_all(void)
  * be reaped in 5 s is abandoned with EXITKILL as the last resort). */
 static void drain(struct tracer_state *st)
 {
-	long long end = now_ms() + 5000;
+	long long end = mono_ms() + 5000;
 	int status;
 
-	while (st->ntasks > 0 && now_ms() < end) {
+	while (st->ntasks > 0 && mono_ms() < end) {
 		pid_t tid = waitpid(-1, &status, __WALL);
 		struct tracer_task *t;
 
@@ -109,24 +102,16 @@ static bool sig_default_fatal(int sig)
  * kernel. */
 static bool signal_kills(pid_t tid, int sig, int si_code)
 {
-	char path[64], line[256];
-	unsigned long long cgt = 0, ign = 0, bit = 1ULL << (sig - 1);
-	FILE *f;
+	unsigned long long bit = 1ULL << (sig - 1);
+	struct proc_status ps;
 
 	if (!sig_default_fatal(sig))
 		return false;
-	snprintf(path, sizeof(path), "/proc/%d/status", tid);
-	f = fopen(path, "re");
-	if (!f)
+	if (proc_status_read(tid, &ps) < 0)
 		return true;
-	while (fgets(line, sizeof(line), f)) {
-		sscanf(line, "SigCgt: %llx", &cgt);
-		sscanf(line, "SigIgn: %llx", &ign);
-	}
-	fclose(f);
-	if (cgt & bit)
+	if (ps.sig_cgt & bit)
 		return false;
-	if (ign & bit)
+	if (ps.sig_ign & bit)
 		return si_code > 0 && (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL ||
 				       sig == SIGFPE || sig == SIGTRAP);
 	return true;
@@ -136,30 +121,9 @@ static bool signal_kills(pid_t tid, int sig, int si_code)
  * siginfo names a sender (from outside a jail it reads as 0). */
 static pid_t ns_tgid(pid_t tid)
 {
-	char path[64], line[256];
-	pid_t last = -1;
-	FILE *f;
+	struct proc_status ps;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", tid);
-	f = fopen(path, "re");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		char *p = line + 7;
-
-		if (strncmp(line, "NStgid:", 7) != 0)
-			continue;
-		for (char *end; *p && *p != '\n'; p = end) {
-			long v = strtol(p, &end, 10);
-
-			if (end == p)
-				break;
-			last = (pid_t)v;
-		}
-		break;
-	}
-	fclose(f);
-	return last;
+	return proc_status_read(tid, &ps) < 0 ? -1 : ps.ns_tgid;
 }
 
 static void record_fatal(struct tracer_state *st, struct tracer_task *t, int sig,
@@ -427,7 +391,7 @@ static void handle_gone(struct tracer_state *st, struct tracer_task *t, int stat
 		else if (WIFSIGNALED(status) && st->res->end == RUN_EXITED)
 			st->res->exit_status = 128 + WTERMSIG(status);
 		if (st->ntasks > 1 && !st->grace_ms)
-			st->grace_ms = now_ms() + st->opts->grace_ms;
+			st->grace_ms = mono_ms() + st->opts->grace_ms;
 	}
 	/* A kill of the main process nobody here asked for (the OOM killer,
 	 * RLIMIT_CPU's SIGKILL). Other processes of the tree are often killed
@@ -497,7 +461,7 @@ static void dispatch(struct tracer_state *st, pid_t tid, int status, int *errfd)
  * then kill the tree. */
 static void dump_and_kill(struct tracer_state *st)
 {
-	long long end = now_ms() + 500;
+	long long end = mono_ms() + 500;
 	int status;
 	pid_t tids[TRACER_MAX_THREADS];
 	int ords[TRACER_MAX_THREADS];
@@ -514,7 +478,7 @@ static void dump_and_kill(struct tracer_state *st)
 
 		EACH_TASK(st, u)
 			pending += !u->started;
-		if (!pending || now_ms() > end)
+		if (!pending || mono_ms() > end)
 			break;
 		tid = waitpid(-1, &status, __WALL);
 		if (tid < 0) {
@@ -617,10 +581,10 @@ int tracer_run(const struct tracer_opts *opts, const struct tracer_service *svc,
 	t->ordinal = st.jail ? -1 : st.next_ordinal++;
 	t->started = true;
 	tracer_cur = &st;
-	st.deadline_ms = now_ms() + opts->timeout_ms;
+	st.deadline_ms = mono_ms() + opts->timeout_ms;
 	set_ticker(true);
 	while (st.ntasks > 0) {
-		long long now = now_ms();
+		long long now = mono_ms();
 		pid_t tid;
 
 		if (interrupted_sig) {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tracer/tracer_int.h"
+#include "util/util.h"
 
 #define NBUCKETS (sizeof(((struct tracer_state *)0)->tasks) / sizeof(void *))
 
@@ -70,17 +71,8 @@ void mm_put(struct tracer_state *st, struct tracer_mm *mm)
  * flags we do not see). Returns the tgid or -errno. */
 pid_t task_tgid_of(pid_t tid)
 {
-	char path[64], line[256];
-	FILE *f;
-	pid_t tgid = -ENOENT;
+	struct proc_status ps;
+	int r = proc_status_read(tid, &ps);
 
-	snprintf(path, sizeof(path), "/proc/%d/status", tid);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Tgid: %d", &tgid) == 1)
-			break;
-	fclose(f);
-	return tgid;
+	return r < 0 ? r : ps.tgid;
 }

@@ -94,6 +94,5 @@ int entry_plant(struct tracer_task *t);
 /* 1 if this SIGTRAP was the entry breakpoint (now removed), 0 if not. */
 int entry_check(struct tracer_task *t);
 
-long long now_ms(void);
 
 #endif

@@ -1,0 +1,99 @@
+/* fs.c - directory helpers shared by the output directory, the work copy
+ * and the jail's mount points. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/util.h"
+
+int mkdir_p(const char *path, mode_t mode)
+{
+	char buf[PATH_MAX];
+	size_t n = strlen(path);
+
+	/* No allocation: the jail's first process calls this after clone. */
+	if (n >= sizeof(buf))
+		return -ENAMETOOLONG;
+	memcpy(buf, path, n + 1);
+	/* Each prefix in turn; existing ones are fine, as with mkdir -p. */
+	for (char *s = buf + 1;; s++) {
+		char c = *s;
+
+		if (c != '/' && c != 0)
+			continue;
+		*s = 0;
+		if (mkdir(buf, mode) < 0 && errno != EEXIST)
+			return -errno;
+		if (!c)
+			return 0;
+		*s = c;
+	}
+}
+
+/* Everything under dir fd (consumed). A run may have left directories
+ * without write or search permission: each is opened up first. */
+static int remove_contents(int fd)
+{
+	DIR *d = fdopendir(fd);
+	struct dirent *de;
+	int r = 0;
+
+	if (!d) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	while (r == 0 && (errno = 0, de = readdir(d))) {
+		const char *n = de->d_name;
+		struct stat st;
+
+		if (!strcmp(n, ".") || !strcmp(n, ".."))
+			continue;
+		if (fstatat(fd, n, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			r = errno == ENOENT ? 0 : -errno;
+			continue;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			int sub;
+
+			fchmodat(fd, n, 0700, 0);	/* best effort: the openat says */
+			sub = openat(fd, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			r = sub < 0 ? -errno : remove_contents(sub);
+			if (r == 0 && unlinkat(fd, n, AT_REMOVEDIR) < 0)
+				r = -errno;
+		} else if (unlinkat(fd, n, 0) < 0 && errno != ENOENT) {
+			r = -errno;
+		}
+	}
+	if (r == 0 && errno)
+		r = -errno;
+	closedir(d);
+	return r;
+}
+
+int remove_tree(const char *path)
+{
+	struct stat st;
+	int fd;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+	chmod(path, 0700);	/* best effort: the open says */
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	int r = remove_contents(fd);
+
+	if (r == 0 && rmdir(path) < 0)
+		r = -errno;
+	return r;
+}

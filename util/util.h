@@ -1,0 +1,62 @@
+/* util.h - the small helpers every module shares: one clock, one mkdir -p,
+ * one tree removal, one /proc reader of each kind, one debug logger.
+ *
+ * A leaf: it includes nothing of fzsandbox and any module may include it.
+ * Library code: functions return 0 (or a count) on success and -errno on
+ * failure, and never exit.
+ */
+#ifndef FZ_UTIL_H
+#define FZ_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* --- clock.c: CLOCK_MONOTONIC, never the wall clock (it jumps) --------- */
+int64_t mono_ms(void);
+int64_t mono_us(void);
+
+/* --- fs.c ---------------------------------------------------------------- */
+/* Create path and its missing parents (mode for each new one); an existing
+ * directory is fine. Allocates nothing (safe in a clone child). */
+int mkdir_p(const char *path, mode_t mode);
+/* Remove path and everything below it without following symlinks; a
+ * missing path is fine. */
+int remove_tree(const char *path);
+
+/* --- procfs.c: /proc/PID/... ---------------------------------------------- */
+/* The fields of /proc/TID/status fzsandbox uses, read in one pass. */
+struct proc_status {
+	pid_t tgid;
+	pid_t ns_tgid;		/* in the task's own (innermost) pid namespace */
+	uint64_t sig_blk, sig_ign, sig_cgt;	/* SigBlk, SigIgn, SigCgt masks */
+};
+int proc_status_read(pid_t tid, struct proc_status *ps);
+
+/* One line of /proc/PID/maps. */
+struct proc_map {
+	uint64_t lo, hi, offset;
+	char perms[5];		/* "r-xp" */
+	uint64_t inode;
+	const char *path;	/* "" for an anonymous mapping; "[heap]" etc. */
+};
+/* Call fn for each mapping in address order; stops at the first nonzero
+ * return of fn and returns it (a negative one is an error). pid 0: self.
+ * The proc_map and its path are valid only during the call. */
+int proc_maps_each(pid_t pid, int (*fn)(const struct proc_map *m, void *arg), void *arg);
+
+/* The value of auxiliary vector entry type (AT_*) of pid (0: self). */
+int proc_auxv_get(pid_t pid, uint64_t type, uint64_t *val);
+
+/* --- log.c: FZ_DEBUG --------------------------------------------------- */
+/* Is FZ_DEBUG set (read once)? */
+bool fz_debug_on(void);
+/* Does FZ_DEBUG's value contain word (e.g. "ool")? */
+bool fz_debug_has(const char *word);
+/* One line to stderr, prefixed "fzsandbox: debug: ", when FZ_DEBUG is set. */
+void fz_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif
