@@ -138,6 +138,11 @@ struct sandbox_policy {
 
 static unsigned long serials;
 
+const char *sandbox_policy_deny_name(size_t i)
+{
+	return i < NDENY ? deny_table[i].name : NULL;
+}
+
 static const struct deny *deny_by_name(const char *name)
 {
 	for (size_t i = 0; i < NDENY; i++)

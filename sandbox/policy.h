@@ -20,6 +20,7 @@
 
 #include <seccomp.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* SCMP_ACT_TRACE data of the policy's rules (PTRACE_GETEVENTMSG at the
@@ -54,5 +55,8 @@ int sandbox_policy_check(const struct sandbox_policy *p, uint32_t arch, int nr,
 /* The call as made, "ioctl(0, 0x5412, 0x7ffd1c)" or "i386:getpid(...)",
  * for the violation's detail line; its name ends at the '('. */
 char *sandbox_policy_format(uint32_t arch, int nr, const uint64_t *args, char *buf, int len);
+/* The i-th syscall name of the deny table, NULL past its end (for the unit
+ * test that checks every name is in the syscall table). */
+const char *sandbox_policy_deny_name(size_t i);
 
 #endif

@@ -1,53 +1,18 @@
-/* syscalls.c - syscall metadata: names come from the generated syscallent.h,
- * argument roles and classes from the rows below (only for the syscalls the
- * fault classes touch; the rest decode as plain numbers). */
+/* syscalls.c - the syscall table: numbers and names from the generated
+ * syscallent.h joined with the hand-written roles of syscall_roles.c, and
+ * the one formatter that prints a call by those roles. */
 #include "config.h"
 
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "tracer/syscall_roles.h"
 #include "tracer/syscalls.h"
 
 static const char *const syscall_names[SYSCALL_MAX] = {
 #include "tracer/syscallent.h"
-};
-
-/* Rows keyed by name so numbers stay generated. */
-struct syscall_row {
-	const char *name;
-	uint8_t nargs;
-	uint8_t args[6];
-	int8_t fd_arg, len_arg;
-	uint32_t flags;
-};
-
-#define FD A_FD
-#define P A_PTR
-#define SZ A_SIZE
-#define I A_INT
-#define FL A_FLAGS
-#define OF A_OFF
-
-static const struct syscall_row rows[] = {
-	{ "read", 3, { FD, P, SZ }, 0, 2, SC_READ },
-	{ "pread64", 4, { FD, P, SZ, OF }, 0, 2, SC_READ },
-	{ "readv", 3, { FD, P, I }, 0, 2, SC_READ | SC_VECTOR },
-	{ "recvfrom", 6, { FD, P, SZ, FL, P, P }, 0, 2, SC_READ | SC_NET },
-	{ "recvmsg", 3, { FD, P, FL }, 0, -1, SC_READ | SC_NET | SC_VECTOR },
-	{ "write", 3, { FD, P, SZ }, 0, 2, SC_WRITE },
-	{ "pwrite64", 4, { FD, P, SZ, OF }, 0, 2, SC_WRITE },
-	{ "writev", 3, { FD, P, I }, 0, 2, SC_WRITE | SC_VECTOR },
-	{ "sendto", 6, { FD, P, SZ, FL, P, I }, 0, 2, SC_WRITE | SC_NET },
-	{ "sendmsg", 3, { FD, P, FL }, 0, -1, SC_WRITE | SC_NET | SC_VECTOR },
-	{ "mmap", 6, { P, SZ, FL, FL, FD, OF }, 4, 1, SC_MEM },
-	{ "mremap", 5, { P, SZ, SZ, FL, P }, -1, 2, SC_MEM },
-	{ "mprotect", 3, { P, SZ, FL }, -1, 1, SC_MEM },
-	{ "brk", 1, { P }, -1, -1, SC_MEM },
-	{ "rt_sigaction", 4, { A_SIG, P, P, SZ }, -1, -1, SC_SIGNAL },
-	{ "listen", 2, { FD, I }, 0, -1, SC_NET },
-	{ "openat", 4, { FD, A_STR, FL, I }, 0, -1, 0 },
-	{ "close", 1, { FD }, 0, -1, 0 },
 };
 
 static struct syscall_ent table[SYSCALL_MAX];
@@ -61,31 +26,40 @@ static int nr_by_name(const char *name)
 	return -1;
 }
 
+static const struct syscall_role *role_by_name(const char *name)
+{
+	for (size_t i = 0; i < syscall_nroles; i++)
+		if (strcmp(syscall_roles[i].name, name) == 0)
+			return &syscall_roles[i];
+	return NULL;
+}
+
 static void table_init(void)
 {
 	for (int nr = 0; nr < SYSCALL_MAX; nr++) {
 		struct syscall_ent *e = &table[nr];
+		const struct syscall_role *r;
 
 		e->name = syscall_names[nr];
 		e->nr = nr;
-		e->nargs = 6;
 		e->fd_arg = -1;
 		e->len_arg = -1;
-		for (int i = 0; i < 6; i++)
-			e->args[i] = A_INT;
-	}
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		int nr = nr_by_name(rows[i].name);
-		struct syscall_ent *w;
-
-		if (nr < 0)
+		r = e->name ? role_by_name(e->name) : NULL;
+		if (!r) {
+			/* A name newer than the roles (check_syscalls fails
+			 * on it): six plain numbers. */
+			e->nargs = 6;
+			for (int i = 0; i < 6; i++)
+				e->args[i] = A_INT;
 			continue;
-		w = &table[nr];
-		w->nargs = rows[i].nargs;
-		memcpy(w->args, rows[i].args, sizeof(w->args));
-		w->fd_arg = rows[i].fd_arg;
-		w->len_arg = rows[i].len_arg;
-		w->flags = rows[i].flags;
+		}
+		e->nargs = r->nargs;
+		memcpy(e->args, r->args, sizeof(e->args));
+		e->len_arg = r->len_arg;
+		e->flags = r->flags;
+		for (int i = 0; i < r->nargs && e->fd_arg < 0; i++)
+			if (r->args[i] == A_FD)
+				e->fd_arg = (int8_t)i;
 	}
 	table_ready = 1;
 }
@@ -106,24 +80,82 @@ const struct syscall_ent *syscall_by_name(const char *name)
 	return nr < 0 ? NULL : syscall_by_nr(nr);
 }
 
-char *syscall_format(const struct syscall_ent *e, const uint64_t *args, char *buf, int len)
+#define STR_SHOWN 32
+
+/* The string at addr, quoted and escaped, STR_SHOWN bytes at most; 0 when
+ * it cannot be read. */
+static int format_str(char *buf, int len, uint64_t addr, syscall_str_reader rd, void *ctx)
+{
+	char s[STR_SHOWN + 1];
+	int got = rd ? rd(ctx, addr, s, sizeof(s)) : -1;
+	int n, end;
+
+	if (got <= 0)
+		return 0;
+	end = (int)(memchr(s, 0, (size_t)got) ? strlen(s) : (size_t)got);
+	n = snprintf(buf, len, "\"");
+	for (int i = 0; i < end && i < STR_SHOWN && n < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\')
+			n += snprintf(buf + n, len - n, "\\%c", c);
+		else if (c == '\n')
+			n += snprintf(buf + n, len - n, "\\n");
+		else if (c == '\t')
+			n += snprintf(buf + n, len - n, "\\t");
+		else if (isprint(c))
+			n += snprintf(buf + n, len - n, "%c", c);
+		else
+			n += snprintf(buf + n, len - n, "\\x%02x", c);
+	}
+	if (n < len)
+		n += snprintf(buf + n, len - n, end > STR_SHOWN ? "\"..." : "\"");
+	return n;
+}
+
+/* One argument by its role: descriptors and ids as the kernel's int sees
+ * them (AT_FDCWD is -100, an unchanged uid -1), addresses and masks in
+ * hex, modes in octal, counts and offsets in decimal. */
+static int format_arg(char *buf, int len, int kind, uint64_t v, syscall_str_reader rd, void *ctx)
+{
+	int n;
+
+	switch (kind) {
+	case A_FD:
+	case A_SIG:
+	case A_PID:
+	case A_UID:
+		return snprintf(buf, len, "%d", (int)(uint32_t)v);
+	case A_STR:
+		n = format_str(buf, len, v, rd, ctx);
+		return n > 0 ? n : snprintf(buf, len, "%#" PRIx64, v);
+	case A_PTR:
+	case A_FLAGS:
+		return snprintf(buf, len, "%#" PRIx64, v);
+	case A_MODE:
+		return snprintf(buf, len, "%#o", (unsigned)(uint32_t)v);
+	default:
+		return snprintf(buf, len, "%" PRId64, (int64_t)v);
+	}
+}
+
+char *syscall_format_str(const struct syscall_ent *e, const uint64_t *args,
+			 syscall_str_reader rd, void *ctx, char *buf, int len)
 {
 	int n = snprintf(buf, len, "%s(", e->name);
 
 	for (int i = 0; i < e->nargs && n < len; i++) {
-		const char *sep = i ? ", " : "";
-
-		switch (e->args[i]) {
-		case A_PTR:
-		case A_FLAGS:
-			n += snprintf(buf + n, len - n, "%s%#" PRIx64, sep, args[i]);
-			break;
-		default:
-			n += snprintf(buf + n, len - n, "%s%" PRId64, sep, (int64_t)args[i]);
-			break;
-		}
+		if (i)
+			n += snprintf(buf + n, len - n, ", ");
+		if (n < len)
+			n += format_arg(buf + n, len - n, e->args[i], args[i], rd, ctx);
 	}
 	if (n < len)
 		snprintf(buf + n, len - n, ")");
 	return buf;
+}
+
+char *syscall_format(const struct syscall_ent *e, const uint64_t *args, char *buf, int len)
+{
+	return syscall_format_str(e, args, NULL, NULL, buf, len);
 }

@@ -1,6 +1,6 @@
 /* check_core.c - unit tests for the pure parts of cli/, inject/ and
- * tracer/: durations, fault specs, class lists, the fd-type fault table,
- * the syscall table. */
+ * tracer/: durations, fault specs, class lists, the fd-type fault table
+ * (the syscall table has check_syscalls). */
 #include "config.h"
 
 #include <check.h>
@@ -12,7 +12,6 @@
 #include "cli/duration.h"
 #include "inject/inject.h"
 #include "inject/io_table.h"
-#include "tracer/syscalls.h"
 
 START_TEST(test_duration_ok)
 {
@@ -300,26 +299,6 @@ START_TEST(test_io_vector_waitall)
 }
 END_TEST
 
-START_TEST(test_syscall_table)
-{
-	const struct syscall_ent *e = syscall_by_name("read");
-	uint64_t args[6] = { 3, 0x1000, 4096 };
-	char buf[128];
-
-	ck_assert_ptr_nonnull(e);
-	ck_assert_int_eq(e->nr, 0);
-	ck_assert_int_eq(e->fd_arg, 0);
-	ck_assert_int_eq(e->len_arg, 2);
-	ck_assert(e->flags & SC_READ);
-	ck_assert_str_eq(syscall_format(e, args, buf, sizeof(buf)), "read(3, 0x1000, 4096)");
-	e = syscall_by_name("sendmsg");
-	ck_assert(e && (e->flags & SC_WRITE) && (e->flags & SC_VECTOR));
-	ck_assert_ptr_null(syscall_by_name("nosuchsyscall"));
-	ck_assert_ptr_null(syscall_by_nr(-1));
-	ck_assert_str_eq(syscall_by_nr(1)->name, "write");
-}
-END_TEST
-
 static Suite *core_suite(void)
 {
 	Suite *s = suite_create("core");
@@ -342,7 +321,6 @@ static Suite *core_suite(void)
 	tcase_add_test(tc, test_io_write_eagain);
 	tcase_add_test(tc, test_io_resets);
 	tcase_add_test(tc, test_io_vector_waitall);
-	tcase_add_test(tc, test_syscall_table);
 	suite_add_tcase(s, tc);
 	return s;
 }
