@@ -1,5 +1,6 @@
-/* campaign.c - the exploration: a clean recording run, then one run per
- * planned fault, findings deduplicated into the report. */
+/* campaign.c - the exploration: the runs its schedule asks for (a clean
+ * recording run, then one run per planned fault, then random runs: see
+ * sched/sched.h), findings deduplicated into the report. */
 #include "config.h"
 
 #include <errno.h>
@@ -15,7 +16,10 @@
 #include "cli/runner.h"
 #include "cli/suppress.h"
 #include "cli/target.h"
+#include "sched/sched.h"
 #include "util/util.h"
+
+_Static_assert(OPT_MAX_FAULTS <= SCHED_MAX_FAULTS, "a pinned run carries every --fault");
 
 static char *abs_path(const char *p)
 {
@@ -168,6 +172,8 @@ struct campaign {
 	char **suppressed;	/* finding functions from --suppress */
 	int done;
 	int last_faults;	/* faults the last run really injected */
+	int last_id;		/* the last run's finding in the report, 0 for none */
+	bool last_new;		/* ... found first by that run */
 	long long deadline;
 	/* Owned copies the report points at until the end. */
 	char **req_abs, *stdin_abs, *options, *out_abs;
@@ -244,6 +250,8 @@ static void do_run(struct campaign *c, const char *mode, const struct plan_fault
 		id = report_add_finding(c->rep, &f, &is_new);
 	if (id > 0 && is_new)
 		runner_keep_workdir(&c->rn, c->o->out_dir, id);
+	c->last_id = id;
+	c->last_new = id > 0 && is_new;
 	if (runner_interrupted)
 		return;
 	if (strcmp(mode, "clean") == 0)
@@ -256,12 +264,6 @@ static void do_run(struct campaign *c, const char *mode, const struct plan_fault
 	if (c->log)
 		runlog_write(c->log, c->done - 1, mode, log, nlog, outcome_of(&res, outcome, sizeof(outcome)),
 			     id > 0 ? id : 0);
-}
-
-static bool capped_now(const struct campaign *c)
-{
-	return (c->o->max_runs && c->done >= c->o->max_runs) ||
-	       (c->deadline && mono_ms() >= c->deadline);
 }
 
 static void report_open(struct campaign *c, char **env)
@@ -299,15 +301,74 @@ static void report_open(struct campaign *c, char **env)
 		die_errno(e, "cannot write %s/runs.jsonl", o->out_dir);
 }
 
+/* One run a scheduler asked for, and what it amounted to. */
+static void run_one(struct campaign *c, const struct run_request *req, struct run_outcome *out)
+{
+	int nsites = report_nsites(c->rep);
+
+	c->rn.random = req->random;
+	c->rn.random_seed = req->seed;	/* its probability: --probability */
+	do_run(c, req->mode, req->faults, req->nfaults);
+	/* The clean run's sites become the report's, even when it was
+	 * interrupted. */
+	if (req->record)
+		publish_sites(&c->rn, c->rep);
+	*out = (struct run_outcome){
+		.finding = c->last_id > 0,
+		.finding_id = c->last_id,
+		.new_finding = c->last_new,
+		.faults = c->last_faults,
+		.new_sites = report_nsites(c->rep) - nsites,
+	};
+}
+
+static void schedule_add(struct scheduler *seq, int e, struct scheduler *s, bool capped)
+{
+	if (e < 0 || (e = sched_seq_add(seq, s, capped)) < 0)
+		die_errno(e, "cannot build the schedule");
+}
+
+/* The schedule the options ask for. Run 0: clean, records every site; a
+ * crash there is a finding with no fault (the program is broken without
+ * our help). Pinned faults need it only to resolve site#K. Then the plan,
+ * or the one run with every pinned fault; then --random's runs: until a
+ * cap, or 100 without one. */
+static struct scheduler *schedule_build(const struct campaign *c)
+{
+	const struct options *o = c->o;
+	struct sched_caps caps = { .max_runs = o->max_runs, .deadline_ms = c->deadline };
+	struct scheduler *seq, *s = NULL;
+	int e;
+
+	if ((e = sched_seq_new(&caps, &seq)) < 0)
+		die_errno(e, "cannot build the schedule");
+	/* The caps spare it: every other run starts from it. */
+	if (!o->nfaults || needs_sites(o)) {
+		e = sched_clean_new(&s);
+		schedule_add(seq, e, s, false);
+	}
+	if (o->nfaults)
+		e = sched_pinned_new(o->faults, o->nfaults, &s);
+	else
+		e = sched_plan_new(c->rn.inj, o->exclude, &s);
+	schedule_add(seq, e, s, true);
+	if (o->random && !o->nfaults) {
+		e = sched_random_new(o->seed, o->probability, (o->max_runs || o->budget_ms) ? 0 : 100, &s);
+		schedule_add(seq, e, s, true);
+	}
+	return seq;
+}
+
 int campaign_run(struct options *o, char **environ_base)
 {
 	struct campaign c = { .o = o };
 	struct progress prog = { isatty(2) && !o->quiet, mono_ms() };
-	struct plan_fault *plan = NULL;
+	struct scheduler *sched;
+	struct run_request req;
+	struct run_outcome out;
 	char run_dir[PATH_MAX], **env;
 	const char *why;
-	int nplan, base, nrandom = 0, e;
-	bool capped = false;
+	int e;
 
 	c.deadline = o->budget_ms ? mono_ms() + o->budget_ms : 0;
 	if (o->suppress)
@@ -328,61 +389,26 @@ int campaign_run(struct options *o, char **environ_base)
 		o->workdir_hash = strdup(c.rn.wd_hash);
 	report_open(&c, env);
 
-	/* Run 0: clean, records every site. A crash here is a finding with
-	 * no fault: the program is broken without our help. Pinned faults
-	 * need it only to resolve site#K. */
-	if (!o->nfaults || needs_sites(o)) {
-		do_run(&c, "clean", NULL, 0);
-		publish_sites(&c.rn, c.rep);
-	}
-	base = c.done;
-	if (o->nfaults) {
-		resolve_pinned(o, &c.rn);
-		nplan = 1;	/* one run with every pinned fault */
-	} else {
-		nplan = inject_plan_explore(c.rn.inj, o->exclude, &plan);
-		if (nplan < 0)
-			die_errno(nplan, "cannot build the plan");
-	}
-	for (int i = 0; i < nplan && !runner_interrupted; i++) {
-		if (capped_now(&c)) {
-			capped = true;
+	/* One run at a time: each is done before the next is asked for. */
+	sched = schedule_build(&c);
+	while (!runner_interrupted && (e = sched->next(sched, &req)) != SCHED_DONE) {
+		/* Serial: SCHED_WAIT cannot come, nothing is outstanding. */
+		if (e != SCHED_RUN)
+			die_errno(e < 0 ? e : -EDEADLK, "cannot schedule the %s runs",
+				  sched_seq_stage(sched));
+		run_one(&c, &req, &out);
+		if (runner_interrupted)
 			break;
-		}
-		if (o->nfaults)
-			do_run(&c, "pinned", o->faults, o->nfaults);
-		else
-			do_run(&c, "plan", &plan[i], 1);
-		/* Which worker meets a site can change from run to run (a
-		 * prefork server's accept): a fault planned for a thread or
-		 * process other than the first that did not fire gets one more
-		 * chance in whichever one gets there. */
-		if (!o->nfaults && !runner_interrupted && plan[i].thread > 0 && c.last_faults == 0 &&
-		    !capped_now(&c)) {
-			struct plan_fault any = plan[i];
-
-			any.thread = -1;
-			do_run(&c, "plan-any-thread", &any, 1);
-		}
-		progress_show(&prog, c.done, nplan + base, report_nsites(c.rep), report_nfindings(c.rep));
+		if (req.record)
+			resolve_pinned(o, &c.rn);
+		sched->done(sched, &req, &out);
+		if (!req.record)
+			progress_show(&prog, c.done, sched->planned, report_nsites(c.rep),
+				      report_nfindings(c.rep));
 	}
-	/* Random runs: until a cap, or 100 without one. Each run's seed is
-	 * derived from --seed and the run's number, so one run can be redone
-	 * alone. */
-	for (int i = 0; o->random && !o->nfaults && !capped && !runner_interrupted; i++) {
-		if (capped_now(&c) || (!o->max_runs && !o->budget_ms && i >= 100))
-			break;
-		c.rn.random = true;
-		c.rn.random_seed = o->seed + (uint64_t)i * 0x9e3779b97f4a7c15ULL;
-		do_run(&c, "random", NULL, 0);
-		nrandom++;
-		progress_show(&prog, c.done, nplan + base + nrandom, report_nsites(c.rep),
-			      report_nfindings(c.rep));
-	}
-	c.rn.random = false;
 	progress_end(&prog);
-	e = finish(c.rep, o, nplan + base + nrandom, c.done, capped);
-	free(plan);
+	e = finish(c.rep, o, sched->planned, c.done, sched_seq_capped(sched));
+	sched_free(sched);
 	runlog_close(c.log);
 	report_free(c.rep);
 	runner_fini(&c.rn);

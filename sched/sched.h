@@ -1,0 +1,127 @@
+/* sched.h - which run comes next: the campaign's schedule as schedulers.
+ *
+ * A scheduler hands out run requests and hears how each run went. The
+ * campaign (cli/campaign.c) chains the ones it needs in a sequencer (clean
+ * run, then the systematic plan or the pinned faults, then random runs)
+ * and loops: next, run, done. The header lives outside cli/ so that other
+ * modules can add schedulers (the fuzz loop over fork snapshots, in
+ * snapshot/) without reaching into cli/.
+ *
+ * Calling convention, serial today, a worker pool (-j N) later:
+ * - next() and done() of one scheduler are never called concurrently: a
+ *   pool calls them from its dispatching thread (or under one lock).
+ * - next() may be called again before the runs it handed out are done;
+ *   done() may come in any order, not the order of next(). A request
+ *   carries what its scheduler needs to recognise it (id, tag).
+ * - A run that did not complete (the campaign was interrupted) gets no
+ *   done(): the loop ends there.
+ * - next() returns SCHED_WAIT when it has nothing to give until some run
+ *   handed out is done (a serial loop never sees it: everything it handed
+ *   out is done before it asks again). Once it returned SCHED_DONE it
+ *   returns SCHED_DONE ever after.
+ * Library code: errors are -errno, never an exit.
+ */
+#ifndef FZ_SCHED_H
+#define FZ_SCHED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "inject/inject.h"
+
+/* The most faults one run injects on purpose (--fault may repeat up to
+ * OPT_MAX_FAULTS times; cli/campaign.c checks it fits). */
+#define SCHED_MAX_FAULTS 16
+
+/* One run to do. */
+struct run_request {
+	/* Numbered by the outermost scheduler, the one the loop talks to (the
+	 * sequencer counts 0, 1, 2 ... in the order of next()): runs.jsonl's
+	 * run number. A scheduler below it must not rely on it: see tag. */
+	unsigned long id;
+	/* runs.jsonl's mode: "clean", "plan", "plan-any-thread", "pinned",
+	 * "random" (later "fuzz"). Static storage. */
+	const char *mode;
+	bool record;		/* record every site reached (the clean run) */
+	/* Counts among the campaign's planned runs (report.json's
+	 * runs_planned): a second chance for a plan entry does not. */
+	bool planned;
+	struct plan_fault faults[SCHED_MAX_FAULTS];	/* inject exactly these */
+	int nfaults;
+	/* A random run (inject_set_random): every faithful fault may fire
+	 * with this probability, decided by a generator seeded with seed. */
+	bool random;
+	uint64_t seed;
+	double probability;
+	long tag;		/* the issuing scheduler's own note (the plan: its entry) */
+};
+
+/* How a run went, for the scheduler that asked for it. */
+struct run_outcome {
+	bool finding;		/* a finding the report kept (not suppressed) */
+	int finding_id;		/* its id in the report, 0 for none */
+	bool new_finding;	/* the first run to find it */
+	int faults;		/* faults the run really injected */
+	int new_sites;		/* sites first seen in this run */
+};
+
+enum { SCHED_DONE = 0, SCHED_RUN = 1, SCHED_WAIT = 2 };
+
+struct scheduler {
+	const char *name;
+	/* SCHED_RUN and *out filled, SCHED_DONE, SCHED_WAIT, or -errno. */
+	int (*next)(struct scheduler *s, struct run_request *out);
+	/* Feedback for a request next() gave (any order); may be NULL. */
+	void (*done)(struct scheduler *s, const struct run_request *req,
+		     const struct run_outcome *out);
+	void (*free)(struct scheduler *s);
+	/* Planned runs known so far: the whole plan once it is built; 0 for
+	 * an open-ended scheduler (the sequencer counts what it gave). */
+	int planned;
+};
+
+static inline void sched_free(struct scheduler *s)
+{
+	if (s)
+		s->free(s);
+}
+
+/* One run: the clean run, recording every site (mode "clean"). */
+int sched_clean_new(struct scheduler **out);
+/* One run injecting faults[0..n) (mode "pinned"). The faults are read when
+ * the run is handed out, so the caller may still resolve them (site#K
+ * after the clean run); they must live as long as the scheduler. */
+int sched_pinned_new(const struct plan_fault *faults, int n, struct scheduler **out);
+/* The systematic plan (inject_plan_explore), built at the first next()
+ * from the sites inj holds then: after the clean run. One run per entry;
+ * an entry for a thread other than the first (ordinal > 0) that injected
+ * nothing gets one more run in any thread ("plan-any-thread"): which
+ * worker of a prefork server meets a site changes from run to run. */
+int sched_plan_new(struct inject *inj, char *const *exclude, struct scheduler **out);
+/* The same over a plan built elsewhere (copied). */
+int sched_plan_from(const struct plan_fault *plan, int n, struct scheduler **out);
+/* Random runs: run i's seed is seed + i * 0x9e3779b97f4a7c15, so one run
+ * can be redone alone. limit: how many (0 = until the sequencer's caps). */
+int sched_random_new(uint64_t seed, double probability, int limit, struct scheduler **out);
+
+/* The sequencer: stages in order, each until it is done; it moves on only
+ * when every run of the stage is done (the plan needs the clean run's
+ * sites). Caps: max_runs runs handed out, or mono_ms() at deadline_ms (0:
+ * none); a capped stage's next run is not handed out when a cap is
+ * reached, and nothing after it is. */
+struct sched_caps {
+	long max_runs;
+	long long deadline_ms;
+};
+int sched_seq_new(const struct sched_caps *caps, struct scheduler **out);
+/* Append a stage (the sequencer owns it from here, also on error). An
+ * uncapped stage runs whatever the caps say (the clean run: every other
+ * run starts from it). */
+int sched_seq_add(struct scheduler *seq, struct scheduler *stage, bool capped);
+/* Did a cap stop the sequence while a stage still had planned runs to
+ * give (report.json's plan_capped)? Cutting an open-ended stage is not. */
+bool sched_seq_capped(const struct scheduler *seq);
+/* The current stage's name (the one that failed, when next() fails). */
+const char *sched_seq_stage(const struct scheduler *seq);
+
+#endif
