@@ -1,6 +1,6 @@
 /* campaign.c - the exploration: the runs its schedule asks for (a clean
  * recording run, then one run per planned fault, then random runs: see
- * sched/sched.h), findings deduplicated into the report. */
+ * inject/sched.h), findings deduplicated into the report. */
 #include "config.h"
 
 #include <errno.h>
@@ -16,7 +16,7 @@
 #include "cli/runner.h"
 #include "cli/suppress.h"
 #include "cli/target.h"
-#include "sched/sched.h"
+#include "inject/sched.h"
 #include "util/util.h"
 
 _Static_assert(OPT_MAX_FAULTS <= SCHED_MAX_FAULTS, "a pinned run carries every --fault");

@@ -1,4 +1,4 @@
-/* check_sched.c - sched/: the real clean, plan, pinned and random
+/* check_sched.c - inject/sched*.c: the real clean, plan, pinned and random
  * schedulers chained by the sequencer, over hand-built plans: order, seeds,
  * second chances, caps, and done() out of order as a worker pool gives it. */
 #include "config.h"
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sched/sched.h"
+#include "inject/sched.h"
 #include "util/util.h"
 
 #define GOLDEN 0x9e3779b97f4a7c15ULL

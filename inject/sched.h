@@ -3,9 +3,9 @@
  * A scheduler hands out run requests and hears how each run went. The
  * campaign (cli/campaign.c) chains the ones it needs in a sequencer (clean
  * run, then the systematic plan or the pinned faults, then random runs)
- * and loops: next, run, done. The header lives outside cli/ so that other
- * modules can add schedulers (the fuzz loop over fork snapshots, in
- * snapshot/) without reaching into cli/.
+ * and loops: next, run, done. The schedule is a plan of runs, so it
+ * lives with the plans in inject/: snapshot/'s fuzz loop, downstream, adds
+ * schedulers without reaching into cli/.
  *
  * Calling convention, serial today, a worker pool (-j N) later:
  * - next() and done() of one scheduler are never called concurrently: a

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sched/sched.h"
+#include "inject/sched.h"
 
 struct plan {
 	struct scheduler s;

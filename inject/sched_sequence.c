@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "sched/sched.h"
+#include "inject/sched.h"
 #include "util/util.h"
 
 struct stage {

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sched/sched.h"
+#include "inject/sched.h"
 
 struct once {
 	struct scheduler s;

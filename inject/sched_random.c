@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sched/sched.h"
+#include "inject/sched.h"
 
 struct random_sched {
 	struct scheduler s;
