@@ -17,7 +17,7 @@
 #include "cli/runner.h"
 #include "harnesses/service.h"
 #include "reporters/sanitizer.h"
-#include "reporters/unwind.h"
+#include "symbols/symbols.h"
 #include "sandbox/policy.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/workdir.h"

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#include "reporters/unwind.h"
+#include "symbols/symbols.h"
 
 #define FZ_VERSION_STR PACKAGE_VERSION
 

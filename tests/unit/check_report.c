@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "reporters/report.h"
-#include "reporters/unwind.h"
+#include "symbols/symbols.h"
 
 static char tmpdir[64];
 

@@ -24,8 +24,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "reporters/symhelper.h"
-#include "reporters/unwind_int.h"
+#include "symbols/symhelper.h"
+#include "symbols/symbols_int.h"
 
 static char tmpdir[64];
 static char plugin[PATH_MAX];

@@ -17,7 +17,7 @@
 #include <elfutils/libdwelf.h>
 #include <linux/openat2.h>
 
-#include "reporters/unwind_int.h"
+#include "symbols/symbols_int.h"
 #include "util/util.h"
 
 #define EXTRA_SYSTEM_MAX 32

@@ -4,12 +4,12 @@
  * one module into a struct frame and finds module files the way the
  * target sees them (through /proc/PID/root, checked by build-id).
  */
-#ifndef FZ_UNWIND_INT_H
-#define FZ_UNWIND_INT_H
+#ifndef FZ_SYMBOLS_INT_H
+#define FZ_SYMBOLS_INT_H
 
 #include <elfutils/libdwfl.h>
 
-#include "reporters/unwind.h"
+#include "symbols/symbols.h"
 
 #define MOD_CACHE_MAX 256
 #define UNTRUSTED_MAX 32
