@@ -28,7 +28,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "symbols/symhelper.h"
 #include "symbols/symbols_int.h"
 #include "util/util.h"
 

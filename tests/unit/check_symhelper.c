@@ -24,7 +24,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "symbols/symhelper.h"
 #include "symbols/symbols_int.h"
 
 static char tmpdir[64];
