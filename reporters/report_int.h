@@ -84,4 +84,10 @@ int report_mkdirs(const char *path);
 int report_copy_output(const struct report *r, int id, const char *src,
 		       const char *name, char **rel);
 
+/* sanitizer.c: scan the file at path for a sanitizer report. Returns 1
+ * and fills kind (e.g. "heap-buffer-overflow", "runtime-error") and the
+ * stack from the report's "#N 0x... in func file:line" lines, 0 if there
+ * is none, -errno on error. */
+int sanitizer_scan(const char *path, char *kind, int kindlen, struct thread_stack *stack);
+
 #endif
