@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -16,11 +15,10 @@
 #include "cli/die.h"
 #include "cli/runner.h"
 #include "harnesses/service.h"
-#include "reporters/sanitizer.h"
-#include "reporters/unwind.h"
 #include "sandbox/policy.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/workdir.h"
+#include "symbols/symbols.h"
 #include "util/util.h"
 
 volatile int runner_interrupted;
@@ -349,115 +347,34 @@ static int open_out(const char *path)
 	return fd;
 }
 
-static bool is_resource_signal(int sig)
-{
-	return sig == SIGKILL || sig == SIGXCPU || sig == SIGXFSZ;
-}
-
-/* A call the jail's policy refused is a finding when nothing worse
- * happened in the run: a crash, hang or sanitizer report takes precedence
- * (the refusal may be what led to it). */
-static int violation_finding(struct runner *r, struct run_finding *f)
-{
-	f->kind = FIND_VIOLATION;
-	f->pid = r->viol.pid;
-	f->tid = r->viol.tid;
-	f->thread = r->viol.thread;
-	f->loader = false;
-	snprintf(f->detail, sizeof(f->detail), "%s", r->viol.line);
-	f->stacks[0] = r->viol.stack;
-	f->nthreads = 1;
-	return 1;
-}
-
-/* glibc aborts through __libc_fatal where it cannot go on and the program
- * has no say (pthread_exit failing to load libgcc_s, a TLS destructor that
- * cannot be registered): with a fault injected there, the abort is glibc's
- * policy, not the program's bug. Unprovoked, it still is a finding. */
-static bool glibc_fatal_by_design(struct runner *r, const struct run_result *res,
-				  const struct run_finding *f)
-{
-	const struct fault_rec *log;
-
-	if (res->signal != SIGABRT || inject_run_log(r->inj, &log) == 0 || f->nthreads == 0)
-		return false;
-	for (int i = 0; i < f->stacks[0].nframes; i++)
-		if (strcmp(f->stacks[0].frames[i].function, "__libc_fatal") == 0)
-			return true;
-	return false;
-}
-
-/* Turn the run into a finding; returns 1 if it is one. */
+/* Turn the run into a finding (reporters/classify.c); returns 1 if it
+ * is one. The tracer's result goes over as plain fields. */
 static int classify(struct runner *r, const struct run_result *res, struct run_finding *f)
 {
-	struct thread_stack san;
-	char kind[64];
-	int s;
+	const struct fault_rec *log;
+	struct run_facts run = {
+		.ending = res->end == RUN_EXITED ? ENDED_EXIT :
+			  res->end == RUN_SIGNALED ? ENDED_SIGNAL :
+			  res->end == RUN_TIMEOUT ? ENDED_TIMEOUT : ENDED_OTHER,
+		.exit_status = res->exit_status,
+		.signal = res->signal,
+		.si_code = res->si_code,
+		.fault_addr = res->fault_addr,
+		.fault_pid = res->fault_pid,
+		.fault_tid = res->fault_tid,
+		.fault_ordinal = res->fault_ordinal,
+		.in_loader = res->in_loader,
+		.collected = &r->cur,
+		.violation = &r->viol,
+		.stdout_path = r->passthrough ? NULL : r->out_stdout,
+		.stderr_path = r->passthrough ? NULL : r->out_stderr,
+		.sanitized = inject_run_sanitized(r->inj),
+		.nfaults = inject_run_log(r->inj, &log),
+		.check_exit = r->o->fail_on_exit && r->have_baseline,
+		.baseline_exit = r->baseline_exit,
+	};
 
-	/* Passthrough: stderr is not captured, so sanitizer reports are only
-	 * seen by the user (the program's own exit status carries them). */
-	/* Only a program that carries a sanitizer runtime can print a
-	 * sanitizer report; anything else is text that looks like one. */
-	s = r->passthrough || !inject_run_sanitized(r->inj) ? 0 :
-		sanitizer_scan(r->out_stderr, kind, sizeof(kind), &san);
-	/* Most runs are not findings: decide before copying the stacks. */
-	if (s != 1 && !r->viol.seen && (res->end == RUN_SETUP_FAILED || res->end == RUN_INTERRUPTED ||
-		       (res->end == RUN_EXITED &&
-			!(r->o->fail_on_exit && r->have_baseline &&
-			  res->exit_status != r->baseline_exit))))
-		return 0;
-	*f = r->cur;
-	f->stdout_path = r->passthrough ? NULL : r->out_stdout;
-	f->stderr_path = r->passthrough ? NULL : r->out_stderr;
-	f->loader = res->in_loader;
-	if (s == 1) {
-		f->kind = FIND_SANITIZER;
-		snprintf(f->sanitizer, sizeof(f->sanitizer), "%s", kind);
-		snprintf(f->detail, sizeof(f->detail), "sanitizer report: %s", kind);
-		/* The sanitizer's own stack is where the bug is. */
-		memmove(&f->stacks[1], &f->stacks[0], sizeof(f->stacks[0]) * (FINDING_MAX_THREADS - 1));
-		f->stacks[0] = san;
-		if (f->nthreads < FINDING_MAX_THREADS)
-			f->nthreads++;
-		f->exit_status = res->exit_status;
-		return 1;
-	}
-	switch (res->end) {
-	case RUN_SIGNALED:
-		if (glibc_fatal_by_design(r, res, f))
-			return 0;
-		f->kind = is_resource_signal(res->signal) ? FIND_RESOURCE : FIND_SIGNAL;
-		f->signal = res->signal;
-		f->pid = res->fault_pid;
-		f->tid = res->fault_tid;
-		f->thread = res->fault_ordinal;
-		/* si_code <= 0: sent (kill, raise, abort), and the union holds
-		 * the sender's pid and uid, not an address. */
-		if (res->si_code <= 0)
-			snprintf(f->detail, sizeof(f->detail), "%s (si_code %d, sent by pid %u)",
-				 strsignal(res->signal), res->si_code, (unsigned)(res->fault_addr & 0xffffffffu));
-		else
-			snprintf(f->detail, sizeof(f->detail), "%s (si_code %d, address %#" PRIx64 ")",
-				 strsignal(res->signal), res->si_code, res->fault_addr);
-		return 1;
-	case RUN_TIMEOUT:
-		f->kind = FIND_HANG;
-		snprintf(f->detail, sizeof(f->detail), "no progress within --timeout");
-		return 1;
-	case RUN_EXITED:
-		if (r->viol.seen)
-			return violation_finding(r, f);
-		if (r->o->fail_on_exit && r->have_baseline && res->exit_status != r->baseline_exit) {
-			f->kind = FIND_EXIT;
-			f->exit_status = res->exit_status;
-			snprintf(f->detail, sizeof(f->detail), "exit status %d (clean run: %d)",
-				 res->exit_status, r->baseline_exit);
-			return 1;
-		}
-		return 0;
-	default:
-		return 0;
-	}
+	return report_classify(&run, f);
 }
 
 int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int nplan,

@@ -20,13 +20,7 @@ struct runner {
 	/* The jail's seccomp deny policy (sandbox/policy.h), with sb. */
 	struct sandbox_policy *policy;
 	/* The run's first policy violation, unwound while it was stopped. */
-	struct {
-		bool seen;
-		pid_t pid, tid;
-		int thread;
-		char line[192];
-		struct thread_stack stack;
-	} viol;
+	struct run_violation viol;
 	/* No run directory: the target uses fzsandbox's stdin/stdout/stderr
 	 * (--inject=none, cli/standalone.c). */
 	bool passthrough;

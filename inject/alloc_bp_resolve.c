@@ -29,7 +29,7 @@
 #include <unistd.h>
 
 #include "inject/alloc_bp_int.h"
-#include "reporters/unwind.h"
+#include "symbols/symbols.h"
 #include "util/util.h"
 
 enum { N_ERRNO_LOC = AC_NCALLS, N_ERRNO_TLS, N_MAIN, N_NAMES };
@@ -143,7 +143,7 @@ static int scan_file_raw(const char *path, const char *label, bool symtab, bool 
 	if (fd < 0)
 		return -errno;
 	/* A file the jailed program could have written is not parsed here
-	 * (reporters/untrusted.c): its allocator, if any, is not failed at
+	 * (symbols/untrusted.c): its allocator, if any, is not failed at
 	 * the call level; the kernel-level faults still reach it. */
 	if (!unwind_file_trusted(fd)) {
 		close(fd);

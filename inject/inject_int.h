@@ -4,7 +4,7 @@
 
 #include "inject/alloc_bp.h"
 #include "inject/inject.h"
-#include "reporters/unwind.h"
+#include "symbols/symbols.h"
 
 #define INJ_MAX_PLAN 16
 #define INJ_MAX_LOG 64

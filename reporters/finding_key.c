@@ -1,11 +1,16 @@
 #include "config.h"
 
-/* finding_key.c - the dedupe key of a run's finding.
+/* finding_key.c - the dedupe key of a run's finding, and what it is made
+ * of: the kind's name and the top frame of a stack.
  *
  * Two runs are one finding when they die the same way at the same place.
  * "Place" is function + module basename of the top non-system frames:
  * raw pcs would split on ASLR, and the libc frames above (abort, raise,
  * memcpy variants) differ with the CPU and say nothing about the bug.
+ *
+ * A leaf of reporters/: findings.c keys its findings here, and the
+ * writers (report_text.c, report_json.c) name kinds and top frames the
+ * way the key does.
  */
 
 #include <errno.h>
@@ -14,9 +19,41 @@
 #include <string.h>
 
 #include "reporters/report_int.h"
+#include "util/util.h"
 
 /* Frames of the faulting thread that identify a finding. */
 #define KEY_FRAMES 3
+
+static const char *const kind_names[] = {
+	[FIND_SIGNAL] = "signal",
+	[FIND_HANG] = "hang",
+	[FIND_SANITIZER] = "sanitizer",
+	[FIND_EXIT] = "exit",
+	[FIND_RESOURCE] = "resource",
+	[FIND_VIOLATION] = "sandbox-violation",
+};
+
+bool finding_kind_valid(enum finding_kind k)
+{
+	return (unsigned)k < ARRAY_SIZE(kind_names);
+}
+
+const char *finding_kind_name(enum finding_kind k)
+{
+	if (!finding_kind_valid(k))
+		return "unknown";
+	return kind_names[k];
+}
+
+int frames_top(const struct frame *frames, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!frames[i].system)
+			return i;
+	return -1;
+}
 
 static const char *base_name(const char *path)
 {

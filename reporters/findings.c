@@ -10,22 +10,6 @@
 
 #include "reporters/report_int.h"
 
-static const char *const kind_names[] = {
-	[FIND_SIGNAL] = "signal",
-	[FIND_HANG] = "hang",
-	[FIND_SANITIZER] = "sanitizer",
-	[FIND_EXIT] = "exit",
-	[FIND_RESOURCE] = "resource",
-	[FIND_VIOLATION] = "sandbox-violation",
-};
-
-const char *finding_kind_name(enum finding_kind k)
-{
-	if ((unsigned)k >= sizeof(kind_names) / sizeof(kind_names[0]))
-		return "unknown";
-	return kind_names[k];
-}
-
 const char *report_signal_name(int sig, char *buf, size_t len)
 {
 	const char *abbrev = sig > 0 ? sigabbrev_np(sig) : NULL;
@@ -40,16 +24,6 @@ const char *report_signal_name(int sig, char *buf, size_t len)
 unsigned report_runs(const struct report *r)
 {
 	return r->plan_set ? r->runs_done : r->runs;
-}
-
-int frames_top(const struct frame *frames, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (!frames[i].system)
-			return i;
-	return -1;
 }
 
 void report_strv_free(char **v)
@@ -380,7 +354,7 @@ static bool run_finding_valid(const struct run_finding *f)
 {
 	int i;
 
-	if ((unsigned)f->kind >= sizeof(kind_names) / sizeof(kind_names[0]) ||
+	if (!finding_kind_valid(f->kind) ||
 	    f->nthreads < 0 || f->nthreads > FINDING_MAX_THREADS ||
 	    f->nfaults < 0 || f->nfaults > FINDING_MAX_FAULTS)
 		return false;

@@ -1,8 +1,8 @@
 /* report.h - findings, deduplication and report output.
  *
- * The campaign (cli/) feeds finished runs in; this module deduplicates them
- * into findings and writes the text summary, report.json and per-finding
- * files. Schema: docs/report-schema.md.
+ * The campaign (cli/) feeds finished runs in; this module decides which
+ * are findings, deduplicates them and writes the text summary,
+ * report.json and per-finding files. Schema: docs/report-schema.md.
  */
 #ifndef FZ_REPORT_H
 #define FZ_REPORT_H
@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#include "reporters/unwind.h"
+#include "symbols/symbols.h"
 
 #define FZ_VERSION_STR PACKAGE_VERSION
 
@@ -69,6 +69,52 @@ struct run_finding {
 	const char *stdout_path;	/* the run's captured output */
 	const char *stderr_path;
 };
+
+/* --- Is a run a finding? (classify.c) ---------------------------------- */
+
+/* A call the jail's seccomp policy refused, with the calling thread's
+ * stack, taken while the task was stopped at it. */
+struct run_violation {
+	bool seen;		/* false: the run had none */
+	pid_t pid, tid;
+	int thread;		/* ordinal */
+	char line[192];		/* the call as made */
+	struct thread_stack stack;
+};
+
+/* How a run ended. cli/ maps the tracer's enum run_end onto it, so that
+ * reporters/ needs nothing of tracer/. */
+enum run_ending {
+	ENDED_OTHER,		/* never started, or interrupted: no finding */
+	ENDED_EXIT,		/* the main process exited */
+	ENDED_SIGNAL,		/* a task died of a signal fzsandbox did not send */
+	ENDED_TIMEOUT,		/* killed at --timeout */
+};
+
+/* What one finished run left, as plain fields. */
+struct run_facts {
+	enum run_ending ending;
+	int exit_status;	/* ENDED_EXIT (and kept by a sanitizer finding) */
+	int signal, si_code;	/* ENDED_SIGNAL, with its siginfo */
+	uint64_t fault_addr;
+	pid_t fault_pid, fault_tid;
+	int fault_ordinal;	/* thread ordinal of the faulting task */
+	bool in_loader;		/* before the program's entry point */
+	/* Filled while the tasks were stopped: pid, tid, thread, nthreads
+	 * and stacks (the rest is overwritten). */
+	const struct run_finding *collected;
+	const struct run_violation *violation;	/* NULL or !seen: none */
+	/* The captured output; NULL when not captured (passthrough). */
+	const char *stdout_path, *stderr_path;
+	bool sanitized;		/* a process carried a sanitizer runtime */
+	int nfaults;		/* faults injected in the run */
+	bool check_exit;	/* --fail-on-exit with the clean run's status known */
+	int baseline_exit;	/* that status */
+};
+
+/* Is the run a finding? Returns 1 and fills *f (all but its faults, which
+ * are the caller's), or 0. */
+int report_classify(const struct run_facts *run, struct run_finding *f);
 
 /* A site: one call or syscall reached from one caller. */
 struct site {

@@ -64,12 +64,15 @@ struct report {
 
 /* Runs to show: the campaign's own count once report_set_plan told it. */
 unsigned report_runs(const struct report *r);
-/* Index of the first frame outside the system modules, or -1. */
-int frames_top(const struct frame *frames, int n);
 /* "SIGSEGV" into buf; "SIG<n>" for signals without a name. */
 const char *report_signal_name(int sig, char *buf, size_t len);
-/* The dedupe key of f (malloc'd into *key). Returns 0 or -ENOMEM. */
+/* finding_key.c (calls nothing else of reporters/): the dedupe key of f
+ * (malloc'd into *key), 0 or -ENOMEM; and the index of the first frame
+ * outside the system modules, or -1. */
 int report_finding_key(const struct run_finding *f, char **key);
+int frames_top(const struct frame *frames, int n);
+/* Is k one of enum finding_kind's values (a name of its own)? */
+bool finding_kind_valid(enum finding_kind k);
 /* NULL-terminated string vectors; dup of NULL is an empty vector. */
 char **report_strv_dup(char *const *v);
 void report_strv_free(char **v);
@@ -80,5 +83,11 @@ int report_mkdirs(const char *path);
  * copy (src NULL or gone). Returns 0 or -errno. */
 int report_copy_output(const struct report *r, int id, const char *src,
 		       const char *name, char **rel);
+
+/* sanitizer.c: scan the file at path for a sanitizer report. Returns 1
+ * and fills kind (e.g. "heap-buffer-overflow", "runtime-error") and the
+ * stack from the report's "#N 0x... in func file:line" lines, 0 if there
+ * is none, -errno on error. */
+int sanitizer_scan(const char *path, char *kind, int kindlen, struct thread_stack *stack);
 
 #endif

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reporters/sanitizer.h"
+#include "reporters/report_int.h"
 #include "util/util.h"
 
 static const char *const headers[] = {

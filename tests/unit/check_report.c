@@ -1,7 +1,8 @@
 #include "config.h"
 
-/* check_report.c - unit tests for reporters/: unwinding a real stopped
- * child, dedupe, report.json round trips, replay errors, text output. */
+/* check_report.c - unit tests for reporters/ and the unwinder of symbols/:
+ * unwinding a real stopped child, dedupe, report.json round trips, replay
+ * errors, text output. */
 
 #include <check.h>
 #include <elfutils/libdwelf.h>
@@ -22,7 +23,7 @@
 #include <unistd.h>
 
 #include "reporters/report.h"
-#include "reporters/unwind.h"
+#include "symbols/symbols.h"
 
 static char tmpdir[64];
 

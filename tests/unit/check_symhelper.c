@@ -1,10 +1,10 @@
 #include "config.h"
 
-/* check_symhelper.c - the confined symbolization helper (reporters/
+/* check_symhelper.c - the confined symbolization helper (symbols/
  * symhelper.c) on a real ELF of the test build (tests/targets/
  * libfzplugin.so), on corrupt ones, and what the helper process really is
  * (its /proc status while it waits, confined, before parsing); and the
- * trust rule of reporters/untrusted.c. */
+ * trust rule of symbols/untrusted.c. */
 
 #include <check.h>
 #include <elfutils/libdwelf.h>
@@ -24,8 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "reporters/symhelper.h"
-#include "reporters/unwind_int.h"
+#include "symbols/symbols_int.h"
 
 static char tmpdir[64];
 static char plugin[PATH_MAX];

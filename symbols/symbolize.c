@@ -1,9 +1,9 @@
 #include "config.h"
 
-/* symbolize.c - module files, symbols and system-module classification. */
+/* symbolize.c - module files as the target sees them (build-id checked, or
+ * handed to untrusted.c when the tracer may not parse them), one pc as a
+ * struct frame, and which modules are system modules. */
 
-#include <elf.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -11,13 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include <elfutils/libdwelf.h>
 #include <linux/openat2.h>
 
-#include "reporters/unwind_int.h"
+#include "symbols/symbols_int.h"
 #include "util/util.h"
 
 #define EXTRA_SYSTEM_MAX 32
@@ -77,92 +76,6 @@ int unwind_add_system_module(const char *name)
 	if (!extra_system[nextra_system])
 		return -ENOMEM;
 	nextra_system++;
-	return 0;
-}
-
-static ssize_t read_mem(pid_t pid, uint64_t addr, void *buf, size_t len)
-{
-	struct iovec local = { .iov_base = buf, .iov_len = len };
-	struct iovec remote = { .iov_base = (void *)(uintptr_t)addr, .iov_len = len };
-
-	return process_vm_readv(pid, &local, 1, &remote, 1, 0);
-}
-
-/* The GNU build-id note in one PT_NOTE segment image, or 0. */
-static size_t note_build_id(const unsigned char *p, size_t len, unsigned char *id)
-{
-	size_t off = 0;
-
-	while (off + sizeof(Elf64_Nhdr) <= len) {
-		Elf64_Nhdr nh;
-		size_t name_off, desc_off, next;
-
-		memcpy(&nh, p + off, sizeof(nh));
-		name_off = off + sizeof(nh);
-		desc_off = name_off + ((nh.n_namesz + 3) & ~3u);
-		next = desc_off + ((nh.n_descsz + 3) & ~3u);
-		if (next > len || desc_off > len)
-			return 0;
-		if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
-		    memcmp(p + name_off, "GNU", 4) == 0 &&
-		    nh.n_descsz > 0 && nh.n_descsz <= BUILD_ID_MAX) {
-			memcpy(id, p + desc_off, nh.n_descsz);
-			return nh.n_descsz;
-		}
-		off = next;
-	}
-	return 0;
-}
-
-/* Build-id of the ELF image the target mapped at base, read from its
- * memory by this bounded code (never by libelf); 0 when it cannot be
- * found (then nothing is checked). *biasp: the load bias (base minus the
- * first PT_LOAD's page), base itself when the headers are unreadable. */
-size_t sym_mem_build_id(pid_t pid, uint64_t base, unsigned char *id, uint64_t *biasp)
-{
-	Elf64_Ehdr eh;
-	Elf64_Phdr ph[64];
-	unsigned char note[4096];
-	uint64_t bias = 0;
-	bool have_bias = false;
-	int i, n;
-
-	if (biasp)
-		*biasp = base;
-	if (read_mem(pid, base, &eh, sizeof(eh)) != (ssize_t)sizeof(eh))
-		return 0;
-	if (memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
-	    eh.e_ident[EI_CLASS] != ELFCLASS64 ||
-	    eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum == 0)
-		return 0;
-	n = eh.e_phnum > 64 ? 64 : eh.e_phnum;
-	if (read_mem(pid, base + eh.e_phoff, ph, n * sizeof(ph[0])) !=
-	    (ssize_t)(n * sizeof(ph[0])))
-		return 0;
-	for (i = 0; i < n && !have_bias; i++) {
-		if (ph[i].p_type != PT_LOAD)
-			continue;
-		bias = base - (ph[i].p_vaddr & ~(uint64_t)4095);
-		have_bias = true;
-	}
-	if (!have_bias)
-		return 0;
-	if (biasp)
-		*biasp = bias;
-	for (i = 0; i < n; i++) {
-		size_t len = ph[i].p_filesz;
-		size_t got;
-
-		if (ph[i].p_type != PT_NOTE)
-			continue;
-		if (len > sizeof(note))
-			len = sizeof(note);
-		if (read_mem(pid, bias + ph[i].p_vaddr, note, len) != (ssize_t)len)
-			continue;
-		got = note_build_id(note, len, id);
-		if (got)
-			return got;
-	}
 	return 0;
 }
 
@@ -261,82 +174,6 @@ int sym_tag_modules(struct unwinder *u)
 	return 0;
 }
 
-static void copy_str(char *dst, size_t len, const char *src)
-{
-	snprintf(dst, len, "%s", src ? src : "");
-}
-
-/* C++ names in reports read as the programmer wrote them. The demangler
- * is libstdc++'s, looked up at run time: no C++ program, no dependency. */
-typedef char *(*demangle_fn)(const char *, char *, size_t *, int *);
-
-static demangle_fn demangler;
-static int demangler_tried;
-
-void sym_demangle_prepare(void)
-{
-	void *h;
-
-	if (demangler_tried)
-		return;
-	demangler_tried = 1;
-	h = dlopen("libstdc++.so.6", RTLD_LAZY | RTLD_LOCAL);
-	demangler = h ? (demangle_fn)dlsym(h, "__cxa_demangle") : NULL;
-}
-
-static void demangle(char *name, size_t len)
-{
-	char *out;
-	int status = -1;
-
-	if (strncmp(name, "_Z", 2) != 0)
-		return;
-	sym_demangle_prepare();
-	if (!demangler)
-		return;
-	out = demangler(name, NULL, NULL, &status);
-	if (out && status == 0)
-		copy_str(name, len, out);
-	free(out);
-}
-
-void sym_lookup(Dwfl_Module *mod, Dwarf_Addr addr, char *function, size_t flen,
-		char *file, size_t filelen, int *lineno)
-{
-	const char *fn, *src;
-	GElf_Off off;
-	GElf_Sym sym;
-	Dwfl_Line *line;
-
-	fn = dwfl_module_addrinfo(mod, addr, &off, &sym, NULL, NULL, NULL);
-	if (fn && *fn) {
-		copy_str(function, flen, fn);
-		/* "__libc_start_main@@GLIBC_2.34": the version only adds noise. */
-		function[strcspn(function, "@")] = '\0';
-		demangle(function, flen);
-		if (!function[0])
-			copy_str(function, flen, "??");
-	}
-	line = dwfl_module_getsrc(mod, addr);
-	/* libdw answers with the nearest line even for an address no
-	 * compilation unit covers (crt1's _start next to -O2 code): only
-	 * trust a line whose unit really holds the address. */
-	if (line) {
-		Dwarf_Addr cubias;
-		Dwarf_Die *cu = dwfl_module_addrdie(mod, addr, &cubias);
-
-		if (!cu || dwarf_haspc(cu, addr - cubias) <= 0)
-			line = NULL;
-	}
-	if (line) {
-		src = dwfl_lineinfo(line, NULL, lineno, NULL, NULL, NULL);
-		if (src)
-			copy_str(file, filelen, src);
-		else
-			*lineno = 0;
-	}
-}
-
 int sym_fill(Dwfl_Module *mod, uint64_t pc, bool is_return, struct frame *f)
 {
 	uint64_t addr = is_return && pc ? pc - 1 : pc;
@@ -358,7 +195,7 @@ int sym_fill(Dwfl_Module *mod, uint64_t pc, bool is_return, struct frame *f)
 	f->offset = pc - low;
 	if (name && has_prefix(name, "[vdso"))
 		name = "[vdso]";
-	copy_str(f->module, sizeof(f->module), name);
+	snprintf(f->module, sizeof(f->module), "%s", name ? name : "");
 	f->system = unwind_is_system_module(f->module);
 	/* A module the jailed target could have written is never parsed
 	 * here (sym_find_elf gave libdwfl no ELF for it). */

@@ -1,12 +1,14 @@
-/* unwind.h - remote unwinding and symbolization of stopped tasks.
+/* symbols.h - remote unwinding and symbolization of stopped tasks: the one
+ * header of symbols/, which inject/ (site keys, on the hot path) and
+ * reporters/ (stacks) call. A leaf module: it uses only util/.
  *
  * Backed by elfutils (libdwfl's own unwinder and libdw for symbols), which
  * measured faster than libunwind-ptrace here (shared/notes/FACTS.md Q6).
  * One unwinder per traced address space; it caches modules, CFI and
  * pc -> symbol lookups. The tasks must be in a ptrace stop.
  */
-#ifndef FZ_UNWIND_H
-#define FZ_UNWIND_H
+#ifndef FZ_SYMBOLS_H
+#define FZ_SYMBOLS_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -13,7 +13,7 @@
 #include <sys/ptrace.h>
 #include <sys/user.h>
 
-#include "reporters/unwind_int.h"
+#include "symbols/symbols_int.h"
 
 #define CACHE_MIN_SLOTS 256
 #define CACHE_MAX_SLOTS 32768

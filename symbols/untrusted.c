@@ -28,8 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "reporters/symhelper.h"
-#include "reporters/unwind_int.h"
+#include "symbols/symbols_int.h"
 #include "util/util.h"
 
 #define CACHE_SLOTS 2048	/* power of two; flushed when half full */

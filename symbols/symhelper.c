@@ -28,8 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "reporters/symhelper.h"
-#include "reporters/unwind_int.h"
+#include "symbols/symbols_int.h"
 #include "util/util.h"
 
 #define EXIT_STALE 3	/* the file's build-id is not the mapped one */

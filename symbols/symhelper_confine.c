@@ -26,7 +26,7 @@
 #include <linux/seccomp.h>
 #include <seccomp.h>
 
-#include "reporters/symhelper.h"
+#include "symbols/symbols_int.h"
 
 #define CPU_SECONDS 2
 #define NOFILE 3	/* module, answer pipe, the tests' hold pipe */
