@@ -18,9 +18,9 @@ PROGS="mount_family setns_host userns_mount io_uring_read ptrace_parent vm_write
 jail_bin $(printf "$E/%s " $PROGS)
 # mount_family's mount point: not above the program, which a mount there
 # would hide from the symbolizer.
-mkdir -m 755 "$TMP/mnt" || fail "mkdir $TMP/mnt"
+mkdir -m 755 "$TMP/mnt" || fatal "mkdir $TMP/mnt"
 # setid_file's output directory, writable by nobody too.
-mkdir -m 777 "$TMP/setid" || fail "mkdir $TMP/setid"
+mkdir -m 777 "$TMP/setid" || fatal "mkdir $TMP/setid"
 NOJAIL=--no-sandbox
 
 # jfz USER ARGS...: fzsandbox as USER ("self" or "nobody") from TMP with its
@@ -57,7 +57,7 @@ jailed() {
 		done
 	fi
 	jfz "$who" --sandbox --inject=none "${args[@]}" -- "$@"
-	case "$rc" in 0 | 1) ;; *) fail "as $who, $*: fzsandbox exit $rc in the jail" ;; esac
+	case "$rc" in 0 | 1) ;; *) fail "as $who, $*: fzsandbox exit $rc in the jail"; return ;; esac
 	grep -q '^escaped' <<<"$SAID" && fail "as $who, $*: escaped the jail: $SAID"
 	grep -q '^contained' <<<"$SAID" || fail "as $who, $*: no verdict in the jail: '$SAID'"
 	[ "$(violations "$call")" -ge 1 ] ||
@@ -73,7 +73,7 @@ control() {
 	shift 2
 
 	jfz "$who" $NOJAIL --inject=none -- "$@"
-	case "$rc" in 0 | 1) ;; *) fail "as $who, control $*: fzsandbox exit $rc" ;; esac
+	case "$rc" in 0 | 1) ;; *) fail "as $who, control $*: fzsandbox exit $rc"; return ;; esac
 	if [ "$expect" = escaped ]; then
 		grep -q '^escaped' <<<"$SAID" || fail "as $who, control $*: did not work: '$SAID'"
 	else
@@ -91,7 +91,7 @@ suite() {
 	jfz "$who" --sandbox --inject=none -- /bin/true
 	if [ "$rc" != 0 ]; then
 		grep -q "user namespace" "$TMP/fz.stderr" && skip "as $who: $(cat "$TMP/fz.stderr")"
-		fail "as $who: --sandbox cannot run /bin/true (exit $rc)"
+		fatal "as $who: --sandbox cannot run /bin/true (exit $rc)"
 	fi
 
 	# The mount family, each call on its own. Its prerequisites (a user
