@@ -132,21 +132,26 @@ static bool plan_matches(struct stop *st, const struct plan_fault *p)
 	return true;
 }
 
-/* Returns the plan entry to inject now, or -1. */
+/* Returns the plan entry to inject now, or -1. Every pending entry counts
+ * this call, also when an earlier one fires at it: faults planned at
+ * occurrences 2 and 3 of one site fail its 2nd and 3rd calls (a random
+ * run's log, replayed, fails the very calls it failed). */
 static int plan_pick(struct stop *st, int *occurrence)
 {
 	struct inject *inj = st->inj;
+	int pick = -1;
 
 	for (int i = 0; i < inj->nplan; i++) {
 		if (inj->plan_done[i] || !plan_matches(st, &inj->plan[i]))
 			continue;
-		if (++inj->plan_seen[i] == (unsigned)inj->plan[i].occurrence) {
-			inj->plan_done[i] = true;
-			*occurrence = inj->plan_seen[i];
-			return i;
-		}
+		if (++inj->plan_seen[i] == (unsigned)inj->plan[i].occurrence && pick < 0)
+			pick = i;
 	}
-	return -1;
+	if (pick >= 0) {
+		inj->plan_done[pick] = true;
+		*occurrence = inj->plan_seen[pick];
+	}
+	return pick;
 }
 
 static bool same_fault(const struct fault *a, const struct fault *b)
@@ -171,10 +176,14 @@ static int choose(struct stop *st, const struct fault *opts, int nopts, struct f
 		return 0;
 	}
 	if (inj->random) {
-		if (nopts <= 0 || resolve_site(st) < 0)
+		/* A full log: the run goes on unfaulted, so its finding keeps
+		 * every fault it had and replays. */
+		if (inj->nlog >= INJ_MAX_LOG || resolve_site(st) < 0)
 			return 0;
+		/* Every occurrence counts, failable here or not, as plan_pick
+		 * counts them when the log is replayed. */
 		*occ = (int)inj_occurrence(inj, st->call, st->key, st->thread);
-		if (inj_excluded(inj->exclude, st->key, st->site.function))
+		if (nopts <= 0 || inj_excluded(inj->exclude, st->key, st->site.function))
 			return 0;
 		return inj_random_pick(inj, opts, nopts, f);
 	}

@@ -49,7 +49,11 @@ struct thread_stack {
 	struct frame frames[FRAME_MAX];
 };
 
-#define FINDING_MAX_FAULTS 8
+/* A finding keeps every fault of its run, so --replay plans all of them:
+ * the engine logs at most this many per run (inject/inject_int.h sizes its
+ * log and plan from it) and a random run stops injecting once its log is
+ * full. */
+#define FINDING_MAX_FAULTS 64
 #define FINDING_MAX_THREADS 8
 
 /* The outcome of one run that is a finding, before deduplication. */
