@@ -101,6 +101,9 @@ struct report_meta {
 	char *const *requests;	/* service request files, NULL-terminated */
 	const char *inject;	/* "io,alloc" */
 	const char *options;	/* other options that change a run, as CLI words */
+	/* The same, one word each (NULL-terminated): a word may hold a space
+	 * (--bind="/tmp/a b:/data"). NULL: options split at spaces. */
+	char *const *options_argv;
 	uint64_t seed;
 	const char *out_dir;
 	const char *self;	/* path of the fzsandbox binary, for replay lines */
@@ -159,6 +162,9 @@ struct replay_spec {
 	char **requests;
 	char *inject;
 	char *options;
+	/* The options to apply, one word each: the report's "options_argv",
+	 * or its "options" split at spaces (an older report without it). */
+	char **options_argv;
 	uint64_t seed;
 	int nfaults;
 	struct fault_rec faults[FINDING_MAX_FAULTS];
