@@ -209,11 +209,13 @@ static bool plan_wants(const struct inject *inj, const char *call)
 	return false;
 }
 
+/* The thread's ordinal, uncapped (sites count occurrences per ordinal for
+ * any number of threads); the jail's init (-1) counts as the first. */
 static int thread_slot(struct tracer_task *t)
 {
 	int o = tracer_task_ordinal(t);
 
-	return o < 0 ? 0 : o >= TRACER_MAX_THREADS ? TRACER_MAX_THREADS - 1 : o;
+	return o < 0 ? 0 : o;
 }
 
 /* rt_sigaction: keep which signals have handlers, and whether they restart
