@@ -177,6 +177,7 @@ struct campaign {
 	long long deadline;
 	/* Owned copies the report points at until the end. */
 	char **req_abs, *stdin_abs, *options, *out_abs;
+	char **options_argv;
 };
 
 static void free_strv(char **v)
@@ -278,6 +279,7 @@ static void report_open(struct campaign *c, char **env)
 	c->req_abs = req_abs;
 	c->stdin_abs = abs_path(o->stdin_path);
 	c->options = options_describe(o);
+	c->options_argv = options_describe_argv(o);
 	for (int i = 0; i < o->nrequests; i++)
 		req_abs[i] = abs_path(o->requests[i]);
 	meta.argv = o->argv;
@@ -287,6 +289,7 @@ static void report_open(struct campaign *c, char **env)
 	meta.requests = req_abs;
 	meta.inject = o->inject_str;
 	meta.options = c->options;
+	meta.options_argv = c->options_argv;
 	meta.seed = o->seed;
 	/* Absolute, so the replay line works from any directory (runner_init
 	 * created the directory already). */
@@ -417,6 +420,7 @@ int campaign_run(struct options *o, char **environ_base)
 	free_strv(env);
 	free(c.stdin_abs);
 	free(c.options);
+	options_argv_free(c.options_argv);
 	free(c.out_abs);
 	return e;
 }
@@ -444,7 +448,7 @@ int campaign_replay(struct options *o)
 			spec.version, PACKAGE_VERSION);
 	if (inject_parse_classes(spec.inject ? spec.inject : "none", &o->classes, why, sizeof(why)) < 0)
 		die("--replay: bad stored fault classes '%s'", why);
-	options_apply_words(spec.options, o);
+	options_apply_argv(spec.options_argv, o);
 	o->stdin_path = spec.stdin_path;
 	o->requests = spec.requests;
 	for (o->nrequests = 0; spec.requests && spec.requests[o->nrequests]; o->nrequests++)

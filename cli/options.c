@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <pwd.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -630,84 +631,119 @@ void options_parse(int argc, char **argv, struct options *o)
 		die("--violation-exit needs --inject=none (in a campaign a violation is a finding: exit 1)");
 }
 
-char *options_describe(const struct options *o)
+/* One more word for options_describe_argv; dies when out of memory. */
+static void describe_add(char ***v, int *n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void describe_add(char ***v, int *n, const char *fmt, ...)
 {
-	char *buf = malloc(4096), t[32], g[32], rt[32];
-	int n;
+	char **nv = realloc(*v, (*n + 2) * sizeof(**v));
+	va_list ap;
+	int r;
 
-	if (!buf)
-		return NULL;
-	n = snprintf(buf, 4096, "--timeout=%s --grace=%s --reply-timeout=%s --occurrences=%d",
-		     format_duration(o->timeout_ms, t, sizeof(t)),
-		     format_duration(o->grace_ms, g, sizeof(g)),
-		     format_duration(o->reply_timeout_ms, rt, sizeof(rt)), o->occurrences);
-	if (o->from_exec && n < 4096)
-		n += snprintf(buf + n, 4096 - n, " --from=exec");
-	if (o->service && !o->nrequests && n < 4096)
-		n += snprintf(buf + n, 4096 - n, " --service");
-	if (o->fail_on_exit && n < 4096)
-		n += snprintf(buf + n, 4096 - n, " --fail-on-exit");
+	if (!nv)
+		die("out of memory");
+	*v = nv;
+	va_start(ap, fmt);
+	r = vasprintf(&nv[*n], fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		die("out of memory");
+	nv[++*n] = NULL;
+}
+
+char **options_describe_argv(const struct options *o)
+{
+	char **v = NULL, t[32], g[32], rt[32];
+	int n = 0;
+
+	describe_add(&v, &n, "--timeout=%s", format_duration(o->timeout_ms, t, sizeof(t)));
+	describe_add(&v, &n, "--grace=%s", format_duration(o->grace_ms, g, sizeof(g)));
+	describe_add(&v, &n, "--reply-timeout=%s",
+		     format_duration(o->reply_timeout_ms, rt, sizeof(rt)));
+	describe_add(&v, &n, "--occurrences=%d", o->occurrences);
+	if (o->from_exec)
+		describe_add(&v, &n, "--from=exec");
+	if (o->service && !o->nrequests)
+		describe_add(&v, &n, "--service");
+	if (o->fail_on_exit)
+		describe_add(&v, &n, "--fail-on-exit");
 	/* Site keys depend on which modules are system modules. */
-	for (int i = 0; i < o->nsystem_modules && n < 4096; i++)
-		n += snprintf(buf + n, 4096 - n, " --system-module=%s", o->system_modules[i]);
-	if (o->cpu >= 0 && n < 4096)
-		n += snprintf(buf + n, 4096 - n, " --cpu=%d", o->cpu);
-	if (!o->sandbox && n < 4096)
-		n += snprintf(buf + n, 4096 - n, " --no-sandbox");
-	if (o->sandbox && o->uid_set && n < 4096)
-		n += snprintf(buf + n, 4096 - n, " --uid=%u", o->uid);
-	for (int i = 0; i < o->nallow_syscalls && n < 4096; i++)
-		n += snprintf(buf + n, 4096 - n, " --allow-syscall=%s", o->allow_syscalls[i]);
-	if (o->net_set && n < 4096)
-		n += snprintf(buf + n, 4096 - n, " --net=%s", o->net == SANDBOX_NET_NONE ? "none" :
-			      o->net == SANDBOX_NET_HOST ? "host" : "loopback");
-	for (int i = 0; i < o->nbinds && n < 4096; i++)
-		n += snprintf(buf + n, 4096 - n, " --bind=%s", o->binds[i]);
-	for (int i = 0; i < o->nro_binds && n < 4096; i++)
-		n += snprintf(buf + n, 4096 - n, " --ro-bind=%s", o->ro_binds[i]);
-	if (o->sandbox && o->no_auto_bind && n < 4096)
-		n += snprintf(buf + n, 4096 - n, " --no-auto-bind");
+	for (int i = 0; i < o->nsystem_modules; i++)
+		describe_add(&v, &n, "--system-module=%s", o->system_modules[i]);
+	if (o->cpu >= 0)
+		describe_add(&v, &n, "--cpu=%d", o->cpu);
+	if (!o->sandbox)
+		describe_add(&v, &n, "--no-sandbox");
+	if (o->sandbox && o->uid_set)
+		describe_add(&v, &n, "--uid=%u", o->uid);
+	for (int i = 0; i < o->nallow_syscalls; i++)
+		describe_add(&v, &n, "--allow-syscall=%s", o->allow_syscalls[i]);
+	if (o->net_set)
+		describe_add(&v, &n, "--net=%s", o->net == SANDBOX_NET_NONE ? "none" :
+			     o->net == SANDBOX_NET_HOST ? "host" : "loopback");
+	for (int i = 0; i < o->nbinds; i++)
+		describe_add(&v, &n, "--bind=%s", o->binds[i]);
+	for (int i = 0; i < o->nro_binds; i++)
+		describe_add(&v, &n, "--ro-bind=%s", o->ro_binds[i]);
+	if (o->sandbox && o->no_auto_bind)
+		describe_add(&v, &n, "--no-auto-bind");
 	/* The original directory and what it held: replay starts from it and
 	 * refuses a directory that changed since. */
-	if (o->workdir && n < 4096)
-		n += snprintf(buf + n, 4096 - n, " --workdir=%s", o->workdir);
-	if (o->workdir && o->workdir_hash && n < 4096)
-		n += snprintf(buf + n, 4096 - n, " --workdir-hash=%s", o->workdir_hash);
-	for (int i = 0; i < SB_RLIM_N && n < 4096; i++) {
+	if (o->workdir)
+		describe_add(&v, &n, "--workdir=%s", o->workdir);
+	if (o->workdir && o->workdir_hash)
+		describe_add(&v, &n, "--workdir-hash=%s", o->workdir_hash);
+	for (int i = 0; i < SB_RLIM_N; i++) {
 		static const char *const names[SB_RLIM_N] = { "as", "nofile", "nproc", "cpu", "fsize" };
-		unsigned long long v = o->limits.rlim[i];
+		unsigned long long lim = o->limits.rlim[i];
 
-		if (!v || !names[i])
+		if (!lim || !names[i])
 			continue;
-		if (v == SANDBOX_UNLIMITED)
-			n += snprintf(buf + n, 4096 - n, " --rlimit-%s=unlimited", names[i]);
+		if (lim == SANDBOX_UNLIMITED)
+			describe_add(&v, &n, "--rlimit-%s=unlimited", names[i]);
 		else
-			n += snprintf(buf + n, 4096 - n, " --rlimit-%s=%llu", names[i], v);
+			describe_add(&v, &n, "--rlimit-%s=%llu", names[i], lim);
 	}
-	if (o->limits.memory && n < 4096)
-		n += snprintf(buf + n, 4096 - n, " --memory-limit=%llu", o->limits.memory);
-	if (o->limits.pids && n < 4096)
-		n += snprintf(buf + n, 4096 - n, " --pids-limit=%llu", o->limits.pids);
-	if (o->tmp_size == SANDBOX_UNLIMITED && n < 4096)
-		n += snprintf(buf + n, 4096 - n, " --tmp-size=unlimited");
-	else if (o->tmp_size && n < 4096)
-		n += snprintf(buf + n, 4096 - n, " --tmp-size=%llu", o->tmp_size);
-	if (n >= 4096) {
-		free(buf);
-		die("the options are too long to store for --replay");
-	}
+	if (o->limits.memory)
+		describe_add(&v, &n, "--memory-limit=%llu", o->limits.memory);
+	if (o->limits.pids)
+		describe_add(&v, &n, "--pids-limit=%llu", o->limits.pids);
+	if (o->tmp_size == SANDBOX_UNLIMITED)
+		describe_add(&v, &n, "--tmp-size=unlimited");
+	else if (o->tmp_size)
+		describe_add(&v, &n, "--tmp-size=%llu", o->tmp_size);
+	return v;
+}
+
+void options_argv_free(char **v)
+{
+	for (int i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+char *options_describe(const struct options *o)
+{
+	char **v = options_describe_argv(o), *buf;
+	size_t len = 1, at = 0;
+
+	for (int i = 0; v[i]; i++)
+		len += strlen(v[i]) + 1;
+	buf = malloc(len);
+	if (!buf)
+		die("out of memory");
+	buf[0] = 0;
+	for (int i = 0; v[i]; i++)
+		at += (size_t)sprintf(buf + at, "%s%s", i ? " " : "", v[i]);
+	options_argv_free(v);
 	return buf;
 }
 
-void options_apply_words(const char *words, struct options *o)
+void options_apply_argv(char *const *words, struct options *o)
 {
-	char *copy = strdup(words ? words : ""), *save = NULL, *w;
-
-	if (!copy)
-		die("out of memory");
-	for (w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+	for (int i = 0; words && words[i]; i++) {
+		const char *w = words[i], *eq = strchr(w, '=');
 		const struct option *lo;
-		char *eq = strchr(w, '=');
 		size_t len = eq ? (size_t)(eq - w) : strlen(w);
 
 		if (strncmp(w, "--", 2) != 0)
@@ -719,5 +755,4 @@ void options_apply_words(const char *words, struct options *o)
 			die("--replay: bad stored option '%s'", w);
 		parse_one(o, lo->val, eq ? eq + 1 : NULL);
 	}
-	free(copy);
 }

@@ -74,9 +74,13 @@ struct options {
 
 /* Parse argv; on bad input die() with one line naming it. */
 void options_parse(int argc, char **argv, struct options *o);
-/* The options that change what a run does, as CLI words (for replay). */
+/* The options that change what a run does, as CLI words (for replay):
+ * one word each, NULL-terminated (report.json "options_argv"), or joined
+ * with spaces (its "options", for people: a word may hold a space). */
+char **options_describe_argv(const struct options *o);
 char *options_describe(const struct options *o);
-/* Apply stored words (from a report) on top of o. */
-void options_apply_words(const char *words, struct options *o);
+void options_argv_free(char **v);
+/* Apply stored words (from a report), one option each, on top of o. */
+void options_apply_argv(char *const *words, struct options *o);
 
 #endif

@@ -50,7 +50,7 @@ int standalone_run(struct options *o, char **environ_base)
 	struct run_result res;
 	struct run_finding f;
 	struct runner rn;
-	char **env, *options;
+	char **env, *options, **options_argv;
 	const char *why;
 	int e, status, id = 0;
 	bool is_new, violation = false;
@@ -65,11 +65,13 @@ int standalone_run(struct options *o, char **environ_base)
 	if (o->workdir && !o->workdir_hash)
 		o->workdir_hash = strdup(rn.wd_hash);
 	options = options_describe(o);
+	options_argv = options_describe_argv(o);
 	meta.argv = o->argv;
 	meta.envp = env;
 	meta.cwd = rn.cwd;
 	meta.inject = "none";
 	meta.options = options;
+	meta.options_argv = options_argv;
 	/* Absolute, so the replay line works from any directory (the
 	 * directory itself is made only when there is a report). */
 	if (o->out_dir[0] == '/' || !getcwd(here, sizeof(here)) ||
@@ -111,6 +113,7 @@ int standalone_run(struct options *o, char **environ_base)
 	report_free(rep);
 	runner_fini(&rn);
 	free(options);
+	options_argv_free(options_argv);
 	free(out_abs);
 	for (int i = 0; env[i]; i++)
 		free(env[i]);

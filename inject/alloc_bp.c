@@ -13,7 +13,7 @@
  * Failing a call emulates the function's return. All state is per address
  * space and every register change is committed before the task runs again,
  * so a signal handler re-entering malloc mid-pass is just another hit.
- * (shared/notes/MALLOCBP-FACTS.md.)
+ * (docs/kernel-facts.md#breakpoint-pass-through.)
  *
  * Static programs: glibc's static start-up (_dl_non_dynamic_init,
  * _dl_find_object_init...) calls malloc before main, and treats a failure

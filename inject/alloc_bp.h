@@ -5,7 +5,7 @@
  * lookup scope: an LD_PRELOAD allocator or ASan's interceptors win over
  * libc; a static binary's own .symtab). They are never lifted: passing a
  * call emulates or displaces its first instruction, failing a call emulates
- * the return (shared/notes/MALLOCBP-FACTS.md).
+ * the return (docs/kernel-facts.md#allocator-binding, #breakpoint-pass-through).
  *
  * What counts as a call of the program:
  *  - dynamic program: every call from the entry point on (AT_ENTRY, where

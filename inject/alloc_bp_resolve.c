@@ -13,7 +13,7 @@
  * errno is a TLS variable whose offset ld.so keeps in a private link_map
  * field; decoding __errno_location (mov GOT-slot/imm -> add %fs:0) gives the
  * already-relocated offset without depending on ld.so internals.
- * (shared/notes/MALLOCBP-FACTS.md sections 0 and 2.)
+ * (docs/kernel-facts.md#allocator-binding and #errno-location.)
  */
 
 #include <elf.h>

@@ -12,15 +12,16 @@
  *   brk       growing the break; brk(0) queries never fail
  * mmap, mremap and mprotect fail with ENOMEM. brk never returns -ENOMEM (the
  * kernel does not; glibc's __brk would store it as the break and malloc
- * would write into unmapped memory, FACTS.md Q3d): its argument becomes 0,
- * so the kernel returns the break unchanged, which is its own failure
- * result, and the tracer restores rdi at the exit stop for __brk's check.
+ * would write into unmapped memory, docs/kernel-facts.md#brk-failure): its
+ * argument becomes 0, so the kernel returns the break unchanged, which is
+ * its own failure result, and the tracer restores rdi at the exit stop for
+ * __brk's check.
  *
  * Two faults at each site: ENOMEM fails that one call (glibc's malloc often
  * absorbs it: mmap fails -> brk, brk fails -> mmap(1 MiB), which is real
  * behaviour), exhaust fails it and every later candidate in the whole traced
  * tree until the run ends, which is what makes malloc return NULL at the
- * kernel level (FACTS.md Q3g).
+ * kernel level (docs/kernel-facts.md#malloc-null).
  */
 #include "config.h"
 
@@ -56,7 +57,8 @@ static int heap_cb(const struct proc_map *m, void *arg)
 /* Where the break is when we never saw it: the end of the [heap] mapping
  * (the break rounded up to a page), else start_brk (no heap yet). Only the
  * first brk of an address space whose heap was set up before the hooks saw
- * syscalls (a library constructor, FACTS.md Q4c) needs it; an in-page grow
+ * syscalls (a library constructor,
+ * docs/kernel-facts.md#constructors-before-entry) needs it; an in-page grow
  * is then missed, never a shrink taken for a grow. */
 static int brk_estimate(pid_t pid, uint64_t *cur)
 {

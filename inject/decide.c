@@ -133,21 +133,26 @@ static bool plan_matches(struct stop *st, const struct plan_fault *p)
 	return true;
 }
 
-/* Returns the plan entry to inject now, or -1. */
+/* Returns the plan entry to inject now, or -1. Every pending entry counts
+ * this call, also when an earlier one fires at it: faults planned at
+ * occurrences 2 and 3 of one site fail its 2nd and 3rd calls (a random
+ * run's log, replayed, fails the very calls it failed). */
 static int plan_pick(struct stop *st, int *occurrence)
 {
 	struct inject *inj = st->inj;
+	int pick = -1;
 
 	for (int i = 0; i < inj->nplan; i++) {
 		if (inj->plan_done[i] || !plan_matches(st, &inj->plan[i]))
 			continue;
-		if (++inj->plan_seen[i] == (unsigned)inj->plan[i].occurrence) {
-			inj->plan_done[i] = true;
-			*occurrence = inj->plan_seen[i];
-			return i;
-		}
+		if (++inj->plan_seen[i] == (unsigned)inj->plan[i].occurrence && pick < 0)
+			pick = i;
 	}
-	return -1;
+	if (pick >= 0) {
+		inj->plan_done[pick] = true;
+		*occurrence = inj->plan_seen[pick];
+	}
+	return pick;
 }
 
 static bool same_fault(const struct fault *a, const struct fault *b)
@@ -172,10 +177,14 @@ static int choose(struct stop *st, const struct fault *opts, int nopts, struct f
 		return 0;
 	}
 	if (inj->random) {
-		if (nopts <= 0 || resolve_site(st) < 0)
+		/* A full log: the run goes on unfaulted, so its finding keeps
+		 * every fault it had and replays. */
+		if (inj->nlog >= INJ_MAX_LOG || resolve_site(st) < 0)
 			return 0;
+		/* Every occurrence counts, failable here or not, as plan_pick
+		 * counts them when the log is replayed. */
 		*occ = (int)inj_occurrence(inj, st->call, st->key, st->thread);
-		if (inj_excluded(inj->exclude, st->key, st->site.function))
+		if (nopts <= 0 || inj_excluded(inj->exclude, st->key, st->site.function))
 			return 0;
 		return inj_random_pick(inj, opts, nopts, f);
 	}
@@ -201,11 +210,13 @@ static bool plan_wants(const struct inject *inj, const char *call)
 	return false;
 }
 
+/* The thread's ordinal, uncapped (sites count occurrences per ordinal for
+ * any number of threads); the jail's init (-1) counts as the first. */
 static int thread_slot(struct tracer_task *t)
 {
 	int o = tracer_task_ordinal(t);
 
-	return o < 0 ? 0 : o >= TRACER_MAX_THREADS ? TRACER_MAX_THREADS - 1 : o;
+	return o < 0 ? 0 : o;
 }
 
 /* rt_sigaction: keep which signals have handlers, and whether they restart

@@ -104,8 +104,10 @@ void inject_free(struct inject *inj)
 	if (!inj)
 		return;
 	uw_clear(inj);
-	for (int i = 0; i < inj->nsites; i++)
+	for (int i = 0; i < inj->nsites; i++) {
 		free(inj->sites[i].tries);
+		free(inj->sites[i].occ);
+	}
 	free(inj->sites);
 	free(inj->occ);
 	free(inj);
@@ -270,10 +272,40 @@ static int fault_index(struct inject_site *s, const struct fault *f)
 	return s->nfaults++;
 }
 
+/* Count one more occurrence of s in thread: its number (1-based), or 0
+ * when out of memory. */
+static unsigned site_occurrence(struct inject_site *s, int thread)
+{
+	struct site_occ *o;
+
+	if (s->nocc && s->occ[s->last_occ].thread == thread)
+		return ++s->occ[s->last_occ].n;
+	for (int i = 0; i < s->nocc; i++)
+		if (s->occ[i].thread == thread) {
+			s->last_occ = i;
+			return ++s->occ[i].n;
+		}
+	if (s->nocc == s->cap_occ) {
+		int cap = s->cap_occ ? s->cap_occ * 2 : 4;
+
+		o = realloc(s->occ, cap * sizeof(*o));
+		if (!o)
+			return 0;
+		s->occ = o;
+		s->cap_occ = cap;
+	}
+	s->last_occ = s->nocc++;
+	s->occ[s->last_occ] = (struct site_occ){ thread, 1 };
+	return 1;
+}
+
 int inj_site_record(struct inject *inj, struct inject_site *s, int thread,
 		    const struct fault *opts, int nopts)
 {
-	unsigned occ = ++s->occurrences[thread];
+	unsigned occ = site_occurrence(s, thread);
+
+	if (!occ)
+		return -ENOMEM;
 
 	s->total++;
 	for (int i = 0; i < nopts; i++) {
@@ -294,7 +326,7 @@ int inj_site_record(struct inject *inj, struct inject_site *s, int thread,
 			s->tries = n;
 			s->cap_tries = cap;
 		}
-		s->tries[s->ntries++] = (struct site_try){ (uint16_t)f, (uint16_t)thread, occ };
+		s->tries[s->ntries++] = (struct site_try){ (uint16_t)f, thread, occ };
 	}
 	return 0;
 }

@@ -53,7 +53,14 @@ struct inject_site {
 	char call[24];
 	char key[64];
 	struct frame caller;
-	unsigned occurrences[TRACER_MAX_THREADS];	/* per thread ordinal */
+	/* Occurrences per thread ordinal, for any number of threads (a
+	 * fixed array once merged threads 64 and up into one): one entry per
+	 * thread that reached the site, the last one used tried first. */
+	struct site_occ {
+		int thread;
+		unsigned n;
+	} *occ;
+	int nocc, cap_occ, last_occ;
 	unsigned total;
 	int nfaults;
 	struct fault faults[8];	/* faithful faults seen at this site */
@@ -63,7 +70,7 @@ struct inject_site {
 	 * empty pipe at its 5th occurrence gets EAGAIN there, not at 1-3). */
 	struct site_try {
 		uint16_t fault;	/* index into faults[] */
-		uint16_t thread;
+		int thread;
 		unsigned occurrence;
 	} *tries;
 	int ntries, cap_tries;

@@ -6,8 +6,10 @@
 #include "inject/inject.h"
 #include "symbols/symbols.h"
 
-#define INJ_MAX_PLAN 16
-#define INJ_MAX_LOG 64
+/* One constant with the report's (reporters/report.h): every logged fault
+ * reaches the finding, and a replay can plan all of them. */
+#define INJ_MAX_PLAN FINDING_MAX_FAULTS
+#define INJ_MAX_LOG FINDING_MAX_FAULTS
 #define INJ_UW_CACHE 32
 
 /* Per address space. */

@@ -57,6 +57,26 @@ char **report_strv_dup(char *const *v)
 	return out;
 }
 
+char **report_words_split(const char *s)
+{
+	char *copy = strdup(s ? s : ""), *save = NULL, *w, **v;
+	size_t n = 0;
+
+	if (!copy)
+		return NULL;
+	v = calloc(strlen(copy) / 2 + 2, sizeof(*v));	/* at most this many words */
+	for (w = v ? strtok_r(copy, " ", &save) : NULL; w; w = strtok_r(NULL, " ", &save)) {
+		v[n] = strdup(w);
+		if (!v[n++]) {
+			report_strv_free(v);
+			v = NULL;
+			break;
+		}
+	}
+	free(copy);
+	return v;
+}
+
 static int dup_opt(char **dst, const char *src)
 {
 	*dst = NULL;
@@ -81,7 +101,9 @@ int report_new(const struct report_meta *meta, struct report **out)
 	r->argv = report_strv_dup(meta->argv);
 	r->envp = report_strv_dup(meta->envp);
 	r->requests = report_strv_dup(meta->requests);
-	if (!r->argv || !r->envp || !r->requests)
+	r->options_argv = meta->options_argv ? report_strv_dup(meta->options_argv) :
+			  report_words_split(meta->options);
+	if (!r->argv || !r->envp || !r->requests || !r->options_argv)
 		e = -ENOMEM;
 	e = e ?: dup_opt(&r->cwd, meta->cwd);
 	e = e ?: dup_opt(&r->stdin_path, meta->stdin_path);
@@ -119,6 +141,7 @@ void report_free(struct report *r)
 	report_strv_free(r->argv);
 	report_strv_free(r->envp);
 	report_strv_free(r->requests);
+	report_strv_free(r->options_argv);
 	free(r->cwd);
 	free(r->stdin_path);
 	free(r->inject);

@@ -271,11 +271,16 @@ static int load_meta(json_object *root, struct replay_spec *s, const char *path,
 	e = e ?: opt_str(root, "stdin", &s->stdin_path);
 	e = e ?: opt_str(root, "inject", &s->inject);
 	e = e ?: opt_str(root, "options", &s->options);
+	/* One word each; an older report has only the joined string. */
+	if (e == 0 && json_object_object_get_ex(root, "options_argv", NULL))
+		e = strv_field(root, "options_argv", true, &s->options_argv);
+	else if (e == 0 && !(s->options_argv = report_words_split(s->options)))
+		e = -ENOMEM;
 	if (e == -ENOMEM)
 		return fail(why, whylen, e, "%s: out of memory", path);
 	if (e)
 		return fail(why, whylen, -EINVAL,
-			    "%s: bad \"requests\", \"cwd\", \"stdin\", \"inject\" or \"options\"",
+			    "%s: bad \"requests\", \"cwd\", \"stdin\", \"inject\", \"options\" or \"options_argv\"",
 			    path);
 	seed = field(root, "seed", json_type_int);
 	s->seed = seed ? json_object_get_uint64(seed) : 0;
@@ -427,5 +432,6 @@ void replay_spec_free(struct replay_spec *spec)
 	free(spec->stdin_path);
 	free(spec->inject);
 	free(spec->options);
+	report_strv_free(spec->options_argv);
 	memset(spec, 0, sizeof(*spec));
 }

@@ -49,7 +49,11 @@ struct thread_stack {
 	struct frame frames[FRAME_MAX];
 };
 
-#define FINDING_MAX_FAULTS 8
+/* A finding keeps every fault of its run, so --replay plans all of them:
+ * the engine logs at most this many per run (inject/inject_int.h sizes its
+ * log and plan from it) and a random run stops injecting once its log is
+ * full. */
+#define FINDING_MAX_FAULTS 64
 #define FINDING_MAX_THREADS 8
 
 /* The outcome of one run that is a finding, before deduplication. */
@@ -143,6 +147,9 @@ struct report_meta {
 	char *const *requests;	/* service request files, NULL-terminated */
 	const char *inject;	/* "io,alloc" */
 	const char *options;	/* other options that change a run, as CLI words */
+	/* The same, one word each (NULL-terminated): a word may hold a space
+	 * (--bind="/tmp/a b:/data"). NULL: options split at spaces. */
+	char *const *options_argv;
 	uint64_t seed;
 	const char *out_dir;
 	const char *self;	/* path of the fzsandbox binary, for replay lines */
@@ -201,6 +208,9 @@ struct replay_spec {
 	char **requests;
 	char *inject;
 	char *options;
+	/* The options to apply, one word each: the report's "options_argv",
+	 * or its "options" split at spaces (an older report without it). */
+	char **options_argv;
 	uint64_t seed;
 	int nfaults;
 	struct fault_rec faults[FINDING_MAX_FAULTS];

@@ -46,6 +46,7 @@ struct report {
 	char *stdin_path;
 	char *inject;
 	char *options;
+	char **options_argv;
 	uint64_t seed;
 	char *out_dir;
 	char *self;
@@ -76,6 +77,9 @@ bool finding_kind_valid(enum finding_kind k);
 /* NULL-terminated string vectors; dup of NULL is an empty vector. */
 char **report_strv_dup(char *const *v);
 void report_strv_free(char **v);
+/* The words of s, split at spaces, as a vector (of NULL: empty); NULL
+ * when out of memory. */
+char **report_words_split(const char *s);
 /* mkdir -p with mode 0755. Returns 0 or -errno. */
 int report_mkdirs(const char *path);
 /* Copy a run's captured output file src to OUT/findings/<id>/<name>;

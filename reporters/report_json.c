@@ -229,6 +229,7 @@ static json_object *report_json(struct jb *b, const struct report *r)
 	put(b, o, "requests", strv(b, r->requests));
 	put(b, o, "inject", str(b, r->inject));
 	put(b, o, "options", str(b, r->options));
+	put(b, o, "options_argv", strv(b, r->options_argv));
 	put(b, o, "seed", u64(b, r->seed));
 	put(b, o, "runs", num(b, report_runs(r)));
 	put(b, o, "runs_planned", num(b, r->runs_planned));

@@ -3,7 +3,7 @@
  * reporters/ (stacks) call. A leaf module: it uses only util/.
  *
  * Backed by elfutils (libdwfl's own unwinder and libdw for symbols), which
- * measured faster than libunwind-ptrace here (shared/notes/FACTS.md Q6).
+ * measured faster than libunwind-ptrace here (docs/kernel-facts.md#unwind-cost).
  * One unwinder per traced address space; it caches modules, CFI and
  * pc -> symbol lookups. The tasks must be in a ptrace stop.
  */

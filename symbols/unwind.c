@@ -3,8 +3,8 @@
 /* unwind.c - libdwfl unwinder for one traced address space, with caches.
  *
  * Loading libc's debug info costs ~40 ms and a cached stack ~20 us
- * (FACTS.md Q6), so the Dwfl lives as long as the address space and every
- * symbolized pc is remembered.
+ * (docs/kernel-facts.md#unwind-cost), so the Dwfl lives as long as the
+ * address space and every symbolized pc is remembered.
  */
 
 #include <errno.h>

@@ -5,8 +5,16 @@
 # directory for `fz`), and:
 #   fz ARGS...          run fzsandbox (stdout/stderr to TMP/fz.stdout/.stderr,
 #                       exit status in $rc); never exits the test itself
-#   fail MSG            print MSG (and the last run's output), exit 1
-#   skip REASON         print "SKIP: REASON", exit 77 (automake's skip code)
+#   fail MSG            print and record a failed check (with the last run's
+#                       output) and go on: the script fails at its end
+#   fatal MSG           the same, then stop now: for setup that later checks
+#                       need (a mkdir, a copy, a start-up probe)
+#   skip REASON         print "SKIP: REASON", exit 77 (automake's skip code),
+#                       or exit 1 if a check already failed
+#   skip_check REASON   print "SKIP-CHECK: REASON": one check cannot run here
+#                       (the kernel lacks a feature); the script goes on
+#   at_exit CMD         run CMD (shell text) at exit, before TMP is removed;
+#                       scripts never set their own EXIT trap
 #   assert_eq WANT GOT WHAT
 #   assert_rc WANT      compare with $rc from the last fz
 #   jqr FILTER [FILE]   jq -r FILTER on FILE (default $OUT/report.json)
@@ -32,25 +40,58 @@ FZ_TEST_TAG=$TMP
 export FZ_TEST_TAG
 rc=
 
-cleanup() {
-	rm -rf -- "$TMP"
+# Failed checks, one message a line: a file, so that a fail inside $(...)
+# or a pipeline (a subshell) counts too.
+FAILED=$TMP/.failed-checks
+
+AT_EXIT=
+at_exit() {
+	AT_EXIT="$AT_EXIT$1;"
 }
-trap cleanup EXIT
+
+# At exit: a script that recorded a failed check exits 1 after listing
+# them, whatever its last command returned; otherwise its own status
+# stands (0, 77 for a skip, ...).
+finish() {
+	local status=$? n=0
+
+	eval "$AT_EXIT"
+	[ -s "$FAILED" ] && n=$(wc -l <"$FAILED")
+	if [ "$n" -gt 0 ]; then
+		echo "$TEST_NAME: $n failed check(s):" >&2
+		sed 's/^/  /' "$FAILED" >&2
+		status=1
+	fi
+	rm -rf -- "$TMP"
+	exit "$status"
+}
+trap finish EXIT
 
 fail() {
 	echo "FAIL: $TEST_NAME: $*" >&2
+	echo "$*" >>"$FAILED"
 	for f in "$TMP/fz.stdout" "$TMP/fz.stderr"; do
 		if [ -s "$f" ]; then
 			echo "--- $(basename "$f") (last 30 lines)" >&2
 			tail -n 30 -- "$f" >&2
 		fi
 	done
+	return 1
+}
+
+fatal() {
+	fail "$@"
+	echo "$TEST_NAME: stopping here: the checks after this one need it" >&2
 	exit 1
 }
 
 skip() {
 	echo "SKIP: $*"
 	exit 77
+}
+
+skip_check() {
+	echo "SKIP-CHECK: $TEST_NAME: $*"
 }
 
 assert_eq() {
@@ -65,25 +106,25 @@ assert_rc() {
 }
 
 command -v jq >/dev/null 2>&1 || skip "jq is not installed (./quickstart installs it)"
-[ -x "$FZ" ] || fail "fzsandbox not built at $FZ"
+[ -x "$FZ" ] || fatal "fzsandbox not built at $FZ"
 
 # Run from TMP (or FZ_CWD, under TMP) so our targets' cwd marks them as ours.
 fz() {
 	local here=$PWD
 
-	cd "${FZ_CWD:-$TMP}" || fail "cd ${FZ_CWD:-$TMP}"
+	cd "${FZ_CWD:-$TMP}" || fatal "cd ${FZ_CWD:-$TMP}"
 	# A hung fzsandbox fails its test (status 124) instead of hanging
 	# the whole suite.
 	timeout -k 5 "${FZ_TEST_TIMEOUT:-180}" "$FZ" "$@" >"$TMP/fz.stdout" 2>"$TMP/fz.stderr" </dev/null
 	rc=$?
-	cd "$here" || fail "cd $here"
+	cd "$here" || fatal "cd $here"
 	return 0
 }
 
 jqr() {
 	local file=${2:-$OUT/report.json}
 
-	[ -f "$file" ] || fail "no report at $file"
+	[ -f "$file" ] || { fail "no report at $file"; return 1; }
 	jq -r "$1" "$file" || fail "jq failed on $file: $1"
 }
 
@@ -149,12 +190,12 @@ assert_finding_in() {
 # fzsandbox itself as nobody too (setpriv), and as root the jail's own
 # processes are nobody. B/fz-nobody is fzsandbox run as nobody.
 jail_bin() {
-	chmod 755 "$TMP" || fail "chmod $TMP"
+	chmod 755 "$TMP" || fatal "chmod $TMP"
 	B=$TMP/bin
-	mkdir -p -m 755 "$B" || fail "mkdir $B"
-	cp "$FZ" "$@" "$B/" || fail "cannot copy $*"
+	mkdir -p -m 755 "$B" || fatal "mkdir $B"
+	cp "$FZ" "$@" "$B/" || fatal "cannot copy $*"
 	printf '#!/bin/sh\nexec setpriv --reuid=65534 --regid=65534 --clear-groups "%s" "$@"\n' \
-		"$B/fzsandbox" >"$B/fz-nobody" && chmod 755 "$B/fz-nobody" || fail "cannot write $B/fz-nobody"
+		"$B/fzsandbox" >"$B/fz-nobody" && chmod 755 "$B/fz-nobody" || fatal "cannot write $B/fz-nobody"
 }
 
 # fz_as WHO ARGS...: fz with jail_bin's fzsandbox, run as WHO ("self" or
@@ -174,5 +215,5 @@ require_jail() {
 	fz --sandbox --inject=none "$@" -- /bin/true
 	[ "$rc" = 0 ] && return 0
 	grep -q "user namespace" "$TMP/fz.stderr" && skip "$(cat "$TMP/fz.stderr")"
-	fail "--sandbox cannot run /bin/true (exit $rc)"
+	fatal "--sandbox cannot run /bin/true (exit $rc)"
 }

@@ -144,7 +144,7 @@ int tracer_fail_syscall(struct tracer_task *t, int err)
 }
 
 /* At a seccomp stop orig_rax = -1 skips the syscall and rax becomes its
- * result (shared/notes/FACTS.md Q1a): two pokes, no exit stop. */
+ * result (docs/kernel-facts.md#seccomp-skip-errno): two pokes, no exit stop. */
 int tracer_return_syscall(struct tracer_task *t, int64_t retval)
 {
 	int r;

@@ -1,6 +1,7 @@
 /* entry.c - a one-shot breakpoint at AT_ENTRY marks the end of the loader
  * phase: failing ld.so's own early mmap crashes ld.so itself, which is not
- * the program's bug (shared/notes/FACTS.md Q4). */
+ * the program's bug (docs/kernel-facts.md#loader-first-mmap,
+ * #at-entry-boundary). */
 #include "config.h"
 
 #include <elf.h>

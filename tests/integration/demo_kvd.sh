@@ -5,7 +5,7 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
 kvd=$top_builddir/harnesses/examples/kvd
-[ -x "$kvd" ] || fail "$kvd not built (it is part of plain make)"
+[ -x "$kvd" ] || fatal "$kvd not built (it is part of plain make)"
 fz --inject=io,alloc --request="$SRC/harnesses/examples/requests" --out="$OUT" -- "$kvd" --port 0
 assert_finding_in cmd_set
 assert_eq "$(jqr '.findings | length')" "$(jqr "$(finding_with cmd_set) | length")" "findings outside cmd_set"

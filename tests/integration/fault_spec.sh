@@ -25,7 +25,7 @@ assert_eq 1 "$(jqr '.runs' "$OUT.3/report.json")" "runs (caller=parse)"
 assert_eq 0 "$(jqr '.findings | length' "$OUT.3/report.json")" "findings (caller=parse)"
 
 # A short read of exactly 7 bytes on the first read().
-"$T/short_read" --make "$TMP/header.bin" || fail "cannot create the input file"
+"$T/short_read" --make "$TMP/header.bin" || fatal "cannot create the input file"
 fz --fault=read:short=7@1 --out="$OUT.4" -- "$T/short_read" "$TMP/header.bin"
 assert_rc 1
 assert_eq 1 "$(jqr '.runs' "$OUT.4/report.json")" "runs (read:short=7@1)"

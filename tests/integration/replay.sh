@@ -30,7 +30,7 @@ case "$cmd" in
 esac
 # A relative --out is where the replay was asked for (from a directory
 # other than the campaign's), not under the campaign's directory.
-mkdir -p "$TMP/elsewhere" || fail "mkdir"
+mkdir -p "$TMP/elsewhere" || fatal "mkdir"
 rm -rf "$TMP/fzsandbox-out"
 (cd "$TMP/elsewhere" && timeout 120 "$FZ" --replay="$TMP/report.json#$id" --out=rel-out) \
 	>"$TMP/fz.stdout" 2>"$TMP/fz.stderr" </dev/null

@@ -6,14 +6,14 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
-chmod 755 "$TMP" || fail "chmod $TMP"
+chmod 755 "$TMP" || fatal "chmod $TMP"
 require_jail
 # Outside the working directory (TMP) and outside /tmp (the jail's /tmp is
 # its own tmpfs): only a bind shows these.
-V=$(mktemp -d /var/tmp/fzt-autobind.XXXXXX) || fail "mktemp /var/tmp"
-trap 'rm -rf -- "$V"; cleanup' EXIT
-mkdir -m 755 "$V/in" "$V/out" && chmod 755 "$V" && chmod 1777 "$V/out" || fail "mkdir $V"
-echo "read me" >"$V/in/file" && chmod 644 "$V/in/file" || fail "write $V/in/file"
+V=$(mktemp -d /var/tmp/fzt-autobind.XXXXXX) || fatal "mktemp /var/tmp"
+at_exit 'rm -rf -- "$V"'
+mkdir -m 755 "$V/in" "$V/out" && chmod 755 "$V" && chmod 1777 "$V/out" || fatal "mkdir $V"
+echo "read me" >"$V/in/file" && chmod 644 "$V/in/file" || fatal "write $V/in/file"
 echo "written" >"$TMP/stdin" && chmod 644 "$TMP/stdin"
 
 # An input file named by its absolute path: readable.
@@ -74,7 +74,7 @@ grep -q "^fzsandbox: warning: '/var' is not bound read-write" "$TMP/fz.stderr" |
 
 # Widening stops below homes and dot-directories: an output under a
 # missing directory inside one is not worth binding the whole of it.
-mkdir -p "$V/.cfg" || fail "mkdir $V/.cfg"
+mkdir -p "$V/.cfg" || fatal "mkdir $V/.cfg"
 fz --sandbox --inject=none -- /bin/sh -c 'mkdir -p "${1%/*}"' sh "$V/.cfg/new/x.conf"
 grep -q "^fzsandbox: warning: '$V/.cfg' is not bound read-write for the output" "$TMP/fz.stderr" ||
 	fail "an output's directory was widened into a dot-directory"
@@ -95,8 +95,8 @@ grep -q "No such file" "$TMP/fz.stderr" || fail "/root bound into the jail"
 # output there is refused with a warning (not silently kept from the host).
 if [ "$(id -u)" = 0 ] && [ "$(getent passwd root | cut -d: -f6)" = /root ]; then
 	R=/root/.fzt-autobind-$$
-	echo "root's file" >"$R" && chmod 600 "$R" || fail "cannot write $R"
-	trap 'rm -rf -- "$V" "$R"; cleanup' EXIT
+	echo "root's file" >"$R" && chmod 600 "$R" || fatal "cannot write $R"
+	at_exit 'rm -rf -- "$R"'
 	FZ_CWD=/root fz --inject=none -- /bin/sh -c 'pwd; ls -A' sh
 	assert_rc 0
 	assert_eq /root "$(cat "$TMP/fz.stdout")" "/root as the working directory: empty in the jail"

@@ -8,11 +8,11 @@
 
 # As root the jail runs as host nobody: it must be able to enter TMP (its
 # working directory) and run the targets, wherever the build tree is.
-chmod 755 "$TMP" || fail "chmod $TMP"
+chmod 755 "$TMP" || fatal "chmod $TMP"
 B=$TMP/bin
-mkdir -m 755 "$B" || fail "mkdir $B"
+mkdir -m 755 "$B" || fatal "mkdir $B"
 for t in unchecked_malloc threads forking short_read; do
-	cp "$T/$t" "$B/" || fail "cannot copy $t"
+	cp "$T/$t" "$B/" || fatal "cannot copy $t"
 done
 
 require_jail --out="$OUT"
@@ -45,7 +45,7 @@ line=$(jqr "$(top_frame '[.findings[]]') | .line")
 [ "$line" -gt 0 ] 2>/dev/null || fail "no line number in the jail's stack ('$line')"
 same_findings alloc -- "$B/threads"
 same_findings alloc -- "$B/forking"
-"$B/short_read" --make "$TMP/header.bin" || fail "cannot create the input file"
+"$B/short_read" --make "$TMP/header.bin" || fatal "cannot create the input file"
 same_findings io -- "$B/short_read" "$TMP/header.bin"
 jqr '.options' | grep -q -- --no-sandbox && fail "replay options of a jailed run say --no-sandbox"
 fz --no-sandbox --inject=io --out="$OUT" -- "$B/short_read" "$TMP/header.bin"
@@ -53,13 +53,13 @@ jqr '.options' | grep -q -- --no-sandbox || fail "replay options do not keep --n
 
 # Service mode: the driver's sockets are made inside the jail's network
 # namespace (sandbox_socket_beside), so requests reach the jailed service.
-cp "$T/service_bug" "$B/" || fail "cannot copy service_bug"
+cp "$T/service_bug" "$B/" || fatal "cannot copy service_bug"
 same_findings io,alloc --request="$SRC/tests/targets/requests" -- "$B/service_bug" --port 0
 assert_eq handle_set "$(jqr "$(top_frame '[.findings[]]') | .function")" "service top frame"
 
 # Unprivileged: fzsandbox itself as nobody gives the same findings.
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
-	cp "$FZ" "$B/" && cp -r "$SRC/tests/targets/requests" "$TMP/requests" || fail "cannot copy"
+	cp "$FZ" "$B/" && cp -r "$SRC/tests/targets/requests" "$TMP/requests" || fatal "cannot copy"
 	chmod -R a+rX "$TMP/requests"
 	for args in "--inject=alloc -- $B/threads" \
 		"--inject=io,alloc --request=$TMP/requests -- $B/service_bug --port 0"; do
@@ -100,7 +100,7 @@ assert_eq fzsandbox "$(tail -n 1 "$TMP/fz.stdout")" "hostname inside"
 # idmapped, so a program in a 0700 directory reads its 0600 input and
 # writes its output there, owned by root as if root had run it.
 if [ "$(id -u)" = 0 ]; then
-	mkdir -m 700 "$TMP/closed" && cp /bin/cat "$TMP/closed/" || fail "cannot make $TMP/closed"
+	mkdir -m 700 "$TMP/closed" && cp /bin/cat "$TMP/closed/" || fatal "cannot make $TMP/closed"
 	echo secret >"$TMP/closed/in" && chmod 600 "$TMP/closed/in"
 	(cd "$TMP/closed" && "$FZ" --inject=none --out="$OUT" -- ./cat in) >"$TMP/fz.stdout" 2>"$TMP/fz.stderr"
 	rc=$?
@@ -125,7 +125,7 @@ if [ "$(id -u)" = 0 ]; then
 	# A user's project (root running in a directory uid 1000 owns): the
 	# jail acts as that owner there, and what it writes is the owner's.
 	mkdir -m 700 "$TMP/proj" && echo theirs >"$TMP/proj/in" && chmod 600 "$TMP/proj/in" &&
-		chown -R 1000:1000 "$TMP/proj" || fail "cannot make $TMP/proj"
+		chown -R 1000:1000 "$TMP/proj" || fatal "cannot make $TMP/proj"
 	(cd "$TMP/proj" && "$FZ" --inject=none --out="$OUT" -- /bin/sh -c 'cat in; echo made >out') \
 		>"$TMP/fz.stdout" 2>"$TMP/fz.stderr"
 	rc=$?
@@ -141,7 +141,7 @@ fi
 fz --inject=none --out="$OUT" -- /usr/bin/getent hosts fzsandbox
 assert_rc 0
 assert_eq "127.0.1.1 fzsandbox" "$(tr -s ' \t' ' ' <"$TMP/fz.stdout")" "the jail's hostname resolved"
-mkdir -m 700 "$TMP/htmp" || fail "mkdir $TMP/htmp"
+mkdir -m 700 "$TMP/htmp" || fatal "mkdir $TMP/htmp"
 TMPDIR=$TMP/htmp fz --inject=io --fault=read:EIO@site#99 --out="$OUT" -- /bin/true
 assert_rc 2
 assert_eq "" "$(ls -A "$TMP/htmp")" "files left in TMPDIR by a campaign that failed"

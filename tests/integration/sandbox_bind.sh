@@ -6,11 +6,11 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
-chmod 755 "$TMP" || fail "chmod $TMP"
+chmod 755 "$TMP" || fatal "chmod $TMP"
 require_jail
 # Outside the working directory (TMP/work), so only a bind shows them.
 D=$TMP/host
-mkdir -p -m 755 "$D/ro" "$D/rw" "$TMP/work" && chmod 777 "$D/rw" || fail "mkdir"
+mkdir -p -m 755 "$D/ro" "$D/rw" "$TMP/work" && chmod 777 "$D/rw" || fatal "mkdir"
 echo "read me" >"$D/ro/file" && chmod 644 "$D/ro/file"
 jfz() {	# fzsandbox from TMP/work
 	(cd "$TMP/work" && "$FZ" "$@") >"$TMP/fz.stdout" 2>"$TMP/fz.stderr" </dev/null
@@ -59,7 +59,7 @@ printf '#include <stdio.h>\nint fz_lib_answer(void);\nint main(void) { printf("%
 	cp "$A/lib/libfzt.so" "$A/lib2/" &&
 	"$CC" -o "$A/bin/runpath" "$TMP/main.c" -L"$A/lib" -lfzt \
 		-Wl,--enable-new-dtags -Wl,-rpath,'$ORIGIN/../lib' &&
-	"$CC" -o "$A/bin/plain" "$TMP/main.c" -L"$A/lib" -lfzt || fail "cannot build the library test"
+	"$CC" -o "$A/bin/plain" "$TMP/main.c" -L"$A/lib" -lfzt || fatal "cannot build the library test"
 chmod -R a+rX "$A"
 jfz --sandbox --inject=none -- "$A/bin/runpath"
 assert_rc 0

@@ -6,7 +6,7 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
-chmod 755 "$TMP" || fail "chmod $TMP"
+chmod 755 "$TMP" || fatal "chmod $TMP"
 C=$TMP/fz.conf
 cat >"$C" <<EOC
 # the policy of a CI job

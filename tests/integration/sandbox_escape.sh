@@ -29,7 +29,7 @@ suite() {
 	jfz "$who" --sandbox --inject=none -- /bin/true
 	if [ "$rc" != 0 ]; then
 		grep -q "user namespace" "$TMP/fz.stderr" && skip "as $who: $(cat "$TMP/fz.stderr")"
-		fail "as $who: --sandbox cannot run /bin/true (exit $rc)"
+		fatal "as $who: --sandbox cannot run /bin/true (exit $rc)"
 	fi
 
 	# Host pids: the jail sees its init and itself.
@@ -84,7 +84,7 @@ fi
 # and plants another file at its own path. The next run must not execute
 # (nor the tracer trust) that file: the jail checks the program's inode.
 mkdir -p "$TMP/sw/build" && cp "$top_builddir/tests/escape/self_swap" "$TMP/sw/build/" ||
-	fail "cannot copy self_swap"
+	fatal "cannot copy self_swap"
 FZ_CWD=$TMP/sw fz --inject=io --max-runs=3 --out="$OUT" -- ./build/self_swap build
 assert_rc 2
 [ -d "$TMP/sw/build.old" ] || fail "self_swap did not rename its directory (no attempt made)"

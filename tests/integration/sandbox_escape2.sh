@@ -34,7 +34,7 @@ stop_helpers() {
 		fi
 	done
 }
-trap 'stop_helpers; cleanup' EXIT
+at_exit stop_helpers
 
 # jfz WHO ARGS...: fzsandbox as WHO through fz, with its own --out
 # (writable by WHO); sets rc, JOUT and SAID (the program's standard output:
@@ -44,7 +44,7 @@ jfz() {
 	shift
 
 	JOUT=$TMP/out-$who
-	rm -rf "$JOUT" && mkdir -p "$JOUT" && chmod 777 "$JOUT" || fail "cannot make $JOUT"
+	rm -rf "$JOUT" && mkdir -p "$JOUT" && chmod 777 "$JOUT" || fatal "cannot make $JOUT"
 	fz_as "$who" --out="$JOUT" "$@"
 	SAID=$(cat "$TMP/fz.stdout")
 }
@@ -81,7 +81,7 @@ listen() {
 		[ -s "$ready" ] && break
 		sleep 0.05
 	done
-	[ -s "$ready" ] || fail "listen_once $1 did not start: $(cat "$LLOG")"
+	[ -s "$ready" ] || fatal "listen_once $1 did not start: $(cat "$LLOG")"
 	LADDR=$(cat "$ready")
 }
 
@@ -126,7 +126,7 @@ victim() {
 		[ "$(cat "/proc/$VPID/comm" 2>/dev/null)" = sleep ] && return 0
 		sleep 0.05
 	done
-	fail "the sacrificial sleep did not start"
+	fatal "the sacrificial sleep did not start"
 }
 
 suite() {
@@ -135,7 +135,7 @@ suite() {
 	jfz "$who" --sandbox --inject=none -- /bin/true
 	if [ "$rc" != 0 ]; then
 		grep -q "user namespace" "$TMP/fz.stderr" && skip "as $who: $(cat "$TMP/fz.stderr")"
-		fail "as $who: --sandbox cannot run /bin/true (exit $rc)"
+		fatal "as $who: --sandbox cannot run /bin/true (exit $rc)"
 	fi
 
 	# A host TCP port on 127.0.0.1: the jail's loopback is its own.
@@ -223,7 +223,7 @@ suite() {
 	# --inject=none and no jail it is passed on, like env(1) (the
 	# control); the jail and every campaign close it.
 	leak=$TMP/leak-$who
-	: >"$leak" && chmod 666 "$leak" || fail "cannot make $leak"
+	: >"$leak" && chmod 666 "$leak" || fatal "cannot make $leak"
 	exec 9>>"$leak"
 	jfz "$who" $NOJAIL --inject=none -- "$B/inherited_fd"
 	verdict "as $who, control: inherited fd" escaped
@@ -261,7 +261,7 @@ swap() {	# JAIL HOW SOCK: RESULT is the host listener's verdict
 	"$E/listen_once" path "$TMP/hostsock" "$TMP/hostsock.ready" 4 >"$TMP/swap.log" 2>&1 &
 	HELPERS="$HELPERS $!"
 	for _ in $(seq 50); do [ -s "$TMP/hostsock.ready" ] && break; sleep 0.1; done
-	[ -s "$TMP/hostsock.ready" ] || fail "listen_once path did not start: $(cat "$TMP/swap.log")"
+	[ -s "$TMP/hostsock.ready" ] || fatal "listen_once path did not start: $(cat "$TMP/swap.log")"
 	fz $1 --inject=io --max-runs=1 --out="$OUT" --request="$SRC/tests/targets/requests" \
 		-- "$B/sock_swap" "$2" "$3" "$TMP/hostsock"
 	wait "$!" 2>/dev/null

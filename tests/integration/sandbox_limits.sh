@@ -37,13 +37,13 @@ val() {
 assert_resource() {
 	local what=$1 sig=$2
 
-	[ -f "$REPORT" ] || fail "$what: no report"
+	[ -f "$REPORT" ] || { fail "$what: no report"; return; }
 	assert_eq resource "$(jqr '.findings[0].kind' "$REPORT")" "$what: finding kind"
 	assert_eq "$sig" "$(jqr '.findings[0].signal_name' "$REPORT")" "$what: signal"
 }
 
 assert_no_finding() {
-	[ -f "$REPORT" ] || fail "$1: no report"
+	[ -f "$REPORT" ] || { fail "$1: no report"; return; }
 	assert_eq 0 "$(jqr '.findings | length' "$REPORT")" "$1: findings"
 }
 

@@ -6,7 +6,7 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
-chmod 755 "$TMP" || fail "chmod $TMP"
+chmod 755 "$TMP" || fatal "chmod $TMP"
 require_jail
 command -v bash >/dev/null || skip "no bash for /dev/tcp"
 BASH_BIN=$(command -v bash)
@@ -34,7 +34,7 @@ assert_eq "$host_ifs" "$(cat "$TMP/fz.stdout")" "host: the host's interfaces"
 
 # Service mode works with the host's network too (no socket made beside).
 B=$TMP/bin
-mkdir -m 755 "$B" && cp "$T/service_bug" "$B/" || fail "cannot copy service_bug"
+mkdir -m 755 "$B" && cp "$T/service_bug" "$B/" || fatal "cannot copy service_bug"
 fz --sandbox --net=host --inject=alloc --max-runs=6 --out="$OUT" \
 	--request="$SRC/tests/targets/requests" -- "$B/service_bug" --port 0
 [ "$rc" = 0 ] || [ "$rc" = 1 ] || fail "--net=host service campaign: exit $rc"
@@ -45,7 +45,7 @@ assert_eq 6 "$(jqr '.runs')" "--net=host service runs"
 # through /proc/PID/root or /proc/PID/cwd, with either network. The
 # finding (handle_set's unchecked malloc) needs the requests delivered.
 # Relative ones too through a symlink to an absolute path, and with "..".
-ln -s /tmp "$TMP/rundir" || fail "ln -s"
+ln -s /tmp "$TMP/rundir" || fatal "ln -s"
 for sock in /tmp/fz-svc.sock rel.sock rundir/fz-svc2.sock "../$(basename "$TMP")/rel2.sock"; do
 	for n in "" --net=host; do
 		fz $n --inject=alloc --out="$OUT" --request="$SRC/tests/targets/requests" \

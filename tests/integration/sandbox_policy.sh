@@ -18,10 +18,24 @@ PROGS="mount_family setns_host userns_mount io_uring_read ptrace_parent vm_write
 jail_bin $(printf "$E/%s " $PROGS)
 # mount_family's mount point: not above the program, which a mount there
 # would hide from the symbolizer.
-mkdir -m 755 "$TMP/mnt" || fail "mkdir $TMP/mnt"
+mkdir -m 755 "$TMP/mnt" || fatal "mkdir $TMP/mnt"
 # setid_file's output directory, writable by nobody too.
-mkdir -m 777 "$TMP/setid" || fail "mkdir $TMP/setid"
+mkdir -m 777 "$TMP/setid" || fatal "mkdir $TMP/setid"
 NOJAIL=--no-sandbox
+
+# Not every kernel serves the i386 ABI (int $0x80 from 64-bit code): one
+# built without CONFIG_IA32_EMULATION, booted with ia32_emulation=0, or,
+# like this machine's, a PVM guest (docs/kernel-facts.md#i386-abi) raises
+# a general protection fault instead, and the program dies of SIGSEGV,
+# jailed or not, before seccomp sees a syscall. Probe it once, unjailed,
+# outside fzsandbox: where it does not work, int80's control and jailed
+# checks cannot mean anything and are skipped with the reason.
+I386_MISSING=
+( "$B/int80" ) >/dev/null 2>&1
+st=$?
+if [ "$st" -gt 128 ]; then
+	I386_MISSING="this kernel does not serve the i386 ABI: int \$0x80 died of signal $((st - 128)) unjailed"
+fi
 
 # jfz USER ARGS...: fzsandbox as USER ("self" or "nobody") from TMP with its
 # own --out; sets rc, JOUT (that --out) and SAID (what the program printed:
@@ -57,7 +71,7 @@ jailed() {
 		done
 	fi
 	jfz "$who" --sandbox --inject=none "${args[@]}" -- "$@"
-	case "$rc" in 0 | 1) ;; *) fail "as $who, $*: fzsandbox exit $rc in the jail" ;; esac
+	case "$rc" in 0 | 1) ;; *) fail "as $who, $*: fzsandbox exit $rc in the jail"; return ;; esac
 	grep -q '^escaped' <<<"$SAID" && fail "as $who, $*: escaped the jail: $SAID"
 	grep -q '^contained' <<<"$SAID" || fail "as $who, $*: no verdict in the jail: '$SAID'"
 	[ "$(violations "$call")" -ge 1 ] ||
@@ -73,7 +87,7 @@ control() {
 	shift 2
 
 	jfz "$who" $NOJAIL --inject=none -- "$@"
-	case "$rc" in 0 | 1) ;; *) fail "as $who, control $*: fzsandbox exit $rc" ;; esac
+	case "$rc" in 0 | 1) ;; *) fail "as $who, control $*: fzsandbox exit $rc"; return ;; esac
 	if [ "$expect" = escaped ]; then
 		grep -q '^escaped' <<<"$SAID" || fail "as $who, control $*: did not work: '$SAID'"
 	else
@@ -91,7 +105,7 @@ suite() {
 	jfz "$who" --sandbox --inject=none -- /bin/true
 	if [ "$rc" != 0 ]; then
 		grep -q "user namespace" "$TMP/fz.stderr" && skip "as $who: $(cat "$TMP/fz.stderr")"
-		fail "as $who: --sandbox cannot run /bin/true (exit $rc)"
+		fatal "as $who: --sandbox cannot run /bin/true (exit $rc)"
 	fi
 
 	# The mount family, each call on its own. Its prerequisites (a user
@@ -161,11 +175,16 @@ suite() {
 	control "$who" "$($root && echo escaped || echo n/a)" "$B/tiocsti"
 	jailed "$who" ioctl - "$B/tiocsti"
 
-	# Other ABIs. This kernel has no x32 (CONFIG_X86_X32_ABI unset): its
-	# control says "unsupported" (the kernel's own ENOSYS); in the jail
-	# the call must still be stopped and reported.
-	control "$who" escaped "$B/int80"
-	jailed "$who" i386:getpid - "$B/int80"
+	# Other ABIs. int80 needs the i386 ABI (probed above). This kernel
+	# has no x32 (CONFIG_X86_X32_ABI unset): its control says
+	# "unsupported" (the kernel's own ENOSYS); in the jail the call must
+	# still be stopped and reported.
+	if [ -z "$I386_MISSING" ]; then
+		control "$who" escaped "$B/int80"
+		jailed "$who" i386:getpid - "$B/int80"
+	else
+		skip_check "as $who, int80 (control and jailed): $I386_MISSING"
+	fi
 	control "$who" n/a "$B/x32"
 	grep -q '^\(escaped\|unsupported\)' <<<"$SAID" || fail "as $who, control x32: '$SAID'"
 	jailed "$who" x32:getpid - "$B/x32"

@@ -14,11 +14,11 @@
 command -v readelf >/dev/null 2>&1 || skip "readelf (binutils) is not installed"
 # As root the jail runs as nobody. The program's directory is not under
 # the working directory, so it is bound read-only: plugin_host is trusted.
-chmod 755 "$TMP" || fail "chmod $TMP"
+chmod 755 "$TMP" || fatal "chmod $TMP"
 B=$TMP/bin
 W=$TMP/work
-mkdir -m 755 "$B" "$W" || fail "mkdir"
-cp "$T/plugin_host" "$T/libfzplugin.so" "$B/" || fail "cannot copy the targets"
+mkdir -m 755 "$B" "$W" || fatal "mkdir"
+cp "$T/plugin_host" "$T/libfzplugin.so" "$B/" || fatal "cannot copy the targets"
 id=$(readelf -n "$B/libfzplugin.so" | awk '/Build ID/ {print $3}')
 [ -n "$id" ] || fail "libfzplugin.so has no build-id"
 
@@ -88,7 +88,7 @@ assert_eq 1 "$(grep -c "symhelper: .*: plugin_store " "$TMP/fz.stderr")" \
 # nothing. In the working directory the program itself is bound
 # read-only, so trusted: the same sites and runs as without the jail.
 SD=$TMP/sbin
-mkdir -m 755 "$SD" && cp "$T/static_malloc" "$SD/" || fail "cannot copy static_malloc"
+mkdir -m 755 "$SD" && cp "$T/static_malloc" "$SD/" || fatal "cannot copy static_malloc"
 sites='[[.sites[] | .function] | sort | .[]] | join(",")'
 fzw --no-sandbox --inject=alloc --out="$OUT" -- "$SD/static_malloc"
 assert_rc 1
@@ -99,7 +99,7 @@ grep -q "^fzsandbox: alloc: the program is on a mount the jail can write.*--ro-b
 	fail "no line saying why an untrusted static program's allocations are not failed"
 [ "$(helper_lines "$SD/static_malloc")" -ge 1 ] ||
 	fail "the static program was not symbolized by the helper"
-cp "$T/static_malloc" "$W/" || fail "cannot copy static_malloc"
+cp "$T/static_malloc" "$W/" || fatal "cannot copy static_malloc"
 fzw --inject=alloc --out="$OUT" -- ./static_malloc
 assert_rc 1
 assert_eq "$plain" "$(jqr "$sites") $(jqr .runs)" "static program in the working directory"
@@ -108,8 +108,8 @@ assert_eq 0 "$(helper_lines "")" "helper requests for a program in the working d
 # Unprivileged: fzsandbox itself as nobody, the helper too (no ids to
 # change; still no capabilities, no_new_privs, the filter).
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
-	cp "$FZ" "$B/" || fail "cannot copy fzsandbox"
-	mkdir -m 777 "$TMP/uout" || fail "mkdir"
+	cp "$FZ" "$B/" || fatal "cannot copy fzsandbox"
+	mkdir -m 777 "$TMP/uout" || fatal "mkdir"
 	(cd "$W" && FZ_DEBUG=1 setpriv --reuid=65534 --regid=65534 --clear-groups \
 		"$B/fzsandbox" --sandbox --inject=none --out="$TMP/uout" -- \
 		"$B/plugin_host" "$B/libfzplugin.so") >"$TMP/fz.stdout" 2>"$TMP/fz.stderr" </dev/null

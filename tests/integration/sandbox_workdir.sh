@@ -8,17 +8,17 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
-chmod 755 "$TMP" || fail "chmod $TMP"
+chmod 755 "$TMP" || fatal "chmod $TMP"
 B=$TMP/bin
-mkdir -m 755 "$B" && cp "$T/workdir_spoil" "$B/" || fail "cannot copy workdir_spoil"
+mkdir -m 755 "$B" && cp "$T/workdir_spoil" "$B/" || fatal "cannot copy workdir_spoil"
 W=$TMP/w
 # The copies go to TMPDIR: a private one, to check none is left behind.
 TMPDIR=$TMP/tmpdir
 export TMPDIR
-mkdir -m 755 "$TMPDIR" || fail "mkdir $TMPDIR"
+mkdir -m 755 "$TMPDIR" || fatal "mkdir $TMPDIR"
 fresh() {
-	rm -rf "$W" && mkdir -m 755 "$W" && echo "keep me" >"$W/data.txt" || fail "cannot make $W"
-	mkdir -m 755 "$W/sub" && echo nested >"$W/sub/n" || fail "cannot fill $W"
+	rm -rf "$W" && mkdir -m 755 "$W" && echo "keep me" >"$W/data.txt" || fatal "cannot make $W"
+	mkdir -m 755 "$W/sub" && echo nested >"$W/sub/n" || fatal "cannot fill $W"
 }
 unchanged() {	# WHAT: W is as fresh() made it
 	[ -f "$W/data.txt" ] && [ ! -e "$W/counter" ] && [ "$(cat "$W/sub/n")" = nested ] ||

@@ -4,7 +4,7 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
-"$T/short_read" --make "$TMP/header.bin" || fail "cannot create the input file"
+"$T/short_read" --make "$TMP/header.bin" || fatal "cannot create the input file"
 assert_eq 64 "$(stat -c %s "$TMP/header.bin")" "header size"
 "$T/short_read" "$TMP/header.bin" >/dev/null || fail "short_read fails on its own input"
 

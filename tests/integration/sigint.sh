@@ -7,7 +7,7 @@
 # Job control: a background job of a non-interactive shell would start with
 # SIGINT ignored.
 set -m
-cd "$TMP" || fail "cd $TMP"
+cd "$TMP" || fatal "cd $TMP"
 "$FZ" --timeout=30s --out="$OUT" -- "$T/spin" >"$TMP/fz.stdout" 2>"$TMP/fz.stderr" </dev/null &
 fzpid=$!
 
@@ -21,7 +21,7 @@ for _ in $(seq 1 200); do
 	kill -0 "$fzpid" 2>/dev/null || break
 	sleep 0.1
 done
-[ -n "$found" ] || { kill -KILL "$fzpid" 2>/dev/null; fail "spin never started"; }
+[ -n "$found" ] || { kill -KILL "$fzpid" 2>/dev/null; fatal "spin never started"; }
 
 kill -INT "$fzpid"
 wait "$fzpid"

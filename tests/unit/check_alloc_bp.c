@@ -4,7 +4,7 @@
  * x86-64 decode/emulate/relocate of allocator prologues, and the dormant/armed
  * classification of hits in static programs. Byte patterns are
  * the real first instructions of glibc 2.36, libc.a and libasan.so.8
- * (shared/notes/MALLOCBP-FACTS.md) plus common prologue forms. */
+ * (docs/kernel-facts.md#allocator-prologues) plus common prologue forms. */
 
 #include <check.h>
 #include <errno.h>

@@ -1,7 +1,8 @@
 /* check_policy.c - unit tests for the jail's seccomp deny policy
  * (sandbox/policy.c): the table's decisions without a kernel, then a live
  * tier that loads the compiled rules in a forked child with no tracer
- * attached, where a TRACE rule answers ENOSYS (FACTS.md Q1f): no root and
+ * attached, where a TRACE rule answers ENOSYS
+ * (docs/kernel-facts.md#trace-without-tracer): no root and
  * no ptrace needed. */
 #include "config.h"
 

@@ -675,9 +675,10 @@ static void file_build_id(const char *path, char *hex, size_t len)
 	close(fd);
 }
 
-/* The FACTS.md trap: a jailed target's module path names another file in
- * the tracer's mount namespace. Its symbols must come from the file the
- * target mapped. Needs CAP_SYS_ADMIN for the private mount namespace. */
+/* docs/kernel-facts.md#module-namespace: a jailed target's module path
+ * names another file in the tracer's mount namespace. Its symbols must
+ * come from the file the target mapped. Needs CAP_SYS_ADMIN for the
+ * private mount namespace. */
 START_TEST(test_module_namespace)
 {
 	char prog[128], real[128], cmd[512], want[41], other[41];
