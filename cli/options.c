@@ -155,8 +155,9 @@ static const char usage_text[] =
 	"See fzsandbox(1).\n";
 
 /* The fault classes, from their table (inject/classes.c): --help's lines,
- * and --list-classes's "NAME default|optional FAULTS... -- SUMMARY" ones,
- * which tests compare with the man page. */
+ * and --list-classes's, one a class, tab-separated: name, "default" or
+ * "optional", its faults, the calls it fails, its summary (tests compare
+ * them with the man page). */
 static void usage(void)
 {
 	char set[128], faults[128];
@@ -172,12 +173,13 @@ static void usage(void)
 
 static void list_classes(void)
 {
-	char faults[128];
+	char faults[128], calls[1024];
 
 	for (int i = 0; i < inject_nclasses(); i++)
-		printf("%s %s %s -- %s\n", inject_class_name(i),
+		printf("%s\t%s\t%s\t%s\t%s\n", inject_class_name(i),
 		       inject_class_default(i) ? "default" : "optional",
-		       inject_class_faults(i, faults, sizeof(faults)), inject_class_summary(i));
+		       inject_class_faults(i, faults, sizeof(faults)),
+		       inject_class_calls(i, calls, sizeof(calls)), inject_class_summary(i));
 }
 
 static long parse_count(const char *opt, const char *v, long min, long max)

@@ -202,6 +202,27 @@ char *inject_class_faults(int i, char *buf, int len)
 	return buf;
 }
 
+char *inject_class_calls(int i, char *buf, int len)
+{
+	const struct fault_class *c;
+	int n = 0;
+
+	if (len > 0)
+		buf[0] = 0;
+	if (i < 0 || i >= n_fault_classes)
+		return buf;
+	c = &fault_classes[i];
+	for (int k = 0; c->lib_calls && c->lib_calls[k] && n < len; k++)
+		n += snprintf(buf + n, len - n, "%s%s", n ? " " : "", c->lib_calls[k]);
+	for (int nr = 0; nr < SYSCALL_MAX && n < len; nr++) {
+		const struct syscall_ent *e = syscall_by_nr(nr);
+
+		if (e && class_fails_syscall(c, e))
+			n += snprintf(buf + n, len - n, "%s%s", n ? " " : "", e->name);
+	}
+	return buf;
+}
+
 int inject_parse_classes(const char *s, unsigned *mask, char *bad, int badlen)
 {
 	char buf[256], *save = NULL, *w;

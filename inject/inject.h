@@ -22,6 +22,8 @@ const char *inject_class_summary(int i);	/* one line, for --help */
 bool inject_class_default(int i);
 /* The faults class i may inject, as --fault names them ("NULL ENOMEM ..."). */
 char *inject_class_faults(int i, char *buf, int len);
+/* The calls class i fails: library calls, then syscalls by number. */
+char *inject_class_calls(int i, char *buf, int len);
 /* Every class's name, by index, NULL-terminated. */
 const char *const *inject_class_names(void);
 /* The set without --inject. */
