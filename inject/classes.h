@@ -44,8 +44,9 @@ struct class_hooks {
 	/* A stop at one of the syscalls it watches. */
 	int (*on_watch)(struct inject *inj, int cls, struct tracer_task *t,
 			const struct syscall_stop *s);
-	/* The exit of one of its syscalls, when a hook asked for it
-	 * (tracer_want_exit). */
+	/* The exit of one of its syscalls (failed or watched), once some
+	 * hook asked for it (tracer_want_exit): every class that stops on
+	 * that syscall gets it, so check it is one this class asked for. */
 	int (*on_syscall_exit)(struct inject *inj, int cls, struct tracer_task *t,
 			       const struct syscall_stop *s, int64_t ret);
 	/* A SIGTRAP: 1 if it is the class's own breakpoint (handled), 0 if
