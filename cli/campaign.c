@@ -88,7 +88,7 @@ static void count_faults(struct runner *rn, struct report *rep)
 	const struct fault_rec *log;
 	int n = inject_run_log(rn->inj, &log);
 
-	report_count_run(rep, INJECT_NCLASSES, inject_class_names, inject_run_counts(rn->inj));
+	report_count_run(rep, inject_nclasses(), inject_class_names(), inject_run_counts(rn->inj));
 	for (int i = 0; i < n; i++) {
 		struct site *s = log[i].site_id >= 0 ? report_site(rep, log[i].site_id) : NULL;
 
@@ -120,12 +120,15 @@ static void resolve_pinned(struct options *o, struct runner *rn)
 	}
 }
 
-/* The alloc class could not arm: say why instead of silently injecting
- * nothing. */
-static void check_alloc(const struct options *o, struct runner *rn)
+/* A class could not arm (alloc: no allocator to plant breakpoints on): say
+ * why instead of silently injecting nothing. */
+static void check_armed(struct runner *rn)
 {
-	if ((o->classes & IC_ALLOC) && inject_alloc_problem(rn->inj)[0] && !runner_interrupted)
-		die("alloc: %s", inject_alloc_problem(rn->inj));
+	int cls;
+	const char *why = inject_problem(rn->inj, &cls);
+
+	if (why && !runner_interrupted)
+		die("%s: %s", inject_class_name(cls), why);
 }
 
 static bool needs_sites(const struct options *o)
@@ -257,7 +260,7 @@ static void do_run(struct campaign *c, const char *mode, const struct plan_fault
 		return;
 	if (strcmp(mode, "clean") == 0)
 		note_failed_clean(c, &res);
-	check_alloc(c->o, &c->rn);
+	check_armed(&c->rn);
 	c->done++;
 	count_faults(&c->rn, c->rep);
 	nlog = inject_run_log(c->rn.inj, &log);

@@ -29,7 +29,7 @@ enum {
 	O_RLIMIT_AS, O_RLIMIT_NOFILE, O_RLIMIT_NPROC, O_RLIMIT_CPU, O_RLIMIT_FSIZE, O_MEMORY_LIMIT,
 	O_PIDS_LIMIT, O_TMP_SIZE,
 	O_VIOLATION_EXIT, O_NET, O_BIND, O_RO_BIND, O_WORKDIR, O_WORKDIR_HASH, O_CONFIG,
-	O_NO_AUTO_BIND, O_NO_SANDBOX,
+	O_NO_AUTO_BIND, O_NO_SANDBOX, O_LIST_CLASSES,
 };
 
 static const struct option longopts[] = {
@@ -81,16 +81,18 @@ static const struct option longopts[] = {
 	{ "config", required_argument, NULL, O_CONFIG },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "list-classes", no_argument, NULL, O_LIST_CLASSES },	/* hidden: tests */
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char usage_text[] =
+static const char usage_head[] =
 	"Usage: fzsandbox [OPTIONS] -- PROGRAM [ARGS...]\n"
 	"Run PROGRAM many times, failing a different call each run the way the\n"
 	"kernel and libc really fail it, and report every crash.\n"
-	"\n"
-	"  --inject=CLASSES      fault classes: io, alloc (comma list) or none [io,alloc]\n"
+	"\n";
+/* Then --inject and its classes, from the class table (usage). */
+static const char usage_text[] =
 	"  --fault=SPEC          inject exactly this fault (repeatable; one run)\n"
 	"                        SPEC = CALL:FAULT[@N|@site#K[:N]|@caller=FUNC[:N]]\n"
 	"  --occurrences=K       fail up to K occurrences per site and thread [3]\n"
@@ -152,6 +154,34 @@ static const char usage_text[] =
 	"With --inject=none: the program's own status (128+N on signal N), 124 on\n"
 	"--timeout, 125 fzsandbox failed, 126 cannot execute, 127 not found.\n"
 	"See fzsandbox(1).\n";
+
+/* The fault classes, from their table (inject/classes.c): --help's lines,
+ * and --list-classes's, one a class, tab-separated: name, "default" or
+ * "optional", its faults, the calls it fails, its summary (tests compare
+ * them with the man page). */
+static void usage(void)
+{
+	char set[128], faults[128];
+
+	fputs(usage_head, stdout);
+	printf("  --inject=CLASSES      fault classes (comma list) or none [%s]:\n",
+	       inject_format_classes(inject_default_classes(), set, sizeof(set)));
+	for (int i = 0; i < inject_nclasses(); i++)
+		printf("%24s%-6s %s\n%31sfaults: %s\n", "", inject_class_name(i),
+		       inject_class_summary(i), "", inject_class_faults(i, faults, sizeof(faults)));
+	fputs(usage_text, stdout);
+}
+
+static void list_classes(void)
+{
+	char faults[128], calls[1024];
+
+	for (int i = 0; i < inject_nclasses(); i++)
+		printf("%s\t%s\t%s\t%s\t%s\n", inject_class_name(i),
+		       inject_class_default(i) ? "default" : "optional",
+		       inject_class_faults(i, faults, sizeof(faults)),
+		       inject_class_calls(i, calls, sizeof(calls)), inject_class_summary(i));
+}
 
 static long parse_count(const char *opt, const char *v, long min, long max)
 {
@@ -336,8 +366,14 @@ static void parse_one(struct options *o, int c, const char *arg)
 
 	switch (c) {
 	case O_INJECT:
-		if (inject_parse_classes(arg, &o->classes, bad, sizeof(bad)) < 0)
-			die("--inject: unknown fault class '%s' (classes: io, alloc, none)", bad);
+		if (inject_parse_classes(arg, &o->classes, bad, sizeof(bad)) < 0) {
+			char all[128];
+			size_t n = 0;
+
+			for (int i = 0; i < inject_nclasses() && n < sizeof(all); i++)
+				n += snprintf(all + n, sizeof(all) - n, "%s, ", inject_class_name(i));
+			die("--inject: unknown fault class '%s' (classes: %snone)", bad, all);
+		}
 		snprintf(o->inject_str, sizeof(o->inject_str), "%s", arg);
 		break;
 	case O_OUT: o->out_dir = arg; o->out_set = true; break;
@@ -465,7 +501,8 @@ static void parse_one(struct options *o, int c, const char *arg)
 		break;
 	case O_CONFIG: break;	/* read before the command line (load_config) */
 	case 'q': o->quiet = true; break;
-	case 'h': fputs(usage_text, stdout); exit(0);
+	case 'h': usage(); exit(0);
+	case O_LIST_CLASSES: list_classes(); exit(0);
 	case 'V': printf("fzsandbox %s\n", PACKAGE_VERSION); exit(0);
 	default: die("unknown option (see fzsandbox --help)");
 	}
@@ -521,7 +558,8 @@ static char *trim(char *s)
  * options keep pointers into it. */
 static void load_config(struct options *o, const char *path)
 {
-	static const char *const refused[] = { "config", "replay", "help", "version" };
+	static const char *const refused[] = { "config", "replay", "help", "version",
+						"list-classes" };
 	char *text, *line, *next, ctx[PATH_MAX + 32];
 	size_t len = 0, cap = 0;
 	FILE *fp = fopen(path, "re");
@@ -591,8 +629,8 @@ void options_parse(int argc, char **argv, struct options *o)
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	o->classes = IC_IO | IC_ALLOC;
-	snprintf(o->inject_str, sizeof(o->inject_str), "io,alloc");
+	o->classes = inject_default_classes();
+	inject_format_classes(o->classes, o->inject_str, sizeof(o->inject_str));
 	o->out_dir = "fzsandbox-out";
 	o->timeout_ms = 10000;
 	o->grace_ms = 2000;

@@ -31,10 +31,9 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "inject/alloc_class.h"
 #include "inject/inject_int.h"
 #include "util/util.h"
-
-#define ALLOC_CLASS 1	/* index of "alloc" in inject_class_names */
 
 static const struct fault mem_faults[] = {
 	{ FT_ERRNO, ENOMEM, 0 },
@@ -83,7 +82,7 @@ static int brk_estimate(pid_t pid, uint64_t *cur)
 }
 
 /* Is this call one that takes memory from the kernel? */
-static bool candidate(struct tracer_task *t, struct inj_mm *m, const struct syscall_stop *s)
+static bool candidate(struct tracer_task *t, struct alloc_mm *m, const struct syscall_stop *s)
 {
 	const char *n = s->ent->name;
 
@@ -114,26 +113,28 @@ static int mem_fail(struct tracer_task *t, const struct syscall_stop *s)
 }
 
 struct fail_arg {
-	struct inject *inj;
+	struct alloc_run *run;
 	const struct syscall_stop *s;
 };
 
-static int fail_cb(void *arg, struct tracer_task *t, const struct fault *f)
+static int fail_cb(void *arg, struct tracer_task *t, struct fault *f)
 {
 	struct fail_arg *a = arg;
 	int r = mem_fail(t, a->s);
 
 	if (r == 0 && f->type == FT_EXHAUST)
-		a->inj->mem_exhausted = true;
+		a->run->mem_exhausted = true;
 	return r;
 }
 
-int alloc_kernel_on_syscall(struct inject *inj, struct tracer_task *t, const struct syscall_stop *s)
+int alloc_kernel_on_syscall(struct inject *inj, int cls, struct tracer_task *t,
+			    const struct syscall_stop *s)
 {
-	struct inj_mm *m = tracer_task_mm_data(t);
-	struct fail_arg a = { inj, s };
+	struct alloc_mm *m = inj_mm_state(t, cls);
+	struct fail_arg a = { inj_run_state(inj, cls), s };
+	struct inj_call c = { .cls = cls, .name = s->ent->name, .sc = s };
 
-	if (!m || !(inj->cfg.classes & IC_ALLOC))
+	if (!m)
 		return 0;
 	/* Every brk, so the break is known when the next one comes. */
 	if (is_brk(s))
@@ -144,21 +145,21 @@ int alloc_kernel_on_syscall(struct inject *inj, struct tracer_task *t, const str
 		return 0;
 	/* Memory is gone for everyone until the run ends; logged once, at the
 	 * call that exhausted it, counted every time. */
-	if (inj->mem_exhausted) {
+	if (a.run->mem_exhausted) {
 		if (mem_fail(t, s) == 0)
-			inj->counts[ALLOC_CLASS]++;
+			inj->counts[cls]++;
 		return 0;
 	}
-	inj_decide(inj, t, ALLOC_CLASS, s, mem_faults,
-		   (int)(ARRAY_SIZE(mem_faults)), fail_cb, &a);
+	inj_decide(inj, t, &c, mem_faults, (int)ARRAY_SIZE(mem_faults), fail_cb, &a);
 	return 0;
 }
 
-int alloc_kernel_on_exit(void *ctx, struct tracer_task *t, const struct syscall_stop *s, int64_t ret)
+int alloc_kernel_on_exit(struct inject *inj, int cls, struct tracer_task *t,
+			 const struct syscall_stop *s, int64_t ret)
 {
-	struct inj_mm *m = tracer_task_mm_data(t);
+	struct alloc_mm *m = inj_mm_state(t, cls);
 
-	(void)ctx;
+	(void)inj;
 	/* brk returns the break, moved or not; it has no error return. */
 	if (m && s->ent && is_brk(s) && ret > 0) {
 		m->brk_cur = (uint64_t)ret;

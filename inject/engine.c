@@ -1,69 +1,184 @@
-/* engine.c - the fault engine's lifecycle, per-mm state, unwinder cache and
- * site table. Stop handling lives in decide.c. */
+/* engine.c - the fault engine's lifecycle, the dispatch of the tracer's
+ * stops to the fault classes (classes.h), per-mm state, the unwinder cache
+ * and the site table. The decision at a stop lives in decide.c, each
+ * class's own work in its files. */
 #include "config.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "inject/classes.h"
 #include "inject/inject_int.h"
 
-/* decide.c */
-int inj_on_syscall(void *ctx, struct tracer_task *t, const struct syscall_stop *s);
-int inj_on_trap(void *ctx, struct tracer_task *t);
+_Static_assert(INJECT_MAX_CLASSES <= 8, "class masks per syscall are uint8_t");
+
+/* Is class c in the campaign's set? */
+static bool enabled(const struct inject *inj, int c)
+{
+	return (inj->cfg.classes >> c) & 1;
+}
+
+void *inj_mm_state(struct tracer_task *t, int cls)
+{
+	struct inj_mm *m = tracer_task_mm_data(t);
+
+	return m ? m->state[cls] : NULL;
+}
+
+void *inj_run_state(struct inject *inj, int cls)
+{
+	return inj->run_state[cls];
+}
+
+static void mm_free_states(struct inj_mm *m)
+{
+	for (int c = 0; c < n_fault_classes; c++)
+		if (m->state[c] && fault_classes[c].hooks->mm_free)
+			fault_classes[c].hooks->mm_free(m->state[c]);
+	free(m);
+}
 
 static int inj_mm_new(void *ctx, struct tracer_task *t, void **data)
 {
 	struct inject *inj = ctx;
+	struct inj_mm *m;
 
 	/* A new image in this process: its unwinder's modules are stale. */
 	inj_unwinder_drop(inj, tracer_task_pid(t));
-	*data = calloc(1, sizeof(struct inj_mm));
-	return *data ? 0 : -ENOMEM;
+	*data = m = calloc(1, sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	for (int c = 0; c < n_fault_classes; c++) {
+		const struct class_hooks *h = fault_classes[c].hooks;
+
+		if (enabled(inj, c) && h->mm_new && h->mm_new(&m->state[c]) < 0) {
+			mm_free_states(m);
+			*data = NULL;
+			return -ENOMEM;
+		}
+	}
+	return 0;
 }
 
 static int inj_mm_fork(void *ctx, const void *parent, void **child)
 {
 	const struct inj_mm *p = parent;
-	struct inj_mm *c = calloc(1, sizeof(*c));
+	struct inj_mm *m = calloc(1, sizeof(*m));
 
-	if (!c)
+	(void)ctx;
+	if (!m)
 		return -ENOMEM;
-	*c = *p;
-	c->bp = NULL;
-	c->sig_owner = 0;	/* the child process, known at its first stop */
-	if (p->bp && bp_mm_fork(p->bp, &c->bp) < 0) {
-		free(c);
-		return -ENOMEM;
+	for (int c = 0; c < n_fault_classes; c++) {
+		const struct class_hooks *h = fault_classes[c].hooks;
+
+		if (p->state[c] && h->mm_fork && h->mm_fork(p->state[c], &m->state[c]) < 0) {
+			mm_free_states(m);
+			return -ENOMEM;
+		}
 	}
-	*child = c;
+	*child = m;
 	return 0;
 }
 
 static void inj_mm_free(void *ctx, void *data)
 {
-	struct inj_mm *m = data;
-
-	if (m->bp)
-		bp_mm_free(m->bp);
-	free(m);
+	(void)ctx;
+	mm_free_states(data);
 }
 
 static int inj_on_entry(void *ctx, struct tracer_task *t)
 {
 	struct inject *inj = ctx;
-	struct inj_mm *m = tracer_task_mm_data(t);
-	int r;
+	int r = 0;
 
 	if (!inj->sanitized)
 		inj->sanitized = inj_has_sanitizer(tracer_task_pid(t));
-	if (!(inj->cfg.classes & IC_ALLOC) || !m || m->bp)
-		return 0;
-	r = bp_mm_arm(t, &m->bp, inj->alloc_problem, sizeof(inj->alloc_problem));
-	if (r < 0 && !inj->alloc_problem[0])
-		snprintf(inj->alloc_problem, sizeof(inj->alloc_problem),
-			 "cannot plant allocation breakpoints: %s", strerror(-r));
+	for (int c = 0; c < n_fault_classes; c++) {
+		const struct class_hooks *h = fault_classes[c].hooks;
+		int e;
+
+		if (enabled(inj, c) && h->on_entry && (e = h->on_entry(inj, c, t)) < 0 && r == 0)
+			r = e;
+	}
 	return r;
+}
+
+/* A syscall stop goes to the classes that watch it, then to those that
+ * fail it, through the per-syscall masks built in inject_new. */
+static int inj_on_syscall(void *ctx, struct tracer_task *t, const struct syscall_stop *s)
+{
+	struct inject *inj = ctx;
+	int nr = s->ent->nr;
+	unsigned watch, site;
+
+	if (nr < 0 || nr >= SYSCALL_MAX)
+		return 0;
+	watch = inj->watch_classes[nr];
+	site = inj->site_classes[nr];
+	for (int c = 0; (watch | site) >> c; c++) {
+		const struct class_hooks *h = fault_classes[c].hooks;
+
+		if (((watch >> c) & 1) && h->on_watch)
+			h->on_watch(inj, c, t, s);
+		if (((site >> c) & 1) && h->on_syscall)
+			h->on_syscall(inj, c, t, s);
+	}
+	return 0;
+}
+
+/* One exit slot in the tracer, one exit hook per class: the exit goes to
+ * the classes that stopped on this syscall. */
+static int inj_on_syscall_exit(void *ctx, struct tracer_task *t, const struct syscall_stop *s,
+			       int64_t ret)
+{
+	struct inject *inj = ctx;
+	unsigned mask;
+
+	if (!s->ent || s->ent->nr < 0 || s->ent->nr >= SYSCALL_MAX)
+		return 0;
+	mask = inj->watch_classes[s->ent->nr] | inj->site_classes[s->ent->nr];
+	for (int c = 0; mask >> c; c++) {
+		const struct class_hooks *h = fault_classes[c].hooks;
+
+		if (((mask >> c) & 1) && h->on_syscall_exit)
+			h->on_syscall_exit(inj, c, t, s, ret);
+	}
+	return 0;
+}
+
+/* A SIGTRAP is the first class's that claims it. */
+static int inj_on_trap(void *ctx, struct tracer_task *t)
+{
+	struct inject *inj = ctx;
+
+	for (int c = 0; c < n_fault_classes; c++) {
+		const struct class_hooks *h = fault_classes[c].hooks;
+		int r;
+
+		if (enabled(inj, c) && h->on_trap && (r = h->on_trap(inj, c, t)) != 0)
+			return r;
+	}
+	return 0;
+}
+
+/* The dispatch masks: which enabled classes fail or watch each syscall. */
+static void build_dispatch(struct inject *inj)
+{
+	for (int nr = 0; nr < SYSCALL_MAX; nr++) {
+		const struct syscall_ent *e = syscall_by_nr(nr);
+
+		if (!e)
+			continue;
+		for (int c = 0; c < n_fault_classes; c++) {
+			if (!enabled(inj, c))
+				continue;
+			if (class_fails_syscall(&fault_classes[c], e))
+				inj->site_classes[nr] |= 1u << c;
+			if (class_watches_syscall(&fault_classes[c], e))
+				inj->watch_classes[nr] |= 1u << c;
+		}
+	}
 }
 
 int inject_new(const struct inject_config *cfg, struct inject **out)
@@ -73,8 +188,18 @@ int inject_new(const struct inject_config *cfg, struct inject **out)
 	if (!inj)
 		return -ENOMEM;
 	inj->cfg = *cfg;
+	inj->cfg.classes &= (1u << n_fault_classes) - 1;
 	if (inj->cfg.occurrences < 1)
 		inj->cfg.occurrences = 1;
+	for (int c = 0; c < n_fault_classes; c++) {
+		size_t size = fault_classes[c].hooks->run_size;
+
+		if (enabled(inj, c) && size && !(inj->run_state[c] = calloc(1, size))) {
+			inject_free(inj);
+			return -ENOMEM;
+		}
+	}
+	build_dispatch(inj);
 	inj->hooks = (struct tracer_hooks){
 		.ctx = inj,
 		.mm_new = inj_mm_new,
@@ -83,7 +208,7 @@ int inject_new(const struct inject_config *cfg, struct inject **out)
 		.on_entry = inj_on_entry,
 		.on_syscall = inj_on_syscall,
 		.on_trap = inj_on_trap,
-		.on_syscall_exit = alloc_kernel_on_exit,	/* brk's result only */
+		.on_syscall_exit = inj_on_syscall_exit,
 	};
 	*out = inj;
 	return 0;
@@ -110,6 +235,8 @@ void inject_free(struct inject *inj)
 	}
 	free(inj->sites);
 	free(inj->occ);
+	for (int c = 0; c < INJECT_MAX_CLASSES; c++)
+		free(inj->run_state[c]);
 	free(inj);
 }
 
@@ -123,15 +250,10 @@ void inject_trace_set(const struct inject *inj, uint8_t set[SYSCALL_MAX / 8])
 	memset(set, 0, SYSCALL_MAX / 8);
 	for (int nr = 0; nr < SYSCALL_MAX; nr++) {
 		const struct syscall_ent *e = syscall_by_nr(nr);
-		bool on = false;
+		bool on = inj->site_classes[nr] || inj->watch_classes[nr];
 
-		if (!e)
-			continue;
-		if (inj->cfg.classes & IC_IO)
-			on = e->flags & (SC_READ | SC_WRITE | SC_SIGNAL);
-		if ((inj->cfg.classes & IC_ALLOC) && (e->flags & SC_MEM))
-			on = true;	/* alloc_kernel.c */
-		if (inj->cfg.service && strcmp(e->name, "listen") == 0)
+		/* Service mode: the tracer learns when the service listens. */
+		if (e && inj->cfg.service && strcmp(e->name, "listen") == 0)
 			on = true;
 		if (on)
 			set[nr / 8] |= 1 << (nr % 8);
@@ -151,10 +273,13 @@ void inject_begin_run(struct inject *inj, bool record, const struct plan_fault *
 	inj->nplan = nplan;
 	inj->nlog = 0;
 	inj->random = false;
-	inj->mem_exhausted = false;
 	inj->nocc = 0;
 	memset(inj->counts, 0, sizeof(inj->counts));
-	inj->alloc_problem[0] = 0;
+	for (int c = 0; c < n_fault_classes; c++) {
+		inj->problem[c][0] = 0;
+		if (inj->run_state[c])
+			memset(inj->run_state[c], 0, fault_classes[c].hooks->run_size);
+	}
 	inj->sanitized = false;
 }
 
@@ -174,9 +299,14 @@ bool inject_run_sanitized(const struct inject *inj)
 	return inj->sanitized;
 }
 
-const char *inject_alloc_problem(const struct inject *inj)
+const char *inject_problem(const struct inject *inj, int *cls)
 {
-	return inj->alloc_problem;
+	for (int c = 0; c < n_fault_classes; c++)
+		if (inj->problem[c][0]) {
+			*cls = c;
+			return inj->problem[c];
+		}
+	return NULL;
 }
 
 struct unwinder *inj_unwinder(struct inject *inj, pid_t pid)

@@ -1,4 +1,5 @@
-/* faults.c - fault classes and fault names. */
+/* faults.c - fault names: parsing and formatting (the classes that inject
+ * them are in classes.c). */
 #include "config.h"
 
 #include <errno.h>
@@ -8,37 +9,6 @@
 
 #include "inject/inject.h"
 #include "util/util.h"
-
-const char *const inject_class_names[INJECT_NCLASSES] = { "io", "alloc" };
-
-int inject_parse_classes(const char *s, unsigned *mask, char *bad, int badlen)
-{
-	char buf[256], *save = NULL, *w;
-
-	*mask = 0;
-	/* An empty word ("io,", ",") is a typo, not "nothing". */
-	if (strlen(s) >= sizeof(buf) || !*s || *s == ',' || s[strlen(s) - 1] == ',' ||
-	    strstr(s, ",,")) {
-		snprintf(bad, badlen, "%s", s);
-		return -EINVAL;
-	}
-	if (strcmp(s, "none") == 0)
-		return 0;
-	strcpy(buf, s);
-	for (w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-		int i;
-
-		for (i = 0; i < INJECT_NCLASSES; i++)
-			if (strcmp(w, inject_class_names[i]) == 0)
-				break;
-		if (i == INJECT_NCLASSES) {
-			snprintf(bad, badlen, "%s", w);
-			return -EINVAL;
-		}
-		*mask |= 1u << i;
-	}
-	return 0;
-}
 
 /* The errnos a fault may name: only ones some class can really produce. */
 static const struct {

@@ -13,14 +13,25 @@
 #include "reporters/report.h"
 #include "tracer/tracer.h"
 
-enum inject_class {
-	IC_IO = 1 << 0,
-	IC_ALLOC = 1 << 1,
-};
-#define INJECT_NCLASSES 2
-extern const char *const inject_class_names[INJECT_NCLASSES];
+/* Fault classes, one row each of inject/classes.c's table. A set of classes
+ * is a mask: bit i is class i. */
+#define INJECT_MAX_CLASSES 8
+int inject_nclasses(void);
+const char *inject_class_name(int i);		/* NULL past the last */
+const char *inject_class_summary(int i);	/* one line, for --help */
+bool inject_class_default(int i);
+/* The faults class i may inject, as --fault names them ("NULL ENOMEM ..."). */
+char *inject_class_faults(int i, char *buf, int len);
+/* The calls class i fails: library calls, then syscalls by number. */
+char *inject_class_calls(int i, char *buf, int len);
+/* Every class's name, by index, NULL-terminated. */
+const char *const *inject_class_names(void);
+/* The set without --inject. */
+unsigned inject_default_classes(void);
 /* "io,alloc" -> mask; "none" -> 0. Returns -EINVAL and the bad word. */
 int inject_parse_classes(const char *s, unsigned *mask, char *bad, int badlen);
+/* mask -> "io,alloc" (table order), or "none". */
+char *inject_format_classes(unsigned mask, char *buf, int len);
 
 /* FT_EXHAUST: memory stays exhausted from this kernel allocation on (every
  * later one in the run fails too, as under RLIMIT_AS); the errno is ENOMEM. */
@@ -106,8 +117,10 @@ int inject_run_log(const struct inject *inj, const struct fault_rec **log);
 const unsigned *inject_run_counts(const struct inject *inj);
 /* Did a process of the run just ended carry a sanitizer runtime? */
 bool inject_run_sanitized(const struct inject *inj);
-/* Why the alloc class could not arm in the last run ("" if it did). */
-const char *inject_alloc_problem(const struct inject *inj);
+/* Why a class could not arm in the last run (e.g. no allocator to plant
+ * breakpoints on): the first such class in *cls and its reason, or NULL
+ * when every class armed. */
+const char *inject_problem(const struct inject *inj, int *cls);
 
 int inject_nsites(const struct inject *inj);
 struct inject_site *inject_site(struct inject *inj, int i);

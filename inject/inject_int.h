@@ -2,7 +2,6 @@
 #ifndef FZ_INJECT_INT_H
 #define FZ_INJECT_INT_H
 
-#include "inject/alloc_bp.h"
 #include "inject/inject.h"
 #include "symbols/symbols.h"
 
@@ -12,17 +11,9 @@
 #define INJ_MAX_LOG FINDING_MAX_FAULTS
 #define INJ_UW_CACHE 32
 
-/* Per address space. */
+/* Per address space: each enabled class's own state (classes.h, mm_*). */
 struct inj_mm {
-	struct bp_mm *bp;
-	uint64_t handled;	/* signals with a handler */
-	uint64_t interrupting;	/* ... installed without SA_RESTART */
-	uint64_t siginfo;	/* ... with SA_SIGINFO: we cannot fake its data */
-	/* The process whose handlers these are: a vfork child shares the
-	 * address space but not the handlers (0 until first seen). */
-	pid_t sig_owner;
-	uint64_t brk_cur;	/* the break, from the last brk's result */
-	bool brk_known;
+	void *state[INJECT_MAX_CLASSES];
 };
 
 struct occ_count {
@@ -50,10 +41,12 @@ struct inject {
 	int nplan;
 	struct fault_rec log[INJ_MAX_LOG];
 	int nlog;
-	unsigned counts[INJECT_NCLASSES];
-	char alloc_problem[256];
+	unsigned counts[INJECT_MAX_CLASSES];	/* faults injected, per class */
+	/* Per class: why it could not arm in this run ("" if it did), and
+	 * its per-run state (class_hooks.run_size, zeroed at each start). */
+	char problem[INJECT_MAX_CLASSES][256];
+	void *run_state[INJECT_MAX_CLASSES];
 	bool sanitized;		/* a process of this run carried a sanitizer */
-	bool mem_exhausted;	/* an exhaust fault fired: kernel memory is gone */
 	/* Random runs. */
 	bool random;
 	double probability;
@@ -62,7 +55,15 @@ struct inject {
 	struct occ_count *occ;	/* per run: occurrences per site and thread */
 	int nocc, occ_cap;
 	struct uw_slot uw[INJ_UW_CACHE];
+	/* Built once from the table (engine.c): per syscall number, the
+	 * enabled classes (masks) that fail it and that watch it. */
+	uint8_t site_classes[SYSCALL_MAX];
+	uint8_t watch_classes[SYSCALL_MAX];
 };
+
+/* engine.c: a class's state in t's address space, and in this run. */
+void *inj_mm_state(struct tracer_task *t, int cls);
+void *inj_run_state(struct inject *inj, int cls);
 
 const char *errno_fault_name(int err);
 
@@ -72,18 +73,25 @@ bool inj_excluded(char *const *exclude, const char *key, const char *function);
 /* Decide a random fault among opts; 1 and *out if this call fails. */
 int inj_random_pick(struct inject *inj, const struct fault *opts, int nopts, struct fault *out);
 
-/* alloc_kernel.c: anonymous mmap, growing mremap and brk, writable
- * mprotect fail as the kernel fails them (class alloc). */
-int alloc_kernel_on_syscall(struct inject *inj, struct tracer_task *t, const struct syscall_stop *s);
-int alloc_kernel_on_exit(void *ctx, struct tracer_task *t, const struct syscall_stop *s, int64_t ret);
-
-/* decide.c: the site/plan/record decision for deciders in other files.
- * opts are the faults faithful at this call; if one must be injected now,
- * fail(arg, t, fault) injects it (0 or -errno) and the fault is logged.
- * Returns 1 if injected, else 0. */
-typedef int (*inj_fail_fn)(void *arg, struct tracer_task *t, const struct fault *f);
-int inj_decide(struct inject *inj, struct tracer_task *t, int cls, const struct syscall_stop *s,
+/* decide.c: the site/plan/record decision, for the classes' hooks. */
+struct inj_call {
+	int cls;		/* the class deciding (its counter) */
+	const char *name;	/* the call, as sites and plans name it */
+	const struct syscall_stop *sc;	/* a syscall as stopped (args before
+					 * rewriting); NULL for a library call */
+	uint64_t ret_addr;	/* a library call's return address: a direct
+				 * call from the program is its own site */
+};
+/* opts are the faults faithful at this call; if one must be injected now,
+ * fail(arg, t, f) injects *f (0 or -errno), updating *f to the fault as it
+ * happened (a short transfer's real count), and it is logged. Returns 1
+ * if injected, else 0. */
+typedef int (*inj_fail_fn)(void *arg, struct tracer_task *t, struct fault *f);
+int inj_decide(struct inject *inj, struct tracer_task *t, const struct inj_call *c,
 	       const struct fault *opts, int nopts, inj_fail_fn fail, void *arg);
+/* Cheap pre-check before any costly look at the call: can this run fail
+ * it at all (recording, random, or a pending plan entry names it)? */
+bool inj_may_fail(const struct inject *inj, const char *call);
 
 /* sanitized.c: at the entry point, does the image carry a sanitizer? */
 bool inj_has_sanitizer(pid_t pid);

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inject/alloc_bp.h"
+#include "inject/classes.h"
 #include "inject/inject.h"
 
 static int parse_pos(const char *s, int *out)
@@ -31,22 +31,23 @@ static int bad_token(char *bad, int badlen, const char *tok)
 	return -EINVAL;
 }
 
-/* Which faults make sense for which call: NULL for allocator calls, ENOMEM
- * (one-shot) and exhaust for the memory syscalls, the errnos and short for
- * syscalls of the io table. */
+/* Which faults make sense for which call: those its class lists for that
+ * kind of call (classes.c). */
 static bool call_takes(const char *call, const struct fault *f)
 {
-	const struct syscall_ent *e;
-	bool enomem = f->type == FT_ERRNO && f->err == ENOMEM;
+	const char *faults;
+	bool library;
 
-	if (alloc_call_by_name(call) >= 0)
-		return f->type == FT_NULL || enomem;
-	e = syscall_by_name(call);
-	if (e && (e->flags & SC_MEM))
-		return enomem || f->type == FT_EXHAUST;
-	if (!e || !(e->flags & (SC_READ | SC_WRITE)))
-		return false;
-	return f->type != FT_NULL && f->type != FT_EXHAUST && !enomem;
+	return class_of_call(call, &faults, &library) && fault_list_has(faults, f);
+}
+
+/* A library call a class intercepts (an allocator call)? */
+static bool library_call(const char *call)
+{
+	const char *faults;
+	bool library;
+
+	return class_of_call(call, &faults, &library) && library;
 }
 
 /* libc's names where the syscall's differ, as users write them. */
@@ -84,13 +85,14 @@ int plan_fault_parse(const char *spec, struct plan_fault *pf, int *site_id, char
 	*colon = 0;
 	strcpy(pf->call, buf);
 	canonical_call(pf->call, sizeof(pf->call));
-	if (alloc_call_by_name(pf->call) < 0 && !syscall_by_name(pf->call))
+	if (!library_call(pf->call) && !syscall_by_name(pf->call))
 		return bad_token(bad, badlen, pf->call);
 	if (fault_parse(colon + 1, &pf->fault) < 0)
 		return bad_token(bad, badlen, colon + 1);
 	if (!call_takes(pf->call, &pf->fault))
 		return bad_token(bad, badlen, colon + 1);
-	if (alloc_call_by_name(pf->call) >= 0)
+	/* A failed library call is NULL + ENOMEM, whichever name was used. */
+	if (library_call(pf->call))
 		pf->fault.type = FT_NULL;
 	if (!at)
 		return 0;

@@ -60,7 +60,7 @@ START_TEST(test_classes)
 	char bad[64];
 
 	ck_assert_int_eq(inject_parse_classes("io,alloc", &m, bad, sizeof(bad)), 0);
-	ck_assert_uint_eq(m, IC_IO | IC_ALLOC);
+	ck_assert_uint_eq(m, inject_default_classes());
 	ck_assert_int_eq(inject_parse_classes("none", &m, bad, sizeof(bad)), 0);
 	ck_assert_uint_eq(m, 0);
 	ck_assert_int_eq(inject_parse_classes("io,bogus", &m, bad, sizeof(bad)), -EINVAL);

@@ -26,7 +26,7 @@ END_TEST
 
 static struct inject *engine(int k)
 {
-	struct inject_config cfg = { .classes = IC_IO | IC_ALLOC, .occurrences = k };
+	struct inject_config cfg = { .classes = inject_default_classes(), .occurrences = k };
 	struct inject *inj;
 
 	ck_assert_int_eq(inject_new(&cfg, &inj), 0);

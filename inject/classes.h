@@ -1,0 +1,94 @@
+/* classes.h - the fault class table (internal to inject/).
+ *
+ * A fault class is one row of fault_classes[] (classes.c): its name, what
+ * it fails and with which faults, and its hooks. Everything else is made
+ * from the table: --inject's names and default set, --help's lines, the
+ * syscalls the seccomp filter stops on, the dispatch of each stop, the
+ * per-class counters of report.json, and which faults --fault accepts for
+ * which call. A class's index in the table is its bit in a class mask and
+ * its slot in per-class arrays; its code never names that index, the
+ * engine passes it to every hook (cls).
+ *
+ * Adding a class: one row below, plus the class's own file(s) with its
+ * hooks (docs/design.md, "How to add a fault class").
+ */
+#ifndef FZ_CLASSES_H
+#define FZ_CLASSES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "inject/inject.h"
+
+struct inject;
+
+/* What a class does at each stop; any hook may be NULL. cls is the class's
+ * index in fault_classes[]. */
+struct class_hooks {
+	/* Per address space state: mm_new makes it (at exec), mm_fork copies
+	 * it (a fork without exec), mm_free drops it; hooks get it with
+	 * inj_mm_state (NULL if it could not be made). */
+	int (*mm_new)(void **state);
+	int (*mm_fork)(const void *parent, void **child);
+	void (*mm_free)(void *state);
+	/* Per run state: run_size bytes, zeroed at every run start
+	 * (inj_run_state). */
+	size_t run_size;
+	/* The program's entry point: arm (e.g. plant breakpoints). A class
+	 * that cannot arm says why in inj_problem(). */
+	int (*on_entry)(struct inject *inj, int cls, struct tracer_task *t);
+	/* A stop at one of the syscalls it fails (before the call runs). */
+	int (*on_syscall)(struct inject *inj, int cls, struct tracer_task *t,
+			  const struct syscall_stop *s);
+	/* A stop at one of the syscalls it watches. */
+	int (*on_watch)(struct inject *inj, int cls, struct tracer_task *t,
+			const struct syscall_stop *s);
+	/* The exit of one of its syscalls (failed or watched), once some
+	 * hook asked for it (tracer_want_exit): every class that stops on
+	 * that syscall gets it, so check it is one this class asked for. */
+	int (*on_syscall_exit)(struct inject *inj, int cls, struct tracer_task *t,
+			       const struct syscall_stop *s, int64_t ret);
+	/* A SIGTRAP: 1 if it is the class's own breakpoint (handled), 0 if
+	 * not, -errno on failure (as tracer_hooks.on_trap). */
+	int (*on_trap)(struct inject *inj, int cls, struct tracer_task *t);
+};
+
+struct fault_class {
+	const char *name;	/* --inject's word, report.json's counter */
+	/* One line for --help (at most 49 characters: it is indented 31). */
+	const char *summary;
+	bool by_default;	/* in the set without --inject */
+
+	/* The calls it fails (its sites), each kind with the faults it may
+	 * inject there, as fault names (fault_parse), space-separated:
+	 * syscalls with any of sc_flags (SC_*, tracer/syscalls.h) or named
+	 * in sc_names, and library calls (lib_calls, caught by breakpoints).
+	 * on_syscall gets the syscalls, on_trap the breakpoints. */
+	uint32_t sc_flags;
+	const char *const *sc_names;	/* NULL-terminated, or NULL */
+	const char *sc_faults;
+	const char *const *lib_calls;	/* NULL-terminated, or NULL */
+	const char *lib_faults;
+	/* Syscalls it only watches (bookkeeping, never failed): on_watch. */
+	uint32_t watch_flags;
+	/* Where the rules that make its faults faithful live (each fault is
+	 * offered only where the real kernel or libc could produce it). */
+	const char *preconditions;
+
+	const struct class_hooks *hooks;	/* in the class's own file */
+};
+
+extern const struct fault_class fault_classes[];
+extern const int n_fault_classes;
+
+/* Does class c fail this syscall? Watch it? */
+bool class_fails_syscall(const struct fault_class *c, const struct syscall_ent *e);
+bool class_watches_syscall(const struct fault_class *c, const struct syscall_ent *e);
+/* The class that fails call (a syscall or a library call name), or NULL;
+ * *faults: the faults it takes there, *library: a library call. */
+const struct fault_class *class_of_call(const char *call, const char **faults, bool *library);
+/* Is f (its kind: type and errno) in a fault list of the table? */
+bool fault_list_has(const char *faults, const struct fault *f);
+
+#endif
