@@ -2,7 +2,7 @@
 #ifndef FZ_INJECT_INT_H
 #define FZ_INJECT_INT_H
 
-#include "inject/alloc_bp.h"
+#include "inject/alloc_call.h"
 #include "inject/inject.h"
 #include "reporters/unwind.h"
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inject/alloc_bp.h"
+#include "inject/alloc_call.h"
 #include "inject/inject.h"
 
 static int parse_pos(const char *s, int *out)
