@@ -431,7 +431,7 @@ int inj_on_syscall(void *ctx, struct tracer_task *t, const struct syscall_stop *
 	st.thread = thread_slot(t);
 	if (!inj->record && !inj->random && !plan_wants(inj, st.call))
 		return 0;
-	if (fd_info_read(tracer_task_pid(t), (int)s->args[s->ent->fd_arg], &fi) < 0)
+	if (fd_info_read(t, (int)s->args[s->ent->fd_arg], &fi) < 0)
 		return 0;
 	io_describe(t, s, m, &c);
 	nopts = io_faults_list(io_faults_allowed(&fi, &c), opts, 8);
