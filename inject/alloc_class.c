@@ -63,7 +63,7 @@ static int alloc_on_trap(struct inject *inj, int cls, struct tracer_task *t)
 	if (!a.m || !a.m->bp || tracer_getregs(t, &regs) < 0)
 		return 0;
 	hit = bp_hit(a.m->bp, t, &regs, &a.call, &c.ret_addr);
-	if (hit == 2)	/* ours, handled, not a call to count (alloc_bp.h) */
+	if (hit == 2)	/* ours, handled, not a call to count (alloc_call.h) */
 		return 1;
 	if (hit != 1)
 		return 0;

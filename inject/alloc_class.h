@@ -1,5 +1,5 @@
 /* alloc_class.h - the alloc fault class: allocator calls fail through
- * breakpoints (alloc_bp.h), the syscalls that take memory from the kernel
+ * breakpoints (alloc_call.h), the syscalls that take memory from the kernel
  * as the kernel fails them (alloc_kernel.c). Internal to inject/; its row
  * is in classes.c. */
 #ifndef FZ_ALLOC_CLASS_H
@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "inject/alloc_bp.h"
+#include "inject/alloc_call.h"
 #include "inject/classes.h"
 
 extern const struct class_hooks alloc_class_hooks;

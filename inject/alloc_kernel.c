@@ -140,7 +140,7 @@ int alloc_kernel_on_syscall(struct inject *inj, int cls, struct tracer_task *t,
 	if (is_brk(s))
 		tracer_want_exit(t);
 	/* A static program's start-up before main: glibc treats failures
-	 * there as fatal by design (alloc_bp.h); not the program's calls. */
+	 * there as fatal by design (alloc_call.h); not the program's calls. */
 	if (bp_mm_dormant(m->bp) || !candidate(t, m, s))
 		return 0;
 	/* Memory is gone for everyone until the run ends; logged once, at the

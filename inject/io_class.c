@@ -159,7 +159,7 @@ static int io_on_syscall(struct inject *inj, int cls, struct tracer_task *t,
 
 	if (!io.h || s->ent->fd_arg < 0 || !inj_may_fail(inj, call.name))
 		return 0;
-	if (fd_info_read(tracer_task_pid(t), (int)s->args[s->ent->fd_arg], &io.fi) < 0)
+	if (fd_info_read(t, (int)s->args[s->ent->fd_arg], &io.fi) < 0)
 		return 0;
 	io_describe(t, s, io.h, &io.c);
 	nopts = io_faults_list(io_faults_allowed(&io.fi, &io.c), opts, 8);

@@ -14,10 +14,10 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "inject/io_table.h"
+#include "tracer/services.h"
 
 static const char *const type_names[FDT_N] = {
 	[FDT_REG] = "regular file", [FDT_PIPE] = "pipe", [FDT_STREAM] = "stream socket",
@@ -152,21 +152,6 @@ bool io_fault_in(unsigned mask, const struct fault *f)
 	return false;
 }
 
-/* The target's fd, duplicated through its pidfd: one open file
- * description, so flags, queue sizes and socket options are its own. */
-static int grab_fd(pid_t pid, int fd)
-{
-	int pfd = (int)syscall(SYS_pidfd_open, pid, 0), dup;
-
-	if (pfd < 0)
-		return -errno;
-	dup = (int)syscall(SYS_pidfd_getfd, pfd, fd, 0);
-	if (dup < 0)
-		dup = -errno;
-	close(pfd);
-	return dup;
-}
-
 /* Queue state: bytes to read, and room to write (pipes: capacity minus
  * what is queued; sockets: the send buffer minus the unsent queue). */
 static void queue_state(int dup, struct fd_info *fi)
@@ -198,8 +183,9 @@ static bool is_tty_major(unsigned maj)
 	return maj == 4 || maj == 5 || (maj >= 136 && maj <= 143);
 }
 
-int fd_info_read(pid_t pid, int fd, struct fd_info *fi)
+int fd_info_read(struct tracer_task *t, int fd, struct fd_info *fi)
 {
+	pid_t pid = tracer_task_pid(t);
 	char path[64];
 	struct stat st;
 	int dup, fl;
@@ -226,7 +212,9 @@ int fd_info_read(pid_t pid, int fd, struct fd_info *fi)
 		fi->type = FDT_OTHER;
 		return 0;
 	}
-	dup = grab_fd(pid, fd);
+	/* The target's own open file description: its flags, queue sizes
+	 * and socket options. */
+	dup = tracer_grab_fd(t, fd);
 	if (dup < 0)
 		return dup;
 	fl = fcntl(dup, F_GETFL);

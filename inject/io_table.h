@@ -24,9 +24,9 @@ struct fd_info {
 	 * all writers gone) or an error. -1 unknown. */
 	int read_ready;
 };
-/* Look at fd of process pid from outside: /proc/PID/fd, fdinfo, and the
- * socket type through pidfd_getfd. */
-int fd_info_read(pid_t pid, int fd, struct fd_info *fi);
+/* Look at fd of task t's process from outside: /proc/PID/fd, and the
+ * mode, queues and socket type of a duplicate (tracer_grab_fd). */
+int fd_info_read(struct tracer_task *t, int fd, struct fd_info *fi);
 
 /* The call being considered. */
 struct io_call {

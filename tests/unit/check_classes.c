@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inject/alloc_bp.h"
+#include "inject/alloc_call.h"
 #include "inject/classes.h"
 #include "inject/inject_int.h"
 #include "inject/io_table.h"
@@ -142,7 +142,7 @@ START_TEST(test_calls_resolve)
 }
 END_TEST
 
-/* alloc's library calls are exactly the breakpoints alloc_bp plants. */
+/* alloc's library calls are exactly the breakpoints alloc_call.c plants. */
 START_TEST(test_alloc_calls_are_breakpoints)
 {
 	const struct fault_class *c = &fault_classes[class_index("alloc")];

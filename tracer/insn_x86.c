@@ -1,23 +1,24 @@
 #include "config.h"
 
-/* alloc_bp_x86.c - what the instruction under a breakpoint does.
+/* insn_x86.c - what the instruction under a breakpoint does.
  *
- * A breakpoint is never lifted, so passing a call must do the work of the
- * first instruction some other way: emulate it on the saved registers (no
- * syscalls, works under any seccomp filter) or run a copy of it from an
- * out-of-line slot. This file decodes just enough of x86-64 for function
- * prologues: the length of common instructions, whether they touch memory
- * relative to rip (the copy must be re-based), and the semantics of the few
- * forms worth emulating (push, endbr64, mov reg,reg, and ALU ops whose only
- * side effects are a register and the status flags, e.g. glibc 2.36's
- * `cmpb $0,__malloc_initialized(%rip)` in memalign/posix_memalign/valloc).
- * Pure code: no ptrace here, so tests/unit/check_alloc_bp.c covers it.
+ * A breakpoint is never lifted (breakpoint.c), so passing a hit must do
+ * the work of the first instruction some other way: emulate it on the
+ * saved registers (no syscalls, works under any seccomp filter) or run a
+ * copy of it from an out-of-line slot. This file decodes just enough of
+ * x86-64 for function prologues: the length of common instructions,
+ * whether they touch memory relative to rip (the copy must be re-based),
+ * and the semantics of the few forms worth emulating (push, endbr64,
+ * mov reg,reg, and ALU ops whose only side effects are a register and the
+ * status flags, e.g. glibc 2.36's `cmpb $0,__malloc_initialized(%rip)` in
+ * memalign/posix_memalign/valloc).
+ * Pure code: no ptrace here, so tests/unit/check_insn_x86.c covers it.
  */
 
 #include <errno.h>
 #include <string.h>
 
-#include "inject/alloc_bp_int.h"
+#include "tracer/insn_x86.h"
 
 uint64_t *x86_reg(struct user_regs_struct *r, int nr)
 {

@@ -1,17 +1,17 @@
 #include "config.h"
 
-/* check_alloc_bp.c - the pure parts of inject/alloc_bp*: call names and the
- * x86-64 decode/emulate/relocate of allocator prologues, and the dormant/armed
- * classification of hits in static programs. Byte patterns are
- * the real first instructions of glibc 2.36, libc.a and libasan.so.8
- * (docs/kernel-facts.md#allocator-prologues) plus common prologue forms. */
+/* check_insn_x86.c - tracer/insn_x86.c: the x86-64 decode, emulate and
+ * re-base of the instruction a breakpoint displaces. Byte patterns are
+ * the real first instructions of glibc 2.36's, libc.a's and libasan.so.8's
+ * allocators plus common prologue forms
+ * (docs/kernel-facts.md#allocator-prologues). */
 
 #include <check.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "inject/alloc_bp_int.h"
+#include "tracer/insn_x86.h"
 
 #define FL_CF 0x001
 #define FL_PF 0x004
@@ -29,19 +29,6 @@ static struct x86_insn dec(const uint8_t *code, size_t n, int want_len)
 		ck_assert_int_eq(in.len, want_len);
 	return in;
 }
-
-START_TEST(names)
-{
-	for (int c = 0; c < AC_NCALLS; c++)
-		ck_assert_int_eq(alloc_call_by_name(alloc_call_name(c)), c);
-	ck_assert_str_eq(alloc_call_name(AC_MALLOC), "malloc");
-	ck_assert_str_eq(alloc_call_name(AC_POSIX_MEMALIGN), "posix_memalign");
-	ck_assert_int_eq(alloc_call_by_name("free"), -1);
-	ck_assert_int_eq(alloc_call_by_name(""), -1);
-	ck_assert_int_eq(alloc_call_by_name(NULL), -1);
-	ck_assert_str_eq(alloc_call_name(AC_NCALLS), "?");
-}
-END_TEST
 
 START_TEST(decode_glibc_prologues)
 {
@@ -291,31 +278,11 @@ START_TEST(relocate)
 }
 END_TEST
 
-/* A static program: dormant until main, then every allocator hit is a call;
- * main's own breakpoint is never a call, nor is main called again. */
-START_TEST(hit_kind)
+static Suite *insn_x86_suite(void)
 {
-	bool dormant = true;
-
-	/* glibc start-up mallocs before main: passed unseen, still dormant */
-	ck_assert_int_eq(bp_hit_kind(dormant, false), 2);
-	ck_assert_int_eq(bp_hit_kind(dormant, false), 2);
-	/* first entry into main: consumed; bp_hit then arms */
-	ck_assert_int_eq(bp_hit_kind(dormant, true), 2);
-	dormant = false;
-	ck_assert_int_eq(bp_hit_kind(dormant, false), 1);
-	/* main calling main: consumed, still armed */
-	ck_assert_int_eq(bp_hit_kind(dormant, true), 2);
-	ck_assert_int_eq(bp_hit_kind(dormant, false), 1);
-}
-END_TEST
-
-static Suite *alloc_bp_suite(void)
-{
-	Suite *s = suite_create("alloc_bp");
+	Suite *s = suite_create("insn_x86");
 	TCase *tc = tcase_create("pure");
 
-	tcase_add_test(tc, names);
 	tcase_add_test(tc, decode_glibc_prologues);
 	tcase_add_test(tc, decode_other_forms);
 	tcase_add_test(tc, decode_refused);
@@ -323,14 +290,13 @@ static Suite *alloc_bp_suite(void)
 	tcase_add_test(tc, emulate_alu);
 	tcase_add_test(tc, alu_flags);
 	tcase_add_test(tc, relocate);
-	tcase_add_test(tc, hit_kind);
 	suite_add_tcase(s, tc);
 	return s;
 }
 
 int main(void)
 {
-	SRunner *sr = srunner_create(alloc_bp_suite());
+	SRunner *sr = srunner_create(insn_x86_suite());
 	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);

@@ -1,21 +1,16 @@
-/* alloc_bp_int.h - pieces shared by inject/alloc_bp*.c; not for other
- * modules (they use inject/alloc_bp.h).
+/* insn_x86.h - the x86-64 instruction under a breakpoint: decode,
+ * emulate, re-base (insn_x86.c; pure, no ptrace).
  *
- * alloc_bp_resolve.c finds what to break on, alloc_bp_x86.c knows what the
- * displaced first instruction does, alloc_bp.c owns the table and the
- * ptrace-side actions.
+ * Internal to tracer/ (breakpoint.c) and its unit test; other modules use
+ * the breakpoint service in tracer/services.h.
  */
-#ifndef FZ_ALLOC_BP_INT_H
-#define FZ_ALLOC_BP_INT_H
+#ifndef FZ_INSN_X86_H
+#define FZ_INSN_X86_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/user.h>
-
-#include "inject/alloc_bp.h"
-
-/* --- x86-64 first-instruction decode (alloc_bp_x86.c; pure) -------------- */
 
 enum x86_kind {
 	XK_OOL,		/* decoded, not emulated: run it from an out-of-line slot */
@@ -48,7 +43,7 @@ struct x86_insn {
 /* Decode the instruction at code[0..n) (n <= 15 is enough). Returns its
  * length, or -ENOTSUP (not one of the forms we understand) / -EINVAL.
  * Control transfers (jmp/call/jcc/ret) are refused: they cannot run out of
- * line unchanged and are not expected as an allocator's first insn. */
+ * line unchanged and are not expected as a function's first insn. */
 int x86_decode(const uint8_t *code, size_t n, struct x86_insn *out);
 /* Address read by a rip-relative operand of the insn at addr. */
 uint64_t x86_riprel_target(const struct x86_insn *in, uint64_t addr);
@@ -68,39 +63,5 @@ uint64_t *x86_reg(struct user_regs_struct *regs, int nr);
 /* Status flags after 'a op b' at the given width, merged into eflags. */
 uint64_t x86_alu_flags(enum x86_alu op, uint64_t a, uint64_t b, int width,
 		       uint64_t eflags, uint64_t *result);
-
-/* --- Resolution (alloc_bp_resolve.c) ----------------------------------- */
-
-struct bp_resolved {
-	uint64_t addr[AC_NCALLS];	/* 0: not found / not usable */
-	const char *skip[AC_NCALLS];	/* static reason when addr == 0 */
-	char obj[AC_NCALLS][64];	/* basename of the definer, for logs */
-	int64_t errno_tpoff;		/* errno = fs_base + errno_tpoff */
-	bool is_static;
-	/* Static programs only: main from the exe's .symtab (0: not found,
-	 * e.g. stripped). Allocator calls count from its first hit. */
-	uint64_t main_addr;
-};
-
-/* Find the definitions the program binds to and errno's TLS offset.
- * Returns 0, -ENOENT (no malloc), -ENOTSUP (errno not locatable) or
- * another -errno, with a reason in why[]. */
-int bp_resolve(struct tracer_task *t, struct bp_resolved *r, char *why, int whylen);
-/* Find a syscall instruction in executable file-backed text of t's
- * address space, near 'near' when possible. */
-int bp_find_syscall_insn(struct tracer_task *t, uint64_t *addr);
-/* Find a free 4 KiB hole as close to 'near' as possible (for rel32 reach of
- * an out-of-line slot). Returns 0 and *hole, or -ENOMEM. */
-int bp_find_hole(struct tracer_task *t, uint64_t near, uint64_t *hole);
-
-/* --- Hit classification (alloc_bp.c; pure) ----------------------------- */
-
-/* What bp_hit returns for a hit on one of our breakpoints: 2 (pass it
- * unseen) for the stage breakpoint on main (stage) or for any hit while the
- * address space is dormant (a static program before main), else 1 (an
- * allocator call to decide on). The first stage hit while dormant arms the
- * address space (bp_hit clears dormant); later ones (main called again)
- * change nothing. */
-int bp_hit_kind(bool dormant, bool stage);
 
 #endif

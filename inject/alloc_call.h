@@ -1,11 +1,13 @@
-/* alloc_bp.h - call-level allocation faults with int3 breakpoints.
+/* alloc_call.h - call-level allocation faults (the alloc class's user
+ * level), built on the tracer's never-lifted breakpoints.
  *
  * Internal to inject/. Breakpoints go on the definition of each allocator
  * entry point that the program really binds to (first definer in the global
  * lookup scope: an LD_PRELOAD allocator or ASan's interceptors win over
- * libc; a static binary's own .symtab). They are never lifted: passing a
- * call emulates or displaces its first instruction, failing a call emulates
- * the return (docs/kernel-facts.md#allocator-binding, #breakpoint-pass-through).
+ * libc; a static binary's own .symtab). Passing a call lets the tracer
+ * execute the displaced first instruction; failing a call makes the
+ * function return NULL at once with errno ENOMEM (tracer/services.h;
+ * docs/kernel-facts.md#allocator-binding, #breakpoint-pass-through).
  *
  * What counts as a call of the program:
  *  - dynamic program: every call from the entry point on (AT_ENTRY, where
@@ -19,10 +21,14 @@
  *    calls after main (stdio buffers) are reported. Without main in .symtab
  *    it would count from the entry point, but a stripped static binary has
  *    no malloc symbol either, so bp_mm_arm fails anyway.
+ *
+ * alloc_sites.c finds what to break on and where errno is; alloc_call.c
+ * arms the breakpoints and decides what a hit is.
  */
-#ifndef FZ_ALLOC_BP_H
-#define FZ_ALLOC_BP_H
+#ifndef FZ_ALLOC_CALL_H
+#define FZ_ALLOC_CALL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/user.h>
 
@@ -77,5 +83,31 @@ int bp_pass(struct bp_mm *bp, struct tracer_task *t, struct user_regs_struct *re
  * old block untouched); posix_memalign returns ENOMEM and leaves *memptr. */
 int bp_fail(struct bp_mm *bp, struct tracer_task *t, struct user_regs_struct *regs,
 	    enum alloc_call call);
+
+/* --- alloc_sites.c: what to break on ------------------------------------ */
+struct alloc_sites {
+	uint64_t addr[AC_NCALLS];	/* 0: not found / not usable */
+	const char *skip[AC_NCALLS];	/* static reason when addr == 0 */
+	char obj[AC_NCALLS][64];	/* basename of the definer, for logs */
+	int64_t errno_tpoff;		/* errno = fs_base + errno_tpoff */
+	bool is_static;
+	/* Static programs only: main from the exe's .symtab (0: not found,
+	 * e.g. stripped). Allocator calls count from its first hit. */
+	uint64_t main_addr;
+};
+
+/* Find the definitions the program binds to and errno's TLS offset.
+ * Returns 0, -ENOENT (no malloc), -ENOTSUP (errno not locatable) or
+ * another -errno, with a reason in why[]. */
+int alloc_sites_find(struct tracer_task *t, struct alloc_sites *s, char *why, int whylen);
+
+/* --- alloc_call.c: hit classification (pure) ---------------------------- */
+/* What bp_hit returns for a hit on one of our breakpoints: 2 (pass it
+ * unseen) for the stage breakpoint on main (stage) or for any hit while the
+ * address space is dormant (a static program before main), else 1 (an
+ * allocator call to decide on). The first stage hit while dormant arms the
+ * address space (bp_hit clears dormant); later ones (main called again)
+ * change nothing. */
+int bp_hit_kind(bool dormant, bool stage);
 
 #endif

@@ -1,0 +1,337 @@
+#include "config.h"
+
+/* breakpoint.c - int3 breakpoints that are planted once and never lifted,
+ * and what happens at a hit (services.h says why they are never lifted).
+ *
+ * Passing a hit emulates the displaced first instruction on the stopped
+ * task's registers (insn_x86.c: push, endbr64, mov, flag-only ALU ops), or
+ * sends the task through an out-of-line slot that holds a re-based copy of
+ * the instruction and a jump back. Every register change is committed
+ * before the task runs again and nothing is shared between threads, so a
+ * signal handler re-entering the function mid-pass is just another hit.
+ * The slots live on one page per address space, mapped near the first
+ * breakpoint that needs one (remote.c) so that rip-relative operands stay
+ * in rel32 reach, and written with FOLL_FORCE pokes: the program can never
+ * write it.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "tracer/insn_x86.h"
+#include "tracer/services.h"
+#include "util/util.h"
+
+#define SLOT_SIZE 64
+#define PAGE 4096
+
+struct bp {
+	uint64_t addr;
+	int id;
+	bool planted;
+	bool fresh;		/* being planted by the current tracer_bps_plant */
+	uint8_t code[16];	/* the original bytes at addr */
+	struct x86_insn insn;
+	uint64_t slot;		/* out-of-line slot; 0: emulated */
+};
+
+struct tracer_bps {
+	struct bp *ent;
+	int n, cap;
+	uint64_t ool_page;	/* 0: none mapped yet */
+	int slots_used;
+};
+
+struct tracer_bps *tracer_bps_new(void)
+{
+	return calloc(1, sizeof(struct tracer_bps));
+}
+
+int tracer_bps_fork(const struct tracer_bps *parent, struct tracer_bps **child)
+{
+	struct tracer_bps *c = malloc(sizeof(*c));
+
+	if (!c)
+		return -ENOMEM;
+	*c = *parent;
+	c->ent = NULL;
+	if (parent->n) {
+		c->ent = malloc((size_t)parent->n * sizeof(c->ent[0]));
+		if (!c->ent) {
+			free(c);
+			return -ENOMEM;
+		}
+		memcpy(c->ent, parent->ent, (size_t)parent->n * sizeof(c->ent[0]));
+	}
+	c->cap = parent->n;
+	*child = c;
+	return 0;
+}
+
+void tracer_bps_free(struct tracer_bps *b)
+{
+	if (!b)
+		return;
+	free(b->ent);
+	free(b);
+}
+
+static struct bp *find_addr(const struct tracer_bps *b, uint64_t addr)
+{
+	for (int i = 0; b && i < b->n; i++)
+		if (b->ent[i].addr == addr)
+			return &b->ent[i];
+	return NULL;
+}
+
+static int read_code(struct tracer_task *t, uint64_t addr, uint8_t code[16], size_t *n)
+{
+	uint64_t w;
+	int rc;
+
+	if (tracer_read_mem(t, addr, code, 16) >= 0) {
+		*n = 16;
+		return 0;
+	}
+	/* Last bytes of a mapping: one word is enough for most prologues. */
+	if ((rc = tracer_peek(t, addr, &w)) < 0)
+		return rc;
+	memcpy(code, &w, 8);
+	*n = 8;
+	return 0;
+}
+
+int tracer_bp_add(struct tracer_bps *b, struct tracer_task *t, uint64_t addr, int id,
+		  unsigned flags, struct tracer_bp_info *info)
+{
+	struct tracer_bp_info dummy;
+	const struct bp *old = find_addr(b, addr);
+	struct bp e;
+	size_t n;
+	int rc;
+
+	if (!info)
+		info = &dummy;
+	memset(info, 0, sizeof(*info));
+	if (old) {
+		info->other = old->id;
+		return -EEXIST;
+	}
+	memset(&e, 0, sizeof(e));
+	e.addr = addr;
+	e.id = id;
+	if ((rc = read_code(t, addr, e.code, &n)) < 0)
+		return rc;
+	memcpy(info->code, e.code, sizeof(info->code));
+	if ((rc = x86_decode(e.code, n, &e.insn)) < 0)
+		return -ENOTSUP;
+	if (flags & TRACER_BP_OOL)
+		e.insn.kind = XK_OOL;
+	if (b->n == b->cap) {
+		int cap = b->cap ? 2 * b->cap : 16;
+		struct bp *ne = realloc(b->ent, (size_t)cap * sizeof(*ne));
+
+		if (!ne)
+			return -ENOMEM;
+		b->ent = ne;
+		b->cap = cap;
+	}
+	b->ent[b->n++] = e;
+	info->len = e.insn.len;
+	info->ool = e.insn.kind == XK_OOL;
+	return 0;
+}
+
+static void drop_at(struct tracer_bps *b, int i)
+{
+	memmove(&b->ent[i], &b->ent[i + 1], (size_t)(b->n - i - 1) * sizeof(b->ent[0]));
+	b->n--;
+}
+
+/* Drop new entries that would break others: a breakpoint inside or right
+ * after another's first insn would be hit (or half-executed) by passing
+ * that one. */
+static int drop_overlaps(struct tracer_bps *b, tracer_bp_drop_fn drop, void *arg)
+{
+	for (int j = 0; j < b->n; j++) {
+		for (int i = 0; i < b->n; i++) {
+			const struct bp *a = &b->ent[i], *e = &b->ent[j];
+			int rc;
+
+			if (i == j || e->planted || e->addr <= a->addr ||
+			    e->addr > a->addr + a->insn.len)
+				continue;
+			if (drop && (rc = drop(arg, e->id, TRACER_BP_OVERLAP, -EBUSY, a->id)) < 0)
+				return rc;
+			drop_at(b, j--);
+			break;
+		}
+	}
+	return 0;
+}
+
+static int fill_slot(struct tracer_task *t, struct bp *e, uint64_t slot)
+{
+	uint8_t buf[SLOT_SIZE];
+	uint64_t back = e->addr + e->insn.len;
+	int len, rc;
+
+	memset(buf, 0xcc, sizeof(buf));
+	if ((len = x86_relocate(&e->insn, e->code, e->addr, slot, buf)) < 0)
+		return len;
+	/* jmp *0(%rip) ; .quad back: absolute, so the slot may be anywhere. */
+	memcpy(buf + len, (const uint8_t[6]){ 0xff, 0x25, 0, 0, 0, 0 }, 6);
+	memcpy(buf + len + 6, &back, 8);
+	if ((rc = tracer_write_mem(t, slot, buf, sizeof(buf))) < 0)
+		return rc;
+	e->slot = slot;
+	return 0;
+}
+
+/* Give every new out-of-line entry a slot; those that cannot get one are
+ * dropped (or the plant fails, as drop says). */
+static int setup_slots(struct tracer_bps *b, struct tracer_task *t, tracer_bp_drop_fn drop,
+		       void *arg)
+{
+	int first = -1, rc = 0;
+
+	for (int i = 0; i < b->n && first < 0; i++)
+		if (!b->ent[i].planted && b->ent[i].insn.kind == XK_OOL)
+			first = i;
+	if (first < 0)
+		return 0;
+	if (!b->ool_page) {
+		rc = tracer_remote_mmap_near(t, b->ent[first].addr, PAGE, PROT_READ | PROT_EXEC,
+					     &b->ool_page);
+		if (rc == 0)
+			fz_debug("breakpoint: out-of-line page at %#lx (wanted near %#lx)\n",
+				 (unsigned long)b->ool_page, (unsigned long)b->ent[first].addr);
+	}
+	for (int i = 0; i < b->n; i++) {
+		struct bp *e = &b->ent[i];
+		int frc = rc, drc;
+
+		if (e->planted || e->insn.kind != XK_OOL)
+			continue;
+		if (frc == 0 && b->slots_used >= PAGE / SLOT_SIZE)
+			frc = -ENOSPC;
+		if (frc == 0)
+			frc = fill_slot(t, e, b->ool_page + (uint64_t)b->slots_used * SLOT_SIZE);
+		if (frc == 0) {
+			b->slots_used++;
+			continue;
+		}
+		if (drop && (drc = drop(arg, e->id, TRACER_BP_NO_SLOT, frc, -1)) < 0)
+			return drc;
+		drop_at(b, i--);
+	}
+	return 0;
+}
+
+/* Put the original first byte back where this plant wrote an int3 (when
+ * planting fails half-way). */
+static void unplant_fresh(struct tracer_task *t, struct tracer_bps *b)
+{
+	for (int i = 0; i < b->n; i++) {
+		struct bp *e = &b->ent[i];
+		uint64_t w;
+
+		if (!e->fresh || !e->planted)
+			continue;
+		e->planted = false;
+		if (tracer_peek(t, e->addr, &w) == 0)
+			tracer_poke(t, e->addr, (w & ~0xffULL) | e->code[0]);
+	}
+}
+
+int tracer_bps_plant(struct tracer_bps *b, struct tracer_task *t, tracer_bp_drop_fn drop,
+		     void *arg)
+{
+	int rc;
+
+	if ((rc = drop_overlaps(b, drop, arg)) < 0 || (rc = setup_slots(b, t, drop, arg)) < 0)
+		return rc;
+	for (int i = 0; i < b->n; i++)
+		b->ent[i].fresh = !b->ent[i].planted;
+	for (int i = 0; i < b->n; i++) {
+		struct bp *e = &b->ent[i];
+		uint64_t w;
+
+		if (!e->fresh)
+			continue;
+		/* Re-read: a neighbour's 0xcc may already be in this word. */
+		if ((rc = tracer_peek(t, e->addr, &w)) < 0 ||
+		    (rc = tracer_poke(t, e->addr, (w & ~0xffULL) | 0xcc)) < 0) {
+			if (drop)
+				drop(arg, e->id, TRACER_BP_UNWRITABLE, rc, -1);
+			unplant_fresh(t, b);
+			return rc;
+		}
+		e->planted = true;
+	}
+	return 0;
+}
+
+int tracer_bp_hit(const struct tracer_bps *b, const struct user_regs_struct *regs,
+		  uint64_t *addr)
+{
+	const struct bp *e = find_addr(b, regs->rip - 1);
+
+	if (!e || !e->planted)
+		return -ENOENT;
+	if (addr)
+		*addr = e->addr;
+	return e->id;
+}
+
+int tracer_bp_pass(const struct tracer_bps *b, struct tracer_task *t,
+		   struct user_regs_struct *regs, uint64_t addr)
+{
+	const struct bp *e = find_addr(b, addr);
+	struct user_regs_struct r = *regs;
+	uint64_t memval = 0, push_val;
+	int rc;
+
+	if (!e || !e->planted)
+		return -ENOENT;
+	if (e->slot) {
+		r.rip = e->slot;
+	} else {
+		if (e->insn.kind == XK_ALU && (e->insn.src_mem || e->insn.dst < 0)) {
+			rc = tracer_read_mem(t, x86_riprel_target(&e->insn, e->addr), &memval,
+					     e->insn.width);
+			if (rc < 0)
+				return rc;
+		}
+		if ((rc = x86_emulate(&e->insn, e->addr, &r, memval, &push_val)) < 0)
+			return rc;
+		/* Store before committing rsp, so a failure leaves the task as
+		 * it was (the word below rsp is free at a function's entry). */
+		if (rc == 1 && (rc = tracer_write_mem(t, r.rsp, &push_val, 8)) < 0)
+			return rc;
+	}
+	if ((rc = tracer_setregs(t, &r)) < 0)
+		return rc;
+	*regs = r;
+	return 0;
+}
+
+int tracer_bp_return(struct tracer_task *t, struct user_regs_struct *regs, uint64_t ret)
+{
+	struct user_regs_struct r = *regs;
+	uint64_t ra;
+	int rc;
+
+	/* Nothing of the function has run: [rsp] is the return address. */
+	if ((rc = tracer_peek(t, r.rsp, &ra)) < 0)
+		return rc;
+	r.rax = ret;
+	r.rip = ra;
+	r.rsp += 8;
+	if ((rc = tracer_setregs(t, &r)) < 0)
+		return rc;
+	*regs = r;
+	return 0;
+}
