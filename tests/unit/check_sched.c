@@ -342,7 +342,7 @@ static struct scheduler *fixed_new(const char *name, int ret)
 
 START_TEST(errors_and_the_real_engine)
 {
-	struct inject_config cfg = { .classes = IC_IO | IC_ALLOC, .occurrences = 3 };
+	struct inject_config cfg = { .classes = inject_default_classes(), .occurrences = 3 };
 	struct scheduler *seq, *s;
 	struct inject *inj;
 	struct run_request r;
