@@ -1,10 +1,12 @@
 /* sandbox.h - the jail every run's target executes in (issue 5, first part).
  *
- * The tracer stays outside and traces into the jail. It clones the jail's
- * first process with sandbox_clone_flags(), writes its id maps from outside
- * (sandbox_map_ids), and the child then builds the jail (sandbox_enter),
- * forks the target below itself and becomes the jail's pid 1
- * (sandbox_init). The target drops what is left (sandbox_drop) and execs.
+ * The tracer stays outside and traces into the jail; it knows the jail
+ * only as its launcher (sandbox_launcher below, sandbox/launcher.c). The
+ * tracer clones the jail's first process with sandbox_clone_flags(), the
+ * launcher writes its id maps from outside (sandbox_map_ids), and the child
+ * then builds the jail (sandbox_enter), forks the target below itself and
+ * becomes the jail's pid 1 (sandbox_init). The target drops what is left
+ * (sandbox_drop) and execs.
  *
  * Everything that allocates or formats happens in sandbox_new(), in the
  * parent, once per campaign: the child side only makes async-signal-safe
@@ -214,6 +216,22 @@ long sandbox_cgroup_oom_kills(const struct sandbox_cgroup *cg);
 const char *sandbox_cgroup_dir(const struct sandbox_cgroup *cg, int i);
 /* Remove the cgroup (its processes must be gone). Also done at exit. */
 void sandbox_cgroup_free(struct sandbox_cgroup *cg);
+
+/* What a run's first process gets from this module, as the tracer's
+ * launcher (tracer/tracer.h): the jail, the rlimits, the cgroup, and which
+ * inherited descriptors are closed. Everything pointed to must outlive the
+ * launcher. */
+struct sandbox_launch {
+	const struct sandbox *sb;		/* NULL: no jail */
+	const struct sandbox_rlimits *rl;	/* NULL: none */
+	const struct sandbox_cgroup *cg;	/* NULL: none */
+	/* Without the jail: pass fzsandbox's descriptors above 2 on
+	 * (--inject=none, like env(1)). The jail always closes them. */
+	bool keep_fds;
+};
+struct tracer_launcher;
+/* Fill *out: its hooks, with l as their context. */
+void sandbox_launcher(const struct sandbox_launch *l, struct tracer_launcher *out);
 
 /* socket(2), but in the network namespace of the listening socket lfd
  * (the jail's: the service driver runs outside). A forked helper joins

@@ -189,6 +189,19 @@ int tracer_deliver_signal(struct tracer_task *t, int sig)
 	return 0;
 }
 
+int tracer_grab_fd(struct tracer_task *t, int fd)
+{
+	int pfd = (int)syscall(SYS_pidfd_open, t->pid, 0), r;
+
+	if (pfd < 0)
+		return -errno;
+	r = (int)syscall(SYS_pidfd_getfd, pfd, fd, 0);
+	if (r < 0)
+		r = -errno;
+	close(pfd);
+	return r;
+}
+
 int tracer_want_exit(struct tracer_task *t)
 {
 	if (!t->in_seccomp)

@@ -1,5 +1,5 @@
-/* loop.c - one run: start the target and dispatch ptrace stops until the
- * traced tree is empty. */
+/* loop.c - one episode: start the target and dispatch ptrace stops until
+ * the traced tree is empty. */
 #include "config.h"
 
 #include <errno.h>
@@ -10,24 +10,27 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stddef.h>
+#include <linux/audit.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
-#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "sandbox/policy.h"
 #include "tracer/tracer_int.h"
 #include "util/util.h"
 
-struct tracer_state *tracer_cur;
+/* Process-wide by nature: SIGINT/SIGTERM stop every session's episode. */
 static volatile sig_atomic_t interrupted_sig;
 
 void tracer_interrupt(int sig)
 {
 	interrupted_sig = sig;
 }
+
+/* Waits of a session are for its own thread's children and tracees only
+ * (tracer.h). */
+#define WAIT_OWN (__WALL | __WNOTHREAD)
 
 static void resume(struct tracer_task *t, int req, int sig)
 {
@@ -53,10 +56,27 @@ static void kill_everything(struct tracer_state *st)
 	st->kill_sent = true;
 }
 
+/* The episodes running now, for tracer_kill_all from a signal handler:
+ * slots claimed and released with atomic exchanges, no lock. */
+#define LIVE_SLOTS 64
+static struct tracer_state *volatile live[LIVE_SLOTS];
+
+static int live_add(struct tracer_state *st)
+{
+	for (int i = 0; i < LIVE_SLOTS; i++)
+		if (__sync_bool_compare_and_swap(&live[i], NULL, st))
+			return i;
+	return -1;	/* more episodes than slots: not reachable from there */
+}
+
 void tracer_kill_all(void)
 {
-	if (tracer_cur)
-		kill_everything(tracer_cur);
+	for (int i = 0; i < LIVE_SLOTS; i++) {
+		struct tracer_state *st = live[i];
+
+		if (st)
+			kill_everything(st);
+	}
 }
 
 /* After SIGKILL: reap until the tree is empty (bounded: a task that cannot
@@ -67,7 +87,7 @@ static void drain(struct tracer_state *st)
 	int status;
 
 	while (st->ntasks > 0 && mono_ms() < end) {
-		pid_t tid = waitpid(-1, &status, __WALL);
+		pid_t tid = waitpid(-1, &status, WAIT_OWN);
 		struct tracer_task *t;
 
 		if (tid < 0) {
@@ -280,22 +300,20 @@ static void handle_exec(struct tracer_state *st, struct tracer_task *t, int *err
 	resume(t, PTRACE_CONT, 0);
 }
 
-/* The jail's deny policy, before any hook and in the loader phase too: a
- * refused call is reported while its task is stopped at it (so it can be
- * unwound), then failed; the program goes on. */
+/* The gate (the jail's deny policy), before any hook and in the loader
+ * phase too: a refused call that is a violation is reported while its task
+ * is stopped at it (so it can be unwound), then failed; the program goes
+ * on. */
 static bool refuse(struct tracer_state *st, struct tracer_task *t)
 {
 	const struct tracer_opts *o = st->opts;
-	bool report;
-	char line[192];
-	int err = sandbox_policy_check(o->policy, t->sc.arch, t->sc.nr, t->sc.args, &report);
+	char line[192] = "";
+	int err = o->gate->check(o->gate->ctx, &t->sc, line, sizeof(line));
 
-	if (!err)
+	if (err <= 0)
 		return false;
-	if (report && o->on_violation) {
-		sandbox_policy_format(t->sc.arch, t->sc.nr, t->sc.args, line, sizeof(line));
+	if (line[0] && o->on_violation)
 		o->on_violation(o->stack_arg, t->pid, t->tid, t->ordinal, line);
-	}
 	tracer_fail_syscall(t, err);
 	return true;
 }
@@ -307,43 +325,30 @@ static void handle_seccomp(struct tracer_state *st, struct tracer_task *t)
 
 	task_invalidate(t);
 	t->in_seccomp = true;
-	t->skip = t->want_exit = t->hook_exit = t->listen_exit = false;
+	t->skip = t->want_exit = t->hook_exit = t->watch_exit = false;
 	if (task_read_syscall(t) < 0) {
-		/* Fail closed: a call the policy might deny does not run. */
-		if (st->opts->policy)
+		/* Fail closed: a call the gate might refuse does not run. */
+		if (st->opts->gate)
 			tracer_fail_syscall(t, EPERM);
 		t->in_seccomp = false;
 		resume(t, PTRACE_CONT, 0);
 		return;
 	}
-	if (st->opts->policy && refuse(st, t)) {
+	if (st->opts->gate && st->opts->gate->check && refuse(st, t)) {
 		t->in_seccomp = false;
 		resume(t, PTRACE_CONT, 0);
 		return;
 	}
-	if (st->svc && !st->listen_seen && t->sc.ent && strcmp(t->sc.ent->name, "listen") == 0) {
+	if (st->svc && st->svc->on_exit && !st->watch_done && t->sc.nr == st->svc->watch_nr &&
+	    t->sc.arch == AUDIT_ARCH_X86_64) {
 		t->want_exit = true;
-		t->listen_exit = true;
+		t->watch_exit = true;
 	}
 	gate = t->mm && t->mm->exec_seen && (!t->mm->loader || st->opts->from_exec);
 	if (gate && h && h->on_syscall && t->sc.ent)
 		h->on_syscall(h->ctx, t, &t->sc);
 	t->in_seccomp = false;
 	resume(t, t->want_exit ? PTRACE_SYSCALL : PTRACE_CONT, 0);
-}
-
-static void service_ready(struct tracer_state *st, struct tracer_task *t)
-{
-	int pfd = (int)syscall(SYS_pidfd_open, t->pid, 0);
-	int fd = -1;
-
-	if (pfd >= 0) {
-		fd = (int)syscall(SYS_pidfd_getfd, pfd, (int)t->sc.args[0], 0);
-		close(pfd);
-	}
-	st->listen_seen = true;
-	if (fd >= 0)
-		st->svc->on_listen(st->svc->arg, fd, t->pid);
 }
 
 static void handle_syscall_exit(struct tracer_state *st, struct tracer_task *t)
@@ -357,24 +362,22 @@ static void handle_syscall_exit(struct tracer_state *st, struct tracer_task *t)
 	ret = ptrace(PTRACE_PEEKUSER, t->tid, offsetof(struct user_regs_struct, rax), 0);
 	if (t->hook_exit && h && h->on_syscall_exit)
 		h->on_syscall_exit(h->ctx, t, &t->sc, ret);
-	if (t->listen_exit && ret == 0)
-		service_ready(st, t);
-	t->want_exit = t->hook_exit = t->listen_exit = false;
+	if (t->watch_exit && !st->watch_done && st->svc->on_exit(st->svc->arg, t, &t->sc, ret) == 1)
+		st->watch_done = true;
+	t->want_exit = t->hook_exit = t->watch_exit = false;
 	resume(t, PTRACE_CONT, 0);
 }
 
-static void read_setup_error(struct run_result *res, int *errfd)
+static void read_setup_error(struct spawn_err *e, struct run_result *res, int *errfd)
 {
-	static struct spawn_err e;	/* static: GCC 12 -Wdangling-pointer false positive */
-
 	if (*errfd < 0)
 		return;
-	if (read(*errfd, &e, sizeof(e)) == (ssize_t)sizeof(e)) {
+	if (read(*errfd, e, sizeof(*e)) == (ssize_t)sizeof(*e)) {
 		res->end = RUN_SETUP_FAILED;
-		res->setup_stage = e.stage;
-		res->setup_errno = e.err;
-		res->setup_step = e.stage == STAGE_SANDBOX ? e.step : 0;
-		memcpy(res->setup_path, e.path, sizeof(res->setup_path));
+		res->setup_stage = e->stage;
+		res->setup_errno = e->e.err;
+		res->setup_step = e->stage == STAGE_LAUNCH ? e->e.step : 0;
+		memcpy(res->setup_path, e->e.path, sizeof(res->setup_path));
 		res->setup_path[sizeof(res->setup_path) - 1] = 0;
 	}
 	close(*errfd);
@@ -385,7 +388,7 @@ static void handle_gone(struct tracer_state *st, struct tracer_task *t, int stat
 {
 	if (t->tid == st->main_pid) {
 		st->main_gone = true;
-		read_setup_error(st->res, errfd);
+		read_setup_error(&session_of(st)->err, st->res, errfd);
 		if (WIFEXITED(status) && st->res->end == RUN_EXITED)
 			st->res->exit_status = WEXITSTATUS(status);
 		else if (WIFSIGNALED(status) && st->res->end == RUN_EXITED)
@@ -480,7 +483,7 @@ static void dump_and_kill(struct tracer_state *st)
 			pending += !u->started;
 		if (!pending || mono_ms() > end)
 			break;
-		tid = waitpid(-1, &status, __WALL);
+		tid = waitpid(-1, &status, WAIT_OWN);
 		if (tid < 0) {
 			if (errno == EINTR)
 				continue;
@@ -523,37 +526,51 @@ static void dump_and_kill(struct tracer_state *st)
 	drain(st);
 }
 
-static void on_alarm(int sig)
+static void on_tick(int sig)
 {
 	(void)sig;
 }
 
-static void set_ticker(bool on)
+/* The episode's 10 ms tick (tracer.h): a POSIX timer signalling only this
+ * thread, so the blocking waitpid returns EINTR to look at the clock, the
+ * service's stop request and interrupts. */
+static int ticker_start(timer_t *timer)
 {
-	struct itimerval it = { { 0, on ? 10000 : 0 }, { 0, on ? 10000 : 0 } };
+	struct sigevent ev = { .sigev_notify = SIGEV_THREAD_ID, .sigev_signo = TRACER_TICK_SIGNAL };
+	struct itimerspec its = { { 0, 10000000 }, { 0, 10000000 } };
 	struct sigaction sa;
 
-	if (on) {
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = on_alarm;	/* no SA_RESTART: wake waitpid */
-		sigaction(SIGALRM, &sa, NULL);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_tick;	/* no SA_RESTART: wake waitpid */
+	if (sigaction(TRACER_TICK_SIGNAL, &sa, NULL) < 0)
+		return -errno;
+	/* glibc before 2.35 names the field only as _sigev_un._tid. */
+	ev._sigev_un._tid = gettid();
+	if (timer_create(CLOCK_MONOTONIC, &ev, timer) < 0)
+		return -errno;
+	if (timer_settime(*timer, 0, &its, NULL) < 0) {
+		int r = -errno;
+
+		timer_delete(*timer);
+		return r;
 	}
-	setitimer(ITIMER_REAL, &it, NULL);
+	return 0;
 }
 
-int tracer_run(const struct tracer_opts *opts, const struct tracer_service *svc,
-	       struct run_result *res)
+/* Set up the episode's state and start the target. 0 or -errno. */
+static int episode_begin(struct tracer_session *s, const struct tracer_episode *ep,
+			 const struct tracer_service *svc, struct run_result *res, int *errfd)
 {
-	/* Static: tracer_kill_all() reaches it from signal context. */
-	static struct tracer_state st;
+	struct tracer_state *st = &s->st;
+	const struct tracer_opts *opts = &s->opts;
 	struct tracer_task *t;
-	int errfd = -1, status;
 	pid_t pid;
 
-	memset(&st, 0, sizeof(st));
-	st.opts = opts;
-	st.svc = svc;
-	st.res = res;
+	memset(st, 0, sizeof(*st));
+	st->opts = opts;
+	st->ep = ep;
+	st->svc = svc;
+	st->res = res;
 	memset(res, 0, sizeof(*res));
 	res->end = RUN_EXITED;
 	if (opts->cpu >= 0) {
@@ -564,76 +581,131 @@ int tracer_run(const struct tracer_opts *opts, const struct tracer_service *svc,
 		if (sched_setaffinity(0, sizeof(set), &set) < 0)
 			return -errno;
 	}
-	pid = spawn_target(opts, &errfd);
+	pid = spawn_target(s, ep, errfd);
 	if (pid < 0)
 		return pid;
-	st.main_pid = pid;
-	t = task_add(&st, pid, pid, mm_new_empty());
+	st->main_pid = pid;
+	t = task_add(st, pid, pid, mm_new_empty());
 	if (!t || !t->mm) {
+		if (t)
+			task_remove(st, t);
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, __WALL);
+		close(*errfd);
+		*errfd = -1;
 		return -ENOMEM;
 	}
-	/* The jail's init is traced (its fork brings the target in) but is
-	 * not a thread of the program: ordinals start at the target, as
-	 * without a jail, so plans and findings mean the same thing. */
-	st.jail = st.main_is_init = opts->sandbox != NULL;
-	t->ordinal = st.jail ? -1 : st.next_ordinal++;
+	/* The launcher's init is traced (its fork brings the target in) but
+	 * is not a thread of the program: ordinals start at the target, as
+	 * without one, so plans and findings mean the same thing. */
+	st->main_is_init = opts->launcher && opts->launcher->first_is_init;
+	t->ordinal = st->main_is_init ? -1 : st->next_ordinal++;
 	t->started = true;
-	tracer_cur = &st;
-	st.deadline_ms = mono_ms() + opts->timeout_ms;
-	set_ticker(true);
-	while (st.ntasks > 0) {
+	st->deadline_ms = mono_ms() + opts->timeout_ms;
+	return 0;
+}
+
+/* Dispatch stops until the tree is empty, the deadline, the grace period
+ * or an interrupt. */
+static void episode_loop(struct tracer_state *st, int *errfd)
+{
+	const struct tracer_service *svc = st->svc;
+	struct run_result *res = st->res;
+	int status;
+
+	while (st->ntasks > 0) {
 		long long now = mono_ms();
 		pid_t tid;
 
 		if (interrupted_sig) {
 			res->end = RUN_INTERRUPTED;
-			kill_everything(&st);
-			drain(&st);
+			kill_everything(st);
+			drain(st);
 			break;
 		}
 		/* Once fzsandbox itself asked the service to stop, the run ends
 		 * by --grace, never as a hang of the program's making. */
-		if (now >= st.deadline_ms && !st.kill_sent && !st.term_sent) {
-			struct tracer_task *m = task_find(&st, st.main_pid);
+		if (now >= st->deadline_ms && !st->kill_sent && !st->term_sent) {
+			struct tracer_task *m = task_find(st, st->main_pid);
 
-			if (!st.fatal_seen)
+			if (!st->fatal_seen)
 				res->end = RUN_TIMEOUT;
 			/* Out of time before the program's own code ran: the
 			 * timeout is too short, not the program stuck. */
 			res->in_loader = m && (!m->mm || !m->mm->exec_seen || m->mm->loader);
-			dump_and_kill(&st);
+			dump_and_kill(st);
 			break;
 		}
-		if (svc && svc->stop_requested && *svc->stop_requested && !st.term_sent) {
-			st.term_sent = true;
-			kill(st.main_pid, SIGTERM);
-			if (!st.grace_ms)
-				st.grace_ms = now + opts->grace_ms;
+		if (svc && svc->stop_requested && *svc->stop_requested && !st->term_sent) {
+			st->term_sent = true;
+			kill(st->main_pid, SIGTERM);
+			if (!st->grace_ms)
+				st->grace_ms = now + st->opts->grace_ms;
 		}
-		if (st.grace_ms && now >= st.grace_ms && !st.kill_sent) {
-			kill_everything(&st);
-			drain(&st);
+		if (st->grace_ms && now >= st->grace_ms && !st->kill_sent) {
+			kill_everything(st);
+			drain(st);
 			break;
 		}
-		tid = waitpid(-1, &status, __WALL);
+		tid = waitpid(-1, &status, WAIT_OWN);
 		if (tid < 0) {
 			if (errno == EINTR)
 				continue;
 			break;	/* ECHILD: nothing left */
 		}
-		dispatch(&st, tid, status, &errfd);
+		dispatch(st, tid, status, errfd);
 	}
-	set_ticker(false);
-	/* Leftovers the loop did not see die (should not happen). */
-	if (st.ntasks > 0) {
-		kill_everything(&st);
-		drain(&st);
+}
+
+int tracer_session_run(struct tracer_session *s, const struct tracer_episode *ep,
+		       const struct tracer_service *svc, struct run_result *res)
+{
+	struct tracer_state *st = &s->st;
+	timer_t timer;
+	int errfd = -1, slot, r;
+
+	r = episode_begin(s, ep, svc, res, &errfd);
+	if (r < 0)
+		return r;
+	slot = live_add(st);
+	r = ticker_start(&timer);
+	if (r == 0) {
+		episode_loop(st, &errfd);
+		timer_delete(timer);
 	}
-	res->tasks_seen = st.next_ordinal;
+	/* Leftovers the loop did not see die (should not happen), or a
+	 * ticker that could not start. */
+	if (st->ntasks > 0) {
+		kill_everything(st);
+		drain(st);
+	}
+	if (slot >= 0)
+		live[slot] = NULL;
+	res->tasks_seen = st->next_ordinal;
 	if (errfd >= 0)
-		read_setup_error(res, &errfd);
-	tracer_cur = NULL;
+		read_setup_error(&s->err, res, &errfd);
+	/* Tasks drain could not reap in time (abandoned to EXITKILL). */
+	EACH_TASK(st, t)
+		task_remove(st, t);
+	return r;
+}
+
+int tracer_session_new(const struct tracer_opts *opts, struct tracer_session **out)
+{
+	struct tracer_session *s = calloc(1, sizeof(*s));
+
+	*out = NULL;
+	if (!s)
+		return -ENOMEM;
+	s->opts = *opts;
+	*out = s;
 	return 0;
+}
+
+void tracer_session_free(struct tracer_session *s)
+{
+	if (!s)
+		return;
+	filter_cache_free(&s->filter);
+	free(s);
 }
