@@ -276,9 +276,15 @@ static void session_init(struct runner *r)
 		die_errno(e, "cannot set up the tracer");
 }
 
-/* The last run's output becomes RUN_DIR/stdout and stderr (replacing the
- * run before's), and its own directory goes. */
-static void episode_close(struct runner *r)
+/* Run directories. Each run writes its output in a directory of its own,
+ * taken when it starts and recycled when the next one starts: by then the
+ * campaign is done with the output (a finding's is copied to findings/ID).
+ * Runs follow one another, so one directory, RUN_DIR/episode-1, serves
+ * them all and a run costs two truncating opens, as with shared files
+ * (a fresh directory and renames cost ms on ext4); runs at the same time
+ * would each take their own. At runner_fini the last run's files become
+ * RUN_DIR/stdout and RUN_DIR/stderr, and the directory goes. */
+static void episodes_fini(struct runner *r)
 {
 	static const char *const names[] = { "stdout", "stderr" };
 
@@ -296,24 +302,29 @@ static void episode_close(struct runner *r)
 	r->episode_dir[0] = 0;
 }
 
-/* A run's own directory, RUN_DIR/episode-N, and its output files. */
 static int episode_open(struct runner *r, struct tracer_episode *ep)
 {
 	ep->stdout_fd = ep->stderr_fd = -1;
 	if (r->passthrough)
 		return 0;
-	episode_close(r);
-	if (snprintf(r->episode_dir, sizeof(r->episode_dir), "%s/episode-%d", r->run_dir, ++r->episodes) >=
-		    (int)sizeof(r->episode_dir) ||
-	    snprintf(r->out_stdout, sizeof(r->out_stdout), "%s/stdout", r->episode_dir) >=
-		    (int)sizeof(r->out_stdout) ||
-	    snprintf(r->out_stderr, sizeof(r->out_stderr), "%s/stderr", r->episode_dir) >=
-		    (int)sizeof(r->out_stderr)) {
-		r->episode_dir[0] = 0;
-		return runner_fail(r, 0, ENAMETOOLONG, "cannot create a run directory in '%s'", r->run_dir);
+	if (!r->episode_dir[0]) {
+		if (snprintf(r->episode_dir, sizeof(r->episode_dir), "%s/episode-1", r->run_dir) >=
+			    (int)sizeof(r->episode_dir) ||
+		    snprintf(r->out_stdout, sizeof(r->out_stdout), "%s/stdout", r->episode_dir) >=
+			    (int)sizeof(r->out_stdout) ||
+		    snprintf(r->out_stderr, sizeof(r->out_stderr), "%s/stderr", r->episode_dir) >=
+			    (int)sizeof(r->out_stderr)) {
+			r->episode_dir[0] = 0;
+			return runner_fail(r, 0, ENAMETOOLONG, "cannot create a run directory in '%s'",
+					   r->run_dir);
+		}
+		if (mkdir(r->episode_dir, 0755) < 0 && errno != EEXIST) {
+			int e = errno;
+
+			r->episode_dir[0] = 0;
+			return runner_fail(r, 0, e, "cannot create '%s/episode-1'", r->run_dir);
+		}
 	}
-	if (mkdir(r->episode_dir, 0755) < 0 && errno != EEXIST)
-		return runner_fail(r, 0, errno, "cannot create '%s'", r->episode_dir);
 	ep->stdout_fd = open(r->out_stdout, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (ep->stdout_fd < 0)
 		return runner_fail(r, 0, errno, "cannot write '%s'", r->out_stdout);
@@ -399,7 +410,7 @@ void runner_fini(struct runner *r)
 {
 	if (live_runner == r)
 		live_runner = NULL;
-	episode_close(r);
+	episodes_fini(r);
 	tracer_session_free(r->ts);
 	r->ts = NULL;
 	inject_free(r->inj);

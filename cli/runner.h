@@ -38,13 +38,11 @@ struct runner {
 	struct sandbox_launch launch;
 	struct tracer_launcher launcher;
 	struct tracer_gate gate;
-	/* Each run writes its output in a directory of its own,
-	 * RUN_DIR/episode-N; at the next run (or runner_fini) its files
-	 * become RUN_DIR/stdout and RUN_DIR/stderr (the last run's output)
-	 * and the directory goes. */
+	/* Each run writes its output in a run directory of its own under
+	 * RUN_DIR, recycled for the next run (runner.c); at runner_fini the
+	 * last run's files become RUN_DIR/stdout and RUN_DIR/stderr. */
 	char run_dir[PATH_MAX];
-	char episode_dir[PATH_MAX];	/* "" when none is open */
-	int episodes;
+	char episode_dir[PATH_MAX];	/* "" until the first run */
 	/* Why the last runner_run returned < 0: the message die() would
 	 * print, and the status to exit with (0: die's own). fatal: no later
 	 * run can be trusted either (the jail found the program file

@@ -2,8 +2,9 @@
 # A run after the first that cannot start does not end the campaign: it is
 # noted once on stderr, kept in runs.jsonl with the outcome "setup-failed",
 # and the campaign goes on to its end. The first run's failure still ends
-# the invocation (exit 2, its own message). Each run writes its output in
-# a directory of its own, and OUT/run/stdout and stderr are the last run's.
+# the invocation (exit 2, its own message). Runs write their output in a
+# run directory of their own; at the end OUT/run/stdout and stderr are the
+# last run's and no run directory is left.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
