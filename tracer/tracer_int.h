@@ -92,6 +92,26 @@ static inline struct tracer_session *session_of(struct tracer_state *st)
 	return (struct tracer_session *)((char *)st - offsetof(struct tracer_session, st));
 }
 
+/* Waits of a session are for its own thread's children and tracees only
+ * (tracer.h). */
+#define WAIT_OWN (__WALL | __WNOTHREAD)
+
+#define EACH_TASK(st, t)                                                        \
+	for (size_t b_ = 0; b_ < sizeof((st)->tasks) / sizeof(void *); b_++)  \
+		for (struct tracer_task *t = (st)->tasks[b_], *n_ = t ? t->next : NULL; t; \
+		     t = n_, n_ = t ? t->next : NULL)
+
+/* loop.c: one stop of the episode, and its end. */
+void episode_dispatch(struct tracer_state *st, pid_t tid, int status, int *errfd);
+/* SIGKILL every task. */
+void episode_kill(struct tracer_state *st);
+/* After episode_kill: reap until the tree is empty (at most 5 s). */
+void episode_drain(struct tracer_state *st);
+/* The timeout: stop every task, hand their stacks over, kill the tree. */
+void episode_dump_and_kill(struct tracer_state *st);
+/* The child's set-up failure from the error pipe into res (closes it). */
+void read_setup_error(struct spawn_err *e, struct run_result *res, int *errfd);
+
 /* task.c */
 struct tracer_task *task_find(struct tracer_state *st, pid_t tid);
 struct tracer_task *task_add(struct tracer_state *st, pid_t tid, pid_t pid, struct tracer_mm *mm);
