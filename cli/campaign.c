@@ -167,7 +167,7 @@ struct campaign {
 	struct runlog *log;
 	char **suppressed;	/* finding functions from --suppress */
 	int done;
-	int last_faults;	/* faults the last run really injected */
+	int last_faults;	/* faults the last run really injected; -1: it did not start */
 	int unstarted;		/* runs after the first that could not start */
 	long long deadline;
 	/* Owned copies the report points at until the end. */
@@ -240,7 +240,7 @@ static void run_unstarted(struct campaign *c, const char *mode)
 	if (c->unstarted++ == 0)
 		fprintf(stderr, "fzsandbox: run %d could not start: %s\n", c->done, c->rn.err.msg);
 	c->done++;
-	c->last_faults = 0;
+	c->last_faults = -1;	/* no second chance in another thread */
 	if (c->log)
 		runlog_write(c->log, c->done - 1, mode, NULL, 0, "setup-failed", 0);
 }

@@ -362,7 +362,7 @@ int service_start(const struct service_opts *o, struct service_driver **out,
 		free(d);
 		return -r;
 	}
-	svc->watch_nr = syscall_by_name("listen")->nr;
+	svc->watch_nr = syscall_by_name("listen") ? syscall_by_name("listen")->nr : -1;
 	svc->on_exit = on_listen_exit;
 	svc->arg = d;
 	svc->stop_requested = &d->stop;
