@@ -174,9 +174,10 @@ struct campaign {
 	struct runlog *log;
 	char **suppressed;	/* finding functions from --suppress */
 	int done;
-	int last_faults;	/* faults the last run really injected */
+	int last_faults;	/* faults the last run really injected; -1: it did not start */
 	int last_id;		/* the last run's finding in the report, 0 for none */
 	bool last_new;		/* ... found first by that run */
+	int unstarted;		/* runs after the first that could not start */
 	long long deadline;
 	/* Owned copies the report points at until the end. */
 	char **req_abs, *stdin_abs, *options, *out_abs;
@@ -239,6 +240,23 @@ static void note_failed_clean(const struct campaign *c, const struct run_result 
 			"(compare with --no-sandbox)");
 }
 
+/* A run after the first that could not start (its workdir copy, the jail,
+ * the program, a --timeout too short for this one): counted, noted once,
+ * kept in runs.jsonl; the campaign goes on, as the next run may well
+ * start. The first run's failure is the invocation's (runner_die): nothing
+ * could be tested. */
+static void run_unstarted(struct campaign *c, const char *mode)
+{
+	if (c->unstarted++ == 0)
+		fprintf(stderr, "fzsandbox: run %d could not start: %s\n", c->done, c->rn.err.msg);
+	c->done++;
+	c->last_faults = -1;	/* no second chance in another thread */
+	c->last_id = 0;
+	c->last_new = false;
+	if (c->log)
+		runlog_write(c->log, c->done - 1, mode, NULL, 0, "setup-failed", 0);
+}
+
 /* One run: the finding (unless suppressed), the fault counts, the log. */
 static void do_run(struct campaign *c, const char *mode, const struct plan_fault *plan, int nplan)
 {
@@ -246,11 +264,17 @@ static void do_run(struct campaign *c, const char *mode, const struct plan_fault
 	struct run_finding f;
 	const struct fault_rec *log;
 	char outcome[64];
-	int id = 0, nlog;
+	int id = 0, nlog, r;
 	bool is_new;
 
-	if (runner_run(&c->rn, strcmp(mode, "clean") == 0, plan, nplan, &res, &f) == 1 &&
-	    !suppress_finding(c->suppressed, &f))
+	r = runner_run(&c->rn, strcmp(mode, "clean") == 0, plan, nplan, &res, &f);
+	if (r < 0 && !runner_interrupted) {
+		if (c->done == 0 || c->rn.err.fatal)
+			runner_die(&c->rn);
+		run_unstarted(c, mode);
+		return;
+	}
+	if (r == 1 && !suppress_finding(c->suppressed, &f))
 		id = report_add_finding(c->rep, &f, &is_new);
 	if (id > 0 && is_new)
 		runner_keep_workdir(&c->rn, c->o->out_dir, id);
@@ -413,7 +437,12 @@ int campaign_run(struct options *o, char **environ_base)
 				      report_nfindings(c.rep));
 	}
 	progress_end(&prog);
-	e = finish(c.rep, o, sched->planned, c.done, sched_seq_capped(sched));
+	if (c.unstarted > 1)
+		fprintf(stderr, "fzsandbox: note: %d of %d runs could not start (runs.jsonl: "
+			"\"setup-failed\")\n", c.unstarted, c.done);
+	/* The report counts the runs made; one that could not start took
+	 * its turn in the plan (and of --max-runs) all the same. */
+	e = finish(c.rep, o, sched->planned, c.done - c.unstarted, sched_seq_capped(sched));
 	sched_free(sched);
 	runlog_close(c.log);
 	report_free(c.rep);
@@ -489,7 +518,11 @@ int campaign_replay(struct options *o)
 	for (n = 0; n < o->replay_runs && !runner_interrupted; n++) {
 		const struct frame *top = NULL;
 
-		if (runner_run(&rn, false, plan, spec.nfaults, &res, &f) != 1 || f.kind != spec.kind)
+		int r = runner_run(&rn, false, plan, spec.nfaults, &res, &f);
+
+		if (r < 0 && !runner_interrupted)
+			runner_die(&rn);
+		if (r != 1 || f.kind != spec.kind)
 			continue;
 		for (int i = 0; f.nthreads && i < f.stacks[0].nframes && !top; i++)
 			if (!f.stacks[0].frames[i].system)

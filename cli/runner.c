@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,31 @@ void runner_install_signals(void)
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, &old);	/* a service closing on the driver */
 	runner_sigpipe_ignored = old.sa_handler == SIG_IGN;
+}
+
+/* A run that cannot be made: r->err gets die()'s line (with ": strerror"
+ * when err is nonzero, > 0 or -errno) and its exit status (0: die's own).
+ * Returns -errno (-EIO without one). */
+__attribute__((format(printf, 4, 5)))
+static int runner_fail(struct runner *r, int status, int err, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(r->err.msg, sizeof(r->err.msg), fmt, ap);
+	va_end(ap);
+	if (err && n >= 0 && (size_t)n < sizeof(r->err.msg))
+		snprintf(r->err.msg + n, sizeof(r->err.msg) - n, ": %s", strerror(err < 0 ? -err : err));
+	r->err.status = status;
+	return err ? -(err < 0 ? -err : err) : -EIO;
+}
+
+void runner_die(const struct runner *r)
+{
+	if (r->err.status)
+		die_with(r->err.status, "%s", r->err.msg);
+	die("%s", r->err.msg);
 }
 
 /* --sandbox: one clear line when the jail cannot work here, and the jail's
@@ -207,6 +233,119 @@ void runner_prepare_out(const char *out_dir, bool fresh)
 		die_errno(e, "--out: cannot write to '%s'", out_dir);
 }
 
+static void collect_stacks(void *arg, pid_t pid, const pid_t *tids, const int *ords, int n);
+static void on_violation(void *arg, pid_t pid, pid_t tid, int ordinal, const char *line);
+
+/* The tracer's session, once per runner: every run is an episode of it.
+ * The sandbox reaches the tracer only as a launcher (jail, rlimits,
+ * cgroup) and, with the jail, a gate (the deny policy). */
+static void session_init(struct runner *r)
+{
+	struct tracer_opts to = {
+		.argv = r->argv,
+		.exec_path = r->exec_path[0] ? r->exec_path : NULL,
+		.envp = r->env,
+		.cwd = !r->wd ? r->cwd : r->sb ? r->o->workdir : workdir_copy_path(r->wd),
+		.stdin_path = r->stdin_path,
+		.passthrough = r->passthrough,
+		.sigpipe_ignored = runner_sigpipe_ignored,
+		.trace_set = r->trace_set,
+		.from_exec = r->o->from_exec,
+		.timeout_ms = r->o->timeout_ms,
+		.grace_ms = r->o->grace_ms,
+		.cpu = r->o->cpu,
+		.hooks = inject_hooks(r->inj),
+		.on_stacks = collect_stacks,
+		.stack_arg = r,
+		.launcher = &r->launcher,
+		.gate = r->policy ? &r->gate : NULL,
+		.on_violation = on_violation,
+	};
+	int e;
+
+	r->launch = (struct sandbox_launch){
+		.sb = r->sb, .rl = r->rl.n ? &r->rl : NULL, .cg = r->cg, .keep_fds = r->passthrough,
+	};
+	sandbox_launcher(&r->launch, &r->launcher);
+	if (r->policy)
+		sandbox_policy_gate(r->policy, &r->gate);
+	e = tracer_session_new(&to, &r->ts);
+	if (e < 0)
+		die_errno(e, "cannot set up the tracer");
+}
+
+/* Run directories. Each run writes its output in a directory of its own,
+ * taken when it starts and recycled when the next one starts: by then the
+ * campaign is done with the output (a finding's is copied to findings/ID).
+ * Runs follow one another, so one directory, RUN_DIR/episode-1, serves
+ * them all and a run costs two truncating opens, as with shared files
+ * (a fresh directory and renames cost ms on ext4); runs at the same time
+ * would each take their own. At runner_fini the last run's files become
+ * RUN_DIR/stdout and RUN_DIR/stderr, and the directory goes. */
+static void episodes_fini(struct runner *r)
+{
+	static const char *const names[] = { "stdout", "stderr" };
+
+	if (!r->episode_dir[0])
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		char from[PATH_MAX + 16], to[PATH_MAX + 16];
+
+		snprintf(from, sizeof(from), "%s/%s", r->episode_dir, names[i]);
+		snprintf(to, sizeof(to), "%s/%s", r->run_dir, names[i]);
+		if (rename(from, to) < 0 && errno != ENOENT)
+			unlink(from);
+	}
+	rmdir(r->episode_dir);
+	r->episode_dir[0] = 0;
+}
+
+static int episode_open(struct runner *r, struct tracer_episode *ep)
+{
+	ep->stdout_fd = ep->stderr_fd = -1;
+	if (r->passthrough)
+		return 0;
+	if (!r->episode_dir[0]) {
+		if (snprintf(r->episode_dir, sizeof(r->episode_dir), "%s/episode-1", r->run_dir) >=
+			    (int)sizeof(r->episode_dir) ||
+		    snprintf(r->out_stdout, sizeof(r->out_stdout), "%s/stdout", r->episode_dir) >=
+			    (int)sizeof(r->out_stdout) ||
+		    snprintf(r->out_stderr, sizeof(r->out_stderr), "%s/stderr", r->episode_dir) >=
+			    (int)sizeof(r->out_stderr)) {
+			r->episode_dir[0] = 0;
+			return runner_fail(r, 0, ENAMETOOLONG, "cannot create a run directory in '%s'",
+					   r->run_dir);
+		}
+		if (mkdir(r->episode_dir, 0755) < 0 && errno != EEXIST) {
+			int e = errno;
+
+			r->episode_dir[0] = 0;
+			return runner_fail(r, 0, e, "cannot create '%s/episode-1'", r->run_dir);
+		}
+	}
+	ep->stdout_fd = open(r->out_stdout, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (ep->stdout_fd < 0)
+		return runner_fail(r, 0, errno, "cannot write '%s'", r->out_stdout);
+	ep->stderr_fd = open(r->out_stderr, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (ep->stderr_fd < 0) {
+		int e = errno;
+
+		close(ep->stdout_fd);
+		ep->stdout_fd = -1;
+		return runner_fail(r, 0, e, "cannot write '%s'", r->out_stderr);
+	}
+	return 0;
+}
+
+static void episode_streams_close(struct tracer_episode *ep)
+{
+	if (ep->stdout_fd >= 0)
+		close(ep->stdout_fd);
+	if (ep->stderr_fd >= 0)
+		close(ep->stderr_fd);
+	ep->stdout_fd = ep->stderr_fd = -1;
+}
+
 /* die() exits from anywhere: the runner's files in $TMPDIR (the work
  * copy, the jail's hosts file) and its cgroup must not outlive it. */
 static struct runner *live_runner;
@@ -255,19 +394,23 @@ void runner_init(struct runner *r, const struct options *o, char **argv, char **
 		e = mkdir_p(run_dir, 0755);
 		if (e < 0)
 			die_errno(e, "cannot create '%s'", run_dir);
-		snprintf(r->out_stdout, sizeof(r->out_stdout), "%s/stdout", run_dir);
-		snprintf(r->out_stderr, sizeof(r->out_stderr), "%s/stderr", run_dir);
+		if (snprintf(r->run_dir, sizeof(r->run_dir), "%s", run_dir) >= (int)sizeof(r->run_dir))
+			die("--out: path too long: '%s'", run_dir);
 	}
 	e = inject_new(&cfg, &r->inj);
 	if (e < 0)
 		die_errno(e, "cannot set up the fault engine");
 	inject_trace_set(r->inj, r->trace_set);
+	session_init(r);
 }
 
 void runner_fini(struct runner *r)
 {
 	if (live_runner == r)
 		live_runner = NULL;
+	episodes_fini(r);
+	tracer_session_free(r->ts);
+	r->ts = NULL;
 	inject_free(r->inj);
 	r->inj = NULL;
 	sandbox_free(r->sb);
@@ -338,15 +481,6 @@ static void on_violation(void *arg, pid_t pid, pid_t tid, int ordinal, const cha
 	r->viol.stack.nframes = k > 0 ? k : 0;
 }
 
-static int open_out(const char *path)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-
-	if (fd < 0)
-		die_errno(errno, "cannot write '%s'", path);
-	return fd;
-}
-
 /* Turn the run into a finding (reporters/classify.c); returns 1 if it
  * is one. The tracer's result goes over as plain fields. */
 static int classify(struct runner *r, const struct run_result *res, struct run_finding *f)
@@ -377,35 +511,53 @@ static int classify(struct runner *r, const struct run_result *res, struct run_f
 	return report_classify(&run, f);
 }
 
+/* After the tracer: why the episode could not be made, or must not count,
+ * as die() used to say it. 0 when it counts. */
+static int check_episode(struct runner *r, bool record, int e, const struct run_result *res,
+			 bool listened)
+{
+	const char *why;
+
+	/* The jail's clone itself failed: say which namespaces and why. */
+	if (e < 0 && r->sb && sandbox_probe(true, &why) < 0)
+		return runner_fail(r, 0, e, "%s", why);
+	if (e < 0)
+		return runner_fail(r, 0, e, "cannot trace '%s'", r->argv[0]);
+	if (res->end == RUN_SETUP_FAILED && res->setup_step) {
+		/* A run swapped the program under the jail's binds: an escape
+		 * attempt, and every later run would meet the same file. */
+		r->err.fatal = res->setup_step == SB_PROGRAM;
+		return runner_fail(r, 0, 0, "sandbox: %s%s%s: %s", sandbox_step_name(res->setup_step),
+				   res->setup_path[0] ? ": " : "", res->setup_path,
+				   strerror(res->setup_errno));
+	}
+	/* --inject=none: env(1)'s codes for a program that cannot run. */
+	if (res->end == RUN_SETUP_FAILED && r->passthrough && res->setup_stage == STAGE_EXEC)
+		return runner_fail(r, res->setup_errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC, 0,
+				   "cannot execute '%s': %s", r->argv[0], strerror(res->setup_errno));
+	if (res->end == RUN_SETUP_FAILED)
+		return runner_fail(r, 0, 0, "cannot start '%s': %s failed: %s", r->argv[0],
+				   spawn_stage_name(res->setup_stage), strerror(res->setup_errno));
+	if (res->end == RUN_INTERRUPTED)
+		return 0;
+	if (res->end == RUN_TIMEOUT && res->in_loader && !r->o->from_exec)
+		return runner_fail(r, 0, 0, "--timeout: %ld ms is too short: '%s' did not reach its entry point",
+				   r->o->timeout_ms, r->argv[0]);
+	/* A service that never listened, unfaulted, was never tested: saying
+	 * "0 findings" would be a silent pass. */
+	if (record && r->o->service && !listened && res->end == RUN_EXITED)
+		return runner_fail(r, 0, 0, "service mode: '%s' never listened (it exited with status %d)",
+				   r->argv[0], res->exit_status);
+	return 0;
+}
+
 int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int nplan,
 	       struct run_result *res, struct run_finding *f)
 {
-	const char *why;
-	struct tracer_opts to = {
-		.argv = r->argv,
-		.exec_path = r->exec_path[0] ? r->exec_path : NULL,
-		.envp = r->env,
-		.cwd = !r->wd ? r->cwd : r->sb ? r->o->workdir : workdir_copy_path(r->wd),
-		.stdin_path = r->stdin_path,
-		.passthrough = r->passthrough,
-		.sigpipe_ignored = runner_sigpipe_ignored,
-		.trace_set = r->trace_set,
-		.from_exec = r->o->from_exec,
-		.timeout_ms = r->o->timeout_ms,
-		.grace_ms = r->o->grace_ms,
-		.cpu = r->o->cpu,
-		.hooks = inject_hooks(r->inj),
-		.on_stacks = collect_stacks,
-		.stack_arg = r,
-		.sandbox = r->sb,
-		.policy = r->policy,
-		.on_violation = on_violation,
-		.rlimits = r->rl.n ? &r->rl : NULL,
-		.cgroup = r->cg,
-	};
 	struct service_opts so = { r->o->requests, r->o->reply_timeout_ms,
 				   r->sb && r->o->net != SANDBOX_NET_HOST ? sandbox_socket_beside : NULL,
 				   r->sb != NULL };
+	struct tracer_episode ep;
 	struct tracer_service svc;
 	struct service_driver *drv = NULL;
 	struct service_result sres = { 0 };
@@ -413,17 +565,19 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	long oom0;
 	int e, nlog;
 
+	memset(res, 0, sizeof(*res));
+	r->err.msg[0] = 0;
+	r->err.status = 0;
+	r->err.fatal = false;
 	r->viol.seen = false;
 	/* The stacks (~200 KiB) are only read up to nthreads: clear the rest. */
 	memset(&r->cur, 0, offsetof(struct run_finding, stacks));
 	memset(&r->cur.nfaults, 0, sizeof(r->cur) - offsetof(struct run_finding, nfaults));
-	to.stdout_fd = r->passthrough ? -1 : open_out(r->out_stdout);
-	to.stderr_fd = r->passthrough ? -1 : open_out(r->out_stderr);
 	/* Every run starts from the same files (the first copy is fresh). */
 	if (r->wd && r->wd_used) {
 		e = workdir_reset(r->wd);
 		if (e < 0)
-			die_errno(e, "--workdir: cannot copy '%s'", r->o->workdir);
+			return runner_fail(r, 0, e, "--workdir: cannot copy '%s'", r->o->workdir);
 	}
 	r->wd_used = true;
 	inject_begin_run(r->inj, record, plan, nplan);
@@ -432,45 +586,28 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	if (r->o->service) {
 		e = service_start(&so, &drv, &svc);
 		if (e < 0)
-			die_errno(e, "cannot start the service driver");
+			return runner_fail(r, 0, e, "cannot start the service driver");
+	}
+	/* Last, so that a run directory always holds a run's output. */
+	e = episode_open(r, &ep);
+	if (e < 0) {
+		episode_streams_close(&ep);
+		if (drv)
+			service_finish(drv, NULL);
+		return e;
 	}
 	oom0 = sandbox_cgroup_oom_kills(r->cg);
-	e = tracer_run(&to, drv ? &svc : NULL, res);
+	e = tracer_session_run(r->ts, &ep, drv ? &svc : NULL, res);
 	if (drv)
 		service_finish(drv, &sres);
-	if (!r->passthrough) {
-		close(to.stdout_fd);
-		close(to.stderr_fd);
-	}
-	/* The jail's clone itself failed: say which namespaces and why. */
-	if (e < 0 && r->sb && sandbox_probe(true, &why) < 0)
-		die_errno(e, "%s", why);
-	if (e < 0)
-		die_errno(e, "cannot trace '%s'", r->argv[0]);
-	if (res->end == RUN_SETUP_FAILED && res->setup_step)
-		die("sandbox: %s%s%s: %s", sandbox_step_name(res->setup_step),
-		    res->setup_path[0] ? ": " : "", res->setup_path, strerror(res->setup_errno));
-	/* --inject=none: env(1)'s codes for a program that cannot run. */
-	if (res->end == RUN_SETUP_FAILED && r->passthrough && res->setup_stage == STAGE_EXEC)
-		die_with(res->setup_errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC,
-			 "cannot execute '%s': %s", r->argv[0], strerror(res->setup_errno));
-	if (res->end == RUN_SETUP_FAILED)
-		die("cannot start '%s': %s failed: %s", r->argv[0], spawn_stage_name(res->setup_stage),
-		    strerror(res->setup_errno));
-	if (res->end == RUN_INTERRUPTED)
-		return 0;
-	if (res->end == RUN_TIMEOUT && res->in_loader && !r->o->from_exec)
-		die("--timeout: %ld ms is too short: '%s' did not reach its entry point",
-		    r->o->timeout_ms, r->argv[0]);
+	episode_streams_close(&ep);
+	e = check_episode(r, record, e, res, sres.ready);
+	if (e < 0 || res->end == RUN_INTERRUPTED)
+		return e;
 	if (record && res->end == RUN_EXITED) {
 		r->baseline_exit = res->exit_status;
 		r->have_baseline = true;
 	}
-	/* A service that never listened, unfaulted, was never tested: saying
-	 * "0 findings" would be a silent pass. */
-	if (record && drv && !sres.ready && res->end == RUN_EXITED)
-		die("service mode: '%s' never listened (it exited with status %d)", r->argv[0],
-		    res->exit_status);
 	if (record && drv && sres.ready && r->o->nrequests && sres.sent == 0)
 		fprintf(stderr, "fzsandbox: warning: '%s' listened but no request could be sent to it\n",
 			r->argv[0]);

@@ -9,6 +9,7 @@
 #include "inject/inject.h"
 #include "reporters/report.h"
 #include "sandbox/sandbox.h"
+#include "tracer/tracer.h"
 
 struct runner {
 	const struct options *o;
@@ -24,6 +25,27 @@ struct runner {
 	/* No run directory: the target uses fzsandbox's stdin/stdout/stderr
 	 * (--inject=none, cli/standalone.c). */
 	bool passthrough;
+	/* The tracer's session (one per runner; each run is an episode) and
+	 * what it knows of the sandbox: a launcher and, with the jail, the
+	 * deny policy as its gate. */
+	struct tracer_session *ts;
+	struct sandbox_launch launch;
+	struct tracer_launcher launcher;
+	struct tracer_gate gate;
+	/* Each run writes its output in a run directory of its own under
+	 * RUN_DIR, recycled for the next run (runner.c); at runner_fini the
+	 * last run's files become RUN_DIR/stdout and RUN_DIR/stderr. */
+	char run_dir[PATH_MAX];
+	char episode_dir[PATH_MAX];	/* "" until the first run */
+	/* Why the last runner_run returned < 0: the message die() would
+	 * print, and the status to exit with (0: die's own). fatal: no later
+	 * run can be trusted either (the jail found the program file
+	 * replaced): the invocation must end, whichever run it was. */
+	struct {
+		int status;
+		bool fatal;
+		char msg[PATH_MAX + 256];
+	} err;
 	struct workdir *wd;	/* --workdir, else NULL */
 	char wd_hash[17];	/* the hash of --workdir's contents */
 	bool wd_used;		/* the copy has seen a run: reset it first */
@@ -48,9 +70,15 @@ void runner_init(struct runner *r, const struct options *o, char **argv, char **
 		 const char *run_dir);
 void runner_fini(struct runner *r);
 /* One run. Returns 1 and fills *f when it is a finding, 0 when not; *res
- * gets the tracer's view. die()s when the tracer itself cannot work. */
+ * gets the tracer's view. Returns < 0 (-errno) when the run could not be
+ * made or must not count (the tracer failed, the program could not start,
+ * a --timeout too short, a service that never listened): r->err says why;
+ * the caller decides whether the invocation goes on (runner_die else).
+ * *f's output paths stay valid until the next runner_run. */
 int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int nplan,
 	       struct run_result *res, struct run_finding *f);
+/* Exit with r->err's message and status, as die() would have. */
+__attribute__((noreturn)) void runner_die(const struct runner *r);
 
 /* --workdir: copy the run's work directory, as the run left it, to
  * OUT/findings/ID/workdir (a warning if that fails). */

@@ -87,7 +87,10 @@ int standalone_run(struct options *o, char **environ_base)
 	if (o->out_set)
 		runner_prepare_out(o->out_dir, true);
 
-	if (runner_run(&rn, true, NULL, 0, &res, &f) == 1) {
+	e = runner_run(&rn, true, NULL, 0, &res, &f);
+	if (e < 0 && !runner_interrupted)
+		runner_die(&rn);
+	if (e == 1) {
 		violation = f.kind == FIND_VIOLATION;
 		id = report_add_finding(rep, &f, &is_new);
 		if (id > 0)

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "harnesses/service.h"
+#include "tracer/services.h"
 #include "util/util.h"
 
 struct service_driver {
@@ -43,18 +44,28 @@ struct service_driver {
 	struct service_result res;
 };
 
-static void on_listen(void *arg, int fd, pid_t pid)
+/* The tracer's exit observer for listen(2), on the tracer's thread with the
+ * task stopped: the first listen that returned 0 makes the service ready,
+ * and the driver gets its own duplicate of the listening socket. */
+static int on_listen_exit(void *arg, struct tracer_task *t, const struct syscall_stop *s, int64_t ret)
 {
 	struct service_driver *d = arg;
+	int fd;
 
-	pthread_mutex_lock(&d->lock);
-	if (d->listen_fd < 0) {
-		d->listen_fd = fd;
-		d->pid = pid;
-	} else
-		close(fd);
-	pthread_cond_signal(&d->cond);
-	pthread_mutex_unlock(&d->lock);
+	if (ret != 0)
+		return 0;
+	fd = tracer_grab_fd(t, (int)s->args[0]);
+	if (fd >= 0) {
+		pthread_mutex_lock(&d->lock);
+		if (d->listen_fd < 0) {
+			d->listen_fd = fd;
+			d->pid = tracer_task_pid(t);
+		} else
+			close(fd);
+		pthread_cond_signal(&d->cond);
+		pthread_mutex_unlock(&d->lock);
+	}
+	return 1;
 }
 
 /* The address to connect to, from the listening socket itself; a wildcard
@@ -343,7 +354,7 @@ int service_start(const struct service_opts *o, struct service_driver **out,
 	d->listen_fd = -1;
 	pthread_mutex_init(&d->lock, NULL);
 	pthread_cond_init(&d->cond, NULL);
-	/* Signals (timer ticks, ^C) belong to the tracer thread. */
+	/* Signals (^C) belong to the tracer thread. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	r = pthread_create(&d->thread, NULL, driver, d);
@@ -352,7 +363,8 @@ int service_start(const struct service_opts *o, struct service_driver **out,
 		free(d);
 		return -r;
 	}
-	svc->on_listen = on_listen;
+	svc->watch_nr = syscall_by_name("listen") ? syscall_by_name("listen")->nr : -1;
+	svc->on_exit = on_listen_exit;
 	svc->arg = d;
 	svc->stop_requested = &d->stop;
 	*out = d;

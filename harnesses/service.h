@@ -30,10 +30,11 @@ struct service_result {
 
 struct service_driver;
 
-/* Start the driver thread for one run; *svc is what tracer_run needs. */
+/* Start the driver thread for one run; *svc is what tracer_session_run
+ * needs: it watches listen(2) exits (listen must be in the trace set). */
 int service_start(const struct service_opts *o, struct service_driver **out,
 		  struct tracer_service *svc);
-/* After tracer_run returned: stop and join the thread, free it. */
+/* After tracer_session_run returned: stop and join the thread, free it. */
 void service_finish(struct service_driver *d, struct service_result *res);
 
 #endif

@@ -61,7 +61,7 @@ struct run_outcome {
 	bool finding;		/* a finding the report kept (not suppressed) */
 	int finding_id;		/* its id in the report, 0 for none */
 	bool new_finding;	/* the first run to find it */
-	int faults;		/* faults the run really injected */
+	int faults;		/* faults the run really injected; -1: it could not start */
 	int new_sites;		/* sites first seen in this run */
 };
 

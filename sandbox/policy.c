@@ -17,6 +17,7 @@
 
 #include "sandbox/policy.h"
 #include "tracer/syscalls.h"
+#include "tracer/tracer.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -395,4 +396,29 @@ char *sandbox_policy_format(uint32_t arch, int nr, const uint64_t *args, char *b
 	if (n < len)
 		snprintf(buf + n, len - n, ")");
 	return buf;
+}
+
+static int gate_check(void *ctx, const struct syscall_stop *s, char *line, size_t len)
+{
+	bool report;
+	int err = sandbox_policy_check(ctx, s->arch, s->nr, s->args, &report);
+
+	if (err && report)
+		sandbox_policy_format(s->arch, s->nr, s->args, line, (int)len);
+	return err;
+}
+
+static int gate_rules(void *ctx, void *filter, const uint8_t *traced)
+{
+	return sandbox_policy_add_rules(ctx, filter, traced);
+}
+
+void sandbox_policy_gate(const struct sandbox_policy *p, struct tracer_gate *out)
+{
+	*out = (struct tracer_gate){
+		.ctx = (void *)p,
+		.check = gate_check,
+		.add_rules = gate_rules,
+		.rules_id = sandbox_policy_serial(p),
+	};
 }

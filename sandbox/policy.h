@@ -5,8 +5,9 @@
  * syscalls that reach the kernel's attack surface or leave the jail
  * (ptrace, modules, bpf, keyrings, the mount family, namespaces, io_uring,
  * TIOCSTI, every non-native ABI). A denied call stops the tracee (a TRACE
- * rule tagged POLICY_TAG_*), the tracer asks sandbox_policy_check(),
- * reports it as a violation and fails it with EPERM. clone3 is the
+ * rule tagged POLICY_TAG_*), the tracer asks its gate (sandbox_policy_gate:
+ * sandbox_policy_check()), reports it as a violation and fails it with
+ * EPERM. clone3 is the
  * exception: its flags sit in a struct seccomp cannot read, so it gets
  * ENOSYS from the filter itself and glibc falls back to clone, whose flags
  * are checked. It is not a violation (every threaded program does it).
@@ -58,5 +59,11 @@ char *sandbox_policy_format(uint32_t arch, int nr, const uint64_t *args, char *b
 /* The i-th syscall name of the deny table, NULL past its end (for the unit
  * test that checks every name is in the syscall table). */
 const char *sandbox_policy_deny_name(size_t i);
+
+/* The policy as the tracer's gate (tracer/tracer.h): its rules go into the
+ * filter, every stop is checked, a refusal that is a violation comes with
+ * the call as made. p must outlive the gate. */
+struct tracer_gate;
+void sandbox_policy_gate(const struct sandbox_policy *p, struct tracer_gate *out);
 
 #endif

@@ -1,10 +1,11 @@
 /* sandbox.h - the jail every run's target executes in (issue 5, first part).
  *
- * The tracer stays outside and traces into the jail. It clones the jail's
- * first process with sandbox_clone_flags(), writes its id maps from outside
- * (sandbox_map_ids), and the child then builds the jail (sandbox_enter),
- * forks the target below itself and becomes the jail's pid 1
- * (sandbox_init). The target drops what is left (sandbox_drop) and execs.
+ * The tracer stays outside and traces into the jail; it knows the jail
+ * only as its launcher (sandbox_launcher below; the steps are in
+ * sandbox_int.h). The tracer clones the jail's first process with the
+ * launcher's namespaces, the launcher writes its id maps from outside, and
+ * the child then builds the jail, forks the target below itself and
+ * becomes the jail's pid 1. The target drops what is left and execs.
  *
  * Everything that allocates or formats happens in sandbox_new(), in the
  * parent, once per campaign: the child side only makes async-signal-safe
@@ -133,29 +134,6 @@ const char *sandbox_warning(const struct sandbox *sb);
 bool sandbox_idmaps(const char *path, uid_t host_uid);
 /* Where fzsandbox's own temporary files go: $TMPDIR, else /tmp. */
 const char *sandbox_tmpdir(void);
-/* Parent, around each run's clone: make the run's idmapped trees (the
- * child inherits them), then close the parent's copies. */
-int sandbox_run_begin(const struct sandbox *sb, struct sandbox_err *e);
-void sandbox_run_end(const struct sandbox *sb);
-
-/* clone(2) flags for the jail's first process (every namespace; no
- * network namespace with --net=host; sb NULL: every namespace). */
-unsigned long sandbox_clone_flags(const struct sandbox *sb);
-/* The path to execve inside the jail (absolute, symlinks resolved). */
-const char *sandbox_exec_path(const struct sandbox *sb);
-/* Parent: write the uid/gid maps of the freshly cloned pid. */
-int sandbox_map_ids(const struct sandbox *sb, pid_t pid, struct sandbox_err *e);
-/* The jail's first process: ids, filesystem, network, hostname. */
-int sandbox_enter(const struct sandbox *sb, struct sandbox_err *e);
-/* The target, after the fork and before exec: setsid, rlimits, no
- * capabilities, no_new_privs. */
-int sandbox_drop(const struct sandbox *sb, struct sandbox_err *e);
-/* The jail's pid 1 after forking the target: reap every child; returns
- * the exit code for _exit: the target's status, 128+N if signal N killed
- * it (pid 1 cannot die of its own signals; the tracer reports the
- * target's real death, which it sees directly). */
-int sandbox_init(const struct sandbox *sb, pid_t target);
-
 const char *sandbox_step_name(int step);
 
 /* Resource limits (rlimits.c, cgroup.c). The --rlimit-* options apply
@@ -195,8 +173,6 @@ const char *sandbox_rlimit_name(int which);	/* enum sandbox_rlimit */
  * RLIMIT_NOFILE 1024 and RLIMIT_NPROC 512), never above the caller's hard
  * limits. 0 or -errno. */
 int sandbox_rlimits_plan(const struct sandbox_limits *l, bool jail, struct sandbox_rlimits *p);
-/* The target before exec (async-signal-safe). */
-int sandbox_rlimits_apply(const struct sandbox_rlimits *p, struct sandbox_err *e);
 
 /* A cgroup per campaign for --memory-limit / --pids-limit: cgroup v2 where
  * our cgroup delegates the controller, else v1. -errno with a one-line
@@ -205,8 +181,6 @@ int sandbox_rlimits_apply(const struct sandbox_rlimits *p, struct sandbox_err *e
 struct sandbox_cgroup;
 int sandbox_cgroup_new(unsigned long long memory, unsigned long long pids,
 		       struct sandbox_cgroup **out, char *why, size_t whylen);
-/* Parent, right after the clone and before releasing the child. */
-int sandbox_cgroup_attach(const struct sandbox_cgroup *cg, pid_t pid, struct sandbox_err *e);
 /* How many processes the memory cgroup's OOM killer has killed so far
  * (v1 memory.oom_control, v2 memory.events), -1 when unknown. */
 long sandbox_cgroup_oom_kills(const struct sandbox_cgroup *cg);
@@ -214,6 +188,22 @@ long sandbox_cgroup_oom_kills(const struct sandbox_cgroup *cg);
 const char *sandbox_cgroup_dir(const struct sandbox_cgroup *cg, int i);
 /* Remove the cgroup (its processes must be gone). Also done at exit. */
 void sandbox_cgroup_free(struct sandbox_cgroup *cg);
+
+/* What a run's first process gets from this module, as the tracer's
+ * launcher (tracer/tracer.h): the jail, the rlimits, the cgroup, and which
+ * inherited descriptors are closed. Everything pointed to must outlive the
+ * launcher. */
+struct sandbox_launch {
+	const struct sandbox *sb;		/* NULL: no jail */
+	const struct sandbox_rlimits *rl;	/* NULL: none */
+	const struct sandbox_cgroup *cg;	/* NULL: none */
+	/* Without the jail: pass fzsandbox's descriptors above 2 on
+	 * (--inject=none, like env(1)). The jail always closes them. */
+	bool keep_fds;
+};
+struct tracer_launcher;
+/* Fill *out: its hooks, with l as their context. */
+void sandbox_launcher(const struct sandbox_launch *l, struct tracer_launcher *out);
 
 /* socket(2), but in the network namespace of the listening socket lfd
  * (the jail's: the service driver runs outside). A forked helper joins

@@ -67,6 +67,33 @@ struct sandbox {
 	char *hosts;		/* the jail's /etc/hosts, a temporary file, or NULL */
 };
 
+/* The jail's steps, in the order sandbox/launcher.c runs them. */
+/* Parent, around each run's clone: make the run's idmapped trees (the
+ * child inherits them), then close the parent's copies. */
+int sandbox_run_begin(const struct sandbox *sb, struct sandbox_err *e);
+void sandbox_run_end(const struct sandbox *sb);
+/* clone(2) flags for the jail's first process (every namespace; no
+ * network namespace with --net=host; sb NULL: every namespace). */
+unsigned long sandbox_clone_flags(const struct sandbox *sb);
+/* Parent: write the uid/gid maps of the freshly cloned pid. */
+int sandbox_map_ids(const struct sandbox *sb, pid_t pid, struct sandbox_err *e);
+/* Parent, right after the clone and before releasing the child. */
+int sandbox_cgroup_attach(const struct sandbox_cgroup *cg, pid_t pid, struct sandbox_err *e);
+/* The jail's first process: ids, filesystem, network, hostname. */
+int sandbox_enter(const struct sandbox *sb, struct sandbox_err *e);
+/* The jail's pid 1 after forking the target: reap every child; returns
+ * the exit code for _exit: the target's status, 128+N if signal N killed
+ * it (pid 1 cannot die of its own signals; the tracer reports the
+ * target's real death, which it sees directly). */
+int sandbox_init(const struct sandbox *sb, pid_t target);
+/* The target, after the fork and before exec: setsid, rlimits, no
+ * capabilities, no_new_privs. */
+int sandbox_drop(const struct sandbox *sb, struct sandbox_err *e);
+/* The target before exec (async-signal-safe). */
+int sandbox_rlimits_apply(const struct sandbox_rlimits *p, struct sandbox_err *e);
+/* The path to execve inside the jail (absolute, symlinks resolved). */
+const char *sandbox_exec_path(const struct sandbox *sb);
+
 #define SB_OLDROOT "/oldroot"
 #define SB_NEWROOT "/newroot"
 

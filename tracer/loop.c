@@ -1,33 +1,23 @@
-/* loop.c - one run: start the target and dispatch ptrace stops until the
- * traced tree is empty. */
+/* loop.c - one episode's ptrace stops: what each kind of stop means and
+ * how the tracer answers it; the end of a run (kill, drain, the timeout's
+ * stack dump). The wait loop around it is in session.c. */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stddef.h>
+#include <linux/audit.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
-#include <sys/time.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "sandbox/policy.h"
 #include "tracer/tracer_int.h"
 #include "util/util.h"
-
-struct tracer_state *tracer_cur;
-static volatile sig_atomic_t interrupted_sig;
-
-void tracer_interrupt(int sig)
-{
-	interrupted_sig = sig;
-}
 
 static void resume(struct tracer_task *t, int req, int sig)
 {
@@ -41,38 +31,27 @@ static const struct tracer_hooks *hooks(struct tracer_state *st)
 	return st->opts->hooks;
 }
 
-#define EACH_TASK(st, t)                                                        \
-	for (size_t b_ = 0; b_ < sizeof((st)->tasks) / sizeof(void *); b_++)  \
-		for (struct tracer_task *t = (st)->tasks[b_], *n_ = t ? t->next : NULL; t; \
-		     t = n_, n_ = t ? t->next : NULL)
-
-static void kill_everything(struct tracer_state *st)
+void episode_kill(struct tracer_state *st)
 {
 	EACH_TASK(st, t)
 		kill(t->tid, SIGKILL);
 	st->kill_sent = true;
 }
 
-void tracer_kill_all(void)
-{
-	if (tracer_cur)
-		kill_everything(tracer_cur);
-}
-
 /* After SIGKILL: reap until the tree is empty (bounded: a task that cannot
  * be reaped in 5 s is abandoned with EXITKILL as the last resort). */
-static void drain(struct tracer_state *st)
+void episode_drain(struct tracer_state *st)
 {
 	long long end = mono_ms() + 5000;
 	int status;
 
 	while (st->ntasks > 0 && mono_ms() < end) {
-		pid_t tid = waitpid(-1, &status, __WALL);
+		pid_t tid = waitpid(-1, &status, WAIT_OWN);
 		struct tracer_task *t;
 
 		if (tid < 0) {
 			if (errno == EINTR) {
-				kill_everything(st);
+				episode_kill(st);
 				continue;
 			}
 			break;
@@ -280,22 +259,20 @@ static void handle_exec(struct tracer_state *st, struct tracer_task *t, int *err
 	resume(t, PTRACE_CONT, 0);
 }
 
-/* The jail's deny policy, before any hook and in the loader phase too: a
- * refused call is reported while its task is stopped at it (so it can be
- * unwound), then failed; the program goes on. */
+/* The gate (the jail's deny policy), before any hook and in the loader
+ * phase too: a refused call that is a violation is reported while its task
+ * is stopped at it (so it can be unwound), then failed; the program goes
+ * on. */
 static bool refuse(struct tracer_state *st, struct tracer_task *t)
 {
 	const struct tracer_opts *o = st->opts;
-	bool report;
-	char line[192];
-	int err = sandbox_policy_check(o->policy, t->sc.arch, t->sc.nr, t->sc.args, &report);
+	char line[192] = "";
+	int err = o->gate->check(o->gate->ctx, &t->sc, line, sizeof(line));
 
-	if (!err)
+	if (err <= 0)
 		return false;
-	if (report && o->on_violation) {
-		sandbox_policy_format(t->sc.arch, t->sc.nr, t->sc.args, line, sizeof(line));
+	if (line[0] && o->on_violation)
 		o->on_violation(o->stack_arg, t->pid, t->tid, t->ordinal, line);
-	}
 	tracer_fail_syscall(t, err);
 	return true;
 }
@@ -303,47 +280,34 @@ static bool refuse(struct tracer_state *st, struct tracer_task *t)
 static void handle_seccomp(struct tracer_state *st, struct tracer_task *t)
 {
 	const struct tracer_hooks *h = hooks(st);
-	bool gate;
+	bool hooked;
 
 	task_invalidate(t);
 	t->in_seccomp = true;
-	t->skip = t->want_exit = t->hook_exit = t->listen_exit = false;
+	t->skip = t->want_exit = t->hook_exit = t->watch_exit = false;
 	if (task_read_syscall(t) < 0) {
-		/* Fail closed: a call the policy might deny does not run. */
-		if (st->opts->policy)
+		/* Fail closed: a call the gate might refuse does not run. */
+		if (st->opts->gate)
 			tracer_fail_syscall(t, EPERM);
 		t->in_seccomp = false;
 		resume(t, PTRACE_CONT, 0);
 		return;
 	}
-	if (st->opts->policy && refuse(st, t)) {
+	if (st->opts->gate && st->opts->gate->check && refuse(st, t)) {
 		t->in_seccomp = false;
 		resume(t, PTRACE_CONT, 0);
 		return;
 	}
-	if (st->svc && !st->listen_seen && t->sc.ent && strcmp(t->sc.ent->name, "listen") == 0) {
+	if (st->svc && st->svc->on_exit && !st->watch_done && t->sc.nr == st->svc->watch_nr &&
+	    t->sc.arch == AUDIT_ARCH_X86_64) {
 		t->want_exit = true;
-		t->listen_exit = true;
+		t->watch_exit = true;
 	}
-	gate = t->mm && t->mm->exec_seen && (!t->mm->loader || st->opts->from_exec);
-	if (gate && h && h->on_syscall && t->sc.ent)
+	hooked = t->mm && t->mm->exec_seen && (!t->mm->loader || st->opts->from_exec);
+	if (hooked && h && h->on_syscall && t->sc.ent)
 		h->on_syscall(h->ctx, t, &t->sc);
 	t->in_seccomp = false;
 	resume(t, t->want_exit ? PTRACE_SYSCALL : PTRACE_CONT, 0);
-}
-
-static void service_ready(struct tracer_state *st, struct tracer_task *t)
-{
-	int pfd = (int)syscall(SYS_pidfd_open, t->pid, 0);
-	int fd = -1;
-
-	if (pfd >= 0) {
-		fd = (int)syscall(SYS_pidfd_getfd, pfd, (int)t->sc.args[0], 0);
-		close(pfd);
-	}
-	st->listen_seen = true;
-	if (fd >= 0)
-		st->svc->on_listen(st->svc->arg, fd, t->pid);
 }
 
 static void handle_syscall_exit(struct tracer_state *st, struct tracer_task *t)
@@ -357,24 +321,22 @@ static void handle_syscall_exit(struct tracer_state *st, struct tracer_task *t)
 	ret = ptrace(PTRACE_PEEKUSER, t->tid, offsetof(struct user_regs_struct, rax), 0);
 	if (t->hook_exit && h && h->on_syscall_exit)
 		h->on_syscall_exit(h->ctx, t, &t->sc, ret);
-	if (t->listen_exit && ret == 0)
-		service_ready(st, t);
-	t->want_exit = t->hook_exit = t->listen_exit = false;
+	if (t->watch_exit && !st->watch_done && st->svc->on_exit(st->svc->arg, t, &t->sc, ret) == 1)
+		st->watch_done = true;
+	t->want_exit = t->hook_exit = t->watch_exit = false;
 	resume(t, PTRACE_CONT, 0);
 }
 
-static void read_setup_error(struct run_result *res, int *errfd)
+void read_setup_error(struct spawn_err *e, struct run_result *res, int *errfd)
 {
-	static struct spawn_err e;	/* static: GCC 12 -Wdangling-pointer false positive */
-
 	if (*errfd < 0)
 		return;
-	if (read(*errfd, &e, sizeof(e)) == (ssize_t)sizeof(e)) {
+	if (read(*errfd, e, sizeof(*e)) == (ssize_t)sizeof(*e)) {
 		res->end = RUN_SETUP_FAILED;
-		res->setup_stage = e.stage;
-		res->setup_errno = e.err;
-		res->setup_step = e.stage == STAGE_SANDBOX ? e.step : 0;
-		memcpy(res->setup_path, e.path, sizeof(res->setup_path));
+		res->setup_stage = e->stage;
+		res->setup_errno = e->e.err;
+		res->setup_step = e->stage == STAGE_LAUNCH ? e->e.step : 0;
+		memcpy(res->setup_path, e->e.path, sizeof(res->setup_path));
 		res->setup_path[sizeof(res->setup_path) - 1] = 0;
 	}
 	close(*errfd);
@@ -385,7 +347,7 @@ static void handle_gone(struct tracer_state *st, struct tracer_task *t, int stat
 {
 	if (t->tid == st->main_pid) {
 		st->main_gone = true;
-		read_setup_error(st->res, errfd);
+		read_setup_error(&session_of(st)->err, st->res, errfd);
 		if (WIFEXITED(status) && st->res->end == RUN_EXITED)
 			st->res->exit_status = WEXITSTATUS(status);
 		else if (WIFSIGNALED(status) && st->res->end == RUN_EXITED)
@@ -410,7 +372,7 @@ static void handle_gone(struct tracer_state *st, struct tracer_task *t, int stat
 	task_remove(st, t);
 }
 
-static void dispatch(struct tracer_state *st, pid_t tid, int status, int *errfd)
+void episode_dispatch(struct tracer_state *st, pid_t tid, int status, int *errfd)
 {
 	struct tracer_task *t = task_find(st, tid);
 	int sig, event;
@@ -459,7 +421,7 @@ static void dispatch(struct tracer_state *st, pid_t tid, int status, int *errfd)
 
 /* Timeout: stop every task where it is, hand their stacks to the reporter,
  * then kill the tree. */
-static void dump_and_kill(struct tracer_state *st)
+void episode_dump_and_kill(struct tracer_state *st)
 {
 	long long end = mono_ms() + 500;
 	int status;
@@ -480,7 +442,7 @@ static void dump_and_kill(struct tracer_state *st)
 			pending += !u->started;
 		if (!pending || mono_ms() > end)
 			break;
-		tid = waitpid(-1, &status, __WALL);
+		tid = waitpid(-1, &status, WAIT_OWN);
 		if (tid < 0) {
 			if (errno == EINTR)
 				continue;
@@ -519,121 +481,6 @@ static void dump_and_kill(struct tracer_state *st)
 				st->opts->on_stacks(st->opts->stack_arg, lead->pid, tids, ords, n);
 			}
 	}
-	kill_everything(st);
-	drain(st);
-}
-
-static void on_alarm(int sig)
-{
-	(void)sig;
-}
-
-static void set_ticker(bool on)
-{
-	struct itimerval it = { { 0, on ? 10000 : 0 }, { 0, on ? 10000 : 0 } };
-	struct sigaction sa;
-
-	if (on) {
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = on_alarm;	/* no SA_RESTART: wake waitpid */
-		sigaction(SIGALRM, &sa, NULL);
-	}
-	setitimer(ITIMER_REAL, &it, NULL);
-}
-
-int tracer_run(const struct tracer_opts *opts, const struct tracer_service *svc,
-	       struct run_result *res)
-{
-	/* Static: tracer_kill_all() reaches it from signal context. */
-	static struct tracer_state st;
-	struct tracer_task *t;
-	int errfd = -1, status;
-	pid_t pid;
-
-	memset(&st, 0, sizeof(st));
-	st.opts = opts;
-	st.svc = svc;
-	st.res = res;
-	memset(res, 0, sizeof(*res));
-	res->end = RUN_EXITED;
-	if (opts->cpu >= 0) {
-		cpu_set_t set;
-
-		CPU_ZERO(&set);
-		CPU_SET(opts->cpu, &set);
-		if (sched_setaffinity(0, sizeof(set), &set) < 0)
-			return -errno;
-	}
-	pid = spawn_target(opts, &errfd);
-	if (pid < 0)
-		return pid;
-	st.main_pid = pid;
-	t = task_add(&st, pid, pid, mm_new_empty());
-	if (!t || !t->mm) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, __WALL);
-		return -ENOMEM;
-	}
-	/* The jail's init is traced (its fork brings the target in) but is
-	 * not a thread of the program: ordinals start at the target, as
-	 * without a jail, so plans and findings mean the same thing. */
-	st.jail = st.main_is_init = opts->sandbox != NULL;
-	t->ordinal = st.jail ? -1 : st.next_ordinal++;
-	t->started = true;
-	tracer_cur = &st;
-	st.deadline_ms = mono_ms() + opts->timeout_ms;
-	set_ticker(true);
-	while (st.ntasks > 0) {
-		long long now = mono_ms();
-		pid_t tid;
-
-		if (interrupted_sig) {
-			res->end = RUN_INTERRUPTED;
-			kill_everything(&st);
-			drain(&st);
-			break;
-		}
-		/* Once fzsandbox itself asked the service to stop, the run ends
-		 * by --grace, never as a hang of the program's making. */
-		if (now >= st.deadline_ms && !st.kill_sent && !st.term_sent) {
-			struct tracer_task *m = task_find(&st, st.main_pid);
-
-			if (!st.fatal_seen)
-				res->end = RUN_TIMEOUT;
-			/* Out of time before the program's own code ran: the
-			 * timeout is too short, not the program stuck. */
-			res->in_loader = m && (!m->mm || !m->mm->exec_seen || m->mm->loader);
-			dump_and_kill(&st);
-			break;
-		}
-		if (svc && svc->stop_requested && *svc->stop_requested && !st.term_sent) {
-			st.term_sent = true;
-			kill(st.main_pid, SIGTERM);
-			if (!st.grace_ms)
-				st.grace_ms = now + opts->grace_ms;
-		}
-		if (st.grace_ms && now >= st.grace_ms && !st.kill_sent) {
-			kill_everything(&st);
-			drain(&st);
-			break;
-		}
-		tid = waitpid(-1, &status, __WALL);
-		if (tid < 0) {
-			if (errno == EINTR)
-				continue;
-			break;	/* ECHILD: nothing left */
-		}
-		dispatch(&st, tid, status, &errfd);
-	}
-	set_ticker(false);
-	/* Leftovers the loop did not see die (should not happen). */
-	if (st.ntasks > 0) {
-		kill_everything(&st);
-		drain(&st);
-	}
-	res->tasks_seen = st.next_ordinal;
-	if (errfd >= 0)
-		read_setup_error(res, &errfd);
-	tracer_cur = NULL;
-	return 0;
+	episode_kill(st);
+	episode_drain(st);
 }

@@ -1,7 +1,8 @@
-/* spawn.c - start the target: fork, wait for the tracer to seize us, then
- * stdio, seccomp filter and exec. The child only makes async-signal-safe
- * syscalls (the filter is compiled in the parent), because fzsandbox may
- * have other threads (the service driver) holding locks at fork time. */
+/* spawn.c - start the target: clone (through the launcher), wait for the
+ * tracer to seize us, then stdio, the launcher's set-up, seccomp filter and
+ * exec. The child only makes async-signal-safe syscalls (the filter is
+ * compiled in the parent), because fzsandbox may have other threads (the
+ * service driver) holding locks at fork time. */
 #include "config.h"
 
 #include <errno.h>
@@ -14,15 +15,12 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
-#include <sys/resource.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "sandbox/policy.h"
-#include "sandbox/sandbox.h"
 #include "tracer/tracer_int.h"
 
 static const char *const stage_names[] = {
@@ -34,21 +32,21 @@ static const char *const stage_names[] = {
 	[STAGE_NNP] = "set no_new_privs",
 	[STAGE_SECCOMP] = "install the seccomp filter",
 	[STAGE_EXEC] = "execute the program",
-	[STAGE_SANDBOX] = "set up the sandbox",
+	[STAGE_LAUNCH] = "prepare the target (launcher)",
 };
 
 const char *spawn_stage_name(int stage)
 {
-	if (stage < 0 || stage > STAGE_SANDBOX)
+	if (stage < 0 || stage > STAGE_LAUNCH)
 		return "unknown stage";
 	return stage_names[stage];
 }
 
 /* Compile the filter: TRACE (with the syscall number as data, so the stop
  * says which rule fired) for the selected syscalls, ALLOW for the rest, so
- * untouched syscalls pay only the seccomp floor. With a jail, the deny
- * policy's own TRACE rules (sandbox/policy.h) are added. */
-static int build_filter(const uint8_t *set, const struct sandbox_policy *policy,
+ * untouched syscalls pay only the seccomp floor. With a gate, its own
+ * rules (the jail's deny policy) are added. */
+static int build_filter(const uint8_t *set, const struct tracer_gate *gate,
 			struct sock_fprog *prog)
 {
 	scmp_filter_ctx ctx;
@@ -59,13 +57,13 @@ static int build_filter(const uint8_t *set, const struct sandbox_policy *policy,
 	 * native speed (an ALLOW-only filter still costs ~40 ns a call). */
 	for (int i = 0; set && i < SYSCALL_MAX / 8; i++)
 		any |= set[i];
-	if (!any && !policy)
+	if (!any && !(gate && gate->add_rules))
 		return 0;
 	ctx = seccomp_init(SCMP_ACT_ALLOW);
 	if (!ctx)
 		return -ENOMEM;
 	/* A binary tree over the syscall numbers instead of libseccomp's
-	 * default linear chain: with the jail's ~45 deny rows every untouched
+	 * default linear chain: with a gate's ~45 deny rows every untouched
 	 * call would otherwise walk most of them. Older libseccomp lacks the
 	 * attribute; the chain is then correct, only slower. */
 	(void)seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
@@ -76,8 +74,8 @@ static int build_filter(const uint8_t *set, const struct sandbox_policy *policy,
 		if (r < 0)
 			goto out;
 	}
-	if (policy) {
-		r = sandbox_policy_add_rules(policy, ctx, set);
+	if (gate && gate->add_rules) {
+		r = gate->add_rules(gate->ctx, ctx, set);
 		if (r < 0)
 			goto out;
 	}
@@ -112,50 +110,46 @@ out:
 	return r;
 }
 
-static void report_err(int errfd, int stage, int err, const struct sandbox_err *se)
+static void report_err(int errfd, int stage, int err, const struct tracer_setup_err *se)
 {
-	struct spawn_err e = { .stage = stage, .err = err };
+	struct spawn_err e = { .stage = stage };
 
-	if (se) {
-		e.step = se->step;
-		memcpy(e.path, se->path, sizeof(e.path) < sizeof(se->path) ? sizeof(e.path) : sizeof(se->path));
-		e.path[sizeof(e.path) - 1] = 0;
-	}
+	if (se)
+		e.e = *se;
+	e.e.err = err;
+	e.e.path[sizeof(e.e.path) - 1] = 0;
 	if (write(errfd, &e, sizeof(e)) < 0) {
 		/* nothing left to report through */
 	}
 }
 
-/* The filter depends only on the trace set, the same for every run of a
- * campaign: compile it once (libseccomp's compile and export cost more
- * than the rest of a tiny run's set-up). */
-static struct {
-	bool valid;
-	uint8_t set[SYSCALL_MAX / 8];
-	unsigned long policy;	/* sandbox_policy_serial */
-	struct sock_fprog prog;
-} filter_cache;
-
-static int filter_for(const uint8_t *set, const struct sandbox_policy *policy,
+/* The filter depends only on the trace set and the gate's rules, the same
+ * for every episode of a session: compile it once. */
+static int filter_for(struct filter_cache *c, const uint8_t *set, const struct tracer_gate *gate,
 		      const struct sock_fprog **prog)
 {
 	static const uint8_t none[SYSCALL_MAX / 8];
 	const uint8_t *s = set ? set : none;
+	unsigned long id = gate && gate->add_rules ? gate->rules_id : 0;
 	int r;
 
-	if (!filter_cache.valid || filter_cache.policy != sandbox_policy_serial(policy) ||
-	    memcmp(filter_cache.set, s, sizeof(filter_cache.set)) != 0) {
-		free(filter_cache.prog.filter);
-		memset(&filter_cache, 0, sizeof(filter_cache));
-		r = build_filter(s, policy, &filter_cache.prog);
+	if (!c->valid || c->rules_id != id || memcmp(c->set, s, sizeof(c->set)) != 0) {
+		filter_cache_free(c);
+		r = build_filter(s, gate, &c->prog);
 		if (r < 0)
 			return r;
-		memcpy(filter_cache.set, s, sizeof(filter_cache.set));
-		filter_cache.policy = sandbox_policy_serial(policy);
-		filter_cache.valid = true;
+		memcpy(c->set, s, sizeof(c->set));
+		c->rules_id = id;
+		c->valid = true;
 	}
-	*prog = &filter_cache.prog;
+	*prog = &c->prog;
 	return 0;
+}
+
+void filter_cache_free(struct filter_cache *c)
+{
+	free(c->prog.filter);
+	memset(c, 0, sizeof(*c));
 }
 
 static void child_fail(int errfd, int stage)
@@ -164,66 +158,11 @@ static void child_fail(int errfd, int stage)
 	_exit(127);
 }
 
-static void jail_fail(int errfd, const struct sandbox_err *se)
+static void child(const struct tracer_opts *o, const struct tracer_episode *ep,
+		  const struct sock_fprog *prog, int syncfd, int errfd)
 {
-	report_err(errfd, STAGE_SANDBOX, se->err, se);
-	_exit(127);
-}
-
-/* close(2) every descriptor above 2 but keep (the error pipe, close-on-exec
- * already). close_range where the kernel has it (5.9), else one close per
- * possible descriptor. */
-static void close_fds_but(int keep)
-{
-	struct rlimit rl;
-	int max;
-
-#ifdef SYS_close_range
-	if ((keep <= 3 || syscall(SYS_close_range, 3U, (unsigned)keep - 1, 0U) == 0) &&
-	    syscall(SYS_close_range, keep < 3 ? 3U : (unsigned)keep + 1, ~0U, 0U) == 0)
-		return;
-#endif
-	max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_max < (1U << 20) ? (int)rl.rlim_max : 1 << 20;
-	for (int fd = 3; fd < max; fd++)
-		if (fd != keep)
-			close(fd);
-}
-
-/* The jail's first process (sandbox/sandbox.h): build the jail, fork the
- * target below it and stay as the jail's pid 1. Returns in the target
- * only, which then goes on like an unjailed child. */
-static void jail(const struct tracer_opts *o, int errfd)
-{
-	struct sandbox_err se = { 0 };
-	pid_t pid;
-
-	if (sandbox_enter(o->sandbox, &se) < 0)
-		jail_fail(errfd, &se);
-	/* After the jail is built (its idmapped trees were descriptors) and
-	 * before the fork, so its init holds none either. */
-	close_fds_but(errfd);
-	/* Raw clone, as for this process: we are a raw clone of a possibly
-	 * multi-threaded fzsandbox, and glibc's fork would take malloc locks
-	 * another thread may have held at that moment. */
-	pid = (pid_t)syscall(SYS_clone, SIGCHLD, NULL, NULL, NULL, 0);
-	if (pid < 0) {
-		se.step = SB_FORK;
-		se.err = errno;
-		jail_fail(errfd, &se);
-	}
-	if (pid > 0) {
-		close(errfd);	/* the target's copy reports its own failures */
-		close(0);
-		close(1);
-		close(2);
-		_exit(sandbox_init(o->sandbox, pid));
-	}
-	if (sandbox_drop(o->sandbox, &se) < 0)
-		jail_fail(errfd, &se);
-}
-
-static void child(const struct tracer_opts *o, const struct sock_fprog *prog, int syncfd, int errfd)
-{
+	const struct tracer_launcher *l = o->launcher;
+	const char *exe = NULL;
 	char c;
 	int in;
 
@@ -247,23 +186,17 @@ static void child(const struct tracer_opts *o, const struct sock_fprog *prog, in
 		if (in != 0)
 			close(in);
 	}
-	if ((o->stdout_fd >= 0 && dup2(o->stdout_fd, 1) < 0) ||
-	    (o->stderr_fd >= 0 && dup2(o->stderr_fd, 2) < 0))
+	if ((ep->stdout_fd >= 0 && dup2(ep->stdout_fd, 1) < 0) ||
+	    (ep->stderr_fd >= 0 && dup2(ep->stderr_fd, 2) < 0))
 		child_fail(errfd, STAGE_STDIO);
-	/* Descriptors fzsandbox's caller left open (a shell's 9<file, a make
-	 * jobserver's pipe) are host files the jail must not reach and state
-	 * every run of a campaign would share. Only --inject=none without
-	 * the jail passes them on, like env(1). The jail closes them itself. */
-	if (!o->sandbox && !o->passthrough)
-		close_fds_but(errfd);
-	/* Standard input was opened above, before the jail hides its path. */
-	if (o->sandbox)
-		jail(o, errfd);
-	if (o->rlimits) {
-		struct sandbox_err se = { 0 };
+	/* Standard input was opened above, before a jail hides its path. */
+	if (l && l->child_setup) {
+		struct tracer_setup_err se = { 0 };
 
-		if (sandbox_rlimits_apply(o->rlimits, &se) < 0)
-			jail_fail(errfd, &se);
+		if (l->child_setup(l->ctx, errfd, &se) < 0) {
+			report_err(errfd, STAGE_LAUNCH, se.err, &se);
+			_exit(127);
+		}
 	}
 	if (o->cwd && chdir(o->cwd) < 0)
 		child_fail(errfd, STAGE_CWD);
@@ -274,15 +207,32 @@ static void child(const struct tracer_opts *o, const struct sock_fprog *prog, in
 	/* Handlers reset at exec, but an ignored SIGPIPE would stay: the
 	 * program must die of a broken pipe as it would outside. */
 	signal(SIGPIPE, o->sigpipe_ignored ? SIG_IGN : SIG_DFL);
-	execve(o->sandbox ? sandbox_exec_path(o->sandbox) : o->exec_path ? o->exec_path : o->argv[0],
-	       o->argv, o->envp);
+	if (l && l->exec_path)
+		exe = l->exec_path(l->ctx);
+	execve(exe ? exe : o->exec_path ? o->exec_path : o->argv[0], o->argv, o->envp);
 	child_fail(errfd, STAGE_EXEC);
 }
 
-pid_t spawn_target(const struct tracer_opts *o, int *errfd)
+/* The first process: a raw clone with the launcher's namespaces, or a
+ * plain fork. */
+static pid_t clone_first(const struct tracer_launcher *l)
 {
+	unsigned long flags = l && l->clone_flags ? l->clone_flags(l->ctx) : 0;
+
+	/* The namespaces are created by the clone itself: unshare would need
+	 * a single-threaded caller, and the clone is the namespace's pid 1
+	 * directly. */
+	if (flags)
+		return (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
+	return fork();
+}
+
+pid_t spawn_target(struct tracer_session *s, const struct tracer_episode *ep, int *errfd)
+{
+	const struct tracer_opts *o = &s->opts;
+	const struct tracer_launcher *l = o->launcher;
 	const struct sock_fprog *prog;
-	struct sandbox_err se = { 0 };
+	struct tracer_setup_err se = { 0 };
 	int sync[2], err[2], r;
 	char go = 'g';
 	pid_t pid;
@@ -290,7 +240,7 @@ pid_t spawn_target(const struct tracer_opts *o, int *errfd)
 		    PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL |
 		    PTRACE_O_TRACESYSGOOD;
 
-	r = filter_for(o->trace_set, o->policy, &prog);
+	r = filter_for(&s->filter, o->trace_set, o->gate, &prog);
 	if (r < 0)
 		return r;
 	if (pipe2(sync, O_CLOEXEC) < 0) {
@@ -303,41 +253,29 @@ pid_t spawn_target(const struct tracer_opts *o, int *errfd)
 		close(sync[1]);
 		return r;
 	}
-	/* The jail's namespaces are created by the clone itself: unshare
-	 * would need a single-threaded caller, and the clone is the jail's
-	 * pid 1 directly. */
-	if (o->sandbox && sandbox_run_begin(o->sandbox, &se) < 0) {
-		r = -se.err;
+	r = l && l->prepare ? l->prepare(l->ctx, &se) : 0;
+	if (r < 0) {
 		close(sync[0]);
 		close(sync[1]);
 		close(err[0]);
 		close(err[1]);
 		return r;
 	}
-	if (o->sandbox)
-		pid = (pid_t)syscall(SYS_clone, sandbox_clone_flags(o->sandbox) | SIGCHLD, NULL, NULL, NULL, 0);
-	else
-		pid = fork();
+	pid = clone_first(l);
 	if (pid == 0) {
 		close(sync[1]);
 		close(err[0]);
-		child(o, prog, sync[0], err[1]);
+		child(o, ep, prog, sync[0], err[1]);
 	}
 	r = pid < 0 ? -errno : 0;
-	if (o->sandbox)
-		sandbox_run_end(o->sandbox);
+	if (l && l->cloned)
+		l->cloned(l->ctx, pid);
 	close(sync[0]);
-	/* Only a process outside the jail's user namespace can map its ids
-	 * (user_namespaces(7)). A failure is reported through the error pipe
-	 * like the child's own, so it ends the run as a set-up failure. */
-	if (r == 0 && o->sandbox && sandbox_map_ids(o->sandbox, pid, &se) < 0) {
-		report_err(err[1], STAGE_SANDBOX, se.err, &se);
-		go = 'x';
-	}
-	/* Before the child runs anything: nothing it starts escapes the
-	 * cgroup's limits (the tracer itself stays outside). */
-	if (r == 0 && go == 'g' && o->cgroup && sandbox_cgroup_attach(o->cgroup, pid, &se) < 0) {
-		report_err(err[1], STAGE_SANDBOX, se.err, &se);
+	/* A failure is reported through the error pipe like the child's own,
+	 * so it ends the run as a set-up failure. Before the child runs
+	 * anything: e.g. nothing it starts escapes a cgroup. */
+	if (r == 0 && l && l->after_clone && l->after_clone(l->ctx, pid, &se) < 0) {
+		report_err(err[1], STAGE_LAUNCH, se.err, &se);
 		go = 'x';
 	}
 	close(err[1]);

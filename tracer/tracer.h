@@ -1,8 +1,10 @@
 /* tracer.h - the ptrace/seccomp event loop, as seen by its neighbours.
  *
- * The tracer starts one run of the target, follows every task of its process
- * tree and hands each interesting stop to hooks (implemented by inject/).
- * It knows nothing about faults or plans: hooks decide, the tracer executes.
+ * The tracer starts one run of the target (an episode of a session),
+ * follows every task of its process tree and hands each interesting stop to
+ * hooks (implemented by inject/). It knows nothing about faults or plans,
+ * jails or services: hooks decide, a launcher prepares the target, a gate
+ * refuses calls, an observer watches for readiness; the tracer executes.
  * Library code: every function returns 0 / a count on success, -errno on
  * failure, and never exits.
  */
@@ -11,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <sys/user.h>
@@ -18,10 +21,6 @@
 #include "tracer/syscalls.h"
 
 struct tracer_task;	/* one traced thread; opaque */
-struct sandbox;		/* sandbox/sandbox.h */
-struct sandbox_policy;	/* sandbox/policy.h */
-struct sandbox_rlimits;
-struct sandbox_cgroup;
 
 /* --- What hooks may ask of a stopped task ------------------------------- */
 pid_t tracer_task_tid(const struct tracer_task *t);
@@ -88,7 +87,73 @@ struct tracer_hooks {
 	void (*on_task)(void *ctx, struct tracer_task *t);
 };
 
-/* --- One run ------------------------------------------------------------ */
+/* --- Launching the target --------------------------------------------- */
+/* A set-up step that failed, carried from the child through the error
+ * pipe. Opaque to the tracer: step is the launcher's own numbering (0:
+ * none), err an errno, path the step's path or "". */
+struct tracer_setup_err {
+	int step;
+	int err;
+	char path[256];
+};
+
+/* How the target's first process is made and prepared beyond what the
+ * tracer itself does (standard streams, working directory, no_new_privs,
+ * the seccomp filter, exec): a jail, resource limits, a cgroup
+ * (sandbox/sandbox.h implements it). Every hook may be NULL.
+ *
+ * The child side runs between clone and exec of a possibly multi-threaded
+ * process (the service driver): async-signal-safe calls only, no
+ * allocation, nothing that takes a lock. The tracer leaves inherited
+ * descriptors alone: which ones the target keeps is the launcher's say. */
+struct tracer_launcher {
+	void *ctx;
+	/* The first process stays behind as the program's parent (a pid
+	 * namespace's init): it is traced but is not the main process and
+	 * gets no ordinal; the first task to exec becomes the main process. */
+	bool first_is_init;
+	/* Parent, before the clone: what the child is to inherit. -errno
+	 * fails the episode (tracer_session_run returns it). */
+	int (*prepare)(void *ctx, struct tracer_setup_err *e);
+	/* Parent: clone(2) flags for the first process (namespaces); 0: a
+	 * plain fork. */
+	unsigned long (*clone_flags)(void *ctx);
+	/* Parent, right after the clone, whether it worked: release what
+	 * prepare made. */
+	void (*cloned)(void *ctx, pid_t pid);
+	/* Parent, before the child is let go: what only an outsider can do
+	 * (id maps, joining a cgroup). A failure ends the episode as
+	 * RUN_SETUP_FAILED at STAGE_LAUNCH. */
+	int (*after_clone)(void *ctx, pid_t pid, struct tracer_setup_err *e);
+	/* Child, after its standard streams, before its working directory,
+	 * no_new_privs, filter and exec. It may fork: it returns only in the
+	 * process that is to exec; a process that stays behind must close
+	 * errfd (the error pipe) and never return. */
+	int (*child_setup)(void *ctx, int errfd, struct tracer_setup_err *e);
+	/* The file to execve; NULL: tracer_opts.exec_path, else argv[0]. */
+	const char *(*exec_path)(void *ctx);
+};
+
+/* A verdict on every seccomp stop before the hooks see it, in the loader
+ * phase too (the jail's deny policy: sandbox/policy.h). */
+struct tracer_gate {
+	void *ctx;
+	/* 0: the call goes on to the hooks. > 0: it fails with that errno
+	 * and no hook sees it; a non-empty line (the call as made, at most
+	 * len bytes) makes it a violation, reported to on_violation while the
+	 * task is still stopped at it. */
+	int (*check)(void *ctx, const struct syscall_stop *s, char *line, size_t len);
+	/* Rules of its own for the seccomp filter, so that what check must
+	 * see stops: added to the libseccomp filter (a scmp_filter_ctx whose
+	 * default action is ALLOW) after the trace set's TRACE rules. traced
+	 * is that set. NULL: none. */
+	int (*add_rules)(void *ctx, void *filter, const uint8_t *traced);
+	/* Names the rules add_rules adds: the session reuses its compiled
+	 * filter while the trace set and this stay the same. */
+	unsigned long rules_id;
+};
+
+/* --- Sessions and episodes ---------------------------------------------- */
 enum run_end {
 	RUN_EXITED,		/* main process exited */
 	RUN_SIGNALED,		/* a task died of a signal fzsandbox did not send */
@@ -104,22 +169,24 @@ enum run_end {
 typedef void (*tracer_stack_cb)(void *arg, pid_t pid, const pid_t *tids,
 				const int *ordinals, int ntids);
 
-/* A call the jail's deny policy refused (tracer_opts.policy), reported
+/* A call the gate refused as a violation (tracer_gate.check), reported
  * while its task is still stopped at it, so the reporter can unwind it;
  * line is the call as made ("ptrace(16, 1, 0, 0)"). The call then fails
- * with EPERM and the program goes on. */
+ * and the program goes on. */
 typedef void (*tracer_violation_cb)(void *arg, pid_t pid, pid_t tid, int ordinal,
 				    const char *line);
 
+/* What stays the same for every episode of a session (a campaign). The
+ * pointers must stay valid while the session lives. */
 struct tracer_opts {
 	char *const *argv;	/* argv[0] is the resolved program path */
 	/* The file to execute when argv[0] is relative and the target's cwd
-	 * is not ours (--workdir's copy); NULL: argv[0]. */
+	 * is not ours (--workdir's copy); NULL: argv[0]. The launcher's
+	 * exec_path overrides it. */
 	const char *exec_path;
 	char *const *envp;
 	const char *cwd;	/* NULL: inherit */
 	const char *stdin_path;	/* NULL: /dev/null */
-	int stdout_fd, stderr_fd;	/* where the target's output goes; -1: ours */
 	/* --inject=none: the target gets fzsandbox's standard input (unless
 	 * stdin_path is set) and stays in its process group, so it can read
 	 * the terminal and a ^C reaches it as it would without fzsandbox. */
@@ -136,18 +203,16 @@ struct tracer_opts {
 	const struct tracer_hooks *hooks;
 	tracer_stack_cb on_stacks;	/* fatal signal or timeout */
 	void *stack_arg;
-	/* NULL: no jail. Else the target runs in it, below the jail's init
-	 * (pid 1), which is traced but is not the main process: the task that
-	 * first execs the program is. */
-	const struct sandbox *sandbox;
-	/* With the jail: its seccomp deny policy (sandbox/policy.h), checked
-	 * at every seccomp stop before the hooks. NULL: none. */
-	const struct sandbox_policy *policy;
+	/* NULL: fork, and the target inherits fzsandbox's descriptors. */
+	const struct tracer_launcher *launcher;
+	/* NULL: every stop goes to the hooks. */
+	const struct tracer_gate *gate;
 	tracer_violation_cb on_violation;	/* called with stack_arg */
-	/* NULL: none. setrlimit in the target before exec, with or without
-	 * the jail; the first process joins the cgroup before it runs. */
-	const struct sandbox_rlimits *rlimits;
-	const struct sandbox_cgroup *cgroup;
+};
+
+/* What changes from one episode to the next. */
+struct tracer_episode {
+	int stdout_fd, stderr_fd;	/* where the target's output goes; -1: ours */
 };
 
 struct run_result {
@@ -160,24 +225,27 @@ struct run_result {
 	uint64_t fault_addr;	/* siginfo si_addr */
 	int setup_stage;	/* RUN_SETUP_FAILED: enum spawn_stage */
 	int setup_errno;
-	int setup_step;		/* and enum sandbox_step when the jail failed */
+	int setup_step;		/* STAGE_LAUNCH: the launcher's step (tracer_setup_err) */
 	char setup_path[256];	/* the step's path, or "" */
 	bool in_loader;		/* the fault happened before the entry point */
 	int tasks_seen;
 };
 
-/* Service mode: the tracer reports readiness and lets a driver run beside
- * the event loop. */
+/* Service mode: a driver runs beside the event loop (another thread; it
+ * never makes a ptrace call) and learns of the service's readiness from a
+ * syscall-exit observer. */
 struct tracer_service {
-	/* Called from the tracer thread once a traced listen() returned 0; fd
-	 * is a duplicate (pidfd_getfd) of the listening socket, owned by the
-	 * callee. */
-	void (*on_listen)(void *arg, int fd, pid_t pid);
+	/* Called from the tracer's thread at the exit of every traced call
+	 * of syscall number watch_nr (it must be in the trace set; -1: none),
+	 * with the task stopped and the call's result, until it returns 1. */
+	int watch_nr;
+	int (*on_exit)(void *arg, struct tracer_task *t, const struct syscall_stop *s, int64_t ret);
 	void *arg;
 	/* Set by the driver (any thread): when nonzero the tracer sends
 	 * SIGTERM to the main process, waits grace_ms, then SIGKILLs. */
 	volatile int *stop_requested;
 };
+
 
 /* Where starting the program failed (run_result.setup_stage). */
 enum spawn_stage {
@@ -189,20 +257,47 @@ enum spawn_stage {
 	STAGE_NNP,
 	STAGE_SECCOMP,
 	STAGE_EXEC,		/* execve itself: errno says why */
-	STAGE_SANDBOX,		/* step and path say where */
+	STAGE_LAUNCH,		/* the launcher: setup_step and setup_path say where */
 };
 const char *spawn_stage_name(int stage);
 
-/* Run the program once. Returns 0 with *res filled, or -errno when the
- * tracer itself failed (ptrace not permitted...). */
-int tracer_run(const struct tracer_opts *opts, const struct tracer_service *svc,
-	       struct run_result *res);
+/* A session: the tracer's state for a series of episodes (the runs of a
+ * campaign), with the compiled seccomp filter they share. Nothing of it is
+ * global, so several sessions can live in one process, each used by one
+ * thread at a time:
+ *
+ * - An episode's ptrace calls are all made from the thread that calls
+ *   tracer_session_run, which becomes the tracer of every task (ptrace
+ *   ties a tracee to the tracing thread, not to the process).
+ * - It waits with waitpid(-1, __WALL | __WNOTHREAD): only this thread's
+ *   children and tracees, so it never consumes another thread's (another
+ *   session's tracee stops, a helper child another thread forked).
+ * - Its timeout and the checks it makes while waiting (the service's stop
+ *   request, an interrupt) are driven by a POSIX timer of its own that
+ *   signals only this thread (SIGEV_THREAD_ID with TRACER_TICK_SIGNAL,
+ *   whose handler does nothing and is installed without SA_RESTART): no
+ *   process-wide SIGALRM, no interval timer. A timerfd could not wake a
+ *   blocking waitpid, and no descriptor reports ptrace stops (a pidfd
+ *   only an exit); waking on SIGCHLD instead would not work with several
+ *   sessions, because SIGCHLD goes to any one thread of the process.
+ *   The calling thread must not block TRACER_TICK_SIGNAL; blocking calls
+ *   made from hooks on this thread may see EINTR every 10 ms. */
+struct tracer_session;
+#define TRACER_TICK_SIGNAL (SIGRTMIN + 3)
 
-/* Kill every traced task of the current run (signal-safe; used from the
- * SIGINT/SIGTERM handler path). */
+int tracer_session_new(const struct tracer_opts *opts, struct tracer_session **out);
+void tracer_session_free(struct tracer_session *s);
+/* One episode: run the program once. Returns 0 with *res filled, or
+ * -errno when the tracer itself failed (ptrace not permitted, the
+ * launcher's prepare or clone failed...). svc NULL: no service mode. */
+int tracer_session_run(struct tracer_session *s, const struct tracer_episode *ep,
+		       const struct tracer_service *svc, struct run_result *res);
+
+/* Kill every traced task of every session's current episode
+ * (async-signal-safe; for a fatal-signal path). */
 void tracer_kill_all(void);
-/* Set from a signal handler: the current run stops and returns
- * RUN_INTERRUPTED. */
+/* From a signal handler (SIGINT/SIGTERM): every session's current episode
+ * stops and returns RUN_INTERRUPTED, and so does the next one started. */
 void tracer_interrupt(int sig);
 
 /* Probe: can this process ptrace a child and install a seccomp filter?

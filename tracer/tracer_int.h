@@ -3,7 +3,9 @@
 #ifndef FZ_TRACER_INT_H
 #define FZ_TRACER_INT_H
 
+#include <linux/filter.h>
 #include <signal.h>
+#include <stddef.h>
 
 #include "tracer/tracer.h"
 
@@ -38,30 +40,77 @@ struct tracer_task {
 	bool skip;		/* the hooks failed or emulated it */
 	bool want_exit;		/* resume with PTRACE_SYSCALL */
 	bool hook_exit;		/* call on_syscall_exit */
-	bool listen_exit;	/* service readiness check */
+	bool watch_exit;	/* call the service's exit observer */
 	unsigned restore_mask;	/* argument registers to restore at exit */
 	uint64_t restore_val[6];
 };
 
+/* Written to the close-on-exec error pipe: one write < PIPE_BUF, atomic. */
+struct spawn_err {
+	int stage;
+	struct tracer_setup_err e;	/* STAGE_LAUNCH: the launcher's step */
+};
+
+/* One episode. */
 struct tracer_state {
 	const struct tracer_opts *opts;
+	const struct tracer_episode *ep;
 	const struct tracer_service *svc;
 	struct run_result *res;
 	struct tracer_task *tasks[256];	/* hash by tid */
 	int ntasks;
 	int next_ordinal;
 	pid_t main_pid;
-	bool jail;		/* the run is in a sandbox (tracer_opts.sandbox) */
-	bool main_is_init;	/* main_pid is the jail's init until the first exec */
+	bool main_is_init;	/* main_pid is the launcher's init until the first exec */
 	bool main_gone;
 	bool fatal_seen;
 	bool term_sent, kill_sent;
-	bool listen_seen;
+	bool watch_done;	/* the service's observer has seen what it waited for */
 	long long deadline_ms;	/* timeout */
 	long long grace_ms;	/* 0: none yet */
 };
 
-extern struct tracer_state *tracer_cur;
+/* The seccomp filter, compiled once for every episode with the same trace
+ * set and gate rules (libseccomp's compile and export cost more than the
+ * rest of a tiny run's set-up). */
+struct filter_cache {
+	bool valid;
+	uint8_t set[SYSCALL_MAX / 8];
+	unsigned long rules_id;	/* tracer_gate.rules_id, 0 without a gate */
+	struct sock_fprog prog;
+};
+
+struct tracer_session {
+	struct tracer_opts opts;
+	struct filter_cache filter;
+	struct tracer_state st;		/* the current episode */
+	struct spawn_err err;		/* the error pipe's read buffer */
+};
+
+static inline struct tracer_session *session_of(struct tracer_state *st)
+{
+	return (struct tracer_session *)((char *)st - offsetof(struct tracer_session, st));
+}
+
+/* Waits of a session are for its own thread's children and tracees only
+ * (tracer.h). */
+#define WAIT_OWN (__WALL | __WNOTHREAD)
+
+#define EACH_TASK(st, t)                                                        \
+	for (size_t b_ = 0; b_ < sizeof((st)->tasks) / sizeof(void *); b_++)  \
+		for (struct tracer_task *t = (st)->tasks[b_], *n_ = t ? t->next : NULL; t; \
+		     t = n_, n_ = t ? t->next : NULL)
+
+/* loop.c: one stop of the episode, and its end. */
+void episode_dispatch(struct tracer_state *st, pid_t tid, int status, int *errfd);
+/* SIGKILL every task. */
+void episode_kill(struct tracer_state *st);
+/* After episode_kill: reap until the tree is empty (at most 5 s). */
+void episode_drain(struct tracer_state *st);
+/* The timeout: stop every task, hand their stacks over, kill the tree. */
+void episode_dump_and_kill(struct tracer_state *st);
+/* The child's set-up failure from the error pipe into res (closes it). */
+void read_setup_error(struct spawn_err *e, struct run_result *res, int *errfd);
 
 /* task.c */
 struct tracer_task *task_find(struct tracer_state *st, pid_t tid);
@@ -77,17 +126,11 @@ int task_read_syscall(struct tracer_task *t);
 int task_restore_arg(struct tracer_task *t);
 
 /* spawn.c (enum spawn_stage is in tracer.h) */
-/* Written to the close-on-exec error pipe: one write < PIPE_BUF, atomic. */
-struct spawn_err {
-	int stage;
-	int err;
-	int step;		/* STAGE_SANDBOX: enum sandbox_step */
-	char path[256];
-};
 /* Fork the target stopped before its seccomp filter and exec; the parent
  * seizes it and lets it go. Returns the pid, or -errno. *errfd is the read
  * end of the close-on-exec error pipe. */
-pid_t spawn_target(const struct tracer_opts *o, int *errfd);
+pid_t spawn_target(struct tracer_session *s, const struct tracer_episode *ep, int *errfd);
+void filter_cache_free(struct filter_cache *c);
 
 /* entry.c: the entry-point breakpoint marking the end of the loader. */
 int entry_plant(struct tracer_task *t);

@@ -57,6 +57,8 @@ static void run_target(struct tracer_hooks *h, const uint8_t *trace_set, struct 
 	char prog[4096], tmpl[] = "/tmp/fzsvc.XXXXXX";
 	char *argv[] = { prog, NULL };
 	struct tracer_opts opts;
+	struct tracer_episode ep = { .stdout_fd = -1, .stderr_fd = -1 };
+	struct tracer_session *sess;
 	ssize_t n;
 	int fd = mkstemp(tmpl);
 
@@ -66,15 +68,18 @@ static void run_target(struct tracer_hooks *h, const uint8_t *trace_set, struct 
 	memset(&opts, 0, sizeof(opts));
 	opts.argv = argv;
 	opts.envp = envp;
-	opts.stdout_fd = fd;
-	opts.stderr_fd = -1;
 	opts.trace_set = trace_set;
 	opts.timeout_ms = 20000;
 	opts.grace_ms = 1000;
 	opts.cpu = -1;
 	opts.hooks = h;
 	memset(o, 0, sizeof(*o));
-	o->rc = tracer_run(&opts, NULL, &o->res);
+	ep.stdout_fd = fd;
+	o->rc = tracer_session_new(&opts, &sess);
+	if (o->rc == 0) {
+		o->rc = tracer_session_run(sess, &ep, NULL, &o->res);
+		tracer_session_free(sess);
+	}
 	n = pread(fd, o->out, sizeof(o->out) - 1, 0);
 	o->out[n > 0 ? n : 0] = 0;
 	close(fd);
@@ -83,7 +88,7 @@ static void run_target(struct tracer_hooks *h, const uint8_t *trace_set, struct 
 static void want_ppids(const struct outcome *o, long first)
 {
 	char want[128];
-	long p = (long)getpid();	/* tracer_run forks the target */
+	long p = (long)getpid();	/* the session forks the target */
 
 	snprintf(want, sizeof(want), "%ld\n%ld\n%ld\n", first ? first : p, p, p);
 	ck_assert_str_eq(o->out, want);

@@ -1,0 +1,159 @@
+/* launcher.c - the sandbox as the tracer's launcher (tracer/tracer.h): the
+ * jail's namespaces and first process, the rlimits, the cgroup, and which
+ * inherited descriptors the target keeps. The tracer clones, stdio-
+ * redirects, filters and execs; everything here between clone and exec is
+ * async-signal-safe (no allocation: the plans were made by sandbox_new and
+ * sandbox_rlimits_plan in the parent). */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "sandbox/sandbox_int.h"
+#include "tracer/tracer.h"
+
+/* The tracer carries a failed step back through its error pipe as an
+ * opaque {step, errno, path}. */
+static int to_tracer(const struct sandbox_err *se, struct tracer_setup_err *e)
+{
+	size_t n = sizeof(e->path) < sizeof(se->path) ? sizeof(e->path) : sizeof(se->path);
+
+	e->step = se->step;
+	e->err = se->err;
+	memcpy(e->path, se->path, n);
+	e->path[sizeof(e->path) - 1] = 0;
+	return -se->err;
+}
+
+/* close(2) every descriptor above 2 but keep (the error pipe, close-on-exec
+ * already). close_range where the kernel has it (5.9), else one close per
+ * possible descriptor. */
+static void close_fds_but(int keep)
+{
+	struct rlimit rl;
+	int max;
+
+#ifdef SYS_close_range
+	if ((keep <= 3 || syscall(SYS_close_range, 3U, (unsigned)keep - 1, 0U) == 0) &&
+	    syscall(SYS_close_range, keep < 3 ? 3U : (unsigned)keep + 1, ~0U, 0U) == 0)
+		return;
+#endif
+	max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_max < (1U << 20) ? (int)rl.rlim_max : 1 << 20;
+	for (int fd = 3; fd < max; fd++)
+		if (fd != keep)
+			close(fd);
+}
+
+/* The jail's namespaces are made by the tracer's clone; the run's idmapped
+ * trees are made just before it (the child inherits them). */
+static int prepare(void *ctx, struct tracer_setup_err *e)
+{
+	const struct sandbox_launch *l = ctx;
+	struct sandbox_err se = { 0 };
+
+	if (l->sb && sandbox_run_begin(l->sb, &se) < 0)
+		return to_tracer(&se, e);
+	return 0;
+}
+
+static unsigned long clone_flags(void *ctx)
+{
+	const struct sandbox_launch *l = ctx;
+
+	return l->sb ? sandbox_clone_flags(l->sb) : 0;
+}
+
+static void cloned(void *ctx, pid_t pid)
+{
+	const struct sandbox_launch *l = ctx;
+
+	(void)pid;
+	if (l->sb)
+		sandbox_run_end(l->sb);
+}
+
+static int after_clone(void *ctx, pid_t pid, struct tracer_setup_err *e)
+{
+	const struct sandbox_launch *l = ctx;
+	struct sandbox_err se = { 0 };
+
+	/* Only a process outside the jail's user namespace can map its ids
+	 * (user_namespaces(7)). */
+	if (l->sb && sandbox_map_ids(l->sb, pid, &se) < 0)
+		return to_tracer(&se, e);
+	/* Before the child runs anything: nothing it starts escapes the
+	 * cgroup's limits (the tracer itself stays outside). */
+	if (l->cg && sandbox_cgroup_attach(l->cg, pid, &se) < 0)
+		return to_tracer(&se, e);
+	return 0;
+}
+
+/* The jail's first process (sandbox.h): build the jail, fork the target
+ * below it and stay as the jail's pid 1. Returns in the target only. */
+static int jail(const struct sandbox *sb, int errfd, struct sandbox_err *se)
+{
+	pid_t pid;
+
+	if (sandbox_enter(sb, se) < 0)
+		return -se->err;
+	/* After the jail is built (its idmapped trees were descriptors) and
+	 * before the fork, so its init holds none either. */
+	close_fds_but(errfd);
+	/* Raw clone: we are a raw clone of a possibly multi-threaded
+	 * fzsandbox, and glibc's fork would take malloc locks another thread
+	 * may have held at that moment. */
+	pid = (pid_t)syscall(SYS_clone, SIGCHLD, NULL, NULL, NULL, 0);
+	if (pid < 0)
+		return sb_fail(se, SB_FORK, NULL, errno);
+	if (pid > 0) {
+		close(errfd);	/* the target's copy reports its own failures */
+		close(0);
+		close(1);
+		close(2);
+		_exit(sandbox_init(sb, pid));
+	}
+	return sandbox_drop(sb, se);
+}
+
+static int child_setup(void *ctx, int errfd, struct tracer_setup_err *e)
+{
+	const struct sandbox_launch *l = ctx;
+	struct sandbox_err se = { 0 };
+
+	/* Descriptors fzsandbox's caller left open (a shell's 9<file, a make
+	 * jobserver's pipe) are host files the jail must not reach and state
+	 * every run of a campaign would share. Only keep_fds without the jail
+	 * passes them on, like env(1). The jail closes them itself. */
+	if (!l->sb && !l->keep_fds)
+		close_fds_but(errfd);
+	if (l->sb && jail(l->sb, errfd, &se) < 0)
+		return to_tracer(&se, e);
+	if (l->rl && sandbox_rlimits_apply(l->rl, &se) < 0)
+		return to_tracer(&se, e);
+	return 0;
+}
+
+static const char *exec_path(void *ctx)
+{
+	const struct sandbox_launch *l = ctx;
+
+	return l->sb ? sandbox_exec_path(l->sb) : NULL;
+}
+
+void sandbox_launcher(const struct sandbox_launch *l, struct tracer_launcher *out)
+{
+	*out = (struct tracer_launcher){
+		.ctx = (void *)l,
+		.first_is_init = l->sb != NULL,
+		.prepare = prepare,
+		.clone_flags = clone_flags,
+		.cloned = cloned,
+		.after_clone = after_clone,
+		.child_setup = child_setup,
+		.exec_path = exec_path,
+	};
+}
