@@ -1,7 +1,9 @@
-/* engine.c - the fault engine's lifecycle, the dispatch of the tracer's
- * stops to the fault classes (classes.h), per-mm state, the unwinder cache
- * and the site table. The decision at a stop lives in decide.c, each
- * class's own work in its files. */
+/* engine.c - the fault engine's lifecycle and the dispatch of the tracer's
+ * stops to the fault classes (classes.h). The state classes and the
+ * decision read (per-mm and per-run class state, the unwinder cache, the
+ * site table) lives in state.c, the decision at a stop in decide.c, each
+ * class's own work in its files: engine -> classes -> NAME_class ->
+ * decide -> state, never back. */
 #include "config.h"
 
 #include <errno.h>
@@ -17,18 +19,6 @@ _Static_assert(INJECT_MAX_CLASSES <= 8, "class masks per syscall are uint8_t");
 static bool enabled(const struct inject *inj, int c)
 {
 	return (inj->cfg.classes >> c) & 1;
-}
-
-void *inj_mm_state(struct tracer_task *t, int cls)
-{
-	struct inj_mm *m = tracer_task_mm_data(t);
-
-	return m ? m->state[cls] : NULL;
-}
-
-void *inj_run_state(struct inject *inj, int cls)
-{
-	return inj->run_state[cls];
 }
 
 static void mm_free_states(struct inj_mm *m)
@@ -214,21 +204,11 @@ int inject_new(const struct inject_config *cfg, struct inject **out)
 	return 0;
 }
 
-static void uw_clear(struct inject *inj)
-{
-	for (int i = 0; i < INJ_UW_CACHE; i++)
-		if (inj->uw[i].uw) {
-			unwinder_free(inj->uw[i].uw);
-			inj->uw[i].uw = NULL;
-			inj->uw[i].pid = 0;
-		}
-}
-
 void inject_free(struct inject *inj)
 {
 	if (!inj)
 		return;
-	uw_clear(inj);
+	inj_unwinders_clear(inj);
 	for (int i = 0; i < inj->nsites; i++) {
 		free(inj->sites[i].tries);
 		free(inj->sites[i].occ);
@@ -262,7 +242,7 @@ void inject_trace_set(const struct inject *inj, uint8_t set[SYSCALL_MAX / 8])
 
 void inject_begin_run(struct inject *inj, bool record, const struct plan_fault *plan, int nplan)
 {
-	uw_clear(inj);	/* pids of the last run are gone */
+	inj_unwinders_clear(inj);	/* pids of the last run are gone */
 	inj->record = record;
 	if (nplan > INJ_MAX_PLAN)
 		nplan = INJ_MAX_PLAN;
@@ -309,154 +289,3 @@ const char *inject_problem(const struct inject *inj, int *cls)
 	return NULL;
 }
 
-struct unwinder *inj_unwinder(struct inject *inj, pid_t pid)
-{
-	int free_slot = -1;
-
-	for (int i = 0; i < INJ_UW_CACHE; i++) {
-		if (inj->uw[i].uw && inj->uw[i].pid == pid)
-			return inj->uw[i].uw;
-		if (!inj->uw[i].uw && free_slot < 0)
-			free_slot = i;
-	}
-	if (free_slot < 0) {
-		free_slot = pid % INJ_UW_CACHE;
-		unwinder_free(inj->uw[free_slot].uw);
-		inj->uw[free_slot].uw = NULL;
-	}
-	if (unwinder_new(pid, &inj->uw[free_slot].uw) < 0) {
-		inj->uw[free_slot].uw = NULL;
-		return NULL;
-	}
-	inj->uw[free_slot].pid = pid;
-	return inj->uw[free_slot].uw;
-}
-
-void inj_unwinder_drop(struct inject *inj, pid_t pid)
-{
-	for (int i = 0; i < INJ_UW_CACHE; i++)
-		if (inj->uw[i].uw && inj->uw[i].pid == pid) {
-			unwinder_free(inj->uw[i].uw);
-			inj->uw[i].uw = NULL;
-			inj->uw[i].pid = 0;
-		}
-}
-
-int inject_stack(struct inject *inj, pid_t pid, pid_t tid, struct frame *frames, int max)
-{
-	struct unwinder *u = inj_unwinder(inj, pid);
-
-	if (!u)
-		return -ESRCH;
-	unwinder_refresh(u);	/* the crash may be in a module loaded late */
-	return unwinder_stack(u, tid, frames, max);
-}
-
-int inject_nsites(const struct inject *inj)
-{
-	return inj->nsites;
-}
-
-struct inject_site *inject_site(struct inject *inj, int i)
-{
-	return i >= 0 && i < inj->nsites ? &inj->sites[i] : NULL;
-}
-
-struct inject_site *inj_site_get(struct inject *inj, const char *call, const char *key,
-				 const struct frame *caller)
-{
-	struct inject_site *s;
-
-	/* Linear: a program has hundreds of sites at most, and this runs only
-	 * in the recording run. */
-	for (int i = 0; i < inj->nsites; i++)
-		if (strcmp(inj->sites[i].key, key) == 0 && strcmp(inj->sites[i].call, call) == 0)
-			return &inj->sites[i];
-	if (inj->nsites == inj->cap) {
-		int cap = inj->cap ? inj->cap * 2 : 64;
-		struct inject_site *n = realloc(inj->sites, cap * sizeof(*n));
-
-		if (!n)
-			return NULL;
-		inj->sites = n;
-		inj->cap = cap;
-	}
-	s = &inj->sites[inj->nsites++];
-	memset(s, 0, sizeof(*s));
-	snprintf(s->call, sizeof(s->call), "%s", call);
-	snprintf(s->key, sizeof(s->key), "%s", key);
-	s->caller = *caller;
-	s->report_id = -1;
-	return s;
-}
-
-static int fault_index(struct inject_site *s, const struct fault *f)
-{
-	for (int j = 0; j < s->nfaults; j++)
-		if (s->faults[j].type == f->type && s->faults[j].err == f->err)
-			return j;
-	if (s->nfaults == (int)(sizeof(s->faults) / sizeof(s->faults[0])))
-		return -1;
-	s->faults[s->nfaults] = *f;
-	s->faults[s->nfaults].count = 0;	/* "short" means half, whatever was asked */
-	return s->nfaults++;
-}
-
-/* Count one more occurrence of s in thread: its number (1-based), or 0
- * when out of memory. */
-static unsigned site_occurrence(struct inject_site *s, int thread)
-{
-	struct site_occ *o;
-
-	if (s->nocc && s->occ[s->last_occ].thread == thread)
-		return ++s->occ[s->last_occ].n;
-	for (int i = 0; i < s->nocc; i++)
-		if (s->occ[i].thread == thread) {
-			s->last_occ = i;
-			return ++s->occ[i].n;
-		}
-	if (s->nocc == s->cap_occ) {
-		int cap = s->cap_occ ? s->cap_occ * 2 : 4;
-
-		o = realloc(s->occ, cap * sizeof(*o));
-		if (!o)
-			return 0;
-		s->occ = o;
-		s->cap_occ = cap;
-	}
-	s->last_occ = s->nocc++;
-	s->occ[s->last_occ] = (struct site_occ){ thread, 1 };
-	return 1;
-}
-
-int inj_site_record(struct inject *inj, struct inject_site *s, int thread,
-		    const struct fault *opts, int nopts)
-{
-	unsigned occ = site_occurrence(s, thread);
-
-	if (!occ)
-		return -ENOMEM;
-
-	s->total++;
-	for (int i = 0; i < nopts; i++) {
-		int f = fault_index(s, &opts[i]), tried = 0;
-
-		if (f < 0)
-			continue;
-		for (int k = 0; k < s->ntries; k++)
-			tried += s->tries[k].fault == f && s->tries[k].thread == thread;
-		if (tried >= inj->cfg.occurrences)
-			continue;
-		if (s->ntries == s->cap_tries) {
-			int cap = s->cap_tries ? s->cap_tries * 2 : 8;
-			struct site_try *n = realloc(s->tries, cap * sizeof(*n));
-
-			if (!n)
-				return -ENOMEM;
-			s->tries = n;
-			s->cap_tries = cap;
-		}
-		s->tries[s->ntries++] = (struct site_try){ (uint16_t)f, thread, occ };
-	}
-	return 0;
-}

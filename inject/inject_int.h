@@ -61,7 +61,7 @@ struct inject {
 	uint8_t watch_classes[SYSCALL_MAX];
 };
 
-/* engine.c: a class's state in t's address space, and in this run. */
+/* state.c: a class's state in t's address space, and in this run. */
 void *inj_mm_state(struct tracer_task *t, int cls);
 void *inj_run_state(struct inject *inj, int cls);
 
@@ -99,9 +99,10 @@ bool inj_has_sanitizer(pid_t pid);
 /* decide.c */
 char *inj_site_key(const struct frame *f, char *buf, int len);
 
-/* engine.c */
+/* state.c: the unwinder cache and the site table */
 struct unwinder *inj_unwinder(struct inject *inj, pid_t pid);
 void inj_unwinder_drop(struct inject *inj, pid_t pid);
+void inj_unwinders_clear(struct inject *inj);
 struct inject_site *inj_site_get(struct inject *inj, const char *call, const char *key,
 				 const struct frame *caller);
 /* The recording run reached site s in thread with these faithful faults:

@@ -31,42 +31,6 @@
 
 /* --- The plan (parent) ------------------------------------------------- */
 
-int mount_add(struct sandbox *sb, int kind, bool file, const char *src, const char *dst)
-{
-	struct mop *ops = realloc(sb->ops, (sb->nops + 1) * sizeof(*ops));
-	struct mop *m;
-	bool host_src = kind == MOP_BIND_RO || kind == MOP_BIND_RW || kind == MOP_BIND_DEV;
-
-	if (!ops)
-		return -ENOMEM;
-	sb->ops = ops;
-	m = &ops[sb->nops];
-	memset(m, 0, sizeof(*m));
-	m->kind = kind;
-	m->file = file;
-	if (asprintf(&m->dst, NEW "%s", dst) < 0)
-		return -ENOMEM;
-	if (src && asprintf(&m->src, "%s%s", host_src ? OLD : "", src) < 0) {
-		free(m->dst);
-		return -ENOMEM;
-	}
-	sb->nops++;
-	return 0;
-}
-
-bool sb_path_under(const char *p, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	if (strcmp(dir, "/") == 0)
-		return true;
-	return strncmp(p, dir, n) == 0 && (p[n] == '/' || p[n] == 0);
-}
-
-static const char *const system_dirs[] = {
-	"/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32",
-};
-
 /* As on the host: a directory is bound read-only, a symlink (merged /usr:
  * /bin -> usr/bin) is recreated, a missing one is skipped. */
 static int plan_system(struct sandbox *sb)
@@ -75,8 +39,8 @@ static int plan_system(struct sandbox *sb)
 	struct stat st;
 	int r = 0;
 
-	for (size_t i = 0; i < sizeof(system_dirs) / sizeof(*system_dirs) && r == 0; i++) {
-		const char *d = system_dirs[i];
+	for (size_t i = 0; i < sb_nsystem_dirs && r == 0; i++) {
+		const char *d = sb_system_dirs[i];
 		ssize_t n;
 
 		if (lstat(d, &st) < 0)
@@ -191,19 +155,6 @@ static int plan_dev(struct sandbox *sb, const char *shm_data)
 	return r ? r : mount_add(sb, MOP_TMPFS, false, shm_data, "/dev/shm");
 }
 
-/* The program's directory (read-only) and the working directory
- * (read-write), at their host paths, parents before children. Skipped when
- * already visible: the program under a system directory or under the
- * working directory; a working directory of "/" (binding the host root
- * would undo the jail). */
-bool sb_under_system(const char *p)
-{
-	for (size_t i = 0; i < sizeof(system_dirs) / sizeof(*system_dirs); i++)
-		if (sb_path_under(p, system_dirs[i]))
-			return true;
-	return false;
-}
-
 /* The library directories (RPATH/RUNPATH, LD_LIBRARY_PATH; libpaths.c),
  * read-only, unless already visible through a system directory, the
  * program's directory or the working directory. */
@@ -259,6 +210,11 @@ static void sort_binds(struct sandbox *sb, int first)
 	}
 }
 
+/* The program's directory (read-only) and the working directory
+ * (read-write), at their host paths, parents before children. Skipped when
+ * already visible: the program under a system directory or under the
+ * working directory; a working directory of "/" (binding the host root
+ * would undo the jail). */
 static int plan_user(struct sandbox *sb, const struct sandbox_opts *o, const char *tmp_data)
 {
 	char *exe_copy = strdup(sb->exe), *bindir, *cwd = realpath(o->cwd, NULL);

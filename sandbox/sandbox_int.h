@@ -122,10 +122,12 @@ int sb_write_proc(pid_t pid, const char *file, const char *text, int step,
 int user_become(const struct sandbox *sb, struct sandbox_err *e);
 /* mount.c */
 int mount_plan(struct sandbox *sb, const struct sandbox_opts *o);
-/* One more step of the plan (paths as the jail sees them). */
+/* mount_list.c: one more step of the plan (paths as the jail sees them). */
 int mount_add(struct sandbox *sb, int kind, bool file, const char *src, const char *dst);
 bool sb_path_under(const char *p, const char *dir);
 bool sb_under_system(const char *p);
+extern const char *const sb_system_dirs[];
+extern const size_t sb_nsystem_dirs;
 /* autobind.c */
 void autobind_init(void);
 bool autobind_holds_hidden(const char *p);
