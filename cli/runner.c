@@ -71,8 +71,6 @@ void runner_die(const struct runner *r)
 	die("%s", r->err.msg);
 }
 
-/* --sandbox: one clear line when the jail cannot work here, and the jail's
- * plan, built once for every run. */
 /* --bind/--ro-bind words ("SRC:DST", SRC resolved by the CLI) as the
  * jail's list; src points at a copy of the word, cut at the colon (free
  * each src, then the list). */
@@ -102,6 +100,8 @@ static struct sandbox_bind *jail_binds(const struct options *o, int *n)
 	return b;
 }
 
+/* The jail (on unless --no-sandbox): one clear line when it cannot work
+ * here, else its plan, built once for every run. */
 static void jail_init(struct runner *r, const struct options *o, char **argv)
 {
 	struct sandbox_opts so = {
