@@ -165,7 +165,7 @@ static int kind_from_name(const char *s, enum finding_kind *k)
 {
 	int i;
 
-	for (i = FIND_SIGNAL; s && i <= FIND_VIOLATION; i++) {
+	for (i = 0; s && finding_kind_valid(i); i++) {
 		if (strcmp(s, finding_kind_name(i)) == 0) {
 			*k = i;
 			return 0;
