@@ -15,6 +15,7 @@
 #include "cli/die.h"
 #include "cli/runner.h"
 #include "cli/suppress.h"
+#include "cli/svcnote.h"
 #include "cli/target.h"
 #include "inject/sched.h"
 #include "util/util.h"
@@ -139,11 +140,35 @@ static bool needs_sites(const struct options *o)
 	return false;
 }
 
-static int finish(struct report *rep, const struct options *o, int planned, int done, bool capped)
+/* One rule for both caps: the limit that really ended the campaign is
+ * named, and only --budget's wall time is a goal missed (exit 3, as CI
+ * reads it); a run count is a cap asked for, and exits as a full
+ * campaign would, whether or not --budget was given too. The run count
+ * is checked first: when both are reached, the runs asked for were done. */
+static const struct cap {
+	const char *name;	/* report.json "capped_by" */
+	const char *note;	/* "note: " or "" before the line */
+	const char *verb;
+	const char *status_text;
+	int status;		/* without findings */
+} cap_table[] = {
+	{ "max-runs", "note: ", "stopped the campaign", "", EXIT_CLEAN },
+	{ "budget", "", "ended", " (exit 3)", EXIT_BUDGET },
+};
+
+static const struct cap *cap_of(const struct options *o, int runs)
 {
+	return &cap_table[o->max_runs && runs >= o->max_runs ? 0 : 1];
+}
+
+static int finish(struct report *rep, const struct options *o, int planned, int done, int runs,
+		  bool capped)
+{
+	const struct cap *cap = capped ? cap_of(o, runs) : NULL;
 	int e;
 
 	report_set_plan(rep, planned, done, capped);
+	report_set_capped_by(rep, cap ? cap->name : NULL);
 	e = report_write_json(rep);
 	if (e < 0)
 		die_errno(e, "cannot write %s/report.json", o->out_dir);
@@ -153,17 +178,11 @@ static int finish(struct report *rep, const struct options *o, int planned, int 
 		return 128 + runner_interrupted;
 	if (report_nfindings(rep))
 		return EXIT_FINDINGS;
-	if (capped && o->budget_ms) {
-		fprintf(stderr, "fzsandbox: --budget ended after %d of %d planned runs (exit 3)\n",
-			done, planned);
-		return EXIT_BUDGET;
-	}
-	/* Exit 0 all the same (--max-runs is a cap asked for, not a goal
-	 * missed), but a truncated campaign must not look like a full one. */
-	if (capped && o->max_runs && done < planned)
-		fprintf(stderr, "fzsandbox: note: --max-runs stopped the campaign after %d of %d "
-			"planned runs\n", done, planned);
-	return EXIT_CLEAN;
+	/* A truncated campaign must not look like a full one. */
+	if (cap)
+		fprintf(stderr, "fzsandbox: %s--%s %s after %d of %d planned runs%s\n", cap->note,
+			cap->name, cap->verb, done, planned, cap->status_text);
+	return cap ? cap->status : EXIT_CLEAN;
 }
 
 /* Everything one invocation carries from run to run. */
@@ -240,6 +259,35 @@ static void note_failed_clean(const struct campaign *c, const struct run_result 
 			"(compare with --no-sandbox)");
 }
 
+/* The service driver's counts of the last run, as the report takes them;
+ * NULL outside service mode. */
+static const struct run_service *service_counts(const struct campaign *c, struct run_service *s)
+{
+	if (!c->o->service)
+		return NULL;
+	*s = (struct run_service){
+		.listened = c->rn.svc.ready, .requests = c->o->nrequests, .sent = c->rn.svc.sent,
+		.replied = c->rn.svc.replied, .timeouts = c->rn.svc.timeouts,
+	};
+	return s;
+}
+
+/* The clean run of a service: did it serve? (A note if not; its
+ * findings are marked.) Its replies, with --show-replies. */
+static void service_clean(struct campaign *c, const struct run_result *res)
+{
+	struct run_service s;
+
+	if (!service_counts(c, &s))
+		return;
+	if (c->o->show_replies)
+		service_show_replies(c->o, &c->rn.svc);
+	service_note_clean(c->o, c->rn.argv[0], &c->rn.svc, res,
+			   c->rn.passthrough ? NULL : c->rn.out_stderr);
+	report_set_service_clean(c->rep, &s, res->end == RUN_EXITED && !res->stopped,
+				 res->exit_status);
+}
+
 /* A run after the first that could not start (its workdir copy, the jail,
  * the program, a --timeout too short for this one): counted, noted once,
  * kept in runs.jsonl; the campaign goes on, as the next run may well
@@ -254,7 +302,7 @@ static void run_unstarted(struct campaign *c, const char *mode)
 	c->last_id = 0;
 	c->last_new = false;
 	if (c->log)
-		runlog_write(c->log, c->done - 1, mode, NULL, 0, "setup-failed", 0);
+		runlog_write(c->log, c->done - 1, mode, NULL, 0, "setup-failed", 0, NULL);
 }
 
 /* One run: the finding (unless suppressed), the fault counts, the log. */
@@ -263,6 +311,8 @@ static void do_run(struct campaign *c, const char *mode, const struct plan_fault
 	struct run_result res;
 	struct run_finding f;
 	const struct fault_rec *log;
+	struct run_service svc;
+	const struct run_service *svcp;
 	char outcome[64];
 	int id = 0, nlog, r;
 	bool is_new;
@@ -274,6 +324,10 @@ static void do_run(struct campaign *c, const char *mode, const struct plan_fault
 		run_unstarted(c, mode);
 		return;
 	}
+	/* Before its finding goes in: the finding is marked when the
+	 * clean run did not serve. */
+	if (strcmp(mode, "clean") == 0 && !runner_interrupted)
+		service_clean(c, &res);
 	if (r == 1 && !suppress_finding(c->suppressed, &f))
 		id = report_add_finding(c->rep, &f, &is_new);
 	if (id > 0 && is_new)
@@ -287,11 +341,13 @@ static void do_run(struct campaign *c, const char *mode, const struct plan_fault
 	check_armed(&c->rn);
 	c->done++;
 	count_faults(&c->rn, c->rep);
+	svcp = service_counts(c, &svc);
+	report_count_service(c->rep, svcp);
 	nlog = inject_run_log(c->rn.inj, &log);
 	c->last_faults = nlog;
 	if (c->log)
 		runlog_write(c->log, c->done - 1, mode, log, nlog, outcome_of(&res, outcome, sizeof(outcome)),
-			     id > 0 ? id : 0);
+			     id > 0 ? id : 0, svcp);
 }
 
 static void report_open(struct campaign *c, char **env)
@@ -442,7 +498,7 @@ int campaign_run(struct options *o, char **environ_base)
 			"\"setup-failed\")\n", c.unstarted, c.done);
 	/* The report counts the runs made; one that could not start took
 	 * its turn in the plan (and of --max-runs) all the same. */
-	e = finish(c.rep, o, sched->planned, c.done - c.unstarted, sched_seq_capped(sched));
+	e = finish(c.rep, o, sched->planned, c.done - c.unstarted, c.done, sched_seq_capped(sched));
 	sched_free(sched);
 	runlog_close(c.log);
 	report_free(c.rep);

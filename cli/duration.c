@@ -15,7 +15,7 @@ int parse_duration(const char *s, long *ms)
 	static const struct {
 		const char *unit;
 		double ms;
-	} units[] = { { "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 }, { "", 1000 } };
+	} units[] = { { "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 } };
 	char *end;
 	double v;
 
@@ -25,6 +25,10 @@ int parse_duration(const char *s, long *ms)
 	v = strtod(s, &end);
 	if (errno || end == s || !isfinite(v) || v < 0)
 		return -EINVAL;
+	/* A bare number is refused, not read as seconds: "--timeout=500"
+	 * meant as milliseconds would otherwise wait eight minutes. */
+	if (!*end)
+		return -EDOM;
 	for (size_t i = 0; i < ARRAY_SIZE(units); i++)
 		if (strcmp(end, units[i].unit) == 0) {
 			double r = v * units[i].ms;

@@ -1,7 +1,7 @@
 #ifndef FZ_DURATION_H
 #define FZ_DURATION_H
-/* "250ms", "2s", "1.5s", "3m", "1h", or a bare number of seconds, into
- * milliseconds. Returns 0 or -EINVAL. */
+/* "250ms", "2s", "1.5s", "3m", "1h" into milliseconds: the unit is
+ * required. Returns 0, -EDOM for a number without a unit, or -EINVAL. */
 int parse_duration(const char *s, long *ms);
 /* Format ms back as the shortest exact form ("2s", "250ms"). */
 char *format_duration(long ms, char *buf, int len);

@@ -29,7 +29,7 @@ enum {
 	O_RLIMIT_AS, O_RLIMIT_NOFILE, O_RLIMIT_NPROC, O_RLIMIT_CPU, O_RLIMIT_FSIZE, O_MEMORY_LIMIT,
 	O_PIDS_LIMIT, O_TMP_SIZE,
 	O_VIOLATION_EXIT, O_NET, O_BIND, O_RO_BIND, O_WORKDIR, O_WORKDIR_HASH, O_CONFIG,
-	O_NO_AUTO_BIND, O_NO_SANDBOX, O_LIST_CLASSES,
+	O_NO_AUTO_BIND, O_NO_SANDBOX, O_LIST_CLASSES, O_SHOW_REPLIES,
 };
 
 static const struct option longopts[] = {
@@ -38,6 +38,7 @@ static const struct option longopts[] = {
 	{ "timeout", required_argument, NULL, O_TIMEOUT },
 	{ "grace", required_argument, NULL, O_GRACE },
 	{ "reply-timeout", required_argument, NULL, O_REPLY_TIMEOUT },
+	{ "show-replies", no_argument, NULL, O_SHOW_REPLIES },
 	{ "budget", required_argument, NULL, O_BUDGET },
 	{ "request", required_argument, NULL, O_REQUEST },
 	{ "service", no_argument, NULL, O_SERVICE },
@@ -109,6 +110,7 @@ static const char usage_text[] =
 	"  --request=FILE|DIR    service mode: send each file on its own connection\n"
 	"  --service             service mode without requests (start-up faults)\n"
 	"  --reply-timeout=DUR   how long to wait for a reply [2s]\n"
+	"  --show-replies        print each request's reply in the run without faults\n"
 	"  --stdin=FILE          standard input of the program [/dev/null]\n"
 	"  --timeout=DURATION    per run; a run past it is a hang [10s]\n"
 	"  --grace=DURATION      after the main process exits or SIGTERM [2s]\n"
@@ -223,8 +225,12 @@ static long parse_dur(const char *opt, const char *v)
 {
 	long ms;
 
-	if (parse_duration(v, &ms) < 0)
-		die("%s: bad duration '%s' (use e.g. 500ms, 2s, 1m)", opt, v);
+	int e = parse_duration(v, &ms);
+
+	if (e == -EDOM)
+		die("%s: '%s' has no unit (a number with ms, s, m or h, e.g. %ss)", opt, v, v);
+	if (e < 0)
+		die("%s: bad duration '%s' (a number with ms, s, m or h, e.g. 500ms, 2s, 1m)", opt, v);
 	return ms;
 }
 
@@ -501,6 +507,7 @@ static void parse_one(struct options *o, int c, const char *arg)
 		break;
 	case O_CONFIG: break;	/* read before the command line (load_config) */
 	case 'q': o->quiet = true; break;
+	case O_SHOW_REPLIES: o->show_replies = true; break;
 	case 'h': usage(); exit(0);
 	case O_LIST_CLASSES: list_classes(); exit(0);
 	case 'V': printf("fzsandbox %s\n", PACKAGE_VERSION); exit(0);
