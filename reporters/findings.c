@@ -148,6 +148,7 @@ void report_free(struct report *r)
 	free(r->options);
 	free(r->out_dir);
 	free(r->self);
+	free(r->replay_file);
 	free(r->sites);
 	for (i = 0; i < r->nfindings; i++)
 		finding_release(&r->findings[i]);
@@ -276,6 +277,20 @@ void report_set_service_clean(struct report *r, const struct run_service *s, boo
 	r->svc_clean = *s;
 	r->svc_exited = exited;
 	r->svc_status = status;
+}
+
+void report_set_replay(struct report *r, const char *file, int finding, int runs,
+		       int reproduced)
+{
+	char *f;
+
+	if (!r || !file || !(f = strdup(file)))
+		return;	/* no error channel: only the "replay" object is lost */
+	free(r->replay_file);
+	r->replay_file = f;
+	r->replay_finding = finding;
+	r->replay_runs = runs;
+	r->replay_reproduced = reproduced;
 }
 
 void report_count_service(struct report *r, const struct run_service *s)

@@ -412,6 +412,11 @@ int replay_load(const char *file_and_id, struct replay_spec *spec, char *why, in
 		goto out;
 	}
 	e = load_finding(fnd, spec, path, id, why, whylen);
+	if (e == 0) {
+		spec->id = id;
+		spec->file = path;
+		path = NULL;
+	}
 out:
 	if (e)
 		replay_spec_free(spec);
@@ -433,5 +438,6 @@ void replay_spec_free(struct replay_spec *spec)
 	free(spec->inject);
 	free(spec->options);
 	report_strv_free(spec->options_argv);
+	free(spec->file);
 	memset(spec, 0, sizeof(*spec));
 }

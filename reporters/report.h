@@ -193,6 +193,10 @@ struct run_service {
  * service that did not serve (clean_run_served false). */
 void report_set_service_clean(struct report *r, const struct run_service *s, bool exited,
 			      int status);
+/* --replay's own report (OUT/replay/report.json): "replay": the report
+ * and finding replayed, runs made and how many reproduced it. */
+void report_set_replay(struct report *r, const char *file, int finding, int runs,
+		       int reproduced);
 /* Add one run's counts to report.json's "service.totals". */
 void report_count_service(struct report *r, const struct run_service *s);
 /* Did the clean run serve every request? (true outside service mode.) */
@@ -243,6 +247,8 @@ struct replay_spec {
 	char top_function[128];	/* top non-system frame of the faulting thread */
 	char top_file[192];
 	char version[32];
+	char *file;		/* the report read (FILE of FILE#ID) */
+	int id;			/* the finding replayed */
 };
 
 /* Parse FILE[#ID] (ID defaults to the first finding). Returns 0, or

@@ -70,6 +70,10 @@ struct report {
 	bool svc_exited;
 	int svc_status;
 	unsigned svc_runs, svc_listened;
+
+	/* --replay (report_set_replay): replay_file non-NULL. */
+	char *replay_file;
+	int replay_finding, replay_runs, replay_reproduced;
 };
 
 /* Runs to show: the campaign's own count once report_set_plan told it. */

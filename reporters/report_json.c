@@ -269,6 +269,14 @@ static json_object *report_json(struct jb *b, const struct report *r)
 	put(b, o, "plan_capped", boolean(b, r->plan_capped));
 	put(b, o, "capped_by", str(b, r->capped_by));
 	put(b, o, "service", service_json(b, r));
+	if (r->replay_file) {
+		c = obj(b);
+		put(b, c, "report", str(b, r->replay_file));
+		put(b, c, "finding", num(b, r->replay_finding));
+		put(b, c, "runs", num(b, r->replay_runs));
+		put(b, c, "reproduced", num(b, r->replay_reproduced));
+		put(b, o, "replay", c);
+	}
 	a = arr(b);
 	for (i = 0; i < r->nsites; i++)
 		push(b, a, site_json(b, &r->sites[i]));
