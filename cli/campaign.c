@@ -234,19 +234,15 @@ static const char *outcome_of(const struct run_result *res, char *buf, int len)
  * does not show, a read-only file) and the campaign covers far less. */
 static void note_failed_clean(const struct campaign *c, const struct run_result *res)
 {
-	char line[160] = "";
-	FILE *f;
+	char line[160];
 
 	/* A service's run ends when fzsandbox stops it: its status says
-	 * nothing (one that never listened is an error of its own). */
+	 * nothing (service_clean notes one that did not serve; one that
+	 * never listened is an error of its own). */
 	if (res->end != RUN_EXITED || res->exit_status == 0 || c->o->service)
 		return;
-	f = c->rn.passthrough ? NULL : fopen(c->rn.out_stderr, "re");
-	if (f) {
-		if (fgets(line, sizeof(line), f))
-			line[strcspn(line, "\n")] = 0;
-		fclose(f);
-	}
+	/* Its last line: what a failing program says last is why. */
+	output_tail(c->rn.passthrough ? NULL : c->rn.out_stderr, 1, line, sizeof(line));
 	fprintf(stderr, "fzsandbox: note: the run without faults exited with status %d%s%s%s%s\n",
 		res->exit_status, line[0] ? " (its stderr: '" : "", line, line[0] ? "')" : "",
 		/* The jail's usual cause: a file named on the command line
