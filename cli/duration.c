@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/die.h"
 #include "cli/duration.h"
 #include "util/util.h"
 
@@ -48,4 +49,16 @@ char *format_duration(long ms, char *buf, int len)
 	else
 		snprintf(buf, len, "%ldms", ms);
 	return buf;
+}
+
+long duration_arg(const char *opt, const char *v)
+{
+	long ms;
+	int e = parse_duration(v, &ms);
+
+	if (e == -EDOM)
+		die("%s: '%s' has no unit (a number with ms, s, m or h, e.g. %ss)", opt, v, v);
+	if (e < 0)
+		die("%s: bad duration '%s' (a number with ms, s, m or h, e.g. 500ms, 2s, 1m)", opt, v);
+	return ms;
 }

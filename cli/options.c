@@ -221,19 +221,6 @@ static uint64_t parse_seed(const char *v)
 	return n;
 }
 
-static long parse_dur(const char *opt, const char *v)
-{
-	long ms;
-
-	int e = parse_duration(v, &ms);
-
-	if (e == -EDOM)
-		die("%s: '%s' has no unit (a number with ms, s, m or h, e.g. %ss)", opt, v, v);
-	if (e < 0)
-		die("%s: bad duration '%s' (a number with ms, s, m or h, e.g. 500ms, 2s, 1m)", opt, v);
-	return ms;
-}
-
 static void push(char ***list, int *n, const char *s)
 {
 	char **l = realloc(*list, (*n + 2) * sizeof(char *));
@@ -384,17 +371,17 @@ static void parse_one(struct options *o, int c, const char *arg)
 		break;
 	case O_OUT: o->out_dir = arg; o->out_set = true; break;
 	case O_TIMEOUT:
-		o->timeout_ms = parse_dur("--timeout", arg);
+		o->timeout_ms = duration_arg("--timeout", arg);
 		if (o->timeout_ms <= 0)
 			die("--timeout: must be more than 0, got '%s'", arg);
 		break;
-	case O_GRACE: o->grace_ms = parse_dur("--grace", arg); break;
+	case O_GRACE: o->grace_ms = duration_arg("--grace", arg); break;
 	case O_REPLY_TIMEOUT:
-		o->reply_timeout_ms = parse_dur("--reply-timeout", arg);
+		o->reply_timeout_ms = duration_arg("--reply-timeout", arg);
 		if (o->reply_timeout_ms <= 0)
 			die("--reply-timeout: must be more than 0, got '%s'", arg);
 		break;
-	case O_BUDGET: o->budget_ms = parse_dur("--budget", arg); break;
+	case O_BUDGET: o->budget_ms = duration_arg("--budget", arg); break;
 	case O_REQUEST: add_requests(o, arg); o->service = true; break;
 	case O_SERVICE: o->service = true; break;
 	case O_STDIN: o->stdin_path = arg; break;
