@@ -60,7 +60,11 @@ char *output_tail(const char *path, int nlines, char *buf, size_t len)
 	fclose(f);
 	data[n] = 0;
 	for (s = strtok_r(data, "\n", &save); s; s = strtok_r(NULL, "\n", &save)) {
-		if (!s[strspn(s, " \t\r")])
+		size_t l = strlen(s);
+
+		while (l && strchr(" \t\r", s[l - 1]))
+			s[--l] = 0;	/* CRLF logs */
+		if (!l)
 			continue;
 		if (k == (int)(sizeof(lines) / sizeof(lines[0])))
 			memmove(lines, lines + 1, --k * sizeof(lines[0]));
