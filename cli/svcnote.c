@@ -98,7 +98,7 @@ bool service_note_clean(const struct options *o, const char *prog, const struct 
 		snprintf(how, sizeof(how), "it was still running when stopped");
 	fprintf(stderr, "fzsandbox: note: the run without faults served %d of %d requests "
 		"(%d sent, %d replied, %d timed out after --reply-timeout=%s); %s%s; "
-		"findings are marked (report.json: clean_run_served)\n",
+		"every finding is marked (report.json: clean_run_served false)\n",
 		s->replied, o->nrequests, s->sent, s->replied, s->timeouts,
 		format_duration(o->reply_timeout_ms, rt, sizeof(rt)), how,
 		s->timeouts ? " (a service slow to start under tracing needs a longer "
