@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/resource.h>
 
@@ -29,9 +30,15 @@ int rlimits_apply(const struct sandbox *sb, struct sandbox_err *e)
 static const struct {
 	int resource;
 	const char *name;
-	/* In the jail when not given (0: the caller's own limit). Outside
-	 * the jail nothing is changed unless asked: RLIMIT_NPROC there counts
-	 * every process of the caller's uid on the host. */
+	/* In the jail when not given (0: the caller's own limit), as the
+	 * soft limit only, as a host sets it up (soft 1024 open files under
+	 * a hard limit of hundreds of thousands): the hard limit stays the
+	 * caller's, so a daemon that raises its own limit at start (a
+	 * server sizing for its connections, a mail server before
+	 * setgroups) can, as outside; a program that does not is held at
+	 * the default. A value given by an option is both limits: a cap.
+	 * Outside the jail nothing is changed unless asked: RLIMIT_NPROC
+	 * there counts every process of the caller's uid on the host. */
 	rlim_t jail_default;
 } table[SB_RLIM_N] = {
 	[SB_RLIM_AS] = { RLIMIT_AS, "RLIMIT_AS", 0 },	/* ASan cannot start under one */
@@ -58,10 +65,13 @@ int sandbox_rlimits_plan(const struct sandbox_limits *l, bool jail, struct sandb
 	memset(p, 0, sizeof(*p));
 	for (int i = 0; i < SB_RLIM_N; i++) {
 		unsigned long long v = l->rlim[i];
+		bool soft_only = false;
 		struct rlimit cur;
 
-		if (!v && jail)
+		if (!v && jail) {
 			v = table[i].jail_default;
+			soft_only = true;
+		}
 		if (!v)
 			continue;
 		if (getrlimit(table[i].resource, &cur) < 0)
@@ -72,7 +82,7 @@ int sandbox_rlimits_plan(const struct sandbox_limits *l, bool jail, struct sandb
 		p->r[p->n].resource = table[i].resource;
 		p->r[p->n].name = table[i].name;
 		p->r[p->n].lim.rlim_cur = v;
-		p->r[p->n].lim.rlim_max = v;
+		p->r[p->n].lim.rlim_max = soft_only ? cur.rlim_max : v;
 		/* SIGXCPU at the soft limit, SIGKILL a second later (at an equal
 		 * hard limit SIGKILL would come first). */
 		if (table[i].resource == RLIMIT_CPU && v < cur.rlim_max)

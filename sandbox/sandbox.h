@@ -169,9 +169,10 @@ struct sandbox_rlimits {
 };
 
 const char *sandbox_rlimit_name(int which);	/* enum sandbox_rlimit */
-/* Parent, once per campaign: the limits to set (jail: with the defaults,
- * RLIMIT_NOFILE 1024 and RLIMIT_NPROC 512), never above the caller's hard
- * limits. 0 or -errno. */
+/* Parent, once per campaign: the limits to set (jail: with the default
+ * soft limits RLIMIT_NOFILE 1024 and RLIMIT_NPROC 512 under the caller's
+ * hard limits; an option's value is soft and hard), never above the
+ * caller's hard limits. 0 or -errno. */
 int sandbox_rlimits_plan(const struct sandbox_limits *l, bool jail, struct sandbox_rlimits *p);
 
 /* A cgroup per campaign for --memory-limit / --pids-limit: cgroup v2 where

@@ -83,6 +83,27 @@ rlimit_suite() {
 	[ -n "$n" ] && [ "$n" -le 20 ] || fail "as $who: --rlimit-nproc=20 let $n forks through"
 	assert_eq EAGAIN "$(val stopped)" "as $who: fork_bomb under --rlimit-nproc"
 
+	# The jail's defaults are soft limits under the caller's hard ones, as
+	# on a host: a daemon raising its own limit at start can (the hard
+	# limits here are the test shell's, which fz_as keeps); an option's
+	# value is a cap, soft and hard.
+	jfz "$who" --sandbox --inject=none -- /bin/bash -c \
+		'echo limits $(ulimit -Sn) $(ulimit -Hn) $(ulimit -Su) $(ulimit -Hu)
+		 ulimit -n 1100 && ulimit -u 520 && echo raised $(ulimit -Sn) $(ulimit -Su)'
+	assert_eq "1024 $(ulimit -Hn) 512 $(ulimit -Hu)" "$(sed -n 's/^limits //p' "$RUN_OUT")" \
+		"as $who: the jail's default soft limits under the caller's hard limits"
+	if [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt 1100 ] ||
+	   [ "$(ulimit -Hu)" != unlimited ] && [ "$(ulimit -Hu)" -lt 520 ]; then
+		echo "note: hard limits below 1100 files / 520 processes here: raising not checked"
+	else
+		assert_eq "1100 520" "$(sed -n 's/^raised //p' "$RUN_OUT")" \
+			"as $who: a program raises its soft limits in the jail"
+	fi
+	jfz "$who" --sandbox --inject=none --rlimit-nofile=100 -- /bin/bash -c \
+		'echo limits $(ulimit -Sn) $(ulimit -Hn); ulimit -n 200 2>/dev/null || echo capped'
+	assert_eq "100 100 capped" "$(sed -n 's/^limits //p; s/^capped$/capped/p' "$RUN_OUT" | tr '\n' ' ' | sed 's/ $//')" \
+		"as $who: --rlimit-nofile is a cap"
+
 	# CPU: SIGXCPU after one second of CPU time, a resource finding.
 	jfz "$who" --sandbox --inject=none --timeout=20s --rlimit-cpu=1 -- "$B/spin"
 	assert_resource "as $who: spin under --rlimit-cpu" SIGXCPU
