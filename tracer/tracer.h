@@ -229,6 +229,9 @@ struct run_result {
 	char setup_path[256];	/* the step's path, or "" */
 	bool in_loader;		/* the fault happened before the entry point */
 	int tasks_seen;
+	/* Service mode: the run ended because the driver asked it to stop
+	 * (SIGTERM sent); false: the service ended on its own. */
+	bool stopped;
 };
 
 /* Service mode: a driver runs beside the event loop (another thread; it
