@@ -102,42 +102,64 @@ FZ_CWD=$TMP/work fz --no-sandbox --inject=alloc --out="$OUT" -- "$TMP/work/um"
 assert_named "no jail, debug file in the working directory"
 
 # 5. debuginfod (DEBUGINFOD_URLS), on a local server serving the debug
-# file, with its client cache kept where it is told.
-command -v debuginfod >/dev/null && command -v debuginfod-find >/dev/null ||
-	skip "debuginfod is not installed (Debian package debuginfod)"
-ldconfig -p 2>/dev/null | grep -q 'libdebuginfod\.so\.1 ' ||
-	skip "libdebuginfod.so.1 is not installed (libdw cannot ask debuginfod)"
-mkdir -p "$TMP/srv" "$TMP/only" || fatal "mkdir"
-cp "$TMP/link/um.debug" "$TMP/srv/um.debug" || fatal "cp"
-cp "$TMP/link/um" "$TMP/only/um" || fatal "cp"
-# debuginfod 0.188 has no listen address option: it listens on every
-# interface, on a port of this test's own, for this test's life only.
-port=$((20000 + $$ % 20000))
-debuginfod -F -p "$port" -d "$TMP/db.sqlite" -g 0 "$TMP/srv" \
-	>"$TMP/debuginfod.log" 2>&1 &
-srv=$!
-at_exit "kill $srv 2>/dev/null; wait $srv 2>/dev/null"
-export DEBUGINFOD_URLS=http://127.0.0.1:$port
-ok=
-for i in $(seq 1 60); do
-	kill -0 "$srv" 2>/dev/null || break
-	# A fresh cache each time: the client remembers a miss for minutes.
-	if DEBUGINFOD_CACHE_PATH=$TMP/probe-cache-$i debuginfod-find debuginfo "$id" >/dev/null 2>&1; then
-		ok=1
-		break
+# file, with its client cache kept where it is told. Without debuginfod
+# here only this part is skipped.
+debuginfod_part() {
+	local port srv ok= i
+
+	command -v debuginfod >/dev/null && command -v debuginfod-find >/dev/null || {
+		skip_check "debuginfod is not installed (Debian package debuginfod)"
+		return
+	}
+	ldconfig -p 2>/dev/null | grep -q 'libdebuginfod\.so\.1 ' || {
+		skip_check "libdebuginfod.so.1 is not installed (libdw cannot ask debuginfod)"
+		return
+	}
+	mkdir -p "$TMP/srv" "$TMP/only" || fatal "mkdir"
+	cp "$TMP/link/um.debug" "$TMP/srv/um.debug" || fatal "cp"
+	cp "$TMP/link/um" "$TMP/only/um" || fatal "cp"
+	# debuginfod 0.188 has no listen address option: it listens on every
+	# interface, on a port of this test's own, for this test's life only.
+	port=$((20000 + $$ % 20000))
+	debuginfod -F -p "$port" -d "$TMP/db.sqlite" -g 0 "$TMP/srv" \
+		>"$TMP/debuginfod.log" 2>&1 &
+	srv=$!
+	at_exit "kill $srv 2>/dev/null; wait $srv 2>/dev/null"
+	export DEBUGINFOD_URLS=http://127.0.0.1:$port
+	for i in $(seq 1 60); do
+		kill -0 "$srv" 2>/dev/null || break
+		# A fresh cache each time: the client remembers a miss for minutes.
+		if DEBUGINFOD_CACHE_PATH=$TMP/probe-cache-$i \
+			debuginfod-find debuginfo "$id" >/dev/null 2>&1; then
+			ok=1
+			break
+		fi
+		sleep 0.5
+	done
+	if [ -z "$ok" ]; then
+		skip_check "the local debuginfod server did not serve $id ($(tail -1 "$TMP/debuginfod.log"))"
+		unset DEBUGINFOD_URLS
+		return
 	fi
-	sleep 0.5
-done
-[ -n "$ok" ] || skip "the local debuginfod server did not serve $id ($(tail -1 "$TMP/debuginfod.log"))"
-export DEBUGINFOD_CACHE_PATH=$TMP/cache
-rm -rf "$OUT"
-fz --inject=alloc --out="$OUT" -- "$TMP/only/um"
-assert_named debuginfod
-[ -s "$TMP/cache/$id/debuginfo" ] || fail "debuginfod: nothing in the client cache $TMP/cache"
-# Off when DEBUGINFOD_URLS is unset.
-rm -rf "$OUT" "$TMP/cache"
-unset DEBUGINFOD_URLS
-fz --inject=alloc --out="$OUT" -- "$TMP/only/um"
-assert_rc 1
-assert_eq 0 "$(jqr "$(finding_with copy_name) | length")" "debuginfod without DEBUGINFOD_URLS"
+	export DEBUGINFOD_CACHE_PATH=$TMP/cache
+	rm -rf "$OUT"
+	fz --inject=alloc --out="$OUT" -- "$TMP/only/um"
+	assert_named debuginfod
+	[ -s "$TMP/cache/$id/debuginfo" ] || fail "debuginfod: nothing in the client cache $TMP/cache"
+	# With the jail, a cache the program could write (in its working
+	# directory) is not used: a file planted there would pass as downloaded.
+	rm -rf "$OUT"
+	DEBUGINFOD_CACHE_PATH=$TMP/work/cache FZ_CWD=$TMP/work \
+		fz --inject=alloc --out="$OUT" -- "$TMP/only/um"
+	assert_rc 1
+	assert_eq 0 "$(jqr "$(finding_with copy_name) | length")" \
+		"debuginfod with a cache the program can write"
+	# Off when DEBUGINFOD_URLS is unset.
+	rm -rf "$OUT" "$TMP/cache"
+	unset DEBUGINFOD_URLS
+	fz --inject=alloc --out="$OUT" -- "$TMP/only/um"
+	assert_rc 1
+	assert_eq 0 "$(jqr "$(finding_with copy_name) | length")" "debuginfod without DEBUGINFOD_URLS"
+}
+debuginfod_part
 assert_no_stray um
