@@ -23,7 +23,7 @@
 enum {
 	O_INJECT = 256, O_OUT, O_TIMEOUT, O_GRACE, O_REPLY_TIMEOUT, O_BUDGET, O_REQUEST,
 	O_SERVICE, O_STDIN, O_FAULT, O_OCCURRENCES, O_MAX_RUNS, O_EXCLUDE_SITE, O_REPLAY,
-	O_REPLAY_RUNS, O_SETENV, O_UNSETENV, O_CLEAR_ENV, O_FROM, O_SYSTEM_MODULE,
+	O_REPLAY_RUNS, O_SETENV, O_UNSETENV, O_CLEAR_ENV, O_FROM, O_SYSTEM_MODULE, O_DEBUGINFO_PATH,
 	O_FAIL_ON_EXIT, O_CPU, O_RANDOM, O_PROBABILITY, O_SEED, O_SUPPRESS, O_SANDBOX, O_UID,
 	O_ALLOW_SYSCALL,
 	O_RLIMIT_AS, O_RLIMIT_NOFILE, O_RLIMIT_NPROC, O_RLIMIT_CPU, O_RLIMIT_FSIZE, O_MEMORY_LIMIT,
@@ -54,6 +54,7 @@ static const struct option longopts[] = {
 	{ "clear-env", no_argument, NULL, O_CLEAR_ENV },
 	{ "from", required_argument, NULL, O_FROM },
 	{ "system-module", required_argument, NULL, O_SYSTEM_MODULE },
+	{ "debuginfo-path", required_argument, NULL, O_DEBUGINFO_PATH },
 	{ "fail-on-exit", no_argument, NULL, O_FAIL_ON_EXIT },
 	{ "cpu", required_argument, NULL, O_CPU },
 	{ "random", no_argument, NULL, O_RANDOM },
@@ -116,6 +117,7 @@ static const char usage_text[] =
 	"  --grace=DURATION      after the main process exits or SIGTERM [2s]\n"
 	"  --setenv=NAME=VALUE, --unsetenv=NAME, --clear-env\n"
 	"  --system-module=NAME  treat this library as a system module for sites\n"
+	"  --debuginfo-path=DIRS look for debug files there first (.build-id/, debuglink)\n"
 	"  --fail-on-exit        a non-zero exit the clean run did not have is a finding\n"
 	"  --cpu=N               pin fzsandbox and the target to CPU N\n"
 	"  --no-sandbox          run the program without the jail (by default it runs\n"
@@ -425,6 +427,11 @@ static void parse_one(struct options *o, int c, const char *arg)
 		if (!*arg || unwind_add_system_module(arg) < 0)
 			die("--system-module: cannot add '%s'", arg);
 		push(&o->system_modules, &o->nsystem_modules, arg);
+		break;
+	case O_DEBUGINFO_PATH:
+		if (unwind_set_debuginfo_path(arg) < 0)
+			die("--debuginfo-path: expected absolute directories separated by ':', got '%s'",
+			    arg);
 		break;
 	case O_FAIL_ON_EXIT: o->fail_on_exit = true; break;
 	case O_CPU:

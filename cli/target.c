@@ -85,10 +85,13 @@ static void env_set(char ***env, int *n, const char *kv)
 
 /* LeakSanitizer refuses to run under ptrace (it would exit 1 at every
  * exit), and ASan's allocator must return NULL like malloc does when the
- * kernel-level alloc class fails its mmap. */
+ * kernel-level alloc class fails its mmap. Its stack frames name their
+ * module and offset too, as fzsandbox's own frames do (reporters/
+ * sanitizer.c reads them). */
 static void add_asan_options(char ***env, int *n)
 {
-	static const char extra[] = "detect_leaks=0:allocator_may_return_null=1";
+	static const char extra[] = "detect_leaks=0:allocator_may_return_null=1:"
+				    "stack_trace_format=\"    #%n %p in %f %S (%m+%o)\"";
 	const char *old = NULL;
 	char *kv;
 

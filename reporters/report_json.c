@@ -129,6 +129,9 @@ static json_object *frame_json(struct jb *b, const struct frame *f)
 	put(b, o, "offset", hex(b, f->offset));
 	put(b, o, "pc", hex(b, f->pc));
 	put(b, o, "system", boolean(b, f->system));
+	put(b, o, "inlined", boolean(b, f->inlined));
+	if (!f->file[0] && f->symoff)
+		put(b, o, "symbol_offset", hex(b, f->symoff));
 	return o;
 }
 

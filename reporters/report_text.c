@@ -27,10 +27,17 @@ static void print_frame(FILE *fp, int i, const struct frame *f, bool tty)
 	fprintf(fp, "      %s#%d %s", f->system && tty ? DIM : "", i, f->function);
 	if (f->file[0])
 		fprintf(fp, " at %s:%d (%s)", f->file, f->line, mod);
+	else if (f->symoff)
+		/* No line information: where in the symbol, as gdb's "x/i". */
+		fprintf(fp, "+0x%llx (%s+0x%llx)", (unsigned long long)f->symoff, mod,
+			(unsigned long long)f->offset);
 	else
 		fprintf(fp, " (%s+0x%llx)", mod, (unsigned long long)f->offset);
-	/* Marked as well as dimmed: logs and pipes lose the colour. */
-	fprintf(fp, "%s%s\n", f->system ? " [system]" : "", f->system && tty ? NORMAL : "");
+	/* Marked as well as dimmed: logs and pipes lose the colour. An
+	 * inlined function is a frame of its own, as in gdb's backtrace:
+	 * the next frame is the function it was inlined into. */
+	fprintf(fp, "%s%s%s\n", f->inlined ? " [inlined]" : "", f->system ? " [system]" : "",
+		f->system && tty ? NORMAL : "");
 }
 
 /* Up to max frames, moved down so the top non-system frame (the one that

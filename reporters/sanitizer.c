@@ -27,11 +27,37 @@ static void parse_kind(const char *p, char *kind, int kindlen)
 	snprintf(kind, kindlen, "%.*s", n, p);
 }
 
-/* "    #0 0x55d0c1 in copy_name /src/foo.c:12:5" or "... (/lib/libc.so.6+0x2a)" */
+/* "(/lib/libc.so.6+0x2a)" at the end of a frame line: module and offset
+ * (ASan's "(%m+%o)", which fzsandbox asks for in ASAN_OPTIONS, or its
+ * own form for a frame it could not symbolize). Returns where it starts,
+ * or NULL. */
+static const char *module_suffix(const char *in, struct frame *f)
+{
+	size_t len = strcspn(in, "\n");
+	const char *open, *plus;
+	char *end;
+
+	if (len < 4 || in[len - 1] != ')')
+		return NULL;
+	for (open = in + len - 1; open > in && *open != '('; open--)
+		;
+	plus = strrchr(open, '+');
+	if (*open != '(' || !plus || plus > in + len || strncmp(plus, "+0x", 3) != 0)
+		return NULL;
+	f->offset = strtoull(plus + 3, &end, 16);
+	if (*end != ')')
+		return NULL;
+	snprintf(f->module, sizeof(f->module), "%.*s", (int)(plus - open - 1), open + 1);
+	return open;
+}
+
+/* "    #0 0x55d0c1 in copy_name /src/foo.c:12:5 (/src/foo+0x1367)", the
+ * source "<null>" when unknown; without the module part as ASan prints
+ * by default, or "    #4 0x55d0 in _start (/src/foo+0x14a0)". */
 static void parse_frame(const char *line, struct thread_stack *st)
 {
 	struct frame *f;
-	const char *in = strstr(line, " in "), *p;
+	const char *in = strstr(line, " in "), *mod, *src, *end;
 	uint64_t pc = 0;
 
 	if (st->nframes >= FRAME_MAX || sscanf(line, " #%*d 0x%" SCNx64, &pc) != 1)
@@ -40,36 +66,48 @@ static void parse_frame(const char *line, struct thread_stack *st)
 	memset(f, 0, sizeof(*f));
 	f->pc = pc;
 	snprintf(f->function, sizeof(f->function), "??");
+	mod = module_suffix(in ? in : line, f);
 	if (!in)
 		return;
 	in += 4;
-	p = strchr(in, ' ');
-	snprintf(f->function, sizeof(f->function), "%.*s", p ? (int)(p - in) : (int)strcspn(in, "\n"), in);
-	if (!p)
-		return;
-	p++;
-	if (*p == '(') {
-		snprintf(f->module, sizeof(f->module), "%.*s", (int)strcspn(p + 1, "+)"), p + 1);
-	} else {
-		char file[192];
-		int line_no = 0;
-		const char *c = strchr(p, ':');
+	end = mod ? mod : in + strcspn(in, "\n");
+	while (end > in && end[-1] == ' ')
+		end--;
+	/* The source is the last word (C++ names have spaces, paths seldom):
+	 * "file:line[:col]" or "<null>"; none when the module took its place. */
+	src = end;
+	while (src > in && src[-1] != ' ')
+		src--;
+	if (src > in && (strcmp(src, "<null>") == 0 || strncmp(src, "<null>", 6) == 0 ||
+			 memchr(src, ':', end - src))) {
+		const char *c = memchr(src, ':', end - src);
 
-		if (c && (size_t)(c - p) < sizeof(file)) {
-			snprintf(file, sizeof(file), "%.*s", (int)(c - p), p);
-			line_no = atoi(c + 1);
-			snprintf(f->file, sizeof(f->file), "%s", file);
-			f->line = line_no;
+		if (c && (size_t)(c - src) < sizeof(f->file)) {
+			snprintf(f->file, sizeof(f->file), "%.*s", (int)(c - src), src);
+			f->line = atoi(c + 1);
 		}
+		end = src - 1;
 	}
-	/* The report names functions, not modules: recognise the runtime's
-	 * and libc's start-up frames by name, or the module when shown. */
+	snprintf(f->function, sizeof(f->function), "%.*s", (int)(end - in), in);
+	if (!f->function[0])
+		snprintf(f->function, sizeof(f->function), "??");
+	/* The report names functions, and modules when asked to: recognise
+	 * the runtime's and libc's frames by module, or by name. */
 	f->system = strstr(f->function, "__interceptor_") == f->function ||
 		    strstr(f->function, "__asan_") == f->function ||
 		    strstr(f->function, "__ubsan_") == f->function ||
 		    strstr(f->function, "__libc_start_") == f->function ||
 		    strcmp(f->function, "_start") == 0 ||
-		    (f->module[0] && unwind_is_system_module(f->module));
+		    (f->module[0] && unwind_is_system_module(f->module)) ||
+		    strncmp(f->file, "/usr/include/", 13) == 0;
+}
+
+/* The sanitizer's symbolizer prints each inline level as a frame of its
+ * own with the same pc: all but the last of such a run were inlined. */
+static void mark_inlined(struct thread_stack *st)
+{
+	for (int i = 0; i + 1 < st->nframes; i++)
+		st->frames[i].inlined = st->frames[i].pc && st->frames[i].pc == st->frames[i + 1].pc;
 }
 
 int sanitizer_scan(const char *path, char *kind, int kindlen, struct thread_stack *stack)
@@ -120,5 +158,6 @@ int sanitizer_scan(const char *path, char *kind, int kindlen, struct thread_stac
 		}
 	}
 	fclose(fp);
+	mark_inlined(stack);
 	return found;
 }

@@ -7,6 +7,9 @@
  */
 
 #include <dlfcn.h>
+#include <dwarf.h>
+#include <gelf.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,14 +55,36 @@ static void demangle(char *name, size_t len)
 	free(out);
 }
 
+/* No symbol covers addr (a stripped program's static functions): the
+ * section and the offset in it, "?? (.text+0x5c0e)" read as ".text+0x5c0e",
+ * which stays the same in every run and names where to look. */
+static void section_name(Dwfl_Module *mod, Dwarf_Addr addr, char *function, size_t flen)
+{
+	Dwarf_Addr off = addr, bias;
+	Elf *elf = dwfl_module_getelf(mod, &bias);
+	Elf_Scn *scn = dwfl_module_address_section(mod, &off, &bias);
+	GElf_Shdr shdr;
+	size_t shstrndx;
+	const char *name;
+
+	if (!elf || !scn || !gelf_getshdr(scn, &shdr) || elf_getshdrstrndx(elf, &shstrndx) < 0)
+		return;
+	name = elf_strptr(elf, shstrndx, shdr.sh_name);
+	if (name && *name)
+		snprintf(function, flen, "%s+%#" PRIx64, name, (uint64_t)off);
+}
+
 void sym_lookup(Dwfl_Module *mod, Dwarf_Addr addr, char *function, size_t flen,
-		char *file, size_t filelen, int *lineno)
+		char *file, size_t filelen, int *lineno, uint64_t *symoff)
 {
 	const char *fn, *src;
-	GElf_Off off;
+	GElf_Off off = 0;
 	GElf_Sym sym;
 	Dwfl_Line *line;
 
+	*symoff = 0;
+	/* .symtab when there is one (in the file or its debug file), else
+	 * .dynsym: libdwfl picks. */
 	fn = dwfl_module_addrinfo(mod, addr, &off, &sym, NULL, NULL, NULL);
 	if (fn && *fn) {
 		copy_str(function, flen, fn);
@@ -68,6 +93,9 @@ void sym_lookup(Dwfl_Module *mod, Dwarf_Addr addr, char *function, size_t flen,
 		demangle(function, flen);
 		if (!function[0])
 			copy_str(function, flen, "??");
+		*symoff = off;
+	} else {
+		section_name(mod, addr, function, flen);
 	}
 	line = dwfl_module_getsrc(mod, addr);
 	/* libdw answers with the nearest line even for an address no
@@ -87,4 +115,95 @@ void sym_lookup(Dwfl_Module *mod, Dwarf_Addr addr, char *function, size_t flen,
 		else
 			*lineno = 0;
 	}
+}
+
+/* The name of a subprogram or inlined copy as the source spells it: the
+ * linkage name demangled (C++), else DW_AT_name, both possibly on the
+ * abstract origin. */
+static void die_name(Dwarf_Die *die, char *function, size_t flen)
+{
+	Dwarf_Attribute mem;
+	const char *n = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_linkage_name, &mem));
+
+	if (!n)
+		n = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_MIPS_linkage_name, &mem));
+	if (n) {
+		copy_str(function, flen, n);
+		demangle(function, flen);
+		return;
+	}
+	n = dwarf_diename(die);
+	copy_str(function, flen, n && *n ? n : "??");
+}
+
+/* Where the inlined copy die was called from: its DW_AT_call_file and
+ * DW_AT_call_line, in the file table of its unit. */
+static void call_site(Dwarf_Die *die, char *file, size_t filelen, int *lineno)
+{
+	Dwarf_Attribute mem;
+	Dwarf_Word fidx = 0, ln = 0;
+	Dwarf_Files *files;
+	Dwarf_Die cu;
+	size_t nfiles;
+	const char *src = NULL;
+
+	*lineno = 0;
+	file[0] = '\0';
+	if (dwarf_formudata(dwarf_attr(die, DW_AT_call_line, &mem), &ln) != 0)
+		return;
+	if (dwarf_formudata(dwarf_attr(die, DW_AT_call_file, &mem), &fidx) == 0 &&
+	    dwarf_diecu(die, &cu, NULL, NULL) && dwarf_getsrcfiles(&cu, &files, &nfiles) == 0 &&
+	    fidx < nfiles)
+		src = dwarf_filesrc(files, fidx, NULL, NULL);
+	if (!src)
+		return;
+	copy_str(file, filelen, src);
+	*lineno = (int)ln;
+}
+
+/* As eu-addr2line -i: dwarf_getscopes finds the innermost scope at addr,
+ * but stops at the first inlined copy's boundary on some -O2 code;
+ * dwarf_getscopes_die from that scope walks its abstract origins out to
+ * the unit and gives the whole chain. */
+int sym_inline_chain(Dwfl_Module *mod, Dwarf_Addr addr, struct sym_inline *chain, int max)
+{
+	Dwarf_Die *scopes = NULL, *outer = NULL, *cudie;
+	Dwarf_Addr bias;
+	int n, k, nouter, m = 0;
+
+	cudie = dwfl_module_addrdie(mod, addr, &bias);
+	if (!cudie || dwarf_haspc(cudie, addr - bias) <= 0 || max < 1)
+		return 0;
+	n = dwarf_getscopes(cudie, addr - bias, &scopes);
+	for (k = 0; k < n; k++) {
+		int tag = dwarf_tag(&scopes[k]);
+
+		if (tag == DW_TAG_inlined_subroutine || tag == DW_TAG_subprogram)
+			break;
+	}
+	if (k == n || dwarf_tag(&scopes[k]) != DW_TAG_inlined_subroutine) {
+		free(scopes);
+		return 0;
+	}
+	nouter = dwarf_getscopes_die(&scopes[k], &outer);
+	for (int i = 0; i < nouter && m < max; i++) {
+		int tag = dwarf_tag(&outer[i]);
+
+		if (tag != DW_TAG_inlined_subroutine && tag != DW_TAG_subprogram)
+			continue;
+		die_name(&outer[i], chain[m].function, sizeof(chain[m].function));
+		chain[m].inlined = tag == DW_TAG_inlined_subroutine;
+		/* Where this level called the inlined copy: the next level's line. */
+		if (chain[m].inlined)
+			call_site(&outer[i], chain[m].call_file, sizeof(chain[m].call_file),
+				  &chain[m].call_line);
+		m++;
+		if (tag == DW_TAG_subprogram)
+			break;
+	}
+	free(outer);
+	free(scopes);
+	/* A chain that does not end in its subprogram (too deep, odd DWARF)
+	 * is still right as far as it goes. */
+	return m;
 }

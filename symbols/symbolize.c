@@ -174,7 +174,51 @@ int sym_tag_modules(struct unwinder *u)
 	return 0;
 }
 
-int sym_fill(Dwfl_Module *mod, uint64_t pc, bool is_return, struct frame *f)
+/* Code inlined from a system header (glibc's fortify wrappers, C++'s
+ * std:: templates) is system code, wherever it ends up. */
+static bool system_header(const char *file)
+{
+	return has_prefix(file, "/usr/include/");
+}
+
+/* dst (len bytes) = src, cut to fit. */
+static void set_str(char *dst, size_t len, const char *src)
+{
+	size_t n = strnlen(src, len - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/* f[0] (symbol, line of addr) becomes the chain's levels: each level's
+ * line is where the level inside it called it (gdb's inline frames). */
+static int expand_inline(Dwfl_Module *mod, Dwarf_Addr addr, struct frame *f, int max)
+{
+	struct sym_inline chain[INLINE_MAX];
+	struct frame base = f[0];
+	int n = sym_inline_chain(mod, addr, chain, max < INLINE_MAX ? max : INLINE_MAX);
+
+	for (int i = 0; i < n; i++) {
+		f[i] = base;
+		if (i > 0) {
+			set_str(f[i].file, sizeof(f[i].file), chain[i - 1].call_file);
+			f[i].line = chain[i - 1].call_line;
+		}
+		f[i].inlined = chain[i].inlined;
+		f[i].symoff = 0;
+		if (chain[i].inlined) {
+			set_str(f[i].function, sizeof(f[i].function), chain[i].function);
+			f[i].system = base.system || system_header(f[i].file);
+		} else if (!strcmp(base.function, "??") || base.function[0] == '.') {
+			/* The symbol table's name stays (it is exact for the
+			 * subprogram); DWARF's when the symbol table has none. */
+			set_str(f[i].function, sizeof(f[i].function), chain[i].function);
+		}
+	}
+	return n > 0 ? n : 1;
+}
+
+int sym_fill(Dwfl_Module *mod, uint64_t pc, bool is_return, struct frame *f, int max)
 {
 	uint64_t addr = is_return && pc ? pc - 1 : pc;
 	const unsigned char *bits;
@@ -204,13 +248,17 @@ int sym_fill(Dwfl_Module *mod, uint64_t pc, bool is_return, struct frame *f)
 
 		if (u)
 			untrusted_fill(u, mod, addr, f);
-		return 0;
+		if (f->inlined)
+			f->system = f->system || system_header(f->file);
+		return 1;
 	}
 	sym_lookup(mod, addr, f->function, sizeof(f->function), f->file, sizeof(f->file),
-		   &lineno);
+		   &lineno, &f->symoff);
 	f->line = f->file[0] ? lineno : 0;
 	len = dwfl_module_build_id(mod, &bits, &vaddr);
 	for (i = 0; i < len && 2 * i + 2 < (int)sizeof(f->build_id); i++)
 		snprintf(f->build_id + 2 * i, 3, "%02x", bits[i]);
-	return 0;
+	if (f->file[0])
+		f->symoff = 0;
+	return expand_inline(mod, addr, f, max);
 }

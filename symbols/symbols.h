@@ -20,7 +20,13 @@ struct frame {
 	uint64_t pc;		/* as unwound (return address for callers) */
 	uint64_t offset;	/* pc - load base of its module */
 	int line;		/* 0 if unknown */
-	bool system;		/* in a system module (libc, ld.so, ...) */
+	bool system;		/* in a system module (libc, ld.so, ...), or a
+				 * function inlined from a system header */
+	bool inlined;		/* inlined into the next frame's function (same
+				 * pc): one level of the inline chain, as gdb
+				 * shows it */
+	uint64_t symoff;	/* without line information: pc - start of the
+				 * symbol named in function ("sym+0x1a") */
 	char function[128];	/* "??" if unknown */
 	char file[192];		/* source file, "" if unknown */
 	char module[192];	/* module path, "[vdso]" etc. */
@@ -37,12 +43,15 @@ void unwinder_free(struct unwinder *u);
  * known module, e.g. after dlopen). */
 void unwinder_refresh(struct unwinder *u);
 
-/* Unwind stopped thread tid: frames[0] is the current pc. Returns the
+/* Unwind stopped thread tid: frames[0] is the current pc. Each pc is
+ * expanded into its inline chain, innermost first (inlined set on all
+ * but the last, the function the code really belongs to). Returns the
  * number of frames (>= 1) or -errno. */
 int unwinder_stack(struct unwinder *u, pid_t tid, struct frame *frames, int max);
 
 /* The first frame of tid's stack outside the system modules (the site key
- * of an intercepted call). Stops unwinding there. Returns its depth (>= 0)
+ * of an intercepted call), named by its innermost non-system function,
+ * inlined or not. Stops unwinding there. Returns its depth (>= 0)
  * or -ENOENT when every frame is a system frame. */
 int unwinder_caller(struct unwinder *u, pid_t tid, struct frame *caller);
 
@@ -50,7 +59,9 @@ int unwinder_caller(struct unwinder *u, pid_t tid, struct frame *caller);
  * -ENOENT when no module covers it. For the hot path of site keys. */
 int unwinder_pc_is_system(struct unwinder *u, uint64_t pc);
 
-/* Symbolize one address (a return address: looked up at pc - 1). */
+/* Symbolize one address (a return address: looked up at pc - 1): f is
+ * its innermost non-system function, inlined or not (the site's caller),
+ * or the innermost one when all are system. */
 int unwinder_symbolize(struct unwinder *u, uint64_t pc, bool is_return, struct frame *f);
 
 /* Is this module path a system module? Defaults: libc, libm, ld-linux,
@@ -58,6 +69,13 @@ int unwinder_symbolize(struct unwinder *u, uint64_t pc, bool is_return, struct f
  * [vdso]; plus names added here (basename prefix match). */
 bool unwind_is_system_module(const char *path);
 int unwind_add_system_module(const char *name);
+
+/* Absolute directories (':'-separated) searched for separate debug files
+ * before the default ones (beside the module, its .debug directory,
+ * /usr/lib/debug), like eu-stack's --debuginfo-path: each as a root with
+ * .build-id/xx/yyyy.debug and debuglink names. Trusted as named even with
+ * the jail. Set once, before any unwinder. Returns 0 or -EINVAL. */
+int unwind_set_debuginfo_path(const char *dirs);
 
 /* With the jail (jailed true), a module the target could have written
  * (not a regular file on a read-only mount) is never parsed by the

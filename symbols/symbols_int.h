@@ -10,8 +10,10 @@
  *                                                  -> symhelper, build_id
  *   symbolize.c  module files and one pc as a struct frame
  *                                   -> untrusted, lookup, build_id
+ *   debuginfo.c  separate debug files (build-id, debuglink, debuginfod)
+ *                                   -> untrusted, symbolize
  *   unwind.c     the Dwfl, its caches and the stack walks
- *                                   -> symbolize, untrusted
+ *                                   -> symbolize, untrusted, debuginfo
  *
  * unwind.c owns struct unwinder; symbolize.c and untrusted.c are handed
  * one and never call back into unwind.c.
@@ -35,7 +37,8 @@
 struct pc_entry {
 	uint64_t key;		/* pc << 1 | is_return */
 	bool nomod;		/* no module covered it, even after a refresh */
-	struct frame f;
+	int n;			/* levels of its inline chain (>= 1) */
+	struct frame f[];	/* innermost first */
 };
 
 struct mod_class {
@@ -74,9 +77,26 @@ struct unwinder {
 
 /* --- lookup.c --------------------------------------------------------- */
 /* Name (demangled), source file and line of addr in mod; left alone
- * when unknown. Shared with the helper (symhelper.c). */
+ * when unknown. The name is the symbol covering addr (.symtab, else
+ * .dynsym; *symoff is addr's offset in it), else "SECTION+0xOFF".
+ * Shared with the helper (symhelper.c). */
 void sym_lookup(Dwfl_Module *mod, Dwarf_Addr addr, char *function, size_t flen,
-		char *file, size_t filelen, int *line);
+		char *file, size_t filelen, int *line, uint64_t *symoff);
+
+#define INLINE_MAX 8	/* levels of one pc's inline chain */
+
+/* One level of an inline chain, innermost first. */
+struct sym_inline {
+	char function[128];
+	bool inlined;		/* an inlined copy, not the subprogram */
+	char call_file[192];	/* where the next level called it ("" if unknown) */
+	int call_line;
+};
+
+/* The inline chain at addr, innermost first, ending with the subprogram
+ * the code belongs to. Returns the number of levels, or 0 when addr is in
+ * no inlined copy (or the module has no DWARF). */
+int sym_inline_chain(Dwfl_Module *mod, Dwarf_Addr addr, struct sym_inline *chain, int max);
 /* Load the demangler now (the helper cannot dlopen under its filter). */
 void sym_demangle_prepare(void);
 
@@ -102,11 +122,13 @@ size_t sym_mem_build_id(pid_t pid, uint64_t base, unsigned char *id, uint64_t *b
 enum {
 	SYMR_DWARF = 1,		/* the file has DWARF */
 	SYMR_IN_CU = 2,		/* a compilation unit covers the address */
+	SYMR_INLINED = 4,	/* function is an inlined copy's */
 };
 
 struct sym_result {
 	int32_t line;		/* 0 if unknown */
 	int32_t flags;		/* SYMR_* */
+	uint64_t symoff;	/* offset in the symbol, without line information */
 	char function[128];	/* demangled, "??" if unknown */
 	char file[192];		/* "" if unknown */
 };
@@ -165,6 +187,17 @@ void untrusted_free(struct unwinder *u);
 /* Our own vdso's image when the target's has the same build-id. */
 Elf *untrusted_vdso(pid_t pid, Dwarf_Addr base);
 
+/* --- debuginfo.c: separate debug files ------------------------------- */
+/* Dwfl_Callbacks.find_debuginfo: libdwfl's standard search (build-id
+ * directories, .gnu_debuglink, .gnu_debugaltlink, debuginfod) with the
+ * module's path as the target sees it, and the untrusted-file rule. */
+int sym_find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname,
+		       Dwarf_Addr base, const char *file_name, const char *debuglink_file,
+		       GElf_Word debuglink_crc, char **debuginfo_file_name);
+/* The search path for Dwfl_Callbacks.debuginfo_path: NULL for libdwfl's
+ * default, or --debuginfo-path's directories before it. */
+char *sym_debuginfo_path(void);
+
 /* --- symbolize.c -------------------------------------------------------- */
 /* Dwfl_Callbacks.find_elf: like dwfl_linux_proc_find_elf, but opens files
  * in the target's mount namespace and rejects a build-id mismatch. Needs
@@ -173,7 +206,9 @@ int sym_find_elf(Dwfl_Module *mod, void **userdata, const char *modname,
 		 Dwarf_Addr base, char **file_name, Elf **elfp);
 /* Point every module's userdata at u, after each dwfl_report_end. */
 int sym_tag_modules(struct unwinder *u);
-/* Fill f for pc in mod (NULL: no module). Returns 0 or -ENOENT. */
-int sym_fill(Dwfl_Module *mod, uint64_t pc, bool is_return, struct frame *f);
+/* Fill f[0..max) for pc in mod (NULL: no module): one frame per level of
+ * its inline chain, innermost first. Returns the count (>= 1), or -ENOENT
+ * with f[0] filled as unknown. */
+int sym_fill(Dwfl_Module *mod, uint64_t pc, bool is_return, struct frame *f, int max);
 
 #endif

@@ -157,14 +157,24 @@ static void __attribute__((noreturn)) child(const struct symhelper_req *req, int
 		Dwarf_Die *cu;
 		int line = 0;
 
+		struct sym_inline chain[1];
+		uint64_t symoff = 0;
+
 		set_unknown(&res[i]);
 		sym_lookup(mod, req->vaddrs[i], res[i].function, sizeof(res[i].function),
-			   res[i].file, sizeof(res[i].file), &line);
+			   res[i].file, sizeof(res[i].file), &line, &symoff);
 		res[i].line = line;
+		res[i].symoff = symoff;
+		/* The innermost level only (the site's caller): the outer
+		 * levels of an untrusted module's chain are not shown. */
+		if (sym_inline_chain(mod, req->vaddrs[i], chain, 1) == 1 && chain[0].inlined) {
+			snprintf(res[i].function, sizeof(res[i].function), "%s", chain[0].function);
+			res[i].flags |= SYMR_INLINED;
+		}
 		/* For unwind.c's static_libc_pc: libc.a code in a static
 		 * program is what no unit of a -g program covers. */
 		cu = has_dwarf ? dwfl_module_addrdie(mod, req->vaddrs[i], &cubias) : NULL;
-		res[i].flags = (has_dwarf ? SYMR_DWARF : 0) |
+		res[i].flags |= (has_dwarf ? SYMR_DWARF : 0) |
 			       (cu && dwarf_haspc(cu, req->vaddrs[i] - cubias) > 0 ? SYMR_IN_CU : 0);
 	}
 	write_all(1, res, req->n * sizeof(res[0]));

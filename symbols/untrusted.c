@@ -216,6 +216,8 @@ void untrusted_fill(struct unwinder *u, Dwfl_Module *mod, Dwarf_Addr addr, struc
 	snprintf(f->function, sizeof(f->function), "%s", r.function);
 	snprintf(f->file, sizeof(f->file), "%s", r.file);
 	f->line = f->file[0] ? r.line : 0;
+	f->symoff = f->file[0] ? 0 : r.symoff;
+	f->inlined = (r.flags & SYMR_INLINED) != 0;
 }
 
 int untrusted_outside_cu(struct unwinder *u, Dwfl_Module *mod, Dwarf_Addr addr)

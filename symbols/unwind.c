@@ -76,19 +76,21 @@ static int cache_grow(struct unwinder *u)
 }
 
 /* Best effort: a frame that cannot be cached is still returned. */
-static void cache_put(struct unwinder *u, uint64_t key, const struct frame *f, bool nomod)
+static void cache_put(struct unwinder *u, uint64_t key, const struct frame *f, int n,
+		      bool nomod)
 {
 	struct pc_entry *e;
 	size_t i;
 
 	if ((u->nused + 1) * 2 > u->nslots && cache_grow(u) < 0)
 		return;
-	e = malloc(sizeof(*e));
+	e = malloc(sizeof(*e) + n * sizeof(*f));
 	if (!e)
 		return;
 	e->key = key;
 	e->nomod = nomod;
-	e->f = *f;
+	e->n = n;
+	memcpy(e->f, f, n * sizeof(*f));
 	for (i = slot_of(key, u->nslots); u->slots[i]; i = (i + 1) & (u->nslots - 1))
 		;
 	u->slots[i] = e;
@@ -126,7 +128,8 @@ int unwinder_new(pid_t pid, struct unwinder **out)
 		return -ENOMEM;
 	u->pid = pid;
 	u->cb.find_elf = sym_find_elf;
-	u->cb.find_debuginfo = dwfl_standard_find_debuginfo;
+	u->cb.find_debuginfo = sym_find_debuginfo;
+	u->debuginfo_path = sym_debuginfo_path();
 	u->cb.debuginfo_path = &u->debuginfo_path;
 	elf_version(EV_CURRENT);
 	u->dwfl = dwfl_begin(&u->cb);
@@ -269,28 +272,57 @@ static bool pc_is_system(struct unwinder *u, Dwfl_Module *mod, Dwarf_Addr addr)
 	return module_is_system(u, mod) || static_libc_pc(u, mod, addr);
 }
 
-/* Returns 0, -ENOENT (no module, cached), or 1: no module and not yet
- * known to be unmapped, so a refresh may help. */
-static int lookup(struct unwinder *u, uint64_t pc, bool is_return,
-		  struct frame *f, bool may_refresh)
+/* pc's inline chain into f[0..max), its length in *n. Returns 0, -ENOENT
+ * (no module, cached; f[0] unknown), or 1: no module and not yet known to
+ * be unmapped, so a refresh may help. */
+static int lookup(struct unwinder *u, uint64_t pc, bool is_return, struct frame *f, int max,
+		  int *n, bool may_refresh)
 {
 	uint64_t key = pc << 1 | is_return;
 	uint64_t addr = is_return && pc ? pc - 1 : pc;
 	struct pc_entry *e = cache_find(u, key);
+	struct frame chain[INLINE_MAX];
 	Dwfl_Module *mod;
+	int k;
 
 	if (e) {
-		*f = e->f;
+		*n = e->n < max ? e->n : max;
+		memcpy(f, e->f, *n * sizeof(*f));
 		return e->nomod ? -ENOENT : 0;
 	}
 	mod = dwfl_addrmodule(u->dwfl, addr);
-	sym_fill(mod, pc, is_return, f);
-	if (mod && !f->system && !f->file[0] && static_libc_pc(u, mod, addr))
-		f->system = true;
+	k = sym_fill(mod, pc, is_return, chain, INLINE_MAX);
+	if (k < 1)
+		k = 1;
+	if (mod && !chain[k - 1].system && !chain[k - 1].file[0] &&
+	    static_libc_pc(u, mod, addr))
+		chain[k - 1].system = true;
+	*n = k < max ? k : max;
+	memcpy(f, chain, *n * sizeof(*f));
 	if (!mod && may_refresh)
 		return 1;
-	cache_put(u, key, f, !mod);
+	cache_put(u, key, chain, k, !mod);
 	return mod ? 0 : -ENOENT;
+}
+
+/* The innermost non-system level of a chain (the site's caller), or the
+ * innermost when all are system. */
+static const struct frame *first_own(const struct frame *f, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (!f[i].system)
+			return &f[i];
+	return &f[0];
+}
+
+static int lookup_one(struct unwinder *u, uint64_t pc, bool is_return, struct frame *f,
+		      bool may_refresh)
+{
+	struct frame chain[INLINE_MAX];
+	int n = 1, r = lookup(u, pc, is_return, chain, INLINE_MAX, &n, may_refresh);
+
+	*f = *first_own(chain, n);
+	return r;
 }
 
 int unwinder_pc_is_system(struct unwinder *u, uint64_t pc)
@@ -308,11 +340,11 @@ int unwinder_pc_is_system(struct unwinder *u, uint64_t pc)
 
 int unwinder_symbolize(struct unwinder *u, uint64_t pc, bool is_return, struct frame *f)
 {
-	int r = lookup(u, pc, is_return, f, true);
+	int r = lookup_one(u, pc, is_return, f, true);
 
 	if (r == 1) {
 		unwinder_refresh(u);
-		r = lookup(u, pc, is_return, f, false);
+		r = lookup_one(u, pc, is_return, f, false);
 	}
 	return r;
 }
@@ -333,11 +365,14 @@ static int walk_stack_cb(Dwfl_Frame *state, void *arg)
 	Dwarf_Addr pc;
 	bool act;
 
+	int k = 1;
+
 	if (!dwfl_frame_pc(state, &pc, &act))
 		return DWARF_CB_ABORT;
-	if (lookup(w->u, pc, !act, &w->frames[w->n], w->may_refresh) == 1)
+	if (lookup(w->u, pc, !act, &w->frames[w->n], w->max - w->n, &k, w->may_refresh) == 1)
 		w->need_refresh = true;
-	return ++w->n >= w->max ? DWARF_CB_ABORT : DWARF_CB_OK;
+	w->n += k;
+	return w->n >= w->max ? DWARF_CB_ABORT : DWARF_CB_OK;
 }
 
 static int walk_caller_cb(Dwfl_Frame *state, void *arg)
@@ -353,12 +388,12 @@ static int walk_caller_cb(Dwfl_Frame *state, void *arg)
 	if (!mod) {
 		/* Maybe a new dlopen: refresh once. Code outside every module
 		 * (JIT, a stray pc) cannot be a site: walk past it. */
-		if (lookup(w->u, pc, !act, w->caller, w->may_refresh) == 1) {
+		if (lookup_one(w->u, pc, !act, w->caller, w->may_refresh) == 1) {
 			w->need_refresh = true;
 			return DWARF_CB_ABORT;
 		}
 	} else if (!pc_is_system(w->u, mod, act || !pc ? pc : pc - 1)) {
-		lookup(w->u, pc, !act, w->caller, false);
+		lookup_one(w->u, pc, !act, w->caller, false);
 		w->found = true;
 		return DWARF_CB_ABORT;
 	}

@@ -35,6 +35,10 @@ line=$(jqr "$(top_frame "$sel") | .line")
 [ "$line" -gt 0 ] 2>/dev/null || fail "top frame has no line number ('$line')"
 assert_eq main "$(jqr "$sel | .[0].frames | map(select(.system | not)) | .[1].function")" \
 	"second non-system frame"
+# The same frame data as a signal finding's: module and offset (issue 11).
+assert_eq asan_overflow "$(basename -- "$(jqr "$(top_frame "$sel") | .module")")" "top frame module"
+[ "$(jqr "$(top_frame "$sel") | .offset")" != 0x0 ] || fail "top frame has no offset"
+assert_eq false "$(jqr "$(top_frame "$sel") | .inlined")" "-O0: make_record inlined"
 # What caused it: the first malloc in make_record returning NULL.
 assert_eq malloc "$(jqr "$sel | .[0].faults[0].call")" "faults[0].call"
 assert_eq NULL "$(jqr "$sel | .[0].faults[0].fault")" "faults[0].fault"
@@ -72,4 +76,23 @@ case ":${opts#ASAN_OPTIONS=}:" in
 *:detect_leaks=0:*) ;;
 *) fail "report env has '$opts', want detect_leaks=0 in ASAN_OPTIONS" ;;
 esac
-assert_no_stray asan_overflow
+
+# At -O2 make_record is inlined into main: ASan prints both levels with
+# one pc, and the finding has them as an inline chain.
+if [ -x "$T/asan_overflow_O2" ]; then
+	rm -rf "$OUT"
+	fz --inject=alloc --out="$OUT" -- "$T/asan_overflow_O2"
+	assert_rc 1
+	sel='[.findings[] | select(.kind == "sanitizer")]'
+	assert_eq 1 "$(jqr "$sel | length")" "-O2: sanitizer findings"
+	assert_eq make_record "$(jqr "$(top_frame "$sel") | .function")" "-O2: top frame"
+	if nm "$T/asan_overflow_O2" | grep -q make_record; then
+		skip_check "-O2: make_record was not inlined by this compiler"
+	else
+		assert_eq true "$(jqr "$(top_frame "$sel") | .inlined")" "-O2: make_record inlined"
+		own="$sel | .[0].frames | map(select(.system | not))"
+		assert_eq main "$(jqr "$own | .[1].function")" "-O2: frame after make_record"
+		assert_eq false "$(jqr "$own | .[1].inlined")" "-O2: main inlined"
+	fi
+fi
+assert_no_stray asan_overflow asan_overflow_O2

@@ -200,6 +200,49 @@ START_TEST(test_violation)
 }
 END_TEST
 
+/* The frame format fzsandbox asks ASan for ("(%m+%o)" appended): module
+ * and offset, a C++ name with spaces, "<null>" source, and inline levels
+ * (one pc printed twice) marked. */
+START_TEST(test_sanitizer_frames)
+{
+	struct run_facts run = facts(ENDED_EXIT);
+	const struct frame *fr;
+	char path[128];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/stderr", tmpdir);
+	fp = fopen(path, "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs("==7==ERROR: AddressSanitizer: heap-buffer-overflow on address 0x6020\n"
+	      "    #0 0x55d367 in make_record /src/a.c:40 (/src/a+0x1367)\n"
+	      "    #1 0x55d367 in main /src/a.c:49 (/src/a+0x1367)\n"
+	      "    #2 0x55d400 in ns::f(int, char) /src/b.cc:7:3 (/src/a+0x1400)\n"
+	      "    #3 0x7f4249 in __libc_start_call_main ../x.h:58 (/lib/libc.so.6+0x27249)\n"
+	      "    #4 0x55d4a0 in _start <null> (/src/a+0x14a0)\n"
+	      "\n", fp);
+	ck_assert_int_eq(fclose(fp), 0);
+	run.stderr_path = path;
+	run.exit_status = 1;
+	run.sanitized = true;
+	ck_assert_int_eq(report_classify(&run, out), 1);
+	ck_assert_int_eq(out->stacks[0].nframes, 5);
+	fr = out->stacks[0].frames;
+	ck_assert_str_eq(fr[0].function, "make_record");
+	ck_assert_str_eq(fr[0].module, "/src/a");
+	ck_assert_uint_eq(fr[0].offset, 0x1367);
+	ck_assert_int_eq(fr[0].line, 40);
+	ck_assert(fr[0].inlined);
+	ck_assert(!fr[1].inlined);
+	ck_assert_str_eq(fr[2].function, "ns::f(int, char)");
+	ck_assert_str_eq(fr[2].file, "/src/b.cc");
+	ck_assert_int_eq(fr[2].line, 7);
+	ck_assert(fr[3].system);
+	ck_assert_str_eq(fr[4].function, "_start");
+	ck_assert_str_eq(fr[4].file, "");
+	ck_assert_uint_eq(fr[4].offset, 0x14a0);
+}
+END_TEST
+
 /* A sanitizer report wins over how the run ended, and its own stack goes
  * first; it counts only from a program with a sanitizer runtime. */
 START_TEST(test_sanitizer)
@@ -258,6 +301,7 @@ static Suite *classify_suite(void)
 	tcase_add_test(tc, test_timeout);
 	tcase_add_test(tc, test_violation);
 	tcase_add_test(tc, test_sanitizer);
+	tcase_add_test(tc, test_sanitizer_frames);
 	suite_add_tcase(s, tc);
 	return s;
 }
