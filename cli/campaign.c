@@ -301,6 +301,19 @@ static void run_unstarted(struct campaign *c, const char *mode)
 		runlog_write(c->log, c->done - 1, mode, NULL, 0, "setup-failed", 0, NULL);
 }
 
+/* Files the clean run left in a writable bind are there for every later
+ * run: say so once (sandbox/leftovers.c). */
+static void note_leftovers(const struct campaign *c)
+{
+	char msg[1024];
+	int n = c->rn.sb ? sandbox_leftovers_check(c->rn.sb, msg, sizeof(msg)) : 0;
+
+	if (n > 0)
+		fprintf(stderr, "fzsandbox: warning: the run without faults left %d new file%s in "
+			"writable directories (%s): every later run starts with them; --workdir=DIR "
+			"gives each run a fresh copy of DIR\n", n, n == 1 ? "" : "s", msg);
+}
+
 /* One run: the finding (unless suppressed), the fault counts, the log. */
 static void do_run(struct campaign *c, const char *mode, const struct plan_fault *plan, int nplan)
 {
@@ -313,6 +326,8 @@ static void do_run(struct campaign *c, const char *mode, const struct plan_fault
 	int id = 0, nlog, r;
 	bool is_new;
 
+	if (strcmp(mode, "clean") == 0 && c->rn.sb && sandbox_leftovers_mark(c->rn.sb) < 0)
+		die("out of memory");
 	r = runner_run(&c->rn, strcmp(mode, "clean") == 0, plan, nplan, &res, &f);
 	if (r < 0 && !runner_interrupted) {
 		if (c->done == 0 || c->rn.err.fatal)
@@ -332,8 +347,10 @@ static void do_run(struct campaign *c, const char *mode, const struct plan_fault
 	c->last_new = id > 0 && is_new;
 	if (runner_interrupted)
 		return;
-	if (strcmp(mode, "clean") == 0)
+	if (strcmp(mode, "clean") == 0) {
 		note_failed_clean(c, &res);
+		note_leftovers(c);
+	}
 	check_armed(&c->rn);
 	c->done++;
 	count_faults(&c->rn, c->rep);

@@ -277,6 +277,21 @@ static int plan_arg(struct sandbox *sb, const char *cwd, const char *arg)
 				break;
 		}
 		rw = true;
+		/* What the output will add to the directory that exists:
+		 * expected, not a leftover (leftovers.c). */
+		if (real) {
+			char name[PATH_MAX];
+			size_t k = strcmp(parent, "/") == 0 ? 1 : strlen(parent) + 1;
+			const char *tail = abs + k;
+			size_t m = strcspn(tail, "/");
+
+			snprintf(name, sizeof(name), "%.*s", (int)m, tail);
+			r = leftovers_expect(sb, real, name);
+			if (r < 0) {
+				free(real);
+				return r;
+			}
+		}
 		/* Not even its top-level directory exists: a value with
 		 * slashes that names no path (dnsmasq's
 		 * --address=/test.local/10.0.0.1, a URL path), not an

@@ -276,6 +276,8 @@ static int plan_user(struct sandbox *sb, const struct sandbox_opts *o, const cha
 		r = mount_add(sb, MOP_BIND_RO, false, bindir, bindir);
 	if (r == 0 && cwd_bind) {
 		r = mount_add(sb, MOP_BIND_RW, false, cwd_src ? cwd_src : cwd, cwd);
+		if (r == 0)
+			sb->ops[sb->nops - 1].fresh = cwd_src != NULL;
 		/* The program itself stays read-only even inside the writable
 		 * working directory: no run can change the binary the next one
 		 * executes, and the tracer may parse it (a file the target can

@@ -72,6 +72,7 @@ void sandbox_free(struct sandbox *sb)
 		return;
 	idmap_free(sb);
 	mount_plan_free(sb);
+	leftovers_free(sb);
 	if (sb->nocaps)
 		cap_free(sb->nocaps);
 	free(sb->exe);

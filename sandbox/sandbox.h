@@ -124,6 +124,12 @@ int sandbox_probe(bool all, const char **why);
 /* Resolve every path and build the ordered mount plan. */
 int sandbox_new(const struct sandbox_opts *o, struct sandbox **out);
 void sandbox_free(struct sandbox *sb);
+/* What runs leave in the jail's writable binds (leftovers.c): list them
+ * before the first run; after a run, the number of new top-level names
+ * (outputs named on the command line excepted), a few of them in msg.
+ * The --workdir copy is fresh for each run and not watched. */
+int sandbox_leftovers_mark(struct sandbox *sb);
+int sandbox_leftovers_check(const struct sandbox *sb, char *msg, size_t len);
 
 /* One line for the user when the jail is weaker than asked (root: a bind
  * that could not be idmapped); NULL when there is nothing to say. */

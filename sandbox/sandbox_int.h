@@ -28,6 +28,7 @@ struct mop {
 	/* Root case: bound from a detached copy the parent makes each run
 	 * (the jail's user could not reach the source by its path). */
 	bool detach;
+	bool fresh;		/* --workdir's copy: made anew for each run */
 	char *src, *dst;
 };
 
@@ -44,6 +45,19 @@ struct sandbox {
 	off_t exe_size;
 	struct timespec exe_ctime;	/* any write or chmod changes it */
 	bool exe_in_copy;	/* it is in --workdir's copy, fresh each run */
+	/* leftovers.c: the writable binds' top-level names before the first
+	 * run, and the outputs named on the command line (host directory and
+	 * the name the output makes there), which runs are expected to leave. */
+	struct leftover_dir {
+		char *path;
+		char **names;	/* sorted */
+		int n;
+	} *lo;
+	int nlo;
+	struct sb_output {
+		char *dir, *name;
+	} *outputs;
+	int noutputs;
 	struct mop *ops;
 	int nops;
 	cap_t nocaps;		/* allocated here: the child must not malloc */
@@ -131,6 +145,9 @@ bool sb_path_under(const char *p, const char *dir);
 bool sb_under_system(const char *p);
 extern const char *const sb_system_dirs[];
 extern const size_t sb_nsystem_dirs;
+/* leftovers.c */
+int leftovers_expect(struct sandbox *sb, const char *dir, const char *name);
+void leftovers_free(struct sandbox *sb);
 /* autobind.c */
 void autobind_init(void);
 bool autobind_holds_hidden(const char *p);

@@ -123,6 +123,24 @@ if [ "$(dirname "$TMP")" = /tmp ]; then
 	assert_eq "$(basename "$TMP")" "$(cat "$TMP/fz.stdout")" "the jail's /tmp"
 fi
 
+# What the clean run leaves in a writable bind is there for every later
+# run: a warning names it (the named output excepted), and --workdir,
+# whose copy is fresh per run, has none.
+mkdir -p "$TMP/left" || fatal "mkdir $TMP/left"
+echo old >"$TMP/left/keep"
+FZ_CWD=$TMP/left fz --inject=io --max-runs=1 --out="$OUT" -- /bin/sh -c \
+	'echo $$ >app.pid; mkdir -p spool; echo hi >"$1"' sh out.txt
+assert_rc 0
+grep -q "^fzsandbox: warning: the run without faults left 2 new files in writable directories ('$TMP/left/app.pid', '$TMP/left/spool')" \
+	"$TMP/fz.stderr" || fail "no warning naming the files a run left: $(cat "$TMP/fz.stderr")"
+rm -rf "$TMP/left/app.pid" "$TMP/left/spool" "$TMP/left/out.txt"
+FZ_CWD=$TMP/left fz --inject=io --max-runs=1 --out="$OUT" -- /bin/sh -c 'echo hi >"$1"' sh out.txt
+grep -q "left .* new file" "$TMP/fz.stderr" && fail "a named output was warned about as left behind"
+FZ_CWD=$TMP/left fz --inject=io --max-runs=1 --workdir="$TMP/left" --out="$OUT" -- \
+	/bin/sh -c 'echo $$ >app.pid'
+grep -q "left .* new file" "$TMP/fz.stderr" && fail "a warning about leftovers under --workdir"
+[ -e "$TMP/left/app.pid" ] && fail "--workdir's run wrote into the original"
+
 # Stored for --replay.
 fz --sandbox --inject=none --no-auto-bind --out="$OUT" -- /bin/true
 assert_rc 0
