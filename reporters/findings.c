@@ -261,6 +261,16 @@ void report_set_plan(struct report *r, unsigned planned, unsigned done, bool cap
 	r->plan_set = true;
 }
 
+void report_set_coverage(struct report *r, const struct report_coverage *c)
+{
+	if (!r || !c)
+		return;
+	r->coverage = *c;
+	if (r->coverage.nclasses > REPORT_MAX_CLASSES)
+		r->coverage.nclasses = REPORT_MAX_CLASSES;
+	r->coverage_set = true;
+}
+
 int report_nfindings(const struct report *r)
 {
 	return r ? r->nfindings : 0;

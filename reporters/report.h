@@ -175,6 +175,20 @@ int report_nsites(const struct report *r);
 void report_count_run(struct report *r, int nfaults_by_class_len,
 		      const char *const *classes, const unsigned *counts);
 void report_set_plan(struct report *r, unsigned planned, unsigned done, bool capped);
+/* How much of the systematic plan the runs covered, said in the summary
+ * (findings or not) and in report.json: per class name, the planned runs
+ * and those done; the call paths (sites) the clean run had, how many of
+ * them are keyed past a wrapper, how many the plan has and tried. */
+#define REPORT_MAX_CLASSES 8
+struct report_coverage {
+	int nclasses;
+	const char *classes[REPORT_MAX_CLASSES];
+	unsigned planned[REPORT_MAX_CLASSES], done[REPORT_MAX_CLASSES];
+	unsigned paths, paths_wrapped, paths_planned, paths_tried;
+	/* Occurrences on call paths beyond the per-site bound, not planned. */
+	unsigned long paths_dropped;
+};
+void report_set_coverage(struct report *r, const struct report_coverage *c);
 
 /* Add a run's finding: deduplicated against earlier ones (kind + top
  * non-system frames of the faulting thread; for hangs, all threads).

@@ -61,6 +61,8 @@ struct report {
 	unsigned runs;
 	unsigned runs_planned, runs_done;
 	bool plan_set, plan_capped;
+	bool coverage_set;
+	struct report_coverage coverage;
 };
 
 /* Runs to show: the campaign's own count once report_set_plan told it. */

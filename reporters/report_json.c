@@ -215,6 +215,31 @@ static json_object *site_json(struct jb *b, const struct site *s)
 	return o;
 }
 
+/* Added fields: plan_classes and call_paths (docs/report-schema.md). */
+static void coverage_json(struct jb *b, json_object *o, const struct report_coverage *cv)
+{
+	json_object *c = obj(b), *p = obj(b);
+
+	for (int i = 0; i < cv->nclasses; i++) {
+		json_object *k = obj(b);
+
+		if (!cv->planned[i] && !cv->done[i]) {
+			json_object_put(k);
+			continue;
+		}
+		put(b, k, "planned", num(b, cv->planned[i]));
+		put(b, k, "done", num(b, cv->done[i]));
+		put(b, c, cv->classes[i], k);
+	}
+	put(b, o, "plan_classes", c);
+	put(b, p, "clean_run", num(b, cv->paths));
+	put(b, p, "wrapped", num(b, cv->paths_wrapped));
+	put(b, p, "planned", num(b, cv->paths_planned));
+	put(b, p, "tried", num(b, cv->paths_tried));
+	put(b, p, "dropped_occurrences", u64(b, cv->paths_dropped));
+	put(b, o, "call_paths", p);
+}
+
 static json_object *report_json(struct jb *b, const struct report *r)
 {
 	json_object *o = obj(b), *a, *c;
@@ -234,6 +259,8 @@ static json_object *report_json(struct jb *b, const struct report *r)
 	put(b, o, "runs", num(b, report_runs(r)));
 	put(b, o, "runs_planned", num(b, r->runs_planned));
 	put(b, o, "plan_capped", boolean(b, r->plan_capped));
+	if (r->coverage_set)
+		coverage_json(b, o, &r->coverage);
 	a = arr(b);
 	for (i = 0; i < r->nsites; i++)
 		push(b, a, site_json(b, &r->sites[i]));

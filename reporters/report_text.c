@@ -128,6 +128,33 @@ static void print_one(const struct report *r, const struct finding *f, FILE *fp)
 		fprintf(fp, "    replay: %s\n", f->replay);
 }
 
+/* "plan: 41 of 120 runs (alloc 20/80, io 21/40)" and the call paths: a
+ * capped campaign says what it left out, findings or not. */
+static void print_coverage(const struct report_coverage *c, FILE *fp)
+{
+	unsigned planned = 0, done = 0;
+	const char *sep = " (";
+
+	for (int i = 0; i < c->nclasses; i++) {
+		planned += c->planned[i];
+		done += c->done[i];
+	}
+	fprintf(fp, "plan: %u of %u run%s", done, planned, planned == 1 ? "" : "s");
+	for (int i = 0; i < c->nclasses; i++) {
+		if (!c->planned[i])
+			continue;
+		fprintf(fp, "%s%s %u/%u", sep, c->classes[i], c->done[i], c->planned[i]);
+		sep = ", ";
+	}
+	fprintf(fp, "%s\n", *sep == ',' ? ")" : "");
+	fprintf(fp, "call paths: %u in the clean run (%u past a wrapper), %u of %u planned tried",
+		c->paths, c->paths_wrapped, c->paths_tried, c->paths_planned);
+	if (c->paths_dropped)
+		fprintf(fp, "; %lu occurrences on paths past the bound not planned",
+			c->paths_dropped);
+	fputc('\n', fp);
+}
+
 void report_print_finding(const struct report *r, int id, FILE *fp)
 {
 	if (!r || !fp || id < 1 || id > r->nfindings)
@@ -145,6 +172,8 @@ void report_print_text(const struct report *r, FILE *fp)
 	runs = report_runs(r);
 	fprintf(fp, "%d finding%s (%u run%s)\n", r->nfindings,
 		r->nfindings == 1 ? "" : "s", runs, runs == 1 ? "" : "s");
+	if (r->coverage_set)
+		print_coverage(&r->coverage, fp);
 	for (i = 0; i < r->nfindings; i++)
 		print_one(r, &r->findings[i], fp);
 }
