@@ -14,7 +14,7 @@ assert_eq 7 "$(wc -l <<<"$plan_runs")" "planned runs done"
 io=$(jq -r '.faults[].call' <<<"$plan_runs" | grep -c '^write$')
 [ "$io" -ge 1 ] || fail "no I/O fault injected in 7 planned runs"
 # Every site once first: 7 runs, 7 different sites.
-assert_eq 7 "$(jq -r '.faults[0].site' <<<"$plan_runs" | sort -u | wc -l)" "distinct sites tried"
+assert_eq 7 "$(jq -r '.faults[0] | .call + " " + .site' <<<"$plan_runs" | sort -u | wc -l)" "distinct sites tried"
 
 # report.json: per class, planned and done runs; they add up.
 for cls in io alloc; do

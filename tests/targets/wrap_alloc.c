@@ -8,8 +8,9 @@
  *   wrap_alloc twenty   twenty callers, 15 rounds each; user13 is unchecked
  *   wrap_alloc deep     one caller, 12 allocations; the 10th is unchecked
  *                       (found only with --occurrences=10 or more)
- *   wrap_alloc mixed    twenty checked callers, then three writes to
- *                       stdout: many allocation sites, a few I/O ones
+ *   wrap_alloc mixed    twenty checked malloc calls, twice, then three
+ *                       writes to stdout: many allocation sites (no
+ *                       wrapper), a few I/O ones
  *
  * Every other failure prints "out of memory" and exits 1. Built at -O0
  * (WRAP_O0) and at -O2 -g.
@@ -81,6 +82,27 @@ USER(0) USER(1) USER(2) USER(3) USER(4) USER(5) USER(6) USER(7) USER(8) USER(9)
 USER(10) USER(11) USER(12) USER(14) USER(15) USER(16) USER(17) USER(18) USER(19)
 USER(13)
 
+/* Twenty allocation sites of their own (mixed). */
+#define DIRECT(k)                                          \
+	static int direct##k(void)                         \
+	{                                                  \
+		volatile char *p = malloc(16 + k);         \
+		if (!p)                                    \
+			return -1;                         \
+		p[0] = (char)k;                            \
+		free((void *)p);                           \
+		return 0;                                  \
+	}
+DIRECT(0) DIRECT(1) DIRECT(2) DIRECT(3) DIRECT(4) DIRECT(5) DIRECT(6) DIRECT(7) DIRECT(8)
+DIRECT(9) DIRECT(10) DIRECT(11) DIRECT(12) DIRECT(13) DIRECT(14) DIRECT(15) DIRECT(16)
+DIRECT(17) DIRECT(18) DIRECT(19)
+
+static int (*const directs[20])(void) = {
+	direct0, direct1, direct2, direct3, direct4, direct5, direct6, direct7, direct8, direct9,
+	direct10, direct11, direct12, direct13, direct14, direct15, direct16, direct17, direct18,
+	direct19,
+};
+
 /* The bug of "twenty": user13 stores into its block unchecked. */
 static int user13_unchecked(void)
 {
@@ -149,7 +171,7 @@ int main(int argc, char **argv)
 	if (strcmp(mode, "deep") == 0)
 		return deep() < 0 ? oom() : 0;
 	if (strcmp(mode, "mixed") == 0) {
-		if (rounds(users, 2) < 0)
+		if (rounds(directs, 2) < 0)
 			return oom();
 		if (say("one\n") < 0 || say("two\n") < 0 || say("three\n") < 0)
 			return 1;
