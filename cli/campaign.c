@@ -78,6 +78,8 @@ static void publish_sites(struct runner *rn, struct report *rep)
 			    strcmp(o->caller.module, is->caller.module) == 0)
 				s.ordinal++;
 		}
+		for (int k = 1; k < is->key_depth && s.npath < (int)ARRAY_SIZE(s.path); k++)
+			snprintf(s.path[s.npath++], sizeof(s.path[0]), "%s", is->path_fn[k]);
 		s.occurrences = is->total;
 		is->report_id = report_add_site(rep, &s);
 	}

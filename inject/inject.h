@@ -99,6 +99,7 @@ struct inject_site {
 	 * off a group head (head: never planned, gone after
 	 * inject_sites_finish) by its index (group; -1 none). */
 	uint32_t path[INJECT_PATH_DEPTH];
+	char path_fn[INJECT_PATH_DEPTH][64];	/* the frames' functions */
 	int npath, key_depth, group;
 	bool head;
 	unsigned members;	/* a head: the paths recorded under it */

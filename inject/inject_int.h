@@ -122,6 +122,7 @@ int inj_site_record(struct inject *inj, struct inject_site *s, int thread,
 /* site_path.c: allocation call paths. */
 struct inj_path {
 	uint32_t h[INJECT_PATH_DEPTH];
+	char fn[INJECT_PATH_DEPTH][64];	/* each frame's function, for reports */
 	int n;			/* 0: none (the stack could not be read) */
 };
 /* The program frames of t's stack from the caller whose key is key out,

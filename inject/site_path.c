@@ -67,6 +67,7 @@ int inj_path_of(struct inject *inj, struct tracer_task *t, const char *key, stru
 		if (p->n == 0 && strcmp(k, key) != 0)
 			break;
 		last = f[i].pc;
+		snprintf(p->fn[p->n], sizeof(p->fn[0]), "%s", f[i].function);
 		p->h[p->n++] = fnv(2166136261u, k, strlen(k));
 	}
 	free(f);
@@ -128,6 +129,7 @@ struct inject_site *inj_path_site(struct inject *inj, const char *call, const ch
 		return NULL;
 	s->group = hi;
 	memcpy(s->path, p->h, sizeof(s->path));
+	memcpy(s->path_fn, p->fn, sizeof(s->path_fn));
 	s->npath = p->n;
 	inj->sites[hi].members++;
 	inj->npath_sites++;

@@ -133,6 +133,10 @@ struct site {
 	 * names the site in a later build, where offsets have moved. */
 	int ordinal;
 	char module[192];
+	/* A call path's site (past an allocation wrapper): the functions
+	 * of the key's frames past the caller, innermost first. */
+	char path[3][64];
+	int npath;
 	unsigned occurrences;	/* in the clean run, all threads */
 	unsigned failed;	/* runs that failed it */
 };

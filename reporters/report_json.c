@@ -210,6 +210,13 @@ static json_object *site_json(struct jb *b, const struct site *s)
 	put(b, o, "line", num(b, s->line));
 	put(b, o, "module", str(b, s->module));
 	put(b, o, "ordinal", num(b, s->ordinal));
+	if (s->npath > 0) {
+		json_object *a = arr(b);
+
+		for (int i = 0; i < s->npath && i < (int)(sizeof(s->path) / sizeof(s->path[0])); i++)
+			push(b, a, str(b, s->path[i]));
+		put(b, o, "path", a);
+	}
 	put(b, o, "occurrences", num(b, s->occurrences));
 	put(b, o, "failed", num(b, s->failed));
 	return o;

@@ -53,8 +53,13 @@ static void print_frames(FILE *fp, const struct fthread *t, int max, bool tty)
 		fprintf(fp, "      ... %d more\n", t->nframes - i);
 }
 
-static void print_fault(FILE *fp, const struct fault_rec *f, bool first)
+static void print_fault(FILE *fp, const struct report *r, const struct fault_rec *f, bool first)
 {
+	const struct site *s = f->site_id >= 0 && f->site_id < r->nsites ? &r->sites[f->site_id] : NULL;
+
+	if (s && strcmp(s->key, f->site) != 0)
+		s = NULL;
+
 	fprintf(fp, "    %s %s %s", first ? "faults:" : "       ", f->call, f->fault);
 	if (f->caller[0] && strcmp(f->caller, "??") != 0) {
 		fprintf(fp, " at %s", f->caller);
@@ -63,6 +68,9 @@ static void print_fault(FILE *fp, const struct fault_rec *f, bool first)
 	} else if (f->site[0]) {
 		fprintf(fp, " at %s", f->site);
 	}
+	/* A wrapper's call path: which caller of the wrapper it was. */
+	for (int i = 0; s && i < s->npath; i++)
+		fprintf(fp, " %s %s", i ? "<" : "via", s->path[i]);
 	fprintf(fp, ", occurrence %d, thread %d\n", f->occurrence, f->thread);
 	if (f->syscall[0])
 		fprintf(fp, "             %s\n", f->syscall);
@@ -121,7 +129,7 @@ static void print_one(const struct report *r, const struct finding *f, FILE *fp)
 		print_frames(fp, &f->threads[0], SHOW_FRAMES, tty);
 	}
 	for (i = 0; i < f->nfaults; i++)
-		print_fault(fp, &f->faults[i], i == 0);
+		print_fault(fp, r, &f->faults[i], i == 0);
 	if (f->nfaults == 0)
 		fprintf(fp, "    faults: none (the unmodified run)\n");
 	if (f->replay)

@@ -25,6 +25,11 @@ for prog in wrap_alloc wrap_alloc_O2; do
 		assert_eq xmalloc "$(jqr '.findings[0].faults[0].caller')" "$prog $mode: fault caller"
 		site=$(jqr '.findings[0].faults[0].site')
 		[[ $site == */2.* ]] || fail "$prog $mode: site '$site' is not a call path key"
+		sid=$(jqr '.findings[0].faults[0].site_id')
+		via=$(jqr ".sites[$sid].path[0]")
+		case $via in "$want"|"$want".*) ;; *) fail "$prog $mode: site path is '$via', want $want" ;; esac
+		grep -q "faults: malloc NULL at xmalloc .* via $want" "$TMP/fz.stderr" ||
+			fail "$prog $mode: the fault line does not say via $want"
 		# The clean run told the wrapper's call paths apart, and the plan
 		# tried them.
 		paths=$(jqr '.call_paths.wrapped')
