@@ -27,8 +27,12 @@
 #include "util/util.h"
 
 /* Frames unwound to find the path: system frames (libc's fopen under
- * its malloc) come first and between. */
+ * its malloc) come first and between. A deep stack is unwound only as
+ * far as the path needs: PATH_SHORT frames first (the allocator, a libc
+ * frame or two, the path), all PATH_UNWIND only when they were not
+ * enough. */
 #define PATH_UNWIND 24
+#define PATH_SHORT (INJECT_PATH_DEPTH + 3)
 /* A path element past the stack's end: paths of different lengths
  * differ there. */
 #define PATH_END 0xffffffffu
@@ -40,6 +44,15 @@ static uint32_t fnv(uint32_t h, const void *p, size_t n)
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ b[i]) * 16777619u;
 	return h;
+}
+
+static int program_frames(const struct frame *f, int n)
+{
+	int k = 0;
+
+	for (int i = 1; i < n; i++)
+		k += !f[i].system && f[i].module[0];
+	return k;
 }
 
 int inj_path_of(struct inject *inj, struct tracer_task *t, const char *key, struct inj_path *p)
@@ -55,7 +68,9 @@ int inj_path_of(struct inject *inj, struct tracer_task *t, const char *key, stru
 		return -ESRCH;
 	if (!(f = malloc(PATH_UNWIND * sizeof(*f))))
 		return -ENOMEM;
-	n = unwinder_stack(u, tracer_task_tid(t), f, PATH_UNWIND);
+	n = unwinder_stack(u, tracer_task_tid(t), f, PATH_SHORT);
+	if (n == PATH_SHORT && program_frames(f, n) < INJECT_PATH_DEPTH)
+		n = unwinder_stack(u, tracer_task_tid(t), f, PATH_UNWIND);
 	for (int i = 1; i < n && p->n < INJECT_PATH_DEPTH; i++) {
 		/* One return address may stand for several inlined frames:
 		 * it is one element of the path. */
