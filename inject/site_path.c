@@ -26,13 +26,9 @@
 #include "inject/inject_int.h"
 #include "util/util.h"
 
-/* Frames unwound to find the path: system frames (libc's fopen under
- * its malloc) come first and between. A deep stack is unwound only as
- * far as the path needs: PATH_SHORT frames first (the allocator, a libc
- * frame or two, the path), all PATH_UNWIND only when they were not
- * enough. */
-#define PATH_UNWIND 24
-#define PATH_SHORT (INJECT_PATH_DEPTH + 3)
+/* Program frames asked of the unwinder: the path, and some to spare for
+ * one return address that stands for several (inlined) frames. */
+#define PATH_FRAMES (INJECT_PATH_DEPTH + 2)
 /* A path element past the stack's end: paths of different lengths
  * differ there. */
 #define PATH_END 0xffffffffu
@@ -46,15 +42,6 @@ static uint32_t fnv(uint32_t h, const void *p, size_t n)
 	return h;
 }
 
-static int program_frames(const struct frame *f, int n)
-{
-	int k = 0;
-
-	for (int i = 1; i < n; i++)
-		k += !f[i].system && f[i].module[0];
-	return k;
-}
-
 int inj_path_of(struct inject *inj, struct tracer_task *t, const char *key, struct inj_path *p)
 {
 	struct unwinder *u = inj_unwinder(inj, tracer_task_pid(t));
@@ -66,15 +53,15 @@ int inj_path_of(struct inject *inj, struct tracer_task *t, const char *key, stru
 	p->n = 0;
 	if (!u)
 		return -ESRCH;
-	if (!(f = malloc(PATH_UNWIND * sizeof(*f))))
+	if (!(f = malloc(PATH_FRAMES * sizeof(*f))))
 		return -ENOMEM;
-	n = unwinder_stack(u, tracer_task_tid(t), f, PATH_SHORT);
-	if (n == PATH_SHORT && program_frames(f, n) < INJECT_PATH_DEPTH)
-		n = unwinder_stack(u, tracer_task_tid(t), f, PATH_UNWIND);
-	for (int i = 1; i < n && p->n < INJECT_PATH_DEPTH; i++) {
+	/* Program frames only: system frames are skipped unsymbolized
+	 * (symbolizing libc's costs ~40 ms per process). */
+	n = unwinder_callers(u, tracer_task_tid(t), f, PATH_FRAMES);
+	for (int i = 0; i < n && p->n < INJECT_PATH_DEPTH; i++) {
 		/* One return address may stand for several inlined frames:
 		 * it is one element of the path. */
-		if (f[i].system || !f[i].module[0] || f[i].pc == last)
+		if (!f[i].module[0] || f[i].pc == last)
 			continue;
 		inj_site_key(&f[i], k, sizeof(k));
 		/* The path starts at the site's own caller; a stack that
