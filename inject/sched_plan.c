@@ -1,6 +1,7 @@
 /* plan.c - the systematic plan as a scheduler: one run per entry, and a
  * second chance in any thread for an entry aimed at a later thread that
- * injected nothing. */
+ * injected nothing. It counts what the runs done covered, per class and
+ * per site, for the summary of a capped campaign. */
 #include "config.h"
 
 #include <errno.h>
@@ -16,7 +17,6 @@ struct plan {
 	struct plan_fault *entries;
 	struct plan_meta *meta;	/* NULL for a plan built elsewhere */
 	bool *site_done;	/* per site index: a run of it was done */
-	int nsite_idx;
 	struct plan_coverage cov;
 	int n;
 	int next;		/* the next entry to hand out */
@@ -46,7 +46,6 @@ static int plan_build(struct plan *p)
 		free(retry);
 		return -ENOMEM;
 	}
-	p->nsite_idx = nsites;
 	for (int i = 0; i < n; i++) {
 		p->cov.planned[meta[i].cls]++;
 		if (!p->site_done[meta[i].site]) {
