@@ -79,6 +79,8 @@ static void publish_sites(struct runner *rn, struct report *rep)
 			    strcmp(o->caller.module, is->caller.module) == 0)
 				s.ordinal++;
 		}
+		for (int k = 1; k < is->key_depth && s.npath < (int)ARRAY_SIZE(s.path); k++)
+			snprintf(s.path[s.npath++], sizeof(s.path[0]), "%s", is->path_fn[k]);
 		s.occurrences = is->total;
 		is->report_id = report_add_site(rep, &s);
 	}
@@ -156,6 +158,30 @@ static const struct cap {
 	{ "budget", "", "ended", " (exit 3)", EXIT_BUDGET },
 };
 
+/* The plan's coverage per class and per call path, for the summary. */
+static void set_coverage(const struct scheduler *plan, struct inject *inj, struct report *rep)
+{
+	struct report_coverage rc = { 0 };
+	struct plan_coverage pc;
+	struct inject_paths ip;
+
+	if (!plan || sched_plan_coverage(plan, &pc) < 0)
+		return;
+	inject_path_stats(inj, &ip);
+	rc.nclasses = inject_nclasses() < REPORT_MAX_CLASSES ? inject_nclasses() : REPORT_MAX_CLASSES;
+	for (int i = 0; i < rc.nclasses; i++) {
+		rc.classes[i] = inject_class_name(i);
+		rc.planned[i] = pc.planned[i];
+		rc.done[i] = pc.done[i];
+	}
+	rc.paths = ip.paths;
+	rc.paths_wrapped = ip.wrapped;
+	rc.paths_dropped = ip.dropped;
+	rc.paths_planned = pc.paths;
+	rc.paths_tried = pc.paths_done;
+	report_set_coverage(rep, &rc);
+}
+
 static const struct cap *cap_of(const struct options *o, int runs)
 {
 	return &cap_table[o->max_runs && runs >= o->max_runs ? 0 : 1];
@@ -201,6 +227,7 @@ struct campaign {
 	/* Owned copies the report points at until the end. */
 	char **req_abs, *stdin_abs, *options, *out_abs;
 	char **options_argv;
+	struct scheduler *plan;	/* the plan stage (the sequencer owns it) */
 };
 
 static void free_strv(char **v)
@@ -410,8 +437,10 @@ static void run_one(struct campaign *c, const struct run_request *req, struct ru
 	do_run(c, req->mode, req->faults, req->nfaults);
 	/* The clean run's sites become the report's, even when it was
 	 * interrupted. */
-	if (req->record)
+	if (req->record) {
+		inject_sites_finish(c->rn.inj);
 		publish_sites(&c->rn, c->rep);
+	}
 	*out = (struct run_outcome){
 		.finding = c->last_id > 0,
 		.finding_id = c->last_id,
@@ -432,7 +461,7 @@ static void schedule_add(struct scheduler *seq, int e, struct scheduler *s, bool
  * our help). Pinned faults need it only to resolve site#K. Then the plan,
  * or the one run with every pinned fault; then --random's runs: until a
  * cap, or 100 without one. */
-static struct scheduler *schedule_build(const struct campaign *c)
+static struct scheduler *schedule_build(struct campaign *c)
 {
 	const struct options *o = c->o;
 	struct sched_caps caps = { .max_runs = o->max_runs, .deadline_ms = c->deadline };
@@ -448,8 +477,8 @@ static struct scheduler *schedule_build(const struct campaign *c)
 	}
 	if (o->nfaults)
 		e = sched_pinned_new(o->faults, o->nfaults, &s);
-	else
-		e = sched_plan_new(c->rn.inj, o->exclude, &s);
+	else if ((e = sched_plan_new(c->rn.inj, o->exclude, &s)) >= 0)
+		c->plan = s;
 	schedule_add(seq, e, s, true);
 	if (o->random && !o->nfaults) {
 		e = sched_random_new(o->seed, o->probability, (o->max_runs || o->budget_ms) ? 0 : 100, &s);
@@ -511,6 +540,7 @@ int campaign_run(struct options *o, char **environ_base)
 			"\"setup-failed\")\n", c.unstarted, c.done);
 	/* The report counts the runs made; one that could not start took
 	 * its turn in the plan (and of --max-runs) all the same. */
+	set_coverage(c.plan, c.rn.inj, c.rep);
 	e = finish(c.rep, o, sched->planned, c.done - c.unstarted, c.done, sched_seq_capped(sched));
 	sched_free(sched);
 	runlog_close(c.log);

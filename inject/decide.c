@@ -25,7 +25,37 @@ struct stop {
 	struct frame site;
 	char key[64];
 	int thread;
+	int path_state;		/* allocation calls: 0 unknown, 1 read, -1 failed */
+	struct inj_path path;
+	const char *log_key;	/* the site key a plan entry matched */
 };
+
+static int resolve_site(struct stop *st);
+
+/* An allocation call's path (site_path.c), read once per stop. */
+static int resolve_path(struct stop *st)
+{
+	if (!st->path_state)
+		st->path_state = resolve_site(st) == 0 &&
+			inj_path_of(st->inj, st->t, st->key, &st->path) == 0 ? 1 : -1;
+	return st->path_state > 0 ? 0 : -ENOENT;
+}
+
+/* Does a plan's site key name this call? A caller's key, or a path key
+ * ("<caller key>/<d>.<hash>") of this call's path at its depth. */
+static bool site_matches(struct stop *st, const char *site)
+{
+	size_t n = strlen(st->key);
+	char k[64];
+
+	if (strcmp(site, st->key) == 0)
+		return true;
+	if (!st->ret_addr || strncmp(site, st->key, n) != 0 || site[n] != '/' ||
+	    resolve_path(st) < 0)
+		return false;
+	inj_path_key(st->key, st->path.h, st->path.n, inj_key_depth(site), k, sizeof(k));
+	return strcmp(site, k) == 0;
+}
 
 static int resolve_site(struct stop *st)
 {
@@ -52,19 +82,6 @@ static int resolve_site(struct stop *st)
 	return 0;
 }
 
-/* "<build-id>+0x<offset>": the same site in every run despite ASLR; a
- * module without a build-id falls back to its file name. */
-char *inj_site_key(const struct frame *f, char *buf, int len)
-{
-	const char *b = strrchr(f->module, '/');
-
-	if (f->build_id[0])
-		snprintf(buf, len, "%.40s+%#" PRIx64, f->build_id, f->offset);
-	else
-		snprintf(buf, len, "%.40s+%#" PRIx64, b ? b + 1 : f->module, f->offset);
-	return buf;
-}
-
 static void log_fault(struct stop *st, const struct fault *f, int occurrence)
 {
 	struct inject *inj = st->inj;
@@ -83,12 +100,14 @@ static void log_fault(struct stop *st, const struct fault *f, int occurrence)
 	if (st->sc)
 		syscall_format(st->sc->ent, st->sc->args, fr->syscall, sizeof(fr->syscall));
 	if (resolve_site(st) == 0) {
-		snprintf(fr->site, sizeof(fr->site), "%s", st->key);
+		const char *key = st->log_key ? st->log_key : st->key;
+
+		snprintf(fr->site, sizeof(fr->site), "%s", key);
 		snprintf(fr->caller, sizeof(fr->caller), "%s", st->site.function);
 		snprintf(fr->file, sizeof(fr->file), "%s", st->site.file);
 		fr->line = st->site.line;
 		for (int i = 0; i < inj->nsites; i++)
-			if (strcmp(inj->sites[i].key, st->key) == 0 &&
+			if (strcmp(inj->sites[i].key, key) == 0 &&
 			    strcmp(inj->sites[i].call, st->call) == 0)
 				fr->site_id = inj->sites[i].report_id;
 	}
@@ -101,7 +120,12 @@ static void record(struct stop *st, const struct fault *opts, int nopts)
 
 	if (resolve_site(st) < 0)
 		return;
-	s = inj_site_get(st->inj, st->call, st->key, &st->site);
+	/* Allocation calls are keyed by path (wrappers): the classes' call
+	 * hooks are the library calls, with a return address. */
+	if (st->ret_addr && resolve_path(st) == 0)
+		s = inj_path_site(st->inj, st->call, st->key, &st->site, &st->path);
+	else
+		s = inj_site_get(st->inj, st->call, st->key, &st->site);
 	if (s)
 		inj_site_record(st->inj, s, st->thread, opts, nopts);
 }
@@ -116,7 +140,7 @@ static bool plan_matches(struct stop *st, const struct plan_fault *p)
 		return true;
 	if (resolve_site(st) < 0)
 		return false;
-	if (p->site[0] && strcmp(p->site, st->key) != 0)
+	if (p->site[0] && !site_matches(st, p->site))
 		return false;
 	if (p->caller[0] && strcmp(p->caller, st->site.function) != 0)
 		return false;
@@ -140,6 +164,8 @@ static int plan_pick(struct stop *st, int *occurrence)
 	}
 	if (pick >= 0) {
 		inj->plan_done[pick] = true;
+		if (inj->plan[pick].site[0])
+			st->log_key = inj->plan[pick].site;
 		*occurrence = inj->plan_seen[pick];
 	}
 	return pick;

@@ -214,6 +214,7 @@ void inject_free(struct inject *inj)
 		free(inj->sites[i].occ);
 	}
 	free(inj->sites);
+	free(inj->site_slot);
 	free(inj->occ);
 	for (int c = 0; c < INJECT_MAX_CLASSES; c++)
 		free(inj->run_state[c]);

@@ -59,6 +59,13 @@ struct plan_fault {
  * error returns -EINVAL and names the bad token in bad[]. */
 int plan_fault_parse(const char *spec, struct plan_fault *pf, int *site_id, char *bad, int badlen);
 
+/* An allocation site's key goes at most this many program frames deep
+ * (the caller, then the wrapper's callers). */
+#define INJECT_PATH_DEPTH 4
+/* At most this many call paths per call site, and overall. */
+#define INJECT_PATHS_PER_SITE 64
+#define INJECT_MAX_PATH_SITES 8192
+
 /* A site as the engine recorded it in the clean run. */
 struct inject_site {
 	char call[24];
@@ -85,6 +92,18 @@ struct inject_site {
 		unsigned occurrence;
 	} *tries;
 	int ntries, cap_tries;
+	/* Allocation calls (inject/site_path.c): the call path, one hash
+	 * per program frame from the caller out (path[0]), up to
+	 * INJECT_PATH_DEPTH; key_depth of them name the site (1: the caller
+	 * alone, the key as ever). While recording, a wrapper's sites hang
+	 * off a group head (head: never planned, gone after
+	 * inject_sites_finish) by its index (group; -1 none). */
+	uint32_t path[INJECT_PATH_DEPTH];
+	char path_fn[INJECT_PATH_DEPTH][64];	/* the frames' functions */
+	int npath, key_depth, group;
+	bool head;
+	unsigned members;	/* a head: the paths recorded under it */
+	unsigned long dropped;	/* a head: occurrences past the bound */
 };
 
 struct inject_config {
@@ -122,13 +141,36 @@ bool inject_run_sanitized(const struct inject *inj);
  * when every class armed. */
 const char *inject_problem(const struct inject *inj, int *cls);
 
+/* After the recording run: key each allocation site only as deep as its
+ * call paths need (a wrapper's call reached from two paths gets two
+ * sites, "<caller key>/<depth>.<hash>"; a call reached by one path keeps
+ * its caller's key) and drop the group heads. Before the sites are read. */
+void inject_sites_finish(struct inject *inj);
 int inject_nsites(const struct inject *inj);
+/* The clean run's call paths: its sites with a fault to try, those keyed
+ * past an allocation wrapper (deeper than the first caller), and the
+ * occurrences on paths past the per-site bound (never planned). */
+struct inject_paths {
+	unsigned paths, wrapped;
+	unsigned long dropped;
+};
+void inject_path_stats(const struct inject *inj, struct inject_paths *out);
 struct inject_site *inject_site(struct inject *inj, int i);
 
 /* The systematic plan: every site x thread x occurrence (<= K) x faithful
  * fault, skipping excluded sites. Returns the number of entries (>= 0) in
  * a malloc'd array, or -errno. */
 int inject_plan_explore(struct inject *inj, char *const *exclude, struct plan_fault **out);
+/* The same with, per entry, its class and its site's index (the plan's
+ * coverage, per class and per call path); *meta malloc'd too. */
+struct plan_meta {
+	int cls;
+	int site;
+};
+int inject_plan_build(struct inject *inj, char *const *exclude, struct plan_fault **out,
+		      struct plan_meta **meta);
+/* The class (index as inject_class_name) that fails call, or -1. */
+int inject_call_class(const char *call);
 
 /* Unwinding for findings, sharing the engine's per-process caches. */
 int inject_stack(struct inject *inj, pid_t pid, pid_t tid, struct frame *frames, int max);

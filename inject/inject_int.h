@@ -55,6 +55,11 @@ struct inject {
 	struct occ_count *occ;	/* per run: occurrences per site and thread */
 	int nocc, occ_cap;
 	struct uw_slot uw[INJ_UW_CACHE];
+	/* The site table's hash index: slot holds site index + 1, 0 empty. */
+	int *site_slot;
+	int nslot;
+	int npath_sites;	/* sites under a group head, for the bound */
+	unsigned long paths_dropped;	/* heads' dropped, once finished */
 	/* Built once from the table (engine.c): per syscall number, the
 	 * enabled classes (masks) that fail it and that watch it. */
 	uint8_t site_classes[SYSCALL_MAX];
@@ -96,7 +101,7 @@ bool inj_may_fail(const struct inject *inj, const char *call);
 /* sanitized.c: at the entry point, does the image carry a sanitizer? */
 bool inj_has_sanitizer(pid_t pid);
 
-/* decide.c */
+/* state.c: "<build-id>+0x<offset>", the same site in every run. */
 char *inj_site_key(const struct frame *f, char *buf, int len);
 
 /* state.c: the unwinder cache and the site table */
@@ -105,9 +110,31 @@ void inj_unwinder_drop(struct inject *inj, pid_t pid);
 void inj_unwinders_clear(struct inject *inj);
 struct inject_site *inj_site_get(struct inject *inj, const char *call, const char *key,
 				 const struct frame *caller);
+/* The site of (call, key), or NULL. */
+struct inject_site *inj_site_find(struct inject *inj, const char *call, const char *key);
+/* Rebuild the hash index (after the table was compacted). */
+int inj_site_reindex(struct inject *inj);
 /* The recording run reached site s in thread with these faithful faults:
  * count the occurrence and remember which faults the plan may try at it. */
 int inj_site_record(struct inject *inj, struct inject_site *s, int thread,
 		    const struct fault *opts, int nopts);
+
+/* site_path.c: allocation call paths. */
+struct inj_path {
+	uint32_t h[INJECT_PATH_DEPTH];
+	char fn[INJECT_PATH_DEPTH][64];	/* each frame's function, for reports */
+	int n;			/* 0: none (the stack could not be read) */
+};
+/* The program frames of t's stack from the caller whose key is key out,
+ * hashed. 0 or -errno. */
+int inj_path_of(struct inject *inj, struct tracer_task *t, const char *key, struct inj_path *p);
+/* The site key of a path at depth d (>= 2): "<key>/<d>.<hash>". */
+char *inj_path_key(const char *key, const uint32_t *h, int n, int d, char *buf, int len);
+/* The depth a key names: 1 for a caller's key, else its "/<d>." part. */
+int inj_key_depth(const char *key);
+/* The recording run's site of an allocation call with this path: a
+ * path site under the caller's group head; NULL past the bound. */
+struct inject_site *inj_path_site(struct inject *inj, const char *call, const char *key,
+				  const struct frame *caller, const struct inj_path *p);
 
 #endif

@@ -30,7 +30,10 @@ void inject_set_random(struct inject *inj, double p, uint64_t seed, char *const 
 bool inj_excluded(char *const *exclude, const char *key, const char *function)
 {
 	for (int i = 0; exclude && exclude[i]; i++)
-		if (strcmp(exclude[i], key) == 0 || strcmp(exclude[i], function) == 0)
+		if (strcmp(exclude[i], key) == 0 || strcmp(exclude[i], function) == 0 ||
+		    /* A caller's key excludes every call path through it. */
+		    (strncmp(exclude[i], key, strlen(exclude[i])) == 0 &&
+		     key[strlen(exclude[i])] == '/'))
 			return true;
 	return false;
 }

@@ -98,6 +98,15 @@ int sched_pinned_new(const struct plan_fault *faults, int n, struct scheduler **
  * nothing gets one more run in any thread ("plan-any-thread"): which
  * worker of a prefork server meets a site changes from run to run. */
 int sched_plan_new(struct inject *inj, char *const *exclude, struct scheduler **out);
+/* How much of the plan the runs done covered (sched_plan_new's only):
+ * planned and done runs per class, and the distinct sites (call paths)
+ * it plans and those with at least one run done. -EINVAL for another
+ * scheduler. */
+struct plan_coverage {
+	unsigned planned[INJECT_MAX_CLASSES], done[INJECT_MAX_CLASSES];
+	unsigned paths, paths_done;
+};
+int sched_plan_coverage(const struct scheduler *s, struct plan_coverage *c);
 /* The same over a plan built elsewhere (copied). */
 int sched_plan_from(const struct plan_fault *plan, int n, struct scheduler **out);
 /* Random runs: run i's seed is seed + i * 0x9e3779b97f4a7c15, so one run

@@ -1,6 +1,7 @@
 /* sched_plan.c - the systematic plan as a scheduler: one run per entry,
  * and a second chance in any thread for an entry aimed at a later thread
- * that injected nothing. */
+ * that injected nothing. It counts what the runs done covered, per class
+ * and per site, for the summary of a capped campaign. */
 #include "config.h"
 
 #include <errno.h>
@@ -14,6 +15,9 @@ struct plan {
 	struct inject *inj;	/* built from at the first next(); NULL: built */
 	char *const *exclude;
 	struct plan_fault *entries;
+	struct plan_meta *meta;	/* NULL for a plan built elsewhere */
+	bool *site_done;	/* per site index: a run of it was done */
+	struct plan_coverage cov;
 	int n;
 	int next;		/* the next entry to hand out */
 	/* Entries for a later thread handed out whose outcome is not in yet:
@@ -27,16 +31,30 @@ struct plan {
 static int plan_build(struct plan *p)
 {
 	struct plan_fault *entries;
-	int n = inject_plan_explore(p->inj, p->exclude, &entries), *retry;
+	struct plan_meta *meta;
+	int n = inject_plan_build(p->inj, p->exclude, &entries, &meta), *retry;
+	int nsites = inject_nsites(p->inj);
 
 	if (n < 0)
 		return n;
 	/* Each entry gets at most one second chance. */
 	retry = calloc(n ? n : 1, sizeof(*retry));
-	if (!retry) {
+	p->site_done = calloc(nsites ? nsites : 1, sizeof(*p->site_done));
+	if (!retry || !p->site_done) {
 		free(entries);
+		free(meta);
+		free(retry);
 		return -ENOMEM;
 	}
+	for (int i = 0; i < n; i++) {
+		p->cov.planned[meta[i].cls]++;
+		if (!p->site_done[meta[i].site]) {
+			p->site_done[meta[i].site] = true;	/* counted once */
+			p->cov.paths++;
+		}
+	}
+	memset(p->site_done, 0, nsites * sizeof(*p->site_done));
+	p->meta = meta;
 	p->entries = entries;
 	p->retry = retry;
 	p->n = n;
@@ -84,6 +102,15 @@ static void plan_done(struct scheduler *s, const struct run_request *req,
 {
 	struct plan *p = (struct plan *)s;
 
+	if (req->planned && p->meta && req->tag >= 0 && req->tag < p->n) {
+		const struct plan_meta *m = &p->meta[req->tag];
+
+		p->cov.done[m->cls]++;
+		if (!p->site_done[m->site]) {
+			p->site_done[m->site] = true;
+			p->cov.paths_done++;
+		}
+	}
 	/* Only a planned entry's outcome can ask for a second chance. */
 	if (!req->planned || req->tag < 0 || req->tag >= p->n || p->entries[req->tag].thread <= 0)
 		return;
@@ -97,6 +124,8 @@ static void plan_free(struct scheduler *s)
 	struct plan *p = (struct plan *)s;
 
 	free(p->entries);
+	free(p->meta);
+	free(p->site_done);
 	free(p->retry);
 	free(p);
 }
@@ -112,6 +141,16 @@ static int plan_alloc(struct plan **out)
 	p->s.done = plan_done;
 	p->s.free = plan_free;
 	*out = p;
+	return 0;
+}
+
+int sched_plan_coverage(const struct scheduler *s, struct plan_coverage *c)
+{
+	const struct plan *p = (const struct plan *)s;
+
+	if (!s || s->next != plan_next)
+		return -EINVAL;
+	*c = p->cov;
 	return 0;
 }
 

@@ -6,6 +6,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,16 +97,82 @@ struct inject_site *inject_site(struct inject *inj, int i)
 }
 
 
+/* "<build-id>+0x<offset>": the same site in every run despite ASLR; a
+ * module without a build-id falls back to its file name. */
+char *inj_site_key(const struct frame *f, char *buf, int len)
+{
+	const char *b = strrchr(f->module, '/');
+
+	if (f->build_id[0])
+		snprintf(buf, len, "%.40s+%#" PRIx64, f->build_id, f->offset);
+	else
+		snprintf(buf, len, "%.40s+%#" PRIx64, b ? b + 1 : f->module, f->offset);
+	return buf;
+}
+
+/* FNV-1a over call and key: the recording run looks a site up at every
+ * intercepted call, and a wrapper's call paths make thousands of sites. */
+static uint32_t site_hash(const char *call, const char *key)
+{
+	uint32_t h = 2166136261u;
+
+	for (const char *c = call; *c; c++)
+		h = (h ^ (uint8_t)*c) * 16777619u;
+	h = (h ^ '@') * 16777619u;
+	for (const char *c = key; *c; c++)
+		h = (h ^ (uint8_t)*c) * 16777619u;
+	return h;
+}
+
+static void slot_put(struct inject *inj, int i)
+{
+	uint32_t m = (uint32_t)inj->nslot - 1;
+	uint32_t h = site_hash(inj->sites[i].call, inj->sites[i].key) & m;
+
+	while (inj->site_slot[h])
+		h = (h + 1) & m;
+	inj->site_slot[h] = i + 1;
+}
+
+int inj_site_reindex(struct inject *inj)
+{
+	int n = 64;
+	int *slot;
+
+	while (n < inj->cap * 2)
+		n *= 2;
+	if (!(slot = calloc(n, sizeof(*slot))))
+		return -ENOMEM;
+	free(inj->site_slot);
+	inj->site_slot = slot;
+	inj->nslot = n;
+	for (int i = 0; i < inj->nsites; i++)
+		slot_put(inj, i);
+	return 0;
+}
+
+struct inject_site *inj_site_find(struct inject *inj, const char *call, const char *key)
+{
+	uint32_t m = (uint32_t)inj->nslot - 1, h;
+
+	if (!inj->nslot)
+		return NULL;
+	for (h = site_hash(call, key) & m; inj->site_slot[h]; h = (h + 1) & m) {
+		struct inject_site *s = &inj->sites[inj->site_slot[h] - 1];
+
+		if (strcmp(s->key, key) == 0 && strcmp(s->call, call) == 0)
+			return s;
+	}
+	return NULL;
+}
+
 struct inject_site *inj_site_get(struct inject *inj, const char *call, const char *key,
 				 const struct frame *caller)
 {
-	struct inject_site *s;
+	struct inject_site *s = inj_site_find(inj, call, key);
 
-	/* Linear: a program has hundreds of sites at most, and this runs only
-	 * in the recording run. */
-	for (int i = 0; i < inj->nsites; i++)
-		if (strcmp(inj->sites[i].key, key) == 0 && strcmp(inj->sites[i].call, call) == 0)
-			return &inj->sites[i];
+	if (s)
+		return s;
 	if (inj->nsites == inj->cap) {
 		int cap = inj->cap ? inj->cap * 2 : 64;
 		struct inject_site *n = realloc(inj->sites, cap * sizeof(*n));
@@ -113,6 +181,8 @@ struct inject_site *inj_site_get(struct inject *inj, const char *call, const cha
 			return NULL;
 		inj->sites = n;
 		inj->cap = cap;
+		if (inj_site_reindex(inj) < 0)
+			return NULL;
 	}
 	s = &inj->sites[inj->nsites++];
 	memset(s, 0, sizeof(*s));
@@ -120,6 +190,9 @@ struct inject_site *inj_site_get(struct inject *inj, const char *call, const cha
 	snprintf(s->key, sizeof(s->key), "%s", key);
 	s->caller = *caller;
 	s->report_id = -1;
+	s->key_depth = 1;
+	s->group = -1;
+	slot_put(inj, inj->nsites - 1);
 	return s;
 }
 

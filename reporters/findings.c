@@ -311,6 +311,16 @@ bool report_clean_served(const struct report *r)
 	       (r->svc_clean.listened && r->svc_clean.replied >= r->svc_clean.requests);
 }
 
+void report_set_coverage(struct report *r, const struct report_coverage *c)
+{
+	if (!r || !c)
+		return;
+	r->coverage = *c;
+	if (r->coverage.nclasses > REPORT_MAX_CLASSES)
+		r->coverage.nclasses = REPORT_MAX_CLASSES;
+	r->coverage_set = true;
+}
+
 int report_nfindings(const struct report *r)
 {
 	return r ? r->nfindings : 0;

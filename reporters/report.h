@@ -133,6 +133,10 @@ struct site {
 	 * names the site in a later build, where offsets have moved. */
 	int ordinal;
 	char module[192];
+	/* A call path's site (past an allocation wrapper): the functions
+	 * of the key's frames past the caller, innermost first. */
+	char path[3][64];
+	int npath;
 	unsigned occurrences;	/* in the clean run, all threads */
 	unsigned failed;	/* runs that failed it */
 };
@@ -201,6 +205,20 @@ void report_set_replay(struct report *r, const char *file, int finding, int runs
 void report_count_service(struct report *r, const struct run_service *s);
 /* Did the clean run serve every request? (true outside service mode.) */
 bool report_clean_served(const struct report *r);
+/* How much of the systematic plan the runs covered, said in the summary
+ * (findings or not) and in report.json: per class name, the planned runs
+ * and those done; the call paths (sites) the clean run had, how many of
+ * them are keyed past a wrapper, how many the plan has and tried. */
+#define REPORT_MAX_CLASSES 8
+struct report_coverage {
+	int nclasses;
+	const char *classes[REPORT_MAX_CLASSES];
+	unsigned planned[REPORT_MAX_CLASSES], done[REPORT_MAX_CLASSES];
+	unsigned paths, paths_wrapped, paths_planned, paths_tried;
+	/* Occurrences on call paths beyond the per-site bound, not planned. */
+	unsigned long paths_dropped;
+};
+void report_set_coverage(struct report *r, const struct report_coverage *c);
 
 /* Add a run's finding: deduplicated against earlier ones (kind + top
  * non-system frames of the faulting thread; for hangs, all threads).

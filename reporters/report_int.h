@@ -74,6 +74,8 @@ struct report {
 	/* --replay (report_set_replay): replay_file non-NULL. */
 	char *replay_file;
 	int replay_finding, replay_runs, replay_reproduced;
+	bool coverage_set;
+	struct report_coverage coverage;
 };
 
 /* Runs to show: the campaign's own count once report_set_plan told it. */

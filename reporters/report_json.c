@@ -246,9 +246,41 @@ static json_object *site_json(struct jb *b, const struct site *s)
 	put(b, o, "line", num(b, s->line));
 	put(b, o, "module", str(b, s->module));
 	put(b, o, "ordinal", num(b, s->ordinal));
+	if (s->npath > 0) {
+		json_object *a = arr(b);
+
+		for (int i = 0; i < s->npath && i < (int)(sizeof(s->path) / sizeof(s->path[0])); i++)
+			push(b, a, str(b, s->path[i]));
+		put(b, o, "path", a);
+	}
 	put(b, o, "occurrences", num(b, s->occurrences));
 	put(b, o, "failed", num(b, s->failed));
 	return o;
+}
+
+/* Added fields: plan_classes and call_paths (docs/report-schema.md). */
+static void coverage_json(struct jb *b, json_object *o, const struct report_coverage *cv)
+{
+	json_object *c = obj(b), *p = obj(b);
+
+	for (int i = 0; i < cv->nclasses; i++) {
+		json_object *k = obj(b);
+
+		if (!cv->planned[i] && !cv->done[i]) {
+			json_object_put(k);
+			continue;
+		}
+		put(b, k, "planned", num(b, cv->planned[i]));
+		put(b, k, "done", num(b, cv->done[i]));
+		put(b, c, cv->classes[i], k);
+	}
+	put(b, o, "plan_classes", c);
+	put(b, p, "clean_run", num(b, cv->paths));
+	put(b, p, "wrapped", num(b, cv->paths_wrapped));
+	put(b, p, "planned", num(b, cv->paths_planned));
+	put(b, p, "tried", num(b, cv->paths_tried));
+	put(b, p, "dropped_occurrences", u64(b, cv->paths_dropped));
+	put(b, o, "call_paths", p);
 }
 
 static json_object *report_json(struct jb *b, const struct report *r)
@@ -280,6 +312,8 @@ static json_object *report_json(struct jb *b, const struct report *r)
 		put(b, c, "reproduced", num(b, r->replay_reproduced));
 		put(b, o, "replay", c);
 	}
+	if (r->coverage_set)
+		coverage_json(b, o, &r->coverage);
 	a = arr(b);
 	for (i = 0; i < r->nsites; i++)
 		push(b, a, site_json(b, &r->sites[i]));

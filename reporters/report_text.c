@@ -60,8 +60,13 @@ static void print_frames(FILE *fp, const struct fthread *t, int max, bool tty)
 		fprintf(fp, "      ... %d more\n", t->nframes - i);
 }
 
-static void print_fault(FILE *fp, const struct fault_rec *f, bool first)
+static void print_fault(FILE *fp, const struct report *r, const struct fault_rec *f, bool first)
 {
+	const struct site *s = f->site_id >= 0 && f->site_id < r->nsites ? &r->sites[f->site_id] : NULL;
+
+	if (s && strcmp(s->key, f->site) != 0)
+		s = NULL;
+
 	fprintf(fp, "    %s %s %s", first ? "faults:" : "       ", f->call, f->fault);
 	if (f->caller[0] && strcmp(f->caller, "??") != 0) {
 		fprintf(fp, " at %s", f->caller);
@@ -70,6 +75,9 @@ static void print_fault(FILE *fp, const struct fault_rec *f, bool first)
 	} else if (f->site[0]) {
 		fprintf(fp, " at %s", f->site);
 	}
+	/* A wrapper's call path: which caller of the wrapper it was. */
+	for (int i = 0; s && i < s->npath; i++)
+		fprintf(fp, " %s %s", i ? "<" : "via", s->path[i]);
 	fprintf(fp, ", occurrence %d, thread %d\n", f->occurrence, f->thread);
 	if (f->syscall[0])
 		fprintf(fp, "             %s\n", f->syscall);
@@ -133,11 +141,38 @@ static void print_one(const struct report *r, const struct finding *f, FILE *fp)
 		print_frames(fp, &f->threads[0], SHOW_FRAMES, tty);
 	}
 	for (i = 0; i < f->nfaults; i++)
-		print_fault(fp, &f->faults[i], i == 0);
+		print_fault(fp, r, &f->faults[i], i == 0);
 	if (f->nfaults == 0)
 		fprintf(fp, "    faults: none (the unmodified run)\n");
 	if (f->replay)
 		fprintf(fp, "    replay: %s\n", f->replay);
+}
+
+/* "plan: 41 of 120 runs (alloc 20/80, io 21/40)" and the call paths: a
+ * capped campaign says what it left out, findings or not. */
+static void print_coverage(const struct report_coverage *c, FILE *fp)
+{
+	unsigned planned = 0, done = 0;
+	const char *sep = " (";
+
+	for (int i = 0; i < c->nclasses; i++) {
+		planned += c->planned[i];
+		done += c->done[i];
+	}
+	fprintf(fp, "plan: %u of %u run%s", done, planned, planned == 1 ? "" : "s");
+	for (int i = 0; i < c->nclasses; i++) {
+		if (!c->planned[i])
+			continue;
+		fprintf(fp, "%s%s %u/%u", sep, c->classes[i], c->done[i], c->planned[i]);
+		sep = ", ";
+	}
+	fprintf(fp, "%s\n", *sep == ',' ? ")" : "");
+	fprintf(fp, "call paths: %u in the clean run (%u past a wrapper), %u of %u planned tried",
+		c->paths, c->paths_wrapped, c->paths_tried, c->paths_planned);
+	if (c->paths_dropped)
+		fprintf(fp, "; %lu occurrences on paths past the bound not planned",
+			c->paths_dropped);
+	fputc('\n', fp);
 }
 
 void report_print_finding(const struct report *r, int id, FILE *fp)
@@ -157,6 +192,8 @@ void report_print_text(const struct report *r, FILE *fp)
 	runs = report_runs(r);
 	fprintf(fp, "%d finding%s (%u run%s)\n", r->nfindings,
 		r->nfindings == 1 ? "" : "s", runs, runs == 1 ? "" : "s");
+	if (r->coverage_set)
+		print_coverage(&r->coverage, fp);
 	for (i = 0; i < r->nfindings; i++)
 		print_one(r, &r->findings[i], fp);
 }

@@ -54,6 +54,10 @@ int unwinder_stack(struct unwinder *u, pid_t tid, struct frame *frames, int max)
  * inlined or not. Stops unwinding there. Returns its depth (>= 0)
  * or -ENOENT when every frame is a system frame. */
 int unwinder_caller(struct unwinder *u, pid_t tid, struct frame *caller);
+/* The same for the first max such frames, outermost last, symbolized
+ * (system frames between them are skipped, never symbolized): an
+ * allocation's call path. Returns how many (>= 1) or -errno. */
+int unwinder_callers(struct unwinder *u, pid_t tid, struct frame *callers, int max);
 
 /* Is pc inside a system module? Cheap (no symbolization): 1 yes, 0 no,
  * -ENOENT when no module covers it. For the hot path of site keys. */

@@ -352,7 +352,8 @@ int unwinder_symbolize(struct unwinder *u, uint64_t pc, bool is_return, struct f
 struct walk {
 	struct unwinder *u;
 	struct frame *frames;	/* stack mode; NULL in caller mode */
-	struct frame *caller;
+	struct frame *caller;	/* caller mode: up to ncallers_max of them */
+	int ncallers, ncallers_max;
 	int max, n;
 	bool may_refresh;
 	bool need_refresh;
@@ -388,14 +389,17 @@ static int walk_caller_cb(Dwfl_Frame *state, void *arg)
 	if (!mod) {
 		/* Maybe a new dlopen: refresh once. Code outside every module
 		 * (JIT, a stray pc) cannot be a site: walk past it. */
-		if (lookup_one(w->u, pc, !act, w->caller, w->may_refresh) == 1) {
+		if (lookup_one(w->u, pc, !act, &w->caller[w->ncallers], w->may_refresh) == 1) {
 			w->need_refresh = true;
 			return DWARF_CB_ABORT;
 		}
 	} else if (!pc_is_system(w->u, mod, act || !pc ? pc : pc - 1)) {
-		lookup_one(w->u, pc, !act, w->caller, false);
+		/* One entry per physical frame: its innermost own function,
+		 * inlined or not (a path element is a return address). */
+		lookup_one(w->u, pc, !act, &w->caller[w->ncallers++], false);
 		w->found = true;
-		return DWARF_CB_ABORT;
+		if (w->ncallers >= w->ncallers_max)
+			return DWARF_CB_ABORT;
 	}
 	/* Hot path: system frames are classified, never symbolized. */
 	return ++w->n >= CALLER_MAX_DEPTH ? DWARF_CB_ABORT : DWARF_CB_OK;
@@ -434,23 +438,28 @@ int unwinder_stack(struct unwinder *u, pid_t tid, struct frame *frames, int max)
 	return top_frame(u, tid, frames);
 }
 
-int unwinder_caller(struct unwinder *u, pid_t tid, struct frame *caller)
+/* The first max frames outside the system modules; *depth is the last
+ * one's depth. Returns how many, or -errno. */
+static int callers(struct unwinder *u, pid_t tid, struct frame *caller, int max, int *depth)
 {
-	struct walk w = { .u = u, .caller = caller, .may_refresh = true };
+	struct walk w = { .u = u, .caller = caller, .ncallers_max = max, .may_refresh = true };
 	int r;
 
-	if (!u || !caller)
+	if (!u || !caller || max <= 0)
 		return -EINVAL;
 	r = dwfl_getthread_frames(u->dwfl, tid, walk_caller_cb, &w);
 	if (w.need_refresh) {
 		unwinder_refresh(u);
 		w.n = 0;
+		w.ncallers = 0;
+		w.found = false;
 		w.may_refresh = false;
 		w.need_refresh = false;
 		r = dwfl_getthread_frames(u->dwfl, tid, walk_caller_cb, &w);
 	}
+	*depth = w.n;
 	if (w.found)
-		return w.n;
+		return w.ncallers;
 	/* Nothing but system frames, or libdwfl could not start at all. */
 	if (r < 0 && w.n == 0) {
 		struct user_regs_struct regs;
@@ -460,4 +469,18 @@ int unwinder_caller(struct unwinder *u, pid_t tid, struct frame *caller)
 		return -EINVAL;
 	}
 	return -ENOENT;
+}
+
+int unwinder_caller(struct unwinder *u, pid_t tid, struct frame *caller)
+{
+	int depth, r = callers(u, tid, caller, 1, &depth);
+
+	return r < 0 ? r : depth;
+}
+
+int unwinder_callers(struct unwinder *u, pid_t tid, struct frame *caller, int max)
+{
+	int depth;
+
+	return callers(u, tid, caller, max, &depth);
 }

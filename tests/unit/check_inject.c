@@ -4,6 +4,8 @@
 
 #include <check.h>
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -160,6 +162,125 @@ START_TEST(test_plan_exhaust_last)
 }
 END_TEST
 
+START_TEST(test_plan_every_site_first)
+{
+	struct inject *inj = engine(3);
+	struct fault null_f = { FT_NULL, 0, 0 };
+	struct plan_fault *plan;
+	struct plan_meta *meta;
+	int n, io = inject_call_class("read"), alloc = inject_call_class("malloc");
+
+	/* Four allocation sites recorded first, then one read site; three
+	 * occurrences each. A capped plan must try every site, the classes
+	 * taking turns, before any site's second occurrence. */
+	for (int i = 0; i < 4; i++) {
+		char key[16];
+
+		snprintf(key, sizeof(key), "bid+0x%x", 0x10 * (i + 1));
+		reach(inj, site(inj, "malloc", key, "f"), 0, 3, &null_f, 1);
+	}
+	reach(inj, site(inj, "read", "bid+0x80", "g"), 0, 3, &short_f, 1);
+	ck_assert_int_ge(io, 0);
+	ck_assert_int_ge(alloc, 0);
+	n = inject_plan_build(inj, NULL, &plan, &meta);
+	ck_assert_int_eq(n, 15);
+	for (int i = 0; i < 5; i++)
+		ck_assert_int_eq(plan[i].occurrence, 1);
+	for (int i = 5; i < 10; i++)
+		ck_assert_int_eq(plan[i].occurrence, 2);
+	/* Round robin: the read among the first two, not fifth. */
+	ck_assert(strcmp(plan[0].call, "read") == 0 || strcmp(plan[1].call, "read") == 0);
+	ck_assert(meta[0].cls != meta[1].cls);
+	for (int i = 0; i < n; i++) {
+		ck_assert_int_eq(meta[i].cls, strcmp(plan[i].call, "read") == 0 ? io : alloc);
+		ck_assert_str_eq(inject_site(inj, meta[i].site)->key, plan[i].site);
+	}
+	free(plan);
+	free(meta);
+	inject_free(inj);
+}
+END_TEST
+
+static struct inject_site *path_site(struct inject *inj, const char *key, int n, ...)
+{
+	struct inj_path p = { .n = n };
+	struct frame f = { 0 };
+	struct inject_site *s;
+	va_list ap;
+
+	strcpy(f.function, "xmalloc");
+	va_start(ap, n);
+	for (int i = 0; i < n; i++)
+		p.h[i] = va_arg(ap, unsigned);
+	va_end(ap);
+	s = inj_path_site(inj, "malloc", key, &f, &p);
+	ck_assert_ptr_nonnull(s);
+	return s;
+}
+
+START_TEST(test_path_keys)
+{
+	struct inject *inj = engine(3);
+	struct fault null_f = { FT_NULL, 0, 0 };
+	char want[64];
+	uint32_t abc[] = { 1, 2, 3 }, abd[] = { 1, 2, 4 }, ae[] = { 1, 5 };
+
+	/* A wrapper at bid+0x10 reached by three paths: two told apart only
+	 * at the third frame, one at the second. A caller reached by one
+	 * path (bid+0x20) keeps its key. */
+	reach(inj, path_site(inj, "bid+0x10", 3, 1u, 2u, 3u), 0, 2, &null_f, 1);
+	reach(inj, path_site(inj, "bid+0x10", 3, 1u, 2u, 4u), 0, 1, &null_f, 1);
+	reach(inj, path_site(inj, "bid+0x10", 2, 1u, 5u), 0, 1, &null_f, 1);
+	reach(inj, path_site(inj, "bid+0x20", 2, 7u, 8u), 0, 4, &null_f, 1);
+	reach(inj, path_site(inj, "bid+0x10", 3, 1u, 2u, 3u), 0, 1, &null_f, 1);
+	inject_sites_finish(inj);
+	ck_assert_int_eq(inject_nsites(inj), 4);
+	inj_path_key("bid+0x10", abc, 3, 3, want, sizeof(want));
+	ck_assert_str_eq(inject_site(inj, 0)->key, want);
+	ck_assert_uint_eq(inject_site(inj, 0)->total, 3);
+	inj_path_key("bid+0x10", abd, 3, 3, want, sizeof(want));
+	ck_assert_str_eq(inject_site(inj, 1)->key, want);
+	inj_path_key("bid+0x10", ae, 2, 2, want, sizeof(want));
+	ck_assert_str_eq(inject_site(inj, 2)->key, want);
+	ck_assert_int_eq(inj_key_depth(want), 2);
+	ck_assert_str_eq(inject_site(inj, 3)->key, "bid+0x20");
+	ck_assert_int_eq(inj_key_depth("bid+0x20"), 1);
+	ck_assert_uint_eq(inject_site(inj, 3)->total, 4);
+	/* A key names its path, whatever frames follow past its depth. */
+	ck_assert_str_eq(inj_path_key("k", (uint32_t[]){ 1, 5, 9 }, 3, 2, want, sizeof(want)),
+			 inj_path_key("k", ae, 2, 2, (char[64]){ 0 }, 64));
+	/* Sites are found again after the table was compacted. */
+	ck_assert_ptr_eq(inj_site_find(inj, "malloc", "bid+0x20"), inject_site(inj, 3));
+	inject_free(inj);
+}
+END_TEST
+
+START_TEST(test_path_bound)
+{
+	struct inject *inj = engine(1);
+	struct inject_paths st;
+
+	/* Past INJECT_PATHS_PER_SITE paths through one caller, further
+	 * paths are not recorded; their occurrences are counted. */
+	for (unsigned i = 0; i < INJECT_PATHS_PER_SITE + 5; i++) {
+		struct inj_path p = { .h = { 1, 100 + i }, .n = 2 };
+		struct frame f = { 0 };
+		struct inject_site *s = inj_path_site(inj, "malloc", "bid+0x10", &f, &p);
+
+		if (i < INJECT_PATHS_PER_SITE)
+			ck_assert_int_eq(inj_site_record(inj, s, 0, &(struct fault){ FT_NULL, 0, 0 }, 1), 0);
+		else
+			ck_assert_ptr_null(s);
+	}
+	inject_sites_finish(inj);
+	inject_path_stats(inj, &st);
+	ck_assert_uint_eq(st.paths, INJECT_PATHS_PER_SITE);
+	ck_assert_uint_eq(st.wrapped, INJECT_PATHS_PER_SITE);
+	ck_assert_uint_eq(st.dropped, 5);
+	inject_free(inj);
+}
+END_TEST
+
 static Suite *inject_suite(void)
 {
 	Suite *s = suite_create("inject");
@@ -171,6 +292,9 @@ static Suite *inject_suite(void)
 	tcase_add_test(tc, test_plan_faithful_occurrences);
 	tcase_add_test(tc, test_plan_exclude);
 	tcase_add_test(tc, test_plan_exhaust_last);
+	tcase_add_test(tc, test_plan_every_site_first);
+	tcase_add_test(tc, test_path_keys);
+	tcase_add_test(tc, test_path_bound);
 	suite_add_tcase(s, tc);
 	return s;
 }
