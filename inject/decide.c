@@ -71,6 +71,10 @@ static void log_fault(struct stop *st, const struct fault *f, int occurrence)
 	struct fault_rec *fr;
 
 	inj->counts[st->cls]++;
+	if (!((inj->oom_classes >> st->cls) & 1))
+		inj->other_fault = true;
+	else if (resolve_site(st) == 0)
+		inj_oom_note(inj, st->t, st->site.pc);
 	if (inj->nlog >= INJ_MAX_LOG)
 		return;
 	fr = &inj->log[inj->nlog++];

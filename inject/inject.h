@@ -130,6 +130,15 @@ struct inject_site *inject_site(struct inject *inj, int i);
  * a malloc'd array, or -errno. */
 int inject_plan_explore(struct inject *inj, char *const *exclude, struct plan_fault **out);
 
+/* Deliberate deaths (deliberate.c). With tid stopped where the run dies
+ * (a fatal signal's delivery): 1 if every fault of the run was out of
+ * memory and the caller frame of one of them is still on tid's stack
+ * (the program chose to die of it: xmalloc, assert(p), bad_alloc), else 0. */
+int inject_deliberate(struct inject *inj, pid_t pid, pid_t tid);
+/* A process of the run just ended called exit_group with a nonzero status
+ * while such a frame was live: 1 and *status, else 0. */
+int inject_deliberate_exit(const struct inject *inj, int *status);
+
 /* Unwinding for findings, sharing the engine's per-process caches. */
 int inject_stack(struct inject *inj, pid_t pid, pid_t tid, struct frame *frames, int max);
 

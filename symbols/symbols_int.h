@@ -12,6 +12,7 @@
  *                                   -> untrusted, lookup, build_id
  *   unwind.c     the Dwfl, its caches and the stack walks
  *                                   -> symbolize, untrusted
+ *   frame_id.c   one live frame's CFA, and whether it is still there
  *
  * unwind.c owns struct unwinder; symbolize.c and untrusted.c are handed
  * one and never call back into unwind.c.
