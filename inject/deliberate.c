@@ -30,17 +30,20 @@ void inj_oom_note(struct inject *inj, struct tracer_task *t, uint64_t pc)
 
 int inject_deliberate(struct inject *inj, pid_t pid, pid_t tid)
 {
-	struct unwinder *u;
+	struct unwinder *u = NULL;
 
-	if (inj->other_fault || inj->noom == 0)
+	if (inj->other_fault)
 		return 0;
-	u = inj_unwinder(inj, pid);
-	if (!u)
-		return 0;
-	for (int i = 0; i < inj->noom; i++)
-		if (inj->oom[i].pid == pid && inj->oom[i].tid == tid &&
-		    unwinder_frame_live(u, tid, &inj->oom[i].id) == 1)
+	/* Only the thread that got the fault: no unwinder is made for the
+	 * other processes that exit (a fork's child, a helper). */
+	for (int i = 0; i < inj->noom; i++) {
+		if (inj->oom[i].pid != pid || inj->oom[i].tid != tid)
+			continue;
+		if (!u && !(u = inj_unwinder(inj, pid)))
+			return 0;
+		if (unwinder_frame_live(u, tid, &inj->oom[i].id) == 1)
 			return 1;
+	}
 	return 0;
 }
 

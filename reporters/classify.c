@@ -92,8 +92,29 @@ static void signal_detail(char *buf, size_t len, int sig, int si_code, uint64_t 
 			 addr);
 }
 
+/* Did the process die while still in (or returning from) the handler of
+ * the first signal? Then the first fault's frames are the outer part of
+ * the final stack, below the handler's (or all of it: a re-raise pending
+ * until the handler returned is delivered right at the fault). A program
+ * that recovered (siglongjmp) and died elsewhere later does not match. */
+static bool within_first(const struct thread_stack *later, const struct thread_stack *first)
+{
+	if (first->nframes == 0)
+		return false;
+	for (int i = 0; i < later->nframes; i++) {
+		int k = 0;
+
+		while (k < first->nframes && i + k < later->nframes && k < 4 &&
+		       later->frames[i + k].pc == first->frames[k].pc)
+			k++;
+		if (k > 0 && (k == 4 || k == first->nframes || i + k == later->nframes))
+			return true;
+	}
+	return false;
+}
+
 /* The program's handler caught the first fatal signal and the process
- * later died: the finding is the first signal, where it was raised (the
+ * then died of it: the finding is the first signal, where it was raised (the
  * handler's frames say nothing about the bug); how the handler ended is
  * a note. */
 static void first_signal(const struct run_facts *run, struct run_finding *f)
@@ -167,7 +188,8 @@ int report_classify(const struct run_facts *run, struct run_finding *f)
 		signal_detail(f->detail, sizeof(f->detail), run->signal, run->si_code,
 			      run->fault_addr);
 		if (f->kind == FIND_SIGNAL && run->first_signal && run->first_stack &&
-		    run->first_pid == run->fault_pid)
+		    run->first_tid == run->fault_tid && f->nthreads &&
+		    within_first(&f->stacks[0], run->first_stack))
 			first_signal(run, f);
 		if (abort_deliberate(run, f)) {
 			f->kind = FIND_ABORT;

@@ -258,8 +258,15 @@ START_TEST(test_first_signal)
 {
 	struct run_facts run = facts(ENDED_SIGNAL);
 	struct thread_stack first = { .tid = 100, .nframes = 1 };
+	struct thread_stack *later = &collected->stacks[0];
 
 	set_frame(&first.frames[0], "fault_here", false);
+	first.frames[0].pc = 0x1234;
+	/* The handler (crash) runs on top of the faulting frame. */
+	later->frames[1] = first.frames[0];
+	later->frames[2] = later->frames[1];
+	set_frame(&later->frames[2], "main", false);
+	later->nframes = 3;
 	run.signal = SIGSEGV;
 	run.si_code = -6;
 	run.fault_pid = run.fault_tid = 100;
@@ -274,6 +281,13 @@ START_TEST(test_first_signal)
 	ck_assert_str_eq(out->stacks[0].frames[0].function, "fault_here");
 	ck_assert_ptr_nonnull(strstr(out->detail, "address 0x5"));
 	ck_assert_ptr_nonnull(strstr(out->note, "in crash"));
+
+	/* Recovered (siglongjmp), then died elsewhere: the later crash. */
+	first.frames[0].pc = 0x4321;
+	ck_assert_int_eq(report_classify(&run, out), 1);
+	ck_assert_str_eq(out->stacks[0].frames[0].function, "crash");
+	ck_assert_str_eq(out->note, "");
+	first.frames[0].pc = 0x1234;
 
 	/* A caught SIGABRT, then a crash in the handler: not deliberate. */
 	run.first_signal = SIGABRT;
