@@ -125,11 +125,11 @@ static void record_fatal(struct tracer_state *st, struct tracer_task *t, int sig
 		st->opts->on_stacks(st->opts->stack_arg, t->pid, &t->tid, &t->ordinal, 1);
 }
 
-/* A fault the program's own handler is about to catch: kept (with its
- * stack, through on_caught) as the run's finding should the process then
- * die, whatever its handler does meanwhile. Synchronous faults only: a
- * SIGSEGV handler that longjmps away is a program's business, but its
- * fault, not the handler, is what a later death is about. */
+/* The first synchronous fault the program's own handler is about to
+ * catch: reported (on_caught) while the task still stands at the fault,
+ * before the handler's frames cover it. Should the process die in that
+ * handler (a re-raise, a crash of its own), the reporter makes this fault
+ * the finding; a handler that recovers leaves it unused. */
 static void record_caught(struct tracer_state *st, struct tracer_task *t, int sig,
 			  const siginfo_t *si)
 {
