@@ -15,6 +15,7 @@
 #include "cli/die.h"
 #include "cli/runner.h"
 #include "cli/suppress.h"
+#include "cli/svcnote.h"
 #include "cli/target.h"
 #include "inject/sched.h"
 #include "util/util.h"
@@ -139,11 +140,35 @@ static bool needs_sites(const struct options *o)
 	return false;
 }
 
-static int finish(struct report *rep, const struct options *o, int planned, int done, bool capped)
+/* One rule for both caps: the limit that really ended the campaign is
+ * named, and only --budget's wall time is a goal missed (exit 3, as CI
+ * reads it); a run count is a cap asked for, and exits as a full
+ * campaign would, whether or not --budget was given too. The run count
+ * is checked first: when both are reached, the runs asked for were done. */
+static const struct cap {
+	const char *name;	/* report.json "capped_by" */
+	const char *note;	/* "note: " or "" before the line */
+	const char *verb;
+	const char *status_text;
+	int status;		/* without findings */
+} cap_table[] = {
+	{ "max-runs", "note: ", "stopped the campaign", "", EXIT_CLEAN },
+	{ "budget", "", "ended", " (exit 3)", EXIT_BUDGET },
+};
+
+static const struct cap *cap_of(const struct options *o, int runs)
 {
+	return &cap_table[o->max_runs && runs >= o->max_runs ? 0 : 1];
+}
+
+static int finish(struct report *rep, const struct options *o, int planned, int done, int runs,
+		  bool capped)
+{
+	const struct cap *cap = capped ? cap_of(o, runs) : NULL;
 	int e;
 
 	report_set_plan(rep, planned, done, capped);
+	report_set_capped_by(rep, cap ? cap->name : NULL);
 	e = report_write_json(rep);
 	if (e < 0)
 		die_errno(e, "cannot write %s/report.json", o->out_dir);
@@ -153,17 +178,11 @@ static int finish(struct report *rep, const struct options *o, int planned, int 
 		return 128 + runner_interrupted;
 	if (report_nfindings(rep))
 		return EXIT_FINDINGS;
-	if (capped && o->budget_ms) {
-		fprintf(stderr, "fzsandbox: --budget ended after %d of %d planned runs (exit 3)\n",
-			done, planned);
-		return EXIT_BUDGET;
-	}
-	/* Exit 0 all the same (--max-runs is a cap asked for, not a goal
-	 * missed), but a truncated campaign must not look like a full one. */
-	if (capped && o->max_runs && done < planned)
-		fprintf(stderr, "fzsandbox: note: --max-runs stopped the campaign after %d of %d "
-			"planned runs\n", done, planned);
-	return EXIT_CLEAN;
+	/* A truncated campaign must not look like a full one. */
+	if (cap)
+		fprintf(stderr, "fzsandbox: %s--%s %s after %d of %d planned runs%s\n", cap->note,
+			cap->name, cap->verb, done, planned, cap->status_text);
+	return cap ? cap->status : EXIT_CLEAN;
 }
 
 /* Everything one invocation carries from run to run. */
@@ -215,19 +234,15 @@ static const char *outcome_of(const struct run_result *res, char *buf, int len)
  * does not show, a read-only file) and the campaign covers far less. */
 static void note_failed_clean(const struct campaign *c, const struct run_result *res)
 {
-	char line[160] = "";
-	FILE *f;
+	char line[160];
 
 	/* A service's run ends when fzsandbox stops it: its status says
-	 * nothing (one that never listened is an error of its own). */
+	 * nothing (service_clean notes one that did not serve; one that
+	 * never listened is an error of its own). */
 	if (res->end != RUN_EXITED || res->exit_status == 0 || c->o->service)
 		return;
-	f = c->rn.passthrough ? NULL : fopen(c->rn.out_stderr, "re");
-	if (f) {
-		if (fgets(line, sizeof(line), f))
-			line[strcspn(line, "\n")] = 0;
-		fclose(f);
-	}
+	/* Its last line: what a failing program says last is why. */
+	output_tail(c->rn.passthrough ? NULL : c->rn.out_stderr, 1, line, sizeof(line));
 	fprintf(stderr, "fzsandbox: note: the run without faults exited with status %d%s%s%s%s\n",
 		res->exit_status, line[0] ? " (its stderr: '" : "", line, line[0] ? "')" : "",
 		/* The jail's usual cause: a file named on the command line
@@ -238,6 +253,35 @@ static void note_failed_clean(const struct campaign *c, const struct run_result 
 			"; in the jail only its directory, the working directory and the paths "
 			"named on the command line are the host's: --ro-bind what else it reads "
 			"(compare with --no-sandbox)");
+}
+
+/* The service driver's counts of the last run, as the report takes them;
+ * NULL outside service mode. */
+static const struct run_service *service_counts(const struct campaign *c, struct run_service *s)
+{
+	if (!c->o->service)
+		return NULL;
+	*s = (struct run_service){
+		.listened = c->rn.svc.ready, .requests = c->o->nrequests, .sent = c->rn.svc.sent,
+		.replied = c->rn.svc.replied, .timeouts = c->rn.svc.timeouts,
+	};
+	return s;
+}
+
+/* The clean run of a service: did it serve? (A note if not; its
+ * findings are marked.) Its replies, with --show-replies. */
+static void service_clean(struct campaign *c, const struct run_result *res)
+{
+	struct run_service s;
+
+	if (!service_counts(c, &s))
+		return;
+	if (c->o->show_replies)
+		service_show_replies(c->o, &c->rn.svc);
+	service_note_clean(c->o, c->rn.argv[0], &c->rn.svc, res,
+			   c->rn.passthrough ? NULL : c->rn.out_stderr);
+	report_set_service_clean(c->rep, &s, res->end == RUN_EXITED && !res->stopped,
+				 res->exit_status);
 }
 
 /* A run after the first that could not start (its workdir copy, the jail,
@@ -254,7 +298,7 @@ static void run_unstarted(struct campaign *c, const char *mode)
 	c->last_id = 0;
 	c->last_new = false;
 	if (c->log)
-		runlog_write(c->log, c->done - 1, mode, NULL, 0, "setup-failed", 0);
+		runlog_write(c->log, c->done - 1, mode, NULL, 0, "setup-failed", 0, NULL);
 }
 
 /* One run: the finding (unless suppressed), the fault counts, the log. */
@@ -263,6 +307,8 @@ static void do_run(struct campaign *c, const char *mode, const struct plan_fault
 	struct run_result res;
 	struct run_finding f;
 	const struct fault_rec *log;
+	struct run_service svc;
+	const struct run_service *svcp;
 	char outcome[64];
 	int id = 0, nlog, r;
 	bool is_new;
@@ -274,6 +320,10 @@ static void do_run(struct campaign *c, const char *mode, const struct plan_fault
 		run_unstarted(c, mode);
 		return;
 	}
+	/* Before its finding goes in: the finding is marked when the
+	 * clean run did not serve. */
+	if (strcmp(mode, "clean") == 0 && !runner_interrupted)
+		service_clean(c, &res);
 	if (r == 1 && !suppress_finding(c->suppressed, &f))
 		id = report_add_finding(c->rep, &f, &is_new);
 	if (id > 0 && is_new)
@@ -287,11 +337,13 @@ static void do_run(struct campaign *c, const char *mode, const struct plan_fault
 	check_armed(&c->rn);
 	c->done++;
 	count_faults(&c->rn, c->rep);
+	svcp = service_counts(c, &svc);
+	report_count_service(c->rep, svcp);
 	nlog = inject_run_log(c->rn.inj, &log);
 	c->last_faults = nlog;
 	if (c->log)
 		runlog_write(c->log, c->done - 1, mode, log, nlog, outcome_of(&res, outcome, sizeof(outcome)),
-			     id > 0 ? id : 0);
+			     id > 0 ? id : 0, svcp);
 }
 
 static void report_open(struct campaign *c, char **env)
@@ -443,7 +495,7 @@ int campaign_run(struct options *o, char **environ_base)
 			"\"setup-failed\")\n", c.unstarted, c.done);
 	/* The report counts the runs made; one that could not start took
 	 * its turn in the plan (and of --max-runs) all the same. */
-	e = finish(c.rep, o, sched->planned, c.done - c.unstarted, sched_seq_capped(sched));
+	e = finish(c.rep, o, sched->planned, c.done - c.unstarted, c.done, sched_seq_capped(sched));
 	sched_free(sched);
 	runlog_close(c.log);
 	report_free(c.rep);
@@ -456,86 +508,4 @@ int campaign_run(struct options *o, char **environ_base)
 	options_argv_free(c.options_argv);
 	free(c.out_abs);
 	return e;
-}
-
-/* --replay: the stored run, N times; reproduced = same kind and the same
- * top non-system frame. */
-int campaign_replay(struct options *o)
-{
-	struct replay_spec spec;
-	struct plan_fault plan[FINDING_MAX_FAULTS];
-	struct runner rn;
-	struct run_result res;
-	struct run_finding f;
-	char why[256], run_dir[PATH_MAX];
-	const char *pwhy;
-	int e, k = 0, n = 0;
-
-	e = replay_load(o->replay, &spec, why, sizeof(why));
-	if (e < 0)
-		die("--replay: %s", why);
-	/* Sites are build-id keyed, so an older report still replays; its
-	 * faults may just mean something else to a changed fzsandbox. */
-	if (strcmp(spec.version, PACKAGE_VERSION) != 0)
-		fprintf(stderr, "fzsandbox: warning: the report was written by fzsandbox %s, this is %s\n",
-			spec.version, PACKAGE_VERSION);
-	if (inject_parse_classes(spec.inject ? spec.inject : "none", &o->classes, why, sizeof(why)) < 0)
-		die("--replay: bad stored fault classes '%s'", why);
-	options_apply_argv(spec.options_argv, o);
-	o->stdin_path = spec.stdin_path;
-	o->requests = spec.requests;
-	for (o->nrequests = 0; spec.requests && spec.requests[o->nrequests]; o->nrequests++)
-		;
-	if (o->nrequests)
-		o->service = true;
-	if (!spec.argv || !spec.argv[0])
-		die("--replay: the report stores no program");
-	for (int i = 0; i < spec.nfaults; i++) {
-		memset(&plan[i], 0, sizeof(plan[i]));
-		snprintf(plan[i].call, sizeof(plan[i].call), "%s", spec.faults[i].call);
-		if (fault_parse(spec.faults[i].fault, &plan[i].fault) < 0)
-			die("--replay: bad stored fault '%s'", spec.faults[i].fault);
-		snprintf(plan[i].site, sizeof(plan[i].site), "%s", spec.faults[i].site);
-		plan[i].thread = spec.faults[i].thread;
-		plan[i].occurrence = spec.faults[i].occurrence;
-	}
-	e = tracer_probe(&pwhy);
-	if (e < 0)
-		die("%s", pwhy);
-	/* --out is where the replay was asked for, not the campaign's
-	 * directory it moves to. */
-	if (o->out_dir[0] != '/') {
-		char here[PATH_MAX], *out;
-
-		if (!getcwd(here, sizeof(here)) || asprintf(&out, "%s/%s", here, o->out_dir) < 0)
-			die_errno(errno, "cannot resolve --out '%s'", o->out_dir);
-		o->out_dir = out;	/* lives until exit */
-	}
-	if (spec.cwd && chdir(spec.cwd) < 0)
-		die_errno(errno, "--replay: cannot enter the stored directory '%s'", spec.cwd);
-	runner_prepare_out(o->out_dir, false);
-	snprintf(run_dir, sizeof(run_dir), "%s/replay", o->out_dir);
-	runner_init(&rn, o, spec.argv, spec.envp, run_dir);
-	for (n = 0; n < o->replay_runs && !runner_interrupted; n++) {
-		const struct frame *top = NULL;
-
-		int r = runner_run(&rn, false, plan, spec.nfaults, &res, &f);
-
-		if (r < 0 && !runner_interrupted)
-			runner_die(&rn);
-		if (r != 1 || f.kind != spec.kind)
-			continue;
-		for (int i = 0; f.nthreads && i < f.stacks[0].nframes && !top; i++)
-			if (!f.stacks[0].frames[i].system)
-				top = &f.stacks[0].frames[i];
-		if (!spec.top_function[0] || (top && strcmp(top->function, spec.top_function) == 0))
-			k++;
-	}
-	fprintf(stderr, "replay: %s %d of %d (%s in %s)\n", k ? "reproduced" : "not reproduced", k, n,
-		finding_kind_name(spec.kind), spec.top_function[0] ? spec.top_function : "??");
-	runner_fini(&rn);
-	replay_spec_free(&spec);
-	if (runner_interrupted)
-		return 128 + runner_interrupted;
-	return k ? EXIT_FINDINGS : EXIT_CLEAN;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/die.h"
 #include "cli/duration.h"
 #include "util/util.h"
 
@@ -15,7 +16,7 @@ int parse_duration(const char *s, long *ms)
 	static const struct {
 		const char *unit;
 		double ms;
-	} units[] = { { "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 }, { "", 1000 } };
+	} units[] = { { "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 } };
 	char *end;
 	double v;
 
@@ -25,6 +26,10 @@ int parse_duration(const char *s, long *ms)
 	v = strtod(s, &end);
 	if (errno || end == s || !isfinite(v) || v < 0)
 		return -EINVAL;
+	/* A bare number is refused, not read as seconds: "--timeout=500"
+	 * meant as milliseconds would otherwise wait eight minutes. */
+	if (!*end)
+		return -EDOM;
 	for (size_t i = 0; i < ARRAY_SIZE(units); i++)
 		if (strcmp(end, units[i].unit) == 0) {
 			double r = v * units[i].ms;
@@ -44,4 +49,16 @@ char *format_duration(long ms, char *buf, int len)
 	else
 		snprintf(buf, len, "%ldms", ms);
 	return buf;
+}
+
+long duration_arg(const char *opt, const char *v)
+{
+	long ms;
+	int e = parse_duration(v, &ms);
+
+	if (e == -EDOM)
+		die("%s: '%s' has no unit (a number with ms, s, m or h, e.g. %ss)", opt, v, v);
+	if (e < 0)
+		die("%s: bad duration '%s' (a number with ms, s, m or h, e.g. 500ms, 2s, 1m)", opt, v);
+	return ms;
 }

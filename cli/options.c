@@ -29,7 +29,7 @@ enum {
 	O_RLIMIT_AS, O_RLIMIT_NOFILE, O_RLIMIT_NPROC, O_RLIMIT_CPU, O_RLIMIT_FSIZE, O_MEMORY_LIMIT,
 	O_PIDS_LIMIT, O_TMP_SIZE,
 	O_VIOLATION_EXIT, O_NET, O_BIND, O_RO_BIND, O_WORKDIR, O_WORKDIR_HASH, O_CONFIG,
-	O_NO_AUTO_BIND, O_NO_SANDBOX, O_LIST_CLASSES, O_ABORT_IS_FINDING,
+	O_NO_AUTO_BIND, O_NO_SANDBOX, O_LIST_CLASSES, O_SHOW_REPLIES, O_ABORT_IS_FINDING,
 };
 
 static const struct option longopts[] = {
@@ -38,6 +38,7 @@ static const struct option longopts[] = {
 	{ "timeout", required_argument, NULL, O_TIMEOUT },
 	{ "grace", required_argument, NULL, O_GRACE },
 	{ "reply-timeout", required_argument, NULL, O_REPLY_TIMEOUT },
+	{ "show-replies", no_argument, NULL, O_SHOW_REPLIES },
 	{ "budget", required_argument, NULL, O_BUDGET },
 	{ "request", required_argument, NULL, O_REQUEST },
 	{ "service", no_argument, NULL, O_SERVICE },
@@ -110,6 +111,7 @@ static const char usage_text[] =
 	"  --request=FILE|DIR    service mode: send each file on its own connection\n"
 	"  --service             service mode without requests (start-up faults)\n"
 	"  --reply-timeout=DUR   how long to wait for a reply [2s]\n"
+	"  --show-replies        print each request's reply in the run without faults\n"
 	"  --stdin=FILE          standard input of the program [/dev/null]\n"
 	"  --timeout=DURATION    per run; a run past it is a hang [10s]\n"
 	"  --grace=DURATION      after the main process exits or SIGTERM [2s]\n"
@@ -219,15 +221,6 @@ static uint64_t parse_seed(const char *v)
 	if (errno || end == v || *end || *v == '-')
 		die("--seed: bad seed '%s'", v);
 	return n;
-}
-
-static long parse_dur(const char *opt, const char *v)
-{
-	long ms;
-
-	if (parse_duration(v, &ms) < 0)
-		die("%s: bad duration '%s' (use e.g. 500ms, 2s, 1m)", opt, v);
-	return ms;
 }
 
 static void push(char ***list, int *n, const char *s)
@@ -380,17 +373,17 @@ static void parse_one(struct options *o, int c, const char *arg)
 		break;
 	case O_OUT: o->out_dir = arg; o->out_set = true; break;
 	case O_TIMEOUT:
-		o->timeout_ms = parse_dur("--timeout", arg);
+		o->timeout_ms = duration_arg("--timeout", arg);
 		if (o->timeout_ms <= 0)
 			die("--timeout: must be more than 0, got '%s'", arg);
 		break;
-	case O_GRACE: o->grace_ms = parse_dur("--grace", arg); break;
+	case O_GRACE: o->grace_ms = duration_arg("--grace", arg); break;
 	case O_REPLY_TIMEOUT:
-		o->reply_timeout_ms = parse_dur("--reply-timeout", arg);
+		o->reply_timeout_ms = duration_arg("--reply-timeout", arg);
 		if (o->reply_timeout_ms <= 0)
 			die("--reply-timeout: must be more than 0, got '%s'", arg);
 		break;
-	case O_BUDGET: o->budget_ms = parse_dur("--budget", arg); break;
+	case O_BUDGET: o->budget_ms = duration_arg("--budget", arg); break;
 	case O_REQUEST: add_requests(o, arg); o->service = true; break;
 	case O_SERVICE: o->service = true; break;
 	case O_STDIN: o->stdin_path = arg; break;
@@ -504,6 +497,7 @@ static void parse_one(struct options *o, int c, const char *arg)
 		break;
 	case O_CONFIG: break;	/* read before the command line (load_config) */
 	case 'q': o->quiet = true; break;
+	case O_SHOW_REPLIES: o->show_replies = true; break;
 	case 'h': usage(); exit(0);
 	case O_LIST_CLASSES: list_classes(); exit(0);
 	case 'V': printf("fzsandbox %s\n", PACKAGE_VERSION); exit(0);

@@ -19,6 +19,7 @@ struct options {
 	char **requests;	/* expanded file list, NULL-terminated */
 	int nrequests;
 	bool service;
+	bool show_replies;	/* print the clean run's replies */
 	const char *stdin_path;
 	struct plan_fault faults[OPT_MAX_FAULTS];
 	int fault_site_ids[OPT_MAX_FAULTS];

@@ -15,6 +15,7 @@
 
 #include "cli/die.h"
 #include "cli/runner.h"
+#include "cli/svcnote.h"
 #include "harnesses/service.h"
 #include "sandbox/policy.h"
 #include "sandbox/sandbox.h"
@@ -71,8 +72,6 @@ void runner_die(const struct runner *r)
 	die("%s", r->err.msg);
 }
 
-/* --sandbox: one clear line when the jail cannot work here, and the jail's
- * plan, built once for every run. */
 /* --bind/--ro-bind words ("SRC:DST", SRC resolved by the CLI) as the
  * jail's list; src points at a copy of the word, cut at the colon (free
  * each src, then the list). */
@@ -102,6 +101,8 @@ static struct sandbox_bind *jail_binds(const struct options *o, int *n)
 	return b;
 }
 
+/* The jail (on unless --no-sandbox): one clear line when it cannot work
+ * here, else its plan, built once for every run. */
 static void jail_init(struct runner *r, const struct options *o, char **argv)
 {
 	struct sandbox_opts so = {
@@ -574,9 +575,14 @@ static int check_episode(struct runner *r, bool record, int e, const struct run_
 				   r->o->timeout_ms, r->argv[0]);
 	/* A service that never listened, unfaulted, was never tested: saying
 	 * "0 findings" would be a silent pass. */
-	if (record && r->o->service && !listened && res->end == RUN_EXITED)
-		return runner_fail(r, 0, 0, "service mode: '%s' never listened (it exited with status %d)",
-				   r->argv[0], res->exit_status);
+	if (record && r->o->service && !listened && res->end == RUN_EXITED) {
+		char tail[512];
+
+		/* Its own words say why (a port in use, a config it rejects). */
+		output_tail(r->passthrough ? NULL : r->out_stderr, 3, tail, sizeof(tail));
+		return runner_fail(r, 0, 0, "service mode: '%s' never listened (it exited with status %d%s%s)",
+				   r->argv[0], res->exit_status, tail[0] ? "; its stderr ends: " : "", tail);
+	}
 	return 0;
 }
 
@@ -585,16 +591,17 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 {
 	struct service_opts so = { r->o->requests, r->o->reply_timeout_ms,
 				   r->sb && r->o->net != SANDBOX_NET_HOST ? sandbox_socket_beside : NULL,
-				   r->sb != NULL };
+				   r->sb != NULL, record && r->o->show_replies };
 	struct tracer_episode ep;
 	struct tracer_service svc;
 	struct service_driver *drv = NULL;
-	struct service_result sres = { 0 };
+	struct service_result *sres = &r->svc;
 	const struct fault_rec *log;
 	long oom0;
 	int e, nlog;
 
 	memset(res, 0, sizeof(*res));
+	memset(sres, 0, sizeof(*sres));
 	r->err.msg[0] = 0;
 	r->err.status = 0;
 	r->err.fatal = false;
@@ -630,16 +637,16 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	oom0 = sandbox_cgroup_oom_kills(r->cg);
 	e = tracer_session_run(r->ts, &ep, drv ? &svc : NULL, res);
 	if (drv)
-		service_finish(drv, &sres);
+		service_finish(drv, sres);
 	episode_streams_close(&ep);
-	e = check_episode(r, record, e, res, sres.ready);
+	e = check_episode(r, record, e, res, sres->ready);
 	if (e < 0 || res->end == RUN_INTERRUPTED)
 		return e;
 	if (record && res->end == RUN_EXITED) {
 		r->baseline_exit = res->exit_status;
 		r->have_baseline = true;
 	}
-	if (record && drv && sres.ready && r->o->nrequests && sres.sent == 0)
+	if (record && drv && sres->ready && r->o->nrequests && sres->sent == 0)
 		fprintf(stderr, "fzsandbox: warning: '%s' listened but no request could be sent to it\n",
 			r->argv[0]);
 	if (!classify(r, res, f))

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "cli/options.h"
+#include "harnesses/service.h"
 #include "inject/inject.h"
 #include "reporters/report.h"
 #include "sandbox/sandbox.h"
@@ -66,6 +67,8 @@ struct runner {
 	bool first_deliberate;
 	int baseline_exit;
 	bool have_baseline;
+	/* Service mode: what the driver saw in the last run (zero else). */
+	struct service_result svc;
 	/* The next run is a random one (inject_set_random). */
 	bool random;
 	uint64_t random_seed;

@@ -253,8 +253,21 @@ static int wait_fd(struct service_driver *d, int fd, short ev, long long deadlin
 	return -ECANCELED;
 }
 
+/* Keep what arrived of a reply, for --show-replies. */
+static void keep(struct service_reply *rp, const char *buf, ssize_t n)
+{
+	if (!rp || n <= 0)
+		return;
+	if (rp->len < sizeof(rp->head)) {
+		size_t k = sizeof(rp->head) - rp->len;
+
+		memcpy(rp->head + rp->len, buf, (size_t)n < k ? (size_t)n : k);
+	}
+	rp->len += (size_t)n;
+}
+
 static void one_request(struct service_driver *d, const struct sockaddr_storage *ss,
-			socklen_t slen, const char *path)
+			socklen_t slen, const char *path, struct service_reply *rp)
 {
 	char buf[8192];
 	long long deadline = mono_ms() + d->o.reply_timeout_ms;
@@ -285,16 +298,25 @@ static void one_request(struct service_driver *d, const struct sockaddr_storage 
 		}
 	}
 	d->res.sent++;
+	if (rp)
+		rp->state = REPLY_CUT;
 	shutdown(fd, SHUT_WR);
 	for (;;) {
 		r = wait_fd(d, fd, POLLIN, deadline);
-		if (r == 0)
+		if (r == 0) {
 			d->res.timeouts++;
+			if (rp)
+				rp->state = REPLY_TIMEOUT;
+		}
 		if (r != 1)
 			break;
 		n = recv(fd, buf, sizeof(buf), 0);
-		if (n == 0)
+		keep(rp, buf, n);
+		if (n == 0) {
 			d->res.replied++;
+			if (rp)
+				rp->state = REPLY_DONE;
+		}
 		if (n <= 0 && !(n < 0 && errno == EAGAIN))
 			break;
 	}
@@ -332,8 +354,15 @@ static void *driver(void *arg)
 
 		if (path)
 			dfd = unix_beside(d, lfd, pid, &ss, &slen);
-		for (int i = 0; (!path || dfd >= 0) && d->o.requests && d->o.requests[i] && !d->over; i++)
-			one_request(d, &ss, slen, d->o.requests[i]);
+		for (int i = 0; (!path || dfd >= 0) && d->o.requests && d->o.requests[i] && !d->over; i++) {
+			struct service_reply *rp = NULL;
+
+			if (d->o.keep_replies && i < SERVICE_KEEP_REPLIES) {
+				rp = &d->res.replies[i];
+				d->res.nreplies = i + 1;
+			}
+			one_request(d, &ss, slen, d->o.requests[i], rp);
+		}
 	}
 	if (dfd >= 0)
 		close(dfd);

@@ -19,6 +19,25 @@ struct service_opts {
 	/* The service runs in another mount namespace (the jail): a unix
 	 * socket's path is its own, reached through /proc/PID/root. */
 	bool jailed;
+	/* Keep the start of each reply (--show-replies) in the result. */
+	bool keep_replies;
+};
+
+/* What became of one request (--show-replies). */
+enum service_reply_state {
+	REPLY_UNSENT,		/* no connection, or not sent in full */
+	REPLY_DONE,		/* read to EOF */
+	REPLY_TIMEOUT,		/* cut by --reply-timeout */
+	REPLY_CUT,		/* the run ended, or the connection failed, first */
+};
+
+#define SERVICE_KEEP_REPLIES 32
+#define SERVICE_KEEP_BYTES 256
+
+struct service_reply {
+	enum service_reply_state state;
+	size_t len;		/* bytes received */
+	char head[SERVICE_KEEP_BYTES];	/* the first of them */
 };
 
 struct service_result {
@@ -26,6 +45,9 @@ struct service_result {
 	int sent;		/* requests sent in full */
 	int replied;		/* replies read to EOF */
 	int timeouts;		/* replies cut by --reply-timeout */
+	/* keep_replies: the first SERVICE_KEEP_REPLIES requests' replies. */
+	int nreplies;
+	struct service_reply replies[SERVICE_KEEP_REPLIES];
 };
 
 struct service_driver;

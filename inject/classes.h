@@ -36,7 +36,7 @@ struct class_hooks {
 	 * (inj_run_state). */
 	size_t run_size;
 	/* The program's entry point: arm (e.g. plant breakpoints). A class
-	 * that cannot arm says why in inj_problem(). */
+	 * that cannot arm says why in inj->problem[cls] (inject_problem()). */
 	int (*on_entry)(struct inject *inj, int cls, struct tracer_task *t);
 	/* A stop at one of the syscalls it fails (before the call runs). */
 	int (*on_syscall)(struct inject *inj, int cls, struct tracer_task *t,

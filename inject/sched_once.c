@@ -1,4 +1,4 @@
-/* once.c - schedulers of a single run: the clean run and the pinned
+/* sched_once.c - schedulers of a single run: the clean run and the pinned
  * faults (--fault). */
 #include "config.h"
 

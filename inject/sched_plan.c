@@ -1,6 +1,6 @@
-/* plan.c - the systematic plan as a scheduler: one run per entry, and a
- * second chance in any thread for an entry aimed at a later thread that
- * injected nothing. */
+/* sched_plan.c - the systematic plan as a scheduler: one run per entry,
+ * and a second chance in any thread for an entry aimed at a later thread
+ * that injected nothing. */
 #include "config.h"
 
 #include <errno.h>

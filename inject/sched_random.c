@@ -1,4 +1,4 @@
-/* random.c - seeded random runs after the plan. */
+/* sched_random.c - seeded random runs after the plan. */
 #include "config.h"
 
 #include <errno.h>

@@ -1,4 +1,4 @@
-/* sequence.c - the sequencer: stages one after another under the
+/* sched_sequence.c - the sequencer: stages one after another under the
  * campaign's caps (--max-runs, --budget). */
 #include "config.h"
 

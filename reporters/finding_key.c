@@ -36,7 +36,7 @@ static const char *const kind_names[] = {
 
 bool finding_kind_valid(enum finding_kind k)
 {
-	return (unsigned)k < ARRAY_SIZE(kind_names);
+	return (unsigned)k < ARRAY_SIZE(kind_names) && kind_names[k];
 }
 
 const char *finding_kind_name(enum finding_kind k)

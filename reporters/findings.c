@@ -149,6 +149,7 @@ void report_free(struct report *r)
 	free(r->options);
 	free(r->out_dir);
 	free(r->self);
+	free(r->replay_file);
 	free(r->sites);
 	for (i = 0; i < r->nfindings; i++)
 		finding_release(&r->findings[i]);
@@ -260,6 +261,55 @@ void report_set_plan(struct report *r, unsigned planned, unsigned done, bool cap
 	r->runs_done = done;
 	r->plan_capped = capped;
 	r->plan_set = true;
+}
+
+void report_set_capped_by(struct report *r, const char *name)
+{
+	if (r)
+		r->capped_by = name;
+}
+
+void report_set_service_clean(struct report *r, const struct run_service *s, bool exited,
+			      int status)
+{
+	if (!r || !s)
+		return;
+	r->service = true;
+	r->svc_clean = *s;
+	r->svc_exited = exited;
+	r->svc_status = status;
+}
+
+void report_set_replay(struct report *r, const char *file, int finding, int runs,
+		       int reproduced)
+{
+	char *f;
+
+	if (!r || !file || !(f = strdup(file)))
+		return;	/* no error channel: only the "replay" object is lost */
+	free(r->replay_file);
+	r->replay_file = f;
+	r->replay_finding = finding;
+	r->replay_runs = runs;
+	r->replay_reproduced = reproduced;
+}
+
+void report_count_service(struct report *r, const struct run_service *s)
+{
+	if (!r || !s)
+		return;
+	r->svc_runs++;
+	r->svc_listened += s->listened;
+	r->svc_total.requests += s->requests;
+	r->svc_total.sent += s->sent;
+	r->svc_total.replied += s->replied;
+	r->svc_total.timeouts += s->timeouts;
+}
+
+bool report_clean_served(const struct report *r)
+{
+	return !r || !r->service ||
+	       (r->svc_clean.listened && r->svc_clean.replied >= r->svc_clean.requests);
 }
 
 int report_nfindings(const struct report *r)

@@ -165,7 +165,7 @@ static int kind_from_name(const char *s, enum finding_kind *k)
 {
 	int i;
 
-	for (i = FIND_SIGNAL; s && finding_kind_valid(i); i++) {
+	for (i = 0; s && finding_kind_valid(i); i++) {
 		if (strcmp(s, finding_kind_name(i)) == 0) {
 			*k = i;
 			return 0;
@@ -415,6 +415,11 @@ int replay_load(const char *file_and_id, struct replay_spec *spec, char *why, in
 		goto out;
 	}
 	e = load_finding(fnd, spec, path, id, why, whylen);
+	if (e == 0) {
+		spec->id = id;
+		spec->file = path;
+		path = NULL;
+	}
 out:
 	if (e)
 		replay_spec_free(spec);
@@ -436,5 +441,6 @@ void replay_spec_free(struct replay_spec *spec)
 	free(spec->inject);
 	free(spec->options);
 	report_strv_free(spec->options_argv);
+	free(spec->file);
 	memset(spec, 0, sizeof(*spec));
 }

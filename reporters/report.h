@@ -200,6 +200,32 @@ int report_nsites(const struct report *r);
 void report_count_run(struct report *r, int nfaults_by_class_len,
 		      const char *const *classes, const unsigned *counts);
 void report_set_plan(struct report *r, unsigned planned, unsigned done, bool capped);
+/* The limit that cut the plan: "max-runs", "budget" or NULL (none). */
+void report_set_capped_by(struct report *r, const char *name);
+
+/* Service mode: what the driver saw in one run (cli/ copies the
+ * harness's counts into these plain fields). */
+struct run_service {
+	bool listened;		/* listen(2) returned 0 */
+	int requests;		/* request files given */
+	int sent;		/* sent in full */
+	int replied;		/* replies read to EOF */
+	int timeouts;		/* replies cut by --reply-timeout */
+};
+/* The clean run's counts (report.json "service.clean"); exited: it ended
+ * on its own before fzsandbox stopped it, with status. A clean run that
+ * did not reply to every request marks every finding as found against a
+ * service that did not serve (clean_run_served false). */
+void report_set_service_clean(struct report *r, const struct run_service *s, bool exited,
+			      int status);
+/* --replay's own report (OUT/replay/report.json): "replay": the report
+ * and finding replayed, runs made and how many reproduced it. */
+void report_set_replay(struct report *r, const char *file, int finding, int runs,
+		       int reproduced);
+/* Add one run's counts to report.json's "service.totals". */
+void report_count_service(struct report *r, const struct run_service *s);
+/* Did the clean run serve every request? (true outside service mode.) */
+bool report_clean_served(const struct report *r);
 
 /* Add a run's finding: deduplicated against earlier ones (kind + top
  * non-system frames of the faulting thread; for hangs, all threads; for
@@ -223,9 +249,10 @@ int report_write_json(const struct report *r);
 struct runlog;
 int runlog_open(const char *out_dir, struct runlog **out);
 /* mode: "clean", "plan", "pinned", "random"; outcome: "exit 0",
- * "signal SIGSEGV", "hang"...; finding: id, or 0 for none. */
+ * "signal SIGSEGV", "hang"...; finding: id, or 0 for none; svc: the
+ * service driver's counts, NULL outside service mode. */
 int runlog_write(struct runlog *l, int run, const char *mode, const struct fault_rec *faults,
-		 int nfaults, const char *outcome, int finding);
+		 int nfaults, const char *outcome, int finding, const struct run_service *svc);
 void runlog_close(struct runlog *l);
 
 /* --- Replay: what report.json stored for one finding ------------------- */
@@ -249,6 +276,8 @@ struct replay_spec {
 	char top_function[128];	/* top non-system frame of the faulting thread */
 	char top_file[192];
 	char version[32];
+	char *file;		/* the report read (FILE of FILE#ID) */
+	int id;			/* the finding replayed */
 };
 
 /* Parse FILE[#ID] (ID defaults to the first finding). Returns 0, or

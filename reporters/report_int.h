@@ -64,6 +64,19 @@ struct report {
 	unsigned runs;
 	unsigned runs_planned, runs_done;
 	bool plan_set, plan_capped;
+	const char *capped_by;	/* a static name, or NULL */
+
+	/* Service mode (report_set_service_clean): the clean run's counts
+	 * and the totals over every run. */
+	bool service;
+	struct run_service svc_clean, svc_total;
+	bool svc_exited;
+	int svc_status;
+	unsigned svc_runs, svc_listened;
+
+	/* --replay (report_set_replay): replay_file non-NULL. */
+	char *replay_file;
+	int replay_finding, replay_runs, replay_reproduced;
 };
 
 /* Runs to show: the campaign's own count once report_set_plan told it. */

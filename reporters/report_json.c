@@ -160,7 +160,7 @@ static json_object *fault_json(struct jb *b, const struct fault_rec *f)
 	return o;
 }
 
-static json_object *finding_json(struct jb *b, const struct finding *f)
+static json_object *finding_json(struct jb *b, const struct report *r, const struct finding *f)
 {
 	json_object *o = obj(b), *threads = arr(b), *faults = arr(b);
 	char sig[32];
@@ -197,6 +197,39 @@ static json_object *finding_json(struct jb *b, const struct finding *f)
 	put(b, o, "replay", str(b, f->replay));
 	put(b, o, "stdout", str(b, f->stdout_rel));
 	put(b, o, "stderr", str(b, f->stderr_rel));
+	put(b, o, "clean_run_served", r->service ? boolean(b, report_clean_served(r)) : NULL);
+	return o;
+}
+
+static json_object *service_counts(struct jb *b, const struct run_service *s)
+{
+	json_object *o = obj(b);
+
+	put(b, o, "requests", num(b, s->requests));
+	put(b, o, "sent", num(b, s->sent));
+	put(b, o, "replied", num(b, s->replied));
+	put(b, o, "timeouts", num(b, s->timeouts));
+	return o;
+}
+
+/* "service": null outside service mode. */
+static json_object *service_json(struct jb *b, const struct report *r)
+{
+	json_object *o, *clean, *total;
+
+	if (!r->service)
+		return NULL;
+	o = obj(b);
+	clean = service_counts(b, &r->svc_clean);
+	put(b, clean, "listened", boolean(b, r->svc_clean.listened));
+	put(b, clean, "served", boolean(b, report_clean_served(r)));
+	put(b, clean, "exited", boolean(b, r->svc_exited));
+	put(b, clean, "exit_status", r->svc_exited ? num(b, r->svc_status) : NULL);
+	put(b, o, "clean", clean);
+	total = service_counts(b, &r->svc_total);
+	put(b, total, "runs", num(b, r->svc_runs));
+	put(b, total, "listened", num(b, r->svc_listened));
+	put(b, o, "totals", total);
 	return o;
 }
 
@@ -236,6 +269,16 @@ static json_object *report_json(struct jb *b, const struct report *r)
 	put(b, o, "runs", num(b, report_runs(r)));
 	put(b, o, "runs_planned", num(b, r->runs_planned));
 	put(b, o, "plan_capped", boolean(b, r->plan_capped));
+	put(b, o, "capped_by", str(b, r->capped_by));
+	put(b, o, "service", service_json(b, r));
+	if (r->replay_file) {
+		c = obj(b);
+		put(b, c, "report", str(b, r->replay_file));
+		put(b, c, "finding", num(b, r->replay_finding));
+		put(b, c, "runs", num(b, r->replay_runs));
+		put(b, c, "reproduced", num(b, r->replay_reproduced));
+		put(b, o, "replay", c);
+	}
 	a = arr(b);
 	for (i = 0; i < r->nsites; i++)
 		push(b, a, site_json(b, &r->sites[i]));
@@ -249,7 +292,7 @@ static json_object *report_json(struct jb *b, const struct report *r)
 	/* Deliberate aborts apart, so "findings" holds what the exit status
 	 * counts. */
 	for (i = 0; i < r->nfindings; i++)
-		push(b, r->findings[i].counted ? a : c, finding_json(b, &r->findings[i]));
+		push(b, r->findings[i].counted ? a : c, finding_json(b, r, &r->findings[i]));
 	put(b, o, "findings", a);
 	put(b, o, "aborts", c);
 	return o;

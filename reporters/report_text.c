@@ -121,6 +121,11 @@ static void print_one(const struct report *r, const struct finding *f, FILE *fp)
 		fprintf(fp, "    %s\n", f->detail);
 	if (f->note[0])
 		fprintf(fp, "    note: %s\n", f->note);
+	/* Against a service that never served, a finding may be its
+	 * set-up failing (a log it cannot open), not a bug. */
+	if (!report_clean_served(r))
+		fprintf(fp, "    note: the run without faults did not serve (%d of %d requests "
+			"replied)\n", r->svc_clean.replied, r->svc_clean.requests);
 	if (f->kind == FIND_HANG) {
 		for (i = 0; i < f->nthreads; i++) {
 			fprintf(fp, "    thread %d (tid %d):\n", f->threads[i].thread,

@@ -35,7 +35,7 @@ int runlog_open(const char *out_dir, struct runlog **out)
 }
 
 int runlog_write(struct runlog *l, int run, const char *mode, const struct fault_rec *faults,
-		 int nfaults, const char *outcome, int finding)
+		 int nfaults, const char *outcome, int finding, const struct run_service *svc)
 {
 	json_object *o = json_object_new_object(), *fa = json_object_new_array();
 	int r = 0;
@@ -62,6 +62,16 @@ int runlog_write(struct runlog *l, int run, const char *mode, const struct fault
 	json_object_object_add(o, "faults", fa);
 	json_object_object_add(o, "outcome", json_object_new_string(outcome));
 	json_object_object_add(o, "finding", finding > 0 ? json_object_new_int(finding) : NULL);
+	if (svc) {
+		json_object *s = json_object_new_object();
+
+		json_object_object_add(s, "listened", json_object_new_boolean(svc->listened));
+		json_object_object_add(s, "requests", json_object_new_int(svc->requests));
+		json_object_object_add(s, "sent", json_object_new_int(svc->sent));
+		json_object_object_add(s, "replied", json_object_new_int(svc->replied));
+		json_object_object_add(s, "timeouts", json_object_new_int(svc->timeouts));
+		json_object_object_add(o, "service", s);
+	}
 	if (fprintf(l->fp, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 						       JSON_C_TO_STRING_NOSLASHESCAPE)) < 0 ||
 	    fflush(l->fp) != 0)

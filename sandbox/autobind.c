@@ -277,6 +277,14 @@ static int plan_arg(struct sandbox *sb, const char *cwd, const char *arg)
 				break;
 		}
 		rw = true;
+		/* Not even its top-level directory exists: a value with
+		 * slashes that names no path (dnsmasq's
+		 * --address=/test.local/10.0.0.1, a URL path), not an
+		 * output a program could create. */
+		if (real && widened && strcmp(real, "/") == 0) {
+			free(real);
+			return 0;
+		}
 	}
 	if (real && rw && !bound(sb, real, true) && !output_dir_ok(sb, real, abs, widened)) {
 		free(real);

@@ -63,41 +63,74 @@ static int plan_system(struct sandbox *sb)
 static const char *const etc_files[] = {
 	"ld.so.cache", "nsswitch.conf", "hosts", "host.conf", "resolv.conf", "gai.conf",
 	"passwd", "group", "localtime", "timezone", "locale.alias", "locale.conf",
-	"services", "protocols", "networks", "rpc", "mime.types", "os-release",
+	"hostname", "services", "protocols", "networks", "rpc", "mime.types", "os-release",
 	"alternatives", "ssl", "ca-certificates.conf",
+	/* Read by daemons and their libraries: libwrap's access control
+	 * (without them a program's allow/deny code silently goes untested),
+	 * valid login shells, user-management defaults, libmagic's local
+	 * magic, XML catalogs, the mail name, D-Bus/systemd's machine id. */
+	"hosts.allow", "hosts.deny", "shells", "login.defs", "ethers", "magic",
+	"magic.mime", "xml", "mailname", "machine-id",
 };
 
-/* The host's /etc/hosts plus the jail's own hostname, so that a program
- * resolving its hostname (servers, logging, hostname -f) finds it as it
- * would on its host. A temporary file per campaign; NULL when it cannot
- * be made (the host's file is bound as it is). */
-static char *jail_hosts(void)
+/* A file of the jail's own /etc: the host's file HOST_SRC (or nothing)
+ * followed by EXTRA, in a temporary file per campaign, remembered in
+ * sb->made for mount_plan_free. NULL when it cannot be made (the caller
+ * then binds the host's file as it is). */
+static char *jail_file(struct sandbox *sb, const char *host_src, const char *extra)
 {
-	static const char line[] = "\n127.0.1.1\tfzsandbox\n";
 	char *path = NULL, buf[4096];
-	int in, out;
+	size_t len = strlen(extra);
+	int in = -1, out;
 	ssize_t n = 0;
 
-	if (asprintf(&path, "%s/fzsandbox-hosts.XXXXXX", sandbox_tmpdir()) < 0)
+	if (sb->nmade >= (int)ARRAY_SIZE(sb->made))
+		return NULL;
+	if (asprintf(&path, "%s/fzsandbox-etc.XXXXXX", sandbox_tmpdir()) < 0)
 		return NULL;
 	out = mkstemp(path);
 	if (out < 0) {
 		free(path);
 		return NULL;
 	}
-	in = open("/etc/hosts", O_RDONLY | O_CLOEXEC);
+	if (host_src)
+		in = open(host_src, O_RDONLY | O_CLOEXEC);
 	while (in >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
 		if (write(out, buf, n) != n)
 			break;
 	if (in >= 0)
 		close(in);
-	if (n != 0 || write(out, line, sizeof(line) - 1) != sizeof(line) - 1 ||
-	    fchmod(out, 0644) < 0 || close(out) < 0) {
+	if (n != 0 || write(out, extra, len) != (ssize_t)len || fchmod(out, 0644) < 0 ||
+	    close(out) < 0) {
 		unlink(path);
 		free(path);
 		return NULL;
 	}
+	sb->made[sb->nmade++] = path;
 	return path;
+}
+
+/* The jail has a hostname of its own (sandbox.c sets it): /etc/hostname
+ * says it, and /etc/hosts is the host's plus a line resolving it, so a
+ * program resolving its hostname (servers, logging, hostname -f) finds it
+ * as it would on its host. */
+static int plan_own_etc(struct sandbox *sb, const char *name)
+{
+	char path[64], *made;
+	int r;
+
+	snprintf(path, sizeof(path), "/etc/%s", name);
+	if (strcmp(name, "hosts") == 0)
+		made = jail_file(sb, path, "\n127.0.1.1\t" SB_JAIL_HOSTNAME "\n");
+	else
+		made = jail_file(sb, NULL, SB_JAIL_HOSTNAME "\n");
+	if (!made)
+		return 1;	/* not made: bind the host's */
+	r = mount_add(sb, MOP_BIND_RO, true, made, path);
+	/* As root the jail's user may not search $TMPDIR. */
+	if (r == 0)
+		sb->ops[sb->nops - 1].detach = sb->privileged;
+	return r;
 }
 
 static int plan_etc(struct sandbox *sb)
@@ -109,12 +142,11 @@ static int plan_etc(struct sandbox *sb)
 		struct stat st;
 
 		snprintf(path, sizeof(path), "/etc/%s", etc_files[i]);
-		if (strcmp(etc_files[i], "hosts") == 0 && (sb->hosts = jail_hosts())) {
-			r = mount_add(sb, MOP_BIND_RO, true, sb->hosts, path);
-			/* As root the jail's user may not search $TMPDIR. */
-			if (r == 0)
-				sb->ops[sb->nops - 1].detach = sb->privileged;
-			continue;
+		if (strcmp(etc_files[i], "hosts") == 0 || strcmp(etc_files[i], "hostname") == 0) {
+			r = plan_own_etc(sb, etc_files[i]);
+			if (r <= 0)
+				continue;
+			r = 0;
 		}
 		real = realpath(path, NULL);
 		if (real && stat(real, &st) == 0 && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
@@ -303,10 +335,11 @@ int mount_plan(struct sandbox *sb, const struct sandbox_opts *o)
 
 void mount_plan_free(struct sandbox *sb)
 {
-	if (sb->hosts)
-		unlink(sb->hosts);
-	free(sb->hosts);
-	sb->hosts = NULL;
+	for (int i = 0; i < sb->nmade; i++) {
+		unlink(sb->made[i]);
+		free(sb->made[i]);
+	}
+	sb->nmade = 0;
 	for (int i = 0; i < sb->nops; i++) {
 		free(sb->ops[i].src);
 		free(sb->ops[i].dst);

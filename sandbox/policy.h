@@ -24,8 +24,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* SCMP_ACT_TRACE data of the policy's rules (PTRACE_GETEVENTMSG at the
- * stop). The fault classes' rules carry the syscall number, < 0x8000. */
+/* SCMP_ACT_TRACE data of the policy's rules, keeping them apart from the
+ * fault classes' rules (which carry the syscall number, < 0x8000) in a
+ * dump of the filter. The tracer does not read it: the gate decides from
+ * PTRACE_GET_SYSCALL_INFO's arch and nr (docs/design.md, the filter). */
 #define POLICY_TAG_DENY 0x8000		/* | the syscall number */
 #define POLICY_TAG_BADARCH 0xffff	/* i386 (int 0x80) and x32 */
 

@@ -104,7 +104,7 @@ static int check_program(const struct sandbox *sb, struct sandbox_err *e)
  * CAP_NET_ADMIN, dropped only in the target). */
 int sandbox_enter(const struct sandbox *sb, struct sandbox_err *e)
 {
-	static const char host[] = "fzsandbox";
+	static const char host[] = SB_JAIL_HOSTNAME;
 	int r;
 
 	r = user_become(sb, e);

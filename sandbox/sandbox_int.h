@@ -64,7 +64,8 @@ struct sandbox {
 	int ngrp;
 	int *run_fds;
 	char warning[1024];	/* "" or lines for the user (sb_warn) */
-	char *hosts;		/* the jail's /etc/hosts, a temporary file, or NULL */
+	char *made[2];		/* the jail's own /etc files (hosts, hostname): temporary */
+	int nmade;
 };
 
 /* The jail's steps, in the order sandbox/launcher.c runs them. */
@@ -96,6 +97,8 @@ const char *sandbox_exec_path(const struct sandbox *sb);
 
 #define SB_OLDROOT "/oldroot"
 #define SB_NEWROOT "/newroot"
+/* The jail's UTS hostname, also in its /etc/hostname and /etc/hosts. */
+#define SB_JAIL_HOSTNAME "fzsandbox"
 
 /* Record a failure: copies the path without formatting (async-signal-safe);
  * returns -err. */

@@ -2,7 +2,7 @@
  * every run (see workdir.h). A copy, not an overlay: it works the same with
  * and without the jail, as root and unprivileged, and a kept copy is an
  * ordinary directory; the cost is proportional to DIR's size
- * (docs/design.md, Jail). */
+ * (docs/jail.md, "Sandboxed execution"). */
 #include "config.h"
 
 #include <dirent.h>

@@ -6,7 +6,7 @@
  * in modules the jailed target could have written, each address once per
  * campaign thanks to untrusted.c's cache), a fresh child has no state a
  * previous hostile file could have corrupted, and killing it is the whole
- * timeout handling. Measured cost: docs/design.md, "Untrusted modules".
+ * timeout handling. Measured cost: docs/jail.md, "Untrusted modules".
  *
  * The request travels by fork itself (the fd and the addresses are in
  * the child's copy of memory); answers come back as fixed-size records on
@@ -174,7 +174,8 @@ static void __attribute__((noreturn)) child(const struct symhelper_req *req, int
 /* --- the tracer -------------------------------------------------------- */
 
 /* Read up to len bytes by the deadline. Returns the count (short at EOF)
- * or -ETIMEDOUT. The tracer's 10 ms SIGALRM interrupts poll: retried. */
+ * or -ETIMEDOUT. The tracer's 10 ms tick (TRACER_TICK_SIGNAL, when this
+ * runs on a tracing thread) interrupts poll: retried. */
 static ssize_t read_until(int fd, void *buf, size_t len, int64_t deadline)
 {
 	size_t got = 0;

@@ -9,8 +9,8 @@
  * back. Inside the tracer (not from a hook's side) because it must get
  * three things right that a hook cannot see:
  *  - stops: only THIS tid is waited for, and an exit is peeked, never
- *    reaped (WNOWAIT), so the event loop's waitpid(-1) still sees every
- *    task end. A stop of another kind on the way (a seccomp stop for this
+ *    reaped (WNOWAIT), so the episode's own wait (session.c) still sees
+ *    every task end. A stop of another kind on the way (a seccomp stop for this
  *    very syscall, a group-stop, a signal) is noted and stepped over.
  *  - signals: the task's signal mask blocks all but SIGTRAP while it
  *    steps, so a signal arriving meanwhile stays pending with its siginfo
@@ -127,9 +127,9 @@ static bool task_dead(pid_t tid)
 }
 
 /* The next stop of tid, consumed. An exit is only peeked (-ESRCH): the
- * event loop reaps it and accounts for it. The loop's 10 ms ticker
- * (SIGALRM, no SA_RESTART) interrupts the wait, which is when a dead
- * group leader is noticed. */
+ * event loop reaps it and accounts for it. The episode's 10 ms tick
+ * (TRACER_TICK_SIGNAL to this thread, no SA_RESTART; session.c)
+ * interrupts the wait, which is when a dead group leader is noticed. */
 static int wait_stop(pid_t tid, int *status)
 {
 	siginfo_t si;

@@ -158,6 +158,7 @@ static void episode_loop(struct tracer_state *st, int *errfd)
 		}
 		if (svc && svc->stop_requested && *svc->stop_requested && !st->term_sent) {
 			st->term_sent = true;
+			res->stopped = true;
 			kill(st->main_pid, SIGTERM);
 			if (!st->grace_ms)
 				st->grace_ms = now + st->opts->grace_ms;

@@ -238,6 +238,9 @@ struct run_result {
 	char setup_path[256];	/* the step's path, or "" */
 	bool in_loader;		/* the fault happened before the entry point */
 	int tasks_seen;
+	/* Service mode: the run ended because the driver asked it to stop
+	 * (SIGTERM sent); false: the service ended on its own. */
+	bool stopped;
 	/* The first synchronous fatal signal a handler of the program
 	 * caught (tracer_caught_cb); first_signal 0: none. */
 	int first_signal, first_si_code;

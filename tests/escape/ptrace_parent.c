@@ -1,7 +1,7 @@
 /* ptrace_parent - escape attempt: trace the parent (outside a jail, the
  * tracer itself: fzsandbox). PTRACE_ATTACH, wait for its SIGSTOP (passing
- * on any other signal that stops it first, e.g. fzsandbox's SIGALRM
- * ticker), then detach so it goes on. Our own signals are blocked
+ * on any other signal that stops it first, e.g. the tracer's 10 ms tick
+ * signal), then detach so it goes on. Our own signals are blocked
  * meanwhile: the parent traces us, and a signal-delivery stop of ours
  * while it is stopped by us would stop both for good. Waits at most 2 s.
  * Prints "escaped ptrace PID" or "contained ptrace PID: error". */

@@ -19,6 +19,13 @@ expect_usage_error() {
 expect_usage_error bogus --inject=bogus --out="$OUT" -- "$T/unchecked_malloc"
 expect_usage_error short=x --fault=read:short=x --out="$OUT" -- "$T/unchecked_malloc"
 expect_usage_error abc --timeout=abc --out="$OUT" -- "$T/unchecked_malloc"
+# Every duration needs its unit (issue 11): a bare number is refused, by
+# each duration option and in a --config file alike.
+for opt in --budget --timeout --grace --reply-timeout; do
+	expect_usage_error "no unit" "$opt=90" --out="$OUT" -- "$T/unchecked_malloc"
+done
+printf 'budget = 90\n' >"$TMP/bare.conf"
+expect_usage_error "no unit" --config="$TMP/bare.conf" --out="$OUT" -- "$T/unchecked_malloc"
 expect_usage_error "$TMP/no-such-program" --out="$OUT" -- "$TMP/no-such-program"
 
 printf '#!/bin/sh\nexit 0\n' >"$TMP/not-executable"

@@ -22,6 +22,34 @@ assert_rc 1
 grep -q '^replay: reproduced' "$TMP/fz.stdout" "$TMP/fz.stderr" || fail "--replay-runs=5: not reproduced"
 grep -q '^replay: not reproduced' "$TMP/fz.stdout" "$TMP/fz.stderr" && fail "--replay-runs=5: some runs did not reproduce"
 
+# The verdict is in OUT/replay/report.json too (issue 11): the report's
+# schema plus "replay", for scripts.
+R=$TMP/replay-runs/replay/report.json
+[ -s "$R" ] || fatal "no $R"
+assert_eq "$id" "$(jqr '.replay.finding' "$R")" "replay.finding"
+assert_eq 5 "$(jqr '.replay.runs' "$R")" "replay.runs"
+assert_eq 5 "$(jqr '.replay.reproduced' "$R")" "replay.reproduced"
+assert_eq "$(realpath "$TMP/report.json")" "$(jqr '.replay.report' "$R")" "replay.report"
+assert_eq 5 "$(jqr '.runs' "$R")" "runs of the replay's report"
+assert_eq "$T/unchecked_malloc" "$(jqr '.target' "$R")" "target of the replay's report"
+assert_eq 5 "$(jqr "$(finding_with copy_name) | .[0].hits" "$R")" "the replayed finding's hits"
+# A replay that does not reproduce says so there as well.
+jq '(.findings[].faults[].occurrence) |= 99' "$TMP/report.json" >"$TMP/never.json" ||
+	fatal "cannot write never.json"
+fz --replay="$TMP/never.json#$id" --replay-runs=2 --out="$TMP/replay-never"
+assert_rc 0
+assert_eq 0 "$(jqr '.replay.reproduced' "$TMP/replay-never/replay/report.json")" "replay.reproduced (not)"
+assert_eq 0 "$(jqr '.findings | length' "$TMP/replay-never/replay/report.json")" "findings of a replay that did not reproduce"
+# A replay's report replays in turn, but is never written over itself.
+fz --replay="$R#1" --out="$TMP/replay-runs"
+assert_rc 2
+grep -q "would replace" "$TMP/fz.stderr" || fail "a replay over its own report was not refused"
+[ "$(wc -l <"$TMP/fz.stderr")" = 1 ] || fail "the refusal is not one line"
+assert_eq 5 "$(jqr '.replay.runs' "$R")" "the replayed report after a refused replay"
+fz --replay="$R#1" --out="$TMP/replay-of-replay"
+assert_rc 1
+assert_eq 1 "$(jqr '.replay.reproduced' "$TMP/replay-of-replay/replay/report.json")" "a replay of a replay"
+
 # The replay command stored in the report is a working command line.
 cmd=$(jqr "$(finding_with copy_name) | .[0].replay")
 case "$cmd" in

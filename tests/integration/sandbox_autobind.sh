@@ -71,6 +71,11 @@ fz --sandbox --inject=none -- /bin/mkdir -p /var/fzt-autobind-$$/x
 [ "$rc" != 0 ] || fail "mkdir -p under /var worked: /var was bound read-write"
 grep -q "^fzsandbox: warning: '/var' is not bound read-write" "$TMP/fz.stderr" ||
 	fail "no warning for an output under a top-level directory"
+# A value with slashes whose top-level directory does not exist names no
+# path (dnsmasq's --address=/domain/ip): nothing bound, nothing said.
+fz --sandbox --inject=none -- /bin/echo --address=/fzt-test.local/10.0.0.1
+assert_rc 0
+grep -q "warning" "$TMP/fz.stderr" && fail "a warning for an option value that is no path: $(cat "$TMP/fz.stderr")"
 
 # Widening stops below homes and dot-directories: an output under a
 # missing directory inside one is not worth binding the whole of it.

@@ -141,6 +141,10 @@ fi
 fz --inject=none --out="$OUT" -- /usr/bin/getent hosts fzsandbox
 assert_rc 0
 assert_eq "127.0.1.1 fzsandbox" "$(tr -s ' \t' ' ' <"$TMP/fz.stdout")" "the jail's hostname resolved"
+# and /etc/hostname names it, as on a host (daemons read it, not uname).
+fz --inject=none --out="$OUT" -- /bin/sh -c 'cat /etc/hostname; uname -n'
+assert_rc 0
+assert_eq "fzsandbox fzsandbox" "$(tr '\n' ' ' <"$TMP/fz.stdout" | sed 's/ $//')" "/etc/hostname and the UTS name"
 mkdir -m 700 "$TMP/htmp" || fatal "mkdir $TMP/htmp"
 TMPDIR=$TMP/htmp fz --inject=io --fault=read:EIO@site#99 --out="$OUT" -- /bin/true
 assert_rc 2

@@ -27,8 +27,6 @@ START_TEST(test_duration_ok)
 	ck_assert_int_eq(ms, 180000);
 	ck_assert_int_eq(parse_duration("1h", &ms), 0);
 	ck_assert_int_eq(ms, 3600000);
-	ck_assert_int_eq(parse_duration("7", &ms), 0);
-	ck_assert_int_eq(ms, 7000);
 }
 END_TEST
 
@@ -41,6 +39,9 @@ START_TEST(test_duration_bad)
 	ck_assert_int_eq(parse_duration("-1s", &ms), -EINVAL);
 	ck_assert_int_eq(parse_duration("5x", &ms), -EINVAL);
 	ck_assert_int_eq(parse_duration("1e40s", &ms), -EINVAL);
+	/* No unit: refused, never taken as seconds. */
+	ck_assert_int_eq(parse_duration("7", &ms), -EDOM);
+	ck_assert_int_eq(parse_duration("90", &ms), -EDOM);
 	ck_assert_int_eq(ms, 42);
 }
 END_TEST

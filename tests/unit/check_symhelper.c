@@ -168,7 +168,7 @@ START_TEST(test_real_elf)
 	ck_assert_str_eq(r[2].function, "??");
 	ck_assert_int_eq(r[2].line, 0);
 
-	/* What one request costs (docs/design.md quotes it). */
+	/* What one request costs (docs/jail.md quotes it). */
 	for (int i = 0; i < 21; i++) {
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		ck_assert_int_eq(symhelper_run(&q, r), 3);

@@ -1,9 +1,9 @@
 #include "config.h"
 
 /* check_tracer_services.c - tracer/services.h on a real traced program:
- * tests/targets/getppid_calls runs under tracer_run with hooks of this
- * file, which use the services at its entry point, at a seccomp stop and
- * at breakpoint hits. What the hooks saw is recorded and checked after
+ * tests/targets/getppid_calls runs as one episode of a tracer session
+ * (tracer_session_run) with hooks of this file, which use the services at
+ * its entry point, at a seccomp stop and at breakpoint hits. What the hooks saw is recorded and checked after
  * the run, together with what the program printed and how it ended. */
 
 #include <check.h>

@@ -1,0 +1,167 @@
+/* replay.c - --replay: a finding's stored run, N times; reproduced = the
+ * same kind and the same top non-system frame. The verdict also goes to
+ * OUT/replay/report.json (the report schema plus "replay"), so that
+ * scripts read it rather than parse stderr. */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/campaign.h"
+#include "cli/die.h"
+#include "cli/runner.h"
+#include "cli/target.h"
+
+/* The stored faults as the engine's plan. */
+static void replay_plan(const struct replay_spec *spec, struct plan_fault *plan)
+{
+	for (int i = 0; i < spec->nfaults; i++) {
+		memset(&plan[i], 0, sizeof(plan[i]));
+		snprintf(plan[i].call, sizeof(plan[i].call), "%s", spec->faults[i].call);
+		if (fault_parse(spec->faults[i].fault, &plan[i].fault) < 0)
+			die("--replay: bad stored fault '%s'", spec->faults[i].fault);
+		snprintf(plan[i].site, sizeof(plan[i].site), "%s", spec->faults[i].site);
+		plan[i].thread = spec->faults[i].thread;
+		plan[i].occurrence = spec->faults[i].occurrence;
+	}
+}
+
+/* The replay's report never replaces the one replayed (a replay of
+ * OUT/replay/report.json with the same --out): checked before anything
+ * runs, from the directory the paths were given in. */
+static void check_not_over(const char *dir, const char *replayed)
+{
+	char path[PATH_MAX + 16], *a, *b;
+	bool same;
+
+	snprintf(path, sizeof(path), "%s/report.json", dir);
+	a = realpath(path, NULL);
+	b = realpath(replayed, NULL);
+	same = a && b && strcmp(a, b) == 0;
+	free(a);
+	free(b);
+	if (same)
+		die("--replay: its report would replace '%s', the report replayed (use another --out)",
+		    replayed);
+}
+
+/* The replay's own report: the stored program and options, as the
+ * campaign's report has them. */
+static struct report *replay_report(const struct replay_spec *spec, const char *dir)
+{
+	struct report_meta meta = {
+		.argv = spec->argv, .envp = spec->envp, .cwd = spec->cwd,
+		.stdin_path = spec->stdin_path, .requests = spec->requests, .inject = spec->inject,
+		.options = spec->options, .options_argv = spec->options_argv, .seed = spec->seed,
+		.out_dir = dir, .self = target_self_path(),
+	};
+	struct report *rep;
+	int e = report_clear_previous(dir);
+
+	if (e < 0)
+		die_errno(e, "cannot clear '%s' of an earlier replay", dir);
+	e = report_new(&meta, &rep);
+	if (e < 0)
+		die_errno(e, "cannot create the replay's report in '%s'", dir);
+	return rep;
+}
+
+/* Does the replayed run's finding match the stored one? */
+static bool reproduces(const struct replay_spec *spec, const struct run_finding *f)
+{
+	const struct frame *top = NULL;
+
+	if (f->kind != spec->kind)
+		return false;
+	for (int i = 0; f->nthreads && i < f->stacks[0].nframes && !top; i++)
+		if (!f->stacks[0].frames[i].system)
+			top = &f->stacks[0].frames[i];
+	return !spec->top_function[0] || (top && strcmp(top->function, spec->top_function) == 0);
+}
+
+int campaign_replay(struct options *o)
+{
+	struct replay_spec spec;
+	struct plan_fault plan[FINDING_MAX_FAULTS];
+	struct runner rn;
+	struct run_result res;
+	struct run_finding f;
+	struct report *rep;
+	char why[256], run_dir[PATH_MAX], *replayed;
+	const char *pwhy;
+	bool is_new;
+	int e, k = 0, n = 0;
+
+	e = replay_load(o->replay, &spec, why, sizeof(why));
+	if (e < 0)
+		die("--replay: %s", why);
+	/* Sites are build-id keyed, so an older report still replays; its
+	 * faults may just mean something else to a changed fzsandbox. */
+	if (strcmp(spec.version, PACKAGE_VERSION) != 0)
+		fprintf(stderr, "fzsandbox: warning: the report was written by fzsandbox %s, this is %s\n",
+			spec.version, PACKAGE_VERSION);
+	if (inject_parse_classes(spec.inject ? spec.inject : "none", &o->classes, why, sizeof(why)) < 0)
+		die("--replay: bad stored fault classes '%s'", why);
+	options_apply_argv(spec.options_argv, o);
+	o->stdin_path = spec.stdin_path;
+	o->requests = spec.requests;
+	for (o->nrequests = 0; spec.requests && spec.requests[o->nrequests]; o->nrequests++)
+		;
+	if (o->nrequests)
+		o->service = true;
+	if (!spec.argv || !spec.argv[0])
+		die("--replay: the report stores no program");
+	replay_plan(&spec, plan);
+	e = tracer_probe(&pwhy);
+	if (e < 0)
+		die("%s", pwhy);
+	/* --out is where the replay was asked for, not the campaign's
+	 * directory it moves to. */
+	if (o->out_dir[0] != '/') {
+		char here[PATH_MAX], *out;
+
+		if (!getcwd(here, sizeof(here)) || asprintf(&out, "%s/%s", here, o->out_dir) < 0)
+			die_errno(errno, "cannot resolve --out '%s'", o->out_dir);
+		o->out_dir = out;	/* lives until exit */
+	}
+	snprintf(run_dir, sizeof(run_dir), "%s/replay", o->out_dir);
+	check_not_over(run_dir, spec.file);
+	/* Absolute in the replay's report: it was read from here. */
+	replayed = realpath(spec.file, NULL);
+	if (spec.cwd && chdir(spec.cwd) < 0)
+		die_errno(errno, "--replay: cannot enter the stored directory '%s'", spec.cwd);
+	runner_prepare_out(o->out_dir, false);
+	runner_init(&rn, o, spec.argv, spec.envp, run_dir);
+	rep = replay_report(&spec, run_dir);
+	for (n = 0; n < o->replay_runs && !runner_interrupted; n++) {
+		int r = runner_run(&rn, false, plan, spec.nfaults, &res, &f);
+
+		if (r < 0 && !runner_interrupted)
+			runner_die(&rn);
+		if (r < 0)
+			break;
+		report_count_run(rep, inject_nclasses(), inject_class_names(), inject_run_counts(rn.inj));
+		if (r == 1)
+			report_add_finding(rep, &f, &is_new);
+		if (r == 1 && reproduces(&spec, &f))
+			k++;
+	}
+	fprintf(stderr, "replay: %s %d of %d (%s in %s)\n", k ? "reproduced" : "not reproduced", k, n,
+		finding_kind_name(spec.kind), spec.top_function[0] ? spec.top_function : "??");
+	report_set_plan(rep, o->replay_runs, n, false);
+	report_set_replay(rep, replayed ? replayed : spec.file, spec.id, n, k);
+	e = report_write_json(rep);
+	if (e < 0)
+		die_errno(e, "cannot write %s/report.json", run_dir);
+	report_free(rep);
+	free(replayed);
+	runner_fini(&rn);
+	replay_spec_free(&spec);
+	if (runner_interrupted)
+		return 128 + runner_interrupted;
+	return k ? EXIT_FINDINGS : EXIT_CLEAN;
+}
