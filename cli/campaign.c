@@ -414,6 +414,7 @@ static void report_open(struct campaign *c, char **env)
 	meta.options = c->options;
 	meta.options_argv = c->options_argv;
 	meta.seed = o->seed;
+	meta.abort_is_finding = o->abort_is_finding;
 	/* Absolute, so the replay line works from any directory (runner_init
 	 * created the directory already). */
 	c->out_abs = abs_path(o->out_dir);

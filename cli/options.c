@@ -29,7 +29,7 @@ enum {
 	O_RLIMIT_AS, O_RLIMIT_NOFILE, O_RLIMIT_NPROC, O_RLIMIT_CPU, O_RLIMIT_FSIZE, O_MEMORY_LIMIT,
 	O_PIDS_LIMIT, O_TMP_SIZE,
 	O_VIOLATION_EXIT, O_NET, O_BIND, O_RO_BIND, O_WORKDIR, O_WORKDIR_HASH, O_CONFIG,
-	O_NO_AUTO_BIND, O_NO_SANDBOX, O_LIST_CLASSES, O_SHOW_REPLIES,
+	O_NO_AUTO_BIND, O_NO_SANDBOX, O_LIST_CLASSES, O_SHOW_REPLIES, O_ABORT_IS_FINDING,
 };
 
 static const struct option longopts[] = {
@@ -56,6 +56,7 @@ static const struct option longopts[] = {
 	{ "system-module", required_argument, NULL, O_SYSTEM_MODULE },
 	{ "debuginfo-path", required_argument, NULL, O_DEBUGINFO_PATH },
 	{ "fail-on-exit", no_argument, NULL, O_FAIL_ON_EXIT },
+	{ "abort-is-finding", no_argument, NULL, O_ABORT_IS_FINDING },
 	{ "cpu", required_argument, NULL, O_CPU },
 	{ "random", no_argument, NULL, O_RANDOM },
 	{ "probability", required_argument, NULL, O_PROBABILITY },
@@ -119,6 +120,7 @@ static const char usage_text[] =
 	"  --system-module=NAME  treat this library as a system module for sites\n"
 	"  --debuginfo-path=DIRS look for debug files there first (.build-id/, debuglink)\n"
 	"  --fail-on-exit        a non-zero exit the clean run did not have is a finding\n"
+	"  --abort-is-finding    count deliberate aborts on out-of-memory as findings\n"
 	"  --cpu=N               pin fzsandbox and the target to CPU N\n"
 	"  --no-sandbox          run the program without the jail (by default it runs\n"
 	"                        in namespaces, a new root, no capabilities, seccomp)\n"
@@ -434,6 +436,7 @@ static void parse_one(struct options *o, int c, const char *arg)
 			    arg);
 		break;
 	case O_FAIL_ON_EXIT: o->fail_on_exit = true; break;
+	case O_ABORT_IS_FINDING: o->abort_is_finding = true; break;
 	case O_CPU:
 		o->cpu = (int)parse_count("--cpu", arg, 0, 4095);
 		if (o->cpu >= sysconf(_SC_NPROCESSORS_CONF))

@@ -35,6 +35,7 @@ struct options {
 	bool clear_env;
 	bool from_exec;
 	bool fail_on_exit;
+	bool abort_is_finding;	/* count deliberate out-of-memory aborts */
 	int cpu;
 	bool quiet;
 	char **system_modules;	/* --system-module names, for replay */

@@ -236,6 +236,7 @@ void runner_prepare_out(const char *out_dir, bool fresh)
 
 static void collect_stacks(void *arg, pid_t pid, const pid_t *tids, const int *ords, int n);
 static void on_violation(void *arg, pid_t pid, pid_t tid, int ordinal, const char *line);
+static void on_caught(void *arg, pid_t pid, pid_t tid, int ordinal, int sig);
 
 /* The tracer's session, once per runner: every run is an episode of it.
  * The sandbox reaches the tracer only as a launcher (jail, rlimits,
@@ -261,6 +262,7 @@ static void session_init(struct runner *r)
 		.launcher = &r->launcher,
 		.gate = r->policy ? &r->gate : NULL,
 		.on_violation = on_violation,
+		.on_caught = on_caught,
 	};
 	int e;
 
@@ -457,6 +459,7 @@ static void collect_stacks(void *arg, pid_t pid, const pid_t *tids, const int *o
 			r->cur.pid = pid;
 			r->cur.tid = tids[i];
 			r->cur.thread = ords[i];
+			r->deliberate = inject_deliberate(r->inj, pid, tids[i]) == 1;
 		}
 		r->cur.nthreads++;
 	}
@@ -480,6 +483,21 @@ static void on_violation(void *arg, pid_t pid, pid_t tid, int ordinal, const cha
 	r->viol.stack.tid = tid;
 	r->viol.stack.thread = ordinal;
 	r->viol.stack.nframes = k > 0 ? k : 0;
+}
+
+/* Called by the tracer at the delivery of a fault the program's handler
+ * is about to catch: the stack of the fault itself, before the handler
+ * adds its own frames or crashes. */
+static void on_caught(void *arg, pid_t pid, pid_t tid, int ordinal, int sig)
+{
+	struct runner *r = arg;
+	int k = inject_stack(r->inj, pid, tid, r->first.frames, FRAME_MAX);
+
+	(void)sig;
+	r->first.tid = tid;
+	r->first.thread = ordinal;
+	r->first.nframes = k > 0 ? k : 0;
+	r->first_deliberate = inject_deliberate(r->inj, pid, tid) == 1;
 }
 
 /* Turn the run into a finding (reporters/classify.c); returns 1 if it
@@ -507,7 +525,18 @@ static int classify(struct runner *r, const struct run_result *res, struct run_f
 		.nfaults = inject_run_log(r->inj, &log),
 		.check_exit = r->o->fail_on_exit && r->have_baseline,
 		.baseline_exit = r->baseline_exit,
+		.deliberate = r->deliberate,
+		.first_signal = res->first_signal,
+		.first_si_code = res->first_si_code,
+		.first_addr = res->first_addr,
+		.first_pid = res->first_pid,
+		.first_tid = res->first_tid,
+		.first_ordinal = res->first_ordinal,
+		.first_stack = res->first_signal ? &r->first : NULL,
+		.first_deliberate = r->first_deliberate,
 	};
+
+	run.deliberate_exit = inject_deliberate_exit(r->inj, &run.deliberate_status) == 1;
 
 	return report_classify(&run, f);
 }
@@ -577,6 +606,8 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	r->err.status = 0;
 	r->err.fatal = false;
 	r->viol.seen = false;
+	r->deliberate = r->first_deliberate = false;
+	r->first.nframes = 0;
 	/* The stacks (~200 KiB) are only read up to nthreads: clear the rest. */
 	memset(&r->cur, 0, offsetof(struct run_finding, stacks));
 	memset(&r->cur.nfaults, 0, sizeof(r->cur) - offsetof(struct run_finding, nfaults));

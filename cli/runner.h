@@ -58,6 +58,13 @@ struct runner {
 	char out_stdout[PATH_MAX], out_stderr[PATH_MAX];
 	char exec_path[PATH_MAX];	/* absolute argv[0] when given relative, else "" */
 	struct run_finding cur;	/* filled by the stack callback */
+	/* Where the run dies, taken while stopped there: is the out-of-memory
+	 * fault's caller still running (a deliberate death)? And the first
+	 * fatal signal the program's handler caught, its stack and the same
+	 * answer there. */
+	bool deliberate;
+	struct thread_stack first;
+	bool first_deliberate;
 	int baseline_exit;
 	bool have_baseline;
 	/* Service mode: what the driver saw in the last run (zero else). */

@@ -60,17 +60,19 @@ char **suppress_load(const char *path, struct options *o)
 	return findings;
 }
 
+/* The top non-system frame, or a system frame above it: "finding
+ * __assert_fail" names every failed assertion, "finding copy_name" every
+ * crash in copy_name. Frames below the top one never count. */
 bool suppress_finding(char *const *functions, const struct run_finding *f)
 {
 	const struct thread_stack *st = f->nthreads ? &f->stacks[0] : NULL;
 
 	for (int i = 0; st && i < st->nframes; i++) {
-		if (st->frames[i].system)
-			continue;
 		for (int k = 0; functions && functions[k]; k++)
 			if (strcmp(functions[k], st->frames[i].function) == 0)
 				return true;
-		return false;	/* only the top non-system frame counts */
+		if (!st->frames[i].system)
+			return false;
 	}
 	return false;
 }

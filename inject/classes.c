@@ -38,6 +38,7 @@ const struct fault_class fault_classes[] = {
 		.name = "alloc",
 		.summary = "malloc and family; mmap, mremap, mprotect, brk",
 		.by_default = true,
+		.oom = true,
 		.lib_calls = alloc_lib_calls,
 		/* A failed allocator call returns NULL with errno ENOMEM:
 		 * either name means that one fault. */

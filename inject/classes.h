@@ -59,6 +59,10 @@ struct fault_class {
 	/* One line for --help (at most 49 characters: it is indented 31). */
 	const char *summary;
 	bool by_default;	/* in the set without --inject */
+	/* Its faults are out of memory, which a program may choose to die
+	 * of (xmalloc, assert(p)): such a death is deliberate (deliberate.c),
+	 * never one after another class's fault (a short read is no reason). */
+	bool oom;
 
 	/* The calls it fails (its sites), each kind with the faults it may
 	 * inject there, as fault names (fault_parse), space-separated:

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 
 #include "inject/classes.h"
 #include "inject/inject_int.h"
@@ -104,6 +105,10 @@ static int inj_on_syscall(void *ctx, struct tracer_task *t, const struct syscall
 
 	if (nr < 0 || nr >= SYSCALL_MAX)
 		return 0;
+	if (nr == SYS_exit_group) {
+		inj_exit_check(inj, t, s);
+		return 0;
+	}
 	watch = inj->watch_classes[nr];
 	site = inj->site_classes[nr];
 	for (int c = 0; (watch | site) >> c; c++) {
@@ -169,6 +174,9 @@ static void build_dispatch(struct inject *inj)
 				inj->watch_classes[nr] |= 1u << c;
 		}
 	}
+	for (int c = 0; c < n_fault_classes; c++)
+		if (enabled(inj, c) && fault_classes[c].oom)
+			inj->oom_classes |= 1u << c;
 }
 
 int inject_new(const struct inject_config *cfg, struct inject **out)
@@ -236,6 +244,10 @@ void inject_trace_set(const struct inject *inj, uint8_t set[SYSCALL_MAX / 8])
 		/* Service mode: the tracer learns when the service listens. */
 		if (e && inj->cfg.service && strcmp(e->name, "listen") == 0)
 			on = true;
+		/* An exit after an out-of-memory fault may be deliberate:
+		 * only a stop there can tell (deliberate.c). */
+		if (nr == SYS_exit_group && inj->oom_classes)
+			on = true;
 		if (on)
 			set[nr / 8] |= 1 << (nr % 8);
 	}
@@ -253,6 +265,9 @@ void inject_begin_run(struct inject *inj, bool record, const struct plan_fault *
 	memset(inj->plan_done, 0, sizeof(inj->plan_done));
 	inj->nplan = nplan;
 	inj->nlog = 0;
+	inj->noom = 0;
+	inj->other_fault = false;
+	inj->exit_deliberate = 0;
 	inj->random = false;
 	inj->nocc = 0;
 	memset(inj->counts, 0, sizeof(inj->counts));

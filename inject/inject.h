@@ -172,6 +172,15 @@ int inject_plan_build(struct inject *inj, char *const *exclude, struct plan_faul
 /* The class (index as inject_class_name) that fails call, or -1. */
 int inject_call_class(const char *call);
 
+/* Deliberate deaths (deliberate.c). With tid stopped where the run dies
+ * (a fatal signal's delivery): 1 if every fault of the run was out of
+ * memory and the caller frame of one of them is still on tid's stack
+ * (the program chose to die of it: xmalloc, assert(p), bad_alloc), else 0. */
+int inject_deliberate(struct inject *inj, pid_t pid, pid_t tid);
+/* A process of the run just ended called exit_group with a nonzero status
+ * while such a frame was live: 1 and *status, else 0. */
+int inject_deliberate_exit(const struct inject *inj, int *status);
+
 /* Unwinding for findings, sharing the engine's per-process caches. */
 int inject_stack(struct inject *inj, pid_t pid, pid_t tid, struct frame *frames, int max);
 

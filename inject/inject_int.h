@@ -64,6 +64,18 @@ struct inject {
 	 * enabled classes (masks) that fail it and that watch it. */
 	uint8_t site_classes[SYSCALL_MAX];
 	uint8_t watch_classes[SYSCALL_MAX];
+	unsigned oom_classes;	/* mask of the classes whose faults are OOM */
+	/* This run, for telling a deliberate death (deliberate.c): the
+	 * caller frame of each logged out-of-memory fault, whether any
+	 * other fault was injected, and a nonzero exit_group made while
+	 * such a frame was live (its status + 1; 0: none). */
+	struct inj_oom_frame {
+		pid_t pid, tid;
+		struct frame_id id;
+	} oom[INJ_MAX_LOG];
+	int noom;
+	bool other_fault;
+	int exit_deliberate;
 };
 
 /* state.c: a class's state in t's address space, and in this run. */
@@ -100,6 +112,12 @@ bool inj_may_fail(const struct inject *inj, const char *call);
 
 /* sanitized.c: at the entry point, does the image carry a sanitizer? */
 bool inj_has_sanitizer(pid_t pid);
+
+/* deliberate.c: an out-of-memory fault was just injected in t, its site's
+ * caller frame at pc: name that frame. */
+void inj_oom_note(struct inject *inj, struct tracer_task *t, uint64_t pc);
+/* An exit_group stop: is it a deliberate nonzero exit? */
+void inj_exit_check(struct inject *inj, struct tracer_task *t, const struct syscall_stop *s);
 
 /* state.c: "<build-id>+0x<offset>", the same site in every run. */
 char *inj_site_key(const struct frame *f, char *buf, int len);

@@ -51,6 +51,93 @@ static bool glibc_fatal_by_design(const struct run_facts *run, const struct run_
 	return false;
 }
 
+/* glibc's own checks end in abort too (heap corruption, a fortified
+ * overflow, a smashed stack): a bug found, never the program's choice,
+ * whatever frames are still live above them. */
+static const char *const glibc_detectors[] = {
+	"malloc_printerr", "__libc_message", "__fortify_fail", "__chk_fail", "__stack_chk_fail",
+};
+
+static bool glibc_detected(const struct thread_stack *s)
+{
+	for (int i = 0; i < s->nframes; i++)
+		for (size_t k = 0; k < sizeof(glibc_detectors) / sizeof(glibc_detectors[0]); k++)
+			if (strcmp(s->frames[i].function, glibc_detectors[k]) == 0)
+				return true;
+	return false;
+}
+
+/* An abort with the out-of-memory fault's caller still running, not
+ * through one of glibc's checks: the program's policy (xmalloc, assert,
+ * bad_alloc). A SIGSEGV, or an abort after a crash the handler caught,
+ * never is. */
+static bool abort_deliberate(const struct run_facts *run, const struct run_finding *f)
+{
+	if (run->signal != SIGABRT || f->signal != SIGABRT || f->nthreads == 0)
+		return false;
+	if (!(run->first_signal ? run->first_deliberate : run->deliberate))
+		return false;
+	return !glibc_detected(&f->stacks[0]);
+}
+
+static void signal_detail(char *buf, size_t len, int sig, int si_code, uint64_t addr)
+{
+	/* si_code <= 0: sent (kill, raise, abort), and the union holds the
+	 * sender's pid and uid, not an address. */
+	if (si_code <= 0)
+		snprintf(buf, len, "%s (si_code %d, sent by pid %u)", strsignal(sig), si_code,
+			 (unsigned)(addr & 0xffffffffu));
+	else
+		snprintf(buf, len, "%s (si_code %d, address %#" PRIx64 ")", strsignal(sig), si_code,
+			 addr);
+}
+
+/* Did the process die while still in (or returning from) the handler of
+ * the first signal? Then the first fault's frames are the outer part of
+ * the final stack, below the handler's (or all of it: a re-raise pending
+ * until the handler returned is delivered right at the fault). A program
+ * that recovered (siglongjmp) and died elsewhere later does not match. */
+static bool within_first(const struct thread_stack *later, const struct thread_stack *first)
+{
+	if (first->nframes == 0)
+		return false;
+	for (int i = 0; i < later->nframes; i++) {
+		int k = 0;
+
+		while (k < first->nframes && i + k < later->nframes && k < 4 &&
+		       later->frames[i + k].pc == first->frames[k].pc)
+			k++;
+		if (k > 0 && (k == 4 || k == first->nframes || i + k == later->nframes))
+			return true;
+	}
+	return false;
+}
+
+/* The program's handler caught the first fatal signal and the process
+ * then died of it: the finding is the first signal, where it was raised (the
+ * handler's frames say nothing about the bug); how the handler ended is
+ * a note. */
+static void first_signal(const struct run_facts *run, struct run_finding *f)
+{
+	const struct thread_stack *later = f->nthreads ? &f->stacks[0] : NULL;
+	int top = later ? frames_top(later->frames, later->nframes) : -1;
+	char first[32], last[32];
+
+	snprintf(f->note, sizeof(f->note),
+		 "the program's %s handler ran; the process then died of %s (si_code %d)%s%s",
+		 report_signal_name(run->first_signal, first, sizeof(first)),
+		 report_signal_name(run->signal, last, sizeof(last)), run->si_code,
+		 top >= 0 ? " in " : "", top >= 0 ? later->frames[top].function : "");
+	f->signal = run->first_signal;
+	f->pid = run->first_pid;
+	f->tid = run->first_tid;
+	f->thread = run->first_ordinal;
+	signal_detail(f->detail, sizeof(f->detail), run->first_signal, run->first_si_code,
+		      run->first_addr);
+	f->stacks[0] = *run->first_stack;
+	f->nthreads = f->nthreads ? f->nthreads : 1;
+}
+
 static bool exit_differs(const struct run_facts *run)
 {
 	return run->check_exit && run->exit_status != run->baseline_exit;
@@ -98,15 +185,18 @@ int report_classify(const struct run_facts *run, struct run_finding *f)
 		f->pid = run->fault_pid;
 		f->tid = run->fault_tid;
 		f->thread = run->fault_ordinal;
-		/* si_code <= 0: sent (kill, raise, abort), and the union holds
-		 * the sender's pid and uid, not an address. */
-		if (run->si_code <= 0)
-			snprintf(f->detail, sizeof(f->detail), "%s (si_code %d, sent by pid %u)",
-				 strsignal(run->signal), run->si_code,
-				 (unsigned)(run->fault_addr & 0xffffffffu));
-		else
-			snprintf(f->detail, sizeof(f->detail), "%s (si_code %d, address %#" PRIx64 ")",
-				 strsignal(run->signal), run->si_code, run->fault_addr);
+		signal_detail(f->detail, sizeof(f->detail), run->signal, run->si_code,
+			      run->fault_addr);
+		if (f->kind == FIND_SIGNAL && run->first_signal && run->first_stack &&
+		    run->first_tid == run->fault_tid && f->nthreads &&
+		    within_first(&f->stacks[0], run->first_stack))
+			first_signal(run, f);
+		if (abort_deliberate(run, f)) {
+			f->kind = FIND_ABORT;
+			snprintf(f->detail + strlen(f->detail), sizeof(f->detail) - strlen(f->detail),
+				 ": the program chose to die of the out-of-memory fault (the function "
+				 "that got it is still running)");
+		}
 		return 1;
 	case ENDED_TIMEOUT:
 		f->kind = FIND_HANG;
@@ -116,10 +206,14 @@ int report_classify(const struct run_facts *run, struct run_finding *f)
 		if (v)
 			return violation_finding(v, f);
 		if (exit_differs(run)) {
-			f->kind = FIND_EXIT;
+			bool chosen = run->deliberate_exit && run->deliberate_status == run->exit_status;
+
+			f->kind = chosen ? FIND_ABORT : FIND_EXIT;
 			f->exit_status = run->exit_status;
-			snprintf(f->detail, sizeof(f->detail), "exit status %d (clean run: %d)",
-				 run->exit_status, run->baseline_exit);
+			snprintf(f->detail, sizeof(f->detail), "exit status %d (clean run: %d)%s",
+				 run->exit_status, run->baseline_exit,
+				 chosen ? ": the program chose to exit on the out-of-memory fault "
+					  "(the function that got it is still running)" : "");
 			return 1;
 		}
 		return 0;

@@ -31,6 +31,7 @@ static const char *const kind_names[] = {
 	[FIND_EXIT] = "exit",
 	[FIND_RESOURCE] = "resource",
 	[FIND_VIOLATION] = "sandbox-violation",
+	[FIND_ABORT] = "abort",
 };
 
 bool finding_kind_valid(enum finding_kind k)
@@ -145,6 +146,9 @@ int report_finding_key(const struct run_finding *f, char **key)
 		fprintf(fp, ":%d", f->exit_status);
 	else if (f->kind == FIND_VIOLATION)	/* the syscall's name */
 		fprintf(fp, ":%.*s", (int)strcspn(f->detail, "("), f->detail);
+	else if (f->kind == FIND_ABORT)	/* one policy per allocating caller */
+		fprintf(fp, ":%d:%d|%s", f->signal, f->exit_status,
+			f->nfaults ? f->faults[0].caller : "");
 	if (f->kind == FIND_HANG)
 		e = key_hang(fp, f);
 	else if (f->nthreads > 0)

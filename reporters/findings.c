@@ -98,6 +98,7 @@ int report_new(const struct report_meta *meta, struct report **out)
 	if (!r)
 		return -ENOMEM;
 	r->seed = meta->seed;
+	r->abort_is_finding = meta->abort_is_finding;
 	r->argv = report_strv_dup(meta->argv);
 	r->envp = report_strv_dup(meta->envp);
 	r->requests = report_strv_dup(meta->requests);
@@ -323,7 +324,20 @@ void report_set_coverage(struct report *r, const struct report_coverage *c)
 
 int report_nfindings(const struct report *r)
 {
-	return r ? r->nfindings : 0;
+	int n = 0;
+
+	for (int i = 0; r && i < r->nfindings; i++)
+		n += r->findings[i].counted;
+	return n;
+}
+
+int report_naborts(const struct report *r)
+{
+	int n = 0;
+
+	for (int i = 0; r && i < r->nfindings; i++)
+		n += r->findings[i].kind == FIND_ABORT;
+	return n;
 }
 
 static bool shell_safe(const char *s)
@@ -420,6 +434,9 @@ static int fill_finding(struct report *r, struct finding *n, const struct run_fi
 	TERMINATE(n->sanitizer);
 	memcpy(n->detail, f->detail, sizeof(n->detail));
 	TERMINATE(n->detail);
+	memcpy(n->note, f->note, sizeof(n->note));
+	TERMINATE(n->note);
+	n->counted = f->kind != FIND_ABORT || r->abort_is_finding;
 	n->nfaults = f->nfaults;
 	for (i = 0; i < f->nfaults; i++) {
 		n->faults[i] = f->faults[i];

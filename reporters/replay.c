@@ -406,6 +406,9 @@ int replay_load(const char *file_and_id, struct replay_spec *spec, char *why, in
 		goto out;
 	}
 	fnd = pick_finding(findings, &id);
+	/* A deliberate abort (kept apart) replays by its id as well. */
+	if (!fnd && id && (findings = field(root, "aborts", json_type_array)))
+		fnd = pick_finding(findings, &id);
 	if (!fnd) {
 		e = id ? fail(why, whylen, -ENOENT, "%s: no finding #%d", path, id) :
 			 fail(why, whylen, -ENOENT, "%s: no findings", path);

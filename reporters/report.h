@@ -25,6 +25,11 @@ enum finding_kind {
 	/* A call the jail's seccomp policy refused ("sandbox-violation"):
 	 * detail is the call as made, stacks[0] the calling thread. */
 	FIND_VIOLATION,
+	/* The program chose to die of an out-of-memory fault (abort or a
+	 * nonzero exit with the faulted call's caller frame still running:
+	 * xmalloc, assert(p), bad_alloc). Not a bug: reported apart and not
+	 * counted unless --abort-is-finding. */
+	FIND_ABORT,
 };
 const char *finding_kind_name(enum finding_kind k);
 
@@ -66,6 +71,9 @@ struct run_finding {
 	bool loader;		/* happened before the program's entry point */
 	char sanitizer[64];	/* "heap-buffer-overflow", "runtime-error" */
 	char detail[256];	/* one line: signal description, si_addr... */
+	/* What happened after the first fatal signal, when the program's own
+	 * handler ran ("its handler then died of SIGSEGV in on_segv"); "". */
+	char note[256];
 	int nthreads;		/* stacks[0] is the faulting thread */
 	struct thread_stack stacks[FINDING_MAX_THREADS];
 	int nfaults;
@@ -114,6 +122,22 @@ struct run_facts {
 	int nfaults;		/* faults injected in the run */
 	bool check_exit;	/* --fail-on-exit with the clean run's status known */
 	int baseline_exit;	/* that status */
+	/* Every fault was out of memory and the caller frame of one was
+	 * still running where the stack was taken (the signal's delivery). */
+	bool deliberate;
+	/* ... or where the program called exit_group with this status. */
+	bool deliberate_exit;
+	int deliberate_status;
+	/* The first synchronous fatal signal (a fault the kernel raised, or a
+	 * self-sent SIGABRT) that the program's own handler caught: the run's
+	 * finding is that one, with its stack, and the handler's fate a note.
+	 * first_signal 0: none. */
+	int first_signal, first_si_code;
+	uint64_t first_addr;
+	pid_t first_pid, first_tid;
+	int first_ordinal;
+	const struct thread_stack *first_stack;
+	bool first_deliberate;	/* as deliberate, where first_stack was taken */
 };
 
 /* Is the run a finding? Returns 1 and fills *f (all but its faults, which
@@ -157,6 +181,7 @@ struct report_meta {
 	uint64_t seed;
 	const char *out_dir;
 	const char *self;	/* path of the fzsandbox binary, for replay lines */
+	bool abort_is_finding;	/* count FIND_ABORT as findings */
 };
 
 int report_new(const struct report_meta *meta, struct report **out);
@@ -221,11 +246,15 @@ struct report_coverage {
 void report_set_coverage(struct report *r, const struct report_coverage *c);
 
 /* Add a run's finding: deduplicated against earlier ones (kind + top
- * non-system frames of the faulting thread; for hangs, all threads).
+ * non-system frames of the faulting thread; for hangs, all threads; for
+ * deliberate aborts, also the faulted call's caller).
  * Copies the run's stdout/stderr into the finding's directory the first
  * time. Returns the finding id (>= 1) and sets *is_new. */
 int report_add_finding(struct report *r, const struct run_finding *f, bool *is_new);
+/* Findings that count (exit status 1): all but deliberate aborts, unless
+ * --abort-is-finding; and those deliberate aborts, reported apart. */
 int report_nfindings(const struct report *r);
+int report_naborts(const struct report *r);
 
 /* Text summary of every finding to fp (stderr). */
 void report_print_text(const struct report *r, FILE *fp);

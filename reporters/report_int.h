@@ -21,6 +21,8 @@ struct finding {
 	bool loader;
 	char sanitizer[64];
 	char detail[256];
+	char note[256];
+	bool counted;		/* not a deliberate abort, or --abort-is-finding */
 	int nthreads;
 	struct fthread *threads;	/* threads[0] faulted */
 	int nfaults;
@@ -50,6 +52,7 @@ struct report {
 	uint64_t seed;
 	char *out_dir;
 	char *self;
+	bool abort_is_finding;
 
 	struct site *sites;
 	int nsites, sites_cap;

@@ -181,6 +181,8 @@ static json_object *finding_json(struct jb *b, const struct report *r, const str
 	put(b, o, "loader", boolean(b, f->loader));
 	put(b, o, "sanitizer", f->sanitizer[0] ? str(b, f->sanitizer) : NULL);
 	put(b, o, "detail", str(b, f->detail));
+	if (f->note[0])
+		put(b, o, "note", str(b, f->note));
 	put(b, o, "frames", frames_json(b, f->nthreads ? &f->threads[0] : NULL));
 	for (i = 0; i < f->nthreads; i++) {
 		json_object *t = obj(b);
@@ -323,9 +325,13 @@ static json_object *report_json(struct jb *b, const struct report *r)
 		put(b, c, r->classes[i].name, u64(b, r->classes[i].count));
 	put(b, o, "faults_injected", c);
 	a = arr(b);
+	c = arr(b);
+	/* Deliberate aborts apart, so "findings" holds what the exit status
+	 * counts. */
 	for (i = 0; i < r->nfindings; i++)
-		push(b, a, finding_json(b, r, &r->findings[i]));
+		push(b, r->findings[i].counted ? a : c, finding_json(b, r, &r->findings[i]));
 	put(b, o, "findings", a);
+	put(b, o, "aborts", c);
 	return o;
 }
 

@@ -87,7 +87,7 @@ static void print_headline(FILE *fp, const struct finding *f)
 {
 	char sig[32];
 
-	fprintf(fp, "finding #%d: ", f->id);
+	fprintf(fp, "%s #%d: ", f->counted ? "finding" : "deliberate abort", f->id);
 	switch (f->kind) {
 	case FIND_SIGNAL:
 		fprintf(fp, "signal %s",
@@ -110,8 +110,16 @@ static void print_headline(FILE *fp, const struct finding *f)
 	case FIND_VIOLATION:
 		fprintf(fp, "sandbox violation %.*s", (int)strcspn(f->detail, "("), f->detail);
 		break;
+	case FIND_ABORT:
+		if (f->signal > 0)
+			fprintf(fp, "abort on out of memory (%s)",
+				report_signal_name(f->signal, sig, sizeof(sig)));
+		else
+			fprintf(fp, "exit on out of memory (status %d)", f->exit_status);
+		break;
 	}
-	if (f->kind != FIND_HANG)
+	/* An exit's stack was not taken: no thread to name. */
+	if (f->kind != FIND_HANG && !(f->kind == FIND_ABORT && f->signal == 0))
 		fprintf(fp, " in thread %d (tid %d)", f->thread, (int)f->tid);
 	if (f->loader)
 		fprintf(fp, " in the dynamic loader");
@@ -126,6 +134,8 @@ static void print_one(const struct report *r, const struct finding *f, FILE *fp)
 	print_headline(fp, f);
 	if (f->detail[0])
 		fprintf(fp, "    %s\n", f->detail);
+	if (f->note[0])
+		fprintf(fp, "    note: %s\n", f->note);
 	/* Against a service that never served, a finding may be its
 	 * set-up failing (a log it cannot open), not a bug. */
 	if (!report_clean_served(r))
@@ -185,15 +195,25 @@ void report_print_finding(const struct report *r, int id, FILE *fp)
 void report_print_text(const struct report *r, FILE *fp)
 {
 	unsigned runs;
-	int i;
+	int i, n;
 
 	if (!r || !fp)
 		return;
 	runs = report_runs(r);
-	fprintf(fp, "%d finding%s (%u run%s)\n", r->nfindings,
-		r->nfindings == 1 ? "" : "s", runs, runs == 1 ? "" : "s");
+	n = report_nfindings(r);
+	fprintf(fp, "%d finding%s (%u run%s)\n", n, n == 1 ? "" : "s", runs, runs == 1 ? "" : "s");
 	if (r->coverage_set)
 		print_coverage(&r->coverage, fp);
 	for (i = 0; i < r->nfindings; i++)
-		print_one(r, &r->findings[i], fp);
+		if (r->findings[i].counted)
+			print_one(r, &r->findings[i], fp);
+	/* The program's policy, not its bug: apart, after the bugs. */
+	n = r->nfindings - n;
+	if (n == 0)
+		return;
+	fprintf(fp, "%d deliberate abort%s (the program chose to die of an out-of-memory fault; "
+		"not counted, --abort-is-finding counts them)\n", n, n == 1 ? "" : "s");
+	for (i = 0; i < r->nfindings; i++)
+		if (!r->findings[i].counted)
+			print_one(r, &r->findings[i], fp);
 }

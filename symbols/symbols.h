@@ -59,6 +59,18 @@ int unwinder_caller(struct unwinder *u, pid_t tid, struct frame *caller);
  * allocation's call path. Returns how many (>= 1) or -errno. */
 int unwinder_callers(struct unwinder *u, pid_t tid, struct frame *callers, int max);
 
+/* One physical frame while it lives: its CFA (the stack pointer before the
+ * call that made it) and its function's entry (0: unknown). */
+struct frame_id {
+	uint64_t cfa;
+	uint64_t func;
+};
+/* Name the frame of tid's stack whose pc is pc (a caller frame's return
+ * address, or its current pc): 0, or -ENOENT when no frame has it. */
+int unwinder_frame_id(struct unwinder *u, pid_t tid, uint64_t pc, struct frame_id *id);
+/* Is that frame still on tid's stack (same CFA, same function)? 1 or 0. */
+int unwinder_frame_live(struct unwinder *u, pid_t tid, const struct frame_id *id);
+
 /* Is pc inside a system module? Cheap (no symbolization): 1 yes, 0 no,
  * -ENOENT when no module covers it. For the hot path of site keys. */
 int unwinder_pc_is_system(struct unwinder *u, uint64_t pc);

@@ -14,6 +14,7 @@
  *                                   -> untrusted, symbolize
  *   unwind.c     the Dwfl, its caches and the stack walks
  *                                   -> symbolize, untrusted, debuginfo
+ *   frame_id.c   one live frame's CFA, and whether it is still there
  *
  * unwind.c owns struct unwinder; symbolize.c and untrusted.c are handed
  * one and never call back into unwind.c.

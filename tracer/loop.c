@@ -125,6 +125,31 @@ static void record_fatal(struct tracer_state *st, struct tracer_task *t, int sig
 		st->opts->on_stacks(st->opts->stack_arg, t->pid, &t->tid, &t->ordinal, 1);
 }
 
+/* The first synchronous fault the program's own handler is about to
+ * catch: reported (on_caught) while the task still stands at the fault,
+ * before the handler's frames cover it. Should the process die in that
+ * handler (a re-raise, a crash of its own), the reporter makes this fault
+ * the finding; a handler that recovers leaves it unused. */
+static void record_caught(struct tracer_state *st, struct tracer_task *t, int sig,
+			  const siginfo_t *si)
+{
+	struct run_result *res = st->res;
+	bool sync = sig == SIGABRT ? si->si_code <= 0 :
+		    (sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE || sig == SIGILL) &&
+		    si->si_code > 0;
+
+	if (!sync || res->first_signal || st->fatal_seen)
+		return;
+	res->first_signal = sig;
+	res->first_si_code = si->si_code;
+	res->first_addr = (uint64_t)si->si_addr;
+	res->first_pid = t->pid;
+	res->first_tid = t->tid;
+	res->first_ordinal = t->ordinal;
+	if (st->opts->on_caught)
+		st->opts->on_caught(st->opts->stack_arg, t->pid, t->tid, t->ordinal, sig);
+}
+
 static void handle_signal(struct tracer_state *st, struct tracer_task *t, int sig)
 {
 	siginfo_t si;
@@ -162,6 +187,8 @@ static void handle_signal(struct tracer_state *st, struct tracer_task *t, int si
 		ours = true;
 	if (!ours && signal_kills(t->tid, sig, si.si_code))
 		record_fatal(st, t, sig, &si);
+	else if (!ours)
+		record_caught(st, t, sig, &si);
 	resume(t, PTRACE_CONT, sig);
 }
 

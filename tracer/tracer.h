@@ -176,6 +176,14 @@ typedef void (*tracer_stack_cb)(void *arg, pid_t pid, const pid_t *tids,
 typedef void (*tracer_violation_cb)(void *arg, pid_t pid, pid_t tid, int ordinal,
 				    const char *line);
 
+/* The first synchronous fatal signal of a run (SIGSEGV, SIGBUS, SIGFPE or
+ * SIGILL the kernel raised, or a SIGABRT the process sent itself) that a
+ * handler of the program is about to catch, reported at its delivery,
+ * before the handler runs, so the reporter can unwind the fault itself:
+ * a handler that logs and re-raises, or crashes, would leave only its
+ * own frames (run_result.first_* describe the signal). */
+typedef void (*tracer_caught_cb)(void *arg, pid_t pid, pid_t tid, int ordinal, int sig);
+
 /* What stays the same for every episode of a session (a campaign). The
  * pointers must stay valid while the session lives. */
 struct tracer_opts {
@@ -208,6 +216,7 @@ struct tracer_opts {
 	/* NULL: every stop goes to the hooks. */
 	const struct tracer_gate *gate;
 	tracer_violation_cb on_violation;	/* called with stack_arg */
+	tracer_caught_cb on_caught;		/* called with stack_arg */
 };
 
 /* What changes from one episode to the next. */
@@ -232,6 +241,12 @@ struct run_result {
 	/* Service mode: the run ended because the driver asked it to stop
 	 * (SIGTERM sent); false: the service ended on its own. */
 	bool stopped;
+	/* The first synchronous fatal signal a handler of the program
+	 * caught (tracer_caught_cb); first_signal 0: none. */
+	int first_signal, first_si_code;
+	uint64_t first_addr;
+	pid_t first_pid, first_tid;
+	int first_ordinal;
 };
 
 /* Service mode: a driver runs beside the event loop (another thread; it

@@ -245,6 +245,103 @@ END_TEST
 
 /* A sanitizer report wins over how the run ended, and its own stack goes
  * first; it counts only from a program with a sanitizer runtime. */
+/* Issue 11: an abort with the out-of-memory fault's caller still running
+ * is the program's choice; through glibc's heap check it is a bug; an
+ * exit is deliberate only with the status the engine saw at exit_group. */
+START_TEST(test_deliberate_abort)
+{
+	struct run_facts run = facts(ENDED_SIGNAL);
+	struct thread_stack *s = &collected->stacks[0];
+
+	run.signal = SIGABRT;
+	run.si_code = -6;
+	run.nfaults = 1;
+	run.deliberate = true;
+	ck_assert_int_eq(report_classify(&run, out), 1);
+	ck_assert_int_eq(out->kind, FIND_ABORT);
+	ck_assert_str_eq(finding_kind_name(out->kind), "abort");
+
+	run.deliberate = false;
+	ck_assert_int_eq(report_classify(&run, out), 1);
+	ck_assert_int_eq(out->kind, FIND_SIGNAL);
+
+	/* free() found the heap corrupted: a bug, live frame or not. */
+	run.deliberate = true;
+	s->nframes = 3;
+	s->frames[2] = s->frames[1];
+	s->frames[1] = s->frames[0];
+	set_frame(&s->frames[0], "malloc_printerr", true);
+	ck_assert_int_eq(report_classify(&run, out), 1);
+	ck_assert_int_eq(out->kind, FIND_SIGNAL);
+
+	/* A SIGSEGV never is deliberate. */
+	run.signal = SIGSEGV;
+	run.si_code = 1;
+	set_frame(&s->frames[0], "crash", false);
+	ck_assert_int_eq(report_classify(&run, out), 1);
+	ck_assert_int_eq(out->kind, FIND_SIGNAL);
+
+	run = facts(ENDED_EXIT);
+	run.exit_status = 1;
+	run.check_exit = true;
+	run.deliberate_exit = true;
+	run.deliberate_status = 1;
+	ck_assert_int_eq(report_classify(&run, out), 1);
+	ck_assert_int_eq(out->kind, FIND_ABORT);
+	ck_assert_int_eq(out->exit_status, 1);
+	run.deliberate_status = 2;
+	ck_assert_int_eq(report_classify(&run, out), 1);
+	ck_assert_int_eq(out->kind, FIND_EXIT);
+}
+END_TEST
+
+/* A fault the program's handler caught: the finding is that fault, with
+ * its stack; the handler's death is a note. */
+START_TEST(test_first_signal)
+{
+	struct run_facts run = facts(ENDED_SIGNAL);
+	struct thread_stack first = { .tid = 100, .nframes = 1 };
+	struct thread_stack *later = &collected->stacks[0];
+
+	set_frame(&first.frames[0], "fault_here", false);
+	first.frames[0].pc = 0x1234;
+	/* The handler (crash) runs on top of the faulting frame. */
+	later->frames[1] = first.frames[0];
+	later->frames[2] = later->frames[1];
+	set_frame(&later->frames[2], "main", false);
+	later->nframes = 3;
+	run.signal = SIGSEGV;
+	run.si_code = -6;
+	run.fault_pid = run.fault_tid = 100;
+	run.first_signal = SIGSEGV;
+	run.first_si_code = 1;
+	run.first_addr = 0x5;
+	run.first_pid = run.first_tid = 100;
+	run.first_stack = &first;
+	ck_assert_int_eq(report_classify(&run, out), 1);
+	ck_assert_int_eq(out->kind, FIND_SIGNAL);
+	ck_assert_int_eq(out->signal, SIGSEGV);
+	ck_assert_str_eq(out->stacks[0].frames[0].function, "fault_here");
+	ck_assert_ptr_nonnull(strstr(out->detail, "address 0x5"));
+	ck_assert_ptr_nonnull(strstr(out->note, "in crash"));
+
+	/* Recovered (siglongjmp), then died elsewhere: the later crash. */
+	first.frames[0].pc = 0x4321;
+	ck_assert_int_eq(report_classify(&run, out), 1);
+	ck_assert_str_eq(out->stacks[0].frames[0].function, "crash");
+	ck_assert_str_eq(out->note, "");
+	first.frames[0].pc = 0x1234;
+
+	/* A caught SIGABRT, then a crash in the handler: not deliberate. */
+	run.first_signal = SIGABRT;
+	run.first_deliberate = true;
+	run.nfaults = 1;
+	ck_assert_int_eq(report_classify(&run, out), 1);
+	ck_assert_int_eq(out->kind, FIND_SIGNAL);
+	ck_assert_int_eq(out->signal, SIGABRT);
+}
+END_TEST
+
 START_TEST(test_sanitizer)
 {
 	struct run_facts run = facts(ENDED_EXIT);
@@ -302,6 +399,8 @@ static Suite *classify_suite(void)
 	tcase_add_test(tc, test_violation);
 	tcase_add_test(tc, test_sanitizer);
 	tcase_add_test(tc, test_sanitizer_frames);
+	tcase_add_test(tc, test_deliberate_abort);
+	tcase_add_test(tc, test_first_signal);
 	suite_add_tcase(s, tc);
 	return s;
 }
