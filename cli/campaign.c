@@ -202,12 +202,14 @@ static int finish(struct report *rep, const struct options *o, int planned, int 
 		report_print_text(rep, stderr);
 	if (runner_interrupted)
 		return 128 + runner_interrupted;
-	if (report_nfindings(rep))
-		return EXIT_FINDINGS;
-	/* A truncated campaign must not look like a full one. */
+	/* A truncated campaign must not look like a full one, findings or
+	 * not (with findings the exit status is theirs). */
 	if (cap)
 		fprintf(stderr, "fzsandbox: %s--%s %s after %d of %d planned runs%s\n", cap->note,
-			cap->name, cap->verb, done, planned, cap->status_text);
+			cap->name, cap->verb, done, planned,
+			report_nfindings(rep) ? "" : cap->status_text);
+	if (report_nfindings(rep))
+		return EXIT_FINDINGS;
 	return cap ? cap->status : EXIT_CLEAN;
 }
 
@@ -228,6 +230,7 @@ struct campaign {
 	char **req_abs, *stdin_abs, *options, *out_abs;
 	char **options_argv;
 	struct scheduler *plan;	/* the plan stage (the sequencer owns it) */
+	struct scheduler *sched;	/* the sequencer */
 };
 
 static void free_strv(char **v)
@@ -328,6 +331,22 @@ static void run_unstarted(struct campaign *c, const char *mode)
 		runlog_write(c->log, c->done - 1, mode, NULL, 0, "setup-failed", 0, NULL);
 }
 
+/* An error that ends the campaign after runs were made (the program
+ * swapped under the jail): what they found is written first, then the
+ * error exits 2 as any other. */
+static void die_keeping_report(struct campaign *c)
+{
+	set_coverage(c->plan, c->rn.inj, c->rep);
+	report_set_plan(c->rep, c->sched ? c->sched->planned : 0, c->done - c->unstarted, true);
+	report_set_capped_by(c->rep, "error");
+	if (report_write_json(c->rep) == 0)
+		fprintf(stderr, "fzsandbox: the campaign stopped on an error after %d runs; their "
+			"report is in %s/report.json\n", c->done, c->o->out_dir);
+	if (report_nfindings(c->rep))
+		report_print_text(c->rep, stderr);
+	runner_die(&c->rn);
+}
+
 /* Files the clean run left in a writable bind are there for every later
  * run: say so once (sandbox/leftovers.c). */
 static void note_leftovers(const struct campaign *c)
@@ -357,8 +376,10 @@ static void do_run(struct campaign *c, const char *mode, const struct plan_fault
 		die("out of memory");
 	r = runner_run(&c->rn, strcmp(mode, "clean") == 0, plan, nplan, &res, &f);
 	if (r < 0 && !runner_interrupted) {
-		if (c->done == 0 || c->rn.err.fatal)
+		if (c->done == 0)
 			runner_die(&c->rn);
+		if (c->rn.err.fatal)
+			die_keeping_report(c);
 		run_unstarted(c, mode);
 		return;
 	}
@@ -520,6 +541,7 @@ int campaign_run(struct options *o, char **environ_base)
 
 	/* One run at a time: each is done before the next is asked for. */
 	sched = schedule_build(&c);
+	c.sched = sched;
 	while (!runner_interrupted && (e = sched->next(sched, &req)) != SCHED_DONE) {
 		/* Serial: SCHED_WAIT cannot come, nothing is outstanding. */
 		if (e != SCHED_RUN)

@@ -85,9 +85,13 @@ fi
 # (nor the tracer trust) that file: the jail checks the program's inode.
 mkdir -p "$TMP/sw/build" && cp "$top_builddir/tests/escape/self_swap" "$TMP/sw/build/" ||
 	fatal "cannot copy self_swap"
+rm -f "$OUT/report.json"
 FZ_CWD=$TMP/sw fz --inject=io --max-runs=3 --out="$OUT" -- ./build/self_swap build
 assert_rc 2
 [ -d "$TMP/sw/build.old" ] || fail "self_swap did not rename its directory (no attempt made)"
 grep -q "^fzsandbox: sandbox: the program file was replaced since the campaign began" \
 	"$TMP/fz.stderr" || fail "a swapped program file was not detected"
+# The runs made before the error keep their report.
+jq -e '.capped_by == "error" and .runs >= 1' "$OUT/report.json" >/dev/null ||
+	fail "no report of the runs before the error: $(cat "$TMP/fz.stderr")"
 assert_no_stray see_pids write_host read_shadow
