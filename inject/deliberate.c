@@ -5,8 +5,12 @@
  * a program dies (abort, exit(1)) while the function that got the NULL is
  * still running; one with a real bug returns and crashes later, elsewhere.
  * So at each out-of-memory fault the caller frame of its site is named
- * (CFA and function, symbols/frame_id.c), and at the death the stack is
- * searched for it. Any other fault in the run (a short read is never a
+ * (CFA and function, symbols/frame_id.c), with the two frames out from it
+ * (a small wrapper or constructor returns the NULL to a caller that
+ * aborts: memcached's logger_create, lighttpd's configparserAlloc), and
+ * at the death the stack is searched for them. No further: the outer
+ * frames (main, a thread's start) live for the whole run, and the further
+ * out, the more any later death would match. Any other fault in the run (a short read is never a
  * reason to die) makes no death deliberate.
  */
 #include "config.h"
@@ -21,7 +25,8 @@ void inj_oom_note(struct inject *inj, struct tracer_task *t, uint64_t pc)
 	if (!u || inj->noom >= INJ_MAX_LOG)
 		return;
 	o = &inj->oom[inj->noom];
-	if (unwinder_frame_id(u, tracer_task_tid(t), pc, &o->id) < 0 || !o->id.cfa)
+	o->nid = unwinder_frame_ids(u, tracer_task_tid(t), pc, o->id, INJ_OOM_FRAMES);
+	if (o->nid <= 0 || !o->id[0].cfa)
 		return;
 	o->pid = tracer_task_pid(t);
 	o->tid = tracer_task_tid(t);
@@ -41,7 +46,7 @@ int inject_deliberate(struct inject *inj, pid_t pid, pid_t tid)
 			continue;
 		if (!u && !(u = inj_unwinder(inj, pid)))
 			return 0;
-		if (unwinder_frame_live(u, tid, &inj->oom[i].id) == 1)
+		if (unwinder_frames_live(u, tid, inj->oom[i].id, inj->oom[i].nid) == 1)
 			return 1;
 	}
 	return 0;

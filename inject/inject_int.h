@@ -9,6 +9,8 @@
  * reaches the finding, and a replay can plan all of them. */
 #define INJ_MAX_PLAN FINDING_MAX_FAULTS
 #define INJ_MAX_LOG FINDING_MAX_FAULTS
+/* Frames named per out-of-memory fault: its site's caller and two out. */
+#define INJ_OOM_FRAMES 3
 #define INJ_UW_CACHE 32
 
 /* Per address space: each enabled class's own state (classes.h, mm_*). */
@@ -71,7 +73,8 @@ struct inject {
 	 * such a frame was live (its status + 1; 0: none). */
 	struct inj_oom_frame {
 		pid_t pid, tid;
-		struct frame_id id;
+		struct frame_id id[INJ_OOM_FRAMES];
+		int nid;
 	} oom[INJ_MAX_LOG];
 	int noom;
 	bool other_fault;

@@ -13,6 +13,7 @@
  */
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "symbols/symbols_int.h"
@@ -20,30 +21,58 @@
 #define ID_MAX_DEPTH 256
 #define DWARF_REG_SP 7	/* x86_64 %rsp */
 
-/* Entry address of the function holding a frame's pc, 0 if unknown (no
- * symbol table, an untrusted module the tracer does not parse). */
+/* Entry address of the function holding a frame's pc, 0 if unknown (an
+ * untrusted module the tracer does not parse). The start of its .eh_frame
+ * FDE first: it is there in stripped programs too, so the verdict does
+ * not change with stripping (with only the CFA to compare, a call made
+ * later at the same depth would match by accident); the symbol's entry
+ * when the module has no CFI for it. */
 static uint64_t func_entry(struct unwinder *u, Dwarf_Addr pc, bool act)
 {
-	Dwarf_Addr addr = act || !pc ? pc : pc - 1;
+	Dwarf_Addr addr = act || !pc ? pc : pc - 1, bias, start, end;
 	Dwfl_Module *mod = dwfl_addrmodule(u->dwfl, addr);
+	Dwarf_CFI *cfi;
+	Dwarf_Frame *fr;
 	GElf_Off off = 0;
 	GElf_Sym sym;
 
-	if (!mod || !dwfl_module_addrinfo(mod, addr, &off, &sym, NULL, NULL, NULL))
+	if (!mod)
+		return 0;
+	cfi = dwfl_module_eh_cfi(mod, &bias);
+	if (cfi && dwarf_cfi_addrframe(cfi, addr - bias, &fr) == 0) {
+		int r = dwarf_frame_info(fr, &start, &end, NULL);
+
+		free(fr);
+		if (r >= 0)
+			return start + bias;
+	}
+	if (!dwfl_module_addrinfo(mod, addr, &off, &sym, NULL, NULL, NULL))
 		return 0;
 	return addr - off;
 }
 
 struct id_walk {
 	struct unwinder *u;
-	uint64_t want_pc;	/* record: the frame to name */
-	const struct frame_id *want;	/* check: the frame to look for */
+	uint64_t want_pc;	/* record: the first frame to name */
+	const struct frame_id *want;	/* check: the frames to look for */
+	int nwant;
 	struct frame_id prev;	/* the frame before this one (CFA not yet known) */
 	bool have_prev;
+	bool recording;
 	int n;
 	bool found;
-	struct frame_id *out;
+	struct frame_id *out;	/* record: up to max frames from want_pc out */
+	int nout, max;
 };
+
+static bool wanted(const struct id_walk *w, const struct frame_id *f)
+{
+	for (int i = 0; i < w->nwant; i++)
+		if (f->cfa == w->want[i].cfa &&
+		    (!w->want[i].func || !f->func || f->func == w->want[i].func))
+			return true;
+	return false;
+}
 
 /* A frame's CFA is its caller's stack pointer, so each frame is judged at
  * the next one's callback. */
@@ -58,19 +87,21 @@ static int id_walk_cb(Dwfl_Frame *state, void *arg)
 		return DWARF_CB_ABORT;
 	if (w->have_prev && dwfl_frame_reg(state, DWARF_REG_SP, &sp) == 0) {
 		w->prev.cfa = sp;
-		if (w->want && w->prev.cfa == w->want->cfa &&
-		    (!w->want->func || !w->prev.func || w->prev.func == w->want->func)) {
+		if (w->want && wanted(w, &w->prev)) {
 			w->found = true;
 			return DWARF_CB_ABORT;
 		}
 		if (!w->want) {
-			*w->out = w->prev;
+			w->out[w->nout++] = w->prev;
 			w->found = true;
-			return DWARF_CB_ABORT;
+			if (w->nout >= w->max)
+				return DWARF_CB_ABORT;
 		}
 	}
 	w->have_prev = false;
-	if (w->want || pc == w->want_pc) {
+	if (!w->want && pc == w->want_pc)
+		w->recording = true;
+	if (w->want || w->recording) {
 		w->prev.func = func_entry(w->u, pc, act);
 		w->prev.cfa = 0;
 		w->have_prev = true;
@@ -78,22 +109,22 @@ static int id_walk_cb(Dwfl_Frame *state, void *arg)
 	return ++w->n >= ID_MAX_DEPTH ? DWARF_CB_ABORT : DWARF_CB_OK;
 }
 
-int unwinder_frame_id(struct unwinder *u, pid_t tid, uint64_t pc, struct frame_id *id)
+int unwinder_frame_ids(struct unwinder *u, pid_t tid, uint64_t pc, struct frame_id *ids, int max)
 {
-	struct id_walk w = { .u = u, .want_pc = pc, .out = id };
+	struct id_walk w = { .u = u, .want_pc = pc, .out = ids, .max = max };
 
-	if (!u || !id || !pc)
+	if (!u || !ids || !pc || max <= 0)
 		return -EINVAL;
-	memset(id, 0, sizeof(*id));
+	memset(ids, 0, max * sizeof(*ids));
 	(void)dwfl_getthread_frames(u->dwfl, tid, id_walk_cb, &w);
-	return w.found ? 0 : -ENOENT;
+	return w.found ? w.nout : -ENOENT;
 }
 
-int unwinder_frame_live(struct unwinder *u, pid_t tid, const struct frame_id *id)
+int unwinder_frames_live(struct unwinder *u, pid_t tid, const struct frame_id *ids, int n)
 {
-	struct id_walk w = { .u = u, .want = id };
+	struct id_walk w = { .u = u, .want = ids, .nwant = n };
 
-	if (!u || !id || !id->cfa)
+	if (!u || !ids || n <= 0)
 		return -EINVAL;
 	(void)dwfl_getthread_frames(u->dwfl, tid, id_walk_cb, &w);
 	return w.found ? 1 : 0;

@@ -66,10 +66,12 @@ struct frame_id {
 	uint64_t func;
 };
 /* Name the frame of tid's stack whose pc is pc (a caller frame's return
- * address, or its current pc): 0, or -ENOENT when no frame has it. */
-int unwinder_frame_id(struct unwinder *u, pid_t tid, uint64_t pc, struct frame_id *id);
-/* Is that frame still on tid's stack (same CFA, same function)? 1 or 0. */
-int unwinder_frame_live(struct unwinder *u, pid_t tid, const struct frame_id *id);
+ * address, or its current pc) and up to max - 1 frames out from it: how
+ * many were named, or -ENOENT when no frame has pc. */
+int unwinder_frame_ids(struct unwinder *u, pid_t tid, uint64_t pc, struct frame_id *ids, int max);
+/* Is any of those frames still on tid's stack (same CFA, same function)?
+ * 1 or 0. */
+int unwinder_frames_live(struct unwinder *u, pid_t tid, const struct frame_id *ids, int n);
 
 /* Is pc inside a system module? Cheap (no symbolization): 1 yes, 0 no,
  * -ENOENT when no module covers it. For the hot path of site keys. */

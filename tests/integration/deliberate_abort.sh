@@ -38,6 +38,7 @@ check_finding() {
 for prog in "$T/oom_policy" "$T/oom_policy_o2"; do
 	check_deliberate "$prog" xmalloc ""
 	check_deliberate "$prog" assert ""
+	check_deliberate "$prog" ctor_abort ""
 	# An exit is a finding only with --fail-on-exit: then, a deliberate one.
 	check_deliberate "$prog" exit --fail-on-exit
 	assert_eq 1 "$(jqr '.aborts[0].exit_status' "$OUT.$(basename "$prog").exit/report.json")" \
@@ -46,6 +47,18 @@ for prog in "$T/oom_policy" "$T/oom_policy_o2"; do
 	check_finding "$prog" heap_corrupt alloc signal SIGABRT with_fallback
 	check_finding "$prog" shortread io signal SIGABRT read_header
 done
+
+# Stripped, as Debian ships programs: the verdicts must not change (a
+# frame's function is its .eh_frame FDE's start, not a symbol's). Outside
+# the jail: in it, a program in the writable working directory is an
+# untrusted module, which the tracer does not parse at all.
+strip -o "$TMP/oom_policy_stripped" "$T/oom_policy_o2" || fatal "strip oom_policy_o2"
+for mode in xmalloc assert ctor_abort; do
+	check_deliberate "$TMP/oom_policy_stripped" "$mode" --no-sandbox
+done
+fz --inject=alloc --no-sandbox --out="$OUT.stripped.deref" -- "$TMP/oom_policy_stripped" deref
+assert_rc 1
+assert_eq 0 "$(jqr '.aborts | length' "$OUT.stripped.deref/report.json")" "stripped deref: aborts"
 
 # The xmalloc abort names its wrapper as the faulted call's caller (-O0:
 # at -O2 the wrapper is inlined into main).

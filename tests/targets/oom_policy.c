@@ -4,6 +4,9 @@
  *   xmalloc        a wrapper: malloc, on NULL "out of memory" and abort()
  *   assert         assert(p) right after malloc
  *   exit           on NULL "out of memory" and exit(1)
+ *   ctor_abort     a constructor returns the NULL to its caller, two
+ *                  frames out of the failed malloc, which aborts (as
+ *                  memcached's logger_create and lighttpd's parser do)
  *   deref          a real bug: dup_word stores through an unchecked malloc
  *   heap_corrupt   a real bug on the fallback path of a failed malloc: an
  *                  overflow that glibc's free() catches and aborts on,
@@ -16,7 +19,7 @@
  *                  are then on top of the stack)
  *   handler_crash  deref, with a SIGSEGV handler that crashes itself
  *
- * Only the first three are deliberate: fzsandbox must not count them.
+ * Only the first four are deliberate: fzsandbox must not count them.
  * Nothing here writes to stdout through stdio (its buffer is allocated,
  * and a failed allocation there is glibc's to handle). Built twice: -O0
  * (oom_policy) and -O2 -g (oom_policy_o2, with OOM_POLICY_O2).
@@ -66,6 +69,43 @@ static NOINLINE char *load(size_t n)
 	}
 	memset(p, 'b', n);
 	return p;
+}
+
+struct logger {
+	char *buf;
+	size_t size;
+};
+
+static NOINLINE char *buf_new(size_t n)
+{
+	char *p = malloc(n);
+
+	if (!p)
+		return NULL;
+	memset(p, 0, n);
+	return p;
+}
+
+static NOINLINE struct logger *logger_new(void)
+{
+	static struct logger l;
+
+	l.buf = buf_new(4096);
+	if (!l.buf)
+		return NULL;
+	l.size = 4096;
+	return &l;
+}
+
+static NOINLINE void start_logging(void)
+{
+	struct logger *l = logger_new();
+
+	if (!l) {
+		fputs("oom_policy: cannot allocate the logger\n", stderr);
+		abort();
+	}
+	free(l->buf);
 }
 
 /* The bug: no NULL check; the store faults in dup_word itself. */
@@ -171,6 +211,8 @@ int main(int argc, char **argv)
 		memset(b, 0, 64);
 		free(a);
 		free(b);
+	} else if (strcmp(mode, "ctor_abort") == 0) {
+		start_logging();
 	} else if (strcmp(mode, "assert") == 0) {
 		free(make_buf(32));
 	} else if (strcmp(mode, "exit") == 0) {
@@ -188,7 +230,7 @@ int main(int argc, char **argv)
 		signal(SIGSEGV, on_segv_crash);
 		return words() == 14 ? 0 : 3;
 	} else {
-		fputs("usage: oom_policy xmalloc|assert|exit|deref|heap_corrupt|shortread|"
+		fputs("usage: oom_policy xmalloc|ctor_abort|assert|exit|deref|heap_corrupt|shortread|"
 		      "segv_handler|handler_crash\n", stderr);
 		return 2;
 	}
