@@ -13,7 +13,6 @@
  */
 
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "symbols/symbols_int.h"
@@ -29,23 +28,15 @@
  * when the module has no CFI for it. */
 static uint64_t func_entry(struct unwinder *u, Dwarf_Addr pc, bool act)
 {
-	Dwarf_Addr addr = act || !pc ? pc : pc - 1, bias, start, end;
+	Dwarf_Addr addr = act || !pc ? pc : pc - 1, start;
 	Dwfl_Module *mod = dwfl_addrmodule(u->dwfl, addr);
-	Dwarf_CFI *cfi;
-	Dwarf_Frame *fr;
 	GElf_Off off = 0;
 	GElf_Sym sym;
 
 	if (!mod)
 		return 0;
-	cfi = dwfl_module_eh_cfi(mod, &bias);
-	if (cfi && dwarf_cfi_addrframe(cfi, addr - bias, &fr) == 0) {
-		int r = dwarf_frame_info(fr, &start, &end, NULL);
-
-		free(fr);
-		if (r >= 0)
-			return start + bias;
-	}
+	if (sym_fde_start(mod, addr, &start) == 0)
+		return start;
 	if (!dwfl_module_addrinfo(mod, addr, &off, &sym, NULL, NULL, NULL))
 		return 0;
 	return addr - off;

@@ -7,6 +7,7 @@
  */
 
 #include <dlfcn.h>
+#include <errno.h>
 #include <dwarf.h>
 #include <gelf.h>
 #include <inttypes.h>
@@ -55,23 +56,56 @@ static void demangle(char *name, size_t len)
 	free(out);
 }
 
-/* No symbol covers addr (a stripped program's static functions): the
- * section and the offset in it, "?? (.text+0x5c0e)" read as ".text+0x5c0e",
- * which stays the same in every run and names where to look. */
-static void section_name(Dwfl_Module *mod, Dwarf_Addr addr, char *function, size_t flen)
+int sym_fde_start(Dwfl_Module *mod, Dwarf_Addr addr, Dwarf_Addr *start)
 {
-	Dwarf_Addr off = addr, bias;
+	Dwarf_Addr bias, lo, hi;
+	Dwarf_CFI *cfi = dwfl_module_eh_cfi(mod, &bias);
+	Dwarf_Frame *fr;
+	int r;
+
+	if (!cfi || dwarf_cfi_addrframe(cfi, addr - bias, &fr) != 0)
+		return -ENOENT;
+	r = dwarf_frame_info(fr, &lo, &hi, NULL);
+	free(fr);
+	if (r < 0)
+		return -ENOENT;
+	*start = lo + bias;
+	return 0;
+}
+
+/* No symbol covers addr (a stripped program's static functions): the
+ * section and the offset in it of the function's start, from its
+ * .eh_frame FDE (".text+0x5c00", with addr's offset from it in symoff),
+ * so every pc of one function has one name, stable in every run, that
+ * suppressions and the dedup key can use; the ELF entry is "_start". The
+ * pc's own offset when no CFI covers it. */
+static void section_name(Dwfl_Module *mod, Dwarf_Addr addr, char *function, size_t flen,
+			 uint64_t *symoff)
+{
+	Dwarf_Addr off, bias, start = addr;
 	Elf *elf = dwfl_module_getelf(mod, &bias);
-	Elf_Scn *scn = dwfl_module_address_section(mod, &off, &bias);
+	Elf_Scn *scn;
+	GElf_Ehdr ehdr;
 	GElf_Shdr shdr;
 	size_t shstrndx;
 	const char *name;
 
+	if (sym_fde_start(mod, addr, &start) < 0 || start > addr)
+		start = addr;
+	if (elf && gelf_getehdr(elf, &ehdr) && ehdr.e_entry && ehdr.e_entry + bias == start) {
+		copy_str(function, flen, "_start");
+		*symoff = addr - start;
+		return;
+	}
+	off = start;
+	scn = dwfl_module_address_section(mod, &off, &bias);
 	if (!elf || !scn || !gelf_getshdr(scn, &shdr) || elf_getshdrstrndx(elf, &shstrndx) < 0)
 		return;
 	name = elf_strptr(elf, shstrndx, shdr.sh_name);
-	if (name && *name)
+	if (name && *name) {
 		snprintf(function, flen, "%s+%#" PRIx64, name, (uint64_t)off);
+		*symoff = addr - start;
+	}
 }
 
 void sym_lookup(Dwfl_Module *mod, Dwarf_Addr addr, char *function, size_t flen,
@@ -95,7 +129,7 @@ void sym_lookup(Dwfl_Module *mod, Dwarf_Addr addr, char *function, size_t flen,
 			copy_str(function, flen, "??");
 		*symoff = off;
 	} else {
-		section_name(mod, addr, function, flen);
+		section_name(mod, addr, function, flen, symoff);
 	}
 	line = dwfl_module_getsrc(mod, addr);
 	/* libdw answers with the nearest line even for an address no

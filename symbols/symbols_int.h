@@ -79,10 +79,14 @@ struct unwinder {
 /* --- lookup.c --------------------------------------------------------- */
 /* Name (demangled), source file and line of addr in mod; left alone
  * when unknown. The name is the symbol covering addr (.symtab, else
- * .dynsym; *symoff is addr's offset in it), else "SECTION+0xOFF".
+ * .dynsym; *symoff is addr's offset in it), else "SECTION+0xOFF" of
+ * the function's start from .eh_frame (or "_start" for the ELF entry).
  * Shared with the helper (symhelper.c). */
 void sym_lookup(Dwfl_Module *mod, Dwarf_Addr addr, char *function, size_t flen,
 		char *file, size_t filelen, int *line, uint64_t *symoff);
+/* The start of the .eh_frame FDE covering addr (a function's entry, there
+ * in stripped programs too): 0, or -ENOENT without CFI for it. */
+int sym_fde_start(Dwfl_Module *mod, Dwarf_Addr addr, Dwarf_Addr *start);
 
 #define INLINE_MAX 8	/* levels of one pc's inline chain */
 

@@ -66,6 +66,13 @@ case "$fn" in
 .text+0x*) ;;
 *) fail "no debug information: top frame is '$fn', not .text+0x..." ;;
 esac
+# A function is named by its start (from .eh_frame), the pc by its offset
+# in it: every pc of one function has one name. The ELF entry is _start.
+case "$(jqr "$own | .[0].symbol_offset")" in
+0x*) ;;
+*) fail "no debug information: the top frame has no offset in its function" ;;
+esac
+assert_eq _start "$(jqr "$own | .[-1].function")" "no debug information: the ELF entry's frame"
 assert_eq 0 "$(jqr "[.findings[].frames[], .sites[] | select(.function == \"??\")] | length")" \
 	"frames or sites named ?? without debug information"
 fc=$(jqr '.findings[0].faults[0].caller')
