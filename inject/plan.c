@@ -87,14 +87,16 @@ static int candidates(struct inject *inj, char *const *exclude, struct cand **ou
 	/* The round-robin turn: with every turn still 0, the first sort
 	 * groups each pass and rank by class, in site order; a candidate's
 	 * turn is then its place in its class's run. */
-	qsort(c, n, sizeof(*c), cand_cmp);
+	if (n > 0)	/* c is NULL when nothing was recorded */
+		qsort(c, n, sizeof(*c), cand_cmp);
 	for (int i = 0, start = 0; i < n; i++) {
 		if (i > 0 && (c[i].pass != c[i - 1].pass || c[i].rank != c[i - 1].rank ||
 			      c[i].cls != c[i - 1].cls))
 			start = i;
 		c[i].turn = i - start;
 	}
-	qsort(c, n, sizeof(*c), cand_cmp);
+	if (n > 0)
+		qsort(c, n, sizeof(*c), cand_cmp);
 	*out = c;
 	return n;
 }

@@ -133,7 +133,7 @@ int sandbox_leftovers_check(const struct sandbox *sb, char *msg, size_t len)
 		if (list_dir(l->path, &now, &n) < 0)
 			continue;
 		for (int j = 0; j < n; j++) {
-			if (bsearch(&now[j], l->names, l->n, sizeof(*l->names), cmp_names) ||
+			if ((l->n && bsearch(&now[j], l->names, l->n, sizeof(*l->names), cmp_names)) ||
 			    expected(sb, l->path, now[j]))
 				continue;
 			/* Up to three names per directory, then a count. */
