@@ -370,7 +370,6 @@ void runner_init(struct runner *r, const struct options *o, char **argv, char **
 	};
 	int e;
 
-	memset(r, 0, sizeof(*r));
 	if (!registered && atexit(runner_at_exit) == 0)
 		registered = true;
 	live_runner = r;
@@ -548,6 +547,10 @@ static int check_episode(struct runner *r, bool record, int e, const struct run_
 {
 	const char *why;
 
+	/* Not traceable here at all (the one-shot path does not probe
+	 * first): the probe's line, as if it had. */
+	if (e < 0 && tracer_probe(&why) < 0)
+		return runner_fail(r, 0, 0, "%s", why);
 	/* The jail's clone itself failed: say which namespaces and why. */
 	if (e < 0 && r->sb && sandbox_probe(true, &why) < 0)
 		return runner_fail(r, 0, e, "%s", why);

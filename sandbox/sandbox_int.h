@@ -163,6 +163,7 @@ void libpaths_free(char **dirs);
 int net_loopback_up(struct sandbox_err *e);
 /* caps.c */
 int caps_drop(const struct sandbox *sb, struct sandbox_err *e);
+int caps_clear(const struct sandbox *sb, struct sandbox_err *e);
 /* rlimits.c */
 int rlimits_apply(const struct sandbox *sb, struct sandbox_err *e);
 
