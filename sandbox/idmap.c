@@ -147,6 +147,7 @@ static void add_group(struct sandbox *sb, gid_t g)
  * nothing per run and is named once. */
 int idmap_plan(struct sandbox *sb, int first_user_op)
 {
+	const char *why;
 	bool warned = false;
 
 	sb->nowners = 0;
@@ -170,6 +171,10 @@ int idmap_plan(struct sandbox *sb, int first_user_op)
 			close(fd);
 			m->idmap = o + 1;
 			add_group(sb, st.st_gid);
+		} else if (o < 0 && sandbox_probe(false, &why) < 0) {
+			/* No user namespace at all here: the jail cannot be
+			 * made either, say so (the caller probes for why). */
+			return o;
 		} else if (!warned) {
 			sb_warn(sb, "cannot idmap '%s' (%s): the jail's user (host uid %u) sees it "
 				"with host permissions", host_path(m), strerror(-fd), (unsigned)sb->uid_out);
