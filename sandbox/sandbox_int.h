@@ -34,6 +34,8 @@ struct mop {
 
 #define SB_IDMAP_OWNERS 8
 
+struct ns_child;
+
 struct sandbox {
 	bool privileged;	/* fzsandbox is root: map to the host ids */
 	int net;		/* enum sandbox_net */
@@ -71,6 +73,11 @@ struct sandbox {
 		int ns;
 	} owners[SB_IDMAP_OWNERS];
 	int nowners;
+	/* The children that made the owners' namespaces, reaped before the
+	 * first run's clone (sandbox_run_begin) rather than waited for:
+	 * by then they are gone, and waiting costs a hand-off. Behind a
+	 * pointer: the run begins with a const plan. */
+	struct ns_child *held;
 	/* The groups of the idmapped binds' files (on disk, their owners'
 	 * groups), mapped in the jail at gid_in + 1 + i so that copying with
 	 * ownership (cp -p, tar) works; the jail is no member of them. */
