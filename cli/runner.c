@@ -370,6 +370,7 @@ void runner_init(struct runner *r, const struct options *o, char **argv, char **
 
 	struct inject_config cfg = {
 		.classes = o->classes, .occurrences = o->occurrences, .service = o->service,
+		.captured_stderr = run_dir != NULL,
 	};
 	int e;
 
