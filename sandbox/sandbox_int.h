@@ -33,6 +33,9 @@ struct mop {
 };
 
 #define SB_IDMAP_OWNERS 8
+/* The target's stack from the init's clone to its exec: libcap, prctl,
+ * setrlimit and execve; untouched pages cost nothing. */
+#define SB_TARGET_STACK (256 * 1024)
 
 struct ns_child;
 
@@ -78,6 +81,7 @@ struct sandbox {
 	 * by then they are gone, and waiting costs a hand-off. Behind a
 	 * pointer: the run begins with a const plan. */
 	struct ns_child *held;
+	char *target_stack;	/* SB_TARGET_STACK bytes (launcher.c) */
 	/* The groups of the idmapped binds' files (on disk, their owners'
 	 * groups), mapped in the jail at gid_in + 1 + i so that copying with
 	 * ownership (cp -p, tar) works; the jail is no member of them. */
@@ -115,6 +119,9 @@ int sandbox_drop(const struct sandbox *sb, struct sandbox_err *e);
 int sandbox_rlimits_apply(const struct sandbox_rlimits *p, struct sandbox_err *e);
 /* The path to execve inside the jail (absolute, symlinks resolved). */
 const char *sandbox_exec_path(const struct sandbox *sb);
+/* The top of the stack the target starts on (launcher.c), allocated with
+ * the plan: nothing may be allocated between clone and exec. */
+void *sandbox_target_stack(const struct sandbox *sb);
 
 #define SB_OLDROOT "/oldroot"
 #define SB_NEWROOT "/newroot"
