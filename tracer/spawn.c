@@ -152,7 +152,7 @@ void filter_cache_free(struct filter_cache *c)
 	memset(c, 0, sizeof(*c));
 }
 
-__attribute__((noreturn)) static void child_fail(int errfd, int stage)
+TRACER_ON_OWN_STACK __attribute__((noreturn)) static void child_fail(int errfd, int stage)
 {
 	report_err(errfd, stage, errno, NULL);
 	_exit(127);
@@ -166,8 +166,9 @@ struct child_tail {
 };
 
 static void child_rest(const struct tracer_opts *o, const struct sock_fprog *prog, int errfd)
-	__attribute__((noreturn));
-static void child_finish(void *arg, const struct tracer_setup_err *se) __attribute__((noreturn));
+	__attribute__((noreturn)) TRACER_ON_OWN_STACK;
+static void child_finish(void *arg, const struct tracer_setup_err *se)
+	__attribute__((noreturn)) TRACER_ON_OWN_STACK;
 
 static void child(const struct tracer_opts *o, const struct tracer_episode *ep,
 		  const struct sock_fprog *prog, int syncfd, int errfd)

@@ -97,6 +97,11 @@ struct tracer_setup_err {
 	char path[256];
 };
 
+/* Code that may run on a launcher's stack (the finish below): ASan's
+ * no-return hook does not know that stack and would print a warning on
+ * the program's stderr. */
+#define TRACER_ON_OWN_STACK __attribute__((no_sanitize("address")))
+
 /* How the target's first process is made and prepared beyond what the
  * tracer itself does (standard streams, working directory, no_new_privs,
  * the seccomp filter, exec): a jail, resource limits, a cgroup
