@@ -87,7 +87,7 @@ int campaign_replay(struct options *o)
 {
 	struct replay_spec spec;
 	struct plan_fault plan[FINDING_MAX_FAULTS];
-	struct runner rn;
+	struct runner rn = { 0 };
 	struct run_result res;
 	struct run_finding f;
 	struct report *rep;

@@ -112,7 +112,7 @@ static void jail_init(struct runner *r, const struct options *o, char **argv)
 	};
 	struct sandbox_bind *binds;
 	const char *why;
-	int e;
+	int e, pe;
 
 	if (o->uid_set && !o->sandbox)
 		die("--uid needs the jail (drop --no-sandbox)");
@@ -129,9 +129,6 @@ static void jail_init(struct runner *r, const struct options *o, char **argv)
 		return;
 	if (o->uid_set && geteuid() != 0)
 		die("--uid: only root can map the jail to another host user");
-	e = sandbox_probe(false, &why);
-	if (e < 0)
-		die_errno(e, "%s", why);
 	/* --workdir: the run's copy is bound at the original's path, which is
 	 * the target's working directory. */
 	if (r->wd) {
@@ -143,6 +140,12 @@ static void jail_init(struct runner *r, const struct options *o, char **argv)
 	for (int i = 0; i < so.nbinds; i++)
 		free((char *)binds[i].src);
 	free(binds);
+	/* No probe before: its user namespace costs a process hand-off per
+	 * invocation. Where none can be made, the plan (root's idmapped
+	 * binds) or the jail's clone (check_episode) fails; the probe says
+	 * why in one line. */
+	if (e < 0 && (pe = sandbox_probe(false, &why)) < 0)
+		die_errno(pe, "%s", why);
 	if (e < 0)
 		die_errno(e, "sandbox: cannot prepare the jail for '%s'", argv[0]);
 	for (const char *w = sandbox_warning(r->sb), *nl; w && *w; w = nl ? nl + 1 : NULL) {
@@ -367,10 +370,10 @@ void runner_init(struct runner *r, const struct options *o, char **argv, char **
 
 	struct inject_config cfg = {
 		.classes = o->classes, .occurrences = o->occurrences, .service = o->service,
+		.captured_stderr = run_dir != NULL,
 	};
 	int e;
 
-	memset(r, 0, sizeof(*r));
 	if (!registered && atexit(runner_at_exit) == 0)
 		registered = true;
 	live_runner = r;
@@ -548,6 +551,10 @@ static int check_episode(struct runner *r, bool record, int e, const struct run_
 {
 	const char *why;
 
+	/* Not traceable here at all (the one-shot path does not probe
+	 * first): the probe's line, as if it had. */
+	if (e < 0 && tracer_probe(&why) < 0)
+		return runner_fail(r, 0, 0, "%s", why);
 	/* The jail's clone itself failed: say which namespaces and why. */
 	if (e < 0 && r->sb && sandbox_probe(true, &why) < 0)
 		return runner_fail(r, 0, e, "%s", why);

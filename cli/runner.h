@@ -75,7 +75,10 @@ struct runner {
 };
 
 /* Prepare run files under dir and the engine. die()s on bad environment.
- * run_dir NULL: passthrough (the target's output is not captured). */
+ * run_dir NULL: passthrough (the target's output is not captured).
+ * r must be zeroed by the caller: a runner is ~350 KiB, mostly finding
+ * stacks a run may never touch, and zeroing it here would fault in every
+ * page (static or calloc'd storage costs nothing until used). */
 void runner_init(struct runner *r, const struct options *o, char **argv, char **env,
 		 const char *run_dir);
 void runner_fini(struct runner *r);

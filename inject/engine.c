@@ -83,7 +83,9 @@ static int inj_on_entry(void *ctx, struct tracer_task *t)
 	struct inject *inj = ctx;
 	int r = 0;
 
-	if (!inj->sanitized)
+	/* Passthrough (--inject=none) has no report to scan: this check's
+	 * maps and ELF reads would hold the stopped target for nothing. */
+	if (!inj->sanitized && inj->cfg.captured_stderr)
 		inj->sanitized = inj_has_sanitizer(tracer_task_pid(t));
 	for (int c = 0; c < n_fault_classes; c++) {
 		const struct class_hooks *h = fault_classes[c].hooks;

@@ -110,6 +110,10 @@ struct inject_config {
 	unsigned classes;
 	int occurrences;	/* K: occurrences per site and thread to fail */
 	bool service;		/* trace listen() too */
+	/* The run's stderr is captured (not passed through): only then
+	 * can a sanitizer report be read, so only then is each image
+	 * checked for a sanitizer runtime at its entry point. */
+	bool captured_stderr;
 };
 
 struct inject;

@@ -87,13 +87,26 @@ static void hide(const char *path)
 	free(real);
 }
 
-static void hide_keys(const char *home)
+/* hide() of each key, with the home resolved once by the caller (real:
+ * realpath(home), NULL when it does not resolve): a key's own realpath
+ * only when it exists (rarely). A realpath walks every component with a
+ * readlink, and /etc/passwd has a home per system user. */
+static void hide_keys(const char *home, const char *real)
 {
-	char key[PATH_MAX];
+	char key[PATH_MAX], full[PATH_MAX], *rk;
+	struct stat st;
 
 	for (size_t i = 0; i < sizeof(home_keys) / sizeof(*home_keys); i++) {
 		snprintf(key, sizeof(key), "%s/%s", home, home_keys[i]);
-		hide(key);
+		hide_one(key);
+		if (!real)
+			continue;	/* nor would the key or its parent resolve */
+		if (snprintf(full, sizeof(full), "%s/%s", real, home_keys[i]) < (int)sizeof(full))
+			hide_one(full);
+		if (lstat(key, &st) < 0 || !(rk = realpath(key, NULL)))
+			continue;
+		hide_one(rk);
+		free(rk);
 	}
 }
 
@@ -109,8 +122,12 @@ void autobind_init(void)
 	for (size_t i = 0; i < sizeof(hidden_fixed) / sizeof(*hidden_fixed); i++)
 		hide(hidden_fixed[i]);
 	if (getpwuid_r(getuid(), &pw, buf, sizeof(buf), &res) == 0 && res && res->pw_dir &&
-	    res->pw_dir[0] == '/' && strcmp(res->pw_dir, "/") != 0)
-		hide_keys(res->pw_dir);
+	    res->pw_dir[0] == '/' && strcmp(res->pw_dir, "/") != 0) {
+		char *real = realpath(res->pw_dir, NULL);
+
+		hide_keys(res->pw_dir, real);
+		free(real);
+	}
 	for (int i = 0; i < nhomes; i++)
 		free(homes[i]);
 	nhomes = 0;
@@ -127,7 +144,7 @@ void autobind_init(void)
 		if (!real)
 			continue;
 		homes[nhomes++] = real;
-		hide_keys(p->pw_dir);
+		hide_keys(p->pw_dir, real);
 	}
 	if (f)
 		fclose(f);

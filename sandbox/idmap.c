@@ -58,7 +58,7 @@ static int hold_userns(void *arg)
  * the kernel drops a set-group-ID bit the jail sets on an existing file
  * (no CAP_FSETID in the jail), which would otherwise run with the owner's
  * group on the host; what the jail creates gets the jail's group. */
-static int idmap_userns(uid_t uid, uid_t host_uid)
+static int idmap_userns(uid_t uid, uid_t host_uid, struct ns_child *later)
 {
 	struct sandbox_err e = { 0 };
 	struct ns_child c;
@@ -79,7 +79,9 @@ static int idmap_userns(uid_t uid, uid_t host_uid)
 			fd = -errno;
 	}
 	close(sync[1]);
-	if (c.stack)
+	if (c.stack && later)
+		*later = c;	/* reaped by idmap_reap */
+	else if (c.stack)
 		ns_child_wait(&c);
 	close(sync[0]);
 	return fd;
@@ -122,7 +124,7 @@ static int owner_index(struct sandbox *sb, uid_t uid)
 			return sb->owners[i].ns >= 0 ? i : sb->owners[i].ns;
 	if (sb->nowners == SB_IDMAP_OWNERS)
 		return -ENOSPC;
-	ns = idmap_userns(uid, sb->uid_out);
+	ns = idmap_userns(uid, sb->uid_out, &sb->held[sb->nowners]);
 	sb->owners[sb->nowners].uid = uid;
 	sb->owners[sb->nowners].ns = ns;
 	sb->nowners++;
@@ -147,13 +149,15 @@ static void add_group(struct sandbox *sb, gid_t g)
  * nothing per run and is named once. */
 int idmap_plan(struct sandbox *sb, int first_user_op)
 {
+	const char *why;
 	bool warned = false;
 
 	sb->nowners = 0;
 	if (!sb->privileged)
 		return 0;
 	sb->run_fds = malloc(sb->nops * sizeof(*sb->run_fds));
-	if (!sb->run_fds)
+	sb->held = calloc(SB_IDMAP_OWNERS, sizeof(*sb->held));
+	if (!sb->run_fds || !sb->held)
 		return -ENOMEM;
 	for (int i = 0; i < sb->nops; i++)
 		sb->run_fds[i] = -1;
@@ -170,6 +174,10 @@ int idmap_plan(struct sandbox *sb, int first_user_op)
 			close(fd);
 			m->idmap = o + 1;
 			add_group(sb, st.st_gid);
+		} else if (o < 0 && sandbox_probe(false, &why) < 0) {
+			/* No user namespace at all here: the jail cannot be
+			 * made either, say so (the caller probes for why). */
+			return o;
 		} else if (!warned) {
 			sb_warn(sb, "cannot idmap '%s' (%s): the jail's user (host uid %u) sees it "
 				"with host permissions", host_path(m), strerror(-fd), (unsigned)sb->uid_out);
@@ -185,7 +193,7 @@ bool sandbox_idmaps(const char *path, uid_t host_uid)
 
 	if (geteuid() != 0)
 		return false;
-	ns = idmap_userns(getuid(), host_uid);
+	ns = idmap_userns(getuid(), host_uid, NULL);
 	if (ns < 0)
 		return false;
 	fd = detached_tree(ns, path);
@@ -196,8 +204,19 @@ bool sandbox_idmaps(const char *path, uid_t host_uid)
 	return true;
 }
 
+/* The owners' namespace children, long gone by now (each exits once its
+ * namespace is held); before any clone, so that no tracer's wait for
+ * any child meets them. */
+static void idmap_reap(const struct sandbox *sb)
+{
+	for (int i = 0; sb->held && i < SB_IDMAP_OWNERS; i++)
+		if (sb->held[i].stack)
+			ns_child_wait(&sb->held[i]);
+}
+
 int sandbox_run_begin(const struct sandbox *sb, struct sandbox_err *e)
 {
+	idmap_reap(sb);
 	if (!sb->run_fds)
 		return 0;
 	for (int i = 0; i < sb->nops; i++) {
@@ -231,6 +250,9 @@ void sandbox_run_end(const struct sandbox *sb)
 
 void idmap_free(struct sandbox *sb)
 {
+	idmap_reap(sb);
+	free(sb->held);
+	sb->held = NULL;
 	if (sb->run_fds)
 		sandbox_run_end(sb);
 	free(sb->run_fds);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 
@@ -12,13 +13,20 @@
 int sandbox_init(const struct sandbox *sb, pid_t target)
 {
 	struct sandbox_err ignored;
+	sigset_t chld;
 	int status, code = 127;
 
 	/* The init runs only this loop: nothing left for it to need. Not
 	 * dumpable, so the target (same uid) cannot ptrace or
 	 * process_vm_writev it. Best effort: the target is already running. */
-	caps_drop(sb, &ignored);
+	caps_clear(sb, &ignored);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	/* SIGCHLD blocked: waitpid needs no delivery, and a delivered one
+	 * would be a signal-delivery stop for the tracer (a round trip per
+	 * child that ends, a millisecond of a one-shot run on a slow VM). */
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, NULL);
 	/* Orphans of the target are reparented here; the run ends when the
 	 * last one is gone (the tracer kills leftovers after --grace). */
 	for (;;) {

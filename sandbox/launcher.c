@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -92,34 +93,63 @@ static int after_clone(void *ctx, pid_t pid, struct tracer_setup_err *e)
 	return 0;
 }
 
-/* The jail's first process (sandbox.h): build the jail, fork the target
- * below it and stay as the jail's pid 1. Returns in the target only. */
-static int jail(const struct sandbox *sb, int errfd, struct sandbox_err *se)
+/* The target, on the plan's stack in the init's memory (vfork-like):
+ * its own set-up, then the tracer's finish, which execs. */
+struct target_start {
+	const struct sandbox_launch *l;
+	void (*finish)(void *arg, const struct tracer_setup_err *e);
+	void *finish_arg;
+};
+
+static int target_main(void *arg)
 {
+	const struct target_start *ts = arg;
+	struct sandbox_err se = { 0 };
+	struct tracer_setup_err e;
+
+	if (sandbox_drop(ts->l->sb, &se) < 0 ||
+	    (ts->l->rl && sandbox_rlimits_apply(ts->l->rl, &se) < 0)) {
+		to_tracer(&se, &e);
+		ts->finish(ts->finish_arg, &e);
+	}
+	ts->finish(ts->finish_arg, NULL);
+	return 127;	/* not reached: finish execs or exits */
+}
+
+/* The jail's first process (sandbox.h): build the jail, start the target
+ * below it and stay as the jail's pid 1. Never returns: the target runs
+ * the tracer's finish. */
+static int jail(const struct sandbox_launch *l, int errfd, struct sandbox_err *se,
+		void (*finish)(void *arg, const struct tracer_setup_err *e), void *finish_arg)
+{
+	const struct sandbox *sb = l->sb;
+	struct target_start ts = { l, finish, finish_arg };
 	pid_t pid;
 
 	if (sandbox_enter(sb, se) < 0)
 		return -se->err;
 	/* After the jail is built (its idmapped trees were descriptors) and
-	 * before the fork, so its init holds none either. */
+	 * before the clone, so its init holds none either. */
 	close_fds_but(errfd);
-	/* Raw clone: we are a raw clone of a possibly multi-threaded
-	 * fzsandbox, and glibc's fork would take malloc locks another thread
-	 * may have held at that moment. */
-	pid = (pid_t)syscall(SYS_clone, SIGCHLD, NULL, NULL, NULL, 0);
+	/* CLONE_VM|CLONE_VFORK on a stack of the plan's: a fork would copy
+	 * fzsandbox's whole address space (every library's page tables) only
+	 * for the exec to drop it, a millisecond or more per run. This
+	 * process waits in the clone until the target has exec'd or exited,
+	 * so the target may use its memory (ts, the plan) meanwhile. glibc's
+	 * clone is a bare syscall wrapper: no fork handlers, no malloc locks
+	 * (we are a raw clone of a possibly multi-threaded fzsandbox). */
+	pid = clone(target_main, sandbox_target_stack(sb), CLONE_VM | CLONE_VFORK | SIGCHLD, &ts);
 	if (pid < 0)
 		return sb_fail(se, SB_FORK, NULL, errno);
-	if (pid > 0) {
-		close(errfd);	/* the target's copy reports its own failures */
-		close(0);
-		close(1);
-		close(2);
-		_exit(sandbox_init(sb, pid));
-	}
-	return sandbox_drop(sb, se);
+	close(errfd);	/* the target's copy reports its own failures */
+	close(0);
+	close(1);
+	close(2);
+	_exit(sandbox_init(sb, pid));
 }
 
-static int child_setup(void *ctx, int errfd, struct tracer_setup_err *e)
+static int child_setup(void *ctx, int errfd, struct tracer_setup_err *e,
+		       void (*finish)(void *arg, const struct tracer_setup_err *e), void *finish_arg)
 {
 	const struct sandbox_launch *l = ctx;
 	struct sandbox_err se = { 0 };
@@ -130,7 +160,7 @@ static int child_setup(void *ctx, int errfd, struct tracer_setup_err *e)
 	 * passes them on, like env(1). The jail closes them itself. */
 	if (!l->sb && !l->keep_fds)
 		close_fds_but(errfd);
-	if (l->sb && jail(l->sb, errfd, &se) < 0)
+	if (l->sb && jail(l, errfd, &se, finish, finish_arg) < 0)
 		return to_tracer(&se, e);
 	if (l->rl && sandbox_rlimits_apply(l->rl, &se) < 0)
 		return to_tracer(&se, e);

@@ -19,6 +19,11 @@ const char *sandbox_exec_path(const struct sandbox *sb)
 	return sb->exe;
 }
 
+void *sandbox_target_stack(const struct sandbox *sb)
+{
+	return sb->target_stack + SB_TARGET_STACK;	/* grows down; malloc aligns */
+}
+
 int sandbox_new(const struct sandbox_opts *o, struct sandbox **out)
 {
 	struct sandbox *sb = calloc(1, sizeof(*sb));
@@ -36,7 +41,8 @@ int sandbox_new(const struct sandbox_opts *o, struct sandbox **out)
 	sb->gid_out = sb->privileged ? o->host_gid : getegid();
 	sb->exe = realpath(o->exe, NULL);
 	sb->nocaps = cap_init();
-	r = !sb->exe ? -errno : !sb->nocaps ? -ENOMEM : 0;
+	sb->target_stack = malloc(SB_TARGET_STACK);
+	r = !sb->exe ? -errno : !sb->nocaps || !sb->target_stack ? -ENOMEM : 0;
 	if (r == 0) {
 		struct stat st;
 
@@ -76,6 +82,7 @@ void sandbox_free(struct sandbox *sb)
 	if (sb->nocaps)
 		cap_free(sb->nocaps);
 	free(sb->exe);
+	free(sb->target_stack);
 	free(sb);
 }
 

@@ -33,6 +33,11 @@ struct mop {
 };
 
 #define SB_IDMAP_OWNERS 8
+/* The target's stack from the init's clone to its exec: libcap, prctl,
+ * setrlimit and execve; untouched pages cost nothing. */
+#define SB_TARGET_STACK (256 * 1024)
+
+struct ns_child;
 
 struct sandbox {
 	bool privileged;	/* fzsandbox is root: map to the host ids */
@@ -71,6 +76,12 @@ struct sandbox {
 		int ns;
 	} owners[SB_IDMAP_OWNERS];
 	int nowners;
+	/* The children that made the owners' namespaces, reaped before the
+	 * first run's clone (sandbox_run_begin) rather than waited for:
+	 * by then they are gone, and waiting costs a hand-off. Behind a
+	 * pointer: the run begins with a const plan. */
+	struct ns_child *held;
+	char *target_stack;	/* SB_TARGET_STACK bytes (launcher.c) */
 	/* The groups of the idmapped binds' files (on disk, their owners'
 	 * groups), mapped in the jail at gid_in + 1 + i so that copying with
 	 * ownership (cp -p, tar) works; the jail is no member of them. */
@@ -108,6 +119,9 @@ int sandbox_drop(const struct sandbox *sb, struct sandbox_err *e);
 int sandbox_rlimits_apply(const struct sandbox_rlimits *p, struct sandbox_err *e);
 /* The path to execve inside the jail (absolute, symlinks resolved). */
 const char *sandbox_exec_path(const struct sandbox *sb);
+/* The top of the stack the target starts on (launcher.c), allocated with
+ * the plan: nothing may be allocated between clone and exec. */
+void *sandbox_target_stack(const struct sandbox *sb);
 
 #define SB_OLDROOT "/oldroot"
 #define SB_NEWROOT "/newroot"
@@ -163,6 +177,7 @@ void libpaths_free(char **dirs);
 int net_loopback_up(struct sandbox_err *e);
 /* caps.c */
 int caps_drop(const struct sandbox *sb, struct sandbox_err *e);
+int caps_clear(const struct sandbox *sb, struct sandbox_err *e);
 /* rlimits.c */
 int rlimits_apply(const struct sandbox *sb, struct sandbox_err *e);
 

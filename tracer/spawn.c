@@ -152,17 +152,28 @@ void filter_cache_free(struct filter_cache *c)
 	memset(c, 0, sizeof(*c));
 }
 
-static void child_fail(int errfd, int stage)
+TRACER_ON_OWN_STACK __attribute__((noreturn)) static void child_fail(int errfd, int stage)
 {
 	report_err(errfd, stage, errno, NULL);
 	_exit(127);
 }
 
+/* What the rest of the child needs, for a launcher's finish. */
+struct child_tail {
+	const struct tracer_opts *o;
+	const struct sock_fprog *prog;
+	int errfd;
+};
+
+static void child_rest(const struct tracer_opts *o, const struct sock_fprog *prog, int errfd)
+	__attribute__((noreturn)) TRACER_ON_OWN_STACK;
+static void child_finish(void *arg, const struct tracer_setup_err *se)
+	__attribute__((noreturn)) TRACER_ON_OWN_STACK;
+
 static void child(const struct tracer_opts *o, const struct tracer_episode *ep,
 		  const struct sock_fprog *prog, int syncfd, int errfd)
 {
 	const struct tracer_launcher *l = o->launcher;
-	const char *exe = NULL;
 	char c;
 	int in;
 
@@ -192,12 +203,35 @@ static void child(const struct tracer_opts *o, const struct tracer_episode *ep,
 	/* Standard input was opened above, before a jail hides its path. */
 	if (l && l->child_setup) {
 		struct tracer_setup_err se = { 0 };
+		struct child_tail tail = { o, prog, errfd };
 
-		if (l->child_setup(l->ctx, errfd, &se) < 0) {
+		if (l->child_setup(l->ctx, errfd, &se, child_finish, &tail) < 0) {
 			report_err(errfd, STAGE_LAUNCH, se.err, &se);
 			_exit(127);
 		}
 	}
+	child_rest(o, prog, errfd);
+}
+
+/* The launcher's finish (tracer.h): in the process that is to exec,
+ * possibly on a stack of the launcher's. */
+static void child_finish(void *arg, const struct tracer_setup_err *se)
+{
+	const struct child_tail *t = arg;
+
+	if (se) {
+		report_err(t->errfd, STAGE_LAUNCH, se->err, se);
+		_exit(127);
+	}
+	child_rest(t->o, t->prog, t->errfd);
+}
+
+/* Working directory, no_new_privs, filter, exec. */
+static void child_rest(const struct tracer_opts *o, const struct sock_fprog *prog, int errfd)
+{
+	const struct tracer_launcher *l = o->launcher;
+	const char *exe = NULL;
+
 	if (o->cwd && chdir(o->cwd) < 0)
 		child_fail(errfd, STAGE_CWD);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)

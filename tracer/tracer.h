@@ -97,6 +97,11 @@ struct tracer_setup_err {
 	char path[256];
 };
 
+/* Code that may run on a launcher's stack (the finish below): ASan's
+ * no-return hook does not know that stack and would print a warning on
+ * the program's stderr. */
+#define TRACER_ON_OWN_STACK __attribute__((no_sanitize("address")))
+
 /* How the target's first process is made and prepared beyond what the
  * tracer itself does (standard streams, working directory, no_new_privs,
  * the seccomp filter, exec): a jail, resource limits, a cgroup
@@ -126,10 +131,16 @@ struct tracer_launcher {
 	 * RUN_SETUP_FAILED at STAGE_LAUNCH. */
 	int (*after_clone)(void *ctx, pid_t pid, struct tracer_setup_err *e);
 	/* Child, after its standard streams, before its working directory,
-	 * no_new_privs, filter and exec. It may fork: it returns only in the
-	 * process that is to exec; a process that stays behind must close
-	 * errfd (the error pipe) and never return. */
-	int (*child_setup)(void *ctx, int errfd, struct tracer_setup_err *e);
+	 * no_new_privs, filter and exec. It returns only in the process that
+	 * is to exec; a process that stays behind must close errfd (the error
+	 * pipe) and never return. It may instead start that process on a
+	 * stack of its own sharing its memory until the exec (vfork-like: no
+	 * copy of fzsandbox's address space) and call finish(finish_arg,
+	 * NULL) there, or finish(finish_arg, e) with a failed step; finish
+	 * does the rest and never returns. */
+	int (*child_setup)(void *ctx, int errfd, struct tracer_setup_err *e,
+			   void (*finish)(void *arg, const struct tracer_setup_err *e),
+			   void *finish_arg);
 	/* The file to execve; NULL: tracer_opts.exec_path, else argv[0]. */
 	const char *(*exec_path)(void *ctx);
 };

@@ -21,6 +21,13 @@ int mkdir_p(const char *path, mode_t mode)
 	/* No allocation: the jail's first process calls this after clone. */
 	if (n >= sizeof(buf))
 		return -ENAMETOOLONG;
+	/* The whole path first: usually only its last component is missing
+	 * (the jail's mount points, one prefix walk would cost a failed
+	 * mkdir per existing component). */
+	if (mkdir(path, mode) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT)
+		return -errno;
 	memcpy(buf, path, n + 1);
 	/* Each prefix in turn; existing ones are fine, as with mkdir -p. */
 	for (char *s = buf + 1;; s++) {

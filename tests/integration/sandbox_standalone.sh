@@ -96,3 +96,18 @@ fz --inject=io --out="$TMP/out-is-a-file" -- /bin/true
 assert_rc 2
 grep -q "^fzsandbox: --out: cannot write to '$TMP/out-is-a-file'" "$TMP/fz.stderr" ||
 	fail "no line naming the unwritable --out of a campaign"
+
+# Where user namespaces cannot be made, a one-shot run says so in one line
+# and exits 125 as before, although it no longer probes before planning
+# the jail (the plan or the jail's clone fails, then the probe says why).
+if unshare --user --map-root-user true 2>/dev/null; then
+	(cd "$TMP" && unshare --user --map-root-user sh -c \
+		'echo 0 >/proc/sys/user/max_user_namespaces && exec "$0" --inject=none -- /bin/sh -c "echo ran"' \
+		"$FZ") >"$TMP/fz.stdout" 2>"$TMP/fz.stderr"
+	rc=$?
+	assert_rc 125
+	assert_eq "" "$(cat "$TMP/fz.stdout")" "the program's output without user namespaces"
+	assert_eq 1 "$(wc -l <"$TMP/fz.stderr")" "lines on stderr without user namespaces (one-shot)"
+	grep -q "^fzsandbox: sandbox: cannot create a user namespace: .*max_user_namespaces.*--no-sandbox" \
+		"$TMP/fz.stderr" || fail "one-shot: no line saying how to enable user namespaces: $(cat "$TMP/fz.stderr")"
+fi

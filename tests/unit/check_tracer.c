@@ -140,10 +140,13 @@ END_TEST
 
 /* A launcher that fails in the child, then one that fails after the
  * clone: both come back as RUN_SETUP_FAILED with their step and path. */
-static int child_fails(void *ctx, int errfd, struct tracer_setup_err *e)
+static int child_fails(void *ctx, int errfd, struct tracer_setup_err *e,
+		       void (*finish)(void *arg, const struct tracer_setup_err *e), void *finish_arg)
 {
 	(void)ctx;
 	(void)errfd;
+	(void)finish;
+	(void)finish_arg;
 	e->step = 7;
 	e->err = EROFS;
 	memcpy(e->path, "/some/path", sizeof("/some/path"));
