@@ -84,8 +84,20 @@ static const char *host_path(const struct mop *m)
 	return strncmp(m->src, SB_OLDROOT, k) == 0 ? m->src + k : m->src;
 }
 
+static void marks_free(struct sandbox *sb)
+{
+	for (int i = 0; i < sb->nlo; i++) {
+		names_free(sb->lo[i].names, sb->lo[i].n);
+		free(sb->lo[i].path);
+	}
+	free(sb->lo);
+	sb->lo = NULL;
+	sb->nlo = 0;
+}
+
 int sandbox_leftovers_mark(struct sandbox *sb)
 {
+	marks_free(sb);	/* a second mark starts over */
 	for (int i = sb->first_user_op; i < sb->nops; i++) {
 		const struct mop *m = &sb->ops[i];
 		struct leftover_dir *l, *more;
@@ -159,13 +171,7 @@ int sandbox_leftovers_check(const struct sandbox *sb, char *msg, size_t len)
 
 void leftovers_free(struct sandbox *sb)
 {
-	for (int i = 0; i < sb->nlo; i++) {
-		names_free(sb->lo[i].names, sb->lo[i].n);
-		free(sb->lo[i].path);
-	}
-	free(sb->lo);
-	sb->lo = NULL;
-	sb->nlo = 0;
+	marks_free(sb);
 	for (int i = 0; i < sb->noutputs; i++) {
 		free(sb->outputs[i].dir);
 		free(sb->outputs[i].name);
