@@ -12,68 +12,30 @@
  * (autobind.c records them) and not counted. */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sandbox/sandbox_int.h"
+#include "util/util.h"
 
 /* A directory with more entries than this is not listed: comparing
  * would cost more than the warning is worth. */
 #define LEFTOVER_MAX_NAMES 4096
 
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void names_free(char **names, int n)
-{
-	for (int i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-}
-
 /* The sorted top-level names of dir; -E2BIG when there are too many. */
 static int list_dir(const char *dir, char ***out, int *nout)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char **names = NULL;
-	int n = 0, r = 0;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r;
 
-	if (!d)
+	if (fd < 0)
 		return -errno;
-	while ((e = readdir(d))) {
-		char **more;
-
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		if (n == LEFTOVER_MAX_NAMES) {
-			r = -E2BIG;
-			break;
-		}
-		more = realloc(names, (n + 1) * sizeof(*names));
-		if (!more || !(more[n] = strdup(e->d_name))) {
-			names = more ? more : names;
-			r = -ENOMEM;
-			break;
-		}
-		names = more;
-		n++;
-	}
-	closedir(d);
-	if (r < 0) {
-		names_free(names, n);
-		return r;
-	}
-	if (n)
-		qsort(names, n, sizeof(*names), cmp_names);
-	*out = names;
-	*nout = n;
-	return 0;
+	r = dir_names(fd, LEFTOVER_MAX_NAMES, out, nout);
+	close(fd);
+	return r;
 }
 
 /* The host path of a bind's source. */
@@ -87,7 +49,7 @@ static const char *host_path(const struct mop *m)
 static void marks_free(struct sandbox *sb)
 {
 	for (int i = 0; i < sb->nlo; i++) {
-		names_free(sb->lo[i].names, sb->lo[i].n);
+		dir_names_free(sb->lo[i].names, sb->lo[i].n);
 		free(sb->lo[i].path);
 	}
 	free(sb->lo);
@@ -114,7 +76,7 @@ int sandbox_leftovers_mark(struct sandbox *sb)
 			continue;	/* unreadable or too big: not watched */
 		l->path = strdup(host_path(m));
 		if (!l->path) {
-			names_free(l->names, l->n);
+			dir_names_free(l->names, l->n);
 			return -ENOMEM;
 		}
 		sb->nlo++;
@@ -145,7 +107,7 @@ int sandbox_leftovers_check(const struct sandbox *sb, char *msg, size_t len)
 		if (list_dir(l->path, &now, &n) < 0)
 			continue;
 		for (int j = 0; j < n; j++) {
-			if ((l->n && bsearch(&now[j], l->names, l->n, sizeof(*l->names), cmp_names)) ||
+			if ((l->n && bsearch(&now[j], l->names, l->n, sizeof(*l->names), dir_names_cmp)) ||
 			    expected(sb, l->path, now[j]))
 				continue;
 			/* Up to three names per directory, then a count. */
@@ -164,7 +126,7 @@ int sandbox_leftovers_check(const struct sandbox *sb, char *msg, size_t len)
 			used = w < 0 ? len : used + (size_t)w;
 		}
 		total += fresh;
-		names_free(now, n);
+		dir_names_free(now, n);
 	}
 	return total;
 }

@@ -31,65 +31,6 @@ struct workdir {
 
 /* --- Directory listings in name order (copy and hash) ------------------- */
 
-static int cmp_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The names in directory fd, sorted, NULL-terminated; *n their number. */
-static int list_dir(int fd, char ***names, int *n)
-{
-	int dfd = dup(fd), cap = 0;
-	struct dirent *de;
-	char **v = NULL;
-	DIR *d;
-
-	*names = NULL;
-	*n = 0;
-	if (dfd < 0)
-		return -errno;
-	d = fdopendir(dfd);
-	if (!d) {
-		close(dfd);
-		return -errno;
-	}
-	rewinddir(d);
-	errno = 0;
-	while ((de = readdir(d))) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (*n + 2 > cap) {
-			char **nv = realloc(v, (cap = cap ? 2 * cap : 16) * sizeof(*v));
-
-			if (!nv)
-				goto nomem;
-			v = nv;
-		}
-		if (!(v[*n] = strdup(de->d_name)))
-			goto nomem;
-		v[++*n] = NULL;
-	}
-	closedir(d);
-	if (v)
-		qsort(v, *n, sizeof(*v), cmp_name);
-	*names = v;
-	return 0;
-nomem:
-	closedir(d);
-	for (int i = 0; i < *n; i++)
-		free(v[i]);
-	free(v);
-	*n = 0;
-	return -ENOMEM;
-}
-
-static void free_names(char **v, int n)
-{
-	for (int i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 /* --- Copy --------------------------------------------------------------- */
 
 struct owner {
@@ -198,11 +139,11 @@ static int copy_entry(int sfd, int dfd, const char *name, const struct owner *ow
 static int copy_tree(int sfd, int dfd, const struct owner *ow)
 {
 	char **names;
-	int n, r = list_dir(sfd, &names, &n);
+	int n, r = dir_names(sfd, 0, &names, &n);
 
 	for (int i = 0; r == 0 && i < n; i++)
 		r = copy_entry(sfd, dfd, names[i], ow);
-	free_names(names, n);
+	dir_names_free(names, n);
 	return r;
 }
 
@@ -326,7 +267,7 @@ static void fnv(uint64_t *h, const void *p, size_t n)
 static int hash_tree(int fd, const char *rel, uint64_t *h)
 {
 	char **names;
-	int n, r = list_dir(fd, &names, &n);
+	int n, r = dir_names(fd, 0, &names, &n);
 
 	for (int i = 0; r == 0 && i < n; i++) {
 		char path[PATH_MAX], head[32];
@@ -375,7 +316,7 @@ static int hash_tree(int fd, const char *rel, uint64_t *h)
 		}
 		fnv(h, "", 1);
 	}
-	free_names(names, n);
+	dir_names_free(names, n);
 	return r;
 }
 

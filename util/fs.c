@@ -104,3 +104,66 @@ int remove_tree(const char *path)
 		r = -errno;
 	return r;
 }
+
+int dir_names_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void dir_names_free(char **names, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+int dir_names(int fd, int max, char ***names, int *n)
+{
+	int dfd = dup(fd), cap = 0, r = 0;
+	struct dirent *de;
+	char **v = NULL;
+	DIR *d;
+
+	*names = NULL;
+	*n = 0;
+	if (dfd < 0)
+		return -errno;
+	d = fdopendir(dfd);
+	if (!d) {
+		close(dfd);
+		return -errno;
+	}
+	rewinddir(d);	/* fd's offset is shared: start from the top */
+	while ((de = readdir(d))) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (max > 0 && *n == max) {
+			r = -E2BIG;
+			break;
+		}
+		if (*n + 2 > cap) {
+			char **nv = realloc(v, (cap = cap ? 2 * cap : 16) * sizeof(*v));
+
+			if (!nv) {
+				r = -ENOMEM;
+				break;
+			}
+			v = nv;
+		}
+		if (!(v[*n] = strdup(de->d_name))) {
+			r = -ENOMEM;
+			break;
+		}
+		v[++*n] = NULL;
+	}
+	closedir(d);
+	if (r < 0) {
+		dir_names_free(v, *n);
+		*n = 0;
+		return r;
+	}
+	if (v)
+		qsort(v, *n, sizeof(*v), dir_names_cmp);
+	*names = v;
+	return 0;
+}

@@ -26,6 +26,12 @@ int mkdir_p(const char *path, mode_t mode);
 /* Remove path and everything below it without following symlinks; a
  * missing path is fine. */
 int remove_tree(const char *path);
+/* The names in directory fd (not . and ..), sorted, NULL-terminated; *n
+ * their number. max > 0: -E2BIG past max names (a directory too big to be
+ * worth listing). Free with dir_names_free. */
+int dir_names(int fd, int max, char ***names, int *n);
+void dir_names_free(char **names, int n);
+int dir_names_cmp(const void *a, const void *b);	/* for bsearch */
 
 /* --- procfs.c: /proc/PID/... ---------------------------------------------- */
 /* The fields of /proc/TID/status fzsandbox uses, read in one pass. */

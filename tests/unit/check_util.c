@@ -84,6 +84,34 @@ START_TEST(remove_tree_keeps_symlink_targets)
 }
 END_TEST
 
+/* Sorted, without . and .., and a bound that refuses a bigger directory. */
+START_TEST(dir_names_sorted_and_bounded)
+{
+	static const char *const made[] = { "c", "a", "b" };
+	char p[PATH_MAX + 16], **names;
+	int fd, n;
+
+	for (size_t i = 0; i < ARRAY_SIZE(made); i++) {
+		snprintf(p, sizeof(p), "%s/%s", base, made[i]);
+		ck_assert_int_eq(mkdir(p, 0755), 0);
+	}
+	fd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(dir_names(fd, 0, &names, &n), 0);
+	ck_assert_int_eq(n, 3);
+	ck_assert_str_eq(names[0], "a");
+	ck_assert_str_eq(names[2], "c");
+	ck_assert_ptr_null(names[3]);
+	dir_names_free(names, n);
+	ck_assert_int_eq(dir_names(fd, 3, &names, &n), 0);	/* read again: from the top */
+	ck_assert_int_eq(n, 3);
+	dir_names_free(names, n);
+	ck_assert_int_eq(dir_names(fd, 2, &names, &n), -E2BIG);
+	ck_assert_int_eq(n, 0);
+	close(fd);
+}
+END_TEST
+
 START_TEST(status_of_self)
 {
 	struct proc_status ps;
@@ -161,6 +189,7 @@ int main(void)
 	tcase_add_test(tc, clock_monotonic);
 	tcase_add_test(tc, mkdir_p_and_remove_tree);
 	tcase_add_test(tc, remove_tree_keeps_symlink_targets);
+	tcase_add_test(tc, dir_names_sorted_and_bounded);
 	tcase_add_test(tc, status_of_self);
 	tcase_add_test(tc, maps_of_self);
 	tcase_add_test(tc, auxv_of_self);
