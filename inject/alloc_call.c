@@ -233,6 +233,17 @@ void bp_mm_free(struct bp_mm *bp)
 	free(bp);
 }
 
+int bp_mm_enable(struct bp_mm *bp, struct tracer_task *t, bool on)
+{
+	int rc;
+
+	for (int k = 0; k < AC_NCALLS; k++)
+		if (bp->addr[k] && (rc = tracer_bp_enable(bp->bps, t, bp->addr[k], on)) < 0 &&
+		    rc != -ENOENT)
+			return rc;
+	return 0;
+}
+
 bool bp_mm_dormant(const struct bp_mm *bp)
 {
 	return bp && bp->dormant;

@@ -61,6 +61,9 @@ int bp_mm_arm(struct tracer_task *t, struct bp_mm **out, char *why, int whylen);
  * and its dormant/armed state. */
 int bp_mm_fork(const struct bp_mm *parent, struct bp_mm **child);
 void bp_mm_free(struct bp_mm *bp);
+/* Put the allocator breakpoints in memory (on) or take them out (the
+ * stage breakpoint on main stays): alloc_gate.c. */
+int bp_mm_enable(struct bp_mm *bp, struct tracer_task *t, bool on);
 /* A static program before main: what it does is glibc's start-up, not the
  * program (see above); the kernel level of the class skips it too. */
 bool bp_mm_dormant(const struct bp_mm *bp);

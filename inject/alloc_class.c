@@ -65,12 +65,16 @@ static int alloc_on_trap(struct inject *inj, int cls, struct tracer_task *t)
 	hit = bp_hit(a.m->bp, t, &regs, &a.call, &c.ret_addr);
 	if (hit == 2)	/* ours, handled, not a call to count (alloc_call.h) */
 		return 1;
+	if (hit == 0)	/* a planned run's site breakpoints (alloc_gate.c) */
+		return alloc_gate_on_trap(inj, a.m, t, &regs);
 	if (hit != 1)
 		return 0;
 	c.name = alloc_call_name(a.call);
 	if (inj_decide(inj, t, &c, &null, alloc_can_fail(t, &regs, a.call) ? 1 : 0, trap_fail, &a))
-		return 1;
-	return bp_pass(a.m->bp, t, &regs, a.call) < 0 ? -EIO : 1;
+		return alloc_gate_after_call(inj, a.m, t) < 0 ? -EIO : 1;
+	if (bp_pass(a.m->bp, t, &regs, a.call) < 0)
+		return -EIO;
+	return alloc_gate_after_call(inj, a.m, t) < 0 ? -EIO : 1;
 }
 
 /* At the entry point: plant the breakpoints, or say why not. */
@@ -86,7 +90,9 @@ static int alloc_on_entry(struct inject *inj, int cls, struct tracer_task *t)
 	if (r < 0 && !why[0])
 		snprintf(why, sizeof(inj->problem[cls]), "cannot plant allocation breakpoints: %s",
 			 strerror(-r));
-	return r;
+	if (r < 0)
+		return r;
+	return alloc_gate_setup(inj, m, t);
 }
 
 static int alloc_mm_new(void **state)
@@ -104,7 +110,10 @@ static int alloc_mm_fork(const void *parent, void **child)
 		return -ENOMEM;
 	*c = *p;
 	c->bp = NULL;
-	if (p->bp && bp_mm_fork(p->bp, &c->bp) < 0) {
+	c->gate = NULL;
+	if ((p->bp && bp_mm_fork(p->bp, &c->bp) < 0) || alloc_gate_fork(p->gate, &c->gate) < 0) {
+		if (c->bp)
+			bp_mm_free(c->bp);
 		free(c);
 		return -ENOMEM;
 	}
@@ -118,6 +127,7 @@ static void alloc_mm_free(void *state)
 
 	if (m->bp)
 		bp_mm_free(m->bp);
+	alloc_gate_free(m->gate);
 	free(m);
 }
 

@@ -73,6 +73,13 @@ int unwinder_frame_ids(struct unwinder *u, pid_t tid, uint64_t pc, struct frame_
  * 1 or 0. */
 int unwinder_frames_live(struct unwinder *u, pid_t tid, const struct frame_id *ids, int n);
 
+/* A site key's return address in this process: module_id is the key's
+ * module (build-id hex, or basename without one), offset its offset.
+ * *pc gets the address, *func the entry of the function holding the
+ * call before it. -ENOENT when no parsed module has that id. */
+int unwinder_key_pc(struct unwinder *u, const char *module_id, uint64_t offset, uint64_t *pc,
+		    uint64_t *func);
+
 /* Is pc inside a system module? Cheap (no symbolization): 1 yes, 0 no,
  * -ENOENT when no module covers it. For the hot path of site keys. */
 int unwinder_pc_is_system(struct unwinder *u, uint64_t pc);

@@ -15,6 +15,8 @@
  *   unwind.c     the Dwfl, its caches and the stack walks
  *                                   -> symbolize, untrusted, debuginfo
  *   frame_id.c   one live frame's CFA, and whether it is still there
+ *   key_addr.c   a site key back to an address in a live process
+ *                                   -> lookup, unwind (refresh)
  *
  * unwind.c owns struct unwinder; symbolize.c and untrusted.c are handed
  * one and never call back into unwind.c.

@@ -1,7 +1,9 @@
 #include "config.h"
 
-/* breakpoint.c - int3 breakpoints that are planted once and never lifted,
- * and what happens at a hit (services.h says why they are never lifted).
+/* breakpoint.c - int3 breakpoints that are never lifted to step over
+ * them, and what happens at a hit (services.h says why). An owner may
+ * disable one for good or for a while (tracer_bp_enable): a hit already
+ * taken by another thread is still recognised and passed.
  *
  * Passing a hit emulates the displaced first instruction on the stopped
  * task's registers (insn_x86.c: push, endbr64, mov, flag-only ALU ops), or
@@ -20,6 +22,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "tracer/insn_call.h"
 #include "tracer/insn_x86.h"
 #include "tracer/services.h"
 #include "util/util.h"
@@ -31,10 +34,12 @@ struct bp {
 	uint64_t addr;
 	int id;
 	bool planted;
+	bool enabled;		/* its int3 is in memory now */
 	bool fresh;		/* being planted by the current tracer_bps_plant */
 	uint8_t code[16];	/* the original bytes at addr */
 	struct x86_insn insn;
 	uint64_t slot;		/* out-of-line slot; 0: emulated */
+	struct x86_call call;	/* insn.kind XK_CALL */
 };
 
 struct tracer_bps {
@@ -103,6 +108,21 @@ static int read_code(struct tracer_task *t, uint64_t addr, uint8_t code[16], siz
 	return 0;
 }
 
+static int append(struct tracer_bps *b, const struct bp *e)
+{
+	if (b->n == b->cap) {
+		int cap = b->cap ? 2 * b->cap : 16;
+		struct bp *ne = realloc(b->ent, (size_t)cap * sizeof(*ne));
+
+		if (!ne)
+			return -ENOMEM;
+		b->ent = ne;
+		b->cap = cap;
+	}
+	b->ent[b->n++] = *e;
+	return 0;
+}
+
 int tracer_bp_add(struct tracer_bps *b, struct tracer_task *t, uint64_t addr, int id,
 		  unsigned flags, struct tracer_bp_info *info)
 {
@@ -129,18 +149,46 @@ int tracer_bp_add(struct tracer_bps *b, struct tracer_task *t, uint64_t addr, in
 		return -ENOTSUP;
 	if (flags & TRACER_BP_OOL)
 		e.insn.kind = XK_OOL;
-	if (b->n == b->cap) {
-		int cap = b->cap ? 2 * b->cap : 16;
-		struct bp *ne = realloc(b->ent, (size_t)cap * sizeof(*ne));
-
-		if (!ne)
-			return -ENOMEM;
-		b->ent = ne;
-		b->cap = cap;
-	}
-	b->ent[b->n++] = e;
+	if ((rc = append(b, &e)) < 0)
+		return rc;
 	info->len = e.insn.len;
 	info->ool = e.insn.kind == XK_OOL;
+	return 0;
+}
+
+/* Functions longer than this are not decoded to find a call in them. */
+#define CALL_SCAN_MAX (1u << 20)
+
+int tracer_bp_add_call(struct tracer_bps *b, struct tracer_task *t, uint64_t ret_addr,
+		       uint64_t func, int id, uint64_t *call_addr)
+{
+	uint64_t len = ret_addr - func;
+	uint8_t *code;
+	struct bp e;
+	size_t n;
+	int rc;
+
+	if (ret_addr <= func || len > CALL_SCAN_MAX)
+		return -ENOENT;
+	if (!(code = malloc(len)))
+		return -ENOMEM;
+	rc = tracer_read_mem(t, func, code, len);
+	memset(&e, 0, sizeof(e));
+	if (rc >= 0)
+		rc = x86_find_call(code, len, func, ret_addr, &e.addr, &e.call);
+	free(code);
+	if (rc < 0)
+		return rc;
+	if (find_addr(b, e.addr))
+		return -EEXIST;
+	e.id = id;
+	if ((rc = read_code(t, e.addr, e.code, &n)) < 0)
+		return rc;
+	e.insn.kind = XK_CALL;
+	e.insn.len = e.call.len;
+	if ((rc = append(b, &e)) < 0)
+		return rc;
+	*call_addr = e.addr;
 	return 0;
 }
 
@@ -152,7 +200,8 @@ static void drop_at(struct tracer_bps *b, int i)
 
 /* Drop new entries that would break others: a breakpoint inside or right
  * after another's first insn would be hit (or half-executed) by passing
- * that one. */
+ * that one. Right after a call is where it returns to: passing the call
+ * never runs on into it, so a breakpoint there is allowed. */
 static int drop_overlaps(struct tracer_bps *b, tracer_bp_drop_fn drop, void *arg)
 {
 	for (int j = 0; j < b->n; j++) {
@@ -161,7 +210,8 @@ static int drop_overlaps(struct tracer_bps *b, tracer_bp_drop_fn drop, void *arg
 			int rc;
 
 			if (i == j || e->planted || e->addr <= a->addr ||
-			    e->addr > a->addr + a->insn.len)
+			    e->addr > a->addr + a->insn.len ||
+			    (a->insn.kind == XK_CALL && e->addr == a->addr + a->insn.len))
 				continue;
 			if (drop && (rc = drop(arg, e->id, TRACER_BP_OVERLAP, -EBUSY, a->id)) < 0)
 				return rc;
@@ -269,8 +319,69 @@ int tracer_bps_plant(struct tracer_bps *b, struct tracer_task *t, tracer_bp_drop
 			unplant_fresh(t, b);
 			return rc;
 		}
-		e->planted = true;
+		e->planted = e->enabled = true;
 	}
+	return 0;
+}
+
+int tracer_bp_enable(struct tracer_bps *b, struct tracer_task *t, uint64_t addr, bool on)
+{
+	struct bp *e = find_addr(b, addr);
+	uint64_t w;
+	int rc;
+
+	if (!e || !e->planted)
+		return -ENOENT;
+	if (e->enabled == on)
+		return 0;
+	if ((rc = tracer_peek(t, e->addr, &w)) < 0 ||
+	    (rc = tracer_poke(t, e->addr, (w & ~0xffULL) | (on ? 0xcc : e->code[0]))) < 0)
+		return rc;
+	e->enabled = on;
+	return 0;
+}
+
+/* Where the call at e goes with registers r. */
+static int call_target(const struct bp *e, struct tracer_task *t, struct user_regs_struct *r,
+		       uint64_t *target)
+{
+	const struct x86_call *c = &e->call;
+	uint64_t a;
+
+	switch (c->how) {
+	case XC_IMM:
+		*target = c->target;
+		return 0;
+	case XC_REG:
+		*target = *x86_reg(r, c->base);
+		return 0;
+	case XC_MEM:
+		a = (uint64_t)c->disp;
+		if (c->riprel)
+			a += e->addr + c->len;
+		if (c->base >= 0)
+			a += *x86_reg(r, c->base);
+		if (c->index >= 0)
+			a += *x86_reg(r, c->index) * c->scale;
+		return tracer_read_mem(t, a, target, 8);
+	}
+	return -EINVAL;
+}
+
+/* Do what the call does: push its return address, go to its target. */
+static int pass_call(const struct bp *e, struct tracer_task *t, struct user_regs_struct *r)
+{
+	uint64_t target, ret = e->addr + e->call.len;
+	int rc;
+
+	r->rip = e->addr;
+	if ((rc = call_target(e, t, r, &target)) < 0)
+		return rc;
+	/* Store before committing rsp, as for a push. */
+	if ((rc = tracer_write_mem(t, r->rsp - 8, &ret, 8)) < 0)
+		return rc;
+	r->rsp -= 8;
+	r->rip = target;
 	return 0;
 }
 
@@ -296,7 +407,10 @@ int tracer_bp_pass(const struct tracer_bps *b, struct tracer_task *t,
 
 	if (!e || !e->planted)
 		return -ENOENT;
-	if (e->slot) {
+	if (e->insn.kind == XK_CALL) {
+		if ((rc = pass_call(e, t, &r)) < 0)
+			return rc;
+	} else if (e->slot) {
 		r.rip = e->slot;
 	} else {
 		if (e->insn.kind == XK_ALU && (e->insn.src_mem || e->insn.dst < 0)) {

@@ -19,6 +19,7 @@ enum x86_kind {
 	XK_MOV_RR,	/* mov %reg,%reg (32- or 64-bit) */
 	XK_ALU,		/* add/or/and/sub/xor/cmp/test on a register or a
 			 * rip-relative memory operand (memory is only read) */
+	XK_CALL,	/* a call (insn_call.c): emulated by breakpoint.c */
 };
 
 enum x86_alu { XA_ADD, XA_OR, XA_AND, XA_SUB, XA_XOR, XA_CMP, XA_TEST };

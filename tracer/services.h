@@ -16,7 +16,7 @@
 
 #include "tracer/tracer.h"
 
-/* --- breakpoint.c: int3 breakpoints, planted once, never lifted --------
+/* --- breakpoint.c: int3 breakpoints, never lifted to step over them ----
  *
  * Lifting a breakpoint to step over it races with every other thread
  * running the same code, and leaves the program unhooked if the tracer
@@ -55,6 +55,15 @@ struct tracer_bp_info {
 int tracer_bp_add(struct tracer_bps *b, struct tracer_task *t, uint64_t addr, int id,
 		  unsigned flags, struct tracer_bp_info *info);
 
+/* Add a breakpoint on the call insn that returns to ret_addr, found by
+ * decoding forwards from func (the entry of the function holding it);
+ * passing a hit does the call (pushes ret_addr, jumps to its target), so
+ * the stack is as the program's own call leaves it. Its address goes to
+ * *call_addr. -ENOENT when no call is found to end at ret_addr, -ENOTSUP
+ * for a call form not emulated, -EEXIST when one is there already. */
+int tracer_bp_add_call(struct tracer_bps *b, struct tracer_task *t, uint64_t ret_addr,
+		       uint64_t func, int id, uint64_t *call_addr);
+
 /* Why tracer_bps_plant drops an added breakpoint. */
 enum tracer_bp_drop {
 	TRACER_BP_OVERLAP,	/* it lies in another's displaced insn ('other') */
@@ -73,6 +82,11 @@ typedef int (*tracer_bp_drop_fn)(void *arg, int id, enum tracer_bp_drop why, int
  * NULL (drops are then silent). */
 int tracer_bps_plant(struct tracer_bps *b, struct tracer_task *t, tracer_bp_drop_fn drop,
 		     void *arg);
+
+/* Take the planted breakpoint at addr out of memory (on false) or put it
+ * back (on true). Hits taken before it went are still recognised by
+ * tracer_bp_hit and passed. 0, -ENOENT if none is planted there. */
+int tracer_bp_enable(struct tracer_bps *b, struct tracer_task *t, uint64_t addr, bool on);
 
 /* At a SIGTRAP stop with registers regs: the id of the breakpoint that
  * trapped (its address in *addr, may be NULL), or -ENOENT if none of b's. */

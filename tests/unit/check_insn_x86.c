@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tracer/insn_call.h"
 #include "tracer/insn_x86.h"
 
 #define FL_CF 0x001
@@ -257,6 +258,64 @@ START_TEST(alu_flags)
 }
 END_TEST
 
+/* A function as gcc lays one out: the call ending at each return
+ * address is found by decoding forwards, with its operand. */
+START_TEST(find_call)
+{
+	static const uint8_t fn[] = {
+		0xf3, 0x0f, 0x1e, 0xfa,			/* 0: endbr64 */
+		0x55,					/* 4: push %rbp */
+		0x48, 0x89, 0xe5,			/* 5: mov %rsp,%rbp */
+		0xe8, 0x10, 0x00, 0x00, 0x00,		/* 8: call 0x1d (rel32) */
+		0xb8, 0x00, 0x00, 0x00, 0x00,		/* 13: mov $0,%eax */
+		0xff, 0xd0,				/* 18: call *%rax */
+		0xff, 0x15, 0x08, 0x00, 0x00, 0x00,	/* 20: call *0x8(%rip) */
+		0x41, 0xff, 0x54, 0x24, 0x08,		/* 26: call *0x8(%r12) */
+		0xff, 0x14, 0xc5, 0x10, 0, 0, 0,	/* 31: call *0x10(,%rax,8) */
+		0x5d,					/* 38: pop %rbp */
+		0xc3,					/* 39: ret */
+	};
+	const uint64_t base = 0x401000;
+	struct x86_call c;
+	uint64_t at;
+
+	ck_assert_int_eq(x86_find_call(fn, sizeof(fn), base, base + 13, &at, &c), 0);
+	ck_assert_uint_eq(at, base + 8);
+	ck_assert_int_eq(c.how, XC_IMM);
+	ck_assert_uint_eq(c.target, base + 13 + 0x10);
+	ck_assert_int_eq(c.len, 5);
+
+	ck_assert_int_eq(x86_find_call(fn, sizeof(fn), base, base + 20, &at, &c), 0);
+	ck_assert_uint_eq(at, base + 18);
+	ck_assert_int_eq(c.how, XC_REG);
+	ck_assert_int_eq(c.base, 0);
+
+	ck_assert_int_eq(x86_find_call(fn, sizeof(fn), base, base + 26, &at, &c), 0);
+	ck_assert_int_eq(c.how, XC_MEM);
+	ck_assert(c.riprel);
+	ck_assert_int_eq(c.disp, 8);
+	ck_assert_int_eq(c.len, 6);
+
+	ck_assert_int_eq(x86_find_call(fn, sizeof(fn), base, base + 31, &at, &c), 0);
+	ck_assert_uint_eq(at, base + 26);
+	ck_assert_int_eq(c.how, XC_MEM);
+	ck_assert_int_eq(c.base, 12);
+	ck_assert_int_eq(c.index, -1);
+
+	ck_assert_int_eq(x86_find_call(fn, sizeof(fn), base, base + 38, &at, &c), 0);
+	ck_assert_int_eq(c.base, -1);
+	ck_assert_int_eq(c.index, 0);
+	ck_assert_int_eq(c.scale, 8);
+	ck_assert_int_eq(c.disp, 0x10);
+
+	/* Not after a call, inside an insn, outside the bytes. */
+	ck_assert_int_eq(x86_find_call(fn, sizeof(fn), base, base + 8, &at, &c), -ENOENT);
+	ck_assert_int_eq(x86_find_call(fn, sizeof(fn), base, base + 10, &at, &c), -ENOENT);
+	ck_assert_int_eq(x86_find_call(fn, sizeof(fn), base, base + 100, &at, &c), -ENOENT);
+	ck_assert_int_eq(x86_find_call(fn, sizeof(fn), base, base, &at, &c), -ENOENT);
+}
+END_TEST
+
 START_TEST(relocate)
 {
 	const uint8_t code[] = { 0x80, 0x3d, 0x71, 0x0e, 0x14, 0x00, 0x00 };
@@ -290,6 +349,7 @@ static Suite *insn_x86_suite(void)
 	tcase_add_test(tc, emulate_alu);
 	tcase_add_test(tc, alu_flags);
 	tcase_add_test(tc, relocate);
+	tcase_add_test(tc, find_call);
 	suite_add_tcase(s, tc);
 	return s;
 }

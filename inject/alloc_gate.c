@@ -1,0 +1,287 @@
+#include "config.h"
+
+/* alloc_gate.c - a planned run stops at allocator calls only where its
+ * plan can act.
+ *
+ * Every allocator call stops the program while the allocator breakpoints
+ * are in memory: a program with 17,000 allocations per run pays 17,000
+ * ptrace stops in every planned run, though its plan fails one call at one
+ * site. A site is a call instruction of the program (its key is the
+ * return address: state.c), and an allocation at that site happens while
+ * that call runs, in the thread that made it. So in a planned run whose
+ * every allocation fault names a site, the allocator breakpoints start
+ * out of memory, and each site's call instruction gets a breakpoint of its
+ * own (tracer_bp_add_call) that opens a window: the allocator breakpoints
+ * go back in until the call returns (a breakpoint on its return address,
+ * matched by thread and stack pointer, so recursion and a jump to the
+ * return address from elsewhere close nothing). Inside a window each
+ * allocator call is decided as in any run (the site is still unwound and
+ * compared), so occurrences are counted in allocations, never in calls,
+ * and calls from other threads meanwhile are decided too. Once no
+ * allocation fault of the plan is pending, every one of these breakpoints
+ * leaves memory and the program runs at native speed.
+ *
+ * Whatever is not certain keeps the breakpoints in: a plan entry without
+ * a site (pinned by occurrence or caller name), a site whose module is
+ * not loaded at the entry point (dlopen) or not parsed by the tracer, a
+ * call that cannot be found or emulated, a window whose call never
+ * returns (longjmp, a thread that exits inside it) or too many windows at
+ * once. Those cost stops, never a missed allocation.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inject/alloc_class.h"
+#include "inject/inject_int.h"
+#include "tracer/services.h"
+#include "util/util.h"
+
+#define GATE_MAX_SITES 64
+#define GATE_MAX_WIN 64
+/* Breakpoint ids: window i is GATE_CALL + i, its return GATE_RET + i. */
+#define GATE_CALL 0
+#define GATE_RET GATE_MAX_SITES
+
+struct gate_win {
+	pid_t tid;
+	uint64_t sp;		/* rsp before the call pushed its return address */
+};
+
+struct alloc_gate {
+	struct tracer_bps *bps;
+	int nsites;
+	uint64_t call[GATE_MAX_SITES], ret[GATE_MAX_SITES];
+	bool has_ret[GATE_MAX_SITES];	/* a breakpoint on ret closes windows */
+	struct gate_win win[GATE_MAX_WIN];
+	int nwin;
+	bool stuck;	/* a window that may never close: allocators stay in */
+	bool done;	/* nothing pending: everything is out */
+};
+
+static bool is_alloc_entry(const struct plan_fault *p)
+{
+	return alloc_call_by_name(p->call) >= 0;
+}
+
+/* "<module id>+0x<offset>[/<path part>]" -> module id and offset. */
+static int parse_key(const char *key, char *id, size_t idlen, uint64_t *off)
+{
+	const char *plus;
+	char head[64], *end;
+
+	snprintf(head, sizeof(head), "%s", key);
+	if ((end = strchr(head, '/')))
+		*end = 0;
+	plus = strrchr(head, '+');
+	if (!plus || plus == head || (size_t)(plus - head) >= idlen || strncmp(plus, "+0x", 3))
+		return -EINVAL;
+	*off = strtoull(plus + 3, &end, 16);
+	if (*end)
+		return -EINVAL;
+	memcpy(id, head, (size_t)(plus - head));
+	id[plus - head] = 0;
+	return 0;
+}
+
+/* Is any allocation fault of the plan still to come? */
+static bool alloc_pending(const struct inject *inj)
+{
+	for (int i = 0; i < inj->nplan; i++)
+		if (!inj->plan_done[i] && is_alloc_entry(&inj->plan[i]))
+			return true;
+	return false;
+}
+
+static int gate_site(struct inject *inj, struct alloc_gate *g, struct tracer_task *t,
+		     const char *key)
+{
+	struct unwinder *u = inj_unwinder(inj, tracer_task_pid(t));
+	uint64_t off, ret, func, call;
+	char id[64];
+	int i = g->nsites, rc;
+
+	if (!u)
+		return -ESRCH;
+	if ((rc = parse_key(key, id, sizeof(id), &off)) < 0 ||
+	    (rc = unwinder_key_pc(u, id, off, &ret, &func)) < 0)
+		return rc;
+	for (int k = 0; k < g->nsites; k++)
+		if (g->ret[k] == ret)
+			return 0;	/* the same call as another entry's */
+	if (i >= GATE_MAX_SITES)
+		return -ENOSPC;
+	if ((rc = tracer_bp_add_call(g->bps, t, ret, func, GATE_CALL + i, &call)) < 0)
+		return rc;
+	g->call[i] = call;
+	g->ret[i] = ret;
+	/* Without a breakpoint on the return address the window stays open
+	 * once opened: slower, still right. */
+	g->has_ret[i] = tracer_bp_add(g->bps, t, ret, GATE_RET + i, 0, NULL) == 0;
+	g->nsites++;
+	fz_debug("alloc gate: site %s: call at %#" PRIx64 ", returns to %#" PRIx64 "%s\n", key,
+		 call, ret, g->has_ret[i] ? "" : " (no return breakpoint)");
+	return 0;
+}
+
+static int drop_cb(void *arg, int id, enum tracer_bp_drop why, int err, int other)
+{
+	struct alloc_gate *g = arg;
+
+	(void)why, (void)other;
+	if (id >= GATE_RET) {
+		g->has_ret[id - GATE_RET] = false;
+		return 0;
+	}
+	return err < 0 ? err : -EIO;	/* a call we cannot break on: no gate */
+}
+
+static int all_out(struct alloc_gate *g, struct alloc_mm *m, struct tracer_task *t);
+
+void alloc_gate_free(struct alloc_gate *g)
+{
+	if (!g)
+		return;
+	tracer_bps_free(g->bps);
+	free(g);
+}
+
+int alloc_gate_fork(const struct alloc_gate *p, struct alloc_gate **c)
+{
+	*c = NULL;
+	if (!p)
+		return 0;
+	if (!(*c = malloc(sizeof(**c))))
+		return -ENOMEM;
+	**c = *p;
+	if (tracer_bps_fork(p->bps, &(*c)->bps) < 0) {
+		free(*c);
+		*c = NULL;
+		return -ENOMEM;
+	}
+	/* The child's thread has another tid: its copies of the parent's
+	 * windows can never be closed by tid. */
+	if (p->nwin)
+		(*c)->stuck = true;
+	return 0;
+}
+
+int alloc_gate_setup(struct inject *inj, struct alloc_mm *m, struct tracer_task *t)
+{
+	struct alloc_gate *g;
+	int rc = 0, n = 0;
+
+	/* FZ_DEBUG=nogate: every call stops, to compare (planned_gate.sh). */
+	if (inj->record || inj->random || !m->bp || fz_debug_has("nogate"))
+		return 0;
+	for (int i = 0; i < inj->nplan; i++) {
+		if (!is_alloc_entry(&inj->plan[i]))
+			continue;
+		if (!inj->plan[i].site[0])
+			return 0;	/* pinned by count or caller: every call */
+		n++;
+	}
+	if (!(g = calloc(1, sizeof(*g))) || !(g->bps = tracer_bps_new())) {
+		free(g);
+		return -ENOMEM;
+	}
+	if (!n) {
+		/* No allocation fault in the plan: no allocator call to stop. */
+		m->gate = g;
+		fz_debug("alloc gate: no allocation fault planned: breakpoints out\n");
+		return all_out(g, m, t);
+	}
+	for (int i = 0; i < inj->nplan && rc == 0; i++)
+		if (is_alloc_entry(&inj->plan[i]))
+			rc = gate_site(inj, g, t, inj->plan[i].site);
+	/* Nothing is in memory before this plant, and nothing after a
+	 * failed one. */
+	if (rc == 0)
+		rc = tracer_bps_plant(g->bps, t, drop_cb, g);
+	if (rc < 0) {
+		fz_debug("alloc gate: not used (%s): every allocator call stops\n", strerror(-rc));
+		alloc_gate_free(g);
+		return 0;
+	}
+	m->gate = g;
+	if ((rc = bp_mm_enable(m->bp, t, false)) < 0) {
+		/* Back to every call stopping; the gate's hits are passed. */
+		all_out(g, NULL, t);
+		return bp_mm_enable(m->bp, t, true);
+	}
+	return 0;
+}
+
+/* Take the gate's breakpoints out, and the allocators' too (m NULL:
+ * leave those). Hits already taken are still passed. */
+static int all_out(struct alloc_gate *g, struct alloc_mm *m, struct tracer_task *t)
+{
+	g->done = true;
+	for (int i = 0; i < g->nsites; i++) {
+		tracer_bp_enable(g->bps, t, g->call[i], false);
+		if (g->has_ret[i])
+			tracer_bp_enable(g->bps, t, g->ret[i], false);
+	}
+	return m && m->bp ? bp_mm_enable(m->bp, t, false) : 0;
+}
+
+int alloc_gate_after_call(struct inject *inj, struct alloc_mm *m, struct tracer_task *t)
+{
+	struct alloc_gate *g = m->gate;
+
+	if (!g || g->done || alloc_pending(inj))
+		return 0;
+	fz_debug("alloc gate: no allocation fault pending: breakpoints out\n");
+	return all_out(g, m, t);
+}
+
+/* A window opens: the allocator breakpoints go (back) in. */
+static int open_win(struct alloc_gate *g, struct alloc_mm *m, struct tracer_task *t,
+		    uint64_t sp)
+{
+	if (g->nwin == GATE_MAX_WIN)
+		g->stuck = true;
+	else
+		g->win[g->nwin++] = (struct gate_win){ tracer_task_tid(t), sp };
+	return bp_mm_enable(m->bp, t, true);
+}
+
+static int close_win(struct alloc_gate *g, struct alloc_mm *m, struct tracer_task *t,
+		     uint64_t sp)
+{
+	pid_t tid = tracer_task_tid(t);
+
+	for (int i = g->nwin - 1; i >= 0; i--) {
+		if (g->win[i].tid != tid || g->win[i].sp != sp)
+			continue;
+		g->win[i] = g->win[--g->nwin];
+		break;
+	}
+	if (g->nwin || g->stuck)
+		return 0;
+	return bp_mm_enable(m->bp, t, false);
+}
+
+int alloc_gate_on_trap(struct inject *inj, struct alloc_mm *m, struct tracer_task *t,
+		       struct user_regs_struct *regs)
+{
+	struct alloc_gate *g = m->gate;
+	uint64_t addr;
+	int id, rc = 0;
+
+	(void)inj;
+	if (!g || (id = tracer_bp_hit(g->bps, regs, &addr)) < 0)
+		return 0;
+	if (!g->done) {
+		if (id < GATE_RET)
+			rc = open_win(g, m, t, regs->rsp);
+		else
+			rc = close_win(g, m, t, regs->rsp);
+	}
+	if (rc < 0)
+		return rc;
+	return tracer_bp_pass(g->bps, t, regs, addr) < 0 ? -EIO : 1;
+}
