@@ -36,6 +36,12 @@ for sb in --sandbox --no-sandbox; do
 	assert_rc 0
 	assert_eq "3000000 1500000" "$(stat -c %s "$OUT/run/stdout" "$OUT/run/stderr" | xargs)" \
 		"$sb campaign: bytes captured of a big writer"
+	# Writes to a pipe never get a file's ENOSPC or EIO (faults.md#stdio).
+	rm -rf "$OUT"
+	fz $sb --inject=io --out="$OUT" -- /bin/sh -c 'echo a; echo b >&2; echo c'
+	assert_rc 0
+	assert_eq "" "$(jq -r '.faults[] | select(.fault == "ENOSPC" or .fault == "EIO") |
+		.call + ":" + .fault' "$OUT/runs.jsonl" | sort -u | xargs)" "$sb: file faults on stdout/stderr"
 	# --inject=none: fzsandbox's own streams (here files of the test's
 	# user, i.e. root's, which the jail's nobody may not open itself).
 	# With the jail they are pipes, which no open truncates.
