@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli/die.h"
+#include "cli/relay.h"
 #include "cli/runner.h"
 #include "cli/svcnote.h"
 #include "harnesses/service.h"
@@ -306,11 +307,67 @@ static void episodes_fini(struct runner *r)
 	r->episode_dir[0] = 0;
 }
 
+/* As root the jail runs as --uid, which may not open a descriptor of ours
+ * again (/dev/stdout is /proc/self/fd/1, checked against the inode's
+ * owner and mode): such a stream of fzsandbox's own, under --inject=none,
+ * is relayed. One the jail's user may open is passed as it is (the
+ * caller's own terminal, unprivileged, stays a terminal). */
+static bool jail_cannot_reopen(const struct runner *r, int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return false;	/* closed: the target gets it closed too */
+	return geteuid() == 0 && st.st_uid != r->o->uid && !(st.st_mode & S_IWOTH);
+}
+
+static bool same_file(int a, int b)
+{
+	struct stat sa, sb;
+
+	return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+/* The target's stdout and stderr (cli/relay.h): pipes owned by the jail's
+ * user, relayed to the run's capture files in a campaign (with the jail or
+ * without: a program reopening /dev/stdout must not truncate them), to
+ * fzsandbox's own under --inject=none with the jail when needed. Without
+ * the jail --inject=none passes its descriptors on, like env(1). */
+static int episode_streams(struct runner *r, struct tracer_episode *ep)
+{
+	struct relay_opts ro = { .dst = { r->cap[0], r->cap[1] }, .uid = (uid_t)-1,
+				 .gid = (gid_t)-1, .close_on_epipe = r->passthrough };
+	int out[2], e;
+
+	if (r->passthrough) {
+		ro.dst[0] = r->sb && jail_cannot_reopen(r, 1) ? 1 : -1;
+		ro.dst[1] = r->sb && jail_cannot_reopen(r, 2) ? 2 : -1;
+		/* 2>&1 or one terminal: one pipe keeps the two in order. */
+		if (ro.dst[0] >= 0 && ro.dst[1] >= 0 && same_file(1, 2))
+			ro.dst[1] = 1;
+		if (ro.dst[0] < 0 && ro.dst[1] < 0)
+			return 0;
+	}
+	if (r->sb && geteuid() == 0) {
+		ro.uid = r->o->uid;
+		ro.gid = r->o->gid;
+	}
+	e = relay_start(&ro, &r->relay, out);
+	if (e < 0)
+		return runner_fail(r, 0, e, "cannot relay the program's output");
+	ep->stdout_fd = out[0];
+	ep->stderr_fd = out[1];
+	return 0;
+}
+
 static int episode_open(struct runner *r, struct tracer_episode *ep)
 {
 	ep->stdout_fd = ep->stderr_fd = -1;
+	r->cap[0] = r->cap[1] = -1;
+	r->relay = NULL;
 	if (r->passthrough)
-		return 0;
+		return episode_streams(r, ep);
 	if (!r->episode_dir[0]) {
 		if (snprintf(r->episode_dir, sizeof(r->episode_dir), "%s/episode-1", r->run_dir) >=
 			    (int)sizeof(r->episode_dir) ||
@@ -329,26 +386,31 @@ static int episode_open(struct runner *r, struct tracer_episode *ep)
 			return runner_fail(r, 0, e, "cannot create '%s/episode-1'", r->run_dir);
 		}
 	}
-	ep->stdout_fd = open(r->out_stdout, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (ep->stdout_fd < 0)
+	r->cap[0] = open(r->out_stdout, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (r->cap[0] < 0)
 		return runner_fail(r, 0, errno, "cannot write '%s'", r->out_stdout);
-	ep->stderr_fd = open(r->out_stderr, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (ep->stderr_fd < 0) {
-		int e = errno;
-
-		close(ep->stdout_fd);
-		ep->stdout_fd = -1;
-		return runner_fail(r, 0, e, "cannot write '%s'", r->out_stderr);
-	}
-	return 0;
+	r->cap[1] = open(r->out_stderr, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (r->cap[1] < 0)
+		return runner_fail(r, 0, errno, "cannot write '%s'", r->out_stderr);
+	return episode_streams(r, ep);
 }
 
-static void episode_streams_close(struct tracer_episode *ep)
+/* After the run, no process of it left: everything it wrote reaches the
+ * capture files before anyone reads them (classify, notes, findings). */
+static void episode_streams_close(struct runner *r, struct tracer_episode *ep)
 {
-	if (ep->stdout_fd >= 0)
-		close(ep->stdout_fd);
-	if (ep->stderr_fd >= 0)
-		close(ep->stderr_fd);
+	int e = relay_finish(r->relay);
+
+	r->relay = NULL;
+	/* A reader of ours gone (--inject=none) is the program's business. */
+	if (e < 0 && !r->passthrough)
+		fprintf(stderr, "fzsandbox: warning: the program's output was not all captured: %s\n",
+			strerror(-e));
+	for (int i = 0; i < 2; i++) {
+		if (r->cap[i] >= 0)
+			close(r->cap[i]);
+		r->cap[i] = -1;
+	}
 	ep->stdout_fd = ep->stderr_fd = -1;
 }
 
@@ -636,7 +698,7 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	/* Last, so that a run directory always holds a run's output. */
 	e = episode_open(r, &ep);
 	if (e < 0) {
-		episode_streams_close(&ep);
+		episode_streams_close(r, &ep);
 		if (drv)
 			service_finish(drv, NULL);
 		return e;
@@ -645,7 +707,7 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	e = tracer_session_run(r->ts, &ep, drv ? &svc : NULL, res);
 	if (drv)
 		service_finish(drv, sres);
-	episode_streams_close(&ep);
+	episode_streams_close(r, &ep);
 	e = check_episode(r, record, e, res, sres->ready);
 	if (e < 0 || res->end == RUN_INTERRUPTED)
 		return e;

@@ -56,6 +56,10 @@ struct runner {
 	struct sandbox_rlimits rl;
 	uint8_t trace_set[SYSCALL_MAX / 8];
 	char out_stdout[PATH_MAX], out_stderr[PATH_MAX];
+	/* The run's capture files (-1: none) and the relay of the target's
+	 * stdout/stderr pipes into them (cli/relay.h; NULL: none). */
+	int cap[2];
+	struct relay *relay;
 	char exec_path[PATH_MAX];	/* absolute argv[0] when given relative, else "" */
 	struct run_finding cur;	/* filled by the stack callback */
 	/* Where the run dies, taken while stopped there: is the out-of-memory

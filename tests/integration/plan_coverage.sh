@@ -1,13 +1,14 @@
 #!/bin/bash
 # Issue 11, a capped plan covers every class first: wrap_alloc mixed has
 # twenty allocation call paths, reached first, and one write site after
-# them. With --max-runs small the plan must still inject an I/O fault,
+# them (to a file: a write to stdout, a pipe fzsandbox drains, has no
+# faithful fault). With --max-runs small the plan must still inject an I/O fault,
 # try no site twice before every site once, and say how much of the plan
 # it covered, per class, in the summary and in report.json.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
-fz --max-runs=8 --out="$OUT" -- "$T/wrap_alloc" mixed
+fz --max-runs=8 --out="$OUT" -- "$T/wrap_alloc" mixed "$TMP/said"
 assert_rc 0
 plan_runs=$(jq -c 'select(.mode == "plan")' "$OUT/runs.jsonl")
 assert_eq 7 "$(wc -l <<<"$plan_runs")" "planned runs done"

@@ -8,9 +8,12 @@
  *   wrap_alloc twenty   twenty callers, 15 rounds each; user13 is unchecked
  *   wrap_alloc deep     one caller, 12 allocations; the 10th is unchecked
  *                       (found only with --occurrences=10 or more)
- *   wrap_alloc mixed    twenty checked malloc calls, twice, then three
- *                       writes to stdout: many allocation sites (no
- *                       wrapper), a few I/O ones
+ *   wrap_alloc mixed [FILE]  twenty checked malloc calls, twice, then
+ *                       three writes to FILE (default stdout): many
+ *                       allocation sites (no wrapper), a few I/O ones.
+ *                       stdout is a pipe fzsandbox drains, where a write
+ *                       has nothing faithful to fail; a file has EIO,
+ *                       ENOSPC and short writes
  *
  * Every other failure prints "out of memory" and exits 1. Built at -O0
  * (WRAP_O0) and at -O2 -g.
@@ -18,6 +21,7 @@
 #ifdef WRAP_O0
 #pragma GCC optimize("O0")
 #endif
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,11 +146,11 @@ static int deep(void)
 	return 0;
 }
 
-static int say(const char *s)
+static int say(int fd, const char *s)
 {
 	size_t n = strlen(s);
 
-	return write(1, s, n) == (ssize_t)n ? 0 : -1;
+	return write(fd, s, n) == (ssize_t)n ? 0 : -1;
 }
 
 int main(int argc, char **argv)
@@ -171,9 +175,13 @@ int main(int argc, char **argv)
 	if (strcmp(mode, "deep") == 0)
 		return deep() < 0 ? oom() : 0;
 	if (strcmp(mode, "mixed") == 0) {
+		int fd = argc > 2 ? open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0644) : 1;
+
+		if (fd < 0)
+			return 1;
 		if (rounds(directs, 2) < 0)
 			return oom();
-		if (say("one\n") < 0 || say("two\n") < 0 || say("three\n") < 0)
+		if (say(fd, "one\n") < 0 || say(fd, "two\n") < 0 || say(fd, "three\n") < 0)
 			return 1;
 		return 0;
 	}
