@@ -690,6 +690,7 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	inject_begin_run(r->inj, record, plan, nplan);
 	if (r->random)
 		inject_set_random(r->inj, r->o->probability, r->random_seed, r->o->exclude);
+	inject_run_trace_set(r->inj, r->run_set);
 	if (r->o->service) {
 		e = service_start(&so, &drv, &svc);
 		if (e < 0)
@@ -703,6 +704,7 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 			service_finish(drv, NULL);
 		return e;
 	}
+	ep.trace_set = r->run_set;
 	oom0 = sandbox_cgroup_oom_kills(r->cg);
 	e = tracer_session_run(r->ts, &ep, drv ? &svc : NULL, res);
 	if (drv)

@@ -55,6 +55,7 @@ struct runner {
 	struct sandbox_cgroup *cg;
 	struct sandbox_rlimits rl;
 	uint8_t trace_set[SYSCALL_MAX / 8];
+	uint8_t run_set[SYSCALL_MAX / 8];	/* this run's subset (planned runs) */
 	char out_stdout[PATH_MAX], out_stderr[PATH_MAX];
 	/* The run's capture files (-1: none) and the relay of the target's
 	 * stdout/stderr pipes into them (cli/relay.h; NULL: none). */

@@ -13,6 +13,7 @@
 
 #include "inject/classes.h"
 #include "inject/inject_int.h"
+#include "util/util.h"
 
 _Static_assert(INJECT_MAX_CLASSES <= 8, "class masks per syscall are uint8_t");
 
@@ -236,23 +237,55 @@ const struct tracer_hooks *inject_hooks(struct inject *inj)
 	return &inj->hooks;
 }
 
+/* Syscalls every run must stop at, whatever it plans: those a class only
+ * watches (bookkeeping), listen for a service's readiness, and exit_group
+ * after an out-of-memory fault (deliberate.c). */
+static bool always_traced(const struct inject *inj, int nr)
+{
+	const struct syscall_ent *e = syscall_by_nr(nr);
+
+	if (inj->watch_classes[nr])
+		return true;
+	if (e && inj->cfg.service && strcmp(e->name, "listen") == 0)
+		return true;
+	return nr == SYS_exit_group && inj->oom_classes;
+}
+
 void inject_trace_set(const struct inject *inj, uint8_t set[SYSCALL_MAX / 8])
 {
 	memset(set, 0, SYSCALL_MAX / 8);
-	for (int nr = 0; nr < SYSCALL_MAX; nr++) {
-		const struct syscall_ent *e = syscall_by_nr(nr);
-		bool on = inj->site_classes[nr] || inj->watch_classes[nr];
-
-		/* Service mode: the tracer learns when the service listens. */
-		if (e && inj->cfg.service && strcmp(e->name, "listen") == 0)
-			on = true;
-		/* An exit after an out-of-memory fault may be deliberate:
-		 * only a stop there can tell (deliberate.c). */
-		if (nr == SYS_exit_group && inj->oom_classes)
-			on = true;
-		if (on)
+	for (int nr = 0; nr < SYSCALL_MAX; nr++)
+		if (inj->site_classes[nr] || always_traced(inj, nr))
 			set[nr / 8] |= 1 << (nr % 8);
+}
+
+/* A planned run can fail only the syscalls its plan names (plan_pick
+ * matches by call name), so it stops at those and at the always traced
+ * ones: a campaign planned at allocator calls runs its I/O unstopped. An
+ * exhaust fault fails every later call of its class, so it keeps them
+ * all. Recording and random runs see every call. */
+void inject_run_trace_set(const struct inject *inj, uint8_t set[SYSCALL_MAX / 8])
+{
+	unsigned keep = 0;
+
+	/* FZ_DEBUG=nogate: stop everywhere, to compare (planned_gate.sh). */
+	if (inj->record || inj->random || fz_debug_has("nogate")) {
+		inject_trace_set(inj, set);
+		return;
 	}
+	memset(set, 0, SYSCALL_MAX / 8);
+	for (int i = 0; i < inj->nplan; i++) {
+		const struct syscall_ent *e = syscall_by_name(inj->plan[i].call);
+
+		if (!e || e->nr < 0 || e->nr >= SYSCALL_MAX)
+			continue;
+		set[e->nr / 8] |= 1 << (e->nr % 8);
+		if (inj->plan[i].fault.type == FT_EXHAUST)
+			keep |= inj->site_classes[e->nr];
+	}
+	for (int nr = 0; nr < SYSCALL_MAX; nr++)
+		if (always_traced(inj, nr) || (inj->site_classes[nr] & keep))
+			set[nr / 8] |= 1 << (nr % 8);
 }
 
 void inject_begin_run(struct inject *inj, bool record, const struct plan_fault *plan, int nplan)

@@ -121,8 +121,11 @@ struct inject;
 int inject_new(const struct inject_config *cfg, struct inject **out);
 void inject_free(struct inject *inj);
 const struct tracer_hooks *inject_hooks(struct inject *inj);
-/* Fill the bitmap of syscalls the filter must stop on. */
+/* Fill the bitmap of syscalls the filter must stop on: in any run (the
+ * session's set), and in the run just begun (a subset for a planned run:
+ * the syscalls its plan names and those every run watches). */
 void inject_trace_set(const struct inject *inj, uint8_t set[SYSCALL_MAX / 8]);
+void inject_run_trace_set(const struct inject *inj, uint8_t set[SYSCALL_MAX / 8]);
 
 /* Start a run: record sites (the clean run) and/or inject these faults. */
 void inject_begin_run(struct inject *inj, bool record, const struct plan_fault *plan, int nplan);

@@ -227,6 +227,7 @@ void tracer_session_free(struct tracer_session *s)
 {
 	if (!s)
 		return;
-	filter_cache_free(&s->filter);
+	for (int i = 0; i < FILTER_CACHE_N; i++)
+		filter_cache_free(&s->filter[i]);
 	free(s);
 }

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "tracer/tracer_int.h"
+#include "util/util.h"
 
 static const char *const stage_names[] = {
 	[STAGE_NONE] = "start",
@@ -123,25 +124,38 @@ static void report_err(int errfd, int stage, int err, const struct tracer_setup_
 	}
 }
 
-/* The filter depends only on the trace set and the gate's rules, the same
- * for every episode of a session: compile it once. */
-static int filter_for(struct filter_cache *c, const uint8_t *set, const struct tracer_gate *gate,
+/* The filter depends only on the trace set and the gate's rules: compile
+ * each pair once per session (a few sets alternate: tracer_episode). */
+static int filter_for(struct tracer_session *s, const uint8_t *set, const struct tracer_gate *gate,
 		      const struct sock_fprog **prog)
 {
 	static const uint8_t none[SYSCALL_MAX / 8];
-	const uint8_t *s = set ? set : none;
+	const uint8_t *want = set ? set : none;
 	unsigned long id = gate && gate->add_rules ? gate->rules_id : 0;
+	struct filter_cache *c;
 	int r;
 
-	if (!c->valid || c->rules_id != id || memcmp(c->set, s, sizeof(c->set)) != 0) {
-		filter_cache_free(c);
-		r = build_filter(s, gate, &c->prog);
-		if (r < 0)
-			return r;
-		memcpy(c->set, s, sizeof(c->set));
-		c->rules_id = id;
-		c->valid = true;
+	for (int i = 0; i < FILTER_CACHE_N; i++) {
+		c = &s->filter[i];
+		if (c->valid && c->rules_id == id && memcmp(c->set, want, sizeof(c->set)) == 0) {
+			*prog = &c->prog;
+			return 0;
+		}
 	}
+	c = &s->filter[s->filter_next++ % FILTER_CACHE_N];
+	filter_cache_free(c);
+	if (fz_debug_on()) {
+		int n = 0;
+
+		for (int nr = 0; nr < SYSCALL_MAX; nr++)
+			n += (want[nr / 8] >> (nr % 8)) & 1;
+		fz_debug("filter: compiled for a trace set of %d syscalls\n", n);
+	}
+	if ((r = build_filter(want, gate, &c->prog)) < 0)
+		return r;
+	memcpy(c->set, want, sizeof(c->set));
+	c->rules_id = id;
+	c->valid = true;
 	*prog = &c->prog;
 	return 0;
 }
@@ -274,7 +288,7 @@ pid_t spawn_target(struct tracer_session *s, const struct tracer_episode *ep, in
 		    PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL |
 		    PTRACE_O_TRACESYSGOOD;
 
-	r = filter_for(&s->filter, o->trace_set, o->gate, &prog);
+	r = filter_for(s, ep->trace_set ? ep->trace_set : o->trace_set, o->gate, &prog);
 	if (r < 0)
 		return r;
 	if (pipe2(sync, O_CLOEXEC) < 0) {

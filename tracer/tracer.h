@@ -233,6 +233,9 @@ struct tracer_opts {
 /* What changes from one episode to the next. */
 struct tracer_episode {
 	int stdout_fd, stderr_fd;	/* where the target's output goes; -1: ours */
+	/* The syscalls this episode traces (a subset of the session's:
+	 * what its plan can fail or must watch); NULL: the session's. */
+	const uint8_t *trace_set;
 };
 
 struct run_result {

@@ -80,9 +80,14 @@ struct filter_cache {
 	struct sock_fprog prog;
 };
 
+/* Planned runs each trace only what their plan needs (tracer_episode), so
+ * a campaign alternates among a few sets: keep that many compiled. */
+#define FILTER_CACHE_N 8
+
 struct tracer_session {
 	struct tracer_opts opts;
-	struct filter_cache filter;
+	struct filter_cache filter[FILTER_CACHE_N];
+	unsigned filter_next;		/* the entry to replace next */
 	struct tracer_state st;		/* the current episode */
 	struct spawn_err err;		/* the error pipe's read buffer */
 };

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Issue 11, planned runs at near-native speed: a planned run keeps the
 # allocator breakpoints out of memory except while a call of one of its
-# plan's sites runs (inject/alloc_gate.c). It must fail exactly the calls
+# plan's sites runs (inject/alloc_gate.c), and traces only the syscalls
+# its plan names (inject_run_trace_set). It must fail exactly the calls
 # a run that stops at every allocator call fails: same plan, same faults
 # and occurrences, same findings, at -O0 and -O2 -g, with a site called
 # when it allocates nothing (qsort of a small array) and a site inside its
@@ -20,7 +21,7 @@ summary() {
 }
 
 for prog in gate_alloc gate_alloc_O2; do
-	FZ_DEBUG=1 fz --inject=alloc --out="$OUT" -- "$T/$prog"
+	FZ_DEBUG=1 fz --out="$OUT" -- "$T/$prog"
 	assert_rc 1
 	cp "$OUT/report.json" "$TMP/gated.json"
 	assert_eq 1 "$(jqr '.findings | length')" "$prog: findings"
@@ -40,8 +41,16 @@ for prog in gate_alloc gate_alloc_O2; do
 		fail "$prog: a planned run could not use the gate: $(grep -m1 'alloc gate: not used' "$TMP/fz.stderr")"
 	fi
 
-	# The same campaign stopping at every allocator call.
-	FZ_DEBUG=nogate fz --inject=alloc --out="$OUT" -- "$T/$prog"
+	# Planned runs traced only the syscalls their plan names (and those
+	# every run watches): fewer than the clean run.
+	sets=$(sed -n 's/.*filter: compiled for a trace set of \([0-9]*\) syscalls.*/\1/p' "$TMP/fz.stderr")
+	first=$(echo "$sets" | head -1)
+	least=$(echo "$sets" | sort -n | head -1)
+	[ -n "$first" ] && [ "$least" -lt "$first" ] ||
+		fail "$prog: no planned run traced fewer syscalls than the clean run's $first"
+
+	# The same campaign stopping at every allocator call and syscall.
+	FZ_DEBUG=nogate fz --out="$OUT" -- "$T/$prog"
 	assert_rc 1
 	if ! diff <(summary "$TMP/gated.json") <(summary "$OUT/report.json") >"$TMP/diff"; then
 		fail "$prog: the gated campaign differs from the ungated one:"
