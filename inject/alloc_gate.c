@@ -21,8 +21,14 @@
  * allocation fault of the plan is pending, every one of these breakpoints
  * leaves memory and the program runs at native speed.
  *
+ * A fault pinned at caller=FUNC gets a window on each call insn of
+ * FUNC's code, found statically (its symbols, clones and inlined copies,
+ * symbols/func_code.c), except direct calls into the program's own
+ * functions: their allocations have another innermost frame.
+ *
  * Whatever is not certain keeps the breakpoints in: a plan entry without
- * a site (pinned by occurrence or caller name), a site whose module is
+ * a site or a caller (pinned by occurrence), a caller not found by name,
+ * a site whose module is
  * not loaded at the entry point (dlopen) or not parsed by the tracer, a
  * call that cannot be found or emulated, a window whose call never
  * returns (longjmp, a thread that exits inside it) or too many windows at
@@ -40,7 +46,8 @@
 #include "tracer/services.h"
 #include "util/util.h"
 
-#define GATE_MAX_SITES 64
+#define GATE_MAX_SITES 256
+#define GATE_MAX_RANGES 64
 #define GATE_MAX_WIN 64
 /* Breakpoint ids: window i is GATE_CALL + i, its return GATE_RET + i. */
 #define GATE_CALL 0
@@ -127,6 +134,72 @@ static int gate_site(struct inject *inj, struct alloc_gate *g, struct tracer_tas
 	return 0;
 }
 
+struct keep_ctx {
+	struct unwinder *u;
+	struct tracer_task *t;
+};
+
+/* Is target a PLT stub (a jump through the GOT, after an endbr64)? */
+static bool is_stub(struct tracer_task *t, uint64_t target)
+{
+	uint8_t b[12];
+	int i = 0;
+
+	if (tracer_read_mem(t, target, b, sizeof(b)) < 0)
+		return false;
+	if (b[0] == 0xf3 && b[1] == 0x0f && b[2] == 0x1e && b[3] == 0xfa)
+		i = 4;		/* endbr64 */
+	if (b[i] == 0xf2)
+		i++;		/* bnd */
+	return b[i] == 0xff && b[i + 1] == 0x25;
+}
+
+/* A direct call into the program's own code (not a PLT stub) cannot reach
+ * an allocation whose innermost non-system frame is the caller: the
+ * callee's frame is innermost. Every other call may. */
+static int keep_call(void *arg, uint64_t call_addr, uint64_t target)
+{
+	struct keep_ctx *k = arg;
+
+	(void)call_addr;
+	if (!target || is_stub(k->t, target))
+		return 1;
+	return unwinder_pc_is_system(k->u, target) != 0;
+}
+
+/* A pinned fault at caller=FUNC: every call insn of FUNC's code (its
+ * symbols, clones and inlined copies: symbols.h) that may reach one. */
+static int gate_caller(struct inject *inj, struct alloc_gate *g, struct tracer_task *t,
+		       const char *name)
+{
+	struct keep_ctx k = { inj_unwinder(inj, tracer_task_pid(t)), t };
+	struct code_range r[GATE_MAX_RANGES];
+	uint8_t len[GATE_MAX_SITES];
+	int n;
+
+	if (!k.u)
+		return -ESRCH;
+	if ((n = unwinder_func_code(k.u, name, r, GATE_MAX_RANGES)) <= 0)
+		return n < 0 ? n : -ENOENT;	/* not found: not certain */
+	for (int i = 0; i < n; i++) {
+		int first = g->nsites;
+		int c = tracer_bp_add_calls(g->bps, t, r[i].entry, r[i].lo, r[i].hi,
+					    GATE_CALL + first, GATE_MAX_SITES - first, keep_call, &k,
+					    &g->call[first], &len[first]);
+
+		if (c < 0)
+			return c;
+		for (int j = first; j < first + c; j++) {
+			g->ret[j] = g->call[j] + len[j];
+			g->has_ret[j] = tracer_bp_add(g->bps, t, g->ret[j], GATE_RET + j, 0,
+						      NULL) == 0;
+		}
+		g->nsites += c;
+	}
+	fz_debug("alloc gate: caller %s: %d ranges, %d calls\n", name, n, g->nsites);
+	return 0;
+}
+
 static int drop_cb(void *arg, int id, enum tracer_bp_drop why, int err, int other)
 {
 	struct alloc_gate *g = arg;
@@ -180,8 +253,8 @@ int alloc_gate_setup(struct inject *inj, struct alloc_mm *m, struct tracer_task 
 	for (int i = 0; i < inj->nplan; i++) {
 		if (!is_alloc_entry(&inj->plan[i]))
 			continue;
-		if (!inj->plan[i].site[0])
-			return 0;	/* pinned by count or caller: every call */
+		if (!inj->plan[i].site[0] && !inj->plan[i].caller[0])
+			return 0;	/* pinned by count alone: every call */
 		n++;
 	}
 	if (!(g = calloc(1, sizeof(*g))) || !(g->bps = tracer_bps_new())) {
@@ -196,7 +269,8 @@ int alloc_gate_setup(struct inject *inj, struct alloc_mm *m, struct tracer_task 
 	}
 	for (int i = 0; i < inj->nplan && rc == 0; i++)
 		if (is_alloc_entry(&inj->plan[i]))
-			rc = gate_site(inj, g, t, inj->plan[i].site);
+			rc = inj->plan[i].site[0] ? gate_site(inj, g, t, inj->plan[i].site) :
+						    gate_caller(inj, g, t, inj->plan[i].caller);
 	/* Nothing is in memory before this plant, and nothing after a
 	 * failed one. */
 	if (rc == 0)
@@ -249,20 +323,15 @@ static int open_win(struct alloc_gate *g, struct alloc_mm *m, struct tracer_task
 	return bp_mm_enable(m->bp, t, true);
 }
 
-static int close_win(struct alloc_gate *g, struct alloc_mm *m, struct tracer_task *t,
-		     uint64_t sp)
+/* A gate breakpoint hit by tid at stack pointer sp: a window this thread
+ * opened at the same sp is over (its call has returned: the thread runs
+ * in the caller's frame again, at its return address or at the next call
+ * when the return address is itself a call with no breakpoint of its own). */
+static void end_wins(struct alloc_gate *g, pid_t tid, uint64_t sp)
 {
-	pid_t tid = tracer_task_tid(t);
-
-	for (int i = g->nwin - 1; i >= 0; i--) {
-		if (g->win[i].tid != tid || g->win[i].sp != sp)
-			continue;
-		g->win[i] = g->win[--g->nwin];
-		break;
-	}
-	if (g->nwin || g->stuck)
-		return 0;
-	return bp_mm_enable(m->bp, t, false);
+	for (int i = g->nwin - 1; i >= 0; i--)
+		if (g->win[i].tid == tid && g->win[i].sp == sp)
+			g->win[i] = g->win[--g->nwin];
 }
 
 int alloc_gate_on_trap(struct inject *inj, struct alloc_mm *m, struct tracer_task *t,
@@ -276,10 +345,11 @@ int alloc_gate_on_trap(struct inject *inj, struct alloc_mm *m, struct tracer_tas
 	if (!g || (id = tracer_bp_hit(g->bps, regs, &addr)) < 0)
 		return 0;
 	if (!g->done) {
+		end_wins(g, tracer_task_tid(t), regs->rsp);
 		if (id < GATE_RET)
 			rc = open_win(g, m, t, regs->rsp);
-		else
-			rc = close_win(g, m, t, regs->rsp);
+		else if (!g->nwin && !g->stuck)
+			rc = bp_mm_enable(m->bp, t, false);
 	}
 	if (rc < 0)
 		return rc;

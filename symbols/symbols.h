@@ -80,6 +80,16 @@ int unwinder_frames_live(struct unwinder *u, pid_t tid, const struct frame_id *i
 int unwinder_key_pc(struct unwinder *u, const char *module_id, uint64_t offset, uint64_t *pc,
 		    uint64_t *func);
 
+/* The code of every function named name outside the system modules:
+ * its symbols (and gcc's clones of it, name.constprop.0 ...) and each
+ * inlined copy, as [lo, hi) ranges with the entry of the function that
+ * holds each (to decode from). Returns how many (0: none), -ENOSPC past
+ * max, -ENOENT when a module that might hold it is not parsed here. */
+struct code_range {
+	uint64_t lo, hi, entry;
+};
+int unwinder_func_code(struct unwinder *u, const char *name, struct code_range *r, int max);
+
 /* Is pc inside a system module? Cheap (no symbolization): 1 yes, 0 no,
  * -ENOENT when no module covers it. For the hot path of site keys. */
 int unwinder_pc_is_system(struct unwinder *u, uint64_t pc);

@@ -17,6 +17,8 @@
  *   frame_id.c   one live frame's CFA, and whether it is still there
  *   key_addr.c   a site key back to an address in a live process
  *                                   -> lookup, unwind (refresh)
+ *   func_code.c  where a function's code is, by name (symbols, inlined
+ *                copies)            -> lookup
  *
  * unwind.c owns struct unwinder; symbolize.c and untrusted.c are handed
  * one and never call back into unwind.c.

@@ -192,6 +192,66 @@ int tracer_bp_add_call(struct tracer_bps *b, struct tracer_task *t, uint64_t ret
 	return 0;
 }
 
+struct calls_ctx {
+	struct tracer_bps *b;
+	struct tracer_task *t;
+	int id0, max, n;
+	tracer_call_keep_fn keep;
+	void *arg;
+	uint64_t *calls;
+	uint8_t *lens;
+};
+
+static int add_one_call(void *arg, uint64_t addr, const struct x86_call *c)
+{
+	struct calls_ctx *x = arg;
+	struct bp e;
+	size_t n;
+	int rc;
+
+	if (!x->keep(x->arg, addr, c->how == XC_IMM ? c->target : 0))
+		return 0;
+	if (x->n >= x->max)
+		return -ENOSPC;
+	if (find_addr(x->b, addr))
+		return 0;	/* another range's copy of the same code */
+	memset(&e, 0, sizeof(e));
+	e.addr = addr;
+	e.id = x->id0 + x->n;
+	e.call = *c;
+	e.insn.kind = XK_CALL;
+	e.insn.len = c->len;
+	if ((rc = read_code(x->t, addr, e.code, &n)) < 0 || (rc = append(x->b, &e)) < 0)
+		return rc;
+	x->calls[x->n] = addr;
+	x->lens[x->n++] = c->len;
+	return 0;
+}
+
+int tracer_bp_add_calls(struct tracer_bps *b, struct tracer_task *t, uint64_t entry, uint64_t lo,
+			uint64_t hi, int id0, int max, tracer_call_keep_fn keep, void *arg,
+			uint64_t *calls, uint8_t *lens)
+{
+	struct calls_ctx x = { b, t, id0, max, 0, keep, arg, calls, lens };
+	uint64_t len = hi - entry;
+	int nb = b->n, rc;
+	uint8_t *code;
+
+	if (hi <= entry || lo < entry || len > CALL_SCAN_MAX)
+		return -ENOENT;
+	if (!(code = malloc(len)))
+		return -ENOMEM;
+	rc = tracer_read_mem(t, entry, code, len);
+	if (rc >= 0)
+		rc = x86_calls_in(code, len, entry, lo, hi, add_one_call, &x);
+	free(code);
+	if (rc < 0) {
+		b->n = nb;	/* none of them: nothing was planted yet */
+		return rc;
+	}
+	return x.n;
+}
+
 static void drop_at(struct tracer_bps *b, int i)
 {
 	memmove(&b->ent[i], &b->ent[i + 1], (size_t)(b->n - i - 1) * sizeof(b->ent[0]));

@@ -115,3 +115,46 @@ int x86_find_call(const uint8_t *code, size_t n, uint64_t start, uint64_t ret,
 	cs_close(&h);
 	return rc;
 }
+
+int x86_calls_in(const uint8_t *code, size_t n, uint64_t start, uint64_t lo, uint64_t hi,
+		 int (*each)(void *arg, uint64_t addr, const struct x86_call *c), void *arg)
+{
+	const uint8_t *p = code;
+	uint64_t addr = start;
+	size_t left = n;
+	csh h;
+	cs_insn *ci;
+	int rc = 0;
+
+	if (lo < start || hi <= lo || hi - start > n)
+		return -ENOENT;
+	if (cs_open(CS_ARCH_X86, CS_MODE_64, &h) != CS_ERR_OK)
+		return -ENOMEM;
+	cs_option(h, CS_OPT_DETAIL, CS_OPT_ON);
+	ci = cs_malloc(h);
+	if (!ci) {
+		cs_close(&h);
+		return -ENOMEM;
+	}
+	while (rc == 0 && addr < hi) {
+		struct x86_call c;
+
+		if (!cs_disasm_iter(h, &p, &left, &addr, ci)) {
+			rc = -ENOENT;
+			break;
+		}
+		if (ci->id != X86_INS_CALL || ci->address < lo)
+			continue;
+		memset(&c, 0, sizeof(c));
+		c.len = (uint8_t)ci->size;
+		c.base = c.index = -1;
+		if ((rc = operand(ci, &c)) == 0)
+			rc = each(arg, ci->address, &c);
+	}
+	/* A range must end on an insn boundary, as it began on one. */
+	if (rc == 0 && addr != hi)
+		rc = -ENOENT;
+	cs_free(ci, 1);
+	cs_close(&h);
+	return rc;
+}

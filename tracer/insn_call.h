@@ -29,4 +29,11 @@ struct x86_call {
 int x86_find_call(const uint8_t *code, size_t n, uint64_t start, uint64_t ret,
 		  uint64_t *call_addr, struct x86_call *out);
 
+/* Every call insn in [lo, hi) of the code at start (code[0..n), decoded
+ * forwards from start, a function's entry): each(arg, its address, it).
+ * 0; each's -errno; -ENOENT when the bytes stop decoding or hi is not an
+ * insn boundary; -ENOTSUP for a call we do not emulate. */
+int x86_calls_in(const uint8_t *code, size_t n, uint64_t start, uint64_t lo, uint64_t hi,
+		 int (*each)(void *arg, uint64_t addr, const struct x86_call *c), void *arg);
+
 #endif

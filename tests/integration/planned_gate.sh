@@ -6,7 +6,8 @@
 # a run that stops at every allocator call fails: same plan, same faults
 # and occurrences, same findings, at -O0 and -O2 -g, with a site called
 # when it allocates nothing (qsort of a small array) and a site inside its
-# own recursion. The gate must really be used (the debug log says where),
+# own recursion, and for faults pinned at caller=FUNC (windows on FUNC's
+# calls found statically). The gate must really be used (the debug log says where),
 # and the finding replays.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
@@ -24,6 +25,7 @@ for prog in gate_alloc gate_alloc_O2; do
 	FZ_DEBUG=1 fz --out="$OUT" -- "$T/$prog"
 	assert_rc 1
 	cp "$OUT/report.json" "$TMP/gated.json"
+	cp -r "$OUT" "$TMP/out-$prog"
 	assert_eq 1 "$(jqr '.findings | length')" "$prog: findings"
 	# -O2 may clone it (late_copy.constprop.0).
 	top=$(jqr "$(top_frame '.findings') | .function")
@@ -57,7 +59,23 @@ for prog in gate_alloc gate_alloc_O2; do
 		head -40 "$TMP/diff" >&2
 	fi
 
-	cp -r "$OUT" "$TMP/out-$prog"
+	# Faults pinned at caller=FUNC (no clean run): windows on FUNC's own
+	# calls, found statically, fail what stopping everywhere fails.
+	jq -r '.sites[] | select(.call == "malloc" or .call == "calloc") |
+		"\(.call):NULL@caller=\(.function):\(if .occurrences > 1 then 2 else 1 end)"' \
+		"$TMP/gated.json" | sort -u >"$TMP/pins"
+	[ "$(wc -l <"$TMP/pins")" -ge 3 ] || fail "$prog: fewer than 3 allocation callers: $(cat "$TMP/pins")"
+	while read -r pin; do
+		FZ_DEBUG=1 fz --inject=alloc --fault="$pin" --out="$OUT" -- "$T/$prog"
+		grep -q "alloc gate: caller " "$TMP/fz.stderr" || fail "$prog: --fault=$pin: no gate"
+		cp "$OUT/report.json" "$TMP/pinned.json"
+		FZ_DEBUG=nogate fz --inject=alloc --fault="$pin" --out="$OUT" -- "$T/$prog"
+		diff <(summary "$TMP/pinned.json") <(summary "$OUT/report.json") >"$TMP/diff" ||
+			fail "$prog: --fault=$pin: gated and ungated runs differ: $(head -20 "$TMP/diff")"
+		[ "$(jq '.faults_injected.alloc' "$TMP/pinned.json")" -ge 1 ] ||
+			fail "$prog: --fault=$pin injected nothing"
+	done <"$TMP/pins"
+
 	FZ_DEBUG=1 fz --replay="$TMP/out-$prog/report.json#1"
 	assert_rc 1
 	grep -q "reproduced 1 of 1" "$TMP/fz.stderr" "$TMP/fz.stdout" ||
