@@ -68,6 +68,9 @@ struct sandbox_opts {
 	 * /dev/shm, /proc, /sys, /dev, nor /etc/shadow, /etc/gshadow or /root
 	 * (or a directory holding them). */
 	char *const *args;
+	/* Where the upper directories of the outputs' overlays go (a
+	 * directory made in it, removed by sandbox_free); NULL: $TMPDIR. */
+	const char *outputs_dir;
 };
 
 #define SANDBOX_TMP_SIZE_DEFAULT (64ULL << 20)
@@ -104,6 +107,7 @@ enum sandbox_step {
 	SB_CGROUP,		/* the parent: put the first process in the cgroup */
 	SB_IDMAP,		/* the parent: an idmapped tree for the run (root) */
 	SB_PROGRAM,		/* the program file in the jail is not the one planned */
+	SB_OVERLAY,		/* the overlay on a named output's directory */
 	SB_NSTEPS,
 };
 
