@@ -59,8 +59,9 @@ static int add_name(struct sb_overlay *ov, const char *rel)
 
 /* Where the upper directories go: the run directory (OUT/run), else
  * $TMPDIR, else /var/tmp or /tmp; never inside an overlaid directory (the
- * kernel refuses an upper layer inside a lower one). Made once, with the
- * first overlay, and bound at SB_UPPER. */
+ * program would see them through the lower layer, and the overlay turns
+ * a lookup of its own layers into ELOOP). Made once, with the first
+ * overlay, and bound at SB_UPPER. */
 static int plan_base(struct sandbox *sb)
 {
 	const char *cand[] = { sb->ovl_parent, sandbox_tmpdir(), "/var/tmp", "/tmp" };
@@ -171,10 +172,12 @@ void outputs_free(struct sandbox *sb)
 
 /* --- The jail (child: async-signal-safe only) ---------------------------- */
 
-/* Layers by name: every path is in the jail's mount namespace (a
- * descriptor from the parent's would be a mount of the host's namespace,
- * which the jail may not clone). lowerdir+ takes one path as it is (no
- * ':' splitting, Linux 6.8); plain lowerdir before that. */
+/* Layers by name, in the jail's own mount namespace (the upper
+ * directories through the SB_UPPER bind: the jail's user may not search
+ * the host path to them). lowerdir+ takes one path as it is (no ':'
+ * splitting, Linux 6.8); plain lowerdir where it is refused. A failure
+ * ends the first run with exit 2 and a line naming --bind, which gives
+ * the old read-write bind (docs/jail.md, "Named outputs"). */
 int outputs_mount(const struct sandbox *sb, const struct mop *m, struct sandbox_err *e)
 {
 	const struct sb_overlay *ov = &sb->ovl[m->ovl - 1];
