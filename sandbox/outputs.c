@@ -59,9 +59,8 @@ static int add_name(struct sb_overlay *ov, const char *rel)
 
 /* Where the upper directories go: the run directory (OUT/run), else
  * $TMPDIR, else /var/tmp or /tmp; never inside an overlaid directory (the
- * program would see them through the lower layer, and the overlay turns
- * a lookup of its own layers into ELOOP). Made once, with the first
- * overlay, and bound at SB_UPPER. */
+ * program would see them through the lower layer). Made once, with the
+ * first overlay, and bound at SB_UPPER. */
 static int plan_base(struct sandbox *sb)
 {
 	const char *cand[] = { sb->ovl_parent, sandbox_tmpdir(), "/var/tmp", "/tmp" };
