@@ -63,7 +63,8 @@ struct sandbox_opts {
 	 * NULL-terminated; NULL: none). Each that names a host path outside
 	 * what the jail already shows is bound at its resolved path: an
 	 * existing file or directory read-only, a missing one's existing
-	 * parent directory read-write (an output file). Relative ones resolve
+	 * parent directory through an overlay from which only the named
+	 * output is copied back (an output file; outputs.h). Relative ones resolve
 	 * against cwd; "--opt=VALUE" counts its VALUE. Never /, /tmp,
 	 * /dev/shm, /proc, /sys, /dev, nor /etc/shadow, /etc/gshadow or /root
 	 * (or a directory holding them). */
