@@ -20,6 +20,7 @@
 #include "harnesses/service.h"
 #include "sandbox/policy.h"
 #include "sandbox/sandbox.h"
+#include "sandbox/outputs.h"
 #include "sandbox/workdir.h"
 #include "symbols/symbols.h"
 #include "util/util.h"
@@ -110,6 +111,8 @@ static void jail_init(struct runner *r, const struct options *o, char **argv)
 		.exe = argv[0], .cwd = r->cwd, .host_uid = o->uid, .host_gid = o->gid,
 		.net = o->net, .envp = r->env, .tmp_size = o->tmp_size,
 		.args = o->no_auto_bind ? NULL : argv + 1,
+		/* The outputs' upper directories: beside the runs' output. */
+		.outputs_dir = r->run_dir[0] ? r->run_dir : NULL,
 	};
 	struct sandbox_bind *binds;
 	const char *why;
@@ -453,6 +456,8 @@ void runner_init(struct runner *r, const struct options *o, char **argv, char **
 		die("program path too long: '%s'", argv[0]);
 	if (o->stdin_path && access(o->stdin_path, R_OK) < 0)
 		die_errno(errno, "--stdin: cannot read '%s'", o->stdin_path);
+	if (run_dir && snprintf(r->run_dir, sizeof(r->run_dir), "%s", run_dir) >= (int)sizeof(r->run_dir))
+		die("--out: path too long: '%s'", run_dir);
 	workdir_init(r, o);
 	jail_init(r, o, argv);
 	policy_init(r, o);
@@ -462,8 +467,6 @@ void runner_init(struct runner *r, const struct options *o, char **argv, char **
 		e = mkdir_p(run_dir, 0755);
 		if (e < 0)
 			die_errno(e, "cannot create '%s'", run_dir);
-		if (snprintf(r->run_dir, sizeof(r->run_dir), "%s", run_dir) >= (int)sizeof(r->run_dir))
-			die("--out: path too long: '%s'", run_dir);
 	}
 	e = inject_new(&cfg, &r->inj);
 	if (e < 0)
@@ -496,9 +499,15 @@ void runner_keep_workdir(struct runner *r, const char *out_dir, int id)
 	char dir[PATH_MAX], dst[PATH_MAX + 16];
 	int e;
 
+	snprintf(dir, sizeof(dir), "%s/findings/%d", out_dir, id);
+	/* What the run wrote in the named outputs' directories, too. */
+	snprintf(dst, sizeof(dst), "%s/outputs", dir);
+	e = r->sb ? sandbox_outputs_keep(r->sb, dst) : 0;
+	if (e < 0)
+		fprintf(stderr, "fzsandbox: warning: cannot keep what the run wrote beside its "
+			"outputs in '%s': %s\n", dst, strerror(-e));
 	if (!r->wd)
 		return;
-	snprintf(dir, sizeof(dir), "%s/findings/%d", out_dir, id);
 	snprintf(dst, sizeof(dst), "%s/workdir", dir);
 	e = mkdir_p(dir, 0755);
 	if (e == 0)
@@ -606,6 +615,18 @@ static int classify(struct runner *r, const struct run_result *res, struct run_f
 	return report_classify(&run, f);
 }
 
+/* The run without faults: its named outputs reach the host (a faulted
+ * run's may be cut short on purpose; sandbox/outputs.h). */
+static void copy_outputs(const struct runner *r)
+{
+	char msg[1024];
+	int n = r->sb ? sandbox_outputs_copy(r->sb, msg, sizeof(msg)) : 0;
+
+	if (n > 0)
+		fprintf(stderr, "fzsandbox: warning: %d path%s at or under the named outputs not copied to the host: %s\n", n,
+			n == 1 ? "" : "s", msg);
+}
+
 /* After the tracer: why the episode could not be made, or must not count,
  * as die() used to say it. 0 when it counts. */
 static int check_episode(struct runner *r, bool record, int e, const struct run_result *res,
@@ -687,6 +708,11 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 			return runner_fail(r, 0, e, "--workdir: cannot copy '%s'", r->o->workdir);
 	}
 	r->wd_used = true;
+	/* Fresh upper directories: no run sees what an earlier one wrote
+	 * beside the named outputs. */
+	e = r->sb ? sandbox_outputs_begin(r->sb) : 0;
+	if (e < 0)
+		return runner_fail(r, 0, e, "cannot prepare the upper directories of the outputs");
 	inject_begin_run(r->inj, record, plan, nplan);
 	if (r->random)
 		inject_set_random(r->inj, r->o->probability, r->random_seed, r->o->exclude);
@@ -713,6 +739,8 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	e = check_episode(r, record, e, res, sres->ready);
 	if (e < 0 || res->end == RUN_INTERRUPTED)
 		return e;
+	if (record)
+		copy_outputs(r);
 	if (record && res->end == RUN_EXITED) {
 		r->baseline_exit = res->exit_status;
 		r->have_baseline = true;

@@ -99,7 +99,9 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 __attribute__((noreturn)) void runner_die(const struct runner *r);
 
 /* --workdir: copy the run's work directory, as the run left it, to
- * OUT/findings/ID/workdir (a warning if that fails). */
+ * OUT/findings/ID/workdir; with the jail, move what it wrote in the named
+ * outputs' directories to OUT/findings/ID/outputs/HOSTDIR (a warning if
+ * either fails). */
 void runner_keep_workdir(struct runner *r, const char *out_dir, int id);
 
 /* Set by the SIGINT/SIGTERM handler. */

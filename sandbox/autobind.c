@@ -1,6 +1,6 @@
 /* autobind.c - the host paths a program's arguments name, bound into the
- * jail (an input read-only, an output's nearest existing directory
- * read-write), and what the jail hides even when named: shadow files and
+ * jail (an input read-only, an output's nearest existing directory as an
+ * overlay whose named paths alone reach the host, outputs.c), and what the jail hides even when named: shadow files and
  * every home's keys, never a whole home or /root. Part of the mount plan
  * (mount.c), made in the parent. */
 #include "config.h"
@@ -196,12 +196,8 @@ static bool refused(const char *p)
 	return false;
 }
 
-/* Already shown by a bind at its own path (system directories, /etc
- * files, devices, the program's directory, the working directory, --bind,
- * earlier arguments), and writable when rw is asked? An output next to
- * the program (in its read-only directory) gets its directory again,
- * read-write, over the read-only bind: the user named it as an output. */
-static bool bound(const struct sandbox *sb, const char *p, bool rw)
+/* The deepest bind showing p (NULL: none). */
+static const struct mop *deepest_bind(const struct sandbox *sb, const char *p)
 {
 	const struct mop *deepest = NULL;
 
@@ -213,9 +209,47 @@ static bool bound(const struct sandbox *sb, const char *p, bool rw)
 		    (!deepest || strlen(m->dst) >= strlen(deepest->dst)))
 			deepest = m;
 	}
+	return deepest;
+}
+
+/* Already shown by a bind at its own path (system directories, /etc
+ * files, devices, the program's directory, the working directory, --bind,
+ * earlier arguments), and writable when rw is asked? An output next to
+ * the program (in its read-only directory) gets an overlay on its
+ * directory over the read-only bind: the user named it as an output. */
+static bool bound(const struct sandbox *sb, const char *p, bool rw)
+{
+	const struct mop *deepest = deepest_bind(sb, p);
+
 	if (!deepest)
 		return false;
 	return !rw || deepest->kind == MOP_BIND_RW || (size_t)(deepest - sb->ops) < (size_t)sb->first_user_op;
+}
+
+/* A "." or ".." in what follows the existing directory: the copy back
+ * walks the names as given, so the output must be plain. */
+static bool plain(const char *rel)
+{
+	for (const char *p = rel; p; p = strchr(p, '/') ? strchr(p, '/') + 1 : NULL) {
+		size_t n = strcspn(p, "/");
+
+		if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return false;
+	}
+	return true;
+}
+
+/* An output in a directory already overlaid for another one (or below
+ * it): one more name to copy back. */
+static int plan_more(struct sandbox *sb, const struct mop *d, const char *real, const char *rel)
+{
+	const char *dir = sb->ovl[d->ovl - 1].dir, *below = real + strlen(dir);
+	char name[PATH_MAX];
+
+	below += *below == '/';
+	if (snprintf(name, sizeof(name), "%s%s%s", below, *below ? "/" : "", rel) >= (int)sizeof(name))
+		return 0;
+	return outputs_plan(sb, d->ovl, dir, name);
 }
 
 /* May dir be bound read-write for the output path? Not what the jail
@@ -256,7 +290,8 @@ static bool output_dir_ok(struct sandbox *sb, const char *dir, const char *path,
 
 static int plan_arg(struct sandbox *sb, const char *cwd, const char *arg)
 {
-	char abs[PATH_MAX], parent[PATH_MAX], *real, *slash;
+	char abs[PATH_MAX], parent[PATH_MAX], rel[PATH_MAX] = "", *real, *slash;
+	const struct mop *d;
 	const char *v = arg;
 	struct stat st;
 	bool rw = false, widened = false;
@@ -303,6 +338,7 @@ static int plan_arg(struct sandbox *sb, const char *cwd, const char *arg)
 			size_t m = strcspn(tail, "/");
 
 			snprintf(name, sizeof(name), "%.*s", (int)m, tail);
+			snprintf(rel, sizeof(rel), "%s", tail);
 			r = leftovers_expect(sb, real, name);
 			if (r < 0) {
 				free(real);
@@ -318,6 +354,18 @@ static int plan_arg(struct sandbox *sb, const char *cwd, const char *arg)
 			return 0;
 		}
 	}
+	if (real && rw && !plain(rel)) {
+		sb_warn(sb, "the output '%s' is not bound: write it without '.' or '..' after "
+			"its existing directory '%s'", abs, real);
+		free(real);
+		return 0;
+	}
+	/* Its directory is already an output's overlay, or below one. */
+	if (real && rw && (d = deepest_bind(sb, real)) && d->ovl) {
+		r = plan_more(sb, d, real, rel);
+		free(real);
+		return r;
+	}
 	if (real && rw && !bound(sb, real, true) && !output_dir_ok(sb, real, abs, widened)) {
 		free(real);
 		return 0;
@@ -330,7 +378,9 @@ static int plan_arg(struct sandbox *sb, const char *cwd, const char *arg)
 		free(real);
 		return 0;
 	}
-	r = mount_add(sb, rw ? MOP_BIND_RW : MOP_BIND_RO, !S_ISDIR(st.st_mode), real, real);
+	/* An output's directory: an overlay, only the named path leaves
+	 * (outputs.c). */
+	r = rw ? outputs_plan(sb, 0, real, rel) : mount_add(sb, MOP_BIND_RO, !S_ISDIR(st.st_mode), real, real);
 	free(real);
 	return r;
 }

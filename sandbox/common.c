@@ -44,6 +44,8 @@ static const char *const step_names[SB_NSTEPS] = {
 	[SB_CGROUP] = "join the cgroup",
 	[SB_IDMAP] = "idmap a bind",
 	[SB_PROGRAM] = "the program file was replaced since the campaign began",
+	[SB_OVERLAY] = "cannot mount the overlay that lets only the named outputs out of "
+		       "their directory (--bind=DIR lets the program write all of DIR instead)",
 };
 
 const char *sandbox_step_name(int step)

@@ -424,12 +424,13 @@ static int bind(const struct mop *m, int run_fd, struct sandbox_err *e)
 	return 0;
 }
 
-static int do_op(const struct mop *m, int run_fd, struct sandbox_err *e)
+static int do_op(const struct sandbox *sb, const struct mop *m, int run_fd, struct sandbox_err *e)
 {
 	static const uint64_t bind_attr[] = {
 		[MOP_BIND_RO] = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
 		[MOP_BIND_RW] = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
 		[MOP_BIND_DEV] = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC,
+		[MOP_UPPER] = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
 	};
 	int r;
 
@@ -455,6 +456,8 @@ static int do_op(const struct mop *m, int run_fd, struct sandbox_err *e)
 		if (mount("devpts", m->dst, "devpts", MS_NOSUID | MS_NOEXEC, m->src) < 0)
 			return fail(e, SB_DEVPTS, m->dst, errno);
 		return 0;
+	case MOP_OVERLAY:
+		return outputs_mount(sb, m, e);
 	default:
 		r = bind(m, run_fd, e);
 		return r < 0 ? r : set_attr(m->dst, bind_attr[m->kind], true, e);
@@ -491,7 +494,7 @@ int mount_jail(const struct sandbox *sb, struct sandbox_err *e)
 	if (mount("tmpfs", NEW, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
 		return fail(e, SB_TMPFS, "/", errno);
 	for (int i = 0; i < sb->nops; i++) {
-		r = do_op(&sb->ops[i], sb->run_fds ? sb->run_fds[i] : -1, e);
+		r = do_op(sb, &sb->ops[i], sb->run_fds ? sb->run_fds[i] : -1, e);
 		if (r < 0)
 			return r;
 	}

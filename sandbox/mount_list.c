@@ -20,7 +20,8 @@ int mount_add(struct sandbox *sb, int kind, bool file, const char *src, const ch
 {
 	struct mop *ops = realloc(sb->ops, (sb->nops + 1) * sizeof(*ops));
 	struct mop *m;
-	bool host_src = kind == MOP_BIND_RO || kind == MOP_BIND_RW || kind == MOP_BIND_DEV;
+	bool host_src = kind == MOP_BIND_RO || kind == MOP_BIND_RW || kind == MOP_BIND_DEV ||
+			kind == MOP_UPPER;
 
 	if (!ops)
 		return -ENOMEM;

@@ -40,6 +40,7 @@ int sandbox_new(const struct sandbox_opts *o, struct sandbox **out)
 	sb->uid_out = sb->privileged ? o->host_uid : geteuid();
 	sb->gid_out = sb->privileged ? o->host_gid : getegid();
 	sb->exe = realpath(o->exe, NULL);
+	sb->ovl_parent = o->outputs_dir ? strdup(o->outputs_dir) : NULL;
 	sb->nocaps = cap_init();
 	sb->target_stack = malloc(SB_TARGET_STACK);
 	r = !sb->exe ? -errno : !sb->nocaps || !sb->target_stack ? -ENOMEM : 0;
@@ -78,6 +79,7 @@ void sandbox_free(struct sandbox *sb)
 		return;
 	idmap_free(sb);
 	mount_plan_free(sb);
+	outputs_free(sb);
 	leftovers_free(sb);
 	if (sb->nocaps)
 		cap_free(sb->nocaps);

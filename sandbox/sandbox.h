@@ -63,11 +63,15 @@ struct sandbox_opts {
 	 * NULL-terminated; NULL: none). Each that names a host path outside
 	 * what the jail already shows is bound at its resolved path: an
 	 * existing file or directory read-only, a missing one's existing
-	 * parent directory read-write (an output file). Relative ones resolve
+	 * parent directory through an overlay from which only the named
+	 * output is copied back (an output file; outputs.h). Relative ones resolve
 	 * against cwd; "--opt=VALUE" counts its VALUE. Never /, /tmp,
 	 * /dev/shm, /proc, /sys, /dev, nor /etc/shadow, /etc/gshadow or /root
 	 * (or a directory holding them). */
 	char *const *args;
+	/* Where the upper directories of the outputs' overlays go (a
+	 * directory made in it, removed by sandbox_free); NULL: $TMPDIR. */
+	const char *outputs_dir;
 };
 
 #define SANDBOX_TMP_SIZE_DEFAULT (64ULL << 20)
@@ -104,6 +108,7 @@ enum sandbox_step {
 	SB_CGROUP,		/* the parent: put the first process in the cgroup */
 	SB_IDMAP,		/* the parent: an idmapped tree for the run (root) */
 	SB_PROGRAM,		/* the program file in the jail is not the one planned */
+	SB_OVERLAY,		/* the overlay on a named output's directory */
 	SB_NSTEPS,
 };
 

@@ -17,6 +17,11 @@ enum mop_kind {
 	MOP_TMPFS,		/* src is the mount data (mode) */
 	MOP_PROC,
 	MOP_DEVPTS,		/* src is the mount data */
+	/* outputs.c: the run's upper directories, bound outside /newroot
+	 * (never seen by the program); then an overlay on a named output's
+	 * directory (src: its lower, the bind just made at dst). */
+	MOP_UPPER,
+	MOP_OVERLAY,
 };
 
 struct mop {
@@ -29,6 +34,9 @@ struct mop {
 	 * (the jail's user could not reach the source by its path). */
 	bool detach;
 	bool fresh;		/* --workdir's copy: made anew for each run */
+	/* 1 + the index in sandbox.ovl of the output overlay this op is the
+	 * lower bind or the overlay of; 0: none. */
+	int ovl;
 	char *src, *dst;
 };
 
@@ -63,6 +71,17 @@ struct sandbox {
 		char *dir, *name;
 	} *outputs;
 	int noutputs;
+	/* outputs.c: an overlay per directory of outputs named on the
+	 * command line; only the named paths are copied back to the host. */
+	struct sb_overlay {
+		char *dir;		/* the host directory (resolved) */
+		char **names;		/* the outputs, relative to dir */
+		int nnames;
+		char *upper, *work;	/* in the jail, under SB_UPPER */
+	} *ovl;
+	int novl;
+	char *ovl_base;		/* the host directory of every upper and work */
+	char *ovl_parent;	/* where to make it (NULL: $TMPDIR) */
 	struct mop *ops;
 	int nops;
 	cap_t nocaps;		/* allocated here: the child must not malloc */
@@ -125,6 +144,9 @@ void *sandbox_target_stack(const struct sandbox *sb);
 
 #define SB_OLDROOT "/oldroot"
 #define SB_NEWROOT "/newroot"
+/* Where the upper directories are bound while the jail is built: beside
+ * /newroot, so gone with the first root at the second pivot_root. */
+#define SB_UPPER "/fzsandbox-upper"
 /* The jail's UTS hostname, also in its /etc/hostname and /etc/hosts. */
 #define SB_JAIL_HOSTNAME "fzsandbox"
 
@@ -162,6 +184,13 @@ extern const size_t sb_nsystem_dirs;
 /* leftovers.c */
 int leftovers_expect(struct sandbox *sb, const char *dir, const char *name);
 void leftovers_free(struct sandbox *sb);
+/* outputs.c: the output path abs will be in host directory dir (resolved;
+ * rel: abs relative to it): plan the overlay for dir, or add the name to
+ * the one already planned (ovl: 1 + its index, 0 for a new one). */
+int outputs_plan(struct sandbox *sb, int ovl, const char *dir, const char *rel);
+/* The child: the overlay of op m (async-signal-safe). */
+int outputs_mount(const struct sandbox *sb, const struct mop *m, struct sandbox_err *e);
+void outputs_free(struct sandbox *sb);
 /* autobind.c */
 void autobind_init(void);
 bool autobind_holds_hidden(const char *p);

@@ -61,6 +61,24 @@ grep -q "^fzsandbox: note: the run without faults exited with status .*Read-only
 fz --sandbox --inject=none -- /bin/sh -c 'mkdir -p "${1%/*}" && echo deep >"$1"' sh "$V/out/a/b/c.txt"
 assert_rc 0
 assert_eq deep "$(cat "$V/out/a/b/c.txt" 2>/dev/null)" "an output in new directories, on the host"
+# Only the run without faults writes the host's copy of a named output
+# (a faulted run's may be cut short on purpose): each run numbers its
+# output, from a counter in the working directory.
+mkdir -p "$TMP/cnt" || fatal "mkdir $TMP/cnt"
+FZ_CWD=$TMP/cnt fz --inject=io --max-runs=4 --out="$OUT" -- /bin/sh -c \
+	'n=$(cat count 2>/dev/null || echo 0); echo $((n + 1)) >count; echo "run $n" >"$1"' sh "$V/out/numbered"
+assert_rc 0
+[ "$(cat "$TMP/cnt/count" 2>/dev/null)" -ge 2 ] || fail "the faulted runs never wrote (no control)"
+assert_eq "run 0" "$(cat "$V/out/numbered" 2>/dev/null)" "the named output after a campaign"
+# A named output the program makes a directory: its regular files reach
+# the host, its symlinks do not.
+fz --sandbox --inject=none -- /bin/sh -c 'mkdir "$1" && echo f >"$1/f" && ln -s /etc/passwd "$1/l"' \
+	sh "$V/out/dir"
+assert_rc 0
+assert_eq f "$(cat "$V/out/dir/f" 2>/dev/null)" "a file in a named output directory, on the host"
+[ -L "$V/out/dir/l" ] && fail "a symlink in a named output directory reached the host"
+grep -q "^fzsandbox: warning: 1 path at or under the named outputs not copied to the host: '$V/out/dir/l' (a symbolic link" \
+	"$TMP/fz.stderr" || fail "no warning for a symlink in a named output directory"
 # An output that would stay in the jail's own /tmp, or in too wide a
 # directory, is not silently lost: a warning names it.
 fz --sandbox --inject=none -- /bin/sh -c 'echo x >"$1"' sh /tmp/fzt-autobind-lost-$$.txt

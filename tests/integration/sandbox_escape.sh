@@ -8,7 +8,7 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
 E=$top_builddir/tests/escape
-jail_bin "$E/see_pids" "$E/write_host" "$E/read_shadow"
+jail_bin "$E/see_pids" "$E/write_host" "$E/read_shadow" "$E/write_sibling"
 
 # jfz USER ARGS...: fzsandbox as USER ("self" or "nobody"), from TMP, with
 # its own --out (writable by that user); sets rc and RUN_OUT (the program's
@@ -72,6 +72,67 @@ suite() {
 	jfz "$who" --sandbox --inject=none -- "$B/read_shadow"
 	assert_rc 0
 	grep -q "^contained" "$RUN_OUT" || fail "as $who: the jail read /etc/shadow"
+
+	siblings "$who" "$uid"
+}
+
+# Siblings of a named output (issue 10): a program given S/out.bin writes
+# S/out.bin on the host, owned as the old read-write bind of S made it
+# (as root: S's owner and the jail's group, nogroup; unprivileged: the
+# caller), and nothing else of S: not a new sibling, not an existing one,
+# not a symlink or a hard link planted at the named path. S is outside
+# the working directory and sticky-writable, so that nobody may write it.
+siblings() {
+	local who=$1 uid=$2 S owner
+
+	S=$(mktemp -d /var/tmp/fzt-sibling.XXXXXX) || fatal "mktemp /var/tmp"
+	at_exit "rm -rf -- '$S'"
+	chmod 1777 "$S" && echo original >"$S/victim" && chmod 666 "$S/victim" ||
+		fatal "cannot prepare $S"
+	if [ "$who" = nobody ]; then
+		owner=65534:65534
+		# Its own file: the overlay cannot copy up (for the hard
+		# link) a file whose owner or group the jail does not map
+		# (EOVERFLOW).
+		chown 65534:65534 "$S/victim" || fatal "chown $S/victim"
+	elif [ "$uid" = 0 ]; then
+		owner=$(stat -c %u "$S"):$(getent group nogroup | cut -d: -f3)
+	else
+		owner=$(id -u):$(id -g)
+	fi
+	# Control: without the jail every write lands.
+	jfz "$who" --no-sandbox --inject=none -- "$B/write_sibling" "$S/out.bin"
+	assert_rc 0
+	[ -e "$S/fz-sibling" ] || fail "as $who, control: the sibling was not created"
+	assert_eq clobbered "$(cat "$S/victim")" "as $who, control: the existing sibling"
+	rm -f "$S/fz-sibling" "$S/out.bin"
+	echo original >"$S/victim"
+	jfz "$who" --sandbox --inject=none -- "$B/write_sibling" "$S/out.bin"
+	assert_rc 0
+	grep -q "^wrote $S/fz-sibling" "$RUN_OUT" || fail "as $who: the jail did not even write its sibling"
+	[ -e "$S/fz-sibling" ] && fail "as $who: a sibling of the named output reached the host"
+	assert_eq original "$(cat "$S/victim")" "as $who: an existing sibling after the jailed run"
+	assert_eq "named output" "$(cat "$S/out.bin" 2>/dev/null)" "as $who: the named output on the host"
+	assert_eq "$owner" "$(stat -c %u:%g "$S/out.bin" 2>/dev/null)" "as $who: the named output's owner"
+	rm -f "$S/out.bin"
+	# A symlink or a hard link planted at the named path is not followed
+	# nor copied (controls: without the jail both are made).
+	for how in -s -l; do
+		jfz "$who" --no-sandbox --inject=none -- "$B/write_sibling" $how "$S/out.bin" "$S/victim"
+		[ -L "$S/out.bin" ] || [ "$(stat -c %h "$S/victim")" = 2 ] ||
+			fail "as $who, control: write_sibling $how made no link"
+		rm -f "$S/out.bin"
+		jfz "$who" --sandbox --inject=none -- "$B/write_sibling" $how "$S/out.bin" "$S/victim"
+		grep -q "^wrote $S/out.bin" "$RUN_OUT" || fail "as $who: write_sibling $how made no link in the jail"
+		if [ -e "$S/out.bin" ] || [ -L "$S/out.bin" ]; then
+			fail "as $who: a link planted at the named output (write_sibling $how) reached the host"
+		fi
+		grep -q "^fzsandbox: warning: 1 path at or under the named outputs not copied to the host: '$S/out.bin'" \
+			"$TMP/fz.stderr" || fail "as $who: no warning for a link at the named output ($how)"
+		assert_eq original "$(cat "$S/victim")" "as $who: the link's target after the jailed run ($how)"
+		rm -f "$S/out.bin"
+	done
+	rm -rf -- "$S"
 }
 
 suite self
@@ -94,4 +155,4 @@ grep -q "^fzsandbox: sandbox: the program file was replaced since the campaign b
 # The runs made before the error keep their report.
 jq -e '.capped_by == "error" and .runs >= 1' "$OUT/report.json" >/dev/null ||
 	fail "no report of the runs before the error: $(cat "$TMP/fz.stderr")"
-assert_no_stray see_pids write_host read_shadow
+assert_no_stray see_pids write_host read_shadow write_sibling
