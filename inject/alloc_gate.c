@@ -139,30 +139,44 @@ struct keep_ctx {
 	struct tracer_task *t;
 };
 
-/* Is target a PLT stub (a jump through the GOT, after an endbr64)? */
-static bool is_stub(struct tracer_task *t, uint64_t target)
+/* Where a call to target really goes: through a PLT stub (a jump via the
+ * GOT, after an endbr64 and a bnd prefix) to the GOT's pointer, once the
+ * loader resolved it; 0 when that is not known (a lazy binding's GOT
+ * still points into the stub's own module). Otherwise target itself. */
+static uint64_t real_target(struct keep_ctx *k, uint64_t target)
 {
+	uint64_t got, ptr, lo_stub, lo_ptr;
 	uint8_t b[12];
+	int32_t disp;
 	int i = 0;
 
-	if (tracer_read_mem(t, target, b, sizeof(b)) < 0)
-		return false;
+	if (tracer_read_mem(k->t, target, b, sizeof(b)) < 0)
+		return 0;
 	if (b[0] == 0xf3 && b[1] == 0x0f && b[2] == 0x1e && b[3] == 0xfa)
 		i = 4;		/* endbr64 */
 	if (b[i] == 0xf2)
 		i++;		/* bnd */
-	return b[i] == 0xff && b[i + 1] == 0x25;
+	if (b[i] != 0xff || b[i + 1] != 0x25)
+		return target;
+	memcpy(&disp, b + i + 2, 4);
+	got = target + (uint64_t)i + 6 + (uint64_t)(int64_t)disp;
+	if (tracer_read_mem(k->t, got, &ptr, 8) < 0 ||
+	    unwinder_module_low(k->u, target, &lo_stub) < 0 ||
+	    unwinder_module_low(k->u, ptr, &lo_ptr) < 0 || lo_ptr == lo_stub)
+		return 0;
+	return ptr;
 }
 
-/* A direct call into the program's own code (not a PLT stub) cannot reach
+/* A call into the program's own code (not a system module) cannot reach
  * an allocation whose innermost non-system frame is the caller: the
- * callee's frame is innermost. Every other call may. */
+ * callee's frame is innermost. Every other call may, and so may one we
+ * cannot follow (indirect, or through an unresolved PLT slot). */
 static int keep_call(void *arg, uint64_t call_addr, uint64_t target)
 {
 	struct keep_ctx *k = arg;
 
 	(void)call_addr;
-	if (!target || is_stub(k->t, target))
+	if (!target || !(target = real_target(k, target)))
 		return 1;
 	return unwinder_pc_is_system(k->u, target) != 0;
 }
