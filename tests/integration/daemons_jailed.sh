@@ -34,11 +34,11 @@ for d in memcached lighttpd dnsmasq redis-server; do
 		missing="$missing $d (apt-get install $pkg)"
 		continue
 	fi
-	fz --inject=none --out="$OUT" -- /bin/bash "$DRIVER" "$d" 21000
+	fz --inject=none --timeout=60s --out="$OUT" -- /bin/bash "$DRIVER" "$d" 21000
 	jrc=$rc
 	cp "$TMP/fz.stdout" "$TMP/$d.jail.out"
 	cp "$TMP/fz.stderr" "$TMP/$d.jail.err"
-	fz --no-sandbox --inject=none --out="$OUT" -- /bin/bash "$DRIVER" "$d" "$host_port"
+	fz --no-sandbox --inject=none --timeout=60s --out="$OUT" -- /bin/bash "$DRIVER" "$d" "$host_port"
 	assert_eq 0 "$jrc" "$d: the jailed driver's exit status"
 	assert_eq 0 "$rc" "$d: the driver's exit status outside the jail"
 	grep -q '^exit 0$' "$TMP/fz.stdout" || fail "$d outside the jail: did not exit 0 on SIGTERM"
