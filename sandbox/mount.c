@@ -328,10 +328,6 @@ int mount_plan(struct sandbox *sb, const struct sandbox_opts *o)
 		r = plan_dev(sb, data);
 	if (r == 0)
 		r = mount_add(sb, MOP_TMPFS, false, data, "/tmp");
-	/* The other temporary directory daemons expect (lighttpd's upload
-	 * directory, systemd's PrivateTmp has both): the jail's /tmp. */
-	if (r == 0)
-		r = mount_add(sb, MOP_SYMLINK, false, "../tmp", "/var/tmp");
 	if (r == 0)
 		r = mount_add(sb, MOP_PROC, false, NULL, "/proc");
 	if (r == 0)

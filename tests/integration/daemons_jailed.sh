@@ -9,7 +9,8 @@
 # memcached runs with -u memcache: it drops its groups and its user, which
 # needs a range of ids mapped and CAP_SETUID/CAP_SETGID/CAP_KILL kept in
 # the jail's user namespace; lighttpd and dnsmasq drop to www-data and
-# nobody (65534, mapped only with the range), lighttpd also wants /var/tmp.
+# nobody (65534, mapped only with the range). The one documented
+# difference in stderr: the jail has no /var/tmp, which lighttpd names.
 # A missing daemon is skipped (exit 77 at the end, the rest still run).
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
@@ -37,7 +38,7 @@ for d in memcached lighttpd dnsmasq redis-server; do
 	fz --inject=none --timeout=60s --out="$OUT" -- /bin/bash "$DRIVER" "$d" 21000
 	jrc=$rc
 	cp "$TMP/fz.stdout" "$TMP/$d.jail.out"
-	cp "$TMP/fz.stderr" "$TMP/$d.jail.err"
+	grep -v "server.upload-dirs doesn't exist: /var/tmp$" "$TMP/fz.stderr" >"$TMP/$d.jail.err"
 	fz --no-sandbox --inject=none --timeout=60s --out="$OUT" -- /bin/bash "$DRIVER" "$d" "$host_port"
 	assert_eq 0 "$jrc" "$d: the jailed driver's exit status"
 	assert_eq 0 "$rc" "$d: the driver's exit status outside the jail"
