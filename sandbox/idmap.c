@@ -57,18 +57,27 @@ static int hold_userns(void *arg)
  * then none of the files' groups (it is the unprivileged host group), so
  * the kernel drops a set-group-ID bit the jail sets on an existing file
  * (no CAP_FSETID in the jail), which would otherwise run with the owner's
- * group on the host; what the jail creates gets the jail's group. */
-static int idmap_userns(uid_t uid, uid_t host_uid, struct ns_child *later)
+ * group on the host; what the jail creates gets the jail's group. With a
+ * range (idrange.c, range_base not 0) its host ids map to themselves too,
+ * so the jail's other users (a daemon's own) write there as themselves:
+ * without, their writes there fail with EOVERFLOW. */
+static int idmap_userns(uid_t uid, uid_t host_uid, unsigned long range_base,
+			struct ns_child *later)
 {
 	struct sandbox_err e = { 0 };
 	struct ns_child c;
 	int sync[2], fd;
-	char path[64], map[64];
+	char path[64], map[96];
+	int n;
 
 	if (pipe2(sync, O_CLOEXEC) < 0)
 		return -errno;
 	fd = ns_child_start(CLONE_NEWUSER, hold_userns, sync, &c);
-	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)uid, (unsigned)host_uid);
+	n = snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)uid, (unsigned)host_uid);
+	/* An owner inside the range (a file a jail made) keeps its one line. */
+	if (range_base && (uid < range_base || uid >= range_base + SB_RANGE_N))
+		snprintf(map + n, sizeof(map) - n, "%lu %lu %lu\n", range_base, range_base,
+			 SB_RANGE_N);
 	if (fd == 0 && (sb_write_proc(c.pid, "uid_map", map, SB_UID_MAP, &e) < 0 ||
 			sb_write_proc(c.pid, "gid_map", "0 0 4294967295\n", SB_GID_MAP, &e) < 0))
 		fd = -e.err;
@@ -124,7 +133,8 @@ static int owner_index(struct sandbox *sb, uid_t uid)
 			return sb->owners[i].ns >= 0 ? i : sb->owners[i].ns;
 	if (sb->nowners == SB_IDMAP_OWNERS)
 		return -ENOSPC;
-	ns = idmap_userns(uid, sb->uid_out, &sb->held[sb->nowners]);
+	ns = idmap_userns(uid, sb->uid_out, sb->range == SB_RANGE_HOST ? sb->range_base : 0,
+			  &sb->held[sb->nowners]);
 	sb->owners[sb->nowners].uid = uid;
 	sb->owners[sb->nowners].ns = ns;
 	sb->nowners++;
@@ -193,7 +203,7 @@ bool sandbox_idmaps(const char *path, uid_t host_uid)
 
 	if (geteuid() != 0)
 		return false;
-	ns = idmap_userns(getuid(), host_uid, NULL);
+	ns = idmap_userns(getuid(), host_uid, 0, NULL);
 	if (ns < 0)
 		return false;
 	fd = detached_tree(ns, path);

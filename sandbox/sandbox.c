@@ -56,15 +56,11 @@ int sandbox_new(const struct sandbox_opts *o, struct sandbox **out)
 	if (r == 0)
 		r = mount_plan(sb, o);
 	if (r == 0)
+		r = idrange_plan(sb);
+	if (r == 0)
 		r = idmap_plan(sb, sb->first_user_op);
-	if (r == 0 && sb->ngrp > 0) {
-		cap_value_t chown_cap = CAP_CHOWN;
-
-		sb->keep_chown = true;
-		if (cap_set_flag(sb->nocaps, CAP_PERMITTED, 1, &chown_cap, CAP_SET) < 0 ||
-		    cap_set_flag(sb->nocaps, CAP_EFFECTIVE, 1, &chown_cap, CAP_SET) < 0)
-			r = -errno;
-	}
+	if (r == 0)
+		r = caps_plan(sb);
 	if (r < 0) {
 		sandbox_free(sb);
 		return r;

@@ -41,6 +41,14 @@ struct mop {
 };
 
 #define SB_IDMAP_OWNERS 8
+/* idrange.c: the jail's ids 0..SB_RANGE_N-1 are mapped (its own one to
+ * --uid or the caller, the others to a range of host ids). */
+#define SB_RANGE_N 65536UL
+enum sb_range {
+	SB_RANGE_NONE,		/* one id, the jail's own (before issue 10) */
+	SB_RANGE_HOST,		/* root: a free block of host ids, range_base up */
+	SB_RANGE_SUBIDS,	/* the caller's /etc/subuid, /etc/subgid (newuidmap) */
+};
 /* The target's stack from the init's clone to its exec: libcap, prctl,
  * setrlimit and execve; untouched pages cost nothing. */
 #define SB_TARGET_STACK (256 * 1024)
@@ -85,7 +93,12 @@ struct sandbox {
 	struct mop *ops;
 	int nops;
 	cap_t nocaps;		/* allocated here: the child must not malloc */
-	bool keep_chown;	/* nocaps holds CAP_CHOWN (caps.c) */
+	/* The capabilities nocaps holds (bit per capability, caps.c): the
+	 * root case's CAP_CHOWN, and with a range CAP_SETUID/CAP_SETGID. */
+	unsigned long long keep_caps;
+	int range;		/* enum sb_range */
+	unsigned long range_base;	/* SB_RANGE_HOST: host id of the jail's 0 */
+	char uid_map[160], gid_map[160];	/* the jail's own id and the range */
 	int first_user_op;	/* ops from here on are the user's binds */
 	/* idmap.c: one id-mapping user namespace per owner of a user bind
 	 * (that owner's ids as the jail's user) and, per op, the run's
@@ -162,6 +175,10 @@ struct ns_child {
 };
 int ns_child_start(unsigned long flags, int (*fn)(void *), void *arg, struct ns_child *c);
 int ns_child_wait(struct ns_child *c);
+/* idrange.c: the maps' text (uid_map, gid_map) and which range. */
+int idrange_plan(struct sandbox *sb);
+/* Unprivileged with subordinate ids: newuidmap/newgidmap for pid. */
+int idrange_helper(const struct sandbox *sb, pid_t pid, bool gids, struct sandbox_err *e);
 /* idmap.c */
 int idmap_plan(struct sandbox *sb, int first_user_op);
 void idmap_free(struct sandbox *sb);
@@ -204,7 +221,8 @@ int libpaths_collect(const char *exe, char *const *envp, char ***dirs);
 void libpaths_free(char **dirs);
 /* net.c */
 int net_loopback_up(struct sandbox_err *e);
-/* caps.c */
+/* caps.c: caps_plan fills nocaps/keep_caps (parent, once). */
+int caps_plan(struct sandbox *sb);
 int caps_drop(const struct sandbox *sb, struct sandbox_err *e);
 int caps_clear(const struct sandbox *sb, struct sandbox_err *e);
 /* rlimits.c */

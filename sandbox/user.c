@@ -64,14 +64,25 @@ int sb_write_proc(pid_t pid, const char *file, const char *text, int step,
 /* From the parent, which is in the parent user namespace: only it can map
  * the jail's ids to a host uid other than its own (root case). An
  * unprivileged caller may map only its own ids, and only after denying
- * setgroups (user_namespaces(7)). */
+ * setgroups (user_namespaces(7)), unless the setuid helpers map its
+ * subordinate ranges (idrange.c), which leave setgroups allowed. */
 int sandbox_map_ids(const struct sandbox *sb, pid_t pid, struct sandbox_err *e)
 {
-	char map[64];
-	int r;
+	/* Root case with one id: also the groups of the idmapped binds'
+	 * files, so that they show as groups of their own in the jail and a
+	 * chown to them (cp -p, tar) works, through CAP_CHOWN (caps.c): the
+	 * jail is no member, so the kernel drops a set-group-ID bit it sets
+	 * on their files. Not with a range: CAP_SETGID could then make the
+	 * jail a member of such a host group, and a set-group-ID file of it
+	 * would be honoured on the host. */
+	char gmap[sizeof(sb->gid_map) + 64 * SB_IDMAP_OWNERS];
+	int n, r;
 
-	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)sb->uid_in, (unsigned)sb->uid_out);
-	r = sb_write_proc(pid, "uid_map", map, SB_UID_MAP, e);
+	if (sb->range == SB_RANGE_SUBIDS) {
+		r = idrange_helper(sb, pid, false, e);
+		return r < 0 ? r : idrange_helper(sb, pid, true, e);
+	}
+	r = sb_write_proc(pid, "uid_map", sb->uid_map, SB_UID_MAP, e);
 	if (r < 0)
 		return r;
 	if (!sb->privileged) {
@@ -79,21 +90,11 @@ int sandbox_map_ids(const struct sandbox *sb, pid_t pid, struct sandbox_err *e)
 		if (r < 0)
 			return r;
 	}
-	{
-		/* Root case: also the groups of the idmapped binds' files, so
-		 * that they show as groups of their own in the jail and a
-		 * chown to them (cp -p, tar) works, through CAP_CHOWN (caps.c):
-		 * the jail is no member, so the kernel drops a set-group-ID
-		 * bit it sets on their files. */
-		char gmap[64 * (SB_IDMAP_OWNERS + 1)];
-		int n = snprintf(gmap, sizeof(gmap), "%u %u 1\n", (unsigned)sb->gid_in,
-				 (unsigned)sb->gid_out);
-
-		for (int i = 0; sb->privileged && i < sb->ngrp; i++)
-			n += snprintf(gmap + n, sizeof(gmap) - n, "%u %u 1\n",
-				      (unsigned)(sb->gid_in + 1 + i), (unsigned)sb->grp[i]);
-		return sb_write_proc(pid, "gid_map", gmap, SB_GID_MAP, e);
-	}
+	n = snprintf(gmap, sizeof(gmap), "%s", sb->gid_map);
+	for (int i = 0; sb->privileged && sb->range == SB_RANGE_NONE && i < sb->ngrp; i++)
+		n += snprintf(gmap + n, sizeof(gmap) - n, "%u %u 1\n",
+			      (unsigned)(sb->gid_in + 1 + i), (unsigned)sb->grp[i]);
+	return sb_write_proc(pid, "gid_map", gmap, SB_GID_MAP, e);
 }
 
 /* Root case: the clone still carries host uid 0 and root's supplementary
