@@ -123,12 +123,21 @@ siblings() {
 			fail "as $who, control: write_sibling $how made no link"
 		rm -f "$S/out.bin"
 		jfz "$who" --sandbox --inject=none -- "$B/write_sibling" $how "$S/out.bin" "$S/victim"
-		grep -q "^wrote $S/out.bin" "$RUN_OUT" || fail "as $who: write_sibling $how made no link in the jail"
+		# As root with a range of ids, the host's groups are not mapped
+		# in the binds (jail.md#other-ids): a hard link to root's file
+		# is refused (EOVERFLOW) before it can be planted.
+		planted=yes
+		if [ "$how" = -l ] && grep -q "^refused $S/out.bin: Value too large" "$RUN_OUT"; then
+			planted=no
+		elif ! grep -q "^wrote $S/out.bin" "$RUN_OUT"; then
+			fail "as $who: write_sibling $how made no link in the jail"
+		fi
 		if [ -e "$S/out.bin" ] || [ -L "$S/out.bin" ]; then
 			fail "as $who: a link planted at the named output (write_sibling $how) reached the host"
 		fi
-		grep -q "^fzsandbox: warning: 1 path at or under the named outputs not copied to the host: '$S/out.bin'" \
-			"$TMP/fz.stderr" || fail "as $who: no warning for a link at the named output ($how)"
+		[ $planted = no ] ||
+			grep -q "^fzsandbox: warning: 1 path at or under the named outputs not copied to the host: '$S/out.bin'" \
+				"$TMP/fz.stderr" || fail "as $who: no warning for a link at the named output ($how)"
 		assert_eq original "$(cat "$S/victim")" "as $who: the link's target after the jailed run ($how)"
 		rm -f "$S/out.bin"
 	done
