@@ -12,15 +12,75 @@
  * Compiled code keeps no data between a function's instructions on
  * x86-64; anything that does not decode cleanly up to the return address
  * is refused (-ENOENT), and the caller keeps stopping everywhere.
+ *
+ * capstone is loaded with dlopen at the first use, not linked: its 6.6 MB
+ * and their relocations cost every fzsandbox start 1.4 ms (measured, a
+ * fifth of a jailed one-shot run), and only planned runs need it. The
+ * soname is the major version of the header built against (their layouts
+ * differ between majors). Without it: -ENOTSUP, and the caller keeps
+ * stopping everywhere.
  * Pure code: tests/unit/check_insn_x86.c covers it.
  */
 
+#include <dlfcn.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <capstone/capstone.h>
 
 #include "tracer/insn_call.h"
+
+static struct {
+	cs_err (*open)(cs_arch, cs_mode, csh *);
+	cs_err (*option)(csh, cs_opt_type, size_t);
+	cs_insn *(*malloc)(csh);
+	bool (*disasm_iter)(csh, const uint8_t **, size_t *, uint64_t *, cs_insn *);
+	void (*free)(cs_insn *, size_t);
+	cs_err (*close)(csh *);
+	bool ok;
+} cs;
+static pthread_once_t cs_once = PTHREAD_ONCE_INIT;
+
+static void cs_load(void)
+{
+	char name[32];
+	void *h;
+
+	snprintf(name, sizeof(name), "libcapstone.so.%d", CS_API_MAJOR);
+	if (!(h = dlopen(name, RTLD_NOW | RTLD_LOCAL)))
+		return;
+	*(void **)&cs.open = dlsym(h, "cs_open");
+	*(void **)&cs.option = dlsym(h, "cs_option");
+	*(void **)&cs.malloc = dlsym(h, "cs_malloc");
+	*(void **)&cs.disasm_iter = dlsym(h, "cs_disasm_iter");
+	*(void **)&cs.free = dlsym(h, "cs_free");
+	*(void **)&cs.close = dlsym(h, "cs_close");
+	cs.ok = cs.open && cs.option && cs.malloc && cs.disasm_iter && cs.free && cs.close;
+}
+
+/* A decoder with details on, and one insn to decode into. */
+static int decoder_open(csh *h, cs_insn **ci)
+{
+	pthread_once(&cs_once, cs_load);
+	if (!cs.ok)
+		return -ENOTSUP;
+	if (cs.open(CS_ARCH_X86, CS_MODE_64, h) != CS_ERR_OK)
+		return -ENOMEM;
+	cs.option(*h, CS_OPT_DETAIL, CS_OPT_ON);
+	if (!(*ci = cs.malloc(*h))) {
+		cs.close(h);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void decoder_close(csh *h, cs_insn *ci)
+{
+	cs.free(ci, 1);
+	cs.close(h);
+}
 
 /* capstone's 64-bit registers by hardware number (insn_x86.h numbering). */
 static const x86_reg hw_regs[16] = {
@@ -88,15 +148,10 @@ int x86_find_call(const uint8_t *code, size_t n, uint64_t start, uint64_t ret,
 
 	if (ret <= start || ret - start > n)
 		return -ENOENT;
-	if (cs_open(CS_ARCH_X86, CS_MODE_64, &h) != CS_ERR_OK)
-		return -ENOMEM;
-	cs_option(h, CS_OPT_DETAIL, CS_OPT_ON);
-	ci = cs_malloc(h);
-	if (!ci) {
-		cs_close(&h);
-		return -ENOMEM;
-	}
-	while (addr < ret && cs_disasm_iter(h, &p, &left, &addr, ci)) {
+	if ((rc = decoder_open(&h, &ci)) < 0)
+		return rc;
+	rc = -ENOENT;
+	while (addr < ret && cs.disasm_iter(h, &p, &left, &addr, ci)) {
 		if (addr != ret)
 			continue;
 		/* ci ends exactly at ret. */
@@ -111,8 +166,7 @@ int x86_find_call(const uint8_t *code, size_t n, uint64_t start, uint64_t ret,
 		rc = operand(ci, out);
 		break;
 	}
-	cs_free(ci, 1);
-	cs_close(&h);
+	decoder_close(&h, ci);
 	return rc;
 }
 
@@ -128,18 +182,12 @@ int x86_calls_in(const uint8_t *code, size_t n, uint64_t start, uint64_t lo, uin
 
 	if (lo < start || hi <= lo || hi - start > n)
 		return -ENOENT;
-	if (cs_open(CS_ARCH_X86, CS_MODE_64, &h) != CS_ERR_OK)
-		return -ENOMEM;
-	cs_option(h, CS_OPT_DETAIL, CS_OPT_ON);
-	ci = cs_malloc(h);
-	if (!ci) {
-		cs_close(&h);
-		return -ENOMEM;
-	}
+	if ((rc = decoder_open(&h, &ci)) < 0)
+		return rc;
 	while (rc == 0 && addr < hi) {
 		struct x86_call c;
 
-		if (!cs_disasm_iter(h, &p, &left, &addr, ci)) {
+		if (!cs.disasm_iter(h, &p, &left, &addr, ci)) {
 			rc = -ENOENT;
 			break;
 		}
@@ -154,7 +202,6 @@ int x86_calls_in(const uint8_t *code, size_t n, uint64_t start, uint64_t lo, uin
 	/* A range must end on an insn boundary, as it began on one. */
 	if (rc == 0 && addr != hi)
 		rc = -ENOENT;
-	cs_free(ci, 1);
-	cs_close(&h);
+	decoder_close(&h, ci);
 	return rc;
 }
