@@ -203,10 +203,12 @@ static int finish(struct report *rep, const struct options *o, int planned, int 
 	if (runner_interrupted)
 		return 128 + runner_interrupted;
 	/* A truncated campaign must not look like a full one, findings or
-	 * not (with findings the exit status is theirs). */
+	 * not (with findings the exit status is theirs). Runs counted as
+	 * --max-runs counts them, the clean run included; the summary's
+	 * "plan:" line counts the plan's own. */
 	if (cap)
-		fprintf(stderr, "fzsandbox: %s--%s %s after %d of %d planned runs%s\n", cap->note,
-			cap->name, cap->verb, done, planned,
+		fprintf(stderr, "fzsandbox: %s--%s %s after %d of %d runs (the clean run included)%s\n",
+			cap->note, cap->name, cap->verb, done, planned,
 			report_nfindings(rep) ? "" : cap->status_text);
 	if (report_nfindings(rep))
 		return EXIT_FINDINGS;

@@ -48,19 +48,19 @@ assert_no_stray robust unchecked_malloc
 # written to stderr, a pipe with room, has nothing faithful to fail.)
 fz --inject=io,alloc --budget=1ms --out="$OUT" -- "$T/robust" "$nums" "$TMP/r.out"
 assert_rc 3
-grep -q "^fzsandbox: --budget ended after [0-9]* of [0-9]* planned runs (exit 3)" "$TMP/fz.stderr" ||
+grep -q "^fzsandbox: --budget ended after [0-9]* of [0-9]* runs (the clean run included) (exit 3)" "$TMP/fz.stderr" ||
 	fail "no line for an ended --budget"
 assert_eq budget "$(jqr '.capped_by')" "capped_by of an ended --budget"
 # Both limits given, the run count reached first (issue 11): that is the
 # limit named, and the exit status is --max-runs' own.
 fz --inject=io,alloc --max-runs=1 --budget=4m --out="$OUT" -- "$T/robust" "$nums" "$TMP/r.out"
 assert_rc 0
-grep -q "^fzsandbox: note: --max-runs stopped the campaign after 1 of [0-9]* planned runs" \
+grep -q "^fzsandbox: note: --max-runs stopped the campaign after 1 of [0-9]* runs (the clean run included)" \
 	"$TMP/fz.stderr" || fail "--max-runs with --budget: the line does not name --max-runs"
 grep -q -- "--budget" "$TMP/fz.stderr" && fail "--max-runs with --budget: --budget named"
 assert_eq max-runs "$(jqr '.capped_by')" "capped_by with --max-runs and --budget"
 # --max-runs: exit 0 (a cap asked for), but a line says the plan was cut.
 fz --inject=io,alloc --max-runs=1 --out="$OUT" -- "$T/robust" "$nums" "$TMP/r.out"
 assert_rc 0
-grep -q "^fzsandbox: note: --max-runs stopped the campaign after 1 of [0-9]* planned runs" \
+grep -q "^fzsandbox: note: --max-runs stopped the campaign after 1 of [0-9]* runs (the clean run included)" \
 	"$TMP/fz.stderr" || fail "no line for a campaign cut by --max-runs"
