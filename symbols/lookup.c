@@ -56,10 +56,63 @@ static void demangle(char *name, size_t len)
 	free(out);
 }
 
+/* The greatest FDE start <= vaddr in the module's .eh_frame_hdr search
+ * table (PT_GNU_EH_FRAME: initial locations, sorted, as 4-byte offsets
+ * from the header, DW_EH_PE_datarel | DW_EH_PE_sdata4, the one encoding
+ * GNU ld and lld write). -ENOENT without one. */
+static int hdr_fde_start(Elf *elf, GElf_Addr vaddr, GElf_Addr *start)
+{
+	size_t nph = 0, off = 4, size;
+	const uint8_t *b;
+	Elf_Data *d = NULL;
+	GElf_Phdr ph;
+	uint32_t count;
+	int64_t rel;
+
+	if (elf_getphdrnum(elf, &nph) < 0)
+		return -ENOENT;
+	for (size_t i = 0; i < nph && !d; i++)
+		if (gelf_getphdr(elf, (int)i, &ph) && ph.p_type == PT_GNU_EH_FRAME)
+			d = elf_getdata_rawchunk(elf, (int64_t)ph.p_offset, ph.p_filesz, ELF_T_BYTE);
+	if (!d || !d->d_buf || (size = d->d_size) < 12)
+		return -ENOENT;
+	b = d->d_buf;
+	/* version 1; eh_frame_ptr 4 bytes (sdata4/udata4); count udata4. */
+	if (b[0] != 1 || (b[1] & 0x0f) != 0x0b || b[2] != 0x03 || b[3] != 0x3b)
+		return -ENOENT;
+	off += 4;
+	memcpy(&count, b + off, 4);
+	off += 4;
+	if (count == 0 || count > (size - off) / 8)
+		return -ENOENT;
+	rel = (int64_t)(vaddr - ph.p_vaddr);
+	/* The last entry whose initial location is <= rel. */
+	for (uint32_t lo = 0, hi = count; lo < hi;) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int32_t loc;
+
+		memcpy(&loc, b + off + (size_t)mid * 8, 4);
+		if (loc <= rel) {
+			*start = ph.p_vaddr + (uint64_t)(int64_t)loc;
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	{
+		int32_t first;
+
+		memcpy(&first, b + off, 4);
+		return first <= rel ? 0 : -ENOENT;
+	}
+}
+
 int sym_fde_start(Dwfl_Module *mod, Dwarf_Addr addr, Dwarf_Addr *start)
 {
-	Dwarf_Addr bias, lo, hi;
+	Dwarf_Addr bias, lo, hi, ebias;
 	Dwarf_CFI *cfi = dwfl_module_eh_cfi(mod, &bias);
+	Elf *elf = dwfl_module_getelf(mod, &ebias);
+	GElf_Addr fde = 0;
 	Dwarf_Frame *fr;
 	int r;
 
@@ -69,7 +122,53 @@ int sym_fde_start(Dwfl_Module *mod, Dwarf_Addr addr, Dwarf_Addr *start)
 	free(fr);
 	if (r < 0)
 		return -ENOENT;
-	*start = lo + bias;
+	/* That is the start of the CFI row covering addr (after a push, say),
+	 * not of the function: the FDE that holds the row starts at or
+	 * before it. */
+	if (elf && hdr_fde_start(elf, addr - ebias, &fde) == 0 && fde + ebias <= lo + bias)
+		*start = fde + ebias;
+	else
+		*start = lo + bias;
+	return 0;
+}
+
+/* main, in a program without a symbol for it: glibc's _start (at the ELF
+ * entry) hands it to __libc_start_main in %rdi, as `lea main(%rip),%rdi`
+ * (PIE, the GOT load relaxed by the linker) or `mov $main,%rdi`, right
+ * before `call *__libc_start_main@GOTPCREL(%rip)`. Both insns together,
+ * in _start's first 64 bytes, or nothing (0): gdb names main so too. */
+static uint64_t entry_main(Elf *elf, const GElf_Ehdr *ehdr)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		Elf_Data *d;
+		const uint8_t *b;
+		uint64_t at;
+		size_t n;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS ||
+		    ehdr->e_entry < sh.sh_addr || ehdr->e_entry >= sh.sh_addr + sh.sh_size)
+			continue;
+		if (!(d = elf_getdata(scn, NULL)) || !d->d_buf)
+			return 0;
+		at = ehdr->e_entry - sh.sh_addr;
+		b = (const uint8_t *)d->d_buf + at;
+		n = d->d_size - at < 64 ? d->d_size - at : 64;
+		for (size_t i = 0; i + 13 <= n; i++) {
+			int32_t v;
+
+			if (b[i + 7] != 0xff || b[i + 8] != 0x15 || b[i] != 0x48)
+				continue;
+			memcpy(&v, b + i + 3, 4);
+			if (b[i + 1] == 0x8d && b[i + 2] == 0x3d)
+				return ehdr->e_entry + i + 7 + (int64_t)v;
+			if (b[i + 1] == 0xc7 && b[i + 2] == 0xc7)
+				return (uint64_t)(int64_t)v;
+		}
+		return 0;
+	}
 	return 0;
 }
 
@@ -77,8 +176,9 @@ int sym_fde_start(Dwfl_Module *mod, Dwarf_Addr addr, Dwarf_Addr *start)
  * section and the offset in it of the function's start, from its
  * .eh_frame FDE (".text+0x5c00", with addr's offset from it in symoff),
  * so every pc of one function has one name, stable in every run, that
- * suppressions and the dedup key can use; the ELF entry is "_start". The
- * pc's own offset when no CFI covers it. */
+ * suppressions and the dedup key can use; the ELF entry is "_start", and
+ * the main _start hands to libc is "main" (entry_main). The pc's own
+ * offset when no CFI covers it. */
 static void section_name(Dwfl_Module *mod, Dwarf_Addr addr, char *function, size_t flen,
 			 uint64_t *symoff)
 {
@@ -92,10 +192,14 @@ static void section_name(Dwfl_Module *mod, Dwarf_Addr addr, char *function, size
 
 	if (sym_fde_start(mod, addr, &start) < 0 || start > addr)
 		start = addr;
-	if (elf && gelf_getehdr(elf, &ehdr) && ehdr.e_entry && ehdr.e_entry + bias == start) {
-		copy_str(function, flen, "_start");
-		*symoff = addr - start;
-		return;
+	if (elf && gelf_getehdr(elf, &ehdr) && ehdr.e_entry) {
+		uint64_t m = ehdr.e_entry + bias == start ? 0 : entry_main(elf, &ehdr);
+
+		if (ehdr.e_entry + bias == start || (m && m + bias == start)) {
+			copy_str(function, flen, m ? "main" : "_start");
+			*symoff = addr - start;
+			return;
+		}
 	}
 	off = start;
 	scn = dwfl_module_address_section(mod, &off, &bias);

@@ -73,6 +73,8 @@ case "$(jqr "$own | .[0].symbol_offset")" in
 *) fail "no debug information: the top frame has no offset in its function" ;;
 esac
 assert_eq _start "$(jqr "$own | .[-1].function")" "no debug information: the ELF entry's frame"
+# main has no symbol either, but _start hands it to libc: it is named.
+assert_eq main "$(jqr "$own | .[-2].function")" "no debug information: the frame of main"
 assert_eq 0 "$(jqr "[.findings[].frames[], .sites[] | select(.function == \"??\")] | length")" \
 	"frames or sites named ?? without debug information"
 fc=$(jqr '.findings[0].faults[0].caller')
