@@ -330,7 +330,7 @@ static void run_unstarted(struct campaign *c, const char *mode)
 	c->last_id = 0;
 	c->last_new = false;
 	if (c->log)
-		runlog_write(c->log, c->done - 1, mode, NULL, 0, "setup-failed", 0, NULL);
+		runlog_write(c->log, c->done - 1, mode, NULL, 0, "setup-failed", 0, NULL, -1);
 }
 
 /* An error that ends the campaign after runs were made (the program
@@ -370,13 +370,16 @@ static void do_run(struct campaign *c, const char *mode, const struct plan_fault
 	const struct fault_rec *log;
 	struct run_service svc;
 	const struct run_service *svcp;
+	int64_t t0, us;
 	char outcome[64];
 	int id = 0, nlog, r;
 	bool is_new;
 
 	if (strcmp(mode, "clean") == 0 && c->rn.sb && sandbox_leftovers_mark(c->rn.sb) < 0)
 		die("out of memory");
+	t0 = mono_us();
 	r = runner_run(&c->rn, strcmp(mode, "clean") == 0, plan, nplan, &res, &f);
+	us = mono_us() - t0;
 	if (r < 0 && !runner_interrupted) {
 		if (c->done == 0)
 			runner_die(&c->rn);
@@ -410,7 +413,7 @@ static void do_run(struct campaign *c, const char *mode, const struct plan_fault
 	c->last_faults = nlog;
 	if (c->log)
 		runlog_write(c->log, c->done - 1, mode, log, nlog, outcome_of(&res, outcome, sizeof(outcome)),
-			     id > 0 ? id : 0, svcp);
+			     id > 0 ? id : 0, svcp, us);
 }
 
 static void report_open(struct campaign *c, char **env)

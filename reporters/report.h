@@ -268,9 +268,11 @@ struct runlog;
 int runlog_open(const char *out_dir, struct runlog **out);
 /* mode: "clean", "plan", "pinned", "random"; outcome: "exit 0",
  * "signal SIGSEGV", "hang"...; finding: id, or 0 for none; svc: the
- * service driver's counts, NULL outside service mode. */
+ * service driver's counts, NULL outside service mode; us: the run's wall
+ * time, start to report ("ms" in the line; < 0: none). */
 int runlog_write(struct runlog *l, int run, const char *mode, const struct fault_rec *faults,
-		 int nfaults, const char *outcome, int finding, const struct run_service *svc);
+		 int nfaults, const char *outcome, int finding, const struct run_service *svc,
+		 int64_t us);
 void runlog_close(struct runlog *l);
 
 /* --- Replay: what report.json stored for one finding ------------------- */

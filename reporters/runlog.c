@@ -35,7 +35,8 @@ int runlog_open(const char *out_dir, struct runlog **out)
 }
 
 int runlog_write(struct runlog *l, int run, const char *mode, const struct fault_rec *faults,
-		 int nfaults, const char *outcome, int finding, const struct run_service *svc)
+		 int nfaults, const char *outcome, int finding, const struct run_service *svc,
+		 int64_t us)
 {
 	json_object *o = json_object_new_object(), *fa = json_object_new_array();
 	int r = 0;
@@ -62,6 +63,8 @@ int runlog_write(struct runlog *l, int run, const char *mode, const struct fault
 	json_object_object_add(o, "faults", fa);
 	json_object_object_add(o, "outcome", json_object_new_string(outcome));
 	json_object_object_add(o, "finding", finding > 0 ? json_object_new_int(finding) : NULL);
+	if (us >= 0)
+		json_object_object_add(o, "ms", json_object_new_double((double)(us / 10) / 100));
 	if (svc) {
 		json_object *s = json_object_new_object();
 

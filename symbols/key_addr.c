@@ -85,12 +85,8 @@ int unwinder_key_pc(struct unwinder *u, const char *module_id, uint64_t offset, 
 
 int unwinder_module_low(struct unwinder *u, uint64_t pc, uint64_t *low)
 {
-	Dwfl_Module *mod = dwfl_addrmodule(u->dwfl, pc);
+	Dwfl_Module *mod = sym_addrmodule(u, pc);
 
-	if (!mod) {
-		unwinder_refresh(u);
-		mod = dwfl_addrmodule(u->dwfl, pc);
-	}
 	if (!mod)
 		return -ENOENT;
 	dwfl_module_info(mod, NULL, low, NULL, NULL, NULL, NULL, NULL);

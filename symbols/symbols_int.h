@@ -80,6 +80,11 @@ struct unwinder {
 	int nuntrusted;
 };
 
+/* --- unwind.c --------------------------------------------------------- */
+/* The module covering pc, after refreshing the module list once if none
+ * does (a dlopen since): NULL if still none. */
+Dwfl_Module *sym_addrmodule(struct unwinder *u, uint64_t pc);
+
 /* --- lookup.c --------------------------------------------------------- */
 /* Name (demangled), source file and line of addr in mod; left alone
  * when unknown. The name is the symbol covering addr (.symtab, else

@@ -325,7 +325,7 @@ static int lookup_one(struct unwinder *u, uint64_t pc, bool is_return, struct fr
 	return r;
 }
 
-int unwinder_pc_is_system(struct unwinder *u, uint64_t pc)
+Dwfl_Module *sym_addrmodule(struct unwinder *u, uint64_t pc)
 {
 	Dwfl_Module *mod = dwfl_addrmodule(u->dwfl, pc);
 
@@ -333,6 +333,13 @@ int unwinder_pc_is_system(struct unwinder *u, uint64_t pc)
 		unwinder_refresh(u);
 		mod = dwfl_addrmodule(u->dwfl, pc);
 	}
+	return mod;
+}
+
+int unwinder_pc_is_system(struct unwinder *u, uint64_t pc)
+{
+	Dwfl_Module *mod = sym_addrmodule(u, pc);
+
 	if (!mod)
 		return -ENOENT;
 	return pc_is_system(u, mod, pc) ? 1 : 0;
