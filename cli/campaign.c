@@ -402,6 +402,7 @@ static void do_run(struct campaign *c, const char *mode, const struct plan_fault
 		return;
 	if (strcmp(mode, "clean") == 0) {
 		note_failed_clean(c, &res);
+		refusals_report(&c->rn.refusals, c->rep, stderr);
 		note_leftovers(c);
 	}
 	check_armed(&c->rn);

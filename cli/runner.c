@@ -472,6 +472,7 @@ void runner_init(struct runner *r, const struct options *o, char **argv, char **
 	if (e < 0)
 		die_errno(e, "cannot set up the fault engine");
 	inject_trace_set(r->inj, r->trace_set);
+	refusals_init(&r->refusals, r->sb, r->rl.n ? &r->rl : NULL);
 	session_init(r);
 }
 
@@ -731,6 +732,8 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 		return e;
 	}
 	ep.trace_set = r->run_set;
+	/* Only the run without faults watches what the jail refuses. */
+	ep.observer = record ? refusals_begin(&r->refusals, r->run_set) : NULL;
 	oom0 = sandbox_cgroup_oom_kills(r->cg);
 	e = tracer_session_run(r->ts, &ep, drv ? &svc : NULL, res);
 	if (drv)
@@ -739,8 +742,10 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	e = check_episode(r, record, e, res, sres->ready);
 	if (e < 0 || res->end == RUN_INTERRUPTED)
 		return e;
-	if (record)
+	if (record) {
 		copy_outputs(r);
+		refusals_quote(&r->refusals, r->passthrough ? NULL : r->out_stderr);
+	}
 	if (record && res->end == RUN_EXITED) {
 		r->baseline_exit = res->exit_status;
 		r->have_baseline = true;

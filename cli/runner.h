@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "cli/options.h"
+#include "cli/refusals.h"
 #include "harnesses/service.h"
 #include "inject/inject.h"
 #include "reporters/report.h"
@@ -74,6 +75,9 @@ struct runner {
 	bool have_baseline;
 	/* Service mode: what the driver saw in the last run (zero else). */
 	struct service_result svc;
+	/* What the jail refused in the last run without faults that the
+	 * host would have allowed (cli/refusals.h). */
+	struct refusals refusals;
 	/* The next run is a random one (inject_set_random). */
 	bool random;
 	uint64_t random_seed;

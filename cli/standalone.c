@@ -96,6 +96,8 @@ int standalone_run(struct options *o, char **environ_base)
 		if (id > 0)
 			runner_keep_workdir(&rn, o->out_dir, id);
 	}
+	if (!runner_interrupted)
+		refusals_report(&rn.refusals, rep, stderr);
 	report_count_run(rep, 0, NULL, NULL);
 	report_set_plan(rep, 1, 1, false);
 	/* The report only when asked for (--out) or when there is something

@@ -150,6 +150,7 @@ void report_free(struct report *r)
 	free(r->out_dir);
 	free(r->self);
 	free(r->replay_file);
+	free(r->refusals);
 	free(r->sites);
 	for (i = 0; i < r->nfindings; i++)
 		finding_release(&r->findings[i]);
@@ -278,6 +279,23 @@ void report_set_service_clean(struct report *r, const struct run_service *s, boo
 	r->svc_clean = *s;
 	r->svc_exited = exited;
 	r->svc_status = status;
+}
+
+int report_set_jail_refusals(struct report *r, const struct report_refusal *v, int n)
+{
+	struct report_refusal *c;
+
+	if (!r)
+		return 0;
+	c = malloc((n > 0 ? n : 1) * sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	if (n > 0)
+		memcpy(c, v, n * sizeof(*c));
+	free(r->refusals);
+	r->refusals = c;
+	r->nrefusals = n;
+	return 0;
 }
 
 void report_set_replay(struct report *r, const char *file, int finding, int runs,

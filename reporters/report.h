@@ -222,6 +222,25 @@ struct run_service {
  * service that did not serve (clean_run_served false). */
 void report_set_service_clean(struct report *r, const struct run_service *s, bool exited,
 			      int status);
+/* A call the jail refused in the run without faults that the host would
+ * have allowed (cli/refusals.c, sandbox/refusal.h): report.json
+ * "jail_refusals". A campaign built on that run tests the path the jail
+ * made, so the note says which option changes it. */
+#define REPORT_REFUSAL_LINES 4
+#define REPORT_REFUSAL_TEXT 320
+struct report_refusal {
+	char call[24];			/* "openat" */
+	int err;			/* errno */
+	char path[REPORT_REFUSAL_TEXT];	/* in the jail; "" for none (setrlimit, setuid) */
+	char host[REPORT_REFUSAL_TEXT];	/* the host path it stands for; "" for none */
+	char option[REPORT_REFUSAL_TEXT];	/* what changes it ("--bind=/srv/in.html") */
+	char why[REPORT_REFUSAL_TEXT];	/* "bound read-only in the jail" */
+	/* Lines of the run's stderr that mention the path or the error. */
+	int nstderr;
+	char stderr_lines[REPORT_REFUSAL_LINES][240];
+};
+/* Copies v; n 0 still says the run was watched ([] in report.json). */
+int report_set_jail_refusals(struct report *r, const struct report_refusal *v, int n);
 /* --replay's own report (OUT/replay/report.json): "replay": the report
  * and finding replayed, runs made and how many reproduced it. */
 void report_set_replay(struct report *r, const char *file, int finding, int runs,

@@ -79,6 +79,10 @@ struct report {
 	int replay_finding, replay_runs, replay_reproduced;
 	bool coverage_set;
 	struct report_coverage coverage;
+
+	/* report_set_jail_refusals: the clean run's, in the jail. */
+	struct report_refusal *refusals;
+	int nrefusals;
 };
 
 /* Runs to show: the campaign's own count once report_set_plan told it. */

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -285,6 +286,30 @@ static void coverage_json(struct jb *b, json_object *o, const struct report_cove
 	put(b, o, "call_paths", p);
 }
 
+/* The clean run's jail refusals; [] without the jail. */
+static json_object *refusals_json(struct jb *b, const struct report *r)
+{
+	json_object *a = arr(b);
+
+	for (int i = 0; i < r->nrefusals; i++) {
+		const struct report_refusal *f = &r->refusals[i];
+		const char *en = strerrorname_np(f->err);
+		json_object *o = obj(b), *l = arr(b);
+
+		put(b, o, "call", str(b, f->call));
+		put(b, o, "path", str(b, f->path[0] ? f->path : NULL));
+		put(b, o, "host_path", str(b, f->host[0] ? f->host : NULL));
+		put(b, o, "errno", str(b, en ? en : "?"));
+		put(b, o, "why", str(b, f->why));
+		put(b, o, "option", str(b, f->option));
+		for (int k = 0; k < f->nstderr; k++)
+			push(b, l, str(b, f->stderr_lines[k]));
+		put(b, o, "stderr", l);
+		push(b, a, o);
+	}
+	return a;
+}
+
 static json_object *report_json(struct jb *b, const struct report *r)
 {
 	json_object *o = obj(b), *a, *c;
@@ -306,6 +331,7 @@ static json_object *report_json(struct jb *b, const struct report *r)
 	put(b, o, "plan_capped", boolean(b, r->plan_capped));
 	put(b, o, "capped_by", str(b, r->capped_by));
 	put(b, o, "service", service_json(b, r));
+	put(b, o, "jail_refusals", refusals_json(b, r));
 	if (r->replay_file) {
 		c = obj(b);
 		put(b, c, "report", str(b, r->replay_file));

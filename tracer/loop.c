@@ -304,6 +304,16 @@ static bool refuse(struct tracer_state *st, struct tracer_task *t)
 	return true;
 }
 
+/* Does the episode's observer want this call's result? */
+static bool observed(const struct tracer_state *st, const struct tracer_task *t)
+{
+	const struct tracer_observer *ob = st->ep ? st->ep->observer : NULL;
+	int nr = t->sc.nr;
+
+	return ob && ob->on_exit && ob->exit_set && t->sc.arch == AUDIT_ARCH_X86_64 && nr >= 0 &&
+	       nr < SYSCALL_MAX && ((ob->exit_set[nr / 8] >> (nr % 8)) & 1);
+}
+
 static void handle_seccomp(struct tracer_state *st, struct tracer_task *t)
 {
 	const struct tracer_hooks *h = hooks(st);
@@ -311,7 +321,7 @@ static void handle_seccomp(struct tracer_state *st, struct tracer_task *t)
 
 	task_invalidate(t);
 	t->in_seccomp = true;
-	t->skip = t->want_exit = t->hook_exit = t->watch_exit = false;
+	t->skip = t->want_exit = t->hook_exit = t->watch_exit = t->observe_exit = false;
 	if (task_read_syscall(t) < 0) {
 		/* Fail closed: a call the gate might refuse does not run. */
 		if (st->opts->gate)
@@ -330,6 +340,8 @@ static void handle_seccomp(struct tracer_state *st, struct tracer_task *t)
 		t->want_exit = true;
 		t->watch_exit = true;
 	}
+	if (observed(st, t))
+		t->want_exit = t->observe_exit = true;
 	hooked = t->mm && t->mm->exec_seen && (!t->mm->loader || st->opts->from_exec);
 	if (hooked && h && h->on_syscall && t->sc.ent)
 		h->on_syscall(h->ctx, t, &t->sc);
@@ -350,7 +362,9 @@ static void handle_syscall_exit(struct tracer_state *st, struct tracer_task *t)
 		h->on_syscall_exit(h->ctx, t, &t->sc, ret);
 	if (t->watch_exit && !st->watch_done && st->svc->on_exit(st->svc->arg, t, &t->sc, ret) == 1)
 		st->watch_done = true;
-	t->want_exit = t->hook_exit = t->watch_exit = false;
+	if (t->observe_exit)
+		st->ep->observer->on_exit(st->ep->observer->arg, t, &t->sc, ret);
+	t->want_exit = t->hook_exit = t->watch_exit = t->observe_exit = false;
 	resume(t, PTRACE_CONT, 0);
 }
 

@@ -230,12 +230,25 @@ struct tracer_opts {
 	tracer_caught_cb on_caught;		/* called with stack_arg */
 };
 
+/* An observer of syscall results: at the exit of every call of a
+ * syscall in exit_set (x86_64 calls only; each must be in the episode's
+ * trace set), in the loader phase too, on_exit gets the task, still
+ * stopped, the call as made and its result (-errno on failure). A gate's
+ * refusal never reaches it. One per episode: what a run must learn of its
+ * calls' outcomes without failing any (the clean run). */
+struct tracer_observer {
+	const uint8_t *exit_set;	/* bitmap over syscall numbers */
+	void (*on_exit)(void *arg, struct tracer_task *t, const struct syscall_stop *s, int64_t ret);
+	void *arg;
+};
+
 /* What changes from one episode to the next. */
 struct tracer_episode {
 	int stdout_fd, stderr_fd;	/* where the target's output goes; -1: ours */
-	/* The syscalls this episode traces (a subset of the session's:
-	 * what its plan can fail or must watch); NULL: the session's. */
+	/* The syscalls this episode traces (what its plan can fail or must
+	 * watch, or more for its observer); NULL: the session's. */
 	const uint8_t *trace_set;
+	const struct tracer_observer *observer;	/* NULL: none */
 };
 
 struct run_result {

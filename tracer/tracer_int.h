@@ -41,6 +41,7 @@ struct tracer_task {
 	bool want_exit;		/* resume with PTRACE_SYSCALL */
 	bool hook_exit;		/* call on_syscall_exit */
 	bool watch_exit;	/* call the service's exit observer */
+	bool observe_exit;	/* call the episode's observer */
 	unsigned restore_mask;	/* argument registers to restore at exit */
 	uint64_t restore_val[6];
 };

@@ -38,7 +38,12 @@ for d in memcached lighttpd dnsmasq redis-server; do
 	fz --inject=none --timeout=60s --out="$OUT" -- /bin/bash "$DRIVER" "$d" 21000
 	jrc=$rc
 	cp "$TMP/fz.stdout" "$TMP/$d.jail.out"
-	grep -v "server.upload-dirs doesn't exist: /var/tmp$" "$TMP/fz.stderr" >"$TMP/$d.jail.err"
+	# fzsandbox's notes on what the jail refused are its own lines.
+	grep -v -e "server.upload-dirs doesn't exist: /var/tmp$" -e "^fzsandbox: note: the jail refused " \
+		"$TMP/fz.stderr" >"$TMP/$d.jail.err"
+	# lighttpd's one jailed difference is said (issue 10): no /var/tmp.
+	[ "$d" != lighttpd ] || grep -q "note: the jail refused [a-z0-9]* of '/var/tmp' with ENOENT" \
+		"$TMP/fz.stderr" || fail "lighttpd: the jail's missing /var/tmp is not noted"
 	fz --no-sandbox --inject=none --timeout=60s --out="$OUT" -- /bin/bash "$DRIVER" "$d" "$host_port"
 	assert_eq 0 "$jrc" "$d: the jailed driver's exit status"
 	assert_eq 0 "$rc" "$d: the driver's exit status outside the jail"
