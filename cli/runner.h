@@ -115,4 +115,8 @@ extern volatile int runner_interrupted;
 void runner_prepare_out(const char *out_dir, bool fresh);
 void runner_install_signals(void);
 
+/* runner_setup.c: from runner_init, the --workdir copy, the jail, its
+ * seccomp policy and the limits; dies on an option that cannot work. */
+void runner_setup_jail(struct runner *r, const struct options *o, char **argv);
+
 #endif
