@@ -263,18 +263,36 @@ static void on_exit_cb(void *arg, struct tracer_task *t, const struct syscall_st
 		record(rf, w->name, q.err, path, given, &j);
 }
 
-void refusals_init(struct refusals *rf, const struct sandbox *sb, const struct sandbox_rlimits *rl)
+/* Lookups are common (every stat, every read-only open of the loader):
+ * without them only calls with a write's intent, new or removed entries,
+ * limits and ids are watched, and a read-only open costs no exit stop. */
+static bool want_cb(void *arg, const struct syscall_stop *s)
+{
+	const struct refusals *rf = arg;
+	const struct watched *w;
+
+	if (rf->lookups || !s->ent || !(w = watched_of(s->ent->name)) || w->kind != K_OPEN)
+		return true;
+	return (s->args[(int)w->flags] & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)) != 0;
+}
+
+void refusals_init(struct refusals *rf, const struct sandbox *sb, const struct sandbox_rlimits *rl,
+		   bool lookups)
 {
 	memset(rf, 0, sizeof(*rf));
 	rf->sb = sb;
 	rf->rl = rl;
+	rf->lookups = lookups;
 	for (size_t i = 0; i < ARRAY_SIZE(watched); i++) {
 		const struct syscall_ent *e = syscall_by_name(watched[i].name);
 
+		if (!lookups && watched[i].kind == SB_REF_READ)
+			continue;
 		if (e && e->nr >= 0 && e->nr < SYSCALL_MAX)
 			rf->exit_set[e->nr / 8] |= 1 << (e->nr % 8);
 	}
-	rf->ob = (struct tracer_observer){ .exit_set = rf->exit_set, .on_exit = on_exit_cb, .arg = rf };
+	rf->ob = (struct tracer_observer){ .exit_set = rf->exit_set, .want = want_cb,
+					   .on_exit = on_exit_cb, .arg = rf };
 }
 
 const struct tracer_observer *refusals_begin(struct refusals *rf, uint8_t *trace_set)

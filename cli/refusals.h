@@ -19,6 +19,7 @@
 struct refusals {
 	const struct sandbox *sb;	/* NULL: no jail, nothing watched */
 	const struct sandbox_rlimits *rl;
+	bool lookups;		/* also hidden host paths (stat, read-only opens) */
 	uint8_t exit_set[SYSCALL_MAX / 8];
 	struct tracer_observer ob;
 	int n, dropped;
@@ -27,7 +28,11 @@ struct refusals {
 	char given[REFUSALS_MAX][256];
 };
 
-void refusals_init(struct refusals *rf, const struct sandbox *sb, const struct sandbox_rlimits *rl);
+/* lookups: also watch lookups of host paths the jail hides (every stat
+ * and read-only open: a campaign's clean run); without, --inject=none's
+ * one run pays only for the rare calls (writes, entries, limits, ids). */
+void refusals_init(struct refusals *rf, const struct sandbox *sb, const struct sandbox_rlimits *rl,
+		   bool lookups);
 /* Before the clean run: forget the last one's, add the watched syscalls
  * to its trace set; the episode's observer (NULL without the jail). */
 const struct tracer_observer *refusals_begin(struct refusals *rf, uint8_t *trace_set);

@@ -312,7 +312,7 @@ void runner_init(struct runner *r, const struct options *o, char **argv, char **
 	if (e < 0)
 		die_errno(e, "cannot set up the fault engine");
 	inject_trace_set(r->inj, r->trace_set);
-	refusals_init(&r->refusals, r->sb, r->rl.n ? &r->rl : NULL);
+	refusals_init(&r->refusals, r->sb, r->rl.n ? &r->rl : NULL, !r->passthrough);
 	session_init(r);
 }
 
