@@ -41,9 +41,9 @@ for d in memcached lighttpd dnsmasq redis-server; do
 	# fzsandbox's notes on what the jail refused are its own lines.
 	grep -v -e "server.upload-dirs doesn't exist: /var/tmp$" -e "^fzsandbox: note: the jail refused " \
 		"$TMP/fz.stderr" >"$TMP/$d.jail.err"
-	# lighttpd's one jailed difference is said (issue 10): no /var/tmp.
-	[ "$d" != lighttpd ] || grep -q "note: the jail refused [a-z0-9]* of '/var/tmp' with ENOENT" \
-		"$TMP/fz.stderr" || fail "lighttpd: the jail's missing /var/tmp is not noted"
+	# lighttpd's one jailed difference, no /var/tmp, is a lookup: a
+	# campaign's clean run notes it (jail_refusals.sh), --inject=none's
+	# one run does not stop at lookups (docs/jail.md).
 	fz --no-sandbox --inject=none --timeout=60s --out="$OUT" -- /bin/bash "$DRIVER" "$d" "$host_port"
 	assert_eq 0 "$jrc" "$d: the jailed driver's exit status"
 	assert_eq 0 "$rc" "$d: the driver's exit status outside the jail"
