@@ -71,23 +71,36 @@ static bool sub_scan(const char *file, const char *name, unsigned long id, bool 
 	return hit;
 }
 
-/* Is any host user or group (the databases NSS enumerates), or any
- * subordinate range, in [b, b + n)? */
+/* Does any line of an /etc/passwd- or /etc/group-style file have an id
+ * (its third field, and with two the fourth too) in [b, b + n)? */
+static bool db_scan(const char *file, int nids, unsigned long b, unsigned long n)
+{
+	FILE *f = fopen(file, "re");
+	char line[1024];
+	bool hit = false;
+
+	if (!f)
+		return false;
+	while (!hit && fgets(line, sizeof(line), f)) {
+		unsigned long id[2];
+		int got = sscanf(line, "%*[^:]:%*[^:]:%lu:%lu", &id[0], &id[1]);
+
+		for (int i = 0; i < got && i < nids; i++)
+			hit = hit || overlap(id[i], 1, b, n);
+	}
+	fclose(f);
+	return hit;
+}
+
+/* Is any host user or group, or any subordinate range, in [b, b + n)?
+ * The files, not NSS: enumerating through NSS loads every module
+ * nsswitch.conf names (libnss_systemd: 0.3-0.6 ms, a tenth of a jailed
+ * one-shot run), and no directory service hands out ids in the block
+ * (systemd's dynamic users end at 65519). */
 static bool block_used(unsigned long b, unsigned long n)
 {
-	struct passwd *pw;
-	struct group *gr;
-	bool used = false;
-
-	setpwent();
-	while (!used && (pw = getpwent()))
-		used = overlap(pw->pw_uid, 1, b, n) || overlap(pw->pw_gid, 1, b, n);
-	endpwent();
-	setgrent();
-	while (!used && (gr = getgrent()))
-		used = overlap(gr->gr_gid, 1, b, n);
-	endgrent();
-	return used || sub_scan("/etc/subuid", NULL, 0, false, b, n, NULL, NULL) ||
+	return db_scan("/etc/passwd", 2, b, n) || db_scan("/etc/group", 1, b, n) ||
+	       sub_scan("/etc/subuid", NULL, 0, false, b, n, NULL, NULL) ||
 	       sub_scan("/etc/subgid", NULL, 0, false, b, n, NULL, NULL);
 }
 
