@@ -28,6 +28,7 @@
 #include <linux/mount.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,16 +39,22 @@
 
 #include "sandbox/sandbox_int.h"
 
+/* The pipe's two descriptors as the child's argument, by value: the
+ * child shares our memory (CLONE_VM) and may first run after
+ * idmap_userns has returned (its reaping is deferred), when an array on
+ * that frame's stack would be gone. */
+#define SYNC_ARG(rd, wr) ((void *)(uintptr_t)((unsigned)(rd) | (uintptr_t)(unsigned)(wr) << 32))
+
 /* The child: wait until the parent has what it needs (EOF on the pipe:
  * the child has its own descriptor table, so it closes its copy of the
  * write end first), then exit. */
 static int hold_userns(void *arg)
 {
-	const int *sync = arg;
+	uintptr_t v = (uintptr_t)arg;
 	char c;
 
-	(void)syscall(SYS_close, sync[1]);
-	(void)syscall(SYS_read, sync[0], &c, 1);
+	(void)syscall(SYS_close, (int)(v >> 32));
+	(void)syscall(SYS_read, (int)(v & 0xffffffffu), &c, 1);
 	return 0;
 }
 
@@ -72,7 +79,7 @@ static int idmap_userns(uid_t uid, uid_t host_uid, unsigned long range_base,
 
 	if (pipe2(sync, O_CLOEXEC) < 0)
 		return -errno;
-	fd = ns_child_start(CLONE_NEWUSER, hold_userns, sync, &c);
+	fd = ns_child_start(CLONE_NEWUSER, hold_userns, SYNC_ARG(sync[0], sync[1]), &c);
 	n = snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)uid, (unsigned)host_uid);
 	/* An owner inside the range (a file a jail made) keeps its one line. */
 	if (range_base && (uid < range_base || uid >= range_base + SB_RANGE_N))
