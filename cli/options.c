@@ -31,7 +31,7 @@ enum {
 	O_RLIMIT_AS, O_RLIMIT_NOFILE, O_RLIMIT_NPROC, O_RLIMIT_CPU, O_RLIMIT_FSIZE, O_MEMORY_LIMIT,
 	O_PIDS_LIMIT, O_TMP_SIZE,
 	O_VIOLATION_EXIT, O_NET, O_BIND, O_RO_BIND, O_WORKDIR, O_WORKDIR_HASH, O_CONFIG,
-	O_NO_AUTO_BIND, O_NO_SANDBOX, O_LIST_CLASSES, O_SHOW_REPLIES, O_ABORT_IS_FINDING,
+	O_NO_AUTO_BIND, O_NO_SANDBOX, O_LIST_CLASSES, O_LIST_FAULTS, O_SHOW_REPLIES, O_ABORT_IS_FINDING,
 };
 
 static const struct option longopts[] = {
@@ -87,6 +87,7 @@ static const struct option longopts[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "list-classes", no_argument, NULL, O_LIST_CLASSES },	/* hidden: tests */
+	{ "list-faults", no_argument, NULL, O_LIST_FAULTS },	/* hidden: docs, tests */
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -259,6 +260,24 @@ static void parse_allow_syscall(struct options *o, const char *arg)
 	push(&o->allow_syscalls, &o->nallow_syscalls, arg);
 }
 
+/* A --fault that names a fault its call never gets says which it can
+ * (the fault table's rows); anything else points at the bad token. */
+static void bad_fault(const char *arg, const char *call, const char *bad)
+{
+	const char *colon = strchr(arg, ':');
+	size_t n = colon ? strcspn(colon + 1, "@") : 0;
+	char takes[256];
+	struct fault f;
+
+	if (colon && call[0] && strlen(bad) == n && strncmp(colon + 1, bad, n) == 0 &&
+	    fault_parse(bad, &f) == 0 && !inject_call_takes(call, bad)) {
+		inject_call_faults(call, takes, sizeof(takes));
+		die("--fault: %s never fails with %s; faults %s can take: %s", call, bad, call,
+		    takes[0] ? takes : "none");
+	}
+	die("--fault: bad specification '%s' at '%s'", arg, bad);
+}
+
 static void parse_one(struct options *o, int c, const char *arg)
 {
 	char bad[256];
@@ -271,7 +290,7 @@ static void parse_one(struct options *o, int c, const char *arg)
 
 			for (int i = 0; i < inject_nclasses() && n < sizeof(all); i++)
 				n += snprintf(all + n, sizeof(all) - n, "%s, ", inject_class_name(i));
-			die("--inject: unknown fault class '%s' (classes: %snone)", bad, all);
+			die("--inject: unknown fault class '%s' (classes: %sall, none)", bad, all);
 		}
 		snprintf(o->inject_str, sizeof(o->inject_str), "%s", arg);
 		break;
@@ -296,7 +315,7 @@ static void parse_one(struct options *o, int c, const char *arg)
 			die("--fault: at most %d faults", OPT_MAX_FAULTS);
 		if (plan_fault_parse(arg, &o->faults[o->nfaults], &o->fault_site_ids[o->nfaults],
 				     bad, sizeof(bad)) < 0)
-			die("--fault: bad specification '%s' at '%s'", arg, bad);
+			bad_fault(arg, o->faults[o->nfaults].call, bad);
 		o->nfaults++;
 		break;
 	case O_OCCURRENCES: o->occurrences = (int)parse_count("--occurrences", arg, 1, 1000); break;
@@ -409,6 +428,7 @@ static void parse_one(struct options *o, int c, const char *arg)
 	case O_SHOW_REPLIES: o->show_replies = true; break;
 	case 'h': options_usage(); exit(0);
 	case O_LIST_CLASSES: options_list_classes(); exit(0);
+	case O_LIST_FAULTS: options_list_faults(); exit(0);
 	case 'V': printf("fzsandbox %s\n", PACKAGE_VERSION); exit(0);
 	default: die("unknown option (see fzsandbox --help)");
 	}
@@ -465,7 +485,7 @@ static char *trim(char *s)
 static void load_config(struct options *o, const char *path)
 {
 	static const char *const refused[] = { "config", "replay", "help", "version",
-						"list-classes" };
+						"list-classes", "list-faults" };
 	char *text, *line, *next, ctx[PATH_MAX + 32];
 	size_t len = 0, cap = 0;
 	FILE *fp = fopen(path, "re");

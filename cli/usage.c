@@ -106,3 +106,15 @@ void options_list_classes(void)
 		       inject_class_faults(i, faults, sizeof(faults)),
 		       inject_class_calls(i, calls, sizeof(calls)), inject_class_summary(i));
 }
+
+/* The fault table's rows, one a line, tab-separated: class, calls, fd
+ * type, blocking mode, size condition, fault, another name for it, when,
+ * man page ("-" for an empty field). docs/fault-table.sh makes the man
+ * page's and docs/faults.md's lists from it. */
+void options_list_faults(void)
+{
+	char line[1024];
+
+	for (int i = 0; inject_fault_row(i, line, sizeof(line)); i++)
+		printf("%s\n", line);
+}

@@ -1,6 +1,6 @@
-/* classes.c - the fault class table, and what is made from it: class names
- * and sets for --inject, the lines of --help, and which faults --fault
- * accepts for which call. The engine builds its syscall dispatch and the
+/* classes.c - the fault class table, and what is made from it and the
+ * fault table's rows (fault_table.c): class names and sets for --inject,
+ * the lines of --help, and which faults --fault accepts for which call. The engine builds its syscall dispatch and the
  * seccomp trace set from the same rows (engine.c). */
 #include "config.h"
 
@@ -11,24 +11,14 @@
 #include "inject/alloc_class.h"
 #include "inject/classes.h"
 #include "inject/io_class.h"
+#include "inject/proc_class.h"
 #include "util/util.h"
-
-static const char *const alloc_lib_calls[] = {
-	"malloc", "calloc", "realloc", "reallocarray", "aligned_alloc", "memalign",
-	"posix_memalign", "valloc", "pvalloc", NULL,
-};
-
-/* The calls where memory is taken from the kernel (alloc_kernel.c says
- * which of their forms are sites). */
-static const char *const alloc_syscalls[] = { "mmap", "mremap", "mprotect", "brk", NULL };
 
 const struct fault_class fault_classes[] = {
 	{
 		.name = "io",
 		.summary = "read/write family system calls",
 		.by_default = true,
-		.sc_flags = SC_READ | SC_WRITE,
-		.sc_faults = "EIO ENOSPC EAGAIN ECONNRESET EINTR short",
 		/* EINTR and short writes need to know the signal handlers. */
 		.watch_flags = SC_SIGNAL,
 		.preconditions = "inject/io_table.c",
@@ -39,16 +29,14 @@ const struct fault_class fault_classes[] = {
 		.summary = "malloc and family; mmap, mremap, mprotect, brk",
 		.by_default = true,
 		.oom = true,
-		.lib_calls = alloc_lib_calls,
-		/* A failed allocator call returns NULL with errno ENOMEM:
-		 * either name means that one fault. */
-		.lib_faults = "NULL ENOMEM",
-		.sc_names = alloc_syscalls,
-		/* ENOMEM fails one call; exhaust that one and every later one
-		 * in the run (alloc_kernel.c). */
-		.sc_faults = "ENOMEM exhaust",
 		.preconditions = "inject/alloc_class.c (alloc_can_fail), inject/alloc_kernel.c (candidate)",
 		.hooks = &alloc_class_hooks,
+	},
+	{
+		.name = "proc",
+		.summary = "clone/fork, execve, new descriptors",
+		.preconditions = "inject/proc_class.c",
+		.hooks = &proc_class_hooks,
 	},
 };
 
@@ -56,17 +44,18 @@ const int n_fault_classes = (int)ARRAY_SIZE(fault_classes);
 
 _Static_assert(ARRAY_SIZE(fault_classes) <= INJECT_MAX_CLASSES, "raise INJECT_MAX_CLASSES");
 
-static bool in_list(const char *const *list, const char *name)
+bool class_has_row(const struct fault_class *c, const struct fault_row *r)
 {
-	for (int i = 0; list && list[i]; i++)
-		if (strcmp(list[i], name) == 0)
-			return true;
-	return false;
+	return strcmp(r->cls, c->name) == 0;
 }
 
 bool class_fails_syscall(const struct fault_class *c, const struct syscall_ent *e)
 {
-	return (e->flags & c->sc_flags) || in_list(c->sc_names, e->name);
+	for (int i = 0; i < n_fault_rows; i++)
+		if (!fault_rows[i].library && class_has_row(c, &fault_rows[i]) &&
+		    fault_row_has_call(&fault_rows[i], e->name))
+			return true;
+	return false;
 }
 
 bool class_watches_syscall(const struct fault_class *c, const struct syscall_ent *e)
@@ -74,25 +63,32 @@ bool class_watches_syscall(const struct fault_class *c, const struct syscall_ent
 	return (e->flags & c->watch_flags) != 0;
 }
 
-const struct fault_class *class_of_call(const char *call, const char **faults, bool *library)
+static const struct fault_class *class_named(const char *name)
 {
-	const struct syscall_ent *e = syscall_by_name(call);
-
-	for (int i = 0; i < n_fault_classes; i++) {
-		const struct fault_class *c = &fault_classes[i];
-
-		if (in_list(c->lib_calls, call)) {
-			*faults = c->lib_faults;
-			*library = true;
-			return c;
-		}
-		if (e && class_fails_syscall(c, e)) {
-			*faults = c->sc_faults;
-			*library = false;
-			return c;
-		}
-	}
+	for (int i = 0; i < n_fault_classes; i++)
+		if (strcmp(fault_classes[i].name, name) == 0)
+			return &fault_classes[i];
 	return NULL;
+}
+
+/* The first class with a row for call (one class per call today: a call
+ * with rows in two classes would be found under the first). */
+const struct fault_class *class_of_call(const char *call, bool *library)
+{
+	for (int i = 0; i < n_fault_rows; i++)
+		if (fault_row_has_call(&fault_rows[i], call)) {
+			*library = fault_rows[i].library;
+			return class_named(fault_rows[i].cls);
+		}
+	return NULL;
+}
+
+bool call_takes_fault(const char *call, const struct fault *f)
+{
+	for (int i = 0; i < n_fault_rows; i++)
+		if (fault_row_has_call(&fault_rows[i], call) && fault_row_has_fault(&fault_rows[i], f))
+			return true;
+	return false;
 }
 
 /* Calls one fault list word at a time; stops at a nonzero return. */
@@ -190,17 +186,74 @@ static int add_name(const char *word, void *arg)
 	return 0;
 }
 
-char *inject_class_faults(int i, char *buf, int len)
+/* The faults of class c's rows (any class's: NULL) for call (any: NULL),
+ * each once; library calls' first, as --help has always listed them. */
+static char *row_faults(const struct fault_class *c, const char *call, char *buf, int len)
 {
 	struct fault_names a = { buf, len, 0 };
 
 	if (len > 0)
 		buf[0] = 0;
-	if (i < 0 || i >= n_fault_classes)
-		return buf;
-	each_fault(fault_classes[i].lib_faults, add_name, &a);
-	each_fault(fault_classes[i].sc_faults, add_name, &a);
+	for (int lib = 1; lib >= 0; lib--)
+		for (int k = 0; k < n_fault_rows; k++) {
+			const struct fault_row *r = &fault_rows[k];
+
+			if (r->library != lib || (c && !class_has_row(c, r)) ||
+			    (call && !fault_row_has_call(r, call)))
+				continue;
+			add_name(r->fault, &a);
+			if (r->alias)
+				add_name(r->alias, &a);
+		}
 	return buf;
+}
+
+char *inject_class_faults(int i, char *buf, int len)
+{
+	if (i < 0 || i >= n_fault_classes) {
+		if (len > 0)
+			buf[0] = 0;
+		return buf;
+	}
+	return row_faults(&fault_classes[i], NULL, buf, len);
+}
+
+char *inject_call_faults(const char *call, char *buf, int len)
+{
+	return row_faults(NULL, call, buf, len);
+}
+
+bool inject_call_takes(const char *call, const char *fault)
+{
+	struct fault f;
+
+	return fault_parse(fault, &f) == 0 && call_takes_fault(call, &f);
+}
+
+/* Adds each word of words not yet in buf. */
+static int add_words(char *buf, int n, int len, const char *words)
+{
+	char w[32];
+
+	for (const char *p = words; *p && n < len;) {
+		size_t k = strcspn(p, " ");
+		char *q = buf;
+		bool seen = false;
+
+		if (k > 0 && k < sizeof(w)) {
+			memcpy(w, p, k);
+			w[k] = 0;
+			while (!seen && (q = strstr(q, w))) {
+				seen = (q == buf || q[-1] == ' ') && (q[k] == ' ' || q[k] == 0);
+				q += k;
+			}
+			if (!seen)
+				n += snprintf(buf + n, len - n, "%s%s", n ? " " : "", w);
+		}
+		p += k;
+		p += strspn(p, " ");
+	}
+	return n;
 }
 
 char *inject_class_calls(int i, char *buf, int len)
@@ -213,8 +266,9 @@ char *inject_class_calls(int i, char *buf, int len)
 	if (i < 0 || i >= n_fault_classes)
 		return buf;
 	c = &fault_classes[i];
-	for (int k = 0; c->lib_calls && c->lib_calls[k] && n < len; k++)
-		n += snprintf(buf + n, len - n, "%s%s", n ? " " : "", c->lib_calls[k]);
+	for (int k = 0; k < n_fault_rows && n < len; k++)
+		if (fault_rows[k].library && class_has_row(c, &fault_rows[k]))
+			n = add_words(buf, n, len, fault_rows[k].calls);
 	for (int nr = 0; nr < SYSCALL_MAX && n < len; nr++) {
 		const struct syscall_ent *e = syscall_by_nr(nr);
 
@@ -241,6 +295,10 @@ int inject_parse_classes(const char *s, unsigned *mask, char *bad, int badlen)
 	for (w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
 		int i;
 
+		if (strcmp(w, "all") == 0) {
+			*mask |= (1u << n_fault_classes) - 1;
+			continue;
+		}
 		for (i = 0; i < n_fault_classes; i++)
 			if (strcmp(w, fault_classes[i].name) == 0)
 				break;

@@ -1,16 +1,17 @@
 /* classes.h - the fault class table (internal to inject/).
  *
- * A fault class is one row of fault_classes[] (classes.c): its name, what
- * it fails and with which faults, and its hooks. Everything else is made
- * from the table: --inject's names and default set, --help's lines, the
+ * A fault class is one row of fault_classes[] (classes.c): its name and
+ * its hooks; what it fails and with which faults are the rows of the fault
+ * table that name it (fault_table.h). Everything else is made from the
+ * two tables: --inject's names and default set, --help's lines, the
  * syscalls the seccomp filter stops on, the dispatch of each stop, the
  * per-class counters of report.json, and which faults --fault accepts for
  * which call. A class's index in the table is its bit in a class mask and
  * its slot in per-class arrays; its code never names that index, the
  * engine passes it to every hook (cls).
  *
- * Adding a class: one row below, plus the class's own file(s) with its
- * hooks (docs/design.md, "How to add a fault class").
+ * Adding a class: one row below, its rows in fault_table.c, plus the
+ * class's own file(s) with its hooks (docs/design.md, "How to add a fault class").
  */
 #ifndef FZ_CLASSES_H
 #define FZ_CLASSES_H
@@ -19,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "inject/fault_table.h"
 #include "inject/inject.h"
 
 struct inject;
@@ -64,16 +66,11 @@ struct fault_class {
 	 * never one after another class's fault (a short read is no reason). */
 	bool oom;
 
-	/* The calls it fails (its sites), each kind with the faults it may
-	 * inject there, as fault names (fault_parse), space-separated:
-	 * syscalls with any of sc_flags (SC_*, tracer/syscalls.h) or named
-	 * in sc_names, and library calls (lib_calls, caught by breakpoints).
-	 * on_syscall gets the syscalls, on_trap the breakpoints. */
-	uint32_t sc_flags;
-	const char *const *sc_names;	/* NULL-terminated, or NULL */
-	const char *sc_faults;
-	const char *const *lib_calls;	/* NULL-terminated, or NULL */
-	const char *lib_faults;
+	/* The calls it fails (its sites) and with which faults are its rows
+	 * of the fault table (fault_table.c, the rows naming this class):
+	 * on_syscall gets the syscalls, on_trap the library calls (caught
+	 * by breakpoints). */
+
 	/* Syscalls it only watches (bookkeeping, never failed): on_watch. */
 	uint32_t watch_flags;
 	/* Where the rules that make its faults faithful live (each fault is
@@ -89,10 +86,14 @@ extern const int n_fault_classes;
 /* Does class c fail this syscall? Watch it? */
 bool class_fails_syscall(const struct fault_class *c, const struct syscall_ent *e);
 bool class_watches_syscall(const struct fault_class *c, const struct syscall_ent *e);
+/* Is row r one of class c's? */
+bool class_has_row(const struct fault_class *c, const struct fault_row *r);
 /* The class that fails call (a syscall or a library call name), or NULL;
- * *faults: the faults it takes there, *library: a library call. */
-const struct fault_class *class_of_call(const char *call, const char **faults, bool *library);
-/* Is f (its kind: type and errno) in a fault list of the table? */
+ * *library: a library call. */
+const struct fault_class *class_of_call(const char *call, bool *library);
+/* Does some row give call the fault f (its kind: type and errno)? */
+bool call_takes_fault(const char *call, const struct fault *f);
+/* Is f (its kind: type and errno) in a space-separated list of names? */
 bool fault_list_has(const char *faults, const struct fault *f);
 
 #endif

@@ -16,7 +16,7 @@ static const struct {
 	int err;
 } errnos[] = {
 	{ "ENOMEM", ENOMEM }, { "EIO", EIO }, { "ENOSPC", ENOSPC }, { "EAGAIN", EAGAIN },
-	{ "EINTR", EINTR }, { "ECONNRESET", ECONNRESET },
+	{ "EINTR", EINTR }, { "ECONNRESET", ECONNRESET }, { "EMFILE", EMFILE },
 };
 
 const char *errno_fault_name(int err);

@@ -22,13 +22,22 @@ const char *inject_class_summary(int i);	/* one line, for --help */
 bool inject_class_default(int i);
 /* The faults class i may inject, as --fault names them ("NULL ENOMEM ..."). */
 char *inject_class_faults(int i, char *buf, int len);
+/* The faults some row gives call ("" if none: no class fails it). */
+char *inject_call_faults(const char *call, char *buf, int len);
+/* Row i of the fault table (fault_table.c) as one line, tab-separated:
+ * class, calls, fd type, mode, size condition, fault, its other name,
+ * when, man page ("-": none). NULL past the last row. */
+char *inject_fault_row(int i, char *buf, int len);
+/* Does some row give call this fault (a --fault name)? */
+bool inject_call_takes(const char *call, const char *fault);
 /* The calls class i fails: library calls, then syscalls by number. */
 char *inject_class_calls(int i, char *buf, int len);
 /* Every class's name, by index, NULL-terminated. */
 const char *const *inject_class_names(void);
 /* The set without --inject. */
 unsigned inject_default_classes(void);
-/* "io,alloc" -> mask; "none" -> 0. Returns -EINVAL and the bad word. */
+/* "io,alloc" -> mask; "all": every class; "none" -> 0. Returns -EINVAL
+ * and the bad word. */
 int inject_parse_classes(const char *s, unsigned *mask, char *bad, int badlen);
 /* mask -> "io,alloc" (table order), or "none". */
 char *inject_format_classes(unsigned mask, char *buf, int len);
@@ -56,7 +65,8 @@ struct plan_fault {
 };
 /* --fault=CALL:FAULT[=ARG][@WHERE]; WHERE = N | site#K[:N] | caller=F[:N].
  * site#K is returned in *site_id for the caller to resolve (else -1). On
- * error returns -EINVAL and names the bad token in bad[]. */
+ * error returns -EINVAL and names the bad token in bad[] (pf->call holds
+ * the call as understood once it was read: pread is pread64). */
 int plan_fault_parse(const char *spec, struct plan_fault *pf, int *site_id, char *bad, int badlen);
 
 /* An allocation site's key goes at most this many program frames deep

@@ -42,6 +42,7 @@ static void io_describe(struct tracer_task *t, const struct syscall_stop *s,
 	uint64_t flags = 0;
 
 	memset(c, 0, sizeof(*c));
+	c->call = e->name;
 	c->write = (e->flags & SC_WRITE) != 0;
 	c->vector = (e->flags & SC_VECTOR) != 0;
 	c->count = e->len_arg >= 0 ? (long)s->args[e->len_arg] : -1;

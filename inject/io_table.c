@@ -1,5 +1,7 @@
-/* io_table.c - the fd-type fault table. A fault is offered only where the
- * kernel can really return it for that kind of file (rule 1: a false
+/* io_table.c - the io class's side of the fault table (fault_table.c):
+ * what kind of file a descriptor is, and the rows' conditions checked at
+ * a stop. A fault is offered only where the kernel can really return it
+ * for that call on that kind of file, in its state now (rule 1: a false
  * positive costs more than a missed bug). */
 #include "config.h"
 
@@ -16,6 +18,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "inject/fault_table.h"
 #include "inject/io_table.h"
 #include "tracer/services.h"
 
@@ -28,28 +31,6 @@ const char *fd_type_name(enum fd_type t)
 {
 	return t < FDT_N ? type_names[t] : "?";
 }
-
-/* Per fd type and direction: the faults that can happen at all. EAGAIN
- * and EINTR are further gated by the fd's mode and the signal handlers;
- * short transfers by the count. Why each entry is there:
- *  - regular files: EIO from the device; ENOSPC when the fs fills; short
- *    transfers are allowed by POSIX and happen on NFS/FUSE and at ENOSPC.
- *  - pipes: a read returns what is there; a write of at most PIPE_BUF
- *    bytes is atomic, so never short (checked below).
- *  - stream sockets: partial reads/writes, resets by the peer.
- *  - datagram sockets: a datagram is never split, so no short transfers.
- *  - ttys: EIO after hangup; reads return a line at a time. */
-static const unsigned fault_table[FDT_N][2] = {
-	/*                read                                   write */
-	[FDT_REG] = { IOF_SHORT | IOF_EIO, IOF_SHORT | IOF_EIO | IOF_ENOSPC },
-	[FDT_PIPE] = { IOF_SHORT | IOF_EAGAIN | IOF_EINTR, IOF_SHORT | IOF_EAGAIN | IOF_EINTR },
-	[FDT_STREAM] = { IOF_SHORT | IOF_EAGAIN | IOF_EINTR | IOF_ECONNRESET,
-			 IOF_SHORT | IOF_EAGAIN | IOF_EINTR | IOF_ECONNRESET },
-	[FDT_DGRAM] = { IOF_EAGAIN | IOF_EINTR, IOF_EAGAIN | IOF_EINTR },
-	[FDT_TTY] = { IOF_SHORT | IOF_EIO | IOF_EAGAIN | IOF_EINTR,
-		      IOF_SHORT | IOF_EIO | IOF_EAGAIN | IOF_EINTR },
-	[FDT_OTHER] = { 0, 0 },
-};
 
 /* Would the call block right now? Unknown counts as "no": every fault
  * that needs a blocking call is then withheld. */
@@ -70,54 +51,102 @@ static bool would_block(const struct fd_info *fi, const struct io_call *c)
 	return fi->read_ready == 0;
 }
 
+/* The row conditions io checks at a stop (fault_table.h, enum fault_pre).
+ * Which faults each fd type can take at all is the table's rows. */
+static bool nonblocking(const struct fd_info *fi, const struct io_call *c)
+{
+	return fi->nonblock || c->dontwait;
+}
+
+static bool pre_none(const struct fd_info *fi, const struct io_call *c)
+{
+	(void)fi, (void)c;
+	return true;
+}
+
+/* Shrinking an iovec array is not a byte count; a 1-byte transfer cannot
+ * be shorter without becoming EOF. */
+static bool pre_short_file(const struct fd_info *fi, const struct io_call *c)
+{
+	(void)fi;
+	return !c->vector && c->count >= 2;
+}
+
+static bool pre_short_read(const struct fd_info *fi, const struct io_call *c)
+{
+	return pre_short_file(fi, c) && !c->waitall;
+}
+
+/* A write is cut short only when the buffer has less room than the count:
+ * non-blocking, it takes what fits; blocking, a handled signal must arrive
+ * after part of it went out (even SA_RESTART does not restart a partial
+ * transfer). Pipe writes of at most PIPE_BUF bytes are atomic. */
+static bool pre_short_write(const struct fd_info *fi, const struct io_call *c)
+{
+	bool partial = fi->space > 0 && fi->space < c->count;
+
+	return pre_short_read(fi, c) && partial && (nonblocking(fi, c) || c->handled) &&
+	       !(fi->type == FDT_PIPE && c->count <= PIPE_BUF);
+}
+
+/* EAGAIN: a non-blocking call that would have blocked. EINTR: a blocking
+ * call that is blocked when a handler without SA_RESTART runs (epoll
+ * edge-triggered loops and atomic-message readers rely on both being
+ * impossible when data is there). */
+static bool pre_eagain(const struct fd_info *fi, const struct io_call *c)
+{
+	return nonblocking(fi, c) && would_block(fi, c);
+}
+
+static bool pre_eintr(const struct fd_info *fi, const struct io_call *c)
+{
+	return !nonblocking(fi, c) && c->interruptible && would_block(fi, c);
+}
+
+static bool (*const pre_check[PRE_N])(const struct fd_info *, const struct io_call *) = {
+	[PRE_NONE] = pre_none,
+	[PRE_SHORT_FILE] = pre_short_file,
+	[PRE_SHORT_READ] = pre_short_read,
+	[PRE_SHORT_WRITE] = pre_short_write,
+	[PRE_EAGAIN] = pre_eagain,
+	[PRE_EINTR] = pre_eintr,
+};
+
+/* The table's descriptor kind for this fd: stream sockets split by
+ * family (only AF_UNIX peers are told apart). */
+static enum fd_cond fd_kind(const struct fd_info *fi)
+{
+	static const enum fd_cond kind[FDT_N] = {
+		[FDT_REG] = FDC_REG, [FDT_PIPE] = FDC_PIPE, [FDT_STREAM] = FDC_STREAM,
+		[FDT_DGRAM] = FDC_DGRAM, [FDT_TTY] = FDC_TTY, [FDT_OTHER] = FDC_NONE,
+	};
+
+	if (fi->type == FDT_STREAM && fi->family == AF_UNIX)
+		return FDC_USTREAM;
+	return fi->type < FDT_N ? kind[fi->type] : FDC_NONE;
+}
+
+static unsigned fault_bit(const char *name);
+
 unsigned io_faults_allowed(const struct fd_info *fi, const struct io_call *c)
 {
-	unsigned m = fault_table[fi->type][c->write];
-	bool nb = fi->nonblock || c->dontwait;
+	const char *call = c->call ? c->call : c->write ? "write" : "read";
+	enum fd_cond kind = fd_kind(fi);
+	bool nb = nonblocking(fi, c);
+	unsigned m = 0;
 
-	/* Regular files never block: no EAGAIN, no EINTR, even with
-	 * O_NONBLOCK. */
-	if (fi->type == FDT_REG) {
-		m &= ~(IOF_EAGAIN | IOF_EINTR);
-		if (c->vector || c->count < 2)
-			m &= ~IOF_SHORT;
-		return m;
-	}
-	/* EAGAIN: a non-blocking call that would have blocked. EINTR: a
-	 * blocking call that is blocked when a handler without SA_RESTART
-	 * runs (epoll edge-triggered loops and atomic-message readers rely
-	 * on both being impossible when data is there). */
-	if (!nb || !would_block(fi, c))
-		m &= ~IOF_EAGAIN;
-	if (nb || !c->interruptible || !would_block(fi, c))
-		m &= ~IOF_EINTR;
-	/* Shrinking an iovec array is not a byte count; a 1-byte transfer
-	 * cannot be shorter without becoming EOF. */
-	if (c->vector || c->count < 2 || c->waitall)
-		m &= ~IOF_SHORT;
-	if (!c->write) {
-		/* Pipes, unix stream sockets and ttys hand over everything
-		 * queued up to the count, so a reader of whole messages never
-		 * sees one split; only TCP segments data arbitrarily. */
-		if (fi->type == FDT_PIPE || fi->type == FDT_TTY ||
-		    (fi->type == FDT_STREAM && fi->family == AF_UNIX))
-			m &= ~IOF_SHORT;
-	} else if (m & IOF_SHORT) {
-		/* A write is cut short only when the buffer has less room than
-		 * the count: non-blocking, it takes what fits; blocking, a
-		 * handled signal must arrive after part of it went out (even
-		 * SA_RESTART does not restart a partial transfer). Pipe writes
-		 * of at most PIPE_BUF bytes are atomic. */
-		bool partial = fi->space > 0 && fi->space < c->count;
+	if (kind == FDC_NONE)
+		return 0;
+	for (int i = 0; i < n_fault_rows; i++) {
+		const struct fault_row *r = &fault_rows[i];
 
-		if (!partial || (!nb && !c->handled) ||
-		    (fi->type == FDT_PIPE && c->count <= PIPE_BUF))
-			m &= ~IOF_SHORT;
+		if (r->fd != kind || strcmp(r->cls, "io") != 0 || !fault_row_has_call(r, call))
+			continue;
+		if ((r->mode == MODE_NONBLOCK && !nb) || (r->mode == MODE_BLOCKING && nb))
+			continue;
+		if (r->pre < PRE_N && pre_check[r->pre] && pre_check[r->pre](fi, c))
+			m |= fault_bit(r->fault);
 	}
-	/* Unix-domain peers: a vanished peer gives EPIPE on send and EOF or
-	 * ECONNRESET only in states we cannot see; offer neither. */
-	if (fi->type == FDT_STREAM && fi->family == AF_UNIX)
-		m &= ~IOF_ECONNRESET;
 	return m;
 }
 
@@ -132,6 +161,19 @@ static const struct {
 	{ IOF_EINTR, { FT_ERRNO, EINTR, 0 } },
 	{ IOF_ECONNRESET, { FT_ERRNO, ECONNRESET, 0 } },
 };
+
+/* A row's fault name as a mask bit (0: not an io fault). */
+static unsigned fault_bit(const char *name)
+{
+	struct fault f;
+
+	if (fault_parse(name, &f) < 0)
+		return 0;
+	for (size_t i = 0; i < sizeof(expand) / sizeof(expand[0]); i++)
+		if (expand[i].f.type == f.type && (f.type != FT_ERRNO || expand[i].f.err == f.err))
+			return expand[i].bit;
+	return 0;
+}
 
 int io_faults_list(unsigned mask, struct fault *out, int max)
 {

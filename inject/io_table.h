@@ -1,5 +1,6 @@
 /* io_table.h - which I/O faults the real kernel can produce, per fd type
- * (internal to inject/; the table itself is documented in fzsandbox.1). */
+ * (internal to inject/; the rows are fault_table.c's, listed in
+ * fzsandbox.1 and docs/faults.md). */
 #ifndef FZ_IO_TABLE_H
 #define FZ_IO_TABLE_H
 
@@ -30,6 +31,7 @@ int fd_info_read(struct tracer_task *t, int fd, struct fd_info *fi);
 
 /* The call being considered. */
 struct io_call {
+	const char *call;	/* its syscall; NULL: "read" or "write" */
 	bool write;
 	bool vector;		/* readv/writev/recvmsg/sendmsg */
 	long count;		/* bytes asked for (-1 unknown) */
@@ -48,7 +50,9 @@ enum io_fault_bit {
 	IOF_ECONNRESET = 1 << 5,
 };
 
-/* Faithful faults for this call on this fd, as a mask of io_fault_bit. */
+/* Faithful faults for this call on this fd, as a mask of io_fault_bit:
+ * the io rows of the fault table for c->call on fi's kind whose
+ * conditions hold now. */
 unsigned io_faults_allowed(const struct fd_info *fi, const struct io_call *c);
 /* Expand a mask into faults (short = half the count). Returns how many. */
 int io_faults_list(unsigned mask, struct fault *out, int max);

@@ -45,10 +45,9 @@ static int cand_cmp(const void *a, const void *b)
 int inject_call_class(const char *call)
 {
 	const struct fault_class *c;
-	const char *faults;
 	bool library;
 
-	c = class_of_call(call, &faults, &library);
+	c = class_of_call(call, &library);
 	return c ? (int)(c - fault_classes) : -1;
 }
 

@@ -31,23 +31,12 @@ static int bad_token(char *bad, int badlen, const char *tok)
 	return -EINVAL;
 }
 
-/* Which faults make sense for which call: those its class lists for that
- * kind of call (classes.c). */
-static bool call_takes(const char *call, const struct fault *f)
-{
-	const char *faults;
-	bool library;
-
-	return class_of_call(call, &faults, &library) && fault_list_has(faults, f);
-}
-
 /* A library call a class intercepts (an allocator call)? */
 static bool library_call(const char *call)
 {
-	const char *faults;
 	bool library;
 
-	return class_of_call(call, &faults, &library) && library;
+	return class_of_call(call, &library) && library;
 }
 
 /* libc's names where the syscall's differ, as users write them. */
@@ -89,7 +78,8 @@ int plan_fault_parse(const char *spec, struct plan_fault *pf, int *site_id, char
 		return bad_token(bad, badlen, pf->call);
 	if (fault_parse(colon + 1, &pf->fault) < 0)
 		return bad_token(bad, badlen, colon + 1);
-	if (!call_takes(pf->call, &pf->fault))
+	/* Which faults make sense for which call: its rows' (fault_table.c). */
+	if (!call_takes_fault(pf->call, &pf->fault))
 		return bad_token(bad, badlen, colon + 1);
 	/* A failed library call is NULL + ENOMEM, whichever name was used. */
 	if (library_call(pf->call))

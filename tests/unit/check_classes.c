@@ -22,9 +22,24 @@ static int class_index(const char *name)
 	return -1;
 }
 
-static bool fails_some_syscall(const struct fault_class *c)
+/* Does class c have rows for syscalls (library: for library calls)? */
+static bool has_rows(const struct fault_class *c, bool library)
 {
-	return c->sc_flags || (c->sc_names && c->sc_names[0]);
+	for (int k = 0; k < n_fault_rows; k++)
+		if (fault_rows[k].library == library && class_has_row(c, &fault_rows[k]))
+			return true;
+	return false;
+}
+
+/* Calls one word of a row's call list at a time. */
+static void each_call(const struct fault_row *r, void (*fn)(const struct fault_row *, const char *))
+{
+	char buf[256], *save = NULL;
+
+	ck_assert_uint_lt(strlen(r->calls), sizeof(buf));
+	strcpy(buf, r->calls);
+	for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save))
+		fn(r, w);
 }
 
 /* Every word of a fault list is a fault --fault can name. */
@@ -55,7 +70,8 @@ START_TEST(test_every_class_is_described)
 
 		ck_assert_ptr_nonnull(c->name);
 		/* A word of --inject's comma list, and never its "none". */
-		ck_assert_msg(c->name[0] && !strpbrk(c->name, ", \t") && strcmp(c->name, "none") != 0,
+		ck_assert_msg(c->name[0] && !strpbrk(c->name, ", \t") && strcmp(c->name, "none") != 0 &&
+				      strcmp(c->name, "all") != 0,
 			      "class %d: bad name '%s'", i, c->name);
 		for (int j = 0; j < i; j++)
 			ck_assert_str_ne(fault_classes[j].name, c->name);
@@ -72,90 +88,135 @@ START_TEST(test_every_class_is_described)
 }
 END_TEST
 
-/* Each kind of call a class fails has its faults and the hook that sees
- * it; each hook has something to see. */
+/* Each kind of call a class fails has the hook that sees it; each hook
+ * has something to see. */
 START_TEST(test_hooks_consistent)
 {
 	for (int i = 0; i < n_fault_classes; i++) {
 		const struct fault_class *c = &fault_classes[i];
 		const struct class_hooks *h = c->hooks;
-		bool sc = fails_some_syscall(c), lib = c->lib_calls && c->lib_calls[0];
+		bool sc = has_rows(c, false), lib = has_rows(c, true);
+		char faults[256];
 
 		ck_assert_ptr_nonnull(h);
 		ck_assert_msg(sc || lib, "%s fails nothing", c->name);
 		ck_assert_msg(!sc == !h->on_syscall, "%s: syscalls and on_syscall go together", c->name);
-		ck_assert_msg(!sc == !c->sc_faults, "%s: syscalls and sc_faults go together", c->name);
 		ck_assert_msg(!lib == !h->on_trap, "%s: library calls and on_trap go together", c->name);
-		ck_assert_msg(!lib == !c->lib_faults, "%s: library calls and lib_faults go together",
-			      c->name);
 		ck_assert_msg(!c->watch_flags == !h->on_watch, "%s: watch_flags and on_watch", c->name);
 		ck_assert_msg(!h->mm_new == !h->mm_free && !h->mm_new == !h->mm_fork,
 			      "%s: mm_new, mm_fork and mm_free go together", c->name);
 		ck_assert_msg(!h->on_syscall_exit || sc || c->watch_flags,
 			      "%s: an exit hook without syscalls", c->name);
-		if (sc)
-			check_fault_list(c->name, c->sc_faults);
-		if (lib)
-			check_fault_list(c->name, c->lib_faults);
+		check_fault_list(c->name, inject_class_faults(i, faults, sizeof(faults)));
 	}
 }
 END_TEST
 
-/* Every syscall a row names exists, every flag selects some syscall, and
- * no syscall or library call belongs to two classes (a call's faults and
- * its site have one owner). */
+static void check_call(const struct fault_row *r, const char *call)
+{
+	bool library;
+
+	if (r->library)
+		ck_assert_msg(!syscall_by_name(call), "%s: %s is a syscall name", r->cls, call);
+	else
+		ck_assert_msg(syscall_by_name(call), "%s: no syscall '%s'", r->cls, call);
+	ck_assert_ptr_nonnull(class_of_call(call, &library));
+	ck_assert(library == r->library);
+}
+
+/* Text that becomes a man page line: no tbl separator, no request. */
+static void check_text(const char *cls, const char *what, const char *s, bool empty_ok)
+{
+	ck_assert_ptr_nonnull(s);
+	ck_assert_msg(empty_ok || s[0], "%s: empty %s", cls, what);
+	ck_assert_msg(!strpbrk(s, "|\\\t\n") && s[0] != '.' && s[0] != '\'',
+		      "%s: %s '%s' cannot go in the man page", cls, what, s);
+}
+
+/* Every row belongs to a class, names real calls, a fault --fault can
+ * name, says why and where it is documented. */
+START_TEST(test_rows_complete)
+{
+	ck_assert_int_ge(n_fault_rows, 1);
+	for (int k = 0; k < n_fault_rows; k++) {
+		const struct fault_row *r = &fault_rows[k];
+		struct fault f;
+		int cls = -1;
+
+		for (int i = 0; i < n_fault_classes; i++)
+			if (class_has_row(&fault_classes[i], r))
+				cls = i;
+		ck_assert_msg(cls >= 0, "row %d: no class '%s'", k, r->cls);
+		ck_assert_msg(fault_parse(r->fault, &f) == 0, "row %d: fault '%s'", k, r->fault);
+		ck_assert(fault_row_has_fault(r, &f));
+		ck_assert_msg(!r->alias || fault_parse(r->alias, &f) == 0, "row %d: alias", k);
+		ck_assert_int_lt(r->fd, FDC_N);
+		ck_assert_int_lt(r->mode, MODE_N);
+		ck_assert_int_lt(r->pre, PRE_N);
+		check_text(r->cls, "calls", r->calls, false);
+		check_text(r->cls, "size", r->size, true);
+		check_text(r->cls, "when", r->when, false);
+		check_text(r->cls, "man", r->man, false);
+		ck_assert_msg(strchr(r->man, '('), "row %d: man page '%s' has no section", k, r->man);
+		each_call(r, check_call);
+	}
+}
+END_TEST
+
+/* Every syscall a row names exists, every watch flag selects some
+ * syscall, and no syscall or library call belongs to two classes (a
+ * call's site has one owner). */
 START_TEST(test_calls_resolve)
 {
 	const char *owner[SYSCALL_MAX] = { 0 };
 
 	for (int i = 0; i < n_fault_classes; i++) {
 		const struct fault_class *c = &fault_classes[i];
-		bool flag_hit = false, watch_hit = false;
+		bool watch_hit = false;
 
-		for (int k = 0; c->sc_names && c->sc_names[k]; k++)
-			ck_assert_msg(syscall_by_name(c->sc_names[k]), "%s: no syscall '%s'", c->name,
-				      c->sc_names[k]);
 		for (int nr = 0; nr < SYSCALL_MAX; nr++) {
 			const struct syscall_ent *e = syscall_by_nr(nr);
 
 			if (!e)
 				continue;
-			flag_hit |= (e->flags & c->sc_flags) != 0;
 			watch_hit |= (e->flags & c->watch_flags) != 0;
 			if (!class_fails_syscall(c, e))
 				continue;
 			ck_assert_msg(!owner[nr], "%s is failed by %s and %s", e->name, owner[nr], c->name);
 			owner[nr] = c->name;
+			ck_assert_str_eq(class_of_call(e->name, &(bool){ false })->name, c->name);
 		}
-		ck_assert_msg(!c->sc_flags || flag_hit, "%s: sc_flags select no syscall", c->name);
 		ck_assert_msg(!c->watch_flags || watch_hit, "%s: watch_flags select no syscall", c->name);
-		for (int k = 0; c->lib_calls && c->lib_calls[k]; k++) {
-			const char *faults;
-			bool library;
-
-			ck_assert_msg(!syscall_by_name(c->lib_calls[k]), "%s: %s is a syscall name",
-				      c->name, c->lib_calls[k]);
-			ck_assert_ptr_eq(class_of_call(c->lib_calls[k], &faults, &library), c);
-			ck_assert(library);
-		}
 	}
 }
 END_TEST
+
+static int nlib;
+
+static void count_lib(const struct fault_row *r, const char *call)
+{
+	bool library;
+
+	ck_assert_int_ge(alloc_call_by_name(call), 0);
+	ck_assert_ptr_eq(class_of_call(call, &library), &fault_classes[class_index("alloc")]);
+	ck_assert(library && r->library);
+	nlib++;
+}
 
 /* alloc's library calls are exactly the breakpoints alloc_call.c plants. */
 START_TEST(test_alloc_calls_are_breakpoints)
 {
 	const struct fault_class *c = &fault_classes[class_index("alloc")];
-	int n = 0;
 
-	for (; c->lib_calls[n]; n++)
-		ck_assert_int_ge(alloc_call_by_name(c->lib_calls[n]), 0);
-	ck_assert_int_eq(n, AC_NCALLS);
+	nlib = 0;
+	for (int k = 0; k < n_fault_rows; k++)
+		if (fault_rows[k].library && class_has_row(c, &fault_rows[k]))
+			each_call(&fault_rows[k], count_lib);
+	ck_assert_int_eq(nlib, AC_NCALLS);
 	for (int k = 0; k < AC_NCALLS; k++) {
-		const char *faults;
 		bool library;
 
-		ck_assert_ptr_eq(class_of_call(alloc_call_name(k), &faults, &library), c);
+		ck_assert_ptr_eq(class_of_call(alloc_call_name(k), &library), c);
 	}
 }
 END_TEST
@@ -166,11 +227,13 @@ START_TEST(test_io_row_matches_io_table)
 {
 	const struct fault_class *c = &fault_classes[class_index("io")];
 	struct fault all[16];
+	char faults[256];
 	int n = io_faults_list(~0u, all, 16);
 
+	inject_class_faults(class_index("io"), faults, sizeof(faults));
 	ck_assert_int_ge(n, 6);
 	for (int i = 0; i < n; i++)
-		ck_assert(fault_list_has(c->sc_faults, &all[i]));
+		ck_assert(fault_list_has(faults, &all[i]));
 	for (int nr = 0; nr < SYSCALL_MAX; nr++) {
 		const struct syscall_ent *e = syscall_by_nr(nr);
 
@@ -182,24 +245,35 @@ END_TEST
 
 START_TEST(test_call_owner)
 {
-	const char *faults;
 	bool library;
 	struct fault f;
 
-	ck_assert_ptr_eq(class_of_call("read", &faults, &library), &fault_classes[class_index("io")]);
+	ck_assert_ptr_eq(class_of_call("read", &library), &fault_classes[class_index("io")]);
 	ck_assert(!library);
 	ck_assert_int_eq(fault_parse("short=7", &f), 0);
-	ck_assert(fault_list_has(faults, &f));
+	ck_assert(call_takes_fault("read", &f));
 	ck_assert_int_eq(fault_parse("NULL", &f), 0);
-	ck_assert(!fault_list_has(faults, &f));
-	ck_assert_ptr_eq(class_of_call("brk", &faults, &library),
-			 &fault_classes[class_index("alloc")]);
+	ck_assert(!call_takes_fault("read", &f));
+	ck_assert(call_takes_fault("malloc", &f));
+	ck_assert_int_eq(fault_parse("ENOMEM", &f), 0);
+	ck_assert(call_takes_fault("malloc", &f));	/* the alias */
+	ck_assert_ptr_eq(class_of_call("brk", &library), &fault_classes[class_index("alloc")]);
 	ck_assert_int_eq(fault_parse("exhaust", &f), 0);
-	ck_assert(fault_list_has(faults, &f));
+	ck_assert(call_takes_fault("brk", &f));
+	/* proc: EMFILE where a new descriptor is made, never from dup2. */
+	ck_assert_int_eq(fault_parse("EMFILE", &f), 0);
+	ck_assert(call_takes_fault("pipe2", &f));
+	ck_assert(call_takes_fault("fcntl", &f));
+	ck_assert(!call_takes_fault("dup2", &f));
+	ck_assert(!call_takes_fault("dup3", &f));
+	ck_assert_int_eq(fault_parse("EAGAIN", &f), 0);
+	ck_assert(call_takes_fault("clone3", &f));
+	ck_assert(!call_takes_fault("execve", &f));
+	ck_assert(!call_takes_fault("getrandom", &f));
 	/* Watched, or traced for other reasons, is not failed. */
-	ck_assert_ptr_null(class_of_call("rt_sigaction", &faults, &library));
-	ck_assert_ptr_null(class_of_call("listen", &faults, &library));
-	ck_assert_ptr_null(class_of_call("nosuchcall", &faults, &library));
+	ck_assert_ptr_null(class_of_call("rt_sigaction", &library));
+	ck_assert_ptr_null(class_of_call("listen", &library));
+	ck_assert_ptr_null(class_of_call("nosuchcall", &library));
 }
 END_TEST
 
@@ -221,6 +295,8 @@ START_TEST(test_sets)
 	ck_assert_int_eq(inject_parse_classes(buf, &m, bad, sizeof(bad)), 0);
 	ck_assert_uint_eq(m, def);
 	ck_assert_str_eq(inject_format_classes(0, buf, sizeof(buf)), "none");
+	ck_assert_int_eq(inject_parse_classes("all", &m, bad, sizeof(bad)), 0);
+	ck_assert_uint_eq(m, (1u << n_fault_classes) - 1);
 	ck_assert_str_eq(inject_class_faults(class_index("alloc"), buf, sizeof(buf)),
 			 "NULL ENOMEM exhaust");
 }
@@ -263,6 +339,7 @@ static Suite *classes_suite(void)
 
 	tcase_add_test(tc, test_every_class_is_described);
 	tcase_add_test(tc, test_hooks_consistent);
+	tcase_add_test(tc, test_rows_complete);
 	tcase_add_test(tc, test_calls_resolve);
 	tcase_add_test(tc, test_alloc_calls_are_breakpoints);
 	tcase_add_test(tc, test_io_row_matches_io_table);

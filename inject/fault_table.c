@@ -1,0 +1,228 @@
+/* fault_table.c - every fault fzsandbox injects, one row each, with the
+ * precondition under which Linux or glibc really returns it and the man
+ * page that says so (like strace's syscallent tables: data, not code).
+ * docs/faults.md and fzsandbox(1) list these rows, generated from
+ * `fzsandbox --list-faults` by docs/fault-table.sh; a test compares them.
+ *
+ * Rule 1: a row is there only where the real system can give that result
+ * for that call on that descriptor. The kernel's checks that come first
+ * decide what is left out: pread64 on a pipe is ESPIPE before any data
+ * moves, recvfrom on a pipe ENOTSOCK, so those calls have no pipe rows; a
+ * datagram is never split, a pipe read hands over what is queued, so no
+ * short rows there. Text fields are plain ASCII without '|' or a leading
+ * '.' (they become man page lines).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "inject/fault_table.h"
+#include "util/util.h"
+
+#define RD_ALL "read readv"
+#define RD_FILE "read pread64 readv"
+#define RD_SOCK "read readv recvfrom recvmsg"
+#define WR_ALL "write writev"
+#define WR_FILE "write pwrite64 writev"
+#define WR_SOCK "write writev sendto sendmsg"
+/* recvmsg/sendmsg: a msghdr's iovecs are not cut (never short). */
+#define RD_SOCK_BYTES "read readv recvfrom"
+#define WR_SOCK_BYTES "write writev sendto"
+
+#define COUNT2 "count >= 2"
+#define ROOM "count > room (pipes: and > PIPE_BUF)"
+#define HANDLER "a handler without SA_RESTART can run"
+#define MEM_GONE "no memory left for it (RLIMIT_AS, strict overcommit)"
+#define EXHAUSTED "as ENOMEM, then every later mmap/mremap/mprotect/brk candidate fails until the run ends"
+
+const struct fault_row fault_rows[] = {
+	/* io: the read/write family, by descriptor type (io_table.c). */
+	{ "io", RD_FILE, false, FDC_REG, MODE_ANY, COUNT2, "short", NULL, PRE_SHORT_FILE,
+	  "POSIX allows fewer bytes than asked (NFS, FUSE, a signal mid-transfer)", "read(2)" },
+	{ "io", RD_FILE, false, FDC_REG, MODE_ANY, "", "EIO", NULL, PRE_NONE,
+	  "a low-level I/O error from the device", "read(2)" },
+	{ "io", WR_FILE, false, FDC_REG, MODE_ANY, COUNT2, "short", NULL, PRE_SHORT_FILE,
+	  "the disk fills or a signal arrives mid-transfer: part is written", "write(2)" },
+	{ "io", WR_FILE, false, FDC_REG, MODE_ANY, "", "EIO", NULL, PRE_NONE,
+	  "a low-level I/O error from the device", "write(2)" },
+	{ "io", WR_FILE, false, FDC_REG, MODE_ANY, "", "ENOSPC", NULL, PRE_NONE,
+	  "the file system is full", "write(2)" },
+
+	{ "io", RD_ALL, false, FDC_PIPE, MODE_NONBLOCK, "", "EAGAIN", NULL, PRE_EAGAIN,
+	  "nothing queued and a writer still open", "pipe(7)" },
+	{ "io", RD_ALL, false, FDC_PIPE, MODE_BLOCKING, "", "EINTR", NULL, PRE_EINTR,
+	  "blocked on an empty pipe when " HANDLER, "signal(7)" },
+	{ "io", WR_ALL, false, FDC_PIPE, MODE_ANY, ROOM, "short", NULL, PRE_SHORT_WRITE,
+	  "non-blocking: what fits; blocking: a handled signal after part went out", "pipe(7)" },
+	{ "io", WR_ALL, false, FDC_PIPE, MODE_NONBLOCK, "", "EAGAIN", NULL, PRE_EAGAIN,
+	  "no room (a write of up to PIPE_BUF: less room than the count)", "pipe(7)" },
+	{ "io", WR_ALL, false, FDC_PIPE, MODE_BLOCKING, "", "EINTR", NULL, PRE_EINTR,
+	  "blocked on a full pipe when " HANDLER, "signal(7)" },
+
+	{ "io", RD_SOCK_BYTES, false, FDC_STREAM, MODE_ANY, COUNT2 ", no MSG_WAITALL", "short",
+	  NULL, PRE_SHORT_READ, "TCP hands over what has arrived, in any segmentation", "recv(2)" },
+	{ "io", RD_SOCK, false, FDC_STREAM, MODE_NONBLOCK, "", "EAGAIN", NULL, PRE_EAGAIN,
+	  "nothing received and the peer still there", "recv(2)" },
+	{ "io", RD_SOCK, false, FDC_STREAM, MODE_BLOCKING, "", "EINTR", NULL, PRE_EINTR,
+	  "blocked waiting for data when " HANDLER, "recv(2)" },
+	{ "io", RD_SOCK, false, FDC_STREAM, MODE_ANY, "", "ECONNRESET", NULL, PRE_NONE,
+	  "the peer reset the connection (reads see it as writes do)", "send(2)" },
+	{ "io", WR_SOCK_BYTES, false, FDC_STREAM, MODE_ANY, ROOM, "short", NULL, PRE_SHORT_WRITE,
+	  "non-blocking: what fits the send buffer; blocking: a handled signal after part went out",
+	  "send(2)" },
+	{ "io", WR_SOCK, false, FDC_STREAM, MODE_NONBLOCK, "", "EAGAIN", NULL, PRE_EAGAIN,
+	  "the send buffer is full", "send(2)" },
+	{ "io", WR_SOCK, false, FDC_STREAM, MODE_BLOCKING, "", "EINTR", NULL, PRE_EINTR,
+	  "blocked on a full send buffer when " HANDLER, "send(2)" },
+	{ "io", WR_SOCK, false, FDC_STREAM, MODE_ANY, "", "ECONNRESET", NULL, PRE_NONE,
+	  "the peer reset the connection", "send(2)" },
+
+	/* Unix stream peers: a vanished peer shows as EOF or EPIPE in states
+	 * fzsandbox cannot see, so no ECONNRESET; reads hand over what is
+	 * queued, so no short reads. */
+	{ "io", RD_SOCK, false, FDC_USTREAM, MODE_NONBLOCK, "", "EAGAIN", NULL, PRE_EAGAIN,
+	  "nothing queued and the peer still there", "unix(7)" },
+	{ "io", RD_SOCK, false, FDC_USTREAM, MODE_BLOCKING, "", "EINTR", NULL, PRE_EINTR,
+	  "blocked waiting for data when " HANDLER, "recv(2)" },
+	{ "io", WR_SOCK_BYTES, false, FDC_USTREAM, MODE_ANY, ROOM, "short", NULL, PRE_SHORT_WRITE,
+	  "non-blocking: what fits the send buffer; blocking: a handled signal after part went out",
+	  "send(2)" },
+	{ "io", WR_SOCK, false, FDC_USTREAM, MODE_NONBLOCK, "", "EAGAIN", NULL, PRE_EAGAIN,
+	  "the send buffer is full", "unix(7)" },
+	{ "io", WR_SOCK, false, FDC_USTREAM, MODE_BLOCKING, "", "EINTR", NULL, PRE_EINTR,
+	  "blocked on a full send buffer when " HANDLER, "send(2)" },
+
+	/* A datagram is never split: no short transfers. */
+	{ "io", RD_SOCK, false, FDC_DGRAM, MODE_NONBLOCK, "", "EAGAIN", NULL, PRE_EAGAIN,
+	  "no datagram queued", "recv(2)" },
+	{ "io", RD_SOCK, false, FDC_DGRAM, MODE_BLOCKING, "", "EINTR", NULL, PRE_EINTR,
+	  "blocked waiting for a datagram when " HANDLER, "recv(2)" },
+	{ "io", WR_SOCK, false, FDC_DGRAM, MODE_NONBLOCK, "", "EAGAIN", NULL, PRE_EAGAIN,
+	  "the send buffer is full", "send(2)" },
+	{ "io", WR_SOCK, false, FDC_DGRAM, MODE_BLOCKING, "", "EINTR", NULL, PRE_EINTR,
+	  "blocked on a full send buffer when " HANDLER, "send(2)" },
+
+	/* A tty read returns a line at a time, never cut. */
+	{ "io", RD_ALL, false, FDC_TTY, MODE_ANY, "", "EIO", NULL, PRE_NONE,
+	  "a background process reading its terminal, or a device error", "read(2)" },
+	{ "io", RD_ALL, false, FDC_TTY, MODE_NONBLOCK, "", "EAGAIN", NULL, PRE_EAGAIN,
+	  "no input line ready", "read(2)" },
+	{ "io", RD_ALL, false, FDC_TTY, MODE_BLOCKING, "", "EINTR", NULL, PRE_EINTR,
+	  "blocked waiting for input when " HANDLER, "read(2)" },
+	{ "io", WR_ALL, false, FDC_TTY, MODE_ANY, ROOM, "short", NULL, PRE_SHORT_WRITE,
+	  "non-blocking: what fits the output buffer; blocking: a handled signal after part went out",
+	  "write(2)" },
+	{ "io", WR_ALL, false, FDC_TTY, MODE_ANY, "", "EIO", NULL, PRE_NONE,
+	  "the terminal hung up, or a device error", "write(2)" },
+	{ "io", WR_ALL, false, FDC_TTY, MODE_NONBLOCK, "", "EAGAIN", NULL, PRE_EAGAIN,
+	  "the output buffer is full", "write(2)" },
+	{ "io", WR_ALL, false, FDC_TTY, MODE_BLOCKING, "", "EINTR", NULL, PRE_EINTR,
+	  "blocked on a full output buffer when " HANDLER, "write(2)" },
+
+	/* alloc: the allocator's calls (breakpoints, alloc_class.c) and the
+	 * syscalls that take memory from the kernel (alloc_kernel.c). */
+	{ "alloc",
+	  "malloc calloc realloc reallocarray aligned_alloc memalign posix_memalign valloc pvalloc",
+	  true, FDC_NONE, MODE_ANY, "not realloc(p, 0), not a realloc within its block", "NULL",
+	  "ENOMEM", PRE_ALLOC,
+	  "no memory left: NULL and errno ENOMEM (posix_memalign returns ENOMEM)", "malloc(3)" },
+	{ "alloc", "mmap", false, FDC_NONE, MODE_ANY, "anonymous, not MAP_FIXED", "ENOMEM", NULL,
+	  PRE_MEM_TAKE, MEM_GONE, "mmap(2)" },
+	{ "alloc", "mmap", false, FDC_NONE, MODE_ANY, "anonymous, not MAP_FIXED", "exhaust", NULL,
+	  PRE_MEM_TAKE, EXHAUSTED, "mmap(2)" },
+	{ "alloc", "mremap", false, FDC_NONE, MODE_ANY, "new size > old size", "ENOMEM", NULL,
+	  PRE_MEM_TAKE, MEM_GONE, "mremap(2)" },
+	{ "alloc", "mremap", false, FDC_NONE, MODE_ANY, "new size > old size", "exhaust", NULL,
+	  PRE_MEM_TAKE, EXHAUSTED, "mremap(2)" },
+	{ "alloc", "mprotect", false, FDC_NONE, MODE_ANY, "adds PROT_WRITE", "ENOMEM", NULL,
+	  PRE_MEM_TAKE, "a private mapping made writable is charged to overcommit", "mprotect(2)" },
+	{ "alloc", "mprotect", false, FDC_NONE, MODE_ANY, "adds PROT_WRITE", "exhaust", NULL,
+	  PRE_MEM_TAKE, EXHAUSTED, "mprotect(2)" },
+	{ "alloc", "brk", false, FDC_NONE, MODE_ANY, "above the current break", "ENOMEM", NULL,
+	  PRE_MEM_TAKE, "the break stays where it is and is returned (glibc's sbrk says ENOMEM)",
+	  "brk(2)" },
+	{ "alloc", "brk", false, FDC_NONE, MODE_ANY, "above the current break", "exhaust", NULL,
+	  PRE_MEM_TAKE, EXHAUSTED, "brk(2)" },
+
+	/* proc: new tasks, new images, new descriptors (proc_class.c). No
+	 * execve EAGAIN (only after a set*uid() over RLIMIT_NPROC), no
+	 * dup2/dup3 EMFILE (they never give it), no getrandom errno (never
+	 * EAGAIN or EINTR after boot; glibc's arc4random aborts on one). */
+	{ "proc", "clone clone3 fork vfork", false, FDC_NONE, MODE_ANY, "", "EAGAIN", NULL,
+	  PRE_NONE, "RLIMIT_NPROC reached, or the pid or thread limit (pid_max, threads-max)",
+	  "clone(2)" },
+	{ "proc", "clone clone3 fork vfork", false, FDC_NONE, MODE_ANY, "", "ENOMEM", NULL,
+	  PRE_NONE, "the kernel could not allocate the new task's structures", "clone(2)" },
+	{ "proc", "execve execveat", false, FDC_NONE, MODE_ANY, "", "ENOMEM", NULL, PRE_NONE,
+	  "insufficient kernel memory", "execve(2)" },
+	{ "proc", "pipe pipe2", false, FDC_NONE, MODE_ANY, "", "EMFILE", NULL, PRE_NONE,
+	  "RLIMIT_NOFILE descriptors already open", "pipe(2)" },
+	{ "proc", "dup", false, FDC_NONE, MODE_ANY, "", "EMFILE", NULL, PRE_NONE,
+	  "RLIMIT_NOFILE descriptors already open", "dup(2)" },
+	{ "proc", "fcntl", false, FDC_NONE, MODE_ANY, "cmd F_DUPFD or F_DUPFD_CLOEXEC", "EMFILE",
+	  NULL, PRE_DUPFD, "RLIMIT_NOFILE descriptors already open", "fcntl(2)" },
+};
+
+const int n_fault_rows = (int)ARRAY_SIZE(fault_rows);
+
+static const char *const fd_names[FDC_N] = {
+	[FDC_NONE] = "-", [FDC_REG] = "regular file", [FDC_PIPE] = "pipe",
+	[FDC_STREAM] = "TCP stream socket", [FDC_USTREAM] = "unix stream socket",
+	[FDC_DGRAM] = "datagram socket", [FDC_TTY] = "tty",
+};
+
+static const char *const mode_names[MODE_N] = {
+	[MODE_ANY] = "any", [MODE_NONBLOCK] = "non-blocking", [MODE_BLOCKING] = "blocking",
+};
+
+const char *fd_cond_name(enum fd_cond c)
+{
+	return c < FDC_N ? fd_names[c] : "?";
+}
+
+const char *mode_cond_name(enum mode_cond m)
+{
+	return m < MODE_N ? mode_names[m] : "?";
+}
+
+bool fault_row_has_call(const struct fault_row *r, const char *call)
+{
+	size_t n = strlen(call);
+
+	for (const char *p = r->calls; (p = strstr(p, call)); p += n)
+		if ((p == r->calls || p[-1] == ' ') && (p[n] == ' ' || p[n] == 0))
+			return true;
+	return false;
+}
+
+static bool same_kind(const char *name, const struct fault *f)
+{
+	struct fault w;
+
+	return name && fault_parse(name, &w) == 0 && w.type == f->type &&
+	       (f->type != FT_ERRNO || w.err == f->err);
+}
+
+bool fault_row_has_fault(const struct fault_row *r, const struct fault *f)
+{
+	return same_kind(r->fault, f) || same_kind(r->alias, f);
+}
+
+static const char *or_dash(const char *s)
+{
+	return s && s[0] ? s : "-";
+}
+
+char *inject_fault_row(int i, char *buf, int len)
+{
+	const struct fault_row *r;
+
+	if (i < 0 || i >= n_fault_rows)
+		return NULL;
+	r = &fault_rows[i];
+	snprintf(buf, len, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", r->cls, r->calls,
+		 fd_cond_name(r->fd), mode_cond_name(r->mode), or_dash(r->size), r->fault,
+		 or_dash(r->alias), r->when, r->man);
+	return buf;
+}
