@@ -1,0 +1,317 @@
+/* checker.c - --check=CMD: after each run, CMD judges the state the run
+ * left in its work directory (`git fsck`, `sqlite3 db 'PRAGMA
+ * integrity_check'`, `journal verify log`).
+ *
+ * CMD runs as `/bin/sh -c CMD` (quotes as users write them), `{}` replaced
+ * by the work directory's path (shell-quoted), cwd there. What a run left
+ * is untrusted: fzsandbox never follows a path in it on the host. The
+ * checker runs in a jail of its own (sandbox_new: the work copy bound at
+ * the work directory's path, no network, the same deny policy, rlimits and
+ * --uid as the program) as an episode of a tracer session of its own with
+ * no hooks: nothing of it is failed, the tracer only enforces the policy
+ * and --check-timeout. Exit 0 passes; 126/127 (the shell's "cannot
+ * execute"/"not found"), a signal, a timeout or a jail that cannot start
+ * are errors naming the checker, never findings; any other status fails. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/checker.h"
+#include "cli/die.h"
+#include "cli/duration.h"
+#include "cli/runner.h"
+#include "sandbox/policy.h"
+#include "sandbox/sandbox.h"
+#include "sandbox/workdir.h"
+#include "util/util.h"
+
+/* One --check: its shell command line, its jail and session. */
+struct check_one {
+	char *argv[4];		/* /bin/sh -c CMD ({} expanded) */
+	struct sandbox *sb;
+	struct sandbox_launch launch;
+	struct tracer_launcher launcher;
+	struct tracer_session *ts;
+};
+
+struct checker {
+	int n;
+	struct check_one *c;
+	struct tracer_gate gate;
+	char out[2][PATH_MAX];	/* the last checker's stdout, stderr */
+	/* The stack of each of the run's first faults, when injected. */
+	struct thread_stack stacks[FINDING_MAX_THREADS];
+};
+
+/* The work directory's path as the checker sees it: in the jail, the
+ * original's path (the copy is bound there); without it, the copy. */
+static const char *check_dir(const struct runner *r)
+{
+	return r->sb ? r->wd_dir : workdir_copy_path(r->wd);
+}
+
+/* CMD with each {} replaced by dir, single-quoted unless plain. */
+static char *expand(const char *cmd, const char *dir)
+{
+	bool plain = dir[strspn(dir, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				 "0123456789/._-+,:@%")] == 0;
+	size_t len = 0;
+	char *buf = NULL;
+	FILE *fp = open_memstream(&buf, &len);
+
+	if (!fp)
+		die("out of memory");
+	for (const char *p = cmd; *p; p++) {
+		if (p[0] != '{' || p[1] != '}') {
+			fputc(*p, fp);
+			continue;
+		}
+		p++;
+		if (plain) {
+			fputs(dir, fp);
+			continue;
+		}
+		fputc('\'', fp);
+		for (const char *d = dir; *d; d++)
+			fputs(*d == '\'' ? "'\\''" : (char[]){ *d, 0 }, fp);
+		fputc('\'', fp);
+	}
+	if (fclose(fp) != 0)
+		die("out of memory");
+	return buf;
+}
+
+/* The absolute host paths CMD names (its own program, a script), bound
+ * read-only by the jail's auto-bind: not the work directory nor anything
+ * under it, and only what exists (a missing one would become an output). */
+static char **named_paths(const char *cmd, const char *wd)
+{
+	char *copy = strdup(cmd), *save = NULL, **v = calloc(strlen(cmd) / 2 + 2, sizeof(char *));
+	size_t wl = strlen(wd);
+	int n = 0;
+	struct stat st;
+
+	if (!copy || !v)
+		die("out of memory");
+	for (char *w = strtok_r(copy, " \t\n'\"", &save); w; w = strtok_r(NULL, " \t\n'\"", &save)) {
+		if (w[0] != '/' || (strncmp(w, wd, wl) == 0 && (w[wl] == 0 || w[wl] == '/')))
+			continue;
+		if (stat(w, &st) == 0 && !(v[n++] = strdup(w)))
+			die("out of memory");
+	}
+	free(copy);
+	return v;
+}
+
+static void check_jail(struct runner *r, struct check_one *c, const char *cmd)
+{
+	char **named = named_paths(cmd, r->wd_dir);
+	struct sandbox_opts so = {
+		.exe = "/bin/sh", .cwd = r->wd_dir, .cwd_src = workdir_copy_path(r->wd),
+		.net = SANDBOX_NET_NONE, .envp = r->env, .host_uid = r->o->uid,
+		.host_gid = r->o->gid, .tmp_size = r->o->tmp_size, .args = named,
+		.outputs_dir = r->run_dir[0] ? r->run_dir : NULL,
+	};
+	int e = sandbox_new(&so, &c->sb);
+
+	for (int i = 0; named[i]; i++)
+		free(named[i]);
+	free(named);
+	if (e < 0)
+		die_errno(e, "--check: cannot prepare the checker's jail for '%s'", cmd);
+}
+
+void checker_init(struct runner *r)
+{
+	const struct options *o = r->o;
+	struct checker *k;
+
+	if (!o->nchecks)
+		return;
+	k = r->chk = calloc(1, sizeof(*k));
+	if (!k || !(k->c = calloc(o->nchecks, sizeof(*k->c))))
+		die("out of memory");
+	if (snprintf(k->out[0], sizeof(k->out[0]), "%s/check-stdout", r->run_dir) >= PATH_MAX ||
+	    snprintf(k->out[1], sizeof(k->out[1]), "%s/check-stderr", r->run_dir) >= PATH_MAX)
+		die("--out: path too long: '%s'", r->run_dir);
+	if (r->policy)
+		sandbox_policy_gate(r->policy, &k->gate);
+	for (k->n = 0; k->n < o->nchecks; k->n++) {
+		struct check_one *c = &k->c[k->n];
+		struct tracer_opts to = {
+			.argv = c->argv, .envp = r->env, .cwd = check_dir(r),
+			.timeout_ms = o->check_timeout_ms, .grace_ms = o->grace_ms, .cpu = -1,
+			.launcher = &c->launcher, .gate = r->policy ? &k->gate : NULL,
+		};
+		int e;
+
+		c->argv[0] = "/bin/sh";
+		c->argv[1] = "-c";
+		c->argv[2] = expand(o->checks[k->n], check_dir(r));
+		if (r->sb)
+			check_jail(r, c, c->argv[2]);
+		c->launch = (struct sandbox_launch){ .sb = c->sb, .rl = r->rl.n ? &r->rl : NULL };
+		sandbox_launcher(&c->launch, &c->launcher);
+		e = tracer_session_new(&to, &c->ts);
+		if (e < 0)
+			die_errno(e, "--check: cannot set up the tracer for '%s'", o->checks[k->n]);
+	}
+}
+
+void checker_fini(struct runner *r)
+{
+	struct checker *k = r->chk;
+
+	if (!k)
+		return;
+	for (int i = 0; i < k->n; i++) {
+		tracer_session_free(k->c[i].ts);
+		sandbox_free(k->c[i].sb);
+		free(k->c[i].argv[2]);
+	}
+	free(k->c);
+	free(k);
+	r->chk = NULL;
+}
+
+void checker_on_fault(void *arg, pid_t pid, pid_t tid, int index)
+{
+	struct runner *r = arg;
+	struct thread_stack *s;
+	int n;
+
+	if (!r->chk || index < 0 || index >= FINDING_MAX_THREADS)
+		return;
+	s = &r->chk->stacks[index];
+	n = inject_stack(r->inj, pid, tid, s->frames, FRAME_MAX);
+	s->tid = tid;
+	s->nframes = n > 0 ? n : 0;
+}
+
+/* The checker's first line of stderr, else of stdout: what it says. */
+static void first_line(const struct checker *k, char *buf, size_t len)
+{
+	buf[0] = 0;
+	for (int i = 1; i >= 0 && !buf[0]; i--) {
+		FILE *fp = fopen(k->out[i], "re");
+
+		if (!fp)
+			continue;
+		while (!buf[0] && fgets(buf, (int)len, fp)) {
+			buf[strcspn(buf, "\n")] = 0;
+			if (!buf[strspn(buf, " \t")])
+				buf[0] = 0;
+		}
+		fclose(fp);
+	}
+}
+
+/* One checker on the run's state: its exit status, or -errno with why. */
+static int check_once(struct runner *r, int i, char *why, size_t len)
+{
+	struct checker *k = r->chk;
+	const char *cmd = r->o->checks[i];
+	struct tracer_episode ep = { .stdout_fd = -1, .stderr_fd = -1 };
+	struct run_result res;
+	char line[256], t[32];
+	int e;
+
+	for (int j = 0; j < 2; j++) {
+		int fd = open(k->out[j], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+		if (fd < 0) {
+			e = -errno;
+			snprintf(why, len, "--check: cannot write '%s': %s", k->out[j], strerror(-e));
+			if (j)
+				close(ep.stdout_fd);
+			return e;
+		}
+		*(j ? &ep.stderr_fd : &ep.stdout_fd) = fd;
+	}
+	memset(&res, 0, sizeof(res));
+	e = tracer_session_run(k->c[i].ts, &ep, NULL, &res);
+	close(ep.stdout_fd);
+	close(ep.stderr_fd);
+	first_line(k, line, sizeof(line));
+	if (e < 0) {
+		snprintf(why, len, "--check: cannot run '%s': %s", cmd, strerror(-e));
+		return e;
+	}
+	switch (res.end) {
+	case RUN_EXITED:
+		if (res.exit_status != 126 && res.exit_status != 127)
+			return res.exit_status;
+		snprintf(why, len, "--check: '%s' could not run (status %d)%s%s", cmd,
+			 res.exit_status, line[0] ? ": " : "", line);
+		return -ENOENT;
+	case RUN_INTERRUPTED:
+		return 0;
+	case RUN_SIGNALED:
+		snprintf(why, len, "--check: '%s' was killed by SIG%s", cmd,
+			 sigabbrev_np(res.signal) ? sigabbrev_np(res.signal) : "?");
+		return -EINTR;
+	case RUN_TIMEOUT:
+		snprintf(why, len, "--check: '%s' did not finish within %s (--check-timeout)", cmd,
+			 format_duration(r->o->check_timeout_ms, t, sizeof(t)));
+		return -ETIMEDOUT;
+	default:
+		if (res.setup_step)
+			snprintf(why, len, "--check: '%s': sandbox: %s%s%s: %s", cmd,
+				 sandbox_step_name(res.setup_step), res.setup_path[0] ? ": " : "",
+				 res.setup_path, strerror(res.setup_errno));
+		else
+			snprintf(why, len, "--check: cannot start '%s': %s failed: %s", cmd,
+				 spawn_stage_name(res.setup_stage), strerror(res.setup_errno));
+		return -EIO;
+	}
+}
+
+int checker_run(struct runner *r, bool clean, struct run_finding *f, char *why, size_t len)
+{
+	struct checker *k = r->chk;
+	const struct fault_rec *log;
+	char line[256];
+	int i, st = 0, nlog;
+
+	if (!k)
+		return 0;
+	for (i = 0; i < k->n && st == 0 && !runner_interrupted; i++)
+		st = check_once(r, i, why, len);
+	if (st <= 0)
+		return st;
+	i--;
+	first_line(k, line, sizeof(line));
+	if (clean) {
+		snprintf(why, len, "--check: '%s' fails on the run without faults (status %d)%s%s",
+			 r->o->checks[i], st, line[0] ? ": " : "", line);
+		return -EINVAL;
+	}
+	f->kind = FIND_STATE;
+	f->exit_status = st;
+	/* Truncated at the detail's size: the whole output is kept. */
+	if (snprintf(f->detail, sizeof(f->detail), "'%s' exited with status %d%s%s",
+		     r->o->checks[i], st, line[0] ? ": " : "", line) < 0)
+		f->detail[0] = 0;
+	snprintf(f->check, sizeof(f->check), "%s", r->o->checks[i]);
+	f->check_stdout_path = k->out[0];
+	f->check_stderr_path = k->out[1];
+	/* The stacks: where each fault was injected, in the log's order. */
+	nlog = inject_run_log(r->inj, &log);
+	f->nthreads = nlog < FINDING_MAX_THREADS ? nlog : FINDING_MAX_THREADS;
+	for (int j = 0; j < f->nthreads; j++) {
+		f->stacks[j] = k->stacks[j];
+		f->stacks[j].thread = log[j].thread;
+	}
+	if (nlog > 0) {
+		f->thread = log[0].thread;
+		f->tid = k->stacks[0].tid;
+	}
+	return 1;
+}
