@@ -26,7 +26,8 @@
 #include "cli/checker.h"
 #include "cli/die.h"
 #include "cli/duration.h"
-#include "cli/runner.h"
+#include "cli/options.h"
+#include "inject/inject.h"
 #include "sandbox/policy.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/workdir.h"
@@ -42,9 +43,12 @@ struct check_one {
 };
 
 struct checker {
+	struct check_setup s;
+	struct inject *inj;
 	int n;
 	struct check_one *c;
 	struct tracer_gate gate;
+	bool interrupted;	/* a checker's run was (SIGINT/SIGTERM) */
 	char out[2][PATH_MAX];	/* the last checker's stdout, stderr */
 	/* The stack of each of the run's first faults, when injected. */
 	struct thread_stack stacks[FINDING_MAX_THREADS];
@@ -52,9 +56,9 @@ struct checker {
 
 /* The work directory's path as the checker sees it: in the jail, the
  * original's path (the copy is bound there); without it, the copy. */
-static const char *check_dir(const struct runner *r)
+static const char *check_dir(const struct check_setup *s)
 {
-	return r->sb ? r->wd_dir : workdir_copy_path(r->wd);
+	return s->jail ? s->wd_dir : workdir_copy_path(s->wd);
 }
 
 /* CMD with each {} replaced by dir, single-quoted unless plain. */
@@ -110,14 +114,14 @@ static char **named_paths(const char *cmd, const char *wd)
 	return v;
 }
 
-static void check_jail(struct runner *r, struct check_one *c, const char *cmd)
+static void check_jail(const struct check_setup *s, struct check_one *c, const char *cmd)
 {
-	char **named = named_paths(cmd, r->wd_dir);
+	char **named = named_paths(cmd, s->wd_dir);
 	struct sandbox_opts so = {
-		.exe = "/bin/sh", .cwd = r->wd_dir, .cwd_src = workdir_copy_path(r->wd),
-		.net = SANDBOX_NET_NONE, .envp = r->env, .host_uid = r->o->uid,
-		.host_gid = r->o->gid, .tmp_size = r->o->tmp_size, .args = named,
-		.outputs_dir = r->run_dir[0] ? r->run_dir : NULL,
+		.exe = "/bin/sh", .cwd = s->wd_dir, .cwd_src = workdir_copy_path(s->wd),
+		.net = SANDBOX_NET_NONE, .envp = s->env, .host_uid = s->o->uid,
+		.host_gid = s->o->gid, .tmp_size = s->o->tmp_size, .args = named,
+		.outputs_dir = s->run_dir,
 	};
 	int e = sandbox_new(&so, &c->sb);
 
@@ -128,47 +132,55 @@ static void check_jail(struct runner *r, struct check_one *c, const char *cmd)
 		die_errno(e, "--check: cannot prepare the checker's jail for '%s'", cmd);
 }
 
-void checker_init(struct runner *r)
+struct checker *checker_new(const struct check_setup *s)
 {
-	const struct options *o = r->o;
+	const struct options *o = s->o;
 	struct checker *k;
 
-	if (!o->nchecks)
-		return;
-	k = r->chk = calloc(1, sizeof(*k));
+	/* runner_setup made one (--workdir's, or an empty one): never the
+	 * caller's own directory, which runs do not start afresh in. */
+	if (!s->wd || !s->wd_dir || !s->run_dir)
+		die("--check needs a work directory (--workdir=DIR)");
+	k = calloc(1, sizeof(*k));
 	if (!k || !(k->c = calloc(o->nchecks, sizeof(*k->c))))
 		die("out of memory");
-	if (snprintf(k->out[0], sizeof(k->out[0]), "%s/check-stdout", r->run_dir) >= PATH_MAX ||
-	    snprintf(k->out[1], sizeof(k->out[1]), "%s/check-stderr", r->run_dir) >= PATH_MAX)
-		die("--out: path too long: '%s'", r->run_dir);
-	if (r->policy)
-		sandbox_policy_gate(r->policy, &k->gate);
+	k->s = *s;
+	if (snprintf(k->out[0], sizeof(k->out[0]), "%s/check-stdout", s->run_dir) >= PATH_MAX ||
+	    snprintf(k->out[1], sizeof(k->out[1]), "%s/check-stderr", s->run_dir) >= PATH_MAX)
+		die("--out: path too long: '%s'", s->run_dir);
+	if (s->jail && s->policy)
+		sandbox_policy_gate(s->policy, &k->gate);
 	for (k->n = 0; k->n < o->nchecks; k->n++) {
 		struct check_one *c = &k->c[k->n];
 		struct tracer_opts to = {
-			.argv = c->argv, .envp = r->env, .cwd = check_dir(r),
+			.argv = c->argv, .envp = s->env, .cwd = check_dir(s),
 			.timeout_ms = o->check_timeout_ms, .grace_ms = o->grace_ms, .cpu = -1,
-			.launcher = &c->launcher, .gate = r->policy ? &k->gate : NULL,
+			.launcher = &c->launcher, .gate = s->jail && s->policy ? &k->gate : NULL,
 		};
 		int e;
 
 		c->argv[0] = "/bin/sh";
 		c->argv[1] = "-c";
-		c->argv[2] = expand(o->checks[k->n], check_dir(r));
-		if (r->sb)
-			check_jail(r, c, c->argv[2]);
-		c->launch = (struct sandbox_launch){ .sb = c->sb, .rl = r->rl.n ? &r->rl : NULL };
+		c->argv[2] = expand(o->checks[k->n], check_dir(s));
+		if (s->jail)
+			check_jail(s, c, c->argv[2]);
+		c->launch = (struct sandbox_launch){ .sb = c->sb, .rl = s->rl };
 		sandbox_launcher(&c->launch, &c->launcher);
 		e = tracer_session_new(&to, &c->ts);
 		if (e < 0)
 			die_errno(e, "--check: cannot set up the tracer for '%s'", o->checks[k->n]);
 	}
+	return k;
 }
 
-void checker_fini(struct runner *r)
+void checker_set_inject(struct checker *k, struct inject *inj)
 {
-	struct checker *k = r->chk;
+	if (k)
+		k->inj = inj;
+}
 
+void checker_free(struct checker *k)
+{
 	if (!k)
 		return;
 	for (int i = 0; i < k->n; i++) {
@@ -178,19 +190,18 @@ void checker_fini(struct runner *r)
 	}
 	free(k->c);
 	free(k);
-	r->chk = NULL;
 }
 
 void checker_on_fault(void *arg, pid_t pid, pid_t tid, int index)
 {
-	struct runner *r = arg;
+	struct checker *k = arg;
 	struct thread_stack *s;
 	int n;
 
-	if (!r->chk || index < 0 || index >= FINDING_MAX_THREADS)
+	if (!k || !k->inj || index < 0 || index >= FINDING_MAX_THREADS)
 		return;
-	s = &r->chk->stacks[index];
-	n = inject_stack(r->inj, pid, tid, s->frames, FRAME_MAX);
+	s = &k->stacks[index];
+	n = inject_stack(k->inj, pid, tid, s->frames, FRAME_MAX);
 	s->tid = tid;
 	s->nframes = n > 0 ? n : 0;
 }
@@ -214,10 +225,9 @@ static void first_line(const struct checker *k, char *buf, size_t len)
 }
 
 /* One checker on the run's state: its exit status, or -errno with why. */
-static int check_once(struct runner *r, int i, char *why, size_t len)
+static int check_once(struct checker *k, int i, char *why, size_t len)
 {
-	struct checker *k = r->chk;
-	const char *cmd = r->o->checks[i];
+	const char *cmd = k->s.o->checks[i];
 	struct tracer_episode ep = { .stdout_fd = -1, .stderr_fd = -1 };
 	struct run_result res;
 	char line[256], t[32];
@@ -252,6 +262,7 @@ static int check_once(struct runner *r, int i, char *why, size_t len)
 			 res.exit_status, line[0] ? ": " : "", line);
 		return -ENOENT;
 	case RUN_INTERRUPTED:
+		k->interrupted = true;
 		return 0;
 	case RUN_SIGNALED:
 		snprintf(why, len, "--check: '%s' was killed by SIG%s", cmd,
@@ -259,7 +270,7 @@ static int check_once(struct runner *r, int i, char *why, size_t len)
 		return -EINTR;
 	case RUN_TIMEOUT:
 		snprintf(why, len, "--check: '%s' did not finish within %s (--check-timeout)", cmd,
-			 format_duration(r->o->check_timeout_ms, t, sizeof(t)));
+			 format_duration(k->s.o->check_timeout_ms, t, sizeof(t)));
 		return -ETIMEDOUT;
 	default:
 		if (res.setup_step)
@@ -273,37 +284,36 @@ static int check_once(struct runner *r, int i, char *why, size_t len)
 	}
 }
 
-int checker_run(struct runner *r, bool clean, struct run_finding *f, char *why, size_t len)
+int checker_run(struct checker *k, bool clean, struct run_finding *f, char *why, size_t len)
 {
-	struct checker *k = r->chk;
+	char *const *checks = k->s.o->checks;
 	const struct fault_rec *log;
 	char line[256];
 	int i, st = 0, nlog;
 
-	if (!k)
-		return 0;
-	for (i = 0; i < k->n && st == 0 && !runner_interrupted; i++)
-		st = check_once(r, i, why, len);
+	k->interrupted = false;
+	for (i = 0; i < k->n && st == 0 && !k->interrupted; i++)
+		st = check_once(k, i, why, len);
 	if (st <= 0)
 		return st;
 	i--;
 	first_line(k, line, sizeof(line));
 	if (clean) {
 		snprintf(why, len, "--check: '%s' fails on the run without faults (status %d)%s%s",
-			 r->o->checks[i], st, line[0] ? ": " : "", line);
+			 checks[i], st, line[0] ? ": " : "", line);
 		return -EINVAL;
 	}
 	f->kind = FIND_STATE;
 	f->exit_status = st;
 	/* Truncated at the detail's size: the whole output is kept. */
 	if (snprintf(f->detail, sizeof(f->detail), "'%s' exited with status %d%s%s",
-		     r->o->checks[i], st, line[0] ? ": " : "", line) < 0)
+		     checks[i], st, line[0] ? ": " : "", line) < 0)
 		f->detail[0] = 0;
-	snprintf(f->check, sizeof(f->check), "%s", r->o->checks[i]);
+	snprintf(f->check, sizeof(f->check), "%s", checks[i]);
 	f->check_stdout_path = k->out[0];
 	f->check_stderr_path = k->out[1];
 	/* The stacks: where each fault was injected, in the log's order. */
-	nlog = inject_run_log(r->inj, &log);
+	nlog = inject_run_log(k->inj, &log);
 	f->nthreads = nlog < FINDING_MAX_THREADS ? nlog : FINDING_MAX_THREADS;
 	for (int j = 0; j < f->nthreads; j++) {
 		f->stacks[j] = k->stacks[j];

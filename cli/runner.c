@@ -282,8 +282,7 @@ void runner_init(struct runner *r, const struct options *o, char **argv, char **
 		.captured_stderr = run_dir != NULL,
 		/* --check: the stack at each fault, for a state-corruption
 		 * finding (the run's end says nothing of where it went wrong). */
-		.on_fault = o->nchecks ? checker_on_fault : NULL,
-		.fault_arg = r,
+		.on_fault = NULL,
 	};
 	int e;
 
@@ -313,13 +312,24 @@ void runner_init(struct runner *r, const struct options *o, char **argv, char **
 		if (e < 0)
 			die_errno(e, "cannot create '%s'", run_dir);
 	}
+	/* --check: before the engine, which calls it back at each fault. */
+	if (o->nchecks) {
+		struct check_setup cs = {
+			.o = o, .env = env, .jail = r->sb != NULL, .wd = r->wd, .wd_dir = r->wd_dir,
+			.run_dir = run_dir, .policy = r->policy, .rl = r->rl.n ? &r->rl : NULL,
+		};
+
+		r->chk = checker_new(&cs);
+		cfg.on_fault = checker_on_fault;
+		cfg.fault_arg = r->chk;
+	}
 	e = inject_new(&cfg, &r->inj);
 	if (e < 0)
 		die_errno(e, "cannot set up the fault engine");
 	inject_trace_set(r->inj, r->trace_set);
 	refusals_init(&r->refusals, r->sb, r->rl.n ? &r->rl : NULL);
+	checker_set_inject(r->chk, r->inj);
 	session_init(r);
-	checker_init(r);
 }
 
 void runner_fini(struct runner *r)
@@ -327,7 +337,8 @@ void runner_fini(struct runner *r)
 	if (live_runner == r)
 		live_runner = NULL;
 	episodes_fini(r);
-	checker_fini(r);
+	checker_free(r->chk);
+	r->chk = NULL;
 	tracer_session_free(r->ts);
 	r->ts = NULL;
 	inject_free(r->inj);
@@ -491,7 +502,7 @@ static int check_state(struct runner *r, bool record, struct run_finding *f)
 		return 0;
 	memset(f, 0, offsetof(struct run_finding, stacks));
 	memset(&f->nfaults, 0, sizeof(*f) - offsetof(struct run_finding, nfaults));
-	e = checker_run(r, record, f, why, sizeof(why));
+	e = checker_run(r->chk, record, f, why, sizeof(why));
 	if (e < 0) {
 		r->err.fatal = true;
 		return runner_fail(r, 0, 0, "%s", why);
