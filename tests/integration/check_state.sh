@@ -81,4 +81,13 @@ grep -q "'sleep 5' did not finish within" "$TMP/fz.stderr" || fail "checker time
 fz -q --out="$OUT" --workdir="$TMP/wd" --check='kill -SEGV $$' -- "$T/journal"
 assert_rc 2
 grep -q "was killed by SIGSEGV" "$TMP/fz.stderr" || fail "killed checker not said"
+
+# Bad input: one line, exit 2 (125 with --inject=none, where --check
+# has nothing to judge).
+fz -q --out="$OUT" --check=' ' -- "$T/journal"
+assert_rc 2
+grep -q -- "--check: empty command" "$TMP/fz.stderr" || fail "empty --check not refused"
+fz --inject=none --check=true -- "$T/journal"
+assert_rc 125
+grep -q -- "--check needs a campaign" "$TMP/fz.stderr" || fail "--check with --inject=none not refused"
 true
