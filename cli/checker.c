@@ -4,14 +4,16 @@
  *
  * CMD runs as `/bin/sh -c CMD` (quotes as users write them), `{}` replaced
  * by the work directory's path (shell-quoted), cwd there. What a run left
- * is untrusted: fzsandbox never follows a path in it on the host. The
- * checker runs in a jail of its own (sandbox_new: the work copy bound at
- * the work directory's path, no network, the same deny policy, rlimits and
- * --uid as the program) as an episode of a tracer session of its own with
- * no hooks: nothing of it is failed, the tracer only enforces the policy
- * and --check-timeout. Exit 0 passes; 126/127 (the shell's "cannot
- * execute"/"not found"), a signal, a timeout or a jail that cannot start
- * are errors naming the checker, never findings; any other status fails. */
+ * is untrusted: fzsandbox never follows a path in it on the host.
+ *
+ * The checker runs untraced (sandbox/untraced.h) in a jail of its own
+ * (sandbox_new: the work copy bound at the work directory's path, no
+ * network, the same deny policy, rlimits and --uid as the program):
+ * nothing of it stops or is failed. Exit 0 passes; 126/127 (the shell's
+ * "cannot execute"/"not found"), a signal (or 129-192, the shell's and
+ * the jail init's 128+N for one), --check-timeout or a jail that cannot
+ * start are errors naming the checker, never findings; any other status
+ * fails. */
 #include "config.h"
 
 #include <errno.h>
@@ -30,16 +32,16 @@
 #include "inject/inject.h"
 #include "sandbox/policy.h"
 #include "sandbox/sandbox.h"
+#include "sandbox/untraced.h"
 #include "sandbox/workdir.h"
 #include "util/util.h"
 
-/* One --check: its shell command line, its jail and session. */
+/* One --check: its shell command line, its jail, the command. */
 struct check_one {
 	char *argv[4];		/* /bin/sh -c CMD ({} expanded) */
 	struct sandbox *sb;
 	struct sandbox_launch launch;
-	struct tracer_launcher launcher;
-	struct tracer_session *ts;
+	struct sandbox_cmd *cmd;
 };
 
 struct checker {
@@ -47,7 +49,6 @@ struct checker {
 	struct inject *inj;
 	int n;
 	struct check_one *c;
-	struct tracer_gate gate;
 	bool interrupted;	/* a checker's run was (SIGINT/SIGTERM) */
 	char out[2][PATH_MAX];	/* the last checker's stdout, stderr */
 	/* The stack of each of the run's first faults, when injected. */
@@ -148,14 +149,12 @@ struct checker *checker_new(const struct check_setup *s)
 	if (snprintf(k->out[0], sizeof(k->out[0]), "%s/check-stdout", s->run_dir) >= PATH_MAX ||
 	    snprintf(k->out[1], sizeof(k->out[1]), "%s/check-stderr", s->run_dir) >= PATH_MAX)
 		die("--out: path too long: '%s'", s->run_dir);
-	if (s->jail && s->policy)
-		sandbox_policy_gate(s->policy, &k->gate);
 	for (k->n = 0; k->n < o->nchecks; k->n++) {
 		struct check_one *c = &k->c[k->n];
-		struct tracer_opts to = {
+		struct sandbox_cmd_opts co = {
 			.argv = c->argv, .envp = s->env, .cwd = check_dir(s),
-			.timeout_ms = o->check_timeout_ms, .grace_ms = o->grace_ms, .cpu = -1,
-			.launcher = &c->launcher, .gate = s->jail && s->policy ? &k->gate : NULL,
+			.timeout_ms = o->check_timeout_ms, .policy = s->jail ? s->policy : NULL,
+			.interrupted = s->interrupted,
 		};
 		int e;
 
@@ -165,10 +164,9 @@ struct checker *checker_new(const struct check_setup *s)
 		if (s->jail)
 			check_jail(s, c, c->argv[2]);
 		c->launch = (struct sandbox_launch){ .sb = c->sb, .rl = s->rl };
-		sandbox_launcher(&c->launch, &c->launcher);
-		e = tracer_session_new(&to, &c->ts);
+		e = sandbox_cmd_new(&c->launch, &co, &c->cmd);
 		if (e < 0)
-			die_errno(e, "--check: cannot set up the tracer for '%s'", o->checks[k->n]);
+			die_errno(e, "--check: cannot prepare '%s'", o->checks[k->n]);
 	}
 	return k;
 }
@@ -184,7 +182,7 @@ void checker_free(struct checker *k)
 	if (!k)
 		return;
 	for (int i = 0; i < k->n; i++) {
-		tracer_session_free(k->c[i].ts);
+		sandbox_cmd_free(k->c[i].cmd);
 		sandbox_free(k->c[i].sb);
 		free(k->c[i].argv[2]);
 	}
@@ -228,60 +226,53 @@ static void first_line(const struct checker *k, char *buf, size_t len)
 static int check_once(struct checker *k, int i, char *why, size_t len)
 {
 	const char *cmd = k->s.o->checks[i];
-	struct tracer_episode ep = { .stdout_fd = -1, .stderr_fd = -1 };
-	struct run_result res;
+	struct sandbox_cmd_result res;
+	int fd[2], e, sig;
 	char line[256], t[32];
-	int e;
 
 	for (int j = 0; j < 2; j++) {
-		int fd = open(k->out[j], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-
-		if (fd < 0) {
+		fd[j] = open(k->out[j], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd[j] < 0) {
 			e = -errno;
 			snprintf(why, len, "--check: cannot write '%s': %s", k->out[j], strerror(-e));
 			if (j)
-				close(ep.stdout_fd);
+				close(fd[0]);
 			return e;
 		}
-		*(j ? &ep.stderr_fd : &ep.stdout_fd) = fd;
 	}
-	memset(&res, 0, sizeof(res));
-	e = tracer_session_run(k->c[i].ts, &ep, NULL, &res);
-	close(ep.stdout_fd);
-	close(ep.stderr_fd);
+	e = sandbox_cmd_run(k->c[i].cmd, fd[0], fd[1], &res);
+	close(fd[0]);
+	close(fd[1]);
 	first_line(k, line, sizeof(line));
-	if (e < 0) {
+	/* 128+N: the shell's report of a command killed by signal N, or
+	 * the jail init's of the shell itself (no signal is above 64). */
+	sig = res.signal ? res.signal : res.exited && res.status > 128 && res.status <= 128 + 64 ?
+	      res.status - 128 : 0;
+	if (e < 0)
 		snprintf(why, len, "--check: cannot run '%s': %s", cmd, strerror(-e));
-		return e;
-	}
-	switch (res.end) {
-	case RUN_EXITED:
-		if (res.exit_status != 126 && res.exit_status != 127)
-			return res.exit_status;
-		snprintf(why, len, "--check: '%s' could not run (status %d)%s%s", cmd,
-			 res.exit_status, line[0] ? ": " : "", line);
-		return -ENOENT;
-	case RUN_INTERRUPTED:
+	else if (res.interrupted)
 		k->interrupted = true;
-		return 0;
-	case RUN_SIGNALED:
-		snprintf(why, len, "--check: '%s' was killed by SIG%s", cmd,
-			 sigabbrev_np(res.signal) ? sigabbrev_np(res.signal) : "?");
-		return -EINTR;
-	case RUN_TIMEOUT:
+	else if (res.setup_failed)
+		snprintf(why, len, "--check: '%s': sandbox: %s%s%s: %s", cmd,
+			 res.step ? sandbox_step_name(res.step) : "start", res.path[0] ? ": " : "",
+			 res.path, strerror(res.err));
+	else if (res.exec_failed)
+		snprintf(why, len, "--check: cannot execute '%s' for '%s': %s", res.path, cmd,
+			 strerror(res.err));
+	else if (res.timed_out)
 		snprintf(why, len, "--check: '%s' did not finish within %s (--check-timeout)", cmd,
 			 format_duration(k->s.o->check_timeout_ms, t, sizeof(t)));
-		return -ETIMEDOUT;
-	default:
-		if (res.setup_step)
-			snprintf(why, len, "--check: '%s': sandbox: %s%s%s: %s", cmd,
-				 sandbox_step_name(res.setup_step), res.setup_path[0] ? ": " : "",
-				 res.setup_path, strerror(res.setup_errno));
-		else
-			snprintf(why, len, "--check: cannot start '%s': %s failed: %s", cmd,
-				 spawn_stage_name(res.setup_stage), strerror(res.setup_errno));
-		return -EIO;
-	}
+	else if (sig)
+		snprintf(why, len, "--check: '%s' was killed by SIG%s%s%s", cmd,
+			 sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", line[0] ? ": " : "", line);
+	else if (res.exited && (res.status == 126 || res.status == 127))
+		snprintf(why, len, "--check: '%s' could not run (status %d)%s%s", cmd, res.status,
+			 line[0] ? ": " : "", line);
+	else
+		return res.status;
+	if (e < 0)
+		return e;
+	return res.interrupted ? 0 : -EIO;
 }
 
 int checker_run(struct checker *k, bool clean, struct run_finding *f, char *why, size_t len)

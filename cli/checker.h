@@ -30,9 +30,10 @@ struct check_setup {
 	const char *run_dir;		/* where the checker's output goes */
 	const struct sandbox_policy *policy;	/* with jail */
 	const struct sandbox_rlimits *rl;	/* NULL: none */
+	volatile int *interrupted;	/* the runner's SIGINT/SIGTERM flag */
 };
 
-/* A tracer session and, in the jail, a jail per checker. Dies on a
+/* An untraced command and, in the jail, a jail per checker. Dies on a
  * setup that cannot work (exit 2). */
 struct checker *checker_new(const struct check_setup *s);
 void checker_free(struct checker *k);

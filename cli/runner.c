@@ -317,6 +317,7 @@ void runner_init(struct runner *r, const struct options *o, char **argv, char **
 		struct check_setup cs = {
 			.o = o, .env = env, .jail = r->sb != NULL, .wd = r->wd, .wd_dir = r->wd_dir,
 			.run_dir = run_dir, .policy = r->policy, .rl = r->rl.n ? &r->rl : NULL,
+			.interrupted = &runner_interrupted,
 		};
 
 		r->chk = checker_new(&cs);

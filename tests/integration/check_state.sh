@@ -90,4 +90,13 @@ grep -q -- "--check: empty command" "$TMP/fz.stderr" || fail "empty --check not 
 fz --inject=none --check=true -- "$T/journal"
 assert_rc 125
 grep -q -- "--check needs a campaign" "$TMP/fz.stderr" || fail "--check with --inject=none not refused"
+
+# The checker runs untraced (nothing of it stops), in its own jail under
+# the same deny policy: a denied call fails with ENOSYS there.
+fz -q --out="$OUT" --workdir="$TMP/wd" --check='grep TracerPid /proc/self/status >&2; exit 3' -- "$T/journal"
+grep -q "TracerPid:.0" "$TMP/fz.stderr" || fail "the checker is traced"
+if command -v unshare >/dev/null; then
+	fz -q --out="$OUT" --workdir="$TMP/wd" --check='unshare -U true 2>&1 | head -1 >&2; exit 3' -- "$T/journal"
+	grep -q "Function not implemented" "$TMP/fz.stderr" || fail "the checker's jail lets unshare through"
+fi
 true
