@@ -32,6 +32,7 @@ enum {
 	O_PIDS_LIMIT, O_TMP_SIZE,
 	O_VIOLATION_EXIT, O_NET, O_BIND, O_RO_BIND, O_WORKDIR, O_WORKDIR_HASH, O_CONFIG,
 	O_NO_AUTO_BIND, O_NO_SANDBOX, O_LIST_CLASSES, O_LIST_FAULTS, O_SHOW_REPLIES, O_ABORT_IS_FINDING,
+	O_CHECK, O_CHECK_TIMEOUT,
 };
 
 static const struct option longopts[] = {
@@ -82,6 +83,8 @@ static const struct option longopts[] = {
 	{ "ro-bind", required_argument, NULL, O_RO_BIND },
 	{ "no-auto-bind", no_argument, NULL, O_NO_AUTO_BIND },
 	{ "workdir", required_argument, NULL, O_WORKDIR },
+	{ "check", required_argument, NULL, O_CHECK },
+	{ "check-timeout", required_argument, NULL, O_CHECK_TIMEOUT },
 	{ "workdir-hash", required_argument, NULL, O_WORKDIR_HASH },
 	{ "config", required_argument, NULL, O_CONFIG },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -416,6 +419,16 @@ static void parse_one(struct options *o, int c, const char *arg)
 		o->workdir = real;	/* stored words (replay) are freed */
 		break;
 	}
+	case O_CHECK:
+		if (!arg[strspn(arg, " \t")])
+			die("--check: empty command");
+		push(&o->checks, &o->nchecks, arg);
+		break;
+	case O_CHECK_TIMEOUT:
+		o->check_timeout_ms = duration_arg("--check-timeout", arg);
+		if (o->check_timeout_ms <= 0)
+			die("--check-timeout: must be more than 0, got '%s'", arg);
+		break;
 	case O_WORKDIR_HASH:
 		if (strlen(arg) != 16 || strspn(arg, "0123456789abcdef") != 16)
 			die("--workdir-hash: bad hash '%s' (16 hex digits)", arg);
@@ -561,6 +574,7 @@ void options_parse(int argc, char **argv, struct options *o)
 	o->timeout_ms = 10000;
 	o->grace_ms = 2000;
 	o->reply_timeout_ms = 2000;
+	o->check_timeout_ms = 60000;
 	o->occurrences = 3;
 	o->replay_runs = 1;
 	o->probability = 0.05;
@@ -593,6 +607,8 @@ void options_parse(int argc, char **argv, struct options *o)
 		die("--replay takes no program: it comes from the report");
 	if (o->violation_exit >= 0 && !o->standalone)
 		die("--violation-exit needs --inject=none (in a campaign a violation is a finding: exit 1)");
+	if (o->nchecks && o->standalone)
+		die("--check needs a campaign (it judges what faulted runs leave; drop --inject=none)");
 }
 
 /* One more word for options_describe_argv; dies when out of memory. */
@@ -617,7 +633,7 @@ static void describe_add(char ***v, int *n, const char *fmt, ...)
 
 char **options_describe_argv(const struct options *o)
 {
-	char **v = NULL, t[32], g[32], rt[32];
+	char **v = NULL, t[32], g[32], rt[32], ct[32];
 	int n = 0;
 
 	describe_add(&v, &n, "--timeout=%s", format_duration(o->timeout_ms, t, sizeof(t)));
@@ -657,6 +673,12 @@ char **options_describe_argv(const struct options *o)
 		describe_add(&v, &n, "--workdir=%s", o->workdir);
 	if (o->workdir && o->workdir_hash)
 		describe_add(&v, &n, "--workdir-hash=%s", o->workdir_hash);
+	/* A replay reruns the checkers: a state-corruption finding is theirs. */
+	for (int i = 0; i < o->nchecks; i++)
+		describe_add(&v, &n, "--check=%s", o->checks[i]);
+	if (o->nchecks)
+		describe_add(&v, &n, "--check-timeout=%s",
+			     format_duration(o->check_timeout_ms, ct, sizeof(ct)));
 	for (int i = 0; i < SB_RLIM_N; i++) {
 		static const char *const names[SB_RLIM_N] = { "as", "nofile", "nproc", "cpu", "fsize" };
 		unsigned long long lim = o->limits.rlim[i];

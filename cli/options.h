@@ -70,6 +70,11 @@ struct options {
 	int nbinds, nro_binds;
 	const char *workdir;	/* --workdir=DIR: each run gets a fresh copy */
 	const char *workdir_hash;	/* --workdir-hash: DIR must hash to this */
+	/* --check=CMD: run by /bin/sh -c in the run's work directory after
+	 * every run (cli/checker.c); --check-timeout bounds each. */
+	char **checks;		/* NULL-terminated */
+	int nchecks;
+	long check_timeout_ms;
 	char *config_text;	/* --config's text: options point into it */
 	char **argv;		/* the program and its arguments */
 };

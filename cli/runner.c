@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli/checker.h"
 #include "cli/die.h"
 #include "cli/relay.h"
 #include "cli/runner.h"
@@ -97,7 +98,7 @@ static void session_init(struct runner *r)
 		.argv = r->argv,
 		.exec_path = r->exec_path[0] ? r->exec_path : NULL,
 		.envp = r->env,
-		.cwd = !r->wd ? r->cwd : r->sb ? r->o->workdir : workdir_copy_path(r->wd),
+		.cwd = !r->wd ? r->cwd : r->sb ? r->wd_dir : workdir_copy_path(r->wd),
 		.stdin_path = r->stdin_path,
 		.passthrough = r->passthrough,
 		.sigpipe_ignored = runner_sigpipe_ignored,
@@ -279,6 +280,9 @@ void runner_init(struct runner *r, const struct options *o, char **argv, char **
 	struct inject_config cfg = {
 		.classes = o->classes, .occurrences = o->occurrences, .service = o->service,
 		.captured_stderr = run_dir != NULL,
+		/* --check: the stack at each fault, for a state-corruption
+		 * finding (the run's end says nothing of where it went wrong). */
+		.on_fault = NULL,
 	};
 	int e;
 
@@ -308,11 +312,24 @@ void runner_init(struct runner *r, const struct options *o, char **argv, char **
 		if (e < 0)
 			die_errno(e, "cannot create '%s'", run_dir);
 	}
+	/* --check: before the engine, which calls it back at each fault. */
+	if (o->nchecks) {
+		struct check_setup cs = {
+			.o = o, .env = env, .jail = r->sb != NULL, .wd = r->wd, .wd_dir = r->wd_dir,
+			.run_dir = run_dir, .policy = r->policy, .rl = r->rl.n ? &r->rl : NULL,
+			.interrupted = &runner_interrupted,
+		};
+
+		r->chk = checker_new(&cs);
+		cfg.on_fault = checker_on_fault;
+		cfg.fault_arg = r->chk;
+	}
 	e = inject_new(&cfg, &r->inj);
 	if (e < 0)
 		die_errno(e, "cannot set up the fault engine");
 	inject_trace_set(r->inj, r->trace_set);
 	refusals_init(&r->refusals, r->sb, r->rl.n ? &r->rl : NULL, !r->passthrough);
+	checker_set_inject(r->chk, r->inj);
 	session_init(r);
 }
 
@@ -321,6 +338,8 @@ void runner_fini(struct runner *r)
 	if (live_runner == r)
 		live_runner = NULL;
 	episodes_fini(r);
+	checker_free(r->chk);
+	r->chk = NULL;
 	tracer_session_free(r->ts);
 	r->ts = NULL;
 	inject_free(r->inj);
@@ -331,6 +350,9 @@ void runner_fini(struct runner *r)
 	r->policy = NULL;
 	workdir_free(r->wd);
 	r->wd = NULL;
+	if (r->wd_auto[0])
+		rmdir(r->wd_auto);
+	r->wd_auto[0] = 0;
 	sandbox_cgroup_free(r->cg);
 	r->cg = NULL;
 }
@@ -468,6 +490,29 @@ static void copy_outputs(const struct runner *r)
 			n == 1 ? "" : "s", msg);
 }
 
+/* --check: the run is no other finding; is the state it left sound?
+ * 1 and *f a state-corruption finding when a checker fails after it. A
+ * checker that cannot run, or fails after the run without faults, ends
+ * the invocation (fatal): no later verdict of it could be trusted. */
+static int check_state(struct runner *r, bool record, struct run_finding *f)
+{
+	char why[sizeof(r->err.msg)];
+	int e;
+
+	if (!r->chk)
+		return 0;
+	memset(f, 0, offsetof(struct run_finding, stacks));
+	memset(&f->nfaults, 0, sizeof(*f) - offsetof(struct run_finding, nfaults));
+	e = checker_run(r->chk, record, f, why, sizeof(why));
+	if (e < 0) {
+		r->err.fatal = true;
+		return runner_fail(r, 0, 0, "%s", why);
+	}
+	f->stdout_path = r->passthrough ? NULL : r->out_stdout;
+	f->stderr_path = r->passthrough ? NULL : r->out_stderr;
+	return e;
+}
+
 /* After the tracer: why the episode could not be made, or must not count,
  * as die() used to say it. 0 when it counts. */
 static int check_episode(struct runner *r, bool record, int e, const struct run_result *res,
@@ -546,7 +591,7 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	if (r->wd && r->wd_used) {
 		e = workdir_reset(r->wd);
 		if (e < 0)
-			return runner_fail(r, 0, e, "--workdir: cannot copy '%s'", r->o->workdir);
+			return runner_fail(r, 0, e, "--workdir: cannot copy '%s'", r->wd_dir);
 	}
 	r->wd_used = true;
 	/* Fresh upper directories: no run sees what an earlier one wrote
@@ -593,8 +638,8 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	if (record && drv && sres->ready && r->o->nrequests && sres->sent == 0)
 		fprintf(stderr, "fzsandbox: warning: '%s' listened but no request could be sent to it\n",
 			r->argv[0]);
-	if (!classify(r, res, f))
-		return 0;
+	if (!classify(r, res, f) && (e = check_state(r, record, f)) <= 0)
+		return e;
 	/* A SIGKILL nobody here sent: say so when it was the memory cgroup. */
 	if (f->kind == FIND_RESOURCE && f->signal == SIGKILL && oom0 >= 0 &&
 	    sandbox_cgroup_oom_kills(r->cg) > oom0)

@@ -49,6 +49,12 @@ struct runner {
 		char msg[PATH_MAX + 256];
 	} err;
 	struct workdir *wd;	/* --workdir, else NULL */
+	/* The directory each run gets a copy of: --workdir's, or with --check
+	 * and no --workdir an empty one made here (wd_auto, removed at
+	 * runner_fini); NULL: none. */
+	const char *wd_dir;
+	char wd_auto[PATH_MAX];
+	struct checker *chk;	/* --check (cli/checker.h), else NULL */
 	char wd_hash[17];	/* the hash of --workdir's contents */
 	bool wd_used;		/* the copy has seen a run: reset it first */
 	/* --memory-limit / --pids-limit (NULL: none, or no cgroup usable) and

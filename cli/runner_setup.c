@@ -79,7 +79,7 @@ static void jail_init(struct runner *r, const struct options *o, char **argv)
 	/* --workdir: the run's copy is bound at the original's path, which is
 	 * the target's working directory. */
 	if (r->wd) {
-		so.cwd = o->workdir;
+		so.cwd = r->wd_dir;
 		so.cwd_src = workdir_copy_path(r->wd);
 	}
 	so.binds = binds = jail_binds(o, &so.nbinds);
@@ -109,14 +109,32 @@ static void jail_init(struct runner *r, const struct options *o, char **argv)
  * resolve it. */
 static void workdir_init(struct runner *r, const struct options *o)
 {
+	char real[PATH_MAX];
 	bool chown_to;
 	int e;
 
-	if (!o->workdir)
+	r->wd_dir = o->workdir;
+	/* --check judges a work directory: without --workdir each run gets
+	 * an empty one, beside the runs' output (not in /tmp, which the jail
+	 * replaces). */
+	if (!o->workdir && o->nchecks && r->run_dir[0]) {
+		if (snprintf(r->wd_auto, sizeof(r->wd_auto), "%s/workdir", r->run_dir) >=
+		    (int)sizeof(r->wd_auto))
+			die("--out: path too long: '%s'", r->run_dir);
+		e = mkdir_p(r->wd_auto, 0755);
+		if (e < 0)
+			die_errno(e, "--check: cannot create '%s'", r->wd_auto);
+		/* Absolute, as --workdir's: the jail binds it at its path. */
+		if (!realpath(r->wd_auto, real) || strlen(real) >= sizeof(r->wd_auto))
+			die_errno(errno ? errno : ENAMETOOLONG, "--check: cannot resolve '%s'", r->wd_auto);
+		strcpy(r->wd_auto, real);
+		r->wd_dir = r->wd_auto;
+	}
+	if (!r->wd_dir)
 		return;
-	e = workdir_hash(o->workdir, r->wd_hash);
+	e = workdir_hash(r->wd_dir, r->wd_hash);
 	if (e < 0)
-		die_errno(e, "--workdir: cannot read '%s'", o->workdir);
+		die_errno(e, "--workdir: cannot read '%s'", r->wd_dir);
 	if (o->workdir_hash && strcmp(o->workdir_hash, r->wd_hash) != 0)
 		die("--workdir: '%s' changed: its contents hash to %s, not %s (the run would not "
 		    "start from the same files)", o->workdir, r->wd_hash, o->workdir_hash);
@@ -124,11 +142,11 @@ static void workdir_init(struct runner *r, const struct options *o)
 	 * filesystem allows (sandbox/idmap.c); elsewhere the copy must
 	 * belong to the jail's host user. */
 	chown_to = o->sandbox && geteuid() == 0 && !sandbox_idmaps(sandbox_tmpdir(), o->uid);
-	e = workdir_new(o->workdir, chown_to, o->uid, o->gid, &r->wd);
+	e = workdir_new(r->wd_dir, chown_to, o->uid, o->gid, &r->wd);
 	if (e == 0)
 		e = workdir_reset(r->wd);
 	if (e < 0)
-		die_errno(e, "--workdir: cannot copy '%s'", o->workdir);
+		die_errno(e, "--workdir: cannot copy '%s'", r->wd_dir);
 }
 
 /* The cgroup (--memory-limit, --pids-limit) and the rlimits, once per

@@ -117,6 +117,9 @@ static void log_fault(struct stop *st, const struct fault *f, int occurrence)
 			    strcmp(inj->sites[i].call, st->call) == 0)
 				fr->site_id = inj->sites[i].report_id;
 	}
+	if (inj->cfg.on_fault)
+		inj->cfg.on_fault(inj->cfg.fault_arg, tracer_task_pid(st->t), tracer_task_tid(st->t),
+				  inj->nlog - 1);
 }
 
 /* The recording run: count this occurrence at its site. */

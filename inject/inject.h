@@ -124,6 +124,11 @@ struct inject_config {
 	 * can a sanitizer report be read, so only then is each image
 	 * checked for a sanitizer runtime at its entry point. */
 	bool captured_stderr;
+	/* Called with the task still stopped at each fault logged (index in
+	 * the run's log), so the caller can take its stack there (--check);
+	 * NULL: none. */
+	void (*on_fault)(void *arg, pid_t pid, pid_t tid, int index);
+	void *fault_arg;
 };
 
 struct inject;

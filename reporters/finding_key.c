@@ -32,6 +32,7 @@ static const char *const kind_names[] = {
 	[FIND_RESOURCE] = "resource",
 	[FIND_VIOLATION] = "sandbox-violation",
 	[FIND_ABORT] = "abort",
+	[FIND_STATE] = "state-corruption",
 };
 
 bool finding_kind_valid(enum finding_kind k)
@@ -149,9 +150,14 @@ int report_finding_key(const struct run_finding *f, char **key)
 	else if (f->kind == FIND_ABORT)	/* one policy per allocating caller */
 		fprintf(fp, ":%d:%d|%s", f->signal, f->exit_status,
 			f->nfaults ? f->faults[0].caller : "");
+	else if (f->kind == FIND_STATE)	/* which checker, after which call */
+		fprintf(fp, ":%s|%s@%s", f->check, f->nfaults ? f->faults[0].call : "",
+			f->nfaults ? f->faults[0].site : "");
 	if (f->kind == FIND_HANG)
 		e = key_hang(fp, f);
-	else if (f->nthreads > 0)
+	/* A state-corruption's stacks are where its faults were injected:
+	 * the site above says that, and build-independently enough. */
+	else if (f->nthreads > 0 && f->kind != FIND_STATE)
 		key_stack(fp, &f->stacks[0]);
 	if (fclose(fp) != 0 && !e)
 		e = -ENOMEM;

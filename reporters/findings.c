@@ -131,6 +131,8 @@ static void finding_release(struct finding *f)
 	free(f->replay);
 	free(f->stdout_rel);
 	free(f->stderr_rel);
+	free(f->check_stdout_rel);
+	free(f->check_stderr_rel);
 }
 
 void report_free(struct report *r)
@@ -465,6 +467,12 @@ static int fill_finding(struct report *r, struct finding *n, const struct run_fi
 	e = e ?: make_replay(r, n->id, &n->replay);
 	e = e ?: report_copy_output(r, n->id, f->stdout_path, "stdout", &n->stdout_rel);
 	e = e ?: report_copy_output(r, n->id, f->stderr_path, "stderr", &n->stderr_rel);
+	memcpy(n->check, f->check, sizeof(n->check));
+	TERMINATE(n->check);
+	e = e ?: report_copy_output(r, n->id, f->check_stdout_path, "check-stdout",
+				    &n->check_stdout_rel);
+	e = e ?: report_copy_output(r, n->id, f->check_stderr_path, "check-stderr",
+				    &n->check_stderr_rel);
 	return e;
 }
 

@@ -30,6 +30,10 @@ enum finding_kind {
 	 * xmalloc, assert(p), bad_alloc). Not a bug: reported apart and not
 	 * counted unless --abort-is-finding. */
 	FIND_ABORT,
+	/* A --check command failed on what a faulted run left in its work
+	 * directory ("state-corruption"): detail is its status and first
+	 * line, stacks[i] the stack where the run's fault i was injected. */
+	FIND_STATE,
 };
 const char *finding_kind_name(enum finding_kind k);
 
@@ -80,6 +84,9 @@ struct run_finding {
 	struct fault_rec faults[FINDING_MAX_FAULTS];
 	const char *stdout_path;	/* the run's captured output */
 	const char *stderr_path;
+	/* FIND_STATE: the --check command that failed, and its output. */
+	char check[256];
+	const char *check_stdout_path, *check_stderr_path;
 };
 
 /* --- Is a run a finding? (classify.c) ---------------------------------- */

@@ -202,6 +202,15 @@ static json_object *finding_json(struct jb *b, const struct report *r, const str
 	put(b, o, "stdout", str(b, f->stdout_rel));
 	put(b, o, "stderr", str(b, f->stderr_rel));
 	put(b, o, "clean_run_served", r->service ? boolean(b, report_clean_served(r)) : NULL);
+	if (f->kind == FIND_STATE) {
+		json_object *c = obj(b);
+
+		put(b, c, "command", str(b, f->check));
+		put(b, c, "exit_status", num(b, f->exit_status));
+		put(b, c, "stdout", str(b, f->check_stdout_rel));
+		put(b, c, "stderr", str(b, f->check_stderr_rel));
+		put(b, o, "check", c);
+	}
 	return o;
 }
 

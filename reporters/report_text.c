@@ -110,6 +110,10 @@ static void print_headline(FILE *fp, const struct finding *f)
 	case FIND_VIOLATION:
 		fprintf(fp, "sandbox violation %.*s", (int)strcspn(f->detail, "("), f->detail);
 		break;
+	case FIND_STATE:
+		fprintf(fp, "state corruption after %s %s", f->nfaults ? f->faults[0].call : "a run",
+			f->nfaults ? f->faults[0].fault : "without faults");
+		break;
 	case FIND_ABORT:
 		if (f->signal > 0)
 			fprintf(fp, "abort on out of memory (%s)",
@@ -148,6 +152,8 @@ static void print_one(const struct report *r, const struct finding *f, FILE *fp)
 			print_frames(fp, &f->threads[i], SHOW_HANG_FRAMES, tty);
 		}
 	} else if (f->nthreads > 0) {
+		if (f->kind == FIND_STATE)
+			fprintf(fp, "    where the first fault was injected:\n");
 		print_frames(fp, &f->threads[0], SHOW_FRAMES, tty);
 	}
 	for (i = 0; i < f->nfaults; i++)

@@ -237,6 +237,43 @@ START_TEST(test_dedupe_hang)
 }
 END_TEST
 
+/* state-corruption: keyed on the checker and the first fault's call and
+ * site, not on the stack (where the fault was injected); its check
+ * object goes in report.json. */
+START_TEST(test_dedupe_state)
+{
+	struct report *r = mkreport(tmpdir);
+	struct run_finding *a = mkcrash("append_record", 0, 0x555500000000);
+	struct run_finding *b = mkcrash("append_record", 0, 0x555500000000);
+	bool is_new;
+	char *json;
+
+	a->kind = b->kind = FIND_STATE;
+	a->exit_status = b->exit_status = 1;
+	snprintf(a->check, sizeof(a->check), "journal verify journal.log");
+	snprintf(b->check, sizeof(b->check), "journal verify journal.log");
+	/* Another caller above the same site: still one finding. */
+	snprintf(b->stacks[0].frames[2].function, 128, "flush");
+	ck_assert_int_eq(report_add_finding(r, a, &is_new), 1);
+	ck_assert_int_eq(report_add_finding(r, b, &is_new), 1);
+	ck_assert(!is_new);
+	snprintf(b->faults[0].site, sizeof(b->faults[0].site), "0123abcd+0x1240");
+	ck_assert_int_eq(report_add_finding(r, b, &is_new), 2);
+	snprintf(b->faults[0].site, sizeof(b->faults[0].site), "%s", a->faults[0].site);
+	snprintf(b->check, sizeof(b->check), "git fsck");
+	ck_assert_int_eq(report_add_finding(r, b, &is_new), 3);
+	b->kind = FIND_EXIT;
+	ck_assert_int_eq(report_add_finding(r, b, &is_new), 4);
+	ck_assert_int_eq(report_write_json(r), 0);
+	report_free(r);
+	json = slurp(in_tmp("report.json"));
+	ck_assert_ptr_nonnull(strstr(json, "\"kind\": \"state-corruption\""));
+	ck_assert_ptr_nonnull(strstr(json, "\"command\": \"journal verify journal.log\""));
+	free(a);
+	free(b);
+}
+END_TEST
+
 START_TEST(test_output_copy)
 {
 	struct report *r;
@@ -732,6 +769,7 @@ static Suite *report_suite(void)
 	tcase_add_test(tc, test_dedupe_same);
 	tcase_add_test(tc, test_dedupe_different);
 	tcase_add_test(tc, test_dedupe_hang);
+	tcase_add_test(tc, test_dedupe_state);
 	tcase_add_test(tc, test_output_copy);
 	tcase_add_test(tc, test_json_roundtrip);
 	tcase_add_test(tc, test_replay_errors);
