@@ -47,6 +47,9 @@ int alloc_gate_on_trap(struct inject *inj, struct alloc_mm *m, struct tracer_tas
 /* After an allocator call was decided: with no allocation fault pending,
  * every breakpoint leaves memory. */
 int alloc_gate_after_call(struct inject *inj, struct alloc_mm *m, struct tracer_task *t);
+/* An mmap stop: a file mapped executable (a dlopen) may hold a pinned
+ * caller's code the gate never saw: the allocators stay in. */
+int alloc_gate_on_mmap(struct alloc_mm *m, struct tracer_task *t, const struct syscall_stop *s);
 int alloc_gate_fork(const struct alloc_gate *parent, struct alloc_gate **child);
 void alloc_gate_free(struct alloc_gate *g);
 

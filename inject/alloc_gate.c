@@ -23,8 +23,9 @@
  *
  * A fault pinned at caller=FUNC gets a window on each call insn of
  * FUNC's code, found statically (its symbols, clones and inlined copies,
- * symbols/func_code.c), except direct calls into the program's own
- * functions: their allocations have another innermost frame.
+ * symbols/func_code.c); a module mapped later (dlopen) may hold FUNC too,
+ * so its first executable mapping keeps the allocators in for the rest of
+ * the run (alloc_gate_on_mmap).
  *
  * Whatever is not certain keeps the breakpoints in: a plan entry without
  * a site or a caller (pinned by occurrence), a caller not found by name,
@@ -40,6 +41,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "inject/alloc_class.h"
 #include "inject/inject_int.h"
@@ -66,6 +68,7 @@ struct alloc_gate {
 	struct gate_win win[GATE_MAX_WIN];
 	int nwin;
 	bool stuck;	/* a window that may never close: allocators stay in */
+	bool by_caller;	/* windows from a caller's name (not site keys) */
 	bool done;	/* nothing pending: everything is out */
 };
 
@@ -134,51 +137,14 @@ static int gate_site(struct inject *inj, struct alloc_gate *g, struct tracer_tas
 	return 0;
 }
 
-struct keep_ctx {
-	struct unwinder *u;
-	struct tracer_task *t;
-};
-
-/* Where a call to target really goes: through a PLT stub (a jump via the
- * GOT, after an endbr64 and a bnd prefix) to the GOT's pointer, once the
- * loader resolved it; 0 when that is not known (a lazy binding's GOT
- * still points into the stub's own module). Otherwise target itself. */
-static uint64_t real_target(struct keep_ctx *k, uint64_t target)
-{
-	uint64_t got, ptr, lo_stub, lo_ptr;
-	uint8_t b[12];
-	int32_t disp;
-	int i = 0;
-
-	if (tracer_read_mem(k->t, target, b, sizeof(b)) < 0)
-		return 0;
-	if (b[0] == 0xf3 && b[1] == 0x0f && b[2] == 0x1e && b[3] == 0xfa)
-		i = 4;		/* endbr64 */
-	if (b[i] == 0xf2)
-		i++;		/* bnd */
-	if (b[i] != 0xff || b[i + 1] != 0x25)
-		return target;
-	memcpy(&disp, b + i + 2, 4);
-	got = target + (uint64_t)i + 6 + (uint64_t)(int64_t)disp;
-	if (tracer_read_mem(k->t, got, &ptr, 8) < 0 ||
-	    unwinder_module_low(k->u, target, &lo_stub) < 0 ||
-	    unwinder_module_low(k->u, ptr, &lo_ptr) < 0 || lo_ptr == lo_stub)
-		return 0;
-	return ptr;
-}
-
-/* A call into the program's own code (not a system module) cannot reach
- * an allocation whose innermost non-system frame is the caller: the
- * callee's frame is innermost. Every other call may, and so may one we
- * cannot follow (indirect, or through an unresolved PLT slot). */
+/* Every call of FUNC's code may reach an allocation named FUNC: a call
+ * into the program's own code too, since its callee may tail-call the
+ * allocator or a library (xalloc: `jmp malloc`), leaving no frame of its
+ * own, and the allocation's innermost non-system frame is FUNC's again. */
 static int keep_call(void *arg, uint64_t call_addr, uint64_t target)
 {
-	struct keep_ctx *k = arg;
-
-	(void)call_addr;
-	if (!target || !(target = real_target(k, target)))
-		return 1;
-	return unwinder_pc_is_system(k->u, target) != 0;
+	(void)arg, (void)call_addr, (void)target;
+	return 1;
 }
 
 /* A pinned fault at caller=FUNC: every call insn of FUNC's code (its
@@ -186,19 +152,19 @@ static int keep_call(void *arg, uint64_t call_addr, uint64_t target)
 static int gate_caller(struct inject *inj, struct alloc_gate *g, struct tracer_task *t,
 		       const char *name)
 {
-	struct keep_ctx k = { inj_unwinder(inj, tracer_task_pid(t)), t };
+	struct unwinder *u = inj_unwinder(inj, tracer_task_pid(t));
 	struct code_range r[GATE_MAX_RANGES];
 	uint8_t len[GATE_MAX_SITES];
 	int n;
 
-	if (!k.u)
+	if (!u)
 		return -ESRCH;
-	if ((n = unwinder_func_code(k.u, name, r, GATE_MAX_RANGES)) <= 0)
+	if ((n = unwinder_func_code(u, name, r, GATE_MAX_RANGES)) <= 0)
 		return n < 0 ? n : -ENOENT;	/* not found: not certain */
 	for (int i = 0; i < n; i++) {
 		int first = g->nsites;
 		int c = tracer_bp_add_calls(g->bps, t, r[i].entry, r[i].lo, r[i].hi,
-					    GATE_CALL + first, GATE_MAX_SITES - first, keep_call, &k,
+					    GATE_CALL + first, GATE_MAX_SITES - first, keep_call, NULL,
 					    &g->call[first], &len[first]);
 
 		if (c < 0)
@@ -234,6 +200,18 @@ void alloc_gate_free(struct alloc_gate *g)
 		return;
 	tracer_bps_free(g->bps);
 	free(g);
+}
+
+int alloc_gate_on_mmap(struct alloc_mm *m, struct tracer_task *t, const struct syscall_stop *s)
+{
+	struct alloc_gate *g = m->gate;
+
+	if (!g || g->done || !g->by_caller || g->stuck || strcmp(s->ent->name, "mmap") != 0 ||
+	    !(s->args[2] & PROT_EXEC) || (s->args[3] & MAP_ANONYMOUS) || (int)s->args[4] < 0)
+		return 0;
+	fz_debug("alloc gate: a file mapped executable: allocator calls stop from now on\n");
+	g->stuck = true;
+	return bp_mm_enable(m->bp, t, true);
 }
 
 int alloc_gate_fork(const struct alloc_gate *p, struct alloc_gate **c)
@@ -281,10 +259,13 @@ int alloc_gate_setup(struct inject *inj, struct alloc_mm *m, struct tracer_task 
 		fz_debug("alloc gate: no allocation fault planned: breakpoints out\n");
 		return all_out(g, m, t);
 	}
-	for (int i = 0; i < inj->nplan && rc == 0; i++)
-		if (is_alloc_entry(&inj->plan[i]))
-			rc = inj->plan[i].site[0] ? gate_site(inj, g, t, inj->plan[i].site) :
-						    gate_caller(inj, g, t, inj->plan[i].caller);
+	for (int i = 0; i < inj->nplan && rc == 0; i++) {
+		if (!is_alloc_entry(&inj->plan[i]))
+			continue;
+		rc = inj->plan[i].site[0] ? gate_site(inj, g, t, inj->plan[i].site) :
+					    gate_caller(inj, g, t, inj->plan[i].caller);
+		g->by_caller = g->by_caller || !inj->plan[i].site[0];
+	}
 	/* Nothing is in memory before this plant, and nothing after a
 	 * failed one. */
 	if (rc == 0)

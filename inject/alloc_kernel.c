@@ -136,6 +136,8 @@ int alloc_kernel_on_syscall(struct inject *inj, int cls, struct tracer_task *t,
 
 	if (!m)
 		return 0;
+	if (alloc_gate_on_mmap(m, t, s) < 0)
+		return -EIO;
 	/* Every brk, so the break is known when the next one comes. */
 	if (is_brk(s))
 		tracer_want_exit(t);

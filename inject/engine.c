@@ -277,6 +277,10 @@ void inject_run_trace_set(const struct inject *inj, uint8_t set[SYSCALL_MAX / 8]
 	for (int i = 0; i < inj->nplan; i++) {
 		const struct syscall_ent *e = syscall_by_name(inj->plan[i].call);
 
+		/* A fault pinned at a caller's name: a module mapped later
+		 * may hold that name too (alloc_gate_on_mmap). */
+		if (!e && inj->plan[i].caller[0] && !inj->plan[i].site[0])
+			e = syscall_by_name("mmap");
 		if (!e || e->nr < 0 || e->nr >= SYSCALL_MAX)
 			continue;
 		set[e->nr / 8] |= 1 << (e->nr % 8);

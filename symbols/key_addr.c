@@ -82,13 +82,3 @@ int unwinder_key_pc(struct unwinder *u, const char *module_id, uint64_t offset, 
 		return -ENOENT;
 	return *func <= addr ? 0 : -ENOENT;
 }
-
-int unwinder_module_low(struct unwinder *u, uint64_t pc, uint64_t *low)
-{
-	Dwfl_Module *mod = sym_addrmodule(u, pc);
-
-	if (!mod)
-		return -ENOENT;
-	dwfl_module_info(mod, NULL, low, NULL, NULL, NULL, NULL, NULL);
-	return 0;
-}

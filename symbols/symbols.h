@@ -80,10 +80,6 @@ int unwinder_frames_live(struct unwinder *u, pid_t tid, const struct frame_id *i
 int unwinder_key_pc(struct unwinder *u, const char *module_id, uint64_t offset, uint64_t *pc,
 		    uint64_t *func);
 
-/* The low address of the module that covers pc: which module it is. 0 or
- * -ENOENT. */
-int unwinder_module_low(struct unwinder *u, uint64_t pc, uint64_t *low);
-
 /* The code of every function named name outside the system modules:
  * its symbols (and gcc's clones of it, name.constprop.0 ...) and each
  * inlined copy, as [lo, hi) ranges with the entry of the function that

@@ -35,6 +35,7 @@ struct bp {
 	int id;
 	bool planted;
 	bool enabled;		/* its int3 is in memory now */
+	bool unsure;		/* a fork's copy: memory may say otherwise */
 	bool fresh;		/* being planted by the current tracer_bps_plant */
 	uint8_t code[16];	/* the original bytes at addr */
 	struct x86_insn insn;
@@ -69,6 +70,10 @@ int tracer_bps_fork(const struct tracer_bps *parent, struct tracer_bps **child)
 			return -ENOMEM;
 		}
 		memcpy(c->ent, parent->ent, (size_t)parent->n * sizeof(c->ent[0]));
+		/* The child's memory was copied when the kernel forked, which
+		 * may be before an enable or disable recorded here. */
+		for (int i = 0; i < c->n; i++)
+			c->ent[i].unsure = true;
 	}
 	c->cap = parent->n;
 	*child = c;
@@ -205,6 +210,7 @@ struct calls_ctx {
 static int add_one_call(void *arg, uint64_t addr, const struct x86_call *c)
 {
 	struct calls_ctx *x = arg;
+	const struct bp *old;
 	struct bp e;
 	size_t n;
 	int rc;
@@ -213,8 +219,10 @@ static int add_one_call(void *arg, uint64_t addr, const struct x86_call *c)
 		return 0;
 	if (x->n >= x->max)
 		return -ENOSPC;
-	if (find_addr(x->b, addr))
-		return 0;	/* another range's copy of the same code */
+	if ((old = find_addr(x->b, addr)))
+		/* Another range's copy of the same call; anything else there
+		 * (a return's breakpoint) would leave this call unseen. */
+		return old->insn.kind == XK_CALL ? 0 : -EEXIST;
 	memset(&e, 0, sizeof(e));
 	e.addr = addr;
 	e.id = x->id0 + x->n;
@@ -258,10 +266,10 @@ static void drop_at(struct tracer_bps *b, int i)
 	b->n--;
 }
 
-/* Drop new entries that would break others: a breakpoint inside or right
- * after another's first insn would be hit (or half-executed) by passing
- * that one. Right after a call is where it returns to: passing the call
- * never runs on into it, so a breakpoint there is allowed. */
+/* Drop new entries that would break others: a breakpoint inside
+ * another's first insn would be half-executed by passing that one. One
+ * right after it is simply hit next (an emulated pass sets rip there, an
+ * out-of-line one jumps back there), as the program's own run would. */
 static int drop_overlaps(struct tracer_bps *b, tracer_bp_drop_fn drop, void *arg)
 {
 	for (int j = 0; j < b->n; j++) {
@@ -270,8 +278,7 @@ static int drop_overlaps(struct tracer_bps *b, tracer_bp_drop_fn drop, void *arg
 			int rc;
 
 			if (i == j || e->planted || e->addr <= a->addr ||
-			    e->addr > a->addr + a->insn.len ||
-			    (a->insn.kind == XK_CALL && e->addr == a->addr + a->insn.len))
+			    e->addr >= a->addr + a->insn.len)
 				continue;
 			if (drop && (rc = drop(arg, e->id, TRACER_BP_OVERLAP, -EBUSY, a->id)) < 0)
 				return rc;
@@ -392,12 +399,13 @@ int tracer_bp_enable(struct tracer_bps *b, struct tracer_task *t, uint64_t addr,
 
 	if (!e || !e->planted)
 		return -ENOENT;
-	if (e->enabled == on)
+	if (e->enabled == on && !e->unsure)
 		return 0;
 	if ((rc = tracer_peek(t, e->addr, &w)) < 0 ||
 	    (rc = tracer_poke(t, e->addr, (w & ~0xffULL) | (on ? 0xcc : e->code[0]))) < 0)
 		return rc;
 	e->enabled = on;
+	e->unsure = false;
 	return 0;
 }
 

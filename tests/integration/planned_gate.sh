@@ -7,7 +7,8 @@
 # and occurrences, same findings, at -O0 and -O2 -g, with a site called
 # when it allocates nothing (qsort of a small array) and a site inside its
 # own recursion, and for faults pinned at caller=FUNC (windows on FUNC's
-# calls found statically). The gate must really be used (the debug log says where),
+# calls found statically, a sibling call to malloc through a wrapper at
+# -O2, a FUNC of the same name in a library loaded later). The gate must really be used (the debug log says where),
 # and the finding replays.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
@@ -82,4 +83,22 @@ for prog in gate_alloc gate_alloc_O2; do
 		fail "$prog: the replay did not reproduce"
 	grep -q "alloc gate: site " "$TMP/fz.stderr" || fail "$prog: the replay did not use the gate"
 done
+# A pinned caller's name may be in a library loaded later with dlopen
+# (gate_dl's libgatedl.so has a helper of its own, whose allocation it uses
+# unchecked): the gate, built from the modules mapped at the entry point,
+# must keep the allocators in once a file is mapped executable.
+cp "$T/libgatedl.so" "$TMP/libgatedl.so" || fatal "cp"
+FZ_DEBUG=1 fz --no-sandbox --inject=alloc --fault=malloc:NULL@caller=helper:2 --out="$OUT" -- \
+	"$T/gate_dl" "$TMP/libgatedl.so"
+assert_rc 1
+grep -q "alloc gate: caller helper" "$TMP/fz.stderr" || fail "gate_dl: no gate"
+grep -q "alloc gate: a file mapped executable" "$TMP/fz.stderr" ||
+	fail "gate_dl: the dlopen did not put the allocators back"
+cp "$OUT/report.json" "$TMP/dl.json"
+FZ_DEBUG=nogate fz --no-sandbox --inject=alloc --fault=malloc:NULL@caller=helper:2 --out="$OUT" -- \
+	"$T/gate_dl" "$TMP/libgatedl.so"
+assert_rc 1
+diff <(summary "$TMP/dl.json") <(summary "$OUT/report.json") >"$TMP/diff" ||
+	fail "gate_dl: gated and ungated runs differ: $(head -20 "$TMP/diff")"
+assert_eq 1 "$(jqr '.findings | length' "$TMP/dl.json")" "gate_dl: findings"
 finish

@@ -65,6 +65,13 @@ static NOINLINE int walk(int depth)
 	return r;
 }
 
+/* At -O2 a sibling call (jmp malloc): the allocation's innermost program
+ * frame is then main's, though main called xalloc. */
+static NOINLINE void *xalloc(size_t n)
+{
+	return malloc(n);
+}
+
 static NOINLINE char *late_copy(const char *s)
 {
 	char *d = malloc(strlen(s) + 1);
@@ -82,6 +89,10 @@ int main(void)
 	sorts();
 	if (walk(5) < 0)
 		fputs("gate_alloc: walk: out of memory\n", stderr);
+	c = xalloc(24);
+	if (!c)
+		fputs("gate_alloc: xalloc: out of memory\n", stderr);
+	free(c);
 	c = late_copy("done");
 	puts(c);
 	free(c);
