@@ -41,8 +41,8 @@ const struct fault_class fault_classes[] = {
 	},
 	{
 		.name = "fs",
-		.summary = "open, openat, openat2, creat",
-		.preconditions = "inject/fs_class.c, inject/fs_name.c (new names)",
+		.summary = "open, openat, openat2, creat; close",
+		.preconditions = "inject/fs_class.c, inject/fs_name.c (new names), inject/fs_close.c",
 		.hooks = &fs_class_hooks,
 	},
 };

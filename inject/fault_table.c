@@ -182,6 +182,10 @@ const struct fault_row fault_rows[] = {
 	{ "fs", OPENS, false, FDC_NONE, MODE_ANY, "O_CREAT (creat) of a name that does not exist",
 	  "ENOSPC", NULL, PRE_NEW_NAME, "no room on the device for the new file (blocks or inodes)",
 	  "open(2)" },
+	/* close runs: the descriptor is released, then the error returned.
+	 * No EINTR yet (it needs a signal really delivered, as io's). */
+	{ "fs", "close", false, FDC_REG, MODE_ANY, "", "EIO", NULL, PRE_CLOSE_FILE,
+	  "a write-back failed (NFS, FUSE); the descriptor is released all the same", "close(2)" },
 };
 
 const int n_fault_rows = (int)ARRAY_SIZE(fault_rows);

@@ -55,6 +55,7 @@ enum fault_pre {
 	PRE_NEW_NAME,		/* O_CREAT (creat) of a name that does not
 				 * exist yet, in a directory that does
 				 * (fs_name.c) */
+	PRE_CLOSE_FILE,		/* close of an open regular file (fs_close.c) */
 	PRE_N
 };
 

@@ -1,5 +1,5 @@
 /* fs_class.c - the fs class's hooks: at an open (open, openat, openat2,
- * creat) the faults its rows give (fault_table.c) whose condition holds,
+ * creat) or a close the faults its rows give (fault_table.c) whose condition holds,
  * failed before the call runs, so no file is created or opened.
  *
  * EACCES, EMFILE and ENFILE need no state: any path has a permission
@@ -10,6 +10,7 @@
  * device (docs/kernel-facts.md#open-creat-existing). What is left out, and why, is at the rows. */
 #include "config.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 
@@ -30,6 +31,8 @@ static bool creates(struct tracer_task *t, const struct syscall_stop *s)
 static bool row_holds(const struct fault_row *r, struct tracer_task *t,
 		      const struct syscall_stop *s, int *fresh)
 {
+	if (r->pre == PRE_CLOSE_FILE)
+		return fs_close_on_file(t, s);
 	if (r->pre == PRE_NEW_NAME) {
 		if (*fresh < 0)
 			*fresh = creates(t, s);
@@ -38,9 +41,18 @@ static bool row_holds(const struct fault_row *r, struct tracer_task *t,
 	return r->pre == PRE_NONE;
 }
 
+struct fail_arg {
+	struct fs_run *run;
+	const struct syscall_stop *s;
+};
+
+/* An open fails before it runs; close runs (fs_close.c). */
 static int fs_fail(void *arg, struct tracer_task *t, struct fault *f)
 {
-	(void)arg;
+	struct fail_arg *a = arg;
+
+	if (strcmp(a->s->ent->name, "close") == 0)
+		return a->run ? fs_close_fail(a->run, t, f->err) : -ENOMEM;
 	return tracer_fail_syscall(t, f->err);
 }
 
@@ -48,6 +60,7 @@ static int fs_on_syscall(struct inject *inj, int cls, struct tracer_task *t,
 			 const struct syscall_stop *s)
 {
 	struct inj_call call = { .cls = cls, .name = s->ent->name, .sc = s };
+	struct fail_arg a = { inj_run_state(inj, cls), s };
 	struct fault opts[8];
 	int n = 0, fresh = -1;
 
@@ -61,10 +74,12 @@ static int fs_on_syscall(struct inject *inj, int cls, struct tracer_task *t,
 			n++;
 	}
 	/* Every occurrence counts, failable or not (decide.c). */
-	inj_decide(inj, t, &call, opts, n, fs_fail, NULL);
+	inj_decide(inj, t, &call, opts, n, fs_fail, &a);
 	return 0;
 }
 
 const struct class_hooks fs_class_hooks = {
+	.run_size = sizeof(struct fs_run),
 	.on_syscall = fs_on_syscall,
+	.on_syscall_exit = fs_close_on_exit,
 };

@@ -1,6 +1,7 @@
 /* fs_robust - test target: every open the fs class fails is checked and
  * its failure handled (a message, a fallback), so no fault of the class
- * is a finding: fopen (openat), open, openat, creat, openat2. It also
+ * is a finding: fopen (openat), open, openat, creat, openat2, close
+ * (close_checked: a failed close released its descriptor). It also
  * opens a name that exists with O_CREAT (reopen_existing), which must
  * never get ENOSPC (nothing is allocated), and creates new names
  * (create_new, make_existing), which may. The jail refuses openat2
@@ -12,6 +13,7 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -77,11 +79,32 @@ static void reopen_existing(void)
 	report("reopen", openat(AT_FDCWD, DIR "/fs_robust.e", O_CREAT | O_WRONLY | O_APPEND, 0600));
 }
 
+/* A close that fails (EIO) has released the descriptor all the same: a
+ * retry would be a bug, and the descriptor must be gone. */
+static void close_checked(void)
+{
+	int fd = open(DIR "/fs_robust.g", O_CREAT | O_WRONLY | O_TRUNC, 0600);
+
+	if (fd < 0) {
+		fprintf(stderr, "fs_robust: fs_robust.g: %s\n", strerror(errno));
+		return;
+	}
+	if (write(fd, "g\n", 2) != 2)
+		fprintf(stderr, "fs_robust: write: %s\n", strerror(errno));
+	if (close(fd) < 0) {
+		fprintf(stderr, "fs_robust: close: %s\n", strerror(errno));
+		/* Not released: an impossible result on Linux. */
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			abort();
+	}
+}
+
 int main(void)
 {
 	create_new();
 	create_in_dir();
 	if (make_existing() == 0)
 		reopen_existing();
+	close_checked();
 	return 0;
 }

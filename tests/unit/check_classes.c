@@ -280,6 +280,9 @@ START_TEST(test_call_owner)
 	ck_assert(call_takes_fault("creat", &f));
 	ck_assert(call_takes_fault("write", &f));	/* io's */
 	ck_assert(!call_takes_fault("close", &f));
+	ck_assert_int_eq(fault_parse("EIO", &f), 0);
+	ck_assert(call_takes_fault("close", &f));
+	ck_assert(!call_takes_fault("openat", &f));
 	ck_assert_int_eq(fault_parse("ENFILE", &f), 0);
 	ck_assert(call_takes_fault("openat2", &f));
 	ck_assert(!call_takes_fault("dup", &f));
