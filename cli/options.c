@@ -263,8 +263,16 @@ static void parse_allow_syscall(struct options *o, const char *arg)
 	push(&o->allow_syscalls, &o->nallow_syscalls, arg);
 }
 
-/* A --fault that names a fault its call never gets says which it can
- * (the fault table's rows); anything else points at the bad token. */
+/* An errno's name (EXDEV) fzsandbox never injects anywhere. */
+static bool errno_word(const char *s)
+{
+	return s[0] == 'E' && s[1] && strspn(s + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") ==
+						 strlen(s + 1);
+}
+
+/* A --fault that names a fault its call never gets (or an errno no call
+ * gets) says which it can (the fault table's rows); anything else points
+ * at the bad token. */
 static void bad_fault(const char *arg, const char *call, const char *bad)
 {
 	const char *colon = strchr(arg, ':');
@@ -273,7 +281,7 @@ static void bad_fault(const char *arg, const char *call, const char *bad)
 	struct fault f;
 
 	if (colon && call[0] && strlen(bad) == n && strncmp(colon + 1, bad, n) == 0 &&
-	    fault_parse(bad, &f) == 0 && !inject_call_takes(call, bad)) {
+	    (fault_parse(bad, &f) == 0 ? !inject_call_takes(call, bad) : errno_word(bad))) {
 		inject_call_faults(call, takes, sizeof(takes));
 		die("--fault: %s never fails with %s; faults %s can take: %s", call, bad, call,
 		    takes[0] ? takes : "none");

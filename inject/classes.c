@@ -10,6 +10,7 @@
 
 #include "inject/alloc_class.h"
 #include "inject/classes.h"
+#include "inject/fs_class.h"
 #include "inject/io_class.h"
 #include "inject/proc_class.h"
 #include "util/util.h"
@@ -37,6 +38,12 @@ const struct fault_class fault_classes[] = {
 		.summary = "clone/fork, execve, new descriptors",
 		.preconditions = "inject/proc_class.c",
 		.hooks = &proc_class_hooks,
+	},
+	{
+		.name = "fs",
+		.summary = "open, openat, openat2, creat; close",
+		.preconditions = "inject/fs_class.c, inject/fs_name.c (new names), inject/fs_close.c",
+		.hooks = &fs_class_hooks,
 	},
 };
 

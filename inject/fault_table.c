@@ -30,6 +30,8 @@
 #define RD_SOCK_BYTES "read readv recvfrom"
 #define WR_SOCK_BYTES "write writev sendto"
 
+#define OPENS "open openat openat2 creat"
+
 #define COUNT2 "count >= 2"
 #define ROOM "count > room (pipes: and > PIPE_BUF)"
 #define HANDLER "a handler without SA_RESTART can run"
@@ -162,6 +164,28 @@ const struct fault_row fault_rows[] = {
 	  "RLIMIT_NOFILE descriptors already open", "dup(2)" },
 	{ "proc", "fcntl", false, FDC_NONE, MODE_ANY, "cmd F_DUPFD or F_DUPFD_CLOEXEC", "EMFILE",
 	  NULL, PRE_DUPFD, "RLIMIT_NOFILE descriptors already open", "fcntl(2)" },
+
+	/* fs: the open family (fs_class.c). No ENOENT: a name that is not
+	 * there already gives it for real, and one that is could only vanish
+	 * by another process's unlink, which fzsandbox cannot know is
+	 * possible. No EXDEV (only with RESOLVE_BENEATH/RESOLVE_IN_ROOT's
+	 * escapes or a rename), no ENOSPC without a new name: nothing is
+	 * allocated on the device then. */
+	{ "fs", OPENS, false, FDC_NONE, MODE_ANY, "", "EACCES", NULL, PRE_NONE,
+	  "a permission check fails: search on a directory of the path, the file's mode, "
+	  "write on the directory for a new name, or an LSM (which binds root too)",
+	  "open(2)" },
+	{ "fs", OPENS, false, FDC_NONE, MODE_ANY, "", "EMFILE", NULL, PRE_NONE,
+	  "RLIMIT_NOFILE descriptors already open", "open(2)" },
+	{ "fs", OPENS, false, FDC_NONE, MODE_ANY, "", "ENFILE", NULL, PRE_NONE,
+	  "the system-wide limit on open files (fs.file-max) reached", "open(2)" },
+	{ "fs", OPENS, false, FDC_NONE, MODE_ANY, "O_CREAT (creat) of a name that does not exist",
+	  "ENOSPC", NULL, PRE_NEW_NAME, "no room on the device for the new file (blocks or inodes)",
+	  "open(2)" },
+	/* close runs: the descriptor is released, then the error returned.
+	 * No EINTR yet (it needs a signal really delivered, as io's). */
+	{ "fs", "close", false, FDC_REG, MODE_ANY, "", "EIO", NULL, PRE_CLOSE_FILE,
+	  "a write-back failed (NFS, FUSE); the descriptor is released all the same", "close(2)" },
 };
 
 const int n_fault_rows = (int)ARRAY_SIZE(fault_rows);

@@ -52,6 +52,10 @@ enum fault_pre {
 	PRE_ALLOC,		/* alloc_can_fail (alloc_class.c) */
 	PRE_MEM_TAKE,		/* takes memory from the kernel (alloc_kernel.c) */
 	PRE_DUPFD,		/* fcntl: cmd F_DUPFD or F_DUPFD_CLOEXEC */
+	PRE_NEW_NAME,		/* O_CREAT (creat) of a name that does not
+				 * exist yet, in a directory that does
+				 * (fs_name.c) */
+	PRE_CLOSE_FILE,		/* close of an open regular file (fs_close.c) */
 	PRE_N
 };
 

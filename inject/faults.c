@@ -17,6 +17,7 @@ static const struct {
 } errnos[] = {
 	{ "ENOMEM", ENOMEM }, { "EIO", EIO }, { "ENOSPC", ENOSPC }, { "EAGAIN", EAGAIN },
 	{ "EINTR", EINTR }, { "ECONNRESET", ECONNRESET }, { "EMFILE", EMFILE },
+	{ "ENFILE", ENFILE }, { "EACCES", EACCES },
 };
 
 const char *errno_fault_name(int err);

@@ -270,6 +270,22 @@ START_TEST(test_call_owner)
 	ck_assert(call_takes_fault("clone3", &f));
 	ck_assert(!call_takes_fault("execve", &f));
 	ck_assert(!call_takes_fault("getrandom", &f));
+	/* fs: the open family; never EXDEV or ENOENT, ENOSPC its own. */
+	ck_assert_ptr_eq(class_of_call("openat", &library), &fault_classes[class_index("fs")]);
+	ck_assert_ptr_eq(class_of_call("creat", &library), &fault_classes[class_index("fs")]);
+	ck_assert(!library);
+	ck_assert_int_eq(fault_parse("EXDEV", &f), -EINVAL);
+	ck_assert_int_eq(fault_parse("ENOENT", &f), -EINVAL);
+	ck_assert_int_eq(fault_parse("ENOSPC", &f), 0);
+	ck_assert(call_takes_fault("creat", &f));
+	ck_assert(call_takes_fault("write", &f));	/* io's */
+	ck_assert(!call_takes_fault("close", &f));
+	ck_assert_int_eq(fault_parse("EIO", &f), 0);
+	ck_assert(call_takes_fault("close", &f));
+	ck_assert(!call_takes_fault("openat", &f));
+	ck_assert_int_eq(fault_parse("ENFILE", &f), 0);
+	ck_assert(call_takes_fault("openat2", &f));
+	ck_assert(!call_takes_fault("dup", &f));
 	/* Watched, or traced for other reasons, is not failed. */
 	ck_assert_ptr_null(class_of_call("rt_sigaction", &library));
 	ck_assert_ptr_null(class_of_call("listen", &library));
