@@ -288,20 +288,33 @@ void refusals_init(struct refusals *rf, const struct sandbox *sb, const struct s
 
 		if (!lookups && watched[i].kind == SB_REF_READ)
 			continue;
-		if (e && e->nr >= 0 && e->nr < SYSCALL_MAX)
-			rf->exit_set[e->nr / 8] |= 1 << (e->nr % 8);
+		if (!e || e->nr < 0 || e->nr >= SYSCALL_MAX)
+			continue;
+		rf->exit_set[e->nr / 8] |= 1 << (e->nr % 8);
+		/* The loader's and every read-only open cost no stop at all. */
+		if (!lookups && watched[i].kind == K_OPEN && rf->nconds < TRACER_MAX_CONDS) {
+			rf->conds[rf->nconds++] = (struct tracer_cond){
+				e->nr, watched[i].flags, O_WRONLY | O_RDWR | O_CREAT | O_TRUNC };
+			continue;
+		}
+		rf->always[e->nr / 8] |= 1 << (e->nr % 8);
 	}
 	rf->ob = (struct tracer_observer){ .exit_set = rf->exit_set, .want = want_cb,
 					   .on_exit = on_exit_cb, .arg = rf };
 }
 
-const struct tracer_observer *refusals_begin(struct refusals *rf, uint8_t *trace_set)
+const struct tracer_observer *refusals_begin(struct refusals *rf, uint8_t *trace_set,
+					     const struct tracer_cond **conds, int *nconds)
 {
 	rf->n = rf->dropped = 0;
+	*conds = NULL;
+	*nconds = 0;
 	if (!rf->sb)
 		return NULL;
-	for (size_t i = 0; i < sizeof(rf->exit_set); i++)
-		trace_set[i] |= rf->exit_set[i];
+	for (size_t i = 0; i < sizeof(rf->always); i++)
+		trace_set[i] |= rf->always[i];
+	*conds = rf->conds;
+	*nconds = rf->nconds;
 	return &rf->ob;
 }
 

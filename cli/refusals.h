@@ -21,6 +21,11 @@ struct refusals {
 	const struct sandbox_rlimits *rl;
 	bool lookups;		/* also hidden host paths (stat, read-only opens) */
 	uint8_t exit_set[SYSCALL_MAX / 8];
+	/* Without lookups, open and openat stop only with a write's flags
+	 * (a seccomp rule); the rest of exit_set stops at every call. */
+	uint8_t always[SYSCALL_MAX / 8];
+	struct tracer_cond conds[TRACER_MAX_CONDS];
+	int nconds;
 	struct tracer_observer ob;
 	int n, dropped;
 	struct report_refusal v[REFUSALS_MAX];
@@ -34,8 +39,10 @@ struct refusals {
 void refusals_init(struct refusals *rf, const struct sandbox *sb, const struct sandbox_rlimits *rl,
 		   bool lookups);
 /* Before the clean run: forget the last one's, add the watched syscalls
- * to its trace set; the episode's observer (NULL without the jail). */
-const struct tracer_observer *refusals_begin(struct refusals *rf, uint8_t *trace_set);
+ * to its trace set and *conds (the episode's conditional stops); the
+ * episode's observer (NULL without the jail). */
+const struct tracer_observer *refusals_begin(struct refusals *rf, uint8_t *trace_set,
+					     const struct tracer_cond **conds, int *nconds);
 /* After it: the lines of its captured stderr (NULL: not captured) that
  * mention each path or error. */
 void refusals_quote(struct refusals *rf, const char *stderr_path);

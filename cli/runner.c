@@ -618,7 +618,9 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	}
 	ep.trace_set = r->run_set;
 	/* Only the run without faults watches what the jail refuses. */
-	ep.observer = record ? refusals_begin(&r->refusals, r->run_set) : NULL;
+	ep.conds = NULL;
+	ep.nconds = 0;
+	ep.observer = record ? refusals_begin(&r->refusals, r->run_set, &ep.conds, &ep.nconds) : NULL;
 	oom0 = sandbox_cgroup_oom_kills(r->cg);
 	e = tracer_session_run(r->ts, &ep, drv ? &svc : NULL, res);
 	if (drv)

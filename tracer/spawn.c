@@ -47,11 +47,12 @@ const char *spawn_stage_name(int stage)
  * says which rule fired) for the selected syscalls, ALLOW for the rest, so
  * untouched syscalls pay only the seccomp floor. With a gate, its own
  * rules (the jail's deny policy) are added. */
-static int build_filter(const uint8_t *set, const struct tracer_gate *gate,
-			struct sock_fprog *prog)
+static int build_filter(const uint8_t *set, const struct tracer_cond *conds, int nconds,
+			const struct tracer_gate *gate, struct sock_fprog *prog)
 {
+	uint8_t stops[SYSCALL_MAX / 8];
 	scmp_filter_ctx ctx;
-	int fd = -1, r = 0, any = 0;
+	int fd = -1, r = 0, any = nconds;
 	off_t len;
 
 	/* Nothing to stop on: no filter at all, so untouched syscalls run at
@@ -75,8 +76,28 @@ static int build_filter(const uint8_t *set, const struct tracer_gate *gate,
 		if (r < 0)
 			goto out;
 	}
+	/* A conditional stop: one rule per bit (libseccomp has no "any bit"
+	 * compare). Its syscall counts as traced for the gate, which judges
+	 * every stop (the gate's own conditions must fall inside these). */
+	memcpy(stops, set ? set : (const uint8_t[SYSCALL_MAX / 8]){ 0 }, sizeof(stops));
+	for (int i = 0; i < nconds; i++) {
+		const struct tracer_cond *c = &conds[i];
+
+		if (c->nr < 0 || c->nr >= SYSCALL_MAX || (stops[c->nr / 8] & (1 << (c->nr % 8))))
+			continue;
+		for (int b = 0; b < 64 && r == 0; b++)
+			if (c->bits >> b & 1)
+				r = seccomp_rule_add(ctx, SCMP_ACT_TRACE(c->nr), c->nr, 1,
+						     SCMP_CMP(c->arg, SCMP_CMP_MASKED_EQ, 1ULL << b,
+							      1ULL << b));
+		if (r < 0)
+			goto out;
+	}
+	for (int i = 0; i < nconds; i++)
+		if (conds[i].nr >= 0 && conds[i].nr < SYSCALL_MAX)
+			stops[conds[i].nr / 8] |= 1 << (conds[i].nr % 8);
 	if (gate && gate->add_rules) {
-		r = gate->add_rules(gate->ctx, ctx, set);
+		r = gate->add_rules(gate->ctx, ctx, stops);
 		if (r < 0)
 			goto out;
 	}
@@ -126,8 +147,8 @@ static void report_err(int errfd, int stage, int err, const struct tracer_setup_
 
 /* The filter depends only on the trace set and the gate's rules: compile
  * each pair once per session (a few sets alternate: tracer_episode). */
-static int filter_for(struct tracer_session *s, const uint8_t *set, const struct tracer_gate *gate,
-		      const struct sock_fprog **prog)
+static int filter_for(struct tracer_session *s, const uint8_t *set, const struct tracer_cond *conds,
+		      int nconds, const struct tracer_gate *gate, const struct sock_fprog **prog)
 {
 	static const uint8_t none[SYSCALL_MAX / 8];
 	const uint8_t *want = set ? set : none;
@@ -137,7 +158,9 @@ static int filter_for(struct tracer_session *s, const uint8_t *set, const struct
 
 	for (int i = 0; i < FILTER_CACHE_N; i++) {
 		c = &s->filter[i];
-		if (c->valid && c->rules_id == id && memcmp(c->set, want, sizeof(c->set)) == 0) {
+		if (c->valid && c->rules_id == id && memcmp(c->set, want, sizeof(c->set)) == 0 &&
+		    c->nconds == nconds &&
+		    (!nconds || !memcmp(c->conds, conds, (size_t)nconds * sizeof(*conds)))) {
 			*prog = &c->prog;
 			return 0;
 		}
@@ -151,9 +174,12 @@ static int filter_for(struct tracer_session *s, const uint8_t *set, const struct
 			n += (want[nr / 8] >> (nr % 8)) & 1;
 		fz_debug("filter: compiled for a trace set of %d syscalls\n", n);
 	}
-	if ((r = build_filter(want, gate, &c->prog)) < 0)
+	if ((r = build_filter(want, conds, nconds, gate, &c->prog)) < 0)
 		return r;
 	memcpy(c->set, want, sizeof(c->set));
+	if (nconds)
+		memcpy(c->conds, conds, (size_t)nconds * sizeof(*conds));
+	c->nconds = nconds;
 	c->rules_id = id;
 	c->valid = true;
 	*prog = &c->prog;
@@ -288,7 +314,10 @@ pid_t spawn_target(struct tracer_session *s, const struct tracer_episode *ep, in
 		    PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL |
 		    PTRACE_O_TRACESYSGOOD;
 
-	r = filter_for(s, ep->trace_set ? ep->trace_set : o->trace_set, o->gate, &prog);
+	if (ep->nconds < 0 || ep->nconds > TRACER_MAX_CONDS)
+		return -EINVAL;
+	r = filter_for(s, ep->trace_set ? ep->trace_set : o->trace_set, ep->conds, ep->nconds,
+		       o->gate, &prog);
 	if (r < 0)
 		return r;
 	if (pipe2(sync, O_CLOEXEC) < 0) {

@@ -245,12 +245,25 @@ struct tracer_observer {
 	void *arg;
 };
 
+/* Stop at syscall nr also when it is not in the trace set, but only when
+ * its argument arg has a bit of bits (a seccomp rule, so other calls of nr
+ * cost no stop): an observer's rare case of a common call (an open that
+ * may write). */
+struct tracer_cond {
+	int nr;
+	int arg;
+	uint64_t bits;
+};
+#define TRACER_MAX_CONDS 4
+
 /* What changes from one episode to the next. */
 struct tracer_episode {
 	int stdout_fd, stderr_fd;	/* where the target's output goes; -1: ours */
 	/* The syscalls this episode traces (what its plan can fail or must
 	 * watch, or more for its observer); NULL: the session's. */
 	const uint8_t *trace_set;
+	const struct tracer_cond *conds;	/* at most TRACER_MAX_CONDS */
+	int nconds;
 	const struct tracer_observer *observer;	/* NULL: none */
 };
 

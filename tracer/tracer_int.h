@@ -77,6 +77,8 @@ struct tracer_state {
 struct filter_cache {
 	bool valid;
 	uint8_t set[SYSCALL_MAX / 8];
+	struct tracer_cond conds[TRACER_MAX_CONDS];
+	int nconds;
 	unsigned long rules_id;	/* tracer_gate.rules_id, 0 without a gate */
 	struct sock_fprog prog;
 };

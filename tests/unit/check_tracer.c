@@ -44,7 +44,7 @@ static void opts_init(struct tracer_opts *o, char **argv, long timeout_ms)
 /* One episode of a fresh session; returns 0 and *res. */
 static int run_once(const struct tracer_opts *o, struct run_result *res)
 {
-	struct tracer_episode ep = { -1, -1, NULL, NULL };
+	struct tracer_episode ep = { .stdout_fd = -1, .stderr_fd = -1 };
 	struct tracer_session *s;
 	int r = tracer_session_new(o, &s);
 
@@ -60,7 +60,7 @@ START_TEST(test_episodes)
 	char *argv[4];
 	struct tracer_opts o;
 	struct tracer_session *s;
-	struct tracer_episode ep = { -1, -1, NULL, NULL };
+	struct tracer_episode ep = { .stdout_fd = -1, .stderr_fd = -1 };
 	struct run_result res;
 	struct sigaction sa0, sa;
 	struct itimerval it;
@@ -101,7 +101,7 @@ static void *worker(void *arg)
 	char *argv[4];
 	struct tracer_opts o;
 	struct tracer_session *s;
-	struct tracer_episode ep = { -1, -1, NULL, NULL };
+	struct tracer_episode ep = { .stdout_fd = -1, .stderr_fd = -1 };
 	struct run_result res;
 	long long t0 = mono_ms();
 
@@ -279,7 +279,7 @@ START_TEST(test_observer)
 {
 	uint8_t set[SYSCALL_MAX / 8] = { 0 };
 	struct tracer_service svc = { .on_exit = observe };
-	struct tracer_episode ep = { -1, -1, NULL, NULL };
+	struct tracer_episode ep = { .stdout_fd = -1, .stderr_fd = -1 };
 	struct tracer_session *s;
 	char *argv[4];
 	struct tracer_opts o;
