@@ -265,17 +265,8 @@ static void on_exit_cb(void *arg, struct tracer_task *t, const struct syscall_st
 
 /* Lookups are common (every stat, every read-only open of the loader):
  * without them only calls with a write's intent, new or removed entries,
- * limits and ids are watched, and a read-only open costs no exit stop. */
-static bool want_cb(void *arg, const struct syscall_stop *s)
-{
-	const struct refusals *rf = arg;
-	const struct watched *w;
-
-	if (rf->lookups || !s->ent || !(w = watched_of(s->ent->name)) || w->kind != K_OPEN)
-		return true;
-	return (s->args[(int)w->flags] & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)) != 0;
-}
-
+ * limits and ids are watched, and open/openat stop only with a write's
+ * flags (tracer_episode.conds), so a read-only open costs no stop. */
 void refusals_init(struct refusals *rf, const struct sandbox *sb, const struct sandbox_rlimits *rl,
 		   bool lookups)
 {
@@ -299,8 +290,7 @@ void refusals_init(struct refusals *rf, const struct sandbox *sb, const struct s
 		}
 		rf->always[e->nr / 8] |= 1 << (e->nr % 8);
 	}
-	rf->ob = (struct tracer_observer){ .exit_set = rf->exit_set, .want = want_cb,
-					   .on_exit = on_exit_cb, .arg = rf };
+	rf->ob = (struct tracer_observer){ .exit_set = rf->exit_set, .on_exit = on_exit_cb, .arg = rf };
 }
 
 const struct tracer_observer *refusals_begin(struct refusals *rf, uint8_t *trace_set,

@@ -66,7 +66,7 @@ static int alloc_on_trap(struct inject *inj, int cls, struct tracer_task *t)
 	if (hit == 2)	/* ours, handled, not a call to count (alloc_call.h) */
 		return 1;
 	if (hit == 0)	/* a planned run's site breakpoints (alloc_gate.c) */
-		return alloc_gate_on_trap(inj, a.m, t, &regs);
+		return alloc_gate_on_trap(a.m, t, &regs);
 	if (hit != 1)
 		return 0;
 	c.name = alloc_call_name(a.call);

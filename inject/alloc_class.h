@@ -42,8 +42,7 @@ int alloc_kernel_on_exit(struct inject *inj, int cls, struct tracer_task *t,
 int alloc_gate_setup(struct inject *inj, struct alloc_mm *m, struct tracer_task *t);
 /* A SIGTRAP that is not an allocator's: 1 when it was the gate's (passed),
  * 0 when not, -errno. */
-int alloc_gate_on_trap(struct inject *inj, struct alloc_mm *m, struct tracer_task *t,
-		       struct user_regs_struct *regs);
+int alloc_gate_on_trap(struct alloc_mm *m, struct tracer_task *t, struct user_regs_struct *regs);
 /* After an allocator call was decided: with no allocation fault pending,
  * every breakpoint leaves memory. */
 int alloc_gate_after_call(struct inject *inj, struct alloc_mm *m, struct tracer_task *t);

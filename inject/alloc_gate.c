@@ -21,19 +21,20 @@
  * allocation fault of the plan is pending, every one of these breakpoints
  * leaves memory and the program runs at native speed.
  *
- * A fault pinned at caller=FUNC gets a window on each call insn of
+ * A fault pinned at caller=FUNC gets a window on every call insn of
  * FUNC's code, found statically (its symbols, clones and inlined copies,
- * symbols/func_code.c); a module mapped later (dlopen) may hold FUNC too,
+ * symbols/func_code.c): a call into the program's own code too, since its
+ * callee may tail-call the allocator (xalloc: `jmp malloc`), leaving FUNC
+ * the innermost frame. A module mapped later (dlopen) may hold FUNC too,
  * so its first executable mapping keeps the allocators in for the rest of
  * the run (alloc_gate_on_mmap).
  *
  * Whatever is not certain keeps the breakpoints in: a plan entry without
  * a site or a caller (pinned by occurrence), a caller not found by name,
- * a site whose module is
- * not loaded at the entry point (dlopen) or not parsed by the tracer, a
- * call that cannot be found or emulated, a window whose call never
- * returns (longjmp, a thread that exits inside it) or too many windows at
- * once. Those cost stops, never a missed allocation.
+ * a site whose module is not loaded at the entry point (dlopen) or not
+ * parsed by the tracer, a call that cannot be found or emulated, a window
+ * whose call never returns (longjmp, a thread that exits inside it) or
+ * too many windows at once. Those cost stops, never a missed allocation.
  */
 
 #include <errno.h>
@@ -106,6 +107,17 @@ static bool alloc_pending(const struct inject *inj)
 	return false;
 }
 
+/* Window i: the call at call (its breakpoint already added) returns to
+ * ret. Without a breakpoint on ret the window stays open once opened:
+ * slower, still right. */
+static void add_window(struct alloc_gate *g, struct tracer_task *t, int i, uint64_t call,
+		       uint64_t ret)
+{
+	g->call[i] = call;
+	g->ret[i] = ret;
+	g->has_ret[i] = tracer_bp_add(g->bps, t, ret, GATE_RET + i, 0, NULL) == 0;
+}
+
 static int gate_site(struct inject *inj, struct alloc_gate *g, struct tracer_task *t,
 		     const char *key)
 {
@@ -126,34 +138,21 @@ static int gate_site(struct inject *inj, struct alloc_gate *g, struct tracer_tas
 		return -ENOSPC;
 	if ((rc = tracer_bp_add_call(g->bps, t, ret, func, GATE_CALL + i, &call)) < 0)
 		return rc;
-	g->call[i] = call;
-	g->ret[i] = ret;
-	/* Without a breakpoint on the return address the window stays open
-	 * once opened: slower, still right. */
-	g->has_ret[i] = tracer_bp_add(g->bps, t, ret, GATE_RET + i, 0, NULL) == 0;
+	add_window(g, t, i, call, ret);
 	g->nsites++;
 	fz_debug("alloc gate: site %s: call at %#" PRIx64 ", returns to %#" PRIx64 "%s\n", key,
 		 call, ret, g->has_ret[i] ? "" : " (no return breakpoint)");
 	return 0;
 }
 
-/* Every call of FUNC's code may reach an allocation named FUNC: a call
- * into the program's own code too, since its callee may tail-call the
- * allocator or a library (xalloc: `jmp malloc`), leaving no frame of its
- * own, and the allocation's innermost non-system frame is FUNC's again. */
-static int keep_call(void *arg, uint64_t call_addr, uint64_t target)
-{
-	(void)arg, (void)call_addr, (void)target;
-	return 1;
-}
-
-/* A pinned fault at caller=FUNC: every call insn of FUNC's code (its
- * symbols, clones and inlined copies: symbols.h) that may reach one. */
+/* A pinned fault at caller=FUNC: a window on every call insn of FUNC's
+ * code (its symbols, clones and inlined copies: symbols.h). */
 static int gate_caller(struct inject *inj, struct alloc_gate *g, struct tracer_task *t,
 		       const char *name)
 {
 	struct unwinder *u = inj_unwinder(inj, tracer_task_pid(t));
 	struct code_range r[GATE_MAX_RANGES];
+	uint64_t call[GATE_MAX_SITES];
 	uint8_t len[GATE_MAX_SITES];
 	int n;
 
@@ -164,16 +163,12 @@ static int gate_caller(struct inject *inj, struct alloc_gate *g, struct tracer_t
 	for (int i = 0; i < n; i++) {
 		int first = g->nsites;
 		int c = tracer_bp_add_calls(g->bps, t, r[i].entry, r[i].lo, r[i].hi,
-					    GATE_CALL + first, GATE_MAX_SITES - first, keep_call, NULL,
-					    &g->call[first], &len[first]);
+					    GATE_CALL + first, GATE_MAX_SITES - first, call, len);
 
 		if (c < 0)
 			return c;
-		for (int j = first; j < first + c; j++) {
-			g->ret[j] = g->call[j] + len[j];
-			g->has_ret[j] = tracer_bp_add(g->bps, t, g->ret[j], GATE_RET + j, 0,
-						      NULL) == 0;
-		}
+		for (int j = 0; j < c; j++)
+			add_window(g, t, first + j, call[j], call[j] + len[j]);
 		g->nsites += c;
 	}
 	fz_debug("alloc gate: caller %s: %d ranges, %d calls\n", name, n, g->nsites);
@@ -329,14 +324,12 @@ static void end_wins(struct alloc_gate *g, pid_t tid, uint64_t sp)
 			g->win[i] = g->win[--g->nwin];
 }
 
-int alloc_gate_on_trap(struct inject *inj, struct alloc_mm *m, struct tracer_task *t,
-		       struct user_regs_struct *regs)
+int alloc_gate_on_trap(struct alloc_mm *m, struct tracer_task *t, struct user_regs_struct *regs)
 {
 	struct alloc_gate *g = m->gate;
 	uint64_t addr;
 	int id, rc = 0;
 
-	(void)inj;
 	if (!g || (id = tracer_bp_hit(g->bps, regs, &addr)) < 0)
 		return 0;
 	if (!g->done) {

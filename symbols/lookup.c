@@ -68,6 +68,7 @@ static int hdr_fde_start(Elf *elf, GElf_Addr vaddr, GElf_Addr *start)
 	GElf_Phdr ph;
 	uint32_t count;
 	int64_t rel;
+	bool found = false;
 
 	if (elf_getphdrnum(elf, &nph) < 0)
 		return -ENOENT;
@@ -86,7 +87,7 @@ static int hdr_fde_start(Elf *elf, GElf_Addr vaddr, GElf_Addr *start)
 	if (count == 0 || count > (size - off) / 8)
 		return -ENOENT;
 	rel = (int64_t)(vaddr - ph.p_vaddr);
-	/* The last entry whose initial location is <= rel. */
+	/* The last entry whose initial location is <= rel (none: -ENOENT). */
 	for (uint32_t lo = 0, hi = count; lo < hi;) {
 		uint32_t mid = lo + (hi - lo) / 2;
 		int32_t loc;
@@ -94,17 +95,13 @@ static int hdr_fde_start(Elf *elf, GElf_Addr vaddr, GElf_Addr *start)
 		memcpy(&loc, b + off + (size_t)mid * 8, 4);
 		if (loc <= rel) {
 			*start = ph.p_vaddr + (uint64_t)(int64_t)loc;
+			found = true;
 			lo = mid + 1;
 		} else {
 			hi = mid;
 		}
 	}
-	{
-		int32_t first;
-
-		memcpy(&first, b + off, 4);
-		return first <= rel ? 0 : -ENOENT;
-	}
+	return found ? 0 : -ENOENT;
 }
 
 int sym_fde_start(Dwfl_Module *mod, Dwarf_Addr addr, Dwarf_Addr *start)

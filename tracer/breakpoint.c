@@ -201,8 +201,6 @@ struct calls_ctx {
 	struct tracer_bps *b;
 	struct tracer_task *t;
 	int id0, max, n;
-	tracer_call_keep_fn keep;
-	void *arg;
 	uint64_t *calls;
 	uint8_t *lens;
 };
@@ -215,8 +213,6 @@ static int add_one_call(void *arg, uint64_t addr, const struct x86_call *c)
 	size_t n;
 	int rc;
 
-	if (!x->keep(x->arg, addr, c->how == XC_IMM ? c->target : 0))
-		return 0;
 	if (x->n >= x->max)
 		return -ENOSPC;
 	if ((old = find_addr(x->b, addr)))
@@ -237,10 +233,9 @@ static int add_one_call(void *arg, uint64_t addr, const struct x86_call *c)
 }
 
 int tracer_bp_add_calls(struct tracer_bps *b, struct tracer_task *t, uint64_t entry, uint64_t lo,
-			uint64_t hi, int id0, int max, tracer_call_keep_fn keep, void *arg,
-			uint64_t *calls, uint8_t *lens)
+			uint64_t hi, int id0, int max, uint64_t *calls, uint8_t *lens)
 {
-	struct calls_ctx x = { b, t, id0, max, 0, keep, arg, calls, lens };
+	struct calls_ctx x = { b, t, id0, max, 0, calls, lens };
 	uint64_t len = hi - entry;
 	int nb = b->n, rc;
 	uint8_t *code;

@@ -311,8 +311,7 @@ static bool observed(const struct tracer_state *st, const struct tracer_task *t)
 	int nr = t->sc.nr;
 
 	return ob && ob->on_exit && ob->exit_set && t->sc.arch == AUDIT_ARCH_X86_64 && nr >= 0 &&
-	       nr < SYSCALL_MAX && ((ob->exit_set[nr / 8] >> (nr % 8)) & 1) &&
-	       (!ob->want || ob->want(ob->arg, &t->sc));
+	       nr < SYSCALL_MAX && ((ob->exit_set[nr / 8] >> (nr % 8)) & 1);
 }
 
 static void handle_seccomp(struct tracer_state *st, struct tracer_task *t)

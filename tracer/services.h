@@ -64,15 +64,12 @@ int tracer_bp_add(struct tracer_bps *b, struct tracer_task *t, uint64_t addr, in
 int tracer_bp_add_call(struct tracer_bps *b, struct tracer_task *t, uint64_t ret_addr,
 		       uint64_t func, int id, uint64_t *call_addr);
 
-/* The same for every call insn in [lo, hi) of the function at entry that
- * keep(arg, its address, its target: 0 when indirect) returns nonzero
- * for, ids id0, id0 + 1, ...: their addresses and lengths go to calls[]
- * and lens[]. Returns how many (at most max; -ENOSPC past it), or
- * -errno as above (then none is added). */
-typedef int (*tracer_call_keep_fn)(void *arg, uint64_t call_addr, uint64_t target);
+/* The same for every call insn in [lo, hi) of the function at entry, ids
+ * id0, id0 + 1, ...: their addresses and lengths go to calls[] and
+ * lens[]. Returns how many (at most max; -ENOSPC past it), or -errno as
+ * above (then none is added). */
 int tracer_bp_add_calls(struct tracer_bps *b, struct tracer_task *t, uint64_t entry, uint64_t lo,
-			uint64_t hi, int id0, int max, tracer_call_keep_fn keep, void *arg,
-			uint64_t *calls, uint8_t *lens);
+			uint64_t hi, int id0, int max, uint64_t *calls, uint8_t *lens);
 
 /* Why tracer_bps_plant drops an added breakpoint. */
 enum tracer_bp_drop {

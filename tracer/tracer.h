@@ -238,9 +238,6 @@ struct tracer_opts {
  * calls' outcomes without failing any (the clean run). */
 struct tracer_observer {
 	const uint8_t *exit_set;	/* bitmap over syscall numbers */
-	/* At the call's entry: is its result wanted (NULL: always)? A call
-	 * it says no to costs no exit stop. */
-	bool (*want)(void *arg, const struct syscall_stop *s);
 	void (*on_exit)(void *arg, struct tracer_task *t, const struct syscall_stop *s, int64_t ret);
 	void *arg;
 };
