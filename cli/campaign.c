@@ -442,6 +442,8 @@ static void report_open(struct campaign *c, char **env)
 	meta.options_argv = c->options_argv;
 	meta.seed = o->seed;
 	meta.abort_is_finding = o->abort_is_finding;
+	meta.shard_k = o->shard_k;
+	meta.shard_n = o->shard_n;
 	/* Absolute, so the replay line works from any directory (runner_init
 	 * created the directory already). */
 	c->out_abs = abs_path(o->out_dir);
@@ -539,6 +541,8 @@ int campaign_run(struct options *o, char **environ_base)
 	runner_prepare_out(o->out_dir, true);
 	snprintf(run_dir, sizeof(run_dir), "%s/run", o->out_dir);
 	runner_init(&c.rn, o, o->argv, env, run_dir);
+	if (o->shard_n && (e = inject_set_shard(c.rn.inj, o->shard_k, o->shard_n)) < 0)
+		die_errno(e, "--shard=%u/%u", o->shard_k, o->shard_n);
 	/* Stored with the options: a replay checks it starts from the same
 	 * files. */
 	if (o->workdir && !o->workdir_hash)

@@ -1,7 +1,10 @@
 /* main.c - parse the command line and hand over to the campaign. */
 #include "config.h"
 
+#include <string.h>
+
 #include "cli/campaign.h"
+#include "cli/merge_cmd.h"
 #include "cli/options.h"
 #include "cli/runner.h"
 #include "cli/standalone.h"
@@ -14,6 +17,10 @@ int main(int argc, char **argv)
 	 * scans globals, not the frame of a main() that has returned). */
 	static struct options o;
 
+	/* Subcommands come first; a program of that name runs as
+	 * fzsandbox -- NAME. */
+	if (argc > 1 && strcmp(argv[1], "merge") == 0)
+		return merge_main(argc - 1, argv + 1);
 	options_parse(argc, argv, &o);
 	runner_install_signals();
 	if (o.replay)

@@ -18,7 +18,6 @@
 #include "cli/duration.h"
 #include "cli/options.h"
 #include "cli/usage.h"
-#include "cli/usage.h"
 #include "sandbox/policy.h"
 #include "sandbox/sandbox.h"
 
@@ -32,7 +31,7 @@ enum {
 	O_PIDS_LIMIT, O_TMP_SIZE,
 	O_VIOLATION_EXIT, O_NET, O_BIND, O_RO_BIND, O_WORKDIR, O_WORKDIR_HASH, O_CONFIG,
 	O_NO_AUTO_BIND, O_NO_SANDBOX, O_LIST_CLASSES, O_LIST_FAULTS, O_SHOW_REPLIES, O_ABORT_IS_FINDING,
-	O_CHECK, O_CHECK_TIMEOUT,
+	O_CHECK, O_CHECK_TIMEOUT, O_SHARD,
 };
 
 static const struct option longopts[] = {
@@ -85,6 +84,7 @@ static const struct option longopts[] = {
 	{ "workdir", required_argument, NULL, O_WORKDIR },
 	{ "check", required_argument, NULL, O_CHECK },
 	{ "check-timeout", required_argument, NULL, O_CHECK_TIMEOUT },
+	{ "shard", required_argument, NULL, O_SHARD },
 	{ "workdir-hash", required_argument, NULL, O_WORKDIR_HASH },
 	{ "config", required_argument, NULL, O_CONFIG },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -94,6 +94,21 @@ static const struct option longopts[] = {
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* --shard=K/N, K counted from 0 as GitHub's job-index and Kubernetes'
+ * JOB_COMPLETION_INDEX are. */
+static void parse_shard(struct options *o, const char *v)
+{
+	unsigned k, n;
+	int end = -1;
+
+	if (strspn(v, "0123456789/") != strlen(v) ||
+	    sscanf(v, "%u/%u%n", &k, &n, &end) != 2 || end < 0 || v[end] || n == 0 ||
+	    n > 65536 || k >= n)
+		die("--shard=%s: want K/N, 0 <= K < N <= 65536 (K counts from 0)", v);
+	o->shard_k = k;
+	o->shard_n = n;
+}
 
 static long parse_count(const char *opt, const char *v, long min, long max)
 {
@@ -432,6 +447,7 @@ static void parse_one(struct options *o, int c, const char *arg)
 			die("--check: empty command");
 		push(&o->checks, &o->nchecks, arg);
 		break;
+	case O_SHARD: parse_shard(o, arg); break;
 	case O_CHECK_TIMEOUT:
 		o->check_timeout_ms = duration_arg("--check-timeout", arg);
 		if (o->check_timeout_ms <= 0)
@@ -617,6 +633,9 @@ void options_parse(int argc, char **argv, struct options *o)
 		die("--violation-exit needs --inject=none (in a campaign a violation is a finding: exit 1)");
 	if (o->nchecks && o->standalone)
 		die("--check needs a campaign (it judges what faulted runs leave; drop --inject=none)");
+	if (o->shard_n && (o->standalone || o->replay || o->nfaults))
+		die("--shard splits a campaign's plan: not with %s",
+		    o->standalone ? "--inject=none" : o->replay ? "--replay" : "--fault");
 }
 
 /* One more word for options_describe_argv; dies when out of memory. */

@@ -75,6 +75,8 @@ struct options {
 	char **checks;		/* NULL-terminated */
 	int nchecks;
 	long check_timeout_ms;
+	/* --shard=K/N: fail only the sites of shard K (0 <= K < N); N 0: none. */
+	unsigned shard_k, shard_n;
 	char *config_text;	/* --config's text: options point into it */
 	char **argv;		/* the program and its arguments */
 };

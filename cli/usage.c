@@ -67,6 +67,8 @@ static const char usage_text[] =
 	"                        directory ({}: its path); a failure after faults is\n"
 	"                        a state-corruption finding (repeatable)\n"
 	"  --check-timeout=DUR   how long a checker may take [60s]\n"
+	"  --shard=K/N           fail only the sites of shard K of N (from 0);\n"
+	"                        'fzsandbox merge --out=DIR SHARD_OUT...' unites them\n"
 	"  --violation-exit=N    with --inject=none: exit N on a sandbox violation\n"
 	"  --config=FILE         options from FILE, one 'name = value' a line\n"
 	"                        (the long option names); the command line wins\n"

@@ -209,7 +209,8 @@ static int choose(struct stop *st, const struct fault *opts, int nopts, struct f
 		/* Every occurrence counts, failable here or not, as plan_pick
 		 * counts them when the log is replayed. */
 		*occ = (int)inj_occurrence(inj, st->call, st->key, st->thread);
-		if (nopts <= 0 || inj_excluded(inj->exclude, st->key, st->site.function))
+		if (nopts <= 0 || inj_excluded(inj->exclude, st->key, st->site.function) ||
+		    !inj_in_shard(inj, st->key))
 			return 0;
 		return inj_random_pick(inj, opts, nopts, f);
 	}

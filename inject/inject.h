@@ -153,6 +153,12 @@ void inject_set_random(struct inject *inj, double p, uint64_t seed,
 		       char *const *exclude);
 
 /* Faults actually injected in the run just ended. */
+/* --shard=K/N: plans and random runs fail only the sites whose key
+ * hashes to K of N (shard.c), so N shards fail each site exactly once.
+ * -EINVAL unless k < n. */
+int inject_set_shard(struct inject *inj, unsigned k, unsigned n);
+/* The shard (0..n-1) a site key belongs to. */
+unsigned inject_shard_of(const char *key, unsigned n);
 int inject_run_log(const struct inject *inj, const struct fault_rec **log);
 /* Per-class counts of the run just ended (index as inject_class_names). */
 const unsigned *inject_run_counts(const struct inject *inj);

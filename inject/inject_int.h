@@ -54,6 +54,8 @@ struct inject {
 	double probability;
 	uint64_t rng;
 	char *const *exclude;
+	/* --shard=K/N (shard.c): only sites hashing to K fail; n 0 or 1: all. */
+	unsigned shard_k, shard_n;
 	struct occ_count *occ;	/* per run: occurrences per site and thread */
 	int nocc, occ_cap;
 	struct uw_slot uw[INJ_UW_CACHE];
@@ -90,6 +92,8 @@ const char *errno_fault_name(int err);
 /* random.c */
 unsigned inj_occurrence(struct inject *inj, const char *call, const char *key, int thread);
 bool inj_excluded(char *const *exclude, const char *key, const char *function);
+/* shard.c: is the site with this key one this shard fails? */
+bool inj_in_shard(const struct inject *inj, const char *key);
 /* Decide a random fault among opts; 1 and *out if this call fails. */
 int inj_random_pick(struct inject *inj, const struct fault *opts, int nopts, struct fault *out);
 

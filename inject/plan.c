@@ -61,7 +61,7 @@ static int candidates(struct inject *inj, char *const *exclude, struct cand **ou
 		const struct inject_site *s = &inj->sites[i];
 		int rank[2] = { 0, 0 }, cls = inject_call_class(s->call);
 
-		if (inj_excluded(exclude, s->key, s->caller.function))
+		if (inj_excluded(exclude, s->key, s->caller.function) || !inj_in_shard(inj, s->key))
 			continue;
 		for (int t = 0; t < s->ntries; t++) {
 			/* Exhaust runs last: a bug they reach is usually

@@ -99,6 +99,11 @@ int report_new(const struct report_meta *meta, struct report **out)
 		return -ENOMEM;
 	r->seed = meta->seed;
 	r->abort_is_finding = meta->abort_is_finding;
+	r->shard_k = meta->shard_k;
+	r->shard_n = meta->shard_n;
+	/* Shards merge only from one build (fzsandbox merge): unreadable is
+	 * "" here, as for a script. */
+	(void)sym_file_build_id(meta->argv[0], r->build_id, sizeof(r->build_id));
 	r->argv = report_strv_dup(meta->argv);
 	r->envp = report_strv_dup(meta->envp);
 	r->requests = report_strv_dup(meta->requests);
@@ -387,19 +392,24 @@ static void shell_quote(FILE *fp, const char *s)
 
 static int make_replay(const struct report *r, int id, char **out)
 {
+	return report_replay_line(r->self, r->out_dir, id, out);
+}
+
+int report_replay_line(const char *self, const char *out_dir, int id, char **out)
+{
 	char *path;
 	size_t len;
 	FILE *fp;
 
-	if (asprintf(&path, "%s/report.json", r->out_dir) < 0)
-		return -ENOMEM;
 	*out = NULL;
+	if (asprintf(&path, "%s/report.json", out_dir) < 0)
+		return -ENOMEM;
 	fp = open_memstream(out, &len);
 	if (!fp) {
 		free(path);
 		return -ENOMEM;
 	}
-	shell_quote(fp, r->self);
+	shell_quote(fp, self);
 	/* "#id" after the quoted path is mid-word: never a shell comment. */
 	fputs(" --replay=", fp);
 	shell_quote(fp, path);

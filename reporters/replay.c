@@ -350,6 +350,22 @@ static json_object *parse(const char *buf, size_t len, const char *path,
 	return root;
 }
 
+json_object *report_json_read(const char *path, char *why, int whylen)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	json_object *root;
+	int e = read_file(path, &buf, &len);
+
+	if (e) {
+		fail(why, whylen, e, "%s: %s", path, strerror(-e));
+		return NULL;
+	}
+	root = parse(buf, len, path, why, whylen);
+	free(buf);
+	return root;
+}
+
 static json_object *pick_finding(json_object *findings, int *id)
 {
 	size_t i, n = json_object_array_length(findings);

@@ -189,6 +189,8 @@ struct report_meta {
 	const char *out_dir;
 	const char *self;	/* path of the fzsandbox binary, for replay lines */
 	bool abort_is_finding;	/* count FIND_ABORT as findings */
+	/* --shard=K/N (shard_n 0: none): report.json's shard, for merge. */
+	unsigned shard_k, shard_n;
 };
 
 int report_new(const struct report_meta *meta, struct report **out);
@@ -288,6 +290,21 @@ void report_print_text(const struct report *r, FILE *fp);
 void report_print_finding(const struct report *r, int id, FILE *fp);
 /* report.json under out_dir (written atomically). */
 int report_write_json(const struct report *r);
+
+/* merge.c (fzsandbox merge): the reports of one campaign's shards
+ * (--shard=K/N; each a report.json or its directory) into
+ * out_dir/report.json and runs.jsonl: sites and findings united by key,
+ * counts summed, each finding's files copied, replay lines pointing at
+ * out_dir (run by the fzsandbox at self). Refuses reports of different
+ * builds, options or shard counts, and a shard given twice. 0 or -errno
+ * with a one-line reason in why. */
+struct report_merged {
+	int shards, count;	/* reports merged, of the campaign's count */
+	long runs;
+	int sites, findings, aborts;
+};
+int report_merge(char *const *inputs, int n, const char *out_dir, const char *self,
+		 struct report_merged *res, char *why, int whylen);
 
 /* --- The per-run log: OUT/runs.jsonl, one JSON object per run --------- */
 struct runlog;

@@ -56,6 +56,8 @@ struct report {
 	char *out_dir;
 	char *self;
 	bool abort_is_finding;
+	unsigned shard_k, shard_n;
+	char build_id[129];	/* argv[0]'s GNU build-id, hex; "" none */
 
 	struct site *sites;
 	int nsites, sites_cap;
@@ -112,6 +114,14 @@ int report_mkdirs(const char *path);
  * copy (src NULL or gone). Returns 0 or -errno. */
 int report_copy_output(const struct report *r, int id, const char *src,
 		       const char *name, char **rel);
+
+/* replay.c: report.json (or any JSON object file of at most 64 MiB) at
+ * path, parsed; NULL with a one-line reason in why. json_object_put it. */
+struct json_object;
+struct json_object *report_json_read(const char *path, char *why, int whylen);
+/* findings.c: the replay command line of finding id of the report in
+ * out_dir, run by the fzsandbox at self (malloc'd), 0 or -ENOMEM. */
+int report_replay_line(const char *self, const char *out_dir, int id, char **out);
 
 /* sanitizer.c: scan the file at path for a sanitizer report. Returns 1
  * and fills kind (e.g. "heap-buffer-overflow", "runtime-error") and the

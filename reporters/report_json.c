@@ -172,6 +172,7 @@ static json_object *finding_json(struct jb *b, const struct report *r, const str
 
 	put(b, o, "id", num(b, f->id));
 	put(b, o, "kind", str(b, finding_kind_name(f->kind)));
+	put(b, o, "key", str(b, f->key));
 	put(b, o, "signal", num(b, f->signal));
 	put(b, o, "signal_name", f->signal > 0 ?
 	    str(b, report_signal_name(f->signal, sig, sizeof(sig))) : NULL);
@@ -326,6 +327,7 @@ static json_object *report_json(struct jb *b, const struct report *r)
 
 	put(b, o, "version", str(b, FZ_VERSION_STR));
 	put(b, o, "target", str(b, r->argv[0]));
+	put(b, o, "build_id", str(b, r->build_id));
 	put(b, o, "argv", strv(b, r->argv));
 	put(b, o, "env", strv(b, r->envp));
 	put(b, o, "cwd", str(b, r->cwd));
@@ -335,6 +337,14 @@ static json_object *report_json(struct jb *b, const struct report *r)
 	put(b, o, "options", str(b, r->options));
 	put(b, o, "options_argv", strv(b, r->options_argv));
 	put(b, o, "seed", u64(b, r->seed));
+	if (r->shard_n) {
+		c = obj(b);
+		put(b, c, "index", num(b, r->shard_k));
+		put(b, c, "count", num(b, r->shard_n));
+		put(b, o, "shard", c);
+	} else {
+		put(b, o, "shard", NULL);
+	}
 	put(b, o, "runs", num(b, report_runs(r)));
 	put(b, o, "runs_planned", num(b, r->runs_planned));
 	put(b, o, "plan_capped", boolean(b, r->plan_capped));

@@ -29,128 +29,10 @@ struct workdir {
 	gid_t gid;
 };
 
-/* --- Directory listings in name order (copy and hash) ------------------- */
-
-/* --- Copy --------------------------------------------------------------- */
-
-struct owner {
-	bool set;
-	uid_t uid;
-	gid_t gid;
-	bool keep;		/* root without chown_to: keep the original owner */
-};
-
-static int set_owner(int dfd, const char *name, const struct stat *st, const struct owner *ow)
-{
-	if (ow->set && fchownat(dfd, name, ow->uid, ow->gid, AT_SYMLINK_NOFOLLOW) < 0)
-		return -errno;
-	if (!ow->set && ow->keep && fchownat(dfd, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW) < 0)
-		return -errno;
-	return 0;
-}
-
-static int copy_data(int in, int out)
-{
-	char buf[65536];
-
-	for (;;) {
-		ssize_t n = copy_file_range(in, NULL, out, NULL, 1 << 30, 0);
-
-		if (n == 0)
-			return 0;
-		if (n > 0)
-			continue;
-		if (errno != EXDEV && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
-			return -errno;
-		break;
-	}
-	for (;;) {
-		ssize_t n = read(in, buf, sizeof(buf));
-
-		if (n == 0)
-			return 0;
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		for (ssize_t off = 0; off < n;) {
-			ssize_t w = write(out, buf + off, n - off);
-
-			if (w < 0 && errno != EINTR)
-				return -errno;
-			off += w > 0 ? w : 0;
-		}
-	}
-}
-
-static int copy_tree(int sfd, int dfd, const struct owner *ow);
-
-static int copy_entry(int sfd, int dfd, const char *name, const struct owner *ow)
-{
-	struct timespec times[2];
-	struct stat st;
-	int in = -1, out = -1, r = 0;
-
-	if (fstatat(sfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return -errno;
-	times[0] = st.st_atim;
-	times[1] = st.st_mtim;
-	if (S_ISDIR(st.st_mode)) {
-		if (mkdirat(dfd, name, 0700) < 0)
-			return -errno;
-		in = openat(sfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		out = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		r = in < 0 || out < 0 ? -errno : copy_tree(in, out, ow);
-		if (r == 0 && fchmod(out, st.st_mode & 07777) < 0)
-			r = -errno;
-	} else if (S_ISREG(st.st_mode)) {
-		in = openat(sfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-		out = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-		r = in < 0 || out < 0 ? -errno : copy_data(in, out);
-		if (r == 0 && fchmod(out, st.st_mode & 07777) < 0)
-			r = -errno;
-	} else if (S_ISLNK(st.st_mode)) {
-		char target[PATH_MAX];
-		ssize_t n = readlinkat(sfd, name, target, sizeof(target) - 1);
-
-		if (n < 0)
-			return -errno;
-		target[n] = 0;
-		if (symlinkat(target, dfd, name) < 0)
-			return -errno;
-	} else if (S_ISFIFO(st.st_mode)) {
-		if (mkfifoat(dfd, name, st.st_mode & 07777) < 0)
-			return -errno;
-	} else {
-		return 0;	/* sockets, devices: not part of a work directory */
-	}
-	if (in >= 0)
-		close(in);
-	if (out >= 0)
-		close(out);
-	if (r == 0)
-		r = set_owner(dfd, name, &st, ow);
-	if (r == 0 && utimensat(dfd, name, times, AT_SYMLINK_NOFOLLOW) < 0)
-		r = -errno;
-	return r;
-}
-
-static int copy_tree(int sfd, int dfd, const struct owner *ow)
-{
-	char **names;
-	int n, r = dir_names(sfd, 0, &names, &n);
-
-	for (int i = 0; r == 0 && i < n; i++)
-		r = copy_entry(sfd, dfd, names[i], ow);
-	dir_names_free(names, n);
-	return r;
-}
-
-/* --- Removal ------------------------------------------------------------ */
+/* --- Copy (util/fs.c's fs_copy_tree) ------------------------------------ */
 
 /* Copy directory src into a new directory dst (mode of src). */
-static int copy_dir(const char *src, const char *dst, const struct owner *ow)
+static int copy_dir(const char *src, const char *dst, const struct fs_owner *ow)
 {
 	struct stat st;
 	int in, out, r;
@@ -164,7 +46,7 @@ static int copy_dir(const char *src, const char *dst, const struct owner *ow)
 		return r;
 	}
 	out = open(dst, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	r = out < 0 ? -errno : copy_tree(in, out, ow);
+	r = out < 0 ? -errno : fs_copy_tree(in, out, ow);
 	if (r == 0 && fchmod(out, (st.st_mode & 07777) | 0700) < 0)
 		r = -errno;
 	if (r == 0 && ow->set && fchown(out, ow->uid, ow->gid) < 0)
@@ -231,7 +113,7 @@ void workdir_free(struct workdir *w)
 
 int workdir_reset(struct workdir *w)
 {
-	struct owner ow = { w->chown_to, w->uid, w->gid, !w->chown_to && geteuid() == 0 };
+	struct fs_owner ow = { w->chown_to, w->uid, w->gid, !w->chown_to && geteuid() == 0 };
 	int r = remove_tree(w->copy);
 
 	return r < 0 ? r : copy_dir(w->orig, w->copy, &ow);
@@ -244,7 +126,7 @@ const char *workdir_copy_path(const struct workdir *w)
 
 int workdir_keep(const struct workdir *w, const char *dst)
 {
-	struct owner ow = { 0 };
+	struct fs_owner ow = { 0 };
 
 	return copy_dir(w->copy, dst, &ow);
 }

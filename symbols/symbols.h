@@ -128,4 +128,8 @@ bool unwind_file_trusted(int fd);
  * not block. The fd, or -1 with errno. */
 int unwind_open_in_root(pid_t pid, const char *path);
 
+/* The GNU build-id of the ELF file at path, hex into hex (at least 129
+ * bytes), read by bounded code; "" when it has none. 0 or -errno. */
+int sym_file_build_id(const char *path, char *hex, size_t hexlen);
+
 #endif

@@ -32,6 +32,19 @@ int remove_tree(const char *path);
 int dir_names(int fd, int max, char ***names, int *n);
 void dir_names_free(char **names, int n);
 int dir_names_cmp(const void *a, const void *b);	/* for bsearch */
+/* Who owns what fs_copy_tree makes: set: uid:gid; else keep: the
+ * source's owner (root only); else the caller. */
+struct fs_owner {
+	bool set;
+	uid_t uid;
+	gid_t gid;
+	bool keep;
+};
+/* Copy everything in directory sfd into directory dfd (names must not
+ * exist there): directories, regular files, symlinks and fifos with their
+ * modes and times, never following a symlink; sockets and devices are
+ * skipped. ow NULL: owned by the caller. 0 or -errno. */
+int fs_copy_tree(int sfd, int dfd, const struct fs_owner *ow);
 
 /* --- procfs.c: /proc/PID/... ---------------------------------------------- */
 /* The fields of /proc/TID/status fzsandbox uses, read in one pass. */

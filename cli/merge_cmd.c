@@ -1,0 +1,79 @@
+/* merge_cmd.c - `fzsandbox merge [--out=DIR] SHARD...`: one report from
+ * the reports of a sharded campaign (--shard=K/N), exit status as a
+ * campaign's: 0 no finding, 1 findings, 2 bad input. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/die.h"
+#include "cli/merge_cmd.h"
+#include "cli/target.h"
+#include "reporters/report.h"
+#include "util/util.h"
+
+static const char usage[] =
+	"usage: fzsandbox merge [--out=DIR] [-q] SHARD_OUT...\n"
+	"Merge the reports of the shards of one campaign (fzsandbox --shard=K/N, each\n"
+	"SHARD_OUT a --out directory or its report.json) into DIR/report.json\n"
+	"(default fzsandbox-out). Exit 0: no finding, 1: findings, 2: bad input.\n";
+
+int merge_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *out = "fzsandbox-out";
+	struct report_merged res;
+	char why[PATH_MAX + 256], *abs;
+	bool quiet = false;
+	int c, e;
+
+	opterr = 0;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+o:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': out = optarg; break;
+		case 'q': quiet = true; break;
+		case 'h': fputs(usage, stdout); return 0;
+		default:
+			die("merge: unknown or incomplete option '%s' (see fzsandbox merge --help)",
+			    argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		die("merge: no shard reports given (usage: fzsandbox merge [--out=DIR] SHARD_OUT...)");
+	if (!*out)
+		die("merge: --out is empty");
+	/* Absolute, so the replay lines work from any directory. */
+	e = mkdir_p(out, 0755);
+	if (e < 0)
+		die_errno(e, "merge: cannot make '%s'", out);
+	abs = realpath(out, NULL);
+	if (!abs)
+		die_errno(errno, "merge: '%s'", out);
+	e = report_merge(argv + optind, argc - optind, abs, target_self_path(), &res, why,
+			 sizeof(why));
+	free(abs);
+	if (e < 0)
+		die("merge: %s", why);
+	if (!quiet) {
+		printf("fzsandbox: merged %d of %d shards: %ld runs, %d sites, %d finding%s",
+		       res.shards, res.count, res.runs, res.sites, res.findings,
+		       res.findings == 1 ? "" : "s");
+		if (res.aborts)
+			printf(", %d deliberate abort%s", res.aborts, res.aborts == 1 ? "" : "s");
+		printf(" (%s/report.json)\n", out);
+		if (res.shards < res.count)
+			fprintf(stderr, "fzsandbox: note: %d of %d shards missing: their sites were "
+				"not failed\n", res.count - res.shards, res.count);
+	}
+	return res.findings ? EXIT_FINDINGS : EXIT_CLEAN;
+}
