@@ -625,6 +625,11 @@ void options_parse(int argc, char **argv, struct options *o)
 		parse_one(o, c, optarg);
 	}
 	o->argv = argv + optind;
+	/* Subcommands (fzsandbox merge) own the first word: a program always
+	 * comes after "--", so "fzsandbox merge" never runs RCS's merge. */
+	if (o->argv[0] && strcmp(argv[optind - 1], "--") != 0)
+		die("'%s': put the program after '--' (fzsandbox [OPTIONS] -- PROGRAM [ARGS...])",
+		    o->argv[0]);
 	if (!o->replay && !o->argv[0])
 		die("no program given (usage: fzsandbox [OPTIONS] -- PROGRAM [ARGS...])");
 	if (o->replay && o->argv[0])

@@ -36,6 +36,11 @@ echo 'this is not JSON {' >"$TMP/garbage.json"
 expect_usage_error "$TMP/garbage.json" --replay="$TMP/garbage.json#1" --out="$OUT"
 expect_usage_error "$TMP/missing.json" --replay="$TMP/missing.json#1" --out="$OUT"
 
+# A program before "--": the first word may be a subcommand (merge), so
+# the program always comes after "--" (issue 15).
+expect_usage_error "after '--'" --out="$OUT" "$T/unchecked_malloc"
+expect_usage_error "after '--'" --inject=io merge
+
 # No program at all: still one line.
 fz --out="$OUT"
 [ "$rc" = 2 ] || fail "no program: exit $rc, want 2"
