@@ -191,6 +191,7 @@ static int finish(struct report *rep, const struct options *o, int planned, int 
 		  bool capped)
 {
 	const struct cap *cap = capped ? cap_of(o, runs) : NULL;
+	char why[PATH_MAX + 128];
 	int e;
 
 	report_set_plan(rep, planned, done, capped);
@@ -198,7 +199,9 @@ static int finish(struct report *rep, const struct options *o, int planned, int 
 	e = report_write_json(rep);
 	if (e < 0)
 		die_errno(e, "cannot write %s/report.json", o->out_dir);
-	if (!o->quiet || report_nfindings(rep))
+	if (report_write_formats(o->out_dir, o->formats, o->source_root, why, sizeof(why)) < 0)
+		die("%s", why);
+	if ((o->formats & REPORT_FMT_TEXT) && (!o->quiet || report_nfindings(rep)))
 		report_print_text(rep, stderr);
 	if (runner_interrupted)
 		return 128 + runner_interrupted;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/die.h"
 #include "cli/merge_cmd.h"
@@ -17,7 +18,7 @@
 #include "util/util.h"
 
 static const char usage[] =
-	"usage: fzsandbox merge [--out=DIR] [-q] SHARD_OUT...\n"
+	"usage: fzsandbox merge [--out=DIR] [--format=LIST] [--source-root=DIR] [-q] SHARD_OUT...\n"
 	"Merge the reports of the shards of one campaign (fzsandbox --shard=K/N, each\n"
 	"SHARD_OUT a --out directory or its report.json) into DIR/report.json\n"
 	"(default fzsandbox-out). Exit 0: no finding, 1: findings, 2: bad input.\n";
@@ -27,13 +28,18 @@ int merge_main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "out", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "source-root", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *out = "fzsandbox-out";
 	struct report_merged res;
 	char why[PATH_MAX + 256], *abs;
+	const char *source_root = NULL;
+	unsigned formats = REPORT_FMT_TEXT | REPORT_FMT_JSON;
 	bool quiet = false;
+	struct stat st;
 	int c, e;
 
 	opterr = 0;
@@ -42,6 +48,16 @@ int merge_main(int argc, char **argv)
 		switch (c) {
 		case 'o': out = optarg; break;
 		case 'q': quiet = true; break;
+		case 'f':
+			if (report_formats_parse(optarg, &formats, why, sizeof(why)) < 0)
+				die("merge: --format=%s: unknown format '%s' (text, json, sarif, junit)",
+				    optarg, why);
+			break;
+		case 's':
+			if (stat(optarg, &st) < 0 || !S_ISDIR(st.st_mode))
+				die("merge: --source-root=%s: not a directory", optarg);
+			source_root = optarg;
+			break;
 		case 'h': fputs(usage, stdout); return 0;
 		default:
 			die("merge: unknown or incomplete option '%s' (see fzsandbox merge --help)",
@@ -61,10 +77,12 @@ int merge_main(int argc, char **argv)
 		die_errno(errno, "merge: '%s'", out);
 	e = report_merge(argv + optind, argc - optind, abs, target_self_path(), &res, why,
 			 sizeof(why));
+	if (e == 0)
+		e = report_write_formats(abs, formats, source_root, why, sizeof(why));
 	free(abs);
 	if (e < 0)
 		die("merge: %s", why);
-	if (!quiet) {
+	if (!quiet && (formats & REPORT_FMT_TEXT)) {
 		printf("fzsandbox: merged %d of %d shards: %ld runs, %d sites, %d finding%s",
 		       res.shards, res.count, res.runs, res.sites, res.findings,
 		       res.findings == 1 ? "" : "s");

@@ -18,6 +18,7 @@
 #include "cli/duration.h"
 #include "cli/options.h"
 #include "cli/usage.h"
+#include "reporters/report.h"
 #include "sandbox/policy.h"
 #include "sandbox/sandbox.h"
 
@@ -31,7 +32,7 @@ enum {
 	O_PIDS_LIMIT, O_TMP_SIZE,
 	O_VIOLATION_EXIT, O_NET, O_BIND, O_RO_BIND, O_WORKDIR, O_WORKDIR_HASH, O_CONFIG,
 	O_NO_AUTO_BIND, O_NO_SANDBOX, O_LIST_CLASSES, O_LIST_FAULTS, O_SHOW_REPLIES, O_ABORT_IS_FINDING,
-	O_CHECK, O_CHECK_TIMEOUT, O_SHARD,
+	O_CHECK, O_CHECK_TIMEOUT, O_SHARD, O_FORMAT, O_SOURCE_ROOT,
 };
 
 static const struct option longopts[] = {
@@ -85,6 +86,8 @@ static const struct option longopts[] = {
 	{ "check", required_argument, NULL, O_CHECK },
 	{ "check-timeout", required_argument, NULL, O_CHECK_TIMEOUT },
 	{ "shard", required_argument, NULL, O_SHARD },
+	{ "format", required_argument, NULL, O_FORMAT },
+	{ "source-root", required_argument, NULL, O_SOURCE_ROOT },
 	{ "workdir-hash", required_argument, NULL, O_WORKDIR_HASH },
 	{ "config", required_argument, NULL, O_CONFIG },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -448,6 +451,21 @@ static void parse_one(struct options *o, int c, const char *arg)
 		push(&o->checks, &o->nchecks, arg);
 		break;
 	case O_SHARD: parse_shard(o, arg); break;
+	case O_FORMAT: {
+		char word[64];
+
+		if (report_formats_parse(arg, &o->formats, word, sizeof(word)) < 0)
+			die("--format=%s: unknown format '%s' (text, json, sarif, junit)", arg, word);
+		break;
+	}
+	case O_SOURCE_ROOT: {
+		struct stat st;
+
+		if (stat(arg, &st) < 0 || !S_ISDIR(st.st_mode))
+			die("--source-root=%s: not a directory", arg);
+		o->source_root = arg;
+		break;
+	}
 	case O_CHECK_TIMEOUT:
 		o->check_timeout_ms = duration_arg("--check-timeout", arg);
 		if (o->check_timeout_ms <= 0)
@@ -599,6 +617,7 @@ void options_parse(int argc, char **argv, struct options *o)
 	o->grace_ms = 2000;
 	o->reply_timeout_ms = 2000;
 	o->check_timeout_ms = 60000;
+	o->formats = REPORT_FMT_TEXT | REPORT_FMT_JSON;
 	o->occurrences = 3;
 	o->replay_runs = 1;
 	o->probability = 0.05;

@@ -77,6 +77,9 @@ struct options {
 	long check_timeout_ms;
 	/* --shard=K/N: fail only the sites of shard K (0 <= K < N); N 0: none. */
 	unsigned shard_k, shard_n;
+	/* --format: REPORT_FMT_* bits; --source-root: SARIF's base (NULL: cwd). */
+	unsigned formats;
+	const char *source_root;
 	char *config_text;	/* --config's text: options point into it */
 	char **argv;		/* the program and its arguments */
 };

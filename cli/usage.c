@@ -73,6 +73,8 @@ static const char usage_text[] =
 	"  --config=FILE         options from FILE, one 'name = value' a line\n"
 	"                        (the long option names); the command line wins\n"
 	"  --out=DIR             report directory [./fzsandbox-out]\n"
+	"  --format=LIST         text,json,sarif,junit: what to write [text,json]\n"
+	"  --source-root=DIR     the repository, for SARIF's file locations [.]\n"
 	"  --replay=FILE[#ID]    re-run a finding stored in a report.json\n"
 	"  --replay-runs=N       replay N times and report how many reproduced [1]\n"
 	"  -q, --quiet           no progress line\n"

@@ -291,6 +291,22 @@ void report_print_finding(const struct report *r, int id, FILE *fp);
 /* report.json under out_dir (written atomically). */
 int report_write_json(const struct report *r);
 
+/* formats.c: --format=LIST, comma-separated: text (the summary on
+ * stderr), json (report.json, always written: replay reads it), sarif
+ * (OUT/report.sarif), junit (OUT/junit.xml). -EINVAL with the bad word. */
+enum {
+	REPORT_FMT_TEXT = 1,
+	REPORT_FMT_JSON = 2,
+	REPORT_FMT_SARIF = 4,
+	REPORT_FMT_JUNIT = 8,
+};
+int report_formats_parse(const char *s, unsigned *mask, char *bad, int badlen);
+/* Make the SARIF and JUnit files formats asks for from out_dir's
+ * report.json; SARIF locations relative to source_root (NULL: the
+ * current directory). 0 or -errno with a one-line reason in why. */
+int report_write_formats(const char *out_dir, unsigned formats, const char *source_root,
+			 char *why, int whylen);
+
 /* merge.c (fzsandbox merge): the reports of one campaign's shards
  * (--shard=K/N; each a report.json or its directory) into
  * out_dir/report.json and runs.jsonl: sites and findings united by key,

@@ -123,6 +123,11 @@ struct json_object *report_json_read(const char *path, char *why, int whylen);
  * out_dir, run by the fzsandbox at self (malloc'd), 0 or -ENOMEM. */
 int report_replay_line(const char *self, const char *out_dir, int id, char **out);
 
+/* sarif.c, junit.c: report.json (parsed) as SARIF 2.1.0 / JUnit XML at
+ * path. 0 or -errno. */
+int report_sarif_write(struct json_object *report, const char *path, const char *source_root);
+int report_junit_write(struct json_object *report, const char *path);
+
 /* sanitizer.c: scan the file at path for a sanitizer report. Returns 1
  * and fills kind (e.g. "heap-buffer-overflow", "runtime-error") and the
  * stack from the report's "#N 0x... in func file:line" lines, 0 if there
