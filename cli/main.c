@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/campaign.h"
+#include "cli/doctor.h"
 #include "cli/merge_cmd.h"
 #include "cli/options.h"
 #include "cli/runner.h"
@@ -21,6 +22,8 @@ int main(int argc, char **argv)
 	 * fzsandbox -- NAME. */
 	if (argc > 1 && strcmp(argv[1], "merge") == 0)
 		return merge_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "doctor") == 0)
+		return doctor_main(argc - 1, argv + 1);
 	options_parse(argc, argv, &o);
 	runner_install_signals();
 	if (o.replay)

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tracer/insn_call.h"
 #include "tracer/tracer_int.h"
 
 int tracer_probe(const char **why)
@@ -35,4 +36,18 @@ int tracer_probe(const char **why)
 	while (waitpid(pid, &status, __WALL) < 0 && errno == EINTR)
 		;
 	return r;
+}
+
+int tracer_probe_decoder(const char **why)
+{
+	/* call .+0 (e8 00 00 00 00): one insn ending at start + 5. */
+	static const uint8_t call[] = { 0xe8, 0, 0, 0, 0 };
+	struct x86_call c;
+	uint64_t at;
+	int r = x86_find_call(call, sizeof(call), 0x1000, 0x1005, &at, &c);
+
+	if (r < 0)
+		*why = r == -ENOTSUP ? "libcapstone cannot be loaded (install libcapstone4)"
+				     : "the x86 decoder does not decode a plain call";
+	return r < 0 ? r : 0;
 }

@@ -361,5 +361,9 @@ void tracer_interrupt(int sig);
 /* Probe: can this process ptrace a child and install a seccomp filter?
  * Returns 0 or -errno with a static message in *why. */
 int tracer_probe(const char **why);
+/* Can the x86 decoder (capstone, loaded at first use) find a call insn?
+ * Without it the allocation gate is off: every allocator call stops.
+ * 0 or -errno with a static message in *why. */
+int tracer_probe_decoder(const char **why);
 
 #endif
