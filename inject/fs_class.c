@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "inject/fault_table.h"
@@ -28,31 +29,84 @@ static bool creates(struct tracer_task *t, const struct syscall_stop *s)
 	       fs_new_name(t, s);
 }
 
-static bool row_holds(const struct fault_row *r, struct tracer_task *t,
-		      const struct syscall_stop *s, int *fresh)
+/* rename's arguments: the old and new paths and their directory fds. */
+static const struct {
+	const char *call;
+	int old, olddir, new, newdir, flags;
+} renames[] = {
+	{ "rename", 0, -1, 1, -1, -1 },
+	{ "renameat", 1, 0, 3, 2, -1 },
+	{ "renameat2", 1, 0, 3, 2, 4 },
+};
+
+/* A rename that needs a new directory entry: its old name exists, its new
+ * one does not (replacing an entry, or RENAME_EXCHANGE, reuses one). */
+static bool new_target(struct tracer_task *t, const struct syscall_stop *s)
 {
-	if (r->pre == PRE_CLOSE_FILE)
-		return fs_close_on_file(t, s);
-	if (r->pre == PRE_NEW_NAME) {
-		if (*fresh < 0)
-			*fresh = creates(t, s);
-		return *fresh;
+	for (size_t i = 0; i < ARRAY_SIZE(renames); i++) {
+		if (strcmp(renames[i].call, s->ent->name) != 0)
+			continue;
+		if (renames[i].flags >= 0 && (s->args[renames[i].flags] & RENAME_EXCHANGE))
+			return false;
+		return fs_name_at(t, s, renames[i].old, renames[i].olddir) == 0 &&
+		       fs_name_at(t, s, renames[i].new, renames[i].newdir) == 1;
 	}
-	return r->pre == PRE_NONE;
+	return false;
+}
+
+/* Does row r's condition hold at this stop? *memo caches the one costly
+ * answer a call's rows share (-1: not yet known). */
+static bool row_holds(const struct fault_row *r, struct tracer_task *t,
+		      const struct syscall_stop *s, int *memo)
+{
+	switch (r->pre) {
+	case PRE_NONE:
+		return true;
+	case PRE_CLOSE_FILE:
+		return fs_close_on_file(t, s);
+	case PRE_NEW_NAME:
+	case PRE_FILL:
+	case PRE_FD_FILE:
+	case PRE_FALLOC:
+	case PRE_NEW_DIR:
+	case PRE_NEW_TARGET:
+		break;
+	default:
+		return false;
+	}
+	if (*memo < 0) {
+		if (r->pre == PRE_NEW_NAME)
+			*memo = creates(t, s);
+		else if (r->pre == PRE_FILL)
+			*memo = fs_write_bytes(t, s, NULL) >= 1;
+		else if (r->pre == PRE_FD_FILE)
+			*memo = fs_fd_on_file(t, (int)(int32_t)s->args[0], NULL);
+		else if (r->pre == PRE_FALLOC)
+			*memo = fs_falloc_takes(t, s, NULL);
+		else if (r->pre == PRE_NEW_DIR)
+			*memo = fs_new_name(t, s);
+		else
+			*memo = new_target(t, s);
+	}
+	return *memo;
 }
 
 struct fail_arg {
 	struct fs_run *run;
 	const struct syscall_stop *s;
+	bool fills;	/* a write: ENOSPC and EDQUOT fill the disk */
 };
 
-/* An open fails before it runs; close runs (fs_close.c). */
+/* An open fails before it runs; close runs (fs_close.c); a write that
+ * fills the disk writes what fits (fs_write.c). */
 static int fs_fail(void *arg, struct tracer_task *t, struct fault *f)
 {
 	struct fail_arg *a = arg;
 
 	if (strcmp(a->s->ent->name, "close") == 0)
 		return a->run ? fs_close_fail(a->run, t, f->err) : -ENOMEM;
+	if (a->fills)
+		return fs_fill(a->run, t, a->s, f->err);
 	return tracer_fail_syscall(t, f->err);
 }
 
@@ -60,9 +114,9 @@ static int fs_on_syscall(struct inject *inj, int cls, struct tracer_task *t,
 			 const struct syscall_stop *s)
 {
 	struct inj_call call = { .cls = cls, .name = s->ent->name, .sc = s };
-	struct fail_arg a = { inj_run_state(inj, cls), s };
+	struct fail_arg a = { inj_run_state(inj, cls), s, false };
 	struct fault opts[8];
-	int n = 0, fresh = -1;
+	int n = 0, memo = -1;
 
 	if (!inj_may_fail(inj, call.name))
 		return 0;
@@ -70,8 +124,10 @@ static int fs_on_syscall(struct inject *inj, int cls, struct tracer_task *t,
 		const struct fault_row *r = &fault_rows[i];
 
 		if (strcmp(r->cls, "fs") == 0 && fault_row_has_call(r, call.name) &&
-		    row_holds(r, t, s, &fresh) && fault_parse(r->fault, &opts[n]) == 0)
+		    row_holds(r, t, s, &memo) && fault_parse(r->fault, &opts[n]) == 0) {
+			a.fills |= r->pre == PRE_FILL;
 			n++;
+		}
 	}
 	/* Every occurrence counts, failable or not (decide.c). */
 	inj_decide(inj, t, &call, opts, n, fs_fail, &a);
@@ -80,6 +136,7 @@ static int fs_on_syscall(struct inject *inj, int cls, struct tracer_task *t,
 
 const struct class_hooks fs_class_hooks = {
 	.run_size = sizeof(struct fs_run),
+	.on_lasting = fs_on_lasting,
 	.on_syscall = fs_on_syscall,
 	.on_syscall_exit = fs_close_on_exit,
 };

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "inject/classes.h"
 #include "inject/inject_int.h"
@@ -21,6 +22,11 @@ struct fs_close_pend {
 };
 struct fs_run {
 	struct fs_close_pend pend[64];
+	/* The full disk (fs_write.c): from the write that filled it on,
+	 * every write to a regular file on that file system fails. */
+	bool full;
+	dev_t full_dev;
+	int full_err;		/* ENOSPC or EDQUOT */
 };
 
 /* fs_name.c: an open's flags (creat: O_CREAT | O_WRONLY | O_TRUNC;
@@ -29,6 +35,28 @@ int fs_open_flags(struct tracer_task *t, const struct syscall_stop *s, uint64_t 
 /* Does the open's path name a file that does not exist, in a directory
  * that does, as the tracee sees it? false when not known. */
 bool fs_new_name(struct tracer_task *t, const struct syscall_stop *s);
+
+/* The same for any path argument (dirfd_arg -1: none): 1 if it names
+ * nothing in a directory that exists, 0 if it names something, -1 not
+ * known. */
+int fs_name_at(struct tracer_task *t, const struct syscall_stop *s, int path_arg, int dirfd_arg);
+
+/* fs_write.c: is fd of t's process open on a regular file (its device in
+ * *dev if dev is not NULL)? */
+bool fs_fd_on_file(struct tracer_task *t, int fd, dev_t *dev);
+/* The bytes a write-family call (write, pwrite64, writev, pwritev,
+ * pwritev2, copy_file_range within one file system) asks to write to a
+ * regular file, its device in *dev; -1 not a regular file, not such a
+ * call, or not known. */
+long fs_write_bytes(struct tracer_task *t, const struct syscall_stop *s, dev_t *dev);
+/* Does fallocate allocate blocks in a regular file here? */
+bool fs_falloc_takes(struct tracer_task *t, const struct syscall_stop *s, dev_t *dev);
+/* Fill the disk at this write with err (ENOSPC, EDQUOT): a short write of
+ * half when at least two bytes are asked, else err; the disk stays full. */
+int fs_fill(struct fs_run *run, struct tracer_task *t, const struct syscall_stop *s, int err);
+/* class_hooks.on_lasting: the disk is full, fail this write. */
+int fs_on_lasting(struct inject *inj, int cls, struct tracer_task *t,
+		  const struct syscall_stop *s);
 
 /* fs_close.c: is close's descriptor open on a regular file? */
 bool fs_close_on_file(struct tracer_task *t, const struct syscall_stop *s);

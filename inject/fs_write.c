@@ -1,0 +1,182 @@
+/* fs_write.c - the full disk, as it really happens to a program: the write
+ * that fills the file system writes what still fits (a short write, when
+ * more than one byte is asked), and from then on nothing fits: every later
+ * write of at least one byte to a regular file on that file system, by any
+ * process of the traced tree, gets ENOSPC (EDQUOT for a quota used up),
+ * and so does a fallocate there. The disk stays full until the run ends,
+ * even when the program deletes files: another writer could have taken
+ * the space back, so a retry that still fails is real too (docs/faults.md,
+ * "fs"). A one-off ENOSPC on a write that the next write survives would be
+ * a full disk that empties itself between two calls.
+ *
+ * Only the write that filled the disk is decided and logged (its replay
+ * fills it again at the same call); the later failures are counted, as
+ * alloc's exhaust counts its (alloc_kernel.c). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/falloc.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+
+#include "inject/fs_class.h"
+#include "util/util.h"
+
+#define IOV_CAP 1024	/* IOV_MAX: more is EINVAL before any byte moves */
+
+/* The calls that write to a descriptor: which argument is the file
+ * written, which the byte count (or the iovec count of a vector). */
+static const struct write_call {
+	const char *call;
+	int fd, count;
+	bool vector;
+} write_calls[] = {
+	{ "write", 0, 2, false },
+	{ "pwrite64", 0, 2, false },
+	{ "writev", 0, 2, true },
+	{ "pwritev", 0, 2, true },
+	{ "pwritev2", 0, 2, true },
+	/* Within one file system only: across two the kernel says EXDEV
+	 * before it looks for room (fs_write_bytes checks). */
+	{ "copy_file_range", 2, 4, false },
+};
+
+static const struct write_call *write_call(const char *call)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(write_calls); i++)
+		if (strcmp(write_calls[i].call, call) == 0)
+			return &write_calls[i];
+	return NULL;
+}
+
+bool fs_fd_on_file(struct tracer_task *t, int fd, dev_t *dev)
+{
+	char p[64];
+	struct stat st;
+
+	if (fd < 0)
+		return false;
+	snprintf(p, sizeof(p), "/proc/%d/fd/%d", (int)tracer_task_pid(t), fd);
+	if (stat(p, &st) < 0 || !S_ISREG(st.st_mode))
+		return false;
+	if (dev)
+		*dev = st.st_dev;
+	return true;
+}
+
+/* The iovec array of a vector call; its entry count, or -1. */
+static int read_iov(struct tracer_task *t, const struct syscall_stop *s, struct iovec *iov)
+{
+	uint64_t n = s->args[2];
+
+	if (n == 0 || n > IOV_CAP || tracer_read_mem(t, s->args[1], iov, n * sizeof(*iov)) < 0)
+		return -1;
+	return (int)n;
+}
+
+long fs_write_bytes(struct tracer_task *t, const struct syscall_stop *s, dev_t *dev)
+{
+	const struct write_call *w = write_call(s->ent->name);
+	struct iovec iov[IOV_CAP];
+	long total = 0;
+	dev_t out, in;
+	int n;
+
+	if (!w || !fs_fd_on_file(t, (int)(int32_t)s->args[w->fd], &out))
+		return -1;
+	if (w->fd != 0 && (!fs_fd_on_file(t, (int)(int32_t)s->args[0], &in) || in != out))
+		return -1;
+	if (dev)
+		*dev = out;
+	if (!w->vector)
+		return (long)s->args[w->count] > 0 ? (long)s->args[w->count] : 0;
+	if ((n = read_iov(t, s, iov)) < 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		total += (long)iov[i].iov_len;
+	return total;
+}
+
+/* Let the call write only its first keep bytes: the count, or a copy of
+ * the iovec array cut there, put below the red zone of the stopped
+ * thread's stack (free while it is in the kernel, which reads the copy
+ * before returning); the tracer restores the arguments at the exit. */
+static int cut(struct tracer_task *t, const struct syscall_stop *s, long keep)
+{
+	struct iovec iov[IOV_CAP];
+	struct user_regs_struct regs;
+	long left = keep;
+	int n, k, r;
+	uint64_t scratch;
+
+	const struct write_call *w = write_call(s->ent->name);
+
+	if (!w)
+		return -EINVAL;
+	if (!w->vector)
+		return tracer_set_arg(t, w->count, (uint64_t)keep);
+	if ((n = read_iov(t, s, iov)) < 0 || tracer_getregs(t, &regs) < 0)
+		return -EINVAL;
+	for (k = 0; k < n && left > 0; k++) {
+		if ((long)iov[k].iov_len > left)
+			iov[k].iov_len = (size_t)left;
+		left -= (long)iov[k].iov_len;
+	}
+	scratch = (regs.rsp - 128 - (uint64_t)k * sizeof(*iov)) & ~15ULL;
+	r = tracer_write_mem(t, scratch, iov, (size_t)k * sizeof(*iov));
+	if (r == 0)
+		r = tracer_set_arg(t, 1, scratch);
+	if (r == 0)
+		r = tracer_set_arg(t, 2, (uint64_t)k);
+	return r;
+}
+
+int fs_fill(struct fs_run *run, struct tracer_task *t, const struct syscall_stop *s, int err)
+{
+	dev_t dev;
+	long bytes = fs_write_bytes(t, s, &dev);
+	int r;
+
+	if (!run || bytes < 1)
+		return -EINVAL;
+	/* Half of it still fits; one byte cannot be split. */
+	r = bytes >= 2 ? cut(t, s, bytes / 2) : tracer_fail_syscall(t, err);
+	if (r < 0)
+		return r;
+	run->full = true;
+	run->full_dev = dev;
+	run->full_err = err;
+	return 0;
+}
+
+/* fallocate that allocates blocks (mode 0 or FALLOC_FL_KEEP_SIZE, a
+ * positive length) in a regular file. */
+bool fs_falloc_takes(struct tracer_task *t, const struct syscall_stop *s, dev_t *dev)
+{
+	uint64_t mode = s->args[1] & ~(uint64_t)FALLOC_FL_KEEP_SIZE;
+
+	return strcmp(s->ent->name, "fallocate") == 0 && mode == 0 && (int64_t)s->args[3] > 0 &&
+	       fs_fd_on_file(t, (int)(int32_t)s->args[0], dev);
+}
+
+int fs_on_lasting(struct inject *inj, int cls, struct tracer_task *t,
+		  const struct syscall_stop *s)
+{
+	struct fs_run *run = inj_run_state(inj, cls);
+	dev_t dev;
+	bool hit;
+
+	if (!run || !run->full)
+		return 0;
+	if (write_call(s->ent->name))
+		hit = fs_write_bytes(t, s, &dev) > 0;
+	else
+		hit = fs_falloc_takes(t, s, &dev);
+	if (!hit || dev != run->full_dev || tracer_fail_syscall(t, run->full_err) < 0)
+		return 0;
+	inj->counts[cls]++;
+	return 1;
+}

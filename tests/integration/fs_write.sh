@@ -1,0 +1,112 @@
+#!/bin/bash
+# The fs class's full disk (issue 12): the write that fills it writes what
+# fits, and every later write to a regular file on that file system fails
+# (ENOSPC, EDQUOT), as on a real disk. A program that ignores fclose's
+# result loses the end of its file and crashes reading it back: found at
+# -O0 and -O2 -g with its frame, the fault's caller, and a replay. A
+# program that checks every write, fsync, rename, mkdir, unlink and close
+# gives no finding while all of them were failed. write has rows in io
+# (short, EIO) and fs (ENOSPC, EDQUOT): a pinned fault counts each call
+# once, with both classes on. cp and mv handle every fs fault.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+
+for target in fs_write_unchecked fs_write_unchecked_O2; do
+	out=$TMP/$target
+	fz --inject=fs --out="$out" -- "$T/$target"
+	assert_rc 1
+	R=$out/report.json
+	assert_eq 1 "$(jqr '.findings | length' "$R")" "$target: findings"
+	assert_eq SIGSEGV "$(jqr '.findings[0].signal_name' "$R")" "$target: signal"
+	sel=$(finding_with load_notes)
+	assert_eq load_notes "$(jqr "$(top_frame "$sel") | .function" "$R")" "$target: crashing frame"
+	assert_eq write "$(jqr "$sel | .[0].faults[0].call" "$R")" "$target: faulted call"
+	assert_eq save_notes "$(jqr "$sel | .[0].faults[0].caller" "$R")" "$target: the write's caller"
+	case $(jqr "$sel | .[0].faults[0].fault" "$R") in ENOSPC|EDQUOT) ;;
+	*) fail "$target: fault $(jqr "$sel | .[0].faults[0].fault" "$R")" ;; esac
+	# Both ways a disk fills lose the file's end.
+	assert_eq "EDQUOT ENOSPC" "$(jq -rs '[.[] | select(.outcome | startswith("signal SIGSEGV")) |
+		.faults[0].fault] | sort | join(" ")' "$out/runs.jsonl")" "$target: crashing runs"
+	id=$(jqr "$sel | .[0].id" "$R")
+	fz --replay="$R#$id" --out="$TMP/replay-$target"
+	grep -q '^replay: reproduced' "$TMP/fz.stdout" "$TMP/fz.stderr" ||
+		fail "$target: replay did not reproduce: $(cat "$TMP/fz.stderr")"
+	assert_no_stray "$target"
+done
+
+fz --inject=fs --out="$TMP/robust" -- "$T/fs_write_robust"
+assert_rc 0
+R=$TMP/robust/report.json
+J=$TMP/robust/runs.jsonl
+assert_eq 0 "$(jqr '.findings | length' "$R")" "fs_write_robust: findings"
+# Each call got each of its faults: fs_write_robust aborts, a finding, if
+# unlink or rmdir ever said ENOSPC.
+given() {
+	jq -rs --arg c "$1" '[.[] | .faults[] | select(.call == $c) | .fault] | unique | join(" ")' "$J"
+}
+for cf in "write:EDQUOT ENOSPC" "writev:EDQUOT ENOSPC" "pwrite64:EDQUOT ENOSPC" \
+	"fsync:EIO" "rename:EIO ENOSPC" "mkdir:EIO ENOSPC" "unlink:EIO" "rmdir:EIO" \
+	"fallocate:ENOSPC" "close:EIO"; do
+	assert_eq "${cf#*:}" "$(given "${cf%%:*}")" "fs_write_robust: ${cf%%:*}'s faults"
+done
+assert_no_stray fs_write_robust
+
+# The disk fills at write_all's third call (its third chunk): half of it
+# is written, the retry gets ENOSPC, and so do a later one-byte write and
+# fallocate on another file of that file system. With io on too, the
+# occurrence is counted once per call (io and fs both decide write).
+fz --inject=io,fs --fault=write:ENOSPC@caller=write_all:3 --out="$TMP/full" -- "$T/fs_write_robust"
+assert_rc 0
+out=$TMP/full/run/stdout
+assert_eq "short: 1024 of 2048|write: ENOSPC|chunk 3 failed|after: ENOSPC|fallocate: ENOSPC" \
+	"$(grep -E '^(short|write|chunk|after|fallocate):? ' "$out" | paste -sd'|')" "the full disk as seen"
+assert_eq 3 "$(jq -r '.faults[0].occurrence' "$TMP/full/runs.jsonl")" "logged occurrence"
+# One logged fault, three lasting failures counted.
+assert_eq 4 "$(jqr '.faults_injected.fs' "$TMP/full/report.json")" "fs failures counted"
+# A one-byte write cannot be cut: ENOSPC at once, and the disk stays full.
+fz --inject=fs --fault=write:EDQUOT@caller=after --out="$TMP/one" -- "$T/fs_write_robust"
+assert_rc 0
+assert_eq "after: EDQUOT|fallocate: EDQUOT" \
+	"$(grep -E '^(short|after|fallocate):' "$TMP/one/run/stdout" | paste -sd'|')" "one byte"
+
+# io and fs together on one campaign: no finding, both classes failed write.
+fz --inject=io,fs --out="$TMP/both" -- "$T/fs_write_robust"
+assert_rc 0
+assert_eq 0 "$(jqr '.findings | length' "$TMP/both/report.json")" "io,fs: findings"
+assert_eq "EDQUOT EIO ENOSPC short" "$(jq -rs '[.[] | .faults[] | select(.call == "write" and
+	.caller == "write_all") | .fault | sub("=.*"; "")] | unique | join(" ")' "$TMP/both/runs.jsonl")" \
+	"io,fs: write_all's faults"
+# io alone never fills a disk.
+fz --inject=io --out="$TMP/io" -- "$T/fs_write_robust"
+assert_rc 0
+assert_eq "" "$(jq -rs '[.[] | .faults[] | select(.fault == "ENOSPC" or .fault == "EDQUOT")] |
+	map(.call) | join(" ")' "$TMP/io/runs.jsonl")" "io: ENOSPC or EDQUOT"
+
+# Bad input: unlink never ENOSPC, rename never EXDEV, ftruncate nothing.
+fz --inject=fs --fault=unlink:ENOSPC -- "$T/fs_write_robust"
+assert_rc 2
+grep -q "unlink never fails with ENOSPC; faults unlink can take: EIO" "$TMP/fz.stderr" ||
+	fail "unlink:ENOSPC: $(cat "$TMP/fz.stderr")"
+fz --inject=fs --fault=rename:EXDEV -- "$T/fs_write_robust"
+assert_rc 2
+fz --inject=fs --fault=ftruncate:ENOSPC -- "$T/fs_write_robust"
+assert_rc 2
+
+# coreutils: cp writes a copy, mv renames (renameat2); both check it all.
+if cp=$(command -v cp) && mv=$(command -v mv); then
+	mkdir -p "$TMP/wd" "$TMP/dst" || fatal "mkdir"
+	seq 1 3000 >"$TMP/wd/a"
+	fz --inject=fs --out="$TMP/cp" -- "$cp" "$TMP/wd/a" "$TMP/dst/b"
+	assert_rc 0
+	assert_eq 0 "$(jqr '.findings | length' "$TMP/cp/report.json")" "cp: findings"
+	jq -se 'any(.[]; any(.faults[]; (.call == "write" or .call == "copy_file_range") and .fault == "ENOSPC"))' \
+		"$TMP/cp/runs.jsonl" >/dev/null || fail "cp: no write or copy_file_range failed with ENOSPC"
+	fz --inject=fs --workdir="$TMP/wd" --out="$TMP/mv" -- "$mv" a b
+	assert_rc 0
+	assert_eq 0 "$(jqr '.findings | length' "$TMP/mv/report.json")" "mv: findings"
+	J=$TMP/mv/runs.jsonl
+	assert_eq "EIO ENOSPC" "$(given renameat2)" "mv: renameat2's faults"
+	assert_no_stray cp mv
+else
+	skip_check "cp or mv not installed"
+fi
