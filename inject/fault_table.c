@@ -35,10 +35,10 @@
 #define RENAMES "rename renameat renameat2"
 
 #define COUNT2 "count >= 2"
-#define COUNT1 "count >= 1"
+#define COUNT1 "count >= 1, at or past the file's end (O_APPEND, or offset >= size)"
 #define COPY_SAME " (copy_file_range: both files on one file system, else EXDEV comes first)"
 #define FILLS "a short write of what fits when more than one byte is asked, " \
-	"then every later write to a regular file on that file system fails (lasting)"
+	"then every later such write to a regular file on that file system fails (lasting)"
 #define ROOM "count > room (pipes: and > PIPE_BUF)"
 #define HANDLER "a handler without SA_RESTART can run"
 #define MEM_GONE "no memory left for it (RLIMIT_AS, strict overcommit)"

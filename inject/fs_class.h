@@ -46,8 +46,10 @@ int fs_name_at(struct tracer_task *t, const struct syscall_stop *s, int path_arg
 bool fs_fd_on_file(struct tracer_task *t, int fd, dev_t *dev);
 /* The bytes a write-family call (write, pwrite64, writev, pwritev,
  * pwritev2, copy_file_range within one file system) asks to write to a
- * regular file, its device in *dev; -1 not a regular file, not such a
- * call, or not known. */
+ * regular file at or past its end (O_APPEND, or the offset at or past its
+ * size), its device in *dev; 0 for a write that starts inside the file
+ * (it may only overwrite blocks it has); -1 not a regular file, not such
+ * a call, or not known. */
 long fs_write_bytes(struct tracer_task *t, const struct syscall_stop *s, dev_t *dev);
 /* Does fallocate allocate blocks in a regular file here? */
 bool fs_falloc_takes(struct tracer_task *t, const struct syscall_stop *s, dev_t *dev);

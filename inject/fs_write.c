@@ -28,20 +28,23 @@
 #define IOV_CAP 1024	/* IOV_MAX: more is EINVAL before any byte moves */
 
 /* The calls that write to a descriptor: which argument is the file
- * written, which the byte count (or the iovec count of a vector). */
+ * written, which the byte count (or the iovec count of a vector), which
+ * the offset (-1: the file position; pwritev2's -1 too; copy_file_range's
+ * is a pointer, NULL for the position). x86_64 pwritev's pos_l is the
+ * whole offset. */
 static const struct write_call {
 	const char *call;
-	int fd, count;
-	bool vector;
+	int fd, count, off;
+	bool vector, off_ptr;
 } write_calls[] = {
-	{ "write", 0, 2, false },
-	{ "pwrite64", 0, 2, false },
-	{ "writev", 0, 2, true },
-	{ "pwritev", 0, 2, true },
-	{ "pwritev2", 0, 2, true },
+	{ "write", 0, 2, -1, false, false },
+	{ "pwrite64", 0, 2, 3, false, false },
+	{ "writev", 0, 2, -1, true, false },
+	{ "pwritev", 0, 2, 3, true, false },
+	{ "pwritev2", 0, 2, 3, true, false },
 	/* Within one file system only: across two the kernel says EXDEV
 	 * before it looks for room (fs_write_bytes checks). */
-	{ "copy_file_range", 2, 4, false },
+	{ "copy_file_range", 2, 4, 3, false, true },
 };
 
 static const struct write_call *write_call(const char *call)
@@ -52,19 +55,71 @@ static const struct write_call *write_call(const char *call)
 	return NULL;
 }
 
-bool fs_fd_on_file(struct tracer_task *t, int fd, dev_t *dev)
+static bool fd_stat(struct tracer_task *t, int fd, struct stat *st)
 {
 	char p[64];
-	struct stat st;
 
 	if (fd < 0)
 		return false;
 	snprintf(p, sizeof(p), "/proc/%d/fd/%d", (int)tracer_task_pid(t), fd);
-	if (stat(p, &st) < 0 || !S_ISREG(st.st_mode))
+	return stat(p, st) == 0 && S_ISREG(st->st_mode);
+}
+
+bool fs_fd_on_file(struct tracer_task *t, int fd, dev_t *dev)
+{
+	struct stat st;
+
+	if (!fd_stat(t, fd, &st))
 		return false;
 	if (dev)
 		*dev = st.st_dev;
 	return true;
+}
+
+/* The descriptor's file position and whether it is O_APPEND, from
+ * /proc/PID/fdinfo/FD. */
+static int fd_pos(struct tracer_task *t, int fd, long long *pos, bool *append)
+{
+	char p[64], line[128];
+	unsigned long flags = 0;
+	int got = 0;
+	FILE *f;
+
+	snprintf(p, sizeof(p), "/proc/%d/fdinfo/%d", (int)tracer_task_pid(t), fd);
+	if (!(f = fopen(p, "re")))
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		got += sscanf(line, "pos: %lld", pos) == 1;
+		got += sscanf(line, "flags: %lo", &flags) == 1;
+	}
+	fclose(f);
+	*append = (flags & O_APPEND) != 0;
+	return got == 2 ? 0 : -EINVAL;
+}
+
+/* Does the write start at or past the end of the file (O_APPEND always
+ * does)? Only then does it need new blocks on every file system: an
+ * overwrite of blocks the file has succeeds on a full ext4 or tmpfs
+ * (docs/kernel-facts.md#full-disk). */
+static bool at_end(struct tracer_task *t, const struct syscall_stop *s, const struct write_call *w,
+		   const struct stat *st)
+{
+	int fd = (int)(int32_t)s->args[w->fd];
+	long long pos = -1, off = -1;
+	bool append = false;
+
+	if (fd_pos(t, fd, &pos, &append) < 0)
+		return false;
+	/* copy_file_range to an O_APPEND file is EBADF before anything. */
+	if (append)
+		return !w->off_ptr;
+	if (w->off_ptr) {
+		if (s->args[w->off] && tracer_read_mem(t, s->args[w->off], &off, sizeof(off)) < 0)
+			return false;
+	} else if (w->off >= 0) {
+		off = (long long)s->args[w->off];
+	}
+	return (off >= 0 ? off : pos) >= (long long)st->st_size;
 }
 
 /* The iovec array of a vector call; its entry count, or -1. */
@@ -81,16 +136,19 @@ long fs_write_bytes(struct tracer_task *t, const struct syscall_stop *s, dev_t *
 {
 	const struct write_call *w = write_call(s->ent->name);
 	struct iovec iov[IOV_CAP];
+	struct stat st;
 	long total = 0;
-	dev_t out, in;
+	dev_t in;
 	int n;
 
-	if (!w || !fs_fd_on_file(t, (int)(int32_t)s->args[w->fd], &out))
+	if (!w || !fd_stat(t, (int)(int32_t)s->args[w->fd], &st))
 		return -1;
-	if (w->fd != 0 && (!fs_fd_on_file(t, (int)(int32_t)s->args[0], &in) || in != out))
+	if (w->fd != 0 && (!fs_fd_on_file(t, (int)(int32_t)s->args[0], &in) || in != st.st_dev))
 		return -1;
 	if (dev)
-		*dev = out;
+		*dev = st.st_dev;
+	if (!at_end(t, s, w, &st))
+		return 0;
 	if (!w->vector)
 		return (long)s->args[w->count] > 0 ? (long)s->args[w->count] : 0;
 	if ((n = read_iov(t, s, iov)) < 0)

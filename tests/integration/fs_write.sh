@@ -49,6 +49,9 @@ for cf in "write:EDQUOT ENOSPC" "writev:EDQUOT ENOSPC" "pwrite64:EDQUOT ENOSPC" 
 	"fallocate:ENOSPC" "close:EIO"; do
 	assert_eq "${cf#*:}" "$(given "${cf%%:*}")" "fs_write_robust: ${cf%%:*}'s faults"
 done
+# An overwrite inside the file needs no new block: never a full disk.
+jq -se 'any(.[]; any(.faults[]; .caller == "stamp_head"))' "$J" >/dev/null &&
+	fail "stamp_head's overwrite was failed"
 assert_no_stray fs_write_robust
 
 # The disk fills at write_all's third call (its third chunk): half of it
@@ -76,6 +79,8 @@ assert_eq 0 "$(jqr '.findings | length' "$TMP/both/report.json")" "io,fs: findin
 assert_eq "EDQUOT EIO ENOSPC short" "$(jq -rs '[.[] | .faults[] | select(.call == "write" and
 	.caller == "write_all") | .fault | sub("=.*"; "")] | unique | join(" ")' "$TMP/both/runs.jsonl")" \
 	"io,fs: write_all's faults"
+assert_eq "EIO short" "$(jq -rs '[.[] | .faults[] | select(.caller == "stamp_head") | .fault |
+	sub("=.*"; "")] | unique | join(" ")' "$TMP/both/runs.jsonl")" "io,fs: stamp_head's faults (io only)"
 # io alone never fills a disk.
 fz --inject=io --out="$TMP/io" -- "$T/fs_write_robust"
 assert_rc 0
