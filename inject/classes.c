@@ -42,6 +42,8 @@ const struct fault_class fault_classes[] = {
 	{
 		.name = "fs",
 		.summary = "opens, close, full disk, fsync, names",
+		/* close's EINTR needs to know the signal handlers. */
+		.watch_flags = SC_SIGNAL,
 		.preconditions = "inject/fs_class.c, inject/fs_name.c (new names), inject/fs_close.c, "
 				 "inject/fs_write.c (the full disk)",
 		.hooks = &fs_class_hooks,

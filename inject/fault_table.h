@@ -56,6 +56,7 @@ enum fault_pre {
 				 * exist yet, in a directory that does
 				 * (fs_name.c) */
 	PRE_CLOSE_FILE,		/* close of an open regular file (fs_close.c) */
+	PRE_CLOSE_INTR,		/* ... and a handled signal can be delivered */
 	PRE_FILL,		/* a write of at least one byte to a regular
 				 * file: the disk fills (fs_write.c), lasting */
 	PRE_FD_FILE,		/* the descriptor is open on a regular file */

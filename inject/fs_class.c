@@ -1,6 +1,9 @@
 /* fs_class.c - the fs class's hooks: at an open (open, openat, openat2,
- * creat) or a close the faults its rows give (fault_table.c) whose condition holds,
- * failed before the call runs, so no file is created or opened.
+ * creat), a close, a write, fsync, fallocate or a name call (rename*,
+ * mkdir*, unlink*, rmdir) the faults its rows give (fault_table.c) whose
+ * condition holds, failed before the call runs (an open creates nothing);
+ * close runs and is failed at its exit (fs_close.c), a write that fills
+ * the disk writes what fits (fs_write.c).
  *
  * EACCES, EMFILE and ENFILE need no state: any path has a permission
  * check (search on the directory it starts from, and DAC-free LSMs bind
@@ -57,13 +60,15 @@ static bool new_target(struct tracer_task *t, const struct syscall_stop *s)
 /* Does row r's condition hold at this stop? *memo caches the one costly
  * answer a call's rows share (-1: not yet known). */
 static bool row_holds(const struct fault_row *r, struct tracer_task *t,
-		      const struct syscall_stop *s, int *memo)
+		      const struct syscall_stop *s, const struct sig_handlers *h, int *memo)
 {
 	switch (r->pre) {
 	case PRE_NONE:
 		return true;
 	case PRE_CLOSE_FILE:
 		return fs_close_on_file(t, s);
+	case PRE_CLOSE_INTR:
+		return fs_close_signal(t, h) && fs_close_on_file(t, s);
 	case PRE_NEW_NAME:
 	case PRE_FILL:
 	case PRE_FD_FILE:
@@ -94,6 +99,7 @@ static bool row_holds(const struct fault_row *r, struct tracer_task *t,
 struct fail_arg {
 	struct fs_run *run;
 	const struct syscall_stop *s;
+	const struct sig_handlers *h;
 	bool fills;	/* a write: ENOSPC and EDQUOT fill the disk */
 };
 
@@ -104,7 +110,9 @@ static int fs_fail(void *arg, struct tracer_task *t, struct fault *f)
 	struct fail_arg *a = arg;
 
 	if (strcmp(a->s->ent->name, "close") == 0)
-		return a->run ? fs_close_fail(a->run, t, f->err) : -ENOMEM;
+		return a->run ? fs_close_fail(a->run, t, f->err,
+					      f->err == EINTR ? fs_close_signal(t, a->h) : 0)
+			      : -ENOMEM;
 	if (a->fills)
 		return fs_fill(a->run, t, a->s, f->err);
 	return tracer_fail_syscall(t, f->err);
@@ -114,7 +122,7 @@ static int fs_on_syscall(struct inject *inj, int cls, struct tracer_task *t,
 			 const struct syscall_stop *s)
 {
 	struct inj_call call = { .cls = cls, .name = s->ent->name, .sc = s };
-	struct fail_arg a = { inj_run_state(inj, cls), s, false };
+	struct fail_arg a = { inj_run_state(inj, cls), s, inj_mm_state(t, cls), false };
 	struct fault opts[8];
 	int n = 0, memo = -1;
 
@@ -124,7 +132,7 @@ static int fs_on_syscall(struct inject *inj, int cls, struct tracer_task *t,
 		const struct fault_row *r = &fault_rows[i];
 
 		if (strcmp(r->cls, "fs") == 0 && fault_row_has_call(r, call.name) &&
-		    row_holds(r, t, s, &memo) && fault_parse(r->fault, &opts[n]) == 0) {
+		    row_holds(r, t, s, a.h, &memo) && fault_parse(r->fault, &opts[n]) == 0) {
 			a.fills |= r->pre == PRE_FILL;
 			n++;
 		}
@@ -135,8 +143,12 @@ static int fs_on_syscall(struct inject *inj, int cls, struct tracer_task *t,
 }
 
 const struct class_hooks fs_class_hooks = {
+	.mm_new = fs_mm_new,
+	.mm_fork = fs_mm_fork,
+	.mm_free = fs_mm_free,
 	.run_size = sizeof(struct fs_run),
 	.on_lasting = fs_on_lasting,
 	.on_syscall = fs_on_syscall,
+	.on_watch = fs_on_watch,
 	.on_syscall_exit = fs_close_on_exit,
 };

@@ -12,6 +12,7 @@
 
 #include "inject/classes.h"
 #include "inject/inject_int.h"
+#include "inject/signals.h"
 
 extern const struct class_hooks fs_class_hooks;
 
@@ -62,9 +63,18 @@ int fs_on_lasting(struct inject *inj, int cls, struct tracer_task *t,
 
 /* fs_close.c: is close's descriptor open on a regular file? */
 bool fs_close_on_file(struct tracer_task *t, const struct syscall_stop *s);
+/* A handled signal fzsandbox can deliver to t now (0: none), from the
+ * handlers h of its process (the class's per-mm state, NULL unknown). */
+int fs_close_signal(struct tracer_task *t, const struct sig_handlers *h);
 /* Fail close with err at its exit, the descriptor released (-errno if it
- * cannot be arranged). */
-int fs_close_fail(struct fs_run *run, struct tracer_task *t, int err);
+ * cannot be arranged); EINTR also delivers the signal sig that
+ * interrupted it. */
+int fs_close_fail(struct fs_run *run, struct tracer_task *t, int err, int sig);
+/* The class's per-mm state (the signal handlers, from rt_sigaction). */
+int fs_mm_new(void **state);
+int fs_mm_fork(const void *parent, void **child);
+void fs_mm_free(void *state);
+int fs_on_watch(struct inject *inj, int cls, struct tracer_task *t, const struct syscall_stop *s);
 int fs_close_on_exit(struct inject *inj, int cls, struct tracer_task *t,
 		     const struct syscall_stop *s, int64_t ret);
 

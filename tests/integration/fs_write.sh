@@ -34,6 +34,26 @@ for target in fs_write_unchecked fs_write_unchecked_O2; do
 	assert_no_stray "$target"
 done
 
+# close's EINTR: the descriptor released, the signal really delivered. A
+# program that retries close on EINTR meets EBADF and aborts.
+for target in fs_close_retry fs_close_retry_O2; do
+	out=$TMP/$target
+	fz --inject=fs --out="$out" -- "$T/$target"
+	assert_rc 1
+	R=$out/report.json
+	assert_eq 1 "$(jqr '.findings | length' "$R")" "$target: findings"
+	assert_eq SIGABRT "$(jqr '.findings[0].signal_name' "$R")" "$target: signal"
+	sel=$(finding_with save_log)
+	assert_eq save_log "$(jqr "$(top_frame "$sel") | .function" "$R")" "$target: aborting frame"
+	assert_eq "close EINTR save_log" "$(jqr "$sel | .[0].faults[0] | \"\\(.call) \\(.fault) \\(.caller)\"" "$R")" \
+		"$target: the fault"
+	id=$(jqr "$sel | .[0].id" "$R")
+	fz --replay="$R#$id" --out="$TMP/replay-$target"
+	grep -q '^replay: reproduced' "$TMP/fz.stdout" "$TMP/fz.stderr" ||
+		fail "$target: replay did not reproduce: $(cat "$TMP/fz.stderr")"
+	assert_no_stray "$target"
+done
+
 fz --inject=fs --out="$TMP/robust" -- "$T/fs_write_robust"
 assert_rc 0
 R=$TMP/robust/report.json
@@ -46,7 +66,7 @@ given() {
 }
 for cf in "write:EDQUOT ENOSPC" "writev:EDQUOT ENOSPC" "pwrite64:EDQUOT ENOSPC" \
 	"fsync:EIO" "rename:EIO ENOSPC" "mkdir:EIO ENOSPC" "unlink:EIO" "rmdir:EIO" \
-	"fallocate:ENOSPC" "close:EIO"; do
+	"fallocate:ENOSPC" "close:EINTR EIO"; do
 	assert_eq "${cf#*:}" "$(given "${cf%%:*}")" "fs_write_robust: ${cf%%:*}'s faults"
 done
 # An overwrite inside the file needs no new block: never a full disk.
@@ -71,6 +91,12 @@ fz --inject=fs --fault=write:EDQUOT@caller=after --out="$TMP/one" -- "$T/fs_writ
 assert_rc 0
 assert_eq "after: EDQUOT|fallocate: EDQUOT" \
 	"$(grep -E '^(short|after|fallocate):' "$TMP/one/run/stdout" | paste -sd'|')" "one byte"
+
+# close's EINTR ran the handler, the descriptor gone (else it aborts).
+fz --inject=fs --fault=close:EINTR@caller=save --out="$TMP/intr" -- "$T/fs_write_robust"
+assert_rc 0
+assert_eq "close: EINTR|SIGUSR1 handled" \
+	"$(grep -E '^(close|SIGUSR1)' "$TMP/intr/run/stdout" | paste -sd'|')" "close EINTR as seen"
 
 # io and fs together on one campaign: no finding, both classes failed write.
 fz --inject=io,fs --out="$TMP/both" -- "$T/fs_write_robust"

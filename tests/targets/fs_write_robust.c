@@ -5,13 +5,16 @@
  * saw, one line each, for the test to read: "short" when a write moved
  * part of its bytes, the chunk (1 to 4, one write site) that failed, the error of the write that failed, and whether a
  * later write to another file on the same file system still failed
- * ("after: ENOSPC": the disk stays full). It aborts on what the kernel
- * never does: unlink or rmdir failing with ENOSPC.
+ * ("after: ENOSPC": the disk stays full), a close's error and whether
+ * the signal that interrupted it ran its handler. It aborts on what the
+ * kernel never does: unlink or rmdir failing with ENOSPC, a failed close
+ * that left its descriptor open.
  */
 #pragma GCC optimize("O0")
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,10 +26,26 @@
 
 static char data[8192];
 static int failed_err;	/* the first write error seen */
+static volatile sig_atomic_t got_usr1;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	got_usr1 = 1;
+}
 
 static void said(const char *what, int err)
 {
 	printf("%s: %s\n", what, err ? strerrorname_np(err) : "ok");
+}
+
+/* A failed close has released the descriptor all the same (EIO, EINTR):
+ * retrying would close someone else's; still open is impossible. */
+static void close_failed(const char *what, int fd)
+{
+	said(what, errno);
+	if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+		abort();
 }
 
 /* Every byte or an error: short writes are carried on. */
@@ -121,7 +140,7 @@ static int save(void)
 		return -1;
 	}
 	if (close(fd) < 0) {
-		said("close", errno);
+		close_failed("close", fd);
 		checked_unlink(DIR "/save.tmp");
 		return -1;
 	}
@@ -149,12 +168,16 @@ static void after(void)
 	if (fallocate(fd, 0, 0, 4096) < 0)
 		said("fallocate", errno);
 	if (close(fd) < 0)
-		said("close after", errno);
+		close_failed("close after", fd);
 	checked_unlink(DIR "/after");
 }
 
 int main(void)
 {
+	struct sigaction sa = { .sa_handler = on_usr1, .sa_flags = SA_RESTART };
+
+	/* A handler, so a close can be interrupted (EINTR, never restarted). */
+	sigaction(SIGUSR1, &sa, NULL);
 	memset(data, 'd', sizeof(data));
 	if (mkdir(DIR, 0700) < 0 && errno != EEXIST) {
 		said("mkdir", errno);
@@ -163,6 +186,8 @@ int main(void)
 	save();
 	after();
 	checked_unlink(DIR "/save");
+	if (got_usr1)
+		printf("SIGUSR1 handled\n");
 	if (rmdir(DIR) < 0) {
 		if (errno == ENOSPC)
 			abort();
