@@ -201,6 +201,12 @@ const struct fault_row fault_rows[] = {
 	  "the file system fills: " FILLS, "write(2)" },
 	{ "fs", WR_FILL, false, FDC_REG, MODE_ANY, COUNT1 COPY_SAME, "EDQUOT", NULL, PRE_FILL,
 	  "the user's block quota is used up: " FILLS, "write(2)" },
+	{ "fs", WR_FILL, false, FDC_REG, MODE_ANY, "count >= 1, below the process's RLIMIT_FSIZE",
+	  "EFBIG", NULL, PRE_FSIZE,
+	  "RLIMIT_FSIZE lowered (for real, prlimit) to where half of the write ends: the kernel "
+	  "cuts it there, then each write of the process at or past the limit sends SIGXFSZ "
+	  "(default: it dies) and fails with EFBIG if SIGXFSZ is ignored, blocked or handled",
+	  "setrlimit(2)" },
 	{ "fs", "fallocate", false, FDC_REG, MODE_ANY, "mode 0 or FALLOC_FL_KEEP_SIZE", "ENOSPC",
 	  NULL, PRE_FALLOC, "not enough room for the range (a smaller write may still fit)",
 	  "fallocate(2)" },

@@ -65,6 +65,8 @@ enum fault_pre {
 	PRE_NEW_DIR,		/* mkdir of a name that does not exist yet */
 	PRE_NEW_TARGET,		/* rename of a name that exists to one that
 				 * does not (a new directory entry) */
+	PRE_FSIZE,		/* a write of at least one byte to a regular
+				 * file ending below RLIMIT_FSIZE (fs_fsize.c) */
 	PRE_N
 };
 

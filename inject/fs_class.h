@@ -45,6 +45,16 @@ int fs_name_at(struct tracer_task *t, const struct syscall_stop *s, int path_arg
 /* fs_write.c: is fd of t's process open on a regular file (its device in
  * *dev if dev is not NULL)? */
 bool fs_fd_on_file(struct tracer_task *t, int fd, dev_t *dev);
+/* A write-family call (write, pwrite64, writev, pwritev, pwritev2,
+ * copy_file_range within one file system) to a regular file: where and
+ * how much, the file's size and device. 0, or -errno when it is not one
+ * or not known. */
+struct fs_write {
+	dev_t dev;
+	long long size, pos;
+	long bytes;
+};
+int fs_write_at(struct tracer_task *t, const struct syscall_stop *s, struct fs_write *wr);
 /* The bytes a write-family call (write, pwrite64, writev, pwritev,
  * pwritev2, copy_file_range within one file system) asks to write to a
  * regular file at or past its end (O_APPEND, or the offset at or past its
@@ -57,6 +67,11 @@ bool fs_falloc_takes(struct tracer_task *t, const struct syscall_stop *s, dev_t 
 /* Fill the disk at this write with err (ENOSPC, EDQUOT): a short write of
  * half when at least two bytes are asked, else err; the disk stays full. */
 int fs_fill(struct fs_run *run, struct tracer_task *t, const struct syscall_stop *s, int err);
+/* fs_fsize.c: can this write meet a file size limit lowered to where its
+ * half ends (below the process's own)? Lower it for real (prlimit): the
+ * kernel then cuts the write and gives SIGXFSZ/EFBIG after. */
+bool fs_fsize_can(struct tracer_task *t, const struct syscall_stop *s);
+int fs_fsize_set(struct tracer_task *t, const struct syscall_stop *s);
 /* class_hooks.on_lasting: the disk is full, fail this write. */
 int fs_on_lasting(struct inject *inj, int cls, struct tracer_task *t,
 		  const struct syscall_stop *s);

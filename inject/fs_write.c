@@ -97,29 +97,25 @@ static int fd_pos(struct tracer_task *t, int fd, long long *pos, bool *append)
 	return got == 2 ? 0 : -EINVAL;
 }
 
-/* Does the write start at or past the end of the file (O_APPEND always
- * does)? Only then does it need new blocks on every file system: an
- * overwrite of blocks the file has succeeds on a full ext4 or tmpfs
- * (docs/kernel-facts.md#full-disk). */
-static bool at_end(struct tracer_task *t, const struct syscall_stop *s, const struct write_call *w,
-		   const struct stat *st)
+/* Where the write starts (O_APPEND: at the end), -1 if not known.
+ * copy_file_range to an O_APPEND file is EBADF before anything: -1. */
+static long long write_pos(struct tracer_task *t, const struct syscall_stop *s,
+			   const struct write_call *w, const struct stat *st)
 {
-	int fd = (int)(int32_t)s->args[w->fd];
 	long long pos = -1, off = -1;
 	bool append = false;
 
-	if (fd_pos(t, fd, &pos, &append) < 0)
-		return false;
-	/* copy_file_range to an O_APPEND file is EBADF before anything. */
+	if (fd_pos(t, (int)(int32_t)s->args[w->fd], &pos, &append) < 0)
+		return -1;
 	if (append)
-		return !w->off_ptr;
+		return w->off_ptr ? -1 : (long long)st->st_size;
 	if (w->off_ptr) {
 		if (s->args[w->off] && tracer_read_mem(t, s->args[w->off], &off, sizeof(off)) < 0)
-			return false;
+			return -1;
 	} else if (w->off >= 0) {
 		off = (long long)s->args[w->off];
 	}
-	return (off >= 0 ? off : pos) >= (long long)st->st_size;
+	return off >= 0 ? off : pos;
 }
 
 /* The iovec array of a vector call; its entry count, or -1. */
@@ -132,30 +128,46 @@ static int read_iov(struct tracer_task *t, const struct syscall_stop *s, struct 
 	return (int)n;
 }
 
-long fs_write_bytes(struct tracer_task *t, const struct syscall_stop *s, dev_t *dev)
+int fs_write_at(struct tracer_task *t, const struct syscall_stop *s, struct fs_write *wr)
 {
 	const struct write_call *w = write_call(s->ent->name);
 	struct iovec iov[IOV_CAP];
 	struct stat st;
-	long total = 0;
 	dev_t in;
 	int n;
 
 	if (!w || !fd_stat(t, (int)(int32_t)s->args[w->fd], &st))
-		return -1;
+		return -EBADF;
 	if (w->fd != 0 && (!fs_fd_on_file(t, (int)(int32_t)s->args[0], &in) || in != st.st_dev))
+		return -EXDEV;
+	wr->dev = st.st_dev;
+	wr->size = (long long)st.st_size;
+	if ((wr->pos = write_pos(t, s, w, &st)) < 0)
+		return -EINVAL;
+	if (!w->vector) {
+		wr->bytes = (long)s->args[w->count] > 0 ? (long)s->args[w->count] : 0;
+		return 0;
+	}
+	if ((n = read_iov(t, s, iov)) < 0)
+		return -EFAULT;
+	wr->bytes = 0;
+	for (int i = 0; i < n; i++)
+		wr->bytes += (long)iov[i].iov_len;
+	return 0;
+}
+
+/* Only a write at or past the end of the file needs new blocks on every
+ * file system: an overwrite of blocks the file has succeeds on a full
+ * ext4 or tmpfs (docs/kernel-facts.md#full-disk). */
+long fs_write_bytes(struct tracer_task *t, const struct syscall_stop *s, dev_t *dev)
+{
+	struct fs_write wr;
+
+	if (fs_write_at(t, s, &wr) < 0)
 		return -1;
 	if (dev)
-		*dev = st.st_dev;
-	if (!at_end(t, s, w, &st))
-		return 0;
-	if (!w->vector)
-		return (long)s->args[w->count] > 0 ? (long)s->args[w->count] : 0;
-	if ((n = read_iov(t, s, iov)) < 0)
-		return -1;
-	for (int i = 0; i < n; i++)
-		total += (long)iov[i].iov_len;
-	return total;
+		*dev = wr.dev;
+	return wr.pos >= wr.size ? wr.bytes : 0;
 }
 
 /* Let the call write only its first keep bytes: the count, or a copy of

@@ -98,6 +98,23 @@ assert_rc 0
 assert_eq "close: EINTR|SIGUSR1 handled" \
 	"$(grep -E '^(close|SIGUSR1)' "$TMP/intr/run/stdout" | paste -sd'|')" "close EINTR as seen"
 
+# The file size limit, pinned only (a campaign never plans it): lowered
+# for real, the kernel cuts the write, then sends SIGXFSZ. It kills a
+# program that keeps SIGXFSZ's default (a resource finding); one that
+# ignores it gets EFBIG from every write at or past the limit, and a write
+# below it still succeeds.
+fz --inject=fs --fault=write:EFBIG@caller=save_notes --out="$TMP/xfsz" -- "$T/fs_write_unchecked"
+assert_rc 1
+assert_eq "resource SIGXFSZ" "$(jqr '.findings[0] | "\(.kind) \(.signal_name)"' "$TMP/xfsz/report.json")" \
+	"killed by the file size limit"
+fz --inject=fs --fault=write:EFBIG@caller=write_all:2 --out="$TMP/fbig" -- "$T/fs_write_robust"
+assert_rc 0
+assert_eq "short: 1024 of 2048|write: EFBIG|chunk 2 failed|after: ok|fallocate: EFBIG" \
+	"$(grep -E '^(short|write|chunk|after|fallocate):? ' "$TMP/fbig/run/stdout" | paste -sd'|')" \
+	"the file size limit as seen"
+jq -se 'all(.[]; all(.faults[]; .fault != "EFBIG"))' "$TMP/robust/runs.jsonl" >/dev/null ||
+	fail "a campaign planned EFBIG"
+
 # io and fs together on one campaign: no finding, both classes failed write.
 fz --inject=io,fs --out="$TMP/both" -- "$T/fs_write_robust"
 assert_rc 0

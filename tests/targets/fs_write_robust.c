@@ -178,6 +178,8 @@ int main(void)
 
 	/* A handler, so a close can be interrupted (EINTR, never restarted). */
 	sigaction(SIGUSR1, &sa, NULL);
+	/* A file size limit is an error to report, not a reason to die. */
+	signal(SIGXFSZ, SIG_IGN);
 	memset(data, 'd', sizeof(data));
 	if (mkdir(DIR, 0700) < 0 && errno != EEXIST) {
 		said("mkdir", errno);
