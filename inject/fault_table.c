@@ -207,7 +207,7 @@ const struct fault_row fault_rows[] = {
 	  "cuts it there, then each write of the process at or past the limit sends SIGXFSZ "
 	  "(default: it dies) and fails with EFBIG if SIGXFSZ is ignored, blocked or handled",
 	  "setrlimit(2)" },
-	{ "fs", "fallocate", false, FDC_REG, MODE_ANY, "mode 0 or FALLOC_FL_KEEP_SIZE", "ENOSPC",
+	{ "fs", "fallocate", false, FDC_REG, MODE_ANY, "mode 0 or FALLOC_FL_KEEP_SIZE, past the end", "ENOSPC",
 	  NULL, PRE_FALLOC, "not enough room for the range (a smaller write may still fit)",
 	  "fallocate(2)" },
 	{ "fs", "fsync fdatasync", false, FDC_REG, MODE_ANY, "", "EIO", NULL, PRE_FD_FILE,

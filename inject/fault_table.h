@@ -60,8 +60,8 @@ enum fault_pre {
 	PRE_FILL,		/* a write of at least one byte to a regular
 				 * file: the disk fills (fs_write.c), lasting */
 	PRE_FD_FILE,		/* the descriptor is open on a regular file */
-	PRE_FALLOC,		/* fallocate allocating blocks in a regular
-				 * file (mode 0 or FALLOC_FL_KEEP_SIZE) */
+	PRE_FALLOC,		/* fallocate allocating blocks past the end
+				 * of a regular file (mode 0 or KEEP_SIZE) */
 	PRE_NEW_DIR,		/* mkdir of a name that does not exist yet */
 	PRE_NEW_TARGET,		/* rename of a name that exists to one that
 				 * does not (a new directory entry) */

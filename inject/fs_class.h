@@ -62,7 +62,8 @@ int fs_write_at(struct tracer_task *t, const struct syscall_stop *s, struct fs_w
  * (it may only overwrite blocks it has); -1 not a regular file, not such
  * a call, or not known. */
 long fs_write_bytes(struct tracer_task *t, const struct syscall_stop *s, dev_t *dev);
-/* Does fallocate allocate blocks in a regular file here? */
+/* Does fallocate allocate blocks past the end of a regular file here
+ * (mode 0 or FALLOC_FL_KEEP_SIZE)? */
 bool fs_falloc_takes(struct tracer_task *t, const struct syscall_stop *s, dev_t *dev);
 /* Fill the disk at this write with err (ENOSPC, EDQUOT): a short write of
  * half when at least two bytes are asked, else err; the disk stays full. */

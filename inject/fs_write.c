@@ -227,9 +227,17 @@ int fs_fill(struct fs_run *run, struct tracer_task *t, const struct syscall_stop
 bool fs_falloc_takes(struct tracer_task *t, const struct syscall_stop *s, dev_t *dev)
 {
 	uint64_t mode = s->args[1] & ~(uint64_t)FALLOC_FL_KEEP_SIZE;
+	int64_t off = (int64_t)s->args[2], len = (int64_t)s->args[3];
+	struct stat st;
 
-	return strcmp(s->ent->name, "fallocate") == 0 && mode == 0 && (int64_t)s->args[3] > 0 &&
-	       fs_fd_on_file(t, (int)(int32_t)s->args[0], dev);
+	if (strcmp(s->ent->name, "fallocate") != 0 || mode != 0 || off < 0 || len <= 0 ||
+	    !fd_stat(t, (int)(int32_t)s->args[0], &st))
+		return false;
+	if (dev)
+		*dev = st.st_dev;
+	/* Past the end only: a range inside may have every block already
+	 * (a hole there would need one, but that cannot be told from here). */
+	return off + len > (int64_t)st.st_size;
 }
 
 int fs_on_lasting(struct inject *inj, int cls, struct tracer_task *t,
