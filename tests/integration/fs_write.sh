@@ -69,6 +69,11 @@ for cf in "write:EDQUOT ENOSPC" "writev:EDQUOT ENOSPC" "pwrite64:EDQUOT ENOSPC" 
 	"fallocate:ENOSPC" "close:EINTR EIO"; do
 	assert_eq "${cf#*:}" "$(given "${cf%%:*}")" "fs_write_robust: ${cf%%:*}'s faults"
 done
+# The report shows every site failed.
+for call in write writev pwrite64 fsync rename mkdir unlink rmdir fallocate close; do
+	jq -e --arg c "$call" 'any(.sites[]; .call == $c and .failed > 0)' "$R" >/dev/null ||
+		fail "fs_write_robust: no $call site failed in the report"
+done
 # An overwrite inside the file needs no new block: never a full disk.
 jq -se 'any(.[]; any(.faults[]; .caller == "stamp_head"))' "$J" >/dev/null &&
 	fail "stamp_head's overwrite was failed"
