@@ -157,8 +157,9 @@ if cp=$(command -v cp) && mv=$(command -v mv); then
 	fz --inject=fs --workdir="$TMP/wd" --out="$TMP/mv" -- "$mv" a b
 	assert_rc 0
 	assert_eq 0 "$(jqr '.findings | length' "$TMP/mv/report.json")" "mv: findings"
-	J=$TMP/mv/runs.jsonl
-	assert_eq "EIO ENOSPC" "$(given renameat2)" "mv: renameat2's faults"
+	# renameat2 (coreutils 9), rename in older ones.
+	assert_eq "EIO ENOSPC" "$(jq -rs '[.[] | .faults[] | select(.call | startswith("rename")) |
+		.fault] | unique | join(" ")' "$TMP/mv/runs.jsonl")" "mv: its rename's faults"
 	assert_no_stray cp mv
 else
 	skip_check "cp or mv not installed"
