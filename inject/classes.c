@@ -41,8 +41,11 @@ const struct fault_class fault_classes[] = {
 	},
 	{
 		.name = "fs",
-		.summary = "open, openat, openat2, creat; close",
-		.preconditions = "inject/fs_class.c, inject/fs_name.c (new names), inject/fs_close.c",
+		.summary = "opens, close, full disk, fsync, names",
+		/* close's EINTR needs to know the signal handlers. */
+		.watch_flags = SC_SIGNAL,
+		.preconditions = "inject/fs_class.c, inject/fs_name.c (new names), inject/fs_close.c, "
+				 "inject/fs_write.c (the full disk)",
 		.hooks = &fs_class_hooks,
 	},
 };
@@ -78,8 +81,9 @@ static const struct fault_class *class_named(const char *name)
 	return NULL;
 }
 
-/* The first class with a row for call (one class per call today: a call
- * with rows in two classes would be found under the first). */
+/* The first class with a row for call (a call with rows in two classes,
+ * write in io and fs, is found under the first: class_of_fault tells
+ * which of them gives a fault). */
 const struct fault_class *class_of_call(const char *call, bool *library)
 {
 	for (int i = 0; i < n_fault_rows; i++)
@@ -88,6 +92,17 @@ const struct fault_class *class_of_call(const char *call, bool *library)
 			return class_named(fault_rows[i].cls);
 		}
 	return NULL;
+}
+
+int class_of_fault(const char *call, const struct fault *f)
+{
+	for (int i = 0; i < n_fault_rows; i++)
+		if (fault_row_has_call(&fault_rows[i], call) && fault_row_has_fault(&fault_rows[i], f)) {
+			const struct fault_class *c = class_named(fault_rows[i].cls);
+
+			return c ? (int)(c - fault_classes) : -1;
+		}
+	return -1;
 }
 
 bool call_takes_fault(const char *call, const struct fault *f)

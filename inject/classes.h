@@ -40,7 +40,15 @@ struct class_hooks {
 	/* The program's entry point: arm (e.g. plant breakpoints). A class
 	 * that cannot arm says why in inj->problem[cls] (inject_problem()). */
 	int (*on_entry)(struct inject *inj, int cls, struct tracer_task *t);
-	/* A stop at one of the syscalls it fails (before the call runs). */
+	/* A lasting mode the class is in (a full disk, fs_write.c) fails a
+	 * stop at one of its syscalls before any class decides it: 1 if it
+	 * failed the call (then no class's on_syscall sees it), else 0. */
+	int (*on_lasting)(struct inject *inj, int cls, struct tracer_task *t,
+			  const struct syscall_stop *s);
+	/* A stop at one of the syscalls it fails (before the call runs). A
+	 * syscall may be failed by several classes (write: io's short
+	 * transfers, fs's full disk): each decides the faults its rows give
+	 * (inj_decide counts the stop once and fails it at most once). */
 	int (*on_syscall)(struct inject *inj, int cls, struct tracer_task *t,
 			  const struct syscall_stop *s);
 	/* A stop at one of the syscalls it watches. */
@@ -91,6 +99,10 @@ bool class_has_row(const struct fault_class *c, const struct fault_row *r);
 /* The class that fails call (a syscall or a library call name), or NULL;
  * *library: a library call. */
 const struct fault_class *class_of_call(const char *call, bool *library);
+/* The index of the class whose row gives call the fault f (its kind), or
+ * -1: a call may have rows in several classes, a (call, fault) pair is
+ * one class's (check_classes.c), which decides and injects it. */
+int class_of_fault(const char *call, const struct fault *f);
 /* Does some row give call the fault f (its kind: type and errno)? */
 bool call_takes_fault(const char *call, const struct fault *f);
 /* Is f (its kind: type and errno) in a space-separated list of names? */

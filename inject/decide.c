@@ -135,8 +135,18 @@ static void record(struct stop *st, const struct fault *opts, int nopts)
 		s = inj_path_site(st->inj, st->call, st->key, &st->site, &st->path);
 	else
 		s = inj_site_get(st->inj, st->call, st->key, &st->site);
-	if (s)
-		inj_site_record(st->inj, s, st->thread, opts, nopts);
+	if (s) {
+		/* Once per stop: another class deciding it counted it. */
+		struct inject *inj = st->inj;
+		int r = inj_site_record_at(inj, s, st->thread,
+					   inj->counted_seq == inj->stop_seq ? inj->counted_occ : 0,
+					   opts, nopts);
+
+		if (r > 0) {
+			inj->counted_seq = inj->stop_seq;
+			inj->counted_occ = (unsigned)r;
+		}
+	}
 }
 
 static bool plan_matches(struct stop *st, const struct plan_fault *p)
@@ -166,7 +176,10 @@ static int plan_pick(struct stop *st, int *occurrence)
 	int pick = -1;
 
 	for (int i = 0; i < inj->nplan; i++) {
-		if (inj->plan_done[i] || !plan_matches(st, &inj->plan[i]))
+		/* Each entry is counted by the one class that gives its fault
+		 * (a call failed by two classes is decided by both). */
+		if (inj->plan_done[i] || (inj->plan_cls[i] >= 0 && inj->plan_cls[i] != st->cls) ||
+		    !plan_matches(st, &inj->plan[i]))
 			continue;
 		if (++inj->plan_seen[i] == (unsigned)inj->plan[i].occurrence && pick < 0)
 			pick = i;
@@ -208,14 +221,19 @@ static int choose(struct stop *st, const struct fault *opts, int nopts, struct f
 			return 0;
 		/* Every occurrence counts, failable here or not, as plan_pick
 		 * counts them when the log is replayed. */
-		*occ = (int)inj_occurrence(inj, st->call, st->key, st->thread);
-		if (nopts <= 0 || inj_excluded(inj->exclude, st->key, st->site.function) ||
+		if (inj->counted_seq != inj->stop_seq) {
+			inj->counted_occ = inj_occurrence(inj, st->call, st->key, st->thread);
+			inj->counted_seq = inj->stop_seq;
+		}
+		*occ = (int)inj->counted_occ;
+		if (nopts <= 0 || inj->failed_seq == inj->stop_seq ||
+		    inj_excluded(inj->exclude, st->key, st->site.function) ||
 		    !inj_in_shard(inj, st->key))
 			return 0;
 		return inj_random_pick(inj, opts, nopts, f);
 	}
 	pick = plan_pick(st, occ);
-	if (pick < 0)
+	if (pick < 0 || inj->failed_seq == inj->stop_seq)
 		return 0;
 	*f = inj->plan[pick].fault;
 	/* Faithful here and now, or not at all (the run is wasted, never a
@@ -256,6 +274,7 @@ int inj_decide(struct inject *inj, struct tracer_task *t, const struct inj_call 
 	st.thread = thread_slot(t);
 	if (!choose(&st, opts, nopts, &f, &occ) || fail(arg, t, &f) < 0)
 		return 0;
+	inj->failed_seq = inj->stop_seq;
 	log_fault(&st, &f, occ);
 	return 1;
 }

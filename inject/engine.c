@@ -114,6 +114,14 @@ static int inj_on_syscall(void *ctx, struct tracer_task *t, const struct syscall
 	}
 	watch = inj->watch_classes[nr];
 	site = inj->site_classes[nr];
+	inj->stop_seq++;
+	for (int c = 0; site >> c; c++) {
+		const struct class_hooks *h = fault_classes[c].hooks;
+
+		/* A lasting mode failed it: nothing left to decide. */
+		if (((site >> c) & 1) && h->on_lasting && h->on_lasting(inj, c, t, s) > 0)
+			site = 0;
+	}
 	for (int c = 0; (watch | site) >> c; c++) {
 		const struct class_hooks *h = fault_classes[c].hooks;
 
@@ -150,6 +158,7 @@ static int inj_on_trap(void *ctx, struct tracer_task *t)
 {
 	struct inject *inj = ctx;
 
+	inj->stop_seq++;
 	for (int c = 0; c < n_fault_classes; c++) {
 		const struct class_hooks *h = fault_classes[c].hooks;
 		int r;
@@ -261,9 +270,9 @@ void inject_trace_set(const struct inject *inj, uint8_t set[SYSCALL_MAX / 8])
 
 /* A planned run can fail only the syscalls its plan names (plan_pick
  * matches by call name), so it stops at those and at the always traced
- * ones: a campaign planned at allocator calls runs its I/O unstopped. An
- * exhaust fault fails every later call of its class, so it keeps them
- * all. Recording and random runs see every call. */
+ * ones: a campaign planned at allocator calls runs its I/O unstopped. A
+ * lasting fault (exhaust, a full disk) fails later calls of its class, so
+ * it keeps them all. Recording and random runs see every call. */
 void inject_run_trace_set(const struct inject *inj, uint8_t set[SYSCALL_MAX / 8])
 {
 	unsigned keep = 0;
@@ -284,8 +293,8 @@ void inject_run_trace_set(const struct inject *inj, uint8_t set[SYSCALL_MAX / 8]
 		if (!e || e->nr < 0 || e->nr >= SYSCALL_MAX)
 			continue;
 		set[e->nr / 8] |= 1 << (e->nr % 8);
-		if (inj->plan[i].fault.type == FT_EXHAUST)
-			keep |= inj->site_classes[e->nr];
+		if (inj->plan_cls[i] >= 0 && fault_lasts(inj->plan[i].call, &inj->plan[i].fault))
+			keep |= 1u << inj->plan_cls[i];
 	}
 	for (int nr = 0; nr < SYSCALL_MAX; nr++)
 		if (always_traced(inj, nr) || (inj->site_classes[nr] & keep))
@@ -302,6 +311,8 @@ void inject_begin_run(struct inject *inj, bool record, const struct plan_fault *
 		memcpy(inj->plan, plan, nplan * sizeof(*plan));
 	memset(inj->plan_seen, 0, sizeof(inj->plan_seen));
 	memset(inj->plan_done, 0, sizeof(inj->plan_done));
+	for (int i = 0; i < nplan; i++)
+		inj->plan_cls[i] = (int8_t)class_of_fault(inj->plan[i].call, &inj->plan[i].fault);
 	inj->nplan = nplan;
 	inj->nlog = 0;
 	inj->noom = 0;

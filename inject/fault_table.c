@@ -31,8 +31,14 @@
 #define WR_SOCK_BYTES "write writev sendto"
 
 #define OPENS "open openat openat2 creat"
+#define WR_FILL "write pwrite64 writev pwritev pwritev2 copy_file_range"
+#define RENAMES "rename renameat renameat2"
 
 #define COUNT2 "count >= 2"
+#define COUNT1 "count >= 1, at or past the file's end (O_APPEND, or offset >= size)"
+#define COPY_SAME " (copy_file_range: both files on one file system, else EXDEV comes first)"
+#define FILLS "a short write of what fits when more than one byte is asked, " \
+	"then every later such write to a regular file on that file system fails (lasting)"
 #define ROOM "count > room (pipes: and > PIPE_BUF)"
 #define HANDLER "a handler without SA_RESTART can run"
 #define MEM_GONE "no memory left for it (RLIMIT_AS, strict overcommit)"
@@ -48,8 +54,6 @@ const struct fault_row fault_rows[] = {
 	  "the disk fills or a signal arrives mid-transfer: part is written", "write(2)" },
 	{ "io", WR_FILE, false, FDC_REG, MODE_ANY, "", "EIO", NULL, PRE_NONE,
 	  "a low-level I/O error from the device", "write(2)" },
-	{ "io", WR_FILE, false, FDC_REG, MODE_ANY, "", "ENOSPC", NULL, PRE_NONE,
-	  "the file system is full", "write(2)" },
 
 	{ "io", RD_ALL, false, FDC_PIPE, MODE_NONBLOCK, "", "EAGAIN", NULL, PRE_EAGAIN,
 	  "nothing queued and a writer still open", "pipe(7)" },
@@ -182,10 +186,49 @@ const struct fault_row fault_rows[] = {
 	{ "fs", OPENS, false, FDC_NONE, MODE_ANY, "O_CREAT (creat) of a name that does not exist",
 	  "ENOSPC", NULL, PRE_NEW_NAME, "no room on the device for the new file (blocks or inodes)",
 	  "open(2)" },
-	/* close runs: the descriptor is released, then the error returned.
-	 * No EINTR yet (it needs a signal really delivered, as io's). */
+	/* close runs: the descriptor is released, then the error returned. */
 	{ "fs", "close", false, FDC_REG, MODE_ANY, "", "EIO", NULL, PRE_CLOSE_FILE,
 	  "a write-back failed (NFS, FUSE); the descriptor is released all the same", "close(2)" },
+	{ "fs", "close", false, FDC_REG, MODE_ANY, "a handler installed (SA_RESTART or not)",
+	  "EINTR", NULL, PRE_CLOSE_INTR,
+	  "a handled signal interrupts the flush (NFS, FUSE), never restarted; the descriptor "
+	  "is released all the same, and the signal really delivered", "close(2)" },
+	/* The full disk (fs_write.c): the write that fills it writes what
+	 * fits, and every later write to a regular file on that file system
+	 * fails, for the whole tree, until the run ends. io keeps a write's
+	 * short transfers and EIO. */
+	{ "fs", WR_FILL, false, FDC_REG, MODE_ANY, COUNT1 COPY_SAME, "ENOSPC", NULL, PRE_FILL,
+	  "the file system fills: " FILLS, "write(2)" },
+	{ "fs", WR_FILL, false, FDC_REG, MODE_ANY, COUNT1 COPY_SAME, "EDQUOT", NULL, PRE_FILL,
+	  "the user's block quota is used up: " FILLS, "write(2)" },
+	{ "fs", WR_FILL, false, FDC_REG, MODE_ANY, "count >= 1, below the process's RLIMIT_FSIZE",
+	  "EFBIG", NULL, PRE_FSIZE,
+	  "RLIMIT_FSIZE lowered (for real, prlimit) to where half of the write ends: the kernel "
+	  "cuts it there, then each write of the process at or past the limit sends SIGXFSZ "
+	  "(default: it dies) and fails with EFBIG if SIGXFSZ is ignored, blocked or handled",
+	  "setrlimit(2)" },
+	{ "fs", "fallocate", false, FDC_REG, MODE_ANY, "mode 0 or FALLOC_FL_KEEP_SIZE, past the end", "ENOSPC",
+	  NULL, PRE_FALLOC, "not enough room for the range (a smaller write may still fit)",
+	  "fallocate(2)" },
+	{ "fs", "fsync fdatasync", false, FDC_REG, MODE_ANY, "", "EIO", NULL, PRE_FD_FILE,
+	  "the write-back of the file's data failed (reported once to each open file)",
+	  "fsync(2)" },
+	/* Names: EIO from a directory block that cannot be read or written,
+	 * or a file system shut down after an error (ext4 returns EIO from
+	 * every namespace call then). ENOSPC only where a new directory entry
+	 * or directory is made: never from unlink, which frees room. */
+	{ "fs", RENAMES, false, FDC_NONE, MODE_ANY, "", "EIO", NULL, PRE_NONE,
+	  "a directory block cannot be read or written, or the file system was shut down",
+	  "rename(3p)" },
+	{ "fs", RENAMES, false, FDC_NONE, MODE_ANY, "old name exists, new one does not, not RENAME_EXCHANGE",
+	  "ENOSPC", NULL, PRE_NEW_TARGET, "no room for the new directory entry", "rename(2)" },
+	{ "fs", "mkdir mkdirat", false, FDC_NONE, MODE_ANY, "", "EIO", NULL, PRE_NONE,
+	  "a directory block cannot be read or written, or the file system was shut down",
+	  "ext4_mkdir() in fs/ext4/namei.c" },
+	{ "fs", "mkdir mkdirat", false, FDC_NONE, MODE_ANY, "a name that does not exist", "ENOSPC",
+	  NULL, PRE_NEW_DIR, "no room on the device for the new directory", "mkdir(2)" },
+	{ "fs", "unlink unlinkat rmdir", false, FDC_NONE, MODE_ANY, "", "EIO", NULL, PRE_NONE,
+	  "a directory block or the inode cannot be read or written", "unlink(2)" },
 };
 
 const int n_fault_rows = (int)ARRAY_SIZE(fault_rows);
@@ -231,6 +274,17 @@ static bool same_kind(const char *name, const struct fault *f)
 bool fault_row_has_fault(const struct fault_row *r, const struct fault *f)
 {
 	return same_kind(r->fault, f) || same_kind(r->alias, f);
+}
+
+bool fault_lasts(const char *call, const struct fault *f)
+{
+	if (f->type == FT_EXHAUST)
+		return true;
+	for (int i = 0; i < n_fault_rows; i++)
+		if (fault_rows[i].pre == PRE_FILL && fault_row_has_call(&fault_rows[i], call) &&
+		    fault_row_has_fault(&fault_rows[i], f))
+			return true;
+	return false;
 }
 
 static const char *or_dash(const char *s)

@@ -56,6 +56,17 @@ enum fault_pre {
 				 * exist yet, in a directory that does
 				 * (fs_name.c) */
 	PRE_CLOSE_FILE,		/* close of an open regular file (fs_close.c) */
+	PRE_CLOSE_INTR,		/* ... and a handled signal can be delivered */
+	PRE_FILL,		/* a write of at least one byte to a regular
+				 * file: the disk fills (fs_write.c), lasting */
+	PRE_FD_FILE,		/* the descriptor is open on a regular file */
+	PRE_FALLOC,		/* fallocate allocating blocks past the end
+				 * of a regular file (mode 0 or KEEP_SIZE) */
+	PRE_NEW_DIR,		/* mkdir of a name that does not exist yet */
+	PRE_NEW_TARGET,		/* rename of a name that exists to one that
+				 * does not (a new directory entry) */
+	PRE_FSIZE,		/* a write of at least one byte to a regular
+				 * file ending below RLIMIT_FSIZE (fs_fsize.c) */
 	PRE_N
 };
 
@@ -78,6 +89,8 @@ extern const int n_fault_rows;
 
 /* Does row r name call (a word of its calls)? */
 bool fault_row_has_call(const struct fault_row *r, const char *call);
+/* Does fault f at call last past it (exhaust; a row with PRE_FILL)? */
+bool fault_lasts(const char *call, const struct fault *f);
 /* Is f (its kind: type and errno) row r's fault or its alias? */
 bool fault_row_has_fault(const struct fault_row *r, const struct fault *f);
 

@@ -18,6 +18,7 @@ static const struct {
 	{ "ENOMEM", ENOMEM }, { "EIO", EIO }, { "ENOSPC", ENOSPC }, { "EAGAIN", EAGAIN },
 	{ "EINTR", EINTR }, { "ECONNRESET", ECONNRESET }, { "EMFILE", EMFILE },
 	{ "ENFILE", ENFILE }, { "EACCES", EACCES },
+	{ "EDQUOT", EDQUOT }, { "EFBIG", EFBIG },
 };
 
 const char *errno_fault_name(int err);

@@ -1,6 +1,9 @@
 /* fs_class.c - the fs class's hooks: at an open (open, openat, openat2,
- * creat) or a close the faults its rows give (fault_table.c) whose condition holds,
- * failed before the call runs, so no file is created or opened.
+ * creat), a close, a write, fsync, fallocate or a name call (rename*,
+ * mkdir*, unlink*, rmdir) the faults its rows give (fault_table.c) whose
+ * condition holds, failed before the call runs (an open creates nothing);
+ * close runs and is failed at its exit (fs_close.c), a write that fills
+ * the disk writes what fits (fs_write.c).
  *
  * EACCES, EMFILE and ENFILE need no state: any path has a permission
  * check (search on the directory it starts from, and DAC-free LSMs bind
@@ -12,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "inject/fault_table.h"
@@ -28,31 +32,93 @@ static bool creates(struct tracer_task *t, const struct syscall_stop *s)
 	       fs_new_name(t, s);
 }
 
-static bool row_holds(const struct fault_row *r, struct tracer_task *t,
-		      const struct syscall_stop *s, int *fresh)
+/* rename's arguments: the old and new paths and their directory fds. */
+static const struct {
+	const char *call;
+	int old, olddir, new, newdir, flags;
+} renames[] = {
+	{ "rename", 0, -1, 1, -1, -1 },
+	{ "renameat", 1, 0, 3, 2, -1 },
+	{ "renameat2", 1, 0, 3, 2, 4 },
+};
+
+/* A rename that needs a new directory entry: its old name exists, its new
+ * one does not (replacing an entry, or RENAME_EXCHANGE, reuses one). */
+static bool new_target(struct tracer_task *t, const struct syscall_stop *s)
 {
-	if (r->pre == PRE_CLOSE_FILE)
-		return fs_close_on_file(t, s);
-	if (r->pre == PRE_NEW_NAME) {
-		if (*fresh < 0)
-			*fresh = creates(t, s);
-		return *fresh;
+	for (size_t i = 0; i < ARRAY_SIZE(renames); i++) {
+		if (strcmp(renames[i].call, s->ent->name) != 0)
+			continue;
+		if (renames[i].flags >= 0 && (s->args[renames[i].flags] & RENAME_EXCHANGE))
+			return false;
+		return fs_name_at(t, s, renames[i].old, renames[i].olddir) == 0 &&
+		       fs_name_at(t, s, renames[i].new, renames[i].newdir) == 1;
 	}
-	return r->pre == PRE_NONE;
+	return false;
+}
+
+/* Does row r's condition hold at this stop? *memo caches the one costly
+ * answer a call's rows share (-1: not yet known). */
+static bool row_holds(const struct fault_row *r, struct tracer_task *t,
+		      const struct syscall_stop *s, const struct sig_handlers *h, int *memo)
+{
+	switch (r->pre) {
+	case PRE_NONE:
+		return true;
+	case PRE_CLOSE_FILE:
+		return fs_close_on_file(t, s);
+	case PRE_CLOSE_INTR:
+		return fs_close_signal(t, h) && fs_close_on_file(t, s);
+	case PRE_NEW_NAME:
+	case PRE_FILL:
+	case PRE_FD_FILE:
+	case PRE_FALLOC:
+	case PRE_NEW_DIR:
+	case PRE_NEW_TARGET:
+		break;
+	case PRE_FSIZE:
+		return fs_fsize_can(t, s);
+	default:
+		return false;
+	}
+	if (*memo < 0) {
+		if (r->pre == PRE_NEW_NAME)
+			*memo = creates(t, s);
+		else if (r->pre == PRE_FILL)
+			*memo = fs_write_bytes(t, s, NULL) >= 1;
+		else if (r->pre == PRE_FD_FILE)
+			*memo = fs_fd_on_file(t, (int)(int32_t)s->args[0], NULL);
+		else if (r->pre == PRE_FALLOC)
+			*memo = fs_falloc_takes(t, s, NULL);
+		else if (r->pre == PRE_NEW_DIR)
+			*memo = fs_new_name(t, s);
+		else
+			*memo = new_target(t, s);
+	}
+	return *memo;
 }
 
 struct fail_arg {
 	struct fs_run *run;
 	const struct syscall_stop *s;
+	const struct sig_handlers *h;
+	bool fills;	/* a write: ENOSPC and EDQUOT fill the disk */
 };
 
-/* An open fails before it runs; close runs (fs_close.c). */
+/* An open fails before it runs; close runs (fs_close.c); a write that
+ * fills the disk writes what fits (fs_write.c). */
 static int fs_fail(void *arg, struct tracer_task *t, struct fault *f)
 {
 	struct fail_arg *a = arg;
 
 	if (strcmp(a->s->ent->name, "close") == 0)
-		return a->run ? fs_close_fail(a->run, t, f->err) : -ENOMEM;
+		return a->run ? fs_close_fail(a->run, t, f->err,
+					      f->err == EINTR ? fs_close_signal(t, a->h) : 0)
+			      : -ENOMEM;
+	if (f->err == EFBIG)
+		return fs_fsize_set(t, a->s);
+	if (a->fills)
+		return fs_fill(a->run, t, a->s, f->err);
 	return tracer_fail_syscall(t, f->err);
 }
 
@@ -60,18 +126,26 @@ static int fs_on_syscall(struct inject *inj, int cls, struct tracer_task *t,
 			 const struct syscall_stop *s)
 {
 	struct inj_call call = { .cls = cls, .name = s->ent->name, .sc = s };
-	struct fail_arg a = { inj_run_state(inj, cls), s };
+	struct fail_arg a = { inj_run_state(inj, cls), s, inj_mm_state(t, cls), false };
 	struct fault opts[8];
-	int n = 0, fresh = -1;
+	int n = 0, memo = -1;
 
 	if (!inj_may_fail(inj, call.name))
 		return 0;
 	for (int i = 0; i < n_fault_rows && n < 8; i++) {
 		const struct fault_row *r = &fault_rows[i];
 
+		/* The file size limit is pinned only (--fault): SIGXFSZ's
+		 * default kills nearly every writer, cp and mv too, as the
+		 * limit is meant to (fs_fsize.c); a plan would report them
+		 * all. */
+		if (r->pre == PRE_FSIZE && (inj->record || inj->random))
+			continue;
 		if (strcmp(r->cls, "fs") == 0 && fault_row_has_call(r, call.name) &&
-		    row_holds(r, t, s, &fresh) && fault_parse(r->fault, &opts[n]) == 0)
+		    row_holds(r, t, s, a.h, &memo) && fault_parse(r->fault, &opts[n]) == 0) {
+			a.fills |= r->pre == PRE_FILL;
 			n++;
+		}
 	}
 	/* Every occurrence counts, failable or not (decide.c). */
 	inj_decide(inj, t, &call, opts, n, fs_fail, &a);
@@ -79,7 +153,12 @@ static int fs_on_syscall(struct inject *inj, int cls, struct tracer_task *t,
 }
 
 const struct class_hooks fs_class_hooks = {
+	.mm_new = fs_mm_new,
+	.mm_fork = fs_mm_fork,
+	.mm_free = fs_mm_free,
 	.run_size = sizeof(struct fs_run),
+	.on_lasting = fs_on_lasting,
 	.on_syscall = fs_on_syscall,
+	.on_watch = fs_on_watch,
 	.on_syscall_exit = fs_close_on_exit,
 };

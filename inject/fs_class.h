@@ -8,9 +8,11 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "inject/classes.h"
 #include "inject/inject_int.h"
+#include "inject/signals.h"
 
 extern const struct class_hooks fs_class_hooks;
 
@@ -21,6 +23,11 @@ struct fs_close_pend {
 };
 struct fs_run {
 	struct fs_close_pend pend[64];
+	/* The full disk (fs_write.c): from the write that filled it on,
+	 * every write to a regular file on that file system fails. */
+	bool full;
+	dev_t full_dev;
+	int full_err;		/* ENOSPC or EDQUOT */
 };
 
 /* fs_name.c: an open's flags (creat: O_CREAT | O_WRONLY | O_TRUNC;
@@ -30,11 +37,60 @@ int fs_open_flags(struct tracer_task *t, const struct syscall_stop *s, uint64_t 
  * that does, as the tracee sees it? false when not known. */
 bool fs_new_name(struct tracer_task *t, const struct syscall_stop *s);
 
+/* The same for any path argument (dirfd_arg -1: none): 1 if it names
+ * nothing in a directory that exists, 0 if it names something, -1 not
+ * known. */
+int fs_name_at(struct tracer_task *t, const struct syscall_stop *s, int path_arg, int dirfd_arg);
+
+/* fs_write.c: is fd of t's process open on a regular file (its device in
+ * *dev if dev is not NULL)? */
+bool fs_fd_on_file(struct tracer_task *t, int fd, dev_t *dev);
+/* A write-family call (write, pwrite64, writev, pwritev, pwritev2,
+ * copy_file_range within one file system) to a regular file: where and
+ * how much, the file's size and device. 0, or -errno when it is not one
+ * or not known. */
+struct fs_write {
+	dev_t dev;
+	long long size, pos;
+	long bytes;
+};
+int fs_write_at(struct tracer_task *t, const struct syscall_stop *s, struct fs_write *wr);
+/* The bytes a write-family call (write, pwrite64, writev, pwritev,
+ * pwritev2, copy_file_range within one file system) asks to write to a
+ * regular file at or past its end (O_APPEND, or the offset at or past its
+ * size), its device in *dev; 0 for a write that starts inside the file
+ * (it may only overwrite blocks it has); -1 not a regular file, not such
+ * a call, or not known. */
+long fs_write_bytes(struct tracer_task *t, const struct syscall_stop *s, dev_t *dev);
+/* Does fallocate allocate blocks past the end of a regular file here
+ * (mode 0 or FALLOC_FL_KEEP_SIZE)? */
+bool fs_falloc_takes(struct tracer_task *t, const struct syscall_stop *s, dev_t *dev);
+/* Fill the disk at this write with err (ENOSPC, EDQUOT): a short write of
+ * half when at least two bytes are asked, else err; the disk stays full. */
+int fs_fill(struct fs_run *run, struct tracer_task *t, const struct syscall_stop *s, int err);
+/* fs_fsize.c: can this write meet a file size limit lowered to where its
+ * half ends (below the process's own)? Lower it for real (prlimit): the
+ * kernel then cuts the write and gives SIGXFSZ/EFBIG after. */
+bool fs_fsize_can(struct tracer_task *t, const struct syscall_stop *s);
+int fs_fsize_set(struct tracer_task *t, const struct syscall_stop *s);
+/* class_hooks.on_lasting: the disk is full, fail this write. */
+int fs_on_lasting(struct inject *inj, int cls, struct tracer_task *t,
+		  const struct syscall_stop *s);
+
 /* fs_close.c: is close's descriptor open on a regular file? */
 bool fs_close_on_file(struct tracer_task *t, const struct syscall_stop *s);
+/* A handled signal fzsandbox can deliver to t now (0: none), from the
+ * handlers h of its process (the class's per-mm state, NULL unknown). */
+int fs_close_signal(struct tracer_task *t, const struct sig_handlers *h);
 /* Fail close with err at its exit, the descriptor released (-errno if it
- * cannot be arranged). */
-int fs_close_fail(struct fs_run *run, struct tracer_task *t, int err);
+ * cannot be arranged); EINTR also delivers the signal sig that
+ * interrupted it. */
+int fs_close_fail(struct fs_run *run, struct tracer_task *t, int err, int sig);
+/* The class's per-mm state (the signal handlers, from rt_sigaction). */
+int fs_mm_new(void **state);
+int fs_mm_fork(const void *parent, void **child);
+void fs_mm_free(void *state);
+int fs_on_watch(struct inject *inj, int cls, struct tracer_task *t, const struct syscall_stop *s);
 int fs_close_on_exit(struct inject *inj, int cls, struct tracer_task *t,
 		     const struct syscall_stop *s, int64_t ret);
 

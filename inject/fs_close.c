@@ -1,19 +1,22 @@
-/* fs_close.c - close's fault: EIO, reported while the descriptor is
- * released anyway. Linux drops the descriptor before it flushes the file
- * and returns the flush's error (NFS, FUSE, CIFS report a failed
- * write-back there), so after close fails the descriptor is gone and a
- * retried close gets EBADF, or closes someone else's new descriptor
- * (docs/kernel-facts.md#close-releases). So the call is not skipped: it
- * runs, and its result is rewritten at the syscall's exit.
+/* fs_close.c - close's faults: EIO and EINTR, reported while the
+ * descriptor is released anyway. Linux drops the descriptor before it
+ * flushes the file and returns the flush's error (NFS, FUSE, CIFS report
+ * a failed write-back there; a handled signal interrupting the flush is
+ * EINTR, never restarted, SA_RESTART or not), so after close fails the
+ * descriptor is gone and a retried close gets EBADF, or closes someone
+ * else's new descriptor (docs/kernel-facts.md#close-releases). So the
+ * call is not skipped: it runs, and its result is rewritten at the
+ * syscall's exit. EINTR really delivers the signal that interrupted it,
+ * so its handler runs as it would (the handlers are tracked from
+ * rt_sigaction, signals.c, per address space).
  *
  * Only on a regular file: a pipe, socket or tty has no write-back to
- * fail. Not EINTR (a flush interrupted by a handled signal): that needs
- * the signal really delivered, as io's EINTR does (signals.c), left for
- * later. */
+ * fail. */
 #include "config.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -46,17 +49,61 @@ static struct fs_close_pend *slot(struct fs_run *run, pid_t tid, bool add)
 
 /* The fail function of inj_decide for close: let it run, fail it at the
  * exit. */
-int fs_close_fail(struct fs_run *run, struct tracer_task *t, int err)
+int fs_close_signal(struct tracer_task *t, const struct sig_handlers *h)
+{
+	return h ? sig_pick_deliverable(t, h, h->handled) : 0;
+}
+
+int fs_close_fail(struct fs_run *run, struct tracer_task *t, int err, int sig)
 {
 	struct fs_close_pend *p = slot(run, tracer_task_tid(t), true);
 	int r;
 
 	if (!p)
 		return -ENOSPC;
+	if (err == EINTR && !sig)
+		return -EINVAL;
 	if ((r = tracer_want_exit(t)) < 0)
+		return r;
+	/* Pending while close runs: delivered on its way back, after the
+	 * descriptor is gone, as an interrupted flush's signal is. */
+	if (sig && (r = tracer_deliver_signal(t, sig)) < 0)
 		return r;
 	p->tid = tracer_task_tid(t);
 	p->err = err;
+	return 0;
+}
+
+int fs_mm_new(void **state)
+{
+	*state = calloc(1, sizeof(struct sig_handlers));
+	return *state ? 0 : -ENOMEM;
+}
+
+int fs_mm_fork(const void *parent, void **child)
+{
+	struct sig_handlers *c = malloc(sizeof(*c));
+
+	if (!c)
+		return -ENOMEM;
+	*c = *(const struct sig_handlers *)parent;
+	c->owner = 0;	/* the child process, known at its first stop */
+	*child = c;
+	return 0;
+}
+
+void fs_mm_free(void *state)
+{
+	free(state);
+}
+
+int fs_on_watch(struct inject *inj, int cls, struct tracer_task *t, const struct syscall_stop *s)
+{
+	struct sig_handlers *h = inj_mm_state(t, cls);
+
+	(void)inj;
+	if (h)
+		sig_track_sigaction(h, t, s);
 	return 0;
 }
 

@@ -39,6 +39,9 @@ static const struct {
 	{ "creat", { 0, -1, -1 } },
 	{ "openat", { 1, 0, 2 } },
 	{ "openat2", { 1, 0, -2 } },
+	/* Not opens: only their new name is looked at (fs_name_new). */
+	{ "mkdir", { 0, -1, -3 } },
+	{ "mkdirat", { 1, 0, -3 } },
 };
 
 static const struct open_args *args_of(const char *call)
@@ -54,7 +57,7 @@ int fs_open_flags(struct tracer_task *t, const struct syscall_stop *s, uint64_t 
 	const struct open_args *a = args_of(s->ent->name);
 	struct open_how how;
 
-	if (!a)
+	if (!a || a->flags == -3)
 		return -EINVAL;
 	if (a->flags >= 0) {
 		*flags = (uint32_t)s->args[a->flags];
@@ -115,17 +118,22 @@ static int start_dir(pid_t pid, const char *path, int dirfd, __u64 *resolve)
 bool fs_new_name(struct tracer_task *t, const struct syscall_stop *s)
 {
 	const struct open_args *a = args_of(s->ent->name);
+
+	return a && fs_name_at(t, s, a->path, a->dirfd) == 1;
+}
+
+int fs_name_at(struct tracer_task *t, const struct syscall_stop *s, int path_arg, int dirfd_arg)
+{
 	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC };
 	char path[4096], *last;
 	const char *dir;
 	struct stat st;
-	int base, pfd, dirfd = AT_FDCWD;
-	bool fresh;
+	int base, pfd, dirfd = AT_FDCWD, state;
 
-	if (!a || read_path(t, s->args[a->path], path, sizeof(path)) < 0 || !path[0])
-		return false;
-	if (a->dirfd >= 0)
-		dirfd = (int)(int32_t)s->args[a->dirfd];
+	if (read_path(t, s->args[path_arg], path, sizeof(path)) < 0 || !path[0])
+		return -1;
+	if (dirfd_arg >= 0)
+		dirfd = (int)(int32_t)s->args[dirfd_arg];
 	/* A trailing '/' on O_CREAT is EISDIR; "." and ".." exist. */
 	last = strrchr(path, '/');
 	if (last) {
@@ -136,18 +144,21 @@ bool fs_new_name(struct tracer_task *t, const struct syscall_stop *s)
 		dir = ".";
 	}
 	if (!last[0] || strcmp(last, ".") == 0 || strcmp(last, "..") == 0)
-		return false;
+		return -1;
 	base = start_dir(tracer_task_pid(t), dir[0] == '/' ? "/" : ".", dirfd, &how.resolve);
 	if (base < 0)
-		return false;
+		return -1;
 	how.resolve |= RESOLVE_NO_MAGICLINKS;
 	pfd = (int)syscall(SYS_openat2, base, dir, &how, sizeof(how));
 	close(base);
 	if (pfd < 0)
-		return false;
+		return -1;
 	/* Not following a last symlink: a dangling one is "exists" (lost
 	 * ENOSPC with O_CREAT through it, never a wrong one). */
-	fresh = fstatat(pfd, last, &st, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT;
+	if (fstatat(pfd, last, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		state = 0;
+	else
+		state = errno == ENOENT ? 1 : -1;
 	close(pfd);
-	return fresh;
+	return state;
 }

@@ -40,7 +40,14 @@ struct inject {
 	struct plan_fault plan[INJ_MAX_PLAN];
 	unsigned plan_seen[INJ_MAX_PLAN];
 	bool plan_done[INJ_MAX_PLAN];
+	int8_t plan_cls[INJ_MAX_PLAN];	/* the class that gives each entry's
+					 * fault (class_of_fault), -1 none */
 	int nplan;
+	/* Stops, numbered (engine.c): a call several classes fail is decided
+	 * by each, but its occurrence counted once (counted_seq, counted_occ)
+	 * and it is failed at most once (failed_seq). */
+	unsigned long stop_seq, counted_seq, failed_seq;
+	unsigned counted_occ;
 	struct fault_rec log[INJ_MAX_LOG];
 	int nlog;
 	unsigned counts[INJECT_MAX_CLASSES];	/* faults injected, per class */
@@ -143,6 +150,10 @@ int inj_site_reindex(struct inject *inj);
  * count the occurrence and remember which faults the plan may try at it. */
 int inj_site_record(struct inject *inj, struct inject_site *s, int thread,
 		    const struct fault *opts, int nopts);
+/* The same, at occurrence occ if it is not 0 (another class already
+ * counted this stop): the occurrence (> 0), or -ENOMEM. */
+int inj_site_record_at(struct inject *inj, struct inject_site *s, int thread, unsigned occ,
+		       const struct fault *opts, int nopts);
 
 /* site_path.c: allocation call paths. */
 struct inj_path {

@@ -156,7 +156,6 @@ static const struct {
 } expand[] = {
 	{ IOF_SHORT, { FT_SHORT, 0, 0 } },
 	{ IOF_EIO, { FT_ERRNO, EIO, 0 } },
-	{ IOF_ENOSPC, { FT_ERRNO, ENOSPC, 0 } },
 	{ IOF_EAGAIN, { FT_ERRNO, EAGAIN, 0 } },
 	{ IOF_EINTR, { FT_ERRNO, EINTR, 0 } },
 	{ IOF_ECONNRESET, { FT_ERRNO, ECONNRESET, 0 } },

@@ -44,7 +44,7 @@ struct io_call {
 enum io_fault_bit {
 	IOF_SHORT = 1 << 0,
 	IOF_EIO = 1 << 1,
-	IOF_ENOSPC = 1 << 2,
+	/* 1 << 2 was ENOSPC: the full disk is fs's (fs_write.c). */
 	IOF_EAGAIN = 1 << 3,
 	IOF_EINTR = 1 << 4,
 	IOF_ECONNRESET = 1 << 5,

@@ -59,11 +59,15 @@ static int candidates(struct inject *inj, char *const *exclude, struct cand **ou
 
 	for (int i = 0; i < inj->nsites; i++) {
 		const struct inject_site *s = &inj->sites[i];
-		int rank[2] = { 0, 0 }, cls = inject_call_class(s->call);
+		int rank[2] = { 0, 0 };
 
 		if (inj_excluded(exclude, s->key, s->caller.function) || !inj_in_shard(inj, s->key))
 			continue;
 		for (int t = 0; t < s->ntries; t++) {
+			/* A call can be failed by two classes (write): the
+			 * class of this fault takes its turn. */
+			int cls = class_of_fault(s->call, &s->faults[s->tries[t].fault]);
+
 			/* Exhaust runs last: a bug they reach is usually
 			 * reached by a one-shot fault nearer to it too, and
 			 * the first run that finds a bug is the one the report

@@ -241,12 +241,19 @@ static unsigned site_occurrence(struct inject_site *s, int thread)
 int inj_site_record(struct inject *inj, struct inject_site *s, int thread,
 		    const struct fault *opts, int nopts)
 {
-	unsigned occ = site_occurrence(s, thread);
+	int r = inj_site_record_at(inj, s, thread, 0, opts, nopts);
 
-	if (!occ)
-		return -ENOMEM;
+	return r < 0 ? r : 0;
+}
 
-	s->total++;
+int inj_site_record_at(struct inject *inj, struct inject_site *s, int thread, unsigned occ,
+		       const struct fault *opts, int nopts)
+{
+	if (!occ) {
+		if (!(occ = site_occurrence(s, thread)))
+			return -ENOMEM;
+		s->total++;
+	}
 	for (int i = 0; i < nopts; i++) {
 		int f = fault_index(s, &opts[i]), tried = 0;
 
@@ -267,5 +274,5 @@ int inj_site_record(struct inject *inj, struct inject_site *s, int thread,
 		}
 		s->tries[s->ntries++] = (struct site_try){ (uint16_t)f, thread, occ };
 	}
-	return 0;
+	return (int)occ;
 }

@@ -49,7 +49,7 @@ for call in openat creat; do
 done
 # faults given at the opens of function $1, each once, sorted
 faults_at() {
-	jq -rs --arg f "$1" '[.[] | .faults[] | select(.caller == $f and .call != "close") | .fault] |
+	jq -rs --arg f "$1" '[.[] | .faults[] | select(.caller == $f and (.call | test("^(open|openat|openat2|creat)$"))) | .fault] |
 		unique | join(" ")' "$J"
 }
 # A new name (an absolute path, one under a directory fd) may get ENOSPC;
