@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -562,6 +563,18 @@ static int check_episode(struct runner *r, bool record, int e, const struct run_
 	return 0;
 }
 
+/* User + system time of the reaped children of fzsandbox (the traced
+ * trees; a checker runs after the run), -1 if unknown. */
+static int64_t children_cpu_us(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_CHILDREN, &ru) < 0)
+		return -1;
+	return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000LL + ru.ru_utime.tv_usec +
+	       ru.ru_stime.tv_usec;
+}
+
 int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int nplan,
 	       struct run_result *res, struct run_finding *f)
 {
@@ -574,10 +587,12 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	struct service_result *sres = &r->svc;
 	const struct fault_rec *log;
 	long oom0;
+	int64_t cpu0, cpu1;
 	int e, nlog;
 
 	memset(res, 0, sizeof(*res));
 	memset(sres, 0, sizeof(*sres));
+	r->cpu_us = -1;
 	r->err.msg[0] = 0;
 	r->err.status = 0;
 	r->err.fatal = false;
@@ -622,7 +637,12 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	ep.nconds = 0;
 	ep.observer = record ? refusals_begin(&r->refusals, r->run_set, &ep.conds, &ep.nconds) : NULL;
 	oom0 = sandbox_cgroup_oom_kills(r->cg);
+	cpu0 = children_cpu_us();
 	e = tracer_session_run(r->ts, &ep, drv ? &svc : NULL, res);
+	/* Every task of the run is reaped by now: its parent took its
+	 * children's times, and the tracer (its first task's parent) them. */
+	cpu1 = children_cpu_us();
+	r->cpu_us = cpu0 >= 0 && cpu1 >= cpu0 ? cpu1 - cpu0 : -1;
 	if (drv)
 		service_finish(drv, sres);
 	episode_streams_close(r, &ep);

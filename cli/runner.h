@@ -64,6 +64,11 @@ struct runner {
 	uint8_t trace_set[SYSCALL_MAX / 8];
 	uint8_t run_set[SYSCALL_MAX / 8];	/* this run's subset (planned runs) */
 	char out_stdout[PATH_MAX], out_stderr[PATH_MAX];
+	/* The clean run's stdout, kept to compare others' with ("": none). */
+	char clean_stdout[PATH_MAX + 16];
+	/* The last run's CPU time: user + system of the traced tree (its
+	 * reaped processes; cli/outcome_note.h); -1: not measured. */
+	int64_t cpu_us;
 	/* The run's capture files (-1: none) and the relay of the target's
 	 * stdout/stderr pipes into them (cli/relay.h; NULL: none). */
 	int cap[2];

@@ -154,6 +154,7 @@ void report_free(struct report *r)
 	free(r->replay_file);
 	free(r->refusals);
 	free(r->sites);
+	free(r->outcomes);
 	for (i = 0; i < r->nfindings; i++)
 		finding_release(&r->findings[i]);
 	free(r->findings);

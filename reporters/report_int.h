@@ -83,6 +83,12 @@ struct report {
 	bool coverage_set;
 	struct report_coverage coverage;
 
+	/* What each faulted run did (report_add_outcome), and the clean
+	 * run (clean_set). */
+	struct outcome *outcomes;
+	int noutcomes, outcomes_cap;
+	struct outcome clean;
+	bool clean_set;
 	/* report_set_jail_refusals: the clean run's, in the jail. */
 	struct report_refusal *refusals;
 	int nrefusals;

@@ -246,9 +246,37 @@ static json_object *service_json(struct jb *b, const struct report *r)
 	return o;
 }
 
-static json_object *site_json(struct jb *b, const struct site *s)
+/* One run's outcome (docs/report-schema.md, outcome). */
+static json_object *outcome_json(struct jb *b, const struct outcome *v, bool clean)
 {
 	json_object *o = obj(b);
+	char sig[32];
+
+	put(b, o, "run", num(b, v->run));
+	if (!clean) {
+		put(b, o, "call", str(b, v->call));
+		put(b, o, "fault", str(b, v->fault));
+		put(b, o, "occurrence", num(b, v->occurrence));
+		put(b, o, "thread", num(b, v->thread));
+		put(b, o, "faults", num(b, v->nfaults));
+	}
+	put(b, o, "outcome", str(b, outcome_group_name(outcome_group_of(v))));
+	put(b, o, "exit_status", v->ending == ENDED_EXIT ? num(b, v->exit_status) : NULL);
+	put(b, o, "signal_name", v->ending == ENDED_SIGNAL ?
+	    str(b, report_signal_name(v->signal, sig, sizeof(sig))) : NULL);
+	put(b, o, "stderr", boolean(b, v->stderr_any));
+	put(b, o, "message", str(b, v->message[0] ? v->message : NULL));
+	put(b, o, "stdout", str(b, v->out == STDOUT_UNKNOWN ? NULL : outcome_stdout_name(v->out)));
+	put(b, o, "wall_us", v->wall_us >= 0 ? num(b, v->wall_us) : NULL);
+	put(b, o, "cpu_us", v->cpu_us >= 0 ? num(b, v->cpu_us) : NULL);
+	if (!clean)
+		put(b, o, "finding", v->finding ? num(b, v->finding) : NULL);
+	return o;
+}
+
+static json_object *site_json(struct jb *b, const struct report *r, const struct site *s)
+{
+	json_object *o = obj(b), *oc = arr(b);
 
 	put(b, o, "id", num(b, s->id));
 	put(b, o, "call", str(b, s->call));
@@ -267,6 +295,10 @@ static json_object *site_json(struct jb *b, const struct site *s)
 	}
 	put(b, o, "occurrences", num(b, s->occurrences));
 	put(b, o, "failed", num(b, s->failed));
+	for (int i = 0; i < r->noutcomes; i++)
+		if (r->outcomes[i].site_id == s->id)
+			push(b, oc, outcome_json(b, &r->outcomes[i], false));
+	put(b, o, "outcomes", oc);
 	return o;
 }
 
@@ -353,8 +385,9 @@ static json_object *report_json(struct jb *b, const struct report *r)
 		coverage_json(b, o, &r->coverage);
 	a = arr(b);
 	for (i = 0; i < r->nsites; i++)
-		push(b, a, site_json(b, &r->sites[i]));
+		push(b, a, site_json(b, r, &r->sites[i]));
 	put(b, o, "sites", a);
+	put(b, o, "clean_outcome", r->clean_set ? outcome_json(b, &r->clean, true) : NULL);
 	c = obj(b);
 	for (i = 0; i < r->nclasses; i++)
 		put(b, c, r->classes[i].name, u64(b, r->classes[i].count));

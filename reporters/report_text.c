@@ -215,11 +215,14 @@ void report_print_text(const struct report *r, FILE *fp)
 			print_one(r, &r->findings[i], fp);
 	/* The program's policy, not its bug: apart, after the bugs. */
 	n = r->nfindings - n;
-	if (n == 0)
-		return;
-	fprintf(fp, "%d deliberate abort%s (the program chose to die of an out-of-memory fault; "
-		"not counted, --abort-is-finding counts them)\n", n, n == 1 ? "" : "s");
-	for (i = 0; i < r->nfindings; i++)
+	if (n > 0)
+		fprintf(fp, "%d deliberate abort%s (the program chose to die of an out-of-memory "
+			"fault; not counted, --abort-is-finding counts them)\n", n, n == 1 ? "" : "s");
+	for (i = 0; n > 0 && i < r->nfindings; i++)
 		if (!r->findings[i].counted)
 			print_one(r, &r->findings[i], fp);
+	/* Last: the longest part, and `fzsandbox outcomes OUT` prints it again. */
+	if (r->clean_set || r->noutcomes)
+		report_print_outcomes(r->sites, r->nsites, r->outcomes, r->noutcomes,
+				      r->clean_set ? &r->clean : NULL, fp);
 }
