@@ -470,6 +470,8 @@ static void run_one(struct campaign *c, const struct run_request *req, struct ru
 	if (req->record) {
 		inject_sites_finish(c->rn.inj);
 		publish_sites(&c->rn, c->rep);
+		/* --slowdown: the clean run's spread, before any fault. */
+		runner_slowdown_baseline(&c->rn);
 	}
 	*out = (struct run_outcome){
 		.finding = c->last_id > 0,

@@ -32,7 +32,7 @@ enum {
 	O_PIDS_LIMIT, O_TMP_SIZE,
 	O_VIOLATION_EXIT, O_NET, O_BIND, O_RO_BIND, O_WORKDIR, O_WORKDIR_HASH, O_CONFIG,
 	O_NO_AUTO_BIND, O_NO_SANDBOX, O_LIST_CLASSES, O_LIST_FAULTS, O_SHOW_REPLIES, O_ABORT_IS_FINDING,
-	O_CHECK, O_CHECK_TIMEOUT,
+	O_CHECK, O_CHECK_TIMEOUT, O_SLOWDOWN,
 };
 
 static const struct option longopts[] = {
@@ -85,6 +85,7 @@ static const struct option longopts[] = {
 	{ "workdir", required_argument, NULL, O_WORKDIR },
 	{ "check", required_argument, NULL, O_CHECK },
 	{ "check-timeout", required_argument, NULL, O_CHECK_TIMEOUT },
+	{ "slowdown", required_argument, NULL, O_SLOWDOWN },
 	{ "workdir-hash", required_argument, NULL, O_WORKDIR_HASH },
 	{ "config", required_argument, NULL, O_CONFIG },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -437,6 +438,7 @@ static void parse_one(struct options *o, int c, const char *arg)
 		if (o->check_timeout_ms <= 0)
 			die("--check-timeout: must be more than 0, got '%s'", arg);
 		break;
+	case O_SLOWDOWN: o->slowdown = options_parse_slowdown(arg); break;
 	case O_WORKDIR_HASH:
 		if (strlen(arg) != 16 || strspn(arg, "0123456789abcdef") != 16)
 			die("--workdir-hash: bad hash '%s' (16 hex digits)", arg);
@@ -583,6 +585,7 @@ void options_parse(int argc, char **argv, struct options *o)
 	o->grace_ms = 2000;
 	o->reply_timeout_ms = 2000;
 	o->check_timeout_ms = 60000;
+	o->slowdown = OPT_SLOWDOWN_DEFAULT;
 	o->occurrences = 3;
 	o->replay_runs = 1;
 	o->probability = 0.05;
@@ -687,6 +690,8 @@ char **options_describe_argv(const struct options *o)
 	if (o->nchecks)
 		describe_add(&v, &n, "--check-timeout=%s",
 			     format_duration(o->check_timeout_ms, ct, sizeof(ct)));
+	if (o->slowdown != OPT_SLOWDOWN_DEFAULT)
+		describe_add(&v, &n, "--slowdown=%g", o->slowdown);
 	for (int i = 0; i < SB_RLIM_N; i++) {
 		static const char *const names[SB_RLIM_N] = { "as", "nofile", "nproc", "cpu", "fsize" };
 		unsigned long long lim = o->limits.rlim[i];

@@ -73,8 +73,9 @@ void outcome_note(struct report *rep, struct runner *rn, const struct run_result
 		o.occurrence = log[0].occurrence;
 		o.thread = log[0].thread;
 	}
+	/* The clean run's stdout is what the others are compared with. */
 	outcome_read_output(&o, rn->out_stderr, rn->out_stdout,
-			    rn->clean_stdout[0] ? rn->clean_stdout : NULL);
+			    !clean && rn->clean_stdout[0] ? rn->clean_stdout : NULL);
 	if (clean)
 		report_set_clean_outcome(rep, &o);
 	else if (report_add_outcome(rep, &o) < 0)

@@ -470,6 +470,8 @@ static int fill_finding(struct report *r, struct finding *n, const struct run_fi
 	e = e ?: report_copy_output(r, n->id, f->stderr_path, "stderr", &n->stderr_rel);
 	memcpy(n->check, f->check, sizeof(n->check));
 	TERMINATE(n->check);
+	n->slow = f->slow;
+	TERMINATE(n->slow.measure);
 	e = e ?: report_copy_output(r, n->id, f->check_stdout_path, "check-stdout",
 				    &n->check_stdout_rel);
 	e = e ?: report_copy_output(r, n->id, f->check_stderr_path, "check-stderr",

@@ -34,6 +34,10 @@ enum finding_kind {
 	 * directory ("state-corruption"): detail is its status and first
 	 * line, stacks[i] the stack where the run's fault i was injected. */
 	FIND_STATE,
+	/* A faulted run that finished but burnt --slowdown's factor times the
+	 * clean runs' CPU time or traced calls ("slowdown"): detail and slow
+	 * say by how much, stacks[i] where fault i was injected. */
+	FIND_SLOWDOWN,
 };
 const char *finding_kind_name(enum finding_kind k);
 
@@ -65,6 +69,16 @@ struct thread_stack {
 #define FINDING_MAX_FAULTS 64
 #define FINDING_MAX_THREADS 8
 
+/* FIND_SLOWDOWN: the faulted run against the runs without faults. */
+struct finding_slowdown {
+	char measure[16];	/* "cpu" or "syscalls": the ratio's */
+	double ratio, factor;
+	int64_t cpu_us, clean_cpu_us, clean_cpu_min_us;	/* clean: max, min */
+	int64_t wall_us, clean_wall_us;
+	uint64_t calls, clean_calls;	/* seccomp stops of the run's traced calls */
+	int samples;		/* clean runs measured */
+};
+
 /* The outcome of one run that is a finding, before deduplication. */
 struct run_finding {
 	enum finding_kind kind;
@@ -87,6 +101,7 @@ struct run_finding {
 	/* FIND_STATE: the --check command that failed, and its output. */
 	char check[256];
 	const char *check_stdout_path, *check_stderr_path;
+	struct finding_slowdown slow;
 };
 
 /* --- Is a run a finding? (classify.c) ---------------------------------- */

@@ -35,6 +35,7 @@ struct finding {
 	/* FIND_STATE: the --check command, its output kept (NULL: none). */
 	char check[256];
 	char *check_stdout_rel, *check_stderr_rel;
+	struct finding_slowdown slow;	/* FIND_SLOWDOWN */
 };
 
 struct fault_class {

@@ -62,6 +62,19 @@ static json_object *u64(struct jb *b, uint64_t n)
 	return v;
 }
 
+/* One decimal: a ratio, not a measurement to 17 digits. */
+static json_object *dbl1(struct jb *b, double x)
+{
+	char buf[32];
+	json_object *v;
+
+	snprintf(buf, sizeof(buf), "%.1f", x);
+	v = json_object_new_double_s(x, buf);
+	if (!v)
+		b->oom = true;
+	return v;
+}
+
 static json_object *boolean(struct jb *b, bool x)
 {
 	json_object *v = json_object_new_boolean(x);
@@ -211,6 +224,23 @@ static json_object *finding_json(struct jb *b, const struct report *r, const str
 		put(b, c, "stderr", str(b, f->check_stderr_rel));
 		put(b, o, "check", c);
 	}
+	if (f->kind == FIND_SLOWDOWN) {
+		json_object *c = obj(b);
+		const struct finding_slowdown *v = &f->slow;
+
+		put(b, c, "measure", str(b, v->measure));
+		put(b, c, "ratio", dbl1(b, v->ratio));
+		put(b, c, "factor", dbl1(b, v->factor));
+		put(b, c, "cpu_us", num(b, v->cpu_us));
+		put(b, c, "clean_cpu_us", num(b, v->clean_cpu_us));
+		put(b, c, "clean_cpu_min_us", num(b, v->clean_cpu_min_us));
+		put(b, c, "wall_us", num(b, v->wall_us));
+		put(b, c, "clean_wall_us", num(b, v->clean_wall_us));
+		put(b, c, "syscalls", u64(b, v->calls));
+		put(b, c, "clean_syscalls", u64(b, v->clean_calls));
+		put(b, c, "clean_runs", num(b, v->samples));
+		put(b, o, "slowdown", c);
+	}
 	return o;
 }
 
@@ -260,7 +290,8 @@ static json_object *outcome_json(struct jb *b, const struct outcome *v, bool cle
 		put(b, o, "thread", num(b, v->thread));
 		put(b, o, "faults", num(b, v->nfaults));
 	}
-	put(b, o, "outcome", str(b, outcome_group_name(outcome_group_of(v))));
+	if (!clean)
+		put(b, o, "outcome", str(b, outcome_group_name(outcome_group_of(v))));
 	put(b, o, "exit_status", v->ending == ENDED_EXIT ? num(b, v->exit_status) : NULL);
 	put(b, o, "signal_name", v->ending == ENDED_SIGNAL ?
 	    str(b, report_signal_name(v->signal, sig, sizeof(sig))) : NULL);
