@@ -281,7 +281,7 @@ static void runner_on_fault(void *arg, pid_t pid, pid_t tid, int index)
 	struct thread_stack *s;
 	int n;
 
-	if (!r->inj || index < 0 || index >= FINDING_MAX_THREADS)
+	if (!r->inj || index < 0 || index >= FINDING_MAX_THREADS || (!r->chk && !r->stacks_now))
 		return;
 	s = &r->fault_stacks[index];
 	n = inject_stack(r->inj, pid, tid, s->frames, FRAME_MAX);
@@ -531,12 +531,14 @@ static int check_state(struct runner *r, bool record, struct run_finding *f)
 
 /* --slowdown: a faulted run, no other finding, against the runs without
  * faults. 1 and *f a slowdown finding, with the stacks where its faults
- * were injected (not sampled while it spun: see docs/oracles.md). */
-static int check_slowdown(struct runner *r, bool record, const struct run_result *res,
-			  struct run_finding *f)
+ * were injected (not sampled while it spun: see docs/oracles.md). The
+ * stacks come from the same faults run again, which must be slow too:
+ * taking them in every run would cost more than the runs. */
+static int check_slowdown(struct runner *r, bool record, const struct plan_fault *plan,
+			  int nplan, struct run_result *res, struct run_finding *f)
 {
 	const struct fault_rec *log;
-	int nlog = inject_run_log(r->inj, &log);
+	int nlog = inject_run_log(r->inj, &log), e;
 
 	if (record || nlog == 0)
 		return 0;
@@ -544,6 +546,12 @@ static int check_slowdown(struct runner *r, bool record, const struct run_result
 	memset(&f->nfaults, 0, sizeof(*f) - offsetof(struct run_finding, nfaults));
 	if (!slowdown_judge(&r->slow, res, r->run_set, r->cpu_us, r->wall_us, f))
 		return 0;
+	if (!r->chk && !r->stacks_now) {
+		r->stacks_now = true;
+		e = runner_run(r, record, plan, nplan, res, f);
+		r->stacks_now = false;
+		return e;
+	}
 	f->nthreads = nlog < FINDING_MAX_THREADS ? nlog : FINDING_MAX_THREADS;
 	for (int j = 0; j < f->nthreads; j++) {
 		f->stacks[j] = r->fault_stacks[j];
@@ -719,7 +727,7 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	if (record)
 		slowdown_sample(&r->slow, res, true, r->cpu_us, r->wall_us);
 	if (!classify(r, res, f) && (e = check_state(r, record, f)) <= 0 &&
-	    (e < 0 || (e = check_slowdown(r, record, res, f)) <= 0))
+	    (e < 0 || (e = check_slowdown(r, record, plan, nplan, res, f)) <= 0))
 		return e;
 	/* A SIGKILL nobody here sent: say so when it was the memory cgroup. */
 	if (f->kind == FIND_RESOURCE && f->signal == SIGKILL && oom0 >= 0 &&

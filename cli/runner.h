@@ -77,6 +77,9 @@ struct runner {
 	 * injected (--check, --slowdown: the run's end says nothing of
 	 * where it went wrong). */
 	struct thread_stack fault_stacks[FINDING_MAX_THREADS];
+	/* Take them in this run: always with --check; for a slowdown, only in
+	 * the run made again to confirm it (a stack costs milliseconds). */
+	bool stacks_now;
 	/* The run's capture files (-1: none) and the relay of the target's
 	 * stdout/stderr pipes into them (cli/relay.h; NULL: none). */
 	int cap[2];

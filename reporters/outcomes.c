@@ -373,6 +373,47 @@ static void print_clean(const struct outcome *clean, FILE *fp)
 	fputc('\n', fp);
 }
 
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The distribution of the runs' CPU and wall times, so a degradation
+ * shows without reading report.json: median, 90th percentile, maximum
+ * (and where), against the run without faults. */
+static void print_times(const struct outcome *v, int n, const struct outcome *clean, FILE *fp)
+{
+	int64_t *cpu = calloc(n ? n : 1, sizeof(*cpu)), *wall = calloc(n ? n : 1, sizeof(*wall));
+	int k = 0, top = -1;
+
+	for (int i = 0; cpu && wall && i < n; i++) {
+		if (v[i].cpu_us < 0 || v[i].wall_us < 0)
+			continue;
+		cpu[k] = v[i].cpu_us;
+		wall[k++] = v[i].wall_us;
+		if (top < 0 || v[i].cpu_us > v[top].cpu_us)
+			top = i;
+	}
+	if (k > 0) {
+		qsort(cpu, k, sizeof(*cpu), cmp_i64);
+		qsort(wall, k, sizeof(*wall), cmp_i64);
+		fprintf(fp, "  times with faults: CPU median %.1f ms, 90%% %.1f ms, max %.1f ms (",
+			cpu[k / 2] / 1000.0, cpu[(k * 9) / 10] / 1000.0, cpu[k - 1] / 1000.0);
+		if (v[top].site_id >= 0)
+			fprintf(fp, "site#%d ", v[top].site_id);
+		fprintf(fp, "%s %s); wall median %.1f ms, max %.1f ms", v[top].call, v[top].fault,
+			wall[k / 2] / 1000.0, wall[k - 1] / 1000.0);
+		if (clean && clean->cpu_us >= 0 && clean->wall_us >= 0)
+			fprintf(fp, "; without faults CPU %.1f ms, wall %.1f ms",
+				clean->cpu_us / 1000.0, clean->wall_us / 1000.0);
+		fputc('\n', fp);
+	}
+	free(cpu);
+	free(wall);
+}
+
 void report_print_outcomes(const struct site *sites, int nsites, const struct outcome *v, int n,
 			   const struct outcome *clean, FILE *fp)
 {
@@ -400,6 +441,7 @@ void report_print_outcomes(const struct site *sites, int nsites, const struct ou
 	fprintf(fp, "what each error path did: %d run%s with faults\n", n, n == 1 ? "" : "s");
 	if (clean)
 		print_clean(clean, fp);
+	print_times(v, n, clean, fp);
 	for (int g = 0; g < OUTCOME_NGROUPS; g++) {
 		if (!runs[g])
 			continue;
