@@ -9,6 +9,7 @@
 
 static const char usage_head[] =
 	"Usage: fzsandbox [OPTIONS] -- PROGRAM [ARGS...]\n"
+	"       fzsandbox outcomes OUT   (what each error path did, from OUT/report.json)\n"
 	"Run PROGRAM many times, failing a different call each run the way the\n"
 	"kernel and libc really fail it, and report every crash.\n"
 	"\n";
@@ -67,6 +68,8 @@ static const char usage_text[] =
 	"                        directory ({}: its path); a failure after faults is\n"
 	"                        a state-corruption finding (repeatable)\n"
 	"  --check-timeout=DUR   how long a checker may take [60s]\n"
+	"  --slowdown=FACTOR     a faulted run using FACTOR times the clean run's CPU\n"
+	"                        time or calls is a slowdown finding [10]; 0: off\n"
 	"  --violation-exit=N    with --inject=none: exit N on a sandbox violation\n"
 	"  --config=FILE         options from FILE, one 'name = value' a line\n"
 	"                        (the long option names); the command line wins\n"
