@@ -1,5 +1,5 @@
-/* slowdown.c - --slowdown: a faulted run measured against the runs
- * without faults. CPU time is the traced tree's user + system time; calls
+/* slowdown.c - --slowdown: a faulted run that exited 0 measured against
+ * the runs without faults. CPU time is the traced tree's user + system time; calls
  * are the seccomp stops of the syscalls the run traced, against the
  * recording run's stops of the same syscalls (it traces them all). A
  * slowdown must pass the factor and clearly exceed the clean runs'
@@ -59,7 +59,12 @@ int slowdown_judge(const struct slowdown *s, const struct run_result *res,
 	double cpu_ratio, calls_ratio = 0;
 	bool by_cpu, by_calls = false;
 
-	if (!s->factor || !s->nsamples || res->end != RUN_EXITED || cpu_us < 0)
+	/* Exit 0 only: the program said it was served, and the cost is
+	 * hidden from its caller. A failure that is slow to die (a sanitizer
+	 * runtime's report after its mmap failed) shows in the outcome
+	 * table's times, not as a finding. */
+	if (!s->factor || !s->nsamples || res->end != RUN_EXITED || res->exit_status != 0 ||
+	    cpu_us < 0)
 		return 0;
 	base = s->cpu_max > SLOW_CPU_FLOOR_US ? s->cpu_max : SLOW_CPU_FLOOR_US;
 	spread = s->cpu_max - s->cpu_min;

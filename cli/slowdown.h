@@ -1,4 +1,4 @@
-/* slowdown.h - --slowdown=FACTOR: a faulted run that finishes but burns
+/* slowdown.h - --slowdown=FACTOR: a faulted run that exits 0 but burns
  * FACTOR times the clean run's CPU time or makes FACTOR times its traced
  * calls (a retry storm, a busy loop on EAGAIN) is a finding (cli/ only). */
 #ifndef FZ_SLOWDOWN_H
@@ -29,7 +29,7 @@ void slowdown_init(struct slowdown *s, double factor);
  * whose call counts are kept). */
 void slowdown_sample(struct slowdown *s, const struct run_result *res, bool record,
 		     int64_t cpu_us, int64_t wall_us);
-/* A faulted run that ended on its own and is no other finding: is it a
+/* A faulted run that exited 0 and is no other finding: is it a
  * slowdown? 1 and f's kind, detail and slowdown fields, 0 if not (or no
  * baseline yet). run_set: the syscalls the run traced. */
 int slowdown_judge(const struct slowdown *s, const struct run_result *res,
