@@ -256,6 +256,21 @@ static int cluster_cmp(const struct outcome *a, const struct outcome *b)
 	return strcmp(a->message, b->message);
 }
 
+/* Runs of one site that read the same on a line but for their
+ * occurrence: one line, their occurrences listed. */
+static int same_line(const struct outcome *a, const struct outcome *b)
+{
+	int c = strcmp(a->fault, b->fault);
+
+	if (c)
+		return c;
+	if (a->out != b->out)
+		return (int)a->out - (int)b->out;
+	if (a->finding != b->finding)
+		return a->finding - b->finding;
+	return (a->nfaults > 1) - (b->nfaults > 1);
+}
+
 static int entry_cmp(const void *x, const void *y, void *arg)
 {
 	const struct outcome *v = arg;
@@ -266,8 +281,13 @@ static int entry_cmp(const void *x, const void *y, void *arg)
 		return c;
 	if (a->site_id != b->site_id)
 		return a->site_id - b->site_id;
+	if ((c = same_line(a, b)))
+		return c;
 	return a->run - b->run;
 }
+
+/* Lines per cluster at most (one a site and fault). */
+#define OUTCOME_CLUSTER_LINES 50
 
 struct cluster {
 	int start, len, nsites;
@@ -304,8 +324,12 @@ static void print_end(const struct outcome *o, FILE *fp)
 		fprintf(fp, "exit %d", o->exit_status);
 }
 
-static void print_entry(const struct site *sites, int nsites, const struct outcome *o, FILE *fp)
+/* One line: the site, the fault, the occurrences of the n runs at p
+ * that read the same (same_line), what set them apart from a clean run. */
+static void print_entry(const struct site *sites, int nsites, const struct outcome *v,
+			const int *p, int n, FILE *fp)
 {
+	const struct outcome *o = &v[p[0]];
 	const struct site *s = o->site_id >= 0 && o->site_id < nsites ? &sites[o->site_id] : NULL;
 
 	fprintf(fp, "    ");
@@ -319,10 +343,13 @@ static void print_entry(const struct site *sites, int nsites, const struct outco
 		for (int i = 0; i < s->npath; i++)
 			fprintf(fp, " %s %s", i ? "<" : "via", s->path[i]);
 	}
-	if (o->occurrence > 1)
-		fprintf(fp, ", occurrence %d", o->occurrence);
+	if (n > 1 || o->occurrence > 1) {
+		fprintf(fp, ", occurrence%s", n > 1 ? "s" : "");
+		for (int i = 0; i < n; i++)
+			fprintf(fp, "%s%d", i ? "," : " ", v[p[i]].occurrence);
+	}
 	if (o->nfaults > 1)
-		fprintf(fp, ", %d faults", o->nfaults);
+		fprintf(fp, ", with other faults");
 	if (o->out == STDOUT_PREFIX || o->out == STDOUT_DIFFERS)
 		fprintf(fp, ", stdout %s", o->out == STDOUT_PREFIX ? "cut short" : "differs");
 	if (o->finding)
@@ -358,8 +385,21 @@ static void print_cluster(const struct site *sites, int nsites, const struct out
 	else if (o->stderr_any)
 		fprintf(fp, ": (only blank lines on stderr)");
 	fputc('\n', fp);
-	for (int i = c->start; i < c->start + c->len; i++)
-		print_entry(sites, nsites, &v[idx[i]], fp);
+	for (int i = c->start, lines = 0; i < c->start + c->len; lines++) {
+		int n = 1;
+
+		while (i + n < c->start + c->len && v[idx[i + n]].site_id == v[idx[i]].site_id &&
+		       !same_line(&v[idx[i + n]], &v[idx[i]]))
+			n++;
+		/* A random campaign's thousands of runs: the first lines only. */
+		if (lines == OUTCOME_CLUSTER_LINES) {
+			fprintf(fp, "    ... %d more run%s (report.json: sites[].outcomes)\n",
+				c->start + c->len - i, c->start + c->len - i == 1 ? "" : "s");
+			break;
+		}
+		print_entry(sites, nsites, v, idx + i, n, fp);
+		i += n;
+	}
 }
 
 static void print_clean(const struct outcome *clean, FILE *fp)

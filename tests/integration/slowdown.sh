@@ -28,7 +28,8 @@ for mode in cpu syscalls; do
 		fail "$mode: no source line"
 	grep -q "finding #1: slowdown [0-9.]*x (" "$TMP/fz.stderr" || fail "$mode: the summary's headline"
 	# The outcome table ties the run to it.
-	grep -q "site#[0-9]* read EIO at copy_in (retry_spin.c:[0-9]*), finding #1" "$TMP/fz.stderr" ||
+	grep -q "site#[0-9]* read EIO at copy_in (retry_spin.c:[0-9]*), occurrences 1,2,3, finding #1" \
+		"$TMP/fz.stderr" ||
 		fail "$mode: the outcome table does not name the finding"
 	fz --replay="$OUT/report.json#1" --out="$TMP/rp"
 	assert_rc 1

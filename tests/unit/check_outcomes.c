@@ -192,6 +192,35 @@ START_TEST(test_roundtrip)
 }
 END_TEST
 
+/* One line per site and fault, its occurrences merged; a cluster of
+ * thousands of runs shows its first lines. */
+START_TEST(test_merge_and_cap)
+{
+	struct site sites[80];
+	struct outcome v[83];
+	char *text;
+
+	for (int i = 0; i < 80; i++) {
+		sites[i] = (struct site){ .id = i, .call = "malloc", .function = "f" };
+		v[i] = (struct outcome){ .site_id = i, .run = i + 1, .call = "malloc",
+					 .fault = "NULL", .occurrence = 1, .ending = ENDED_EXIT,
+					 .exit_status = 1, .stderr_any = true, .message = "oom" };
+	}
+	for (int i = 80; i < 83; i++) {
+		v[i] = v[0];
+		v[i].run = i + 1;
+		v[i].occurrence = i - 78;
+	}
+	text = print_table(sites, 80, v, 83, NULL);
+	ck_assert_ptr_nonnull(strstr(text, "  80 sites (83 runs), exit 1: 'oom'\n"));
+	ck_assert_ptr_nonnull(strstr(text, "    site#0 malloc NULL at f, occurrences 1,2,3,4\n"));
+	ck_assert_ptr_nonnull(strstr(text, "    site#49 malloc NULL at f\n"));
+	ck_assert_ptr_null(strstr(text, "site#50 "));
+	ck_assert_ptr_nonnull(strstr(text, "    ... 30 more runs (report.json: sites[].outcomes)\n"));
+	free(text);
+}
+END_TEST
+
 static Suite *outcomes_suite(void)
 {
 	Suite *s = suite_create("outcomes");
@@ -202,6 +231,7 @@ static Suite *outcomes_suite(void)
 	tcase_add_test(tc, test_read_output);
 	tcase_add_test(tc, test_groups);
 	tcase_add_test(tc, test_roundtrip);
+	tcase_add_test(tc, test_merge_and_cap);
 	suite_add_tcase(s, tc);
 	return s;
 }
