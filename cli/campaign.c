@@ -13,6 +13,7 @@
 
 #include "cli/campaign.h"
 #include "cli/die.h"
+#include "cli/outcome_note.h"
 #include "cli/runner.h"
 #include "cli/suppress.h"
 #include "cli/svcnote.h"
@@ -418,6 +419,7 @@ static void do_run(struct campaign *c, const char *mode, const struct plan_fault
 	if (c->log)
 		runlog_write(c->log, c->done - 1, mode, log, nlog, outcome_of(&res, outcome, sizeof(outcome)),
 			     id > 0 ? id : 0, svcp, us);
+	outcome_note(c->rep, &c->rn, &res, strcmp(mode, "clean") == 0, c->done - 1, id, us);
 }
 
 static void report_open(struct campaign *c, char **env)
@@ -473,6 +475,8 @@ static void run_one(struct campaign *c, const struct run_request *req, struct ru
 	if (req->record) {
 		inject_sites_finish(c->rn.inj);
 		publish_sites(&c->rn, c->rep);
+		/* --slowdown: the clean run's spread, before any fault. */
+		runner_slowdown_baseline(&c->rn);
 	}
 	*out = (struct run_outcome){
 		.finding = c->last_id > 0,

@@ -51,8 +51,6 @@ struct checker {
 	struct check_one *c;
 	bool interrupted;	/* a checker's run was (SIGINT/SIGTERM) */
 	char out[2][PATH_MAX];	/* the last checker's stdout, stderr */
-	/* The stack of each of the run's first faults, when injected. */
-	struct thread_stack stacks[FINDING_MAX_THREADS];
 };
 
 /* The work directory's path as the checker sees it: in the jail, the
@@ -190,20 +188,6 @@ void checker_free(struct checker *k)
 	free(k);
 }
 
-void checker_on_fault(void *arg, pid_t pid, pid_t tid, int index)
-{
-	struct checker *k = arg;
-	struct thread_stack *s;
-	int n;
-
-	if (!k || !k->inj || index < 0 || index >= FINDING_MAX_THREADS)
-		return;
-	s = &k->stacks[index];
-	n = inject_stack(k->inj, pid, tid, s->frames, FRAME_MAX);
-	s->tid = tid;
-	s->nframes = n > 0 ? n : 0;
-}
-
 /* The checker's first line of stderr, else of stdout: what it says. */
 static void first_line(const struct checker *k, char *buf, size_t len)
 {
@@ -307,12 +291,12 @@ int checker_run(struct checker *k, bool clean, struct run_finding *f, char *why,
 	nlog = inject_run_log(k->inj, &log);
 	f->nthreads = nlog < FINDING_MAX_THREADS ? nlog : FINDING_MAX_THREADS;
 	for (int j = 0; j < f->nthreads; j++) {
-		f->stacks[j] = k->stacks[j];
+		f->stacks[j] = k->s.fault_stacks[j];
 		f->stacks[j].thread = log[j].thread;
 	}
 	if (nlog > 0) {
 		f->thread = log[0].thread;
-		f->tid = k->stacks[0].tid;
+		f->tid = k->s.fault_stacks[0].tid;
 	}
 	return 1;
 }

@@ -31,20 +31,18 @@ struct check_setup {
 	const struct sandbox_policy *policy;	/* with jail */
 	const struct sandbox_rlimits *rl;	/* NULL: none */
 	volatile int *interrupted;	/* the runner's SIGINT/SIGTERM flag */
+	/* The stack of each of a run's first faults, taken when it was
+	 * injected (the runner's, filled by the engine's on_fault). */
+	const struct thread_stack *fault_stacks;
 };
 
 /* An untraced command and, in the jail, a jail per checker. Dies on a
  * setup that cannot work (exit 2). */
 struct checker *checker_new(const struct check_setup *s);
 void checker_free(struct checker *k);
-/* The engine the stacks are taken with (made after the checker: its
- * on_fault callback is part of the engine's config). */
+/* The engine whose run log names the faults (made after the checker:
+ * the runner's on_fault callback is part of the engine's config). */
 void checker_set_inject(struct checker *k, struct inject *inj);
-
-/* The engine's on_fault callback (inject_config): the stack of the fault
- * just logged, taken while its task is stopped there (the first
- * FINDING_MAX_THREADS faults of a run). arg is the checker. */
-void checker_on_fault(void *arg, pid_t pid, pid_t tid, int index);
 
 /* Run every checker, in order, on the work directory as the run left it.
  * 0: all passed (or interrupted). 1: one failed; *f becomes the

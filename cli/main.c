@@ -7,10 +7,20 @@
 #include "cli/doctor.h"
 #include "cli/merge_cmd.h"
 #include "cli/options.h"
+#include "cli/outcomes_cmd.h"
 #include "cli/runner.h"
 #include "cli/standalone.h"
 
 extern char **environ;
+
+static const struct {
+	const char *name;
+	int (*main)(int argc, char **argv);	/* argv[0] is the name */
+} subcommands[] = {
+	{ "merge", merge_main },
+	{ "doctor", doctor_main },
+	{ "outcomes", outcomes_main },
+};
 
 int main(int argc, char **argv)
 {
@@ -18,12 +28,11 @@ int main(int argc, char **argv)
 	 * scans globals, not the frame of a main() that has returned). */
 	static struct options o;
 
-	/* Subcommands come first; a program of that name runs as
-	 * fzsandbox -- NAME. */
-	if (argc > 1 && strcmp(argv[1], "merge") == 0)
-		return merge_main(argc - 1, argv + 1);
-	if (argc > 1 && strcmp(argv[1], "doctor") == 0)
-		return doctor_main(argc - 1, argv + 1);
+	/* Subcommands own the first word; a program always comes after
+	 * "--" (options.c), so a program named like one runs as -- NAME. */
+	for (size_t i = 0; argc > 1 && i < sizeof(subcommands) / sizeof(*subcommands); i++)
+		if (strcmp(argv[1], subcommands[i].name) == 0)
+			return subcommands[i].main(argc - 1, argv + 1);
 	options_parse(argc, argv, &o);
 	runner_install_signals();
 	if (o.replay)

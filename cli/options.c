@@ -32,7 +32,7 @@ enum {
 	O_PIDS_LIMIT, O_TMP_SIZE,
 	O_VIOLATION_EXIT, O_NET, O_BIND, O_RO_BIND, O_WORKDIR, O_WORKDIR_HASH, O_CONFIG,
 	O_NO_AUTO_BIND, O_NO_SANDBOX, O_LIST_CLASSES, O_LIST_FAULTS, O_SHOW_REPLIES, O_ABORT_IS_FINDING,
-	O_CHECK, O_CHECK_TIMEOUT, O_SHARD, O_FORMAT, O_SOURCE_ROOT,
+	O_CHECK, O_CHECK_TIMEOUT, O_SHARD, O_FORMAT, O_SOURCE_ROOT, O_SLOWDOWN,
 };
 
 static const struct option longopts[] = {
@@ -88,6 +88,7 @@ static const struct option longopts[] = {
 	{ "shard", required_argument, NULL, O_SHARD },
 	{ "format", required_argument, NULL, O_FORMAT },
 	{ "source-root", required_argument, NULL, O_SOURCE_ROOT },
+	{ "slowdown", required_argument, NULL, O_SLOWDOWN },
 	{ "workdir-hash", required_argument, NULL, O_WORKDIR_HASH },
 	{ "config", required_argument, NULL, O_CONFIG },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -471,6 +472,7 @@ static void parse_one(struct options *o, int c, const char *arg)
 		if (o->check_timeout_ms <= 0)
 			die("--check-timeout: must be more than 0, got '%s'", arg);
 		break;
+	case O_SLOWDOWN: o->slowdown = options_parse_slowdown(arg); break;
 	case O_WORKDIR_HASH:
 		if (strlen(arg) != 16 || strspn(arg, "0123456789abcdef") != 16)
 			die("--workdir-hash: bad hash '%s' (16 hex digits)", arg);
@@ -618,6 +620,7 @@ void options_parse(int argc, char **argv, struct options *o)
 	o->reply_timeout_ms = 2000;
 	o->check_timeout_ms = 60000;
 	o->formats = REPORT_FMT_TEXT | REPORT_FMT_JSON;
+	o->slowdown = OPT_SLOWDOWN_DEFAULT;
 	o->occurrences = 3;
 	o->replay_runs = 1;
 	o->probability = 0.05;

@@ -80,9 +80,16 @@ struct options {
 	/* --format: REPORT_FMT_* bits; --source-root: SARIF's base (NULL: cwd). */
 	unsigned formats;
 	const char *source_root;
+	/* --slowdown=FACTOR (cli/slowdown.h): 0 off [10]. */
+	double slowdown;
 	char *config_text;	/* --config's text: options point into it */
 	char **argv;		/* the program and its arguments */
 };
+
+/* options_oracles.c: --slowdown's FACTOR (0, or at least 2); die()s on
+ * anything else. */
+double options_parse_slowdown(const char *arg);
+#define OPT_SLOWDOWN_DEFAULT 10.0
 
 /* Parse argv; on bad input die() with one line naming it. */
 void options_parse(int argc, char **argv, struct options *o);

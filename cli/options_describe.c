@@ -82,6 +82,8 @@ char **options_describe_argv(const struct options *o)
 	if (o->nchecks)
 		describe_add(&v, &n, "--check-timeout=%s",
 			     format_duration(o->check_timeout_ms, ct, sizeof(ct)));
+	if (o->slowdown != OPT_SLOWDOWN_DEFAULT)
+		describe_add(&v, &n, "--slowdown=%g", o->slowdown);
 	for (int i = 0; i < SB_RLIM_N; i++) {
 		static const char *const names[SB_RLIM_N] = { "as", "nofile", "nproc", "cpu", "fsize" };
 		unsigned long long lim = o->limits.rlim[i];

@@ -137,6 +137,13 @@ int campaign_replay(struct options *o)
 	runner_prepare_out(o->out_dir, false);
 	runner_init(&rn, o, spec.argv, spec.envp, run_dir);
 	rep = replay_report(&spec, run_dir);
+	/* A slowdown is measured against runs without faults: made here,
+	 * on this machine, as the campaign made them. */
+	if (spec.kind == FIND_SLOWDOWN && rn.slow.factor) {
+		if (runner_run(&rn, true, NULL, 0, &res, &f) < 0 && !runner_interrupted)
+			runner_die(&rn);
+		runner_slowdown_baseline(&rn);
+	}
 	for (n = 0; n < o->replay_runs && !runner_interrupted; n++) {
 		int r = runner_run(&rn, false, plan, spec.nfaults, &res, &f);
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -272,6 +273,22 @@ static void runner_at_exit(void)
 		runner_fini(live_runner);
 }
 
+/* The engine's on_fault: the stack of the fault just logged, taken
+ * while its task is stopped there (the first FINDING_MAX_THREADS). */
+static void runner_on_fault(void *arg, pid_t pid, pid_t tid, int index)
+{
+	struct runner *r = arg;
+	struct thread_stack *s;
+	int n;
+
+	if (!r->inj || index < 0 || index >= FINDING_MAX_THREADS || (!r->chk && !r->stacks_now))
+		return;
+	s = &r->fault_stacks[index];
+	n = inject_stack(r->inj, pid, tid, s->frames, FRAME_MAX);
+	s->tid = tid;
+	s->nframes = n > 0 ? n : 0;
+}
+
 void runner_init(struct runner *r, const struct options *o, char **argv, char **env,
 		 const char *run_dir)
 {
@@ -280,9 +297,9 @@ void runner_init(struct runner *r, const struct options *o, char **argv, char **
 	struct inject_config cfg = {
 		.classes = o->classes, .occurrences = o->occurrences, .service = o->service,
 		.captured_stderr = run_dir != NULL,
-		/* --check: the stack at each fault, for a state-corruption
-		 * finding (the run's end says nothing of where it went wrong). */
-		.on_fault = NULL,
+		/* --check, --slowdown: the stack at each fault. */
+		.on_fault = o->nchecks || o->slowdown > 0 ? runner_on_fault : NULL,
+		.fault_arg = r,
 	};
 	int e;
 
@@ -317,13 +334,12 @@ void runner_init(struct runner *r, const struct options *o, char **argv, char **
 		struct check_setup cs = {
 			.o = o, .env = env, .jail = r->sb != NULL, .wd = r->wd, .wd_dir = r->wd_dir,
 			.run_dir = run_dir, .policy = r->policy, .rl = r->rl.n ? &r->rl : NULL,
-			.interrupted = &runner_interrupted,
+			.interrupted = &runner_interrupted, .fault_stacks = r->fault_stacks,
 		};
 
 		r->chk = checker_new(&cs);
-		cfg.on_fault = checker_on_fault;
-		cfg.fault_arg = r->chk;
 	}
+	slowdown_init(&r->slow, run_dir ? o->slowdown : 0);
 	e = inject_new(&cfg, &r->inj);
 	if (e < 0)
 		die_errno(e, "cannot set up the fault engine");
@@ -513,6 +529,53 @@ static int check_state(struct runner *r, bool record, struct run_finding *f)
 	return e;
 }
 
+/* --slowdown: a faulted run, no other finding, against the runs without
+ * faults. 1 and *f a slowdown finding, with the stacks where its faults
+ * were injected (not sampled while it spun: see docs/oracles.md). The
+ * stacks come from the same faults run again, which must be slow too:
+ * taking them in every run would cost more than the runs. */
+static int check_slowdown(struct runner *r, bool record, const struct plan_fault *plan,
+			  int nplan, struct run_result *res, struct run_finding *f)
+{
+	const struct fault_rec *log;
+	int nlog = inject_run_log(r->inj, &log), e;
+
+	if (record || nlog == 0)
+		return 0;
+	memset(f, 0, offsetof(struct run_finding, stacks));
+	memset(&f->nfaults, 0, sizeof(*f) - offsetof(struct run_finding, nfaults));
+	if (!slowdown_judge(&r->slow, res, r->run_set, r->cpu_us, r->wall_us, f))
+		return 0;
+	if (!r->chk && !r->stacks_now) {
+		r->stacks_now = true;
+		e = runner_run(r, record, plan, nplan, res, f);
+		r->stacks_now = false;
+		return e;
+	}
+	f->nthreads = nlog < FINDING_MAX_THREADS ? nlog : FINDING_MAX_THREADS;
+	for (int j = 0; j < f->nthreads; j++) {
+		f->stacks[j] = r->fault_stacks[j];
+		f->stacks[j].thread = log[j].thread;
+	}
+	f->thread = log[0].thread;
+	f->tid = r->fault_stacks[0].tid;
+	f->stdout_path = r->passthrough ? NULL : r->out_stdout;
+	f->stderr_path = r->passthrough ? NULL : r->out_stderr;
+	return 1;
+}
+
+void runner_slowdown_baseline(struct runner *r)
+{
+	struct run_result res;
+	struct run_finding f;
+
+	/* Their findings (a flaky program) are not the campaign's: only
+	 * their times count. */
+	for (int i = 0; r->slow.factor && i < SLOWDOWN_REPEATS && !runner_interrupted; i++)
+		if (runner_run(r, false, NULL, 0, &res, &f) >= 0)
+			slowdown_sample(&r->slow, &res, false, r->cpu_us, r->wall_us);
+}
+
 /* After the tracer: why the episode could not be made, or must not count,
  * as die() used to say it. 0 when it counts. */
 static int check_episode(struct runner *r, bool record, int e, const struct run_result *res,
@@ -562,6 +625,18 @@ static int check_episode(struct runner *r, bool record, int e, const struct run_
 	return 0;
 }
 
+/* User + system time of the reaped children of fzsandbox (the traced
+ * trees; a checker runs after the run), -1 if unknown. */
+static int64_t children_cpu_us(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_CHILDREN, &ru) < 0)
+		return -1;
+	return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000LL + ru.ru_utime.tv_usec +
+	       ru.ru_stime.tv_usec;
+}
+
 int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int nplan,
 	       struct run_result *res, struct run_finding *f)
 {
@@ -574,10 +649,12 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	struct service_result *sres = &r->svc;
 	const struct fault_rec *log;
 	long oom0;
+	int64_t cpu0, cpu1, wall0;
 	int e, nlog;
 
 	memset(res, 0, sizeof(*res));
 	memset(sres, 0, sizeof(*sres));
+	r->cpu_us = -1;
 	r->err.msg[0] = 0;
 	r->err.status = 0;
 	r->err.fatal = false;
@@ -622,7 +699,14 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	ep.nconds = 0;
 	ep.observer = record ? refusals_begin(&r->refusals, r->run_set, &ep.conds, &ep.nconds) : NULL;
 	oom0 = sandbox_cgroup_oom_kills(r->cg);
+	cpu0 = children_cpu_us();
+	wall0 = mono_us();
 	e = tracer_session_run(r->ts, &ep, drv ? &svc : NULL, res);
+	r->wall_us = mono_us() - wall0;
+	/* Every task of the run is reaped by now: its parent took its
+	 * children's times, and the tracer (its first task's parent) them. */
+	cpu1 = children_cpu_us();
+	r->cpu_us = cpu0 >= 0 && cpu1 >= cpu0 ? cpu1 - cpu0 : -1;
 	if (drv)
 		service_finish(drv, sres);
 	episode_streams_close(r, &ep);
@@ -640,7 +724,10 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	if (record && drv && sres->ready && r->o->nrequests && sres->sent == 0)
 		fprintf(stderr, "fzsandbox: warning: '%s' listened but no request could be sent to it\n",
 			r->argv[0]);
-	if (!classify(r, res, f) && (e = check_state(r, record, f)) <= 0)
+	if (record)
+		slowdown_sample(&r->slow, res, true, r->cpu_us, r->wall_us);
+	if (!classify(r, res, f) && (e = check_state(r, record, f)) <= 0 &&
+	    (e < 0 || (e = check_slowdown(r, record, plan, nplan, res, f)) <= 0))
 		return e;
 	/* A SIGKILL nobody here sent: say so when it was the memory cgroup. */
 	if (f->kind == FIND_RESOURCE && f->signal == SIGKILL && oom0 >= 0 &&

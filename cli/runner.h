@@ -7,6 +7,7 @@
 
 #include "cli/options.h"
 #include "cli/refusals.h"
+#include "cli/slowdown.h"
 #include "harnesses/service.h"
 #include "inject/inject.h"
 #include "reporters/report.h"
@@ -64,6 +65,21 @@ struct runner {
 	uint8_t trace_set[SYSCALL_MAX / 8];
 	uint8_t run_set[SYSCALL_MAX / 8];	/* this run's subset (planned runs) */
 	char out_stdout[PATH_MAX], out_stderr[PATH_MAX];
+	/* The clean run's stdout, kept to compare others' with ("": none). */
+	char clean_stdout[PATH_MAX + 16];
+	/* The last run's CPU time: user + system of the traced tree (its
+	 * reaped processes; cli/outcome_note.h); -1: not measured. */
+	int64_t cpu_us;
+	int64_t wall_us;	/* the last episode's, start to end */
+	/* --slowdown: the runs without faults measured (cli/slowdown.h). */
+	struct slowdown slow;
+	/* The stack of each of a run's first faults, taken when it was
+	 * injected (--check, --slowdown: the run's end says nothing of
+	 * where it went wrong). */
+	struct thread_stack fault_stacks[FINDING_MAX_THREADS];
+	/* Take them in this run: always with --check; for a slowdown, only in
+	 * the run made again to confirm it (a stack costs milliseconds). */
+	bool stacks_now;
 	/* The run's capture files (-1: none) and the relay of the target's
 	 * stdout/stderr pipes into them (cli/relay.h; NULL: none). */
 	int cap[2];
@@ -105,6 +121,9 @@ void runner_fini(struct runner *r);
  * *f's output paths stay valid until the next runner_run. */
 int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int nplan,
 	       struct run_result *res, struct run_finding *f);
+/* --slowdown: after the recording run, SLOWDOWN_REPEATS more runs
+ * without faults for the spread of its CPU time (none when it is off). */
+void runner_slowdown_baseline(struct runner *r);
 /* Exit with r->err's message and status, as die() would have. */
 __attribute__((noreturn)) void runner_die(const struct runner *r);
 

@@ -9,6 +9,7 @@
 
 static const char usage_head[] =
 	"Usage: fzsandbox [OPTIONS] -- PROGRAM [ARGS...]\n"
+	"       fzsandbox outcomes OUT   (what each error path did, from OUT/report.json)\n"
 	"Run PROGRAM many times, failing a different call each run the way the\n"
 	"kernel and libc really fail it, and report every crash.\n"
 	"\n";
@@ -69,6 +70,8 @@ static const char usage_text[] =
 	"  --check-timeout=DUR   how long a checker may take [60s]\n"
 	"  --shard=K/N           fail only the sites of shard K of N (from 0);\n"
 	"                        'fzsandbox merge --out=DIR SHARD_OUT...' unites them\n"
+	"  --slowdown=FACTOR     a faulted run exiting 0 after FACTOR times the clean\n"
+	"                        run's CPU time or calls is a slowdown [10]; 0: off\n"
 	"  --violation-exit=N    with --inject=none: exit N on a sandbox violation\n"
 	"  --config=FILE         options from FILE, one 'name = value' a line\n"
 	"                        (the long option names); the command line wins\n"

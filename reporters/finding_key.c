@@ -33,6 +33,7 @@ static const char *const kind_names[] = {
 	[FIND_VIOLATION] = "sandbox-violation",
 	[FIND_ABORT] = "abort",
 	[FIND_STATE] = "state-corruption",
+	[FIND_SLOWDOWN] = "slowdown",
 };
 
 bool finding_kind_valid(enum finding_kind k)
@@ -153,11 +154,15 @@ int report_finding_key(const struct run_finding *f, char **key)
 	else if (f->kind == FIND_STATE)	/* which checker, after which call */
 		fprintf(fp, ":%s|%s@%s", f->check, f->nfaults ? f->faults[0].call : "",
 			f->nfaults ? f->faults[0].site : "");
+	else if (f->kind == FIND_SLOWDOWN)	/* after which call */
+		fprintf(fp, ":%s@%s", f->nfaults ? f->faults[0].call : "",
+			f->nfaults ? f->faults[0].site : "");
 	if (f->kind == FIND_HANG)
 		e = key_hang(fp, f);
-	/* A state-corruption's stacks are where its faults were injected:
-	 * the site above says that, and build-independently enough. */
-	else if (f->nthreads > 0 && f->kind != FIND_STATE)
+	/* A state-corruption's (a slowdown's) stacks are where its faults
+	 * were injected: the site above says that, and build-independently
+	 * enough. */
+	else if (f->nthreads > 0 && f->kind != FIND_STATE && f->kind != FIND_SLOWDOWN)
 		key_stack(fp, &f->stacks[0]);
 	if (fclose(fp) != 0 && !e)
 		e = -ENOMEM;

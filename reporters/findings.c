@@ -159,6 +159,7 @@ void report_free(struct report *r)
 	free(r->replay_file);
 	free(r->refusals);
 	free(r->sites);
+	free(r->outcomes);
 	for (i = 0; i < r->nfindings; i++)
 		finding_release(&r->findings[i]);
 	free(r->findings);
@@ -479,6 +480,8 @@ static int fill_finding(struct report *r, struct finding *n, const struct run_fi
 	e = e ?: report_copy_output(r, n->id, f->stderr_path, "stderr", &n->stderr_rel);
 	memcpy(n->check, f->check, sizeof(n->check));
 	TERMINATE(n->check);
+	n->slow = f->slow;
+	TERMINATE(n->slow.measure);
 	e = e ?: report_copy_output(r, n->id, f->check_stdout_path, "check-stdout",
 				    &n->check_stdout_rel);
 	e = e ?: report_copy_output(r, n->id, f->check_stderr_path, "check-stderr",

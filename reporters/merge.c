@@ -228,6 +228,9 @@ static int merge_sites(struct merge *m, struct shard *s)
 		} else {
 			id = (int)json_object_array_length(m->sites);
 			have = copy(site);
+			/* Outcomes come in merge_outcomes, their finding ids mapped. */
+			if (have && get(have, "outcomes", json_type_array))
+				json_object_object_del(have, "outcomes");
 			if (!have || set_num(have, "id", id) < 0 ||
 			    json_object_array_add(m->sites, have) ||
 			    set_num(m->site_index, k, id) < 0)
@@ -367,6 +370,43 @@ static int merge_findings(struct merge *m, struct shard *s)
 	if (!s->finding_map)
 		return -ENOMEM;
 	return merge_list(m, s, "findings", m->findings) ?: merge_list(m, s, "aborts", m->aborts);
+}
+
+/* --- Outcomes ------------------------------------------------------------ */
+
+/* Each site's outcomes (what each faulted run did: the outcome table),
+ * after the merged site's, marked with their shard, their finding the
+ * merged report's. */
+static int merge_outcomes(struct merge *m, struct shard *s)
+{
+	json_object *sites = get(s->root, "sites", json_type_array);
+
+	for (int i = 0; i < s->nsites; i++) {
+		json_object *v = get(json_object_array_get_idx(sites, i), "outcomes", json_type_array);
+		json_object *site = json_object_array_get_idx(m->sites, s->site_map[i]), *into, *id;
+
+		if (!v)
+			continue;
+		into = get(site, "outcomes", json_type_array);
+		if (!into) {
+			into = json_object_new_array();
+			if (!into || set(site, "outcomes", into) < 0)
+				return -ENOMEM;
+		}
+		for (size_t k = 0; k < json_object_array_length(v); k++) {
+			json_object *o = copy(json_object_array_get_idx(v, k)), *f;
+
+			if (!o || set_num(o, "shard", s->index) < 0)
+				return -ENOMEM;
+			f = get(o, "finding", json_type_int);
+			if (f && json_object_object_get_ex(s->finding_map, json_object_get_string(f), &id) &&
+			    set(o, "finding", json_object_get(id)) < 0)
+				return -ENOMEM;
+			if (json_object_array_add(into, o))
+				return -ENOMEM;
+		}
+	}
+	return 0;
 }
 
 /* --- Counters ------------------------------------------------------------ */
@@ -602,6 +642,7 @@ int report_merge(char *const *inputs, int n, const char *out_dir, const char *se
 	for (int i = 0; !e && i < n; i++) {
 		e = merge_sites(&m, &m.s[i]);
 		e = e ?: merge_findings(&m, &m.s[i]);
+		e = e ?: merge_outcomes(&m, &m.s[i]);
 		e = e ?: merge_counts(&m, &m.s[i]);
 	}
 	e = e ?: write_out(&m);

@@ -34,6 +34,10 @@ enum finding_kind {
 	 * directory ("state-corruption"): detail is its status and first
 	 * line, stacks[i] the stack where the run's fault i was injected. */
 	FIND_STATE,
+	/* A faulted run that finished but burnt --slowdown's factor times the
+	 * clean runs' CPU time or traced calls ("slowdown"): detail and slow
+	 * say by how much, stacks[i] where fault i was injected. */
+	FIND_SLOWDOWN,
 };
 const char *finding_kind_name(enum finding_kind k);
 
@@ -65,6 +69,16 @@ struct thread_stack {
 #define FINDING_MAX_FAULTS 64
 #define FINDING_MAX_THREADS 8
 
+/* FIND_SLOWDOWN: the faulted run against the runs without faults. */
+struct finding_slowdown {
+	char measure[16];	/* "cpu" or "syscalls": the ratio's */
+	double ratio, factor;
+	int64_t cpu_us, clean_cpu_us, clean_cpu_min_us;	/* clean: max, min */
+	int64_t wall_us, clean_wall_us;
+	uint64_t calls, clean_calls;	/* seccomp stops of the run's traced calls */
+	int samples;		/* clean runs measured */
+};
+
 /* The outcome of one run that is a finding, before deduplication. */
 struct run_finding {
 	enum finding_kind kind;
@@ -87,6 +101,7 @@ struct run_finding {
 	/* FIND_STATE: the --check command that failed, and its output. */
 	char check[256];
 	const char *check_stdout_path, *check_stderr_path;
+	struct finding_slowdown slow;
 };
 
 /* --- Is a run a finding? (classify.c) ---------------------------------- */
@@ -321,6 +336,75 @@ struct report_merged {
 };
 int report_merge(char *const *inputs, int n, const char *out_dir, const char *self,
 		 struct report_merged *res, char *why, int whylen);
+/* --- What each error path did: the outcome table (outcomes.c) --------- */
+
+/* The groups of the text summary, in its order; report.json's names in
+ * outcome_group_name. "Exited 0 silently" is the suspicious one: the
+ * failure was swallowed (its stdout is not the clean run's, or was not
+ * compared); the same with the clean run's stdout is a recovery (a
+ * retry, a fallback, a short read read on). */
+enum outcome_group {
+	OUTCOME_CRASHED,	/* a signal */
+	OUTCOME_HUNG,		/* killed at --timeout */
+	OUTCOME_FAIL_MSG,	/* exit != 0, something on stderr */
+	OUTCOME_FAIL_SILENT,	/* exit != 0, stderr empty */
+	OUTCOME_OK_MSG,		/* exit 0, something on stderr */
+	OUTCOME_OK_SILENT,	/* exit 0, stderr empty, stdout not the clean run's */
+	OUTCOME_RECOVERED,	/* exit 0, stderr empty, the clean run's stdout */
+	OUTCOME_NGROUPS
+};
+/* The run's stdout against the clean run's. */
+enum outcome_stdout {
+	STDOUT_UNKNOWN,		/* not captured */
+	STDOUT_SAME,		/* the same bytes */
+	STDOUT_PREFIX,		/* a strict prefix (shorter, empty included) */
+	STDOUT_DIFFERS,		/* anything else */
+};
+#define OUTCOME_MSG_MAX 160
+
+/* What one run did, for the site of its first fault (site_id; -1 for the
+ * clean run or a fault at no site). */
+struct outcome {
+	int site_id;
+	int run;		/* in runs.jsonl */
+	char call[24];		/* the first fault's call and fault */
+	char fault[32];
+	int occurrence, thread;
+	int nfaults;		/* faults the run injected */
+	enum run_ending ending;	/* EXIT, SIGNAL or TIMEOUT */
+	int exit_status, signal;
+	bool stderr_any;	/* it wrote something on stderr */
+	char message[OUTCOME_MSG_MAX];	/* the first stderr line, normalised */
+	enum outcome_stdout out;
+	int64_t wall_us, cpu_us;	/* < 0: not measured */
+	int finding;		/* its finding's id, 0: none */
+};
+enum outcome_group outcome_group_of(const struct outcome *o);
+const char *outcome_group_name(enum outcome_group g);
+const char *outcome_stdout_name(enum outcome_stdout s);
+/* The first non-empty line of the file at stderr_path, normalised so that
+ * equal messages cluster (numbers, hex numbers and paths replaced: "sort:
+ * read failed: <path>: Input/output error"), into o->message; and
+ * o->stderr_any. Then o->out from the two stdout files. NULL paths:
+ * unknown. */
+void outcome_read_output(struct outcome *o, const char *stderr_path, const char *stdout_path,
+			 const char *clean_stdout_path);
+/* Normalise one line in place (unit tests). */
+void outcome_normalise(char *line, size_t len);
+/* Keep a faulted run's outcome in the report (copied); the clean run's
+ * with report_set_clean_outcome. 0 or -ENOMEM. */
+int report_add_outcome(struct report *r, const struct outcome *o);
+void report_set_clean_outcome(struct report *r, const struct outcome *o);
+/* The table as the summary prints it: sites grouped by outcome, messages
+ * clustered. Also what `fzsandbox outcomes OUT` prints, from
+ * report_outcomes_load. */
+void report_print_outcomes(const struct site *sites, int nsites, const struct outcome *v, int n,
+			   const struct outcome *clean, FILE *fp);
+/* Read sites[] and their outcomes[] (and clean_outcome) back from a
+ * report.json: 0, or -errno with a one-line reason in why. The arrays
+ * are malloc'd (free them). */
+int report_outcomes_load(const char *path, struct site **sites, int *nsites,
+			 struct outcome **v, int *n, struct outcome *clean, char *why, int whylen);
 
 /* --- The per-run log: OUT/runs.jsonl, one JSON object per run --------- */
 struct runlog;

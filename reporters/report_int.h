@@ -35,6 +35,7 @@ struct finding {
 	/* FIND_STATE: the --check command, its output kept (NULL: none). */
 	char check[256];
 	char *check_stdout_rel, *check_stderr_rel;
+	struct finding_slowdown slow;	/* FIND_SLOWDOWN */
 };
 
 struct fault_class {
@@ -85,6 +86,12 @@ struct report {
 	bool coverage_set;
 	struct report_coverage coverage;
 
+	/* What each faulted run did (report_add_outcome), and the clean
+	 * run (clean_set). */
+	struct outcome *outcomes;
+	int noutcomes, outcomes_cap;
+	struct outcome clean;
+	bool clean_set;
 	/* report_set_jail_refusals: the clean run's, in the jail. */
 	struct report_refusal *refusals;
 	int nrefusals;

@@ -62,6 +62,19 @@ static json_object *u64(struct jb *b, uint64_t n)
 	return v;
 }
 
+/* One decimal: a ratio, not a measurement to 17 digits. */
+static json_object *dbl1(struct jb *b, double x)
+{
+	char buf[32];
+	json_object *v;
+
+	snprintf(buf, sizeof(buf), "%.1f", x);
+	v = json_object_new_double_s(x, buf);
+	if (!v)
+		b->oom = true;
+	return v;
+}
+
 static json_object *boolean(struct jb *b, bool x)
 {
 	json_object *v = json_object_new_boolean(x);
@@ -212,6 +225,23 @@ static json_object *finding_json(struct jb *b, const struct report *r, const str
 		put(b, c, "stderr", str(b, f->check_stderr_rel));
 		put(b, o, "check", c);
 	}
+	if (f->kind == FIND_SLOWDOWN) {
+		json_object *c = obj(b);
+		const struct finding_slowdown *v = &f->slow;
+
+		put(b, c, "measure", str(b, v->measure));
+		put(b, c, "ratio", dbl1(b, v->ratio));
+		put(b, c, "factor", dbl1(b, v->factor));
+		put(b, c, "cpu_us", num(b, v->cpu_us));
+		put(b, c, "clean_cpu_us", num(b, v->clean_cpu_us));
+		put(b, c, "clean_cpu_min_us", num(b, v->clean_cpu_min_us));
+		put(b, c, "wall_us", num(b, v->wall_us));
+		put(b, c, "clean_wall_us", num(b, v->clean_wall_us));
+		put(b, c, "syscalls", u64(b, v->calls));
+		put(b, c, "clean_syscalls", u64(b, v->clean_calls));
+		put(b, c, "clean_runs", num(b, v->samples));
+		put(b, o, "slowdown", c);
+	}
 	return o;
 }
 
@@ -247,9 +277,38 @@ static json_object *service_json(struct jb *b, const struct report *r)
 	return o;
 }
 
-static json_object *site_json(struct jb *b, const struct site *s)
+/* One run's outcome (docs/report-schema.md, outcome). */
+static json_object *outcome_json(struct jb *b, const struct outcome *v, bool clean)
 {
 	json_object *o = obj(b);
+	char sig[32];
+
+	put(b, o, "run", num(b, v->run));
+	if (!clean) {
+		put(b, o, "call", str(b, v->call));
+		put(b, o, "fault", str(b, v->fault));
+		put(b, o, "occurrence", num(b, v->occurrence));
+		put(b, o, "thread", num(b, v->thread));
+		put(b, o, "faults", num(b, v->nfaults));
+	}
+	if (!clean)
+		put(b, o, "outcome", str(b, outcome_group_name(outcome_group_of(v))));
+	put(b, o, "exit_status", v->ending == ENDED_EXIT ? num(b, v->exit_status) : NULL);
+	put(b, o, "signal_name", v->ending == ENDED_SIGNAL ?
+	    str(b, report_signal_name(v->signal, sig, sizeof(sig))) : NULL);
+	put(b, o, "stderr", boolean(b, v->stderr_any));
+	put(b, o, "message", str(b, v->message[0] ? v->message : NULL));
+	put(b, o, "stdout", str(b, v->out == STDOUT_UNKNOWN ? NULL : outcome_stdout_name(v->out)));
+	put(b, o, "wall_us", v->wall_us >= 0 ? num(b, v->wall_us) : NULL);
+	put(b, o, "cpu_us", v->cpu_us >= 0 ? num(b, v->cpu_us) : NULL);
+	if (!clean)
+		put(b, o, "finding", v->finding ? num(b, v->finding) : NULL);
+	return o;
+}
+
+static json_object *site_json(struct jb *b, const struct report *r, const struct site *s)
+{
+	json_object *o = obj(b), *oc = arr(b);
 
 	put(b, o, "id", num(b, s->id));
 	put(b, o, "call", str(b, s->call));
@@ -268,6 +327,10 @@ static json_object *site_json(struct jb *b, const struct site *s)
 	}
 	put(b, o, "occurrences", num(b, s->occurrences));
 	put(b, o, "failed", num(b, s->failed));
+	for (int i = 0; i < r->noutcomes; i++)
+		if (r->outcomes[i].site_id == s->id)
+			push(b, oc, outcome_json(b, &r->outcomes[i], false));
+	put(b, o, "outcomes", oc);
 	return o;
 }
 
@@ -363,8 +426,9 @@ static json_object *report_json(struct jb *b, const struct report *r)
 		coverage_json(b, o, &r->coverage);
 	a = arr(b);
 	for (i = 0; i < r->nsites; i++)
-		push(b, a, site_json(b, &r->sites[i]));
+		push(b, a, site_json(b, r, &r->sites[i]));
 	put(b, o, "sites", a);
+	put(b, o, "clean_outcome", r->clean_set ? outcome_json(b, &r->clean, true) : NULL);
 	c = obj(b);
 	for (i = 0; i < r->nclasses; i++)
 		put(b, c, r->classes[i].name, u64(b, r->classes[i].count));

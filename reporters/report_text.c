@@ -114,6 +114,11 @@ static void print_headline(FILE *fp, const struct finding *f)
 		fprintf(fp, "state corruption after %s %s", f->nfaults ? f->faults[0].call : "a run",
 			f->nfaults ? f->faults[0].fault : "without faults");
 		break;
+	case FIND_SLOWDOWN:
+		fprintf(fp, "slowdown %.1fx (%s) after %s %s", f->slow.ratio,
+			strcmp(f->slow.measure, "cpu") == 0 ? "CPU time" : "traced calls",
+			f->nfaults ? f->faults[0].call : "a run", f->nfaults ? f->faults[0].fault : "");
+		break;
 	case FIND_ABORT:
 		if (f->signal > 0)
 			fprintf(fp, "abort on out of memory (%s)",
@@ -152,7 +157,7 @@ static void print_one(const struct report *r, const struct finding *f, FILE *fp)
 			print_frames(fp, &f->threads[i], SHOW_HANG_FRAMES, tty);
 		}
 	} else if (f->nthreads > 0) {
-		if (f->kind == FIND_STATE)
+		if (f->kind == FIND_STATE || f->kind == FIND_SLOWDOWN)
 			fprintf(fp, "    where the first fault was injected:\n");
 		print_frames(fp, &f->threads[0], SHOW_FRAMES, tty);
 	}
@@ -215,11 +220,14 @@ void report_print_text(const struct report *r, FILE *fp)
 			print_one(r, &r->findings[i], fp);
 	/* The program's policy, not its bug: apart, after the bugs. */
 	n = r->nfindings - n;
-	if (n == 0)
-		return;
-	fprintf(fp, "%d deliberate abort%s (the program chose to die of an out-of-memory fault; "
-		"not counted, --abort-is-finding counts them)\n", n, n == 1 ? "" : "s");
-	for (i = 0; i < r->nfindings; i++)
+	if (n > 0)
+		fprintf(fp, "%d deliberate abort%s (the program chose to die of an out-of-memory "
+			"fault; not counted, --abort-is-finding counts them)\n", n, n == 1 ? "" : "s");
+	for (i = 0; n > 0 && i < r->nfindings; i++)
 		if (!r->findings[i].counted)
 			print_one(r, &r->findings[i], fp);
+	/* Last: the longest part, and `fzsandbox outcomes OUT` prints it again. */
+	if (r->clean_set || r->noutcomes)
+		report_print_outcomes(r->sites, r->nsites, r->outcomes, r->noutcomes,
+				      r->clean_set ? &r->clean : NULL, fp);
 }

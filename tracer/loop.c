@@ -330,6 +330,8 @@ static void handle_seccomp(struct tracer_state *st, struct tracer_task *t)
 		resume(t, PTRACE_CONT, 0);
 		return;
 	}
+	if (t->sc.arch == AUDIT_ARCH_X86_64 && t->sc.nr >= 0 && t->sc.nr < SYSCALL_MAX)
+		st->res->syscalls[t->sc.nr]++;
 	if (st->opts->gate && st->opts->gate->check && refuse(st, t)) {
 		t->in_seccomp = false;
 		resume(t, PTRACE_CONT, 0);

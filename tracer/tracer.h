@@ -287,6 +287,9 @@ struct run_result {
 	uint64_t first_addr;
 	pid_t first_pid, first_tid;
 	int first_ordinal;
+	/* Seccomp stops per x86_64 syscall number: the calls of the
+	 * episode's trace set the program made (a retry storm shows here). */
+	uint32_t syscalls[SYSCALL_MAX];
 };
 
 /* Service mode: a driver runs beside the event loop (another thread; it

@@ -60,6 +60,15 @@ for id in $(jqr '.findings[] | select(.stderr != null) | .id' "$M"); do
 done
 [ "$(wc -l <"$TMP/merged/runs.jsonl")" -eq "$(jqr '.runs' "$M")" ] || fail "merged runs.jsonl"
 
+# What each error path did, from every shard, their findings the merged ids.
+assert_eq "$(jqr '[.sites[].outcomes[]?] | length' "$A")" "$(jqr '[.sites[].outcomes[]?] | length' "$M")" \
+	"merged outcomes"
+bad=$(jqr '[.sites[].outcomes[]? | select(.finding != null and .finding > '"$nfind"')] | length' "$M")
+assert_eq 0 "$bad" "merged outcomes naming a finding past the merged ones"
+fz outcomes "$TMP/merged"
+assert_rc 0
+grep -q "crashed" "$TMP/fz.stdout" || fail "fzsandbox outcomes on the merged report: $(cat "$TMP/fz.stdout")"
+
 # The order the shards are given in does not matter.
 cp "$M" "$TMP/merged-first.json"
 fz merge -q --out="$TMP/merged" "$TMP/s2" "$TMP/s1" "$TMP/s0"
