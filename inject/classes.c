@@ -12,6 +12,7 @@
 #include "inject/classes.h"
 #include "inject/fs_class.h"
 #include "inject/io_class.h"
+#include "inject/net_class.h"
 #include "inject/proc_class.h"
 #include "util/util.h"
 
@@ -44,6 +45,12 @@ const struct fault_class fault_classes[] = {
 		.summary = "open, openat, openat2, creat; close",
 		.preconditions = "inject/fs_class.c, inject/fs_name.c (new names), inject/fs_close.c",
 		.hooks = &fs_class_hooks,
+	},
+	{
+		.name = "net",
+		.summary = "socket, socketpair, accept; connect refused",
+		.preconditions = "inject/net_class.c, inject/net_connect.c (connect)",
+		.hooks = &net_class_hooks,
 	},
 };
 

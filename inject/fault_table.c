@@ -36,6 +36,8 @@
 #define ROOM "count > room (pipes: and > PIPE_BUF)"
 #define HANDLER "a handler without SA_RESTART can run"
 #define MEM_GONE "no memory left for it (RLIMIT_AS, strict overcommit)"
+#define SOCK_FAMILIES "domain AF_UNIX, AF_INET, AF_INET6 or AF_NETLINK"
+#define REFUSABLE "TCP, not connected; a loopback address, or one the namespace routes"
 #define EXHAUSTED "as ENOMEM, then every later mmap/mremap/mprotect/brk candidate fails until the run ends"
 
 const struct fault_row fault_rows[] = {
@@ -186,6 +188,47 @@ const struct fault_row fault_rows[] = {
 	 * No EINTR yet (it needs a signal really delivered, as io's). */
 	{ "fs", "close", false, FDC_REG, MODE_ANY, "", "EIO", NULL, PRE_CLOSE_FILE,
 	  "a write-back failed (NFS, FUSE); the descriptor is released all the same", "close(2)" },
+
+	/* net: new sockets, accepted connections, refused connects
+	 * (net_class.c, net_connect.c). The kernel takes the descriptor and
+	 * allocates the new socket before it dequeues a connection, so a
+	 * failed accept leaves it queued for the next one
+	 * (docs/kernel-facts.md#accept-fails-before-dequeue). No accept
+	 * ENOBUFS (no path of net/socket.c or inet_accept returns it), no
+	 * ECONNABORTED (a connection reset before accept is still accepted),
+	 * no socket ENOBUFS for AF_UNIX or AF_NETLINK (their allocation
+	 * failure is ENOMEM), no socketpair ENOMEM (socketpair(2) does not
+	 * list it). connect's refusal is the kernel's own: the
+	 * address is pointed at a loopback port nothing listens on. */
+	{ "net", "socket", false, FDC_NONE, MODE_ANY, SOCK_FAMILIES, "EMFILE", NULL,
+	  PRE_SOCK_DOMAIN, "RLIMIT_NOFILE descriptors already open", "socket(2)" },
+	{ "net", "socket", false, FDC_NONE, MODE_ANY, SOCK_FAMILIES, "ENFILE", NULL,
+	  PRE_SOCK_DOMAIN, "the system-wide limit on open files (fs.file-max) reached",
+	  "socket(2)" },
+	{ "net", "socket", false, FDC_NONE, MODE_ANY, SOCK_FAMILIES, "ENOMEM", NULL,
+	  PRE_SOCK_DOMAIN, "no kernel memory for the socket or its file", "socket(2)" },
+	{ "net", "socket", false, FDC_NONE, MODE_ANY, "domain AF_INET or AF_INET6", "ENOBUFS",
+	  NULL, PRE_INET_DOMAIN, "the protocol's socket could not be allocated (inet_create)",
+	  "socket(2)" },
+	{ "net", "socketpair", false, FDC_NONE, MODE_ANY, "domain AF_UNIX", "EMFILE", NULL,
+	  PRE_UNIX_PAIR, "fewer than two descriptors left under RLIMIT_NOFILE",
+	  "socketpair(2)" },
+	{ "net", "socketpair", false, FDC_NONE, MODE_ANY, "domain AF_UNIX", "ENFILE", NULL,
+	  PRE_UNIX_PAIR, "the system-wide limit on open files (fs.file-max) reached",
+	  "socketpair(2)" },
+	{ "net", "accept accept4", false, FDC_NONE, MODE_ANY, "fd is a socket", "EMFILE", NULL,
+	  PRE_SOCKET_FD, "RLIMIT_NOFILE descriptors already open; the connection stays queued",
+	  "accept(2)" },
+	{ "net", "accept accept4", false, FDC_NONE, MODE_ANY, "fd is a socket", "ENFILE", NULL,
+	  PRE_SOCKET_FD, "fs.file-max reached; the connection stays queued", "accept(2)" },
+	{ "net", "accept accept4", false, FDC_NONE, MODE_ANY, "fd is a socket", "ENOMEM", NULL,
+	  PRE_SOCKET_FD, "no kernel memory for the new socket's file; the connection stays queued",
+	  "accept(2)" },
+	{ "net", "connect", false, FDC_STREAM, MODE_ANY, REFUSABLE, "ECONNREFUSED", NULL,
+	  PRE_REFUSABLE,
+	  "nothing listens on the port (or a firewall rejects): the kernel refuses a "
+	  "loopback port nothing listens on; non-blocking: EINPROGRESS, then poll and SO_ERROR",
+	  "connect(2)" },
 };
 
 const int n_fault_rows = (int)ARRAY_SIZE(fault_rows);

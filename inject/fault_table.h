@@ -56,6 +56,13 @@ enum fault_pre {
 				 * exist yet, in a directory that does
 				 * (fs_name.c) */
 	PRE_CLOSE_FILE,		/* close of an open regular file (fs_close.c) */
+	/* net (net_class.c, net_connect.c) */
+	PRE_SOCK_DOMAIN,	/* socket: AF_UNIX, AF_INET, AF_INET6, AF_NETLINK */
+	PRE_INET_DOMAIN,	/* socket: AF_INET or AF_INET6 */
+	PRE_UNIX_PAIR,		/* socketpair: AF_UNIX */
+	PRE_SOCKET_FD,		/* the fd argument is an open socket */
+	PRE_REFUSABLE,		/* connect: a TCP socket not yet connected, to
+				 * a destination the namespace can reach */
 	PRE_N
 };
 

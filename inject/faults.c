@@ -17,7 +17,8 @@ static const struct {
 } errnos[] = {
 	{ "ENOMEM", ENOMEM }, { "EIO", EIO }, { "ENOSPC", ENOSPC }, { "EAGAIN", EAGAIN },
 	{ "EINTR", EINTR }, { "ECONNRESET", ECONNRESET }, { "EMFILE", EMFILE },
-	{ "ENFILE", ENFILE }, { "EACCES", EACCES },
+	{ "ENFILE", ENFILE }, { "EACCES", EACCES }, { "ENOBUFS", ENOBUFS },
+	{ "ECONNREFUSED", ECONNREFUSED },
 };
 
 const char *errno_fault_name(int err);
