@@ -25,7 +25,7 @@
 
 /* Families every Linux builds in: an unknown one fails with
  * EAFNOSUPPORT before any descriptor is taken. */
-static bool known_domain(uint64_t d)
+static bool known_domain(int d)
 {
 	return d == AF_UNIX || d == AF_INET || d == AF_INET6 || d == AF_NETLINK;
 }
@@ -50,17 +50,18 @@ struct stop_ctx {
 
 static bool row_holds(const struct fault_row *r, struct stop_ctx *c)
 {
-	const uint64_t *a = c->s->args;
+	/* An int argument: the register's upper half is not the program's. */
+	int a0 = (int)(int32_t)c->s->args[0];
 
 	switch (r->pre) {
 	case PRE_SOCK_DOMAIN:
-		return known_domain(a[0]);
+		return known_domain(a0);
 	case PRE_INET_DOMAIN:
-		return a[0] == AF_INET || a[0] == AF_INET6;
+		return a0 == AF_INET || a0 == AF_INET6;
 	case PRE_UNIX_PAIR:
-		return a[0] == AF_UNIX;
+		return a0 == AF_UNIX;
 	case PRE_SOCKET_FD:
-		return socket_fd(c->t, (int)(int32_t)a[0]);
+		return socket_fd(c->t, a0);
 	case PRE_REFUSABLE:
 		if (c->refusable < 0)
 			c->refusable = net_connect_refusable(c->t, c->s, &c->rd);

@@ -246,9 +246,8 @@ static void listening_ports(pid_t pid, uint8_t *bits)
  * every port listens. */
 static unsigned refusing_port(pid_t pid)
 {
-	static uint8_t bits[65536 / 8];
+	uint8_t bits[65536 / 8] = { 0 };
 
-	memset(bits, 0, sizeof(bits));
 	listening_ports(pid, bits);
 	for (unsigned p = 1; p < 65536; p++)
 		if (!(bits[p / 8] & (1u << (p % 8))))

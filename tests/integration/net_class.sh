@@ -99,6 +99,13 @@ for sandbox in --sandbox --no-sandbox; do
 	assert_no_stray net_robust
 done
 
+# Every class at once: still nothing to find.
+fz --inject=all --out="$TMP/all" -- "$T/net_robust"
+assert_rc 0
+assert_eq 0 "$(jqr '.findings | length' "$TMP/all/report.json")" "net_robust --inject=all: findings"
+[ "$(jqr '.faults_injected.net' "$TMP/all/report.json")" -ge 20 ] ||
+	fail "net_robust --inject=all: too few net faults"
+
 # A pinned refusal: the same finding.
 fz --inject=net --fault=connect:ECONNREFUSED --out="$TMP/pinned" -- "$T/net_unchecked" client
 assert_rc 1

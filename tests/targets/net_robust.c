@@ -170,10 +170,22 @@ static void exchange(int ls, int s, bool four, const char *msg)
 	int c;
 
 	if (write(s, msg, n) != (ssize_t)n)
-		give_up("write");
+		give_up("write");	/* a short or failed write: io's faults */
 	if ((c = take(ls, four)) < 0)
 		give_up("accept");
-	if (read(c, buf, sizeof(buf) - 1) != (ssize_t)n || strcmp(buf, msg) != 0)
+	/* TCP may hand the bytes over in pieces. */
+	for (size_t got = 0; got < n;) {
+		ssize_t k = read(c, buf + got, sizeof(buf) - 1 - got);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			give_up("read");
+		if (k == 0)
+			broken("accepted another connection (EOF)");
+		got += (size_t)k;
+	}
+	if (strcmp(buf, msg) != 0)
 		broken("accepted another connection");
 	close(c);
 	close(s);
