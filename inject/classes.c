@@ -48,8 +48,9 @@ const struct fault_class fault_classes[] = {
 	},
 	{
 		.name = "net",
-		.summary = "socket, socketpair, accept; connect refused",
-		.preconditions = "inject/net_class.c, inject/net_connect.c (connect)",
+		.summary = "sockets, accept, connect; getaddrinfo",
+		.preconditions = "inject/net_class.c, inject/net_connect.c (connect), "
+				 "inject/net_gai.c (getaddrinfo)",
 		.hooks = &net_class_hooks,
 	},
 };
@@ -103,6 +104,21 @@ bool call_takes_fault(const char *call, const struct fault *f)
 		if (fault_row_has_call(&fault_rows[i], call) && fault_row_has_fault(&fault_rows[i], f))
 			return true;
 	return false;
+}
+
+void call_fault_canonical(const char *call, struct fault *f)
+{
+	for (int i = 0; i < n_fault_rows; i++) {
+		const struct fault_row *r = &fault_rows[i];
+		struct fault a, w;
+
+		if (r->alias && fault_row_has_call(r, call) && fault_parse(r->alias, &a) == 0 &&
+		    a.type == f->type && (a.type != FT_ERRNO || a.err == f->err) &&
+		    fault_parse(r->fault, &w) == 0) {
+			*f = w;
+			return;
+		}
+	}
 }
 
 /* Calls one fault list word at a time; stops at a nonzero return. */

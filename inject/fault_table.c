@@ -38,6 +38,7 @@
 #define MEM_GONE "no memory left for it (RLIMIT_AS, strict overcommit)"
 #define SOCK_FAMILIES "domain AF_UNIX, AF_INET, AF_INET6 or AF_NETLINK"
 #define REFUSABLE "TCP, not connected; a loopback address, or one the namespace routes"
+#define GAI_LOOKUP "a host name, not numeric nor in the hosts file, and hosts: in nsswitch.conf asks dns"
 #define EXHAUSTED "as ENOMEM, then every later mmap/mremap/mprotect/brk candidate fails until the run ends"
 
 const struct fault_row fault_rows[] = {
@@ -229,6 +230,15 @@ const struct fault_row fault_rows[] = {
 	  "nothing listens on the port (or a firewall rejects): the kernel refuses a "
 	  "loopback port nothing listens on; non-blocking: EINPROGRESS, then poll and SO_ERROR",
 	  "connect(2)" },
+	/* getaddrinfo, at the call (a breakpoint, net_gai.c): it returns
+	 * the code, *res untouched. No EAI_SYSTEM yet (it needs errno set). */
+	{ "net", "getaddrinfo", true, FDC_NONE, MODE_ANY, "", "EAI_MEMORY", NULL, PRE_NONE,
+	  "out of memory for the results (glibc allocates them)", "getaddrinfo(3)" },
+	{ "net", "getaddrinfo", true, FDC_NONE, MODE_ANY, GAI_LOOKUP, "EAI_AGAIN", NULL,
+	  PRE_GAI_LOOKUP, "the name server returned a temporary failure (or none answered)",
+	  "getaddrinfo(3)" },
+	{ "net", "getaddrinfo", true, FDC_NONE, MODE_ANY, GAI_LOOKUP, "EAI_NONAME", NULL,
+	  PRE_GAI_LOOKUP, "the name server says the name does not exist", "getaddrinfo(3)" },
 };
 
 const int n_fault_rows = (int)ARRAY_SIZE(fault_rows);

@@ -10,7 +10,8 @@
  * state: a process can always be at its descriptor limit, the system at
  * its file limit or short of memory. connect is not failed: it runs,
  * towards a port that refuses (net_connect.c), so every later result
- * (SO_ERROR, poll, a second connect) is the kernel's. */
+ * (SO_ERROR, poll, a second connect) is the kernel's. getaddrinfo fails
+ * at the call (net_gai.c). */
 #include "config.h"
 
 #include <errno.h>
@@ -103,7 +104,12 @@ static int net_on_syscall(struct inject *inj, int cls, struct tracer_task *t,
 }
 
 const struct class_hooks net_class_hooks = {
+	.mm_new = net_gai_mm_new,
+	.mm_fork = net_gai_mm_fork,
+	.mm_free = net_gai_mm_free,
 	.run_size = sizeof(struct net_run),
+	.on_entry = net_gai_on_entry,
 	.on_syscall = net_on_syscall,
 	.on_syscall_exit = net_connect_on_exit,
+	.on_trap = net_gai_on_trap,
 };

@@ -2,8 +2,8 @@
  * accepted connections (accept, accept4) fail as the kernel fails them at
  * the descriptor and file limits or short of memory; a TCP connect is
  * refused by the kernel itself, its address pointed at a loopback port
- * nothing listens on (internal to inject/; its rows are in
- * fault_table.c). */
+ * nothing listens on; getaddrinfo returns EAI_* at the call (internal to
+ * inject/; its rows are in fault_table.c). */
 #ifndef FZ_NET_CLASS_H
 #define FZ_NET_CLASS_H
 
@@ -50,5 +50,12 @@ int net_connect_refuse(struct net_run *run, struct tracer_task *t,
 		       const struct net_redirect *rd);
 int net_connect_on_exit(struct inject *inj, int cls, struct tracer_task *t,
 			const struct syscall_stop *s, int64_t ret);
+
+/* net_gai.c: getaddrinfo's breakpoint, per address space. */
+int net_gai_mm_new(void **state);
+int net_gai_mm_fork(const void *parent, void **child);
+void net_gai_mm_free(void *state);
+int net_gai_on_entry(struct inject *inj, int cls, struct tracer_task *t);
+int net_gai_on_trap(struct inject *inj, int cls, struct tracer_task *t);
 
 #endif

@@ -8,12 +8,18 @@
  * non-blocking one reports a refusal through poll and SO_ERROR; a connect
  * retried with the same address after a refusal reaches the server (the
  * address was put back). Sites: socketpair, socket (AF_INET, AF_INET6),
- * connect (blocking and not, IPv4 and IPv6), accept, accept4.
+ * connect (blocking and not, IPv4 and IPv6), accept, accept4, and
+ * getaddrinfo of a name the hosts file has and of one it has not (which
+ * fails for real in the jail, where no name server is reachable; not
+ * with NET_ROBUST_NO_DNS set, where one might be, and be slow; neither
+ * with NET_ROBUST_NO_GAI: glibc's getaddrinfo itself crashes or hangs
+ * when malloc fails inside it, which --inject=all finds).
  */
 #pragma GCC optimize("O0")
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdbool.h>
@@ -50,6 +56,21 @@ static void pair(void)
 		broken("socketpair lost a byte");
 	close(sv[0]);
 	close(sv[1]);
+}
+
+static void resolve(const char *host)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL;
+	int r = getaddrinfo(host, "7", &hints, &res);
+
+	if (r != 0) {
+		fprintf(stderr, "net_robust: %s: %s\n", host, gai_strerror(r));
+		if (res)
+			broken("getaddrinfo failed and set res");
+		return;
+	}
+	printf("%s: family %d\n", host, res->ai_family);
+	freeaddrinfo(res);
 }
 
 static int listen_on(int family, struct sockaddr_storage *a, socklen_t *alen)
@@ -198,6 +219,10 @@ int main(void)
 	int ls, s;
 
 	pair();
+	if (!getenv("NET_ROBUST_NO_GAI"))
+		resolve("localhost");
+	if (!getenv("NET_ROBUST_NO_GAI") && !getenv("NET_ROBUST_NO_DNS"))
+		resolve("no-such-host.invalid");
 	if ((ls = listen_on(AF_INET, &a, &alen)) < 0)
 		give_up("listen");
 	if ((s = dial_blocking(AF_INET, &a, alen)) < 0)

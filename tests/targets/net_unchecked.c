@@ -16,6 +16,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
@@ -95,6 +96,16 @@ static __attribute__((noinline, noclone)) void greet(struct conn *c)
 	c->sent = write(c->fd, "hello\n", 6);
 }
 
+/* The bug (resolver): it trusts getaddrinfo. */
+static __attribute__((noinline, noclone)) void print_peer(const char *host)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL;
+
+	getaddrinfo(host, "7", &hints, &res);
+	printf("%s: family %d\n", host, res->ai_family);
+	freeaddrinfo(res);
+}
+
 static int dial(const struct sockaddr_in *a)
 {
 	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -109,8 +120,13 @@ static int dial(const struct sockaddr_in *a)
 int main(int argc, char **argv)
 {
 	struct sockaddr_in a;
-	int ls = listen_local(&a);
+	int ls;
 
+	if (argc > 1 && strcmp(argv[1], "resolve") == 0) {
+		print_peer("localhost");
+		return 0;
+	}
+	ls = listen_local(&a);
 	if (argc > 1 && strcmp(argv[1], "client") == 0) {
 		struct conn *c = conn_open(&a);
 		int s;
