@@ -10,7 +10,8 @@
 # faithful fault keeps: a failed accept leaves the connection queued, a
 # refused connect retried with the same address reaches the server.
 # getaddrinfo fails at the call (a breakpoint): an unchecked result is
-# found; EAI_AGAIN and EAI_NONAME only where a name server is asked.
+# found; EAI_AGAIN and EAI_NONAME only where a name server is asked. The
+# example service kvd answers every request after a failed accept.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
@@ -120,6 +121,20 @@ for sandbox in --sandbox --no-sandbox; do
 		"$J" >/dev/null || fail "net_robust $sandbox: ENOBUFS outside socket"
 	assert_no_stray net_robust
 done
+
+# A service driven by fzsandbox (service mode): after each failed accept
+# the driver's connection is still queued, and every request is answered.
+kvd=$top_builddir/harnesses/examples/kvd
+[ -x "$kvd" ] || fatal "$kvd not built (it is part of plain make)"
+fz --inject=net --request="$SRC/harnesses/examples/requests" --out="$TMP/kvd" -- "$kvd" --port 0
+assert_rc 0
+assert_eq 0 "$(jqr '.findings | length' "$TMP/kvd/report.json")" "kvd --inject=net: findings"
+read -r nacc nlost < <(jq -rs '[.[] | select(any(.faults[]; .call == "accept4"))] |
+	"\(length) \([.[] | select(.service.replied != .service.requests)] | length)"' \
+	"$TMP/kvd/runs.jsonl")
+[ "${nacc:-0}" -ge 3 ] || fail "kvd: only ${nacc:-0} runs with a failed accept4"
+assert_eq 0 "$nlost" "kvd: runs with a failed accept4 and a request unanswered"
+assert_no_stray kvd
 
 # Every class at once: still nothing to find. Not through getaddrinfo:
 # glibc's own crashes and hangs when malloc fails inside it (alloc).
