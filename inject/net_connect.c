@@ -13,7 +13,10 @@
  * to a device other than lo, with the loopback up in its namespace, to a
  * destination that namespace can reach (a loopback address, or one its
  * routing table covers: in the jail's own namespace anything else fails
- * with ENETUNREACH, never ECONNREFUSED). */
+ * with ENETUNREACH, never ECONNREFUSED). The port is the lowest one
+ * nothing listens on; in fzsandbox's own namespace (--no-sandbox,
+ * --net=host), where a firewall might drop instead of refuse, it is
+ * first tried by a real connect. */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -21,10 +24,12 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "inject/net_class.h"
@@ -241,17 +246,70 @@ static void listening_ports(pid_t pid, uint8_t *bits)
 	}
 }
 
+/* Is the tracee in our own network namespace (--no-sandbox, --net=host)? */
+static bool our_netns(pid_t pid)
+{
+	char p[64];
+	struct stat a, b;
+
+	snprintf(p, sizeof(p), "/proc/%d/ns/net", (int)pid);
+	return stat(p, &a) == 0 && stat("/proc/self/ns/net", &b) == 0 && a.st_ino == b.st_ino &&
+	       a.st_dev == b.st_dev;
+}
+
+/* In our namespace a firewall may drop what the jail's fresh one would
+ * refuse: connect there ourselves and see the RST (loopback answers at
+ * once; 200 ms is plenty). */
+static bool refuses(const union net_addr *to)
+{
+	int family = to->v4.sin_family;
+	socklen_t len = family == AF_INET ? sizeof(to->v4) : sizeof(to->v6);
+	int s = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), err = 0;
+	struct pollfd p = { s, POLLOUT, 0 };
+	socklen_t elen = sizeof(err);
+	bool refused = false;
+
+	if (s < 0)
+		return false;
+	if (connect(s, (const struct sockaddr *)to, len) < 0) {
+		if (errno == ECONNREFUSED)
+			refused = true;
+		else if (errno == EINPROGRESS && poll(&p, 1, 200) == 1 &&
+			 getsockopt(s, SOL_SOCKET, SO_ERROR, &err, &elen) == 0)
+			refused = err == ECONNREFUSED;
+	}
+	close(s);
+	return refused;
+}
+
+static void set_port(union net_addr *to, unsigned port)
+{
+	if (to->v4.sin_family == AF_INET)
+		to->v4.sin_port = htons((uint16_t)port);
+	else
+		to->v6.sin6_port = htons((uint16_t)port);
+}
+
 /* The lowest port nothing listens on (below 1024 nobody in the jail may
- * bind; on the host one listening there is rare and seen here). 0 if
- * every port listens. */
-static unsigned refusing_port(pid_t pid)
+ * bind; on the host one listening there is rare and seen here) that
+ * refuses; port set in *to. In our own namespace a few are tried by a
+ * real connect. 0 if none. */
+static unsigned refusing_port(pid_t pid, union net_addr *to)
 {
 	uint8_t bits[65536 / 8] = { 0 };
+	bool probe = our_netns(pid);
+	int tries = 0;
 
 	listening_ports(pid, bits);
-	for (unsigned p = 1; p < 65536; p++)
-		if (!(bits[p / 8] & (1u << (p % 8))))
+	for (unsigned p = 1; p < 65536 && tries < 8; p++) {
+		if (bits[p / 8] & (1u << (p % 8)))
+			continue;
+		set_port(to, p);
+		if (!probe || refuses(to))
 			return p;
+		tries++;
+	}
+	fz_debug("net: no loopback port refuses here: connect not failed");
 	return 0;
 }
 
@@ -272,15 +330,11 @@ int net_connect_refuse(struct net_run *run, struct tracer_task *t, const struct 
 {
 	struct net_pend *p = slot(run, tracer_task_tid(t), true);
 	union net_addr to = rd->to;
-	unsigned port = refusing_port(tracer_task_pid(t));
+	unsigned port = refusing_port(tracer_task_pid(t), &to);
 	int r;
 
 	if (!p || !port)
 		return -ENOSPC;
-	if (to.v4.sin_family == AF_INET)
-		to.v4.sin_port = htons((uint16_t)port);
-	else
-		to.v6.sin6_port = htons((uint16_t)port);
 	memset(&p->orig, 0, sizeof(p->orig));
 	if ((r = tracer_read_mem(t, rd->addr, &p->orig, rd->len)) < 0 ||
 	    (r = tracer_want_exit(t)) < 0)
