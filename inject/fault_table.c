@@ -231,7 +231,8 @@ const struct fault_row fault_rows[] = {
 	  "loopback port nothing listens on; non-blocking: EINPROGRESS, then poll and SO_ERROR",
 	  "connect(2)" },
 	/* getaddrinfo, at the call (a breakpoint, net_gai.c): it returns
-	 * the code, *res untouched. No EAI_SYSTEM yet (it needs errno set). */
+	 * the code, *res untouched. No EAI_SYSTEM row (it needs errno set):
+	 * a socket fault inside it gives EAI_SYSTEM for real. */
 	{ "net", "getaddrinfo", true, FDC_NONE, MODE_ANY, "", "EAI_MEMORY", NULL, PRE_NONE,
 	  "out of memory for the results (glibc allocates them)", "getaddrinfo(3)" },
 	{ "net", "getaddrinfo", true, FDC_NONE, MODE_ANY, GAI_LOOKUP, "EAI_AGAIN", NULL,
