@@ -190,7 +190,7 @@ bool net_connect_refusable(struct tracer_task *t, const struct syscall_stop *s,
 			   struct net_redirect *rd)
 {
 	pid_t pid = tracer_task_pid(t);
-	uint64_t alen = s->args[2];
+	uint64_t alen = (uint32_t)s->args[2];	/* a socklen_t */
 	union net_addr a;
 	int dup, family;
 	bool ok = false;
