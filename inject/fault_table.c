@@ -35,6 +35,10 @@
 #define COUNT2 "count >= 2"
 #define ROOM "count > room (pipes: and > PIPE_BUF)"
 #define HANDLER "a handler without SA_RESTART can run"
+#define PEER_RESET "connection established, its peer fzsandbox's service driver"
+#define PEER_HALF "peer (the service driver) has shut down its side (CLOSE_WAIT)"
+#define RESET_BY_PEER "the peer reset the connection (its RST, sent for real): ECONNRESET once, " \
+	"then EOF on reads, EPIPE and SIGPIPE on writes"
 #define MEM_GONE "no memory left for it (RLIMIT_AS, strict overcommit)"
 #define SOCK_FAMILIES "domain AF_UNIX, AF_INET, AF_INET6 or AF_NETLINK"
 #define REFUSABLE "TCP, not connected; a loopback address, or one the namespace routes"
@@ -71,8 +75,10 @@ const struct fault_row fault_rows[] = {
 	  "nothing received and the peer still there", "recv(2)" },
 	{ "io", RD_SOCK, false, FDC_STREAM, MODE_BLOCKING, "", "EINTR", NULL, PRE_EINTR,
 	  "blocked waiting for data when " HANDLER, "recv(2)" },
-	{ "io", RD_SOCK, false, FDC_STREAM, MODE_ANY, "", "ECONNRESET", NULL, PRE_NONE,
-	  "the peer reset the connection (reads see it as writes do)", "send(2)" },
+	/* Resets are made for real by the peer's end, so only where that end
+	 * is fzsandbox's own: the service driver's (net_reset.c). */
+	{ "io", RD_SOCK, false, FDC_STREAM, MODE_ANY, PEER_RESET ", nothing queued", "ECONNRESET",
+	  NULL, PRE_PEER_RESET, RESET_BY_PEER, "recv(2)" },
 	{ "io", WR_SOCK_BYTES, false, FDC_STREAM, MODE_ANY, ROOM, "short", NULL, PRE_SHORT_WRITE,
 	  "non-blocking: what fits the send buffer; blocking: a handled signal after part went out",
 	  "send(2)" },
@@ -80,8 +86,11 @@ const struct fault_row fault_rows[] = {
 	  "the send buffer is full", "send(2)" },
 	{ "io", WR_SOCK, false, FDC_STREAM, MODE_BLOCKING, "", "EINTR", NULL, PRE_EINTR,
 	  "blocked on a full send buffer when " HANDLER, "send(2)" },
-	{ "io", WR_SOCK, false, FDC_STREAM, MODE_ANY, "", "ECONNRESET", NULL, PRE_NONE,
-	  "the peer reset the connection", "send(2)" },
+	{ "io", WR_SOCK, false, FDC_STREAM, MODE_ANY, PEER_RESET, "ECONNRESET", NULL,
+	  PRE_PEER_RESET, RESET_BY_PEER, "send(2)" },
+	{ "io", WR_SOCK, false, FDC_STREAM, MODE_ANY, PEER_HALF, "EPIPE", NULL, PRE_PEER_HALF,
+	  "the peer reset the connection after it shut down its side: EPIPE and SIGPIPE "
+	  "(none with MSG_NOSIGNAL), from the kernel", "send(2)" },
 
 	/* Unix stream peers: a vanished peer shows as EOF or EPIPE in states
 	 * fzsandbox cannot see, so no ECONNRESET; reads hand over what is

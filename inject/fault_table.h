@@ -63,6 +63,11 @@ enum fault_pre {
 	PRE_SOCKET_FD,		/* the fd argument is an open socket */
 	PRE_REFUSABLE,		/* connect: a TCP socket not yet connected, to
 				 * a destination the namespace can reach */
+	PRE_PEER_RESET,		/* io: a TCP connection ESTABLISHED whose peer
+				 * is fzsandbox's own (net_reset.c); reads:
+				 * nothing queued */
+	PRE_PEER_HALF,		/* io: ... in CLOSE_WAIT (the peer shut down
+				 * its side) */
 	PRE_GAI_LOOKUP,		/* getaddrinfo: a host name a source beyond
 				 * the hosts file is asked for (net_gai.c) */
 	PRE_N

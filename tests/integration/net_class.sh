@@ -11,7 +11,9 @@
 # refused connect retried with the same address reaches the server.
 # getaddrinfo fails at the call (a breakpoint): an unchecked result is
 # found; EAI_AGAIN and EAI_NONAME only where a name server is asked. The
-# example service kvd answers every request after a failed accept.
+# example service kvd answers every request after a failed accept. A TCP
+# reset is made for real by the service driver's end: a service that does
+# not ignore SIGPIPE dies of its reply, as it would.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
@@ -135,6 +137,37 @@ read -r nacc nlost < <(jq -rs '[.[] | select(any(.faults[]; .call == "accept4"))
 [ "${nacc:-0}" -ge 3 ] || fail "kvd: only ${nacc:-0} runs with a failed accept4"
 assert_eq 0 "$nlost" "kvd: runs with a failed accept4 and a request unanswered"
 assert_no_stray kvd
+
+# Resets made for real by the service driver's end (io's ECONNRESET and
+# EPIPE): net_service never ignores SIGPIPE, so its reply written after the
+# reset kills it, as it would; a bare EPIPE from write would not.
+fz --inject=io --request="$SRC/tests/targets/requests" --out="$TMP/svc" -- "$T/net_service" --port 0
+assert_rc 1
+R=$TMP/svc/report.json
+assert_eq 1 "$(jqr '.findings | length' "$R")" "net_service: findings"
+assert_eq SIGPIPE "$(jqr '.findings[0].signal_name' "$R")" "net_service: signal"
+sel=$(finding_with send_reply)
+assert_eq send_reply "$(jqr "$(top_frame "$sel") | .function" "$R")" "net_service: faulting frame"
+assert_eq "write EPIPE" "$(jqr "$sel | .[0].faults[0] | \"\(.call) \(.fault)\"" "$R")" "net_service: fault"
+fz --replay="$R#$(jqr "$sel | .[0].id" "$R")" --out="$TMP/replay-svc"
+grep -q '^replay: reproduced' "$TMP/fz.stdout" "$TMP/fz.stderr" ||
+	fail "net_service: replay did not reproduce: $(cat "$TMP/fz.stderr")"
+assert_no_stray net_service
+# Handled (SIGPIPE ignored, EPIPE checked): no finding, and the driver saw
+# its connection reset (that reply cut).
+fz --inject=io --setenv=NET_SERVICE_SAFE=1 --request="$SRC/tests/targets/requests" \
+	--out="$TMP/svc-safe" -- "$T/net_service" --port 0
+assert_rc 0
+assert_eq 0 "$(jqr '.findings | length' "$TMP/svc-safe/report.json")" "net_service safe: findings"
+jq -se '[.[] | select(.outcome == "exit 0" and .service.replied < .service.requests) | .faults[] |
+	select(.call == "write" and .fault == "EPIPE")] | length >= 1' "$TMP/svc-safe/runs.jsonl" \
+	>/dev/null || fail "net_service safe: no clean run with a reset reply"
+assert_no_stray net_service
+# A peer inside the traced tree is never reset: no one-off errno there.
+fz --inject=io --out="$TMP/io-robust" -- "$T/net_robust"
+assert_rc 0
+jq -se '[.[] | .faults[] | select(.fault == "ECONNRESET" or .fault == "EPIPE")] | length == 0' \
+	"$TMP/io-robust/runs.jsonl" >/dev/null || fail "net_robust --inject=io: a reset from a peer in the tree"
 
 # Every class at once: still nothing to find. Not through getaddrinfo:
 # glibc's own crashes and hangs when malloc fails inside it (alloc).
