@@ -168,6 +168,10 @@ static int io_on_syscall(struct inject *inj, int cls, struct tracer_task *t,
 		return 0;
 	if (fd_info_read(t, (int)s->args[s->ent->fd_arg], &io.fi) < 0)
 		return 0;
+	/* Only the service driver's connections can be reset for real: no
+	 * look through our descriptors otherwise (net_reset.c). */
+	if (inj->cfg.service)
+		io.fi.peer_ours = net_peer_owned(t, (int)s->args[s->ent->fd_arg], io.fi.tcp_state);
 	io_describe(t, s, io.h, &io.c);
 	nopts = io_faults_list(io_faults_allowed(&io.fi, &io.c), opts, 8);
 	inj_decide(inj, t, &call, opts, nopts, io_inject, &io);

@@ -22,7 +22,6 @@
 
 #include "inject/fault_table.h"
 #include "inject/io_table.h"
-#include "inject/net_reset.h"
 #include "tracer/services.h"
 
 static const char *const type_names[FDT_N] = {
@@ -240,18 +239,15 @@ static void queue_state(int dup, struct fd_info *fi)
 	}
 }
 
-/* The connection's state, and whether its peer is ours (only asked for
- * a connection the peer could still reset). */
+/* The connection's state (whether its peer is ours is the caller's to
+ * ask: net_peer_owned, only in service mode). */
 static void tcp_peer(int dup, struct fd_info *fi)
 {
 	struct tcp_info ti;
 	socklen_t len = sizeof(ti);
 
-	if (getsockopt(dup, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0)
-		return;
-	fi->tcp_state = ti.tcpi_state;
-	if (ti.tcpi_state == TCP_ESTABLISHED || ti.tcpi_state == TCP_CLOSE_WAIT)
-		fi->peer_ours = net_peer_owned(dup);
+	if (getsockopt(dup, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0)
+		fi->tcp_state = ti.tcpi_state;
 }
 
 static bool is_tty_major(unsigned maj)

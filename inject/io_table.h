@@ -24,9 +24,10 @@ struct fd_info {
 	/* poll(2) says a read would not block: data, end of file (a peer or
 	 * all writers gone) or an error. -1 unknown. */
 	int read_ready;
-	/* TCP sockets: TCP_INFO's state (-1 unknown, other sockets), and
-	 * whether the peer is one of fzsandbox's own (net_reset.c): only
-	 * then can the peer really reset the connection. */
+	/* TCP sockets: TCP_INFO's state (-1 unknown, other sockets); and
+	 * whether the peer is one of fzsandbox's own (io_class.c asks
+	 * net_reset.c in service mode): only then can the peer really reset
+	 * the connection. */
 	int tcp_state;
 	bool peer_ours;
 };

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,10 +71,16 @@ static int peer_dup(int sock)
 	return found;
 }
 
-bool net_peer_owned(int sock)
+bool net_peer_owned(struct tracer_task *t, int fd, int tcp_state)
 {
-	int dup = peer_dup(sock);
+	int sock, dup;
 
+	if (tcp_state != TCP_ESTABLISHED && tcp_state != TCP_CLOSE_WAIT)
+		return false;
+	if ((sock = tracer_grab_fd(t, fd)) < 0)
+		return false;
+	dup = peer_dup(sock);
+	close(sock);
 	if (dup < 0)
 		return false;
 	close(dup);

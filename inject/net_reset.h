@@ -8,9 +8,9 @@
 
 #include "tracer/tracer.h"
 
-/* Is the other end of the connection of sock (our descriptor on the
- * tracee's socket) a socket of fzsandbox's own? */
-bool net_peer_owned(int sock);
+/* Is the other end of t's connection fd (TCP, in tcp_state) a socket of
+ * fzsandbox's own, in a state where it can still reset it? */
+bool net_peer_owned(struct tracer_task *t, int fd, int tcp_state);
 /* Reset the connection of t's descriptor fd from that end, and wait until
  * t's end has taken the RST; the call then runs. 0 or -errno. */
 int net_peer_reset(struct tracer_task *t, int fd);
