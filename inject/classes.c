@@ -12,6 +12,7 @@
 #include "inject/classes.h"
 #include "inject/fs_class.h"
 #include "inject/io_class.h"
+#include "inject/net_class.h"
 #include "inject/proc_class.h"
 #include "util/util.h"
 
@@ -47,6 +48,13 @@ const struct fault_class fault_classes[] = {
 		.preconditions = "inject/fs_class.c, inject/fs_name.c (new names), inject/fs_close.c, "
 				 "inject/fs_write.c (the full disk)",
 		.hooks = &fs_class_hooks,
+	},
+	{
+		.name = "net",
+		.summary = "sockets, accept, connect; getaddrinfo",
+		.preconditions = "inject/net_class.c, inject/net_connect.c (connect), "
+				 "inject/net_gai.c (getaddrinfo)",
+		.hooks = &net_class_hooks,
 	},
 };
 
@@ -111,6 +119,21 @@ bool call_takes_fault(const char *call, const struct fault *f)
 		if (fault_row_has_call(&fault_rows[i], call) && fault_row_has_fault(&fault_rows[i], f))
 			return true;
 	return false;
+}
+
+void call_fault_canonical(const char *call, struct fault *f)
+{
+	for (int i = 0; i < n_fault_rows; i++) {
+		const struct fault_row *r = &fault_rows[i];
+		struct fault a, w;
+
+		if (r->alias && fault_row_has_call(r, call) && fault_parse(r->alias, &a) == 0 &&
+		    a.type == f->type && (a.type != FT_ERRNO || a.err == f->err) &&
+		    fault_parse(r->fault, &w) == 0) {
+			*f = w;
+			return;
+		}
+	}
 }
 
 /* Calls one fault list word at a time; stops at a nonzero return. */

@@ -105,6 +105,9 @@ const struct fault_class *class_of_call(const char *call, bool *library);
 int class_of_fault(const char *call, const struct fault *f);
 /* Does some row give call the fault f (its kind: type and errno)? */
 bool call_takes_fault(const char *call, const struct fault *f);
+/* If f is the alias of one of call's rows, make it that row's fault
+ * (malloc's ENOMEM is its NULL). */
+void call_fault_canonical(const char *call, struct fault *f);
 /* Is f (its kind: type and errno) in a space-separated list of names? */
 bool fault_list_has(const char *faults, const struct fault *f);
 

@@ -41,7 +41,14 @@
 	"then every later such write to a regular file on that file system fails (lasting)"
 #define ROOM "count > room (pipes: and > PIPE_BUF)"
 #define HANDLER "a handler without SA_RESTART can run"
+#define PEER_RESET "connection established, its peer fzsandbox's service driver"
+#define PEER_HALF "peer (the service driver) has shut down its side (CLOSE_WAIT)"
+#define RESET_BY_PEER "the peer reset the connection (its RST, sent for real): ECONNRESET once, " \
+	"then EOF on reads, EPIPE and SIGPIPE on writes"
 #define MEM_GONE "no memory left for it (RLIMIT_AS, strict overcommit)"
+#define SOCK_FAMILIES "domain AF_UNIX, AF_INET, AF_INET6 or AF_NETLINK"
+#define REFUSABLE "TCP, not connected; a loopback address, or one the namespace routes"
+#define GAI_LOOKUP "a host name, not numeric nor in the hosts file, and hosts: in nsswitch.conf asks dns"
 #define EXHAUSTED "as ENOMEM, then every later mmap/mremap/mprotect/brk candidate fails until the run ends"
 
 const struct fault_row fault_rows[] = {
@@ -72,8 +79,10 @@ const struct fault_row fault_rows[] = {
 	  "nothing received and the peer still there", "recv(2)" },
 	{ "io", RD_SOCK, false, FDC_STREAM, MODE_BLOCKING, "", "EINTR", NULL, PRE_EINTR,
 	  "blocked waiting for data when " HANDLER, "recv(2)" },
-	{ "io", RD_SOCK, false, FDC_STREAM, MODE_ANY, "", "ECONNRESET", NULL, PRE_NONE,
-	  "the peer reset the connection (reads see it as writes do)", "send(2)" },
+	/* Resets are made for real by the peer's end, so only where that end
+	 * is fzsandbox's own: the service driver's (net_reset.c). */
+	{ "io", RD_SOCK, false, FDC_STREAM, MODE_ANY, PEER_RESET ", nothing queued", "ECONNRESET",
+	  NULL, PRE_PEER_RESET, RESET_BY_PEER, "recv(2)" },
 	{ "io", WR_SOCK_BYTES, false, FDC_STREAM, MODE_ANY, ROOM, "short", NULL, PRE_SHORT_WRITE,
 	  "non-blocking: what fits the send buffer; blocking: a handled signal after part went out",
 	  "send(2)" },
@@ -81,8 +90,11 @@ const struct fault_row fault_rows[] = {
 	  "the send buffer is full", "send(2)" },
 	{ "io", WR_SOCK, false, FDC_STREAM, MODE_BLOCKING, "", "EINTR", NULL, PRE_EINTR,
 	  "blocked on a full send buffer when " HANDLER, "send(2)" },
-	{ "io", WR_SOCK, false, FDC_STREAM, MODE_ANY, "", "ECONNRESET", NULL, PRE_NONE,
-	  "the peer reset the connection", "send(2)" },
+	{ "io", WR_SOCK, false, FDC_STREAM, MODE_ANY, PEER_RESET, "ECONNRESET", NULL,
+	  PRE_PEER_RESET, RESET_BY_PEER, "send(2)" },
+	{ "io", WR_SOCK, false, FDC_STREAM, MODE_ANY, PEER_HALF, "EPIPE", NULL, PRE_PEER_HALF,
+	  "the peer reset the connection after it shut down its side: EPIPE and SIGPIPE "
+	  "(none with MSG_NOSIGNAL), from the kernel", "send(2)" },
 
 	/* Unix stream peers: a vanished peer shows as EOF or EPIPE in states
 	 * fzsandbox cannot see, so no ECONNRESET; reads hand over what is
@@ -229,6 +241,57 @@ const struct fault_row fault_rows[] = {
 	  NULL, PRE_NEW_DIR, "no room on the device for the new directory", "mkdir(2)" },
 	{ "fs", "unlink unlinkat rmdir", false, FDC_NONE, MODE_ANY, "", "EIO", NULL, PRE_NONE,
 	  "a directory block or the inode cannot be read or written", "unlink(2)" },
+
+	/* net: new sockets, accepted connections, refused connects
+	 * (net_class.c, net_connect.c). The kernel takes the descriptor and
+	 * allocates the new socket before it dequeues a connection, so a
+	 * failed accept leaves it queued for the next one
+	 * (docs/kernel-facts.md#accept-fails-before-dequeue). No accept
+	 * ENOBUFS (no path of net/socket.c or inet_accept returns it), no
+	 * ECONNABORTED (a connection reset before accept is still accepted),
+	 * no socket ENOBUFS for AF_UNIX or AF_NETLINK (their allocation
+	 * failure is ENOMEM), no socketpair ENOMEM (socketpair(2) does not
+	 * list it). connect's refusal is the kernel's own: the
+	 * address is pointed at a loopback port nothing listens on. */
+	{ "net", "socket", false, FDC_NONE, MODE_ANY, SOCK_FAMILIES, "EMFILE", NULL,
+	  PRE_SOCK_DOMAIN, "RLIMIT_NOFILE descriptors already open", "socket(2)" },
+	{ "net", "socket", false, FDC_NONE, MODE_ANY, SOCK_FAMILIES, "ENFILE", NULL,
+	  PRE_SOCK_DOMAIN, "the system-wide limit on open files (fs.file-max) reached",
+	  "socket(2)" },
+	{ "net", "socket", false, FDC_NONE, MODE_ANY, SOCK_FAMILIES, "ENOMEM", NULL,
+	  PRE_SOCK_DOMAIN, "no kernel memory for the socket or its file", "socket(2)" },
+	{ "net", "socket", false, FDC_NONE, MODE_ANY, "domain AF_INET or AF_INET6", "ENOBUFS",
+	  NULL, PRE_INET_DOMAIN, "the protocol's socket could not be allocated (inet_create)",
+	  "socket(2)" },
+	{ "net", "socketpair", false, FDC_NONE, MODE_ANY, "domain AF_UNIX", "EMFILE", NULL,
+	  PRE_UNIX_PAIR, "fewer than two descriptors left under RLIMIT_NOFILE",
+	  "socketpair(2)" },
+	{ "net", "socketpair", false, FDC_NONE, MODE_ANY, "domain AF_UNIX", "ENFILE", NULL,
+	  PRE_UNIX_PAIR, "the system-wide limit on open files (fs.file-max) reached",
+	  "socketpair(2)" },
+	{ "net", "accept accept4", false, FDC_NONE, MODE_ANY, "fd is a socket", "EMFILE", NULL,
+	  PRE_SOCKET_FD, "RLIMIT_NOFILE descriptors already open; the connection stays queued",
+	  "accept(2)" },
+	{ "net", "accept accept4", false, FDC_NONE, MODE_ANY, "fd is a socket", "ENFILE", NULL,
+	  PRE_SOCKET_FD, "fs.file-max reached; the connection stays queued", "accept(2)" },
+	{ "net", "accept accept4", false, FDC_NONE, MODE_ANY, "fd is a socket", "ENOMEM", NULL,
+	  PRE_SOCKET_FD, "no kernel memory for the new socket's file; the connection stays queued",
+	  "accept(2)" },
+	{ "net", "connect", false, FDC_STREAM, MODE_ANY, REFUSABLE, "ECONNREFUSED", NULL,
+	  PRE_REFUSABLE,
+	  "nothing listens on the port (or a firewall rejects): the kernel refuses a "
+	  "loopback port nothing listens on; non-blocking: EINPROGRESS, then poll and SO_ERROR",
+	  "connect(2)" },
+	/* getaddrinfo, at the call (a breakpoint, net_gai.c): it returns
+	 * the code, *res untouched. No EAI_SYSTEM row (it needs errno set):
+	 * a socket fault inside it gives EAI_SYSTEM for real. */
+	{ "net", "getaddrinfo", true, FDC_NONE, MODE_ANY, "", "EAI_MEMORY", NULL, PRE_NONE,
+	  "out of memory for the results (glibc allocates them)", "getaddrinfo(3)" },
+	{ "net", "getaddrinfo", true, FDC_NONE, MODE_ANY, GAI_LOOKUP, "EAI_AGAIN", NULL,
+	  PRE_GAI_LOOKUP, "the name server returned a temporary failure (or none answered)",
+	  "getaddrinfo(3)" },
+	{ "net", "getaddrinfo", true, FDC_NONE, MODE_ANY, GAI_LOOKUP, "EAI_NONAME", NULL,
+	  PRE_GAI_LOOKUP, "the name server says the name does not exist", "getaddrinfo(3)" },
 };
 
 const int n_fault_rows = (int)ARRAY_SIZE(fault_rows);

@@ -67,6 +67,20 @@ enum fault_pre {
 				 * does not (a new directory entry) */
 	PRE_FSIZE,		/* a write of at least one byte to a regular
 				 * file ending below RLIMIT_FSIZE (fs_fsize.c) */
+	/* net (net_class.c, net_connect.c) */
+	PRE_SOCK_DOMAIN,	/* socket: AF_UNIX, AF_INET, AF_INET6, AF_NETLINK */
+	PRE_INET_DOMAIN,	/* socket: AF_INET or AF_INET6 */
+	PRE_UNIX_PAIR,		/* socketpair: AF_UNIX */
+	PRE_SOCKET_FD,		/* the fd argument is an open socket */
+	PRE_REFUSABLE,		/* connect: a TCP socket not yet connected, to
+				 * a destination the namespace can reach */
+	PRE_PEER_RESET,		/* io: a TCP connection ESTABLISHED whose peer
+				 * is fzsandbox's own (net_reset.c); reads:
+				 * nothing queued */
+	PRE_PEER_HALF,		/* io: ... in CLOSE_WAIT (the peer shut down
+				 * its side) */
+	PRE_GAI_LOOKUP,		/* getaddrinfo: a host name a source beyond
+				 * the hosts file is asked for (net_gai.c) */
 	PRE_N
 };
 

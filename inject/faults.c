@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,15 +11,18 @@
 #include "inject/inject.h"
 #include "util/util.h"
 
-/* The errnos a fault may name: only ones some class can really produce. */
+/* The errnos a fault may name: only ones some class can really produce.
+ * getaddrinfo's return codes are FT_ERRNO too: glibc's EAI_* are negative,
+ * never an errno, so they compare and print the same way. */
 static const struct {
 	const char *name;
 	int err;
 } errnos[] = {
 	{ "ENOMEM", ENOMEM }, { "EIO", EIO }, { "ENOSPC", ENOSPC }, { "EAGAIN", EAGAIN },
 	{ "EINTR", EINTR }, { "ECONNRESET", ECONNRESET }, { "EMFILE", EMFILE },
-	{ "ENFILE", ENFILE }, { "EACCES", EACCES },
-	{ "EDQUOT", EDQUOT }, { "EFBIG", EFBIG },
+	{ "ENFILE", ENFILE }, { "EACCES", EACCES }, { "EDQUOT", EDQUOT }, { "EFBIG", EFBIG },
+	{ "ENOBUFS", ENOBUFS }, { "ECONNREFUSED", ECONNREFUSED }, { "EPIPE", EPIPE },
+	{ "EAI_AGAIN", EAI_AGAIN }, { "EAI_NONAME", EAI_NONAME }, { "EAI_MEMORY", EAI_MEMORY },
 };
 
 const char *errno_fault_name(int err);

@@ -1,7 +1,8 @@
 /* io_class.c - the io class's hooks: at a read/write family stop, describe
  * the call and its file, ask io_table.c which faults the kernel could give
  * it now, and inject the chosen one faithfully (a short transfer really
- * moves fewer bytes; EINTR really delivers the signal that interrupted it).
+ * moves fewer bytes; EINTR really delivers the signal that interrupted it;
+ * a reset is really sent by the peer's end, net_reset.c).
  * Signal handlers are tracked from rt_sigaction (signals.c). */
 #include "config.h"
 
@@ -14,6 +15,7 @@
 #include "inject/inject_int.h"
 #include "inject/io_class.h"
 #include "inject/io_table.h"
+#include "inject/net_reset.h"
 #include "inject/signals.h"
 
 /* readv/writev: the iovec array, read from the tracee. Returns the number
@@ -147,6 +149,10 @@ static int io_inject(void *arg, struct tracer_task *t, struct fault *f)
 			tracer_deliver_signal(t, sig);
 		return r;
 	}
+	/* The peer resets the connection for real; the call runs and the
+	 * kernel gives the error (net_reset.c). */
+	if (f->err == ECONNRESET || f->err == EPIPE)
+		return net_peer_reset(t, (int)io->s->args[e->fd_arg]);
 	return tracer_fail_syscall(t, f->err);
 }
 
@@ -162,6 +168,10 @@ static int io_on_syscall(struct inject *inj, int cls, struct tracer_task *t,
 		return 0;
 	if (fd_info_read(t, (int)s->args[s->ent->fd_arg], &io.fi) < 0)
 		return 0;
+	/* Only the service driver's connections can be reset for real: no
+	 * look through our descriptors otherwise (net_reset.c). */
+	if (inj->cfg.service)
+		io.fi.peer_ours = net_peer_owned(t, (int)s->args[s->ent->fd_arg], io.fi.tcp_state);
 	io_describe(t, s, io.h, &io.c);
 	nopts = io_faults_list(io_faults_allowed(&io.fi, &io.c), opts, 8);
 	inj_decide(inj, t, &call, opts, nopts, io_inject, &io);

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <linux/sockios.h>
 #include <poll.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -103,6 +105,21 @@ static bool pre_eintr(const struct fd_info *fi, const struct io_call *c)
 	return !nonblocking(fi, c) && c->interruptible && would_block(fi, c);
 }
 
+/* A reset the peer really sends (net_reset.c): a TCP connection whose
+ * other end fzsandbox holds. Established: ECONNRESET, for a read only
+ * with nothing queued (queued bytes come first). After the peer's FIN
+ * (CLOSE_WAIT) the kernel says EPIPE instead (a write's; a read gets the
+ * EOF it gets anyway). */
+static bool pre_peer_reset(const struct fd_info *fi, const struct io_call *c)
+{
+	return fi->peer_ours && fi->tcp_state == TCP_ESTABLISHED && (c->write || fi->avail == 0);
+}
+
+static bool pre_peer_half(const struct fd_info *fi, const struct io_call *c)
+{
+	return fi->peer_ours && fi->tcp_state == TCP_CLOSE_WAIT && c->write;
+}
+
 static bool (*const pre_check[PRE_N])(const struct fd_info *, const struct io_call *) = {
 	[PRE_NONE] = pre_none,
 	[PRE_SHORT_FILE] = pre_short_file,
@@ -110,6 +127,8 @@ static bool (*const pre_check[PRE_N])(const struct fd_info *, const struct io_ca
 	[PRE_SHORT_WRITE] = pre_short_write,
 	[PRE_EAGAIN] = pre_eagain,
 	[PRE_EINTR] = pre_eintr,
+	[PRE_PEER_RESET] = pre_peer_reset,
+	[PRE_PEER_HALF] = pre_peer_half,
 };
 
 /* The table's descriptor kind for this fd: stream sockets split by
@@ -159,6 +178,7 @@ static const struct {
 	{ IOF_EAGAIN, { FT_ERRNO, EAGAIN, 0 } },
 	{ IOF_EINTR, { FT_ERRNO, EINTR, 0 } },
 	{ IOF_ECONNRESET, { FT_ERRNO, ECONNRESET, 0 } },
+	{ IOF_EPIPE, { FT_ERRNO, EPIPE, 0 } },
 };
 
 /* A row's fault name as a mask bit (0: not an io fault). */
@@ -218,6 +238,17 @@ static void queue_state(int dup, struct fd_info *fi)
 	}
 }
 
+/* The connection's state (whether its peer is ours is the caller's to
+ * ask: net_peer_owned, only in service mode). */
+static void tcp_peer(int dup, struct fd_info *fi)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	if (getsockopt(dup, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0)
+		fi->tcp_state = ti.tcpi_state;
+}
+
 static bool is_tty_major(unsigned maj)
 {
 	/* 4: tty/ttyS, 5: /dev/tty and ptmx, 136-143: pts. */
@@ -235,6 +266,8 @@ int fd_info_read(struct tracer_task *t, int fd, struct fd_info *fi)
 	fi->avail = fi->space = -1;
 	fi->read_ready = -1;
 	fi->nonblock = false;
+	fi->tcp_state = -1;
+	fi->peer_ours = false;
 	snprintf(path, sizeof(path), "/proc/%d/fd/%d", pid, fd);
 	if (stat(path, &st) < 0)
 		return -errno;
@@ -272,6 +305,8 @@ int fd_info_read(struct tracer_task *t, int fd, struct fd_info *fi)
 		fi->type = type == SOCK_STREAM ? FDT_STREAM : type == SOCK_DGRAM ? FDT_DGRAM : FDT_OTHER;
 	}
 	queue_state(dup, fi);
+	if (fi->type == FDT_STREAM && (fi->family == AF_INET || fi->family == AF_INET6))
+		tcp_peer(dup, fi);
 	close(dup);
 	return 0;
 }

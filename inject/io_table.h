@@ -24,6 +24,12 @@ struct fd_info {
 	/* poll(2) says a read would not block: data, end of file (a peer or
 	 * all writers gone) or an error. -1 unknown. */
 	int read_ready;
+	/* TCP sockets: TCP_INFO's state (-1 unknown, other sockets); and
+	 * whether the peer is one of fzsandbox's own (io_class.c asks
+	 * net_reset.c in service mode): only then can the peer really reset
+	 * the connection. */
+	int tcp_state;
+	bool peer_ours;
 };
 /* Look at fd of task t's process from outside: /proc/PID/fd, and the
  * mode, queues and socket type of a duplicate (tracer_grab_fd). */
@@ -48,6 +54,7 @@ enum io_fault_bit {
 	IOF_EAGAIN = 1 << 3,
 	IOF_EINTR = 1 << 4,
 	IOF_ECONNRESET = 1 << 5,
+	IOF_EPIPE = 1 << 6,
 };
 
 /* Faithful faults for this call on this fd, as a mask of io_fault_bit:

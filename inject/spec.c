@@ -81,9 +81,8 @@ int plan_fault_parse(const char *spec, struct plan_fault *pf, int *site_id, char
 	/* Which faults make sense for which call: its rows' (fault_table.c). */
 	if (!call_takes_fault(pf->call, &pf->fault))
 		return bad_token(bad, badlen, colon + 1);
-	/* A failed library call is NULL + ENOMEM, whichever name was used. */
-	if (library_call(pf->call))
-		pf->fault.type = FT_NULL;
+	/* A row's alias names its fault (malloc:ENOMEM is malloc:NULL). */
+	call_fault_canonical(pf->call, &pf->fault);
 	if (!at)
 		return 0;
 	where = at + 1;

@@ -5,6 +5,7 @@
 
 #include <check.h>
 #include <errno.h>
+#include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -325,6 +326,40 @@ START_TEST(test_call_owner)
 }
 END_TEST
 
+/* net: what its calls can take, and an alias that names a row's fault. */
+START_TEST(test_net_rows)
+{
+	const struct fault_class *net = &fault_classes[class_index("net")];
+	bool library;
+	struct fault f;
+
+	ck_assert_ptr_eq(class_of_call("accept4", &library), net);
+	ck_assert(!library);
+	ck_assert_ptr_eq(class_of_call("getaddrinfo", &library), net);
+	ck_assert(library);
+	ck_assert_int_eq(fault_parse("ENOBUFS", &f), 0);
+	ck_assert(call_takes_fault("socket", &f));
+	ck_assert(!call_takes_fault("accept", &f));	/* no path returns it */
+	ck_assert(!call_takes_fault("socketpair", &f));
+	ck_assert_int_eq(fault_parse("ECONNREFUSED", &f), 0);
+	ck_assert(call_takes_fault("connect", &f));
+	ck_assert_int_eq(fault_parse("ECONNABORTED", &f), -EINVAL);
+	ck_assert_int_eq(fault_parse("EAI_AGAIN", &f), 0);
+	ck_assert(call_takes_fault("getaddrinfo", &f));
+	ck_assert(!call_takes_fault("connect", &f));
+	/* A library call's fault stays what it is; malloc's alias is NULL. */
+	ck_assert_int_eq(fault_parse("EAI_MEMORY", &f), 0);
+	call_fault_canonical("getaddrinfo", &f);
+	ck_assert(f.type == FT_ERRNO && f.err == EAI_MEMORY);
+	ck_assert_int_eq(fault_parse("ENOMEM", &f), 0);
+	call_fault_canonical("malloc", &f);
+	ck_assert(f.type == FT_NULL);
+	ck_assert_int_eq(fault_parse("ENOMEM", &f), 0);
+	call_fault_canonical("socket", &f);
+	ck_assert(f.type == FT_ERRNO && f.err == ENOMEM);
+}
+END_TEST
+
 START_TEST(test_sets)
 {
 	unsigned m, def = 0;
@@ -392,6 +427,7 @@ static Suite *classes_suite(void)
 	tcase_add_test(tc, test_alloc_calls_are_breakpoints);
 	tcase_add_test(tc, test_io_row_matches_io_table);
 	tcase_add_test(tc, test_call_owner);
+	tcase_add_test(tc, test_net_rows);
 	tcase_add_test(tc, test_sets);
 	tcase_add_test(tc, test_trace_set_from_table);
 	suite_add_tcase(s, tc);
