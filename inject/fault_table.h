@@ -56,6 +56,8 @@ enum fault_pre {
 				 * exist yet, in a directory that does
 				 * (fs_name.c) */
 	PRE_CLOSE_FILE,		/* close of an open regular file (fs_close.c) */
+	PRE_CLOCK_READ,		/* a read of a clock a step moves, not a
+				 * CPU-time clock (clock_class.c) */
 	PRE_N
 };
 
