@@ -12,10 +12,10 @@
  * FUTEX_CLOCK_REALTIME) and FUTEX_LOCK_PI (always REALTIME), which is how
  * glibc's pthread_cond_timedwait, sem_timedwait and the timed locks
  * wait; timerfd_settime TFD_TIMER_ABSTIME (the timer's clock from
- * /proc/PID/fdinfo); mq_timedsend/mq_timedreceive (REALTIME). Not yet:
- * timer_settime (the timer's clock is not visible from outside without
- * /proc/PID/timers parsing), futex_waitv, threads already asleep when a
- * step happens, TFD_TIMER_CANCEL_ON_SET (docs/faults.md#clock). */
+ * /proc/PID/fdinfo) and timer_settime TIMER_ABSTIME (from
+ * /proc/PID/timers); mq_timedsend/mq_timedreceive (REALTIME). Not yet:
+ * futex_waitv, threads already asleep when a step happens,
+ * TFD_TIMER_CANCEL_ON_SET (docs/faults.md#clock). */
 #include "config.h"
 
 #include <errno.h>
@@ -38,8 +38,8 @@
 #define FUTEX_LOCK_PI2 13
 #endif
 
-const char clock_deadline_calls[] = "clock_nanosleep futex timerfd_settime mq_timedsend "
-				    "mq_timedreceive";
+const char clock_deadline_calls[] = "clock_nanosleep futex timerfd_settime timer_settime "
+				    "mq_timedsend mq_timedreceive";
 
 /* Where the deadline is: its argument, its clock id, and its offset in
  * the struct (an itimerspec's it_value). -1: the call has none. */
@@ -66,6 +66,28 @@ static int timerfd_clock(struct tracer_task *t, int fd)
 	buf[n] = 0;
 	p = strstr(buf, "clockid:");
 	return p ? (int)strtol(p + 8, NULL, 10) : -1;
+}
+
+/* A POSIX timer's clock: its "ClockID:" in /proc/PID/timers (the process's
+ * timers, one block each, "ID: N" first). -1 if not found. */
+static int timer_clock(struct tracer_task *t, int id)
+{
+	char path[64], line[128];
+	bool ours = false;
+	int clk = -1, v;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/timers", (int)tracer_task_pid(t));
+	if (!(f = fopen(path, "re")))
+		return -1;
+	while (clk < 0 && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "ID: %d", &v) == 1)
+			ours = v == id;
+		else if (ours && sscanf(line, "ClockID: %d", &v) == 1)
+			clk = v;
+	}
+	fclose(f);
+	return clk;
 }
 
 static bool find_deadline(struct tracer_task *t, const struct syscall_stop *s, struct deadline *d)
@@ -98,6 +120,14 @@ static bool find_deadline(struct tracer_task *t, const struct syscall_stop *s, s
 		if (!(s->args[1] & TFD_TIMER_ABSTIME))
 			return false;
 		d->clockid = timerfd_clock(t, (int)(int32_t)s->args[0]);
+		return d->clockid >= 0;
+	}
+	if (strcmp(n, "timer_settime") == 0) {
+		d->arg = 2;
+		d->off = offsetof(struct itimerspec, it_value);
+		if (!(s->args[1] & TIMER_ABSTIME))
+			return false;
+		d->clockid = timer_clock(t, (int)(int32_t)s->args[0]);
 		return d->clockid >= 0;
 	}
 	if (strcmp(n, "mq_timedsend") == 0 || strcmp(n, "mq_timedreceive") == 0) {

@@ -1,6 +1,7 @@
 /* clock_timedwait - test target: timed waits on absolute deadlines taken
  * from CLOCK_REALTIME (pthread_cond_timedwait: futex with
- * FUTEX_CLOCK_REALTIME; sem_timedwait; clock_nanosleep TIMER_ABSTIME).
+ * FUTEX_CLOCK_REALTIME; sem_timedwait; clock_nanosleep TIMER_ABSTIME; a
+ * timerfd and a POSIX timer armed with an absolute expiry).
  * Each waits 1 s; the time it really took is measured on
  * CLOCK_MONOTONIC_RAW. Exit 0 when each took between 0.9 s and 2 s: after
  * a clock step fzsandbox made at deadline_in's read, the kernel must
@@ -9,8 +10,12 @@
 #include <errno.h>
 #include <pthread.h>
 #include <semaphore.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <sys/timerfd.h>
 #include <time.h>
+#include <unistd.h>
 
 static __attribute__((noinline, noclone)) struct timespec deadline_in(long sec)
 {
@@ -43,7 +48,12 @@ int main(void)
 	pthread_cond_t c = PTHREAD_COND_INITIALIZER;
 	struct timespec abs;
 	long long t0;
-	int bad = 0, r;
+	struct itimerspec its = { { 0, 0 }, { 0, 0 } };
+	struct sigevent se = { 0 };
+	int bad = 0, r, tfd;
+	uint64_t ticks;
+	sigset_t set;
+	timer_t tm;
 	sem_t s;
 
 	abs = deadline_in(1);
@@ -63,5 +73,27 @@ int main(void)
 	t0 = raw_ms();
 	r = clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &abs, NULL);
 	bad |= check("clock_nanosleep", t0, r);
+
+	tfd = timerfd_create(CLOCK_REALTIME, 0);
+	its.it_value = deadline_in(1);
+	t0 = raw_ms();
+	r = timerfd_settime(tfd, TFD_TIMER_ABSTIME, &its, NULL);
+	if (r == 0)
+		r = read(tfd, &ticks, sizeof(ticks)) == (ssize_t)sizeof(ticks) ? 0 : errno;
+	bad |= check("timerfd", t0, r);
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	se.sigev_notify = SIGEV_SIGNAL;
+	se.sigev_signo = SIGUSR1;
+	r = timer_create(CLOCK_REALTIME, &se, &tm);
+	its.it_value = deadline_in(1);
+	t0 = raw_ms();
+	if (r == 0)
+		r = timer_settime(tm, TIMER_ABSTIME, &its, NULL);
+	if (r == 0)
+		r = sigwaitinfo(&set, NULL) == SIGUSR1 ? 0 : errno;
+	bad |= check("timer_settime", t0, r);
 	return bad;
 }
