@@ -92,7 +92,7 @@ int plan_fault_parse(const char *spec, struct plan_fault *pf, int *site_id, char
 	if (at)
 		*at = 0;
 	colon = strchr(buf, ':');
-	if (!colon || colon == buf || strlen(buf) >= sizeof(pf->call))
+	if (!colon || colon == buf || (size_t)(colon - buf) >= sizeof(pf->call))
 		return bad_token(bad, badlen, buf);
 	*colon = 0;
 	strcpy(pf->call, buf);
