@@ -55,6 +55,10 @@ struct class_hooks {
 	 * that syscall gets it, so check it is one this class asked for. */
 	int (*on_syscall_exit)(struct inject *inj, int cls, struct tracer_task *t,
 			       const struct syscall_stop *s, int64_t ret);
+	/* Stop at syscall nr, one it fails, only for some values of one
+	 * argument (the clock ids a step moves): fill *c (with
+	 * TRACER_COND_VALUES) and return true; false: every call stops. */
+	bool (*narrow)(int nr, struct tracer_cond *c);
 	/* A SIGTRAP: 1 if it is the class's own breakpoint (handled), 0 if
 	 * not, -errno on failure (as tracer_hooks.on_trap). */
 	int (*on_trap)(struct inject *inj, int cls, struct tracer_task *t);

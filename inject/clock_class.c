@@ -154,10 +154,24 @@ static int clock_on_syscall_exit(struct inject *inj, int cls, struct tracer_task
 	return shift_result(t, s, ret, run->shift.ns[base]);
 }
 
+/* clock_gettime stops only for a clock a step moves: a CPU-time read
+ * (clock()) is no site and never shifted (a seccomp compare of the clock
+ * id; gettimeofday and time always read REALTIME). */
+static bool clock_narrow(int nr, struct tracer_cond *c)
+{
+	const struct syscall_ent *e = syscall_by_nr(nr);
+
+	if (!e || strcmp(e->name, "clock_gettime") != 0)
+		return false;
+	*c = (struct tracer_cond){ .nr = nr, .arg = 0 | TRACER_COND_VALUES, .bits = clock_step_ids() };
+	return true;
+}
+
 const struct class_hooks clock_class_hooks = {
 	.run_size = sizeof(struct clock_run),
 	.on_exec = clock_on_exec,
 	.on_syscall = clock_on_syscall,
 	.on_watch = clock_deadline_on_watch,
 	.on_syscall_exit = clock_on_syscall_exit,
+	.narrow = clock_narrow,
 };

@@ -157,3 +157,12 @@ int64_t clock_shift_of(const struct clock_shift *sh, int clockid, int *base)
 		}
 	return 0;
 }
+
+uint64_t clock_step_ids(void)
+{
+	uint64_t m = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(clock_bases); i++)
+		m |= 1ULL << clock_bases[i].id;
+	return m;
+}

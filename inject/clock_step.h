@@ -33,5 +33,7 @@ void clock_shift_add(struct clock_shift *sh, const struct fault *f);
 /* The shift a clock id reads with (0 for CPU-time and unknown clocks);
  * *base the enum step_clock it follows, -1 none. */
 int64_t clock_shift_of(const struct clock_shift *sh, int clockid, int *base);
+/* The clock ids a step can move, as a mask of bits 0-63. */
+uint64_t clock_step_ids(void);
 
 #endif

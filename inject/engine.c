@@ -313,6 +313,33 @@ void inject_run_trace_set(const struct inject *inj, uint8_t set[SYSCALL_MAX / 8]
 			set[nr / 8] |= 1 << (nr % 8);
 }
 
+int inject_run_conds(const struct inject *inj, uint8_t set[SYSCALL_MAX / 8],
+		     struct tracer_cond *conds, int max)
+{
+	int n = 0;
+
+	if (fz_debug_has("nogate"))
+		return 0;
+	for (int nr = 0; nr < SYSCALL_MAX && n < max; nr++) {
+		unsigned site = inj->site_classes[nr];
+		const struct class_hooks *h;
+		int c = 0;
+
+		/* One class stops there, and nobody else needs every call. */
+		if (!(set[nr / 8] >> (nr % 8) & 1) || !site || (site & (site - 1)) ||
+		    inj->watch_classes[nr] || inj->lasting_classes[nr] || always_traced(inj, nr))
+			continue;
+		while (!(site >> c & 1))
+			c++;
+		h = fault_classes[c].hooks;
+		if (h->narrow && h->narrow(nr, &conds[n])) {
+			set[nr / 8] &= ~(1 << (nr % 8));
+			n++;
+		}
+	}
+	return n;
+}
+
 void inject_begin_run(struct inject *inj, bool record, const struct plan_fault *plan, int nplan)
 {
 	inj_unwinders_clear(inj);	/* pids of the last run are gone */

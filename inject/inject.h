@@ -148,6 +148,11 @@ const struct tracer_hooks *inject_hooks(struct inject *inj);
  * the syscalls its plan names and those every run watches). */
 void inject_trace_set(const struct inject *inj, uint8_t set[SYSCALL_MAX / 8]);
 void inject_run_trace_set(const struct inject *inj, uint8_t set[SYSCALL_MAX / 8]);
+/* Narrow the run's set: syscalls that need stopping only for some values
+ * of an argument (clock_gettime's clock id) leave set and become
+ * conditional stops in conds (at most max). Returns how many. */
+int inject_run_conds(const struct inject *inj, uint8_t set[SYSCALL_MAX / 8],
+		     struct tracer_cond *conds, int max);
 
 /* Start a run: record sites (the clean run) and/or inject these faults. */
 void inject_begin_run(struct inject *inj, bool record, const struct plan_fault *plan, int nplan);

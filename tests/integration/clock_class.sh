@@ -70,6 +70,17 @@ assert_eq "step=+1h step=+1h@clock=monotonic step=-1h" \
 jq -se '[.[] | .faults[] | select(.caller == "ns_of" and .thread == 1)] | length >= 3' "$J" \
 	>/dev/null || fail "clock_monotonic: the child's reads were not stepped"
 
+# The filter compares clock_gettime's clock id: a CPU-time read (never
+# shifted) costs no stop, a REALTIME read does (a step is planned, past
+# the end, so every read of a clock it moves stops).
+fz --inject=clock --fault=clock_gettime:step=+1h@1000000000 --out="$TMP/cost" -- \
+	"$T/clock_monotonic" cost
+assert_rc 0
+cpu=$(awk '$1 == "cpu" { print $2 }' "$TMP/cost/run/stdout")
+real=$(awk '$1 == "realtime" { print $2 }' "$TMP/cost/run/stdout")
+[ -n "$cpu" ] && [ -n "$real" ] && [ $((cpu * 5)) -lt "$real" ] ||
+	fail "a CPU-time read ($cpu ns) should cost no stop, a REALTIME read ($real ns) one"
+
 # Absolute REALTIME deadlines (futex, sem_timedwait, clock_nanosleep, a
 # timerfd, a POSIX timer) are handed over minus the shift: each wait still
 # takes about 1 s.
