@@ -43,13 +43,20 @@ int inject_parse_classes(const char *s, unsigned *mask, char *bad, int badlen);
 char *inject_format_classes(unsigned mask, char *buf, int len);
 
 /* FT_EXHAUST: memory stays exhausted from this kernel allocation on (every
- * later one in the run fails too, as under RLIMIT_AS); the errno is ENOMEM. */
-enum fault_type { FT_NULL, FT_ERRNO, FT_SHORT, FT_EXHAUST };
+ * later one in the run fails too, as under RLIMIT_AS); the errno is ENOMEM.
+ * FT_STEP: the clock steps by count ns from this read on, for the whole
+ * traced tree (clock_step.c): "step=-1h", "step=+1h@clock=monotonic". */
+enum fault_type { FT_NULL, FT_ERRNO, FT_SHORT, FT_EXHAUST, FT_STEP };
 struct fault {
 	enum fault_type type;
-	int err;		/* FT_ERRNO */
-	long count;		/* FT_SHORT: bytes to transfer; 0 = half */
+	int err;		/* FT_ERRNO; FT_STEP: the clock (enum step_clock,
+				 * clock_step.h) */
+	long count;		/* FT_SHORT: bytes to transfer; 0 = half.
+				 * FT_STEP: the step in ns, signed; 0 = the
+				 * kind only ("step") */
 };
+/* Same fault, its argument included (a step's size and clock). */
+bool fault_same(const struct fault *a, const struct fault *b);
 int fault_parse(const char *s, struct fault *f);
 char *fault_format(const struct fault *f, char *buf, int len);
 
@@ -141,6 +148,11 @@ const struct tracer_hooks *inject_hooks(struct inject *inj);
  * the syscalls its plan names and those every run watches). */
 void inject_trace_set(const struct inject *inj, uint8_t set[SYSCALL_MAX / 8]);
 void inject_run_trace_set(const struct inject *inj, uint8_t set[SYSCALL_MAX / 8]);
+/* Narrow the run's set: syscalls that need stopping only for some values
+ * of an argument (clock_gettime's clock id) leave set and become
+ * conditional stops in conds (at most max). Returns how many. */
+int inject_run_conds(const struct inject *inj, uint8_t set[SYSCALL_MAX / 8],
+		     struct tracer_cond *conds, int max);
 
 /* Start a run: record sites (the clean run) and/or inject these faults. */
 void inject_begin_run(struct inject *inj, bool record, const struct plan_fault *plan, int nplan);

@@ -75,6 +75,9 @@ struct inject {
 	 * enabled classes (masks) that fail it and that watch it. */
 	uint8_t site_classes[SYSCALL_MAX];
 	uint8_t watch_classes[SYSCALL_MAX];
+	/* ... and that watch it in runs that may inject a lasting fault
+	 * (fault_class.watch_lasting). */
+	uint8_t lasting_classes[SYSCALL_MAX];
 	unsigned oom_classes;	/* mask of the classes whose faults are OOM */
 	/* This run, for telling a deliberate death (deliberate.c): the
 	 * caller frame of each logged out-of-memory fault, whether any

@@ -1,6 +1,7 @@
 /* spec.c - the --fault=SPEC grammar (fzsandbox.1, FAULT SPECIFICATIONS):
  *   CALL ':' FAULT [ '@' WHERE ]
  *   WHERE := N | 'site#' K [ ':' N ] | 'caller=' FUNC [ ':' N ]
+ * A step fault's '@clock=NAME' may stand before or after WHERE.
  */
 #include "config.h"
 
@@ -54,9 +55,29 @@ static void canonical_call(char *call, size_t len)
 		}
 }
 
+/* "@clock=NAME" belongs to a step fault (clock_step.c), wherever it
+ * stands among the predicates: cut it out of buf into clk ("" none). */
+static int take_clock(char *buf, char *clk, size_t len)
+{
+	char *p = strstr(buf, "@clock="), *end;
+	size_t n;
+
+	clk[0] = 0;
+	if (!p)
+		return 0;
+	end = strchr(p + 1, '@');
+	n = end ? (size_t)(end - p) : strlen(p);
+	if (n >= len)
+		return -EINVAL;
+	memcpy(clk, p, n);
+	clk[n] = 0;
+	memmove(p, p + n, strlen(p + n) + 1);
+	return 0;
+}
+
 int plan_fault_parse(const char *spec, struct plan_fault *pf, int *site_id, char *bad, int badlen)
 {
-	char buf[512], *colon, *at, *where, *occ;
+	char buf[512], clk[64], fault[96], *colon, *at, *where, *occ;
 
 	memset(pf, 0, sizeof(*pf));
 	pf->thread = -1;
@@ -65,19 +86,25 @@ int plan_fault_parse(const char *spec, struct plan_fault *pf, int *site_id, char
 	if (strlen(spec) >= sizeof(buf))
 		return bad_token(bad, badlen, spec);
 	strcpy(buf, spec);
+	if (take_clock(buf, clk, sizeof(clk)) < 0)
+		return bad_token(bad, badlen, spec);
 	at = strchr(buf, '@');
 	if (at)
 		*at = 0;
 	colon = strchr(buf, ':');
-	if (!colon || colon == buf || strlen(buf) >= sizeof(pf->call))
+	if (!colon || colon == buf || (size_t)(colon - buf) >= sizeof(pf->call))
 		return bad_token(bad, badlen, buf);
 	*colon = 0;
 	strcpy(pf->call, buf);
 	canonical_call(pf->call, sizeof(pf->call));
 	if (!library_call(pf->call) && !syscall_by_name(pf->call))
 		return bad_token(bad, badlen, pf->call);
-	if (fault_parse(colon + 1, &pf->fault) < 0)
-		return bad_token(bad, badlen, colon + 1);
+	snprintf(fault, sizeof(fault), "%s%s", colon + 1, clk);
+	if (fault_parse(fault, &pf->fault) < 0)
+		return bad_token(bad, badlen, fault);
+	/* A step says how far ("step" alone is only the kind). */
+	if (pf->fault.type == FT_STEP && !pf->fault.count)
+		return bad_token(bad, badlen, fault);
 	/* Which faults make sense for which call: its rows' (fault_table.c). */
 	if (!call_takes_fault(pf->call, &pf->fault))
 		return bad_token(bad, badlen, colon + 1);
