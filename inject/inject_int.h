@@ -102,6 +102,11 @@ const char *errno_fault_name(int err);
 /* random.c */
 unsigned inj_occurrence(struct inject *inj, const char *call, const char *key, int thread);
 bool inj_excluded(char *const *exclude, const char *key, const char *function);
+/* alloc_sites.c: open a module file as the tracer names it ("/proc/PID/root/PATH"
+ * inside PID's root, so the jail's symlinks resolve to its own files); a
+ * file the jailed program could have written is refused (-EPERM): never
+ * parsed by the tracer. The fd, or -errno. */
+int inj_open_module(const char *path);
 /* shard.c: is the site with this key one this shard fails? */
 bool inj_in_shard(const struct inject *inj, const char *key);
 /* Decide a random fault among opts; 1 and *out if this call fails. */
