@@ -107,6 +107,15 @@ bool inj_excluded(char *const *exclude, const char *key, const char *function);
  * file the jailed program could have written is refused (-EPERM): never
  * parsed by the tracer. The fd, or -errno. */
 int inj_open_module(const char *path);
+/* iov.c: the n-entry iovec array at addr (at most cap entries), its byte
+ * total in *total (may be NULL); the entry count, or -1. */
+struct iovec;
+int inj_iov_read(struct tracer_task *t, uint64_t addr, uint64_t n, struct iovec *iov, int cap,
+		 long *total);
+/* Let a vector call (array in argument 1, count in 2) move only its first
+ * keep bytes: a copy of iov[0..cnt) cut there, below the red zone of the
+ * stopped thread's stack, the arguments pointed at it. 0 or -errno. */
+int inj_iov_cut(struct tracer_task *t, struct iovec *iov, int cnt, long keep);
 /* shard.c: is the site with this key one this shard fails? */
 bool inj_in_shard(const struct inject *inj, const char *key);
 /* Decide a random fault among opts; 1 and *out if this call fails. */
