@@ -4,7 +4,9 @@
  * it changes only at exec, which makes a new one), the call's path, and
  * the path and type behind its fd (cached per address space until a
  * close, dup2, dup3 or close_range of that fd, which stop whenever a
- * path or fd predicate is in use; an exec starts a new cache).
+ * path or fd predicate is in use; an exec or a fork starts a new
+ * cache, and entries are per process: a vfork child shares its parent's
+ * engine data, not its fd table).
  *
  * Paths are as the jail sees them: the tracer reads /proc/TID/exe, cwd
  * and fd/N, whose links the kernel resolves from the tracee's root. A
@@ -32,6 +34,8 @@
 struct pred_fdcache {
 	int n;
 	struct fd_slot {
+		pid_t pid;	/* a vfork child shares its parent's mm data,
+				 * not its fd table */
 		int fd;
 		unsigned type;
 		char *path;
@@ -53,29 +57,20 @@ void pred_mm_free(struct inj_mm *m)
 	fdcache_free(m->fds);
 }
 
-/* A fork's child has the same fds and the same executable. */
+/* A fork's child runs the same executable. Its fds start uncached: the
+ * cache is keyed by process (below). */
 int pred_mm_fork(const struct inj_mm *p, struct inj_mm *m)
 {
 	if (p->exe && !(m->exe = strdup(p->exe)))
 		return -ENOMEM;
-	if (!p->fds)
-		return 0;
-	if (!(m->fds = calloc(1, sizeof(*m->fds))))
-		return -ENOMEM;
-	for (int i = 0; i < p->fds->n; i++) {
-		struct fd_slot s = p->fds->slot[i];
-
-		if (!(s.path = strdup(s.path)))
-			return -ENOMEM;
-		m->fds->slot[m->fds->n++] = s;
-	}
 	return 0;
 }
 
-static void fdcache_drop(struct pred_fdcache *c, unsigned long lo, unsigned long hi)
+static void fdcache_drop(struct pred_fdcache *c, pid_t pid, unsigned long lo, unsigned long hi)
 {
 	for (int i = 0; c && i < c->n;) {
-		if ((unsigned long)c->slot[i].fd >= lo && (unsigned long)c->slot[i].fd <= hi) {
+		if ((!pid || c->slot[i].pid == pid) && (unsigned long)c->slot[i].fd >= lo &&
+		    (unsigned long)c->slot[i].fd <= hi) {
 			free(c->slot[i].path);
 			c->slot[i] = c->slot[--c->n];
 		} else {
@@ -90,15 +85,16 @@ void pred_on_syscall(struct tracer_task *t, const struct syscall_stop *s)
 {
 	struct inj_mm *m = tracer_task_mm_data(t);
 	const char *n = s->ent->name;
+	pid_t pid = tracer_task_pid(t);
 
 	if (!m || !m->fds)
 		return;
 	if (strcmp(n, "close") == 0)
-		fdcache_drop(m->fds, (unsigned)s->args[0], (unsigned)s->args[0]);
+		fdcache_drop(m->fds, pid, (unsigned)s->args[0], (unsigned)s->args[0]);
 	else if (strcmp(n, "dup2") == 0 || strcmp(n, "dup3") == 0)
-		fdcache_drop(m->fds, (unsigned)s->args[1], (unsigned)s->args[1]);
+		fdcache_drop(m->fds, pid, (unsigned)s->args[1], (unsigned)s->args[1]);
 	else if (strcmp(n, "close_range") == 0)
-		fdcache_drop(m->fds, (unsigned)s->args[0], (unsigned)s->args[1]);
+		fdcache_drop(m->fds, pid, (unsigned)s->args[0], (unsigned)s->args[1]);
 }
 
 bool pred_fd_wanted(const struct inject *inj)
@@ -155,16 +151,17 @@ static const struct fd_slot *fd_info(struct tracer_task *t, int fd)
 		return NULL;
 	c = m->fds;
 	for (int i = 0; i < c->n; i++)
-		if (c->slot[i].fd == fd)
+		if (c->slot[i].fd == fd && c->slot[i].pid == tracer_task_pid(t))
 			return &c->slot[i];
 	snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)tracer_task_tid(t), fd);
 	if (read_link(link, path, sizeof(path)) < 0 || stat(link, &st) < 0)
 		return NULL;
 	if (c->n == FDCACHE_MAX)	/* full: start again */
-		fdcache_drop(c, 0, (unsigned long)-1);
+		fdcache_drop(c, 0, 0, (unsigned long)-1);
 	s = &c->slot[c->n];
 	if (!(s->path = strdup(path)))
 		return NULL;
+	s->pid = tracer_task_pid(t);
 	s->fd = fd;
 	s->type = fd_type_of(&st);
 	c->n++;
