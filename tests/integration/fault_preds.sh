@@ -21,7 +21,8 @@ loaded() {	# OUT NAME: did the finding's run load NAME before it crashed?
 }
 
 # @path on read: the fd's path. "sub/../b.txt" relative to the cwd is
-# $TMP/b.txt; a.txt's read (the first one) is not failed.
+# $TMP/b.txt; a.txt's read (the first one, through the same fd number,
+# closed since) is not failed.
 fz --fault="read:EIO@path=$TMP/b.txt" --out="$OUT.1" -- "$T/pred_target" a.txt sub/../b.txt
 assert_rc 1
 R=$OUT.1/report.json

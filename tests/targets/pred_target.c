@@ -6,8 +6,10 @@
  * read makes n -1, and the memcpy of (size_t)-1 bytes crashes in load().
  * So one call site opens and reads every file, and only a predicate on the
  * path or the fd type tells which one a fault hits. Each file that loads
- * prints "NAME: N bytes" on stderr first. Nothing else is read or opened
- * after main starts.
+ * prints "NAME: N bytes" on stderr first and is closed, so every file
+ * is read through the same fd number: what a path predicate matches
+ * must follow the close. Nothing else is read or opened after main
+ * starts.
  */
 #ifndef FZ_OPTIMIZED
 #pragma GCC optimize("O0")
@@ -27,6 +29,8 @@ static void load(const char *name)
 
 	memcpy(copy, buf, (size_t)n);
 	fprintf(stderr, "%s: %zd bytes\n", name, n);
+	if (fd > 0)
+		close(fd);	/* the next file gets the same fd number */
 }
 
 int main(int argc, char **argv)
