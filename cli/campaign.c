@@ -85,6 +85,11 @@ static void publish_sites(struct runner *rn, struct report *rep)
 		s.occurrences = is->total;
 		is->report_id = report_add_site(rep, &s);
 	}
+	/* Which programs made the calls, and which --only-exe lets fail. */
+	const struct exe_count *ex;
+	int nex = inject_executables(rn->inj, &ex);
+
+	report_set_executables(rep, ex, nex);
 }
 
 static void count_faults(struct runner *rn, struct report *rep)

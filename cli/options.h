@@ -82,6 +82,11 @@ struct options {
 	const char *source_root;
 	/* --slowdown=FACTOR (cli/slowdown.h): 0 off [10]. */
 	double slowdown;
+	/* --only-exe, --only-path (NULL-terminated globs), --only-fd
+	 * (PRED_FD_* mask): cli/options_only.c. */
+	char **only_exe, **only_path;
+	int nonly_exe, nonly_path;
+	unsigned only_fd;
 	char *config_text;	/* --config's text: options point into it */
 	char **argv;		/* the program and its arguments */
 };
@@ -90,6 +95,11 @@ struct options {
  * anything else. */
 double options_parse_slowdown(const char *arg);
 #define OPT_SLOWDOWN_DEFAULT 10.0
+
+/* options_only.c: --only-exe, --only-path, --only-fd; die()s on bad input. */
+void options_only_exe(struct options *o, const char *arg);
+void options_only_path(struct options *o, const char *arg);
+void options_only_fd(struct options *o, const char *arg);
 
 /* Parse argv; on bad input die() with one line naming it. */
 void options_parse(int argc, char **argv, struct options *o);

@@ -17,6 +17,21 @@
 #include "cli/runner.h"
 #include "cli/target.h"
 
+/* A fault's stored predicates ("@exe=G@path=G"): the replay counts its
+ * occurrence among the calls they match, as the run did. */
+static void replay_where(const char *where, struct fault_pred *p)
+{
+	char buf[sizeof(((struct fault_rec *)0)->where)], why[256], *w, *next;
+
+	snprintf(buf, sizeof(buf), "%s", where);
+	for (w = buf[0] == '@' ? buf + 1 : NULL; w; w = next) {
+		if ((next = strchr(w, '@')))
+			*next++ = 0;
+		if (fault_pred_parse(NULL, w, p, why, sizeof(why)) < 0)
+			die("--replay: bad stored predicate '%s': %s", where, why);
+	}
+}
+
 /* The stored faults as the engine's plan. */
 void replay_plan(const struct replay_spec *spec, struct plan_fault *plan)
 {
@@ -28,6 +43,7 @@ void replay_plan(const struct replay_spec *spec, struct plan_fault *plan)
 		snprintf(plan[i].site, sizeof(plan[i].site), "%s", spec->faults[i].site);
 		plan[i].thread = spec->faults[i].thread;
 		plan[i].occurrence = spec->faults[i].occurrence;
+		replay_where(spec->faults[i].where, &plan[i].pred);
 	}
 }
 

@@ -300,6 +300,7 @@ void runner_init(struct runner *r, const struct options *o, char **argv, char **
 		/* --check, --slowdown: the stack at each fault. */
 		.on_fault = o->nchecks || o->slowdown > 0 ? runner_on_fault : NULL,
 		.fault_arg = r,
+		.only_exe = o->only_exe, .only_path = o->only_path, .only_fd = o->only_fd,
 	};
 	int e;
 

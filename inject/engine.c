@@ -28,6 +28,7 @@ static void mm_free_states(struct inj_mm *m)
 	for (int c = 0; c < n_fault_classes; c++)
 		if (m->state[c] && fault_classes[c].hooks->mm_free)
 			fault_classes[c].hooks->mm_free(m->state[c]);
+	pred_mm_free(m);
 	free(m);
 }
 
@@ -68,6 +69,10 @@ static int inj_mm_fork(void *ctx, const void *parent, void **child)
 	(void)ctx;
 	if (!m)
 		return -ENOMEM;
+	if (pred_mm_fork(p, m) < 0) {
+		mm_free_states(m);
+		return -ENOMEM;
+	}
 	for (int c = 0; c < n_fault_classes; c++) {
 		const struct class_hooks *h = fault_classes[c].hooks;
 
@@ -119,6 +124,8 @@ static int inj_on_syscall(void *ctx, struct tracer_task *t, const struct syscall
 		inj_exit_check(inj, t, s);
 		return 0;
 	}
+	if (inj->fd_preds)
+		pred_on_syscall(t, s);
 	watch = inj->watch_classes[nr] | inj->lasting_classes[nr];
 	site = inj->site_classes[nr];
 	inj->stop_seq++;
@@ -264,6 +271,11 @@ static bool always_traced(const struct inject *inj, int nr)
 
 	if (inj->watch_classes[nr])
 		return true;
+	/* The fds a path or fd predicate has cached must be forgotten when
+	 * they close (pred.c). */
+	if (e && inj->fd_preds && (nr == SYS_close || nr == SYS_dup2 || nr == SYS_dup3 ||
+				   strcmp(e->name, "close_range") == 0))
+		return true;
 	if (e && inj->cfg.service && strcmp(e->name, "listen") == 0)
 		return true;
 	return nr == SYS_exit_group && inj->oom_classes;
@@ -362,6 +374,9 @@ void inject_begin_run(struct inject *inj, bool record, const struct plan_fault *
 	for (int i = 0; i < nplan; i++)
 		inj->plan_cls[i] = (int8_t)class_of_fault(inj->plan[i].call, &inj->plan[i].fault);
 	inj->nplan = nplan;
+	inj->fd_preds = pred_fd_wanted(inj);
+	if (record)
+		inj->nexes = 0;
 	inj->nlog = 0;
 	inj->noom = 0;
 	inj->other_fault = false;

@@ -60,6 +60,16 @@ bool fault_same(const struct fault *a, const struct fault *b);
 int fault_parse(const char *s, struct fault *f);
 char *fault_format(const struct fault *f, char *buf, int len);
 
+/* Predicates on the calling process and the file a call acts on
+ * (inject/pred.c): --fault's @exe=, @path=, @fd=, and the campaign-wide
+ * --only-exe/--only-path/--only-fd. "" or 0: any. */
+enum { PRED_FD_FILE = 1, PRED_FD_PIPE = 2, PRED_FD_SOCKET = 4, PRED_FD_TTY = 8 };
+struct fault_pred {
+	char exe[128];		/* glob on /proc/PID/exe (its basename without '/') */
+	char path[192];		/* fnmatch(FNM_PATHNAME) glob on the call's path */
+	unsigned fd;		/* PRED_FD_* mask */
+};
+
 /* One fault the next run must inject. */
 struct plan_fault {
 	char call[24];
@@ -69,12 +79,25 @@ struct plan_fault {
 	int thread;		/* thread ordinal; -1 = any */
 	int occurrence;		/* 1-based, per site and thread when a site
 				 * or caller is given, else per call */
+	struct fault_pred pred;	/* only calls these match count */
 };
-/* --fault=CALL:FAULT[=ARG][@WHERE]; WHERE = N | site#K[:N] | caller=F[:N].
- * site#K is returned in *site_id for the caller to resolve (else -1). On
- * error returns -EINVAL and names the bad token in bad[] (pf->call holds
- * the call as understood once it was read: pread is pread64). */
+/* --fault=CALL:FAULT[=ARG][@PRED=VALUE...][@WHERE]; WHERE = N | site#K[:N]
+ * | caller=F[:N]; PRED = exe | path | fd. site#K is returned in *site_id
+ * for the caller to resolve (else -1). On error returns -EINVAL and names
+ * the bad token in bad[] (pf->call holds the call as understood once it
+ * was read: pread is pread64), or -EDOM with a whole message in bad[] (a
+ * predicate that is unknown, malformed or does not apply to the call). */
 int plan_fault_parse(const char *spec, struct plan_fault *pf, int *site_id, char *bad, int badlen);
+/* One predicate "NAME=VALUE" into *p, checked against call (NULL: any).
+ * 0, or -EDOM with a message in bad[]. */
+int fault_pred_parse(const char *call, const char *word, struct fault_pred *p, char *bad,
+		     int badlen);
+/* *p back as "@exe=G@path=G@fd=T" ("" for none). */
+char *fault_pred_format(const struct fault_pred *p, char *buf, int len);
+/* Is glob usable (non-empty, brackets closed, no trailing backslash)? */
+bool fault_glob_ok(const char *glob);
+/* "file,pipe" -> PRED_FD_* mask; -EINVAL on an unknown word. */
+int fault_fd_types(const char *s, unsigned *mask);
 
 /* An allocation site's key goes at most this many program frames deep
  * (the caller, then the wrapper's callers). */
@@ -136,6 +159,11 @@ struct inject_config {
 	 * NULL: none. */
 	void (*on_fault)(void *arg, pid_t pid, pid_t tid, int index);
 	void *fault_arg;
+	/* --only-exe, --only-path (globs, NULL-terminated; NULL: any) and
+	 * --only-fd (PRED_FD_* mask; 0: any): calls they do not match are
+	 * counted and recorded but never failed. */
+	char *const *only_exe, *const *only_path;
+	unsigned only_fd;
 };
 
 struct inject;
@@ -163,6 +191,12 @@ void inject_begin_run(struct inject *inj, bool record, const struct plan_fault *
  * Sites in exclude (keys or caller functions) never fail. */
 void inject_set_random(struct inject *inj, double p, uint64_t seed,
 		       char *const *exclude);
+
+/* The executables the recording run saw (/proc/PID/exe as the jail sees
+ * it), with the intercepted calls each made and whether --only-exe lets
+ * them be failed; at most INJECT_MAX_EXES, the rest under "(other)". */
+#define INJECT_MAX_EXES 16
+int inject_executables(const struct inject *inj, const struct exe_count **out);
 
 /* Faults actually injected in the run just ended. */
 /* --shard=K/N: plans and random runs fail only the sites whose key

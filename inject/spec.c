@@ -1,6 +1,7 @@
 /* spec.c - the --fault=SPEC grammar (fzsandbox.1, FAULT SPECIFICATIONS):
- *   CALL ':' FAULT [ '@' WHERE ]
+ *   CALL ':' FAULT { '@' PRED } [ '@' WHERE ] { '@' PRED }
  *   WHERE := N | 'site#' K [ ':' N ] | 'caller=' FUNC [ ':' N ]
+ *   PRED  := NAME '=' VALUE   (pred_spec.c's table: exe, path, fd)
  * A step fault's '@clock=NAME' may stand before or after WHERE.
  */
 #include "config.h"
@@ -12,6 +13,7 @@
 
 #include "inject/classes.h"
 #include "inject/inject.h"
+#include "inject/pred_args.h"
 
 static int parse_pos(const char *s, int *out)
 {
@@ -75,9 +77,11 @@ static int take_clock(char *buf, char *clk, size_t len)
 	return 0;
 }
 
+static int parse_where(char *where, struct plan_fault *pf, int *site_id, char *bad, int badlen);
+
 int plan_fault_parse(const char *spec, struct plan_fault *pf, int *site_id, char *bad, int badlen)
 {
-	char buf[512], clk[64], fault[96], *colon, *at, *where, *occ;
+	char buf[512], clk[64], fault[96], *colon, *at, *where;
 
 	memset(pf, 0, sizeof(*pf));
 	pf->thread = -1;
@@ -110,9 +114,30 @@ int plan_fault_parse(const char *spec, struct plan_fault *pf, int *site_id, char
 		return bad_token(bad, badlen, colon + 1);
 	/* A row's alias names its fault (malloc:ENOMEM is malloc:NULL). */
 	call_fault_canonical(pf->call, &pf->fault);
-	if (!at)
-		return 0;
-	where = at + 1;
+	where = NULL;
+	/* '@' words: predicates, and at most one WHERE. */
+	for (char *w = at ? at + 1 : NULL, *next; w; w = next) {
+		int r;
+
+		if ((next = strchr(w, '@')))
+			*next++ = 0;
+		if (fault_pred_word(w)) {
+			if ((r = fault_pred_parse(pf->call, w, &pf->pred, bad, badlen)) < 0)
+				return r;
+		} else if (where) {
+			return bad_token(bad, badlen, w);
+		} else {
+			where = w;
+		}
+	}
+	return where ? parse_where(where, pf, site_id, bad, badlen) : 0;
+}
+
+/* WHERE: which occurrence, at which site or caller. */
+static int parse_where(char *where, struct plan_fault *pf, int *site_id, char *bad, int badlen)
+{
+	char *occ;
+
 	if (strncmp(where, "site#", 5) == 0) {
 		occ = strchr(where + 5, ':');
 		if (occ)
