@@ -199,12 +199,16 @@ const struct fault_row fault_rows[] = {
 	  "ENOSPC", NULL, PRE_NEW_NAME, "no room on the device for the new file (blocks or inodes)",
 	  "open(2)" },
 	/* close runs: the descriptor is released, then the error returned. */
-	{ "fs", "close", false, FDC_REG, MODE_ANY, "", "EIO", NULL, PRE_CLOSE_FILE,
-	  "a write-back failed (NFS, FUSE); the descriptor is released all the same", "close(2)" },
-	{ "fs", "close", false, FDC_REG, MODE_ANY, "a handler installed (SA_RESTART or not)",
+	{ "fs", "close", false, FDC_REG, MODE_ANY, "open for writing, not on procfs, sysfs...", "EIO",
+	  NULL, PRE_CLOSE_FILE,
+	  "a write-back failed (the flush of NFS, CIFS, FUSE at close); the descriptor is released "
+	  "all the same", "close(2)" },
+	{ "fs", "close", false, FDC_REG, MODE_ANY,
+	  "open for writing, not on procfs, sysfs...; a handler installed (SA_RESTART or not)",
 	  "EINTR", NULL, PRE_CLOSE_INTR,
-	  "a handled signal interrupts the flush (NFS, FUSE), never restarted; the descriptor "
-	  "is released all the same, and the signal really delivered", "close(2)" },
+	  "a handled signal interrupts the flush (FUSE; NFS waits only for fatal signals), never "
+	  "restarted; the descriptor is released all the same, and the signal really delivered",
+	  "close(2)" },
 	/* The full disk (fs_write.c): the write that fills it writes what
 	 * fits, and every later write to a regular file on that file system
 	 * fails, for the whole tree, until the run ends. io keeps a write's

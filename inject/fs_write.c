@@ -55,14 +55,10 @@ static const struct write_call *write_call(const char *call)
 	return NULL;
 }
 
+/* A regular file a disk fault can reach (fs_disk.c). */
 static bool fd_stat(struct tracer_task *t, int fd, struct stat *st)
 {
-	char p[64];
-
-	if (fd < 0)
-		return false;
-	snprintf(p, sizeof(p), "/proc/%d/fd/%d", (int)tracer_task_pid(t), fd);
-	return stat(p, st) == 0 && S_ISREG(st->st_mode);
+	return fs_fd_on_disk(tracer_task_pid(t), fd, st);
 }
 
 bool fs_fd_on_file(struct tracer_task *t, int fd, dev_t *dev)
