@@ -670,6 +670,16 @@ void options_parse(int argc, char **argv, struct options *o)
 		die("--violation-exit needs --inject=none (in a campaign a violation is a finding: exit 1)");
 	if (o->nchecks && o->standalone)
 		die("--check needs a campaign (it judges what faulted runs leave; drop --inject=none)");
+	/* A pinned fault brings its class (--fault=write:ENOSPC is fs's):
+	 * without it the fault could never be injected. */
+	for (int i = 0; i < o->nfaults && !o->standalone; i++) {
+		int cls = inject_fault_class(o->faults[i].call, &o->faults[i].fault);
+
+		if (cls >= 0 && !(o->classes & (1u << cls))) {
+			o->classes |= 1u << cls;
+			inject_format_classes(o->classes, o->inject_str, sizeof(o->inject_str));
+		}
+	}
 	if (o->shard_n && (o->standalone || o->replay || o->nfaults))
 		die("--shard splits a campaign's plan: not with %s",
 		    o->standalone ? "--inject=none" : o->replay ? "--replay" : "--fault");

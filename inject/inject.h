@@ -245,6 +245,9 @@ int inject_plan_build(struct inject *inj, char *const *exclude, struct plan_faul
 		      struct plan_meta **meta);
 /* The class (index as inject_class_name) that fails call, or -1. */
 int inject_call_class(const char *call);
+/* The class whose row gives fault f at call (write:ENOSPC is fs's,
+ * write:EIO io's), -1 if none. */
+int inject_fault_class(const char *call, const struct fault *f);
 
 /* Deliberate deaths (deliberate.c). With tid stopped where the run dies
  * (a fatal signal's delivery): 1 if every fault of the run was out of
