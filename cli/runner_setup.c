@@ -132,7 +132,10 @@ static void workdir_init(struct runner *r, const struct options *o)
 	}
 	if (!r->wd_dir)
 		return;
-	e = workdir_hash(r->wd_dir, r->wd_hash);
+	/* fzsandbox's own output may lie inside the work directory (--out
+	 * relative to it): it is never part of the program's files, and a
+	 * replay's new output must not change the hash. */
+	e = workdir_hash(r->wd_dir, o->out_dir, r->wd_hash);
 	if (e < 0)
 		die_errno(e, "--workdir: cannot read '%s'", r->wd_dir);
 	if (o->workdir_hash && strcmp(o->workdir_hash, r->wd_hash) != 0)
@@ -143,6 +146,8 @@ static void workdir_init(struct runner *r, const struct options *o)
 	 * belong to the jail's host user. */
 	chown_to = o->sandbox && geteuid() == 0 && !sandbox_idmaps(sandbox_tmpdir(), o->uid);
 	e = workdir_new(r->wd_dir, chown_to, o->uid, o->gid, &r->wd);
+	if (e == 0)
+		(void)workdir_leave_out(r->wd, o->out_dir);
 	if (e == 0)
 		e = workdir_reset(r->wd);
 	if (e < 0)

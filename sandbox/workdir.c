@@ -27,6 +27,7 @@ struct workdir {
 	bool chown_to;
 	uid_t uid;
 	gid_t gid;
+	struct stat skip;	/* left out of the copies (st_ino 0: none) */
 };
 
 /* --- Copy (util/fs.c's fs_copy_tree) ------------------------------------ */
@@ -113,7 +114,8 @@ void workdir_free(struct workdir *w)
 
 int workdir_reset(struct workdir *w)
 {
-	struct fs_owner ow = { w->chown_to, w->uid, w->gid, !w->chown_to && geteuid() == 0 };
+	struct fs_owner ow = { w->chown_to, w->uid, w->gid, !w->chown_to && geteuid() == 0,
+			       w->skip.st_ino != 0, w->skip.st_dev, w->skip.st_ino };
 	int r = remove_tree(w->copy);
 
 	return r < 0 ? r : copy_dir(w->orig, w->copy, &ow);
@@ -146,7 +148,7 @@ static void fnv(uint64_t *h, const void *p, size_t n)
 	}
 }
 
-static int hash_tree(int fd, const char *rel, uint64_t *h)
+static int hash_tree(int fd, const char *rel, const struct stat *skip, uint64_t *h)
 {
 	char **names;
 	int n, r = dir_names(fd, 0, &names, &n);
@@ -160,6 +162,9 @@ static int hash_tree(int fd, const char *rel, uint64_t *h)
 			r = -errno;
 			break;
 		}
+		if (S_ISDIR(st.st_mode) && skip && st.st_dev == skip->st_dev &&
+		    st.st_ino == skip->st_ino)
+			continue;
 		fnv(h, path, strlen(path) + 1);
 		snprintf(head, sizeof(head), "%o", (unsigned)st.st_mode);
 		fnv(h, head, strlen(head) + 1);
@@ -171,7 +176,7 @@ static int hash_tree(int fd, const char *rel, uint64_t *h)
 				break;
 			}
 			snprintf(path, sizeof(path), "%s%s/", rel, names[i]);
-			r = hash_tree(sub, path, h);
+			r = hash_tree(sub, path, skip, h);
 			close(sub);
 		} else if (S_ISREG(st.st_mode)) {
 			int in = openat(fd, names[i], O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -202,14 +207,24 @@ static int hash_tree(int fd, const char *rel, uint64_t *h)
 	return r;
 }
 
-int workdir_hash(const char *dir, char hex[WORKDIR_HASH_LEN + 1])
+int workdir_leave_out(struct workdir *w, const char *path)
+{
+	if (stat(path, &w->skip) < 0) {
+		memset(&w->skip, 0, sizeof(w->skip));
+		return -errno;
+	}
+	return 0;
+}
+
+int workdir_hash(const char *dir, const char *leave_out, char hex[WORKDIR_HASH_LEN + 1])
 {
 	uint64_t h = FNV_OFFSET;
+	struct stat skip;
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r;
 
 	if (fd < 0)
 		return -errno;
-	r = hash_tree(fd, "", &h);
+	r = hash_tree(fd, "", leave_out && stat(leave_out, &skip) == 0 ? &skip : NULL, &h);
 	close(fd);
 	if (r == 0)
 		snprintf(hex, WORKDIR_HASH_LEN + 1, "%016llx", (unsigned long long)h);

@@ -34,10 +34,16 @@ const char *workdir_copy_path(const struct workdir *w);
 /* Copy the current copy (as the run left it) to dst, which must not exist. */
 int workdir_keep(const struct workdir *w, const char *dst);
 
+/* Leave the directory at path out of every copy (fzsandbox's --out when
+ * it lies inside DIR: its reports are not the program's files). 0 or
+ * -errno (then nothing is left out). */
+int workdir_leave_out(struct workdir *w, const char *path);
+
 /* A hash of dir's contents: every entry's relative path, type, permission
- * bits and data (symlinks: their text), in name order; 64-bit FNV-1a, as
+ * bits and data (symlinks: their text), in name order, the directory
+ * leave_out (if not NULL and inside) left out; 64-bit FNV-1a, as
  * WORKDIR_HASH_LEN lowercase hex digits and a NUL in hex[]. Detects a
  * changed directory, not a forged one. */
-int workdir_hash(const char *dir, char hex[WORKDIR_HASH_LEN + 1]);
+int workdir_hash(const char *dir, const char *leave_out, char hex[WORKDIR_HASH_LEN + 1]);
 
 #endif

@@ -228,6 +228,9 @@ static int copy_entry(int sfd, int dfd, const char *name, const struct fs_owner 
 		return -errno;
 	times[0] = st.st_atim;
 	times[1] = st.st_mtim;
+	if (ow && ow->skip && S_ISDIR(st.st_mode) && st.st_dev == ow->skip_dev &&
+	    st.st_ino == ow->skip_ino)
+		return 0;
 	if (S_ISDIR(st.st_mode)) {
 		if (mkdirat(dfd, name, 0700) < 0)
 			return -errno;

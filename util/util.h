@@ -39,6 +39,11 @@ struct fs_owner {
 	uid_t uid;
 	gid_t gid;
 	bool keep;
+	/* A directory left out (skip_dev, skip_ino), e.g. fzsandbox's own
+	 * output directory inside the tree copied. */
+	bool skip;
+	dev_t skip_dev;
+	ino_t skip_ino;
 };
 /* Copy everything in directory sfd into directory dfd (names must not
  * exist there): directories, regular files, symlinks and fifos with their

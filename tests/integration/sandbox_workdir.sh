@@ -70,6 +70,24 @@ for sb in --no-sandbox $jail; do
 	grep -q "changed: its contents hash to" "$TMP/fz.stderr" || fail "$what: changed directory replayed"
 done
 
+# The output directory inside the work directory (run from there, the
+# default --out; the held-out evaluation's case): it is no part of the
+# program's files, so it is not copied into the runs, and the replay run
+# from there, whose output changes it, still finds the hash it stored.
+fresh
+(cd "$W" && timeout 120 "$FZ" --workdir=. --inject=none -- "$B/workdir_spoil" crash) \
+	>"$TMP/fz.stdout" 2>"$TMP/fz.stderr" </dev/null
+assert_eq 134 "$?" "crash with --out inside the work directory"
+[ ! -e "$W/fzsandbox-out/findings/1/workdir/fzsandbox-out" ] ||
+	fail "the output directory was copied into the run's work directory"
+(cd "$W" && timeout 120 "$FZ" --replay=fzsandbox-out/report.json) \
+	>"$TMP/fz.stdout" 2>"$TMP/fz.stderr" </dev/null
+rc=$?
+assert_rc 1
+grep -q "replay: reproduced 1 of 1" "$TMP/fz.stderr" ||
+	fail "replay from inside the work directory: $(cat "$TMP/fz.stderr")"
+rm -rf "$W/fzsandbox-out"
+
 # A program named relative to where fzsandbox was started, without the
 # jail too (where the target's cwd is the copy).
 fresh
