@@ -93,7 +93,7 @@ int campaign_replay(struct options *o)
 	struct report *rep;
 	char why[256], run_dir[PATH_MAX], *replayed;
 	const char *pwhy;
-	bool is_new;
+	bool is_new, from_snapshot;
 	int e, k = 0, n = 0;
 
 	e = replay_load(o->replay, &spec, why, sizeof(why));
@@ -107,6 +107,10 @@ int campaign_replay(struct options *o)
 	if (inject_parse_classes(spec.inject ? spec.inject : "none", &o->classes, why, sizeof(why)) < 0)
 		die("--replay: bad stored fault classes '%s'", why);
 	options_apply_argv(spec.options_argv, o);
+	/* A finding of snapshot mode replays in exec mode: from the program's
+	 * start, the faults where the run reached them (cli/runner_snap.c). */
+	from_snapshot = o->snapshot != SNAPSHOT_OFF;
+	o->snapshot = SNAPSHOT_OFF;
 	o->stdin_path = spec.stdin_path;
 	o->requests = spec.requests;
 	for (o->nrequests = 0; spec.requests && spec.requests[o->nrequests]; o->nrequests++)
@@ -159,6 +163,10 @@ int campaign_replay(struct options *o)
 	}
 	fprintf(stderr, "replay: %s %d of %d (%s in %s)\n", k ? "reproduced" : "not reproduced", k, n,
 		finding_kind_name(spec.kind), spec.top_function[0] ? spec.top_function : "??");
+	if (from_snapshot)
+		fprintf(stderr, "replay: found in snapshot mode, replayed in exec mode%s\n",
+			k ? "" : ": it does not reproduce there (occurrences count from the "
+			"program's start in exec mode, from the snapshot point in snapshot mode)");
 	report_set_plan(rep, o->replay_runs, n, false);
 	report_set_replay(rep, replayed ? replayed : spec.file, spec.id, n, k);
 	e = report_write_json(rep);
