@@ -128,7 +128,11 @@ int runner_snap_ensure(struct runner *r)
 	}
 	if (e == 1 && res.end == RUN_SETUP_FAILED)
 		return give_up(r, NULL);
-	if (e == 1) {
+	if (e == 1 && res.end == RUN_TIMEOUT) {
+		snprintf(msg, sizeof(msg), "'%.512s' did not reach its snapshot point (%s) within "
+			 "--timeout", r->argv[0], r->o->snapshot_at ? r->o->snapshot_at :
+			 "its first call on stdin");
+	} else if (e == 1) {
 		snprintf(msg, sizeof(msg), "'%.512s' ended before its snapshot point (%s, %s %d)",
 			 r->argv[0], r->o->snapshot_at ? r->o->snapshot_at : "its first call on stdin",
 			 res.end == RUN_SIGNALED ? "signal" : "status",
