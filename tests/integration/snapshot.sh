@@ -3,7 +3,8 @@
 # set-up (counted in a file), then reads stdin, and crashes in
 # report_error() when a read fails. Snapshot mode must find the same bug
 # with the same top frame as exec mode, run the set-up once, give every
-# run its input from the start (the target aborts otherwise), replay in
+# run its input from the start and stdin's flags as the template had them
+# (the target aborts otherwise: each run sets O_NONBLOCK), replay in
 # exec mode, find nothing in the robust variant, and refuse a template
 # with a thread (naming it), or fall back to exec mode when asked.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh

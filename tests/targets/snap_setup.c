@@ -10,7 +10,9 @@
  *   MODE threads: a thread is started before stdin is touched (a template
  *   that cannot be forked).
  * Short reads are handled (the loop goes on). Prints the bytes and a sum;
- * aborts when it did not read its whole input (an offset not put back). */
+ * aborts when it did not read its whole input (an offset not put back) or
+ * finds O_NONBLOCK on its stdin, which every run sets when done (status
+ * flags not put back). */
 #pragma GCC optimize("O0")
 #include <errno.h>
 #include <fcntl.h>
@@ -63,6 +65,7 @@ int main(int argc, char **argv)
 	ssize_t n;
 	pthread_t th;
 	struct stat st;
+	int fl;
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: snap_setup bug|robust|threads COUNTFILE < input\n");
@@ -71,6 +74,13 @@ int main(int argc, char **argv)
 	setup(argv[2]);
 	if (strcmp(argv[1], "threads") == 0 && pthread_create(&th, NULL, idle, NULL) != 0)
 		return 3;
+	/* A run sets O_NONBLOCK on its stdin when done: no run may start
+	 * with it set (the template's status flags must be put back). */
+	fl = fcntl(0, F_GETFL);
+	if (fl < 0 || (fl & O_NONBLOCK)) {
+		fprintf(stderr, "stdin's flags left by an earlier run: %#x\n", fl);
+		abort();
+	}
 	while ((n = read(0, buf, sizeof(buf))) != 0) {
 		if (n < 0) {
 			if (errno == EINTR)
@@ -93,6 +103,8 @@ int main(int argc, char **argv)
 			(long long)st.st_size);
 		abort();
 	}
+	if (fcntl(0, F_SETFL, fl | O_NONBLOCK) < 0)
+		return 3;
 	printf("%lu bytes, sum %lu\n", total, sum);
 	return 0;
 }
