@@ -150,7 +150,7 @@ int minimize_main(int argc, char **argv)
 	options_parse(3, words, &o);
 	runner_install_signals();
 	m.o = &o;
-	replay_setup(&o, "minimize", "minimize", &m.spec, &m.rn, run_dir, sizeof(run_dir), &replayed);
+	(void)replay_setup(&o, "minimize", "minimize", &m.spec, &m.rn, run_dir, sizeof(run_dir), &replayed);
 	replay_plan(&m.spec, m.all);
 	n = m.spec.nfaults;
 	for (int i = 0; i < n; i++)

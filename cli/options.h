@@ -87,6 +87,12 @@ struct options {
 	char **only_exe, **only_path;
 	int nonly_exe, nonly_path;
 	unsigned only_fd;
+	/* --snapshot (snapshot/, cli/runner_snap.c): fork each run from a
+	 * template parked at --snapshot-at's point (NULL: stdin's first call);
+	 * auto: exec mode when the template cannot be made. */
+	enum { SNAPSHOT_OFF, SNAPSHOT_ON, SNAPSHOT_AUTO } snapshot;
+	bool snapshot_set;
+	const char *snapshot_at;
 	char *config_text;	/* --config's text: options point into it */
 	char **argv;		/* the program and its arguments */
 };

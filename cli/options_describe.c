@@ -50,6 +50,11 @@ char **options_describe_argv(const struct options *o)
 		describe_add(&v, &n, "--service");
 	if (o->fail_on_exit)
 		describe_add(&v, &n, "--fail-on-exit");
+	/* Replay runs in exec mode (cli/replay.c), but says where it came from. */
+	if (o->snapshot)
+		describe_add(&v, &n, "--snapshot=%s", o->snapshot == SNAPSHOT_AUTO ? "auto" : "on");
+	if (o->snapshot && o->snapshot_at)
+		describe_add(&v, &n, "--snapshot-at=%s", o->snapshot_at);
 	/* Site keys depend on which modules are system modules. */
 	for (int i = 0; i < o->nsystem_modules; i++)
 		describe_add(&v, &n, "--system-module=%s", o->system_modules[i]);

@@ -100,11 +100,12 @@ bool replay_reproduces(const struct replay_spec *spec, const struct run_finding 
 	return !spec->top_function[0] || (top && strcmp(top->function, spec->top_function) == 0);
 }
 
-void replay_setup(struct options *o, const char *what, const char *sub, struct replay_spec *spec,
+bool replay_setup(struct options *o, const char *what, const char *sub, struct replay_spec *spec,
 		  struct runner *rn, char *run_dir, size_t len, char **replayed)
 {
 	char why[256];
 	const char *pwhy;
+	bool from_snapshot;
 	int e;
 
 	e = replay_load(o->replay, spec, why, sizeof(why));
@@ -118,6 +119,10 @@ void replay_setup(struct options *o, const char *what, const char *sub, struct r
 	if (inject_parse_classes(spec->inject ? spec->inject : "none", &o->classes, why, sizeof(why)) < 0)
 		die("%s: bad stored fault classes '%s'", what, why);
 	options_apply_argv(spec->options_argv, o);
+	/* A finding of snapshot mode replays in exec mode: from the program's
+	 * start, the faults where the run reached them (cli/runner_snap.c). */
+	from_snapshot = o->snapshot != SNAPSHOT_OFF;
+	o->snapshot = SNAPSHOT_OFF;
 	o->stdin_path = spec->stdin_path;
 	o->requests = spec->requests;
 	for (o->nrequests = 0; spec->requests && spec->requests[o->nrequests]; o->nrequests++)
@@ -146,6 +151,7 @@ void replay_setup(struct options *o, const char *what, const char *sub, struct r
 		die_errno(errno, "%s: cannot enter the stored directory '%s'", what, spec->cwd);
 	runner_prepare_out(o->out_dir, false);
 	runner_init(rn, o, spec->argv, spec->envp, run_dir);
+	return from_snapshot;
 }
 
 int campaign_replay(struct options *o)
@@ -157,10 +163,11 @@ int campaign_replay(struct options *o)
 	struct run_finding f;
 	struct report *rep;
 	char run_dir[PATH_MAX], *replayed;
-	bool is_new;
+	bool is_new, from_snapshot;
 	int e, k = 0, n = 0;
 
-	replay_setup(o, "--replay", "replay", &spec, &rn, run_dir, sizeof(run_dir), &replayed);
+	from_snapshot = replay_setup(o, "--replay", "replay", &spec, &rn, run_dir, sizeof(run_dir),
+				     &replayed);
 	replay_plan(&spec, plan);
 	rep = replay_report(&spec, run_dir);
 	/* A slowdown is measured against runs without faults: made here,
@@ -185,6 +192,10 @@ int campaign_replay(struct options *o)
 	}
 	fprintf(stderr, "replay: %s %d of %d (%s in %s)\n", k ? "reproduced" : "not reproduced", k, n,
 		finding_kind_name(spec.kind), spec.top_function[0] ? spec.top_function : "??");
+	if (from_snapshot)
+		fprintf(stderr, "replay: found in snapshot mode, replayed in exec mode%s\n",
+			k ? "" : ": it does not reproduce there (occurrences count from the "
+			"program's start in exec mode, from the snapshot point in snapshot mode)");
 	report_set_plan(rep, o->replay_runs, n, false);
 	report_set_replay(rep, replayed ? replayed : spec.file, spec.id, n, k);
 	e = report_write_json(rep);

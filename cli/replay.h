@@ -13,8 +13,9 @@
 /* Load o->replay (FILE#ID), apply its stored classes, options, input and
  * program on top of o, and make the runner for runs in OUT/sub (run_dir);
  * *replayed: the report's absolute path (malloc'd, may be NULL). what
- * names the mode in error lines. Dies on bad input. */
-void replay_setup(struct options *o, const char *what, const char *sub, struct replay_spec *spec,
+ * names the mode in error lines. Dies on bad input. Runs are exec mode:
+ * true when the finding was found in snapshot mode. */
+bool replay_setup(struct options *o, const char *what, const char *sub, struct replay_spec *spec,
 		  struct runner *rn, char *run_dir, size_t len, char **replayed);
 /* The stored faults as the engine's plan (spec->nfaults entries). */
 void replay_plan(const struct replay_spec *spec, struct plan_fault *plan);

@@ -122,6 +122,7 @@ static void session_init(struct runner *r)
 		.sb = r->sb, .rl = r->rl.n ? &r->rl : NULL, .cg = r->cg, .keep_fds = r->passthrough,
 	};
 	sandbox_launcher(&r->launch, &r->launcher);
+	runner_snap_init(r, &to);
 	if (r->policy)
 		sandbox_policy_gate(r->policy, &r->gate);
 	e = tracer_session_new(&to, &r->ts);
@@ -240,7 +241,8 @@ static int episode_open(struct runner *r, struct tracer_episode *ep)
 	r->cap[1] = open(r->out_stderr, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (r->cap[1] < 0)
 		return runner_fail(r, 0, errno, "cannot write '%s'", r->out_stderr);
-	return episode_streams(r, ep);
+	/* A child of the template writes where the template does. */
+	return runner_snap_parked(r) ? 0 : episode_streams(r, ep);
 }
 
 /* After the run, no process of it left: everything it wrote reaches the
@@ -359,6 +361,7 @@ void runner_fini(struct runner *r)
 	r->chk = NULL;
 	tracer_session_free(r->ts);
 	r->ts = NULL;
+	runner_snap_fini(r);
 	inject_free(r->inj);
 	r->inj = NULL;
 	sandbox_free(r->sb);
@@ -663,6 +666,8 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	r->viol.seen = false;
 	r->deliberate = r->first_deliberate = false;
 	r->first.nframes = 0;
+	if (r->snap && (e = runner_snap_ensure(r)) < 0)
+		return e;
 	/* The stacks (~200 KiB) are only read up to nthreads: clear the rest. */
 	memset(&r->cur, 0, offsetof(struct run_finding, stacks));
 	memset(&r->cur.nfaults, 0, sizeof(r->cur) - offsetof(struct run_finding, nfaults));
@@ -715,8 +720,13 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	 * children's times, and the tracer (its first task's parent) them. */
 	cpu1 = children_cpu_us();
 	r->cpu_us = cpu0 >= 0 && cpu1 >= cpu0 ? cpu1 - cpu0 : -1;
+	/* A template's child is the jail's init's, which never ends while
+	 * the template lives: its time never reaches us. */
+	if (runner_snap_parked(r) && r->sb)
+		r->cpu_us = -1;
 	if (drv)
 		service_finish(drv, sres);
+	runner_snap_drain(r);
 	episode_streams_close(r, &ep);
 	e = check_episode(r, record, e, res, sres->ready);
 	if (e < 0 || res->end == RUN_INTERRUPTED)

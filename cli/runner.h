@@ -100,6 +100,12 @@ struct runner {
 	/* What the jail refused in the last run without faults that the
 	 * host would have allowed (cli/refusals.h). */
 	struct refusals refusals;
+	/* --snapshot (cli/runner_snap.c): the point and the fd state, the
+	 * template's stdout/stderr pipes (our read ends), drained into each
+	 * run's capture files; gave_up: exec mode after all (--snapshot=auto). */
+	struct snapshot *snap;
+	int snap_out[2];
+	bool snap_gave_up;
 	/* The next run is a random one (inject_set_random). */
 	bool random;
 	uint64_t random_seed;
@@ -113,6 +119,15 @@ struct runner {
 void runner_init(struct runner *r, const struct options *o, char **argv, char **env,
 		 const char *run_dir);
 void runner_fini(struct runner *r);
+/* runner_snap.c: snapshot mode's part of a runner. init fills to's
+ * snapshot; ensure parks the template before the first run (die()-free:
+ * -errno with r->err); parked: runs fork it; drain: its output of the run
+ * into the capture files; fini: after the session is freed. */
+void runner_snap_init(struct runner *r, struct tracer_opts *to);
+int runner_snap_ensure(struct runner *r);
+bool runner_snap_parked(const struct runner *r);
+void runner_snap_drain(struct runner *r);
+void runner_snap_fini(struct runner *r);
 /* One run. Returns 1 and fills *f when it is a finding, 0 when not; *res
  * gets the tracer's view. Returns < 0 (-errno) when the run could not be
  * made or must not count (the tracer failed, the program could not start,

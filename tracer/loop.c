@@ -192,7 +192,7 @@ static void handle_signal(struct tracer_state *st, struct tracer_task *t, int si
 	resume(t, PTRACE_CONT, sig);
 }
 
-static struct tracer_mm *mm_copy(struct tracer_state *st, struct tracer_mm *parent)
+struct tracer_mm *mm_copy(struct tracer_state *st, struct tracer_mm *parent)
 {
 	struct tracer_mm *mm = mm_new_empty();
 
@@ -345,6 +345,15 @@ static void handle_seccomp(struct tracer_state *st, struct tracer_task *t)
 	if (observed(st, t))
 		t->want_exit = t->observe_exit = true;
 	hooked = t->mm && t->mm->exec_seen && (!t->mm->loader || st->opts->from_exec);
+	if (st->taking && t->pid == st->main_pid && t->mm && t->mm->exec_seen && !t->mm->loader &&
+	    st->opts->snapshot->is_point &&
+	    st->opts->snapshot->is_point(st->opts->snapshot->ctx, t, &t->sc) == 1) {
+		t->in_seccomp = false;
+		template_take(st, t);	/* parks it: no resume here */
+		if (!st->parked)
+			episode_kill(st);
+		return;
+	}
 	if (hooked && h && h->on_syscall && t->sc.ent)
 		h->on_syscall(h->ctx, t, &t->sc);
 	t->in_seccomp = false;

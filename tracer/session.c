@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -77,6 +78,43 @@ static int ticker_start(timer_t *timer)
 	return 0;
 }
 
+/* Snapshot mode: the episode's main process is a child of the template,
+ * made where the template stopped, after the snapshot's own restoring. */
+static int episode_begin_fork(struct tracer_session *s, int *errfd)
+{
+	struct tracer_state *st = &s->st;
+	const struct tracer_snapshot *sn = s->opts.snapshot;
+	struct tracer_mm *mm;
+	struct tracer_task *t;
+	pid_t pid;
+	int r;
+
+	*errfd = -1;
+	if (sn && sn->before_fork && (r = sn->before_fork(sn->ctx)) < 0)
+		return r;
+	pid = template_fork(s);
+	if (pid < 0)
+		return pid;
+	mm = mm_copy(st, s->tmpl.mm);
+	t = mm ? task_add(st, pid, pid, mm) : NULL;
+	if (!t) {
+		free(mm);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, __WALL);
+		return -ENOMEM;
+	}
+	st->main_pid = pid;
+	t->ordinal = st->next_ordinal++;
+	t->started = true;
+	if (s->opts.hooks && s->opts.hooks->on_task)
+		s->opts.hooks->on_task(s->opts.hooks->ctx, t);
+	st->deadline_ms = mono_ms() + s->opts.timeout_ms;
+	task_invalidate(t);
+	if (ptrace(PTRACE_CONT, pid, 0, 0) < 0)
+		return -errno;	/* its death is reaped by the loop */
+	return 0;
+}
+
 /* Set up the episode's state and start the target. 0 or -errno. */
 static int episode_begin(struct tracer_session *s, const struct tracer_episode *ep,
 			 const struct tracer_service *svc, struct run_result *res, int *errfd)
@@ -101,6 +139,8 @@ static int episode_begin(struct tracer_session *s, const struct tracer_episode *
 		if (sched_setaffinity(0, sizeof(set), &set) < 0)
 			return -errno;
 	}
+	if (s->tmpl.parked)
+		return episode_begin_fork(s, errfd);
 	pid = spawn_target(s, ep, errfd);
 	if (pid < 0)
 		return pid;
@@ -178,8 +218,10 @@ static void episode_loop(struct tracer_state *st, int *errfd)
 	}
 }
 
-int tracer_session_run(struct tracer_session *s, const struct tracer_episode *ep,
-		       const struct tracer_service *svc, struct run_result *res)
+/* One episode; taking: until the snapshot point (tracer_session_template). */
+static int session_run(struct tracer_session *s, const struct tracer_episode *ep,
+		       const struct tracer_service *svc, struct run_result *res, bool taking,
+		       char *why, size_t whylen)
 {
 	struct tracer_state *st = &s->st;
 	timer_t timer;
@@ -188,6 +230,9 @@ int tracer_session_run(struct tracer_session *s, const struct tracer_episode *ep
 	r = episode_begin(s, ep, svc, res, &errfd);
 	if (r < 0)
 		return r;
+	st->taking = taking;
+	st->why = why;
+	st->whylen = whylen;
 	slot = live_add(st);
 	r = ticker_start(&timer);
 	if (r == 0) {
@@ -208,7 +253,30 @@ int tracer_session_run(struct tracer_session *s, const struct tracer_episode *ep
 	/* Tasks drain could not reap in time (abandoned to EXITKILL). */
 	EACH_TASK(st, t)
 		task_remove(st, t);
+	if (r == 0 && taking)
+		r = st->parked ? 0 : st->take_err ? st->take_err : 1;
 	return r;
+}
+
+int tracer_session_run(struct tracer_session *s, const struct tracer_episode *ep,
+		       const struct tracer_service *svc, struct run_result *res)
+{
+	return session_run(s, ep, svc, res, false, NULL, 0);
+}
+
+int tracer_session_template(struct tracer_session *s, const struct tracer_episode *ep,
+			    struct run_result *res, char *why, size_t whylen)
+{
+	if (!s->opts.snapshot || s->tmpl.parked)
+		return -EINVAL;
+	if (why && whylen)
+		why[0] = 0;
+	return session_run(s, ep, NULL, res, true, why, whylen);
+}
+
+bool tracer_session_has_template(const struct tracer_session *s)
+{
+	return s->tmpl.parked;
 }
 
 int tracer_session_new(const struct tracer_opts *opts, struct tracer_session **out)
@@ -227,6 +295,7 @@ void tracer_session_free(struct tracer_session *s)
 {
 	if (!s)
 		return;
+	template_kill(s);
 	for (int i = 0; i < FILTER_CACHE_N; i++)
 		filter_cache_free(&s->filter[i]);
 	free(s);

@@ -195,6 +195,24 @@ typedef void (*tracer_violation_cb)(void *arg, pid_t pid, pid_t tid, int ordinal
  * own frames (run_result.first_* describe the signal). */
 typedef void (*tracer_caught_cb)(void *arg, pid_t pid, pid_t tid, int ordinal, int sig);
 
+/* Fork snapshots (snapshot/ implements it; tracer_session_template). The
+ * program runs once up to a point; there it is parked as the template, and
+ * each later episode is a child it forks (clone with CLONE_PARENT, so the
+ * jail's init reaps it), traced from the call at the point, which it makes
+ * again. Every hook may be NULL. */
+struct tracer_snapshot {
+	void *ctx;
+	/* At a seccomp stop of the main process after its entry point: 1
+	 * makes this call the point (the task is parked before it runs). */
+	int (*is_point)(void *ctx, struct tracer_task *t, const struct syscall_stop *s);
+	/* The template was just parked (single-threaded, stopped): read what
+	 * its children share with it. -errno gives it up. */
+	int (*taken)(void *ctx, struct tracer_task *tmpl);
+	/* Before each fork: undo what the last child changed in state it
+	 * shares with the template. */
+	int (*before_fork)(void *ctx);
+};
+
 /* What stays the same for every episode of a session (a campaign). The
  * pointers must stay valid while the session lives. */
 struct tracer_opts {
@@ -228,6 +246,8 @@ struct tracer_opts {
 	const struct tracer_gate *gate;
 	tracer_violation_cb on_violation;	/* called with stack_arg */
 	tracer_caught_cb on_caught;		/* called with stack_arg */
+	/* NULL: every episode execs the program. */
+	const struct tracer_snapshot *snapshot;
 };
 
 /* An observer of syscall results: at the exit of every call of a
@@ -356,6 +376,17 @@ void tracer_session_free(struct tracer_session *s);
  * launcher's prepare or clone failed...). svc NULL: no service mode. */
 int tracer_session_run(struct tracer_session *s, const struct tracer_episode *ep,
 		       const struct tracer_service *svc, struct run_result *res);
+
+/* Snapshot mode (opts.snapshot): run the program up to its snapshot point
+ * and park it there as the template; later tracer_session_run calls fork
+ * it. The hooks see the calls before the point. Returns 0 (parked); 1
+ * when the program ended before the point (*res says how); -EMLINK when
+ * it has more than one thread or process there (why[] names them);
+ * another -errno as tracer_session_run. */
+int tracer_session_template(struct tracer_session *s, const struct tracer_episode *ep,
+			    struct run_result *res, char *why, size_t whylen);
+/* Is a template parked? */
+bool tracer_session_has_template(const struct tracer_session *s);
 
 /* Kill every traced task of every session's current episode
  * (async-signal-safe; for a fatal-signal path). */

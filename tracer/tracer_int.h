@@ -69,6 +69,21 @@ struct tracer_state {
 	bool watch_done;	/* the service's observer has seen what it waited for */
 	long long deadline_ms;	/* timeout */
 	long long grace_ms;	/* 0: none yet */
+	/* tracer_session_template: looking for the snapshot point, and what
+	 * came of it (0: parked; -EMLINK with why[]: refused). */
+	bool taking, parked;
+	int take_err;
+	char *why;
+	size_t whylen;
+};
+
+/* The parked template of snapshot mode (snapfork.c). */
+struct tracer_template {
+	bool parked;
+	pid_t tid;		/* parked at a syscall-exit stop */
+	pid_t init;		/* the jail's init (0: none): traced, in no episode */
+	struct user_regs_struct regs;	/* at the point's seccomp stop */
+	struct tracer_mm *mm;	/* its address space, with the hooks' data */
 };
 
 /* The seccomp filter, compiled once for every episode with the same trace
@@ -93,6 +108,7 @@ struct tracer_session {
 	unsigned filter_next;		/* the entry to replace next */
 	struct tracer_state st;		/* the current episode */
 	struct spawn_err err;		/* the error pipe's read buffer */
+	struct tracer_template tmpl;
 };
 
 static inline struct tracer_session *session_of(struct tracer_state *st)
@@ -120,11 +136,21 @@ void episode_dump_and_kill(struct tracer_state *st);
 /* The child's set-up failure from the error pipe into res (closes it). */
 void read_setup_error(struct spawn_err *e, struct run_result *res, int *errfd);
 
+/* snapfork.c: snapshot mode. At the point: park t as the template
+ * (st->parked), or say why not (st->take_err; the caller kills the tree). */
+void template_take(struct tracer_state *st, struct tracer_task *t);
+/* Fork the template into this episode's main process, stopped, traced,
+ * about to make the point's call again. pid or -errno. */
+pid_t template_fork(struct tracer_session *s);
+void template_kill(struct tracer_session *s);
+
 /* task.c */
 struct tracer_task *task_find(struct tracer_state *st, pid_t tid);
 struct tracer_task *task_add(struct tracer_state *st, pid_t tid, pid_t pid, struct tracer_mm *mm);
 void task_remove(struct tracer_state *st, struct tracer_task *t);
 struct tracer_mm *mm_new_empty(void);
+/* A forked child's copy of parent (hooks' mm_fork), refs 0; NULL: no memory. */
+struct tracer_mm *mm_copy(struct tracer_state *st, struct tracer_mm *parent);
 void mm_put(struct tracer_state *st, struct tracer_mm *mm);
 pid_t task_tgid_of(pid_t tid);
 

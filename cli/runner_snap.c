@@ -1,0 +1,178 @@
+/* runner_snap.c - snapshot mode's part of a run (--snapshot): the
+ * template is made before the first run and parked by the tracer; every
+ * run is then a child it forks (snapshot/snapshot.h, tracer.h).
+ *
+ * The template's stdout and stderr are pipes of ours made once (each
+ * child inherits them, so a run cannot get fresh ones): after each run,
+ * every task of it gone, what is in them is that run's output and is
+ * drained into the run's capture files. A run writing more than the
+ * pipe holds (1 MiB) blocks until --timeout: a limit of this first part. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/runner.h"
+#include "snapshot/snapshot.h"
+
+#define SNAP_PIPE_SIZE (1 << 20)
+
+static int snap_wr[2] = { -1, -1 };	/* the write ends, until the template has them */
+
+static void snap_close(struct runner *r)
+{
+	for (int i = 0; i < 2; i++) {
+		if (r->snap_out[i] >= 0)
+			close(r->snap_out[i]);
+		if (snap_wr[i] >= 0)
+			close(snap_wr[i]);
+		r->snap_out[i] = snap_wr[i] = -1;
+	}
+}
+
+void runner_snap_init(struct runner *r, struct tracer_opts *to)
+{
+	char why[128];
+
+	r->snap_out[0] = r->snap_out[1] = -1;
+	if (!r->o->snapshot || r->passthrough)
+		return;
+	if (snapshot_new(r->o->snapshot_at, &r->snap, why, sizeof(why)) < 0)
+		r->snap_gave_up = true;	/* checked by the options already */
+	else
+		to->snapshot = snapshot_tracer(r->snap);
+}
+
+bool runner_snap_parked(const struct runner *r)
+{
+	return r->snap && !r->snap_gave_up && tracer_session_has_template(r->ts);
+}
+
+/* What the runner reports (runner_fail's shape: a line and a status). */
+static int snap_fail(struct runner *r, int status, int err, const char *msg)
+{
+	snprintf(r->err.msg, sizeof(r->err.msg), "%s%s%s", msg, err ? ": " : "",
+		 err ? strerror(-err) : "");
+	r->err.status = status;
+	return err ? err : -EINVAL;
+}
+
+static int open_pipes(struct runner *r)
+{
+	for (int i = 0; i < 2; i++) {
+		int p[2];
+
+		if (pipe2(p, O_CLOEXEC) < 0)
+			return -errno;
+		r->snap_out[i] = p[0];
+		snap_wr[i] = p[1];
+		/* Best effort: the default 64 KiB is the limit then. */
+		fcntl(p[0], F_SETPIPE_SZ, SNAP_PIPE_SIZE);
+		if (fcntl(p[0], F_SETFL, O_NONBLOCK) < 0)
+			return -errno;
+	}
+	return 0;
+}
+
+/* Exec mode after all: --snapshot=auto, or the program never got there
+ * because it could not start (the exec-mode run says why). */
+static int give_up(struct runner *r, const char *why)
+{
+	if (why && !r->o->quiet)
+		fprintf(stderr, "fzsandbox: note: --snapshot=auto: %s; every run execs the program\n",
+			why);
+	r->snap_gave_up = true;
+	snap_close(r);
+	return 0;
+}
+
+int runner_snap_ensure(struct runner *r)
+{
+	uint8_t set[SYSCALL_MAX / 8];
+	struct tracer_episode ep = { .stdout_fd = -1, .stderr_fd = -1 };
+	struct run_result res;
+	char why[512], msg[2048];
+	bool is_auto = r->o->snapshot == SNAPSHOT_AUTO;
+	int e;
+
+	if (!r->snap || r->snap_gave_up || tracer_session_has_template(r->ts))
+		return 0;
+	if ((e = open_pipes(r)) < 0) {
+		snap_close(r);
+		return snap_fail(r, 0, e, "--snapshot: cannot make the template's output pipes");
+	}
+	memcpy(set, r->trace_set, sizeof(set));
+	snapshot_trace_set(r->snap, set);
+	ep.trace_set = set;
+	ep.stdout_fd = snap_wr[0];
+	ep.stderr_fd = snap_wr[1];
+	/* The set-up runs once, with no fault and no site recorded: the plan
+	 * covers what follows the point. */
+	inject_begin_run(r->inj, false, NULL, 0);
+	e = tracer_session_template(r->ts, &ep, &res, why, sizeof(why));
+	for (int i = 0; i < 2; i++) {
+		close(snap_wr[i]);	/* the template has its own */
+		snap_wr[i] = -1;
+	}
+	if (e == 0) {
+		char buf[4096];
+
+		/* What the set-up printed is no run's. */
+		for (int i = 0; i < 2; i++)
+			while (read(r->snap_out[i], buf, sizeof(buf)) > 0)
+				;
+		return 0;
+	}
+	if (e == 1 && res.end == RUN_SETUP_FAILED)
+		return give_up(r, NULL);
+	if (e == 1 && res.end == RUN_TIMEOUT) {
+		snprintf(msg, sizeof(msg), "'%.512s' did not reach its snapshot point (%s) within "
+			 "--timeout", r->argv[0], r->o->snapshot_at ? r->o->snapshot_at :
+			 "its first call on stdin");
+	} else if (e == 1) {
+		snprintf(msg, sizeof(msg), "'%.512s' ended before its snapshot point (%s, %s %d)",
+			 r->argv[0], r->o->snapshot_at ? r->o->snapshot_at : "its first call on stdin",
+			 res.end == RUN_SIGNALED ? "signal" : "status",
+			 res.end == RUN_SIGNALED ? res.signal : res.exit_status);
+	} else if (e == -EMLINK) {
+		snprintf(msg, sizeof(msg), "'%.512s' is not single-threaded at its snapshot point (%s): "
+			 "a fork copies one thread; take the snapshot before they start "
+			 "(--snapshot-at=syscall:NAME[@N])", r->argv[0], why);
+	} else {
+		snap_close(r);
+		return snap_fail(r, 0, e, "--snapshot: cannot make the template");
+	}
+	if (is_auto)
+		return give_up(r, msg);
+	snap_close(r);
+	snprintf(r->err.msg, sizeof(r->err.msg), "--snapshot: %s, or --snapshot=auto to run it in "
+		 "exec mode", msg);
+	r->err.status = 2;
+	r->err.fatal = true;
+	return -EINVAL;
+}
+
+void runner_snap_drain(struct runner *r)
+{
+	char buf[65536];
+
+	if (!runner_snap_parked(r))
+		return;
+	for (int i = 0; i < 2; i++) {
+		ssize_t n;
+
+		while ((n = read(r->snap_out[i], buf, sizeof(buf))) > 0)
+			if (r->cap[i] >= 0 && write(r->cap[i], buf, n) != n)
+				break;
+	}
+}
+
+void runner_snap_fini(struct runner *r)
+{
+	snap_close(r);
+	snapshot_free(r->snap);
+	r->snap = NULL;
+}

@@ -1,0 +1,31 @@
+/* snapshot.h - fork snapshots for batch programs: where the template is
+ * taken (the snapshot point) and what each child must find as the
+ * template left it (offsets and status flags of the files it has open).
+ * The tracer parks the template and forks it (tracer.h, tracer_snapshot);
+ * this module decides and restores. Library code: -errno, never an exit.
+ */
+#ifndef FZ_SNAPSHOT_H
+#define FZ_SNAPSHOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tracer/tracer.h"
+
+struct snapshot;
+
+/* spec: NULL or "stdin" for the program's first call on descriptor 0
+ * (read, fstat, lseek, ioctl, mmap...: whatever touches its input first),
+ * or "syscall:NAME[@N]" for its Nth call of NAME (N from 1). -EINVAL with
+ * a reason in why[] for a spec that is neither. */
+int snapshot_new(const char *spec, struct snapshot **out, char *why, size_t whylen);
+void snapshot_free(struct snapshot *sn);
+/* The tracer's interface to it; valid while sn lives. */
+const struct tracer_snapshot *snapshot_tracer(struct snapshot *sn);
+/* Add the syscalls the point is found at to a trace set (the template's
+ * filter, which every child inherits). */
+void snapshot_trace_set(const struct snapshot *sn, uint8_t set[SYSCALL_MAX / 8]);
+/* How many descriptors of the template are restored before each run. */
+int snapshot_nfds(const struct snapshot *sn);
+
+#endif

@@ -1,0 +1,37 @@
+/* snapshot_int.h - shared by snapshot/'s files only. */
+#ifndef FZ_SNAPSHOT_INT_H
+#define FZ_SNAPSHOT_INT_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "snapshot/snapshot.h"
+
+#define SNAP_MAX_FDS 256
+
+/* A descriptor of the template: our copy of it (the same open file
+ * description, so the same offset and flags) and their values at the
+ * snapshot. */
+struct snap_fd {
+	int fd;			/* the template's number */
+	int copy;		/* ours (pidfd_getfd) */
+	off_t off;		/* -1: not seekable (a pipe, a socket, a tty) */
+	int flags;		/* F_GETFL */
+};
+
+struct snapshot {
+	struct tracer_snapshot ts;
+	/* The point: stdin's first call, or the nth call of nr. */
+	bool on_stdin;
+	int nr;
+	long nth, seen;
+	struct snap_fd fds[SNAP_MAX_FDS];
+	int nfds;
+};
+
+/* fdstate.c */
+int snap_fds_take(struct snapshot *sn, struct tracer_task *tmpl);
+int snap_fds_restore(struct snapshot *sn);
+void snap_fds_close(struct snapshot *sn);
+
+#endif

@@ -1,0 +1,200 @@
+/* snapfork.c - snapshot mode's template: parked at the snapshot point,
+ * then made to fork one child per episode (tracer.h, tracer_snapshot).
+ *
+ * The template is stopped at the point's seccomp stop, its call skipped
+ * and left at that call's exit stop. A fork sets its registers back to the
+ * syscall insn with clone(CLONE_PARENT | SIGCHLD) in them: CLONE_PARENT
+ * makes the child the jail's init's (or, without the jail, our own), so
+ * it is reaped as the target always was and never becomes a zombie of the
+ * template ([kernel-facts.md](../docs/kernel-facts.md#fork-snapshots)).
+ * The child is auto-attached (TRACEFORK) and first stops in
+ * PTRACE_EVENT_STOP just after the insn: it gets the point's registers
+ * with rip back on the insn, so it makes the point's call itself, and the
+ * hooks see it as its run's first call there. */
+#include "config.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tracer/tracer_int.h"
+#include "util/util.h"
+
+#define SYSCALL_INSN_LEN 2	/* 0f 05 */
+
+static int wait_stop(pid_t tid, int *status)
+{
+	for (;;) {
+		pid_t r = waitpid(tid, status, __WALL);
+
+		if (r == tid)
+			return WIFSTOPPED(*status) ? 0 : -ESRCH;
+		if (r < 0 && errno != EINTR)
+			return -errno;
+	}
+}
+
+/* Any task of the episode beside t and the jail's init: a thread, or a
+ * process t started. They cannot be forked with it. */
+static int others(struct tracer_state *st, struct tracer_task *t)
+{
+	size_t len = 0;
+	int n = 0;
+
+	EACH_TASK(st, u) {
+		char path[64], comm[32] = "?";
+		FILE *f;
+
+		if (u == t || u->ordinal < 0)
+			continue;
+		n++;
+		snprintf(path, sizeof(path), "/proc/%d/comm", (int)u->tid);
+		if ((f = fopen(path, "re"))) {
+			if (fgets(comm, sizeof(comm), f))
+				comm[strcspn(comm, "\n")] = 0;
+			fclose(f);
+		}
+		if (st->why && len < st->whylen) {
+			int w = snprintf(st->why + len, st->whylen - len, "%s%s %d '%s'",
+					 len ? ", " : "", u->pid == t->pid ? "thread" : "process",
+					 (int)u->tid, comm);
+
+			len += w > 0 ? (size_t)w : 0;
+		}
+	}
+	return n;
+}
+
+void template_take(struct tracer_state *st, struct tracer_task *t)
+{
+	struct tracer_session *s = session_of(st);
+	struct tracer_template *tp = &s->tmpl;
+	const struct tracer_snapshot *sn = st->opts->snapshot;
+	int status, r;
+
+	st->taking = false;
+	if (others(st, t) > 0) {
+		st->take_err = -EMLINK;
+		return;	/* the caller ends the episode */
+	}
+	if ((r = tracer_getregs(t, &tp->regs)) < 0)
+		goto fail_r;
+	/* Skip the call and stop at its exit: the parking place every fork
+	 * starts from. */
+	task_invalidate(t);
+	if (ptrace(PTRACE_POKEUSER, t->tid, offsetof(struct user_regs_struct, orig_rax), -1L) < 0 ||
+	    ptrace(PTRACE_SYSCALL, t->tid, 0, 0) < 0) {
+		r = -errno;
+		goto fail_r;
+	}
+	if ((r = wait_stop(t->tid, &status)) < 0)
+		goto fail_r;
+	if (WSTOPSIG(status) != (SIGTRAP | 0x80)) {
+		r = -EPROTO;
+		goto fail_r;
+	}
+	if (sn->taken && (r = sn->taken(sn->ctx, t)) < 0)
+		goto fail_r;
+	tp->tid = t->tid;
+	tp->mm = t->mm;
+	tp->mm->refs++;
+	tp->init = 0;
+	EACH_TASK(st, u)
+		if (u != t)
+			tp->init = u->tid;	/* others() left only the init */
+	tp->parked = true;
+	st->parked = true;
+	/* Out of the episode, alive: the loop ends with an empty table. */
+	EACH_TASK(st, u)
+		task_remove(st, u);
+	return;
+fail_r:
+	st->take_err = r;
+}
+
+pid_t template_fork(struct tracer_session *s)
+{
+	struct tracer_template *tp = &s->tmpl;
+	struct user_regs_struct r = tp->regs;
+	pid_t child = 0;
+	int status, e, exits = 0;
+
+	r.rip -= SYSCALL_INSN_LEN;
+	r.rax = SYS_clone;
+	r.orig_rax = -1;
+	r.rdi = CLONE_PARENT | SIGCHLD;
+	r.rsi = r.rdx = r.r10 = r.r8 = 0;
+	if (ptrace(PTRACE_SETREGS, tp->tid, 0, &r) < 0 || ptrace(PTRACE_SYSCALL, tp->tid, 0, 0) < 0)
+		return -errno;
+	/* Entry stop, maybe a seccomp stop, the fork event, the exit stop. */
+	while (exits < 2) {
+		int sig, ev;
+
+		if ((e = wait_stop(tp->tid, &status)) < 0)
+			return e;
+		sig = WSTOPSIG(status);
+		ev = (unsigned)status >> 16;
+		if (ev == PTRACE_EVENT_FORK) {
+			unsigned long msg = 0;
+
+			if (ptrace(PTRACE_GETEVENTMSG, tp->tid, 0, &msg) < 0)
+				return -errno;
+			child = (pid_t)msg;
+		} else if (sig == (SIGTRAP | 0x80)) {
+			exits++;
+		}
+		/* A signal for the parked template is dropped: nothing of the
+		 * program runs in it any more. */
+		if (exits < 2 && ptrace(PTRACE_SYSCALL, tp->tid, 0, 0) < 0)
+			return -errno;
+	}
+	if (!child) {
+		long rax = ptrace(PTRACE_PEEKUSER, tp->tid, offsetof(struct user_regs_struct, rax), 0);
+
+		return rax < 0 && rax > -4096 ? (int)rax : -EIO;
+	}
+	if ((e = wait_stop(child, &status)) < 0)
+		return e;
+	r = tp->regs;
+	r.rip -= SYSCALL_INSN_LEN;
+	r.rax = r.orig_rax;
+	r.orig_rax = -1;
+	if (ptrace(PTRACE_SETREGS, child, 0, &r) < 0) {
+		e = -errno;
+		kill(child, SIGKILL);
+		waitpid(child, &status, __WALL);
+		return e;
+	}
+	return child;
+}
+
+void template_kill(struct tracer_session *s)
+{
+	struct tracer_template *tp = &s->tmpl;
+	int status;
+
+	if (!tp->parked)
+		return;
+	kill(tp->tid, SIGKILL);
+	if (tp->init)
+		kill(tp->init, SIGKILL);
+	while (waitpid(tp->tid, &status, __WALL) < 0 && errno == EINTR)
+		;
+	if (tp->init)
+		while (waitpid(tp->init, &status, __WALL) < 0 && errno == EINTR)
+			;
+	tp->parked = false;
+	if (--tp->mm->refs <= 0) {
+		if (tp->mm->data && s->opts.hooks && s->opts.hooks->mm_free)
+			s->opts.hooks->mm_free(s->opts.hooks->ctx, tp->mm->data);
+		free(tp->mm);
+	}
+	tp->mm = NULL;
+}
