@@ -10,6 +10,7 @@
 
 #include "inject/alloc_class.h"
 #include "inject/classes.h"
+#include "inject/delay_class.h"
 #include "inject/fs_class.h"
 #include "inject/io_class.h"
 #include "inject/net_class.h"
@@ -55,6 +56,14 @@ const struct fault_class fault_classes[] = {
 		.preconditions = "inject/net_class.c, inject/net_connect.c (connect), "
 				 "inject/net_gai.c (getaddrinfo)",
 		.hooks = &net_class_hooks,
+	},
+	{
+		.name = "delay",
+		.summary = "waits: EINTR by a real signal; slow peers",
+		/* EINTR needs to know the signal handlers. */
+		.watch_flags = SC_SIGNAL,
+		.preconditions = "inject/delay_class.c, inject/delay_wait.c (what a wait waits on)",
+		.hooks = &delay_class_hooks,
 	},
 };
 

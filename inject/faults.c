@@ -45,6 +45,10 @@ int fault_parse(const char *s, struct fault *f)
 		f->type = FT_EXHAUST;
 		return 0;
 	}
+	if (strcmp(s, "timeout") == 0) {
+		f->type = FT_TIMEOUT;
+		return 0;
+	}
 	if (strcmp(s, "short") == 0) {
 		f->type = FT_SHORT;
 		return 0;
@@ -87,6 +91,9 @@ char *fault_format(const struct fault *f, char *buf, int len)
 		break;
 	case FT_EXHAUST:
 		snprintf(buf, len, "exhaust");
+		break;
+	case FT_TIMEOUT:
+		snprintf(buf, len, "timeout");
 		break;
 	}
 	return buf;

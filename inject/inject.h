@@ -44,7 +44,9 @@ char *inject_format_classes(unsigned mask, char *buf, int len);
 
 /* FT_EXHAUST: memory stays exhausted from this kernel allocation on (every
  * later one in the run fails too, as under RLIMIT_AS); the errno is ENOMEM. */
-enum fault_type { FT_NULL, FT_ERRNO, FT_SHORT, FT_EXHAUST };
+/* FT_TIMEOUT: a wait with a finite timeout (poll, select, epoll) sees
+ * nothing arrive: it returns 0 once its timeout has passed (delay class). */
+enum fault_type { FT_NULL, FT_ERRNO, FT_SHORT, FT_EXHAUST, FT_TIMEOUT };
 struct fault {
 	enum fault_type type;
 	int err;		/* FT_ERRNO */
