@@ -9,7 +9,8 @@
  *   restarted for poll, select, epoll and nanosleep (signal(7)), no
  *   SA_RESTART for accept and wait4 unless SO_RCVTIMEO is set.
  * - timeout: a slow peer. The wait runs on no descriptor at all (poll's
- *   nfds, select's n set to 0; epoll_wait becomes poll(NULL, 0, timeout)),
+ *   nfds, select's n set to 0; epoll_wait becomes poll(NULL, 0, timeout)
+ *   and epoll_pwait ppoll with its mask),
  *   so the kernel sleeps the whole timeout and a handled signal still
  *   ends it early with EINTR; at the exit the revents or sets are cleared
  *   as a real timeout leaves them, and the arguments put back. Nothing
@@ -24,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 
 #include "inject/delay_class.h"
 #include "inject/delay_wait.h"
@@ -84,7 +86,7 @@ static bool row_holds(const struct fault_row *r, struct tracer_task *t, const st
 		return wait_signal(t, d, true);
 	case PRE_WAIT_TIMEOUT:
 		return w->slow_peers && w->nfds > 0 && w->timeout_ms > 0 &&
-		       w->timeout_ms <= DELAY_MAX_MS && !(w->kind == WAIT_EPOLL && w->own_mask);
+		       w->timeout_ms <= DELAY_MAX_MS;
 	default:
 		return false;
 	}
@@ -103,24 +105,40 @@ static struct delay_pend *slot(struct delay_run *run, pid_t tid, bool add)
 	return add ? free_slot : NULL;
 }
 
-/* epoll_wait(epfd, events, max, ms) becomes poll(NULL, 0, ms): the
- * arguments are put back at the exit (tracer_set_arg), the syscall number
- * too when the kernel is to run it again (delay_on_exit). The seccomp
- * filter is run again on the new number, and lets it through. */
-static int epoll_as_poll(struct tracer_task *t, const struct syscall_stop *s)
+/* epoll_wait(epfd, events, max, ms) becomes poll(NULL, 0, ms), and
+ * epoll_pwait with a signal mask ppoll(NULL, 0, &ts, mask, size), its
+ * timespec written below the stack's red zone (free while the thread is
+ * in the call): the arguments are put back at the exit (tracer_set_arg),
+ * the syscall number too when the kernel is to run it again
+ * (delay_on_exit). The seccomp filter is run again on the new number, and
+ * lets it through (docs/kernel-facts.md#seccomp-nr-change). */
+static int epoll_as_poll(struct tracer_task *t, const struct syscall_stop *s, bool mask)
 {
+	long ms = (int32_t)s->args[3];
+	struct timespec ts = { ms / 1000, ms % 1000 * 1000000L };
 	struct user_regs_struct regs;
-	int r = tracer_set_arg(t, 0, 0);
+	uint64_t scratch = 0;
+	int r = tracer_getregs(t, &regs);
 
+	if (r == 0 && mask) {
+		scratch = (regs.rsp - 128 - sizeof(ts)) & ~15ULL;
+		r = tracer_write_mem(t, scratch, &ts, sizeof(ts));
+	}
+	if (r == 0)
+		r = tracer_set_arg(t, 0, 0);
 	if (r == 0)
 		r = tracer_set_arg(t, 1, 0);
 	if (r == 0)
-		r = tracer_set_arg(t, 2, (uint64_t)(int64_t)(int32_t)s->args[3]);
+		r = tracer_set_arg(t, 2, mask ? scratch : (uint64_t)ms);
+	if (r == 0 && mask)
+		r = tracer_set_arg(t, 3, s->args[4]);
+	if (r == 0 && mask)
+		r = tracer_set_arg(t, 4, s->args[5]);
 	if (r == 0)
 		r = tracer_getregs(t, &regs);
 	if (r < 0)
 		return r;
-	regs.orig_rax = SYS_poll;
+	regs.orig_rax = mask ? SYS_ppoll : SYS_poll;
 	return tracer_setregs(t, &regs);
 }
 
@@ -146,7 +164,7 @@ static int delay_inject(void *arg, struct tracer_task *t, struct fault *f)
 		r = tracer_set_arg(t, 0, 0);
 		break;
 	case WAIT_EPOLL:
-		r = epoll_as_poll(t, d->s);
+		r = epoll_as_poll(t, d->s, d->w.own_mask);
 		break;
 	default:
 		return -EINVAL;

@@ -334,8 +334,8 @@ const struct fault_row fault_rows[] = {
 	  "signal(7)" },
 	{ "delay", WAITS, false, FDC_NONE, MODE_ANY, SLOW_WAIT, "timeout", NULL, PRE_WAIT_TIMEOUT,
 	  SLOW_PEER " (the sets or revents cleared)", "poll(2)" },
-	{ "delay", EPOLLS, false, FDC_NONE, MODE_ANY, SLOW_WAIT ", epoll_pwait without a signal mask",
-	  "timeout", NULL, PRE_WAIT_TIMEOUT, SLOW_PEER, "epoll_wait(2)" },
+	{ "delay", EPOLLS, false, FDC_NONE, MODE_ANY, SLOW_WAIT, "timeout", NULL, PRE_WAIT_TIMEOUT,
+	  SLOW_PEER, "epoll_wait(2)" },
 };
 
 const int n_fault_rows = (int)ARRAY_SIZE(fault_rows);

@@ -63,7 +63,7 @@ n=$(jqr '.faults_injected.delay' "$R")
 # Every kind of wait was failed, each way it can be (glibc's select is
 # the pselect6 syscall, its sleeps clock_nanosleep).
 for cf in poll:EINTR poll:timeout ppoll:timeout pselect6:EINTR pselect6:timeout \
-	epoll_wait:EINTR epoll_wait:timeout clock_nanosleep:EINTR accept:EINTR wait4:EINTR; do
+	epoll_wait:EINTR epoll_wait:timeout epoll_pwait:EINTR epoll_pwait:timeout clock_nanosleep:EINTR accept:EINTR wait4:EINTR; do
 	jq -e --arg c "${cf%:*}" --arg f "${cf#*:}" \
 		'any(.sites[]; .call == $c and any(.outcomes[]?; .fault == $f))' "$R" >/dev/null ||
 		fail "delay_robust: no $cf site"

@@ -1,7 +1,7 @@
 /* delay_robust - test target: waits that handle EINTR and timeouts, and
  * checks of what the kernel guarantees. fzsandbox --inject=delay must find
  * nothing here although it interrupts and delays its waits:
- * - poll, ppoll, select, pselect6, epoll_wait, nanosleep and
+ * - poll, ppoll, select, pselect6, epoll_wait, epoll_pwait, nanosleep and
  *   clock_nanosleep retry on EINTR (they get it even with SA_RESTART) and
  *   wait again on a timeout; the data queued meanwhile is still there;
  * - with only SA_RESTART handlers, wait4 and accept never fail with EINTR
@@ -143,16 +143,20 @@ static void wait_select(int fd, int pselect_too)
 	}
 }
 
-static void wait_epoll(int fd)
+static void wait_epoll(int fd, int pwait)
 {
+	sigset_t none;
+
 	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd }, out;
 	int ep = epoll_create1(EPOLL_CLOEXEC), n;
 
+	sigemptyset(&none);
 	need(ep >= 0, "epoll_create1");
 	need(epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) == 0, "epoll_ctl");
 	/* A zero timeout never fails with EINTR. */
 	need(epoll_wait(ep, &out, 1, 0) >= 0, "epoll_wait with a zero timeout");
-	while ((n = epoll_wait(ep, &out, 1, 200)) <= 0)
+	/* epoll_pwait waits with every signal unblocked. */
+	while ((n = pwait ? epoll_pwait(ep, &out, 1, 200, &none) : epoll_wait(ep, &out, 1, 200)) <= 0)
 		need(n == 0 || errno == EINTR, "epoll_wait");
 	need(out.data.fd == fd, "epoll event");
 	close(ep);
@@ -161,7 +165,7 @@ static void wait_epoll(int fd)
 /* One pipe per wait: a child writes late, the wait waits for it. */
 static void each_wait(void)
 {
-	for (int k = 0; k < 5; k++) {
+	for (int k = 0; k < 6; k++) {
 		int fds[2];
 		pid_t pid;
 
@@ -173,7 +177,8 @@ static void each_wait(void)
 		case 1: wait_ppoll(fds[0]); break;
 		case 2: wait_select(fds[0], 0); break;
 		case 3: wait_select(fds[0], 1); break;
-		default: wait_epoll(fds[0]); break;
+		case 4: wait_epoll(fds[0], 0); break;
+		default: wait_epoll(fds[0], 1); break;
 		}
 		read_one(fds[0]);
 		close(fds[0]);
