@@ -205,7 +205,7 @@ static int listener(struct sockaddr_in *a)
 static void accept_one(int restart)
 {
 	struct sockaddr_in a;
-	int l = listener(&a), c;
+	int l = listener(&a), c, st;
 	pid_t pid = fork();
 
 	need(pid >= 0, "fork");
@@ -223,7 +223,10 @@ static void accept_one(int restart)
 	}
 	close(c);
 	close(l);
-	reap(pid);
+	/* The child's connect succeeded (blocking: never EINPROGRESS). */
+	while (waitpid(pid, &st, 0) < 0)
+		need(errno == EINTR, "waitpid");
+	need(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the child's connect");
 }
 
 /* A child that exits after 30 ms; restart: waitpid must not see EINTR. */
