@@ -158,7 +158,8 @@ END_TEST
 START_TEST(test_fault_roundtrip)
 {
 	static const char *const names[] = { "NULL", "EIO", "ENOSPC", "EAGAIN", "EINTR",
-					      "ECONNRESET", "short", "short=7", "ENOMEM", "exhaust" };
+					      "ECONNRESET", "short", "short=7", "ENOMEM", "exhaust",
+					      "timeout" };
 	struct fault f;
 	char buf[32];
 
