@@ -6,12 +6,13 @@
  *   call then runs and the kernel itself returns EINTR (or restarts it),
  *   writes nanosleep's time left, applies ppoll's mask. Offered only where
  *   the call is really blocked then and the kernel returns EINTR: never
- *   restarted for poll, select, epoll and nanosleep (signal(7)), no
- *   SA_RESTART for accept and wait4 unless SO_RCVTIMEO is set.
+ *   restarted for poll, select, epoll and nanosleep (signal(7)); accept
+ *   and wait4 only under a handler without SA_RESTART (accept on a
+ *   listener with SO_RCVTIMEO: any handler).
  * - timeout: a slow peer. The wait runs on no descriptor at all (poll's
  *   nfds, select's n set to 0; epoll_wait becomes poll(NULL, 0, timeout)
- *   and epoll_pwait ppoll with its mask),
- *   so the kernel sleeps the whole timeout and a handled signal still
+ *   and epoll_pwait ppoll with its mask), so the kernel sleeps the
+ *   whole timeout and a handled signal still
  *   ends it early with EINTR; at the exit the revents or sets are cleared
  *   as a real timeout leaves them, and the arguments put back. Nothing
  *   queued is consumed: it stays for the next call.
