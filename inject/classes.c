@@ -11,6 +11,7 @@
 #include "inject/alloc_class.h"
 #include "inject/classes.h"
 #include "inject/clock_class.h"
+#include "inject/delay_class.h"
 #include "inject/fs_class.h"
 #include "inject/io_class.h"
 #include "inject/net_class.h"
@@ -63,6 +64,14 @@ const struct fault_class fault_classes[] = {
 		.watch_lasting = clock_deadline_calls,
 		.preconditions = "inject/clock_class.c, inject/clock_step.c, inject/clock_deadline.c",
 		.hooks = &clock_class_hooks,
+	},
+	{
+		.name = "delay",
+		.summary = "waits: EINTR by a real signal; slow peers",
+		/* EINTR needs to know the signal handlers. */
+		.watch_flags = SC_SIGNAL,
+		.preconditions = "inject/delay_class.c, inject/delay_wait.c (what a wait waits on)",
+		.hooks = &delay_class_hooks,
 	},
 };
 

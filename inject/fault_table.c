@@ -41,6 +41,8 @@
 	"then every later such write to a regular file on that file system fails (lasting)"
 #define ROOM "count > room (pipes: and > PIPE_BUF)"
 #define HANDLER "a handler without SA_RESTART can run"
+#define HANDLER_RCV HANDLER ", or any handler with SO_RCVTIMEO set"
+#define HANDLER_SND HANDLER ", or any handler with SO_SNDTIMEO set"
 #define PEER_RESET "connection established, its peer fzsandbox's service driver"
 #define PEER_HALF "peer (the service driver) has shut down its side (CLOSE_WAIT)"
 #define RESET_BY_PEER "the peer reset the connection (its RST, sent for real): ECONNRESET once, " \
@@ -49,6 +51,13 @@
 #define SOCK_FAMILIES "domain AF_UNIX, AF_INET, AF_INET6 or AF_NETLINK"
 #define REFUSABLE "TCP, not connected; a loopback address, or one the namespace routes"
 #define GAI_LOOKUP "a host name, not numeric nor in the hosts file, and hosts: in nsswitch.conf asks dns"
+#define WAITS "poll ppoll select pselect6"
+#define EPOLLS "epoll_wait epoll_pwait"
+#define WAIT_SIGNAL "a handled signal arrives while it waits: EINTR with or without SA_RESTART " \
+	"(never restarted); the signal really delivered"
+#define SLOW_WAIT "a timeout of 1 ms to 10 s; every fd a pipe, socket or tty, none ready"
+#define SLOW_PEER "a slow peer: nothing arrives in time, 0 once the whole timeout has passed; " \
+	"what comes later stays queued for the next call; a handled signal still ends it early"
 #define EXHAUSTED "as ENOMEM, then every later mmap/mremap/mprotect/brk candidate fails until the run ends"
 
 const struct fault_row fault_rows[] = {
@@ -78,7 +87,7 @@ const struct fault_row fault_rows[] = {
 	{ "io", RD_SOCK, false, FDC_STREAM, MODE_NONBLOCK, "", "EAGAIN", NULL, PRE_EAGAIN,
 	  "nothing received and the peer still there", "recv(2)" },
 	{ "io", RD_SOCK, false, FDC_STREAM, MODE_BLOCKING, "", "EINTR", NULL, PRE_EINTR,
-	  "blocked waiting for data when " HANDLER, "recv(2)" },
+	  "blocked waiting for data when " HANDLER_RCV, "recv(2)" },
 	/* Resets are made for real by the peer's end, so only where that end
 	 * is fzsandbox's own: the service driver's (net_reset.c). */
 	{ "io", RD_SOCK, false, FDC_STREAM, MODE_ANY, PEER_RESET ", nothing queued", "ECONNRESET",
@@ -89,7 +98,7 @@ const struct fault_row fault_rows[] = {
 	{ "io", WR_SOCK, false, FDC_STREAM, MODE_NONBLOCK, "", "EAGAIN", NULL, PRE_EAGAIN,
 	  "the send buffer is full", "send(2)" },
 	{ "io", WR_SOCK, false, FDC_STREAM, MODE_BLOCKING, "", "EINTR", NULL, PRE_EINTR,
-	  "blocked on a full send buffer when " HANDLER, "send(2)" },
+	  "blocked on a full send buffer when " HANDLER_SND, "send(2)" },
 	{ "io", WR_SOCK, false, FDC_STREAM, MODE_ANY, PEER_RESET, "ECONNRESET", NULL,
 	  PRE_PEER_RESET, RESET_BY_PEER, "send(2)" },
 	{ "io", WR_SOCK, false, FDC_STREAM, MODE_ANY, PEER_HALF, "EPIPE", NULL, PRE_PEER_HALF,
@@ -102,24 +111,24 @@ const struct fault_row fault_rows[] = {
 	{ "io", RD_SOCK, false, FDC_USTREAM, MODE_NONBLOCK, "", "EAGAIN", NULL, PRE_EAGAIN,
 	  "nothing queued and the peer still there", "unix(7)" },
 	{ "io", RD_SOCK, false, FDC_USTREAM, MODE_BLOCKING, "", "EINTR", NULL, PRE_EINTR,
-	  "blocked waiting for data when " HANDLER, "recv(2)" },
+	  "blocked waiting for data when " HANDLER_RCV, "recv(2)" },
 	{ "io", WR_SOCK_BYTES, false, FDC_USTREAM, MODE_ANY, ROOM, "short", NULL, PRE_SHORT_WRITE,
 	  "non-blocking: what fits the send buffer; blocking: a handled signal after part went out",
 	  "send(2)" },
 	{ "io", WR_SOCK, false, FDC_USTREAM, MODE_NONBLOCK, "", "EAGAIN", NULL, PRE_EAGAIN,
 	  "the send buffer is full", "unix(7)" },
 	{ "io", WR_SOCK, false, FDC_USTREAM, MODE_BLOCKING, "", "EINTR", NULL, PRE_EINTR,
-	  "blocked on a full send buffer when " HANDLER, "send(2)" },
+	  "blocked on a full send buffer when " HANDLER_SND, "send(2)" },
 
 	/* A datagram is never split: no short transfers. */
 	{ "io", RD_SOCK, false, FDC_DGRAM, MODE_NONBLOCK, "", "EAGAIN", NULL, PRE_EAGAIN,
 	  "no datagram queued", "recv(2)" },
 	{ "io", RD_SOCK, false, FDC_DGRAM, MODE_BLOCKING, "", "EINTR", NULL, PRE_EINTR,
-	  "blocked waiting for a datagram when " HANDLER, "recv(2)" },
+	  "blocked waiting for a datagram when " HANDLER_RCV, "recv(2)" },
 	{ "io", WR_SOCK, false, FDC_DGRAM, MODE_NONBLOCK, "", "EAGAIN", NULL, PRE_EAGAIN,
 	  "the send buffer is full", "send(2)" },
 	{ "io", WR_SOCK, false, FDC_DGRAM, MODE_BLOCKING, "", "EINTR", NULL, PRE_EINTR,
-	  "blocked on a full send buffer when " HANDLER, "send(2)" },
+	  "blocked on a full send buffer when " HANDLER_SND, "send(2)" },
 
 	/* A tty read returns a line at a time, never cut. */
 	{ "io", RD_ALL, false, FDC_TTY, MODE_ANY, "", "EIO", NULL, PRE_NONE,
@@ -315,6 +324,40 @@ const struct fault_row fault_rows[] = {
 	  NULL, PRE_CLOCK_READ,
 	  "forward only: the tree did not run for that long (SIGSTOP, a paused VM: every clock "
 	  "moves on) or was suspended (BOOTTIME and REALTIME move on)", "clock_gettime(2)" },
+	/* delay: waits that end otherwise than the program expects (delay_class.c,
+	 * delay_wait.c). EINTR really delivers a handled signal before the
+	 * call runs and lets the kernel return it (the time left in
+	 * nanosleep's rem is the kernel's), only where the call is really
+	 * blocked then: nothing ready, no connection queued, no child
+	 * waitable. poll, select, epoll_wait and nanosleep fail with EINTR
+	 * even with SA_RESTART; accept, wait4 and waitid restart then (no
+	 * row: nothing to see). recv and send's EINTR are io's rows. No
+	 * connect EINTR: a loopback connect completes inside the call (the
+	 * jail has no other network), so no signal can catch it waiting.
+	 * The timeout: the call waits its timeout out on no descriptor at
+	 * all, so what is queued stays queued; only where a slow peer can
+	 * explain it (no timer, signalfd or eventfd waited on, nothing
+	 * ready yet); a handled signal still ends the wait early. */
+	{ "delay", WAITS, false, FDC_NONE, MODE_ANY, "a timeout other than 0, nothing ready", "EINTR",
+	  NULL, PRE_WAIT_INTR, WAIT_SIGNAL, "signal(7)" },
+	{ "delay", EPOLLS, false, FDC_NONE, MODE_ANY, "a timeout other than 0, nothing ready", "EINTR",
+	  NULL, PRE_WAIT_INTR, WAIT_SIGNAL, "epoll_wait(2)" },
+	{ "delay", "nanosleep clock_nanosleep", false, FDC_NONE, MODE_ANY,
+	  "a relative time > 0 (not TIMER_ABSTIME)", "EINTR", NULL, PRE_SLEEP_INTR,
+	  "a handled signal arrives during the sleep: EINTR with or without SA_RESTART, the time "
+	  "left in rem", "nanosleep(2)" },
+	{ "delay", "accept accept4", false, FDC_NONE, MODE_BLOCKING,
+	  "a listening socket, nothing queued", "EINTR", NULL, PRE_ACCEPT_INTR,
+	  "a handler without SA_RESTART runs while it waits (any handler with SO_RCVTIMEO set); "
+	  "with SA_RESTART it restarts", "signal(7)" },
+	{ "delay", "wait4 waitid", false, FDC_NONE, MODE_BLOCKING,
+	  "no WNOHANG; a child, none waitable yet", "EINTR", NULL, PRE_CHILD_INTR,
+	  "a handler without SA_RESTART runs while it waits; with SA_RESTART it restarts",
+	  "signal(7)" },
+	{ "delay", WAITS, false, FDC_NONE, MODE_ANY, SLOW_WAIT, "timeout", NULL, PRE_WAIT_TIMEOUT,
+	  SLOW_PEER " (the sets or revents cleared)", "poll(2)" },
+	{ "delay", EPOLLS, false, FDC_NONE, MODE_ANY, SLOW_WAIT, "timeout", NULL, PRE_WAIT_TIMEOUT,
+	  SLOW_PEER, "epoll_wait(2)" },
 };
 
 const int n_fault_rows = (int)ARRAY_SIZE(fault_rows);

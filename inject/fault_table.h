@@ -83,6 +83,19 @@ enum fault_pre {
 				 * the hosts file is asked for (net_gai.c) */
 	PRE_CLOCK_READ,		/* a read of a clock a step moves, not a
 				 * CPU-time clock (clock_class.c) */
+	/* delay (delay_class.c, delay_wait.c) */
+	PRE_WAIT_INTR,		/* poll/select/epoll: a timeout other than 0,
+				 * nothing ready, a handled signal deliverable
+				 * under the mask it waits with */
+	PRE_SLEEP_INTR,		/* nanosleep: a relative time > 0, a handled
+				 * signal deliverable */
+	PRE_ACCEPT_INTR,	/* accept: blocking, nothing queued, a handler
+				 * without SA_RESTART (any with SO_RCVTIMEO) */
+	PRE_CHILD_INTR,		/* wait4/waitid: no WNOHANG, children, none
+				 * waitable; a handler without SA_RESTART */
+	PRE_WAIT_TIMEOUT,	/* poll/select/epoll: a finite timeout up to
+				 * DELAY_MAX_MS, fds all pipes, sockets or
+				 * ttys, none ready */
 	PRE_N
 };
 

@@ -48,6 +48,10 @@ int fault_parse(const char *s, struct fault *f)
 	}
 	if (strncmp(s, "step", 4) == 0)
 		return clock_step_parse(s, f);
+	if (strcmp(s, "timeout") == 0) {
+		f->type = FT_TIMEOUT;
+		return 0;
+	}
 	if (strcmp(s, "short") == 0) {
 		f->type = FT_SHORT;
 		return 0;
@@ -93,6 +97,9 @@ char *fault_format(const struct fault *f, char *buf, int len)
 		break;
 	case FT_STEP:
 		clock_step_format(f, buf, len);
+		break;
+	case FT_TIMEOUT:
+		snprintf(buf, len, "timeout");
 		break;
 	}
 	return buf;

@@ -45,8 +45,10 @@ char *inject_format_classes(unsigned mask, char *buf, int len);
 /* FT_EXHAUST: memory stays exhausted from this kernel allocation on (every
  * later one in the run fails too, as under RLIMIT_AS); the errno is ENOMEM.
  * FT_STEP: the clock steps by count ns from this read on, for the whole
- * traced tree (clock_step.c): "step=-1h", "step=+1h@clock=monotonic". */
-enum fault_type { FT_NULL, FT_ERRNO, FT_SHORT, FT_EXHAUST, FT_STEP };
+ * traced tree (clock_step.c): "step=-1h", "step=+1h@clock=monotonic".
+ * FT_TIMEOUT: a wait with a finite timeout (poll, select, epoll) sees
+ * nothing arrive: it returns 0 once its timeout has passed (delay class). */
+enum fault_type { FT_NULL, FT_ERRNO, FT_SHORT, FT_EXHAUST, FT_STEP, FT_TIMEOUT };
 struct fault {
 	enum fault_type type;
 	int err;		/* FT_ERRNO; FT_STEP: the clock (enum step_clock,

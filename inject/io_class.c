@@ -121,6 +121,10 @@ static int io_inject(void *arg, struct tracer_task *t, struct fault *f)
 	}
 	if (f->err == EINTR) {
 		int sig = sig_pick_deliverable(t, io->h, io->h->interrupting);
+
+		/* A socket with a timeout: any handler's signal does (io_table.c). */
+		if (!sig && io_interruptible(&io->fi, &io->c))
+			sig = sig_pick_deliverable(t, io->h, io->h->handled);
 		int r = tracer_fail_syscall(t, EINTR);
 
 		/* Really deliver the signal that interrupted the call, so its

@@ -60,6 +60,13 @@ static bool nonblocking(const struct fd_info *fi, const struct io_call *c)
 	return fi->nonblock || c->dontwait;
 }
 
+bool io_interruptible(const struct fd_info *fi, const struct io_call *c)
+{
+	bool timeo = c->write ? fi->sndtimeo : fi->rcvtimeo;
+
+	return c->interruptible || (c->handled && timeo);
+}
+
 static bool pre_none(const struct fd_info *fi, const struct io_call *c)
 {
 	(void)fi, (void)c;
@@ -102,7 +109,7 @@ static bool pre_eagain(const struct fd_info *fi, const struct io_call *c)
 
 static bool pre_eintr(const struct fd_info *fi, const struct io_call *c)
 {
-	return !nonblocking(fi, c) && c->interruptible && would_block(fi, c);
+	return !nonblocking(fi, c) && io_interruptible(fi, c) && would_block(fi, c);
 }
 
 /* A reset the peer really sends (net_reset.c): a TCP connection whose
@@ -249,6 +256,19 @@ static void tcp_peer(int dup, struct fd_info *fi)
 		fi->tcp_state = ti.tcpi_state;
 }
 
+/* A receive or send timeout (not zero: zero means none). */
+static void socket_timeouts(int dup, struct fd_info *fi)
+{
+	struct timeval tv;
+	socklen_t len = sizeof(tv);
+
+	if (getsockopt(dup, SOL_SOCKET, SO_RCVTIMEO, &tv, &len) == 0)
+		fi->rcvtimeo = tv.tv_sec || tv.tv_usec;
+	len = sizeof(tv);
+	if (getsockopt(dup, SOL_SOCKET, SO_SNDTIMEO, &tv, &len) == 0)
+		fi->sndtimeo = tv.tv_sec || tv.tv_usec;
+}
+
 static bool is_tty_major(unsigned maj)
 {
 	/* 4: tty/ttyS, 5: /dev/tty and ptmx, 136-143: pts. */
@@ -268,6 +288,7 @@ int fd_info_read(struct tracer_task *t, int fd, struct fd_info *fi)
 	fi->nonblock = false;
 	fi->tcp_state = -1;
 	fi->peer_ours = false;
+	fi->rcvtimeo = fi->sndtimeo = false;
 	snprintf(path, sizeof(path), "/proc/%d/fd/%d", pid, fd);
 	if (stat(path, &st) < 0)
 		return -errno;
@@ -303,6 +324,7 @@ int fd_info_read(struct tracer_task *t, int fd, struct fd_info *fi)
 		if (getsockopt(dup, SOL_SOCKET, SO_DOMAIN, &fi->family, &len) < 0)
 			fi->family = 0;
 		fi->type = type == SOCK_STREAM ? FDT_STREAM : type == SOCK_DGRAM ? FDT_DGRAM : FDT_OTHER;
+		socket_timeouts(dup, fi);
 	}
 	queue_state(dup, fi);
 	if (fi->type == FDT_STREAM && (fi->family == AF_INET || fi->family == AF_INET6))

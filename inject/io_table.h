@@ -30,6 +30,10 @@ struct fd_info {
 	 * the connection. */
 	int tcp_state;
 	bool peer_ours;
+	/* Sockets: SO_RCVTIMEO / SO_SNDTIMEO set. A call waiting with a
+	 * timeout fails with EINTR when a handler runs, SA_RESTART or not
+	 * (signal(7); sock_intr_errno in include/net/sock.h). */
+	bool rcvtimeo, sndtimeo;
 };
 /* Look at fd of task t's process from outside: /proc/PID/fd, and the
  * mode, queues and socket type of a duplicate (tracer_grab_fd). */
@@ -61,6 +65,9 @@ enum io_fault_bit {
  * the io rows of the fault table for c->call on fi's kind whose
  * conditions hold now. */
 unsigned io_faults_allowed(const struct fd_info *fi, const struct io_call *c);
+/* Would a handler interrupt this blocked call with EINTR: one without
+ * SA_RESTART, or any on a socket with a timeout in the call's direction? */
+bool io_interruptible(const struct fd_info *fi, const struct io_call *c);
 /* Expand a mask into faults (short = half the count). Returns how many. */
 int io_faults_list(unsigned mask, struct fault *out, int max);
 /* Is fault f allowed by mask? */

@@ -86,3 +86,12 @@ int sig_pick_deliverable(struct tracer_task *t, const struct sig_handlers *h, ui
 {
 	return pick_signal(deliverable(t, h, mask));
 }
+
+int sig_pick_with_mask(struct tracer_task *t, const struct sig_handlers *h, uint64_t mask,
+		       uint64_t blocked)
+{
+	mask &= ~h->siginfo;
+	if (!mask || (h->owner && h->owner != tracer_task_pid(t)))
+		return 0;
+	return pick_signal(mask & ~blocked);
+}

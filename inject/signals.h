@@ -28,4 +28,9 @@ void sig_track_sigaction(struct sig_handlers *h, struct tracer_task *t,
  * now; 0 if none. */
 int sig_pick_deliverable(struct tracer_task *t, const struct sig_handlers *h, uint64_t mask);
 
+/* The same for a call that waits with its own signal mask (ppoll,
+ * pselect6, epoll_pwait): blocked is that mask, not the thread's. */
+int sig_pick_with_mask(struct tracer_task *t, const struct sig_handlers *h, uint64_t mask,
+		       uint64_t blocked);
+
 #endif

@@ -215,6 +215,20 @@ START_TEST(test_calls_resolve)
 	ck_assert_int_eq(class_of_fault("write", &(struct fault){ FT_ERRNO, ENOSPC, 0 }),
 			 class_index("fs"));
 	ck_assert_int_eq(class_of_fault("write", &(struct fault){ FT_ERRNO, EXDEV, 0 }), -1);
+	/* EINTR: a wait's is delay's, a socket read's io's; accept's
+	 * descriptor limits stay net's; only polls time out, never sleeps. */
+	ck_assert_int_eq(class_of_fault("poll", &(struct fault){ FT_ERRNO, EINTR, 0 }),
+			 class_index("delay"));
+	ck_assert_int_eq(class_of_fault("accept4", &(struct fault){ FT_ERRNO, EINTR, 0 }),
+			 class_index("delay"));
+	ck_assert_int_eq(class_of_fault("accept4", &(struct fault){ FT_ERRNO, EMFILE, 0 }),
+			 class_index("net"));
+	ck_assert_int_eq(class_of_fault("recvfrom", &(struct fault){ FT_ERRNO, EINTR, 0 }),
+			 class_index("io"));
+	ck_assert_int_eq(class_of_fault("epoll_pwait", &(struct fault){ FT_TIMEOUT, 0, 0 }),
+			 class_index("delay"));
+	ck_assert_int_eq(class_of_fault("nanosleep", &(struct fault){ FT_TIMEOUT, 0, 0 }), -1);
+	ck_assert_int_eq(class_of_fault("connect", &(struct fault){ FT_ERRNO, EINTR, 0 }), -1);
 }
 END_TEST
 

@@ -202,7 +202,8 @@ END_TEST
 START_TEST(test_fault_roundtrip)
 {
 	static const char *const names[] = { "NULL", "EIO", "ENOSPC", "EAGAIN", "EINTR",
-					      "ECONNRESET", "short", "short=7", "ENOMEM", "exhaust" };
+					      "ECONNRESET", "short", "short=7", "ENOMEM", "exhaust",
+					      "timeout" };
 	struct fault f;
 	char buf[32];
 
@@ -219,7 +220,7 @@ END_TEST
 static unsigned allowed(enum fd_type t, int family, bool nb, long avail, long space, bool write,
 			long count, bool intr, bool handled)
 {
-	struct fd_info fi = { t, nb, family, avail, space, avail < 0 ? -1 : avail > 0, -1, false };
+	struct fd_info fi = { t, nb, family, avail, space, avail < 0 ? -1 : avail > 0, -1, false, false, false };
 	struct io_call c = { .write = write, .count = count, .interruptible = intr,
 			     .handled = handled };
 
@@ -250,6 +251,18 @@ START_TEST(test_io_blocking_states)
 	ck_assert_uint_eq(allowed(FDT_PIPE, 0, false, 8, 4096, false, 100, true, true) & IOF_EINTR, 0);
 	ck_assert_uint_eq(allowed(FDT_PIPE, 0, false, 0, 4096, false, 100, false, true) & IOF_EINTR, 0);
 	ck_assert_uint_eq(allowed(FDT_PIPE, 0, true, 0, 4096, false, 100, true, true) & IOF_EINTR, 0);
+	/* A socket with a timeout: any handler interrupts it, SA_RESTART or
+	 * not (sock_intr_errno); without one, SA_RESTART restarts it. */
+	{
+		struct fd_info fi = { FDT_STREAM, false, AF_INET, 0, 1 << 20, 0, -1, false, true, false };
+		struct io_call c = { .count = 100, .handled = true, .call = "recvfrom" };
+
+		ck_assert_uint_ne(io_faults_allowed(&fi, &c) & IOF_EINTR, 0);
+		fi.rcvtimeo = false;
+		ck_assert_uint_eq(io_faults_allowed(&fi, &c) & IOF_EINTR, 0);
+		fi.sndtimeo = true;	/* the send side's timeout: not a read's */
+		ck_assert_uint_eq(io_faults_allowed(&fi, &c) & IOF_EINTR, 0);
+	}
 	/* Unknown queue state withholds both. */
 	ck_assert_uint_eq(allowed(FDT_TTY, 0, true, -1, -1, false, 100, true, true) &
 			  (IOF_EAGAIN | IOF_EINTR), 0);
@@ -260,7 +273,7 @@ START_TEST(test_io_eof)
 {
 	/* End of file (writers gone, peer shut down): nothing queued, yet a
 	 * read returns 0 at once, never EAGAIN or EINTR. */
-	struct fd_info fi = { FDT_PIPE, true, 0, 0, 4096, 1, -1, false };
+	struct fd_info fi = { FDT_PIPE, true, 0, 0, 4096, 1, -1, false, false, false };
 	struct io_call c = { .count = 100, .interruptible = true };
 
 	ck_assert_uint_eq(io_faults_allowed(&fi, &c) & IOF_EAGAIN, 0);
@@ -321,7 +334,7 @@ START_TEST(test_io_resets)
 	 * holds it (the service driver's): ECONNRESET while established (a
 	 * read only with nothing queued), EPIPE on a write after the peer's
 	 * FIN; never on a unix-domain socket (EPIPE or EOF there). */
-	struct fd_info fi = { FDT_STREAM, false, AF_INET, 0, 1 << 20, 0, TCP_ESTABLISHED, true };
+	struct fd_info fi = { FDT_STREAM, false, AF_INET, 0, 1 << 20, 0, TCP_ESTABLISHED, true, false, false };
 	struct io_call rd = { .count = 100 }, wr = { .write = true, .count = 100 };
 
 	ck_assert_uint_ne(io_faults_allowed(&fi, &rd) & IOF_ECONNRESET, 0);
@@ -351,7 +364,7 @@ END_TEST
 
 START_TEST(test_io_vector_waitall)
 {
-	struct fd_info fi = { FDT_STREAM, false, AF_INET, 0, 1 << 20, 0, -1, false };
+	struct fd_info fi = { FDT_STREAM, false, AF_INET, 0, 1 << 20, 0, -1, false, false, false };
 	struct io_call c = { .count = 100, .vector = true };
 
 	ck_assert_uint_eq(io_faults_allowed(&fi, &c) & IOF_SHORT, 0);
