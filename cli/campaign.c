@@ -475,6 +475,9 @@ static void run_one(struct campaign *c, const struct run_request *req, struct ru
 	if (req->record) {
 		inject_sites_finish(c->rn.inj);
 		publish_sites(&c->rn, c->rep);
+		/* --check=output: a second run without faults, the same
+		 * output, before any fault. */
+		runner_output_baseline(&c->rn);
 		/* --slowdown: the clean run's spread, before any fault. */
 		runner_slowdown_baseline(&c->rn);
 	}

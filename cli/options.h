@@ -82,6 +82,12 @@ struct options {
 	const char *source_root;
 	/* --slowdown=FACTOR (cli/slowdown.h): 0 off [10]. */
 	double slowdown;
+	/* --check=output (OPT_OUTPUT_LOSS) or --check=output-diff
+	 * (OPT_OUTPUT_DIFF), 0: neither (cli/outcheck.h); --ignore=REGEX,
+	 * each a valid POSIX extended regex. */
+	int check_output;
+	char **ignores;		/* NULL-terminated */
+	int nignores;
 	char *config_text;	/* --config's text: options point into it */
 	char **argv;		/* the program and its arguments */
 };
@@ -90,6 +96,11 @@ struct options {
  * anything else. */
 double options_parse_slowdown(const char *arg);
 #define OPT_SLOWDOWN_DEFAULT 10.0
+/* --check=WORD: "output" and "output-diff" are fzsandbox's own oracle,
+ * not a command (true: taken). --ignore=REGEX: die()s on a bad regex. */
+enum { OPT_OUTPUT_LOSS = 1, OPT_OUTPUT_DIFF = 2 };
+bool options_parse_check_word(struct options *o, const char *arg);
+void options_parse_ignore(struct options *o, const char *arg);
 
 /* Parse argv; on bad input die() with one line naming it. */
 void options_parse(int argc, char **argv, struct options *o);

@@ -82,6 +82,13 @@ char **options_describe_argv(const struct options *o)
 	if (o->nchecks)
 		describe_add(&v, &n, "--check-timeout=%s",
 			     format_duration(o->check_timeout_ms, ct, sizeof(ct)));
+	/* --check=output's verdicts are against the runs without faults
+	 * normalised by the same expressions. */
+	if (o->check_output)
+		describe_add(&v, &n, "--check=%s",
+			     o->check_output == OPT_OUTPUT_DIFF ? "output-diff" : "output");
+	for (int i = 0; i < o->nignores; i++)
+		describe_add(&v, &n, "--ignore=%s", o->ignores[i]);
 	if (o->slowdown != OPT_SLOWDOWN_DEFAULT)
 		describe_add(&v, &n, "--slowdown=%g", o->slowdown);
 	for (int i = 0; i < SB_RLIM_N; i++) {

@@ -16,6 +16,7 @@
 
 #include "cli/checker.h"
 #include "cli/die.h"
+#include "cli/outcheck.h"
 #include "cli/relay.h"
 #include "cli/runner.h"
 #include "cli/svcnote.h"
@@ -281,7 +282,7 @@ static void runner_on_fault(void *arg, pid_t pid, pid_t tid, int index)
 	struct thread_stack *s;
 	int n;
 
-	if (!r->inj || index < 0 || index >= FINDING_MAX_THREADS || (!r->chk && !r->stacks_now))
+	if (!r->inj || index < 0 || index >= FINDING_MAX_THREADS || (!r->chk && !r->oc && !r->stacks_now))
 		return;
 	s = &r->fault_stacks[index];
 	n = inject_stack(r->inj, pid, tid, s->frames, FRAME_MAX);
@@ -298,7 +299,7 @@ void runner_init(struct runner *r, const struct options *o, char **argv, char **
 		.classes = o->classes, .occurrences = o->occurrences, .service = o->service,
 		.captured_stderr = run_dir != NULL,
 		/* --check, --slowdown: the stack at each fault. */
-		.on_fault = o->nchecks || o->slowdown > 0 ? runner_on_fault : NULL,
+		.on_fault = o->nchecks || o->check_output || o->slowdown > 0 ? runner_on_fault : NULL,
 		.fault_arg = r,
 	};
 	int e;
@@ -339,6 +340,8 @@ void runner_init(struct runner *r, const struct options *o, char **argv, char **
 
 		r->chk = checker_new(&cs);
 	}
+	if (o->check_output && run_dir)
+		r->oc = outcheck_new(o);
 	slowdown_init(&r->slow, run_dir ? o->slowdown : 0);
 	e = inject_new(&cfg, &r->inj);
 	if (e < 0)
@@ -356,6 +359,8 @@ void runner_fini(struct runner *r)
 	episodes_fini(r);
 	checker_free(r->chk);
 	r->chk = NULL;
+	outcheck_free(r->oc);
+	r->oc = NULL;
 	tracer_session_free(r->ts);
 	r->ts = NULL;
 	inject_free(r->inj);
@@ -527,6 +532,78 @@ static int check_state(struct runner *r, bool record, struct run_finding *f)
 	f->stdout_path = r->passthrough ? NULL : r->out_stdout;
 	f->stderr_path = r->passthrough ? NULL : r->out_stderr;
 	return e;
+}
+
+/* Where the last run's output is, for --check=output. */
+static struct outcheck_run output_of(const struct runner *r)
+{
+	return (struct outcheck_run){
+		.stdout_path = r->out_stdout, .sb = r->sb, .workdir = r->wd ? workdir_copy_path(r->wd) : NULL,
+	};
+}
+
+/* --check=output: a faulted run that exited 0 and is no other finding;
+ * 1 and *f a silent-corruption finding when it lost output against the
+ * run without faults, with the stacks where its faults were injected. */
+static int check_output(struct runner *r, bool record, const struct run_result *res,
+			struct run_finding *f)
+{
+	struct outcheck_run run = output_of(r);
+	const struct fault_rec *log;
+	int nlog = inject_run_log(r->inj, &log), e;
+	char why[sizeof(r->err.msg)];
+
+	if (!r->oc)
+		return 0;
+	if (record) {
+		e = outcheck_clean(r->oc, &run, true, why, sizeof(why));
+		if (e < 0) {
+			r->err.fatal = true;
+			return runner_fail(r, 0, 0, "%s", why);
+		}
+		return 0;
+	}
+	if (nlog == 0 || res->end != RUN_EXITED || res->exit_status != 0)
+		return 0;
+	memset(f, 0, offsetof(struct run_finding, stacks));
+	memset(&f->nfaults, 0, sizeof(*f) - offsetof(struct run_finding, nfaults));
+	e = outcheck_judge(r->oc, &run, f, why, sizeof(why));
+	if (e < 0) {
+		r->err.fatal = true;
+		return runner_fail(r, 0, 0, "%s", why);
+	}
+	if (e == 0)
+		return 0;
+	f->nthreads = nlog < FINDING_MAX_THREADS ? nlog : FINDING_MAX_THREADS;
+	for (int j = 0; j < f->nthreads; j++) {
+		f->stacks[j] = r->fault_stacks[j];
+		f->stacks[j].thread = log[j].thread;
+	}
+	f->thread = log[0].thread;
+	f->tid = r->fault_stacks[0].tid;
+	f->exit_status = 0;
+	f->stdout_path = r->out_stdout;
+	f->stderr_path = r->out_stderr;
+	return 1;
+}
+
+void runner_output_baseline(struct runner *r)
+{
+	struct outcheck_run run;
+	struct run_result res;
+	struct run_finding f;
+	char why[sizeof(r->err.msg)];
+
+	if (!r->oc || runner_interrupted)
+		return;
+	if (runner_run(r, false, NULL, 0, &res, &f) < 0) {
+		if (runner_interrupted)
+			return;
+		runner_die(r);
+	}
+	run = output_of(r);
+	if (!runner_interrupted && outcheck_clean(r->oc, &run, false, why, sizeof(why)) < 0)
+		die("%s", why);
 }
 
 /* --slowdown: a faulted run, no other finding, against the runs without
@@ -727,6 +804,7 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	if (record)
 		slowdown_sample(&r->slow, res, true, r->cpu_us, r->wall_us);
 	if (!classify(r, res, f) && (e = check_state(r, record, f)) <= 0 &&
+	    (e < 0 || (e = check_output(r, record, res, f)) <= 0) &&
 	    (e < 0 || (e = check_slowdown(r, record, plan, nplan, res, f)) <= 0))
 		return e;
 	/* A SIGKILL nobody here sent: say so when it was the memory cgroup. */

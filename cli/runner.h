@@ -56,6 +56,7 @@ struct runner {
 	const char *wd_dir;
 	char wd_auto[PATH_MAX];
 	struct checker *chk;	/* --check (cli/checker.h), else NULL */
+	struct outcheck *oc;	/* --check=output (cli/outcheck.h), else NULL */
 	char wd_hash[17];	/* the hash of --workdir's contents */
 	bool wd_used;		/* the copy has seen a run: reset it first */
 	/* --memory-limit / --pids-limit (NULL: none, or no cgroup usable) and
@@ -124,6 +125,10 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 /* --slowdown: after the recording run, SLOWDOWN_REPEATS more runs
  * without faults for the spread of its CPU time (none when it is off). */
 void runner_slowdown_baseline(struct runner *r);
+/* --check=output: after the recording run, one more run without faults,
+ * whose output must be the recording run's (exit 2 naming the first line
+ * that differs else). Nothing when it is off. */
+void runner_output_baseline(struct runner *r);
 /* Exit with r->err's message and status, as die() would have. */
 __attribute__((noreturn)) void runner_die(const struct runner *r);
 
