@@ -32,7 +32,7 @@ enum {
 	O_PIDS_LIMIT, O_TMP_SIZE,
 	O_VIOLATION_EXIT, O_NET, O_BIND, O_RO_BIND, O_WORKDIR, O_WORKDIR_HASH, O_CONFIG,
 	O_NO_AUTO_BIND, O_NO_SANDBOX, O_LIST_CLASSES, O_LIST_FAULTS, O_SHOW_REPLIES, O_ABORT_IS_FINDING,
-	O_CHECK, O_CHECK_TIMEOUT, O_SHARD, O_FORMAT, O_SOURCE_ROOT, O_SLOWDOWN, O_IGNORE,
+	O_CHECK, O_CHECK_TIMEOUT, O_SHARD, O_FORMAT, O_SOURCE_ROOT, O_SLOWDOWN, O_IGNORE, O_MALLOC_CHECK,
 };
 
 static const struct option longopts[] = {
@@ -90,6 +90,7 @@ static const struct option longopts[] = {
 	{ "source-root", required_argument, NULL, O_SOURCE_ROOT },
 	{ "slowdown", required_argument, NULL, O_SLOWDOWN },
 	{ "ignore", required_argument, NULL, O_IGNORE },
+	{ "malloc-check", no_argument, NULL, O_MALLOC_CHECK },
 	{ "workdir-hash", required_argument, NULL, O_WORKDIR_HASH },
 	{ "config", required_argument, NULL, O_CONFIG },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -476,6 +477,7 @@ static void parse_one(struct options *o, int c, const char *arg)
 		break;
 	case O_SLOWDOWN: o->slowdown = options_parse_slowdown(arg); break;
 	case O_IGNORE: options_parse_ignore(o, arg); break;
+	case O_MALLOC_CHECK: o->malloc_check = true; break;
 	case O_WORKDIR_HASH:
 		if (strlen(arg) != 16 || strspn(arg, "0123456789abcdef") != 16)
 			die("--workdir-hash: bad hash '%s' (16 hex digits)", arg);

@@ -86,6 +86,9 @@ struct options {
 	 * (OPT_OUTPUT_DIFF), 0: neither (cli/outcheck.h); --ignore=REGEX,
 	 * each a valid POSIX extended regex. */
 	int check_output;
+	/* --malloc-check: glibc's debugging malloc preloaded, MALLOC_CHECK_=3
+	 * (cli/malloc_check.h). */
+	bool malloc_check;
 	char **ignores;		/* NULL-terminated */
 	int nignores;
 	char *config_text;	/* --config's text: options point into it */

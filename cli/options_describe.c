@@ -89,6 +89,9 @@ char **options_describe_argv(const struct options *o)
 			     o->check_output == OPT_OUTPUT_DIFF ? "output-diff" : "output");
 	for (int i = 0; i < o->nignores; i++)
 		describe_add(&v, &n, "--ignore=%s", o->ignores[i]);
+	/* The environment (stored too) carries it; the word says why. */
+	if (o->malloc_check)
+		describe_add(&v, &n, "--malloc-check");
 	if (o->slowdown != OPT_SLOWDOWN_DEFAULT)
 		describe_add(&v, &n, "--slowdown=%g", o->slowdown);
 	for (int i = 0; i < SB_RLIM_N; i++) {

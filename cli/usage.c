@@ -73,6 +73,8 @@ static const char usage_text[] =
 	"                        silent corruption; output-diff: any difference\n"
 	"  --ignore=REGEX        with --check=output: text replaced before comparing\n"
 	"                        (dates, pids, ids; repeatable, POSIX extended)\n"
+	"  --malloc-check        preload glibc's debugging malloc (MALLOC_CHECK_=3):\n"
+	"                        heap corruption aborts at the corrupting call\n"
 	"  --shard=K/N           fail only the sites of shard K of N (from 0);\n"
 	"                        'fzsandbox merge --out=DIR SHARD_OUT...' unites them\n"
 	"  --slowdown=FACTOR     a faulted run exiting 0 after FACTOR times the clean\n"
