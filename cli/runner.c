@@ -282,7 +282,7 @@ static void runner_on_fault(void *arg, pid_t pid, pid_t tid, int index)
 	struct thread_stack *s;
 	int n;
 
-	if (!r->inj || index < 0 || index >= FINDING_MAX_THREADS || (!r->chk && !r->oc && !r->stacks_now))
+	if (!r->inj || index < 0 || index >= FINDING_MAX_THREADS || (!r->chk && !r->stacks_now))
 		return;
 	s = &r->fault_stacks[index];
 	n = inject_stack(r->inj, pid, tid, s->frames, FRAME_MAX);
@@ -544,9 +544,12 @@ static struct outcheck_run output_of(const struct runner *r)
 
 /* --check=output: a faulted run that exited 0 and is no other finding;
  * 1 and *f a silent-corruption finding when it lost output against the
- * run without faults, with the stacks where its faults were injected. */
-static int check_output(struct runner *r, bool record, const struct run_result *res,
-			struct run_finding *f)
+ * run without faults, with the stacks where its faults were injected.
+ * As for a slowdown, the stacks come from the same faults run again,
+ * which must lose output too: taking them in every run would cost ten
+ * times the campaign (docs/performance.md#oracles). */
+static int check_output(struct runner *r, bool record, const struct plan_fault *plan, int nplan,
+			struct run_result *res, struct run_finding *f)
 {
 	struct outcheck_run run = output_of(r);
 	const struct fault_rec *log;
@@ -574,6 +577,12 @@ static int check_output(struct runner *r, bool record, const struct run_result *
 	}
 	if (e == 0)
 		return 0;
+	if (!r->chk && !r->stacks_now) {
+		r->stacks_now = true;
+		e = runner_run(r, record, plan, nplan, res, f);
+		r->stacks_now = false;
+		return e;
+	}
 	f->nthreads = nlog < FINDING_MAX_THREADS ? nlog : FINDING_MAX_THREADS;
 	for (int j = 0; j < f->nthreads; j++) {
 		f->stacks[j] = r->fault_stacks[j];
@@ -804,7 +813,7 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	if (record)
 		slowdown_sample(&r->slow, res, true, r->cpu_us, r->wall_us);
 	if (!classify(r, res, f) && (e = check_state(r, record, f)) <= 0 &&
-	    (e < 0 || (e = check_output(r, record, res, f)) <= 0) &&
+	    (e < 0 || (e = check_output(r, record, plan, nplan, res, f)) <= 0) &&
 	    (e < 0 || (e = check_slowdown(r, record, plan, nplan, res, f)) <= 0))
 		return e;
 	/* A SIGKILL nobody here sent: say so when it was the memory cgroup. */
