@@ -534,85 +534,34 @@ static int check_state(struct runner *r, bool record, struct run_finding *f)
 	return e;
 }
 
-/* Where the last run's output is, for --check=output. */
-static struct outcheck_run output_of(const struct runner *r)
-{
-	return (struct outcheck_run){
-		.stdout_path = r->out_stdout, .sb = r->sb, .workdir = r->wd ? workdir_copy_path(r->wd) : NULL,
-	};
-}
-
-/* --check=output: a faulted run that exited 0 and is no other finding;
- * 1 and *f a silent-corruption finding when it lost output against the
- * run without faults, with the stacks where its faults were injected.
- * As for a slowdown, the stacks come from the same faults run again,
- * which must lose output too: taking them in every run would cost ten
- * times the campaign (docs/performance.md#oracles). */
+/* --check=output: a faulted run, no other finding (runner_output.c
+ * judges). As for a slowdown, the stacks come from the same faults run
+ * again, which must lose output too: taking them in every run costs more
+ * than the runs (docs/performance.md#checks). */
 static int check_output(struct runner *r, bool record, const struct plan_fault *plan, int nplan,
 			struct run_result *res, struct run_finding *f)
 {
-	struct outcheck_run run = output_of(r);
-	const struct fault_rec *log;
-	int nlog = inject_run_log(r->inj, &log), e;
-	char why[sizeof(r->err.msg)];
+	int e = runner_output_judge(r, record, res, f);
 
-	if (!r->oc)
-		return 0;
-	if (record) {
-		e = outcheck_clean(r->oc, &run, true, why, sizeof(why));
-		if (e < 0) {
-			r->err.fatal = true;
-			return runner_fail(r, 0, 0, "%s", why);
-		}
-		return 0;
-	}
-	if (nlog == 0 || res->end != RUN_EXITED || res->exit_status != 0)
-		return 0;
-	memset(f, 0, offsetof(struct run_finding, stacks));
-	memset(&f->nfaults, 0, sizeof(*f) - offsetof(struct run_finding, nfaults));
-	e = outcheck_judge(r->oc, &run, f, why, sizeof(why));
-	if (e < 0) {
-		r->err.fatal = true;
-		return runner_fail(r, 0, 0, "%s", why);
-	}
-	if (e == 0)
-		return 0;
-	if (!r->chk && !r->stacks_now) {
-		r->stacks_now = true;
-		e = runner_run(r, record, plan, nplan, res, f);
-		r->stacks_now = false;
+	if (e != 1 || r->chk || r->stacks_now)
 		return e;
-	}
-	f->nthreads = nlog < FINDING_MAX_THREADS ? nlog : FINDING_MAX_THREADS;
-	for (int j = 0; j < f->nthreads; j++) {
-		f->stacks[j] = r->fault_stacks[j];
-		f->stacks[j].thread = log[j].thread;
-	}
-	f->thread = log[0].thread;
-	f->tid = r->fault_stacks[0].tid;
-	f->exit_status = 0;
-	f->stdout_path = r->out_stdout;
-	f->stderr_path = r->out_stderr;
-	return 1;
+	r->stacks_now = true;
+	e = runner_run(r, record, plan, nplan, res, f);
+	r->stacks_now = false;
+	return e;
 }
 
 void runner_output_baseline(struct runner *r)
 {
-	struct outcheck_run run;
 	struct run_result res;
 	struct run_finding f;
-	char why[sizeof(r->err.msg)];
 
 	if (!r->oc || runner_interrupted)
 		return;
-	if (runner_run(r, false, NULL, 0, &res, &f) < 0) {
-		if (runner_interrupted)
-			return;
+	if (runner_run(r, false, NULL, 0, &res, &f) < 0 && !runner_interrupted)
 		runner_die(r);
-	}
-	run = output_of(r);
-	if (!runner_interrupted && outcheck_clean(r->oc, &run, false, why, sizeof(why)) < 0)
-		die("%s", why);
+	if (!runner_interrupted)
+		runner_output_same(r);
 }
 
 /* --slowdown: a faulted run, no other finding, against the runs without

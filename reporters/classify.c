@@ -61,13 +61,18 @@ static bool glibc_detected(const struct thread_stack *s)
  * heap corruption through __libc_fatal): a bug found. */
 static bool glibc_fatal_by_design(const struct run_facts *run, const struct run_finding *f)
 {
-	if (run->signal != SIGABRT || run->nfaults == 0 || f->nthreads == 0 ||
-	    glibc_detected(&f->stacks[0]))
+	bool fatal = false;
+
+	if (run->signal != SIGABRT || run->nfaults == 0 || f->nthreads == 0)
 		return false;
-	for (int i = 0; i < f->stacks[0].nframes; i++)
-		if (strcmp(f->stacks[0].frames[i].function, "__libc_fatal") == 0)
-			return true;
-	return false;
+	/* __libc_fatal always calls __libc_message: malloc_printerr alone
+	 * tells the check apart. */
+	for (int i = 0; i < f->stacks[0].nframes; i++) {
+		if (strcmp(f->stacks[0].frames[i].function, "malloc_printerr") == 0)
+			return false;
+		fatal |= strcmp(f->stacks[0].frames[i].function, "__libc_fatal") == 0;
+	}
+	return fatal;
 }
 
 /* An abort with the out-of-memory fault's caller still running, not

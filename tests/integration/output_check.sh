@@ -111,5 +111,11 @@ grep -q "^fzsandbox: --ignore: bad regular expression 'a('" "$TMP/fz.stderr" || 
 fz -q --ignore=x --out="$OUT" -- "$T/lossy_copy" "$TMP/in" "$V/o9"
 assert_rc 2
 grep -q "^fzsandbox: --ignore needs --check=output" "$TMP/fz.stderr" || fail "--ignore alone: the line"
+# --fault without site#K: no run without faults to compare with.
+fz -q --check=output --fault=read:EIO@1 --out="$OUT" -- "$T/lossy_copy" "$TMP/in" "$V/o10"
+assert_rc 2
+assert_eq 1 "$(wc -l <"$TMP/fz.stderr")" "--fault: one line"
+grep -q "^fzsandbox: --check=output compares with the run without faults" "$TMP/fz.stderr" ||
+	fail "--fault: the line"
 assert_no_stray lossy_copy
 true
