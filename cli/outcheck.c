@@ -453,8 +453,10 @@ static void describe(const struct ofile *c, const struct ofile *f, const struct 
 		line_of(f->data, at, &fs);
 		quote(f->data, f->len, fs, q, sizeof(q));
 		quote(c->data, c->len, start, was, sizeof(was));
-		snprintf(buf, len, "exited 0 with %s different from line %lld: '%s' (the run "
-			 "without faults: '%s')", o->file, (long long)o->line, q, was);
+		snprintf(buf, len, "exited 0 with %s different from line %lld (%lld of %lld bytes, "
+			 "%lld of %lld lines): '%s' (the run without faults: '%s')", o->file,
+			 (long long)o->line, (long long)o->bytes, (long long)o->clean_bytes,
+			 (long long)o->lines, (long long)o->clean_lines, q, was);
 	}
 }
 
