@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -42,6 +43,21 @@ int main(int argc, char **argv)
 
 			sink += p != NULL;
 			free(p);
+		} else if (strcmp(mode, "clock") == 0) {
+			struct timespec ts;
+
+			clock_gettime(CLOCK_REALTIME, &ts);	/* the vDSO's */
+			sink += ts.tv_nsec;
+		} else if (strcmp(mode, "clocksys") == 0) {
+			struct timespec ts;
+
+			syscall(SYS_clock_gettime, CLOCK_REALTIME, &ts);
+			sink += ts.tv_nsec;
+		} else if (strcmp(mode, "cpuclock") == 0) {
+			struct timespec ts;
+
+			clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+			sink += ts.tv_nsec;
 		} else {
 			fprintf(stderr, "loop: unknown mode %s\n", mode);
 			return 2;

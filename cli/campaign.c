@@ -85,6 +85,11 @@ static void publish_sites(struct runner *rn, struct report *rep)
 		s.occurrences = is->total;
 		is->report_id = report_add_site(rep, &s);
 	}
+	/* Which programs made the calls, and which --only-exe lets fail. */
+	const struct exe_count *ex;
+	int nex = inject_executables(rn->inj, &ex);
+
+	report_set_executables(rep, ex, nex);
 }
 
 static void count_faults(struct runner *rn, struct report *rep)
@@ -416,6 +421,13 @@ static void do_run(struct campaign *c, const char *mode, const struct plan_fault
 	report_count_service(c->rep, svcp);
 	nlog = inject_run_log(c->rn.inj, &log);
 	c->last_faults = nlog;
+	/* A pinned fault fires only where the call can really fail that
+	 * way: say so when one did not, rather than a bare "0 findings". */
+	if (strcmp(mode, "pinned") == 0 && nlog >= 0 && nlog < nplan)
+		fprintf(stderr, "fzsandbox: note: %d of the %d --fault faults %s injected: a fault "
+			"fires only at an occurrence where the call can fail that way (fzsandbox(1), "
+			"FAULT FIDELITY; report.json's sites list where each can)\n", nlog, nplan,
+			nlog == 1 ? "was" : "were");
 	if (c->log)
 		runlog_write(c->log, c->done - 1, mode, log, nlog, outcome_of(&res, outcome, sizeof(outcome)),
 			     id > 0 ? id : 0, svcp, us);

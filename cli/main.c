@@ -6,6 +6,7 @@
 #include "cli/campaign.h"
 #include "cli/doctor.h"
 #include "cli/merge_cmd.h"
+#include "cli/minimize.h"
 #include "cli/options.h"
 #include "cli/outcomes_cmd.h"
 #include "cli/runner.h"
@@ -19,6 +20,7 @@ static const struct {
 } subcommands[] = {
 	{ "merge", merge_main },
 	{ "doctor", doctor_main },
+	{ "minimize", minimize_main },
 	{ "outcomes", outcomes_main },
 };
 

@@ -32,7 +32,8 @@ enum {
 	O_PIDS_LIMIT, O_TMP_SIZE,
 	O_VIOLATION_EXIT, O_NET, O_BIND, O_RO_BIND, O_WORKDIR, O_WORKDIR_HASH, O_CONFIG,
 	O_NO_AUTO_BIND, O_NO_SANDBOX, O_LIST_CLASSES, O_LIST_FAULTS, O_SHOW_REPLIES, O_ABORT_IS_FINDING,
-	O_CHECK, O_CHECK_TIMEOUT, O_SHARD, O_FORMAT, O_SOURCE_ROOT, O_SLOWDOWN, O_IGNORE, O_MALLOC_CHECK,
+	O_CHECK, O_CHECK_TIMEOUT, O_SHARD, O_FORMAT, O_SOURCE_ROOT, O_SLOWDOWN,
+	O_ONLY_EXE, O_ONLY_PATH, O_ONLY_FD, O_IGNORE, O_MALLOC_CHECK,
 };
 
 static const struct option longopts[] = {
@@ -50,6 +51,9 @@ static const struct option longopts[] = {
 	{ "occurrences", required_argument, NULL, O_OCCURRENCES },
 	{ "max-runs", required_argument, NULL, O_MAX_RUNS },
 	{ "exclude-site", required_argument, NULL, O_EXCLUDE_SITE },
+	{ "only-exe", required_argument, NULL, O_ONLY_EXE },
+	{ "only-path", required_argument, NULL, O_ONLY_PATH },
+	{ "only-fd", required_argument, NULL, O_ONLY_FD },
 	{ "replay", required_argument, NULL, O_REPLAY },
 	{ "replay-runs", required_argument, NULL, O_REPLAY_RUNS },
 	{ "setenv", required_argument, NULL, O_SETENV },
@@ -345,9 +349,12 @@ static void parse_one(struct options *o, int c, const char *arg)
 	case O_FAULT:
 		if (o->nfaults == OPT_MAX_FAULTS)
 			die("--fault: at most %d faults", OPT_MAX_FAULTS);
-		if (plan_fault_parse(arg, &o->faults[o->nfaults], &o->fault_site_ids[o->nfaults],
-				     bad, sizeof(bad)) < 0)
-			bad_fault(arg, o->faults[o->nfaults].call, bad);
+		switch (plan_fault_parse(arg, &o->faults[o->nfaults], &o->fault_site_ids[o->nfaults],
+					 bad, sizeof(bad))) {
+		case 0: break;
+		case -EDOM: die("--fault=%s: %s", arg, bad);	/* a predicate */
+		default: bad_fault(arg, o->faults[o->nfaults].call, bad);
+		}
 		o->nfaults++;
 		break;
 	case O_OCCURRENCES: o->occurrences = (int)parse_count("--occurrences", arg, 1, 1000); break;
@@ -455,6 +462,9 @@ static void parse_one(struct options *o, int c, const char *arg)
 			push(&o->checks, &o->nchecks, arg);
 		break;
 	case O_SHARD: parse_shard(o, arg); break;
+	case O_ONLY_EXE: options_only_exe(o, arg); break;
+	case O_ONLY_PATH: options_only_path(o, arg); break;
+	case O_ONLY_FD: options_only_fd(o, arg); break;
 	case O_FORMAT: {
 		char word[64];
 
@@ -669,6 +679,16 @@ void options_parse(int argc, char **argv, struct options *o)
 		die("--check=output needs a campaign (it compares faulted runs' output with the clean run's; drop --inject=none)");
 	if (o->nignores && !o->check_output)
 		die("--ignore needs --check=output or --check=output-diff");
+	/* A pinned fault brings its class (--fault=write:ENOSPC is fs's):
+	 * without it the fault could never be injected. */
+	for (int i = 0; i < o->nfaults && !o->standalone; i++) {
+		int cls = inject_fault_class(o->faults[i].call, &o->faults[i].fault);
+
+		if (cls >= 0 && !(o->classes & (1u << cls))) {
+			o->classes |= 1u << cls;
+			inject_format_classes(o->classes, o->inject_str, sizeof(o->inject_str));
+		}
+	}
 	if (o->shard_n && (o->standalone || o->replay || o->nfaults))
 		die("--shard splits a campaign's plan: not with %s",
 		    o->standalone ? "--inject=none" : o->replay ? "--replay" : "--fault");

@@ -91,6 +91,11 @@ struct options {
 	bool malloc_check;
 	char **ignores;		/* NULL-terminated */
 	int nignores;
+	/* --only-exe, --only-path (NULL-terminated globs), --only-fd
+	 * (PRED_FD_* mask): cli/options_only.c. */
+	char **only_exe, **only_path;
+	int nonly_exe, nonly_path;
+	unsigned only_fd;
 	char *config_text;	/* --config's text: options point into it */
 	char **argv;		/* the program and its arguments */
 };
@@ -104,6 +109,11 @@ double options_parse_slowdown(const char *arg);
 enum { OPT_OUTPUT_LOSS = 1, OPT_OUTPUT_DIFF = 2 };
 bool options_parse_check_word(struct options *o, const char *arg);
 void options_parse_ignore(struct options *o, const char *arg);
+
+/* options_only.c: --only-exe, --only-path, --only-fd; die()s on bad input. */
+void options_only_exe(struct options *o, const char *arg);
+void options_only_path(struct options *o, const char *arg);
+void options_only_fd(struct options *o, const char *arg);
 
 /* Parse argv; on bad input die() with one line naming it. */
 void options_parse(int argc, char **argv, struct options *o);

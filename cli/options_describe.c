@@ -92,6 +92,17 @@ char **options_describe_argv(const struct options *o)
 	/* The environment (stored too) carries it; the word says why. */
 	if (o->malloc_check)
 		describe_add(&v, &n, "--malloc-check");
+	/* Which processes' calls may fail: a replay fails the same ones. */
+	for (int i = 0; i < o->nonly_exe; i++)
+		describe_add(&v, &n, "--only-exe=%s", o->only_exe[i]);
+	for (int i = 0; i < o->nonly_path; i++)
+		describe_add(&v, &n, "--only-path=%s", o->only_path[i]);
+	if (o->only_fd) {
+		struct fault_pred p = { .fd = o->only_fd };
+		char fd[64];
+
+		describe_add(&v, &n, "--only-fd=%s", fault_pred_format(&p, fd, sizeof(fd)) + 4);
+	}
 	if (o->slowdown != OPT_SLOWDOWN_DEFAULT)
 		describe_add(&v, &n, "--slowdown=%g", o->slowdown);
 	for (int i = 0; i < SB_RLIM_N; i++) {

@@ -13,11 +13,27 @@
 
 #include "cli/campaign.h"
 #include "cli/die.h"
+#include "cli/replay.h"
 #include "cli/runner.h"
 #include "cli/target.h"
 
+/* A fault's stored predicates ("@exe=G@path=G"): the replay counts its
+ * occurrence among the calls they match, as the run did. */
+static void replay_where(const char *where, struct fault_pred *p)
+{
+	char buf[sizeof(((struct fault_rec *)0)->where)], why[256], *w, *next;
+
+	snprintf(buf, sizeof(buf), "%s", where);
+	for (w = buf[0] == '@' ? buf + 1 : NULL; w; w = next) {
+		if ((next = strchr(w, '@')))
+			*next++ = 0;
+		if (fault_pred_parse(NULL, w, p, why, sizeof(why)) < 0)
+			die("--replay: bad stored predicate '%s': %s", where, why);
+	}
+}
+
 /* The stored faults as the engine's plan. */
-static void replay_plan(const struct replay_spec *spec, struct plan_fault *plan)
+void replay_plan(const struct replay_spec *spec, struct plan_fault *plan)
 {
 	for (int i = 0; i < spec->nfaults; i++) {
 		memset(&plan[i], 0, sizeof(plan[i]));
@@ -27,6 +43,7 @@ static void replay_plan(const struct replay_spec *spec, struct plan_fault *plan)
 		snprintf(plan[i].site, sizeof(plan[i].site), "%s", spec->faults[i].site);
 		plan[i].thread = spec->faults[i].thread;
 		plan[i].occurrence = spec->faults[i].occurrence;
+		replay_where(spec->faults[i].where, &plan[i].pred);
 	}
 }
 
@@ -51,7 +68,7 @@ static void check_not_over(const char *dir, const char *replayed)
 
 /* The replay's own report: the stored program and options, as the
  * campaign's report has them. */
-static struct report *replay_report(const struct replay_spec *spec, const char *dir)
+struct report *replay_report(const struct replay_spec *spec, const char *dir)
 {
 	struct report_meta meta = {
 		.argv = spec->argv, .envp = spec->envp, .cwd = spec->cwd,
@@ -71,7 +88,7 @@ static struct report *replay_report(const struct replay_spec *spec, const char *
 }
 
 /* Does the replayed run's finding match the stored one? */
-static bool reproduces(const struct replay_spec *spec, const struct run_finding *f)
+bool replay_reproduces(const struct replay_spec *spec, const struct run_finding *f)
 {
 	const struct frame *top = NULL;
 
@@ -83,39 +100,32 @@ static bool reproduces(const struct replay_spec *spec, const struct run_finding 
 	return !spec->top_function[0] || (top && strcmp(top->function, spec->top_function) == 0);
 }
 
-int campaign_replay(struct options *o)
+void replay_setup(struct options *o, const char *what, const char *sub, struct replay_spec *spec,
+		  struct runner *rn, char *run_dir, size_t len, char **replayed)
 {
-	struct replay_spec spec;
-	struct plan_fault plan[FINDING_MAX_FAULTS];
-	struct runner rn = { 0 };
-	struct run_result res;
-	struct run_finding f;
-	struct report *rep;
-	char why[256], run_dir[PATH_MAX], *replayed;
+	char why[256];
 	const char *pwhy;
-	bool is_new;
-	int e, k = 0, n = 0;
+	int e;
 
-	e = replay_load(o->replay, &spec, why, sizeof(why));
+	e = replay_load(o->replay, spec, why, sizeof(why));
 	if (e < 0)
-		die("--replay: %s", why);
+		die("%s: %s", what, why);
 	/* Sites are build-id keyed, so an older report still replays; its
 	 * faults may just mean something else to a changed fzsandbox. */
-	if (strcmp(spec.version, PACKAGE_VERSION) != 0)
+	if (strcmp(spec->version, PACKAGE_VERSION) != 0)
 		fprintf(stderr, "fzsandbox: warning: the report was written by fzsandbox %s, this is %s\n",
-			spec.version, PACKAGE_VERSION);
-	if (inject_parse_classes(spec.inject ? spec.inject : "none", &o->classes, why, sizeof(why)) < 0)
-		die("--replay: bad stored fault classes '%s'", why);
-	options_apply_argv(spec.options_argv, o);
-	o->stdin_path = spec.stdin_path;
-	o->requests = spec.requests;
-	for (o->nrequests = 0; spec.requests && spec.requests[o->nrequests]; o->nrequests++)
+			spec->version, PACKAGE_VERSION);
+	if (inject_parse_classes(spec->inject ? spec->inject : "none", &o->classes, why, sizeof(why)) < 0)
+		die("%s: bad stored fault classes '%s'", what, why);
+	options_apply_argv(spec->options_argv, o);
+	o->stdin_path = spec->stdin_path;
+	o->requests = spec->requests;
+	for (o->nrequests = 0; spec->requests && spec->requests[o->nrequests]; o->nrequests++)
 		;
 	if (o->nrequests)
 		o->service = true;
-	if (!spec.argv || !spec.argv[0])
-		die("--replay: the report stores no program");
-	replay_plan(&spec, plan);
+	if (!spec->argv || !spec->argv[0])
+		die("%s: the report stores no program", what);
 	e = tracer_probe(&pwhy);
 	if (e < 0)
 		die("%s", pwhy);
@@ -128,14 +138,30 @@ int campaign_replay(struct options *o)
 			die_errno(errno, "cannot resolve --out '%s'", o->out_dir);
 		o->out_dir = out;	/* lives until exit */
 	}
-	snprintf(run_dir, sizeof(run_dir), "%s/replay", o->out_dir);
-	check_not_over(run_dir, spec.file);
-	/* Absolute in the replay's report: it was read from here. */
-	replayed = realpath(spec.file, NULL);
-	if (spec.cwd && chdir(spec.cwd) < 0)
-		die_errno(errno, "--replay: cannot enter the stored directory '%s'", spec.cwd);
+	snprintf(run_dir, len, "%s/%s", o->out_dir, sub);
+	check_not_over(run_dir, spec->file);
+	/* Absolute in the new report: it was read from here. */
+	*replayed = realpath(spec->file, NULL);
+	if (spec->cwd && chdir(spec->cwd) < 0)
+		die_errno(errno, "%s: cannot enter the stored directory '%s'", what, spec->cwd);
 	runner_prepare_out(o->out_dir, false);
-	runner_init(&rn, o, spec.argv, spec.envp, run_dir);
+	runner_init(rn, o, spec->argv, spec->envp, run_dir);
+}
+
+int campaign_replay(struct options *o)
+{
+	struct replay_spec spec;
+	struct plan_fault plan[FINDING_MAX_FAULTS];
+	struct runner rn = { 0 };
+	struct run_result res;
+	struct run_finding f;
+	struct report *rep;
+	char run_dir[PATH_MAX], *replayed;
+	bool is_new;
+	int e, k = 0, n = 0;
+
+	replay_setup(o, "--replay", "replay", &spec, &rn, run_dir, sizeof(run_dir), &replayed);
+	replay_plan(&spec, plan);
 	rep = replay_report(&spec, run_dir);
 	/* A slowdown is measured against runs without faults: made here,
 	 * on this machine, as the campaign made them. */
@@ -161,7 +187,7 @@ int campaign_replay(struct options *o)
 		report_count_run(rep, inject_nclasses(), inject_class_names(), inject_run_counts(rn.inj));
 		if (r == 1)
 			report_add_finding(rep, &f, &is_new);
-		if (r == 1 && reproduces(&spec, &f))
+		if (r == 1 && replay_reproduces(&spec, &f))
 			k++;
 	}
 	fprintf(stderr, "replay: %s %d of %d (%s in %s)\n", k ? "reproduced" : "not reproduced", k, n,

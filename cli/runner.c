@@ -301,6 +301,7 @@ void runner_init(struct runner *r, const struct options *o, char **argv, char **
 		/* --check, --slowdown: the stack at each fault. */
 		.on_fault = o->nchecks || o->check_output || o->slowdown > 0 ? runner_on_fault : NULL,
 		.fault_arg = r,
+		.only_exe = o->only_exe, .only_path = o->only_path, .only_fd = o->only_fd,
 	};
 	int e;
 
@@ -679,13 +680,14 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 				   r->sb && r->o->net != SANDBOX_NET_HOST ? sandbox_socket_beside : NULL,
 				   r->sb != NULL, record && r->o->show_replies };
 	struct tracer_episode ep;
+	struct tracer_cond conds[TRACER_MAX_CONDS];
 	struct tracer_service svc;
 	struct service_driver *drv = NULL;
 	struct service_result *sres = &r->svc;
 	const struct fault_rec *log;
 	long oom0;
 	int64_t cpu0, cpu1, wall0;
-	int e, nlog;
+	int e, nlog, nconds;
 
 	memset(res, 0, sizeof(*res));
 	memset(sres, 0, sizeof(*sres));
@@ -729,10 +731,16 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 		return e;
 	}
 	ep.trace_set = r->run_set;
+	/* Syscalls stopped at only for some argument values (clock ids). */
+	nconds = inject_run_conds(r->inj, r->run_set, conds, TRACER_MAX_CONDS);
 	/* Only the run without faults watches what the jail refuses. */
 	ep.conds = NULL;
 	ep.nconds = 0;
 	ep.observer = record ? refusals_begin(&r->refusals, r->run_set, &ep.conds, &ep.nconds) : NULL;
+	for (int i = 0; i < ep.nconds && nconds < TRACER_MAX_CONDS; i++)
+		conds[nconds++] = ep.conds[i];
+	ep.conds = conds;
+	ep.nconds = nconds;
 	oom0 = sandbox_cgroup_oom_kills(r->cg);
 	cpu0 = children_cpu_us();
 	wall0 = mono_us();

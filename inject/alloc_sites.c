@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "inject/alloc_call.h"
+#include "inject/inject_int.h"
 #include "symbols/symbols.h"
 #include "tracer/services.h"
 #include "util/util.h"
@@ -61,7 +62,7 @@ int alloc_call_by_name(const char *name)
  * A file the jailed program could have written is not parsed: its
  * allocator, if any, is not failed at the call level; the kernel-level
  * faults still reach it. */
-static int open_module(const char *path)
+int inj_open_module(const char *path)
 {
 	int pid, n = 0, fd;
 
@@ -189,7 +190,7 @@ int alloc_sites_find(struct tracer_task *t, struct alloc_sites *s, char *why, in
 		syms[k].flags = k == N_MAIN ? 0 : TRACER_SYM_LOCAL;
 	}
 	syms[N_ERRNO_TLS].flags |= TRACER_SYM_TLS;
-	rc = tracer_find_symbols(t, syms, N_NAMES, open_module, &img, why, whylen);
+	rc = tracer_find_symbols(t, syms, N_NAMES, inj_open_module, &img, why, whylen);
 	s->is_static = img.is_static;
 	if (rc == -EPERM && img.is_static)
 		snprintf(why, (size_t)whylen, "the program is on a mount the jail can write, "

@@ -10,6 +10,7 @@
 
 #include "inject/alloc_class.h"
 #include "inject/classes.h"
+#include "inject/clock_class.h"
 #include "inject/fs_class.h"
 #include "inject/io_class.h"
 #include "inject/net_class.h"
@@ -56,6 +57,13 @@ const struct fault_class fault_classes[] = {
 				 "inject/net_gai.c (getaddrinfo)",
 		.hooks = &net_class_hooks,
 	},
+	{
+		.name = "clock",
+		.summary = "clock steps (vDSO clocks read by syscall)",
+		.watch_lasting = clock_deadline_calls,
+		.preconditions = "inject/clock_class.c, inject/clock_step.c, inject/clock_deadline.c",
+		.hooks = &clock_class_hooks,
+	},
 };
 
 const int n_fault_classes = (int)ARRAY_SIZE(fault_classes);
@@ -79,6 +87,13 @@ bool class_fails_syscall(const struct fault_class *c, const struct syscall_ent *
 bool class_watches_syscall(const struct fault_class *c, const struct syscall_ent *e)
 {
 	return (e->flags & c->watch_flags) != 0;
+}
+
+bool class_watches_lasting(const struct fault_class *c, const struct syscall_ent *e)
+{
+	struct fault_row r = { .calls = c->watch_lasting };
+
+	return c->watch_lasting && fault_row_has_call(&r, e->name);
 }
 
 static const struct fault_class *class_named(const char *name)

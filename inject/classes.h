@@ -34,6 +34,10 @@ struct class_hooks {
 	int (*mm_new)(void **state);
 	int (*mm_fork)(const void *parent, void **child);
 	void (*mm_free)(void *state);
+	/* The exec stop of a new image (nothing of it has run yet): what
+	 * must change before the loader runs (the clock class hides the
+	 * vDSO). Only for the enabled classes. */
+	int (*on_exec)(struct inject *inj, int cls, struct tracer_task *t);
 	/* Per run state: run_size bytes, zeroed at every run start
 	 * (inj_run_state). */
 	size_t run_size;
@@ -59,6 +63,10 @@ struct class_hooks {
 	 * that syscall gets it, so check it is one this class asked for. */
 	int (*on_syscall_exit)(struct inject *inj, int cls, struct tracer_task *t,
 			       const struct syscall_stop *s, int64_t ret);
+	/* Stop at syscall nr, one it fails, only for some values of one
+	 * argument (the clock ids a step moves): fill *c (with
+	 * TRACER_COND_VALUES) and return true; false: every call stops. */
+	bool (*narrow)(int nr, struct tracer_cond *c);
 	/* A SIGTRAP: 1 if it is the class's own breakpoint (handled), 0 if
 	 * not, -errno on failure (as tracer_hooks.on_trap). */
 	int (*on_trap)(struct inject *inj, int cls, struct tracer_task *t);
@@ -81,6 +89,10 @@ struct fault_class {
 
 	/* Syscalls it only watches (bookkeeping, never failed): on_watch. */
 	uint32_t watch_flags;
+	/* Syscalls it watches (on_watch) only in runs that may inject one
+	 * of its lasting faults (a clock step: the deadlines it corrects),
+	 * space-separated; NULL none. */
+	const char *watch_lasting;
 	/* Where the rules that make its faults faithful live (each fault is
 	 * offered only where the real kernel or libc could produce it). */
 	const char *preconditions;
@@ -94,6 +106,8 @@ extern const int n_fault_classes;
 /* Does class c fail this syscall? Watch it? */
 bool class_fails_syscall(const struct fault_class *c, const struct syscall_ent *e);
 bool class_watches_syscall(const struct fault_class *c, const struct syscall_ent *e);
+/* Does it watch this syscall in runs that may inject a lasting fault? */
+bool class_watches_lasting(const struct fault_class *c, const struct syscall_ent *e);
 /* Is row r one of class c's? */
 bool class_has_row(const struct fault_class *c, const struct fault_row *r);
 /* The class that fails call (a syscall or a library call name), or NULL;

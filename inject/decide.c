@@ -28,6 +28,8 @@ struct stop {
 	int path_state;		/* allocation calls: 0 unknown, 1 read, -1 failed */
 	struct inj_path path;
 	const char *log_key;	/* the site key a plan entry matched */
+	const struct fault_pred *log_pred;	/* its predicates */
+	struct pred_stop ps;	/* exe, path, fd: read when first asked */
 };
 
 static int resolve_site(struct stop *st);
@@ -103,6 +105,12 @@ static void log_fault(struct stop *st, const struct fault *f, int occurrence)
 	fr->site_id = -1;
 	fr->thread = st->thread;
 	fr->occurrence = occurrence;
+	if (pred_exe(&st->ps))
+		snprintf(fr->exe, sizeof(fr->exe), "%s", st->ps.exe);
+	/* A replay counts occurrences as this entry did: among the calls
+	 * its predicates match. */
+	if (st->log_pred)
+		fault_pred_format(st->log_pred, fr->where, sizeof(fr->where));
 	if (st->sc)
 		syscall_format(st->sc->ent, st->sc->args, fr->syscall, sizeof(fr->syscall));
 	if (resolve_site(st) == 0) {
@@ -155,6 +163,8 @@ static bool plan_matches(struct stop *st, const struct plan_fault *p)
 		return false;
 	if (p->thread >= 0 && p->thread != st->thread)
 		return false;
+	if (!pred_match(&st->ps, &p->pred))
+		return false;
 	if (!p->site[0] && !p->caller[0])
 		return true;
 	if (resolve_site(st) < 0)
@@ -188,6 +198,7 @@ static int plan_pick(struct stop *st, int *occurrence)
 		inj->plan_done[pick] = true;
 		if (inj->plan[pick].site[0])
 			st->log_key = inj->plan[pick].site;
+		st->log_pred = &inj->plan[pick].pred;
 		*occurrence = inj->plan_seen[pick];
 	}
 	return pick;
@@ -271,7 +282,17 @@ int inj_decide(struct inject *inj, struct tracer_task *t, const struct inj_call 
 	struct fault f;
 	int occ = 0;
 
+	st.ps.t = t;
+	st.ps.sc = c->sc;
 	st.thread = thread_slot(t);
+	if (inj->record && inj->exe_seq != inj->stop_seq) {
+		inj->exe_seq = inj->stop_seq;
+		pred_count_exe(inj, &st.ps);
+	}
+	/* --only-*: counted and recorded as ever, never failed. */
+	if ((inj->cfg.only_exe || inj->cfg.only_path || inj->cfg.only_fd) &&
+	    !pred_filter_pass(inj, &st.ps))
+		nopts = 0;
 	if (!choose(&st, opts, nopts, &f, &occ) || fail(arg, t, &f) < 0)
 		return 0;
 	inj->failed_seq = inj->stop_seq;

@@ -28,6 +28,7 @@ static void mm_free_states(struct inj_mm *m)
 	for (int c = 0; c < n_fault_classes; c++)
 		if (m->state[c] && fault_classes[c].hooks->mm_free)
 			fault_classes[c].hooks->mm_free(m->state[c]);
+	pred_mm_free(m);
 	free(m);
 }
 
@@ -50,6 +51,13 @@ static int inj_mm_new(void *ctx, struct tracer_task *t, void **data)
 			return -ENOMEM;
 		}
 	}
+	for (int c = 0; c < n_fault_classes; c++) {
+		const struct class_hooks *h = fault_classes[c].hooks;
+
+		if (enabled(inj, c) && h->on_exec && h->on_exec(inj, c, t) < 0)
+			fz_debug("%s: exec stop of %d not handled", fault_classes[c].name,
+				 (int)tracer_task_tid(t));
+	}
 	return 0;
 }
 
@@ -61,6 +69,10 @@ static int inj_mm_fork(void *ctx, const void *parent, void **child)
 	(void)ctx;
 	if (!m)
 		return -ENOMEM;
+	if (pred_mm_fork(p, m) < 0) {
+		mm_free_states(m);
+		return -ENOMEM;
+	}
 	for (int c = 0; c < n_fault_classes; c++) {
 		const struct class_hooks *h = fault_classes[c].hooks;
 
@@ -112,7 +124,9 @@ static int inj_on_syscall(void *ctx, struct tracer_task *t, const struct syscall
 		inj_exit_check(inj, t, s);
 		return 0;
 	}
-	watch = inj->watch_classes[nr];
+	if (inj->fd_preds)
+		pred_on_syscall(t, s);
+	watch = inj->watch_classes[nr] | inj->lasting_classes[nr];
 	site = inj->site_classes[nr];
 	inj->stop_seq++;
 	for (int c = 0; site >> c; c++) {
@@ -184,6 +198,8 @@ static void build_dispatch(struct inject *inj)
 				inj->site_classes[nr] |= 1u << c;
 			if (class_watches_syscall(&fault_classes[c], e))
 				inj->watch_classes[nr] |= 1u << c;
+			if (class_watches_lasting(&fault_classes[c], e))
+				inj->lasting_classes[nr] |= 1u << c;
 		}
 	}
 	for (int c = 0; c < n_fault_classes; c++)
@@ -255,17 +271,30 @@ static bool always_traced(const struct inject *inj, int nr)
 
 	if (inj->watch_classes[nr])
 		return true;
+	/* The fds a path or fd predicate has cached must be forgotten when
+	 * they close (pred.c). */
+	if (e && inj->fd_preds && (nr == SYS_close || nr == SYS_dup2 || nr == SYS_dup3 ||
+				   strcmp(e->name, "close_range") == 0))
+		return true;
 	if (e && inj->cfg.service && strcmp(e->name, "listen") == 0)
 		return true;
 	return nr == SYS_exit_group && inj->oom_classes;
 }
 
-void inject_trace_set(const struct inject *inj, uint8_t set[SYSCALL_MAX / 8])
+/* Every call the classes fail and watch; lasting: the calls watched only
+ * in runs that may inject a lasting fault, of these classes too. */
+static void full_set(const struct inject *inj, unsigned lasting, uint8_t set[SYSCALL_MAX / 8])
 {
 	memset(set, 0, SYSCALL_MAX / 8);
 	for (int nr = 0; nr < SYSCALL_MAX; nr++)
-		if (inj->site_classes[nr] || always_traced(inj, nr))
+		if (inj->site_classes[nr] || always_traced(inj, nr) ||
+		    (inj->lasting_classes[nr] & lasting))
 			set[nr / 8] |= 1 << (nr % 8);
+}
+
+void inject_trace_set(const struct inject *inj, uint8_t set[SYSCALL_MAX / 8])
+{
+	full_set(inj, ~0u, set);
 }
 
 /* A planned run can fail only the syscalls its plan names (plan_pick
@@ -278,8 +307,9 @@ void inject_run_trace_set(const struct inject *inj, uint8_t set[SYSCALL_MAX / 8]
 	unsigned keep = 0;
 
 	/* FZ_DEBUG=nogate: stop everywhere, to compare (planned_gate.sh). */
+	/* The recording run steps no clock: no deadline to correct. */
 	if (inj->record || inj->random || fz_debug_has("nogate")) {
-		inject_trace_set(inj, set);
+		full_set(inj, inj->record ? 0 : ~0u, set);
 		return;
 	}
 	memset(set, 0, SYSCALL_MAX / 8);
@@ -293,12 +323,42 @@ void inject_run_trace_set(const struct inject *inj, uint8_t set[SYSCALL_MAX / 8]
 		if (!e || e->nr < 0 || e->nr >= SYSCALL_MAX)
 			continue;
 		set[e->nr / 8] |= 1 << (e->nr % 8);
+		/* A lasting fault (exhaust, a full disk, a clock step) stays:
+		 * every later call of its class is failed, shifted or corrected. */
 		if (inj->plan_cls[i] >= 0 && fault_lasts(inj->plan[i].call, &inj->plan[i].fault))
 			keep |= 1u << inj->plan_cls[i];
 	}
 	for (int nr = 0; nr < SYSCALL_MAX; nr++)
-		if (always_traced(inj, nr) || (inj->site_classes[nr] & keep))
+		if (always_traced(inj, nr) || (inj->site_classes[nr] & keep) ||
+		    (inj->lasting_classes[nr] & keep))
 			set[nr / 8] |= 1 << (nr % 8);
+}
+
+int inject_run_conds(const struct inject *inj, uint8_t set[SYSCALL_MAX / 8],
+		     struct tracer_cond *conds, int max)
+{
+	int n = 0;
+
+	if (fz_debug_has("nogate"))
+		return 0;
+	for (int nr = 0; nr < SYSCALL_MAX && n < max; nr++) {
+		unsigned site = inj->site_classes[nr];
+		const struct class_hooks *h;
+		int c = 0;
+
+		/* One class stops there, and nobody else needs every call. */
+		if (!(set[nr / 8] >> (nr % 8) & 1) || !site || (site & (site - 1)) ||
+		    inj->watch_classes[nr] || inj->lasting_classes[nr] || always_traced(inj, nr))
+			continue;
+		while (!(site >> c & 1))
+			c++;
+		h = fault_classes[c].hooks;
+		if (h->narrow && h->narrow(nr, &conds[n])) {
+			set[nr / 8] &= ~(1 << (nr % 8));
+			n++;
+		}
+	}
+	return n;
 }
 
 void inject_begin_run(struct inject *inj, bool record, const struct plan_fault *plan, int nplan)
@@ -314,6 +374,9 @@ void inject_begin_run(struct inject *inj, bool record, const struct plan_fault *
 	for (int i = 0; i < nplan; i++)
 		inj->plan_cls[i] = (int8_t)class_of_fault(inj->plan[i].call, &inj->plan[i].fault);
 	inj->nplan = nplan;
+	inj->fd_preds = pred_fd_wanted(inj);
+	if (record)
+		inj->nexes = 0;
 	inj->nlog = 0;
 	inj->noom = 0;
 	inj->other_fault = false;

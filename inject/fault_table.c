@@ -199,12 +199,16 @@ const struct fault_row fault_rows[] = {
 	  "ENOSPC", NULL, PRE_NEW_NAME, "no room on the device for the new file (blocks or inodes)",
 	  "open(2)" },
 	/* close runs: the descriptor is released, then the error returned. */
-	{ "fs", "close", false, FDC_REG, MODE_ANY, "", "EIO", NULL, PRE_CLOSE_FILE,
-	  "a write-back failed (NFS, FUSE); the descriptor is released all the same", "close(2)" },
-	{ "fs", "close", false, FDC_REG, MODE_ANY, "a handler installed (SA_RESTART or not)",
+	{ "fs", "close", false, FDC_REG, MODE_ANY, "open for writing, not on procfs, sysfs...", "EIO",
+	  NULL, PRE_CLOSE_FILE,
+	  "a write-back failed (the flush of NFS, CIFS, FUSE at close); the descriptor is released "
+	  "all the same", "close(2)" },
+	{ "fs", "close", false, FDC_REG, MODE_ANY,
+	  "open for writing, not on procfs, sysfs...; a handler installed (SA_RESTART or not)",
 	  "EINTR", NULL, PRE_CLOSE_INTR,
-	  "a handled signal interrupts the flush (NFS, FUSE), never restarted; the descriptor "
-	  "is released all the same, and the signal really delivered", "close(2)" },
+	  "a handled signal interrupts the flush (FUSE; NFS waits only for fatal signals), never "
+	  "restarted; the descriptor is released all the same, and the signal really delivered",
+	  "close(2)" },
 	/* The full disk (fs_write.c): the write that fills it writes what
 	 * fits, and every later write to a regular file on that file system
 	 * fails, for the whole tree, until the run ends. io keeps a write's
@@ -292,6 +296,25 @@ const struct fault_row fault_rows[] = {
 	  "getaddrinfo(3)" },
 	{ "net", "getaddrinfo", true, FDC_NONE, MODE_ANY, GAI_LOOKUP, "EAI_NONAME", NULL,
 	  PRE_GAI_LOOKUP, "the name server says the name does not exist", "getaddrinfo(3)" },
+
+	/* clock: steps of the tree's time, from one read on (clock_class.c,
+	 * clock_step.c); the vDSO is hidden so every read stops. The plan
+	 * tries +1h and -1h on REALTIME and +1h on MONOTONIC at each read;
+	 * --fault takes any step=[+-]DUR[@clock=NAME]. No backward MONOTONIC
+	 * or BOOTTIME: no kernel interface moves them back. No CPU-time
+	 * clocks: nothing steps them. */
+	{ "clock", "clock_gettime", false, FDC_NONE, MODE_ANY,
+	  "clock REALTIME, REALTIME_COARSE, REALTIME_ALARM or TAI", "step", NULL, PRE_CLOCK_READ,
+	  "the time is set (settimeofday, clock_settime, an NTP step): forward or back, "
+	  "seen by every later read in the tree", "clock_gettime(2)" },
+	{ "clock", "gettimeofday time", false, FDC_NONE, MODE_ANY, "", "step", NULL, PRE_CLOCK_READ,
+	  "the time is set (settimeofday, clock_settime, an NTP step): forward or back, "
+	  "seen by every later read in the tree", "gettimeofday(2)" },
+	{ "clock", "clock_gettime", false, FDC_NONE, MODE_ANY,
+	  "clock MONOTONIC, MONOTONIC_RAW, MONOTONIC_COARSE, BOOTTIME or BOOTTIME_ALARM", "step",
+	  NULL, PRE_CLOCK_READ,
+	  "forward only: the tree did not run for that long (SIGSTOP, a paused VM: every clock "
+	  "moves on) or was suspended (BOOTTIME and REALTIME move on)", "clock_gettime(2)" },
 };
 
 const int n_fault_rows = (int)ARRAY_SIZE(fault_rows);
@@ -341,7 +364,8 @@ bool fault_row_has_fault(const struct fault_row *r, const struct fault *f)
 
 bool fault_lasts(const char *call, const struct fault *f)
 {
-	if (f->type == FT_EXHAUST)
+	/* Exhausted memory, and a clock step: every later read is shifted. */
+	if (f->type == FT_EXHAUST || f->type == FT_STEP)
 		return true;
 	for (int i = 0; i < n_fault_rows; i++)
 		if (fault_rows[i].pre == PRE_FILL && fault_row_has_call(&fault_rows[i], call) &&

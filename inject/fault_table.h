@@ -81,6 +81,8 @@ enum fault_pre {
 				 * its side) */
 	PRE_GAI_LOOKUP,		/* getaddrinfo: a host name a source beyond
 				 * the hosts file is asked for (net_gai.c) */
+	PRE_CLOCK_READ,		/* a read of a clock a step moves, not a
+				 * CPU-time clock (clock_class.c) */
 	PRE_N
 };
 
@@ -103,7 +105,7 @@ extern const int n_fault_rows;
 
 /* Does row r name call (a word of its calls)? */
 bool fault_row_has_call(const struct fault_row *r, const char *call);
-/* Does fault f at call last past it (exhaust; a row with PRE_FILL)? */
+/* Does fault f at call last past it (exhaust, a clock step; a row with PRE_FILL)? */
 bool fault_lasts(const char *call, const struct fault *f);
 /* Is f (its kind: type and errno) row r's fault or its alias? */
 bool fault_row_has_fault(const struct fault_row *r, const struct fault *f);

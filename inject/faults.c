@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inject/clock_step.h"
 #include "inject/inject.h"
 #include "util/util.h"
 
@@ -45,6 +46,8 @@ int fault_parse(const char *s, struct fault *f)
 		f->type = FT_EXHAUST;
 		return 0;
 	}
+	if (strncmp(s, "step", 4) == 0)
+		return clock_step_parse(s, f);
 	if (strcmp(s, "short") == 0) {
 		f->type = FT_SHORT;
 		return 0;
@@ -88,6 +91,18 @@ char *fault_format(const struct fault *f, char *buf, int len)
 	case FT_EXHAUST:
 		snprintf(buf, len, "exhaust");
 		break;
+	case FT_STEP:
+		clock_step_format(f, buf, len);
+		break;
 	}
 	return buf;
+}
+
+bool fault_same(const struct fault *a, const struct fault *b)
+{
+	if (a->type != b->type)
+		return false;
+	if (a->type == FT_STEP)
+		return a->count == b->count && a->err == b->err;
+	return a->err == b->err;
 }

@@ -45,6 +45,12 @@ int fs_name_at(struct tracer_task *t, const struct syscall_stop *s, int path_arg
 /* fs_write.c: is fd of t's process open on a regular file (its device in
  * *dev if dev is not NULL)? */
 bool fs_fd_on_file(struct tracer_task *t, int fd, dev_t *dev);
+/* fs_disk.c: is fd of pid a regular file on a file system that stores
+ * data (not procfs, sysfs, cgroupfs...)? *st gets its stat. */
+struct stat;
+bool fs_fd_on_disk(pid_t pid, int fd, struct stat *st);
+/* Its open flags (O_ACCMODE, O_APPEND...) from /proc/PID/fdinfo: 0 or -1. */
+int fs_fd_flags(pid_t pid, int fd, unsigned long *flags);
 /* A write-family call (write, pwrite64, writev, pwritev, pwritev2,
  * copy_file_range within one file system) to a regular file: where and
  * how much, the file's size and device. 0, or -errno when it is not one

@@ -10,11 +10,13 @@
  * so its handler runs as it would (the handlers are tracked from
  * rt_sigaction, signals.c, per address space).
  *
- * Only on a regular file: a pipe, socket or tty has no write-back to
- * fail. */
+ * Only on a regular file open for writing, on a file system that stores
+ * data: a pipe, socket or tty has no write-back to fail, nor has a file
+ * of procfs or sysfs (fs_disk.c). */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,15 +25,19 @@
 #include "inject/fs_class.h"
 #include "util/util.h"
 
-/* Is the descriptor open on a regular file (a closed one gets EBADF for
- * real)? Both from the tracee's table, as the kernel will find it. */
+/* Is the descriptor open for writing on a regular file of a file system
+ * that stores data (a closed one gets EBADF for real)? From the tracee's
+ * table, as the kernel will find it. NFS and CIFS flush at close only a
+ * file open for writing (nfs_file_flush returns 0 at once otherwise), and
+ * the kernel's own file systems have no flush at all. */
 bool fs_close_on_file(struct tracer_task *t, const struct syscall_stop *s)
 {
-	char p[64];
+	int fd = (int)(int32_t)s->args[0];
+	unsigned long flags = 0;
 	struct stat st;
 
-	snprintf(p, sizeof(p), "/proc/%d/fd/%d", (int)tracer_task_pid(t), (int)(int32_t)s->args[0]);
-	return (int32_t)s->args[0] >= 0 && stat(p, &st) == 0 && S_ISREG(st.st_mode);
+	return fs_fd_on_disk(tracer_task_pid(t), fd, &st) &&
+	       fs_fd_flags(tracer_task_pid(t), fd, &flags) == 0 && (flags & O_ACCMODE) != O_RDONLY;
 }
 
 static struct fs_close_pend *slot(struct fs_run *run, pid_t tid, bool add)

@@ -55,14 +55,10 @@ static const struct write_call *write_call(const char *call)
 	return NULL;
 }
 
+/* A regular file a disk fault can reach (fs_disk.c). */
 static bool fd_stat(struct tracer_task *t, int fd, struct stat *st)
 {
-	char p[64];
-
-	if (fd < 0)
-		return false;
-	snprintf(p, sizeof(p), "/proc/%d/fd/%d", (int)tracer_task_pid(t), fd);
-	return stat(p, st) == 0 && S_ISREG(st->st_mode);
+	return fs_fd_on_disk(tracer_task_pid(t), fd, st);
 }
 
 bool fs_fd_on_file(struct tracer_task *t, int fd, dev_t *dev)
@@ -121,11 +117,7 @@ static long long write_pos(struct tracer_task *t, const struct syscall_stop *s,
 /* The iovec array of a vector call; its entry count, or -1. */
 static int read_iov(struct tracer_task *t, const struct syscall_stop *s, struct iovec *iov)
 {
-	uint64_t n = s->args[2];
-
-	if (n == 0 || n > IOV_CAP || tracer_read_mem(t, s->args[1], iov, n * sizeof(*iov)) < 0)
-		return -1;
-	return (int)n;
+	return inj_iov_read(t, s->args[1], s->args[2], iov, IOV_CAP, NULL);
 }
 
 int fs_write_at(struct tracer_task *t, const struct syscall_stop *s, struct fs_write *wr)
@@ -177,31 +169,16 @@ long fs_write_bytes(struct tracer_task *t, const struct syscall_stop *s, dev_t *
 static int cut(struct tracer_task *t, const struct syscall_stop *s, long keep)
 {
 	struct iovec iov[IOV_CAP];
-	struct user_regs_struct regs;
-	long left = keep;
-	int n, k, r;
-	uint64_t scratch;
-
 	const struct write_call *w = write_call(s->ent->name);
+	int n;
 
 	if (!w)
 		return -EINVAL;
 	if (!w->vector)
 		return tracer_set_arg(t, w->count, (uint64_t)keep);
-	if ((n = read_iov(t, s, iov)) < 0 || tracer_getregs(t, &regs) < 0)
+	if ((n = read_iov(t, s, iov)) < 0)
 		return -EINVAL;
-	for (k = 0; k < n && left > 0; k++) {
-		if ((long)iov[k].iov_len > left)
-			iov[k].iov_len = (size_t)left;
-		left -= (long)iov[k].iov_len;
-	}
-	scratch = (regs.rsp - 128 - (uint64_t)k * sizeof(*iov)) & ~15ULL;
-	r = tracer_write_mem(t, scratch, iov, (size_t)k * sizeof(*iov));
-	if (r == 0)
-		r = tracer_set_arg(t, 1, scratch);
-	if (r == 0)
-		r = tracer_set_arg(t, 2, (uint64_t)k);
-	return r;
+	return inj_iov_cut(t, iov, n, keep);
 }
 
 int fs_fill(struct fs_run *run, struct tracer_task *t, const struct syscall_stop *s, int err)

@@ -43,15 +43,32 @@ int inject_parse_classes(const char *s, unsigned *mask, char *bad, int badlen);
 char *inject_format_classes(unsigned mask, char *buf, int len);
 
 /* FT_EXHAUST: memory stays exhausted from this kernel allocation on (every
- * later one in the run fails too, as under RLIMIT_AS); the errno is ENOMEM. */
-enum fault_type { FT_NULL, FT_ERRNO, FT_SHORT, FT_EXHAUST };
+ * later one in the run fails too, as under RLIMIT_AS); the errno is ENOMEM.
+ * FT_STEP: the clock steps by count ns from this read on, for the whole
+ * traced tree (clock_step.c): "step=-1h", "step=+1h@clock=monotonic". */
+enum fault_type { FT_NULL, FT_ERRNO, FT_SHORT, FT_EXHAUST, FT_STEP };
 struct fault {
 	enum fault_type type;
-	int err;		/* FT_ERRNO */
-	long count;		/* FT_SHORT: bytes to transfer; 0 = half */
+	int err;		/* FT_ERRNO; FT_STEP: the clock (enum step_clock,
+				 * clock_step.h) */
+	long count;		/* FT_SHORT: bytes to transfer; 0 = half.
+				 * FT_STEP: the step in ns, signed; 0 = the
+				 * kind only ("step") */
 };
+/* Same fault, its argument included (a step's size and clock). */
+bool fault_same(const struct fault *a, const struct fault *b);
 int fault_parse(const char *s, struct fault *f);
 char *fault_format(const struct fault *f, char *buf, int len);
+
+/* Predicates on the calling process and the file a call acts on
+ * (inject/pred.c): --fault's @exe=, @path=, @fd=, and the campaign-wide
+ * --only-exe/--only-path/--only-fd. "" or 0: any. */
+enum { PRED_FD_FILE = 1, PRED_FD_PIPE = 2, PRED_FD_SOCKET = 4, PRED_FD_TTY = 8 };
+struct fault_pred {
+	char exe[128];		/* glob on /proc/PID/exe (its basename without '/') */
+	char path[192];		/* fnmatch(FNM_PATHNAME) glob on the call's path */
+	unsigned fd;		/* PRED_FD_* mask */
+};
 
 /* One fault the next run must inject. */
 struct plan_fault {
@@ -62,12 +79,25 @@ struct plan_fault {
 	int thread;		/* thread ordinal; -1 = any */
 	int occurrence;		/* 1-based, per site and thread when a site
 				 * or caller is given, else per call */
+	struct fault_pred pred;	/* only calls these match count */
 };
-/* --fault=CALL:FAULT[=ARG][@WHERE]; WHERE = N | site#K[:N] | caller=F[:N].
- * site#K is returned in *site_id for the caller to resolve (else -1). On
- * error returns -EINVAL and names the bad token in bad[] (pf->call holds
- * the call as understood once it was read: pread is pread64). */
+/* --fault=CALL:FAULT[=ARG][@PRED=VALUE...][@WHERE]; WHERE = N | site#K[:N]
+ * | caller=F[:N]; PRED = exe | path | fd. site#K is returned in *site_id
+ * for the caller to resolve (else -1). On error returns -EINVAL and names
+ * the bad token in bad[] (pf->call holds the call as understood once it
+ * was read: pread is pread64), or -EDOM with a whole message in bad[] (a
+ * predicate that is unknown, malformed or does not apply to the call). */
 int plan_fault_parse(const char *spec, struct plan_fault *pf, int *site_id, char *bad, int badlen);
+/* One predicate "NAME=VALUE" into *p, checked against call (NULL: any).
+ * 0, or -EDOM with a message in bad[]. */
+int fault_pred_parse(const char *call, const char *word, struct fault_pred *p, char *bad,
+		     int badlen);
+/* *p back as "@exe=G@path=G@fd=T" ("" for none). */
+char *fault_pred_format(const struct fault_pred *p, char *buf, int len);
+/* Is glob usable (non-empty, brackets closed, no trailing backslash)? */
+bool fault_glob_ok(const char *glob);
+/* "file,pipe" -> PRED_FD_* mask; -EINVAL on an unknown word. */
+int fault_fd_types(const char *s, unsigned *mask);
 
 /* An allocation site's key goes at most this many program frames deep
  * (the caller, then the wrapper's callers). */
@@ -129,6 +159,11 @@ struct inject_config {
 	 * NULL: none. */
 	void (*on_fault)(void *arg, pid_t pid, pid_t tid, int index);
 	void *fault_arg;
+	/* --only-exe, --only-path (globs, NULL-terminated; NULL: any) and
+	 * --only-fd (PRED_FD_* mask; 0: any): calls they do not match are
+	 * counted and recorded but never failed. */
+	char *const *only_exe, *const *only_path;
+	unsigned only_fd;
 };
 
 struct inject;
@@ -141,6 +176,11 @@ const struct tracer_hooks *inject_hooks(struct inject *inj);
  * the syscalls its plan names and those every run watches). */
 void inject_trace_set(const struct inject *inj, uint8_t set[SYSCALL_MAX / 8]);
 void inject_run_trace_set(const struct inject *inj, uint8_t set[SYSCALL_MAX / 8]);
+/* Narrow the run's set: syscalls that need stopping only for some values
+ * of an argument (clock_gettime's clock id) leave set and become
+ * conditional stops in conds (at most max). Returns how many. */
+int inject_run_conds(const struct inject *inj, uint8_t set[SYSCALL_MAX / 8],
+		     struct tracer_cond *conds, int max);
 
 /* Start a run: record sites (the clean run) and/or inject these faults. */
 void inject_begin_run(struct inject *inj, bool record, const struct plan_fault *plan, int nplan);
@@ -151,6 +191,12 @@ void inject_begin_run(struct inject *inj, bool record, const struct plan_fault *
  * Sites in exclude (keys or caller functions) never fail. */
 void inject_set_random(struct inject *inj, double p, uint64_t seed,
 		       char *const *exclude);
+
+/* The executables the recording run saw (/proc/PID/exe as the jail sees
+ * it), with the intercepted calls each made and whether --only-exe lets
+ * them be failed; at most INJECT_MAX_EXES, the rest under "(other)". */
+#define INJECT_MAX_EXES 16
+int inject_executables(const struct inject *inj, const struct exe_count **out);
 
 /* Faults actually injected in the run just ended. */
 /* --shard=K/N: plans and random runs fail only the sites whose key
@@ -199,6 +245,9 @@ int inject_plan_build(struct inject *inj, char *const *exclude, struct plan_faul
 		      struct plan_meta **meta);
 /* The class (index as inject_class_name) that fails call, or -1. */
 int inject_call_class(const char *call);
+/* The class whose row gives fault f at call (write:ENOSPC is fs's,
+ * write:EIO io's), -1 if none. */
+int inject_fault_class(const char *call, const struct fault *f);
 
 /* Deliberate deaths (deliberate.c). With tid stopped where the run dies
  * (a fatal signal's delivery): 1 if every fault of the run was out of

@@ -16,6 +16,8 @@
 /* Per address space: each enabled class's own state (classes.h, mm_*). */
 struct inj_mm {
 	void *state[INJECT_MAX_CLASSES];
+	char *exe;		/* /proc/PID/exe, read when first needed (pred.c) */
+	struct pred_fdcache *fds;	/* paths behind fds (pred.c) */
 };
 
 struct occ_count {
@@ -75,6 +77,9 @@ struct inject {
 	 * enabled classes (masks) that fail it and that watch it. */
 	uint8_t site_classes[SYSCALL_MAX];
 	uint8_t watch_classes[SYSCALL_MAX];
+	/* ... and that watch it in runs that may inject a lasting fault
+	 * (fault_class.watch_lasting). */
+	uint8_t lasting_classes[SYSCALL_MAX];
 	unsigned oom_classes;	/* mask of the classes whose faults are OOM */
 	/* This run, for telling a deliberate death (deliberate.c): the
 	 * caller frame of each logged out-of-memory fault, whether any
@@ -88,6 +93,13 @@ struct inject {
 	int noom;
 	bool other_fault;
 	int exit_deliberate;
+	/* The recording run's executables (pred.c), and whether a path or fd
+	 * predicate is in use (then close, dup2, dup3 and close_range stop,
+	 * to forget the paths cached for the fds they close). */
+	struct exe_count exes[INJECT_MAX_EXES];
+	int nexes;
+	unsigned long exe_seq;	/* the stop last counted under its exe */
+	bool fd_preds;
 };
 
 /* state.c: a class's state in t's address space, and in this run. */
@@ -99,6 +111,20 @@ const char *errno_fault_name(int err);
 /* random.c */
 unsigned inj_occurrence(struct inject *inj, const char *call, const char *key, int thread);
 bool inj_excluded(char *const *exclude, const char *key, const char *function);
+/* alloc_sites.c: open a module file as the tracer names it ("/proc/PID/root/PATH"
+ * inside PID's root, so the jail's symlinks resolve to its own files); a
+ * file the jailed program could have written is refused (-EPERM): never
+ * parsed by the tracer. The fd, or -errno. */
+int inj_open_module(const char *path);
+/* iov.c: the n-entry iovec array at addr (at most cap entries), its byte
+ * total in *total (may be NULL); the entry count, or -1. */
+struct iovec;
+int inj_iov_read(struct tracer_task *t, uint64_t addr, uint64_t n, struct iovec *iov, int cap,
+		 long *total);
+/* Let a vector call (array in argument 1, count in 2) move only its first
+ * keep bytes: a copy of iov[0..cnt) cut there, below the red zone of the
+ * stopped thread's stack, the arguments pointed at it. 0 or -errno. */
+int inj_iov_cut(struct tracer_task *t, struct iovec *iov, int cnt, long keep);
 /* shard.c: is the site with this key one this shard fails? */
 bool inj_in_shard(const struct inject *inj, const char *key);
 /* Decide a random fault among opts; 1 and *out if this call fails. */
@@ -123,6 +149,32 @@ int inj_decide(struct inject *inj, struct tracer_task *t, const struct inj_call 
 /* Cheap pre-check before any costly look at the call: can this run fail
  * it at all (recording, random, or a pending plan entry names it)? */
 bool inj_may_fail(const struct inject *inj, const char *call);
+
+/* pred.c: the predicates of a stop, its facts read once, when first
+ * needed (an exe per address space, a path per fd until it is closed). */
+struct pred_stop {
+	struct tracer_task *t;
+	const struct syscall_stop *sc;	/* NULL: a library call */
+	int exe_state, path_state, fd_state;	/* 0 unread, 1 read, -1 none */
+	const char *exe;
+	char path[4096];
+	unsigned fd;		/* a PRED_FD_* bit, 0 for another type */
+};
+/* Does the stop match every predicate of p (one that does not apply to
+ * the call does not match)? */
+bool pred_match(struct pred_stop *ps, const struct fault_pred *p);
+/* Do the campaign-wide filters (cfg.only_*) let this stop be failed? */
+bool pred_filter_pass(struct inject *inj, struct pred_stop *ps);
+/* The stop's executable, or NULL when it cannot be read. */
+const char *pred_exe(struct pred_stop *ps);
+/* The recording run: count the stop under its executable. */
+void pred_count_exe(struct inject *inj, struct pred_stop *ps);
+/* The per-mm caches: free, copy for a fork, and forget fds lo..hi. */
+void pred_mm_free(struct inj_mm *m);
+int pred_mm_fork(const struct inj_mm *p, struct inj_mm *m);
+void pred_on_syscall(struct tracer_task *t, const struct syscall_stop *s);
+/* Does this run use path or fd predicates (in its plan or filters)? */
+bool pred_fd_wanted(const struct inject *inj);
 
 /* sanitized.c: at the entry point, does the image carry a sanitizer? */
 bool inj_has_sanitizer(pid_t pid);

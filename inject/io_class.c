@@ -24,16 +24,9 @@
 static int read_iov(struct tracer_task *t, const struct syscall_stop *s, struct iovec *iov,
 		    long *total)
 {
-	uint64_t n = s->args[2];
-
 	if (strcmp(s->ent->name, "readv") != 0 && strcmp(s->ent->name, "writev") != 0)
 		return -1;
-	if (n == 0 || n > IOV_CAP || tracer_read_mem(t, s->args[1], iov, n * sizeof(*iov)) < 0)
-		return -1;
-	*total = 0;
-	for (uint64_t i = 0; i < n; i++)
-		*total += (long)iov[i].iov_len;
-	return (int)n;
+	return inj_iov_read(t, s->args[1], s->args[2], iov, IOV_CAP, total);
 }
 
 static void io_describe(struct tracer_task *t, const struct syscall_stop *s,
@@ -76,30 +69,17 @@ struct io_stop {
 static int vector_short(struct io_stop *io, struct tracer_task *t, struct fault *f)
 {
 	struct iovec iov[IOV_CAP];
-	struct user_regs_struct regs;
-	long total, n, left;
-	int cnt = read_iov(t, io->s, iov, &total), k, r, sig = 0;
-	uint64_t scratch;
+	long total, n;
+	int cnt = read_iov(t, io->s, iov, &total), r, sig = 0;
 
-	if (cnt <= 0 || total < 2 || tracer_getregs(t, &regs) < 0)
+	if (cnt <= 0 || total < 2)
 		return -EINVAL;
 	n = f->count ? f->count : total / 2;
 	if (n >= total)
 		n = total - 1;
 	if (n < 1)
 		return -EINVAL;
-	for (k = 0, left = n; k < cnt && left > 0; k++) {
-		if ((long)iov[k].iov_len > left)
-			iov[k].iov_len = (size_t)left;
-		left -= (long)iov[k].iov_len;
-	}
-	scratch = (regs.rsp - 128 - (uint64_t)k * sizeof(*iov)) & ~15ULL;
-	r = tracer_write_mem(t, scratch, iov, (size_t)k * sizeof(*iov));
-	if (r == 0)
-		r = tracer_set_arg(t, 1, scratch);
-	if (r == 0)
-		r = tracer_set_arg(t, 2, (uint64_t)k);
-	if (r < 0)
+	if ((r = inj_iov_cut(t, iov, cnt, n)) < 0)
 		return r;
 	f->count = n;
 	if (io->c.write && io->fi.type != FDT_REG && !io->fi.nonblock && !io->c.dontwait)

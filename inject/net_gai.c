@@ -67,25 +67,6 @@ void net_gai_mm_free(void *state)
 	free(m);
 }
 
-/* As alloc_sites.c opens modules: inside the program's root, and a file
- * the jailed program could have written is not parsed. */
-static int open_module(const char *path)
-{
-	int pid, n = 0, fd;
-
-	if (sscanf(path, "/proc/%d/root%n", &pid, &n) == 1 && n > 0 && path[n] == '/')
-		fd = unwind_open_in_root(pid, path + n);
-	else
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (!unwind_file_trusted(fd)) {
-		close(fd);
-		return -EPERM;
-	}
-	return fd;
-}
-
 /* A program without getaddrinfo (or whose definer cannot be parsed) is
  * no problem of the class: its other faults still act. */
 int net_gai_on_entry(struct inject *inj, int cls, struct tracer_task *t)
@@ -100,7 +81,7 @@ int net_gai_on_entry(struct inject *inj, int cls, struct tracer_task *t)
 	if (!m || m->armed)
 		return 0;
 	m->armed = true;
-	r = tracer_find_symbols(t, &sym, 1, open_module, &img, why, sizeof(why));
+	r = tracer_find_symbols(t, &sym, 1, inj_open_module, &img, why, sizeof(why));
 	if (r < 0 || !sym.found || sym.ifunc) {
 		fz_debug("net: getaddrinfo not failed: %s", r < 0 ? why : "no definition");
 		return 0;

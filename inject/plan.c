@@ -42,6 +42,11 @@ static int cand_cmp(const void *a, const void *b)
 	return x->site != y->site ? x->site - y->site : x->try - y->try;
 }
 
+int inject_fault_class(const char *call, const struct fault *f)
+{
+	return class_of_fault(call, f);
+}
+
 int inject_call_class(const char *call)
 {
 	const struct fault_class *c;

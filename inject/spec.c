@@ -1,6 +1,8 @@
 /* spec.c - the --fault=SPEC grammar (fzsandbox.1, FAULT SPECIFICATIONS):
- *   CALL ':' FAULT [ '@' WHERE ]
+ *   CALL ':' FAULT { '@' PRED } [ '@' WHERE ] { '@' PRED }
  *   WHERE := N | 'site#' K [ ':' N ] | 'caller=' FUNC [ ':' N ]
+ *   PRED  := NAME '=' VALUE   (pred_spec.c's table: exe, path, fd)
+ * A step fault's '@clock=NAME' may stand before or after WHERE.
  */
 #include "config.h"
 
@@ -11,6 +13,7 @@
 
 #include "inject/classes.h"
 #include "inject/inject.h"
+#include "inject/pred_args.h"
 
 static int parse_pos(const char *s, int *out)
 {
@@ -54,9 +57,31 @@ static void canonical_call(char *call, size_t len)
 		}
 }
 
+/* "@clock=NAME" belongs to a step fault (clock_step.c), wherever it
+ * stands among the predicates: cut it out of buf into clk ("" none). */
+static int take_clock(char *buf, char *clk, size_t len)
+{
+	char *p = strstr(buf, "@clock="), *end;
+	size_t n;
+
+	clk[0] = 0;
+	if (!p)
+		return 0;
+	end = strchr(p + 1, '@');
+	n = end ? (size_t)(end - p) : strlen(p);
+	if (n >= len)
+		return -EINVAL;
+	memcpy(clk, p, n);
+	clk[n] = 0;
+	memmove(p, p + n, strlen(p + n) + 1);
+	return 0;
+}
+
+static int parse_where(char *where, struct plan_fault *pf, int *site_id, char *bad, int badlen);
+
 int plan_fault_parse(const char *spec, struct plan_fault *pf, int *site_id, char *bad, int badlen)
 {
-	char buf[512], *colon, *at, *where, *occ;
+	char buf[512], clk[64], fault[96], *colon, *at, *where;
 
 	memset(pf, 0, sizeof(*pf));
 	pf->thread = -1;
@@ -65,27 +90,54 @@ int plan_fault_parse(const char *spec, struct plan_fault *pf, int *site_id, char
 	if (strlen(spec) >= sizeof(buf))
 		return bad_token(bad, badlen, spec);
 	strcpy(buf, spec);
+	if (take_clock(buf, clk, sizeof(clk)) < 0)
+		return bad_token(bad, badlen, spec);
 	at = strchr(buf, '@');
 	if (at)
 		*at = 0;
 	colon = strchr(buf, ':');
-	if (!colon || colon == buf || strlen(buf) >= sizeof(pf->call))
+	if (!colon || colon == buf || (size_t)(colon - buf) >= sizeof(pf->call))
 		return bad_token(bad, badlen, buf);
 	*colon = 0;
 	strcpy(pf->call, buf);
 	canonical_call(pf->call, sizeof(pf->call));
 	if (!library_call(pf->call) && !syscall_by_name(pf->call))
 		return bad_token(bad, badlen, pf->call);
-	if (fault_parse(colon + 1, &pf->fault) < 0)
-		return bad_token(bad, badlen, colon + 1);
+	snprintf(fault, sizeof(fault), "%s%s", colon + 1, clk);
+	if (fault_parse(fault, &pf->fault) < 0)
+		return bad_token(bad, badlen, fault);
+	/* A step says how far ("step" alone is only the kind). */
+	if (pf->fault.type == FT_STEP && !pf->fault.count)
+		return bad_token(bad, badlen, fault);
 	/* Which faults make sense for which call: its rows' (fault_table.c). */
 	if (!call_takes_fault(pf->call, &pf->fault))
 		return bad_token(bad, badlen, colon + 1);
 	/* A row's alias names its fault (malloc:ENOMEM is malloc:NULL). */
 	call_fault_canonical(pf->call, &pf->fault);
-	if (!at)
-		return 0;
-	where = at + 1;
+	where = NULL;
+	/* '@' words: predicates, and at most one WHERE. */
+	for (char *w = at ? at + 1 : NULL, *next; w; w = next) {
+		int r;
+
+		if ((next = strchr(w, '@')))
+			*next++ = 0;
+		if (fault_pred_word(w)) {
+			if ((r = fault_pred_parse(pf->call, w, &pf->pred, bad, badlen)) < 0)
+				return r;
+		} else if (where) {
+			return bad_token(bad, badlen, w);
+		} else {
+			where = w;
+		}
+	}
+	return where ? parse_where(where, pf, site_id, bad, badlen) : 0;
+}
+
+/* WHERE: which occurrence, at which site or caller. */
+static int parse_where(char *where, struct plan_fault *pf, int *site_id, char *bad, int badlen)
+{
+	char *occ;
+
 	if (strncmp(where, "site#", 5) == 0) {
 		occ = strchr(where + 5, ':');
 		if (occ)

@@ -200,12 +200,13 @@ struct inject_site *inj_site_get(struct inject *inj, const char *call, const cha
 static int fault_index(struct inject_site *s, const struct fault *f)
 {
 	for (int j = 0; j < s->nfaults; j++)
-		if (s->faults[j].type == f->type && s->faults[j].err == f->err)
+		if (fault_same(&s->faults[j], f))
 			return j;
 	if (s->nfaults == (int)ARRAY_SIZE(s->faults))
 		return -1;
 	s->faults[s->nfaults] = *f;
-	s->faults[s->nfaults].count = 0;	/* "short" means half, whatever was asked */
+	if (f->type == FT_SHORT)
+		s->faults[s->nfaults].count = 0;	/* "short" means half, whatever was asked */
 	return s->nfaults++;
 }
 

@@ -195,9 +195,13 @@ int report_classify(const struct run_facts *run, struct run_finding *f)
 		f->thread = run->fault_ordinal;
 		signal_detail(f->detail, sizeof(f->detail), run->signal, run->si_code,
 			      run->fault_addr);
+		/* A handler on an alternate signal stack (Go's runtime)
+		 * leaves nothing of the fault below it: a final stack of
+		 * system frames only is still that handler's. */
 		if (f->kind == FIND_SIGNAL && run->first_signal && run->first_stack &&
 		    run->first_tid == run->fault_tid && f->nthreads &&
-		    within_first(&f->stacks[0], run->first_stack))
+		    (within_first(&f->stacks[0], run->first_stack) ||
+		     frames_top(f->stacks[0].frames, f->stacks[0].nframes) < 0))
 			first_signal(run, f);
 		if (abort_deliberate(run, f)) {
 			f->kind = FIND_ABORT;

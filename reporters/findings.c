@@ -160,6 +160,7 @@ void report_free(struct report *r)
 	free(r->refusals);
 	free(r->sites);
 	free(r->outcomes);
+	free(r->exes);
 	for (i = 0; i < r->nfindings; i++)
 		finding_release(&r->findings[i]);
 	free(r->findings);
@@ -336,6 +337,18 @@ bool report_clean_served(const struct report *r)
 {
 	return !r || !r->service ||
 	       (r->svc_clean.listened && r->svc_clean.replied >= r->svc_clean.requests);
+}
+
+void report_set_executables(struct report *r, const struct exe_count *e, int n)
+{
+	struct exe_count *c;
+
+	if (!r || n <= 0 || !(c = calloc((size_t)n, sizeof(*c))))
+		return;	/* the report is whole without it */
+	memcpy(c, e, (size_t)n * sizeof(*c));
+	free(r->exes);
+	r->exes = c;
+	r->nexes = n;
 }
 
 void report_set_coverage(struct report *r, const struct report_coverage *c)

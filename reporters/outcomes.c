@@ -467,7 +467,9 @@ void report_print_outcomes(const struct site *sites, int nsites, const struct ou
 	}
 	for (int i = 0; i < n; i++)
 		idx[i] = i;
-	qsort_r(idx, n, sizeof(*idx), entry_cmp, (void *)v);
+	/* qsort of NULL, even with no element, is undefined. */
+	if (n)
+		qsort_r(idx, n, sizeof(*idx), entry_cmp, (void *)v);
 	for (int i = 0; i < n; i++) {
 		if (i == 0 || cluster_cmp(&v[idx[i]], &v[idx[i - 1]]) != 0)
 			cl[ncl++] = (struct cluster){ .start = i, .g = outcome_group_of(&v[idx[i]]) };
@@ -477,7 +479,8 @@ void report_print_outcomes(const struct site *sites, int nsites, const struct ou
 		cl[i].nsites = count_sites(v, idx + cl[i].start, cl[i].len);
 		runs[cl[i].g] += cl[i].len;
 	}
-	qsort(cl, ncl, sizeof(*cl), clusters_cmp);
+	if (ncl)
+		qsort(cl, ncl, sizeof(*cl), clusters_cmp);
 	fprintf(fp, "what each error path did: %d run%s with faults\n", n, n == 1 ? "" : "s");
 	if (clean)
 		print_clean(clean, fp);

@@ -185,6 +185,7 @@ static int load_fault(json_object *o, struct fault_rec *f)
 	copy_str(f->site, sizeof(f->site), str_field(o, "site"));
 	copy_str(f->caller, sizeof(f->caller), str_field(o, "caller"));
 	copy_str(f->file, sizeof(f->file), str_field(o, "file"));
+	copy_str(f->where, sizeof(f->where), str_field(o, "where"));
 	f->site_id = int_field(o, "site_id", -1);
 	f->thread = int_field(o, "thread", 0);
 	f->occurrence = int_field(o, "occurrence", 0);

@@ -59,6 +59,9 @@ struct fault_rec {
 	char file[192];
 	int line;
 	char syscall[96];	/* the call as made: "read(3, 0x7ffd..., 4096)"; "" for calls */
+	char where[192];	/* the --fault predicates it was counted under,
+				 * "@exe=G@path=G@fd=T"; "" none */
+	char exe[128];		/* the process's executable, as the jail sees it */
 };
 
 struct thread_stack {
@@ -303,6 +306,14 @@ struct report_coverage {
 	unsigned long paths_dropped;
 };
 void report_set_coverage(struct report *r, const struct report_coverage *c);
+/* The executables the clean run saw: the intercepted calls each made and
+ * whether --only-exe let them fail (report.json "executables"). */
+struct exe_count {
+	char path[128];
+	unsigned long calls;
+	bool faultable;
+};
+void report_set_executables(struct report *r, const struct exe_count *e, int n);
 
 /* Add a run's finding: deduplicated against earlier ones (kind + top
  * non-system frames of the faulting thread; for hangs, all threads; for

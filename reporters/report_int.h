@@ -86,6 +86,8 @@ struct report {
 	int replay_finding, replay_runs, replay_reproduced;
 	bool coverage_set;
 	struct report_coverage coverage;
+	struct exe_count *exes;	/* report_set_executables; NULL: not set */
+	int nexes;
 
 	/* What each faulted run did (report_add_outcome), and the clean
 	 * run (clean_set). */

@@ -174,6 +174,10 @@ static json_object *fault_json(struct jb *b, const struct fault_rec *f)
 	put(b, o, "line", num(b, f->line));
 	if (f->syscall[0])
 		put(b, o, "syscall", str(b, f->syscall));
+	if (f->exe[0])
+		put(b, o, "exe", str(b, f->exe));
+	if (f->where[0])
+		put(b, o, "where", str(b, f->where));
 	return o;
 }
 
@@ -437,6 +441,17 @@ static json_object *report_json(struct jb *b, const struct report *r)
 	}
 	if (r->coverage_set)
 		coverage_json(b, o, &r->coverage);
+	if (r->exes) {
+		a = arr(b);
+		for (i = 0; i < r->nexes; i++) {
+			c = obj(b);
+			put(b, c, "path", str(b, r->exes[i].path));
+			put(b, c, "calls", u64(b, r->exes[i].calls));
+			put(b, c, "faultable", boolean(b, r->exes[i].faultable));
+			push(b, a, c);
+		}
+		put(b, o, "executables", a);
+	}
 	a = arr(b);
 	for (i = 0; i < r->nsites; i++)
 		push(b, a, site_json(b, r, &r->sites[i]));

@@ -58,6 +58,8 @@ int runlog_write(struct runlog *l, int run, const char *mode, const struct fault
 		json_object_object_add(f, "thread", json_object_new_int(faults[i].thread));
 		json_object_object_add(f, "occurrence", json_object_new_int(faults[i].occurrence));
 		json_object_object_add(f, "caller", json_object_new_string(faults[i].caller));
+		if (faults[i].exe[0])
+			json_object_object_add(f, "exe", json_object_new_string(faults[i].exe));
 		json_object_array_add(fa, f);
 	}
 	json_object_object_add(o, "faults", fa);

@@ -76,6 +76,9 @@ struct unwinder {
 	/* A static program has no ld.so: its libc is inside the executable,
 	 * so "system" is decided per function there (-1: not known yet). */
 	int static_exe;
+	/* ... and a Go program's runtime and standard library are in it
+	 * too, told apart by name (-1: not known yet). */
+	int go_exe;
 	struct untrusted_mod untrusted[UNTRUSTED_MAX];
 	int nuntrusted;
 };

@@ -110,6 +110,7 @@ static int report_modules(struct unwinder *u)
 	if (r < 0)
 		return -ESRCH;
 	u->static_exe = -1;
+	u->go_exe = -1;
 	r = sym_tag_modules(u);
 	untrusted_prune(u);
 	return r;
@@ -247,6 +248,35 @@ static bool is_static(struct unwinder *u)
 	return u->static_exe;
 }
 
+/* A Go function of the standard library or runtime: its import path's
+ * first element has no dot ("time.now", "net/http.(*Server).Serve"), as
+ * opposed to the program's ("main.f", "example.com/m/pkg.f"). */
+static bool go_std(const char *name)
+{
+	size_t n = strcspn(name, "/");
+
+	if (strncmp(name, "main.", 5) == 0)
+		return false;
+	return name[n] != '/' || memchr(name, '.', n) == NULL;
+}
+
+/* Is this static executable a Go program (it defines runtime.main)? */
+static bool is_go(struct unwinder *u, Dwfl_Module *mod)
+{
+	if (u->go_exe < 0) {
+		int n = dwfl_module_getsymtab(mod);
+
+		u->go_exe = 0;
+		for (int i = 1; i < n && !u->go_exe; i++) {
+			GElf_Sym sym;
+			const char *name = dwfl_module_getsym(mod, i, &sym, NULL);
+
+			u->go_exe = name && strcmp(name, "runtime.main") == 0;
+		}
+	}
+	return u->go_exe;
+}
+
 /* In a static program, glibc's code is part of the executable: a pc there
  * is a system frame when the executable has line information (it was
  * built with -g) but not for this pc (libc.a carries none). Without any
@@ -258,6 +288,11 @@ static bool static_libc_pc(struct unwinder *u, Dwfl_Module *mod, Dwarf_Addr addr
 
 	if (!is_static(u))
 		return false;
+	if (is_go(u, mod)) {
+		const char *name = dwfl_module_addrname(mod, addr);
+
+		return !name || go_std(name);
+	}
 	/* An untrusted program (jail): the helper says, libdw here never. */
 	if (!dwfl_module_getdwarf(mod, &bias))
 		return untrusted_outside_cu(u, mod, addr) == 1;
@@ -447,6 +482,54 @@ int unwinder_stack(struct unwinder *u, pid_t tid, struct frame *frames, int max)
 
 /* The first max frames outside the system modules; *depth is the last
  * one's depth. Returns how many, or -errno. */
+/* A Go program whose CFI walk found no frame of its own: follow the frame
+ * pointers. Go's runtime reads the clock on the g0 stack (its CFI then
+ * describes the wrong stack) but keeps rbp chained through every frame,
+ * and its DWARF (no .debug_aranges) does not tell its own code from the
+ * runtime's, so the names do: a frame outside Go's standard library is
+ * the program's. Only while each link looks like a frame (rising,
+ * aligned, returning into a module). */
+static void go_fp_callers(struct unwinder *u, pid_t tid, struct walk *w)
+{
+	struct user_regs_struct regs;
+	uint64_t bp, link[2];
+	const char *top;
+	Dwfl_Module *mod;
+
+	if (ptrace(PTRACE_GETREGS, tid, NULL, &regs) < 0)
+		return;
+	mod = dwfl_addrmodule(u->dwfl, regs.rip);
+	top = mod ? dwfl_module_addrname(mod, regs.rip) : NULL;
+	/* Where Go makes its raw syscalls (time.now is assembly too). */
+	if (!top || (strncmp(top, "runtime.", 8) != 0 && strncmp(top, "time.", 5) != 0 &&
+		     strncmp(top, "syscall.", 8) != 0))
+		return;
+	bp = regs.rbp;
+	for (int i = 0; i < CALLER_MAX_DEPTH && !(bp & 7) && bp; i++) {
+		const char *name;
+
+		errno = 0;
+		link[0] = (uint64_t)ptrace(PTRACE_PEEKDATA, tid, (void *)bp, NULL);
+		link[1] = (uint64_t)ptrace(PTRACE_PEEKDATA, tid, (void *)(bp + 8), NULL);
+		if (errno || !link[1])
+			return;
+		mod = dwfl_addrmodule(u->dwfl, link[1] - 1);
+		name = mod ? dwfl_module_addrname(mod, link[1] - 1) : NULL;
+		if (!name)
+			return;
+		if (!go_std(name)) {
+			lookup_one(u, link[1], true, &w->caller[w->ncallers++], false);
+			w->found = true;
+			if (w->ncallers >= w->ncallers_max)
+				return;
+		}
+		w->n++;
+		if (link[0] <= bp)
+			return;
+		bp = link[0];
+	}
+}
+
 static int callers(struct unwinder *u, pid_t tid, struct frame *caller, int max, int *depth)
 {
 	struct walk w = { .u = u, .caller = caller, .ncallers_max = max, .may_refresh = true };
@@ -464,6 +547,8 @@ static int callers(struct unwinder *u, pid_t tid, struct frame *caller, int max,
 		w.need_refresh = false;
 		r = dwfl_getthread_frames(u->dwfl, tid, walk_caller_cb, &w);
 	}
+	if (!w.found && is_static(u))
+		go_fp_callers(u, tid, &w);
 	*depth = w.n;
 	if (w.found)
 		return w.ncallers;

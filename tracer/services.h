@@ -177,4 +177,11 @@ int tracer_find_symbols(struct tracer_task *t, struct tracer_sym *syms, int n,
  * Close-on-exec; the caller closes it. Returns the fd or -errno. */
 int tracer_grab_fd(struct tracer_task *t, int fd);
 
+/* --- auxv.c: the new image's auxiliary vector -------------------------- */
+/* At an exec stop (the mm_new hook): make the auxv entry of this type
+ * AT_IGNORE on the new stack, so the loader and libc never see it (the
+ * vDSO's AT_SYSINFO_EHDR: clocks read by syscall). 0, -ENOENT if the
+ * image has no such entry, another -errno if the stack cannot be read. */
+int tracer_auxv_ignore(struct tracer_task *t, uint64_t type);
+
 #endif

@@ -86,7 +86,13 @@ static int build_filter(const uint8_t *set, const struct tracer_cond *conds, int
 		if (c->nr < 0 || c->nr >= SYSCALL_MAX || (stops[c->nr / 8] & (1 << (c->nr % 8))))
 			continue;
 		for (int b = 0; b < 64 && r == 0; b++)
-			if (c->bits >> b & 1)
+			if ((c->bits >> b & 1) && (c->arg & TRACER_COND_VALUES))
+				/* An int argument: its low 32 bits equal b. */
+				r = seccomp_rule_add(ctx, SCMP_ACT_TRACE(c->nr), c->nr, 1,
+						     SCMP_CMP(c->arg & ~TRACER_COND_VALUES,
+							      SCMP_CMP_MASKED_EQ, 0xffffffffULL,
+							      (uint64_t)b));
+			else if (c->bits >> b & 1)
 				r = seccomp_rule_add(ctx, SCMP_ACT_TRACE(c->nr), c->nr, 1,
 						     SCMP_CMP(c->arg, SCMP_CMP_MASKED_EQ, 1ULL << b,
 							      1ULL << b));

@@ -245,13 +245,16 @@ struct tracer_observer {
 /* Stop at syscall nr also when it is not in the trace set, but only when
  * its argument arg has a bit of bits (a seccomp rule, so other calls of nr
  * cost no stop): an observer's rare case of a common call (an open that
- * may write). */
+ * may write). With TRACER_COND_VALUES or'd into arg, bits is instead a
+ * set of values 0-63 the argument's low 32 bits must be one of (the clock
+ * ids a clock step moves). */
 struct tracer_cond {
 	int nr;
 	int arg;
 	uint64_t bits;
 };
-#define TRACER_MAX_CONDS 4
+#define TRACER_COND_VALUES 0x100
+#define TRACER_MAX_CONDS 8
 
 /* What changes from one episode to the next. */
 struct tracer_episode {

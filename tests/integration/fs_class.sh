@@ -76,3 +76,18 @@ fz --inject=fs --fault=openat:ENOENT -- "$T/fs_robust"
 assert_rc 2
 grep -q "openat never fails with ENOENT; faults openat can take: EACCES EMFILE ENFILE ENOSPC" \
 	"$TMP/fz.stderr" || fail "openat:ENOENT: $(cat "$TMP/fz.stderr")"
+
+# Disk faults only where a disk is (held-out evaluation, session of
+# 2026-12-07): a file of procfs stores nothing, so a write to
+# /proc/self/comm never fills a disk and its close never fails; a file
+# open only for reading has nothing to write back at close (NFS and CIFS
+# flush only a file open for writing). cat of a file and of a proc file:
+# no close site, no write site on them; a copy's output keeps its close.
+printf 'some data\n' >"$TMP/in.txt"
+fz --inject=fs --out="$TMP/ro" -- /bin/sh -c "cat '$TMP/in.txt' /proc/sys/kernel/ostype >/dev/null; echo fz >/proc/self/comm"
+assert_rc 0
+assert_eq 0 "$(jqr '[.sites[] | select(.call == "close" or .call == "write")] | length' "$TMP/ro/report.json")" \
+	"close or write sites on read-only and procfs files"
+fz --inject=fs --out="$TMP/cp" -- /bin/cp "$TMP/in.txt" "$TMP/out.txt"
+[ "$(jqr '[.sites[] | select(.call == "close")] | length' "$TMP/cp/report.json")" -ge 1 ] ||
+	fail "cp: no close site for its output"

@@ -91,6 +91,17 @@ assert_eq "short: 1024 of 2048|write: ENOSPC|chunk 3 failed|after: ENOSPC|falloc
 assert_eq 3 "$(jq -r '.faults[0].occurrence' "$TMP/full/runs.jsonl")" "logged occurrence"
 # One logged fault, three lasting failures counted.
 assert_eq 4 "$(jqr '.faults_injected.fs' "$TMP/full/report.json")" "fs failures counted"
+# A pinned fault brings its class: the same without --inject=fs (the
+# default io,alloc) still fills the disk (held-out evaluation: it used to
+# inject nothing, silently), and a pin that cannot fire says so.
+fz --fault=write:ENOSPC@caller=write_all:3 --out="$TMP/full2" -- "$T/fs_write_robust"
+assert_rc 0
+assert_eq "io,alloc,fs" "$(jqr '.inject' "$TMP/full2/report.json")" "classes with a pinned fs fault"
+assert_eq 4 "$(jqr '.faults_injected.fs' "$TMP/full2/report.json")" "fs failures counted, class from the pin"
+fz --fault=write:ENOSPC@caller=no_such_function --out="$TMP/never" -- "$T/fs_write_robust"
+assert_rc 0
+grep -q "^fzsandbox: note: 0 of the 1 --fault faults were injected" "$TMP/fz.stderr" ||
+	fail "no note for a pinned fault that never fired: $(cat "$TMP/fz.stderr")"
 # A one-byte write cannot be cut: ENOSPC at once, and the disk stays full.
 fz --inject=fs --fault=write:EDQUOT@caller=after --out="$TMP/one" -- "$T/fs_write_robust"
 assert_rc 0

@@ -36,3 +36,23 @@ got=$(grep '^many_faults:' "$TMP/replay/replay/stderr")
 [ -n "$want" ] || fail "no line of many_faults in the finding's stderr"
 assert_eq "$want" "$got" "which calls failed, in the run and in its replay"
 assert_no_stray many_faults
+
+# fzsandbox minimize (issue 15): of the run's faults, exactly the 20 failed
+# preads it needs (too_many's threshold) still crash it: the smallest set
+# is written as a report of its own, which replays.
+fz minimize --out="$TMP/min" "$OUT/report.json#$id"
+assert_rc 1
+MR=$TMP/min/minimize/report.json
+assert_eq 20 "$(jqr '.findings[0].faults | length' "$MR")" "faults left by minimize (from $n_run)"
+assert_eq 0 "$(jqr '[.findings[0].faults[] | select(.call != "pread64")] | length' "$MR")" \
+	"minimized faults that are not preads"
+grep -q "^minimize: 20 of $n_run faults reproduce finding #$id" "$TMP/fz.stderr" ||
+	fail "minimize's summary: $(head -3 "$TMP/fz.stderr")"
+fz --replay="$MR" --out="$TMP/min-replay"
+assert_rc 1
+grep -q 'reproduced 1 of 1' "$TMP/fz.stderr" || fail "the minimized finding does not replay"
+fz minimize
+assert_rc 2
+fz minimize --out="$TMP/min2" "$TMP/no-such-report.json"
+assert_rc 2
+assert_eq 1 "$(wc -l <"$TMP/fz.stderr")" "minimize of a missing report: stderr lines"

@@ -103,7 +103,8 @@ START_TEST(test_hooks_consistent)
 		ck_assert_msg(sc || lib, "%s fails nothing", c->name);
 		ck_assert_msg(!sc == !h->on_syscall, "%s: syscalls and on_syscall go together", c->name);
 		ck_assert_msg(!lib == !h->on_trap, "%s: library calls and on_trap go together", c->name);
-		ck_assert_msg(!c->watch_flags == !h->on_watch, "%s: watch_flags and on_watch", c->name);
+		ck_assert_msg(!(c->watch_flags || c->watch_lasting) == !h->on_watch,
+			      "%s: watch_flags (or watch_lasting) and on_watch", c->name);
 		ck_assert_msg(!h->mm_new == !h->mm_free && !h->mm_new == !h->mm_fork,
 			      "%s: mm_new, mm_fork and mm_free go together", c->name);
 		ck_assert_msg(!h->on_syscall_exit || sc || c->watch_flags,
@@ -385,8 +386,8 @@ START_TEST(test_sets)
 }
 END_TEST
 
-/* One class at a time: the filter stops on exactly the syscalls it fails
- * or watches (and listen only in service mode; exit_group for an
+/* One class at a time: the session's filter stops on exactly the syscalls
+ * it fails or watches, in any run or in one that may step (and listen only in service mode; exit_group for an
  * out-of-memory class, whose deliberate exits are told there). */
 START_TEST(test_trace_set_from_table)
 {
@@ -404,6 +405,7 @@ START_TEST(test_trace_set_from_table)
 				const struct syscall_ent *e = syscall_by_nr(nr);
 				bool want = e && (class_fails_syscall(c, e) ||
 						  class_watches_syscall(c, e) ||
+						  class_watches_lasting(c, e) ||
 						  (service && strcmp(e->name, "listen") == 0) ||
 						  (c->oom && strcmp(e->name, "exit_group") == 0));
 

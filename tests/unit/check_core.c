@@ -155,6 +155,50 @@ START_TEST(test_spec_bad)
 }
 END_TEST
 
+/* Clock steps (inject/clock_step.c): signed durations with a day unit, a
+ * clock predicate anywhere among the predicates, never MONOTONIC or
+ * BOOTTIME backwards; the shortest exact form back. */
+START_TEST(test_spec_steps)
+{
+	static const char *const ok[][2] = {
+		{ "clock_gettime:step=+3600s@5", "step=+1h" },
+		{ "clock_gettime:step=-90s", "step=-90s" },
+		{ "clock_gettime:step=1.5h@clock=monotonic", "step=+90m@clock=monotonic" },
+		{ "clock_gettime:step=+2d@caller=tick:3@clock=boottime", "step=+2d@clock=boottime" },
+		{ "gettimeofday:step=-250ms@clock=realtime", "step=-250ms" },
+		{ "time:step=+1us@site#4:2", "step=+1us" },
+	};
+	static const char *const bad_specs[] = {
+		"clock_gettime:step", "clock_gettime:step=", "clock_gettime:step=+1",
+		"clock_gettime:step=+1x", "clock_gettime:step=-1h@clock=monotonic",
+		"clock_gettime:step=-1s@clock=boottime", "clock_gettime:step=+1h@clock=lunar",
+		"clock_gettime:step=+0s", "clock_gettime:step=+99999d", "read:step=+1h",
+		"clock_gettime:EIO@clock=realtime", "clock_gettime:step=++1h",
+	};
+	struct plan_fault pf;
+	char bad[64], buf[32];
+	int site;
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(*ok); i++) {
+		ck_assert_msg(plan_fault_parse(ok[i][0], &pf, &site, bad, sizeof(bad)) == 0,
+			      "%s refused at %s", ok[i][0], bad);
+		ck_assert_int_eq(pf.fault.type, FT_STEP);
+		ck_assert_str_eq(fault_format(&pf.fault, buf, sizeof(buf)), ok[i][1]);
+	}
+	ck_assert_int_eq(plan_fault_parse("clock_gettime:step=+3600s@5", &pf, &site, bad,
+					  sizeof(bad)), 0);
+	ck_assert_int_eq(pf.occurrence, 5);
+	ck_assert_int_eq(pf.fault.count, 3600000000000L);
+	ck_assert_int_eq(plan_fault_parse("clock_gettime:step=+2d@caller=tick:3@clock=boottime",
+					  &pf, &site, bad, sizeof(bad)), 0);
+	ck_assert_str_eq(pf.caller, "tick");
+	ck_assert_int_eq(pf.occurrence, 3);
+	for (size_t i = 0; i < sizeof(bad_specs) / sizeof(*bad_specs); i++)
+		ck_assert_msg(plan_fault_parse(bad_specs[i], &pf, &site, bad, sizeof(bad)) == -EINVAL,
+			      "%s accepted", bad_specs[i]);
+}
+END_TEST
+
 START_TEST(test_fault_roundtrip)
 {
 	static const char *const names[] = { "NULL", "EIO", "ENOSPC", "EAGAIN", "EINTR",
@@ -332,6 +376,7 @@ static Suite *core_suite(void)
 	tcase_add_test(tc, test_duration_format);
 	tcase_add_test(tc, test_classes);
 	tcase_add_test(tc, test_spec_forms);
+	tcase_add_test(tc, test_spec_steps);
 	tcase_add_test(tc, test_spec_bad);
 	tcase_add_test(tc, test_fault_roundtrip);
 	suite_add_tcase(s, tc);

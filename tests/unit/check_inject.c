@@ -281,6 +281,48 @@ START_TEST(test_path_bound)
 }
 END_TEST
 
+/* --fault's predicates: parsed in any order around the WHERE, formatted
+ * back for the report (replay parses that again), and refused where they
+ * cannot apply. */
+START_TEST(test_fault_predicates)
+{
+	struct plan_fault pf;
+	char bad[256], buf[256];
+	int site;
+
+	ck_assert_int_eq(plan_fault_parse("read:EIO@path=/d/*.db@2@fd=file,pipe@exe=prog", &pf,
+					  &site, bad, sizeof(bad)), 0);
+	ck_assert_str_eq(pf.pred.path, "/d/*.db");
+	ck_assert_str_eq(pf.pred.exe, "prog");
+	ck_assert_uint_eq(pf.pred.fd, PRED_FD_FILE | PRED_FD_PIPE);
+	ck_assert_int_eq(pf.occurrence, 2);
+	ck_assert_str_eq(fault_pred_format(&pf.pred, buf, sizeof(buf)),
+			 "@exe=prog@path=/d/*.db@fd=file,pipe");
+	ck_assert_int_eq(plan_fault_parse("malloc:NULL@exe=*/app@caller=f:3", &pf, &site, bad,
+					  sizeof(bad)), 0);
+	ck_assert_str_eq(pf.caller, "f");
+	ck_assert_int_eq(pf.occurrence, 3);
+	ck_assert_int_eq(plan_fault_parse("openat:EACCES@path=rel/x", &pf, &site, bad,
+					  sizeof(bad)), 0);
+	/* Unknown, malformed, not applicable: -EDOM, a message naming it. */
+	ck_assert_int_eq(plan_fault_parse("read:EIO@colour=red", &pf, &site, bad, sizeof(bad)),
+			 -EDOM);
+	ck_assert_ptr_nonnull(strstr(bad, "@colour"));
+	ck_assert_int_eq(plan_fault_parse("read:EIO@path=[ab", &pf, &site, bad, sizeof(bad)),
+			 -EDOM);
+	ck_assert_int_eq(plan_fault_parse("read:EIO@path=a\\", &pf, &site, bad, sizeof(bad)),
+			 -EDOM);
+	ck_assert_int_eq(plan_fault_parse("malloc:NULL@fd=file", &pf, &site, bad, sizeof(bad)),
+			 -EDOM);
+	ck_assert_int_eq(plan_fault_parse("openat:EACCES@fd=file", &pf, &site, bad, sizeof(bad)),
+			 -EDOM);
+	ck_assert_int_eq(plan_fault_parse("read:EIO@1@2", &pf, &site, bad, sizeof(bad)), -EINVAL);
+	ck_assert(fault_glob_ok("[]x]*"));
+	ck_assert(fault_glob_ok("[!a]"));
+	ck_assert(!fault_glob_ok(""));
+}
+END_TEST
+
 static Suite *inject_suite(void)
 {
 	Suite *s = suite_create("inject");
@@ -295,6 +337,7 @@ static Suite *inject_suite(void)
 	tcase_add_test(tc, test_plan_every_site_first);
 	tcase_add_test(tc, test_path_keys);
 	tcase_add_test(tc, test_path_bound);
+	tcase_add_test(tc, test_fault_predicates);
 	suite_add_tcase(s, tc);
 	return s;
 }
