@@ -487,6 +487,9 @@ static void run_one(struct campaign *c, const struct run_request *req, struct ru
 	if (req->record) {
 		inject_sites_finish(c->rn.inj);
 		publish_sites(&c->rn, c->rep);
+		/* --check=output: a second run without faults, the same
+		 * output, before any fault. */
+		runner_output_baseline(&c->rn);
 		/* --slowdown: the clean run's spread, before any fault. */
 		runner_slowdown_baseline(&c->rn);
 	}
@@ -548,6 +551,11 @@ int campaign_run(struct options *o, char **environ_base)
 	int e;
 
 	c.deadline = o->budget_ms ? mono_ms() + o->budget_ms : 0;
+	/* Loss is judged against the runs without faults: a --fault
+	 * campaign without site#K makes none. */
+	if (o->check_output && o->nfaults && !needs_sites(o))
+		die("--check=output compares with the run without faults, which --fault makes only "
+		    "for a site#K: pin a site#K, or drop --fault");
 	if (o->suppress)
 		c.suppressed = suppress_load(o->suppress, o);
 	if (o->random && !o->seed_set)

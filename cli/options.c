@@ -34,7 +34,8 @@ enum {
 	O_VIOLATION_EXIT, O_NET, O_BIND, O_RO_BIND, O_WORKDIR, O_WORKDIR_HASH, O_CONFIG,
 	O_NO_AUTO_BIND, O_NO_SANDBOX, O_LIST_CLASSES, O_LIST_FAULTS, O_SHOW_REPLIES, O_ABORT_IS_FINDING,
 	O_CHECK, O_CHECK_TIMEOUT, O_SHARD, O_FORMAT, O_SOURCE_ROOT, O_SLOWDOWN,
-	O_ONLY_EXE, O_ONLY_PATH, O_ONLY_FD, O_SNAPSHOT, O_SNAPSHOT_AT,
+	O_ONLY_EXE, O_ONLY_PATH, O_ONLY_FD, O_SNAPSHOT, O_SNAPSHOT_AT, O_IGNORE,
+	O_MALLOC_CHECK,
 };
 
 static const struct option longopts[] = {
@@ -96,6 +97,8 @@ static const struct option longopts[] = {
 	{ "slowdown", required_argument, NULL, O_SLOWDOWN },
 	{ "snapshot", required_argument, NULL, O_SNAPSHOT },
 	{ "snapshot-at", required_argument, NULL, O_SNAPSHOT_AT },
+	{ "ignore", required_argument, NULL, O_IGNORE },
+	{ "malloc-check", no_argument, NULL, O_MALLOC_CHECK },
 	{ "workdir-hash", required_argument, NULL, O_WORKDIR_HASH },
 	{ "config", required_argument, NULL, O_CONFIG },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -482,7 +485,8 @@ static void parse_one(struct options *o, int c, const char *arg)
 	case O_CHECK:
 		if (!arg[strspn(arg, " \t")])
 			die("--check: empty command");
-		push(&o->checks, &o->nchecks, arg);
+		if (!options_parse_check_word(o, arg))
+			push(&o->checks, &o->nchecks, arg);
 		break;
 	case O_SHARD: parse_shard(o, arg); break;
 	case O_ONLY_EXE: options_only_exe(o, arg); break;
@@ -509,6 +513,8 @@ static void parse_one(struct options *o, int c, const char *arg)
 			die("--check-timeout: must be more than 0, got '%s'", arg);
 		break;
 	case O_SLOWDOWN: o->slowdown = options_parse_slowdown(arg); break;
+	case O_IGNORE: options_parse_ignore(o, arg); break;
+	case O_MALLOC_CHECK: o->malloc_check = true; break;
 	case O_WORKDIR_HASH:
 		if (strlen(arg) != 16 || strspn(arg, "0123456789abcdef") != 16)
 			die("--workdir-hash: bad hash '%s' (16 hex digits)", arg);
@@ -716,6 +722,10 @@ void options_parse(int argc, char **argv, struct options *o)
 		die("--violation-exit needs --inject=none (in a campaign a violation is a finding: exit 1)");
 	if (o->nchecks && o->standalone)
 		die("--check needs a campaign (it judges what faulted runs leave; drop --inject=none)");
+	if (o->check_output && o->standalone)
+		die("--check=output needs a campaign (it compares faulted runs' output with the clean run's; drop --inject=none)");
+	if (o->nignores && !o->check_output)
+		die("--ignore needs --check=output or --check=output-diff");
 	/* A pinned fault brings its class (--fault=write:ENOSPC is fs's):
 	 * without it the fault could never be injected. */
 	for (int i = 0; i < o->nfaults && !o->standalone; i++) {

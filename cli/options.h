@@ -82,6 +82,15 @@ struct options {
 	const char *source_root;
 	/* --slowdown=FACTOR (cli/slowdown.h): 0 off [10]. */
 	double slowdown;
+	/* --check=output (OPT_OUTPUT_LOSS) or --check=output-diff
+	 * (OPT_OUTPUT_DIFF), 0: neither (cli/outcheck.h); --ignore=REGEX,
+	 * each a valid POSIX extended regex. */
+	int check_output;
+	/* --malloc-check: glibc's debugging malloc preloaded, MALLOC_CHECK_=3
+	 * (cli/malloc_check.h). */
+	bool malloc_check;
+	char **ignores;		/* NULL-terminated */
+	int nignores;
 	/* --only-exe, --only-path (NULL-terminated globs), --only-fd
 	 * (PRED_FD_* mask): cli/options_only.c. */
 	char **only_exe, **only_path;
@@ -101,6 +110,11 @@ struct options {
  * anything else. */
 double options_parse_slowdown(const char *arg);
 #define OPT_SLOWDOWN_DEFAULT 10.0
+/* --check=WORD: "output" and "output-diff" are fzsandbox's own oracle,
+ * not a command (true: taken). --ignore=REGEX: die()s on a bad regex. */
+enum { OPT_OUTPUT_LOSS = 1, OPT_OUTPUT_DIFF = 2 };
+bool options_parse_check_word(struct options *o, const char *arg);
+void options_parse_ignore(struct options *o, const char *arg);
 
 /* options_only.c: --only-exe, --only-path, --only-fd; die()s on bad input. */
 void options_only_exe(struct options *o, const char *arg);

@@ -87,6 +87,16 @@ char **options_describe_argv(const struct options *o)
 	if (o->nchecks)
 		describe_add(&v, &n, "--check-timeout=%s",
 			     format_duration(o->check_timeout_ms, ct, sizeof(ct)));
+	/* --check=output's verdicts are against the runs without faults
+	 * normalised by the same expressions. */
+	if (o->check_output)
+		describe_add(&v, &n, "--check=%s",
+			     o->check_output == OPT_OUTPUT_DIFF ? "output-diff" : "output");
+	for (int i = 0; i < o->nignores; i++)
+		describe_add(&v, &n, "--ignore=%s", o->ignores[i]);
+	/* The environment (stored too) carries it; the word says why. */
+	if (o->malloc_check)
+		describe_add(&v, &n, "--malloc-check");
 	/* Which processes' calls may fail: a replay fails the same ones. */
 	for (int i = 0; i < o->nonly_exe; i++)
 		describe_add(&v, &n, "--only-exe=%s", o->only_exe[i]);

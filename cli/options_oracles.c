@@ -3,7 +3,9 @@
 
 #include <errno.h>
 #include <math.h>
+#include <regex.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli/die.h"
 #include "cli/options.h"
@@ -19,4 +21,38 @@ double options_parse_slowdown(const char *arg)
 	if (errno || end == arg || *end || !isfinite(f) || (f != 0 && f < 2) || f > 1e6)
 		die("--slowdown: bad factor '%s' (0 turns it off, else a number from 2)", arg);
 	return f;
+}
+
+bool options_parse_check_word(struct options *o, const char *arg)
+{
+	if (strcmp(arg, "output") == 0)
+		o->check_output = OPT_OUTPUT_LOSS;
+	else if (strcmp(arg, "output-diff") == 0)
+		o->check_output = OPT_OUTPUT_DIFF;
+	else
+		return false;
+	return true;
+}
+
+void options_parse_ignore(struct options *o, const char *arg)
+{
+	char **l, msg[128];
+	regex_t re;
+	int e;
+
+	if (!*arg)
+		die("--ignore: empty regular expression");
+	/* Compiled here to say at once what is wrong; cli/outcheck.c
+	 * compiles it again for its own. */
+	e = regcomp(&re, arg, REG_EXTENDED);
+	if (e) {
+		regerror(e, &re, msg, sizeof(msg));
+		die("--ignore: bad regular expression '%s': %s", arg, msg);
+	}
+	regfree(&re);
+	l = realloc(o->ignores, (o->nignores + 2) * sizeof(*l));
+	if (!l || !(l[o->nignores] = strdup(arg)))
+		die("out of memory");
+	l[++o->nignores] = NULL;
+	o->ignores = l;
 }

@@ -177,6 +177,13 @@ int campaign_replay(struct options *o)
 			runner_die(&rn);
 		runner_slowdown_baseline(&rn);
 	}
+	/* Silent corruption is loss against the output of runs without
+	 * faults: made here, as the campaign made them. */
+	if (spec.kind == FIND_SILENT && rn.oc) {
+		if (runner_run(&rn, true, NULL, 0, &res, &f) < 0 && !runner_interrupted)
+			runner_die(&rn);
+		runner_output_baseline(&rn);
+	}
 	for (n = 0; n < o->replay_runs && !runner_interrupted; n++) {
 		int r = runner_run(&rn, false, plan, spec.nfaults, &res, &f);
 

@@ -16,6 +16,7 @@
 
 #include "cli/checker.h"
 #include "cli/die.h"
+#include "cli/outcheck.h"
 #include "cli/relay.h"
 #include "cli/runner.h"
 #include "cli/svcnote.h"
@@ -300,7 +301,7 @@ void runner_init(struct runner *r, const struct options *o, char **argv, char **
 		.classes = o->classes, .occurrences = o->occurrences, .service = o->service,
 		.captured_stderr = run_dir != NULL,
 		/* --check, --slowdown: the stack at each fault. */
-		.on_fault = o->nchecks || o->slowdown > 0 ? runner_on_fault : NULL,
+		.on_fault = o->nchecks || o->check_output || o->slowdown > 0 ? runner_on_fault : NULL,
 		.fault_arg = r,
 		.only_exe = o->only_exe, .only_path = o->only_path, .only_fd = o->only_fd,
 	};
@@ -342,6 +343,8 @@ void runner_init(struct runner *r, const struct options *o, char **argv, char **
 
 		r->chk = checker_new(&cs);
 	}
+	if (o->check_output && run_dir)
+		r->oc = outcheck_new(o);
 	slowdown_init(&r->slow, run_dir ? o->slowdown : 0);
 	e = inject_new(&cfg, &r->inj);
 	if (e < 0)
@@ -359,6 +362,8 @@ void runner_fini(struct runner *r)
 	episodes_fini(r);
 	checker_free(r->chk);
 	r->chk = NULL;
+	outcheck_free(r->oc);
+	r->oc = NULL;
 	tracer_session_free(r->ts);
 	r->ts = NULL;
 	runner_snap_fini(r);
@@ -531,6 +536,36 @@ static int check_state(struct runner *r, bool record, struct run_finding *f)
 	f->stdout_path = r->passthrough ? NULL : r->out_stdout;
 	f->stderr_path = r->passthrough ? NULL : r->out_stderr;
 	return e;
+}
+
+/* --check=output: a faulted run, no other finding (runner_output.c
+ * judges). As for a slowdown, the stacks come from the same faults run
+ * again, which must lose output too: taking them in every run costs more
+ * than the runs (docs/performance.md#checks). */
+static int check_output(struct runner *r, bool record, const struct plan_fault *plan, int nplan,
+			struct run_result *res, struct run_finding *f)
+{
+	int e = runner_output_judge(r, record, res, f);
+
+	if (e != 1 || r->chk || r->stacks_now)
+		return e;
+	r->stacks_now = true;
+	e = runner_run(r, record, plan, nplan, res, f);
+	r->stacks_now = false;
+	return e;
+}
+
+void runner_output_baseline(struct runner *r)
+{
+	struct run_result res;
+	struct run_finding f;
+
+	if (!r->oc || runner_interrupted)
+		return;
+	if (runner_run(r, false, NULL, 0, &res, &f) < 0 && !runner_interrupted)
+		runner_die(r);
+	if (!runner_interrupted)
+		runner_output_same(r);
 }
 
 /* --slowdown: a faulted run, no other finding, against the runs without
@@ -745,6 +780,7 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	if (record)
 		slowdown_sample(&r->slow, res, true, r->cpu_us, r->wall_us);
 	if (!classify(r, res, f) && (e = check_state(r, record, f)) <= 0 &&
+	    (e < 0 || (e = check_output(r, record, plan, nplan, res, f)) <= 0) &&
 	    (e < 0 || (e = check_slowdown(r, record, plan, nplan, res, f)) <= 0))
 		return e;
 	/* A SIGKILL nobody here sent: say so when it was the memory cgroup. */

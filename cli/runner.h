@@ -56,6 +56,7 @@ struct runner {
 	const char *wd_dir;
 	char wd_auto[PATH_MAX];
 	struct checker *chk;	/* --check (cli/checker.h), else NULL */
+	struct outcheck *oc;	/* --check=output (cli/outcheck.h), else NULL */
 	char wd_hash[17];	/* the hash of --workdir's contents */
 	bool wd_used;		/* the copy has seen a run: reset it first */
 	/* --memory-limit / --pids-limit (NULL: none, or no cgroup usable) and
@@ -139,6 +140,20 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 /* --slowdown: after the recording run, SLOWDOWN_REPEATS more runs
  * without faults for the spread of its CPU time (none when it is off). */
 void runner_slowdown_baseline(struct runner *r);
+/* runner_output.c, --check=output: the recording run's output becomes
+ * the baseline; a faulted run that exited 0 and is no other finding is
+ * judged against it: 1 and *f a silent-corruption finding (with the
+ * stacks taken at injection in this run, if any), 0 not, < 0 when its
+ * output cannot be read (r->err). runner_output_same: the last run,
+ * without faults, left what the recording run left; exit 2 naming the
+ * first line that differs else. */
+int runner_output_judge(struct runner *r, bool record, const struct run_result *res,
+			struct run_finding *f);
+void runner_output_same(struct runner *r);
+/* --check=output: after the recording run, one more run without faults,
+ * whose output must be the recording run's (exit 2 naming the first line
+ * that differs else). Nothing when it is off. */
+void runner_output_baseline(struct runner *r);
 /* Exit with r->err's message and status, as die() would have. */
 __attribute__((noreturn)) void runner_die(const struct runner *r);
 

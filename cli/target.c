@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/die.h"
+#include "cli/malloc_check.h"
 #include "cli/target.h"
 
 static int check_exec(const char *path)
@@ -108,6 +109,25 @@ static void add_asan_options(char ***env, int *n)
 	free(kv);
 }
 
+/* --malloc-check: glibc's debugging malloc first in LD_PRELOAD (the
+ * first definer of malloc is what the program, and the alloc class,
+ * call), its checks at level 3 (report and abort). */
+static void add_malloc_check(char ***env, int *n)
+{
+	char lib[4096], *kv;
+	const char *old = NULL;
+
+	malloc_check_library(lib, sizeof(lib));
+	for (int i = 0; i < *n; i++)
+		if (strncmp((*env)[i], "LD_PRELOAD=", 11) == 0)
+			old = (*env)[i] + 11;
+	if (asprintf(&kv, "LD_PRELOAD=%s%s%s", lib, old && *old ? ":" : "", old ? old : "") < 0)
+		die("out of memory");
+	env_set(env, n, kv);
+	free(kv);
+	env_set(env, n, "MALLOC_CHECK_=" MALLOC_CHECK_VALUE);
+}
+
 char **target_environment(const struct options *o, char **base)
 {
 	char **env = calloc(1, sizeof(char *));
@@ -123,6 +143,8 @@ char **target_environment(const struct options *o, char **base)
 	for (int i = 0; i < o->nsetenv; i++)
 		env_set(&env, &n, o->setenv_list[i]);
 	add_asan_options(&env, &n);
+	if (o->malloc_check)
+		add_malloc_check(&env, &n);
 	return env;
 }
 

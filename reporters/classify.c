@@ -37,20 +37,6 @@ static int violation_finding(const struct run_violation *v, struct run_finding *
 	return 1;
 }
 
-/* glibc aborts through __libc_fatal where it cannot go on and the program
- * has no say (pthread_exit failing to load libgcc_s, a TLS destructor that
- * cannot be registered): with a fault injected there, the abort is glibc's
- * policy, not the program's bug. Unprovoked, it still is a finding. */
-static bool glibc_fatal_by_design(const struct run_facts *run, const struct run_finding *f)
-{
-	if (run->signal != SIGABRT || run->nfaults == 0 || f->nthreads == 0)
-		return false;
-	for (int i = 0; i < f->stacks[0].nframes; i++)
-		if (strcmp(f->stacks[0].frames[i].function, "__libc_fatal") == 0)
-			return true;
-	return false;
-}
-
 /* glibc's own checks end in abort too (heap corruption, a fortified
  * overflow, a smashed stack): a bug found, never the program's choice,
  * whatever frames are still live above them. */
@@ -65,6 +51,28 @@ static bool glibc_detected(const struct thread_stack *s)
 			if (strcmp(s->frames[i].function, glibc_detectors[k]) == 0)
 				return true;
 	return false;
+}
+
+/* glibc aborts through __libc_fatal where it cannot go on and the program
+ * has no say (pthread_exit failing to load libgcc_s, a TLS destructor that
+ * cannot be registered): with a fault injected there, the abort is glibc's
+ * policy, not the program's bug. Unprovoked, it still is a finding. So is
+ * one of glibc's checks (its debugging malloc, --malloc-check, reports
+ * heap corruption through __libc_fatal): a bug found. */
+static bool glibc_fatal_by_design(const struct run_facts *run, const struct run_finding *f)
+{
+	bool fatal = false;
+
+	if (run->signal != SIGABRT || run->nfaults == 0 || f->nthreads == 0)
+		return false;
+	/* __libc_fatal always calls __libc_message: malloc_printerr alone
+	 * tells the check apart. */
+	for (int i = 0; i < f->stacks[0].nframes; i++) {
+		if (strcmp(f->stacks[0].frames[i].function, "malloc_printerr") == 0)
+			return false;
+		fatal |= strcmp(f->stacks[0].frames[i].function, "__libc_fatal") == 0;
+	}
+	return fatal;
 }
 
 /* An abort with the out-of-memory fault's caller still running, not

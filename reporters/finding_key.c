@@ -34,6 +34,7 @@ static const char *const kind_names[] = {
 	[FIND_ABORT] = "abort",
 	[FIND_STATE] = "state-corruption",
 	[FIND_SLOWDOWN] = "slowdown",
+	[FIND_SILENT] = "silent-corruption",
 };
 
 bool finding_kind_valid(enum finding_kind k)
@@ -157,12 +158,16 @@ int report_finding_key(const struct run_finding *f, char **key)
 	else if (f->kind == FIND_SLOWDOWN)	/* after which call */
 		fprintf(fp, ":%s@%s", f->nfaults ? f->faults[0].call : "",
 			f->nfaults ? f->faults[0].site : "");
+	else if (f->kind == FIND_SILENT)	/* which file, after which call */
+		fprintf(fp, ":%s|%s@%s", f->out.file, f->nfaults ? f->faults[0].call : "",
+			f->nfaults ? f->faults[0].site : "");
 	if (f->kind == FIND_HANG)
 		e = key_hang(fp, f);
 	/* A state-corruption's (a slowdown's) stacks are where its faults
 	 * were injected: the site above says that, and build-independently
 	 * enough. */
-	else if (f->nthreads > 0 && f->kind != FIND_STATE && f->kind != FIND_SLOWDOWN)
+	else if (f->nthreads > 0 && f->kind != FIND_STATE && f->kind != FIND_SLOWDOWN &&
+		 f->kind != FIND_SILENT)
 		key_stack(fp, &f->stacks[0]);
 	if (fclose(fp) != 0 && !e)
 		e = -ENOMEM;

@@ -495,6 +495,9 @@ static int fill_finding(struct report *r, struct finding *n, const struct run_fi
 	TERMINATE(n->check);
 	n->slow = f->slow;
 	TERMINATE(n->slow.measure);
+	n->out = f->out;
+	TERMINATE(n->out.file);
+	TERMINATE(n->out.loss);
 	e = e ?: report_copy_output(r, n->id, f->check_stdout_path, "check-stdout",
 				    &n->check_stdout_rel);
 	e = e ?: report_copy_output(r, n->id, f->check_stderr_path, "check-stderr",

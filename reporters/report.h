@@ -38,6 +38,12 @@ enum finding_kind {
 	 * clean runs' CPU time or traced calls ("slowdown"): detail and slow
 	 * say by how much, stacks[i] where fault i was injected. */
 	FIND_SLOWDOWN,
+	/* A faulted run that exited 0 with less output than the clean run's
+	 * (--check=output, "silent-corruption"): stdout or a file cut short,
+	 * lines lost, a file missing; with --check=output-diff any
+	 * difference. out says which file and how, stacks[i] where fault i
+	 * was injected. */
+	FIND_SILENT,
 };
 const char *finding_kind_name(enum finding_kind k);
 
@@ -82,6 +88,15 @@ struct finding_slowdown {
 	int samples;		/* clean runs measured */
 };
 
+/* FIND_SILENT: what the faulted run's output lost against the clean run's. */
+struct finding_output {
+	char file[256];		/* "stdout", a named output's path, "workdir/REL" */
+	char loss[16];		/* "missing", "truncated", "lines" or "differs" */
+	int64_t bytes, clean_bytes;	/* after --ignore's normalising */
+	int64_t lines, clean_lines;
+	int64_t line;		/* the first line lost or changed, from 1 */
+};
+
 /* The outcome of one run that is a finding, before deduplication. */
 struct run_finding {
 	enum finding_kind kind;
@@ -105,6 +120,7 @@ struct run_finding {
 	char check[256];
 	const char *check_stdout_path, *check_stderr_path;
 	struct finding_slowdown slow;
+	struct finding_output out;	/* FIND_SILENT */
 };
 
 /* --- Is a run a finding? (classify.c) ---------------------------------- */

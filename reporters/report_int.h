@@ -36,6 +36,7 @@ struct finding {
 	char check[256];
 	char *check_stdout_rel, *check_stderr_rel;
 	struct finding_slowdown slow;	/* FIND_SLOWDOWN */
+	struct finding_output out;	/* FIND_SILENT */
 };
 
 struct fault_class {

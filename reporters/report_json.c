@@ -246,6 +246,19 @@ static json_object *finding_json(struct jb *b, const struct report *r, const str
 		put(b, c, "clean_runs", num(b, v->samples));
 		put(b, o, "slowdown", c);
 	}
+	if (f->kind == FIND_SILENT) {
+		json_object *c = obj(b);
+		const struct finding_output *v = &f->out;
+
+		put(b, c, "file", str(b, v->file));
+		put(b, c, "loss", str(b, v->loss));
+		put(b, c, "bytes", num(b, v->bytes));
+		put(b, c, "clean_bytes", num(b, v->clean_bytes));
+		put(b, c, "lines", num(b, v->lines));
+		put(b, c, "clean_lines", num(b, v->clean_lines));
+		put(b, c, "line", num(b, v->line));
+		put(b, o, "output", c);
+	}
 	return o;
 }
 

@@ -119,6 +119,12 @@ static void print_headline(FILE *fp, const struct finding *f)
 			strcmp(f->slow.measure, "cpu") == 0 ? "CPU time" : "traced calls",
 			f->nfaults ? f->faults[0].call : "a run", f->nfaults ? f->faults[0].fault : "");
 		break;
+	case FIND_SILENT:
+		fprintf(fp, "silent corruption (%s %s) after %s %s", f->out.file,
+			strcmp(f->out.loss, "truncated") == 0 ? "cut short" :
+			strcmp(f->out.loss, "lines") == 0 ? "lost lines" : f->out.loss,
+			f->nfaults ? f->faults[0].call : "a run", f->nfaults ? f->faults[0].fault : "");
+		break;
 	case FIND_ABORT:
 		if (f->signal > 0)
 			fprintf(fp, "abort on out of memory (%s)",
@@ -157,7 +163,7 @@ static void print_one(const struct report *r, const struct finding *f, FILE *fp)
 			print_frames(fp, &f->threads[i], SHOW_HANG_FRAMES, tty);
 		}
 	} else if (f->nthreads > 0) {
-		if (f->kind == FIND_STATE || f->kind == FIND_SLOWDOWN)
+		if (f->kind == FIND_STATE || f->kind == FIND_SLOWDOWN || f->kind == FIND_SILENT)
 			fprintf(fp, "    where the first fault was injected:\n");
 		print_frames(fp, &f->threads[0], SHOW_FRAMES, tty);
 	}

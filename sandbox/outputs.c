@@ -501,3 +501,44 @@ int sandbox_outputs_keep(const struct sandbox *sb, const char *dst)
 	}
 	return r;
 }
+
+/* --- What a run wrote (parent, --check=output) --------------------------- */
+
+int sandbox_outputs_count(const struct sandbox *sb)
+{
+	int n = 0;
+
+	for (int i = 0; sb && i < sb->novl; i++)
+		n += sb->ovl[i].nnames;
+	return n;
+}
+
+int sandbox_outputs_open(const struct sandbox *sb, int k, char *name, size_t len)
+{
+	char path[4096];
+	struct stat st;
+	int u, fd;
+
+	for (int i = 0; sb && i < sb->novl; k -= sb->ovl[i].nnames, i++) {
+		const struct sb_overlay *ov = &sb->ovl[i];
+
+		if (k >= ov->nnames)
+			continue;
+		snprintf(name, len, "%s/%s", ov->dir, ov->names[k]);
+		if (base_path(sb, path, sizeof(path), "upper", i) < 0)
+			return -ENAMETOOLONG;
+		u = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (u < 0)
+			return -errno;
+		/* The whole relative name at once: openat2 keeps every
+		 * component beneath the upper directory. */
+		fd = open_beneath(u, ov->names[k], O_RDONLY);
+		close(u);
+		if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+			close(fd);
+			return -EINVAL;
+		}
+		return fd;
+	}
+	return -ERANGE;
+}

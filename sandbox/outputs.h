@@ -28,5 +28,12 @@ int sandbox_outputs_copy(const struct sandbox *sb, char *msg, size_t len);
 /* A finding: move the run's upper directories to dst/HOSTDIR (dst is
  * made), so the report keeps what the run wrote. 0 when there are none. */
 int sandbox_outputs_keep(const struct sandbox *sb, const char *dst);
+/* Parent, after a run (--check=output): how many named outputs there are
+ * (0 without a jail), and output k as the run left it in its upper
+ * directory, opened read-only beneath it (no symbolic link followed): an
+ * fd, -ENOENT when the run did not write it, -EINVAL when it is not a
+ * regular file, -ERANGE past the last; name gets its host path. */
+int sandbox_outputs_count(const struct sandbox *sb);
+int sandbox_outputs_open(const struct sandbox *sb, int k, char *name, size_t len);
 
 #endif

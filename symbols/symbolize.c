@@ -25,6 +25,7 @@ static const char *const system_prefixes[] = {
 	"libc.so", "libm.so", "ld-linux", "libstdc++", "libgcc_s",
 	"libpthread", "libdl.so", "librt.so", "libasan", "libubsan",
 	"libtsan", "liblsan", "libhwasan", "[vdso", "linux-vdso",
+	"libc_malloc_debug",	/* --malloc-check's malloc */
 };
 
 static char *extra_system[EXTRA_SYSTEM_MAX];

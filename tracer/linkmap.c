@@ -138,6 +138,11 @@ static int scan_elf(int fd, bool symtab, bool local, const struct tracer_sym *sy
 	Elf_Scn *scn = NULL;
 	Elf_Data *versym = NULL;
 	GElf_Ehdr eh;
+	/* Hidden (non-default) versions of each name, taken only when the
+	 * file has no default one: glibc's libc_malloc_debug.so.0 exports
+	 * malloc@GLIBC_2.2.5 alone, and a program's versioned reference
+	 * (malloc@GLIBC_2.2.5) binds to it (docs/kernel-facts.md). */
+	struct sym_hit hidden[TRACER_SYM_MAX] = { { 0 } };
 
 	if (!elf || !gelf_getehdr(elf, &eh)) {
 		if (elf)
@@ -180,23 +185,27 @@ static int scan_elf(int fd, bool symtab, bool local, const struct tracer_sym *sy
 				continue;
 			if (type != STT_FUNC && type != STT_GNU_IFUNC && type != STT_TLS)
 				continue;
-			if (versym && gelf_getversym(versym, (int)i, &vs) && (vs & 0x8000))
-				continue;
 			name = elf_strptr(elf, sh.sh_link, s.st_name);
 			if (!name || name[0] == 0)
 				continue;
 			for (int k = 0; k < n; k++) {
-				if (c->hits[k].found || strcmp(name, syms[k].name) != 0)
+				bool hide = versym && gelf_getversym(versym, (int)i, &vs) && (vs & 0x8000);
+				struct sym_hit *h = hide ? &hidden[k] : &c->hits[k];
+
+				if (h->found || strcmp(name, syms[k].name) != 0)
 					continue;
 				if (((syms[k].flags & TRACER_SYM_TLS) != 0) != (type == STT_TLS))
 					break;
-				c->hits[k].found = true;
-				c->hits[k].ifunc = type == STT_GNU_IFUNC;
-				c->hits[k].value = s.st_value;
+				h->found = true;
+				h->ifunc = type == STT_GNU_IFUNC;
+				h->value = s.st_value;
 				break;
 			}
 		}
 	}
+	for (int k = 0; k < n; k++)
+		if (!c->hits[k].found && hidden[k].found)
+			c->hits[k] = hidden[k];
 	elf_end(elf);
 	return 0;
 }
