@@ -288,6 +288,16 @@ static bool output_dir_ok(struct sandbox *sb, const char *dir, const char *path,
 	return true;
 }
 
+/* NAME=VALUE with a name of letters, digits, '_', '.', '-' (dd's if=/in,
+ * make's VAR=dir/file) and a value naming a path ('/' in it): the value
+ * is the path. Without a '/' it stays a word of its own (count=10). */
+static bool assignment(const char *arg)
+{
+	size_t n = strspn(arg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-");
+
+	return n > 0 && arg[n] == '=' && strchr(arg + n + 1, '/') != NULL;
+}
+
 static int plan_arg(struct sandbox *sb, const char *cwd, const char *arg)
 {
 	char abs[PATH_MAX], parent[PATH_MAX], rel[PATH_MAX] = "", *real, *slash;
@@ -302,6 +312,8 @@ static int plan_arg(struct sandbox *sb, const char *cwd, const char *arg)
 		if (!v)
 			return 0;
 		v++;
+	} else if (assignment(arg)) {	/* dd's if=PATH, make's VAR=PATH */
+		v = strchr(arg, '=') + 1;
 	}
 	if (!*v)
 		return 0;

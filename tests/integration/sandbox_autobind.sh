@@ -1,7 +1,7 @@
 #!/bin/bash
 # Auto-bind: the host paths the program's arguments name appear in the jail
 # (an existing file or directory read-only, a missing file's directory
-# read-write, "--opt=VALUE" by its value), except what the jail hides
+# read-write, "--opt=VALUE" and "NAME=PATH" by their value), except what the jail hides
 # (/etc/shadow, /root itself and its keys); --no-auto-bind turns it off.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
@@ -35,6 +35,11 @@ chmod 644 "$V/in/file"
 # --opt=VALUE: the value; a relative path resolves from the working directory.
 fz --sandbox --inject=none -- /bin/sh -c 'cat "${1#--input=}"' sh --input="$V/in/file"
 assert_eq "read me" "$(cat "$TMP/fz.stdout")" "--input=PATH in the jail"
+# NAME=PATH (dd's if=, make's VAR=): the value; of= an output (held-out
+# evaluation: dd if=/path found nothing in the jail).
+fz --sandbox --inject=none -- /bin/dd if="$V/in/file" of="$V/out/dd.out" status=none
+assert_rc 0
+assert_eq "read me" "$(cat "$V/out/dd.out" 2>/dev/null)" "dd if=PATH of=PATH through the jail"
 rel=$(realpath --relative-to="$TMP" "$V/in/file")
 fz --sandbox --inject=none -- /bin/cat "$rel"
 assert_eq "read me" "$(cat "$TMP/fz.stdout")" "the relative path $rel in the jail"
