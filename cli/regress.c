@@ -343,5 +343,21 @@ int regress_main(int argc, char **argv)
 	printf(" (%s/regress.json)\n", out);
 	if (report_regress_write(g.out, v, nv, g.runs, why, sizeof(why)) < 0)
 		die("regress: %s", why);
+	/* Freed: LeakSanitizer checks at exit, after this frame is gone. */
+	for (int i = 0; i < nv; i++) {
+		free((char *)v[i].file);
+		free((char *)v[i].key);
+		free((char *)v[i].kind);
+		free((char *)v[i].top);
+	}
+	for (int i = 0; i < n; i++)
+		free(ents[i]);
+	for (int i = 0; i < g.nbaseline; i++)
+		free(g.baseline[i]);
+	free(g.baseline);
+	free(ents);
+	free(v);
+	free((char *)g.store);
+	free((char *)g.out);
 	return failed ? EXIT_FINDINGS : EXIT_CLEAN;
 }

@@ -209,9 +209,12 @@ static void store_update(json_object *old, json_object *root, json_object *fnd, 
 		ids = json_object_new_array();
 		json_object_object_add(old, "build_ids", ids);
 	}
-	for (size_t i = 0; ids && bid && i < json_object_array_length(ids); i++)
-		if (strcmp(json_object_get_string(json_object_array_get_idx(ids, i)), bid) == 0)
+	for (size_t i = 0; ids && bid && i < json_object_array_length(ids); i++) {
+		const char *id = json_object_get_string(json_object_array_get_idx(ids, i));
+
+		if (id && strcmp(id, bid) == 0)
 			seen = true;
+	}
 	if (ids && bid && !seen)
 		json_object_array_add(ids, json_object_new_string(bid));
 }
