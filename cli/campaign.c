@@ -14,6 +14,7 @@
 #include "cli/campaign.h"
 #include "cli/die.h"
 #include "cli/outcome_note.h"
+#include "cli/regress.h"
 #include "cli/runner.h"
 #include "cli/suppress.h"
 #include "cli/svcnote.h"
@@ -207,6 +208,7 @@ static int finish(struct report *rep, const struct options *o, int planned, int 
 		die_errno(e, "cannot write %s/report.json", o->out_dir);
 	if (report_write_formats(o->out_dir, o->formats, o->source_root, why, sizeof(why)) < 0)
 		die("%s", why);
+	store_findings(o->store, o->out_dir, o->quiet);
 	if ((o->formats & REPORT_FMT_TEXT) && (!o->quiet || report_nfindings(rep)))
 		report_print_text(rep, stderr);
 	if (runner_interrupted)

@@ -9,6 +9,7 @@
 #include "cli/minimize.h"
 #include "cli/options.h"
 #include "cli/outcomes_cmd.h"
+#include "cli/regress.h"
 #include "cli/runner.h"
 #include "cli/standalone.h"
 
@@ -22,6 +23,7 @@ static const struct {
 	{ "doctor", doctor_main },
 	{ "minimize", minimize_main },
 	{ "outcomes", outcomes_main },
+	{ "regress", regress_main },
 };
 
 int main(int argc, char **argv)

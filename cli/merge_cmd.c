@@ -13,12 +13,14 @@
 
 #include "cli/die.h"
 #include "cli/merge_cmd.h"
+#include "cli/regress.h"
 #include "cli/target.h"
 #include "reporters/report.h"
 #include "util/util.h"
 
 static const char usage[] =
-	"usage: fzsandbox merge [--out=DIR] [--format=LIST] [--source-root=DIR] [-q] SHARD_OUT...\n"
+	"usage: fzsandbox merge [--out=DIR] [--format=LIST] [--source-root=DIR] [--store=DIR] [-q]\n"
+	"                       SHARD_OUT...\n"
 	"Merge the reports of the shards of one campaign (fzsandbox --shard=K/N, each\n"
 	"SHARD_OUT a --out directory or its report.json) into DIR/report.json\n"
 	"(default fzsandbox-out). Exit 0: no finding, 1: findings, 2: bad input.\n";
@@ -30,13 +32,14 @@ int merge_main(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "source-root", required_argument, NULL, 's' },
+		{ "store", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *out = "fzsandbox-out";
 	struct report_merged res;
 	char why[PATH_MAX + 256], *abs;
-	const char *source_root = NULL;
+	const char *source_root = NULL, *store = NULL;
 	unsigned formats = REPORT_FMT_TEXT | REPORT_FMT_JSON;
 	bool quiet = false;
 	struct stat st;
@@ -58,6 +61,7 @@ int merge_main(int argc, char **argv)
 				die("merge: --source-root=%s: not a directory", optarg);
 			source_root = optarg;
 			break;
+		case 'S': store = optarg; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default:
 			die("merge: unknown or incomplete option '%s' (see fzsandbox merge --help)",
@@ -79,9 +83,10 @@ int merge_main(int argc, char **argv)
 			 sizeof(why));
 	if (e == 0)
 		e = report_write_formats(abs, formats, source_root, why, sizeof(why));
-	free(abs);
 	if (e < 0)
 		die("merge: %s", why);
+	store_findings(store, abs, quiet);
+	free(abs);
 	if (!quiet && (formats & REPORT_FMT_TEXT)) {
 		printf("fzsandbox: merged %d of %d shards: %ld runs, %d sites, %d finding%s",
 		       res.shards, res.count, res.runs, res.sites, res.findings,

@@ -33,7 +33,7 @@ enum {
 	O_PIDS_LIMIT, O_TMP_SIZE,
 	O_VIOLATION_EXIT, O_NET, O_BIND, O_RO_BIND, O_WORKDIR, O_WORKDIR_HASH, O_CONFIG,
 	O_NO_AUTO_BIND, O_NO_SANDBOX, O_LIST_CLASSES, O_LIST_FAULTS, O_SHOW_REPLIES, O_ABORT_IS_FINDING,
-	O_CHECK, O_CHECK_TIMEOUT, O_SHARD, O_FORMAT, O_SOURCE_ROOT, O_SLOWDOWN,
+	O_CHECK, O_CHECK_TIMEOUT, O_SHARD, O_FORMAT, O_SOURCE_ROOT, O_STORE, O_SLOWDOWN,
 	O_ONLY_EXE, O_ONLY_PATH, O_ONLY_FD, O_SNAPSHOT, O_SNAPSHOT_AT, O_IGNORE,
 	O_MALLOC_CHECK,
 };
@@ -94,6 +94,7 @@ static const struct option longopts[] = {
 	{ "shard", required_argument, NULL, O_SHARD },
 	{ "format", required_argument, NULL, O_FORMAT },
 	{ "source-root", required_argument, NULL, O_SOURCE_ROOT },
+	{ "store", required_argument, NULL, O_STORE },
 	{ "slowdown", required_argument, NULL, O_SLOWDOWN },
 	{ "snapshot", required_argument, NULL, O_SNAPSHOT },
 	{ "snapshot-at", required_argument, NULL, O_SNAPSHOT_AT },
@@ -499,6 +500,11 @@ static void parse_one(struct options *o, int c, const char *arg)
 			die("--format=%s: unknown format '%s' (text, json, sarif, junit)", arg, word);
 		break;
 	}
+	case O_STORE:
+		if (!*arg)
+			die("--store: empty directory name");
+		o->store = arg;
+		break;
 	case O_SOURCE_ROOT: {
 		struct stat st;
 

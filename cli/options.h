@@ -80,6 +80,8 @@ struct options {
 	/* --format: REPORT_FMT_* bits; --source-root: SARIF's base (NULL: cwd). */
 	unsigned formats;
 	const char *source_root;
+	/* --store=DIR: each finding into the findings store (reporters/store.c). */
+	const char *store;
 	/* --slowdown=FACTOR (cli/slowdown.h): 0 off [10]. */
 	double slowdown;
 	/* --check=output (OPT_OUTPUT_LOSS) or --check=output-diff

@@ -475,4 +475,41 @@ struct replay_spec {
 int replay_load(const char *file_and_id, struct replay_spec *spec, char *why, int whylen);
 void replay_spec_free(struct replay_spec *spec);
 
+/* --- The findings store (store.c): --store=DIR and fzsandbox regress --- */
+/* A store file of a later format than this is refused (exit 2). */
+#define REPORT_STORE_VERSION 1
+struct store_result {
+	int added, updated;	/* files written new, files of a finding seen again */
+};
+/* Each finding of the report at report_path into store_dir (made if
+ * needed): one file per finding key, DIR/<hash of key>.json; a finding
+ * already there gets its hits added, last_seen and the build-id. 0 or
+ * -errno with a one-line reason in why. */
+int report_store_write(const char *report_path, const char *store_dir, struct store_result *res,
+		       char *why, int whylen);
+/* What a store file adds to the one-finding report replay_load reads:
+ * its key and each fault's site ordinal (0: not known) and count. 0; -EINVAL not
+ * a store file; -EPROTONOSUPPORT a newer store version. */
+struct store_entry {
+	int store_version;
+	char key[512];
+	int nfaults;
+	int ordinal[FINDING_MAX_FAULTS];
+	/* The sites of the fault's call in its function then (0: unknown):
+	 * another number now means the ordinal may name another call. */
+	int calls[FINDING_MAX_FAULTS];
+};
+int report_store_read(const char *path, struct store_entry *se, char *why, int whylen);
+/* fzsandbox regress's verdicts, as OUT/regress.json. */
+enum regress_status { REGRESS_FIXED, REGRESS_FAILING, REGRESS_FLAKY, REGRESS_UNMAPPABLE };
+struct regress_entry {
+	const char *file, *key, *kind, *top;
+	enum regress_status status;
+	int reproduced, runs;
+	bool baseline;		/* its key is in --baseline */
+	char why[256];		/* unmappable: which fault, why */
+};
+int report_regress_write(const char *out_dir, const struct regress_entry *v, int n, int runs,
+			 char *why, int whylen);
+
 #endif
