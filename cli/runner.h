@@ -57,6 +57,10 @@ struct runner {
 	char wd_auto[PATH_MAX];
 	struct checker *chk;	/* --check (cli/checker.h), else NULL */
 	struct outcheck *oc;	/* --check=output (cli/outcheck.h), else NULL */
+	/* --crash-at (cli/crash.h; made at the first run), else NULL; the
+	 * durability point the next run is killed at, 0: none. */
+	struct crash *crash;
+	int crash_point;
 	char wd_hash[17];	/* the hash of --workdir's contents */
 	bool wd_used;		/* the copy has seen a run: reset it first */
 	/* --memory-limit / --pids-limit (NULL: none, or no cgroup usable) and
