@@ -34,6 +34,7 @@
 
 #include "cli/checker.h"
 #include "cli/crash.h"
+#include "cli/crash_drop.h"
 #include "cli/die.h"
 #include "cli/runner.h"
 #include "sandbox/workdir.h"
@@ -45,18 +46,19 @@ static const struct point_call {
 	int nr;
 	const char *name;
 	int fd_arg, dirfd_arg, path_arg;
+	int drop;		/* enum drop_call (cli/crash_drop.h) */
 } point_calls[] = {
-	{ SYS_write, "write", 0, -1, -1 },
-	{ SYS_pwrite64, "pwrite64", 0, -1, -1 },
-	{ SYS_writev, "writev", 0, -1, -1 },
-	{ SYS_pwritev, "pwritev", 0, -1, -1 },
-	{ SYS_pwritev2, "pwritev2", 0, -1, -1 },
-	{ SYS_ftruncate, "ftruncate", 0, -1, -1 },
-	{ SYS_fsync, "fsync", 0, -1, -1 },
-	{ SYS_fdatasync, "fdatasync", 0, -1, -1 },
-	{ SYS_rename, "rename", -1, -1, 1 },
-	{ SYS_renameat, "renameat", -1, 2, 3 },
-	{ SYS_renameat2, "renameat2", -1, 2, 3 },
+	{ SYS_write, "write", 0, -1, -1, DROP_WRITE },
+	{ SYS_pwrite64, "pwrite64", 0, -1, -1, DROP_WRITE },
+	{ SYS_writev, "writev", 0, -1, -1, DROP_WRITE },
+	{ SYS_pwritev, "pwritev", 0, -1, -1, DROP_WRITE },
+	{ SYS_pwritev2, "pwritev2", 0, -1, -1, DROP_WRITE },
+	{ SYS_ftruncate, "ftruncate", 0, -1, -1, DROP_TRUNCATE },
+	{ SYS_fsync, "fsync", 0, -1, -1, DROP_SYNC },
+	{ SYS_fdatasync, "fdatasync", 0, -1, -1, DROP_SYNC },
+	{ SYS_rename, "rename", -1, -1, 1, DROP_WRITE },
+	{ SYS_renameat, "renameat", -1, 2, 3, DROP_WRITE },
+	{ SYS_renameat2, "renameat2", -1, 2, 3, DROP_WRITE },
 };
 
 struct crash {
@@ -66,6 +68,7 @@ struct crash {
 	struct options ro;
 	char *rcheck[2];
 	struct checker *rec;	/* NULL: no --recover */
+	struct crash_drop *drop;	/* NULL: no --crash-drop */
 	/* The work directory as the target names it: the original's path
 	 * (the jail binds the copy there) and the copy's (no jail). */
 	char root[2][PATH_MAX];
@@ -180,6 +183,9 @@ static void on_exit_stop(void *arg, struct tracer_task *t, const struct syscall_
 		return;
 	c->seen++;
 	occ = ++c->counts[pc - point_calls];
+	if (c->drop && !c->record && pc->fd_arg >= 0)
+		crash_drop_note(c->drop, tracer_task_pid(t), (int)s->args[pc->fd_arg], pc->drop,
+				(long long)s->args[1]);
 	if (c->record)
 		c->npoints = c->seen;
 	if (c->record || c->seen != c->target)
@@ -219,6 +225,8 @@ static struct crash *crash_new(struct runner *r)
 	set_root(c->root[1], workdir_copy_path(r->wd));
 	for (size_t i = 0; i < ARRAY_SIZE(point_calls); i++)
 		c->exit_set[point_calls[i].nr / 8] |= 1u << (point_calls[i].nr % 8);
+	if (r->o->crash_drop && !(c->drop = crash_drop_new(c->root[1], r->wd_dir)))
+		die("out of memory");
 	if (r->o->recover) {
 		struct check_setup cs = {
 			.o = &c->ro, .env = r->env, .jail = r->sb != NULL, .wd = r->wd,
@@ -252,6 +260,8 @@ const struct tracer_observer *crash_observe(struct runner *r, bool record,
 	c->fired = false;
 	memset(c->counts, 0, sizeof(c->counts));
 	c->inner = inner;
+	if (c->drop && !record)
+		crash_drop_begin(c->drop);
 	c->ob = (struct tracer_observer){ .exit_set = c->ob_set, .on_exit = on_exit_stop, .arg = c };
 	/* Its calls stop at their exit; ours are in the run's set too. */
 	for (int i = 0; i < SYSCALL_MAX / 8; i++) {
@@ -272,7 +282,7 @@ static int judge_fail(struct runner *r, const char *why)
 int crash_judge(struct runner *r, bool record, struct run_finding *f)
 {
 	struct crash *c = r->crash;
-	char why[sizeof(r->err.msg)], detail[sizeof(f->detail)];
+	char why[sizeof(r->err.msg)], detail[sizeof(f->detail)], dropped[sizeof(f->crash.dropped)];
 	const char *stage = "recover";
 	int e = 0;
 
@@ -280,6 +290,12 @@ int crash_judge(struct runner *r, bool record, struct run_finding *f)
 		return 0;
 	memset(f, 0, offsetof(struct run_finding, stacks));
 	memset(&f->nfaults, 0, sizeof(*f) - offsetof(struct run_finding, nfaults));
+	dropped[0] = 0;
+	if (c->drop && (e = crash_drop_apply(c->drop, dropped, sizeof(dropped))) < 0) {
+		snprintf(why, sizeof(why), "--crash-drop: cannot roll back the work copy: %s",
+			 strerror(-e));
+		return judge_fail(r, why);
+	}
 	if (c->rec)
 		e = checker_run(c->rec, false, f, why, sizeof(why));
 	if (e == 0 && r->chk) {
@@ -293,6 +309,9 @@ int crash_judge(struct runner *r, bool record, struct run_finding *f)
 	f->kind = FIND_CRASH;
 	f->crash = c->pt;
 	snprintf(f->crash.stage, sizeof(f->crash.stage), "%s", stage);
+	snprintf(f->crash.dropped, sizeof(f->crash.dropped), "%s", dropped);
+	if (dropped[0])
+		snprintf(f->note, sizeof(f->note), "--crash-drop rolled back %s", dropped);
 	snprintf(detail, sizeof(detail), "%s", f->detail);
 	/* Truncated at the detail's size: the whole output is kept. */
 	if (snprintf(f->detail, sizeof(f->detail), "killed after %s #%d on %s (point %d): %s",
@@ -314,6 +333,7 @@ void crash_free(struct crash **cp)
 	if (!c)
 		return;
 	checker_free(c->rec);
+	crash_drop_free(c->drop);
 	free(c);
 	*cp = NULL;
 }

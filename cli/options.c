@@ -35,7 +35,7 @@ enum {
 	O_NO_AUTO_BIND, O_NO_SANDBOX, O_LIST_CLASSES, O_LIST_FAULTS, O_SHOW_REPLIES, O_ABORT_IS_FINDING,
 	O_CHECK, O_CHECK_TIMEOUT, O_SHARD, O_FORMAT, O_SOURCE_ROOT, O_SLOWDOWN,
 	O_ONLY_EXE, O_ONLY_PATH, O_ONLY_FD, O_SNAPSHOT, O_SNAPSHOT_AT, O_IGNORE,
-	O_MALLOC_CHECK, O_CRASH_AT, O_RECOVER,
+	O_MALLOC_CHECK, O_CRASH_AT, O_RECOVER, O_CRASH_DROP,
 };
 
 static const struct option longopts[] = {
@@ -101,6 +101,7 @@ static const struct option longopts[] = {
 	{ "malloc-check", no_argument, NULL, O_MALLOC_CHECK },
 	{ "crash-at", required_argument, NULL, O_CRASH_AT },
 	{ "recover", required_argument, NULL, O_RECOVER },
+	{ "crash-drop", no_argument, NULL, O_CRASH_DROP },
 	{ "workdir-hash", required_argument, NULL, O_WORKDIR_HASH },
 	{ "config", required_argument, NULL, O_CONFIG },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -519,6 +520,7 @@ static void parse_one(struct options *o, int c, const char *arg)
 	case O_MALLOC_CHECK: o->malloc_check = true; break;
 	case O_CRASH_AT: options_parse_crash_at(o, arg); break;
 	case O_RECOVER: options_parse_recover(o, arg); break;
+	case O_CRASH_DROP: o->crash_drop = true; break;
 	case O_WORKDIR_HASH:
 		if (strlen(arg) != 16 || strspn(arg, "0123456789abcdef") != 16)
 			die("--workdir-hash: bad hash '%s' (16 hex digits)", arg);

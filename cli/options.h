@@ -92,6 +92,7 @@ struct options {
 	/* --crash-at=durability and --recover=CMD (cli/crash.h): a run per
 	 * durability point of the clean run, killed right after it. */
 	bool crash_at;
+	bool crash_drop;	/* --crash-drop: what a power cut leaves (cli/crash_drop.h) */
 	const char *recover;
 	char **ignores;		/* NULL-terminated */
 	int nignores;

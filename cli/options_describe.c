@@ -97,6 +97,8 @@ char **options_describe_argv(const struct options *o)
 	/* A crash-recovery finding replays by killing at its point again. */
 	if (o->crash_at)
 		describe_add(&v, &n, "--crash-at=durability");
+	if (o->crash_drop)
+		describe_add(&v, &n, "--crash-drop");
 	if (o->recover)
 		describe_add(&v, &n, "--recover=%s", o->recover);
 	/* The environment (stored too) carries it; the word says why. */

@@ -80,6 +80,8 @@ void options_check_oracles(const struct options *o)
 {
 	if (o->recover && !o->crash_at)
 		die("--recover needs --crash-at=durability");
+	if (o->crash_drop && !o->crash_at)
+		die("--crash-drop needs --crash-at=durability");
 	if (!o->crash_at)
 		return;
 	if (o->standalone)

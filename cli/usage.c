@@ -86,6 +86,7 @@ static const char usage_text[] =
 	"                        truncate on its files, killed right after it\n"
 	"  --recover=CMD         after such a kill, CMD (sh -c) restarts the program\n"
 	"                        there; it or a --check failing is crash-recovery\n"
+	"  --crash-drop          before it, drop what each file got since its fsync\n"
 	"  --malloc-check        preload glibc's debugging malloc (MALLOC_CHECK_=3):\n"
 	"                        heap corruption aborts at the corrupting call\n"
 	"  --shard=K/N           fail only the sites of shard K of N (from 0);\n"

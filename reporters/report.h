@@ -110,6 +110,8 @@ struct finding_crash {
 	char file[256];		/* relative to the work directory */
 	int64_t result;		/* what the call returned (bytes written) */
 	char stage[16];		/* what failed: "recover" or "check" */
+	/* --crash-drop: the files rolled back to their last fsync ("": none). */
+	char dropped[192];
 };
 
 /* The outcome of one run that is a finding, before deduplication. */

@@ -269,6 +269,7 @@ static json_object *finding_json(struct jb *b, const struct report *r, const str
 		put(b, c, "file", str(b, v->file));
 		put(b, c, "result", num(b, v->result));
 		put(b, c, "failed", str(b, v->stage));
+		put(b, c, "dropped", str(b, v->dropped));
 		put(b, o, "crash", c);
 	}
 	return o;

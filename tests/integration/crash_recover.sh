@@ -5,7 +5,10 @@
 # finding naming the ftruncate, its caller and the file, replayed by
 # killing at the same point; the same store saved safely (a temp file,
 # fsync, rename, fsync of the directory) gives none over all its points;
-# a checker failing after the crash is a finding too; bad input exits 2.
+# a checker failing after the crash is a finding too. --crash-drop (the
+# page cache lost): a store written to a new file renamed over it with no
+# fsync is found at the rename (the new file emptied), and replayed; the
+# safe store still gives none. Bad input exits 2.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
@@ -61,6 +64,32 @@ for jail in --sandbox --no-sandbox; do
 	assert_eq 0 "$(jqr '.findings | length')" "safe $jail: findings"
 done
 
+# A new file renamed over the store, no fsync: sound while the page cache
+# lives, empty after a power cut.
+rm -rf "$OUT"
+fz -q --out="$OUT" --inject=proc --workdir="$TMP/wd" --crash-at=durability \
+	--recover="$K rename" --check="$K verify kv" -- "$K" rename
+assert_rc 0
+assert_eq 0 "$(jqr '.findings | length')" "rename without --crash-drop: findings"
+fz -q --out="$OUT" --inject=proc --workdir="$TMP/wd" --crash-at=durability --crash-drop \
+	--recover="$K rename" --check="$K verify kv" -- "$K" rename
+assert_rc 1
+assert_eq 1 "$(jqr '.findings | length')" "rename --crash-drop: findings"
+assert_eq "crash-recovery 2 rename kv" \
+	"$(jqr '.findings[0] | "\(.kind) \(.crash.point) \(.crash.call) \(.crash.file)"')" \
+	"rename --crash-drop: the crash point"
+jqr '.findings[0].crash.dropped' | grep -q '^kv (emptied' ||
+	fail "rename --crash-drop: the dropped data is not named"
+fz --replay="$OUT/report.json#1" --out="$TMP/rp"
+assert_rc 1
+grep -q 'replay: reproduced 1 of 1 (crash-recovery in save_renamed)' "$TMP/fz.stderr" ||
+	fail "rename --crash-drop: the replay did not reproduce"
+rm -rf "$OUT"
+fz -q --out="$OUT" --inject=proc --workdir="$TMP/wd" --crash-at=durability --crash-drop \
+	--recover="$K safe" --check="$K verify kv" -- "$K" safe
+assert_rc 0
+assert_eq 0 "$(jqr '.findings | length')" "safe --crash-drop: findings"
+
 # Bad input: one line, exit 2.
 fz -q --out="$OUT" --crash-at=durability --recover="$K safe" -- "$K" safe
 assert_rc 2
@@ -75,4 +104,7 @@ fz -q --out="$OUT" --workdir="$TMP/wd" --crash-at=durability -- "$K" safe
 assert_rc 2
 grep -q -- "--crash-at needs --recover=CMD or --check=CMD" "$TMP/fz.stderr" ||
 	fail "--crash-at with nothing to judge"
+fz -q --out="$OUT" --workdir="$TMP/wd" --check="$K verify kv" --crash-drop -- "$K" safe
+assert_rc 2
+grep -q -- "--crash-drop needs --crash-at" "$TMP/fz.stderr" || fail "--crash-drop without --crash-at"
 true

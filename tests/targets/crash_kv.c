@@ -3,6 +3,8 @@
  *   crash_kv inplace     read the counter store "kv" in the working
  *                        directory, add one, save it in place: ftruncate
  *                        to 0, then one write of the new contents
+ *   crash_kv rename      the same saved as a new file renamed over kv:
+ *                        write kv.tmp, rename it (no fsync)
  *   crash_kv safe        the same saved safely: write kv.tmp, fsync it,
  *                        rename it over kv, fsync the directory
  *   crash_kv verify FILE exit 1 unless FILE is a sound store
@@ -10,9 +12,11 @@
  * A store is "count=N\nend\n". Each mode starts by loading kv and exits 1
  * ("corrupt store") when it is not sound: the restart after a crash is
  * the recovery. inplace's bug: killed between the truncate and the
- * write, it leaves an empty file, which no restart can read. */
+ * write, it leaves an empty file, which no restart can read. rename's:
+ * after a power cut (--crash-drop) kv may be the new, empty file. */
 #pragma GCC optimize("O0")
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,15 +54,17 @@ static void save_inplace(const char *text)
 	}
 }
 
-static void save_safe(const char *text)
+static void save_renamed(const char *text, bool sync)
 {
 	int fd = open("kv.tmp", O_WRONLY | O_CREAT | O_TRUNC, 0644), dir;
 
-	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text) || fsync(fd) < 0 ||
-	    close(fd) < 0 || rename("kv.tmp", "kv") < 0) {
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text) ||
+	    (sync && fsync(fd) < 0) || close(fd) < 0 || rename("kv.tmp", "kv") < 0) {
 		perror("crash_kv: save");
 		exit(1);
 	}
+	if (!sync)
+		return;
 	dir = open(".", O_RDONLY | O_DIRECTORY);
 	if (dir < 0 || fsync(dir) < 0 || close(dir) < 0) {
 		perror("crash_kv: fsync .");
@@ -78,8 +84,9 @@ int main(int argc, char **argv)
 		}
 		return 0;
 	}
-	if (argc != 2 || (strcmp(argv[1], "inplace") != 0 && strcmp(argv[1], "safe") != 0)) {
-		fprintf(stderr, "usage: crash_kv inplace|safe | crash_kv verify FILE\n");
+	if (argc != 2 || (strcmp(argv[1], "inplace") != 0 && strcmp(argv[1], "safe") != 0 &&
+			  strcmp(argv[1], "rename") != 0)) {
+		fprintf(stderr, "usage: crash_kv inplace|rename|safe | crash_kv verify FILE\n");
 		return 2;
 	}
 	n = load("kv");
@@ -91,6 +98,6 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "inplace") == 0)
 		save_inplace(text);
 	else
-		save_safe(text);
+		save_renamed(text, strcmp(argv[1], "safe") == 0);
 	return 0;
 }
