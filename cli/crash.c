@@ -231,7 +231,7 @@ static struct crash *crash_new(struct runner *r)
 		struct check_setup cs = {
 			.o = &c->ro, .env = r->env, .jail = r->sb != NULL, .wd = r->wd,
 			.wd_dir = r->wd_dir, .run_dir = r->run_dir, .policy = r->policy,
-			.rl = r->rl.n ? &r->rl : NULL, .interrupted = &runner_interrupted,
+			.rl = r->rl.n ? &r->rl : NULL, .interrupted = r->interrupted,
 			.fault_stacks = r->fault_stacks, .signal_fails = true,
 		};
 

@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "cli/checker.h"
-#include "cli/crash.h"
 #include "cli/die.h"
 #include "cli/outcheck.h"
 #include "cli/relay.h"
@@ -312,6 +311,7 @@ void runner_init(struct runner *r, const struct options *o, char **argv, char **
 		registered = true;
 	live_runner = r;
 	live_pid = getpid();
+	r->interrupted = &runner_interrupted;
 	r->o = o;
 	r->argv = argv;
 	r->env = env;
