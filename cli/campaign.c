@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/campaign.h"
+#include "cli/crash.h"
 #include "cli/die.h"
 #include "cli/outcome_note.h"
 #include "cli/regress.h"
@@ -483,6 +484,7 @@ static void run_one(struct campaign *c, const struct run_request *req, struct ru
 
 	c->rn.random = req->random;
 	c->rn.random_seed = req->seed;	/* its probability: --probability */
+	c->rn.crash_point = crash_request_point(req);
 	do_run(c, req->mode, req->faults, req->nfaults);
 	/* The clean run's sites become the report's, even when it was
 	 * interrupted. */
@@ -525,9 +527,14 @@ static struct scheduler *schedule_build(struct campaign *c)
 	if ((e = sched_seq_new(&caps, &seq)) < 0)
 		die_errno(e, "cannot build the schedule");
 	/* The caps spare it: every other run starts from it. */
-	if (!o->nfaults || needs_sites(o)) {
+	if (!o->nfaults || needs_sites(o) || o->crash_at) {
 		e = sched_clean_new(&s);
 		schedule_add(seq, e, s, false);
+	}
+	/* --crash-at: a run per durability point of the clean run. */
+	if (o->crash_at) {
+		e = crash_sched_new(&c->rn, &s);
+		schedule_add(seq, e, s, true);
 	}
 	if (o->nfaults)
 		e = sched_pinned_new(o->faults, o->nfaults, &s);

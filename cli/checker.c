@@ -246,6 +246,8 @@ static int check_once(struct checker *k, int i, char *why, size_t len)
 	else if (res.timed_out)
 		snprintf(why, len, "--check: '%s' did not finish within %s (--check-timeout)", cmd,
 			 format_duration(k->s.o->check_timeout_ms, t, sizeof(t)));
+	else if (sig && k->s.signal_fails)
+		return 128 + sig;
 	else if (sig)
 		snprintf(why, len, "--check: '%s' was killed by SIG%s%s%s", cmd,
 			 sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", line[0] ? ": " : "", line);

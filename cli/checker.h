@@ -25,6 +25,9 @@ struct check_setup {
 	const struct options *o;	/* checks, check_timeout_ms, uid... */
 	char *const *env;		/* the program's environment */
 	bool jail;			/* the program runs jailed: so does CMD */
+	/* CMD is the program itself (--recover): its death by a signal is
+	 * a failure (128+N), not a checker that could not run. */
+	bool signal_fails;
 	const struct workdir *wd;	/* the runs' work copy (required) */
 	const char *wd_dir;		/* the directory it is a copy of */
 	const char *run_dir;		/* where the checker's output goes */

@@ -35,7 +35,7 @@ enum {
 	O_NO_AUTO_BIND, O_NO_SANDBOX, O_LIST_CLASSES, O_LIST_FAULTS, O_SHOW_REPLIES, O_ABORT_IS_FINDING,
 	O_CHECK, O_CHECK_TIMEOUT, O_SHARD, O_FORMAT, O_SOURCE_ROOT, O_STORE, O_SLOWDOWN,
 	O_ONLY_EXE, O_ONLY_PATH, O_ONLY_FD, O_SNAPSHOT, O_SNAPSHOT_AT, O_IGNORE,
-	O_MALLOC_CHECK,
+	O_MALLOC_CHECK, O_CRASH_AT, O_RECOVER, O_CRASH_DROP,
 };
 
 static const struct option longopts[] = {
@@ -100,6 +100,9 @@ static const struct option longopts[] = {
 	{ "snapshot-at", required_argument, NULL, O_SNAPSHOT_AT },
 	{ "ignore", required_argument, NULL, O_IGNORE },
 	{ "malloc-check", no_argument, NULL, O_MALLOC_CHECK },
+	{ "crash-at", required_argument, NULL, O_CRASH_AT },
+	{ "recover", required_argument, NULL, O_RECOVER },
+	{ "crash-drop", no_argument, NULL, O_CRASH_DROP },
 	{ "workdir-hash", required_argument, NULL, O_WORKDIR_HASH },
 	{ "config", required_argument, NULL, O_CONFIG },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -521,6 +524,9 @@ static void parse_one(struct options *o, int c, const char *arg)
 	case O_SLOWDOWN: o->slowdown = options_parse_slowdown(arg); break;
 	case O_IGNORE: options_parse_ignore(o, arg); break;
 	case O_MALLOC_CHECK: o->malloc_check = true; break;
+	case O_CRASH_AT: options_parse_crash_at(o, arg); break;
+	case O_RECOVER: options_parse_recover(o, arg); break;
+	case O_CRASH_DROP: o->crash_drop = true; break;
 	case O_WORKDIR_HASH:
 		if (strlen(arg) != 16 || strspn(arg, "0123456789abcdef") != 16)
 			die("--workdir-hash: bad hash '%s' (16 hex digits)", arg);
@@ -732,6 +738,7 @@ void options_parse(int argc, char **argv, struct options *o)
 		die("--check=output needs a campaign (it compares faulted runs' output with the clean run's; drop --inject=none)");
 	if (o->nignores && !o->check_output)
 		die("--ignore needs --check=output or --check=output-diff");
+	options_check_oracles(o);
 	/* A pinned fault brings its class (--fault=write:ENOSPC is fs's):
 	 * without it the fault could never be injected. */
 	for (int i = 0; i < o->nfaults && !o->standalone; i++) {

@@ -91,6 +91,11 @@ struct options {
 	/* --malloc-check: glibc's debugging malloc preloaded, MALLOC_CHECK_=3
 	 * (cli/malloc_check.h). */
 	bool malloc_check;
+	/* --crash-at=durability and --recover=CMD (cli/crash.h): a run per
+	 * durability point of the clean run, killed right after it. */
+	bool crash_at;
+	bool crash_drop;	/* --crash-drop: what a power cut leaves (cli/crash_drop.h) */
+	const char *recover;
 	char **ignores;		/* NULL-terminated */
 	int nignores;
 	/* --only-exe, --only-path (NULL-terminated globs), --only-fd
@@ -117,6 +122,11 @@ double options_parse_slowdown(const char *arg);
 enum { OPT_OUTPUT_LOSS = 1, OPT_OUTPUT_DIFF = 2 };
 bool options_parse_check_word(struct options *o, const char *arg);
 void options_parse_ignore(struct options *o, const char *arg);
+/* --crash-at=WHERE ("durability" only), and the oracles' options that
+ * need one another (after the command line): die()s on bad input. */
+void options_parse_crash_at(struct options *o, const char *arg);
+void options_parse_recover(struct options *o, const char *arg);
+void options_check_oracles(const struct options *o);
 
 /* options_only.c: --only-exe, --only-path, --only-fd; die()s on bad input. */
 void options_only_exe(struct options *o, const char *arg);

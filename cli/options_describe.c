@@ -94,6 +94,13 @@ char **options_describe_argv(const struct options *o)
 			     o->check_output == OPT_OUTPUT_DIFF ? "output-diff" : "output");
 	for (int i = 0; i < o->nignores; i++)
 		describe_add(&v, &n, "--ignore=%s", o->ignores[i]);
+	/* A crash-recovery finding replays by killing at its point again. */
+	if (o->crash_at)
+		describe_add(&v, &n, "--crash-at=durability");
+	if (o->crash_drop)
+		describe_add(&v, &n, "--crash-drop");
+	if (o->recover)
+		describe_add(&v, &n, "--recover=%s", o->recover);
 	/* The environment (stored too) carries it; the word says why. */
 	if (o->malloc_check)
 		describe_add(&v, &n, "--malloc-check");

@@ -56,3 +56,40 @@ void options_parse_ignore(struct options *o, const char *arg)
 	l[++o->nignores] = NULL;
 	o->ignores = l;
 }
+
+void options_parse_crash_at(struct options *o, const char *arg)
+{
+	if (strcmp(arg, "durability") != 0)
+		die("--crash-at: unknown point '%s' (durability)", arg);
+	o->crash_at = true;
+}
+
+void options_parse_recover(struct options *o, const char *arg)
+{
+	if (!arg[strspn(arg, " \t")])
+		die("--recover: empty command");
+	/* Stored words (a replay's) do not outlive the parse. */
+	if (!(o->recover = strdup(arg)))
+		die("out of memory");
+}
+
+/* A crash needs a directory that holds what the program saves, started
+ * afresh for each run (the caller's own would keep what a killed run
+ * left), and something that judges what it left. */
+void options_check_oracles(const struct options *o)
+{
+	if (o->recover && !o->crash_at)
+		die("--recover needs --crash-at=durability");
+	if (o->crash_drop && !o->crash_at)
+		die("--crash-drop needs --crash-at=durability");
+	if (!o->crash_at)
+		return;
+	if (o->standalone)
+		die("--crash-at needs a campaign (drop --inject=none)");
+	if (!o->workdir)
+		die("--crash-at needs --workdir=DIR (the directory the program saves its files in)");
+	if (!o->recover && !o->nchecks)
+		die("--crash-at needs --recover=CMD or --check=CMD to judge what a killed run left");
+	if (o->service || o->snapshot)
+		die("--crash-at: not with %s yet", o->service ? "service mode" : "--snapshot");
+}

@@ -184,6 +184,8 @@ int campaign_replay(struct options *o)
 			runner_die(&rn);
 		runner_output_baseline(&rn);
 	}
+	/* A crash-recovery finding: killed at the same point again. */
+	rn.crash_point = spec.crash_point;
 	for (n = 0; n < o->replay_runs && !runner_interrupted; n++) {
 		int r = runner_run(&rn, false, plan, spec.nfaults, &res, &f);
 

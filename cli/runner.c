@@ -311,6 +311,7 @@ void runner_init(struct runner *r, const struct options *o, char **argv, char **
 		registered = true;
 	live_runner = r;
 	live_pid = getpid();
+	r->interrupted = &runner_interrupted;
 	r->o = o;
 	r->argv = argv;
 	r->env = env;
@@ -362,6 +363,7 @@ void runner_fini(struct runner *r)
 	episodes_fini(r);
 	checker_free(r->chk);
 	r->chk = NULL;
+	crash_free(&r->crash);
 	outcheck_free(r->oc);
 	r->oc = NULL;
 	tracer_session_free(r->ts);
@@ -742,6 +744,7 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	ep.conds = NULL;
 	ep.nconds = 0;
 	ep.observer = record ? refusals_begin(&r->refusals, r->run_set, &ep.conds, &ep.nconds) : NULL;
+	ep.observer = crash_observe(r, record, ep.observer);
 	for (int i = 0; i < ep.nconds && nconds < TRACER_MAX_CONDS; i++)
 		conds[nconds++] = ep.conds[i];
 	ep.conds = conds;
@@ -779,7 +782,9 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 			r->argv[0]);
 	if (record)
 		slowdown_sample(&r->slow, res, true, r->cpu_us, r->wall_us);
-	if (!classify(r, res, f) && (e = check_state(r, record, f)) <= 0 &&
+	if ((e = crash_judge(r, record, f)) < 0 || e == 2)	/* killed at a point */
+		return e < 0 ? e : 0;
+	if (e != 1 && !classify(r, res, f) && (e = check_state(r, record, f)) <= 0 &&
 	    (e < 0 || (e = check_output(r, record, plan, nplan, res, f)) <= 0) &&
 	    (e < 0 || (e = check_slowdown(r, record, plan, nplan, res, f)) <= 0))
 		return e;

@@ -57,6 +57,11 @@ struct runner {
 	char wd_auto[PATH_MAX];
 	struct checker *chk;	/* --check (cli/checker.h), else NULL */
 	struct outcheck *oc;	/* --check=output (cli/outcheck.h), else NULL */
+	/* --crash-at (cli/crash.h; made at the first run), else NULL; the
+	 * durability point the next run is killed at, 0: none. */
+	struct crash *crash;
+	int crash_point;
+	volatile int *interrupted;	/* &runner_interrupted, for crash.c */
 	char wd_hash[17];	/* the hash of --workdir's contents */
 	bool wd_used;		/* the copy has seen a run: reset it first */
 	/* --memory-limit / --pids-limit (NULL: none, or no cgroup usable) and
@@ -120,6 +125,19 @@ struct runner {
 void runner_init(struct runner *r, const struct options *o, char **argv, char **env,
 		 const char *run_dir);
 void runner_fini(struct runner *r);
+/* crash.c, --crash-at (cli/crash.h): before an episode, the observer
+ * that counts the durability points (the clean run) or kills at
+ * r->crash_point (a crash run), wrapping inner (NULL: none); inner itself
+ * without --crash-at. Adds the durability calls to r->run_set; makes
+ * r->crash at its first call (die()s on a setup that cannot work).
+ * crash_judge, after the episode: 0 when it was no crash run or never
+ * reached its point (the usual verdicts judge it); 2 when the recovery
+ * and checkers passed; 1 and *f a crash-recovery finding; < 0 when one
+ * could not run (r->err, fatal). */
+const struct tracer_observer *crash_observe(struct runner *r, bool record,
+					    const struct tracer_observer *inner);
+int crash_judge(struct runner *r, bool record, struct run_finding *f);
+void crash_free(struct crash **c);
 /* runner_snap.c: snapshot mode's part of a runner. init fills to's
  * snapshot; ensure parks the template before the first run (die()-free:
  * -errno with r->err); parked: runs fork it; drain: its output of the run

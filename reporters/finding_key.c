@@ -35,6 +35,7 @@ static const char *const kind_names[] = {
 	[FIND_STATE] = "state-corruption",
 	[FIND_SLOWDOWN] = "slowdown",
 	[FIND_SILENT] = "silent-corruption",
+	[FIND_CRASH] = "crash-recovery",
 };
 
 bool finding_kind_valid(enum finding_kind k)
@@ -161,6 +162,8 @@ int report_finding_key(const struct run_finding *f, char **key)
 	else if (f->kind == FIND_SILENT)	/* which file, after which call */
 		fprintf(fp, ":%s|%s@%s", f->out.file, f->nfaults ? f->faults[0].call : "",
 			f->nfaults ? f->faults[0].site : "");
+	else if (f->kind == FIND_CRASH)	/* what failed, after which call on which file */
+		fprintf(fp, ":%s|%s|%s", f->check, f->crash.call, f->crash.file);
 	if (f->kind == FIND_HANG)
 		e = key_hang(fp, f);
 	/* A state-corruption's (a slowdown's) stacks are where its faults

@@ -498,6 +498,11 @@ static int fill_finding(struct report *r, struct finding *n, const struct run_fi
 	n->out = f->out;
 	TERMINATE(n->out.file);
 	TERMINATE(n->out.loss);
+	n->crash = f->crash;
+	TERMINATE(n->crash.call);
+	TERMINATE(n->crash.file);
+	TERMINATE(n->crash.stage);
+	TERMINATE(n->crash.dropped);
 	e = e ?: report_copy_output(r, n->id, f->check_stdout_path, "check-stdout",
 				    &n->check_stdout_rel);
 	e = e ?: report_copy_output(r, n->id, f->check_stderr_path, "check-stderr",

@@ -222,7 +222,7 @@ static void load_top(json_object *fnd, struct replay_spec *s)
 static int load_finding(json_object *fnd, struct replay_spec *s, const char *path,
 			int id, char *why, int whylen)
 {
-	json_object *faults = field(fnd, "faults", json_type_array);
+	json_object *faults = field(fnd, "faults", json_type_array), *crash;
 	size_t i, n;
 
 	if (kind_from_name(str_field(fnd, "kind"), &s->kind) < 0)
@@ -241,6 +241,8 @@ static int load_finding(json_object *fnd, struct replay_spec *s, const char *pat
 				    path, id, i);
 	s->nfaults = n;
 	s->signal = int_field(fnd, "signal", 0);
+	crash = field(fnd, "crash", json_type_object);
+	s->crash_point = crash ? int_field(crash, "point", 0) : 0;
 	load_top(fnd, s);
 	return 0;
 }

@@ -44,6 +44,11 @@ enum finding_kind {
 	 * difference. out says which file and how, stacks[i] where fault i
 	 * was injected. */
 	FIND_SILENT,
+	/* --crash-at: the run was killed right after a durability point and
+	 * --recover or a --check then failed on what it left
+	 * ("crash-recovery"): crash says where, stacks[0] the killed call's
+	 * stack, check the command that failed. */
+	FIND_CRASH,
 };
 const char *finding_kind_name(enum finding_kind k);
 
@@ -97,6 +102,18 @@ struct finding_output {
 	int64_t line;		/* the first line lost or changed, from 1 */
 };
 
+/* FIND_CRASH: the durability point the run was killed at. */
+struct finding_crash {
+	int point;		/* the Nth durability point of the run, from 1 */
+	char call[24];		/* "rename", "write" */
+	int occurrence;		/* of that call among the run's points, from 1 */
+	char file[256];		/* relative to the work directory */
+	int64_t result;		/* what the call returned (bytes written) */
+	char stage[16];		/* what failed: "recover" or "check" */
+	/* --crash-drop: the files rolled back to their last fsync ("": none). */
+	char dropped[192];
+};
+
 /* The outcome of one run that is a finding, before deduplication. */
 struct run_finding {
 	enum finding_kind kind;
@@ -121,6 +138,7 @@ struct run_finding {
 	const char *check_stdout_path, *check_stderr_path;
 	struct finding_slowdown slow;
 	struct finding_output out;	/* FIND_SILENT */
+	struct finding_crash crash;	/* FIND_CRASH */
 };
 
 /* --- Is a run a finding? (classify.c) ---------------------------------- */
@@ -465,6 +483,7 @@ struct replay_spec {
 	int signal;
 	char top_function[128];	/* top non-system frame of the faulting thread */
 	char top_file[192];
+	int crash_point;	/* FIND_CRASH: the point to kill at again; 0 none */
 	char version[32];
 	char *file;		/* the report read (FILE of FILE#ID) */
 	int id;			/* the finding replayed */

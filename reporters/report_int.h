@@ -37,6 +37,7 @@ struct finding {
 	char *check_stdout_rel, *check_stderr_rel;
 	struct finding_slowdown slow;	/* FIND_SLOWDOWN */
 	struct finding_output out;	/* FIND_SILENT */
+	struct finding_crash crash;	/* FIND_CRASH */
 };
 
 struct fault_class {

@@ -220,7 +220,7 @@ static json_object *finding_json(struct jb *b, const struct report *r, const str
 	put(b, o, "stdout", str(b, f->stdout_rel));
 	put(b, o, "stderr", str(b, f->stderr_rel));
 	put(b, o, "clean_run_served", r->service ? boolean(b, report_clean_served(r)) : NULL);
-	if (f->kind == FIND_STATE) {
+	if (f->kind == FIND_STATE || f->kind == FIND_CRASH) {
 		json_object *c = obj(b);
 
 		put(b, c, "command", str(b, f->check));
@@ -258,6 +258,19 @@ static json_object *finding_json(struct jb *b, const struct report *r, const str
 		put(b, c, "clean_lines", num(b, v->clean_lines));
 		put(b, c, "line", num(b, v->line));
 		put(b, o, "output", c);
+	}
+	if (f->kind == FIND_CRASH) {
+		json_object *c = obj(b);
+		const struct finding_crash *v = &f->crash;
+
+		put(b, c, "point", num(b, v->point));
+		put(b, c, "call", str(b, v->call));
+		put(b, c, "occurrence", num(b, v->occurrence));
+		put(b, c, "file", str(b, v->file));
+		put(b, c, "result", num(b, v->result));
+		put(b, c, "failed", str(b, v->stage));
+		put(b, c, "dropped", str(b, v->dropped));
+		put(b, o, "crash", c);
 	}
 	return o;
 }

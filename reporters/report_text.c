@@ -125,6 +125,10 @@ static void print_headline(FILE *fp, const struct finding *f)
 			strcmp(f->out.loss, "lines") == 0 ? "lost lines" : f->out.loss,
 			f->nfaults ? f->faults[0].call : "a run", f->nfaults ? f->faults[0].fault : "");
 		break;
+	case FIND_CRASH:
+		fprintf(fp, "crash recovery failed (%s) after a kill at %s #%d on %s", f->crash.stage,
+			f->crash.call, f->crash.occurrence, f->crash.file);
+		break;
 	case FIND_ABORT:
 		if (f->signal > 0)
 			fprintf(fp, "abort on out of memory (%s)",
@@ -165,6 +169,9 @@ static void print_one(const struct report *r, const struct finding *f, FILE *fp)
 	} else if (f->nthreads > 0) {
 		if (f->kind == FIND_STATE || f->kind == FIND_SLOWDOWN || f->kind == FIND_SILENT)
 			fprintf(fp, "    where the first fault was injected:\n");
+		if (f->kind == FIND_CRASH)
+			fprintf(fp, "    where the program was killed (durability point %d):\n",
+				f->crash.point);
 		print_frames(fp, &f->threads[0], SHOW_FRAMES, tty);
 	}
 	for (i = 0; i < f->nfaults; i++)
