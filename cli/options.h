@@ -102,6 +102,11 @@ struct options {
 	enum { SNAPSHOT_OFF, SNAPSHOT_ON, SNAPSHOT_AUTO } snapshot;
 	bool snapshot_set;
 	const char *snapshot_at;
+	/* --fuzz --corpus=DIR (cli/fuzz.h): mutated inputs; each run a
+	 * random one at --fuzz-faults=P (0: no fault). */
+	bool fuzz;
+	const char *corpus;
+	double fuzz_faults;
 	char *config_text;	/* --config's text: options point into it */
 	char **argv;		/* the program and its arguments */
 };
@@ -116,6 +121,8 @@ enum { OPT_OUTPUT_LOSS = 1, OPT_OUTPUT_DIFF = 2 };
 bool options_parse_check_word(struct options *o, const char *arg);
 void options_parse_ignore(struct options *o, const char *arg);
 
+/* --fuzz-faults=P: a probability in [0, 1] (cli/fuzz.c); die()s else. */
+double options_fuzz_faults(const char *arg);
 /* options_only.c: --only-exe, --only-path, --only-fd; die()s on bad input. */
 void options_only_exe(struct options *o, const char *arg);
 void options_only_path(struct options *o, const char *arg);
