@@ -14,6 +14,7 @@
 #include "cli/campaign.h"
 #include "cli/crash.h"
 #include "cli/die.h"
+#include "cli/fuzz.h"
 #include "cli/outcome_note.h"
 #include "cli/regress.h"
 #include "cli/runner.h"
@@ -238,6 +239,9 @@ struct campaign {
 	int last_faults;	/* faults the last run really injected; -1: it did not start */
 	int last_id;		/* the last run's finding in the report, 0 for none */
 	bool last_new;		/* ... found first by that run */
+	bool last_hang;		/* ... ended at --timeout */
+	int last_sig;		/* ... its fatal signal, 0 for none */
+	struct fuzz *fz;	/* --fuzz (cli/fuzz.h), else NULL */
 	int unstarted;		/* runs after the first that could not start */
 	long long deadline;
 	/* Owned copies the report points at until the end. */
@@ -404,6 +408,10 @@ static void do_run(struct campaign *c, const char *mode, const struct plan_fault
 	 * clean run did not serve. */
 	if (strcmp(mode, "clean") == 0 && !runner_interrupted)
 		service_clean(c, &res);
+	c->last_hang = r >= 0 && res.end == RUN_TIMEOUT;
+	c->last_sig = r >= 0 && res.end == RUN_SIGNALED ? res.signal : 0;
+	/* A fuzz run's finding keeps the input it read. */
+	f.input_path = r == 1 && c->fz ? fuzz_input_path(c->fz) : NULL;
 	if (r == 1 && !suppress_finding(c->suppressed, &f))
 		id = report_add_finding(c->rep, &f, &is_new);
 	if (id > 0 && is_new)
@@ -485,6 +493,8 @@ static void run_one(struct campaign *c, const struct run_request *req, struct ru
 	c->rn.random = req->random;
 	c->rn.random_seed = req->seed;	/* its probability: --probability */
 	c->rn.crash_point = crash_request_point(req);
+	if (req->input)
+		fuzz_feed(c->fz, req->input, req->input_len);
 	do_run(c, req->mode, req->faults, req->nfaults);
 	/* The clean run's sites become the report's, even when it was
 	 * interrupted. */
@@ -503,6 +513,8 @@ static void run_one(struct campaign *c, const struct run_request *req, struct ru
 		.new_finding = c->last_new,
 		.faults = c->last_faults,
 		.new_sites = report_nsites(c->rep) - nsites,
+		.shape = inject_run_shape(c->rn.inj),
+		.hang = c->last_hang,
 	};
 }
 
@@ -531,6 +543,12 @@ static struct scheduler *schedule_build(struct campaign *c)
 		e = sched_clean_new(&s);
 		schedule_add(seq, e, s, false);
 	}
+	/* --fuzz: its loop after the clean run, open-ended (the caps end
+	 * it, a normal end); the plan is not tried yet. */
+	if (c->fz) {
+		schedule_add(seq, 0, fuzz_scheduler(c->fz), true);
+		return seq;
+	}
 	/* --crash-at: a run per durability point of the clean run. */
 	if (o->crash_at) {
 		e = crash_sched_new(&c->rn, &s);
@@ -555,7 +573,7 @@ int campaign_run(struct options *o, char **environ_base)
 	struct scheduler *sched;
 	struct run_request req;
 	struct run_outcome out;
-	char run_dir[PATH_MAX], **env;
+	char run_dir[PATH_MAX], **env, **run_argv = NULL;
 	const char *why;
 	int e;
 
@@ -567,7 +585,7 @@ int campaign_run(struct options *o, char **environ_base)
 		    "for a site#K: pin a site#K, or drop --fault");
 	if (o->suppress)
 		c.suppressed = suppress_load(o->suppress, o);
-	if (o->random && !o->seed_set)
+	if ((o->random || o->fuzz) && !o->seed_set)
 		o->seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 	o->argv[0] = target_resolve(o->argv[0]);
 	env = target_environment(o, environ_base);
@@ -575,8 +593,12 @@ int campaign_run(struct options *o, char **environ_base)
 	if (e < 0)
 		die("%s", why);
 	runner_prepare_out(o->out_dir, true);
+	if (o->fuzz) {
+		c.fz = fuzz_open(o, &run_argv);
+		o->probability = o->fuzz_faults;	/* each run's, a random one */
+	}
 	snprintf(run_dir, sizeof(run_dir), "%s/run", o->out_dir);
-	runner_init(&c.rn, o, o->argv, env, run_dir);
+	runner_init(&c.rn, o, run_argv ? run_argv : o->argv, env, run_dir);
 	if (o->shard_n && (e = inject_set_shard(c.rn.inj, o->shard_k, o->shard_n)) < 0)
 		die_errno(e, "--shard=%u/%u", o->shard_k, o->shard_n);
 	/* Stored with the options: a replay checks it starts from the same
@@ -599,6 +621,8 @@ int campaign_run(struct options *o, char **environ_base)
 		if (req.record)
 			resolve_pinned(o, &c.rn);
 		sched->done(sched, &req, &out);
+		if (c.fz)
+			fuzz_after(c.fz, &req, &out, c.last_sig, c.done, report_nfindings(c.rep));
 		if (!req.record)
 			progress_show(&prog, c.done, sched->planned, report_nsites(c.rep),
 				      report_nfindings(c.rep));
@@ -610,6 +634,7 @@ int campaign_run(struct options *o, char **environ_base)
 	/* The report counts the runs made; one that could not start took
 	 * its turn in the plan (and of --max-runs) all the same. */
 	set_coverage(c.plan, c.rn.inj, c.rep);
+	fuzz_close(c.fz, c.done, report_nfindings(c.rep));
 	e = finish(c.rep, o, sched->planned, c.done - c.unstarted, c.done, sched_seq_capped(sched));
 	sched_free(sched);
 	runlog_close(c.log);
@@ -622,5 +647,6 @@ int campaign_run(struct options *o, char **environ_base)
 	free(c.options);
 	options_argv_free(c.options_argv);
 	free(c.out_abs);
+	free(run_argv);
 	return e;
 }

@@ -35,7 +35,7 @@ enum {
 	O_NO_AUTO_BIND, O_NO_SANDBOX, O_LIST_CLASSES, O_LIST_FAULTS, O_SHOW_REPLIES, O_ABORT_IS_FINDING,
 	O_CHECK, O_CHECK_TIMEOUT, O_SHARD, O_FORMAT, O_SOURCE_ROOT, O_STORE, O_SLOWDOWN,
 	O_ONLY_EXE, O_ONLY_PATH, O_ONLY_FD, O_SNAPSHOT, O_SNAPSHOT_AT, O_IGNORE,
-	O_MALLOC_CHECK, O_CRASH_AT, O_RECOVER, O_CRASH_DROP,
+	O_MALLOC_CHECK, O_CRASH_AT, O_RECOVER, O_CRASH_DROP, O_FUZZ, O_CORPUS, O_FUZZ_FAULTS,
 };
 
 static const struct option longopts[] = {
@@ -103,6 +103,9 @@ static const struct option longopts[] = {
 	{ "crash-at", required_argument, NULL, O_CRASH_AT },
 	{ "recover", required_argument, NULL, O_RECOVER },
 	{ "crash-drop", no_argument, NULL, O_CRASH_DROP },
+	{ "fuzz", no_argument, NULL, O_FUZZ },
+	{ "corpus", required_argument, NULL, O_CORPUS },
+	{ "fuzz-faults", required_argument, NULL, O_FUZZ_FAULTS },
 	{ "workdir-hash", required_argument, NULL, O_WORKDIR_HASH },
 	{ "config", required_argument, NULL, O_CONFIG },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -527,6 +530,9 @@ static void parse_one(struct options *o, int c, const char *arg)
 	case O_CRASH_AT: options_parse_crash_at(o, arg); break;
 	case O_RECOVER: options_parse_recover(o, arg); break;
 	case O_CRASH_DROP: o->crash_drop = true; break;
+	case O_FUZZ: o->fuzz = true; break;
+	case O_CORPUS: o->corpus = arg; break;
+	case O_FUZZ_FAULTS: o->fuzz_faults = options_fuzz_faults(arg); break;
 	case O_WORKDIR_HASH:
 		if (strlen(arg) != 16 || strspn(arg, "0123456789abcdef") != 16)
 			die("--workdir-hash: bad hash '%s' (16 hex digits)", arg);
@@ -755,6 +761,10 @@ void options_parse(int argc, char **argv, struct options *o)
 		    "--inject=none");
 	if (o->snapshot && !o->replay)
 		snapshot_classes(o);
+	if (o->corpus && !o->fuzz)
+		die("--corpus needs --fuzz");
+	if (o->fuzz && (o->standalone || o->replay))
+		die("--fuzz: not with %s", o->standalone ? "--inject=none" : "--replay");
 	if (o->shard_n && (o->standalone || o->replay || o->nfaults))
 		die("--shard splits a campaign's plan: not with %s",
 		    o->standalone ? "--inject=none" : o->replay ? "--replay" : "--fault");

@@ -109,6 +109,11 @@ struct options {
 	enum { SNAPSHOT_OFF, SNAPSHOT_ON, SNAPSHOT_AUTO } snapshot;
 	bool snapshot_set;
 	const char *snapshot_at;
+	/* --fuzz --corpus=DIR (cli/fuzz.h): mutated inputs; each run a
+	 * random one at --fuzz-faults=P (0: no fault). */
+	bool fuzz;
+	const char *corpus;
+	double fuzz_faults;
 	char *config_text;	/* --config's text: options point into it */
 	char **argv;		/* the program and its arguments */
 };
@@ -128,6 +133,8 @@ void options_parse_crash_at(struct options *o, const char *arg);
 void options_parse_recover(struct options *o, const char *arg);
 void options_check_oracles(const struct options *o);
 
+/* --fuzz-faults=P: a probability in [0, 1] (cli/fuzz.c); die()s else. */
+double options_fuzz_faults(const char *arg);
 /* options_only.c: --only-exe, --only-path, --only-fd; die()s on bad input. */
 void options_only_exe(struct options *o, const char *arg);
 void options_only_path(struct options *o, const char *arg);

@@ -100,6 +100,24 @@ bool replay_reproduces(const struct replay_spec *spec, const struct run_finding 
 	return !spec->top_function[0] || (top && strcmp(top->function, spec->top_function) == 0);
 }
 
+static void replay_input(struct replay_spec *spec, struct options *o)
+{
+	char *in = realpath(spec->input_path, NULL);
+	bool at_at = false;
+
+	if (!in)
+		die_errno(-errno, "--replay: the finding's input '%s'", spec->input_path);
+	for (int i = 0; spec->argv && spec->argv[i]; i++)
+		if (strcmp(spec->argv[i], "@@") == 0) {
+			free(spec->argv[i]);
+			spec->argv[i] = strdup(in);
+			at_at = true;
+			if (!spec->argv[i])
+				die("out of memory");
+		}
+	o->stdin_path = at_at ? spec->stdin_path : in;	/* in: lives until exit */
+}
+
 bool replay_setup(struct options *o, const char *what, const char *sub, struct replay_spec *spec,
 		  struct runner *rn, char *run_dir, size_t len, char **replayed)
 {
@@ -124,6 +142,9 @@ bool replay_setup(struct options *o, const char *what, const char *sub, struct r
 	from_snapshot = o->snapshot != SNAPSHOT_OFF;
 	o->snapshot = SNAPSHOT_OFF;
 	o->stdin_path = spec->stdin_path;
+	/* A fuzz finding: its own input, on stdin or as the '@@' word. */
+	if (spec->input_path)
+		replay_input(spec, o);
 	o->requests = spec->requests;
 	for (o->nrequests = 0; spec->requests && spec->requests[o->nrequests]; o->nrequests++)
 		;

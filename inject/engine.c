@@ -120,6 +120,7 @@ static int inj_on_syscall(void *ctx, struct tracer_task *t, const struct syscall
 
 	if (nr < 0 || nr >= SYSCALL_MAX)
 		return 0;
+	inj_shape_note(inj, nr);
 	if (nr == SYS_exit_group) {
 		inj_exit_check(inj, t, s);
 		return 0;
@@ -383,6 +384,7 @@ void inject_begin_run(struct inject *inj, bool record, const struct plan_fault *
 	inj->exit_deliberate = 0;
 	inj->random = false;
 	inj->nocc = 0;
+	inj_shape_reset(inj);
 	memset(inj->counts, 0, sizeof(inj->counts));
 	for (int c = 0; c < n_fault_classes; c++) {
 		inj->problem[c][0] = 0;

@@ -200,6 +200,15 @@ void inject_set_random(struct inject *inj, double p, uint64_t seed,
 #define INJECT_MAX_EXES 16
 int inject_executables(const struct inject *inj, const struct exe_count **out);
 
+/* The shape of the run just ended (inject/shape.c), the fuzz loop's
+ * coverage proxy without instrumentation: for each pair of consecutive
+ * traced syscall stops (previous syscall, this one) a hit count in one of
+ * INJECT_SHAPE_SIZE cells (hashed, AFL-style). Only the stops the run's
+ * trace set makes are seen: recording and random runs stop at every call
+ * an enabled class watches or fails. */
+#define INJECT_SHAPE_SIZE 4096
+const uint8_t *inject_run_shape(const struct inject *inj);
+
 /* Faults actually injected in the run just ended. */
 /* --shard=K/N: plans and random runs fail only the sites whose key
  * hashes to K of N (shard.c), so N shards fail each site exactly once.

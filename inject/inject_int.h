@@ -58,6 +58,10 @@ struct inject {
 	char problem[INJECT_MAX_CLASSES][256];
 	void *run_state[INJECT_MAX_CLASSES];
 	bool sanitized;		/* a process of this run carried a sanitizer */
+	/* The run's syscall shape (shape.c): edge counts between the
+	 * syscalls of consecutive traced stops, the fuzz loop's feedback. */
+	uint8_t shape[INJECT_SHAPE_SIZE];
+	uint16_t shape_prev;
 	/* Random runs. */
 	bool random;
 	double probability;
@@ -110,6 +114,9 @@ const char *errno_fault_name(int err);
 
 /* random.c */
 unsigned inj_occurrence(struct inject *inj, const char *call, const char *key, int thread);
+/* shape.c: the run's syscall shape, reset at each run's start. */
+void inj_shape_reset(struct inject *inj);
+void inj_shape_note(struct inject *inj, int nr);
 bool inj_excluded(char *const *exclude, const char *key, const char *function);
 /* alloc_sites.c: open a module file as the tracer names it ("/proc/PID/root/PATH"
  * inside PID's root, so the jail's symlinks resolve to its own files); a

@@ -54,6 +54,12 @@ struct run_request {
 	uint64_t seed;
 	double probability;
 	long tag;		/* the issuing scheduler's own note (the plan: its entry) */
+	/* A fuzz run (sched_fuzz_new): the input to feed the program, owned
+	 * by the scheduler, valid until its done() (NULL: the invocation's
+	 * own --stdin); the mutation that made it ("havoc", "flip1", "seed"). */
+	const uint8_t *input;
+	size_t input_len;
+	const char *stage;
 };
 
 /* How a run went, for the scheduler that asked for it. */
@@ -63,6 +69,10 @@ struct run_outcome {
 	bool new_finding;	/* the first run to find it */
 	int faults;		/* faults the run really injected; -1: it could not start */
 	int new_sites;		/* sites first seen in this run */
+	/* The run's shape (inject_run_shape; NULL: none), and whether it
+	 * ended at --timeout: the fuzz scheduler's feedback. */
+	const uint8_t *shape;
+	bool hang;
 };
 
 enum { SCHED_DONE = 0, SCHED_RUN = 1, SCHED_WAIT = 2 };
@@ -112,6 +122,36 @@ int sched_plan_from(const struct plan_fault *plan, int n, struct scheduler **out
 /* Random runs: run i's seed is seed + i * 0x9e3779b97f4a7c15, so one run
  * can be redone alone. limit: how many (0 = until the sequencer's caps). */
 int sched_random_new(uint64_t seed, double probability, int limit, struct scheduler **out);
+
+/* The fuzz loop (sched_fuzz.c): every seed once as it is, then from each
+ * queue entry in turn its deterministic mutations (inject/mutate.h; small
+ * inputs only) and havoc runs (splicing with other entries among them);
+ * an input whose run shows a shape cell in a count bucket no run showed
+ * before joins the queue (not one that crashed or hung). Each run is a
+ * random one at faults_p (0: no fault, but every call stopped and seen),
+ * seed + i * golden as --random's. Open-ended: the sequencer's caps end
+ * it. Seeds are copied (sched_fuzz_add, before the first next()). */
+int sched_fuzz_new(uint64_t seed, double faults_p, struct scheduler **out);
+int sched_fuzz_add(struct scheduler *s, const uint8_t *data, size_t len);
+/* The queue: seeds first, then the inputs kept; src: the entry it was
+ * made from (-1: a seed); found_ms: mono_ms() when kept. -EINVAL past it. */
+struct fuzz_entry_info {
+	const uint8_t *data;
+	size_t len;
+	int src;
+	const char *stage;
+	long run;
+};
+int sched_fuzz_nqueue(const struct scheduler *s);
+int sched_fuzz_entry(const struct scheduler *s, int i, struct fuzz_entry_info *info);
+/* The entry being fuzzed, the queue cycles done, cells seen (of
+ * INJECT_SHAPE_SIZE). */
+struct fuzz_stats {
+	int cur;
+	long cycles;
+	int cells;
+};
+void sched_fuzz_stats(const struct scheduler *s, struct fuzz_stats *st);
 
 /* The sequencer: stages in order, each until it is done; it moves on only
  * when every run of the stage is done (the plan needs the clean run's

@@ -136,6 +136,7 @@ static void finding_release(struct finding *f)
 	free(f->replay);
 	free(f->stdout_rel);
 	free(f->stderr_rel);
+	free(f->input_rel);
 	free(f->check_stdout_rel);
 	free(f->check_stderr_rel);
 }
@@ -491,6 +492,7 @@ static int fill_finding(struct report *r, struct finding *n, const struct run_fi
 	e = e ?: make_replay(r, n->id, &n->replay);
 	e = e ?: report_copy_output(r, n->id, f->stdout_path, "stdout", &n->stdout_rel);
 	e = e ?: report_copy_output(r, n->id, f->stderr_path, "stderr", &n->stderr_rel);
+	e = e ?: report_copy_output(r, n->id, f->input_path, "input", &n->input_rel);
 	memcpy(n->check, f->check, sizeof(n->check));
 	TERMINATE(n->check);
 	n->slow = f->slow;

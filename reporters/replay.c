@@ -219,6 +219,27 @@ static void load_top(json_object *fnd, struct replay_spec *s)
 	copy_str(s->top_file, sizeof(s->top_file), str_field(pick, "file"));
 }
 
+/* A fuzz finding's input: relative to the report's directory. */
+static int load_input(json_object *fnd, struct replay_spec *s, const char *path, char *why,
+		      int whylen)
+{
+	const char *rel = str_field(fnd, "input"), *slash = strrchr(path, '/');
+	int dlen = slash ? (int)(slash - path) : 1;
+
+	if (!rel)
+		return 0;
+	if (strstr(rel, "..") || rel[0] == '/')
+		return fail(why, whylen, -EINVAL, "%s: bad \"input\" '%s'", path, rel);
+	if (asprintf(&s->input_path, "%.*s/%s", dlen, slash ? path : ".", rel) < 0) {
+		s->input_path = NULL;
+		return fail(why, whylen, -ENOMEM, "%s: out of memory", path);
+	}
+	if (access(s->input_path, R_OK) < 0)
+		return fail(why, whylen, -errno, "%s: the finding's input '%s': %s", path,
+			    s->input_path, strerror(errno));
+	return 0;
+}
+
 static int load_finding(json_object *fnd, struct replay_spec *s, const char *path,
 			int id, char *why, int whylen)
 {
@@ -244,7 +265,7 @@ static int load_finding(json_object *fnd, struct replay_spec *s, const char *pat
 	crash = field(fnd, "crash", json_type_object);
 	s->crash_point = crash ? int_field(crash, "point", 0) : 0;
 	load_top(fnd, s);
-	return 0;
+	return load_input(fnd, s, path, why, whylen);
 }
 
 static int load_meta(json_object *root, struct replay_spec *s, const char *path,
@@ -457,6 +478,7 @@ void replay_spec_free(struct replay_spec *spec)
 	report_strv_free(spec->requests);
 	free(spec->cwd);
 	free(spec->stdin_path);
+	free(spec->input_path);
 	free(spec->inject);
 	free(spec->options);
 	report_strv_free(spec->options_argv);

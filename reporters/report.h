@@ -133,6 +133,9 @@ struct run_finding {
 	struct fault_rec faults[FINDING_MAX_FAULTS];
 	const char *stdout_path;	/* the run's captured output */
 	const char *stderr_path;
+	/* A fuzz run's input (NULL: the invocation's --stdin): kept with
+	 * the finding (findings/ID/input, report.json's "input"). */
+	const char *input_path;
 	/* FIND_STATE: the --check command that failed, and its output. */
 	char check[256];
 	const char *check_stdout_path, *check_stderr_path;
@@ -469,6 +472,8 @@ struct replay_spec {
 	char **envp;
 	char *cwd;
 	char *stdin_path;
+	/* The finding's own input (a fuzz run's), absolute; NULL: none. */
+	char *input_path;
 	char **requests;
 	char *inject;
 	char *options;

@@ -219,6 +219,7 @@ static json_object *finding_json(struct jb *b, const struct report *r, const str
 	put(b, o, "replay", str(b, f->replay));
 	put(b, o, "stdout", str(b, f->stdout_rel));
 	put(b, o, "stderr", str(b, f->stderr_rel));
+	put(b, o, "input", str(b, f->input_rel));
 	put(b, o, "clean_run_served", r->service ? boolean(b, report_clean_served(r)) : NULL);
 	if (f->kind == FIND_STATE || f->kind == FIND_CRASH) {
 		json_object *c = obj(b);

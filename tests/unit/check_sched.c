@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inject/mutate.h"
 #include "inject/sched.h"
 #include "util/util.h"
 
@@ -101,6 +102,80 @@ static const struct entry four[] = {
 	{ 2, true },	/* a later thread, injected nothing: a second chance */
 	{ 0, true },	/* first thread, nothing: no second chance */
 };
+
+/* The deterministic stages: one change per step, in AFL's order, the same
+ * every time; then havoc keeps within its room. */
+START_TEST(mutate_det_and_havoc)
+{
+	const uint8_t in[3] = { 'F', 'Y', 4 };
+	uint8_t out[MUTATE_MAX_LEN];
+	const char *stage;
+	long steps = 0;
+	uint64_t rng = 1;
+
+	ck_assert_int_eq(mutate_det(in, 3, 0, out, &stage), 1);
+	ck_assert_str_eq(stage, "flip1");
+	ck_assert_int_eq(out[0], 'F' ^ 0x80);
+	ck_assert_int_eq(out[1], 'Y');
+	/* flip2 at bit 14: 'Y' ^ 3 = 'Z' (the header fuzz.sh's target wants). */
+	ck_assert_int_eq(mutate_det(in, 3, 24 + 14, out, &stage), 1);
+	ck_assert_str_eq(stage, "flip2");
+	ck_assert_int_eq(out[1], 'Z');
+	while (mutate_det(in, 3, steps, out, &stage))
+		steps++;
+	ck_assert_str_eq(stage, "int16");	/* int32 needs 4 bytes */
+	ck_assert_int_eq(steps, 24 + 23 + 21 + 3 + 2 + 0 + 3 * 32 + 3 * 9 + 2 * 20);
+	ck_assert_int_eq(mutate_det(in, MUTATE_DET_MAX + 1, 0, out, &stage), 0);
+	for (int i = 0; i < 1000; i++) {
+		size_t len;
+
+		memcpy(out, in, 3);
+		len = mutate_havoc(out, 3, 64, &rng);
+		ck_assert(len >= 1 && len <= 64);
+	}
+}
+END_TEST
+
+/* The fuzz stage: seeds first as they are, then mutations; an input whose
+ * shape shows a new bucket is queued, one already seen is not. */
+START_TEST(fuzz_keeps_new_shapes)
+{
+	struct scheduler *f;
+	struct run_request req;
+	struct run_outcome out = { 0 };
+	struct fuzz_entry_info info;
+	uint8_t shape[INJECT_SHAPE_SIZE] = { 0 };
+
+	ck_assert_int_eq(sched_fuzz_new(7, 0.0, &f), 0);
+	ck_assert_int_eq(f->next(f, &req), -ENODATA);
+	ck_assert_int_eq(sched_fuzz_add(f, (const uint8_t *)"FY", 2), 0);
+	ck_assert_int_eq(f->next(f, &req), SCHED_RUN);
+	ck_assert_str_eq(req.stage, "seed");
+	ck_assert_str_eq(req.mode, "fuzz");
+	ck_assert(req.random && req.input_len == 2 && memcmp(req.input, "FY", 2) == 0);
+	shape[1] = 1;
+	out.shape = shape;
+	f->done(f, &req, &out);
+	ck_assert_int_eq(sched_fuzz_nqueue(f), 1);
+	ck_assert_int_eq(f->next(f, &req), SCHED_RUN);
+	ck_assert_str_eq(req.stage, "flip1");
+	f->done(f, &req, &out);	/* the seed's shape: nothing new */
+	ck_assert_int_eq(sched_fuzz_nqueue(f), 1);
+	ck_assert_int_eq(f->next(f, &req), SCHED_RUN);
+	shape[1] = 2;	/* one more hit: a new bucket */
+	f->done(f, &req, &out);
+	ck_assert_int_eq(sched_fuzz_nqueue(f), 2);
+	ck_assert_int_eq(sched_fuzz_entry(f, 1, &info), 0);
+	ck_assert_int_eq(info.src, 0);
+	ck_assert_str_eq(info.stage, "flip1");
+	ck_assert_int_eq(f->next(f, &req), SCHED_RUN);
+	out.finding = true;	/* a crash is not fuzzed on */
+	shape[2] = 1;
+	f->done(f, &req, &out);
+	ck_assert_int_eq(sched_fuzz_nqueue(f), 2);
+	sched_free(f);
+}
+END_TEST
 
 START_TEST(serial_order_seeds_and_second_chance)
 {
@@ -396,6 +471,8 @@ int main(void)
 	tcase_add_test(tc, pinned_reads_faults_late);
 	tcase_add_test(tc, pool_order_out_of_order_done);
 	tcase_add_test(tc, errors_and_the_real_engine);
+	tcase_add_test(tc, mutate_det_and_havoc);
+	tcase_add_test(tc, fuzz_keeps_new_shapes);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

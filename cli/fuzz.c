@@ -1,0 +1,325 @@
+/* fuzz.c - --fuzz's input and output: the corpus read once, each run's
+ * input written to OUT/.cur_input (rewritten in place, so a snapshot
+ * template's stdin, opened once, reads each run's bytes from offset 0),
+ * and the AFL++ layout afl-whatsup and afl-plot read. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/die.h"
+#include "cli/fuzz.h"
+#include "inject/mutate.h"
+#include "util/util.h"
+
+struct fuzz {
+	const struct options *o;
+	struct scheduler *sched;	/* the fuzz stage (the sequencer owns it) */
+	char cur[PATH_MAX];
+	int nseeds;
+	int written;		/* queue entries in queue/ */
+	int crashes, hangs;
+	long long start_ms, last_stats_ms, last_plot_ms;
+	time_t start, last_find, last_crash, last_hang;
+	long long last_find_execs;
+	long cycles_wo_finds, last_cycle;
+};
+
+static void write_file(const char *path, const uint8_t *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	ssize_t n = 0;
+
+	if (fd < 0)
+		die_errno(-errno, "--fuzz: cannot write '%s'", path);
+	for (size_t off = 0; off < len; off += n)
+		if ((n = write(fd, data + off, len - off)) <= 0)
+			die_errno(n < 0 ? -errno : -EIO, "--fuzz: cannot write '%s'", path);
+	if (close(fd) < 0)
+		die_errno(-errno, "--fuzz: cannot write '%s'", path);
+}
+
+/* OUT/NAME made, and emptied of an earlier campaign's files. */
+static void fresh_dir(const char *out, const char *name)
+{
+	char path[PATH_MAX];
+	struct dirent *d;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "%s/%s", out, name);
+	if (mkdir(path, 0755) < 0 && errno != EEXIST)
+		die_errno(-errno, "--fuzz: cannot make '%s'", path);
+	if (!(dir = opendir(path)))
+		die_errno(-errno, "--fuzz: cannot read '%s'", path);
+	while ((d = readdir(dir)))
+		if (d->d_name[0] != '.' && unlinkat(dirfd(dir), d->d_name, 0) < 0)
+			die_errno(-errno, "--fuzz: cannot empty '%s'", path);
+	closedir(dir);
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+/* Every regular file of DIR, in name order (the same corpus and --seed
+ * give the same runs), as seeds; queue/'s first entries. */
+static void read_corpus(struct fuzz *fz, const char *dir)
+{
+	struct dirent **names;
+	int n = scandir(dir, &names, NULL, by_name);
+	static uint8_t buf[MUTATE_MAX_LEN];
+
+	if (n < 0)
+		die_errno(-errno, "--corpus: cannot read '%s'", dir);
+	for (int i = 0; i < n; i++) {
+		char path[PATH_MAX], qpath[PATH_MAX];
+		struct stat st;
+		ssize_t len;
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
+		if (names[i]->d_name[0] == '.' || stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
+			free(names[i]);
+			continue;
+		}
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 ||
+		    (len = read(fd, buf, sizeof(buf))) < 0)
+			die_errno(-errno, "--corpus: cannot read '%s'", path);
+		close(fd);
+		if (sched_fuzz_add(fz->sched, buf, len) < 0)
+			die("out of memory");
+		snprintf(qpath, sizeof(qpath), "%s/queue/id:%06d,time:0,execs:0,orig:%.200s",
+			 fz->o->out_dir, fz->nseeds++, names[i]->d_name);
+		write_file(qpath, buf, len);
+		free(names[i]);
+	}
+	free(names);
+	if (fz->nseeds == 0)
+		die("--corpus: no input files in '%s' (AFL++ needs at least one too: an empty file will do)",
+		    dir);
+	fz->written = fz->nseeds;
+}
+
+static void check_options(const struct options *o, bool at_at)
+{
+	if (!o->corpus)
+		die("--fuzz needs --corpus=DIR (the seed inputs)");
+	if (o->stdin_path)
+		die("--fuzz feeds each run its input on stdin or as '@@': not with --stdin");
+	if (o->service || o->nfaults || o->random || o->workdir || o->nchecks || o->shard_n)
+		die("--fuzz: not with %s yet", o->service ? "service mode" : o->nfaults ? "--fault" :
+		    o->random ? "--random (--fuzz-faults=P makes each run a random one)" :
+		    o->workdir ? "--workdir" : o->nchecks ? "--check" : "--shard");
+	if (!o->budget_ms && !o->max_runs)
+		die("--fuzz needs --budget=DURATION or --max-runs=N: the loop has no end of its own");
+	if (at_at && o->snapshot)
+		die("--fuzz: '@@' is not with --snapshot yet (its point is stdin's first call): "
+		    "--snapshot=off, or give the input on stdin");
+}
+
+struct fuzz *fuzz_open(struct options *o, char ***run_argv)
+{
+	struct fuzz *fz = calloc(1, sizeof(*fz));
+	char **argv;
+	int n = 0, e;
+	bool at_at = false;
+
+	if (!fz)
+		die("out of memory");
+	for (n = 0; o->argv[n]; n++)
+		at_at |= strcmp(o->argv[n], "@@") == 0;
+	check_options(o, at_at);
+	fz->o = o;
+	fz->start = time(NULL);
+	fz->start_ms = mono_ms();
+	if (snprintf(fz->cur, sizeof(fz->cur), "%s/.cur_input", o->out_dir) >= (int)sizeof(fz->cur))
+		die("--out: path too long");
+	/* Absolute: the jail and the run's directory differ from ours. */
+	write_file(fz->cur, (const uint8_t *)"", 0);
+	{
+		char *abs = realpath(fz->cur, NULL);
+
+		if (!abs)
+			die_errno(-errno, "--fuzz: cannot resolve '%s'", fz->cur);
+		snprintf(fz->cur, sizeof(fz->cur), "%s", abs);
+		free(abs);
+	}
+	fresh_dir(o->out_dir, "queue");
+	fresh_dir(o->out_dir, "crashes");
+	fresh_dir(o->out_dir, "hangs");
+	if ((e = sched_fuzz_new(o->seed, o->fuzz_faults, &fz->sched)) < 0)
+		die_errno(e, "--fuzz");
+	read_corpus(fz, o->corpus);
+	if (!(argv = calloc(n + 1, sizeof(*argv))))
+		die("out of memory");
+	for (int i = 0; i < n; i++)
+		argv[i] = strcmp(o->argv[i], "@@") == 0 ? fz->cur : o->argv[i];
+	*run_argv = argv;
+	if (!at_at)
+		o->stdin_path = fz->cur;
+	/* The clean run reads the first seed. */
+	{
+		struct fuzz_entry_info in;
+
+		sched_fuzz_entry(fz->sched, 0, &in);
+		fuzz_feed(fz, in.data, in.len);
+	}
+	return fz;
+}
+
+struct scheduler *fuzz_scheduler(struct fuzz *fz)
+{
+	return fz->sched;
+}
+
+void fuzz_feed(struct fuzz *fz, const uint8_t *data, size_t len)
+{
+	write_file(fz->cur, data, len);
+}
+
+const char *fuzz_input_path(const struct fuzz *fz)
+{
+	return fz->cur;
+}
+
+/* AFL++'s fuzzer_stats: "name<pad>: value", the names afl-whatsup
+ * reads, and AFL 2's (paths_total, unique_crashes...) for older tools. */
+static void write_stats(struct fuzz *fz, long execs, int findings)
+{
+	char path[PATH_MAX], tmp[PATH_MAX];
+	struct fuzz_stats st;
+	time_t now = time(NULL);
+	double secs = (mono_ms() - fz->start_ms) / 1000.0;
+	int nq = sched_fuzz_nqueue(fz->sched);
+	FILE *fp;
+
+	sched_fuzz_stats(fz->sched, &st);
+	snprintf(path, sizeof(path), "%s/fuzzer_stats", fz->o->out_dir);
+	snprintf(tmp, sizeof(tmp), "%s/.fuzzer_stats.tmp", fz->o->out_dir);
+	if (!(fp = fopen(tmp, "w")))
+		die_errno(-errno, "--fuzz: cannot write '%s'", tmp);
+#define S(k, fmt, ...) fprintf(fp, "%-17s : " fmt "\n", k, __VA_ARGS__)
+	S("start_time", "%lld", (long long)fz->start);
+	S("last_update", "%lld", (long long)now);
+	S("run_time", "%lld", (long long)(now - fz->start));
+	S("fuzzer_pid", "%d", (int)getpid());
+	S("cycles_done", "%ld", st.cycles);
+	S("cycles_wo_finds", "%ld", fz->cycles_wo_finds);
+	S("execs_done", "%ld", execs);
+	S("execs_per_sec", "%.2f", secs > 0 ? execs / secs : 0.0);
+	S("corpus_count", "%d", nq);
+	S("corpus_favored", "%d", nq);
+	S("corpus_found", "%d", nq - fz->nseeds);
+	S("corpus_imported", "%d", 0);
+	S("cur_item", "%d", st.cur);
+	S("pending_favs", "%d", 0);
+	S("pending_total", "%d", 0);
+	S("stability", "%s", "100.00%");
+	S("bitmap_cvg", "%.2f%%", st.cells * 100.0 / INJECT_SHAPE_SIZE);
+	S("edges_found", "%d", st.cells);
+	S("total_edges", "%d", INJECT_SHAPE_SIZE);
+	S("saved_crashes", "%d", fz->crashes);
+	S("saved_hangs", "%d", fz->hangs);
+	S("paths_total", "%d", nq);
+	S("unique_crashes", "%d", fz->crashes);
+	S("unique_hangs", "%d", fz->hangs);
+	S("last_find", "%lld", (long long)fz->last_find);
+	S("last_crash", "%lld", (long long)fz->last_crash);
+	S("last_hang", "%lld", (long long)fz->last_hang);
+	S("exec_timeout", "%ld", fz->o->timeout_ms);
+	S("fzsandbox_findings", "%d", findings);
+	S("afl_banner", "%s", fz->o->argv[0]);
+	S("afl_version", "fzsandbox-%s", PACKAGE_VERSION);
+	S("target_mode", "%s", fz->o->snapshot ? "fork snapshot" : "exec");
+	fprintf(fp, "%-17s :", "command_line");
+	for (int i = 0; fz->o->argv[i]; i++)
+		fprintf(fp, " %s", fz->o->argv[i]);
+	fputc('\n', fp);
+#undef S
+	if (fclose(fp) != 0 || rename(tmp, path) < 0)
+		die_errno(-errno, "--fuzz: cannot write '%s'", path);
+	/* plot_data: a line every 5 s and at the end, as afl-plot reads it. */
+	snprintf(path, sizeof(path), "%s/plot_data", fz->o->out_dir);
+	if (!(fp = fopen(path, "a")))
+		die_errno(-errno, "--fuzz: cannot write '%s'", path);
+	if (ftell(fp) == 0)
+		fprintf(fp, "# relative_time, cycles_done, cur_item, corpus_count, pending_total, "
+			"pending_favs, map_size, saved_crashes, saved_hangs, max_depth, execs_per_sec, "
+			"total_execs, edges_found\n");
+	if (fz->last_plot_ms == 0 || mono_ms() - fz->last_plot_ms >= 5000 || execs < 0) {
+		fprintf(fp, "%lld, %ld, %d, %d, 0, 0, %.2f%%, %d, %d, 1, %.2f, %ld, %d\n",
+			(long long)(now - fz->start), st.cycles, st.cur, nq,
+			st.cells * 100.0 / INJECT_SHAPE_SIZE, fz->crashes, fz->hangs,
+			secs > 0 ? execs / secs : 0.0, execs, st.cells);
+		fz->last_plot_ms = mono_ms();
+	}
+	fclose(fp);
+	fz->last_stats_ms = mono_ms();
+}
+
+void fuzz_after(struct fuzz *fz, const struct run_request *req, const struct run_outcome *out,
+		int sig, long execs, int findings)
+{
+	char path[PATH_MAX];
+	int nq = sched_fuzz_nqueue(fz->sched);
+	struct fuzz_stats st;
+
+	if (req->input && out->new_finding) {
+		bool hang = out->hang;
+		int *count = hang ? &fz->hangs : &fz->crashes;
+
+		snprintf(path, sizeof(path), "%s/%s/id:%06d,sig:%02d,src:%06ld,op:%s,finding:%d",
+			 fz->o->out_dir, hang ? "hangs" : "crashes", *count, hang ? 9 : sig, req->tag,
+			 req->stage ? req->stage : "none", out->finding_id);
+		write_file(path, req->input, req->input_len);
+		(*count)++;
+		*(hang ? &fz->last_hang : &fz->last_crash) = time(NULL);
+	}
+	for (; fz->written < nq; fz->written++) {
+		struct fuzz_entry_info in;
+
+		sched_fuzz_entry(fz->sched, fz->written, &in);
+		snprintf(path, sizeof(path), "%s/queue/id:%06d,src:%06d,time:%lld,execs:%ld,op:%s,+cov",
+			 fz->o->out_dir, fz->written, in.src, mono_ms() - fz->start_ms, execs, in.stage);
+		write_file(path, in.data, in.len);
+		fz->last_find = time(NULL);
+		fz->cycles_wo_finds = 0;
+	}
+	sched_fuzz_stats(fz->sched, &st);
+	if (st.cycles > fz->last_cycle) {
+		fz->cycles_wo_finds += st.cycles - fz->last_cycle;
+		fz->last_cycle = st.cycles;
+	}
+	if (mono_ms() - fz->last_stats_ms >= 1000)
+		write_stats(fz, execs, findings);
+}
+
+void fuzz_close(struct fuzz *fz, long execs, int findings)
+{
+	if (!fz)
+		return;
+	fz->last_plot_ms = 0;
+	write_stats(fz, execs, findings);
+	free(fz);
+}
+
+double options_fuzz_faults(const char *arg)
+{
+	char *end;
+	double p;
+
+	errno = 0;
+	p = strtod(arg, &end);
+	if (errno || end == arg || *end || !(p >= 0 && p <= 1))
+		die("--fuzz-faults: bad probability '%s' (a number in [0, 1])", arg);
+	return p;
+}

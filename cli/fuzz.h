@@ -1,0 +1,33 @@
+/* fuzz.h - --fuzz --corpus=DIR: the corpus in, AFL++'s output layout out
+ * (queue/, crashes/, hangs/, fuzzer_stats, plot_data under --out). The
+ * loop itself is the campaign's; the scheduler is inject/sched.h's. */
+#ifndef FZ_FUZZ_H
+#define FZ_FUZZ_H
+
+#include <stdbool.h>
+
+#include "cli/options.h"
+#include "inject/sched.h"
+
+struct fuzz;
+
+/* Before runner_init, after --out is made: checks the options (exit 2
+ * with one line), reads the corpus, makes OUT's AFL++ directories and
+ * OUT/.cur_input, every run's input. Points o->stdin_path at it, or
+ * returns in *run_argv the program's words with "@@" replaced by it (the
+ * report keeps o->argv's "@@"). */
+struct fuzz *fuzz_open(struct options *o, char ***run_argv);
+/* The fuzz stage, with the corpus's files as its seeds. */
+struct scheduler *fuzz_scheduler(struct fuzz *fz);
+/* The input the next run reads (die()s when it cannot be written). */
+void fuzz_feed(struct fuzz *fz, const uint8_t *data, size_t len);
+const char *fuzz_input_path(const struct fuzz *fz);
+/* After a fuzz run: its input into crashes/ or hangs/ when it was a new
+ * finding (sig: the signal, 0 for none), new queue entries into queue/,
+ * the stats every second. */
+void fuzz_after(struct fuzz *fz, const struct run_request *req, const struct run_outcome *out,
+		int sig, long execs, int findings);
+/* The last stats; frees fz. */
+void fuzz_close(struct fuzz *fz, long execs, int findings);
+
+#endif

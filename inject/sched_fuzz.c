@@ -1,0 +1,243 @@
+/* sched_fuzz.c - the fuzz loop's scheduler: which input runs next, and
+ * which inputs are kept. The feedback is the run's syscall shape
+ * (inject/shape.c), judged as AFL judges its edge map: a cell whose hit
+ * count falls in a bucket never seen is new behaviour. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inject/mutate.h"
+#include "inject/sched.h"
+
+/* Havoc runs per entry and queue cycle. */
+#define HAVOC_RUNS 64
+
+struct entry {
+	uint8_t *data;
+	size_t len;
+	int src;
+	const char *stage;
+	long run;
+	long det_step;		/* the next deterministic step; -1: done */
+};
+
+struct fuzz_sched {
+	struct scheduler s;
+	uint64_t seed, rng;
+	double faults_p;
+	struct entry *q;
+	int n, cap;
+	int seeds_given;	/* seeds run as they are, in order */
+	int cur;		/* the entry being fuzzed */
+	int havoc_left;
+	long cycles;
+	long given;
+	uint8_t virgin[INJECT_SHAPE_SIZE];	/* bucket bits seen per cell */
+	uint8_t buf[MUTATE_MAX_LEN];
+	int src;		/* the entry the input in buf came from */
+	const char *stage;
+};
+
+static int push(struct fuzz_sched *f, const uint8_t *data, size_t len, int src, const char *stage)
+{
+	struct entry *e;
+
+	if (f->n == f->cap) {
+		int cap = f->cap ? 2 * f->cap : 16;
+
+		if (!(e = reallocarray(f->q, cap, sizeof(*e))))
+			return -ENOMEM;
+		f->q = e;
+		f->cap = cap;
+	}
+	e = &f->q[f->n];
+	memset(e, 0, sizeof(*e));
+	if (!(e->data = malloc(len ? len : 1)))
+		return -ENOMEM;
+	memcpy(e->data, data, len);
+	e->len = len;
+	e->src = src;
+	e->stage = stage;
+	e->run = (long)f->given - 1;
+	e->det_step = len && len <= MUTATE_DET_MAX ? 0 : -1;
+	f->n++;
+	return 0;
+}
+
+/* One mutation of the current entry into buf; moves on to the next entry
+ * once its deterministic steps and its havoc runs are done. */
+static size_t mutate_next(struct fuzz_sched *f)
+{
+	for (;;) {
+		struct entry *e = &f->q[f->cur];
+
+		if (e->det_step >= 0) {
+			if (mutate_det(e->data, e->len, e->det_step, f->buf, &f->stage)) {
+				e->det_step++;
+				return e->len;
+			}
+			e->det_step = -1;
+		}
+		if (f->havoc_left-- > 0) {
+			size_t len = e->len < MUTATE_MAX_LEN ? e->len : MUTATE_MAX_LEN;
+			const struct entry *o = &f->q[mutate_rand(&f->rng) % f->n];
+			size_t sl;
+
+			f->stage = "havoc";
+			/* Splicing a quarter of the time, when there is another. */
+			if (f->n > 1 && mutate_rand(&f->rng) % 4 == 0 &&
+			    (sl = mutate_splice(e->data, e->len, o->data, o->len, f->buf, &f->rng))) {
+				f->stage = "splice";
+				len = sl;
+			} else {
+				memcpy(f->buf, e->data, len);
+			}
+			return mutate_havoc(f->buf, len, MUTATE_MAX_LEN, &f->rng);
+		}
+		f->havoc_left = HAVOC_RUNS;
+		if (++f->cur == f->n) {
+			f->cur = 0;
+			f->cycles++;
+		}
+	}
+}
+
+static int fuzz_next(struct scheduler *s, struct run_request *out)
+{
+	struct fuzz_sched *f = (struct fuzz_sched *)s;
+	size_t len;
+
+	if (f->n == 0)
+		return -ENODATA;
+	memset(out, 0, sizeof(*out));
+	if (f->seeds_given < f->n && f->q[f->seeds_given].src < 0) {
+		/* The seeds first, as they are: they set what is not new. */
+		struct entry *e = &f->q[f->seeds_given++];
+
+		len = e->len;
+		memcpy(f->buf, e->data, len);
+		f->src = -1;
+		f->stage = "seed";
+	} else {
+		f->src = f->cur;
+		len = mutate_next(f);
+	}
+	out->mode = "fuzz";
+	out->planned = true;
+	out->random = true;
+	out->seed = f->seed + (uint64_t)f->given * 0x9e3779b97f4a7c15ULL;
+	out->probability = f->faults_p;
+	out->tag = f->src;	/* the queue entry it came from; -1: a seed */
+	f->given++;
+	out->input = f->buf;
+	out->input_len = len;
+	out->stage = f->stage;
+	return SCHED_RUN;
+}
+
+/* AFL's count classes: 1, 2, 3, 4-7, 8-15, 16-31, 32-127, 128+. */
+static uint8_t bucket(uint8_t n)
+{
+	static const uint8_t lim[] = { 1, 2, 3, 7, 15, 31, 127, 255 };
+
+	for (int i = 0; i < 8; i++)
+		if (n <= lim[i])
+			return (uint8_t)(1u << i);
+	return 128;
+}
+
+static bool new_bits(struct fuzz_sched *f, const uint8_t *shape)
+{
+	bool any = false;
+
+	for (int i = 0; i < INJECT_SHAPE_SIZE; i++) {
+		uint8_t b = shape[i] ? bucket(shape[i]) : 0;
+
+		if (b & ~f->virgin[i]) {
+			f->virgin[i] |= b;
+			any = true;
+		}
+	}
+	return any;
+}
+
+static void fuzz_done(struct scheduler *s, const struct run_request *req,
+		      const struct run_outcome *out)
+{
+	struct fuzz_sched *f = (struct fuzz_sched *)s;
+
+	if (!out->shape || out->faults < 0)
+		return;
+	/* A seed's shape is the baseline; a crash or a hang is kept in
+	 * crashes/ or hangs/, not fuzzed on (AFL does the same). */
+	if (!new_bits(f, out->shape) || out->finding || out->hang || req->input != f->buf ||
+	    f->src < 0)
+		return;
+	push(f, req->input, req->input_len, f->src, req->stage);	/* best effort */
+}
+
+static void fuzz_free(struct scheduler *s)
+{
+	struct fuzz_sched *f = (struct fuzz_sched *)s;
+
+	for (int i = 0; i < f->n; i++)
+		free(f->q[i].data);
+	free(f->q);
+	free(f);
+}
+
+int sched_fuzz_new(uint64_t seed, double faults_p, struct scheduler **out)
+{
+	struct fuzz_sched *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return -ENOMEM;
+	f->s.name = "fuzz";
+	f->s.next = fuzz_next;
+	f->s.done = fuzz_done;
+	f->s.free = fuzz_free;
+	f->seed = seed;
+	f->rng = seed ^ 0x5851f42d4c957f2dULL;
+	f->faults_p = faults_p;
+	f->havoc_left = HAVOC_RUNS;
+	*out = &f->s;
+	return 0;
+}
+
+int sched_fuzz_add(struct scheduler *s, const uint8_t *data, size_t len)
+{
+	struct fuzz_sched *f = (struct fuzz_sched *)s;
+
+	if (len > MUTATE_MAX_LEN)
+		len = MUTATE_MAX_LEN;
+	return push(f, data, len, -1, "seed");
+}
+
+int sched_fuzz_nqueue(const struct scheduler *s)
+{
+	return ((const struct fuzz_sched *)s)->n;
+}
+
+int sched_fuzz_entry(const struct scheduler *s, int i, struct fuzz_entry_info *info)
+{
+	const struct fuzz_sched *f = (const struct fuzz_sched *)s;
+
+	if (i < 0 || i >= f->n)
+		return -EINVAL;
+	*info = (struct fuzz_entry_info){ f->q[i].data, f->q[i].len, f->q[i].src, f->q[i].stage,
+					  f->q[i].run };
+	return 0;
+}
+
+void sched_fuzz_stats(const struct scheduler *s, struct fuzz_stats *st)
+{
+	const struct fuzz_sched *f = (const struct fuzz_sched *)s;
+
+	st->cur = f->cur;
+	st->cycles = f->cycles;
+	st->cells = 0;
+	for (int i = 0; i < INJECT_SHAPE_SIZE; i++)
+		st->cells += f->virgin[i] != 0;
+}
