@@ -52,24 +52,6 @@ void runner_install_signals(void)
 	runner_sigpipe_ignored = old.sa_handler == SIG_IGN;
 }
 
-/* A run that cannot be made: r->err gets die()'s line (with ": strerror"
- * when err is nonzero, > 0 or -errno) and its exit status (0: die's own).
- * Returns -errno (-EIO without one). */
-__attribute__((format(printf, 4, 5)))
-static int runner_fail(struct runner *r, int status, int err, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(r->err.msg, sizeof(r->err.msg), fmt, ap);
-	va_end(ap);
-	if (err && n >= 0 && (size_t)n < sizeof(r->err.msg))
-		snprintf(r->err.msg + n, sizeof(r->err.msg) - n, ": %s", strerror(err < 0 ? -err : err));
-	r->err.status = status;
-	return err ? -(err < 0 ? -err : err) : -EIO;
-}
-
 void runner_die(const struct runner *r)
 {
 	if (r->err.status)
@@ -155,114 +137,6 @@ static void episodes_fini(struct runner *r)
 	}
 	rmdir(r->episode_dir);
 	r->episode_dir[0] = 0;
-}
-
-/* As root the jail runs as --uid, which may not open a descriptor of ours
- * again (/dev/stdout is /proc/self/fd/1, checked against the inode's
- * owner and mode): such a stream of fzsandbox's own, under --inject=none,
- * is relayed. One the jail's user may open is passed as it is (the
- * caller's own terminal, unprivileged, stays a terminal). */
-static bool jail_cannot_reopen(const struct runner *r, int fd)
-{
-	struct stat st;
-
-	if (fstat(fd, &st) < 0)
-		return false;	/* closed: the target gets it closed too */
-	return geteuid() == 0 && st.st_uid != r->o->uid && !(st.st_mode & S_IWOTH);
-}
-
-static bool same_file(int a, int b)
-{
-	struct stat sa, sb;
-
-	return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-	       sa.st_ino == sb.st_ino;
-}
-
-/* The target's stdout and stderr (cli/relay.h): pipes owned by the jail's
- * user, relayed to the run's capture files in a campaign (with the jail or
- * without: a program reopening /dev/stdout must not truncate them), to
- * fzsandbox's own under --inject=none with the jail when needed. Without
- * the jail --inject=none passes its descriptors on, like env(1). */
-static int episode_streams(struct runner *r, struct tracer_episode *ep)
-{
-	struct relay_opts ro = { .dst = { r->cap[0], r->cap[1] }, .uid = (uid_t)-1,
-				 .gid = (gid_t)-1, .close_on_epipe = r->passthrough };
-	int out[2], e;
-
-	if (r->passthrough) {
-		ro.dst[0] = r->sb && jail_cannot_reopen(r, 1) ? 1 : -1;
-		ro.dst[1] = r->sb && jail_cannot_reopen(r, 2) ? 2 : -1;
-		/* 2>&1 or one terminal: one pipe keeps the two in order. */
-		if (ro.dst[0] >= 0 && ro.dst[1] >= 0 && same_file(1, 2))
-			ro.dst[1] = 1;
-		if (ro.dst[0] < 0 && ro.dst[1] < 0)
-			return 0;
-	}
-	if (r->sb && geteuid() == 0) {
-		ro.uid = r->o->uid;
-		ro.gid = r->o->gid;
-	}
-	e = relay_start(&ro, &r->relay, out);
-	if (e < 0)
-		return runner_fail(r, 0, e, "cannot relay the program's output");
-	ep->stdout_fd = out[0];
-	ep->stderr_fd = out[1];
-	return 0;
-}
-
-static int episode_open(struct runner *r, struct tracer_episode *ep)
-{
-	ep->stdout_fd = ep->stderr_fd = -1;
-	r->cap[0] = r->cap[1] = -1;
-	r->relay = NULL;
-	if (r->passthrough)
-		return episode_streams(r, ep);
-	if (!r->episode_dir[0]) {
-		if (snprintf(r->episode_dir, sizeof(r->episode_dir), "%s/episode-1", r->run_dir) >=
-			    (int)sizeof(r->episode_dir) ||
-		    snprintf(r->out_stdout, sizeof(r->out_stdout), "%s/stdout", r->episode_dir) >=
-			    (int)sizeof(r->out_stdout) ||
-		    snprintf(r->out_stderr, sizeof(r->out_stderr), "%s/stderr", r->episode_dir) >=
-			    (int)sizeof(r->out_stderr)) {
-			r->episode_dir[0] = 0;
-			return runner_fail(r, 0, ENAMETOOLONG, "cannot create a run directory in '%s'",
-					   r->run_dir);
-		}
-		if (mkdir(r->episode_dir, 0755) < 0 && errno != EEXIST) {
-			int e = errno;
-
-			r->episode_dir[0] = 0;
-			return runner_fail(r, 0, e, "cannot create '%s/episode-1'", r->run_dir);
-		}
-	}
-	r->cap[0] = open(r->out_stdout, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (r->cap[0] < 0)
-		return runner_fail(r, 0, errno, "cannot write '%s'", r->out_stdout);
-	r->cap[1] = open(r->out_stderr, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (r->cap[1] < 0)
-		return runner_fail(r, 0, errno, "cannot write '%s'", r->out_stderr);
-	/* A child of the template writes where the template does. */
-	return runner_snap_parked(r) ? 0 : episode_streams(r, ep);
-}
-
-/* After the run, no process of it left: everything it wrote reaches the
- * capture files before anyone reads them (classify, notes, findings). */
-static void episode_streams_close(struct runner *r, struct tracer_episode *ep)
-{
-	int e = relay_finish(r->relay);
-
-	r->relay = NULL;
-	/* A reader of ours gone (--inject=none) is the program's business. */
-	if (e < 0 && !r->passthrough)
-		fprintf(stderr, "fzsandbox: warning: the program's output was not all captured: %s\n",
-			strerror(-e));
-	for (int i = 0; i < 2; i++) {
-		if (r->cap[i] >= 0)
-			close(r->cap[i]);
-		r->cap[i] = -1;
-	}
-	ep->stdout_fd = ep->stderr_fd = -1;
 }
 
 /* die() exits from anywhere: the runner's files in $TMPDIR (the work
@@ -730,9 +604,9 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 			return runner_fail(r, 0, e, "cannot start the service driver");
 	}
 	/* Last, so that a run directory always holds a run's output. */
-	e = episode_open(r, &ep);
+	e = runner_episode_open(r, &ep);
 	if (e < 0) {
-		episode_streams_close(r, &ep);
+		runner_episode_close(r, &ep);
 		if (drv)
 			service_finish(drv, NULL);
 		return e;
@@ -765,7 +639,7 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	if (drv)
 		service_finish(drv, sres);
 	runner_snap_drain(r);
-	episode_streams_close(r, &ep);
+	runner_episode_close(r, &ep);
 	e = check_episode(r, record, e, res, sres->ready);
 	if (e < 0 || res->end == RUN_INTERRUPTED)
 		return e;

@@ -172,6 +172,15 @@ void runner_output_same(struct runner *r);
  * whose output must be the recording run's (exit 2 naming the first line
  * that differs else). Nothing when it is off. */
 void runner_output_baseline(struct runner *r);
+/* runner_episode.c: a run that cannot be made: r->err gets die()'s line
+ * (with ": strerror" when err is nonzero, > 0 or -errno) and its exit
+ * status (0: die's own); returns -errno (-EIO without one). Before an
+ * episode, its capture files and stdout/stderr pipes (0 or runner_fail's);
+ * after it, everything relayed and closed. */
+__attribute__((format(printf, 4, 5)))
+int runner_fail(struct runner *r, int status, int err, const char *fmt, ...);
+int runner_episode_open(struct runner *r, struct tracer_episode *ep);
+void runner_episode_close(struct runner *r, struct tracer_episode *ep);
 /* Exit with r->err's message and status, as die() would have. */
 __attribute__((noreturn)) void runner_die(const struct runner *r);
 
