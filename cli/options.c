@@ -116,215 +116,6 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* --shard=K/N, K counted from 0 as GitHub's job-index and Kubernetes'
- * JOB_COMPLETION_INDEX are. */
-static void parse_shard(struct options *o, const char *v)
-{
-	unsigned k, n;
-	int end = -1;
-
-	if (strspn(v, "0123456789/") != strlen(v) ||
-	    sscanf(v, "%u/%u%n", &k, &n, &end) != 2 || end < 0 || v[end] || n == 0 ||
-	    n > 65536 || k >= n)
-		die("--shard=%s: want K/N, 0 <= K < N <= 65536 (K counts from 0)", v);
-	o->shard_k = k;
-	o->shard_n = n;
-}
-
-static long parse_count(const char *opt, const char *v, long min, long max)
-{
-	char *end;
-	long n;
-
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno || end == v || *end || n < min || n > max)
-		die("%s: bad number '%s'", opt, v);
-	return n;
-}
-
-static double parse_probability(const char *v)
-{
-	char *end;
-	double p;
-
-	errno = 0;
-	p = strtod(v, &end);
-	if (errno || end == v || *end || !(p > 0.0 && p <= 1.0))
-		die("--probability: bad probability '%s' (a number in (0, 1])", v);
-	return p;
-}
-
-static uint64_t parse_seed(const char *v)
-{
-	char *end;
-	unsigned long long n;
-
-	errno = 0;
-	n = strtoull(v, &end, 0);
-	if (errno || end == v || *end || *v == '-')
-		die("--seed: bad seed '%s'", v);
-	return n;
-}
-
-static void push(char ***list, int *n, const char *s)
-{
-	char **l = realloc(*list, (*n + 2) * sizeof(char *));
-
-	if (!l)
-		die("out of memory");
-	l[(*n)++] = strdup(s);
-	l[*n] = NULL;
-	if (!l[*n - 1])
-		die("out of memory");
-	*list = l;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* A directory of requests: its regular files, in name order, so runs are
- * the same on every machine. */
-static void add_requests(struct options *o, const char *path)
-{
-	struct stat st;
-	struct dirent *de;
-	DIR *d;
-	int first = o->nrequests;
-
-	if (stat(path, &st) < 0)
-		die_errno(errno, "--request: cannot read '%s'", path);
-	if (!S_ISDIR(st.st_mode)) {
-		push(&o->requests, &o->nrequests, path);
-		return;
-	}
-	d = opendir(path);
-	if (!d)
-		die_errno(errno, "--request: cannot read directory '%s'", path);
-	while ((de = readdir(d))) {
-		char full[PATH_MAX];
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(full, sizeof(full), "%s/%s", path, de->d_name);
-		if (stat(full, &st) == 0 && S_ISREG(st.st_mode))
-			push(&o->requests, &o->nrequests, full);
-	}
-	closedir(d);
-	if (o->nrequests == first)
-		die("--request: directory '%s' has no request files", path);
-	qsort(o->requests + first, o->nrequests - first, sizeof(char *), cmp_str);
-}
-
-/* A user name or a number; the group is the user's own, else the same
- * number. Root itself is refused: mapping the jail to host uid 0 is what
- * --uid exists to avoid. */
-static void parse_uid(struct options *o, const char *arg)
-{
-	struct passwd *pw = getpwnam(arg);
-
-	if (pw) {
-		o->uid = pw->pw_uid;
-		o->gid = pw->pw_gid;
-	} else {
-		o->uid = (unsigned)parse_count("--uid", arg, 0, 0xfffffffeL);
-		pw = getpwuid(o->uid);
-		o->gid = pw ? pw->pw_gid : o->uid;
-	}
-	if (o->uid == 0)
-		die("--uid: '%s' is root; the jail must map to an unprivileged host user", arg);
-	o->uid_set = true;
-}
-
-/* SRC[:DST]: SRC must exist (resolved here, so the jail binds what the
- * caller meant even if a link moves); DST defaults to SRC and must be
- * absolute. Stored as "SRC:DST". */
-static void parse_bind(const char *opt, char ***list, int *n, const char *arg)
-{
-	const char *colon = strchr(arg, ':');
-	char *src = strndup(arg, colon ? (size_t)(colon - arg) : strlen(arg)), *real, *kv;
-	const char *dst = colon ? colon + 1 : NULL;
-
-	if (!src)
-		die("out of memory");
-	if (!*src)
-		die("%s: no source in '%s'", opt, arg);
-	real = realpath(src, NULL);
-	if (!real)
-		die_errno(errno, "%s: cannot use '%s'", opt, src);
-	if (dst && *dst != '/')
-		die("%s: the destination in '%s' must be an absolute path", opt, arg);
-	if (asprintf(&kv, "%s:%s", real, dst && *dst ? dst : real) < 0)
-		die("out of memory");
-	push(list, n, kv);
-	free(kv);
-	free(real);
-	free(src);
-}
-
-/* SIZE: bytes, or with a K, M, G or T suffix (powers of 1024); N: a count.
- * 'unlimited' (rlimits only) lifts the jail's default. Never 0. */
-static unsigned long long parse_limit(const char *opt, const char *v, bool size, bool unlimited)
-{
-	static const char units[] = "kmgt";
-	unsigned long long n, mul = 1;
-	const char *u;
-	char *end;
-
-	if (unlimited && strcmp(v, "unlimited") == 0)
-		return SANDBOX_UNLIMITED;
-	errno = 0;
-	n = strtoull(v, &end, 10);
-	if (size && *end && end[1] == 0 && (u = strchr(units, *end | 0x20)) != NULL) {
-		mul = 1ULL << (10 * (u - units + 1));
-		end++;
-	}
-	if (errno || end == v || *end || *v == '-' || *v == '+' || n == 0 || n > ~0ULL / 2 / mul)
-		die("%s: bad %s '%s' (%s)", opt, size ? "size" : "number", v,
-		    size ? "bytes or e.g. 64M, 1G" : "a positive whole number");
-	return n * mul;
-}
-
-/* A name the jail's seccomp policy denies (sandbox/policy.h). */
-static void parse_allow_syscall(struct options *o, const char *arg)
-{
-	int e = sandbox_policy_allowable(arg);
-
-	if (e == -ENOENT)
-		die("--allow-syscall: unknown syscall or group '%s'", arg);
-	if (e < 0)
-		die("--allow-syscall: '%s' is not denied by the sandbox policy (see fzsandbox(1))", arg);
-	push(&o->allow_syscalls, &o->nallow_syscalls, arg);
-}
-
-/* An errno's name (EXDEV) fzsandbox never injects anywhere. */
-static bool errno_word(const char *s)
-{
-	return s[0] == 'E' && s[1] && strspn(s + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") ==
-						 strlen(s + 1);
-}
-
-/* A --fault that names a fault its call never gets (or an errno no call
- * gets) says which it can (the fault table's rows); anything else points
- * at the bad token. */
-static void bad_fault(const char *arg, const char *call, const char *bad)
-{
-	const char *colon = strchr(arg, ':');
-	size_t n = colon ? strcspn(colon + 1, "@") : 0;
-	char takes[256];
-	struct fault f;
-
-	if (colon && call[0] && strlen(bad) == n && strncmp(colon + 1, bad, n) == 0 &&
-	    (fault_parse(bad, &f) == 0 ? !inject_call_takes(call, bad) : errno_word(bad))) {
-		inject_call_faults(call, takes, sizeof(takes));
-		die("--fault: %s never fails with %s; faults %s can take: %s", call, bad, call,
-		    takes[0] ? takes : "none");
-	}
-	die("--fault: bad specification '%s' at '%s'", arg, bad);
-}
-
 static void parse_one(struct options *o, int c, const char *arg)
 {
 	char bad[256];
@@ -354,7 +145,7 @@ static void parse_one(struct options *o, int c, const char *arg)
 			die("--reply-timeout: must be more than 0, got '%s'", arg);
 		break;
 	case O_BUDGET: o->budget_ms = duration_arg("--budget", arg); break;
-	case O_REQUEST: add_requests(o, arg); o->service = true; break;
+	case O_REQUEST: options_add_requests(o, arg); o->service = true; break;
 	case O_SERVICE: o->service = true; break;
 	case O_STDIN: o->stdin_path = arg; break;
 	case O_FAULT:
@@ -364,28 +155,28 @@ static void parse_one(struct options *o, int c, const char *arg)
 					 bad, sizeof(bad))) {
 		case 0: break;
 		case -EDOM: die("--fault=%s: %s", arg, bad);	/* a predicate */
-		default: bad_fault(arg, o->faults[o->nfaults].call, bad);
+		default: options_bad_fault(arg, o->faults[o->nfaults].call, bad);
 		}
 		o->nfaults++;
 		break;
-	case O_OCCURRENCES: o->occurrences = (int)parse_count("--occurrences", arg, 1, 1000); break;
-	case O_MAX_RUNS: o->max_runs = parse_count("--max-runs", arg, 1, LONG_MAX); break;
+	case O_OCCURRENCES: o->occurrences = (int)options_parse_count("--occurrences", arg, 1, 1000); break;
+	case O_MAX_RUNS: o->max_runs = options_parse_count("--max-runs", arg, 1, LONG_MAX); break;
 	case O_EXCLUDE_SITE:
 		if (!*arg)
 			die("--exclude-site: empty site key or function");
-		push(&o->exclude, &o->nexclude, arg);
+		options_push(&o->exclude, &o->nexclude, arg);
 		break;
 	case O_REPLAY: o->replay = arg; break;
-	case O_REPLAY_RUNS: o->replay_runs = (int)parse_count("--replay-runs", arg, 1, 100000); break;
+	case O_REPLAY_RUNS: o->replay_runs = (int)options_parse_count("--replay-runs", arg, 1, 100000); break;
 	case O_SETENV:
 		if (!strchr(arg, '=') || arg[0] == '=')
 			die("--setenv: expected NAME=VALUE, got '%s'", arg);
-		push(&o->setenv_list, &o->nsetenv, arg);
+		options_push(&o->setenv_list, &o->nsetenv, arg);
 		break;
 	case O_UNSETENV:
 		if (!*arg || strchr(arg, '='))
 			die("--unsetenv: bad variable name '%s'", arg);
-		push(&o->unsetenv_list, &o->nunsetenv, arg);
+		options_push(&o->unsetenv_list, &o->nunsetenv, arg);
 		break;
 	case O_CLEAR_ENV: o->clear_env = true; break;
 	case O_FROM:
@@ -399,7 +190,7 @@ static void parse_one(struct options *o, int c, const char *arg)
 	case O_SYSTEM_MODULE:
 		if (!*arg || unwind_add_system_module(arg) < 0)
 			die("--system-module: cannot add '%s'", arg);
-		push(&o->system_modules, &o->nsystem_modules, arg);
+		options_push(&o->system_modules, &o->nsystem_modules, arg);
 		break;
 	case O_DEBUGINFO_PATH:
 		if (unwind_set_debuginfo_path(arg) < 0)
@@ -432,37 +223,37 @@ static void parse_one(struct options *o, int c, const char *arg)
 		break;
 	}
 	case O_CPU:
-		o->cpu = (int)parse_count("--cpu", arg, 0, 4095);
+		o->cpu = (int)options_parse_count("--cpu", arg, 0, 4095);
 		if (o->cpu >= sysconf(_SC_NPROCESSORS_CONF))
 			die("--cpu: no CPU %d here (CPUs 0 to %ld)", o->cpu, sysconf(_SC_NPROCESSORS_CONF) - 1);
 		break;
 	case O_RANDOM: o->random = true; break;
-	case O_PROBABILITY: o->probability = parse_probability(arg); break;
+	case O_PROBABILITY: o->probability = options_parse_probability(arg); break;
 	case O_SEED:
-		o->seed = parse_seed(arg);
+		o->seed = options_parse_seed(arg);
 		o->seed_set = true;
 		break;
 	case O_SUPPRESS: o->suppress = arg; break;
 	case O_SANDBOX: o->sandbox = true; break;
 	case O_NO_SANDBOX: o->sandbox = false; break;
 	case O_NO_AUTO_BIND: o->no_auto_bind = true; break;
-	case O_UID: parse_uid(o, arg); break;
-	case O_ALLOW_SYSCALL: parse_allow_syscall(o, arg); break;
-	case O_RLIMIT_AS: o->limits.rlim[SB_RLIM_AS] = parse_limit("--rlimit-as", arg, true, true); break;
+	case O_UID: options_parse_uid(o, arg); break;
+	case O_ALLOW_SYSCALL: options_parse_allow_syscall(o, arg); break;
+	case O_RLIMIT_AS: o->limits.rlim[SB_RLIM_AS] = options_parse_limit("--rlimit-as", arg, true, true); break;
 	case O_RLIMIT_FSIZE:
-		o->limits.rlim[SB_RLIM_FSIZE] = parse_limit("--rlimit-fsize", arg, true, true);
+		o->limits.rlim[SB_RLIM_FSIZE] = options_parse_limit("--rlimit-fsize", arg, true, true);
 		break;
 	case O_RLIMIT_NOFILE:
-		o->limits.rlim[SB_RLIM_NOFILE] = parse_limit("--rlimit-nofile", arg, false, true);
+		o->limits.rlim[SB_RLIM_NOFILE] = options_parse_limit("--rlimit-nofile", arg, false, true);
 		break;
 	case O_RLIMIT_NPROC:
-		o->limits.rlim[SB_RLIM_NPROC] = parse_limit("--rlimit-nproc", arg, false, true);
+		o->limits.rlim[SB_RLIM_NPROC] = options_parse_limit("--rlimit-nproc", arg, false, true);
 		break;
-	case O_RLIMIT_CPU: o->limits.rlim[SB_RLIM_CPU] = parse_limit("--rlimit-cpu", arg, false, true); break;
-	case O_MEMORY_LIMIT: o->limits.memory = parse_limit("--memory-limit", arg, true, false); break;
-	case O_PIDS_LIMIT: o->limits.pids = parse_limit("--pids-limit", arg, false, false); break;
-	case O_TMP_SIZE: o->tmp_size = parse_limit("--tmp-size", arg, true, true); break;
-	case O_VIOLATION_EXIT: o->violation_exit = (int)parse_count("--violation-exit", arg, 0, 255); break;
+	case O_RLIMIT_CPU: o->limits.rlim[SB_RLIM_CPU] = options_parse_limit("--rlimit-cpu", arg, false, true); break;
+	case O_MEMORY_LIMIT: o->limits.memory = options_parse_limit("--memory-limit", arg, true, false); break;
+	case O_PIDS_LIMIT: o->limits.pids = options_parse_limit("--pids-limit", arg, false, false); break;
+	case O_TMP_SIZE: o->tmp_size = options_parse_limit("--tmp-size", arg, true, true); break;
+	case O_VIOLATION_EXIT: o->violation_exit = (int)options_parse_count("--violation-exit", arg, 0, 255); break;
 	case O_NET:
 		if (strcmp(arg, "loopback") == 0)
 			o->net = SANDBOX_NET_LOOPBACK;
@@ -474,8 +265,8 @@ static void parse_one(struct options *o, int c, const char *arg)
 			die("--net: expected 'loopback', 'none' or 'host', got '%s'", arg);
 		o->net_set = true;
 		break;
-	case O_BIND: parse_bind("--bind", &o->binds, &o->nbinds, arg); break;
-	case O_RO_BIND: parse_bind("--ro-bind", &o->ro_binds, &o->nro_binds, arg); break;
+	case O_BIND: options_parse_bind("--bind", &o->binds, &o->nbinds, arg); break;
+	case O_RO_BIND: options_parse_bind("--ro-bind", &o->ro_binds, &o->nro_binds, arg); break;
 	case O_WORKDIR: {
 		struct stat st;
 		char *real = realpath(arg, NULL);
@@ -493,9 +284,9 @@ static void parse_one(struct options *o, int c, const char *arg)
 		if (!arg[strspn(arg, " \t")])
 			die("--check: empty command");
 		if (!options_parse_check_word(o, arg))
-			push(&o->checks, &o->nchecks, arg);
+			options_push(&o->checks, &o->nchecks, arg);
 		break;
-	case O_SHARD: parse_shard(o, arg); break;
+	case O_SHARD: options_parse_shard(o, arg); break;
 	case O_ONLY_EXE: options_only_exe(o, arg); break;
 	case O_ONLY_PATH: options_only_path(o, arg); break;
 	case O_ONLY_FD: options_only_fd(o, arg); break;

@@ -135,6 +135,20 @@ void options_check_oracles(const struct options *o);
 
 /* --fuzz-faults=P: a probability in [0, 1] (cli/fuzz.c); die()s else. */
 double options_fuzz_faults(const char *arg);
+/* options_values.c: the values options take, each bad one a die() line
+ * naming the option (opt) and the value. */
+void options_parse_shard(struct options *o, const char *v);
+long options_parse_count(const char *opt, const char *v, long min, long max);
+double options_parse_probability(const char *v);
+uint64_t options_parse_seed(const char *v);
+void options_push(char ***list, int *n, const char *s);	/* a string to a NULL-terminated list */
+void options_add_requests(struct options *o, const char *path);	/* a file, or a directory's files */
+void options_parse_uid(struct options *o, const char *arg);
+void options_parse_bind(const char *opt, char ***list, int *n, const char *arg);
+unsigned long long options_parse_limit(const char *opt, const char *v, bool size, bool unlimited);
+void options_parse_allow_syscall(struct options *o, const char *arg);
+/* A bad --fault: which faults its call can take, or the bad token. */
+__attribute__((noreturn)) void options_bad_fault(const char *arg, const char *call, const char *bad);
 /* options_only.c: --only-exe, --only-path, --only-fd; die()s on bad input. */
 void options_only_exe(struct options *o, const char *arg);
 void options_only_path(struct options *o, const char *arg);
