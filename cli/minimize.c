@@ -165,8 +165,10 @@ int minimize_main(int argc, char **argv)
 		return runner_interrupted ? 128 + runner_interrupted : EXIT_CLEAN;
 	}
 	ddmin(&m, idx, &n);
-	if (runner_interrupted)
+	if (runner_interrupted) {
+		runner_fini(&m.rn);
 		return 128 + runner_interrupted;
+	}
 	/* The last reproducing run was of the final set (or a later-rejected
 	 * larger one only if ddmin never reduced: then it is the full set). */
 	if (!test(&m, idx, n))

@@ -49,7 +49,7 @@ bool fs_fd_on_file(struct tracer_task *t, int fd, dev_t *dev);
  * data (not procfs, sysfs, cgroupfs...)? *st gets its stat. */
 struct stat;
 bool fs_fd_on_disk(pid_t pid, int fd, struct stat *st);
-/* Its open flags (O_ACCMODE, O_APPEND...) from /proc/PID/fdinfo: 0 or -1. */
+/* Its open flags (O_ACCMODE, O_APPEND...) from /proc/PID/fdinfo: 0 or -errno. */
 int fs_fd_flags(pid_t pid, int fd, unsigned long *flags);
 /* A write-family call (write, pwrite64, writev, pwritev, pwritev2,
  * copy_file_range within one file system) to a regular file: where and

@@ -11,10 +11,12 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <unistd.h>
 
 #include "inject/fs_class.h"
 #include "util/util.h"
@@ -40,22 +42,33 @@ static const struct {
 	{ 0x50495045, "pipefs" },
 	{ 0x534f434b, "sockfs" },
 	{ 0x09041934, "anon_inode" },
+	{ 0x19800202, "mqueue" },	/* mqueue_flush_file never fails */
+	{ 0xf97cff8c, "selinuxfs" },
+	{ 0x65735543, "fusectl" },
+	{ 0x6e736673, "nsfs" },
 };
 
 bool fs_fd_on_disk(pid_t pid, int fd, struct stat *st)
 {
 	char p[64];
 	struct statfs sfs;
+	bool ok;
+	int h;
 
 	if (fd < 0)
 		return false;
+	/* One look-up for both answers: another thread's dup2 between a
+	 * stat and a statfs of the path could show two files. */
 	snprintf(p, sizeof(p), "/proc/%d/fd/%d", (int)pid, fd);
-	if (stat(p, st) < 0 || !S_ISREG(st->st_mode) || statfs(p, &sfs) < 0)
+	h = open(p, O_PATH | O_CLOEXEC);
+	if (h < 0)
 		return false;
-	for (size_t i = 0; i < ARRAY_SIZE(virtual_fs); i++)
+	ok = fstat(h, st) == 0 && S_ISREG(st->st_mode) && fstatfs(h, &sfs) == 0;
+	close(h);
+	for (size_t i = 0; ok && i < ARRAY_SIZE(virtual_fs); i++)
 		if ((unsigned long)sfs.f_type == virtual_fs[i].magic)
-			return false;
-	return true;
+			ok = false;
+	return ok;
 }
 
 int fs_fd_flags(pid_t pid, int fd, unsigned long *flags)
@@ -66,9 +79,9 @@ int fs_fd_flags(pid_t pid, int fd, unsigned long *flags)
 
 	snprintf(p, sizeof(p), "/proc/%d/fdinfo/%d", (int)pid, fd);
 	if (!(f = fopen(p, "re")))
-		return -1;
+		return -errno;
 	while (fgets(line, sizeof(line), f))
 		got += sscanf(line, "flags: %lo", flags) == 1;
 	fclose(f);
-	return got == 1 ? 0 : -1;
+	return got == 1 ? 0 : -EINVAL;
 }

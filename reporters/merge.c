@@ -209,8 +209,8 @@ static int merge_sites(struct merge *m, struct shard *s)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		json_object *site = json_object_array_get_idx(sites, i), *key, *call, *idx, *have;
-		char k[512];
-		int id;
+		char *k = NULL;
+		int id, e = 0;
 
 		/* One return address can be the site of two calls (malloc,
 		 * and the brk it makes, keyed by malloc's caller). */
@@ -218,13 +218,12 @@ static int merge_sites(struct merge *m, struct shard *s)
 		call = get(site, "call", json_type_string);
 		if (!key || !call)
 			return fail(m, -EINVAL, "%s: site %zu has no key or call", s->dir, i);
-		snprintf(k, sizeof(k), "%s %s", json_object_get_string(call),
-			 json_object_get_string(key));
+		if (asprintf(&k, "%s %s", json_object_get_string(call), json_object_get_string(key)) < 0)
+			return -ENOMEM;
 		if (json_object_object_get_ex(m->site_index, k, &idx)) {
 			id = json_object_get_int(idx);
 			have = json_object_array_get_idx(m->sites, id);
-			if (add_num(have, site, "failed") < 0)
-				return -ENOMEM;
+			e = add_num(have, site, "failed");
 		} else {
 			id = (int)json_object_array_length(m->sites);
 			have = copy(site);
@@ -234,8 +233,11 @@ static int merge_sites(struct merge *m, struct shard *s)
 			if (!have || set_num(have, "id", id) < 0 ||
 			    json_object_array_add(m->sites, have) ||
 			    set_num(m->site_index, k, id) < 0)
-				return -ENOMEM;
+				e = -ENOMEM;
 		}
+		free(k);
+		if (e < 0)
+			return e;
 		s->site_map[i] = id;
 	}
 	return 0;
@@ -274,11 +276,23 @@ static int copy_files(struct merge *m, const struct shard *s, int old, int id)
 	char src[PATH_MAX], dst[PATH_MAX];
 	int in, out, e;
 
+	char name[16];
+	int base, fdir;
+
 	snprintf(src, sizeof(src), "%s/findings/%d", s->dir, old);
 	snprintf(dst, sizeof(dst), "%s/findings/%d", m->out_dir, id);
-	in = open(src, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	snprintf(name, sizeof(name), "%d", old);
+	/* What runs left is untrusted: no symlink is followed on the way. */
+	base = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fdir = base < 0 ? -1 : openat(base, "findings", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	in = fdir < 0 ? -1 : openat(fdir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	e = in < 0 ? errno : 0;
+	if (fdir >= 0)
+		close(fdir);
+	if (base >= 0)
+		close(base);
 	if (in < 0)
-		return errno == ENOENT ? 0 : fail(m, -errno, "%s: %s", src, strerror(errno));
+		return e == ENOENT ? 0 : fail(m, -e, "%s: %s", src, strerror(e));
 	e = mkdir_p(dst, 0755);
 	out = e < 0 ? -1 : open(dst, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (e == 0 && out < 0)
@@ -320,6 +334,7 @@ static json_object *new_finding(struct merge *m, const struct shard *s, json_obj
 	    set(c, "replay", json_object_new_string(replay)) < 0)
 		goto bad;
 	free(replay);
+	replay = NULL;
 	if ((*err = copy_files(m, s, old, id)) < 0)
 		goto bad_kept;
 	return c;
@@ -528,13 +543,18 @@ static int merge_runlog(struct merge *m, FILE *out, const struct shard *s)
 	char path[PATH_MAX], *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
+	struct stat st;
 	FILE *in;
-	int e = 0;
+	int e = 0, fd;
 
 	snprintf(path, sizeof(path), "%s/runs.jsonl", s->dir);
-	in = fopen(path, "re");
-	if (!in)
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
 		return errno == ENOENT ? 0 : fail(m, -errno, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || !(in = fdopen(fd, "r"))) {
+		close(fd);
+		return fail(m, -EINVAL, "%s: not a regular file", path);
+	}
 	while (!e && (len = getline(&line, &cap, in)) > 0) {
 		json_object *run = json_tokener_parse(line), *fnd, *faults, *id, *ms;
 		char ms_s[32];

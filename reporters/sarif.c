@@ -388,8 +388,10 @@ int report_sarif_write(json_object *report, const char *path, const char *source
 	put(&s, run, "tool", tool);
 	/* file:// URI of the root, with a trailing '/' as SARIF wants. */
 	enc = uri_path(root);
-	if (!enc || asprintf(&uri, "file://%s%s", enc, strcmp(root, "/") ? "/" : "") < 0)
+	if (!enc || asprintf(&uri, "file://%s%s", enc, strcmp(root, "/") ? "/" : "") < 0) {
+		uri = NULL;	/* undefined after a failed asprintf */
 		s.oom = true;
+	}
 	free(enc);
 	base = jobj(&s);
 	srcroot = jobj(&s);

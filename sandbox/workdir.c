@@ -114,8 +114,9 @@ void workdir_free(struct workdir *w)
 
 int workdir_reset(struct workdir *w)
 {
+	/* From the user's own DIR: its modes as they are. */
 	struct fs_owner ow = { w->chown_to, w->uid, w->gid, !w->chown_to && geteuid() == 0,
-			       w->skip.st_ino != 0, w->skip.st_dev, w->skip.st_ino };
+			       w->skip.st_ino != 0, w->skip.st_dev, w->skip.st_ino, true };
 	int r = remove_tree(w->copy);
 
 	return r < 0 ? r : copy_dir(w->orig, w->copy, &ow);

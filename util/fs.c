@@ -224,6 +224,10 @@ static int copy_entry(int sfd, int dfd, const char *name, const struct fs_owner 
 	struct stat st;
 	int in = -1, out = -1, r = 0;
 
+	/* Set-user-ID, set-group-ID only from a tree the caller trusts: what
+	 * a jailed run left must not become a set-user-ID file of ours. */
+	mode_t mode_mask = ow && ow->keep_special ? 07777 : 01777;
+
 	if (fstatat(sfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return -errno;
 	times[0] = st.st_atim;
@@ -237,13 +241,16 @@ static int copy_entry(int sfd, int dfd, const char *name, const struct fs_owner 
 		in = openat(sfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		out = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		r = in < 0 || out < 0 ? -errno : fs_copy_tree(in, out, ow);
-		if (r == 0 && fchmod(out, st.st_mode & 07777) < 0)
+		if (r == 0 && fchmod(out, st.st_mode & mode_mask) < 0)
 			r = -errno;
 	} else if (S_ISREG(st.st_mode)) {
+		/* The source first: nothing is made for a file that cannot be read. */
 		in = openat(sfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (in < 0)
+			return -errno;
 		out = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-		r = in < 0 || out < 0 ? -errno : copy_data(in, out);
-		if (r == 0 && fchmod(out, st.st_mode & 07777) < 0)
+		r = out < 0 ? -errno : copy_data(in, out);
+		if (r == 0 && fchmod(out, st.st_mode & mode_mask) < 0)
 			r = -errno;
 	} else if (S_ISLNK(st.st_mode)) {
 		char target[PATH_MAX];
@@ -255,7 +262,7 @@ static int copy_entry(int sfd, int dfd, const char *name, const struct fs_owner 
 		if (symlinkat(target, dfd, name) < 0)
 			return -errno;
 	} else if (S_ISFIFO(st.st_mode)) {
-		if (mkfifoat(dfd, name, st.st_mode & 07777) < 0)
+		if (mkfifoat(dfd, name, st.st_mode & mode_mask) < 0)
 			return -errno;
 	} else {
 		return 0;	/* sockets, devices: not part of a work directory */

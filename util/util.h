@@ -44,10 +44,14 @@ struct fs_owner {
 	bool skip;
 	dev_t skip_dev;
 	ino_t skip_ino;
+	/* Keep set-user-ID and set-group-ID bits (a tree the caller
+	 * trusts); else they are dropped. */
+	bool keep_special;
 };
 /* Copy everything in directory sfd into directory dfd (names must not
  * exist there): directories, regular files, symlinks and fifos with their
- * modes and times, never following a symlink; sockets and devices are
+ * modes (set-user-ID and set-group-ID only with keep_special) and times,
+ * never following a symlink; sockets and devices are
  * skipped. ow NULL: owned by the caller. 0 or -errno. */
 int fs_copy_tree(int sfd, int dfd, const struct fs_owner *ow);
 

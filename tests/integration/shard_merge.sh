@@ -111,6 +111,31 @@ refused "--out a shard's own directory" "is shard 0's own directory"
 fz merge
 refused "no reports" "no shard reports given"
 
+# A shard's directory holds what jailed runs left: untrusted (the
+# independent review's cases). A symlink on the way to a finding's files
+# or as runs.jsonl is refused, never followed (once a double free); a
+# set-user-ID file a run left is copied without its bit.
+mkdir -p "$TMP/outside/1" && echo secret >"$TMP/outside/1/stderr"
+for k in 0 1 2; do cp -a "$TMP/s$k" "$TMP/u$k"; done
+id0=$(jq -r '.findings[0].id // empty' "$TMP/u0/report.json")
+[ -n "$id0" ] || id0=$(jq -r '.findings[0].id' "$TMP/u1/report.json")
+tk=$([ -n "$(jq -r '.findings[0].id // empty' "$TMP/u0/report.json")" ] && echo 0 || echo 1)
+rm -rf "$TMP/u$tk/findings" && ln -s "$TMP/outside" "$TMP/u$tk/findings"
+fz merge --out="$TMP/m3" "$TMP/u0" "$TMP/u1" "$TMP/u2"
+refused "a symlinked findings directory" "u$tk/findings/[0-9]*: "
+grep -rqs secret "$TMP/m3" && fail "merge followed a symlink out of a shard"
+rm "$TMP/u$tk/findings" && cp -a "$TMP/s$tk/findings" "$TMP/u$tk/findings"
+mv "$TMP/u$tk/runs.jsonl" "$TMP/u$tk/runs.real" && ln -s /dev/zero "$TMP/u$tk/runs.jsonl"
+fz merge --out="$TMP/m3" "$TMP/u0" "$TMP/u1" "$TMP/u2"
+refused "a symlinked runs.jsonl" "runs.jsonl"
+mv "$TMP/u$tk/runs.real" "$TMP/u$tk/runs.jsonl"
+cp /bin/true "$TMP/u$tk/findings/$id0/suid" && chmod 4755 "$TMP/u$tk/findings/$id0/suid"
+fz merge -q --out="$TMP/m3" "$TMP/u0" "$TMP/u1" "$TMP/u2"
+assert_rc 1
+n=$(find "$TMP/m3/findings" -name suid | wc -l)
+assert_eq 1 "$n" "the planted file copied"
+[ -z "$(find "$TMP/m3/findings" -name suid -perm -4000)" ] || fail "merge kept a set-user-ID bit"
+
 # --shard is for a plan: not with pinned faults; K < N.
 fz --inject=alloc --shard=0/2 --fault=malloc:NULL -- "$P"
 refused "--shard with --fault" "not with --fault"
