@@ -249,46 +249,16 @@ static int delay_on_exit(struct inject *inj, int cls, struct tracer_task *t,
 	return 0;
 }
 
-static int delay_on_watch(struct inject *inj, int cls, struct tracer_task *t,
-			  const struct syscall_stop *s)
-{
-	struct sig_handlers *h = inj_mm_state(t, cls);
 
-	(void)inj;
-	if (h)
-		sig_track_sigaction(h, t, s);
-	return 0;
-}
 
-static int delay_mm_new(void **state)
-{
-	*state = calloc(1, sizeof(struct sig_handlers));
-	return *state ? 0 : -ENOMEM;
-}
 
-static int delay_mm_fork(const void *parent, void **child)
-{
-	struct sig_handlers *c = malloc(sizeof(*c));
-
-	if (!c)
-		return -ENOMEM;
-	*c = *(const struct sig_handlers *)parent;
-	c->owner = 0;	/* the child process, known at its first stop */
-	*child = c;
-	return 0;
-}
-
-static void delay_mm_free(void *state)
-{
-	free(state);
-}
 
 const struct class_hooks delay_class_hooks = {
-	.mm_new = delay_mm_new,
-	.mm_fork = delay_mm_fork,
-	.mm_free = delay_mm_free,
+	.mm_new = sig_mm_new,
+	.mm_fork = sig_mm_fork,
+	.mm_free = sig_mm_free,
 	.run_size = sizeof(struct delay_run),
 	.on_syscall = delay_on_syscall,
-	.on_watch = delay_on_watch,
+	.on_watch = sig_on_watch,
 	.on_syscall_exit = delay_on_exit,
 };

@@ -153,12 +153,12 @@ static int fs_on_syscall(struct inject *inj, int cls, struct tracer_task *t,
 }
 
 const struct class_hooks fs_class_hooks = {
-	.mm_new = fs_mm_new,
-	.mm_fork = fs_mm_fork,
-	.mm_free = fs_mm_free,
+	.mm_new = sig_mm_new,
+	.mm_fork = sig_mm_fork,
+	.mm_free = sig_mm_free,
 	.run_size = sizeof(struct fs_run),
 	.on_lasting = fs_on_lasting,
 	.on_syscall = fs_on_syscall,
-	.on_watch = fs_on_watch,
+	.on_watch = sig_on_watch,
 	.on_syscall_exit = fs_close_on_exit,
 };

@@ -92,11 +92,6 @@ int fs_close_signal(struct tracer_task *t, const struct sig_handlers *h);
  * cannot be arranged); EINTR also delivers the signal sig that
  * interrupted it. */
 int fs_close_fail(struct fs_run *run, struct tracer_task *t, int err, int sig);
-/* The class's per-mm state (the signal handlers, from rt_sigaction). */
-int fs_mm_new(void **state);
-int fs_mm_fork(const void *parent, void **child);
-void fs_mm_free(void *state);
-int fs_on_watch(struct inject *inj, int cls, struct tracer_task *t, const struct syscall_stop *s);
 int fs_close_on_exit(struct inject *inj, int cls, struct tracer_task *t,
 		     const struct syscall_stop *s, int64_t ret);
 

@@ -80,38 +80,9 @@ int fs_close_fail(struct fs_run *run, struct tracer_task *t, int err, int sig)
 	return 0;
 }
 
-int fs_mm_new(void **state)
-{
-	*state = calloc(1, sizeof(struct sig_handlers));
-	return *state ? 0 : -ENOMEM;
-}
 
-int fs_mm_fork(const void *parent, void **child)
-{
-	struct sig_handlers *c = malloc(sizeof(*c));
 
-	if (!c)
-		return -ENOMEM;
-	*c = *(const struct sig_handlers *)parent;
-	c->owner = 0;	/* the child process, known at its first stop */
-	*child = c;
-	return 0;
-}
 
-void fs_mm_free(void *state)
-{
-	free(state);
-}
-
-int fs_on_watch(struct inject *inj, int cls, struct tracer_task *t, const struct syscall_stop *s)
-{
-	struct sig_handlers *h = inj_mm_state(t, cls);
-
-	(void)inj;
-	if (h)
-		sig_track_sigaction(h, t, s);
-	return 0;
-}
 
 int fs_close_on_exit(struct inject *inj, int cls, struct tracer_task *t,
 		     const struct syscall_stop *s, int64_t ret)

@@ -162,44 +162,14 @@ static int io_on_syscall(struct inject *inj, int cls, struct tracer_task *t,
 	return 0;
 }
 
-static int io_on_watch(struct inject *inj, int cls, struct tracer_task *t,
-		       const struct syscall_stop *s)
-{
-	struct sig_handlers *h = inj_mm_state(t, cls);
 
-	(void)inj;
-	if (h)
-		sig_track_sigaction(h, t, s);
-	return 0;
-}
 
-static int io_mm_new(void **state)
-{
-	*state = calloc(1, sizeof(struct sig_handlers));
-	return *state ? 0 : -ENOMEM;
-}
 
-static int io_mm_fork(const void *parent, void **child)
-{
-	struct sig_handlers *c = malloc(sizeof(*c));
-
-	if (!c)
-		return -ENOMEM;
-	*c = *(const struct sig_handlers *)parent;
-	c->owner = 0;	/* the child process, known at its first stop */
-	*child = c;
-	return 0;
-}
-
-static void io_mm_free(void *state)
-{
-	free(state);
-}
 
 const struct class_hooks io_class_hooks = {
-	.mm_new = io_mm_new,
-	.mm_fork = io_mm_fork,
-	.mm_free = io_mm_free,
+	.mm_new = sig_mm_new,
+	.mm_fork = sig_mm_fork,
+	.mm_free = sig_mm_free,
 	.on_syscall = io_on_syscall,
-	.on_watch = io_on_watch,
+	.on_watch = sig_on_watch,
 };

@@ -3,8 +3,11 @@
  * run, and which one to pick. */
 #include "config.h"
 
+#include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
 
+#include "inject/inject_int.h"
 #include "inject/signals.h"
 #include "util/util.h"
 
@@ -94,4 +97,37 @@ int sig_pick_with_mask(struct tracer_task *t, const struct sig_handlers *h, uint
 	if (!mask || (h->owner && h->owner != tracer_task_pid(t)))
 		return 0;
 	return pick_signal(mask & ~blocked);
+}
+
+int sig_mm_new(void **state)
+{
+	*state = calloc(1, sizeof(struct sig_handlers));
+	return *state ? 0 : -ENOMEM;
+}
+
+int sig_mm_fork(const void *parent, void **child)
+{
+	struct sig_handlers *c = malloc(sizeof(*c));
+
+	if (!c)
+		return -ENOMEM;
+	*c = *(const struct sig_handlers *)parent;
+	c->owner = 0;	/* the child process, known at its first stop */
+	*child = c;
+	return 0;
+}
+
+void sig_mm_free(void *state)
+{
+	free(state);
+}
+
+int sig_on_watch(struct inject *inj, int cls, struct tracer_task *t, const struct syscall_stop *s)
+{
+	struct sig_handlers *h = inj_mm_state(t, cls);
+
+	(void)inj;
+	if (h)
+		sig_track_sigaction(h, t, s);
+	return 0;
 }

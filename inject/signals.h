@@ -33,4 +33,13 @@ int sig_pick_deliverable(struct tracer_task *t, const struct sig_handlers *h, ui
 int sig_pick_with_mask(struct tracer_task *t, const struct sig_handlers *h, uint64_t mask,
 		       uint64_t blocked);
 
+/* The hooks of a class that keeps sig_handlers as its per address space
+ * state (class_hooks.mm_new, mm_fork, mm_free, on_watch of the
+ * rt_sigaction calls): io, fs and delay. */
+struct inject;
+int sig_mm_new(void **state);
+int sig_mm_fork(const void *parent, void **child);
+void sig_mm_free(void *state);
+int sig_on_watch(struct inject *inj, int cls, struct tracer_task *t, const struct syscall_stop *s);
+
 #endif
