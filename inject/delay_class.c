@@ -249,10 +249,6 @@ static int delay_on_exit(struct inject *inj, int cls, struct tracer_task *t,
 	return 0;
 }
 
-
-
-
-
 const struct class_hooks delay_class_hooks = {
 	.mm_new = sig_mm_new,
 	.mm_fork = sig_mm_fork,

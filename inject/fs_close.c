@@ -80,10 +80,6 @@ int fs_close_fail(struct fs_run *run, struct tracer_task *t, int err, int sig)
 	return 0;
 }
 
-
-
-
-
 int fs_close_on_exit(struct inject *inj, int cls, struct tracer_task *t,
 		     const struct syscall_stop *s, int64_t ret)
 {

@@ -162,10 +162,6 @@ static int io_on_syscall(struct inject *inj, int cls, struct tracer_task *t,
 	return 0;
 }
 
-
-
-
-
 const struct class_hooks io_class_hooks = {
 	.mm_new = sig_mm_new,
 	.mm_fork = sig_mm_fork,
