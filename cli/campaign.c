@@ -245,7 +245,7 @@ struct campaign {
 	int unstarted;		/* runs after the first that could not start */
 	long long deadline;
 	/* Owned copies the report points at until the end. */
-	char **req_abs, *stdin_abs, *options, *out_abs;
+	char **req_abs, *stdin_abs, *options, *out_abs, **plan_options;
 	char **options_argv;
 	struct scheduler *plan;	/* the plan stage (the sequencer owns it) */
 	struct scheduler *sched;	/* the sequencer */
@@ -445,6 +445,24 @@ static void do_run(struct campaign *c, const char *mode, const struct plan_fault
 	outcome_note(c->rep, &c->rn, &res, strcmp(mode, "clean") == 0, c->done - 1, id, us);
 }
 
+/* The options that shape the plan but not one run (replay needs none of
+ * them), for report.json's plan_options: shards to merge share them. */
+static char **plan_words(const struct options *o)
+{
+	char **v = calloc(o->nexclude + 3, sizeof(*v));
+	int n = 0;
+
+	if (!v)
+		die("out of memory");
+	for (int i = 0; i < o->nexclude; i++)
+		if (asprintf(&v[n++], "--exclude-site=%s", o->exclude[i]) < 0)
+			die("out of memory");
+	if (o->random && (asprintf(&v[n++], "--random") < 0 ||
+			  asprintf(&v[n++], "--probability=%g", o->probability) < 0))
+		die("out of memory");
+	return v;
+}
+
 static void report_open(struct campaign *c, char **env)
 {
 	struct options *o = c->o;
@@ -472,6 +490,7 @@ static void report_open(struct campaign *c, char **env)
 	meta.abort_is_finding = o->abort_is_finding;
 	meta.shard_k = o->shard_k;
 	meta.shard_n = o->shard_n;
+	meta.plan_options = c->plan_options = plan_words(o);
 	/* Absolute, so the replay line works from any directory (runner_init
 	 * created the directory already). */
 	c->out_abs = abs_path(o->out_dir);
@@ -641,6 +660,7 @@ int campaign_run(struct options *o, char **environ_base)
 	report_free(c.rep);
 	runner_fini(&c.rn);
 	free_strv(c.req_abs);
+	free_strv(c.plan_options);
 	free_strv(c.suppressed);
 	free_strv(env);
 	free(c.stdin_abs);

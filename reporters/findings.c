@@ -109,7 +109,8 @@ int report_new(const struct report_meta *meta, struct report **out)
 	r->requests = report_strv_dup(meta->requests);
 	r->options_argv = meta->options_argv ? report_strv_dup(meta->options_argv) :
 			  report_words_split(meta->options);
-	if (!r->argv || !r->envp || !r->requests || !r->options_argv)
+	r->plan_options = report_strv_dup(meta->plan_options);
+	if (!r->argv || !r->envp || !r->requests || !r->options_argv || !r->plan_options)
 		e = -ENOMEM;
 	e = e ?: dup_opt(&r->cwd, meta->cwd);
 	e = e ?: dup_opt(&r->stdin_path, meta->stdin_path);
@@ -151,6 +152,7 @@ void report_free(struct report *r)
 	report_strv_free(r->envp);
 	report_strv_free(r->requests);
 	report_strv_free(r->options_argv);
+	report_strv_free(r->plan_options);
 	free(r->cwd);
 	free(r->stdin_path);
 	free(r->inject);

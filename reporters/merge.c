@@ -163,7 +163,8 @@ static int by_index(const void *a, const void *b)
 
 /* What must be equal for the shards to be parts of one campaign. */
 static const char *const same_fields[] = {
-	"version", "build_id", "target", "argv", "inject", "options_argv", "requests", "stdin",
+	"version", "build_id", "target", "argv", "inject", "options_argv", "plan_options",
+	"requests", "stdin",
 };
 
 static int check_same(struct merge *m)

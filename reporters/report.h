@@ -246,6 +246,10 @@ struct report_meta {
 	bool abort_is_finding;	/* count FIND_ABORT as findings */
 	/* --shard=K/N (shard_n 0: none): report.json's shard, for merge. */
 	unsigned shard_k, shard_n;
+	/* The options that shape the plan but not a run (--exclude-site,
+	 * --random, --probability), as words: report.json's plan_options,
+	 * which shards to merge must share. NULL-terminated, or NULL. */
+	char *const *plan_options;
 };
 
 int report_new(const struct report_meta *meta, struct report **out);

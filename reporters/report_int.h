@@ -61,6 +61,7 @@ struct report {
 	char *self;
 	bool abort_is_finding;
 	unsigned shard_k, shard_n;
+	char **plan_options;
 	char build_id[129];	/* argv[0]'s GNU build-id, hex; "" none */
 
 	struct site *sites;

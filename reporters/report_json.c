@@ -430,6 +430,7 @@ static json_object *report_json(struct jb *b, const struct report *r)
 	put(b, o, "inject", str(b, r->inject));
 	put(b, o, "options", str(b, r->options));
 	put(b, o, "options_argv", strv(b, r->options_argv));
+	put(b, o, "plan_options", strv(b, r->plan_options));
 	put(b, o, "seed", u64(b, r->seed));
 	if (r->shard_n) {
 		c = obj(b);

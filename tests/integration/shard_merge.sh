@@ -99,6 +99,11 @@ refused "another shard count" "has 3 shards, .* has 2"
 fz --inject=alloc --timeout=7s --shard=1/3 --out="$TMP/t1" -- "$P"
 fz merge --out="$TMP/m2" "$TMP/s0" "$TMP/t1"
 refused "other options" 'differ in "options_argv"'
+# Another plan (an excluded site): not in options_argv (replay needs
+# none), in plan_options (the independent review's case).
+fz --inject=alloc --exclude-site=parse_header --shard=1/3 --out="$TMP/x1" -- "$P"
+fz merge --out="$TMP/m2" "$TMP/s0" "$TMP/x1"
+refused "another plan" 'differ in "plan_options"'
 # Another build at the same path.
 cp "$P" "$TMP/prog"
 fz --inject=alloc --shard=0/2 --out="$TMP/b0" -- "$TMP/prog"
