@@ -8,6 +8,7 @@ enum {
 	EXIT_FINDINGS = 1,
 	EXIT_USAGE = 2,
 	EXIT_BUDGET = 3,
+	EXIT_FLAKY = 4,		/* --replay: reproduced by some runs, not all */
 };
 
 /* --inject=none (cli/standalone.c) passes the program's own status

@@ -78,3 +78,15 @@ grep -q "replay: .* --replay=$TMP/elsewhere/none-out/report.json#1" "$TMP/fz.std
 grep -q "sent by pid" "$TMP/fz.stderr" || fail "a sent signal is described with an address"
 
 assert_no_stray unchecked_malloc
+
+# Some runs but not all (issue 15): "flaky k/N" and an exit status of its
+# own, 4. flaky_crash crashes on its odd runs, counted in a bound file:
+# the campaign's only run (the first) crashes, the replay's four runs
+# (counts 2 to 5) crash twice.
+mkdir -p "$TMP/cnt" && chmod 777 "$TMP/cnt"
+fz --inject=io --max-runs=1 --bind="$TMP/cnt" --out="$TMP/flaky" -- "$T/flaky_crash" "$TMP/cnt/n"
+assert_rc 1
+fz --replay="$TMP/flaky/report.json#1" --replay-runs=4 --out="$TMP/flaky-replay"
+assert_rc 4
+grep -q '^replay: flaky 2/4 (signal in main)' "$TMP/fz.stderr" || fail "flaky replay: $(cat "$TMP/fz.stderr")"
+assert_eq 2 "$(jqr '.replay.reproduced' "$TMP/flaky-replay/replay/report.json")" "replay.reproduced (flaky)"
