@@ -39,15 +39,6 @@ static int64_t iget(json_object *o, const char *k, int64_t dflt)
 	return json_object_get_int64(v);
 }
 
-static json_object *aget(json_object *o, const char *k)
-{
-	json_object *v;
-
-	if (!o || !json_object_object_get_ex(o, k, &v) || !json_object_is_type(v, json_type_array))
-		return NULL;
-	return v;
-}
-
 /* XML 1.0 text: the five specials escaped, the control characters it
  * cannot hold at all (a program's output may have any byte) as '?'. */
 static void xml(FILE *fp, const char *s)
@@ -70,7 +61,7 @@ static void xml(FILE *fp, const char *s)
 /* The finding's first fault's site id, -1 for none. */
 static int64_t finding_site(json_object *f)
 {
-	json_object *faults = aget(f, "faults");
+	json_object *faults = json_field(f, "faults", json_type_array);
 
 	if (!faults || json_object_array_length(faults) == 0)
 		return -1;
@@ -79,7 +70,7 @@ static int64_t finding_site(json_object *f)
 
 static const char *top_function(json_object *f)
 {
-	json_object *frames = aget(f, "frames");
+	json_object *frames = json_field(f, "frames", json_type_array);
 
 	for (size_t i = 0; frames && i < json_object_array_length(frames); i++) {
 		json_object *fr = json_object_array_get_idx(frames, i), *sys;
@@ -141,7 +132,8 @@ static int count_failing(json_object *sites, json_object *findings, int *nofault
 
 int report_junit_write(json_object *report, const char *path)
 {
-	json_object *sites = aget(report, "sites"), *findings = aget(report, "findings");
+	json_object *sites = json_field(report, "sites", json_type_array);
+	json_object *findings = json_field(report, "findings", json_type_array);
 	json_object *empty = json_object_new_array();
 	int nsites, nfail, nofault, skipped = 0, e = 0;
 	const char *target = sget(report, "target"), *base = strrchr(target, '/');

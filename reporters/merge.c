@@ -65,18 +65,9 @@ static int fail(struct merge *m, int err, const char *fmt, ...)
 	return err;
 }
 
-static json_object *get(json_object *o, const char *key, json_type t)
-{
-	json_object *v;
-
-	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, t))
-		return NULL;
-	return v;
-}
-
 static int64_t num(json_object *o, const char *key)
 {
-	json_object *v = get(o, key, json_type_int);
+	json_object *v = json_field(o, key, json_type_int);
 
 	return v ? json_object_get_int64(v) : 0;
 }
@@ -97,7 +88,7 @@ static int set_num(json_object *o, const char *key, int64_t n)
 /* Sum the number key of src into dst (both objects). */
 static int add_num(json_object *dst, json_object *src, const char *key)
 {
-	if (!dst || !src || !get(src, key, json_type_int))
+	if (!dst || !src || !json_field(src, key, json_type_int))
 		return 0;
 	return set_num(dst, key, num(dst, key) + num(src, key));
 }
@@ -138,13 +129,13 @@ static int load_one(struct merge *m, const char *arg, struct shard *s)
 	}
 	s->root = report_json_read(path, m->why, m->whylen);
 	e = s->root ? 0 : -EINVAL;
-	sh = s->root ? get(s->root, "shard", json_type_object) : NULL;
+	sh = s->root ? json_field(s->root, "shard", json_type_object) : NULL;
 	if (!e && !sh)
 		e = fail(m, -EINVAL, "%s: not a shard's report (no \"shard\": run with --shard=K/N)",
 			 path);
-	if (!e && (!get(s->root, "sites", json_type_array) ||
-		   !get(s->root, "findings", json_type_array) ||
-		   !get(s->root, "aborts", json_type_array)))
+	if (!e && (!json_field(s->root, "sites", json_type_array) ||
+		   !json_field(s->root, "findings", json_type_array) ||
+		   !json_field(s->root, "aborts", json_type_array)))
 		e = fail(m, -EINVAL, "%s: not a report (no sites, findings or aborts)", path);
 	if (!e) {
 		s->index = (int)num(sh, "index");
@@ -171,10 +162,10 @@ static int check_same(struct merge *m)
 {
 	json_object *a = m->s[0].root;
 
-	m->count = (int)num(get(a, "shard", json_type_object), "count");
+	m->count = (int)num(json_field(a, "shard", json_type_object), "count");
 	for (int i = 1; i < m->n; i++) {
 		json_object *b = m->s[i].root;
-		int count = (int)num(get(b, "shard", json_type_object), "count");
+		int count = (int)num(json_field(b, "shard", json_type_object), "count");
 
 		if (count != m->count)
 			return fail(m, -EINVAL, "%s has %d shards, %s has %d: not one campaign",
@@ -201,7 +192,7 @@ static int check_same(struct merge *m)
 
 static int merge_sites(struct merge *m, struct shard *s)
 {
-	json_object *sites = get(s->root, "sites", json_type_array);
+	json_object *sites = json_field(s->root, "sites", json_type_array);
 	size_t n = json_object_array_length(sites);
 
 	s->nsites = (int)n;
@@ -215,8 +206,8 @@ static int merge_sites(struct merge *m, struct shard *s)
 
 		/* One return address can be the site of two calls (malloc,
 		 * and the brk it makes, keyed by malloc's caller). */
-		key = get(site, "key", json_type_string);
-		call = get(site, "call", json_type_string);
+		key = json_field(site, "key", json_type_string);
+		call = json_field(site, "call", json_type_string);
 		if (!key || !call)
 			return fail(m, -EINVAL, "%s: site %zu has no key or call", s->dir, i);
 		if (asprintf(&k, "%s %s", json_object_get_string(call), json_object_get_string(key)) < 0)
@@ -229,7 +220,7 @@ static int merge_sites(struct merge *m, struct shard *s)
 			id = (int)json_object_array_length(m->sites);
 			have = copy(site);
 			/* Outcomes come in merge_outcomes, their finding ids mapped. */
-			if (have && get(have, "outcomes", json_type_array))
+			if (have && json_field(have, "outcomes", json_type_array))
 				json_object_object_del(have, "outcomes");
 			if (!have || set_num(have, "id", id) < 0 ||
 			    json_object_array_add(m->sites, have) ||
@@ -254,7 +245,7 @@ static int map_site(const struct shard *s, int64_t old)
 /* "findings/<old>/name" -> "findings/<new>/name". */
 static int rename_output(json_object *o, const char *field, int old, int id)
 {
-	json_object *v = get(o, field, json_type_string);
+	json_object *v = json_field(o, field, json_type_string);
 	char prefix[32], *rel;
 	const char *p;
 	int e;
@@ -319,15 +310,15 @@ static json_object *new_finding(struct merge *m, const struct shard *s, json_obj
 	*err = -ENOMEM;
 	if (!c || set_num(c, "id", id) < 0)
 		goto bad;
-	faults = get(c, "faults", json_type_array);
+	faults = json_field(c, "faults", json_type_array);
 	for (size_t i = 0; faults && i < json_object_array_length(faults); i++) {
 		json_object *ft = json_object_array_get_idx(faults, i);
 
-		if (get(ft, "site_id", json_type_int) &&
+		if (json_field(ft, "site_id", json_type_int) &&
 		    set_num(ft, "site_id", map_site(s, num(ft, "site_id"))) < 0)
 			goto bad;
 	}
-	check = get(c, "check", json_type_object);
+	check = json_field(c, "check", json_type_object);
 	if (rename_output(c, "stdout", old, id) < 0 || rename_output(c, "stderr", old, id) < 0 ||
 	    rename_output(check, "stdout", old, id) < 0 ||
 	    rename_output(check, "stderr", old, id) < 0 ||
@@ -349,14 +340,14 @@ bad_kept:
 
 static int merge_list(struct merge *m, struct shard *s, const char *list, json_object *into)
 {
-	json_object *a = get(s->root, list, json_type_array);
+	json_object *a = json_field(s->root, list, json_type_array);
 
 	for (size_t i = 0; i < json_object_array_length(a); i++) {
 		json_object *f = json_object_array_get_idx(a, i), *key, *have, *id;
 		int old = (int)num(f, "id"), e;
 		char old_s[16];
 
-		key = get(f, "key", json_type_string);
+		key = json_field(f, "key", json_type_string);
 		if (!key)
 			return fail(m, -EINVAL, "%s: finding #%d has no \"key\" (a report of an "
 				    "older fzsandbox: run the shards again)", s->dir, old);
@@ -370,7 +361,7 @@ static int merge_list(struct merge *m, struct shard *s, const char *list, json_o
 			e = e ?: set(m->finding_index, json_object_get_string(key),
 				     json_object_get(have));
 		}
-		id = get(have, "id", json_type_int);
+		id = json_field(have, "id", json_type_int);
 		snprintf(old_s, sizeof(old_s), "%d", old);
 		e = e ?: set(s->finding_map, old_s, json_object_get(id));
 		if (e < 0)
@@ -395,15 +386,15 @@ static int merge_findings(struct merge *m, struct shard *s)
  * merged report's. */
 static int merge_outcomes(struct merge *m, struct shard *s)
 {
-	json_object *sites = get(s->root, "sites", json_type_array);
+	json_object *sites = json_field(s->root, "sites", json_type_array);
 
 	for (int i = 0; i < s->nsites; i++) {
-		json_object *v = get(json_object_array_get_idx(sites, i), "outcomes", json_type_array);
+		json_object *v = json_field(json_object_array_get_idx(sites, i), "outcomes", json_type_array);
 		json_object *site = json_object_array_get_idx(m->sites, s->site_map[i]), *into, *id;
 
 		if (!v)
 			continue;
-		into = get(site, "outcomes", json_type_array);
+		into = json_field(site, "outcomes", json_type_array);
 		if (!into) {
 			into = json_object_new_array();
 			if (!into || set(site, "outcomes", into) < 0)
@@ -414,7 +405,7 @@ static int merge_outcomes(struct merge *m, struct shard *s)
 
 			if (!o || set_num(o, "shard", s->index) < 0)
 				return -ENOMEM;
-			f = get(o, "finding", json_type_int);
+			f = json_field(o, "finding", json_type_int);
 			if (f && json_object_object_get_ex(s->finding_map, json_object_get_string(f), &id) &&
 			    set(o, "finding", json_object_get(id)) < 0)
 				return -ENOMEM;
@@ -455,22 +446,24 @@ static int merge_counts(struct merge *m, struct shard *s)
 
 	e = e ?: add_num(o, r, "runs");
 	e = e ?: add_num(o, r, "runs_planned");
-	if (get(r, "plan_capped", json_type_boolean) && json_object_get_boolean(
-		    get(r, "plan_capped", json_type_boolean)))
+	if (json_field(r, "plan_capped", json_type_boolean) && json_object_get_boolean(
+		    json_field(r, "plan_capped", json_type_boolean)))
 		e = e ?: set(o, "plan_capped", json_object_new_boolean(1));
-	if (!get(o, "capped_by", json_type_string) && (v = get(r, "capped_by", json_type_string)))
+	if (!json_field(o, "capped_by", json_type_string) &&
+	    (v = json_field(r, "capped_by", json_type_string)))
 		e = e ?: set(o, "capped_by", copy(v));
-	e = e ?: sum_object(get(o, "faults_injected", json_type_object),
-			    get(r, "faults_injected", json_type_object));
-	e = e ?: sum_object(get(o, "plan_classes", json_type_object),
-			    get(r, "plan_classes", json_type_object));
+	e = e ?: sum_object(json_field(o, "faults_injected", json_type_object),
+			    json_field(r, "faults_injected", json_type_object));
+	e = e ?: sum_object(json_field(o, "plan_classes", json_type_object),
+			    json_field(r, "plan_classes", json_type_object));
 	/* What the clean run found is every shard's: only the plan's counts
 	 * add up. */
-	v = get(o, "call_paths", json_type_object);
-	e = e ?: add_num(v, get(r, "call_paths", json_type_object), "planned");
-	e = e ?: add_num(v, get(r, "call_paths", json_type_object), "tried");
-	e = e ?: sum_object(get(get(o, "service", json_type_object), "totals", json_type_object),
-			    get(get(r, "service", json_type_object), "totals", json_type_object));
+	v = json_field(o, "call_paths", json_type_object);
+	e = e ?: add_num(v, json_field(r, "call_paths", json_type_object), "planned");
+	e = e ?: add_num(v, json_field(r, "call_paths", json_type_object), "tried");
+	e = e ?: sum_object(json_field(json_field(o, "service", json_type_object), "totals",
+				       json_type_object),
+			    json_field(json_field(r, "service", json_type_object), "totals", json_type_object));
 	return e;
 }
 
@@ -524,14 +517,15 @@ static int start_from_first(struct merge *m)
 	e = e ?: set(o, "capped_by", NULL);
 	if (e)
 		return e;
-	e = e ?: zero_counts(get(o, "faults_injected", json_type_object));
-	e = e ?: zero_counts(get(o, "plan_classes", json_type_object));
-	v = get(o, "call_paths", json_type_object);
+	e = e ?: zero_counts(json_field(o, "faults_injected", json_type_object));
+	e = e ?: zero_counts(json_field(o, "plan_classes", json_type_object));
+	v = json_field(o, "call_paths", json_type_object);
 	if (v) {
 		e = e ?: set_num(v, "planned", 0);
 		e = e ?: set_num(v, "tried", 0);
 	}
-	e = e ?: zero_counts(get(get(o, "service", json_type_object), "totals", json_type_object));
+	e = e ?: zero_counts(json_field(json_field(o, "service", json_type_object), "totals",
+					json_type_object));
 	return e;
 }
 
@@ -564,19 +558,19 @@ static int merge_runlog(struct merge *m, FILE *out, const struct shard *s)
 			json_object_put(run);
 			continue;	/* a line cut by a crash: the report has the rest */
 		}
-		fnd = get(run, "finding", json_type_int);
+		fnd = json_field(run, "finding", json_type_int);
 		if (fnd && json_object_object_get_ex(s->finding_map, json_object_get_string(fnd), &id))
 			e = set(run, "finding", json_object_get(id));
-		faults = get(run, "faults", json_type_array);
+		faults = json_field(run, "faults", json_type_array);
 		for (size_t i = 0; !e && faults && i < json_object_array_length(faults); i++) {
 			json_object *ft = json_object_array_get_idx(faults, i);
 
-			if (get(ft, "site_id", json_type_int))
+			if (json_field(ft, "site_id", json_type_int))
 				e = set_num(ft, "site_id", map_site(s, num(ft, "site_id")));
 		}
 		e = e ?: set_num(run, "shard", s->index);
 		/* As runlog.c wrote it, not as a re-printed double. */
-		if (!e && (ms = get(run, "ms", json_type_double))) {
+		if (!e && (ms = json_field(run, "ms", json_type_double))) {
 			snprintf(ms_s, sizeof(ms_s), "%.2f", json_object_get_double(ms));
 			e = set(run, "ms", json_object_new_double_s(json_object_get_double(ms), ms_s));
 		}

@@ -15,32 +15,23 @@
 
 #include "reporters/report_int.h"
 
-static json_object *field(json_object *o, const char *key, json_type t)
-{
-	json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, t))
-		return NULL;
-	return v;
-}
-
 static void copy_str(json_object *o, const char *key, char *dst, size_t len)
 {
-	json_object *v = field(o, key, json_type_string);
+	json_object *v = json_field(o, key, json_type_string);
 
 	snprintf(dst, len, "%s", v ? json_object_get_string(v) : "");
 }
 
 static int get_int(json_object *o, const char *key, int dflt)
 {
-	json_object *v = field(o, key, json_type_int);
+	json_object *v = json_field(o, key, json_type_int);
 
 	return v ? json_object_get_int(v) : dflt;
 }
 
 static int64_t get_i64(json_object *o, const char *key)
 {
-	json_object *v = field(o, key, json_type_int);
+	json_object *v = json_field(o, key, json_type_int);
 
 	return v ? json_object_get_int64(v) : -1;
 }
@@ -70,18 +61,18 @@ static void read_outcome(json_object *j, int site_id, struct outcome *o)
 	o->thread = get_int(j, "thread", 1);
 	o->nfaults = get_int(j, "faults", 1);
 	o->ending = ENDED_EXIT;
-	if ((v = field(j, "signal_name", json_type_string))) {
+	if ((v = json_field(j, "signal_name", json_type_string))) {
 		o->ending = ENDED_SIGNAL;
 		o->signal = signal_number(json_object_get_string(v));
-	} else if ((v = field(j, "outcome", json_type_string)) &&
+	} else if ((v = json_field(j, "outcome", json_type_string)) &&
 		   strcmp(json_object_get_string(v), outcome_group_name(OUTCOME_HUNG)) == 0) {
 		o->ending = ENDED_TIMEOUT;
 	}
 	o->exit_status = get_int(j, "exit_status", 0);
-	v = field(j, "stderr", json_type_boolean);
+	v = json_field(j, "stderr", json_type_boolean);
 	o->stderr_any = v && json_object_get_boolean(v);
 	copy_str(j, "message", o->message, sizeof(o->message));
-	v = field(j, "stdout", json_type_string);
+	v = json_field(j, "stdout", json_type_string);
 	out = v ? json_object_get_string(v) : "";
 	o->out = STDOUT_UNKNOWN;
 	for (int s = STDOUT_SAME; s <= STDOUT_DIFFERS; s++)
@@ -94,7 +85,7 @@ static void read_outcome(json_object *j, int site_id, struct outcome *o)
 
 static void read_site(json_object *j, int id, struct site *s)
 {
-	json_object *p = field(j, "path", json_type_array);
+	json_object *p = json_field(j, "path", json_type_array);
 
 	*s = (struct site){ .id = id };
 	copy_str(j, "call", s->call, sizeof(s->call));
@@ -125,7 +116,7 @@ int report_outcomes_load(const char *path, struct site **sites, int *nsites,
 		snprintf(why, whylen, "%s: cannot read it as JSON", path);
 		return -EINVAL;
 	}
-	a = field(root, "sites", json_type_array);
+	a = json_field(root, "sites", json_type_array);
 	if (!a) {
 		snprintf(why, whylen, "%s: no sites (not a report.json of a campaign?)", path);
 		e = -EINVAL;
@@ -133,7 +124,7 @@ int report_outcomes_load(const char *path, struct site **sites, int *nsites,
 	}
 	ns = json_object_array_length(a);
 	for (size_t i = 0; i < ns; i++) {
-		json_object *oc = field(json_object_array_get_idx(a, i), "outcomes", json_type_array);
+		json_object *oc = json_field(json_object_array_get_idx(a, i), "outcomes", json_type_array);
 
 		if (!oc) {
 			snprintf(why, whylen, "%s: site %zu has no outcomes (written by an older "
@@ -152,14 +143,14 @@ int report_outcomes_load(const char *path, struct site **sites, int *nsites,
 	}
 	for (size_t i = 0; i < ns; i++) {
 		json_object *s = json_object_array_get_idx(a, i);
-		json_object *oc = field(s, "outcomes", json_type_array);
+		json_object *oc = json_field(s, "outcomes", json_type_array);
 
 		read_site(s, (int)i, &(*sites)[i]);
 		for (size_t k = 0; k < json_object_array_length(oc); k++)
 			read_outcome(json_object_array_get_idx(oc, k), (int)i, &(*v)[(*n)++]);
 	}
 	*nsites = (int)ns;
-	c = field(root, "clean_outcome", json_type_object);
+	c = json_field(root, "clean_outcome", json_type_object);
 	if (c)
 		read_outcome(c, -1, clean);
 	else

@@ -22,10 +22,7 @@
 
 #define REPORT_MAX_SIZE (64u << 20)
 
-static int fail(char *why, int whylen, int err, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(char *why, int whylen, int err, const char *fmt, ...)
+int report_why(char *why, int whylen, int err, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -84,25 +81,25 @@ out:
 	return e;
 }
 
-static json_object *field(json_object *o, const char *key, json_type t)
+json_object *json_field(json_object *o, const char *key, int t)
 {
 	json_object *v;
 
-	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, t))
+	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, (json_type)t))
 		return NULL;
 	return v;
 }
 
 static const char *str_field(json_object *o, const char *key)
 {
-	json_object *v = field(o, key, json_type_string);
+	json_object *v = json_field(o, key, json_type_string);
 
 	return v ? json_object_get_string(v) : NULL;
 }
 
 static int int_field(json_object *o, const char *key, int dflt)
 {
-	json_object *v = field(o, key, json_type_int);
+	json_object *v = json_field(o, key, json_type_int);
 	int64_t n;
 
 	if (!v)
@@ -196,13 +193,13 @@ static int load_fault(json_object *o, struct fault_rec *f)
 /* The top non-system frame: what a replay must crash in again. */
 static void load_top(json_object *fnd, struct replay_spec *s)
 {
-	json_object *frames = field(fnd, "frames", json_type_array);
+	json_object *frames = json_field(fnd, "frames", json_type_array);
 	json_object *pick = NULL;
 	size_t i, n = frames ? json_object_array_length(frames) : 0;
 
 	for (i = 0; i < n; i++) {
 		json_object *fr = json_object_array_get_idx(frames, i);
-		json_object *sys = field(fr, "system", json_type_boolean);
+		json_object *sys = json_field(fr, "system", json_type_boolean);
 
 		if (!json_object_is_type(fr, json_type_object))
 			continue;
@@ -229,13 +226,13 @@ static int load_input(json_object *fnd, struct replay_spec *s, const char *path,
 	if (!rel)
 		return 0;
 	if (strstr(rel, "..") || rel[0] == '/')
-		return fail(why, whylen, -EINVAL, "%s: bad \"input\" '%s'", path, rel);
+		return report_why(why, whylen, -EINVAL, "%s: bad \"input\" '%s'", path, rel);
 	if (asprintf(&s->input_path, "%.*s/%s", dlen, slash ? path : ".", rel) < 0) {
 		s->input_path = NULL;
-		return fail(why, whylen, -ENOMEM, "%s: out of memory", path);
+		return report_why(why, whylen, -ENOMEM, "%s: out of memory", path);
 	}
 	if (access(s->input_path, R_OK) < 0)
-		return fail(why, whylen, -errno, "%s: the finding's input '%s': %s", path,
+		return report_why(why, whylen, -errno, "%s: the finding's input '%s': %s", path,
 			    s->input_path, strerror(errno));
 	return 0;
 }
@@ -243,26 +240,26 @@ static int load_input(json_object *fnd, struct replay_spec *s, const char *path,
 static int load_finding(json_object *fnd, struct replay_spec *s, const char *path,
 			int id, char *why, int whylen)
 {
-	json_object *faults = field(fnd, "faults", json_type_array), *crash;
+	json_object *faults = json_field(fnd, "faults", json_type_array), *crash;
 	size_t i, n;
 
 	if (kind_from_name(str_field(fnd, "kind"), &s->kind) < 0)
-		return fail(why, whylen, -EINVAL, "%s: finding #%d: missing or unknown \"kind\"",
+		return report_why(why, whylen, -EINVAL, "%s: finding #%d: missing or unknown \"kind\"",
 			    path, id);
 	if (!faults)
-		return fail(why, whylen, -EINVAL, "%s: finding #%d: missing \"faults\"", path, id);
+		return report_why(why, whylen, -EINVAL, "%s: finding #%d: missing \"faults\"", path, id);
 	n = json_object_array_length(faults);
 	if (n > FINDING_MAX_FAULTS)
-		return fail(why, whylen, -EINVAL, "%s: finding #%d: %zu faults (at most %d)",
+		return report_why(why, whylen, -EINVAL, "%s: finding #%d: %zu faults (at most %d)",
 			    path, id, n, FINDING_MAX_FAULTS);
 	for (i = 0; i < n; i++)
 		if (load_fault(json_object_array_get_idx(faults, i), &s->faults[i]) < 0)
-			return fail(why, whylen, -EINVAL,
+			return report_why(why, whylen, -EINVAL,
 				    "%s: finding #%d: fault %zu lacks \"call\"/\"fault\"",
 				    path, id, i);
 	s->nfaults = n;
 	s->signal = int_field(fnd, "signal", 0);
-	crash = field(fnd, "crash", json_type_object);
+	crash = json_field(fnd, "crash", json_type_object);
 	s->crash_point = crash ? int_field(crash, "point", 0) : 0;
 	load_top(fnd, s);
 	return load_input(fnd, s, path, why, whylen);
@@ -276,20 +273,20 @@ static int load_meta(json_object *root, struct replay_spec *s, const char *path,
 	int e;
 
 	if (!version)
-		return fail(why, whylen, -EINVAL, "%s: missing \"version\"", path);
+		return report_why(why, whylen, -EINVAL, "%s: missing \"version\"", path);
 	copy_str(s->version, sizeof(s->version), version);
 	e = strv_field(root, "argv", true, &s->argv);
 	if (e == 0 && !s->argv[0])
 		e = -EINVAL;
 	if (e == -ENOMEM)
-		return fail(why, whylen, e, "%s: out of memory", path);
+		return report_why(why, whylen, e, "%s: out of memory", path);
 	if (e)
-		return fail(why, whylen, -EINVAL, "%s: missing or bad \"argv\"", path);
+		return report_why(why, whylen, -EINVAL, "%s: missing or bad \"argv\"", path);
 	e = strv_field(root, "env", true, &s->envp);
 	if (e == -ENOMEM)
-		return fail(why, whylen, e, "%s: out of memory", path);
+		return report_why(why, whylen, e, "%s: out of memory", path);
 	if (e)
-		return fail(why, whylen, -EINVAL, "%s: missing or bad \"env\"", path);
+		return report_why(why, whylen, -EINVAL, "%s: missing or bad \"env\"", path);
 	e = strv_field(root, "requests", false, &s->requests);
 	e = e ?: opt_str(root, "cwd", &s->cwd);
 	e = e ?: opt_str(root, "stdin", &s->stdin_path);
@@ -301,12 +298,12 @@ static int load_meta(json_object *root, struct replay_spec *s, const char *path,
 	else if (e == 0 && !(s->options_argv = report_words_split(s->options)))
 		e = -ENOMEM;
 	if (e == -ENOMEM)
-		return fail(why, whylen, e, "%s: out of memory", path);
+		return report_why(why, whylen, e, "%s: out of memory", path);
 	if (e)
-		return fail(why, whylen, -EINVAL,
+		return report_why(why, whylen, -EINVAL,
 			    "%s: bad \"requests\", \"cwd\", \"stdin\", \"inject\", \"options\" or \"options_argv\"",
 			    path);
-	seed = field(root, "seed", json_type_int);
+	seed = json_field(root, "seed", json_type_int);
 	s->seed = seed ? json_object_get_uint64(seed) : 0;
 	return 0;
 }
@@ -326,7 +323,7 @@ static int split_id(const char *arg, char **path, int *id, char *why, int whylen
 	errno = 0;
 	n = strtol(hash + 1, &end, 10);
 	if (hash[1] < '0' || hash[1] > '9' || *end || errno || n < 1 || n > INT_MAX)
-		return fail(why, whylen, -EINVAL, "%s: bad finding id \"%s\"",
+		return report_why(why, whylen, -EINVAL, "%s: bad finding id \"%s\"",
 			    arg, hash + 1);
 	*id = n;
 	*path = strndup(arg, hash - arg);
@@ -342,7 +339,7 @@ static json_object *parse(const char *buf, size_t len, const char *path,
 	size_t off;
 
 	if (!tok) {
-		fail(why, whylen, -ENOMEM, "%s: out of memory", path);
+		report_why(why, whylen, -ENOMEM, "%s: out of memory", path);
 		return NULL;
 	}
 	root = json_tokener_parse_ex(tok, buf, len);
@@ -351,7 +348,7 @@ static json_object *parse(const char *buf, size_t len, const char *path,
 	json_tokener_free(tok);
 	/* An incomplete document is still "continue" at the end of input. */
 	if (!root || err != json_tokener_success) {
-		fail(why, whylen, -EINVAL, "%s: not JSON (%s at offset %zu)", path,
+		report_why(why, whylen, -EINVAL, "%s: not JSON (%s at offset %zu)", path,
 		     err == json_tokener_continue ? "truncated" :
 		     json_tokener_error_desc(err), off);
 		json_object_put(root);
@@ -360,13 +357,13 @@ static json_object *parse(const char *buf, size_t len, const char *path,
 	while (off < len && strchr(" \t\r\n", buf[off]))
 		off++;
 	if (off < len) {
-		fail(why, whylen, -EINVAL, "%s: not JSON (trailing data at offset %zu)",
+		report_why(why, whylen, -EINVAL, "%s: not JSON (trailing data at offset %zu)",
 		     path, off);
 		json_object_put(root);
 		return NULL;
 	}
 	if (!json_object_is_type(root, json_type_object)) {
-		fail(why, whylen, -EINVAL, "%s: not a report (top level is not an object)",
+		report_why(why, whylen, -EINVAL, "%s: not a report (top level is not an object)",
 		     path);
 		json_object_put(root);
 		return NULL;
@@ -382,7 +379,7 @@ json_object *report_json_read(const char *path, char *why, int whylen)
 	int e = read_file(path, &buf, &len);
 
 	if (e) {
-		fail(why, whylen, e, "%s: %s", path, strerror(-e));
+		report_why(why, whylen, e, "%s: %s", path, strerror(-e));
 		return NULL;
 	}
 	root = parse(buf, len, path, why, whylen);
@@ -418,18 +415,18 @@ int replay_load(const char *file_and_id, struct replay_spec *spec, char *why, in
 	if (why && whylen > 0)
 		why[0] = '\0';
 	if (!spec)
-		return fail(why, whylen, -EINVAL, "no replay spec");
+		return report_why(why, whylen, -EINVAL, "no replay spec");
 	memset(spec, 0, sizeof(*spec));
 	if (!file_and_id || !*file_and_id)
-		return fail(why, whylen, -EINVAL, "no report file given");
+		return report_why(why, whylen, -EINVAL, "no report file given");
 	e = split_id(file_and_id, &path, &id, why, whylen);
 	if (e == -ENOMEM)
-		return fail(why, whylen, e, "out of memory");
+		return report_why(why, whylen, e, "out of memory");
 	if (e)
 		return e;
 	e = read_file(path, &buf, &len);
 	if (e) {
-		fail(why, whylen, e, "%s: %s", path, strerror(-e));
+		report_why(why, whylen, e, "%s: %s", path, strerror(-e));
 		goto out;
 	}
 	root = parse(buf, len, path, why, whylen);
@@ -440,18 +437,18 @@ int replay_load(const char *file_and_id, struct replay_spec *spec, char *why, in
 	e = load_meta(root, spec, path, why, whylen);
 	if (e)
 		goto out;
-	findings = field(root, "findings", json_type_array);
+	findings = json_field(root, "findings", json_type_array);
 	if (!findings) {
-		e = fail(why, whylen, -EINVAL, "%s: missing \"findings\"", path);
+		e = report_why(why, whylen, -EINVAL, "%s: missing \"findings\"", path);
 		goto out;
 	}
 	fnd = pick_finding(findings, &id);
 	/* A deliberate abort (kept apart) replays by its id as well. */
-	if (!fnd && id && (findings = field(root, "aborts", json_type_array)))
+	if (!fnd && id && (findings = json_field(root, "aborts", json_type_array)))
 		fnd = pick_finding(findings, &id);
 	if (!fnd) {
-		e = id ? fail(why, whylen, -ENOENT, "%s: no finding #%d", path, id) :
-			 fail(why, whylen, -ENOENT, "%s: no findings", path);
+		e = id ? report_why(why, whylen, -ENOENT, "%s: no finding #%d", path, id) :
+			 report_why(why, whylen, -ENOENT, "%s: no findings", path);
 		goto out;
 	}
 	e = load_finding(fnd, spec, path, id, why, whylen);

@@ -132,6 +132,12 @@ int report_copy_output(const struct report *r, int id, const char *src,
  * path, parsed; NULL with a one-line reason in why. json_object_put it. */
 struct json_object;
 struct json_object *report_json_read(const char *path, char *why, int whylen);
+/* o's member key if it is of type t (json_type), else NULL (o NULL too):
+ * every reader of a report checks each field's type. */
+struct json_object *json_field(struct json_object *o, const char *key, int t);
+/* A one-line reason into why (whylen bytes), and err returned. */
+__attribute__((format(printf, 4, 5)))
+int report_why(char *why, int whylen, int err, const char *fmt, ...);
 /* findings.c: the replay command line of finding id of the report in
  * out_dir, run by the fzsandbox at self (malloc'd), 0 or -ENOMEM. */
 int report_replay_line(const char *self, const char *out_dir, int id, char **out);

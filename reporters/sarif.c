@@ -115,15 +115,6 @@ static bool bget(json_object *o, const char *k)
 	       json_object_get_boolean(v);
 }
 
-static json_object *aget(json_object *o, const char *k)
-{
-	json_object *v;
-
-	if (!o || !json_object_object_get_ex(o, k, &v) || !json_object_is_type(v, json_type_array))
-		return NULL;
-	return v;
-}
-
 /* The frame's file as a path relative to the source root, when it is a
  * regular file there (relative names are taken as relative to the root:
  * where the build ran). rel gets it; false otherwise. */
@@ -275,7 +266,7 @@ static int rule_of(struct sarif *s, const char *kind)
  * Replay: CMD" */
 static char *message(json_object *f, const char *top)
 {
-	json_object *faults = aget(f, "faults");
+	json_object *faults = json_field(f, "faults", json_type_array);
 	const char *what = sget(f, "signal_name");
 	char *m = NULL;
 	size_t len = 0;
@@ -312,7 +303,8 @@ static char *message(json_object *f, const char *top)
 
 static json_object *result(struct sarif *s, json_object *f)
 {
-	json_object *r = jobj(s), *frames = aget(f, "frames"), *locs = jarr(s), *m, *fp, *props;
+	json_object *frames = json_field(f, "frames", json_type_array);
+	json_object *r = jobj(s), *locs = jarr(s), *m, *fp, *props;
 	const char *kind = sget(f, "kind") ?: "finding", *top = NULL;
 	char rel[PATH_MAX];
 	char *text;
@@ -362,7 +354,7 @@ int report_sarif_write(json_object *report, const char *path, const char *source
 {
 	struct sarif s = { 0 };
 	json_object *top = NULL, *runs, *run, *tool, *driver, *results, *base, *srcroot;
-	json_object *findings = aget(report, "findings");
+	json_object *findings = json_field(report, "findings", json_type_array);
 	char *root = realpath(source_root ? source_root : ".", NULL), *uri = NULL, *enc;
 	int e = 0;
 

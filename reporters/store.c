@@ -27,33 +27,9 @@
 
 #include "reporters/report_int.h"
 
-static int fail(char *why, int whylen, int err, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(char *why, int whylen, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why && whylen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(why, whylen, fmt, ap);
-		va_end(ap);
-	}
-	return err;
-}
-
-static json_object *get(json_object *o, const char *key, json_type t)
-{
-	json_object *v;
-
-	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, t))
-		return NULL;
-	return v;
-}
-
 static const char *sget(json_object *o, const char *key)
 {
-	json_object *v = get(o, key, json_type_string);
+	json_object *v = json_field(o, key, json_type_string);
 
 	return v ? json_object_get_string(v) : NULL;
 }
@@ -104,7 +80,7 @@ static int site_ordinal(json_object *sites, const char *key, int *calls)
 	for (size_t i = 0; key && i < n; i++) {
 		json_object *s = json_object_array_get_idx(sites, i);
 		const char *k = sget(s, "key");
-		json_object *o = get(s, "ordinal", json_type_int);
+		json_object *o = json_field(s, "ordinal", json_type_int);
 
 		if (!k || strcmp(k, key) != 0)
 			continue;
@@ -157,8 +133,8 @@ static json_object *store_new(json_object *root, json_object *fnd, const char *n
 					     "thread", "sanitizer", "detail", "frames", "hits" };
 	json_object *o = json_object_new_object(), *f = json_object_new_object();
 	json_object *arr = json_object_new_array(), *ids = json_object_new_array();
-	json_object *faults = store_faults(get(fnd, "faults", json_type_array),
-					   get(root, "sites", json_type_array));
+	json_object *faults = store_faults(json_field(fnd, "faults", json_type_array),
+					   json_field(root, "sites", json_type_array));
 	const char *bid = sget(root, "build_id");
 	int e = o && f && arr && ids && faults ? 0 : -ENOMEM;
 
@@ -197,8 +173,9 @@ static json_object *store_new(json_object *root, json_object *fnd, const char *n
 /* The same finding found again: hits added, last_seen, the build-id. */
 static void store_update(json_object *old, json_object *root, json_object *fnd, const char *now)
 {
-	json_object *h = get(old, "hits", json_type_int), *nh = get(fnd, "hits", json_type_int);
-	json_object *ids = get(old, "build_ids", json_type_array);
+	json_object *h = json_field(old, "hits", json_type_int);
+	json_object *nh = json_field(fnd, "hits", json_type_int);
+	json_object *ids = json_field(old, "build_ids", json_type_array);
 	const char *bid = sget(root, "build_id");
 	bool seen = false;
 
@@ -230,12 +207,12 @@ static int write_atomic(const char *dir, const char *name, json_object *o, char 
 				    JSON_C_TO_STRING_NOSLASHESCAPE) < 0) {
 		e = -errno ?: -EIO;
 		(void)unlink(tmp);
-		return fail(why, whylen, e, "cannot write %s", tmp);
+		return report_why(why, whylen, e, "cannot write %s", tmp);
 	}
 	if (rename(tmp, path) < 0) {
 		e = -errno;
 		(void)unlink(tmp);
-		return fail(why, whylen, e, "cannot write %s: %s", path, strerror(-e));
+		return report_why(why, whylen, e, "cannot write %s: %s", path, strerror(-e));
 	}
 	return 0;
 }
@@ -263,7 +240,7 @@ static int store_one(const char *dir, json_object *root, json_object *fnd, const
 		json_object_put(old);
 		o = store_new(root, fnd, now);
 		if (!o)
-			return fail(why, whylen, -ENOMEM, "out of memory");
+			return report_why(why, whylen, -ENOMEM, "out of memory");
 		res->added++;
 	}
 	e = write_atomic(dir, name, o, why, whylen);
@@ -281,11 +258,11 @@ int report_store_write(const char *report_path, const char *store_dir, struct st
 	memset(res, 0, sizeof(*res));
 	e = report_mkdirs(store_dir);
 	if (e < 0)
-		return fail(why, whylen, e, "--store=%s: %s", store_dir, strerror(-e));
+		return report_why(why, whylen, e, "--store=%s: %s", store_dir, strerror(-e));
 	root = report_json_read(report_path, why, whylen);
 	if (!root)
 		return -EINVAL;
-	findings = get(root, "findings", json_type_array);
+	findings = json_field(root, "findings", json_type_array);
 	/* Shards finishing at once: one at a time reads and updates a file. */
 	snprintf(lock, sizeof(lock), "%s/.lock", store_dir);
 	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -294,7 +271,7 @@ int report_store_write(const char *report_path, const char *store_dir, struct st
 		if (fd >= 0)
 			close(fd);
 		json_object_put(root);
-		return fail(why, whylen, e, "--store: cannot lock %s: %s", lock, strerror(-e));
+		return report_why(why, whylen, e, "--store: cannot lock %s: %s", lock, strerror(-e));
 	}
 	utc_now(now, sizeof(now));
 	for (size_t i = 0; !e && findings && i < json_object_array_length(findings); i++)
@@ -315,19 +292,19 @@ int report_store_read(const char *path, struct store_entry *se, char *why, int w
 	memset(se, 0, sizeof(*se));
 	if (!root)
 		return -EINVAL;
-	v = get(root, "store_version", json_type_int);
+	v = json_field(root, "store_version", json_type_int);
 	key = sget(root, "key");
-	findings = get(root, "findings", json_type_array);
+	findings = json_field(root, "findings", json_type_array);
 	faults = findings && json_object_array_length(findings) == 1 ?
-		 get(json_object_array_get_idx(findings, 0), "faults", json_type_array) : NULL;
+		 json_field(json_object_array_get_idx(findings, 0), "faults", json_type_array) : NULL;
 	if (!v || !key || !*key || !faults) {
-		e = fail(why, whylen, -EINVAL, "%s: not a store file (no \"store_version\", \"key\" "
+		e = report_why(why, whylen, -EINVAL, "%s: not a store file (no \"store_version\", \"key\" "
 			 "or one finding with \"faults\")", path);
 		goto out;
 	}
 	se->store_version = json_object_get_int(v);
 	if (se->store_version > REPORT_STORE_VERSION) {
-		e = fail(why, whylen, -EPROTONOSUPPORT, "%s: store version %d is newer than this "
+		e = report_why(why, whylen, -EPROTONOSUPPORT, "%s: store version %d is newer than this "
 			 "fzsandbox's (%d): use a newer fzsandbox", path, se->store_version,
 			 REPORT_STORE_VERSION);
 		goto out;
@@ -335,15 +312,15 @@ int report_store_read(const char *path, struct store_entry *se, char *why, int w
 	snprintf(se->key, sizeof(se->key), "%s", key);
 	n = json_object_array_length(faults);
 	if (n > FINDING_MAX_FAULTS) {
-		e = fail(why, whylen, -EINVAL, "%s: %zu faults (at most %d)", path, n,
+		e = report_why(why, whylen, -EINVAL, "%s: %zu faults (at most %d)", path, n,
 			 FINDING_MAX_FAULTS);
 		goto out;
 	}
 	se->nfaults = (int)n;
 	for (size_t i = 0; i < n; i++) {
 		json_object *f = json_object_array_get_idx(faults, i);
-		json_object *o = get(f, "ordinal", json_type_int);
-		json_object *c = get(f, "calls_in_function", json_type_int);
+		json_object *o = json_field(f, "ordinal", json_type_int);
+		json_object *c = json_field(f, "calls_in_function", json_type_int);
 
 		se->ordinal[i] = o ? json_object_get_int(o) : 0;
 		se->calls[i] = c ? json_object_get_int(c) : 0;
@@ -367,7 +344,7 @@ int report_regress_write(const char *out_dir, const struct regress_entry *v, int
 		json_object_put(o);
 		json_object_put(arr);
 		json_object_put(sum);
-		return fail(why, whylen, -ENOMEM, "out of memory");
+		return report_why(why, whylen, -ENOMEM, "out of memory");
 	}
 	json_object_object_add(o, "version", json_object_new_string(PACKAGE_VERSION));
 	json_object_object_add(o, "runs", json_object_new_int(runs));
