@@ -16,6 +16,7 @@
 #include "cli/die.h"
 #include "cli/fuzz.h"
 #include "cli/outcome_note.h"
+#include "cli/pool.h"
 #include "cli/regress.h"
 #include "cli/runner.h"
 #include "cli/suppress.h"
@@ -95,20 +96,6 @@ static void publish_sites(struct runner *rn, struct report *rep)
 	report_set_executables(rep, ex, nex);
 }
 
-static void count_faults(struct runner *rn, struct report *rep)
-{
-	const struct fault_rec *log;
-	int n = inject_run_log(rn->inj, &log);
-
-	report_count_run(rep, inject_nclasses(), inject_class_names(), inject_run_counts(rn->inj));
-	for (int i = 0; i < n; i++) {
-		struct site *s = log[i].site_id >= 0 ? report_site(rep, log[i].site_id) : NULL;
-
-		if (s)
-			s->failed++;
-	}
-}
-
 /* --fault=...@site#K: the site ids of this invocation's clean run. */
 static void resolve_pinned(struct options *o, struct runner *rn)
 {
@@ -130,17 +117,6 @@ static void resolve_pinned(struct options *o, struct runner *rn)
 			die("--fault: no site#%d in the clean run (it has %d sites)", id,
 			    inject_nsites(rn->inj));
 	}
-}
-
-/* A class could not arm (alloc: no allocator to plant breakpoints on): say
- * why instead of silently injecting nothing. */
-static void check_armed(struct runner *rn)
-{
-	int cls;
-	const char *why = inject_problem(rn->inj, &cls);
-
-	if (why && !runner_interrupted)
-		die("%s: %s", inject_class_name(cls), why);
 }
 
 static bool needs_sites(const struct options *o)
@@ -378,25 +354,21 @@ static void note_leftovers(const struct campaign *c)
 			"gives each run a fresh copy of DIR\n", n, n == 1 ? "" : "s", msg);
 }
 
-/* One run: the finding (unless suppressed), the fault counts, the log. */
-static void do_run(struct campaign *c, const char *mode, const struct plan_fault *plan, int nplan)
+/* A run made (by this process or a -j worker), taken in: the finding
+ * (unless suppressed), the fault counts, the log, the outcome. */
+static void take_in(struct campaign *c, const char *mode, int nplan, struct run_exec *x)
 {
-	struct run_result res;
-	struct run_finding f;
-	const struct fault_rec *log;
-	struct run_service svc;
-	const struct run_service *svcp;
-	int64_t t0, us;
+	struct run_result *res = &x->res;
+	struct run_finding *f = x->f;
+	const struct run_service *svcp = c->o->service ? &x->svc : NULL;
+	bool clean = strcmp(mode, "clean") == 0, is_new;
 	char outcome[64];
-	int id = 0, nlog, r;
-	bool is_new;
+	int id = 0, r = x->r;
 
-	if (strcmp(mode, "clean") == 0 && c->rn.sb && sandbox_leftovers_mark(c->rn.sb) < 0)
-		die("out of memory");
-	t0 = mono_us();
-	r = runner_run(&c->rn, strcmp(mode, "clean") == 0, plan, nplan, &res, &f);
-	us = mono_us() - t0;
 	if (r < 0 && !runner_interrupted) {
+		c->rn.err.status = x->err.status;
+		c->rn.err.fatal = x->err.fatal;
+		snprintf(c->rn.err.msg, sizeof(c->rn.err.msg), "%s", x->err.msg);
 		if (c->done == 0)
 			runner_die(&c->rn);
 		if (c->rn.err.fatal)
@@ -406,43 +378,50 @@ static void do_run(struct campaign *c, const char *mode, const struct plan_fault
 	}
 	/* Before its finding goes in: the finding is marked when the
 	 * clean run did not serve. */
-	if (strcmp(mode, "clean") == 0 && !runner_interrupted)
-		service_clean(c, &res);
-	c->last_hang = r >= 0 && res.end == RUN_TIMEOUT;
-	c->last_sig = r >= 0 && res.end == RUN_SIGNALED ? res.signal : 0;
+	if (clean && !runner_interrupted)
+		service_clean(c, res);
+	c->last_hang = r >= 0 && res->end == RUN_TIMEOUT;
+	c->last_sig = r >= 0 && res->end == RUN_SIGNALED ? res->signal : 0;
 	/* A fuzz run's finding keeps the input it read. */
-	f.input_path = r == 1 && c->fz ? fuzz_input_path(c->fz) : NULL;
-	if (r == 1 && !suppress_finding(c->suppressed, &f))
-		id = report_add_finding(c->rep, &f, &is_new);
+	if (r == 1)
+		f->input_path = c->fz ? fuzz_input_path(c->fz) : f->input_path;
+	if (r == 1 && !suppress_finding(c->suppressed, f))
+		id = report_add_finding(c->rep, f, &is_new);
 	if (id > 0 && is_new)
-		runner_keep_workdir(&c->rn, c->o->out_dir, id);
+		pool_keep_workdir(&c->rn, x, c->o->out_dir, id);
 	c->last_id = id;
 	c->last_new = id > 0 && is_new;
 	if (runner_interrupted)
 		return;
-	if (strcmp(mode, "clean") == 0) {
-		note_failed_clean(c, &res);
+	if (clean) {
+		note_failed_clean(c, res);
 		refusals_report(&c->rn.refusals, c->rep, stderr);
 		note_leftovers(c);
 	}
-	check_armed(&c->rn);
+	if (x->problem[0])
+		die("%s: %s", inject_class_name(x->problem_cls), x->problem);
 	c->done++;
-	count_faults(&c->rn, c->rep);
-	svcp = service_counts(c, &svc);
+	report_count_run(c->rep, inject_nclasses(), inject_class_names(), x->counts);
+	for (int i = 0; i < x->nlog; i++) {
+		struct site *s = x->log[i].site_id >= 0 ? report_site(c->rep, x->log[i].site_id) : NULL;
+
+		if (s)
+			s->failed++;
+	}
 	report_count_service(c->rep, svcp);
-	nlog = inject_run_log(c->rn.inj, &log);
-	c->last_faults = nlog;
+	c->last_faults = x->nlog;
 	/* A pinned fault fires only where the call can really fail that
 	 * way: say so when one did not, rather than a bare "0 findings". */
-	if (strcmp(mode, "pinned") == 0 && nlog >= 0 && nlog < nplan)
+	if (strcmp(mode, "pinned") == 0 && x->nlog < nplan)
 		fprintf(stderr, "fzsandbox: note: %d of the %d --fault faults %s injected: a fault "
 			"fires only at an occurrence where the call can fail that way (fzsandbox(1), "
-			"FAULT FIDELITY; report.json's sites list where each can)\n", nlog, nplan,
-			nlog == 1 ? "was" : "were");
+			"FAULT FIDELITY; report.json's sites list where each can)\n", x->nlog, nplan,
+			x->nlog == 1 ? "was" : "were");
 	if (c->log)
-		runlog_write(c->log, c->done - 1, mode, log, nlog, outcome_of(&res, outcome, sizeof(outcome)),
-			     id > 0 ? id : 0, svcp, us);
-	outcome_note(c->rep, &c->rn, &res, strcmp(mode, "clean") == 0, c->done - 1, id, us);
+		runlog_write(c->log, c->done - 1, mode, x->log, x->nlog,
+			     outcome_of(res, outcome, sizeof(outcome)), id > 0 ? id : 0, svcp, x->us);
+	if (x->has_outcome)
+		outcome_put(c->rep, &x->oc, clean, c->done - 1, id);
 }
 
 /* The options that shape the plan but not one run (replay needs none of
@@ -504,17 +483,34 @@ static void report_open(struct campaign *c, char **env)
 		die_errno(e, "cannot write %s/runs.jsonl", o->out_dir);
 }
 
-/* One run a scheduler asked for, and what it amounted to. */
+/* What a run taken in amounted to, for its scheduler. */
+static void outcome_for_sched(struct campaign *c, const struct run_exec *x, int nsites,
+			      struct run_outcome *out)
+{
+	*out = (struct run_outcome){
+		.finding = c->last_id > 0,
+		.finding_id = c->last_id,
+		.new_finding = c->last_new,
+		.faults = c->last_faults,
+		.new_sites = report_nsites(c->rep) - nsites,
+		.shape = x->has_shape ? x->shape : NULL,
+		.hang = c->last_hang,
+	};
+}
+
+/* One run a scheduler asked for, made here, and what it amounted to. */
 static void run_one(struct campaign *c, const struct run_request *req, struct run_outcome *out)
 {
+	static struct run_exec x;	/* ~10 KiB of plain data */
+	static struct run_finding f;
 	int nsites = report_nsites(c->rep);
 
-	c->rn.random = req->random;
-	c->rn.random_seed = req->seed;	/* its probability: --probability */
-	c->rn.crash_point = crash_request_point(req);
 	if (req->input)
 		fuzz_feed(c->fz, req->input, req->input_len);
-	do_run(c, req->mode, req->faults, req->nfaults);
+	if (req->record && c->rn.sb && sandbox_leftovers_mark(c->rn.sb) < 0)
+		die("out of memory");
+	run_exec(&c->rn, req, &x, &f);
+	take_in(c, req->mode, req->nfaults, &x);
 	/* The clean run's sites become the report's, even when it was
 	 * interrupted. */
 	if (req->record) {
@@ -524,17 +520,84 @@ static void run_one(struct campaign *c, const struct run_request *req, struct ru
 		 * output, before any fault. */
 		runner_output_baseline(&c->rn);
 		/* --slowdown: the clean run's spread, before any fault. */
-		runner_slowdown_baseline(&c->rn);
+		runner_slowdown_baseline(&c->rn, c->deadline);
 	}
-	*out = (struct run_outcome){
-		.finding = c->last_id > 0,
-		.finding_id = c->last_id,
-		.new_finding = c->last_new,
-		.faults = c->last_faults,
-		.new_sites = report_nsites(c->rep) - nsites,
-		.shape = inject_run_shape(c->rn.inj),
-		.hang = c->last_hang,
-	};
+	outcome_for_sched(c, &x, nsites, out);
+}
+
+/* -j N: first the request the serial loop got, then whatever the
+ * schedule gives while a worker is free; results are taken in in the
+ * order the runs were asked for (pool_next_result), so the report and
+ * runs.jsonl are those of -j1 when the runs end the same way. */
+static void run_parallel(struct campaign *c, const struct run_request *first, struct progress *prog)
+{
+	struct scheduler *sched = c->sched;
+	struct run_request *reqs = NULL, req = *first;
+	struct pool *p = pool_start(&c->rn, c->o->jobs, c->rn.run_dir);
+	size_t nreqs = 0, cap = 0;
+	bool have = true, done = false;
+	char why[PATH_MAX + 64];
+	int e, w;
+
+	for (;;) {
+		/* Hand out runs while a worker is free. */
+		while (!runner_interrupted && (w = pool_idle(p)) >= 0) {
+			if (!have) {
+				e = done ? SCHED_DONE : sched->next(sched, &req);
+				if (e < 0)
+					die_errno(e, "cannot schedule the %s runs", sched_seq_stage(sched));
+				if (e == SCHED_DONE)
+					done = true;
+				if (e != SCHED_RUN)
+					break;
+			}
+			have = false;
+			if (nreqs == cap && !(reqs = realloc(reqs, (cap = cap ? 2 * cap : 64) * sizeof(*reqs))))
+				die("out of memory");
+			reqs[nreqs++] = req;
+			if ((e = pool_send(p, w, &req)) < 0)
+				die_errno(e, "-j: cannot hand a run to worker %d", w);
+		}
+		if (runner_interrupted || !pool_busy(p))
+			break;
+		/* The oldest run's result, when it is in. */
+		struct run_exec *x;
+		struct run_outcome out;
+		int nsites = report_nsites(c->rep);
+
+		e = pool_next_result(p, &x, why, sizeof(why));
+		if (e < 0 && !runner_interrupted) {
+			fprintf(stderr, "fzsandbox: %s\n", why);
+			pool_stop(p, true);
+			p = NULL;
+			c->rn.err.status = 0;
+			c->rn.err.fatal = true;
+			snprintf(c->rn.err.msg, sizeof(c->rn.err.msg), "%s", why);
+			die_keeping_report(c);
+		}
+		if (!x)
+			continue;
+		/* reqs[] holds the requests handed out, oldest first. */
+		size_t i = 0;
+
+		while (i < nreqs && reqs[i].id != x->id)
+			i++;
+		if (i == nreqs)
+			die("-j: a result for run %lu, which was not asked for", x->id);
+		req = reqs[i];
+		memmove(reqs + i, reqs + i + 1, (nreqs - i - 1) * sizeof(*reqs));
+		nreqs--;
+		take_in(c, req.mode, req.nfaults, x);
+		outcome_for_sched(c, x, nsites, &out);
+		pool_release(p, x);
+		if (runner_interrupted)
+			break;
+		sched->done(sched, &req, &out);
+		progress_show(prog, c->done, sched->planned, report_nsites(c->rep),
+			      report_nfindings(c->rep));
+	}
+	pool_stop(p, runner_interrupted != 0);
+	free(reqs);
 }
 
 static void schedule_add(struct scheduler *seq, int e, struct scheduler *s, bool capped)
@@ -626,7 +689,8 @@ int campaign_run(struct options *o, char **environ_base)
 		o->workdir_hash = strdup(c.rn.wd_hash);
 	report_open(&c, env);
 
-	/* One run at a time: each is done before the next is asked for. */
+	/* One run at a time here: each is done before the next is asked
+	 * for. With -j, the runs after the clean one go to the workers. */
 	sched = schedule_build(&c);
 	c.sched = sched;
 	while (!runner_interrupted && (e = sched->next(sched, &req)) != SCHED_DONE) {
@@ -634,6 +698,10 @@ int campaign_run(struct options *o, char **environ_base)
 		if (e != SCHED_RUN)
 			die_errno(e < 0 ? e : -EDEADLK, "cannot schedule the %s runs",
 				  sched_seq_stage(sched));
+		if (o->jobs > 1 && !req.record) {
+			run_parallel(&c, &req, &prog);
+			break;
+		}
 		run_one(&c, &req, &out);
 		if (runner_interrupted)
 			break;

@@ -92,6 +92,7 @@ static const struct option longopts[] = {
 	{ "check", required_argument, NULL, O_CHECK },
 	{ "check-timeout", required_argument, NULL, O_CHECK_TIMEOUT },
 	{ "shard", required_argument, NULL, O_SHARD },
+	{ "jobs", required_argument, NULL, 'j' },
 	{ "format", required_argument, NULL, O_FORMAT },
 	{ "source-root", required_argument, NULL, O_SOURCE_ROOT },
 	{ "store", required_argument, NULL, O_STORE },
@@ -287,6 +288,7 @@ static void parse_one(struct options *o, int c, const char *arg)
 			options_push(&o->checks, &o->nchecks, arg);
 		break;
 	case O_SHARD: options_parse_shard(o, arg); break;
+	case 'j': o->jobs = options_parse_jobs(arg); break;
 	case O_ONLY_EXE: options_only_exe(o, arg); break;
 	case O_ONLY_PATH: options_only_path(o, arg); break;
 	case O_ONLY_FD: options_only_fd(o, arg); break;
@@ -357,7 +359,7 @@ static void prescan_mode(int argc, char **argv, struct options *o, struct presca
 	int c;
 
 	memset(p, 0, sizeof(*p));
-	while ((c = getopt_long(argc, argv, "+qhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+qhVj:", longopts, NULL)) != -1) {
 		if (c == O_INJECT) {
 			p->inject_seen = true;
 			p->none = strcmp(optarg, "none") == 0;
@@ -497,6 +499,7 @@ void options_parse(int argc, char **argv, struct options *o)
 	o->probability = 0.05;
 	o->cpu = -1;
 	o->uid = o->gid = 65534;	/* nobody / nogroup */
+	o->jobs = 1;
 	o->sandbox = true;
 	o->violation_exit = -1;
 	opterr = 0;
@@ -509,7 +512,7 @@ void options_parse(int argc, char **argv, struct options *o)
 			die_set_status(EXIT_FZ_FAILED);
 		}
 	}
-	while ((c = getopt_long(argc, argv, "+qhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+qhVj:", longopts, NULL)) != -1) {
 		if (c == '?' || c == ':') {
 			const char *w = argv[optind - 1];
 
@@ -556,6 +559,7 @@ void options_parse(int argc, char **argv, struct options *o)
 		die("--corpus needs --fuzz");
 	if (o->fuzz && (o->standalone || o->replay))
 		die("--fuzz: not with %s", o->standalone ? "--inject=none" : "--replay");
+	options_check_jobs(o);
 	if (o->shard_n && (o->standalone || o->replay || o->nfaults))
 		die("--shard splits a campaign's plan: not with %s",
 		    o->standalone ? "--inject=none" : o->replay ? "--replay" : "--fault");

@@ -114,6 +114,9 @@ struct options {
 	bool fuzz;
 	const char *corpus;
 	double fuzz_faults;
+	/* -j N / --jobs=N: worker processes making the runs after the
+	 * clean one (cli/pool.c); 1: this process alone. -j0: one per CPU. */
+	int jobs;
 	char *config_text;	/* --config's text: options point into it */
 	char **argv;		/* the program and its arguments */
 };
@@ -138,6 +141,10 @@ double options_fuzz_faults(const char *arg);
 /* options_values.c: the values options take, each bad one a die() line
  * naming the option (opt) and the value. */
 void options_parse_shard(struct options *o, const char *v);
+/* options_jobs.c: -j N (0: one per CPU this process may use); after the
+ * command line, the modes that cannot run two at a time (exit 2). */
+int options_parse_jobs(const char *arg);
+void options_check_jobs(struct options *o);
 long options_parse_count(const char *opt, const char *v, long min, long max);
 double options_parse_probability(const char *v);
 uint64_t options_parse_seed(const char *v);

@@ -42,21 +42,21 @@ static int keep_clean_stdout(struct runner *rn)
 	return e;
 }
 
-void outcome_note(struct report *rep, struct runner *rn, const struct run_result *res, bool clean,
-		  int run, int finding, int64_t wall_us)
+bool outcome_make(struct runner *rn, const struct run_result *res, bool clean, int64_t wall_us,
+		  struct outcome *o)
 {
 	const struct fault_rec *log;
 	int nlog = inject_run_log(rn->inj, &log);
-	struct outcome o = {
-		.site_id = -1, .run = run, .nfaults = nlog, .exit_status = res->exit_status,
-		.signal = res->signal, .wall_us = wall_us, .cpu_us = rn->cpu_us, .finding = finding,
+
+	*o = (struct outcome){
+		.site_id = -1, .nfaults = nlog, .exit_status = res->exit_status,
+		.signal = res->signal, .wall_us = wall_us, .cpu_us = rn->cpu_us,
 		.ending = res->end == RUN_EXITED ? ENDED_EXIT :
 			  res->end == RUN_SIGNALED ? ENDED_SIGNAL :
 			  res->end == RUN_TIMEOUT ? ENDED_TIMEOUT : ENDED_OTHER,
 	};
-
-	if (o.ending == ENDED_OTHER || rn->passthrough || (!clean && nlog == 0))
-		return;
+	if (o->ending == ENDED_OTHER || rn->passthrough || (!clean && nlog == 0))
+		return false;
 	if (clean) {
 		rn->clean_stdout[0] = 0;
 		if (keep_clean_stdout(rn) < 0) {
@@ -67,18 +67,25 @@ void outcome_note(struct report *rep, struct runner *rn, const struct run_result
 	} else {
 		/* The table's row is the first fault's site (a planned run
 		 * has one fault; a random run's are counted). */
-		o.site_id = log[0].site_id;
-		snprintf(o.call, sizeof(o.call), "%s", log[0].call);
-		snprintf(o.fault, sizeof(o.fault), "%s", log[0].fault);
-		o.occurrence = log[0].occurrence;
-		o.thread = log[0].thread;
+		o->site_id = log[0].site_id;
+		snprintf(o->call, sizeof(o->call), "%s", log[0].call);
+		snprintf(o->fault, sizeof(o->fault), "%s", log[0].fault);
+		o->occurrence = log[0].occurrence;
+		o->thread = log[0].thread;
 	}
 	/* The clean run's stdout is what the others are compared with. */
-	outcome_read_output(&o, rn->out_stderr, rn->out_stdout,
+	outcome_read_output(o, rn->out_stderr, rn->out_stdout,
 			    !clean && rn->clean_stdout[0] ? rn->clean_stdout : NULL);
+	return true;
+}
+
+void outcome_put(struct report *rep, struct outcome *o, bool clean, int run, int finding)
+{
+	o->run = run;
+	o->finding = finding;
 	if (clean)
-		report_set_clean_outcome(rep, &o);
-	else if (report_add_outcome(rep, &o) < 0)
+		report_set_clean_outcome(rep, o);
+	else if (report_add_outcome(rep, o) < 0)
 		fprintf(stderr, "fzsandbox: warning: out of memory: run %d left out of the outcome "
 			"table\n", run);
 }

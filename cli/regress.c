@@ -160,7 +160,7 @@ static void regress_one(struct regress *g, const char *path, const struct store_
 		runner_die(&rn);
 	inject_sites_finish(rn.inj);
 	runner_output_baseline(&rn);
-	runner_slowdown_baseline(&rn);
+	runner_slowdown_baseline(&rn, 0);
 	replay_plan(&spec, plan);
 	if (spec.nfaults != se->nfaults || !map_faults(rn.inj, &spec, se, plan, re->why,
 							   sizeof(re->why))) {

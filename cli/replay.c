@@ -196,7 +196,7 @@ int campaign_replay(struct options *o)
 	if (spec.kind == FIND_SLOWDOWN && rn.slow.factor) {
 		if (runner_run(&rn, true, NULL, 0, &res, &f) < 0 && !runner_interrupted)
 			runner_die(&rn);
-		runner_slowdown_baseline(&rn);
+		runner_slowdown_baseline(&rn, 0);
 	}
 	/* Silent corruption is loss against the output of runs without
 	 * faults: made here, as the campaign made them. */

@@ -166,6 +166,19 @@ static void runner_on_fault(void *arg, pid_t pid, pid_t tid, int index)
 	s->nframes = n > 0 ? n : 0;
 }
 
+static void checker_make(struct runner *r)
+{
+	struct check_setup cs = {
+		.o = r->o, .env = r->env, .jail = r->sb != NULL, .wd = r->wd, .wd_dir = r->wd_dir,
+		.run_dir = r->run_dir[0] ? r->run_dir : NULL, .policy = r->policy,
+		.rl = r->rl.n ? &r->rl : NULL, .interrupted = &runner_interrupted,
+		.fault_stacks = r->fault_stacks,
+	};
+
+	if (r->o->nchecks)
+		r->chk = checker_new(&cs);
+}
+
 void runner_init(struct runner *r, const struct options *o, char **argv, char **env,
 		 const char *run_dir)
 {
@@ -201,7 +214,7 @@ void runner_init(struct runner *r, const struct options *o, char **argv, char **
 		die_errno(errno, "--stdin: cannot read '%s'", o->stdin_path);
 	if (run_dir && snprintf(r->run_dir, sizeof(r->run_dir), "%s", run_dir) >= (int)sizeof(r->run_dir))
 		die("--out: path too long: '%s'", run_dir);
-	runner_setup_jail(r, o, argv);
+	runner_setup_jail(r, o, argv, false);
 	r->passthrough = !run_dir;
 	if (run_dir) {
 		e = mkdir_p(run_dir, 0755);
@@ -209,15 +222,7 @@ void runner_init(struct runner *r, const struct options *o, char **argv, char **
 			die_errno(e, "cannot create '%s'", run_dir);
 	}
 	/* --check: before the engine, which calls it back at each fault. */
-	if (o->nchecks) {
-		struct check_setup cs = {
-			.o = o, .env = env, .jail = r->sb != NULL, .wd = r->wd, .wd_dir = r->wd_dir,
-			.run_dir = run_dir, .policy = r->policy, .rl = r->rl.n ? &r->rl : NULL,
-			.interrupted = &runner_interrupted, .fault_stacks = r->fault_stacks,
-		};
-
-		r->chk = checker_new(&cs);
-	}
+	checker_make(r);
 	if (o->check_output && run_dir)
 		r->oc = outcheck_new(o);
 	slowdown_init(&r->slow, run_dir ? o->slowdown : 0);
@@ -228,6 +233,32 @@ void runner_init(struct runner *r, const struct options *o, char **argv, char **
 	refusals_init(&r->refusals, r->sb, r->rl.n ? &r->rl : NULL, !r->passthrough);
 	checker_set_inject(r->chk, r->inj);
 	session_init(r);
+}
+
+void runner_rehome(struct runner *r, const char *run_dir)
+{
+	int e;
+
+	if (snprintf(r->run_dir, sizeof(r->run_dir), "%s", run_dir) >= (int)sizeof(r->run_dir))
+		die("--out: path too long: '%s'", run_dir);
+	e = mkdir_p(run_dir, 0755);
+	if (e < 0)
+		die_errno(e, "cannot create '%s'", run_dir);
+	r->episode_dir[0] = 0;
+	r->sb = NULL;
+	r->policy = NULL;
+	r->wd = NULL;
+	r->wd_auto[0] = 0;
+	r->wd_used = false;
+	r->cg = NULL;
+	r->chk = NULL;
+	r->ts = NULL;
+	runner_setup_jail(r, r->o, r->argv, true);
+	checker_make(r);
+	checker_set_inject(r->chk, r->inj);
+	session_init(r);
+	live_runner = r;
+	live_pid = getpid();
 }
 
 void runner_fini(struct runner *r)
@@ -479,14 +510,17 @@ static int check_slowdown(struct runner *r, bool record, const struct plan_fault
 	return 1;
 }
 
-void runner_slowdown_baseline(struct runner *r)
+void runner_slowdown_baseline(struct runner *r, long long deadline_ms)
 {
 	struct run_result res;
 	struct run_finding f;
 
 	/* Their findings (a flaky program) are not the campaign's: only
-	 * their times count. */
-	for (int i = 0; r->slow.factor && i < SLOWDOWN_REPEATS && !runner_interrupted; i++)
+	 * their times count. Past --budget's deadline the clean run's time
+	 * alone is the baseline (a slowdown is confirmed by a second run
+	 * anyway): the budget bounds the whole invocation. */
+	for (int i = 0; r->slow.factor && i < SLOWDOWN_REPEATS && !runner_interrupted &&
+	     (!deadline_ms || mono_ms() < deadline_ms); i++)
 		if (runner_run(r, false, NULL, 0, &res, &f) >= 0)
 			slowdown_sample(&r->slow, &res, false, r->cpu_us, r->wall_us);
 }

@@ -156,8 +156,9 @@ void runner_snap_fini(struct runner *r);
 int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int nplan,
 	       struct run_result *res, struct run_finding *f);
 /* --slowdown: after the recording run, SLOWDOWN_REPEATS more runs
- * without faults for the spread of its CPU time (none when it is off). */
-void runner_slowdown_baseline(struct runner *r);
+ * without faults for the spread of its CPU time (none when it is off),
+ * none started past deadline_ms (mono_ms; 0: none). */
+void runner_slowdown_baseline(struct runner *r, long long deadline_ms);
 /* runner_output.c, --check=output: the recording run's output becomes
  * the baseline; a faulted run that exited 0 and is no other finding is
  * judged against it: 1 and *f a silent-corruption finding (with the
@@ -198,7 +199,14 @@ void runner_prepare_out(const char *out_dir, bool fresh);
 void runner_install_signals(void);
 
 /* runner_setup.c: from runner_init, the --workdir copy, the jail, its
- * seccomp policy and the limits; dies on an option that cannot work. */
-void runner_setup_jail(struct runner *r, const struct options *o, char **argv);
+ * seccomp policy and the limits; dies on an option that cannot work.
+ * again: a -j worker's own (warnings were said once already). */
+void runner_setup_jail(struct runner *r, const struct options *o, char **argv, bool again);
+/* In a -j worker just forked from the campaign (cli/pool.c): the runner
+ * keeps what the clean run taught it (sites, baselines) and gets its own
+ * run directory, work copy, jail, cgroup, checker and tracer session.
+ * The parent's are left alone, not freed: freeing would remove the
+ * parent's files. Dies on a failure, as runner_init. */
+void runner_rehome(struct runner *r, const char *run_dir);
 
 #endif

@@ -48,7 +48,7 @@ static struct sandbox_bind *jail_binds(const struct options *o, int *n)
 
 /* The jail (on unless --no-sandbox): one clear line when it cannot work
  * here, else its plan, built once for every run. */
-static void jail_init(struct runner *r, const struct options *o, char **argv)
+static void jail_init(struct runner *r, const struct options *o, char **argv, bool again)
 {
 	struct sandbox_opts so = {
 		.exe = argv[0], .cwd = r->cwd, .host_uid = o->uid, .host_gid = o->gid,
@@ -95,7 +95,7 @@ static void jail_init(struct runner *r, const struct options *o, char **argv)
 		die_errno(pe, "%s", why);
 	if (e < 0)
 		die_errno(e, "sandbox: cannot prepare the jail for '%s'", argv[0]);
-	for (const char *w = sandbox_warning(r->sb), *nl; w && *w; w = nl ? nl + 1 : NULL) {
+	for (const char *w = again ? NULL : sandbox_warning(r->sb), *nl; w && *w; w = nl ? nl + 1 : NULL) {
 		nl = strchr(w, '\n');
 		fprintf(stderr, "fzsandbox: warning: %.*s\n", nl ? (int)(nl - w) : (int)strlen(w), w);
 	}
@@ -158,7 +158,7 @@ static void workdir_init(struct runner *r, const struct options *o)
  * campaign. Without a usable cgroup (unprivileged, no delegation) the
  * limits become rlimits, with one warning: RLIMIT_DATA (unlike RLIMIT_AS it
  * does not count glibc's per-thread arena reservations) and RLIMIT_NPROC. */
-static void limits_init(struct runner *r, const struct options *o)
+static void limits_init(struct runner *r, const struct options *o, bool again)
 {
 	struct sandbox_limits l = o->limits;
 	char why[512];
@@ -176,8 +176,9 @@ static void limits_init(struct runner *r, const struct options *o)
 			l.rlim[SB_RLIM_NPROC] = l.pids;
 			snprintf(inst + n, sizeof(inst) - n, "%sRLIMIT_NPROC=%llu", n ? ", " : "", l.pids);
 		}
-		fprintf(stderr, "fzsandbox: warning: no cgroup for --memory-limit/--pids-limit (%s); "
-			"using %s instead\n", why, inst[0] ? inst : "the --rlimit-* options");
+		if (!again)
+			fprintf(stderr, "fzsandbox: warning: no cgroup for --memory-limit/--pids-limit "
+				"(%s); using %s instead\n", why, inst[0] ? inst : "the --rlimit-* options");
 	}
 	e = sandbox_rlimits_plan(&l, o->sandbox, &r->rl);
 	if (e < 0)
@@ -197,10 +198,10 @@ static void policy_init(struct runner *r, const struct options *o)
 		die_errno(e, "sandbox: cannot build the seccomp policy");
 }
 
-void runner_setup_jail(struct runner *r, const struct options *o, char **argv)
+void runner_setup_jail(struct runner *r, const struct options *o, char **argv, bool again)
 {
 	workdir_init(r, o);
-	jail_init(r, o, argv);
+	jail_init(r, o, argv, again);
 	policy_init(r, o);
-	limits_init(r, o);
+	limits_init(r, o, again);
 }

@@ -1,0 +1,469 @@
+/* pool.c - one run as plain data (run_exec), and -j N's workers: forked
+ * from the campaign after the clean run, each makes the runs it is sent
+ * with a runner of its own and sends back what they amounted to.
+ *
+ * Sockets, not pipes: a worker writing to a campaign that is gone gets
+ * EPIPE (MSG_NOSIGNAL), not SIGPIPE, whose disposition the jailed program
+ * would inherit if the worker ignored it. A finding's files are renamed
+ * into a spool before the worker's next run recreates them; the campaign
+ * takes results in the order it asked for the runs (pool_next_result),
+ * so a slow run holds back only its own result, never the other workers. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli/crash.h"
+#include "cli/die.h"
+#include "cli/outcome_note.h"
+#include "cli/pool.h"
+#include "util/util.h"
+
+void run_exec(struct runner *rn, const struct run_request *req, struct run_exec *x,
+	      struct run_finding *f)
+{
+	bool clean = req->record;
+	const unsigned *counts;
+	const uint8_t *shape;
+	const char *why;
+	int64_t t0;
+
+	memset(x, 0, offsetof(struct run_exec, shape));
+	x->nlog = 0;
+	x->log = NULL;
+	x->id = req->id;
+	rn->random = req->random;
+	rn->random_seed = req->seed;	/* its probability: --probability */
+	rn->crash_point = crash_request_point(req);
+	t0 = mono_us();
+	x->r = runner_run(rn, clean, req->faults, req->nfaults, &x->res, f);
+	x->us = mono_us() - t0;
+	x->f = x->r == 1 ? f : NULL;
+	if (x->r < 0) {
+		x->err.status = rn->err.status;
+		x->err.fatal = rn->err.fatal;
+		snprintf(x->err.msg, sizeof(x->err.msg), "%s", rn->err.msg);
+		return;
+	}
+	why = inject_problem(rn->inj, &x->problem_cls);
+	if (why)
+		snprintf(x->problem, sizeof(x->problem), "%s", why);
+	x->nlog = inject_run_log(rn->inj, &x->log);
+	counts = inject_run_counts(rn->inj);
+	for (int i = 0; counts && i < inject_nclasses() && i < INJECT_MAX_CLASSES; i++)
+		x->counts[i] = counts[i];
+	x->svc = (struct run_service){
+		.listened = rn->svc.ready, .requests = rn->o->nrequests, .sent = rn->svc.sent,
+		.replied = rn->svc.replied, .timeouts = rn->svc.timeouts,
+	};
+	x->has_outcome = outcome_make(rn, &x->res, clean, x->us, &x->oc);
+	shape = inject_run_shape(rn->inj);
+	x->has_shape = shape != NULL;
+	if (shape)
+		memcpy(x->shape, shape, sizeof(x->shape));
+}
+
+/* --- the wire: a run_exec, then its finding and paths, then its log --- */
+
+enum { P_STDOUT, P_STDERR, P_INPUT, P_CHECK_OUT, P_CHECK_ERR, P_N };
+
+struct exec_msg {
+	struct run_exec x;
+	struct run_finding f;
+	char paths[P_N][PATH_MAX];
+	struct fault_rec log[];
+};
+
+static const char **finding_path(struct run_finding *f, int i)
+{
+	const char **p[P_N] = {
+		&f->stdout_path, &f->stderr_path, &f->input_path, &f->check_stdout_path,
+		&f->check_stderr_path,
+	};
+
+	return p[i];
+}
+
+static int send_full(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* 0 at once at EOF: the other end is gone. */
+static ssize_t recv_full(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = recv(fd, p + got, len - got, MSG_WAITALL);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return got ? -EPIPE : 0;
+		got += n;
+	}
+	return (ssize_t)got;
+}
+
+/* The worker's side: a finding's files out of the runner's way (its next
+ * run recreates them), then the message. */
+static int send_exec(int fd, struct runner *rn, struct run_exec *x, const char *spool_base)
+{
+	static struct exec_msg m;	/* ~300 KiB: not on the stack */
+	int e;
+
+	m.x = *x;
+	m.x.spool[0] = 0;
+	if (x->r == 1) {
+		m.f = *x->f;
+		if (snprintf(m.x.spool, sizeof(m.x.spool), "%s/spool-%lu", spool_base, x->id) >=
+		    (int)sizeof(m.x.spool))
+			e = -ENAMETOOLONG;
+		else
+			e = mkdir_p(m.x.spool, 0755);
+		if (e < 0)
+			m.x.spool[0] = 0;
+		for (int i = 0; i < P_N; i++) {
+			const char *from = *finding_path(&m.f, i);
+
+			m.paths[i][0] = 0;
+			*finding_path(&m.f, i) = NULL;
+			if (!from || e < 0)
+				continue;
+			if (snprintf(m.paths[i], sizeof(m.paths[i]), "%s/%d", m.x.spool, i) >=
+			    (int)sizeof(m.paths[i]) || rename(from, m.paths[i]) < 0)
+				m.paths[i][0] = 0;
+		}
+		if (e == 0)
+			runner_keep_workdir(rn, m.x.spool, 0);
+	}
+	if ((e = send_full(fd, &m.x, sizeof(m.x))) < 0)
+		return e;
+	if (x->r == 1 && (e = send_full(fd, &m.f, offsetof(struct exec_msg, log) -
+					offsetof(struct exec_msg, f))) < 0)
+		return e;
+	if (x->nlog > 0)
+		return send_full(fd, x->log, x->nlog * sizeof(*x->log));
+	return 0;
+}
+
+/* The campaign's side. 0 at EOF, 1 and *out (malloc'd) or -errno. */
+static int recv_exec(int fd, struct run_exec **out)
+{
+	struct run_exec hdr;
+	struct exec_msg *m;
+	ssize_t n = recv_full(fd, &hdr, sizeof(hdr));
+
+	if (n <= 0)
+		return (int)n;
+	if (hdr.nlog < 0 || hdr.nlog > 1 << 20)
+		return -EPROTO;
+	m = malloc(sizeof(*m) + hdr.nlog * sizeof(m->log[0]));
+	if (!m)
+		return -ENOMEM;
+	m->x = hdr;
+	m->x.f = NULL;
+	m->x.log = m->log;
+	if (hdr.r == 1) {
+		n = recv_full(fd, &m->f, offsetof(struct exec_msg, log) - offsetof(struct exec_msg, f));
+		if (n <= 0)
+			goto fail;
+		for (int i = 0; i < P_N; i++)
+			*finding_path(&m->f, i) = m->paths[i][0] ? m->paths[i] : NULL;
+		m->x.f = &m->f;
+	}
+	if (hdr.nlog > 0 && (n = recv_full(fd, m->log, hdr.nlog * sizeof(m->log[0]))) <= 0)
+		goto fail;
+	*out = &m->x;
+	return 1;
+fail:
+	free(m);
+	return n < 0 ? (int)n : -EPIPE;
+}
+
+/* --- workers ------------------------------------------------------------ */
+
+struct worker {
+	pid_t pid;
+	int fd;			/* the campaign's end of its socket */
+	bool busy;		/* a run handed out, its result not received */
+};
+
+/* Runs handed out, oldest first, each with its result once received. */
+struct slot {
+	unsigned long id;
+	int worker;
+	struct run_exec *x;
+};
+
+struct pool {
+	int n;
+	struct worker *w;
+	struct slot *q;
+	int qhead, qlen, qcap;
+};
+
+__attribute__((noreturn)) static void worker_main(struct runner *rn, int fd, const char *dir)
+{
+	static struct run_finding f;
+	struct run_request req;
+	struct run_exec x;
+	ssize_t n;
+	int status = 0;
+
+	runner_rehome(rn, dir);
+	while (!runner_interrupted) {
+		n = recv_full(fd, &req, sizeof(req));
+		if (n <= 0) {
+			status = n < 0;
+			break;
+		}
+		/* A fuzz run's input stays in the campaign (-j refuses --fuzz). */
+		req.input = NULL;
+		run_exec(rn, &req, &x, &f);
+		if (send_exec(fd, rn, &x, dir) < 0) {
+			status = 1;
+			break;
+		}
+	}
+	close(fd);
+	runner_fini(rn);
+	_exit(status);
+}
+
+struct pool *pool_start(struct runner *rn, int n, const char *run_dir)
+{
+	struct pool *p = calloc(1, sizeof(*p));
+
+	if (!p || !(p->w = calloc(n, sizeof(*p->w))))
+		die("out of memory");
+	fflush(NULL);	/* nothing buffered is written twice */
+	for (int k = 0; k < n; k++) {
+		char dir[PATH_MAX];
+		int sv[2];
+		pid_t pid;
+
+		if (snprintf(dir, sizeof(dir), "%s/w%d", run_dir, k) >= (int)sizeof(dir))
+			die("--out: path too long: '%s'", run_dir);
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+			die_errno(errno, "-j: cannot make a socket for worker %d", k);
+		pid = fork();
+		if (pid < 0)
+			die_errno(errno, "-j: cannot fork worker %d", k);
+		if (pid == 0) {
+			for (int i = 0; i < k; i++)
+				close(p->w[i].fd);
+			close(sv[0]);
+			worker_main(rn, sv[1], dir);
+		}
+		close(sv[1]);
+		p->w[k].pid = pid;
+		p->w[k].fd = sv[0];
+		p->n++;
+	}
+	return p;
+}
+
+int pool_idle(const struct pool *p)
+{
+	for (int k = 0; k < p->n; k++)
+		if (!p->w[k].busy && p->w[k].fd >= 0)
+			return k;
+	return -1;
+}
+
+int pool_busy(const struct pool *p)
+{
+	return p->qlen;
+}
+
+int pool_send(struct pool *p, int w, const struct run_request *req)
+{
+	int e;
+
+	if (p->qhead + p->qlen == p->qcap) {
+		if (p->qhead) {
+			memmove(p->q, p->q + p->qhead, p->qlen * sizeof(*p->q));
+			p->qhead = 0;
+		} else {
+			struct slot *q = realloc(p->q, (p->qcap ? 2 * p->qcap : 64) * sizeof(*q));
+
+			if (!q)
+				return -ENOMEM;
+			p->q = q;
+			p->qcap = p->qcap ? 2 * p->qcap : 64;
+		}
+	}
+	e = send_full(p->w[w].fd, req, sizeof(*req));
+	if (e < 0)
+		return e;
+	p->q[p->qhead + p->qlen++] = (struct slot){ .id = req->id, .worker = w };
+	p->w[w].busy = true;
+	return 0;
+}
+
+static void worker_gone(struct pool *p, int k, char *why, int whylen)
+{
+	int st = 0;
+
+	close(p->w[k].fd);
+	p->w[k].fd = -1;
+	if (waitpid(p->w[k].pid, &st, 0) < 0)
+		st = 0;
+	p->w[k].pid = 0;
+	if (WIFSIGNALED(st))
+		snprintf(why, whylen, "-j: worker %d died of signal %s during a run", k,
+			 sigabbrev_np(WTERMSIG(st)) ? sigabbrev_np(WTERMSIG(st)) : "?");
+	else
+		snprintf(why, whylen, "-j: worker %d exited with status %d during a run", k,
+			 WEXITSTATUS(st));
+}
+
+/* Receive one result from any busy worker (blocking). */
+static int receive_one(struct pool *p, char *why, int whylen)
+{
+	struct pollfd pfd[p->n];
+	int map[p->n], m = 0, e;
+
+	for (int k = 0; k < p->n; k++)
+		if (p->w[k].busy && p->w[k].fd >= 0) {
+			pfd[m] = (struct pollfd){ .fd = p->w[k].fd, .events = POLLIN };
+			map[m++] = k;
+		}
+	if (!m) {
+		snprintf(why, whylen, "-j: no worker left");
+		return -EPIPE;
+	}
+	while ((e = poll(pfd, m, -1)) < 0 && errno == EINTR)
+		if (runner_interrupted)
+			return -EINTR;
+	if (e < 0) {
+		snprintf(why, whylen, "-j: poll: %s", strerror(errno));
+		return -errno;
+	}
+	for (int i = 0; i < m; i++) {
+		int k = map[i];
+		struct run_exec *x = NULL;
+
+		if (!pfd[i].revents)
+			continue;
+		e = recv_exec(p->w[k].fd, &x);
+		if (e <= 0) {
+			worker_gone(p, k, why, whylen);
+			return e < 0 ? e : -EPIPE;
+		}
+		for (int j = 0; j < p->qlen; j++) {
+			struct slot *s = &p->q[p->qhead + j];
+
+			if (s->worker == k && !s->x) {
+				s->x = x;
+				x = NULL;
+				break;
+			}
+		}
+		free(x);	/* not asked for: cannot happen */
+		p->w[k].busy = false;
+		return 0;
+	}
+	return 0;
+}
+
+int pool_next_result(struct pool *p, struct run_exec **x, char *why, int whylen)
+{
+	int e;
+
+	*x = NULL;
+	if (!p->qlen)
+		return -ENOENT;
+	/* One receive at a time: the caller hands the freed worker a run
+	 * before waiting again (a slow oldest run holds nobody back). */
+	if (!p->q[p->qhead].x && (e = receive_one(p, why, whylen)) < 0)
+		return e;
+	if (!p->q[p->qhead].x)
+		return 0;
+	*x = p->q[p->qhead].x;
+	p->qhead++;
+	p->qlen--;
+	return 0;
+}
+
+void pool_release(struct pool *p, struct run_exec *x)
+{
+	(void)p;
+	if (!x)
+		return;
+	if (x->spool[0])
+		(void)remove_tree(x->spool);
+	free((char *)x - offsetof(struct exec_msg, x));
+}
+
+void pool_keep_workdir(struct runner *rn, const struct run_exec *x, const char *out_dir, int id)
+{
+	char from[PATH_MAX + 32], to[PATH_MAX + 32];
+	static const char *const names[] = { "workdir", "outputs" };
+	int e;
+
+	if (!x->spool[0]) {
+		runner_keep_workdir(rn, out_dir, id);
+		return;
+	}
+	snprintf(to, sizeof(to), "%s/findings/%d", out_dir, id);
+	if ((e = mkdir_p(to, 0755)) < 0) {
+		fprintf(stderr, "fzsandbox: warning: cannot keep the work directory in '%s': %s\n", to,
+			strerror(-e));
+		return;
+	}
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
+		snprintf(from, sizeof(from), "%s/findings/0/%s", x->spool, names[i]);
+		snprintf(to, sizeof(to), "%s/findings/%d/%s", out_dir, id, names[i]);
+		if (rename(from, to) < 0 && errno != ENOENT)
+			fprintf(stderr, "fzsandbox: warning: cannot keep '%s' in '%s': %s\n", from, to,
+				strerror(errno));
+	}
+}
+
+void pool_stop(struct pool *p, bool interrupted)
+{
+	if (!p)
+		return;
+	for (int k = 0; k < p->n; k++) {
+		if (p->w[k].pid && interrupted)
+			kill(p->w[k].pid, SIGTERM);
+		if (p->w[k].fd >= 0)
+			close(p->w[k].fd);	/* EOF: no more runs */
+	}
+	for (int k = 0; k < p->n; k++)
+		if (p->w[k].pid)
+			while (waitpid(p->w[k].pid, NULL, 0) < 0 && errno == EINTR)
+				;
+	for (int j = 0; j < p->qlen; j++)
+		pool_release(p, p->q[p->qhead + j].x);
+	free(p->q);
+	free(p->w);
+	free(p);
+}
