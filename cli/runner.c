@@ -139,7 +139,7 @@ static void episodes_fini(struct runner *r)
 	rmdir(r->episode_dir);
 	r->episode_dir[0] = 0;
 	/* The last run's output stays in OUT/run: masked like the rest. */
-	if (redact_dir_files(r->run_dir) < 0)
+	if (redact_dir_files(r->run_dir, NULL) < 0)
 		fprintf(stderr, "fzsandbox: warning: --redact: cannot mask the files in '%s'\n",
 			r->run_dir);
 }

@@ -27,6 +27,7 @@
 #include <json-c/json.h>
 
 #include "reporters/report_int.h"
+#include "util/redact.h"
 #include "util/util.h"
 
 struct shard {
@@ -290,6 +291,10 @@ static int copy_files(struct merge *m, const struct shard *s, int old, int id)
 	if (e == 0 && out < 0)
 		e = -errno;
 	e = e ?: fs_copy_tree(in, out, NULL);
+	/* merge --redact: the output kept, as a campaign's (report_copy_output);
+	 * a fuzz input as it is, for replay. */
+	if (e == 0 && redact_active())
+		e = redact_dir_files(dst, (const char *const[]){ "input", NULL });
 	if (e < 0)
 		fail(m, e, "cannot copy %s to %s: %s", src, dst, strerror(-e));
 	if (out >= 0)

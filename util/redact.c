@@ -253,7 +253,15 @@ static int redact_file_at(int dfd, const char *name)
 	return e;
 }
 
-int redact_dir_files(const char *dir)
+static bool kept(const char *name, const char *const *keep)
+{
+	for (int i = 0; keep && keep[i]; i++)
+		if (strcmp(name, keep[i]) == 0)
+			return true;
+	return false;
+}
+
+int redact_dir_files(const char *dir, const char *const *keep)
 {
 	char **names;
 	int dfd, n, e;
@@ -266,7 +274,8 @@ int redact_dir_files(const char *dir)
 	/* Listed first: the renames below add and remove names. */
 	e = dir_names(dfd, 0, &names, &n);
 	for (int i = 0; e == 0 && i < n; i++)
-		e = redact_file_at(dfd, names[i]);
+		if (!kept(names[i], keep))
+			e = redact_file_at(dfd, names[i]);
 	if (names)
 		dir_names_free(names, n);
 	close(dfd);

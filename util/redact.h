@@ -35,8 +35,9 @@ int redact_line(char *buf, size_t size);
 int redact_copy_fd(int in, int out);
 
 /* Every regular file directly in dir masked in place (a run's captured
- * output left in OUT/run). 0 or the first -errno. */
-int redact_dir_files(const char *dir);
+ * output left in OUT/run, a finding's copied by a merge), but those named
+ * in keep (NULL-terminated, or NULL). 0 or the first -errno. */
+int redact_dir_files(const char *dir, const char *const *keep);
 
 /* redact_stream.c: from now on, what is written to fd (1 or 2, by this
  * process or by children inheriting it) goes through a pipe and a thread
