@@ -34,6 +34,7 @@
 #include "sandbox/sandbox.h"
 #include "sandbox/untraced.h"
 #include "sandbox/workdir.h"
+#include "util/redact.h"
 #include "util/util.h"
 
 /* One --check: its shell command line, its jail, the command. */
@@ -201,6 +202,7 @@ static void first_line(const struct checker *k, char *buf, size_t len)
 			buf[strcspn(buf, "\n")] = 0;
 			if (!buf[strspn(buf, " \t")])
 				buf[0] = 0;
+			(void)redact_line(buf, len);	/* before the detail cuts it */
 		}
 		fclose(fp);
 	}

@@ -13,6 +13,7 @@
 
 #include "cli/die.h"
 #include "cli/merge_cmd.h"
+#include "cli/options.h"
 #include "cli/regress.h"
 #include "cli/target.h"
 #include "reporters/report.h"
@@ -20,7 +21,7 @@
 
 static const char usage[] =
 	"usage: fzsandbox merge [--out=DIR] [--format=LIST] [--source-root=DIR] [--store=DIR] [-q]\n"
-	"                       SHARD_OUT...\n"
+	"                       [--redact=REGEX]... SHARD_OUT...\n"
 	"Merge the reports of the shards of one campaign (fzsandbox --shard=K/N, each\n"
 	"SHARD_OUT a --out directory or its report.json) into DIR/report.json\n"
 	"(default fzsandbox-out). Exit 0: no finding, 1: findings, 2: bad input.\n";
@@ -33,6 +34,7 @@ int merge_main(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "source-root", required_argument, NULL, 's' },
 		{ "store", required_argument, NULL, 'S' },
+		{ "redact", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -62,6 +64,7 @@ int merge_main(int argc, char **argv)
 			source_root = optarg;
 			break;
 		case 'S': store = optarg; break;
+		case 'r': options_redact_arg(optarg); break;
 		case 'h': fputs(usage, stdout); return 0;
 		default:
 			die("merge: unknown or incomplete option '%s' (see fzsandbox merge --help)",

@@ -36,6 +36,7 @@ enum {
 	O_CHECK, O_CHECK_TIMEOUT, O_SHARD, O_FORMAT, O_SOURCE_ROOT, O_STORE, O_SLOWDOWN,
 	O_ONLY_EXE, O_ONLY_PATH, O_ONLY_FD, O_SNAPSHOT, O_SNAPSHOT_AT, O_IGNORE,
 	O_MALLOC_CHECK, O_CRASH_AT, O_RECOVER, O_CRASH_DROP, O_FUZZ, O_CORPUS, O_FUZZ_FAULTS,
+	O_REDACT,
 };
 
 static const struct option longopts[] = {
@@ -107,6 +108,7 @@ static const struct option longopts[] = {
 	{ "fuzz", no_argument, NULL, O_FUZZ },
 	{ "corpus", required_argument, NULL, O_CORPUS },
 	{ "fuzz-faults", required_argument, NULL, O_FUZZ_FAULTS },
+	{ "redact", required_argument, NULL, O_REDACT },
 	{ "workdir-hash", required_argument, NULL, O_WORKDIR_HASH },
 	{ "config", required_argument, NULL, O_CONFIG },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -333,6 +335,7 @@ static void parse_one(struct options *o, int c, const char *arg)
 		if (!o->workdir_hash)
 			die("out of memory");
 		break;
+	case O_REDACT: options_redact(o, arg); break;
 	case O_CONFIG: break;	/* read before the command line (load_config) */
 	case 'q': o->quiet = true; break;
 	case O_SHOW_REPLIES: o->show_replies = true; break;

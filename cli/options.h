@@ -70,6 +70,8 @@ struct options {
 	int nbinds, nro_binds;
 	const char *workdir;	/* --workdir=DIR: each run gets a fresh copy */
 	const char *workdir_hash;	/* --workdir-hash: DIR must hash to this */
+	char **redacts;		/* --redact, NULL-terminated (for replay) */
+	int nredacts;
 	/* --check=CMD: run by /bin/sh -c in the run's work directory after
 	 * every run (cli/checker.c); --check-timeout bounds each. */
 	char **checks;		/* NULL-terminated */
@@ -156,6 +158,11 @@ unsigned long long options_parse_limit(const char *opt, const char *v, bool size
 void options_parse_allow_syscall(struct options *o, const char *arg);
 /* A bad --fault: which faults its call can take, or the bad token. */
 __attribute__((noreturn)) void options_bad_fault(const char *arg, const char *call, const char *bad);
+/* options_redact.c: --redact=REGEX into util/redact.h's list (exit 2 on
+ * a bad one), fzsandbox's own stdout/stderr masked from then on; _arg
+ * without keeping the word (subcommands). */
+void options_redact(struct options *o, const char *re);
+void options_redact_arg(const char *re);
 /* options_only.c: --only-exe, --only-path, --only-fd; die()s on bad input. */
 void options_only_exe(struct options *o, const char *arg);
 void options_only_path(struct options *o, const char *arg);

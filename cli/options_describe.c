@@ -101,6 +101,9 @@ char **options_describe_argv(const struct options *o)
 		describe_add(&v, &n, "--crash-drop");
 	if (o->recover)
 		describe_add(&v, &n, "--recover=%s", o->recover);
+	/* A replay masks what it writes the same way. */
+	for (int i = 0; i < o->nredacts; i++)
+		describe_add(&v, &n, "--redact=%s", o->redacts[i]);
 	/* The environment (stored too) carries it; the word says why. */
 	if (o->malloc_check)
 		describe_add(&v, &n, "--malloc-check");

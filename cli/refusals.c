@@ -15,6 +15,7 @@
 #include "cli/refusals.h"
 #include "cli/svcnote.h"
 #include "sandbox/refusal.h"
+#include "util/redact.h"
 #include "util/util.h"
 
 enum {
@@ -335,6 +336,7 @@ void refusals_quote(struct refusals *rf, const char *stderr_path)
 		line[strcspn(line, "\n")] = 0;
 		if (!line[0])
 			continue;
+		(void)redact_line(line, sizeof(line));	/* before it is escaped and cut */
 		for (int i = 0; i < rf->n; i++) {
 			struct report_refusal *v = &rf->v[i];
 

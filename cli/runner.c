@@ -26,6 +26,7 @@
 #include "sandbox/outputs.h"
 #include "sandbox/workdir.h"
 #include "symbols/symbols.h"
+#include "util/redact.h"
 #include "util/util.h"
 
 volatile int runner_interrupted;
@@ -137,6 +138,10 @@ static void episodes_fini(struct runner *r)
 	}
 	rmdir(r->episode_dir);
 	r->episode_dir[0] = 0;
+	/* The last run's output stays in OUT/run: masked like the rest. */
+	if (redact_dir_files(r->run_dir, NULL) < 0)
+		fprintf(stderr, "fzsandbox: warning: --redact: cannot mask the files in '%s'\n",
+			r->run_dir);
 }
 
 /* die() exits from anywhere: the runner's files in $TMPDIR (the work

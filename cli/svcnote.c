@@ -9,6 +9,7 @@
 
 #include "cli/duration.h"
 #include "cli/svcnote.h"
+#include "util/redact.h"
 
 #define TAIL_READ 4096		/* bytes read from the end of the file */
 #define SHOW_BYTES 200		/* of a reply, before "..." */
@@ -66,6 +67,9 @@ char *output_tail(const char *path, int nlines, char *buf, size_t len)
 			s[--l] = 0;	/* CRLF logs */
 		if (!l)
 			continue;
+		/* Masked whole, before it is escaped and cut (--redact). */
+		if (redact_line(s, l + 1) > 0)
+			l = strlen(s);
 		if (k == (int)(sizeof(lines) / sizeof(lines[0])))
 			memmove(lines, lines + 1, --k * sizeof(lines[0]));
 		lines[k++] = s;

@@ -106,6 +106,8 @@ static const char usage_text[] =
 	"  --store=DIR           keep each finding in DIR, one file per finding;\n"
 	"                        'fzsandbox regress --store=DIR' replays them on a\n"
 	"                        later build: fixed, failing, flaky or unmappable\n"
+	"  --redact=REGEX        mask text matching REGEX (POSIX extended) as\n"
+	"                        [REDACTED] in every output; repeatable\n"
 	"  --replay=FILE[#ID]    re-run a finding stored in a report.json\n"
 	"  --replay-runs=N       replay N times and report how many reproduced [1]\n"
 	"  -q, --quiet           no progress line\n"

@@ -55,6 +55,15 @@ int report_write_formats(const char *out_dir, unsigned formats, const char *sour
 	root = report_json_read(path, why, whylen);
 	if (!root)
 		return -EINVAL;
+	/* Masked already when --redact made it; a merge or an older report
+	 * may not be. */
+	e = report_redact_top(root);
+	if (e < 0) {
+		snprintf(why, whylen, "%s: out of memory", path);
+		json_object_put(root);
+		return e;
+	}
+	e = 0;
 	if (formats & REPORT_FMT_SARIF) {
 		snprintf(path, sizeof(path), "%s/report.sarif", out_dir);
 		e = report_sarif_write(root, path, source_root);

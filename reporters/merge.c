@@ -27,6 +27,7 @@
 #include <json-c/json.h>
 
 #include "reporters/report_int.h"
+#include "util/redact.h"
 #include "util/util.h"
 
 struct shard {
@@ -290,6 +291,10 @@ static int copy_files(struct merge *m, const struct shard *s, int old, int id)
 	if (e == 0 && out < 0)
 		e = -errno;
 	e = e ?: fs_copy_tree(in, out, NULL);
+	/* merge --redact: the output kept, as a campaign's (report_copy_output);
+	 * a fuzz input as it is, for replay. */
+	if (e == 0 && redact_active())
+		e = redact_dir_files(dst, (const char *const[]){ "input", NULL });
 	if (e < 0)
 		fail(m, e, "cannot copy %s to %s: %s", src, dst, strerror(-e));
 	if (out >= 0)
@@ -574,6 +579,9 @@ static int merge_runlog(struct merge *m, FILE *out, const struct shard *s)
 			snprintf(ms_s, sizeof(ms_s), "%.2f", json_object_get_double(ms));
 			e = set(run, "ms", json_object_new_double_s(json_object_get_double(ms), ms_s));
 		}
+		/* Masked by the shard; masked again under merge's --redact. */
+		if (!e && report_redact_json(run) < 0)
+			e = -ENOMEM;
 		if (!e && fprintf(out, "%s\n", json_object_to_json_string_ext(run,
 				  JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)) < 0)
 			e = -EIO;
@@ -600,6 +608,14 @@ static int write_out(struct merge *m)
 		e = fail(m, -errno, "%s: %s", path, strerror(errno));
 	if (e)
 		return e;
+	/* A redacted shard's run fields as they were (the shards share them):
+	 * --replay of the merged report finds them beside it. */
+	e = report_copy_unredacted(m->s[0].dir, m->out_dir);
+	if (e)
+		return fail(m, e, "%s/%s: cannot copy into %s: %s", m->s[0].dir, REPORT_UNREDACTED,
+			    m->out_dir, strerror(-e));
+	if (report_redact_top(m->out) < 0)
+		return fail(m, -ENOMEM, "out of memory");
 	snprintf(path, sizeof(path), "%s/report.json", m->out_dir);
 	snprintf(tmp, sizeof(tmp), "%s/.report.json.%d.tmp", m->out_dir, (int)getpid());
 	if (json_object_to_file_ext(tmp, m->out, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |

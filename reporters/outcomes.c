@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "reporters/report_int.h"
+#include "util/redact.h"
 
 /* Indexed by enum outcome_group: report.json's word, the summary's. */
 static const struct {
@@ -162,6 +163,8 @@ static void first_line(struct outcome *o, const char *path)
 		buf[strcspn(buf, "\r\n")] = 0;
 		if (strspn(buf, " \t") == strlen(buf))
 			continue;
+		/* Before it is cut and its numbers become <n> (--redact). */
+		(void)redact_line(buf, sizeof(buf));
 		buf[OUTCOME_MSG_MAX - 1] = 0;
 		snprintf(o->message, sizeof(o->message), "%s", buf);
 		outcome_normalise(o->message, sizeof(o->message));

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "reporters/report_int.h"
+#include "util/redact.h"
 #include "util/util.h"
 
 int report_mkdirs(const char *path)
@@ -39,6 +40,10 @@ int report_clear_previous(const char *out_dir)
 	int e = 0;
 
 	snprintf(path, sizeof(path), "%s/runs.jsonl", out_dir);
+	if (unlink(path) < 0 && errno != ENOENT)
+		return -errno;
+	/* An earlier --redact's secrets do not outlive its report. */
+	snprintf(path, sizeof(path), "%s/" REPORT_UNREDACTED, out_dir);
 	if (unlink(path) < 0 && errno != ENOENT)
 		return -errno;
 	snprintf(path, sizeof(path), "%s/findings", out_dir);
@@ -126,7 +131,10 @@ int report_copy_output(const struct report *r, int id, const char *src,
 		e = -errno;
 		goto out;
 	}
-	e = copy_fd(in, out);
+	/* --redact: what the program printed is masked; a fuzz input is
+	 * what --replay feeds it again, kept as it was. */
+	e = redact_active() && strcmp(name, "input") != 0 ? redact_copy_fd(in, out) :
+							      copy_fd(in, out);
 	if (close(out) < 0 && !e)
 		e = -errno;
 	if (!e && asprintf(rel, "findings/%d/%s", id, name) < 0) {

@@ -19,6 +19,7 @@
 #include <json-c/json.h>
 
 #include "reporters/report_int.h"
+#include "util/redact.h"
 
 #define REPORT_MAX_SIZE (64u << 20)
 
@@ -308,6 +309,111 @@ static int load_meta(json_object *root, struct replay_spec *s, const char *path,
 	return 0;
 }
 
+static bool masked(const char *s)
+{
+	return s && strstr(s, REDACT_MASK);
+}
+
+/* The environment's value of NAME for a stored "NAME=..." that was
+ * masked, when fzsandbox has it: CI passes the same secret again. */
+static void env_back(char **kv)
+{
+	const char *eq = strchr(*kv, '=');
+	char name[256], *v, *nkv;
+
+	if (!eq || (size_t)(eq - *kv) >= sizeof(name))
+		return;
+	snprintf(name, sizeof(name), "%.*s", (int)(eq - *kv), *kv);
+	v = getenv(name);
+	if (!v || asprintf(&nkv, "%s=%s", name, v) < 0)
+		return;
+	free(*kv);
+	*kv = nkv;
+}
+
+int replay_unredact(struct replay_spec *s, const char *path, char *why, int whylen)
+{
+	int j = 0;
+
+	for (int i = 0; s->envp && s->envp[i]; i++)
+		if (masked(s->envp[i]))
+			env_back(&s->envp[i]);
+	for (int i = 0; s->argv && s->argv[i]; i++)
+		if (masked(s->argv[i]))
+			return report_why(why, whylen, -EPERM,
+				    "%s: redacted and no %s beside it: argument %d was masked",
+				    path, REPORT_UNREDACTED, i);
+	for (int i = 0; s->envp && s->envp[i]; i++) {
+		const char *eq = strchr(s->envp[i], '=');
+
+		if (masked(s->envp[i]))
+			return report_why(why, whylen, -EPERM,
+				    "%s: redacted and no %s beside it: set %.*s in the environment to replay",
+				    path, REPORT_UNREDACTED,
+				    (int)(eq ? eq - s->envp[i] : (long)strlen(s->envp[i])), s->envp[i]);
+	}
+	for (int i = 0; s->options_argv && s->options_argv[i]; i++)
+		if (masked(s->options_argv[i]) && strncmp(s->options_argv[i], "--redact=", 9) != 0)
+			return report_why(why, whylen, -EPERM,
+				    "%s: redacted and no %s beside it: option '%s' was masked",
+				    path, REPORT_UNREDACTED, s->options_argv[i]);
+	/* A masked --redact is dropped, not compiled ("[REDACTED]" is a
+	 * bracket expression): give --redact again on the replay's line. */
+	for (int i = 0; s->options_argv && s->options_argv[i]; i++) {
+		if (masked(s->options_argv[i]))
+			free(s->options_argv[i]);
+		else
+			s->options_argv[j++] = s->options_argv[i];
+	}
+	if (s->options_argv)
+		s->options_argv[j] = NULL;
+	if (masked(s->cwd) || masked(s->stdin_path))
+		return report_why(why, whylen, -EPERM,
+			    "%s: redacted and no %s beside it: the %s was masked", path,
+			    REPORT_UNREDACTED, masked(s->cwd) ? "working directory" : "--stdin path");
+	return 0;
+}
+
+/* A report masked by --redact: the run's fields as they were from the
+ * .unredacted.json beside it, else from the environment (redact_json.c). */
+static int unredact(json_object *root, struct replay_spec *s, const char *path, char *why,
+		    int whylen)
+{
+	json_object *red = json_field(root, "redacted", json_type_boolean), *side;
+	const char *slash = strrchr(path, '/');
+	char *sp = NULL;
+	int e;
+
+	if (!red || !json_object_get_boolean(red))
+		return 0;
+	if (asprintf(&sp, "%.*s/%s", slash ? (int)(slash - path) : 1, slash ? path : ".",
+		     REPORT_UNREDACTED) < 0)
+		return report_why(why, whylen, -ENOMEM, "%s: out of memory", path);
+	if (access(sp, F_OK) < 0) {
+		free(sp);
+		return replay_unredact(s, path, why, whylen);
+	}
+	side = report_json_read(sp, why, whylen);
+	if (!side) {
+		free(sp);
+		return -EINVAL;
+	}
+	report_strv_free(s->argv);
+	report_strv_free(s->envp);
+	report_strv_free(s->requests);
+	report_strv_free(s->options_argv);
+	free(s->cwd);
+	free(s->stdin_path);
+	free(s->inject);
+	free(s->options);
+	s->argv = s->envp = s->requests = s->options_argv = NULL;
+	s->cwd = s->stdin_path = s->inject = s->options = NULL;
+	e = load_meta(side, s, sp, why, whylen);
+	json_object_put(side);
+	free(sp);
+	return e;
+}
+
 /* "FILE#ID": the last '#' starts the id unless what follows is a path. */
 static int split_id(const char *arg, char **path, int *id, char *why, int whylen)
 {
@@ -435,6 +541,7 @@ int replay_load(const char *file_and_id, struct replay_spec *spec, char *why, in
 		goto out;
 	}
 	e = load_meta(root, spec, path, why, whylen);
+	e = e ?: unredact(root, spec, path, why, whylen);
 	if (e)
 		goto out;
 	findings = json_field(root, "findings", json_type_array);

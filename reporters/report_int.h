@@ -153,4 +153,20 @@ int report_junit_write(struct json_object *report, const char *path);
  * is none, -errno on error. */
 int sanitizer_scan(const char *path, char *kind, int kindlen, struct thread_stack *stack);
 
+/* redact_json.c (--redact, util/redact.h): mask every string of o, in
+ * place; the number masked or -ENOMEM (0 without --redact). _top also
+ * marks the document "redacted": true when something was masked. */
+int report_redact_json(struct json_object *o);
+int report_redact_top(struct json_object *o);
+/* OUT/.unredacted.json, mode 0600: report's run fields (argv, env, ...)
+ * as they were, for --replay; call before masking. Copied as it is into
+ * a merge's OUT. 0 or -errno. */
+#define REPORT_UNREDACTED ".unredacted.json"
+int report_write_unredacted(const char *out_dir, struct json_object *report);
+int report_copy_unredacted(const char *from_dir, const char *out_dir);
+/* replay.c: a redacted report without its .unredacted.json: each masked NAME=...
+ * of s->envp from fzsandbox's environment, a masked --redact word
+ * dropped; -EPERM with a reason when anything else stays masked. */
+int replay_unredact(struct replay_spec *s, const char *path, char *why, int whylen);
+
 #endif

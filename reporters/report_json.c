@@ -11,6 +11,7 @@
 #include <json-c/json.h>
 
 #include "reporters/report_int.h"
+#include "util/redact.h"
 
 /* json-c returns NULL only when out of memory; one flag for the whole
  * build keeps every call site short. */
@@ -511,6 +512,13 @@ int report_write_json(const struct report *r)
 	if (b.oom || !o) {
 		e = -ENOMEM;
 		goto out;
+	}
+	/* --redact: the run as it was for --replay, then everything masked. */
+	if (redact_active()) {
+		e = report_write_unredacted(r->out_dir, o);
+		e = e ?: report_redact_top(o) < 0 ? -ENOMEM : 0;
+		if (e)
+			goto out;
 	}
 	errno = 0;
 	if (json_object_to_file_ext(tmp, o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |

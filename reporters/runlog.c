@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "reporters/report.h"
+#include "reporters/report_int.h"
 
 struct runlog {
 	FILE *fp;
@@ -77,7 +77,9 @@ int runlog_write(struct runlog *l, int run, const char *mode, const struct fault
 		json_object_object_add(s, "timeouts", json_object_new_int(svc->timeouts));
 		json_object_object_add(o, "service", s);
 	}
-	if (fprintf(l->fp, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+	if (report_redact_json(o) < 0)
+		r = -ENOMEM;
+	else if (fprintf(l->fp, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 						       JSON_C_TO_STRING_NOSLASHESCAPE)) < 0 ||
 	    fflush(l->fp) != 0)
 		r = -EIO;

@@ -128,7 +128,8 @@ static json_object *store_faults(json_object *faults, json_object *sites)
 static json_object *store_new(json_object *root, json_object *fnd, const char *now)
 {
 	static const char *const meta[] = { "version", "target", "argv", "env", "cwd", "stdin",
-					    "requests", "inject", "options", "options_argv", "seed" };
+					    "requests", "inject", "options", "options_argv", "seed",
+					    "redacted" };
 	static const char *const fkeep[] = { "key", "kind", "signal", "signal_name", "exit_status",
 					     "thread", "sanitizer", "detail", "frames", "hits" };
 	json_object *o = json_object_new_object(), *f = json_object_new_object();
@@ -203,6 +204,9 @@ static int write_atomic(const char *dir, const char *name, json_object *o, char 
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	snprintf(tmp, sizeof(tmp), "%s/.%s.%d.tmp", dir, name, (int)getpid());
+	/* Built from a masked report.json; an older file updated may not be. */
+	if (report_redact_top(o) < 0)
+		return report_why(why, whylen, -ENOMEM, "out of memory");
 	if (json_object_to_file_ext(tmp, o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 				    JSON_C_TO_STRING_NOSLASHESCAPE) < 0) {
 		e = -errno ?: -EIO;
