@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/campaign.h"
+#include "cli/campaign_file.h"
 #include "cli/doctor.h"
 #include "cli/merge_cmd.h"
 #include "cli/minimize.h"
@@ -38,6 +39,8 @@ int main(int argc, char **argv)
 		if (strcmp(argv[1], subcommands[i].name) == 0)
 			return subcommands[i].main(argc - 1, argv + 1);
 	options_parse(argc, argv, &o);
+	if (o.campaign)
+		return campaign_file_run(&o);
 	runner_install_signals();
 	if (o.replay)
 		return campaign_replay(&o);
