@@ -87,6 +87,22 @@ check("JUnit total failures", str(sum(int(t.get("failures")) for t in suites)),
 sys.exit(0 if ok else 1)
 EOF
 
+# The combined SARIF passes Microsoft's SARIF multitool, when installed
+# (./quickstart check; tests/integration/sarif_multitool.sh).
+MT=${FZ_SARIF_MULTITOOL:-${XDG_CACHE_HOME:-$HOME/.cache}/fzsandbox-tools/node_modules/.bin/sarif-multitool}
+if [ -x "$MT" ]; then
+	DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 timeout 120 "$MT" validate "$TMP/o/report.sarif" \
+		-o "$TMP/val.sarif" >"$TMP/val.out" 2>&1
+	if [ -f "$TMP/val.sarif" ]; then
+		assert_eq 0 "$(jq '[.runs[].results[]? | select(.level == "error")] | length' "$TMP/val.sarif")" \
+			"multitool errors on the combined report.sarif"
+	else
+		fail "the multitool wrote no log: $(cat "$TMP/val.out")"
+	fi
+else
+	skip_check "SARIF multitool not installed: the combined SARIF is checked by python only"
+fi
+
 # Nothing with a bug: exit 0.
 for i in $(seq 1 40); do echo "line $i the quick brown fox jumps over the lazy dog"; done >"$TMP/in.txt"
 cat >"$TMP/clean.ini" <<EOF
