@@ -200,6 +200,34 @@ static char **child_argv(const struct options *o, const struct campaign_file *cf
 	return v;
 }
 
+/* Every component's whole command line (defaults, section, the command
+ * line's options: some conflict only together) parsed by a child before
+ * the first runs: a bad one is the campaign's exit 2, named, at once. */
+static void check_components(const struct options *o, const struct campaign_file *cf)
+{
+	static char ctx[PATH_MAX + 128];
+	char err[512], *out;
+
+	if (setenv(CAMPAIGN_PARSE_ONLY_ENV, "1", 1) < 0)
+		die_errno(errno, "cannot set %s", CAMPAIGN_PARSE_ONLY_ENV);
+	for (int i = 0; i < cf->n; i++) {
+		const struct component *c = &cf->v[i];
+		char **argv = child_argv(o, cf, c, o->budget_ms);
+		int e = capture(argv, &out, err, sizeof(err));
+
+		free(out);
+		options_argv_free(argv);
+		if (e == 0)
+			continue;
+		snprintf(ctx, sizeof(ctx), "%s:%d: component %s: ", cf->path, c->line, c->name);
+		die_set_context(ctx);
+		die("%s", strncmp(err, "fzsandbox: ", 11) == 0 ? err + 11 :
+		    err[0] ? err : "its options cannot be parsed");
+	}
+	if (unsetenv(CAMPAIGN_PARSE_ONLY_ENV) < 0)
+		die_errno(errno, "cannot unset %s", CAMPAIGN_PARSE_ONLY_ENV);
+}
+
 static int run_child(char **argv)
 {
 	int status;
@@ -340,10 +368,11 @@ int campaign_file_run(struct options *o)
 	campaign_file_load(o->campaign, &cf);
 	if (o->changed_from)
 		files = changed_files(o->changed_from, &cp.nchanged_files);
+	plan_shares(o, &cf, files);
+	check_components(o, &cf);
 	e = report_prepare_dir(o->out_dir);
 	if (e < 0)
 		die_errno(e, "cannot use output directory '%s'", o->out_dir);
-	plan_shares(o, &cf, files);
 	install_signals();
 	start = mono_ms();
 	for (int i = 0; i < cf.n && !failed && !interrupted; i++) {
@@ -377,7 +406,8 @@ int campaign_file_run(struct options *o)
 	if (failed) {
 		fprintf(stderr, "fzsandbox: component %s: %s (its message is above); "
 			"the campaign stops\n", failed,
-			cf.v[nfailed].rc.status == EXIT_USAGE ? "bad input (exit 2)" : "fzsandbox failed");
+			cf.v[nfailed].rc.status == EXIT_USAGE ? "exited 2, a usage or environment error" :
+			"fzsandbox failed");
 		return EXIT_USAGE;
 	}
 	if ((o->formats & REPORT_FMT_TEXT) && (!o->quiet || nfound))

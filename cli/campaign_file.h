@@ -43,6 +43,10 @@ void campaign_file_load(const char *path, struct campaign_file *cf);
  * '...'). NULL-terminated, *n words; -EINVAL for an unterminated quote. */
 int campaign_split_words(const char *s, char ***out, int *n);
 
+/* Set in the environment of the invocation that checks a component's
+ * command line: it exits 0 after parsing, or 2 with the line. */
+#define CAMPAIGN_PARSE_ONLY_ENV "FZSANDBOX_CAMPAIGN_PARSE_ONLY"
+
 /* campaign_drive.c: run the campaign o->campaign names; the exit status. */
 int campaign_file_run(struct options *o);
 

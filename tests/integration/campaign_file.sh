@@ -188,8 +188,14 @@ bad missing '[component a]\ncommand = /no/such/program\n' "$TMP/missing.ini:2: "
 bad owned '[component a]\ncommand = /bin/true\nbudget = 3s\n' "'budget' is the campaign's"
 bad share '[component a]\ncommand = /bin/true\nshare = 0\n' "bad share '0'"
 bad value '[component a]\ncommand = /bin/true\ntimeout = soon\n' "$TMP/value.ini:3: --timeout"
-# A component that exits 2 itself (options that conflict only together):
-# named, the campaign stops with 2, campaign.json has what ran.
+# Options that conflict only together (here with the command line's):
+# found before anything runs, at the component's line.
+bad together '[component a]\ncommand = /bin/true\n\n[component b]\ncommand = /bin/true\ncorpus = /\n' \
+	"$TMP/together.ini:4: component b: --corpus needs --fuzz"
+
+# A component that exits 2 while it runs (its checker fails after the
+# run without faults): named, the campaign stops with 2, campaign.json
+# has what ran.
 cat >"$TMP/late.ini" <<EOF
 [component first]
 command = $T/mem_robust
@@ -197,11 +203,12 @@ inject = alloc
 
 [component late]
 command = $T/mem_robust
-corpus = $TMP
+inject = alloc
+check = exit 1
 EOF
 fz --campaign="$TMP/late.ini" --out="$TMP/late"
 assert_rc 2
-grep -q "^fzsandbox: component late: bad input (exit 2" "$TMP/fz.stderr" ||
+grep -q "^fzsandbox: component late: exited 2" "$TMP/fz.stderr" ||
 	fail "a component's exit 2: not named"
 assert_eq "0 2" "$(jqr '[.components[].exit_status] | map(tostring) | join(" ")' "$TMP/late/campaign.json")" \
 	"a component's exit 2: statuses in campaign.json"
