@@ -396,11 +396,6 @@ static char *trim(char *s)
 	return s;
 }
 
-/* --config=FILE: "name = value" or "name" (an option without a value) a
- * line, the long option names; '#' starts a comment line; blank lines are
- * ignored. Applied before the command line, which therefore wins (repeatable
- * options add up). Every error names FILE:LINE. The text stays allocated:
- * options keep pointers into it. */
 void options_config_line(struct options *o, const char *name, const char *value)
 {
 	static const char *const refused[] = { "config", "replay", "help", "version",
@@ -423,6 +418,11 @@ void options_config_line(struct options *o, const char *name, const char *value)
 	parse_one(o, lo->val, value);
 }
 
+/* --config=FILE: "name = value" or "name" (an option without a value) a
+ * line, the long option names; '#' starts a comment line; blank lines are
+ * ignored. Applied before the command line, which therefore wins (repeatable
+ * options add up). Every error names FILE:LINE. The text stays allocated:
+ * options keep pointers into it. */
 static void load_config(struct options *o, const char *path)
 {
 	char *text, *line, *next, ctx[PATH_MAX + 32];
