@@ -122,6 +122,15 @@ assert_eq "0 0" "$(jqr '[.components[].findings] | map(tostring) | join(" ")' "$
 python3 -c 'import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); sys.exit(len(r.findall("testsuite")) != 2)' \
 	"$TMP/c/junit.xml" || fail "clean campaign: junit.xml has not 2 testsuites"
 
+# A budget too short for the plans and no finding: exit 3; a component
+# the budget did not reach is listed, not run.
+fz --campaign="$TMP/clean.ini" --budget=10ms --out="$TMP/t"
+assert_rc 3
+assert_eq "true 3" "$(jqr '.components[0] | "\(.capped) \(.exit_status)"' "$TMP/t/campaign.json")" \
+	"short budget: the first component capped"
+assert_eq "false budget" "$(jqr '.components[1] | "\(.ran) \(.capped_by)"' "$TMP/t/campaign.json")" \
+	"short budget: the second not run"
+
 # --changed-from: a repository where only b/ changed since HEAD.
 if command -v git >/dev/null; then
 	R=$TMP/repo
