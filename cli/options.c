@@ -36,7 +36,7 @@ enum {
 	O_CHECK, O_CHECK_TIMEOUT, O_SHARD, O_FORMAT, O_SOURCE_ROOT, O_STORE, O_SLOWDOWN,
 	O_ONLY_EXE, O_ONLY_PATH, O_ONLY_FD, O_SNAPSHOT, O_SNAPSHOT_AT, O_IGNORE,
 	O_MALLOC_CHECK, O_CRASH_AT, O_RECOVER, O_CRASH_DROP, O_FUZZ, O_CORPUS, O_FUZZ_FAULTS,
-	O_REDACT,
+	O_REDACT, O_CAMPAIGN, O_CHANGED_FROM,
 };
 
 static const struct option longopts[] = {
@@ -111,6 +111,8 @@ static const struct option longopts[] = {
 	{ "redact", required_argument, NULL, O_REDACT },
 	{ "workdir-hash", required_argument, NULL, O_WORKDIR_HASH },
 	{ "config", required_argument, NULL, O_CONFIG },
+	{ "campaign", required_argument, NULL, O_CAMPAIGN },
+	{ "changed-from", required_argument, NULL, O_CHANGED_FROM },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "list-classes", no_argument, NULL, O_LIST_CLASSES },	/* hidden: tests */
@@ -337,6 +339,12 @@ static void parse_one(struct options *o, int c, const char *arg)
 		break;
 	case O_REDACT: options_redact(o, arg); break;
 	case O_CONFIG: break;	/* read before the command line (load_config) */
+	case O_CAMPAIGN: o->campaign = arg; break;	/* cli/campaign_file.c */
+	case O_CHANGED_FROM:
+		if (!*arg || *arg == '-')
+			die("--changed-from: bad revision '%s'", arg);
+		o->changed_from = arg;
+		break;
 	case 'q': o->quiet = true; break;
 	case O_SHOW_REPLIES: o->show_replies = true; break;
 	case 'h': options_usage(); exit(0);
@@ -353,7 +361,7 @@ static void parse_one(struct options *o, int c, const char *arg)
  * same getopt_long as below, so abbreviations and "--inject none" count;
  * the last --inject wins, as in the real parse. */
 struct prescan {
-	bool inject_seen, none, replay;
+	bool inject_seen, none, replay, campaign;
 	const char *config;	/* the last --config */
 };
 
@@ -370,10 +378,12 @@ static void prescan_mode(int argc, char **argv, struct options *o, struct presca
 			p->replay = true;
 		} else if (c == O_CONFIG) {
 			p->config = optarg;
+		} else if (c == O_CAMPAIGN) {
+			p->campaign = true;
 		}
 	}
 	optind = 0;	/* glibc: start over, re-initialised */
-	o->standalone = p->none && !p->replay;
+	o->standalone = p->none && !p->replay && !p->campaign;
 	if (o->standalone)
 		die_set_status(EXIT_FZ_FAILED);
 }
@@ -390,6 +400,28 @@ static char *trim(char *s)
 	return s;
 }
 
+void options_config_line(struct options *o, const char *name, const char *value)
+{
+	static const char *const refused[] = { "config", "replay", "help", "version",
+						"list-classes", "list-faults", "campaign",
+						"changed-from" };
+	const struct option *lo;
+
+	for (lo = longopts; lo->name; lo++)
+		if (strcmp(lo->name, name) == 0)
+			break;
+	if (!lo->name)
+		die("unknown option '%s' (the long option names, without '--')", name);
+	for (size_t i = 0; i < sizeof(refused) / sizeof(*refused); i++)
+		if (strcmp(name, refused[i]) == 0)
+			die("'%s' cannot be set in a configuration file", name);
+	if (lo->has_arg == no_argument && value)
+		die("'%s' takes no value", name);
+	if (lo->has_arg == required_argument && (!value || !*value))
+		die("'%s' needs a value ('%s = VALUE')", name, name);
+	parse_one(o, lo->val, value);
+}
+
 /* --config=FILE: "name = value" or "name" (an option without a value) a
  * line, the long option names; '#' starts a comment line; blank lines are
  * ignored. Applied before the command line, which therefore wins (repeatable
@@ -397,8 +429,6 @@ static char *trim(char *s)
  * options keep pointers into it. */
 static void load_config(struct options *o, const char *path)
 {
-	static const char *const refused[] = { "config", "replay", "help", "version",
-						"list-classes", "list-faults" };
 	char *text, *line, *next, ctx[PATH_MAX + 32];
 	size_t len = 0, cap = 0;
 	FILE *fp = fopen(path, "re");
@@ -427,7 +457,6 @@ static void load_config(struct options *o, const char *path)
 	text[len] = 0;
 	o->config_text = text;
 	for (line = text; line; line = next) {
-		const struct option *lo;
 		char *name, *value = NULL, *eq;
 
 		next = strchr(line, '\n');
@@ -445,19 +474,7 @@ static void load_config(struct options *o, const char *path)
 			value = trim(eq + 1);
 			name = trim(name);
 		}
-		for (lo = longopts; lo->name; lo++)
-			if (strcmp(lo->name, name) == 0)
-				break;
-		if (!lo->name)
-			die("unknown option '%s' (the long option names, without '--')", name);
-		for (size_t i = 0; i < sizeof(refused) / sizeof(*refused); i++)
-			if (strcmp(name, refused[i]) == 0)
-				die("'%s' cannot be set in a configuration file", name);
-		if (lo->has_arg == no_argument && value)
-			die("'%s' takes no value", name);
-		if (lo->has_arg == required_argument && (!value || !*value))
-			die("'%s' needs a value ('%s = VALUE')", name, name);
-		parse_one(o, lo->val, value);
+		options_config_line(o, name, value);
 		die_set_context(NULL);
 	}
 }
@@ -480,6 +497,31 @@ static void snapshot_classes(struct options *o)
 			fprintf(stderr, "fzsandbox: note: --snapshot: the alloc class is not tried in "
 				"snapshot mode yet; --snapshot=off tries it\n");
 	}
+}
+
+/* --campaign: the command line's options as words ("--name=VALUE") for
+ * every component's invocation (cli/campaign_file.c), but those the
+ * campaign itself takes. A short option without a long name as "-cVALUE". */
+static void campaign_word(struct options *o, int c, const char *arg)
+{
+	static const int own[] = { O_CAMPAIGN, O_CHANGED_FROM, O_OUT, O_BUDGET, O_FORMAT };
+	const struct option *lo;
+	char *w;
+	int e;
+
+	for (size_t i = 0; i < sizeof(own) / sizeof(*own); i++)
+		if (c == own[i])
+			return;
+	for (lo = longopts; lo->name && lo->val != c; lo++)
+		;
+	if (lo->name)
+		e = arg ? asprintf(&w, "--%s=%s", lo->name, arg) : asprintf(&w, "--%s", lo->name);
+	else
+		e = asprintf(&w, "-%c%s", c, arg ? arg : "");
+	if (e < 0)
+		die("out of memory");
+	options_push(&o->campaign_words, &o->ncampaign_words, w);
+	free(w);
 }
 
 void options_parse(int argc, char **argv, struct options *o)
@@ -507,6 +549,8 @@ void options_parse(int argc, char **argv, struct options *o)
 	o->violation_exit = -1;
 	opterr = 0;
 	prescan_mode(argc, argv, o, &p);
+	if (p.campaign && p.config)
+		die("--campaign: not with --config (the campaign file's lines before the first [component] are the defaults)");
 	if (p.config) {
 		load_config(o, p.config);
 		/* inject = none from the file, not overridden on the line. */
@@ -522,8 +566,19 @@ void options_parse(int argc, char **argv, struct options *o)
 			die("unknown or incomplete option '%s' (see fzsandbox --help)", w ? w : "?");
 		}
 		parse_one(o, c, optarg);
+		if (p.campaign)
+			campaign_word(o, c, optarg);
 	}
 	o->argv = argv + optind;
+	if (o->campaign) {
+		if (o->argv[0])
+			die("--campaign takes no program: each [component] names its own (command = PROG ARGS)");
+		if (o->replay || !o->classes)
+			die("--campaign: not with %s", o->replay ? "--replay" : "--inject=none");
+		return;
+	}
+	if (o->changed_from)
+		die("--changed-from needs --campaign=FILE (it shares a campaign's budget)");
 	/* Subcommands (fzsandbox merge) own the first word: a program always
 	 * comes after "--", so "fzsandbox merge" never runs RCS's merge. */
 	if (o->argv[0] && strcmp(argv[optind - 1], "--") != 0)

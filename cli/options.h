@@ -120,6 +120,11 @@ struct options {
 	 * clean one (cli/pool.c); 1: this process alone. -j0: one per CPU. */
 	int jobs;
 	char *config_text;	/* --config's text: options point into it */
+	/* --campaign=FILE (cli/campaign_file.c): no program; --changed-from=REV;
+	 * the command line's other options as words for each component. */
+	const char *campaign, *changed_from;
+	char **campaign_words;	/* NULL-terminated */
+	int ncampaign_words;
 	char **argv;		/* the program and its arguments */
 };
 
@@ -168,6 +173,10 @@ void options_only_exe(struct options *o, const char *arg);
 void options_only_path(struct options *o, const char *arg);
 void options_only_fd(struct options *o, const char *arg);
 
+/* One "name = value" line of a --config or --campaign file (value NULL:
+ * none) applied to o: die()s on an unknown or refused name or a bad value
+ * (the caller sets the FILE:LINE context). */
+void options_config_line(struct options *o, const char *name, const char *value);
 /* Parse argv; on bad input die() with one line naming it. */
 void options_parse(int argc, char **argv, struct options *o);
 /* The options that change what a run does, as CLI words (for replay):

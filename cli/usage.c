@@ -10,6 +10,7 @@
 static const char usage_head[] =
 	"Usage: fzsandbox [OPTIONS] -- PROGRAM [ARGS...]\n"
 	"       fzsandbox outcomes OUT   (what each error path did, from OUT/report.json)\n"
+	"       fzsandbox --campaign=FILE [OPTIONS]   (several components, one report)\n"
 	"Run PROGRAM many times, failing a different call each run the way the\n"
 	"kernel and libc really fail it, and report every crash.\n"
 	"\n";
@@ -100,6 +101,11 @@ static const char usage_text[] =
 	"  --violation-exit=N    with --inject=none: exit N on a sandbox violation\n"
 	"  --config=FILE         options from FILE, one 'name = value' a line\n"
 	"                        (the long option names); the command line wins\n"
+	"  --campaign=FILE       no program: run each '[component NAME]' of FILE\n"
+	"                        (command =, share =, paths =, any --config line)\n"
+	"                        into OUT/NAME, then one combined report\n"
+	"  --changed-from=REV    with --campaign: components whose paths git diff\n"
+	"                        REV names get 4 times their share of --budget\n"
 	"  --out=DIR             report directory [./fzsandbox-out]\n"
 	"  --format=LIST         text,json,sarif,junit: what to write [text,json]\n"
 	"  --source-root=DIR     the repository, for SARIF's file locations [.]\n"

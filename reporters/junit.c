@@ -130,36 +130,49 @@ static int count_failing(json_object *sites, json_object *findings, int *nofault
 	return n;
 }
 
-int report_junit_write(json_object *report, const char *path)
+/* One report's counts, as its testsuite and the testsuites totals say. */
+struct suite_counts {
+	int tests, failures, skipped;
+};
+
+static void suite_counts(json_object *report, struct suite_counts *c)
+{
+	json_object *sites = json_field(report, "sites", json_type_array);
+	json_object *findings = json_field(report, "findings", json_type_array);
+	int nsites = sites ? (int)json_object_array_length(sites) : 0, nofault = 0, nfail = 0;
+
+	c->skipped = 0;
+	for (int i = 0; i < nsites; i++)
+		c->skipped += iget(json_object_array_get_idx(sites, i), "failed", 0) == 0;
+	if (sites && findings)
+		nfail = count_failing(sites, findings, &nofault);
+	else if (findings)
+		nofault = (int)json_object_array_length(findings);
+	c->tests = nsites + (nofault > 0);
+	c->failures = nfail + (nofault > 0);
+}
+
+/* report's testsuite, named name (NULL: the program's base name). */
+static void suite_write(FILE *fp, json_object *report, const char *name)
 {
 	json_object *sites = json_field(report, "sites", json_type_array);
 	json_object *findings = json_field(report, "findings", json_type_array);
 	json_object *empty = json_object_new_array();
-	int nsites, nfail, nofault, skipped = 0, e = 0;
 	const char *target = sget(report, "target"), *base = strrchr(target, '/');
-	FILE *fp;
+	struct suite_counts c;
+	int nsites = 0, nofault = 0;
 
-	if (!empty)
-		return -ENOMEM;
+	suite_counts(report, &c);
 	sites = sites ?: empty;
 	findings = findings ?: empty;
-	nsites = (int)json_object_array_length(sites);
-	for (int i = 0; i < nsites; i++)
-		skipped += iget(json_object_array_get_idx(sites, i), "failed", 0) == 0;
-	nfail = count_failing(sites, findings, &nofault);
-	fp = fopen(path, "we");
-	if (!fp) {
-		e = -errno;
-		json_object_put(empty);
-		return e;
+	if (sites && findings) {	/* else out of memory: an empty suite */
+		nsites = (int)json_object_array_length(sites);
+		count_failing(sites, findings, &nofault);
 	}
-	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", fp);
-	fprintf(fp, "<testsuites name=\"fzsandbox\" tests=\"%d\" failures=\"%d\" skipped=\"%d\">\n",
-		nsites + (nofault > 0), nfail + (nofault > 0), skipped);
 	fputs("  <testsuite name=\"", fp);
-	xml(fp, base ? base + 1 : target);
+	xml(fp, name ? name : base ? base + 1 : target);
 	fprintf(fp, "\" tests=\"%d\" failures=\"%d\" errors=\"0\" skipped=\"%d\">\n",
-		nsites + (nofault > 0), nfail + (nofault > 0), skipped);
+		c.tests, c.failures, c.skipped);
 	for (int i = 0; i < nsites; i++) {
 		json_object *s = json_object_array_get_idx(sites, i);
 
@@ -188,11 +201,39 @@ int report_junit_write(json_object *report, const char *path)
 		failures(fp, findings, -1, nsites);
 		fputs("    </testcase>\n", fp);
 	}
-	fputs("  </testsuite>\n</testsuites>\n", fp);
+	fputs("  </testsuite>\n", fp);
+	json_object_put(empty);
+}
+
+int report_junit_write_suites(json_object *const *reports, const char *const *names, int n,
+			      const char *path)
+{
+	struct suite_counts all = { 0 }, c;
+	int e = 0;
+	FILE *fp = fopen(path, "we");
+
+	if (!fp)
+		return -errno;
+	for (int i = 0; i < n; i++) {
+		suite_counts(reports[i], &c);
+		all.tests += c.tests;
+		all.failures += c.failures;
+		all.skipped += c.skipped;
+	}
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", fp);
+	fprintf(fp, "<testsuites name=\"fzsandbox\" tests=\"%d\" failures=\"%d\" skipped=\"%d\">\n",
+		all.tests, all.failures, all.skipped);
+	for (int i = 0; i < n; i++)
+		suite_write(fp, reports[i], names ? names[i] : NULL);
+	fputs("</testsuites>\n", fp);
 	if (ferror(fp))
 		e = -EIO;
 	if (fclose(fp) != 0 && !e)
 		e = -errno;
-	json_object_put(empty);
 	return e;
+}
+
+int report_junit_write(json_object *report, const char *path)
+{
+	return report_junit_write_suites(&report, NULL, 1, path);
 }

@@ -374,6 +374,37 @@ int report_formats_parse(const char *s, unsigned *mask, char *bad, int badlen);
 int report_write_formats(const char *out_dir, unsigned formats, const char *source_root,
 			 char *why, int whylen);
 
+/* campaign_report.c (--campaign=FILE, cli/campaign_file.h): one
+ * component, its share of the budget and its result. */
+struct report_component {
+	const char *name, *out_dir;	/* out_dir: OUT/NAME, its own report */
+	char *const *argv;		/* its command */
+	double share, weight;		/* weight: share, times the factor if changed */
+	bool changed;			/* its paths match a --changed-from file */
+	bool ran;
+	long planned_budget_ms;		/* budget * weight / all weights; 0: no --budget */
+	long budget_ms;			/* given: its weight's part of what was left */
+	int status;			/* its exit status; -1: not run */
+	long wall_ms;
+	/* From its report.json (report_component_read): */
+	int findings;
+	long runs, runs_planned;
+	bool capped;
+	char capped_by[16];
+};
+int report_component_read(struct report_component *c, char *why, int whylen);
+struct report_campaign {
+	const char *file, *changed_from;	/* changed_from NULL: not given */
+	int nchanged_files, changed_factor;
+	long budget_ms, wall_ms;
+	int status;			/* the campaign's exit status */
+};
+/* OUT/campaign.json, and for formats' sarif and junit one OUT/report.sarif
+ * (each ran component's runs) and OUT/junit.xml (a testsuite each). 0 or
+ * -errno with a one-line reason in why. */
+int report_campaign_write(const struct report_campaign *cp, const struct report_component *v,
+			  int n, const char *out_dir, unsigned formats, char *why, int whylen);
+
 /* merge.c (fzsandbox merge): the reports of one campaign's shards
  * (--shard=K/N; each a report.json or its directory) into
  * out_dir/report.json and runs.jsonl: sites and findings united by key,

@@ -146,6 +146,10 @@ int report_replay_line(const char *self, const char *out_dir, int id, char **out
  * path. 0 or -errno. */
 int report_sarif_write(struct json_object *report, const char *path, const char *source_root);
 int report_junit_write(struct json_object *report, const char *path);
+/* The same with a testsuite per report, named names[i] (names NULL: each
+ * program's base name): a --campaign's components. */
+int report_junit_write_suites(struct json_object *const *reports, const char *const *names, int n,
+			      const char *path);
 
 /* sanitizer.c: scan the file at path for a sanitizer report. Returns 1
  * and fills kind (e.g. "heap-buffer-overflow", "runtime-error") and the
