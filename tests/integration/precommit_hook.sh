@@ -108,7 +108,7 @@ if command -v pre-commit >/dev/null; then
 	[ "$pcrc" != 0 ] || fail "try-repo passed the unchecked malloc: $(cat "$TMP/pc.out")"
 	grep -q "signal in dup_word): new" "$TMP/pc.out" ||
 		fail "try-repo: the finding is not named: $(cat "$TMP/pc.out")"
-elif "${PY:=python3}" -c 'import yaml' 2>/dev/null; then
+elif python3 -c "import yaml" 2>/dev/null; then
 	skip_check "no pre-commit (apt-get install pre-commit): .pre-commit-hooks.yaml checked structurally"
 	python3 - "$SRCABS/.pre-commit-hooks.yaml" <<'EOF' || fail ".pre-commit-hooks.yaml is malformed"
 import sys, yaml
