@@ -93,11 +93,12 @@ int merge_main(int argc, char **argv)
 		die_errno(errno, "merge: '%s'", out);
 	e = report_merge(argv + optind, argc - optind, abs, target_self_path(), &res, why,
 			 sizeof(why));
-	if (e == 0)
-		e = report_write_formats(abs, formats, source_root, why, sizeof(why));
 	if (e < 0)
 		die("merge: %s", why);
+	/* report.json marked "new" first: SARIF and JUnit are made from it. */
 	fails = fail_on_judge(abs, res.findings);
+	if (report_write_formats(abs, formats, source_root, why, sizeof(why)) < 0)
+		die("merge: %s", why);
 	store_findings(store, abs, quiet);
 	free(abs);
 	if (!quiet && (formats & REPORT_FMT_TEXT)) {
