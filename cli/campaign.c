@@ -14,6 +14,7 @@
 #include "cli/campaign.h"
 #include "cli/crash.h"
 #include "cli/die.h"
+#include "cli/fail_on.h"
 #include "cli/fuzz.h"
 #include "cli/outcome_note.h"
 #include "cli/pool.h"
@@ -177,6 +178,7 @@ static int finish(struct report *rep, const struct options *o, int planned, int 
 {
 	const struct cap *cap = capped ? cap_of(o, runs) : NULL;
 	char why[PATH_MAX + 128];
+	bool fails;
 	int e;
 
 	report_set_plan(rep, planned, done, capped);
@@ -184,11 +186,13 @@ static int finish(struct report *rep, const struct options *o, int planned, int 
 	e = report_write_json(rep);
 	if (e < 0)
 		die_errno(e, "cannot write %s/report.json", o->out_dir);
+	fails = fail_on_judge(o->out_dir, report_nfindings(rep));
 	if (report_write_formats(o->out_dir, o->formats, o->source_root, why, sizeof(why)) < 0)
 		die("%s", why);
 	store_findings(o->store, o->out_dir, o->quiet);
 	if ((o->formats & REPORT_FMT_TEXT) && (!o->quiet || report_nfindings(rep)))
 		report_print_text(rep, stderr);
+	fail_on_summary(o->quiet, stderr);
 	if (runner_interrupted)
 		return 128 + runner_interrupted;
 	/* A truncated campaign must not look like a full one, findings or
@@ -198,8 +202,8 @@ static int finish(struct report *rep, const struct options *o, int planned, int 
 	if (cap)
 		fprintf(stderr, "fzsandbox: %s--%s %s after %d of %d runs (the clean run included)%s\n",
 			cap->note, cap->name, cap->verb, done, planned,
-			report_nfindings(rep) ? "" : cap->status_text);
-	if (report_nfindings(rep))
+			fails ? "" : cap->status_text);
+	if (fails)
 		return EXIT_FINDINGS;
 	return cap ? cap->status : EXIT_CLEAN;
 }
@@ -667,6 +671,7 @@ int campaign_run(struct options *o, char **environ_base)
 		    "for a site#K: pin a site#K, or drop --fault");
 	if (o->suppress)
 		c.suppressed = suppress_load(o->suppress, o);
+	fail_on_begin(o->fail_on_new, o->store, o->baseline, "");
 	if ((o->random || o->fuzz) && !o->seed_set)
 		o->seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 	o->argv[0] = target_resolve(o->argv[0]);

@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 
 #include "cli/die.h"
+#include "cli/fail_on.h"
+#include "cli/options.h"
 #include "cli/merge_cmd.h"
 #include "cli/options.h"
 #include "cli/regress.h"
@@ -20,11 +22,13 @@
 #include "util/util.h"
 
 static const char usage[] =
-	"usage: fzsandbox merge [--out=DIR] [--format=LIST] [--source-root=DIR] [--store=DIR] [-q]\n"
-	"                       [--redact=REGEX]... SHARD_OUT...\n"
+	"usage: fzsandbox merge [--out=DIR] [--format=LIST] [--source-root=DIR] [--store=DIR]\n"
+	"                       [--fail-on=any|new] [--baseline=FILE] [--redact=REGEX]... [-q]\n"
+	"                       SHARD_OUT...\n"
 	"Merge the reports of the shards of one campaign (fzsandbox --shard=K/N, each\n"
 	"SHARD_OUT a --out directory or its report.json) into DIR/report.json\n"
-	"(default fzsandbox-out). Exit 0: no finding, 1: findings, 2: bad input.\n";
+	"(default fzsandbox-out). Exit 0: no finding, 1: findings (with --fail-on=new:\n"
+	"findings neither in --store nor in --baseline), 2: bad input.\n";
 
 int merge_main(int argc, char **argv)
 {
@@ -35,15 +39,17 @@ int merge_main(int argc, char **argv)
 		{ "source-root", required_argument, NULL, 's' },
 		{ "store", required_argument, NULL, 'S' },
 		{ "redact", required_argument, NULL, 'r' },
+		{ "fail-on", required_argument, NULL, 'F' },
+		{ "baseline", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *out = "fzsandbox-out";
 	struct report_merged res;
 	char why[PATH_MAX + 256], *abs;
-	const char *source_root = NULL, *store = NULL;
+	const char *source_root = NULL, *store = NULL, *baseline = NULL;
 	unsigned formats = REPORT_FMT_TEXT | REPORT_FMT_JSON;
-	bool quiet = false;
+	bool quiet = false, new_only = false, fails;
 	struct stat st;
 	int c, e;
 
@@ -65,6 +71,8 @@ int merge_main(int argc, char **argv)
 			break;
 		case 'S': store = optarg; break;
 		case 'r': options_redact_arg(optarg); break;
+		case 'F': new_only = options_parse_fail_on("merge: --fail-on", optarg); break;
+		case 'b': baseline = optarg; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default:
 			die("merge: unknown or incomplete option '%s' (see fzsandbox merge --help)",
@@ -75,6 +83,11 @@ int merge_main(int argc, char **argv)
 		die("merge: no shard reports given (usage: fzsandbox merge [--out=DIR] SHARD_OUT...)");
 	if (!*out)
 		die("merge: --out is empty");
+	if (new_only && !store)
+		die("merge: --fail-on=new needs --store=DIR (the findings it compares with)");
+	if (baseline && !new_only)
+		die("merge: --baseline=%s needs --fail-on=new (it lists accepted findings)", baseline);
+	fail_on_begin(new_only, store, baseline, "merge: ");
 	/* Absolute, so the replay lines work from any directory. */
 	e = mkdir_p(out, 0755);
 	if (e < 0)
@@ -84,9 +97,11 @@ int merge_main(int argc, char **argv)
 		die_errno(errno, "merge: '%s'", out);
 	e = report_merge(argv + optind, argc - optind, abs, target_self_path(), &res, why,
 			 sizeof(why));
-	if (e == 0)
-		e = report_write_formats(abs, formats, source_root, why, sizeof(why));
 	if (e < 0)
+		die("merge: %s", why);
+	/* report.json marked "new" first: SARIF and JUnit are made from it. */
+	fails = fail_on_judge(abs, res.findings);
+	if (report_write_formats(abs, formats, source_root, why, sizeof(why)) < 0)
 		die("merge: %s", why);
 	store_findings(store, abs, quiet);
 	free(abs);
@@ -101,5 +116,6 @@ int merge_main(int argc, char **argv)
 			fprintf(stderr, "fzsandbox: note: %d of %d shards missing: their sites were "
 				"not failed\n", res.count - res.shards, res.count);
 	}
-	return res.findings ? EXIT_FINDINGS : EXIT_CLEAN;
+	fail_on_summary(quiet || !(formats & REPORT_FMT_TEXT), stdout);
+	return fails ? EXIT_FINDINGS : EXIT_CLEAN;
 }

@@ -36,7 +36,7 @@ enum {
 	O_CHECK, O_CHECK_TIMEOUT, O_SHARD, O_FORMAT, O_SOURCE_ROOT, O_STORE, O_SLOWDOWN,
 	O_ONLY_EXE, O_ONLY_PATH, O_ONLY_FD, O_SNAPSHOT, O_SNAPSHOT_AT, O_IGNORE,
 	O_MALLOC_CHECK, O_CRASH_AT, O_RECOVER, O_CRASH_DROP, O_FUZZ, O_CORPUS, O_FUZZ_FAULTS,
-	O_REDACT, O_CAMPAIGN, O_CHANGED_FROM,
+	O_REDACT, O_CAMPAIGN, O_CHANGED_FROM, O_FAIL_ON, O_BASELINE,
 };
 
 static const struct option longopts[] = {
@@ -97,6 +97,8 @@ static const struct option longopts[] = {
 	{ "format", required_argument, NULL, O_FORMAT },
 	{ "source-root", required_argument, NULL, O_SOURCE_ROOT },
 	{ "store", required_argument, NULL, O_STORE },
+	{ "fail-on", required_argument, NULL, O_FAIL_ON },
+	{ "baseline", required_argument, NULL, O_BASELINE },
 	{ "slowdown", required_argument, NULL, O_SLOWDOWN },
 	{ "snapshot", required_argument, NULL, O_SNAPSHOT },
 	{ "snapshot-at", required_argument, NULL, O_SNAPSHOT_AT },
@@ -307,6 +309,12 @@ static void parse_one(struct options *o, int c, const char *arg)
 		if (!*arg)
 			die("--store: empty directory name");
 		o->store = arg;
+		break;
+	case O_FAIL_ON: o->fail_on_new = options_parse_fail_on("--fail-on", arg); break;
+	case O_BASELINE:
+		if (!*arg)
+			die("--baseline: empty file name");
+		o->baseline = arg;
 		break;
 	case O_SOURCE_ROOT: {
 		struct stat st;
@@ -618,6 +626,7 @@ void options_parse(int argc, char **argv, struct options *o)
 	if (o->fuzz && (o->standalone || o->replay))
 		die("--fuzz: not with %s", o->standalone ? "--inject=none" : "--replay");
 	options_check_jobs(o);
+	options_check_fail_on(o);
 	if (o->shard_n && (o->standalone || o->replay || o->nfaults))
 		die("--shard splits a campaign's plan: not with %s",
 		    o->standalone ? "--inject=none" : o->replay ? "--replay" : "--fault");

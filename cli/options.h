@@ -84,6 +84,10 @@ struct options {
 	const char *source_root;
 	/* --store=DIR: each finding into the findings store (reporters/store.c). */
 	const char *store;
+	/* --fail-on=new (cli/fail_on.h): only findings neither in the store
+	 * nor in --baseline=FILE fail the campaign (exit 1). */
+	bool fail_on_new;
+	const char *baseline;
 	/* --slowdown=FACTOR (cli/slowdown.h): 0 off [10]. */
 	double slowdown;
 	/* --check=output (OPT_OUTPUT_LOSS) or --check=output-diff
@@ -177,6 +181,11 @@ void options_only_fd(struct options *o, const char *arg);
  * none) applied to o: die()s on an unknown or refused name or a bad value
  * (the caller sets the FILE:LINE context). */
 void options_config_line(struct options *o, const char *name, const char *value);
+/* fail_on.c: --fail-on=any|new (true: new), die()s naming opt on
+ * anything else; and what it needs of the other options. */
+bool options_parse_fail_on(const char *opt, const char *arg);
+void options_check_fail_on(const struct options *o);
+
 /* Parse argv; on bad input die() with one line naming it. */
 void options_parse(int argc, char **argv, struct options *o);
 /* The options that change what a run does, as CLI words (for replay):

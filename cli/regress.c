@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/baseline.h"
 #include "cli/die.h"
 #include "cli/options.h"
 #include "cli/regress.h"
@@ -28,41 +29,8 @@
 struct regress {
 	const char *store, *out;	/* absolute */
 	int runs;
-	char **baseline;		/* accepted finding keys, NULL-terminated */
-	int nbaseline;
+	struct keylist baseline;	/* accepted finding keys (--baseline) */
 };
-
-/* --baseline=FILE: one finding key a line; blank lines and # comments. */
-static void load_baseline(struct regress *g, const char *path)
-{
-	FILE *fp = fopen(path, "re");
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-
-	if (!fp)
-		die_errno(errno, "regress: --baseline=%s", path);
-	while ((n = getline(&line, &cap, fp)) >= 0) {
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' '))
-			line[--n] = 0;
-		if (!n || line[0] == '#')
-			continue;
-		g->baseline = realloc(g->baseline, (g->nbaseline + 2) * sizeof(*g->baseline));
-		if (!g->baseline || !(g->baseline[g->nbaseline++] = strdup(line)))
-			die("out of memory");
-		g->baseline[g->nbaseline] = NULL;
-	}
-	free(line);
-	fclose(fp);
-}
-
-static bool in_baseline(const struct regress *g, const char *key)
-{
-	for (int i = 0; i < g->nbaseline; i++)
-		if (strcmp(g->baseline[i], key) == 0)
-			return true;
-	return false;
-}
 
 /* The rank of site i among the new build's sites of the same call in the
  * same function, by address: campaign.c's publish_sites gives report.json
@@ -255,7 +223,7 @@ int regress_main(int argc, char **argv)
 		switch (c) {
 		case 's': store = optarg; break;
 		case 'o': out = optarg; break;
-		case 'b': load_baseline(&g, optarg); break;
+		case 'b': baseline_load(&g.baseline, optarg, "regress: "); break;
 		case 'r':
 			g.runs = (int)strtol(optarg, &end, 10);
 			if (*end || end == optarg || g.runs < 1 || g.runs > 100)
@@ -320,7 +288,7 @@ int regress_main(int argc, char **argv)
 		re->key = strdup(se.key);
 		if (!re->file || !re->key)
 			die("out of memory");
-		re->baseline = in_baseline(&g, se.key);
+		re->baseline = keylist_has(&g.baseline, se.key);
 		regress_one(&g, path, &se, re);
 		nv++;
 		count[re->status]++;
@@ -352,9 +320,7 @@ int regress_main(int argc, char **argv)
 	}
 	for (int i = 0; i < n; i++)
 		free(ents[i]);
-	for (int i = 0; i < g.nbaseline; i++)
-		free(g.baseline[i]);
-	free(g.baseline);
+	keylist_free(&g.baseline);
 	free(ents);
 	free(v);
 	free((char *)g.store);

@@ -559,6 +559,24 @@ struct store_entry {
 	int calls[FINDING_MAX_FAULTS];
 };
 int report_store_read(const char *path, struct store_entry *se, char *why, int whylen);
+/* --- --fail-on=new (novelty.c): findings the store does not know ------ */
+/* The keys of store_dir's files, a malloc'd NULL-terminated vector
+ * (free each and it); none when store_dir does not exist, corrupt files
+ * skipped. 0, or -errno with a reason in why (-EPROTONOSUPPORT: a store
+ * of a newer fzsandbox). */
+int report_store_keys(const char *store_dir, char ***keys, char *why, int whylen);
+enum report_known { NOVELTY_NEW, NOVELTY_STORE, NOVELTY_BASELINE };
+struct report_novelty {
+	int id;
+	char kind[32], where[128];	/* from the key: "signal", "parse_record" */
+	enum report_known known;
+};
+/* Each finding of report_path marked "new" (its key in neither list) or
+ * "known_in" the store or the baseline, written back; *out (malloc'd,
+ * *nout entries, one per finding) says which. Returns the number of new
+ * findings, or -errno with a reason in why. */
+int report_mark_new(const char *report_path, char *const *store_keys, char *const *baseline,
+		    struct report_novelty **out, int *nout, char *why, int whylen);
 /* fzsandbox regress's verdicts, as OUT/regress.json. */
 enum regress_status { REGRESS_FIXED, REGRESS_FAILING, REGRESS_FLAKY, REGRESS_UNMAPPABLE };
 struct regress_entry {
