@@ -386,9 +386,6 @@ static void take_in(struct campaign *c, const char *mode, int nplan, struct run_
 		service_clean(c, res);
 	c->last_hang = r >= 0 && res->end == RUN_TIMEOUT;
 	c->last_sig = r >= 0 && res->end == RUN_SIGNALED ? res->signal : 0;
-	/* A fuzz run's finding keeps the input it read. */
-	if (r == 1)
-		f->input_path = c->fz ? fuzz_input_path(c->fz) : f->input_path;
 	if (r == 1 && !suppress_finding(c->suppressed, f))
 		id = report_add_finding(c->rep, f, &is_new);
 	if (id > 0 && is_new)
@@ -556,11 +553,21 @@ static void run_parallel(struct campaign *c, const struct run_request *first, st
 					break;
 			}
 			have = false;
-			if (nreqs == cap && !(reqs = realloc(reqs, (cap = cap ? 2 * cap : 64) * sizeof(*reqs))))
-				die("out of memory");
-			reqs[nreqs++] = req;
 			if ((e = pool_send(p, w, &req)) < 0)
 				die_errno(e, "-j: cannot hand a run to worker %d", w);
+			if (nreqs == cap && !(reqs = realloc(reqs, (cap = cap ? 2 * cap : 64) * sizeof(*reqs))))
+				die("out of memory");
+			/* A fuzz input lives until the scheduler's next next():
+			 * done() and fuzz_after read this copy. */
+			if (req.input) {
+				uint8_t *copy = malloc(req.input_len ? req.input_len : 1);
+
+				if (!copy)
+					die("out of memory");
+				memcpy(copy, req.input, req.input_len);
+				req.input = copy;
+			}
+			reqs[nreqs++] = req;
 		}
 		if (runner_interrupted || !pool_busy(p))
 			break;
@@ -592,15 +599,23 @@ static void run_parallel(struct campaign *c, const struct run_request *first, st
 		memmove(reqs + i, reqs + i + 1, (nreqs - i - 1) * sizeof(*reqs));
 		nreqs--;
 		take_in(c, req.mode, req.nfaults, x);
-		outcome_for_sched(c, x, nsites, &out);
+		outcome_for_sched(c, x, nsites, &out);	/* out.shape is x's */
+		if (!runner_interrupted) {
+			sched->done(sched, &req, &out);
+			if (c->fz)
+				fuzz_after(c->fz, &req, &out, c->last_sig, c->done,
+					   report_nfindings(c->rep));
+		}
 		pool_release(p, x);
+		free((uint8_t *)req.input);
 		if (runner_interrupted)
 			break;
-		sched->done(sched, &req, &out);
 		progress_show(prog, c->done, sched->planned, report_nsites(c->rep),
 			      report_nfindings(c->rep));
 	}
 	pool_stop(p, runner_interrupted != 0);
+	for (size_t i = 0; i < nreqs; i++)
+		free((uint8_t *)reqs[i].input);
 	free(reqs);
 }
 
@@ -686,6 +701,7 @@ int campaign_run(struct options *o, char **environ_base)
 	}
 	snprintf(run_dir, sizeof(run_dir), "%s/run", o->out_dir);
 	runner_init(&c.rn, o, run_argv ? run_argv : o->argv, env, run_dir);
+	c.rn.fuzz_input = c.fz ? fuzz_input_path(c.fz) : NULL;
 	if (o->shard_n && (e = inject_set_shard(c.rn.inj, o->shard_k, o->shard_n)) < 0)
 		die_errno(e, "--shard=%u/%u", o->shard_k, o->shard_n);
 	/* Stored with the options: a replay checks it starts from the same

@@ -32,8 +32,6 @@ void options_check_jobs(struct options *o)
 		return;
 	if (o->standalone || o->replay)
 		die("-j: not with %s (one run)", o->standalone ? "--inject=none" : "--replay");
-	if (o->fuzz)
-		die("-j: --fuzz makes one run at a time yet (run one fzsandbox per --out instead)");
 	if (o->crash_at)
 		die("-j: --crash-at makes one run at a time yet");
 	if (o->cpu >= 0)

@@ -48,6 +48,8 @@ void run_exec(struct runner *rn, const struct run_request *req, struct run_exec 
 	x->r = runner_run(rn, clean, req->faults, req->nfaults, &x->res, f);
 	x->us = mono_us() - t0;
 	x->f = x->r == 1 ? f : NULL;
+	if (x->f)
+		f->input_path = rn->fuzz_input;	/* a fuzz run's finding keeps its input */
 	if (x->r < 0) {
 		x->err.status = rn->err.status;
 		x->err.fatal = rn->err.fatal;
@@ -228,29 +230,75 @@ struct pool {
 	int qhead, qlen, qcap;
 };
 
+/* The worker's copy of a fuzz run's input, where its program reads it.
+ * 0 or -errno. */
+static int write_input(const char *path, const uint8_t *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), e = 0;
+
+	if (fd < 0)
+		return -errno;
+	for (size_t off = 0; off < len && !e;) {
+		ssize_t n = write(fd, data + off, len - off);
+
+		if (n < 0 && errno != EINTR)
+			e = -errno;
+		else if (n > 0)
+			off += n;
+	}
+	if (close(fd) < 0 && !e)
+		e = -errno;
+	return e;
+}
+
+/* The request, then its input's bytes when it has one. 1, 0 at EOF, or
+ * -errno. */
+static int recv_request(int fd, struct run_request *req, uint8_t **buf)
+{
+	ssize_t n = recv_full(fd, req, sizeof(*req));
+
+	if (n <= 0)
+		return (int)n;
+	if (!req->input)
+		return 1;
+	free(*buf);
+	if (!(*buf = malloc(req->input_len ? req->input_len : 1)))
+		return -ENOMEM;
+	if (req->input_len && (n = recv_full(fd, *buf, req->input_len)) <= 0)
+		return n < 0 ? (int)n : -EPIPE;
+	req->input = *buf;
+	return 1;
+}
+
 __attribute__((noreturn)) static void worker_main(struct runner *rn, int fd, const char *dir)
 {
 	static struct run_finding f;
+	char input[PATH_MAX + 16];
 	struct run_request req;
 	struct run_exec x;
-	ssize_t n;
-	int status = 0;
+	uint8_t *buf = NULL;
+	int status = 0, e;
 
-	runner_rehome(rn, dir);
+	/* --fuzz: an input file of its own, there before the jail binds it. */
+	snprintf(input, sizeof(input), "%s/.cur_input", dir);
+	if (rn->fuzz_input && ((e = mkdir_p(dir, 0755)) < 0 || (e = write_input(input, NULL, 0)) < 0))
+		die_errno(e, "-j: cannot write '%s'", input);
+	runner_rehome(rn, dir, rn->fuzz_input ? input : NULL);
 	while (!runner_interrupted) {
-		n = recv_full(fd, &req, sizeof(req));
-		if (n <= 0) {
-			status = n < 0;
+		e = recv_request(fd, &req, &buf);
+		if (e <= 0) {
+			status = e < 0;
 			break;
 		}
-		/* A fuzz run's input stays in the campaign (-j refuses --fuzz). */
-		req.input = NULL;
+		if (req.input && (e = write_input(input, req.input, req.input_len)) < 0)
+			die_errno(e, "-j: cannot write '%s'", input);
 		run_exec(rn, &req, &x, &f);
 		if (send_exec(fd, rn, &x, dir) < 0) {
 			status = 1;
 			break;
 		}
 	}
+	free(buf);
 	close(fd);
 	runner_fini(rn);
 	_exit(status);
@@ -320,6 +368,8 @@ int pool_send(struct pool *p, int w, const struct run_request *req)
 		}
 	}
 	e = send_full(p->w[w].fd, req, sizeof(*req));
+	if (e == 0 && req->input && req->input_len)
+		e = send_full(p->w[w].fd, req->input, req->input_len);
 	if (e < 0)
 		return e;
 	p->q[p->qhead + p->qlen++] = (struct slot){ .id = req->id, .worker = w };

@@ -240,7 +240,7 @@ void runner_init(struct runner *r, const struct options *o, char **argv, char **
 	session_init(r);
 }
 
-void runner_rehome(struct runner *r, const char *run_dir)
+void runner_rehome(struct runner *r, const char *run_dir, const char *input)
 {
 	int e;
 
@@ -258,6 +258,14 @@ void runner_rehome(struct runner *r, const char *run_dir)
 	r->cg = NULL;
 	r->chk = NULL;
 	r->ts = NULL;
+	if (r->fuzz_input && input) {
+		for (int i = 0; r->argv[i]; i++)
+			if (r->argv[i] == r->fuzz_input)
+				r->argv[i] = (char *)input;
+		if (r->stdin_path == r->fuzz_input)
+			r->stdin_path = input;
+		r->fuzz_input = input;
+	}
 	runner_setup_jail(r, r->o, r->argv, true);
 	checker_make(r);
 	checker_set_inject(r->chk, r->inj);

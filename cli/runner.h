@@ -112,6 +112,9 @@ struct runner {
 	struct snapshot *snap;
 	int snap_out[2];
 	bool snap_gave_up;
+	/* --fuzz: the file this runner's program reads its input from (the
+	 * '@@' argument or stdin), kept with a finding; NULL: none. */
+	const char *fuzz_input;
 	/* The next run is a random one (inject_set_random). */
 	bool random;
 	uint64_t random_seed;
@@ -207,6 +210,9 @@ void runner_setup_jail(struct runner *r, const struct options *o, char **argv, b
  * run directory, work copy, jail, cgroup, checker and tracer session.
  * The parent's are left alone, not freed: freeing would remove the
  * parent's files. Dies on a failure, as runner_init. */
-void runner_rehome(struct runner *r, const char *run_dir);
+/* input (--fuzz; NULL: none): the program's input file from now on, in
+ * argv and stdin where it read r->fuzz_input; it must exist (the jail
+ * binds it). */
+void runner_rehome(struct runner *r, const char *run_dir, const char *input);
 
 #endif

@@ -55,8 +55,10 @@ struct run_request {
 	double probability;
 	long tag;		/* the issuing scheduler's own note (the plan: its entry) */
 	/* A fuzz run (sched_fuzz_new): the input to feed the program, owned
-	 * by the scheduler, valid until its done() (NULL: the invocation's
-	 * own --stdin); the mutation that made it ("havoc", "flip1", "seed"). */
+	 * by the scheduler and valid until its next next() (a loop with runs
+	 * outstanding copies it; NULL: the invocation's own --stdin); the
+	 * mutation that made it ("havoc", "flip1", "seed"). done() reads the
+	 * request's input and tag (its queue entry), whichever run came last. */
 	const uint8_t *input;
 	size_t input_len;
 	const char *stage;

@@ -172,10 +172,10 @@ static void fuzz_done(struct scheduler *s, const struct run_request *req,
 		return;
 	/* A seed's shape is the baseline; a crash or a hang is kept in
 	 * crashes/ or hangs/, not fuzzed on (AFL does the same). */
-	if (!new_bits(f, out->shape) || out->finding || out->hang || req->input != f->buf ||
-	    f->src < 0)
+	if (!new_bits(f, out->shape) || out->finding || out->hang || !req->input || req->tag < 0)
 		return;
-	push(f, req->input, req->input_len, f->src, req->stage);	/* best effort */
+	/* req->tag, not f->src: with -j other inputs were made since. */
+	push(f, req->input, req->input_len, (int)req->tag, req->stage);	/* best effort */
 }
 
 static void fuzz_free(struct scheduler *s)

@@ -2,7 +2,7 @@
 # --fuzz --corpus=DIR: fuzz_header crashes only on inputs starting "FZ"
 # with a length byte above 16; the corpus holds one "FY" record, which
 # does not crash. The loop must reach the crash by mutation within 400
-# runs, in exec and snapshot mode, on stdin and as '@@', keep the input
+# runs, in exec and snapshot mode and with -j2, on stdin and as '@@', keep the input
 # that got past the magic in queue/ (the syscall shape feedback: one more
 # read), save the crashing input in crashes/ and with the finding, and
 # --replay must feed that input again. afl-whatsup (Debian's afl++) must
@@ -24,11 +24,13 @@ check_crash() {	# WHAT FILE
 	[ "${len:-0}" -gt 16 ] || fail "$1: the crash input's length byte is ${len:-none}"
 }
 
-for mode in "--snapshot=off" "--snapshot=on" "@@"; do
+for mode in "--snapshot=off" "--snapshot=on" "@@" "-j2" "-j2 @@"; do
 	args=(--snapshot=off) at=()
 	case $mode in
 	--snapshot=on) args=(--snapshot=on) ;;
 	@@) at=(@@) ;;
+	-j2) args=(-j2) ;;	# two workers, each its own input file
+	"-j2 @@") args=(-j2) at=(@@) ;;
 	esac
 	fz --fuzz --corpus="$TMP/seeds" --max-runs=400 --seed=7 "${args[@]}" --out="$OUT" \
 		-- "$T/fuzz_header" "${at[@]}"

@@ -114,7 +114,6 @@ bad() {	# $1: what the line must say; the rest: fzsandbox's arguments
 bad "bad number" -j x -- /bin/true
 bad "bad number" -j -1 -- /bin/true
 bad "bad number" --jobs=100000 -- /bin/true
-bad "fuzz" -j2 --fuzz --corpus="$TMP" -- /bin/true
 bad "snapshot" -j2 --inject=io --snapshot=on -- /bin/true
 bad "cpu" -j2 --cpu=0 -- /bin/true
 bad "host's port" -j2 --no-sandbox --request="$SRC/harnesses/examples/requests" -- "$kvd" --port 0
