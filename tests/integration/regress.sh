@@ -86,6 +86,17 @@ assert_eq 1 "$(wc -l <"$TMP/fz.stderr")" "stderr lines for a newer store"
 grep -q "store version 99 is newer" "$TMP/fz.stderr" || fail "newer store: $(cat "$TMP/fz.stderr")"
 rm -f "$S/ffffffffffffffff.json"
 
+# A known flaky finding never fails the job: flaky_crash crashes on its
+# odd runs (a count in a bound file), so its stored finding replays as
+# flaky 2/4 and regress exits 0.
+mkdir -p "$TMP/cnt" "$TMP/fstore" && chmod 777 "$TMP/cnt" || fatal "mkdir"
+fz --inject=io --max-runs=1 --bind="$TMP/cnt" --store="$TMP/fstore" --out="$TMP/fl" -- "$T/flaky_crash" "$TMP/cnt/n"
+assert_rc 1
+fz regress --store="$TMP/fstore" --runs=4 --out="$TMP/r_flaky"
+assert_rc 0
+grep -q '^regress: flaky [12]/4 ' "$TMP/fz.stdout" || fail "flaky regress: $(cat "$TMP/fz.stdout")"
+assert_eq 1 "$(jqr '.summary.flaky' "$TMP/r_flaky/regress.json")" "summary.flaky"
+
 # Bad input.
 fz regress --out="$TMP/r_bad"
 assert_rc 2
