@@ -35,16 +35,10 @@ struct fuzz {
 
 static void write_file(const char *path, const uint8_t *data, size_t len)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	ssize_t n = 0;
+	int e = fs_write_file(path, data, len, 0644);
 
-	if (fd < 0)
-		die_errno(-errno, "--fuzz: cannot write '%s'", path);
-	for (size_t off = 0; off < len; off += n)
-		if ((n = write(fd, data + off, len - off)) <= 0)
-			die_errno(n < 0 ? -errno : -EIO, "--fuzz: cannot write '%s'", path);
-	if (close(fd) < 0)
-		die_errno(-errno, "--fuzz: cannot write '%s'", path);
+	if (e < 0)
+		die_errno(e, "--fuzz: cannot write '%s'", path);
 }
 
 /* OUT/NAME made, and emptied of an earlier campaign's files. */

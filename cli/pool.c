@@ -230,27 +230,6 @@ struct pool {
 	int qhead, qlen, qcap;
 };
 
-/* The worker's copy of a fuzz run's input, where its program reads it.
- * 0 or -errno. */
-static int write_input(const char *path, const uint8_t *data, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), e = 0;
-
-	if (fd < 0)
-		return -errno;
-	for (size_t off = 0; off < len && !e;) {
-		ssize_t n = write(fd, data + off, len - off);
-
-		if (n < 0 && errno != EINTR)
-			e = -errno;
-		else if (n > 0)
-			off += n;
-	}
-	if (close(fd) < 0 && !e)
-		e = -errno;
-	return e;
-}
-
 /* The request, then its input's bytes when it has one. 1, 0 at EOF, or
  * -errno. */
 static int recv_request(int fd, struct run_request *req, uint8_t **buf)
@@ -281,7 +260,7 @@ __attribute__((noreturn)) static void worker_main(struct runner *rn, int fd, con
 
 	/* --fuzz: an input file of its own, there before the jail binds it. */
 	snprintf(input, sizeof(input), "%s/.cur_input", dir);
-	if (rn->fuzz_input && ((e = mkdir_p(dir, 0755)) < 0 || (e = write_input(input, NULL, 0)) < 0))
+	if (rn->fuzz_input && ((e = mkdir_p(dir, 0755)) < 0 || (e = fs_write_file(input, NULL, 0, 0644)) < 0))
 		die_errno(e, "-j: cannot write '%s'", input);
 	runner_rehome(rn, dir, rn->fuzz_input ? input : NULL);
 	while (!runner_interrupted) {
@@ -290,7 +269,7 @@ __attribute__((noreturn)) static void worker_main(struct runner *rn, int fd, con
 			status = e < 0;
 			break;
 		}
-		if (req.input && (e = write_input(input, req.input, req.input_len)) < 0)
+		if (req.input && (e = fs_write_file(input, req.input, req.input_len, 0644)) < 0)
 			die_errno(e, "-j: cannot write '%s'", input);
 		run_exec(rn, &req, &x, &f);
 		if (send_exec(fd, rn, &x, dir) < 0) {

@@ -117,7 +117,7 @@ static void regress_one(struct regress *g, const char *path, const struct store_
 	options_parse(3, words, &o);
 	snprintf(sub, sizeof(sub), "regress/%.*s", (int)strcspn(base, "."), base);
 	memset(&rn, 0, sizeof(rn));
-	(void)replay_setup(&o, "regress", sub, &spec, &rn, run_dir, sizeof(run_dir), &replayed);
+	(void)replay_setup(&o, "regress", sub, &spec, &rn, run_dir, sizeof(run_dir), &replayed, NULL);
 	re->kind = strdup(finding_kind_name(spec.kind));
 	re->top = strdup(spec.top_function[0] ? spec.top_function : "??");
 	if (!re->kind || !re->top)

@@ -14,6 +14,7 @@
 #include "cli/campaign.h"
 #include "cli/die.h"
 #include "cli/replay.h"
+#include "util/util.h"
 #include "cli/runner.h"
 #include "cli/target.h"
 
@@ -100,13 +101,27 @@ bool replay_reproduces(const struct replay_spec *spec, const struct run_finding 
 	return !spec->top_function[0] || (top && strcmp(top->function, spec->top_function) == 0);
 }
 
-static void replay_input(struct replay_spec *spec, struct options *o)
+/* copy (NULL: none): the program reads a copy of the input at that path
+ * instead (minimize rewrites it; the report's file stays as it was). */
+static void replay_input(struct replay_spec *spec, struct options *o, const char *copy)
 {
 	char *in = realpath(spec->input_path, NULL);
 	bool at_at = false;
+	size_t len;
+	void *data;
+	int e;
 
 	if (!in)
 		die_errno(-errno, "--replay: the finding's input '%s'", spec->input_path);
+	if (copy) {
+		if ((e = fs_read_file(in, 64 << 20, &data, &len)) < 0 ||
+		    (e = fs_write_file(copy, data, len, 0644)) < 0)
+			die_errno(e, "cannot copy the finding's input '%s' to '%s'", in, copy);
+		free(data);
+		free(in);
+		if (!(in = realpath(copy, NULL)))
+			die_errno(-errno, "cannot resolve '%s'", copy);
+	}
 	for (int i = 0; spec->argv && spec->argv[i]; i++)
 		if (strcmp(spec->argv[i], "@@") == 0) {
 			free(spec->argv[i]);
@@ -119,7 +134,7 @@ static void replay_input(struct replay_spec *spec, struct options *o)
 }
 
 bool replay_setup(struct options *o, const char *what, const char *sub, struct replay_spec *spec,
-		  struct runner *rn, char *run_dir, size_t len, char **replayed)
+		  struct runner *rn, char *run_dir, size_t len, char **replayed, char *input_copy)
 {
 	char why[256];
 	const char *pwhy;
@@ -142,9 +157,6 @@ bool replay_setup(struct options *o, const char *what, const char *sub, struct r
 	from_snapshot = o->snapshot != SNAPSHOT_OFF;
 	o->snapshot = SNAPSHOT_OFF;
 	o->stdin_path = spec->stdin_path;
-	/* A fuzz finding: its own input, on stdin or as the '@@' word. */
-	if (spec->input_path)
-		replay_input(spec, o);
 	o->requests = spec->requests;
 	for (o->nrequests = 0; spec->requests && spec->requests[o->nrequests]; o->nrequests++)
 		;
@@ -166,6 +178,16 @@ bool replay_setup(struct options *o, const char *what, const char *sub, struct r
 	}
 	snprintf(run_dir, len, "%s/%s", o->out_dir, sub);
 	check_not_over(run_dir, spec->file);
+	/* A fuzz finding: its own input, on stdin or as the '@@' word. */
+	if (input_copy)
+		input_copy[0] = 0;
+	if (spec->input_path && input_copy) {
+		snprintf(input_copy, PATH_MAX, "%s.input", run_dir);
+		if ((e = mkdir_p(o->out_dir, 0755)) < 0)
+			die_errno(e, "%s: cannot make '%s'", what, o->out_dir);
+	}
+	if (spec->input_path)
+		replay_input(spec, o, input_copy && input_copy[0] ? input_copy : NULL);
 	/* Absolute in the new report: it was read from here. */
 	*replayed = realpath(spec->file, NULL);
 	if (spec->cwd && chdir(spec->cwd) < 0)
@@ -188,7 +210,7 @@ int campaign_replay(struct options *o)
 	int e, k = 0, n = 0;
 
 	from_snapshot = replay_setup(o, "--replay", "replay", &spec, &rn, run_dir, sizeof(run_dir),
-				     &replayed);
+				     &replayed, NULL);
 	replay_plan(&spec, plan);
 	rep = replay_report(&spec, run_dir);
 	/* A slowdown is measured against runs without faults: made here,

@@ -288,3 +288,70 @@ int fs_copy_tree(int sfd, int dfd, const struct fs_owner *ow)
 	dir_names_free(names, n);
 	return r;
 }
+
+int fs_write_file(const char *path, const void *data, size_t len, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode), e = 0;
+	const char *p = data;
+
+	if (fd < 0)
+		return -errno;
+	for (size_t off = 0; off < len && !e;) {
+		ssize_t n = write(fd, p + off, len - off);
+
+		if (n < 0 && errno != EINTR)
+			e = -errno;
+		else if (n > 0)
+			off += n;
+	}
+	if (close(fd) < 0 && !e)
+		e = -errno;
+	return e;
+}
+
+int fs_read_file(const char *path, size_t max, void **data, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), e = 0;
+	char *buf = NULL;
+	size_t got = 0, cap = 0;
+
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t n;
+
+		if (got == cap) {
+			char *b;
+
+			if (cap > max) {
+				e = -EFBIG;
+				break;
+			}
+			cap = cap ? 2 * cap : 4096;
+			if (!(b = realloc(buf, cap + 1))) {
+				e = -ENOMEM;
+				break;
+			}
+			buf = b;
+		}
+		n = read(fd, buf + got, cap - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			e = -errno;
+		if (n <= 0)
+			break;
+		got += n;
+	}
+	close(fd);
+	if (!e && got > max)
+		e = -EFBIG;
+	if (e) {
+		free(buf);
+		return e;
+	}
+	buf[got] = 0;
+	*data = buf;
+	*len = got;
+	return 0;
+}

@@ -54,6 +54,11 @@ struct fs_owner {
  * never following a symlink; sockets and devices are
  * skipped. ow NULL: owned by the caller. 0 or -errno. */
 int fs_copy_tree(int sfd, int dfd, const struct fs_owner *ow);
+/* A whole file: written (created or truncated, mode), or read into a
+ * malloc'd buffer (NUL after its len bytes; -EFBIG past max). 0 or
+ * -errno. */
+int fs_write_file(const char *path, const void *data, size_t len, mode_t mode);
+int fs_read_file(const char *path, size_t max, void **data, size_t *len);
 
 /* --- procfs.c: /proc/PID/... ---------------------------------------------- */
 /* The fields of /proc/TID/status fzsandbox uses, read in one pass. */

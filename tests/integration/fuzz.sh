@@ -5,7 +5,7 @@
 # runs, in exec and snapshot mode and with -j2, on stdin and as '@@', keep the input
 # that got past the magic in queue/ (the syscall shape feedback: one more
 # read), save the crashing input in crashes/ and with the finding, and
-# --replay must feed that input again. afl-whatsup (Debian's afl++) must
+# --replay must feed that input again, and minimize shrink it. afl-whatsup (Debian's afl++) must
 # read OUT. Bad input exits 2 with one line.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
@@ -66,6 +66,20 @@ for mode in "--snapshot=off" "--snapshot=on" "@@" "-j2" "-j2 @@"; do
 	assert_rc 1
 	grep -q '^replay: reproduced 1 of 1' "$TMP/fz.stderr" || fail "$mode: replay did not reproduce"
 done
+
+# minimize shrinks the last mode's crash input to the bytes that matter
+# ("FZ" and a length byte above 16), leaves the report's input alone, and
+# the smaller input's replay reproduces.
+orig=$(od -An -tx1 "$OUT/$(jqr '.findings[0].input')")
+fz minimize --out="$TMP/min" "$OUT/report.json#1"
+assert_rc 1
+M=$TMP/min/minimize
+check_crash "minimized input" "$M/$(jqr '.findings[0].input' "$M/report.json")"
+assert_eq 3 "$(wc -c <"$M/$(jqr '.findings[0].input' "$M/report.json")")" "bytes of the minimized input"
+assert_eq "$orig" "$(od -An -tx1 "$OUT/$(jqr '.findings[0].input')")" "the report's input after minimize"
+fz --replay="$M/report.json#1" --out="$TMP/min-replay"
+assert_rc 1
+grep -q '^replay: reproduced 1 of 1' "$TMP/fz.stderr" || fail "minimized input: replay did not reproduce"
 
 # A fault schedule with each input: every run a random one.
 fz --fuzz --corpus="$TMP/seeds" --max-runs=100 --seed=7 --fuzz-faults=0.2 --inject=io \
