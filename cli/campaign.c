@@ -332,7 +332,7 @@ static void run_unstarted(struct campaign *c, const char *mode)
 /* An error that ends the campaign after runs were made (the program
  * swapped under the jail): what they found is written first, then the
  * error exits 2 as any other. */
-static void die_keeping_report(struct campaign *c)
+__attribute__((noreturn)) static void die_keeping_report(struct campaign *c)
 {
 	set_coverage(c->plan, c->rn.inj, c->rep);
 	report_set_plan(c->rep, c->sched ? c->sched->planned : 0, c->done - c->unstarted, true);
@@ -526,6 +526,18 @@ static void run_one(struct campaign *c, const struct run_request *req, struct ru
 	outcome_for_sched(c, &x, nsites, out);
 }
 
+/* A worker died (killed, or a bug of ours): the others stopped, what the
+ * runs taken in found written, exit 2 with why. */
+__attribute__((noreturn)) static void pool_failed(struct campaign *c, struct pool *p,
+						  const char *why)
+{
+	pool_stop(p, true);
+	c->rn.err.status = 0;
+	c->rn.err.fatal = true;
+	snprintf(c->rn.err.msg, sizeof(c->rn.err.msg), "%s", why);
+	die_keeping_report(c);
+}
+
 /* -j N: first the request the serial loop got, then whatever the
  * schedule gives while a worker is free; results are taken in in the
  * order the runs were asked for (pool_next_result), so the report and
@@ -553,8 +565,8 @@ static void run_parallel(struct campaign *c, const struct run_request *first, st
 					break;
 			}
 			have = false;
-			if ((e = pool_send(p, w, &req)) < 0)
-				die_errno(e, "-j: cannot hand a run to worker %d", w);
+			if (pool_send(p, w, &req, why, sizeof(why)) < 0)
+				pool_failed(c, p, why);
 			if (nreqs == cap && !(reqs = realloc(reqs, (cap = cap ? 2 * cap : 64) * sizeof(*reqs))))
 				die("out of memory");
 			/* A fuzz input lives until the scheduler's next next():
@@ -577,15 +589,8 @@ static void run_parallel(struct campaign *c, const struct run_request *first, st
 		int nsites = report_nsites(c->rep);
 
 		e = pool_next_result(p, &x, why, sizeof(why));
-		if (e < 0 && !runner_interrupted) {
-			fprintf(stderr, "fzsandbox: %s\n", why);
-			pool_stop(p, true);
-			p = NULL;
-			c->rn.err.status = 0;
-			c->rn.err.fatal = true;
-			snprintf(c->rn.err.msg, sizeof(c->rn.err.msg), "%s", why);
-			die_keeping_report(c);
-		}
+		if (e < 0 && !runner_interrupted)
+			pool_failed(c, p, why);
 		if (!x)
 			continue;
 		/* reqs[] holds the requests handed out, oldest first. */

@@ -78,10 +78,16 @@ void run_exec(struct runner *rn, const struct run_request *req, struct run_exec 
 
 enum { P_STDOUT, P_STDERR, P_INPUT, P_CHECK_OUT, P_CHECK_ERR, P_N };
 
-struct exec_msg {
-	struct run_exec x;
+/* A finding's part (~300 KiB of stacks): sent, and allocated, only for a
+ * run that is a finding; results waiting their turn are mostly not. */
+struct exec_finding {
 	struct run_finding f;
 	char paths[P_N][PATH_MAX];
+};
+
+struct exec_msg {
+	struct run_exec x;
+	struct exec_finding *ef;	/* NULL: no finding */
 	struct fault_rec log[];
 };
 
@@ -136,38 +142,37 @@ static ssize_t recv_full(int fd, void *buf, size_t len)
  * run recreates them), then the message. */
 static int send_exec(int fd, struct runner *rn, struct run_exec *x, const char *spool_base)
 {
-	static struct exec_msg m;	/* ~300 KiB: not on the stack */
-	int e;
+	static struct exec_finding ef;	/* ~300 KiB: not on the stack */
+	struct run_exec hdr = *x;
+	int e = 0;
 
-	m.x = *x;
-	m.x.spool[0] = 0;
+	hdr.spool[0] = 0;
 	if (x->r == 1) {
-		m.f = *x->f;
-		if (snprintf(m.x.spool, sizeof(m.x.spool), "%s/spool-%lu", spool_base, x->id) >=
-		    (int)sizeof(m.x.spool))
+		ef.f = *x->f;
+		if (snprintf(hdr.spool, sizeof(hdr.spool), "%s/spool-%lu", spool_base, x->id) >=
+		    (int)sizeof(hdr.spool))
 			e = -ENAMETOOLONG;
 		else
-			e = mkdir_p(m.x.spool, 0755);
+			e = mkdir_p(hdr.spool, 0755);
 		if (e < 0)
-			m.x.spool[0] = 0;
+			hdr.spool[0] = 0;
 		for (int i = 0; i < P_N; i++) {
-			const char *from = *finding_path(&m.f, i);
+			const char *from = *finding_path(&ef.f, i);
 
-			m.paths[i][0] = 0;
-			*finding_path(&m.f, i) = NULL;
+			ef.paths[i][0] = 0;
+			*finding_path(&ef.f, i) = NULL;
 			if (!from || e < 0)
 				continue;
-			if (snprintf(m.paths[i], sizeof(m.paths[i]), "%s/%d", m.x.spool, i) >=
-			    (int)sizeof(m.paths[i]) || rename(from, m.paths[i]) < 0)
-				m.paths[i][0] = 0;
+			if (snprintf(ef.paths[i], sizeof(ef.paths[i]), "%s/%d", hdr.spool, i) >=
+			    (int)sizeof(ef.paths[i]) || rename(from, ef.paths[i]) < 0)
+				ef.paths[i][0] = 0;
 		}
 		if (e == 0)
-			runner_keep_workdir(rn, m.x.spool, 0);
+			runner_keep_workdir(rn, hdr.spool, 0);
 	}
-	if ((e = send_full(fd, &m.x, sizeof(m.x))) < 0)
+	if ((e = send_full(fd, &hdr, sizeof(hdr))) < 0)
 		return e;
-	if (x->r == 1 && (e = send_full(fd, &m.f, offsetof(struct exec_msg, log) -
-					offsetof(struct exec_msg, f))) < 0)
+	if (x->r == 1 && (e = send_full(fd, &ef, sizeof(ef))) < 0)
 		return e;
 	if (x->nlog > 0)
 		return send_full(fd, x->log, x->nlog * sizeof(*x->log));
@@ -191,19 +196,24 @@ static int recv_exec(int fd, struct run_exec **out)
 	m->x = hdr;
 	m->x.f = NULL;
 	m->x.log = m->log;
+	m->ef = NULL;
 	if (hdr.r == 1) {
-		n = recv_full(fd, &m->f, offsetof(struct exec_msg, log) - offsetof(struct exec_msg, f));
-		if (n <= 0)
+		if (!(m->ef = malloc(sizeof(*m->ef)))) {
+			n = -ENOMEM;
+			goto fail;
+		}
+		if ((n = recv_full(fd, m->ef, sizeof(*m->ef))) <= 0)
 			goto fail;
 		for (int i = 0; i < P_N; i++)
-			*finding_path(&m->f, i) = m->paths[i][0] ? m->paths[i] : NULL;
-		m->x.f = &m->f;
+			*finding_path(&m->ef->f, i) = m->ef->paths[i][0] ? m->ef->paths[i] : NULL;
+		m->x.f = &m->ef->f;
 	}
 	if (hdr.nlog > 0 && (n = recv_full(fd, m->log, hdr.nlog * sizeof(m->log[0]))) <= 0)
 		goto fail;
 	*out = &m->x;
 	return 1;
 fail:
+	free(m->ef);
 	free(m);
 	return n < 0 ? (int)n : -EPIPE;
 }
@@ -229,6 +239,22 @@ struct pool {
 	struct slot *q;
 	int qhead, qlen, qcap;
 };
+
+/* Results waiting for an older, slower run are kept (~12 KiB each, a
+ * finding's ~300 KiB more): past this many, no run is handed out until the
+ * oldest is in. A hang at --timeout then costs at most ~50 MiB. */
+#define POOL_MAX_WAITING 4096
+
+/* The campaign's pool, stopped at exit() too: die() in the campaign must
+ * not leave workers and their jailed programs running. */
+static struct pool *live_pool;
+static pid_t live_owner;
+
+static void pool_at_exit(void)
+{
+	if (live_pool && getpid() == live_owner)
+		pool_stop(live_pool, true);
+}
 
 /* The request, then its input's bytes when it has one. 1, 0 at EOF, or
  * -errno. */
@@ -285,10 +311,13 @@ __attribute__((noreturn)) static void worker_main(struct runner *rn, int fd, con
 
 struct pool *pool_start(struct runner *rn, int n, const char *run_dir)
 {
+	static bool registered;
 	struct pool *p = calloc(1, sizeof(*p));
 
 	if (!p || !(p->w = calloc(n, sizeof(*p->w))))
 		die("out of memory");
+	if (!registered && atexit(pool_at_exit) == 0)
+		registered = true;
 	fflush(NULL);	/* nothing buffered is written twice */
 	for (int k = 0; k < n; k++) {
 		char dir[PATH_MAX];
@@ -297,6 +326,7 @@ struct pool *pool_start(struct runner *rn, int n, const char *run_dir)
 
 		if (snprintf(dir, sizeof(dir), "%s/w%d", run_dir, k) >= (int)sizeof(dir))
 			die("--out: path too long: '%s'", run_dir);
+		(void)remove_tree(dir);	/* an earlier campaign's worker */
 		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 			die_errno(errno, "-j: cannot make a socket for worker %d", k);
 		pid = fork();
@@ -312,12 +342,16 @@ struct pool *pool_start(struct runner *rn, int n, const char *run_dir)
 		p->w[k].pid = pid;
 		p->w[k].fd = sv[0];
 		p->n++;
+		live_pool = p;
+		live_owner = getpid();
 	}
 	return p;
 }
 
 int pool_idle(const struct pool *p)
 {
+	if (p->qlen >= POOL_MAX_WAITING)
+		return -1;
 	for (int k = 0; k < p->n; k++)
 		if (!p->w[k].busy && p->w[k].fd >= 0)
 			return k;
@@ -329,7 +363,26 @@ int pool_busy(const struct pool *p)
 	return p->qlen;
 }
 
-int pool_send(struct pool *p, int w, const struct run_request *req)
+static void worker_gone(struct pool *p, int k, char *why, int whylen)
+{
+	int st = 0;
+
+	close(p->w[k].fd);
+	p->w[k].fd = -1;
+	if (waitpid(p->w[k].pid, &st, 0) < 0)
+		st = 0;
+	p->w[k].pid = 0;
+	if (WIFSIGNALED(st))
+		snprintf(why, whylen, "-j: worker %d died of signal %s during a run", k,
+			 sigabbrev_np(WTERMSIG(st)) ? sigabbrev_np(WTERMSIG(st)) : "?");
+	else
+		snprintf(why, whylen, "-j: worker %d exited with status %d during a run", k,
+			 WEXITSTATUS(st));
+}
+
+
+
+int pool_send(struct pool *p, int w, const struct run_request *req, char *why, int whylen)
 {
 	int e;
 
@@ -349,28 +402,14 @@ int pool_send(struct pool *p, int w, const struct run_request *req)
 	e = send_full(p->w[w].fd, req, sizeof(*req));
 	if (e == 0 && req->input && req->input_len)
 		e = send_full(p->w[w].fd, req->input, req->input_len);
-	if (e < 0)
+	if (e < 0) {
+		/* It ended between runs (killed, or it died). */
+		worker_gone(p, w, why, whylen);
 		return e;
+	}
 	p->q[p->qhead + p->qlen++] = (struct slot){ .id = req->id, .worker = w };
 	p->w[w].busy = true;
 	return 0;
-}
-
-static void worker_gone(struct pool *p, int k, char *why, int whylen)
-{
-	int st = 0;
-
-	close(p->w[k].fd);
-	p->w[k].fd = -1;
-	if (waitpid(p->w[k].pid, &st, 0) < 0)
-		st = 0;
-	p->w[k].pid = 0;
-	if (WIFSIGNALED(st))
-		snprintf(why, whylen, "-j: worker %d died of signal %s during a run", k,
-			 sigabbrev_np(WTERMSIG(st)) ? sigabbrev_np(WTERMSIG(st)) : "?");
-	else
-		snprintf(why, whylen, "-j: worker %d exited with status %d during a run", k,
-			 WEXITSTATUS(st));
 }
 
 /* Receive one result from any busy worker (blocking). */
@@ -446,9 +485,12 @@ void pool_release(struct pool *p, struct run_exec *x)
 	(void)p;
 	if (!x)
 		return;
+	struct exec_msg *m = (struct exec_msg *)((char *)x - offsetof(struct exec_msg, x));
+
 	if (x->spool[0])
 		(void)remove_tree(x->spool);
-	free((char *)x - offsetof(struct exec_msg, x));
+	free(m->ef);
+	free(m);
 }
 
 void pool_keep_workdir(struct runner *rn, const struct run_exec *x, const char *out_dir, int id)
@@ -480,6 +522,8 @@ void pool_stop(struct pool *p, bool interrupted)
 {
 	if (!p)
 		return;
+	if (live_pool == p)
+		live_pool = NULL;
 	for (int k = 0; k < p->n; k++) {
 		if (p->w[k].pid && interrupted)
 			kill(p->w[k].pid, SIGTERM);

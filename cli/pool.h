@@ -59,10 +59,11 @@ struct pool;
  * sites and baselines); each makes its runs under RUN_DIR/wK. Dies on a
  * failure (nothing ran in parallel yet). */
 struct pool *pool_start(struct runner *rn, int n, const char *run_dir);
-/* A worker without a run (-1: none). */
+/* A worker without a run (-1: none, or too many results wait their turn
+ * behind a slow run). */
 int pool_idle(const struct pool *p);
-/* Hand req to idle worker w. 0 or -errno. */
-int pool_send(struct pool *p, int w, const struct run_request *req);
+/* Hand req to idle worker w. 0, or -errno and *why: the worker is gone. */
+int pool_send(struct pool *p, int w, const struct run_request *req, char *why, int whylen);
 /* Runs handed out whose result is not taken in yet. */
 int pool_busy(const struct pool *p);
 /* The result of the oldest run handed out (results that come first wait
@@ -75,7 +76,8 @@ void pool_release(struct pool *p, struct run_exec *x);
 /* --workdir, a finding: the run's work copy and outputs into
  * OUT/findings/ID (from the spool, or the runner's own). */
 void pool_keep_workdir(struct runner *rn, const struct run_exec *x, const char *out_dir, int id);
-/* End every worker (interrupted: at once) and reap them. */
+/* End every worker (interrupted: at once) and reap them. A pool not
+ * stopped is stopped at exit(), interrupted (a die() in the campaign). */
 void pool_stop(struct pool *p, bool interrupted);
 
 #endif

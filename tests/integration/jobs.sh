@@ -102,6 +102,24 @@ sleep 0.5
 assert_no_stray sleep fzsandbox
 [ -f "$TMP/t/report.json" ] || fail "no report after SIGTERM during -j2"
 
+# A worker killed between or during runs ends the campaign with exit 2
+# and its report written, and leaves nothing running.
+( cd "$TMP" && exec timeout -k 5 60 "$FZ" -j2 -q --inject=alloc --slowdown=0 --out="$TMP/wk" \
+	-- /bin/sh -c 'sort /etc/services >/dev/null; exec sleep 1' >/dev/null 2>"$TMP/wk.stderr" ) &
+pid=$!
+sleep 2.5
+fzpid=$(pgrep -P "$pid" -x fzsandbox)
+worker=$(pgrep -P "${fzpid:-1}" -x fzsandbox | head -1)
+[ -n "$worker" ] || fail "no worker of the -j2 campaign found"
+kill -TERM $worker 2>/dev/null
+wait $pid
+rc=$?
+assert_eq 2 "$rc" "exit status after a worker was killed ($(tail -2 "$TMP/wk.stderr"))"
+grep -q -- "-j: worker [01] " "$TMP/wk.stderr" || fail "no line naming the worker: $(cat "$TMP/wk.stderr")"
+[ -f "$TMP/wk/report.json" ] || fail "no report after a worker was killed"
+sleep 0.5
+assert_no_stray sleep fzsandbox
+
 # Bad input: exit 2, one line naming the reason.
 bad() {	# $1: what the line must say; the rest: fzsandbox's arguments
 	local want=$1
