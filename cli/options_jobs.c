@@ -36,9 +36,6 @@ void options_check_jobs(struct options *o)
 		die("-j: --crash-at makes one run at a time yet");
 	if (o->cpu >= 0)
 		die("-j: --cpu=%d pins every run to one CPU: the runs could not go in parallel", o->cpu);
-	if (o->snapshot == SNAPSHOT_ON)
-		die("-j: --snapshot=on forks every run from one template, one at a time yet "
-		    "(--snapshot=off, or -j1)");
 	/* A service on the host's network listens on the host's port: a
 	 * second run at the same time could not bind it. In the jail each
 	 * run has a network namespace of its own. */
@@ -46,10 +43,4 @@ void options_check_jobs(struct options *o)
 		die("-j: a service with %s listens on the host's port, which two runs at once "
 		    "cannot both have (-j1, or keep the jail's own network)",
 		    !o->sandbox ? "--no-sandbox" : "--net=host");
-	if (o->snapshot == SNAPSHOT_AUTO) {
-		o->snapshot = SNAPSHOT_OFF;
-		if (!o->quiet)
-			fprintf(stderr, "fzsandbox: note: -j: --snapshot=auto runs in exec mode "
-				"(snapshots make one run at a time yet)\n");
-	}
 }

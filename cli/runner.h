@@ -146,6 +146,9 @@ void crash_free(struct crash **c);
  * -errno with r->err); parked: runs fork it; drain: its output of the run
  * into the capture files; fini: after the session is freed. */
 void runner_snap_init(struct runner *r, struct tracer_opts *to);
+/* A -j worker (runner_rehome): the campaign's template and its pipes are
+ * left to the campaign; the worker parks a template of its own. */
+void runner_snap_forget(struct runner *r);
 int runner_snap_ensure(struct runner *r);
 bool runner_snap_parked(const struct runner *r);
 void runner_snap_drain(struct runner *r);

@@ -33,6 +33,13 @@ static void snap_close(struct runner *r)
 	}
 }
 
+void runner_snap_forget(struct runner *r)
+{
+	snap_close(r);
+	r->snap = NULL;		/* the campaign's, parked there: not ours to free */
+	r->snap_gave_up = false;
+}
+
 void runner_snap_init(struct runner *r, struct tracer_opts *to)
 {
 	char why[128];

@@ -24,12 +24,13 @@ check_crash() {	# WHAT FILE
 	[ "${len:-0}" -gt 16 ] || fail "$1: the crash input's length byte is ${len:-none}"
 }
 
-for mode in "--snapshot=off" "--snapshot=on" "@@" "-j2" "-j2 @@"; do
+for mode in "--snapshot=off" "--snapshot=on" "@@" "-j2" "-j2 --snapshot=on" "-j2 @@"; do
 	args=(--snapshot=off) at=()
 	case $mode in
 	--snapshot=on) args=(--snapshot=on) ;;
 	@@) at=(@@) ;;
 	-j2) args=(-j2) ;;	# two workers, each its own input file
+	"-j2 --snapshot=on") args=(-j2 --snapshot=on) ;;	# ... and its own template
 	"-j2 @@") args=(-j2) at=(@@) ;;
 	esac
 	fz --fuzz --corpus="$TMP/seeds" --max-runs=400 --seed=7 "${args[@]}" --out="$OUT" \

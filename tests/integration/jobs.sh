@@ -58,6 +58,17 @@ for prog in shard_bugs; do
 	rm -rf "$TMP/j1" "$TMP/j2" "$TMP/j0" "$TMP/rp"
 done
 
+# Snapshot mode: each worker parks a template of its own; the runs count
+# occurrences from the point as -j1's do.
+printf 'b\na\nc\n' >"$TMP/in"
+for j in 1 2; do
+	fz -j$j --snapshot=on --inject=io --stdin="$TMP/in" --out="$TMP/s$j" -- sort
+	assert_rc 0
+done
+same_reports "$TMP/s1" "$TMP/s2" "sort --snapshot=on"
+[ "$(jqr '.runs' "$TMP/s2/report.json")" -gt 2 ] || fail "sort --snapshot=on: too few runs"
+assert_no_stray sort
+
 # A service: each worker's run has the jail's own network, the same port.
 kvd=$top_builddir/harnesses/examples/kvd
 for j in 1 2; do
@@ -132,7 +143,6 @@ bad() {	# $1: what the line must say; the rest: fzsandbox's arguments
 bad "bad number" -j x -- /bin/true
 bad "bad number" -j -1 -- /bin/true
 bad "bad number" --jobs=100000 -- /bin/true
-bad "snapshot" -j2 --inject=io --snapshot=on -- /bin/true
 bad "cpu" -j2 --cpu=0 -- /bin/true
 bad "host's port" -j2 --no-sandbox --request="$SRC/harnesses/examples/requests" -- "$kvd" --port 0
 bad "replay" -j2 --replay="$TMP/nothing.json"
