@@ -207,6 +207,13 @@ const struct fault_row fault_rows[] = {
 	{ "fs", OPENS, false, FDC_NONE, MODE_ANY, "O_CREAT (creat) of a name that does not exist",
 	  "ENOSPC", NULL, PRE_NEW_NAME, "no room on the device for the new file (blocks or inodes)",
 	  "open(2)" },
+	/* Descriptors exhausted for real (fs_nofile.c): the kernel keeps it. */
+	{ "fs", OPENS, false, FDC_NONE, MODE_ANY,
+	  "descriptors 0..N-1 open, none above, N below RLIMIT_NOFILE", "exhaust", NULL, PRE_NOFILE,
+	  "RLIMIT_NOFILE lowered (for real, prlimit) to N: the kernel gives EMFILE to this call and "
+	  "every later one of the process that takes a descriptor (open, socket, accept, pipe, "
+	  "dup...) until one is closed; children it forks or execs inherit the limit",
+	  "getrlimit(2)" },
 	/* close runs: the descriptor is released, then the error returned. */
 	{ "fs", "close", false, FDC_REG, MODE_ANY, "open for writing, not on procfs, sysfs...", "EIO",
 	  NULL, PRE_CLOSE_FILE,
@@ -407,6 +414,12 @@ bool fault_row_has_fault(const struct fault_row *r, const struct fault *f)
 
 bool fault_lasts(const char *call, const struct fault *f)
 {
+	/* Descriptors exhausted: the kernel itself fails the later calls
+	 * (fs_nofile.c), nothing for the tracer to do there. */
+	for (int i = 0; i < n_fault_rows; i++)
+		if (fault_rows[i].pre == PRE_NOFILE && fault_row_has_call(&fault_rows[i], call) &&
+		    fault_row_has_fault(&fault_rows[i], f))
+			return false;
 	/* Exhausted memory, and a clock step: every later read is shifted. */
 	if (f->type == FT_EXHAUST || f->type == FT_STEP)
 		return true;
