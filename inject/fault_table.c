@@ -58,6 +58,8 @@
 #define SLOW_WAIT "a timeout of 1 ms to 10 s; every fd a pipe, socket or tty, none ready"
 #define SLOW_PEER "a slow peer: nothing arrives in time, 0 once the whole timeout has passed; " \
 	"what comes later stays queued for the next call; a handled signal still ends it early"
+#define HELD_CALLS "read readv pread64 write writev pwrite64 recvfrom recvmsg sendto sendmsg " \
+	"connect accept accept4 openat fsync fdatasync"
 #define EXHAUSTED "as ENOMEM, then every later mmap/mremap/mprotect/brk candidate fails until the run ends"
 
 const struct fault_row fault_rows[] = {
@@ -365,6 +367,13 @@ const struct fault_row fault_rows[] = {
 	  SLOW_PEER " (the sets or revents cleared)", "poll(2)" },
 	{ "delay", EPOLLS, false, FDC_NONE, MODE_ANY, SLOW_WAIT, "timeout", NULL, PRE_WAIT_TIMEOUT,
 	  SLOW_PEER, "epoll_wait(2)" },
+	/* Latency (delay_hold.c): the thread held at the call's entry, the
+	 * rest of the tree running on; the call then runs for real. */
+	{ "delay", HELD_CALLS, false, FDC_NONE, MODE_ANY, "--fault only, DUR up to 1h", "delay", NULL,
+	  PRE_HOLD,
+	  "the call starts DUR late: its thread did not run meanwhile (a major page fault on "
+	  "swapped-out memory, CPU throttling), the rest of the tree ran on; signals to the "
+	  "thread are handled after, the call's result is the kernel's", "sched(7)" },
 };
 
 const int n_fault_rows = (int)ARRAY_SIZE(fault_rows);

@@ -95,6 +95,8 @@ enum fault_pre {
 				 * without SA_RESTART (any with SO_RCVTIMEO) */
 	PRE_CHILD_INTR,		/* wait4/waitid: no WNOHANG, children, none
 				 * waitable; a handler without SA_RESTART */
+	PRE_HOLD,		/* any call of the row: pinned (--fault) only
+				 * (delay_hold.c) */
 	PRE_WAIT_TIMEOUT,	/* poll/select/epoll: a finite timeout up to
 				 * DELAY_MAX_MS, fds all pipes, sockets or
 				 * ttys, none ready */
