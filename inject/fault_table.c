@@ -60,6 +60,10 @@
 	"what comes later stays queued for the next call; a handled signal still ends it early"
 #define HELD_CALLS "read readv pread64 write writev pwrite64 recvfrom recvmsg sendto sendmsg " \
 	"connect accept accept4 openat fsync fdatasync"
+#define NOFILE_DENSE "descriptors 0..N-1 open, none above, N below RLIMIT_NOFILE"
+#define NOFILE_LASTS "RLIMIT_NOFILE lowered (for real, prlimit) to N: the kernel gives EMFILE to " \
+	"this call and every later one of the process that takes a descriptor (open, socket, " \
+	"accept, pipe, dup...) until one is closed; children it forks or execs inherit the limit"
 #define EXHAUSTED "as ENOMEM, then every later mmap/mremap/mprotect/brk candidate fails until the run ends"
 
 const struct fault_row fault_rows[] = {
@@ -189,6 +193,8 @@ const struct fault_row fault_rows[] = {
 	  "RLIMIT_NOFILE descriptors already open", "pipe(2)" },
 	{ "proc", "dup", false, FDC_NONE, MODE_ANY, "", "EMFILE", NULL, PRE_NONE,
 	  "RLIMIT_NOFILE descriptors already open", "dup(2)" },
+	{ "proc", "pipe pipe2 dup", false, FDC_NONE, MODE_ANY, NOFILE_DENSE "; --fault only",
+	  "exhaust", NULL, PRE_NOFILE, NOFILE_LASTS, "getrlimit(2)" },
 	{ "proc", "fcntl", false, FDC_NONE, MODE_ANY, "cmd F_DUPFD or F_DUPFD_CLOEXEC", "EMFILE",
 	  NULL, PRE_DUPFD, "RLIMIT_NOFILE descriptors already open", "fcntl(2)" },
 
@@ -210,12 +216,8 @@ const struct fault_row fault_rows[] = {
 	  "ENOSPC", NULL, PRE_NEW_NAME, "no room on the device for the new file (blocks or inodes)",
 	  "open(2)" },
 	/* Descriptors exhausted for real (fs_nofile.c): the kernel keeps it. */
-	{ "fs", OPENS, false, FDC_NONE, MODE_ANY,
-	  "descriptors 0..N-1 open, none above, N below RLIMIT_NOFILE", "exhaust", NULL, PRE_NOFILE,
-	  "RLIMIT_NOFILE lowered (for real, prlimit) to N: the kernel gives EMFILE to this call and "
-	  "every later one of the process that takes a descriptor (open, socket, accept, pipe, "
-	  "dup...) until one is closed; children it forks or execs inherit the limit",
-	  "getrlimit(2)" },
+	{ "fs", OPENS, false, FDC_NONE, MODE_ANY, NOFILE_DENSE, "exhaust", NULL, PRE_NOFILE,
+	  NOFILE_LASTS, "getrlimit(2)" },
 	/* close runs: the descriptor is released, then the error returned. */
 	{ "fs", "close", false, FDC_REG, MODE_ANY, "open for writing, not on procfs, sysfs...", "EIO",
 	  NULL, PRE_CLOSE_FILE,
@@ -299,6 +301,10 @@ const struct fault_row fault_rows[] = {
 	{ "net", "accept accept4", false, FDC_NONE, MODE_ANY, "fd is a socket", "ENOMEM", NULL,
 	  PRE_SOCKET_FD, "no kernel memory for the new socket's file; the connection stays queued",
 	  "accept(2)" },
+	/* The same exhaustion as fs's at the opens (fs_nofile.c), --fault
+	 * only: the connection stays queued, as at a real limit. */
+	{ "net", "socket socketpair accept accept4", false, FDC_NONE, MODE_ANY,
+	  NOFILE_DENSE "; --fault only", "exhaust", NULL, PRE_NOFILE, NOFILE_LASTS, "getrlimit(2)" },
 	{ "net", "connect", false, FDC_STREAM, MODE_ANY, REFUSABLE, "ECONNREFUSED", NULL,
 	  PRE_REFUSABLE,
 	  "nothing listens on the port (or a firewall rejects): the kernel refuses a "

@@ -8,7 +8,9 @@
 # nothing, passes a one-shot EMFILE but spins forever once descriptors
 # are exhausted: a hang finding at its open, whose replay reproduces.
 # Not offered where the descriptor table has a hole (the process cannot
-# have reached its limit by itself).
+# have reached its limit by itself). The same at accept (net, --fault
+# only): a server that retries at once spins, one with a spare
+# descriptor goes on.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
@@ -54,5 +56,25 @@ assert_rc 0
 grep -q "0 of the 1 --fault faults were injected" "$TMP/fz.stderr" ||
 	fail "hole: exhaust injected with a hole in the descriptor table"
 
-assert_no_stray fs_nofile
+# accept (class net, --fault only): the connection stays queued; a
+# server that retries at once spins, one with a spare descriptor sheds
+# the connection and goes on; a one-shot EMFILE does not show the spin.
+fz --timeout=2s --fault=accept:exhaust@1 --out="$TMP/aspin" -- "$T/net_nofile" spin
+assert_rc 1
+assert_eq hang "$(jqr '.findings[0].kind' "$TMP/aspin/report.json")" "accept spin: kind"
+assert_eq accept_spin "$(jqr '.findings[0].faults[0].caller' "$TMP/aspin/report.json")" \
+	"accept spin: the accept's caller"
+fz --fault=accept:EMFILE@1 --out="$TMP/aone" -- "$T/net_nofile" spin
+assert_rc 0
+fz --fault=accept:exhaust@1 --out="$TMP/areserve" -- "$T/net_nofile" reserve
+assert_rc 0
+assert_eq "served, shed 1" "$(cat "$TMP/areserve/run/stdout")" "accept reserve: stdout"
+assert_eq 1 "$(jq -s '[.[] | .faults[] | select(.fault == "exhaust")] | length' \
+	"$TMP/areserve/runs.jsonl")" "accept reserve: exhaust injected"
+# Pinned only there: a campaign does not plan it.
+fz --inject=net --out="$TMP/aplan" -- "$T/net_nofile" reserve
+jq -se '[.[] | .faults[] | select(.fault == "exhaust")] | length == 0' "$TMP/aplan/runs.jsonl" \
+	>/dev/null || fail "net campaign planned exhaust"
+
+assert_no_stray fs_nofile net_nofile
 exit 0
