@@ -149,6 +149,8 @@ static int delay_inject(void *arg, struct tracer_task *t, struct fault *f)
 	struct delay_pend *p;
 	int r, sig;
 
+	if (f->type == FT_DELAY)
+		return delay_hold(t, f);
 	if (f->type == FT_ERRNO && f->err == EINTR) {
 		sig = wait_signal(t, d, d->w.kind == WAIT_ACCEPT || d->w.kind == WAIT_CHILD);
 		/* Pending before the call runs: the kernel sees it as it
@@ -187,15 +189,29 @@ static int delay_on_syscall(struct inject *inj, int cls, struct tracer_task *t,
 	struct fault opts[8];
 	int n = 0;
 
+	bool waits = false;
+
 	if (!d.h || !inj_may_fail(inj, call.name))
+		return 0;
+	for (int i = 0; i < n_fault_rows; i++)
+		waits |= strcmp(fault_rows[i].cls, "delay") == 0 && fault_rows[i].pre != PRE_HOLD &&
+			 fault_row_has_call(&fault_rows[i], call.name);
+	/* A call only held (delay_hold.c) is pinned only: the recording and
+	 * random runs leave it to its other classes. */
+	if (!waits && (inj->record || inj->random))
 		return 0;
 	delay_wait_read(t, s, &d.w);
 	for (int i = 0; i < n_fault_rows && n < 8; i++) {
 		const struct fault_row *r = &fault_rows[i];
 
-		if (strcmp(r->cls, "delay") == 0 && fault_row_has_call(r, call.name) &&
-		    row_holds(r, t, &d) && fault_parse(r->fault, &opts[n]) == 0)
+		if (strcmp(r->cls, "delay") != 0 || !fault_row_has_call(r, call.name))
+			continue;
+		if (r->pre == PRE_HOLD) {
+			if (!inj->record && !inj->random && fault_parse(r->fault, &opts[n]) == 0)
+				n++;
+		} else if (row_holds(r, t, &d) && fault_parse(r->fault, &opts[n]) == 0) {
 			n++;
+		}
 	}
 	/* Every occurrence counts, failable or not (decide.c). */
 	inj_decide(inj, t, &call, opts, n, delay_inject, &d);

@@ -58,6 +58,12 @@
 #define SLOW_WAIT "a timeout of 1 ms to 10 s; every fd a pipe, socket or tty, none ready"
 #define SLOW_PEER "a slow peer: nothing arrives in time, 0 once the whole timeout has passed; " \
 	"what comes later stays queued for the next call; a handled signal still ends it early"
+#define HELD_CALLS "read readv pread64 write writev pwrite64 recvfrom recvmsg sendto sendmsg " \
+	"connect accept accept4 openat fsync fdatasync"
+#define NOFILE_DENSE "descriptors 0..N-1 open, none above, N below RLIMIT_NOFILE"
+#define NOFILE_LASTS "RLIMIT_NOFILE lowered (for real, prlimit) to N: the kernel gives EMFILE to " \
+	"this call and every later one of the process that takes a descriptor (open, socket, " \
+	"accept, pipe, dup...) until one is closed; children it forks or execs inherit the limit"
 #define EXHAUSTED "as ENOMEM, then every later mmap/mremap/mprotect/brk candidate fails until the run ends"
 
 const struct fault_row fault_rows[] = {
@@ -187,6 +193,8 @@ const struct fault_row fault_rows[] = {
 	  "RLIMIT_NOFILE descriptors already open", "pipe(2)" },
 	{ "proc", "dup", false, FDC_NONE, MODE_ANY, "", "EMFILE", NULL, PRE_NONE,
 	  "RLIMIT_NOFILE descriptors already open", "dup(2)" },
+	{ "proc", "pipe pipe2 dup", false, FDC_NONE, MODE_ANY, NOFILE_DENSE "; --fault only",
+	  "exhaust", NULL, PRE_NOFILE, NOFILE_LASTS, "getrlimit(2)" },
 	{ "proc", "fcntl", false, FDC_NONE, MODE_ANY, "cmd F_DUPFD or F_DUPFD_CLOEXEC", "EMFILE",
 	  NULL, PRE_DUPFD, "RLIMIT_NOFILE descriptors already open", "fcntl(2)" },
 
@@ -207,6 +215,9 @@ const struct fault_row fault_rows[] = {
 	{ "fs", OPENS, false, FDC_NONE, MODE_ANY, "O_CREAT (creat) of a name that does not exist",
 	  "ENOSPC", NULL, PRE_NEW_NAME, "no room on the device for the new file (blocks or inodes)",
 	  "open(2)" },
+	/* Descriptors exhausted for real (fs_nofile.c): the kernel keeps it. */
+	{ "fs", OPENS, false, FDC_NONE, MODE_ANY, NOFILE_DENSE, "exhaust", NULL, PRE_NOFILE,
+	  NOFILE_LASTS, "getrlimit(2)" },
 	/* close runs: the descriptor is released, then the error returned. */
 	{ "fs", "close", false, FDC_REG, MODE_ANY, "open for writing, not on procfs, sysfs...", "EIO",
 	  NULL, PRE_CLOSE_FILE,
@@ -290,6 +301,10 @@ const struct fault_row fault_rows[] = {
 	{ "net", "accept accept4", false, FDC_NONE, MODE_ANY, "fd is a socket", "ENOMEM", NULL,
 	  PRE_SOCKET_FD, "no kernel memory for the new socket's file; the connection stays queued",
 	  "accept(2)" },
+	/* The same exhaustion as fs's at the opens (fs_nofile.c), --fault
+	 * only: the connection stays queued, as at a real limit. */
+	{ "net", "socket socketpair accept accept4", false, FDC_NONE, MODE_ANY,
+	  NOFILE_DENSE "; --fault only", "exhaust", NULL, PRE_NOFILE, NOFILE_LASTS, "getrlimit(2)" },
 	{ "net", "connect", false, FDC_STREAM, MODE_ANY, REFUSABLE, "ECONNREFUSED", NULL,
 	  PRE_REFUSABLE,
 	  "nothing listens on the port (or a firewall rejects): the kernel refuses a "
@@ -358,6 +373,13 @@ const struct fault_row fault_rows[] = {
 	  SLOW_PEER " (the sets or revents cleared)", "poll(2)" },
 	{ "delay", EPOLLS, false, FDC_NONE, MODE_ANY, SLOW_WAIT, "timeout", NULL, PRE_WAIT_TIMEOUT,
 	  SLOW_PEER, "epoll_wait(2)" },
+	/* Latency (delay_hold.c): the thread held at the call's entry, the
+	 * rest of the tree running on; the call then runs for real. */
+	{ "delay", HELD_CALLS, false, FDC_NONE, MODE_ANY, "--fault only, DUR up to 1h", "delay", NULL,
+	  PRE_HOLD,
+	  "the call starts DUR late: its thread did not run meanwhile (a major page fault on "
+	  "swapped-out memory, CPU throttling), the rest of the tree ran on; signals to the "
+	  "thread are handled after, the call's result is the kernel's", "sched(7)" },
 };
 
 const int n_fault_rows = (int)ARRAY_SIZE(fault_rows);
@@ -407,6 +429,12 @@ bool fault_row_has_fault(const struct fault_row *r, const struct fault *f)
 
 bool fault_lasts(const char *call, const struct fault *f)
 {
+	/* Descriptors exhausted: the kernel itself fails the later calls
+	 * (fs_nofile.c), nothing for the tracer to do there. */
+	for (int i = 0; i < n_fault_rows; i++)
+		if (fault_rows[i].pre == PRE_NOFILE && fault_row_has_call(&fault_rows[i], call) &&
+		    fault_row_has_fault(&fault_rows[i], f))
+			return false;
 	/* Exhausted memory, and a clock step: every later read is shifted. */
 	if (f->type == FT_EXHAUST || f->type == FT_STEP)
 		return true;

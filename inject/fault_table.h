@@ -67,6 +67,8 @@ enum fault_pre {
 				 * does not (a new directory entry) */
 	PRE_FSIZE,		/* a write of at least one byte to a regular
 				 * file ending below RLIMIT_FSIZE (fs_fsize.c) */
+	PRE_NOFILE,		/* descriptors 0..N-1 open, none above, N below
+				 * RLIMIT_NOFILE (fs_nofile.c) */
 	/* net (net_class.c, net_connect.c) */
 	PRE_SOCK_DOMAIN,	/* socket: AF_UNIX, AF_INET, AF_INET6, AF_NETLINK */
 	PRE_INET_DOMAIN,	/* socket: AF_INET or AF_INET6 */
@@ -93,6 +95,8 @@ enum fault_pre {
 				 * without SA_RESTART (any with SO_RCVTIMEO) */
 	PRE_CHILD_INTR,		/* wait4/waitid: no WNOHANG, children, none
 				 * waitable; a handler without SA_RESTART */
+	PRE_HOLD,		/* any call of the row: pinned (--fault) only
+				 * (delay_hold.c) */
 	PRE_WAIT_TIMEOUT,	/* poll/select/epoll: a finite timeout up to
 				 * DELAY_MAX_MS, fds all pipes, sockets or
 				 * ttys, none ready */

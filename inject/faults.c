@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "inject/clock_step.h"
+#include "inject/delay_class.h"
 #include "inject/inject.h"
 #include "util/util.h"
 
@@ -48,6 +49,8 @@ int fault_parse(const char *s, struct fault *f)
 	}
 	if (strncmp(s, "step", 4) == 0)
 		return clock_step_parse(s, f);
+	if (strncmp(s, "delay", 5) == 0)
+		return delay_hold_parse(s, f);
 	if (strcmp(s, "timeout") == 0) {
 		f->type = FT_TIMEOUT;
 		return 0;
@@ -101,6 +104,9 @@ char *fault_format(const struct fault *f, char *buf, int len)
 	case FT_TIMEOUT:
 		snprintf(buf, len, "timeout");
 		break;
+	case FT_DELAY:
+		delay_hold_format(f, buf, len);
+		break;
 	}
 	return buf;
 }
@@ -111,5 +117,7 @@ bool fault_same(const struct fault *a, const struct fault *b)
 		return false;
 	if (a->type == FT_STEP)
 		return a->count == b->count && a->err == b->err;
+	if (a->type == FT_DELAY)
+		return a->count == b->count;
 	return a->err == b->err;
 }

@@ -78,6 +78,8 @@ static bool row_holds(const struct fault_row *r, struct tracer_task *t,
 		break;
 	case PRE_FSIZE:
 		return fs_fsize_can(t, s);
+	case PRE_NOFILE:
+		return fs_nofile_can(t);
 	default:
 		return false;
 	}
@@ -117,6 +119,8 @@ static int fs_fail(void *arg, struct tracer_task *t, struct fault *f)
 			      : -ENOMEM;
 	if (f->err == EFBIG)
 		return fs_fsize_set(t, a->s);
+	if (f->type == FT_EXHAUST)	/* the kernel gives EMFILE (fs_nofile.c) */
+		return fs_nofile_set(t);
 	if (a->fills)
 		return fs_fill(a->run, t, a->s, f->err);
 	return tracer_fail_syscall(t, f->err);

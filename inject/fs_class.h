@@ -79,6 +79,12 @@ int fs_fill(struct fs_run *run, struct tracer_task *t, const struct syscall_stop
  * kernel then cuts the write and gives SIGXFSZ/EFBIG after. */
 bool fs_fsize_can(struct tracer_task *t, const struct syscall_stop *s);
 int fs_fsize_set(struct tracer_task *t, const struct syscall_stop *s);
+/* fs_nofile.c: are the process's descriptors 0..N-1, none above, N below
+ * its RLIMIT_NOFILE? Lower the limit to N for real (prlimit): the kernel
+ * then gives EMFILE to this call and every later one that takes a
+ * descriptor, until one is closed. */
+bool fs_nofile_can(struct tracer_task *t);
+int fs_nofile_set(struct tracer_task *t);
 /* class_hooks.on_lasting: the disk is full, fail this write. */
 int fs_on_lasting(struct inject *inj, int cls, struct tracer_task *t,
 		  const struct syscall_stop *s);

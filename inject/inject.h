@@ -47,15 +47,18 @@ char *inject_format_classes(unsigned mask, char *buf, int len);
  * FT_STEP: the clock steps by count ns from this read on, for the whole
  * traced tree (clock_step.c): "step=-1h", "step=+1h@clock=monotonic".
  * FT_TIMEOUT: a wait with a finite timeout (poll, select, epoll) sees
- * nothing arrive: it returns 0 once its timeout has passed (delay class). */
-enum fault_type { FT_NULL, FT_ERRNO, FT_SHORT, FT_EXHAUST, FT_STEP, FT_TIMEOUT };
+ * nothing arrive: it returns 0 once its timeout has passed (delay class).
+ * FT_DELAY: the call starts count ns late, its thread held at the call's
+ * entry while the rest of the tree runs on (delay_hold.c): "delay=2s";
+ * count 0 ("delay", the kind) is 2 s. */
+enum fault_type { FT_NULL, FT_ERRNO, FT_SHORT, FT_EXHAUST, FT_STEP, FT_TIMEOUT, FT_DELAY };
 struct fault {
 	enum fault_type type;
 	int err;		/* FT_ERRNO; FT_STEP: the clock (enum step_clock,
 				 * clock_step.h) */
 	long count;		/* FT_SHORT: bytes to transfer; 0 = half.
 				 * FT_STEP: the step in ns, signed; 0 = the
-				 * kind only ("step") */
+				 * kind only ("step"). FT_DELAY: ns. */
 };
 /* Same fault, its argument included (a step's size and clock). */
 bool fault_same(const struct fault *a, const struct fault *b);

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 
 #include "inject/fault_table.h"
+#include "inject/fs_class.h"
 #include "inject/net_class.h"
 #include "util/util.h"
 
@@ -67,6 +68,8 @@ static bool row_holds(const struct fault_row *r, struct stop_ctx *c)
 		if (c->refusable < 0)
 			c->refusable = net_connect_refusable(c->t, c->s, &c->rd);
 		return c->refusable;
+	case PRE_NOFILE:
+		return fs_nofile_can(c->t);
 	default:
 		return r->pre == PRE_NONE;
 	}
@@ -78,6 +81,8 @@ static int net_fail(void *arg, struct tracer_task *t, struct fault *f)
 
 	if (strcmp(c->s->ent->name, "connect") == 0)
 		return c->run ? net_connect_refuse(c->run, t, &c->rd) : -ENOMEM;
+	if (f->type == FT_EXHAUST)	/* the kernel gives EMFILE (fs_nofile.c) */
+		return fs_nofile_set(t);
 	return tracer_fail_syscall(t, f->err);
 }
 
@@ -94,6 +99,9 @@ static int net_on_syscall(struct inject *inj, int cls, struct tracer_task *t,
 	for (int i = 0; i < n_fault_rows && n < 8; i++) {
 		const struct fault_row *r = &fault_rows[i];
 
+		/* Exhaustion is pinned only here: see its row. */
+		if (r->pre == PRE_NOFILE && (inj->record || inj->random))
+			continue;
 		if (strcmp(r->cls, "net") == 0 && fault_row_has_call(r, call.name) &&
 		    row_holds(r, &c) && fault_parse(r->fault, &opts[n]) == 0)
 			n++;

@@ -14,13 +14,17 @@
 #include <string.h>
 
 #include "inject/fault_table.h"
+#include "inject/fs_class.h"
 #include "inject/inject_int.h"
 #include "inject/proc_class.h"
 #include "util/util.h"
 
 /* fcntl duplicates a descriptor only for F_DUPFD and F_DUPFD_CLOEXEC. */
-static bool row_holds(const struct fault_row *r, const struct syscall_stop *s)
+static bool row_holds(const struct fault_row *r, struct tracer_task *t,
+		      const struct syscall_stop *s)
 {
+	if (r->pre == PRE_NOFILE)
+		return fs_nofile_can(t);
 	if (r->pre == PRE_DUPFD)
 		return s->args[1] == F_DUPFD || s->args[1] == F_DUPFD_CLOEXEC;
 	return r->pre == PRE_NONE;
@@ -69,7 +73,11 @@ static int proc_fail(void *arg, struct tracer_task *t, struct fault *f)
 {
 	int r = step_back(t, arg);
 
-	return r < 0 ? r : tracer_fail_syscall(t, f->err);
+	if (r < 0)
+		return r;
+	if (f->type == FT_EXHAUST)	/* the kernel gives EMFILE (fs_nofile.c) */
+		return fs_nofile_set(t);
+	return tracer_fail_syscall(t, f->err);
 }
 
 static int proc_on_syscall(struct inject *inj, int cls, struct tracer_task *t,
@@ -85,8 +93,11 @@ static int proc_on_syscall(struct inject *inj, int cls, struct tracer_task *t,
 	for (int i = 0; i < n_fault_rows && n < 8; i++) {
 		const struct fault_row *r = &fault_rows[i];
 
+		/* Exhaustion is pinned only here: see its row. */
+		if (r->pre == PRE_NOFILE && (inj->record || inj->random))
+			continue;
 		if (strcmp(r->cls, "proc") == 0 && fault_row_has_call(r, call.name) &&
-		    row_holds(r, s) && fault_parse(r->fault, &opts[n]) == 0)
+		    row_holds(r, t, s) && fault_parse(r->fault, &opts[n]) == 0)
 			n++;
 	}
 	if (no_cfi(call.name))

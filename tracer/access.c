@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "tracer/tracer_int.h"
+#include "util/util.h"
 
 pid_t tracer_task_tid(const struct tracer_task *t) { return t->tid; }
 pid_t tracer_task_pid(const struct tracer_task *t) { return t->pid; }
@@ -186,6 +187,14 @@ int tracer_deliver_signal(struct tracer_task *t, int sig)
 		t->mm->delivered |= 1ULL << (sig - 1);
 	if (syscall(SYS_tgkill, t->pid, t->tid, sig) < 0)
 		return -errno;
+	return 0;
+}
+
+int tracer_hold_syscall(struct tracer_task *t, long ms)
+{
+	if (!t->in_seccomp || ms <= 0)
+		return -EINVAL;
+	t->hold_until_ms = mono_ms() + ms;
 	return 0;
 }
 

@@ -357,7 +357,22 @@ static void handle_seccomp(struct tracer_state *st, struct tracer_task *t)
 	if (hooked && h && h->on_syscall && t->sc.ent)
 		h->on_syscall(h->ctx, t, &t->sc);
 	t->in_seccomp = false;
+	if (t->hold_until_ms > 0 && !t->skip) {
+		/* Held: not resumed now; the run's deadline moves on with it. */
+		st->deadline_ms += t->hold_until_ms - mono_ms();
+		return;
+	}
+	t->hold_until_ms = 0;
 	resume(t, t->want_exit ? PTRACE_SYSCALL : PTRACE_CONT, 0);
+}
+
+void episode_release_held(struct tracer_state *st, long long now)
+{
+	EACH_TASK(st, t)
+		if (t->hold_until_ms > 0 && now >= t->hold_until_ms) {
+			t->hold_until_ms = 0;
+			resume(t, t->want_exit ? PTRACE_SYSCALL : PTRACE_CONT, 0);
+		}
 }
 
 static void handle_syscall_exit(struct tracer_state *st, struct tracer_task *t)
@@ -434,6 +449,10 @@ void episode_dispatch(struct tracer_state *st, pid_t tid, int status, int *errfd
 			handle_gone(st, t, status, errfd);
 		return;
 	}
+	/* Out of its hold some other way (SIGKILL, an exit stop): the stop
+	 * it was held at is over. */
+	if (t)
+		t->hold_until_ms = 0;
 	if (!t) {
 		/* A new task's first stop, before its parent's creation event:
 		 * hold it until we know its address space. */
@@ -482,8 +501,10 @@ void episode_dump_and_kill(struct tracer_state *st)
 
 	EACH_TASK(st, t) {
 		t->regs_valid = false;
-		t->started = false;	/* reused as "stopped for the dump" */
-		ptrace(PTRACE_INTERRUPT, t->tid, 0, 0);
+		/* reused as "stopped for the dump": a held task already is */
+		t->started = t->hold_until_ms > 0;
+		if (!t->started)
+			ptrace(PTRACE_INTERRUPT, t->tid, 0, 0);
 	}
 	for (;;) {
 		int pending = 0;

@@ -208,6 +208,7 @@ static void episode_loop(struct tracer_state *st, int *errfd)
 			episode_drain(st);
 			break;
 		}
+		episode_release_held(st, now);
 		tid = waitpid(-1, &status, WAIT_OWN);
 		if (tid < 0) {
 			if (errno == EINTR)

@@ -65,6 +65,11 @@ int tracer_set_arg(struct tracer_task *t, int i, uint64_t val);
 int tracer_deliver_signal(struct tracer_task *t, int sig);
 /* Ask for on_syscall_exit for this syscall (e.g. to learn its result). */
 int tracer_want_exit(struct tracer_task *t);
+/* Leave the task at this stop for ms milliseconds, then let the call run
+ * as it would have. The episode's loop serves every other task meanwhile
+ * (its 10 ms tick wakes it to release this one), and the run's timeout is
+ * moved on by ms: the held time is fzsandbox's, not the program's. */
+int tracer_hold_syscall(struct tracer_task *t, long ms);
 
 /* --- Hooks (implemented by inject/) ------------------------------------ */
 struct tracer_hooks {

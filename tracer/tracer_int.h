@@ -44,6 +44,9 @@ struct tracer_task {
 	bool observe_exit;	/* call the episode's observer */
 	unsigned restore_mask;	/* argument registers to restore at exit */
 	uint64_t restore_val[6];
+	/* > 0: left at its seccomp stop until this mono_ms() time
+	 * (tracer_hold_syscall), then resumed by episode_release_held. */
+	long long hold_until_ms;
 };
 
 /* Written to the close-on-exec error pipe: one write < PIPE_BUF, atomic. */
@@ -127,6 +130,8 @@ static inline struct tracer_session *session_of(struct tracer_state *st)
 
 /* loop.c: one stop of the episode, and its end. */
 void episode_dispatch(struct tracer_state *st, pid_t tid, int status, int *errfd);
+/* Resume the held tasks whose time has come (tracer_hold_syscall). */
+void episode_release_held(struct tracer_state *st, long long now);
 /* SIGKILL every task. */
 void episode_kill(struct tracer_state *st);
 /* After episode_kill: reap until the tree is empty (at most 5 s). */

@@ -22,11 +22,11 @@ for target in fs_unchecked fs_unchecked_O2; do
 	assert_eq save_note "$(jqr "$(top_frame "$sel") | .function" "$R")" "$target: faulting frame"
 	assert_eq openat "$(jqr "$sel | .[0].faults[0].call" "$R")" "$target: faulted call"
 	fault=$(jqr "$sel | .[0].faults[0].fault" "$R")
-	case $fault in EACCES|EMFILE|ENFILE|ENOSPC) ;; *) fail "$target: fault '$fault'" ;; esac
+	case $fault in EACCES|EMFILE|ENFILE|ENOSPC|exhaust) ;; *) fail "$target: fault '$fault'" ;; esac
 	assert_eq save_note "$(jqr "$sel | .[0].faults[0].caller" "$R")" "$target: the open's caller"
 	[ "$(jqr '.faults_injected.fs' "$R")" -gt 0 ] || fail "$target: no fs fault counted"
-	# Each of the four faults was tried at the fopen, and each crashes.
-	assert_eq 4 "$(jq -s '[.[] | select(.faults[0].caller == "save_note" and
+	# Each of the five faults was tried at the fopen, and each crashes.
+	assert_eq 5 "$(jq -s '[.[] | select(.faults[0].caller == "save_note" and
 		(.outcome | startswith("signal SIGSEGV")))] | length' "$out/runs.jsonl")" \
 		"$target: crashing runs"
 	id=$(jqr "$sel | .[0].id" "$R")
@@ -54,11 +54,11 @@ faults_at() {
 }
 # A new name (an absolute path, one under a directory fd) may get ENOSPC;
 # the same open with O_CREAT of a name that exists never does.
-assert_eq "EACCES EMFILE ENFILE ENOSPC" "$(faults_at create_new)" "create_new's faults"
-assert_eq "EACCES EMFILE ENFILE ENOSPC" "$(faults_at make_existing)" "make_existing's faults"
+assert_eq "EACCES EMFILE ENFILE ENOSPC exhaust" "$(faults_at create_new)" "create_new's faults"
+assert_eq "EACCES EMFILE ENFILE ENOSPC exhaust" "$(faults_at make_existing)" "make_existing's faults"
 jq -se '[.[] | .faults[] | select(.caller == "create_in_dir" and .fault == "ENOSPC")] | length == 1' \
 	"$J" >/dev/null || fail "create_in_dir: no ENOSPC for openat(dirfd, new name)"
-assert_eq "EACCES EMFILE ENFILE" "$(faults_at reopen_existing)" "reopen_existing's faults (no ENOSPC)"
+assert_eq "EACCES EMFILE ENFILE exhaust" "$(faults_at reopen_existing)" "reopen_existing's faults (no ENOSPC)"
 # close's EIO lets the close run: the descriptor is gone (close_checked
 # aborts if it is not), so that run ends cleanly.
 jq -se '[.[] | select(.outcome == "exit 0") | .faults[] |
@@ -70,11 +70,11 @@ assert_no_stray fs_robust
 fz --inject=fs --fault=creat:EXDEV -- "$T/fs_robust"
 assert_rc 2
 assert_eq 1 "$(wc -l <"$TMP/fz.stderr")" "stderr lines for creat:EXDEV"
-grep -q "creat never fails with EXDEV; faults creat can take: EACCES EMFILE ENFILE ENOSPC" \
+grep -q "creat never fails with EXDEV; faults creat can take: EACCES EMFILE ENFILE ENOSPC exhaust" \
 	"$TMP/fz.stderr" || fail "creat:EXDEV: $(cat "$TMP/fz.stderr")"
 fz --inject=fs --fault=openat:ENOENT -- "$T/fs_robust"
 assert_rc 2
-grep -q "openat never fails with ENOENT; faults openat can take: EACCES EMFILE ENFILE ENOSPC" \
+grep -q "openat never fails with ENOENT; faults openat can take: EACCES EMFILE ENFILE ENOSPC exhaust" \
 	"$TMP/fz.stderr" || fail "openat:ENOENT: $(cat "$TMP/fz.stderr")"
 
 # Disk faults only where a disk is (held-out evaluation, session of
