@@ -153,6 +153,8 @@ struct fuzz *fuzz_open(struct options *o, char ***run_argv)
 	if ((e = sched_fuzz_new(o->seed, o->fuzz_faults, &fz->sched)) < 0)
 		die_errno(e, "--fuzz");
 	read_corpus(fz, o->corpus);
+	for (int i = 0; i < o->ndicts; i++)
+		fuzz_dict_load(fz->sched, o->dicts[i]);
 	if (!(argv = calloc(n + 1, sizeof(*argv))))
 		die("out of memory");
 	for (int i = 0; i < n; i++)

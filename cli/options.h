@@ -120,6 +120,9 @@ struct options {
 	bool fuzz;
 	const char *corpus;
 	double fuzz_faults;
+	/* --dict=FILE (cli/fuzz_dict.c), up to 4 as afl-fuzz's -x. */
+	const char *dicts[4];
+	int ndicts;
 	/* -j N / --jobs=N: worker processes making the runs after the
 	 * clean one (cli/pool.c); 1: this process alone. -j0: one per CPU. */
 	int jobs;

@@ -135,6 +135,11 @@ int sched_random_new(uint64_t seed, double probability, int limit, struct schedu
  * it. Seeds are copied (sched_fuzz_add, before the first next()). */
 int sched_fuzz_new(uint64_t seed, double faults_p, struct scheduler **out);
 int sched_fuzz_add(struct scheduler *s, const uint8_t *data, size_t len);
+/* A dictionary token (--dict), for the deterministic "extras" stages
+ * and havoc (inject/mutate.h); before the first next(). Duplicates are
+ * dropped; -EINVAL for an empty one or one over MUTATE_TOKEN_MAX bytes. */
+int sched_fuzz_token(struct scheduler *s, const uint8_t *data, size_t len);
+int sched_fuzz_ntokens(const struct scheduler *s);
 /* The queue: seeds first, then the inputs kept; src: the entry it was
  * made from (-1: a seed); found_ms: mono_ms() when kept. -EINVAL past it. */
 struct fuzz_entry_info {

@@ -21,6 +21,7 @@ struct entry {
 	const char *stage;
 	long run;
 	long det_step;		/* the next deterministic step; -1: done */
+	long ext_step;		/* the next dictionary step (mutate_extras); -1: done */
 };
 
 struct fuzz_sched {
@@ -35,7 +36,9 @@ struct fuzz_sched {
 	long cycles;
 	long given;
 	uint8_t virgin[INJECT_SHAPE_SIZE];	/* bucket bits seen per cell */
-	uint8_t buf[MUTATE_MAX_LEN];
+	struct mutate_token *tok;	/* --dict's tokens, shortest first */
+	struct mutate_dict dict;
+	uint8_t buf[MUTATE_MAX_LEN + MUTATE_TOKEN_MAX];
 	int src;		/* the entry the input in buf came from */
 	const char *stage;
 };
@@ -62,6 +65,7 @@ static int push(struct fuzz_sched *f, const uint8_t *data, size_t len, int src, 
 	e->stage = stage;
 	e->run = (long)f->given - 1;
 	e->det_step = len && len <= MUTATE_DET_MAX ? 0 : -1;
+	e->ext_step = e->det_step;	/* "light" too */
 	f->n++;
 	return 0;
 }
@@ -80,6 +84,16 @@ static size_t mutate_next(struct fuzz_sched *f)
 			}
 			e->det_step = -1;
 		}
+		if (e->ext_step >= 0) {
+			size_t len = mutate_extras(e->data, e->len, &f->dict, &e->ext_step, f->buf,
+						   &f->stage);
+
+			if (len && len <= MUTATE_MAX_LEN)
+				return len;
+			if (!len)
+				e->ext_step = -1;
+			continue;
+		}
 		if (f->havoc_left-- > 0) {
 			size_t len = e->len < MUTATE_MAX_LEN ? e->len : MUTATE_MAX_LEN;
 			const struct entry *o = &f->q[mutate_rand(&f->rng) % f->n];
@@ -94,7 +108,7 @@ static size_t mutate_next(struct fuzz_sched *f)
 			} else {
 				memcpy(f->buf, e->data, len);
 			}
-			return mutate_havoc(f->buf, len, MUTATE_MAX_LEN, &f->rng);
+			return mutate_havoc(f->buf, len, MUTATE_MAX_LEN, &f->dict, &f->rng);
 		}
 		f->havoc_left = HAVOC_RUNS;
 		if (++f->cur == f->n) {
@@ -185,6 +199,7 @@ static void fuzz_free(struct scheduler *s)
 	for (int i = 0; i < f->n; i++)
 		free(f->q[i].data);
 	free(f->q);
+	free(f->tok);
 	free(f);
 }
 
@@ -213,6 +228,36 @@ int sched_fuzz_add(struct scheduler *s, const uint8_t *data, size_t len)
 	if (len > MUTATE_MAX_LEN)
 		len = MUTATE_MAX_LEN;
 	return push(f, data, len, -1, "seed");
+}
+
+/* Shortest first, as AFL sorts its extras; equal lengths in the order
+ * given (an insertion sort: dictionaries are small). */
+int sched_fuzz_token(struct scheduler *s, const uint8_t *data, size_t len)
+{
+	struct fuzz_sched *f = (struct fuzz_sched *)s;
+	struct mutate_token *t;
+	int i;
+
+	if (len == 0 || len > MUTATE_TOKEN_MAX)
+		return -EINVAL;
+	for (i = 0; i < f->dict.n; i++)
+		if (f->tok[i].len == len && memcmp(f->tok[i].data, data, len) == 0)
+			return 0;	/* a duplicate: AFL++ drops them too */
+	if (!(t = reallocarray(f->tok, f->dict.n + 1, sizeof(*t))))
+		return -ENOMEM;
+	f->tok = t;
+	for (i = f->dict.n; i > 0 && t[i - 1].len > len; i--)
+		t[i] = t[i - 1];
+	t[i].len = len;
+	memcpy(t[i].data, data, len);
+	f->dict.tok = t;
+	f->dict.n++;
+	return 0;
+}
+
+int sched_fuzz_ntokens(const struct scheduler *s)
+{
+	return ((const struct fuzz_sched *)s)->dict.n;
 }
 
 int sched_fuzz_nqueue(const struct scheduler *s)

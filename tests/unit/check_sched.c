@@ -130,8 +130,39 @@ START_TEST(mutate_det_and_havoc)
 		size_t len;
 
 		memcpy(out, in, 3);
-		len = mutate_havoc(out, 3, 64, &rng);
+		len = mutate_havoc(out, 3, 64, NULL, &rng);
 		ck_assert(len >= 1 && len <= 64);
+	}
+}
+END_TEST
+
+/* The dictionary's deterministic steps: over where it fits and differs,
+ * then inserted at every place; havoc keeps within its room. */
+START_TEST(mutate_extras_steps)
+{
+	struct mutate_token t[2] = { { 2, "ab" }, { 3, "xyz" } };
+	struct mutate_dict d = { t, 2 };
+	const uint8_t in[] = "abc";
+	uint8_t out[3 + MUTATE_TOKEN_MAX], buf[64];
+	const char *stage;
+	long step = 0;
+	int over = 0, ins = 0;
+	uint64_t rng = 3;
+	size_t len;
+
+	/* "ab" at 0 changes nothing, "xyz" fits only at 0, "ab" at 1. */
+	ck_assert_uint_eq(mutate_extras(in, 3, &d, &step, out, &stage), 3);
+	ck_assert_str_eq(stage, "ext_UO");
+	ck_assert(memcmp(out, "xyz", 3) == 0);
+	while ((len = mutate_extras(in, 3, &d, &step, out, &stage)))
+		*(strcmp(stage, "ext_UO") == 0 ? &over : &ins) += 1;
+	ck_assert_int_eq(over, 1);	/* "ab" at 1 */
+	ck_assert_int_eq(ins, 8);	/* 2 tokens x 4 places */
+	ck_assert_uint_eq(mutate_extras(in, 3, NULL, &(long){ 0 }, out, &stage), 0);
+	for (int i = 0; i < 1000; i++) {
+		memcpy(buf, "0123456789", 10);
+		len = mutate_havoc(buf, 10, sizeof(buf), &d, &rng);
+		ck_assert(len >= 1 && len <= sizeof(buf));
 	}
 }
 END_TEST
@@ -473,6 +504,7 @@ int main(void)
 	tcase_add_test(tc, errors_and_the_real_engine);
 	tcase_add_test(tc, mutate_det_and_havoc);
 	tcase_add_test(tc, fuzz_keeps_new_shapes);
+	tcase_add_test(tc, mutate_extras_steps);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
