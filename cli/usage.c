@@ -36,6 +36,8 @@ static const char usage_text[] =
 	"                        (needs --max-runs or --budget; docs/fuzzing.md)\n"
 	"  --fuzz-faults=P       with --fuzz: chance that a call fails in a run [0]\n"
 	"  --dict=FILE|DIR       with --fuzz: tokens in AFL++'s -x format\n"
+	"  --fuzz-mutate=LIST    with --fuzz: input, faults (the fault schedule)\n"
+	"                        or both [input]\n"
 	"  --from=entry|exec     inject from the program's entry point [entry] or\n"
 	"                        from execve, the dynamic loader included\n"
 	"  --request=FILE|DIR    service mode: send each file on its own connection\n"
