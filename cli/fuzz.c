@@ -151,7 +151,7 @@ struct fuzz *fuzz_open(struct options *o, char ***run_argv)
 	fresh_dir(o->out_dir, "crashes");
 	fresh_dir(o->out_dir, "hangs");
 	if (o->fuzz_mutate & FUZZ_MUTATE_FAULTS)
-		fresh_dir(o->out_dir, "queue/.faults");
+		fresh_dir(o->out_dir, "schedules");
 	if ((e = sched_fuzz_new(o->seed, o->fuzz_faults, &fz->sched)) < 0)
 		die_errno(e, "--fuzz");
 	read_corpus(fz, o->corpus);
@@ -272,14 +272,15 @@ static void write_stats(struct fuzz *fz, long execs, int findings)
 	fz->last_stats_ms = mono_ms();
 }
 
-/* queue/.faults/id:NNNNNN: an entry's fault schedule, a fault a line
- * (AFL++'s tools skip dot directories, as its own queue/.state/). */
+/* schedules/id:NNNNNN: queue/id:NNNNNN's fault schedule, a fault a line.
+ * Beside queue/, not in it: afl-cmin takes every file under queue/, dot
+ * directories included. */
 static void write_schedule(struct fuzz *fz, int id, const struct fuzz_entry_info *in)
 {
 	char path[PATH_MAX], fault[64];
 	FILE *fp;
 
-	snprintf(path, sizeof(path), "%s/queue/.faults/id:%06d", fz->o->out_dir, id);
+	snprintf(path, sizeof(path), "%s/schedules/id:%06d", fz->o->out_dir, id);
 	if (!(fp = fopen(path, "w")))
 		die_errno(-errno, "--fuzz: cannot write '%s'", path);
 	for (int i = 0; i < in->nfaults; i++) {

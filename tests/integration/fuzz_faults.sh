@@ -39,7 +39,7 @@ for mode in on off; do
 		fail "snapshot=$mode: crashes/: $(ls "$OUT/crashes")"
 	# The systematic part: after the seed's run as it is, one fault a run.
 	assert_eq 1 "$(runs | sed -n 2p)" "snapshot=$mode: faults of the first systematic run"
-	[ -d "$OUT/queue/.faults" ] || fail "snapshot=$mode: no queue/.faults"
+	[ -d "$OUT/schedules" ] || fail "snapshot=$mode: no schedules/"
 done
 
 # The finding replays: its input, its fault pinned.
