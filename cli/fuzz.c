@@ -150,9 +150,13 @@ struct fuzz *fuzz_open(struct options *o, char ***run_argv)
 	fresh_dir(o->out_dir, "queue");
 	fresh_dir(o->out_dir, "crashes");
 	fresh_dir(o->out_dir, "hangs");
+	if (o->fuzz_mutate & FUZZ_MUTATE_FAULTS)
+		fresh_dir(o->out_dir, "schedules");
 	if ((e = sched_fuzz_new(o->seed, o->fuzz_faults, &fz->sched)) < 0)
 		die_errno(e, "--fuzz");
 	read_corpus(fz, o->corpus);
+	for (int i = 0; i < o->ndicts; i++)
+		fuzz_dict_load(fz->sched, o->dicts[i]);
 	if (!(argv = calloc(n + 1, sizeof(*argv))))
 		die("out of memory");
 	for (int i = 0; i < n; i++)
@@ -168,6 +172,14 @@ struct fuzz *fuzz_open(struct options *o, char ***run_argv)
 		fuzz_feed(fz, in.data, in.len);
 	}
 	return fz;
+}
+
+void fuzz_bind(struct fuzz *fz, struct inject *inj)
+{
+	const struct options *o = fz->o;
+
+	sched_fuzz_faults(fz->sched, o->fuzz_mutate ? o->fuzz_mutate : FUZZ_MUTATE_INPUT, inj,
+			  o->exclude);
 }
 
 struct scheduler *fuzz_scheduler(struct fuzz *fz)
@@ -260,6 +272,28 @@ static void write_stats(struct fuzz *fz, long execs, int findings)
 	fz->last_stats_ms = mono_ms();
 }
 
+/* schedules/id:NNNNNN: queue/id:NNNNNN's fault schedule, a fault a line.
+ * Beside queue/, not in it: afl-cmin takes every file under queue/, dot
+ * directories included. */
+static void write_schedule(struct fuzz *fz, int id, const struct fuzz_entry_info *in)
+{
+	char path[PATH_MAX], fault[64];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/schedules/id:%06d", fz->o->out_dir, id);
+	if (!(fp = fopen(path, "w")))
+		die_errno(-errno, "--fuzz: cannot write '%s'", path);
+	for (int i = 0; i < in->nfaults; i++) {
+		const struct plan_fault *pf = &in->faults[i];
+
+		fprintf(fp, "%s:%s site=%s occurrence=%d thread=%d\n", pf->call,
+			fault_format(&pf->fault, fault, sizeof(fault)), pf->site[0] ? pf->site : "any",
+			pf->occurrence, pf->thread);
+	}
+	if (fclose(fp) != 0)
+		die_errno(-errno, "--fuzz: cannot write '%s'", path);
+}
+
 void fuzz_after(struct fuzz *fz, const struct run_request *req, const struct run_outcome *out,
 		int sig, long execs, int findings)
 {
@@ -285,6 +319,8 @@ void fuzz_after(struct fuzz *fz, const struct run_request *req, const struct run
 		snprintf(path, sizeof(path), "%s/queue/id:%06d,src:%06d,time:%lld,execs:%ld,op:%s,+cov",
 			 fz->o->out_dir, fz->written, in.src, mono_ms() - fz->start_ms, execs, in.stage);
 		write_file(path, in.data, in.len);
+		if (in.nfaults)
+			write_schedule(fz, fz->written, &in);
 		fz->last_find = time(NULL);
 		fz->cycles_wo_finds = 0;
 	}
@@ -304,6 +340,32 @@ void fuzz_close(struct fuzz *fz, long execs, int findings)
 	fz->last_plot_ms = 0;
 	write_stats(fz, execs, findings);
 	free(fz);
+}
+
+unsigned options_fuzz_mutate(const char *arg)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} dims[] = { { "input", FUZZ_MUTATE_INPUT }, { "faults", FUZZ_MUTATE_FAULTS } };
+	unsigned m = 0;
+	const char *p = arg;
+
+	while (*p) {
+		size_t n = strcspn(p, ","), i;
+
+		for (i = 0; i < sizeof(dims) / sizeof(dims[0]); i++)
+			if (strlen(dims[i].name) == n && strncmp(p, dims[i].name, n) == 0)
+				break;
+		if (i == sizeof(dims) / sizeof(dims[0]))
+			die("--fuzz-mutate: unknown dimension '%.*s' in '%s' (input, faults)", (int)n, p,
+			    arg);
+		m |= dims[i].bit;
+		p += n + (p[n] == ',');
+	}
+	if (!m)
+		die("--fuzz-mutate: nothing to mutate in '%s' (input, faults)", arg);
+	return m;
 }
 
 double options_fuzz_faults(const char *arg)

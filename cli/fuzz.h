@@ -17,6 +17,12 @@ struct fuzz;
  * returns in *run_argv the program's words with "@@" replaced by it (the
  * report keeps o->argv's "@@"). */
 struct fuzz *fuzz_open(struct options *o, char ***run_argv);
+/* --dict=FILE (cli/fuzz_dict.c): AFL++'s dictionary format, a file or a
+ * directory of token files, into s's tokens; die()s naming FILE:LINE. */
+void fuzz_dict_load(struct scheduler *s, const char *spec);
+/* After runner_init: the engine whose recorded sites make the fault
+ * schedules' pool (--fuzz-mutate=faults). */
+void fuzz_bind(struct fuzz *fz, struct inject *inj);
 /* The fuzz stage, with the corpus's files as its seeds. */
 struct scheduler *fuzz_scheduler(struct fuzz *fz);
 /* The input the next run reads (die()s when it cannot be written). */

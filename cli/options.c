@@ -36,6 +36,7 @@ enum {
 	O_CHECK, O_CHECK_TIMEOUT, O_SHARD, O_FORMAT, O_SOURCE_ROOT, O_STORE, O_SLOWDOWN,
 	O_ONLY_EXE, O_ONLY_PATH, O_ONLY_FD, O_SNAPSHOT, O_SNAPSHOT_AT, O_IGNORE,
 	O_MALLOC_CHECK, O_CRASH_AT, O_RECOVER, O_CRASH_DROP, O_FUZZ, O_CORPUS, O_FUZZ_FAULTS,
+	O_DICT, O_FUZZ_MUTATE,
 	O_REDACT, O_CAMPAIGN, O_CHANGED_FROM, O_FAIL_ON, O_BASELINE,
 };
 
@@ -110,6 +111,8 @@ static const struct option longopts[] = {
 	{ "fuzz", no_argument, NULL, O_FUZZ },
 	{ "corpus", required_argument, NULL, O_CORPUS },
 	{ "fuzz-faults", required_argument, NULL, O_FUZZ_FAULTS },
+	{ "dict", required_argument, NULL, O_DICT },
+	{ "fuzz-mutate", required_argument, NULL, O_FUZZ_MUTATE },
 	{ "redact", required_argument, NULL, O_REDACT },
 	{ "workdir-hash", required_argument, NULL, O_WORKDIR_HASH },
 	{ "config", required_argument, NULL, O_CONFIG },
@@ -338,6 +341,12 @@ static void parse_one(struct options *o, int c, const char *arg)
 	case O_FUZZ: o->fuzz = true; break;
 	case O_CORPUS: o->corpus = arg; break;
 	case O_FUZZ_FAULTS: o->fuzz_faults = options_fuzz_faults(arg); break;
+	case O_FUZZ_MUTATE: o->fuzz_mutate = options_fuzz_mutate(arg); break;
+	case O_DICT:
+		if (o->ndicts == (int)(sizeof(o->dicts) / sizeof(o->dicts[0])))
+			die("--dict: at most %d dictionaries (as afl-fuzz's -x)", o->ndicts);
+		o->dicts[o->ndicts++] = arg;
+		break;
 	case O_WORKDIR_HASH:
 		if (strlen(arg) != 16 || strspn(arg, "0123456789abcdef") != 16)
 			die("--workdir-hash: bad hash '%s' (16 hex digits)", arg);
@@ -623,6 +632,10 @@ void options_parse(int argc, char **argv, struct options *o)
 		snapshot_classes(o);
 	if (o->corpus && !o->fuzz)
 		die("--corpus needs --fuzz");
+	if (o->ndicts && !o->fuzz)
+		die("--dict needs --fuzz");
+	if (o->fuzz_mutate && !o->fuzz)
+		die("--fuzz-mutate needs --fuzz");
 	if (o->fuzz && (o->standalone || o->replay))
 		die("--fuzz: not with %s", o->standalone ? "--inject=none" : "--replay");
 	options_check_jobs(o);

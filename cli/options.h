@@ -120,6 +120,12 @@ struct options {
 	bool fuzz;
 	const char *corpus;
 	double fuzz_faults;
+	/* --fuzz-mutate=input,faults: FUZZ_MUTATE_* (inject/sched.h); 0:
+	 * not given, the input alone. */
+	unsigned fuzz_mutate;
+	/* --dict=FILE (cli/fuzz_dict.c), up to 4 as afl-fuzz's -x. */
+	const char *dicts[4];
+	int ndicts;
 	/* -j N / --jobs=N: worker processes making the runs after the
 	 * clean one (cli/pool.c); 1: this process alone. -j0: one per CPU. */
 	int jobs;
@@ -149,6 +155,9 @@ void options_check_oracles(const struct options *o);
 
 /* --fuzz-faults=P: a probability in [0, 1] (cli/fuzz.c); die()s else. */
 double options_fuzz_faults(const char *arg);
+/* --fuzz-mutate=LIST: "input", "faults" or both, comma-separated
+ * (cli/fuzz.c); die()s else. */
+unsigned options_fuzz_mutate(const char *arg);
 /* options_values.c: the values options take, each bad one a die() line
  * naming the option (opt) and the value. */
 void options_parse_shard(struct options *o, const char *v);

@@ -209,6 +209,19 @@ static bool same_fault(const struct fault *a, const struct fault *b)
 	return a->type == b->type && (a->type != FT_ERRNO || a->err == b->err);
 }
 
+/* A planned fault is faithful here and now, or not made at all (the run
+ * is wasted, never a false positive): 1 with *f. */
+static int faithful_now(const struct fault *planned, const struct fault *opts, int nopts,
+			struct fault *f)
+{
+	for (int i = 0; i < nopts; i++)
+		if (same_fault(&opts[i], planned)) {
+			*f = *planned;
+			return 1;
+		}
+	return 0;
+}
+
 /* What to do with this call, from the recording, the generator or the
  * plan, given the faults faithful here and now (opts). Returns 1 with *f
  * and *occ when the call fails now. */
@@ -237,6 +250,12 @@ static int choose(struct stop *st, const struct fault *opts, int nopts, struct f
 			inj->counted_seq = inj->stop_seq;
 		}
 		*occ = (int)inj->counted_occ;
+		/* A fuzz schedule's faults (sched_fuzz.c) ride on a random
+		 * run, which stops at every call (the shape's basis): they
+		 * fail where planned, faithful there or not at all. */
+		if (inj->nplan && (pick = plan_pick(st, occ)) >= 0)
+			return inj->failed_seq != inj->stop_seq &&
+			       faithful_now(&inj->plan[pick].fault, opts, nopts, f);
 		if (nopts <= 0 || inj->failed_seq == inj->stop_seq ||
 		    inj_excluded(inj->exclude, st->key, st->site.function) ||
 		    !inj_in_shard(inj, st->key))
@@ -246,13 +265,7 @@ static int choose(struct stop *st, const struct fault *opts, int nopts, struct f
 	pick = plan_pick(st, occ);
 	if (pick < 0 || inj->failed_seq == inj->stop_seq)
 		return 0;
-	*f = inj->plan[pick].fault;
-	/* Faithful here and now, or not at all (the run is wasted, never a
-	 * false positive). */
-	for (int i = 0; i < nopts; i++)
-		if (same_fault(&opts[i], f))
-			return 1;
-	return 0;
+	return faithful_now(&inj->plan[pick].fault, opts, nopts, f);
 }
 
 /* Cheap pre-check for the common stop of a planned run: no pending plan

@@ -3,6 +3,7 @@
  * the mutation of one step. */
 #include "config.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "inject/mutate.h"
@@ -104,6 +105,35 @@ int mutate_det(const uint8_t *in, size_t len, long step, uint8_t *out, const cha
 	return 0;
 }
 
+size_t mutate_extras(const uint8_t *in, size_t len, const struct mutate_dict *d, long *step,
+		     uint8_t *out, const char **stage)
+{
+	long n = d ? d->n : 0, over = (long)len * n, ins = ((long)len + 1) * n;
+
+	for (long k = *step; k >= 0 && k < over + ins; k++) {
+		const struct mutate_token *t = &d->tok[k % n];
+		size_t at = (size_t)((k < over ? k : k - over) / n);
+
+		if (k < over) {
+			if (at + t->len > len || memcmp(in + at, t->data, t->len) == 0)
+				continue;
+			memcpy(out, in, len);
+			memcpy(out + at, t->data, t->len);
+			*stage = "ext_UO";
+			*step = k + 1;
+			return len;
+		}
+		memcpy(out, in, at);
+		memcpy(out + at, t->data, t->len);
+		memcpy(out + at + t->len, in + at, len - at);
+		*stage = "ext_UI";
+		*step = k + 1;
+		return len + t->len;
+	}
+	*step = over + ins;
+	return 0;
+}
+
 uint64_t mutate_rand(uint64_t *s)
 {
 	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
@@ -128,12 +158,36 @@ static size_t block_len(uint64_t *rng, size_t limit)
 	return max ? 1 + below(rng, max) : 0;
 }
 
-/* One havoc operation; returns the new length. */
-static size_t havoc_one(uint8_t *b, size_t len, size_t cap, uint64_t *rng)
+/* A token written over a random place it fits, or inserted at one. */
+static size_t havoc_token(uint8_t *b, size_t len, size_t cap, const struct mutate_dict *d,
+			  bool insert, uint64_t *rng)
+{
+	const struct mutate_token *t = &d->tok[below(rng, (size_t)d->n)];
+	size_t at;
+
+	if (!insert) {
+		if (t->len > len)
+			return len;
+		memcpy(b + below(rng, len - t->len + 1), t->data, t->len);
+		return len;
+	}
+	if (t->len > cap - len)
+		return len;
+	at = below(rng, len + 1);
+	memmove(b + at + t->len, b + at, len - at);
+	memcpy(b + at, t->data, t->len);
+	return len + t->len;
+}
+
+/* One havoc operation; returns the new length. The dictionary's two
+ * cases are drawn only when there is one, so a campaign without --dict
+ * makes the same runs as before it existed. */
+static size_t havoc_one(uint8_t *b, size_t len, size_t cap, const struct mutate_dict *d,
+			uint64_t *rng)
 {
 	size_t at = below(rng, len), n, from;
 
-	switch (below(rng, 12)) {
+	switch (below(rng, d && d->n ? 14 : 12)) {
 	case 0: flip_bits(b, (long)below(rng, len * 8), 1); break;
 	case 1: b[at] = (uint8_t)int8s[below(rng, ARRAY_SIZE(int8s))]; break;
 	case 2:
@@ -183,12 +237,15 @@ static size_t havoc_one(uint8_t *b, size_t len, size_t cap, uint64_t *rng)
 		at = below(rng, len - n + 1);
 		memmove(b + at, b + from, n);
 		break;
+	case 12: return havoc_token(b, len, cap, d, false, rng);
+	case 13: return havoc_token(b, len, cap, d, true, rng);
 	default: b[at] = (uint8_t)mutate_rand(rng); break;
 	}
 	return len;
 }
 
-size_t mutate_havoc(uint8_t *buf, size_t len, size_t cap, uint64_t *rng)
+size_t mutate_havoc(uint8_t *buf, size_t len, size_t cap, const struct mutate_dict *d,
+		    uint64_t *rng)
 {
 	int stack = 1 << (1 + below(rng, 7));
 
@@ -197,7 +254,7 @@ size_t mutate_havoc(uint8_t *buf, size_t len, size_t cap, uint64_t *rng)
 		len = 1;
 	}
 	for (int i = 0; i < stack; i++)
-		len = havoc_one(buf, len, cap, rng);
+		len = havoc_one(buf, len, cap, d, rng);
 	return len;
 }
 

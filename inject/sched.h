@@ -135,6 +135,24 @@ int sched_random_new(uint64_t seed, double probability, int limit, struct schedu
  * it. Seeds are copied (sched_fuzz_add, before the first next()). */
 int sched_fuzz_new(uint64_t seed, double faults_p, struct scheduler **out);
 int sched_fuzz_add(struct scheduler *s, const uint8_t *data, size_t len);
+/* A dictionary token (--dict), for the deterministic "extras" stages
+ * and havoc (inject/mutate.h); before the first next(). Duplicates are
+ * dropped; -EINVAL for an empty one or one over MUTATE_TOKEN_MAX bytes. */
+int sched_fuzz_token(struct scheduler *s, const uint8_t *data, size_t len);
+int sched_fuzz_ntokens(const struct scheduler *s);
+/* What the loop mutates (--fuzz-mutate): the input (the default), and/or
+ * the fault schedule. With FUZZ_MUTATE_FAULTS a queue entry is an
+ * (input, schedule) pair (inject/fuzz_faults.h): after the seeds, each
+ * seed runs with each entry of the systematic plan of inj's sites (the
+ * clean run's; exclude as the plan's), then every mutation of an entry
+ * carries its schedule, and havoc changes it (add, drop or change one
+ * fault; without FUZZ_MUTATE_INPUT, only that). The faults ride on the
+ * run's random mode (inject_set_random at faults_p, 0 included: every
+ * call seen), and an entry is kept when the run's shape is new. Before
+ * the first next(). */
+enum { FUZZ_MUTATE_INPUT = 1, FUZZ_MUTATE_FAULTS = 2 };
+void sched_fuzz_faults(struct scheduler *s, unsigned mutate, struct inject *inj,
+		       char *const *exclude);
 /* The queue: seeds first, then the inputs kept; src: the entry it was
  * made from (-1: a seed); found_ms: mono_ms() when kept. -EINVAL past it. */
 struct fuzz_entry_info {
@@ -143,6 +161,8 @@ struct fuzz_entry_info {
 	int src;
 	const char *stage;
 	long run;
+	const struct plan_fault *faults;	/* its fault schedule */
+	int nfaults;
 };
 int sched_fuzz_nqueue(const struct scheduler *s);
 int sched_fuzz_entry(const struct scheduler *s, int i, struct fuzz_entry_info *info);

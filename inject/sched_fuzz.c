@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inject/fuzz_faults.h"
 #include "inject/mutate.h"
 #include "inject/sched.h"
 
@@ -21,6 +22,9 @@ struct entry {
 	const char *stage;
 	long run;
 	long det_step;		/* the next deterministic step; -1: done */
+	long ext_step;		/* the next dictionary step (mutate_extras); -1: done */
+	struct plan_fault sched[FUZZ_SCHED_MAX];	/* its fault schedule */
+	int nsched;
 };
 
 struct fuzz_sched {
@@ -35,12 +39,27 @@ struct fuzz_sched {
 	long cycles;
 	long given;
 	uint8_t virgin[INJECT_SHAPE_SIZE];	/* bucket bits seen per cell */
-	uint8_t buf[MUTATE_MAX_LEN];
+	struct mutate_token *tok;	/* --dict's tokens, shortest first */
+	struct mutate_dict dict;
+	uint8_t buf[MUTATE_MAX_LEN + MUTATE_TOKEN_MAX];
 	int src;		/* the entry the input in buf came from */
 	const char *stage;
+	/* The fault schedule as a dimension (sched_fuzz_faults): the
+	 * systematic plan of the clean run's sites is the pool, built at the
+	 * first mutation; each seed runs with each of its entries first. */
+	unsigned mutate;	/* FUZZ_MUTATE_* */
+	struct inject *inj;
+	char *const *exclude;
+	struct plan_fault *pool;
+	int npool;
+	bool pool_built;
+	long sys_next;		/* the next (seed, pool entry) of the systematic part */
+	struct plan_fault sched[FUZZ_SCHED_MAX];	/* the next run's */
+	int nsched;
 };
 
-static int push(struct fuzz_sched *f, const uint8_t *data, size_t len, int src, const char *stage)
+static int push(struct fuzz_sched *f, const uint8_t *data, size_t len, int src, const char *stage,
+		const struct plan_fault *sched, int nsched)
 {
 	struct entry *e;
 
@@ -62,6 +81,13 @@ static int push(struct fuzz_sched *f, const uint8_t *data, size_t len, int src, 
 	e->stage = stage;
 	e->run = (long)f->given - 1;
 	e->det_step = len && len <= MUTATE_DET_MAX ? 0 : -1;
+	e->ext_step = e->det_step;	/* "light" too */
+	/* Input mutation off: the entry's input stays; only its schedule
+	 * changes, in havoc. */
+	if (!(f->mutate & FUZZ_MUTATE_INPUT))
+		e->det_step = e->ext_step = -1;
+	memcpy(e->sched, sched, (size_t)nsched * sizeof(*sched));
+	e->nsched = nsched;
 	f->n++;
 	return 0;
 }
@@ -73,12 +99,38 @@ static size_t mutate_next(struct fuzz_sched *f)
 	for (;;) {
 		struct entry *e = &f->q[f->cur];
 
+		/* The entry's schedule goes with each of its mutations. */
+		memcpy(f->sched, e->sched, sizeof(f->sched));
+		f->nsched = e->nsched;
 		if (e->det_step >= 0) {
 			if (mutate_det(e->data, e->len, e->det_step, f->buf, &f->stage)) {
 				e->det_step++;
 				return e->len;
 			}
 			e->det_step = -1;
+		}
+		if (e->ext_step >= 0) {
+			size_t len = mutate_extras(e->data, e->len, &f->dict, &e->ext_step, f->buf,
+						   &f->stage);
+
+			if (len && len <= MUTATE_MAX_LEN)
+				return len;
+			if (!len)
+				e->ext_step = -1;
+			continue;
+		}
+		if (f->havoc_left > 0 && !(f->mutate & FUZZ_MUTATE_INPUT)) {
+			/* The schedule alone: one or two changes stacked, as
+			 * havoc stacks (two: a pair from an empty schedule). */
+			int changes = 1 + (int)(mutate_rand(&f->rng) % 2);
+
+			f->havoc_left--;
+			memcpy(f->buf, e->data, e->len);
+			f->stage = "faults";
+			for (int i = 0; i < 8 && changes; i++)
+				changes -= fuzz_faults_havoc(f->sched, &f->nsched, f->pool, f->npool,
+							     &f->rng);
+			return e->len;
 		}
 		if (f->havoc_left-- > 0) {
 			size_t len = e->len < MUTATE_MAX_LEN ? e->len : MUTATE_MAX_LEN;
@@ -94,7 +146,12 @@ static size_t mutate_next(struct fuzz_sched *f)
 			} else {
 				memcpy(f->buf, e->data, len);
 			}
-			return mutate_havoc(f->buf, len, MUTATE_MAX_LEN, &f->rng);
+			/* Both dimensions: the schedule changes in half the
+			 * havoc runs, with the input. */
+			if ((f->mutate & FUZZ_MUTATE_FAULTS) && mutate_rand(&f->rng) % 2 &&
+			    fuzz_faults_havoc(f->sched, &f->nsched, f->pool, f->npool, &f->rng))
+				f->stage = f->stage[0] == 'h' ? "havoc+faults" : "splice+faults";
+			return mutate_havoc(f->buf, len, MUTATE_MAX_LEN, &f->dict, &f->rng);
 		}
 		f->havoc_left = HAVOC_RUNS;
 		if (++f->cur == f->n) {
@@ -104,10 +161,39 @@ static size_t mutate_next(struct fuzz_sched *f)
 	}
 }
 
+/* The systematic part of the schedule dimension: each seed with each
+ * entry of the plan (one fault), before any mutation. 0 with the run in
+ * buf and sched, 1 when it is done, or -errno. */
+static int systematic(struct fuzz_sched *f, size_t *len)
+{
+	const struct entry *e;
+
+	if (!f->pool_built) {
+		int n = f->inj ? inject_plan_explore(f->inj, f->exclude, &f->pool) : 0;
+
+		if (n < 0)
+			return n;
+		f->npool = n;
+		f->pool_built = true;
+	}
+	if (f->sys_next >= (long)f->seeds_given * f->npool)
+		return 1;
+	e = &f->q[f->sys_next / f->npool];
+	f->sched[0] = f->pool[f->sys_next % f->npool];
+	f->nsched = 1;
+	f->src = (int)(f->sys_next / f->npool);
+	f->stage = "plan";
+	memcpy(f->buf, e->data, e->len);
+	*len = e->len;
+	f->sys_next++;
+	return 0;
+}
+
 static int fuzz_next(struct scheduler *s, struct run_request *out)
 {
 	struct fuzz_sched *f = (struct fuzz_sched *)s;
 	size_t len;
+	int sys;
 
 	if (f->n == 0)
 		return -ENODATA;
@@ -120,10 +206,16 @@ static int fuzz_next(struct scheduler *s, struct run_request *out)
 		memcpy(f->buf, e->data, len);
 		f->src = -1;
 		f->stage = "seed";
+		f->nsched = 0;
+	} else if ((f->mutate & FUZZ_MUTATE_FAULTS) && (sys = systematic(f, &len)) <= 0) {
+		if (sys < 0)
+			return sys;
 	} else {
 		f->src = f->cur;
 		len = mutate_next(f);
 	}
+	memcpy(out->faults, f->sched, (size_t)f->nsched * sizeof(*f->sched));
+	out->nfaults = f->nsched;
 	out->mode = "fuzz";
 	out->planned = true;
 	out->random = true;
@@ -175,7 +267,8 @@ static void fuzz_done(struct scheduler *s, const struct run_request *req,
 	if (!new_bits(f, out->shape) || out->finding || out->hang || !req->input || req->tag < 0)
 		return;
 	/* req->tag, not f->src: with -j other inputs were made since. */
-	push(f, req->input, req->input_len, (int)req->tag, req->stage);	/* best effort */
+	push(f, req->input, req->input_len, (int)req->tag, req->stage, req->faults,
+	     req->nfaults);	/* best effort */
 }
 
 static void fuzz_free(struct scheduler *s)
@@ -185,6 +278,8 @@ static void fuzz_free(struct scheduler *s)
 	for (int i = 0; i < f->n; i++)
 		free(f->q[i].data);
 	free(f->q);
+	free(f->tok);
+	free(f->pool);
 	free(f);
 }
 
@@ -202,6 +297,7 @@ int sched_fuzz_new(uint64_t seed, double faults_p, struct scheduler **out)
 	f->rng = seed ^ 0x5851f42d4c957f2dULL;
 	f->faults_p = faults_p;
 	f->havoc_left = HAVOC_RUNS;
+	f->mutate = FUZZ_MUTATE_INPUT;
 	*out = &f->s;
 	return 0;
 }
@@ -212,7 +308,49 @@ int sched_fuzz_add(struct scheduler *s, const uint8_t *data, size_t len)
 
 	if (len > MUTATE_MAX_LEN)
 		len = MUTATE_MAX_LEN;
-	return push(f, data, len, -1, "seed");
+	return push(f, data, len, -1, "seed", NULL, 0);
+}
+
+/* Shortest first, as AFL sorts its extras; equal lengths in the order
+ * given (an insertion sort: dictionaries are small). */
+int sched_fuzz_token(struct scheduler *s, const uint8_t *data, size_t len)
+{
+	struct fuzz_sched *f = (struct fuzz_sched *)s;
+	struct mutate_token *t;
+	int i;
+
+	if (len == 0 || len > MUTATE_TOKEN_MAX)
+		return -EINVAL;
+	for (i = 0; i < f->dict.n; i++)
+		if (f->tok[i].len == len && memcmp(f->tok[i].data, data, len) == 0)
+			return 0;	/* a duplicate: AFL++ drops them too */
+	if (!(t = reallocarray(f->tok, f->dict.n + 1, sizeof(*t))))
+		return -ENOMEM;
+	f->tok = t;
+	for (i = f->dict.n; i > 0 && t[i - 1].len > len; i--)
+		t[i] = t[i - 1];
+	t[i].len = len;
+	memcpy(t[i].data, data, len);
+	f->dict.tok = t;
+	f->dict.n++;
+	return 0;
+}
+
+void sched_fuzz_faults(struct scheduler *s, unsigned mutate, struct inject *inj,
+		       char *const *exclude)
+{
+	struct fuzz_sched *f = (struct fuzz_sched *)s;
+
+	f->mutate = mutate;
+	f->inj = inj;
+	f->exclude = exclude;
+	for (int i = 0; i < f->n && !(mutate & FUZZ_MUTATE_INPUT); i++)
+		f->q[i].det_step = f->q[i].ext_step = -1;
+}
+
+int sched_fuzz_ntokens(const struct scheduler *s)
+{
+	return ((const struct fuzz_sched *)s)->dict.n;
 }
 
 int sched_fuzz_nqueue(const struct scheduler *s)
@@ -227,7 +365,7 @@ int sched_fuzz_entry(const struct scheduler *s, int i, struct fuzz_entry_info *i
 	if (i < 0 || i >= f->n)
 		return -EINVAL;
 	*info = (struct fuzz_entry_info){ f->q[i].data, f->q[i].len, f->q[i].src, f->q[i].stage,
-					  f->q[i].run };
+					  f->q[i].run, f->q[i].sched, f->q[i].nsched };
 	return 0;
 }
 

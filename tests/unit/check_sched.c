@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inject/fuzz_faults.h"
 #include "inject/mutate.h"
 #include "inject/sched.h"
 #include "util/util.h"
@@ -130,9 +131,69 @@ START_TEST(mutate_det_and_havoc)
 		size_t len;
 
 		memcpy(out, in, 3);
-		len = mutate_havoc(out, 3, 64, &rng);
+		len = mutate_havoc(out, 3, 64, NULL, &rng);
 		ck_assert(len >= 1 && len <= 64);
 	}
+}
+END_TEST
+
+/* The dictionary's deterministic steps: over where it fits and differs,
+ * then inserted at every place; havoc keeps within its room. */
+START_TEST(mutate_extras_steps)
+{
+	struct mutate_token t[2] = { { 2, "ab" }, { 3, "xyz" } };
+	struct mutate_dict d = { t, 2 };
+	const uint8_t in[] = "abc";
+	uint8_t out[3 + MUTATE_TOKEN_MAX], buf[64];
+	const char *stage;
+	long step = 0;
+	int over = 0, ins = 0;
+	uint64_t rng = 3;
+	size_t len;
+
+	/* "ab" at 0 changes nothing, "xyz" fits only at 0, "ab" at 1. */
+	ck_assert_uint_eq(mutate_extras(in, 3, &d, &step, out, &stage), 3);
+	ck_assert_str_eq(stage, "ext_UO");
+	ck_assert(memcmp(out, "xyz", 3) == 0);
+	while ((len = mutate_extras(in, 3, &d, &step, out, &stage)))
+		*(strcmp(stage, "ext_UO") == 0 ? &over : &ins) += 1;
+	ck_assert_int_eq(over, 1);	/* "ab" at 1 */
+	ck_assert_int_eq(ins, 8);	/* 2 tokens x 4 places */
+	ck_assert_uint_eq(mutate_extras(in, 3, NULL, &(long){ 0 }, out, &stage), 0);
+	for (int i = 0; i < 1000; i++) {
+		memcpy(buf, "0123456789", 10);
+		len = mutate_havoc(buf, 10, sizeof(buf), &d, &rng);
+		ck_assert(len >= 1 && len <= sizeof(buf));
+	}
+}
+END_TEST
+
+/* A schedule's havoc: never two faults at one planned call, never past
+ * FUZZ_SCHED_MAX, a pair reachable from an empty one. */
+START_TEST(fuzz_faults_changes)
+{
+	struct plan_fault pool[3], s[FUZZ_SCHED_MAX];
+	int n = 0, most = 0;
+	uint64_t rng = 11;
+
+	memset(pool, 0, sizeof(pool));
+	for (int i = 0; i < 3; i++) {
+		snprintf(pool[i].call, sizeof(pool[i].call), "%s", i ? "write" : "read");
+		snprintf(pool[i].site, sizeof(pool[i].site), "k%d", i);
+		pool[i].occurrence = 1;
+	}
+	ck_assert_int_eq(fuzz_faults_havoc(s, &n, pool, 0, &rng), 0);
+	ck_assert_int_eq(fuzz_faults_havoc(s, &n, pool, 3, &rng), 1);
+	ck_assert_int_eq(n, 1);
+	for (int i = 0; i < 1000; i++) {
+		fuzz_faults_havoc(s, &n, pool, 3, &rng);
+		ck_assert(n >= 0 && n <= 3);	/* 3 distinct calls in the pool */
+		for (int a = 0; a < n; a++)
+			for (int b = a + 1; b < n; b++)
+				ck_assert_str_ne(s[a].site, s[b].site);
+		most = n > most ? n : most;
+	}
+	ck_assert_int_ge(most, 2);
 }
 END_TEST
 
@@ -473,6 +534,8 @@ int main(void)
 	tcase_add_test(tc, errors_and_the_real_engine);
 	tcase_add_test(tc, mutate_det_and_havoc);
 	tcase_add_test(tc, fuzz_keeps_new_shapes);
+	tcase_add_test(tc, mutate_extras_steps);
+	tcase_add_test(tc, fuzz_faults_changes);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
