@@ -11,8 +11,9 @@
  * durable contents), and its data beyond is dropped. After the kill
  * every dirty file is rewritten with its durable contents so cut, a file
  * the run created and never synced left empty (ext4's zero-length file
- * after a crash). Renames, creations and unlinks are kept as the run
- * made them.
+ * after a crash). Names (renames, creations, unlinks) are crash_names.c's,
+ * applied after this. sync, syncfs and msync(MS_SYNC) make contents
+ * durable too (crash_names.c, crash_drop_msync).
  *
  * The copy is walked without following a symbolic link (openat with
  * O_NOFOLLOW, only regular files are touched): what a run left is
