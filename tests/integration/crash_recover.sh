@@ -95,7 +95,8 @@ assert_eq 0 "$(jqr '.findings | length')" "safe --crash-drop: findings"
 # fsynced): after a power cut the rename may be undone and kv is older
 # than what was acknowledged, found at the acknowledgement's fsync (point
 # 5), kv restored; replayed. With the directory fsynced, or syncfs(2)
-# before and after the rename (no fsync at all), none.
+# before and after the rename (no fsync at all), or the temp file's
+# data made durable by msync(MS_SYNC) of a shared mapping, none.
 mkdir -p "$TMP/wda" || fatal "mkdir"
 printf 'count=1\nend\n' >"$TMP/wda/kv"
 : >"$TMP/wda/acked"
@@ -115,7 +116,7 @@ fz --replay="$OUT/report.json#1" --out="$TMP/rp"
 assert_rc 1
 grep -q 'replay: reproduced 1 of 1 (crash-recovery in ack)' "$TMP/fz.stderr" ||
 	fail "nodirsync --crash-drop: the replay did not reproduce"
-for mode in safe syncfs; do
+for mode in safe syncfs msync; do
 	rm -rf "$OUT"
 	fz -q --out="$OUT" --inject=proc --workdir="$TMP/wda" --crash-at=durability --crash-drop \
 		--check="$K verify-acked kv acked" -- "$K" $mode ack

@@ -11,6 +11,8 @@
  *                        fsync of the directory
  *   crash_kv syncfs      write kv.tmp, syncfs(2), rename it over kv,
  *                        syncfs again (no fsync)
+ *   crash_kv msync       write kv.tmp, map it shared and msync(MS_SYNC) it
+ *                        (no fsync), rename it, fsync the directory
  *   crash_kv MODE ack    then acknowledge the count saved: append
  *                        "count=N" to the file "acked" and fsync it (a
  *                        reply to a client: the save is claimed durable)
@@ -25,7 +27,8 @@
  * after a power cut (--crash-drop) kv may be the new, empty file.
  * nodirsync's: after a power cut the rename may be undone, and kv is
  * older than what was acknowledged. syncfs is right: it makes the file's
- * data and the directory durable. */
+ * data and the directory durable, and so is msync: MS_SYNC writes the
+ * mapped range of the file back, what write() put there too. */
 #define _GNU_SOURCE
 #pragma GCC optimize("O0")
 #include <fcntl.h>
@@ -33,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 /* The store's counter, -1 when it is not sound. */
@@ -84,6 +88,27 @@ static void save_renamed(const char *text, bool sync_file, bool sync_dir, bool f
 	dir = open(".", O_RDONLY | O_DIRECTORY);
 	if (dir < 0 || (sync_dir && fsync(dir) < 0) || (fs && syncfs(dir) < 0) || close(dir) < 0) {
 		perror("crash_kv: sync .");
+		exit(1);
+	}
+}
+
+/* write kv.tmp, msync a shared mapping of it, rename, fsync ".". */
+static void save_msync(const char *text)
+{
+	int fd = open("kv.tmp", O_RDWR | O_CREAT | O_TRUNC, 0644), dir;
+	size_t len = strlen(text);
+	void *p;
+
+	if (fd < 0 || write(fd, text, len) != (ssize_t)len ||
+	    (p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0)) == MAP_FAILED ||
+	    msync(p, len, MS_SYNC) < 0 || munmap(p, len) < 0 || close(fd) < 0 ||
+	    rename("kv.tmp", "kv") < 0) {
+		perror("crash_kv: save");
+		exit(1);
+	}
+	dir = open(".", O_RDONLY | O_DIRECTORY);
+	if (dir < 0 || fsync(dir) < 0 || close(dir) < 0) {
+		perror("crash_kv: fsync .");
 		exit(1);
 	}
 }
@@ -146,8 +171,8 @@ int main(int argc, char **argv)
 	if (argc < 2 || argc > 3 || (argc == 3 && strcmp(argv[2], "ack") != 0) ||
 	    (strcmp(argv[1], "inplace") != 0 && strcmp(argv[1], "safe") != 0 &&
 	     strcmp(argv[1], "rename") != 0 && strcmp(argv[1], "nodirsync") != 0 &&
-	     strcmp(argv[1], "syncfs") != 0)) {
-		fprintf(stderr, "usage: crash_kv inplace|rename|safe|nodirsync|syncfs [ack] | "
+	     strcmp(argv[1], "syncfs") != 0 && strcmp(argv[1], "msync") != 0)) {
+		fprintf(stderr, "usage: crash_kv inplace|rename|safe|nodirsync|syncfs|msync [ack] | "
 				"crash_kv verify FILE | crash_kv verify-acked KV ACKED\n");
 		return 2;
 	}
@@ -159,6 +184,8 @@ int main(int argc, char **argv)
 	snprintf(text, sizeof(text), "count=%ld\nend\n", n + 1);
 	if (strcmp(argv[1], "inplace") == 0)
 		save_inplace(text);
+	else if (strcmp(argv[1], "msync") == 0)
+		save_msync(text);
 	else
 		save_renamed(text, strcmp(argv[1], "safe") == 0 || strcmp(argv[1], "nodirsync") == 0,
 			     strcmp(argv[1], "safe") == 0, strcmp(argv[1], "syncfs") == 0);
