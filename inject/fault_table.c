@@ -241,8 +241,8 @@ const struct fault_row fault_rows[] = {
 	  PRE_FSYNC_LOST,
 	  "the write-back of the file's data failed: the data written since its last good fsync is "
 	  "dropped from the file (old bytes back, zeros past the old end), the error reported once "
-	  "to each open file (the caller's other ones fail their next fsync), a retried fsync "
-	  "succeeds (lasting)", "fsync(2)" },
+	  "to each open file (in the jail the others fail their next fsync once), a retried "
+	  "fsync succeeds (lasting)", "fsync(2)" },
 	/* Names: EIO from a directory block that cannot be read or written,
 	 * or a file system shut down after an error (ext4 returns EIO from
 	 * every namespace call then). ENOSPC only where a new directory entry

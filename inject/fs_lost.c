@@ -13,9 +13,9 @@
  * the file's entries are written back, newest first, below its current
  * size (its size stays: i_size is not rolled back, the dropped blocks read
  * as what is on the disk, zeros for new ones): the pages were evicted at
- * once, the worst time. The caller's other descriptors of the file open
- * then (not duplicates of the failing one: kcmp) get EIO at their next
- * fsync, once. A write through an O_SYNC/O_DSYNC descriptor is durable
+ * once, the worst time. The other open files of it then (the caller's;
+ * in the jail every process's; not duplicates of the failing one: kcmp)
+ * get EIO at their next fsync, once. A write through an O_SYNC/O_DSYNC descriptor is durable
  * when it returns: not logged. */
 #include "config.h"
 
@@ -173,11 +173,18 @@ bool fs_lost_can(struct inject *inj, int cls, struct tracer_task *t, int fd)
 	return run && !run->lost.over && fs_fd_on_disk(tracer_task_pid(t), fd, &st);
 }
 
-/* The caller's other open files on (dev, ino) get the error at their next
- * fsync: one pending entry per open file description. */
-static void pend_others(struct fs_lost *l, pid_t pid, int fd, const struct stat *fst)
+/* An open file already counted: a descriptor of it. */
+struct fd_ref {
+	pid_t pid;
+	int fd;
+};
+
+/* pid's descriptors of the file fst, one pending entry per open file
+ * description not yet in seen[] (kcmp: a fork's or dup's copy is the same
+ * one, reported once). */
+static void pend_in(struct fs_lost *l, pid_t pid, const struct stat *fst, struct fd_ref *seen,
+		    int *nseen, int max)
 {
-	int seen[64], nseen = 0;
 	struct dirent *de;
 	char p[64];
 	DIR *dir;
@@ -185,18 +192,16 @@ static void pend_others(struct fs_lost *l, pid_t pid, int fd, const struct stat 
 	snprintf(p, sizeof(p), "/proc/%d/fd", (int)pid);
 	if (!(dir = opendir(p)))
 		return;
-	seen[nseen++] = fd;
-	while ((de = readdir(dir)) && l->npend < (int)ARRAY_SIZE(l->pend) &&
-	       nseen < (int)ARRAY_SIZE(seen)) {
+	while ((de = readdir(dir)) && l->npend < (int)ARRAY_SIZE(l->pend) && *nseen < max) {
 		int o = atoi(de->d_name);
 		struct stat st;
 		bool dup = false;
 
-		if (de->d_name[0] < '0' || de->d_name[0] > '9' || o == fd ||
-		    !fs_fd_on_disk(pid, o, &st) || st.st_dev != fst->st_dev || st.st_ino != fst->st_ino)
+		if (de->d_name[0] < '0' || de->d_name[0] > '9' || !fs_fd_on_disk(pid, o, &st) ||
+		    st.st_dev != fst->st_dev || st.st_ino != fst->st_ino)
 			continue;
-		for (int i = 0; i < nseen && !dup; i++) {
-			long r = syscall(SYS_kcmp, pid, pid, KCMP_FILE, seen[i], o);
+		for (int i = 0; i < *nseen && !dup; i++) {
+			long r = syscall(SYS_kcmp, seen[i].pid, pid, KCMP_FILE, seen[i].fd, o);
 
 			/* 0: the same open file; -1: not known, and a second
 			 * EIO for one open file would be impossible, none is
@@ -205,9 +210,48 @@ static void pend_others(struct fs_lost *l, pid_t pid, int fd, const struct stat 
 		}
 		if (dup)
 			continue;
-		seen[nseen++] = o;
+		seen[(*nseen)++] = (struct fd_ref){ pid, o };
 		l->pend[l->npend++] = (struct fs_lost_pend){ .pid = pid, .fd = o, .dev = st.st_dev,
 							     .ino = st.st_ino };
+	}
+	closedir(dir);
+}
+
+/* The pid namespace of pid ("" not known). */
+static void pidns_of(pid_t pid, char *buf, size_t len)
+{
+	char p[64];
+	ssize_t n;
+
+	snprintf(p, sizeof(p), "/proc/%d/ns/pid", (int)pid);
+	n = readlink(p, buf, len - 1);
+	buf[n > 0 ? n : 0] = 0;
+}
+
+/* The other open files of (dev, ino) get the error at their next fsync:
+ * the caller's, and in the jail (a pid namespace of its own, every
+ * process of it traced) every process's. */
+static void pend_others(struct fs_lost *l, pid_t pid, int fd, const struct stat *fst)
+{
+	char ns[64], mine[64], other[64];
+	struct fd_ref seen[64] = { { pid, fd } };
+	int nseen = 1;
+	struct dirent *de;
+	DIR *dir;
+
+	pend_in(l, pid, fst, seen, &nseen, (int)ARRAY_SIZE(seen));
+	pidns_of(pid, ns, sizeof(ns));
+	pidns_of(getpid(), mine, sizeof(mine));
+	if (!ns[0] || strcmp(ns, mine) == 0 || !(dir = opendir("/proc")))
+		return;
+	while ((de = readdir(dir))) {
+		pid_t o = (pid_t)atoi(de->d_name);
+
+		if (o <= 0 || o == pid)
+			continue;
+		pidns_of(o, other, sizeof(other));
+		if (strcmp(other, ns) == 0)
+			pend_in(l, o, fst, seen, &nseen, (int)ARRAY_SIZE(seen));
 	}
 	closedir(dir);
 }

@@ -5,7 +5,8 @@
 # fsync and then commits (PostgreSQL before 2018) is a state-corruption
 # finding at the fsync, the record really gone from the file, replayed;
 # one for which the EIO is fatal gives none. Pinned: the data dropped
-# is the record's, the file keeps its size (zeros where it was).
+# is the record's, the file keeps its size (zeros where it was); the
+# error is told once to each other open file of it, in the jail.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
@@ -51,4 +52,13 @@ fz -q --out="$OUT" --workdir="$TMP/wd" --check="$F verify wal" --fault=fsync:EIO
 assert_rc 1
 jqr '.findings[0].detail' | grep -q 'record 3 is missing' ||
 	fail "pinned: the third record is not the one dropped"
+# Who else sees it: the parent's EIO, its retry 0; a child's own open
+# file (opened before) EIO once; its copy of the parent's descriptor (the
+# same open file, already told) 0. The bytes written are gone: zeros.
+rm -rf "$OUT" "$TMP/wd2"
+mkdir -p "$TMP/wd2" || fatal "mkdir"
+fz -q --out="$OUT" --workdir="$TMP/wd2" --fault=fsync:EIO@1 -- "$F" others
+assert_rc 0
+assert_eq "parent Input/output error|parent again 0|child own Input/output error|child inherited 0" \
+	"$(paste -sd'|' "$OUT/run/stdout")" "others: who sees the error"
 true

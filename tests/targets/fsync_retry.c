@@ -9,6 +9,10 @@
  *                          "commit N" and fsync
  *   fsync_retry fatal      the same, but a failed fsync is fatal: exit 1
  *                          without the commit line
+ *   fsync_retry others     who else sees the error: write "data" to "f",
+ *                          fsync it; a child with its own descriptor of f
+ *                          (opened before) and the inherited one fsyncs
+ *                          after the parent's fsync: each result printed
  *   fsync_retry verify WAL exit 1 when WAL has a commit line but a record
  *                          before it is missing
  *
@@ -19,7 +23,9 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define RECORDS 4
@@ -68,6 +74,40 @@ static int verify(const char *path)
 	return 0;
 }
 
+static void said(const char *who, int r)
+{
+	printf("%s %s\n", who, r == 0 ? "0" : strerror(errno));
+	fflush(stdout);
+}
+
+/* The parent's fsync, then the child's on its own open file and on the
+ * parent's (inherited: the same open file). */
+static int others(void)
+{
+	int a = open("f", O_RDWR | O_CREAT | O_TRUNC, 0644), go[2], ready[2];
+	char c;
+
+	if (a < 0 || pipe(go) < 0 || pipe(ready) < 0)
+		return 1;
+	if (fork() == 0) {
+		int b = open("f", O_RDWR);
+
+		if (b < 0 || write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(1);
+		said("child own", fsync(b));
+		said("child inherited", fsync(a));
+		_exit(0);
+	}
+	if (read(ready[0], &c, 1) != 1 || write(a, "data\n", 5) != 5)
+		return 1;
+	said("parent", fsync(a));
+	said("parent again", fsync(a));
+	if (write(go[1], "g", 1) != 1)
+		return 1;
+	wait(NULL);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	char line[64];
@@ -75,8 +115,10 @@ int main(int argc, char **argv)
 
 	if (argc == 3 && strcmp(argv[1], "verify") == 0)
 		return verify(argv[2]);
+	if (argc == 2 && strcmp(argv[1], "others") == 0)
+		return others();
 	if (argc != 2 || (strcmp(argv[1], "retry") != 0 && strcmp(argv[1], "fatal") != 0)) {
-		fprintf(stderr, "usage: fsync_retry retry|fatal | fsync_retry verify WAL\n");
+		fprintf(stderr, "usage: fsync_retry retry|fatal|others | fsync_retry verify WAL\n");
 		return 2;
 	}
 	fatal = strcmp(argv[1], "fatal") == 0;
