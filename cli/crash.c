@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -59,6 +60,21 @@ static const struct point_call {
 	{ SYS_rename, "rename", -1, -1, 1, DROP_WRITE },
 	{ SYS_renameat, "renameat", -1, 2, 3, DROP_WRITE },
 	{ SYS_renameat2, "renameat2", -1, 2, 3, DROP_WRITE },
+};
+
+/* Calls that are no durability point but change what --crash-drop
+ * leaves: an fsync of a directory makes its names durable, sync and
+ * syncfs everything, msync(MS_SYNC) a shared mapping's file. */
+enum drop_extra { EXTRA_DIR_SYNC, EXTRA_SYNC, EXTRA_SYNCFS, EXTRA_MSYNC };
+static const struct {
+	int nr;
+	enum drop_extra what;
+} drop_extras[] = {
+	{ SYS_fsync, EXTRA_DIR_SYNC },
+	{ SYS_fdatasync, EXTRA_DIR_SYNC },
+	{ SYS_sync, EXTRA_SYNC },
+	{ SYS_syncfs, EXTRA_SYNCFS },
+	{ SYS_msync, EXTRA_MSYNC },
 };
 
 struct crash {
@@ -169,6 +185,24 @@ static bool point_file(struct crash *c, struct tracer_task *t, const struct poin
 	return false;
 }
 
+static void drop_extra(struct crash *c, struct tracer_task *t, const struct syscall_stop *s)
+{
+	pid_t pid = tracer_task_pid(t);
+
+	for (size_t i = 0; i < ARRAY_SIZE(drop_extras); i++) {
+		if (drop_extras[i].nr != s->nr)
+			continue;
+		if (drop_extras[i].what == EXTRA_DIR_SYNC)
+			crash_names_dir_sync(c->drop, pid, (int)s->args[0]);
+		else if (drop_extras[i].what == EXTRA_SYNC)
+			crash_names_sync_all(c->drop, pid, -1);
+		else if (drop_extras[i].what == EXTRA_SYNCFS)
+			crash_names_sync_all(c->drop, pid, (int)s->args[0]);
+		else if (s->args[2] & MS_SYNC)
+			crash_drop_msync(c->drop, pid, (unsigned long)s->args[0]);
+	}
+}
+
 /* The observer's on_exit: the inner observer's calls go on to it. */
 static void on_exit_stop(void *arg, struct tracer_task *t, const struct syscall_stop *s, int64_t ret)
 {
@@ -179,6 +213,8 @@ static void on_exit_stop(void *arg, struct tracer_task *t, const struct syscall_
 
 	if (c->inner && in_set(c->inner->exit_set, s->nr))
 		c->inner->on_exit(c->inner->arg, t, s, ret);
+	if (c->drop && !c->record && !c->fired && ret >= 0)
+		drop_extra(c, t, s);
 	if (!pc || ret < 0 || c->fired || !point_file(c, t, pc, s, file, sizeof(file)))
 		return;
 	c->seen++;
@@ -227,6 +263,8 @@ static struct crash *crash_new(struct runner *r)
 		c->exit_set[point_calls[i].nr / 8] |= 1u << (point_calls[i].nr % 8);
 	if (r->o->crash_drop && !(c->drop = crash_drop_new(c->root[1], r->wd_dir)))
 		die("out of memory");
+	for (size_t i = 0; c->drop && i < ARRAY_SIZE(drop_extras); i++)
+		c->exit_set[drop_extras[i].nr / 8] |= 1u << (drop_extras[i].nr % 8);
 	if (r->o->recover) {
 		struct check_setup cs = {
 			.o = &c->ro, .env = r->env, .jail = r->sb != NULL, .wd = r->wd,
@@ -260,8 +298,10 @@ const struct tracer_observer *crash_observe(struct runner *r, bool record,
 	c->fired = false;
 	memset(c->counts, 0, sizeof(c->counts));
 	c->inner = inner;
-	if (c->drop && !record)
+	if (c->drop && !record) {
 		crash_drop_begin(c->drop);
+		crash_names_begin(c->drop);
+	}
 	c->ob = (struct tracer_observer){ .exit_set = c->ob_set, .on_exit = on_exit_stop, .arg = c };
 	/* Its calls stop at their exit; ours are in the run's set too. */
 	for (int i = 0; i < SYSCALL_MAX / 8; i++) {
@@ -291,7 +331,8 @@ int crash_judge(struct runner *r, bool record, struct run_finding *f)
 	memset(f, 0, offsetof(struct run_finding, stacks));
 	memset(&f->nfaults, 0, sizeof(*f) - offsetof(struct run_finding, nfaults));
 	dropped[0] = 0;
-	if (c->drop && (e = crash_drop_apply(c->drop, dropped, sizeof(dropped))) < 0) {
+	if (c->drop && ((e = crash_drop_apply(c->drop, dropped, sizeof(dropped))) < 0 ||
+			(e = crash_names_apply(c->drop, dropped, sizeof(dropped))) < 0)) {
 		snprintf(why, sizeof(why), "--crash-drop: cannot roll back the work copy: %s",
 			 strerror(-e));
 		return judge_fail(r, why);

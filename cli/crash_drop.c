@@ -11,8 +11,9 @@
  * durable contents), and its data beyond is dropped. After the kill
  * every dirty file is rewritten with its durable contents so cut, a file
  * the run created and never synced left empty (ext4's zero-length file
- * after a crash). Renames, creations and unlinks are kept as the run
- * made them.
+ * after a crash). Names (renames, creations, unlinks) are crash_names.c's,
+ * applied after this. sync, syncfs and msync(MS_SYNC) make contents
+ * durable too (crash_names.c, crash_drop_msync).
  *
  * The copy is walked without following a symbolic link (openat with
  * O_NOFOLLOW, only regular files are touched): what a run left is
@@ -30,29 +31,7 @@
 #include <unistd.h>
 
 #include "cli/crash_drop.h"
-
-/* A file's durable contents are kept in memory up to this size; a larger
- * one synced is left as the run left it (and said so). */
-#define DROP_MAX_BYTES (64L << 20)
-#define DROP_MAX_DEPTH 32
-
-struct drop_file {
-	dev_t dev;
-	ino_t ino;
-	char *rel;		/* its path at the run's start; NULL: made by the run */
-	bool dirty;		/* written or truncated since its durable contents */
-	bool synced;		/* data: its last fsync's contents */
-	bool too_big;		/* synced, but not kept */
-	long long cut;		/* the shortest truncate since; -1: none */
-	char *data;
-	size_t len;
-};
-
-struct crash_drop {
-	char copy[PATH_MAX], orig[PATH_MAX];
-	struct drop_file *f;
-	int n, cap;
-};
+#include "cli/crash_drop_int.h"
 
 struct crash_drop *crash_drop_new(const char *copy, const char *orig)
 {
@@ -72,6 +51,18 @@ static void clear(struct crash_drop *d)
 		free(d->f[i].data);
 	}
 	d->n = 0;
+	for (int i = 0; i < d->ndirs; i++)
+		drop_dir_clear(&d->dirs[i]);
+	d->ndirs = 0;
+}
+
+void drop_dir_clear(struct drop_dir *dd)
+{
+	for (int i = 0; i < dd->n; i++)
+		free(dd->e[i].name);
+	free(dd->e);
+	dd->e = NULL;
+	dd->n = 0;
 }
 
 void crash_drop_free(struct crash_drop *d)
@@ -80,10 +71,11 @@ void crash_drop_free(struct crash_drop *d)
 		return;
 	clear(d);
 	free(d->f);
+	free(d->dirs);
 	free(d);
 }
 
-static struct drop_file *find(struct crash_drop *d, dev_t dev, ino_t ino, bool add)
+struct drop_file *drop_find(struct crash_drop *d, dev_t dev, ino_t ino, bool add)
 {
 	for (int i = 0; i < d->n; i++)
 		if (d->f[i].dev == dev && d->f[i].ino == ino)
@@ -153,7 +145,7 @@ static void walk_copy(struct crash_drop *d, walk_fn fn, void *arg)
 static void note_initial(struct crash_drop *d, int dirfd, const char *name, const char *rel,
 			 const struct stat *st, void *arg)
 {
-	struct drop_file *f = find(d, st->st_dev, st->st_ino, true);
+	struct drop_file *f = drop_find(d, st->st_dev, st->st_ino, true);
 
 	(void)dirfd;
 	(void)name;
@@ -169,7 +161,7 @@ void crash_drop_begin(struct crash_drop *d)
 }
 
 /* All of fd's contents (at most DROP_MAX_BYTES), or -errno. */
-static int read_all(int fd, char **data, size_t *len)
+int drop_read_all(int fd, char **data, size_t *len)
 {
 	size_t cap = 0, n = 0;
 	char *buf = NULL;
@@ -226,16 +218,27 @@ static bool fd_is_sync(pid_t pid, int fd)
 	return (flags & (O_SYNC | O_DSYNC)) != 0;
 }
 
+void drop_make_durable(struct drop_file *f, int fd)
+{
+	free(f->data);
+	f->data = NULL;
+	f->len = 0;
+	f->dirty = false;
+	f->synced = true;
+	f->cut = -1;
+	f->too_big = fd < 0 || drop_read_all(fd, &f->data, &f->len) < 0;
+}
+
 void crash_drop_note(struct crash_drop *d, pid_t pid, int fd, enum drop_call call, long long len)
 {
 	char link[64];
 	struct drop_file *f;
 	struct stat st;
-	int rfd, e;
+	int rfd;
 
 	snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)pid, fd);
 	if (stat(link, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    !(f = find(d, st.st_dev, st.st_ino, true)))
+	    !(f = drop_find(d, st.st_dev, st.st_ino, true)))
 		return;
 	if (call == DROP_TRUNCATE) {
 		f->dirty = true;
@@ -248,28 +251,13 @@ void crash_drop_note(struct crash_drop *d, pid_t pid, int fd, enum drop_call cal
 		return;
 	}
 	/* Its contents now are what a crash leaves of it. */
-	free(f->data);
-	f->data = NULL;
-	f->len = 0;
-	f->dirty = false;
-	f->synced = true;
-	f->cut = -1;
-	f->too_big = false;
 	rfd = open(link, O_RDONLY | O_CLOEXEC);
-	e = rfd < 0 ? -errno : read_all(rfd, &f->data, &f->len);
+	drop_make_durable(f, rfd);
 	if (rfd >= 0)
 		close(rfd);
-	if (e < 0)
-		f->too_big = true;
 }
 
-struct apply {
-	char *what;
-	size_t len;
-	int n, err;
-};
-
-static void say(struct apply *a, const char *rel, const char *how)
+void drop_say(struct drop_apply *a, const char *rel, const char *how)
 {
 	size_t used = strlen(a->what);
 
@@ -311,50 +299,128 @@ static size_t cut_len(const struct drop_file *f, size_t len)
 	return f->cut >= 0 && (unsigned long long)f->cut < len ? (size_t)f->cut : len;
 }
 
-static void roll_back(struct crash_drop *d, int dirfd, const char *name, const char *rel,
-		      const struct stat *st, void *arg)
+bool drop_data_durable(const struct drop_file *f)
 {
-	struct drop_file *f = find(d, st->st_dev, st->st_ino, false);
-	struct apply *a = arg;
+	return f && !f->dirty && (f->synced || f->rel);
+}
+
+int drop_durable(struct crash_drop *d, const struct drop_file *f, char **data, size_t *len,
+		 const char **how)
+{
 	char path[PATH_MAX * 2];
-	char *data = NULL;
-	size_t len = 0;
 	int e = 0, fd;
 
-	if (!f || !f->dirty)
-		return;
-	if (f->synced && f->too_big) {
-		say(a, rel, "kept: its last fsync's contents are too big to model");
-		return;
+	*data = NULL;
+	*len = 0;
+	if (f && f->synced && f->too_big) {
+		*how = "kept: its last fsync's contents are too big to model";
+		return -EFBIG;
 	}
-	if (f->synced) {
-		e = put(dirfd, name, f->data, cut_len(f, f->len));
-		say(a, rel, f->cut >= 0 ? "to its last fsync, truncated since" : "to its last fsync");
-	} else if (f->rel) {
+	if (f && f->synced) {
+		if (f->len && !(*data = malloc(f->len)))
+			return -ENOMEM;
+		if (f->len)
+			memcpy(*data, f->data, f->len);
+		*len = cut_len(f, f->len);
+		*how = f->cut >= 0 ? "to its last fsync, truncated since" : "to its last fsync";
+	} else if (f && f->rel) {
 		/* Never synced in the run: what it held before it. */
 		snprintf(path, sizeof(path), "%s/%s", d->orig, f->rel);
 		fd = open(path, O_RDONLY | O_CLOEXEC);
-		e = fd < 0 ? -errno : read_all(fd, &data, &len);
+		e = fd < 0 ? -errno : drop_read_all(fd, data, len);
 		if (fd >= 0)
 			close(fd);
-		if (e == 0)
-			e = put(dirfd, name, data, cut_len(f, len));
-		free(data);
-		say(a, rel, f->cut >= 0 ? "to its contents before the run, truncated, never fsynced" :
-			    "to its contents before the run, never fsynced");
+		*len = e ? 0 : cut_len(f, *len);
+		*how = f->cut >= 0 ? "to its contents before the run, truncated, never fsynced" :
+			   "to its contents before the run, never fsynced";
 	} else {
-		e = put(dirfd, name, NULL, 0);
-		say(a, rel, "emptied: made by the run, never fsynced");
+		*how = "emptied: made by the run, never fsynced";
 	}
-	if (e < 0 && !a->err)
+	return e;
+}
+
+static void roll_back(struct crash_drop *d, int dirfd, const char *name, const char *rel,
+		      const struct stat *st, void *arg)
+{
+	struct drop_file *f = drop_find(d, st->st_dev, st->st_ino, false);
+	struct drop_apply *a = arg;
+	const char *how = "";
+	char *data = NULL;
+	size_t len = 0;
+	int e;
+
+	if (!f || !f->dirty)
+		return;
+	e = drop_durable(d, f, &data, &len, &how);
+	if (e == 0)
+		e = put(dirfd, name, data, len);
+	free(data);
+	drop_say(a, rel, how);
+	if (e < 0 && e != -EFBIG && !a->err)
 		a->err = e;
 }
 
 int crash_drop_apply(struct crash_drop *d, char *what, size_t len)
 {
-	struct apply a = { .what = what, .len = len };
+	struct drop_apply a = { .what = what, .len = len };
 
 	what[0] = 0;
 	walk_copy(d, roll_back, &a);
 	return a.err;
+}
+
+/* msync's mapping: a shared one of a file (its inode from the maps line). */
+static bool shared_map_ino(pid_t pid, unsigned long addr, ino_t *ino)
+{
+	char path[64], line[512];
+	bool found = false;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	if (!(fp = fopen(path, "re")))
+		return false;
+	while (!found && fgets(line, sizeof(line), fp)) {
+		unsigned long lo, hi, ioff;
+		unsigned long long i = 0;
+		char perms[8];
+		unsigned maj, min;
+
+		if (sscanf(line, "%lx-%lx %7s %lx %x:%x %llu", &lo, &hi, perms, &ioff, &maj, &min,
+			   &i) == 7 &&
+		    addr >= lo && addr < hi) {
+			found = perms[3] == 's' && i != 0;
+			*ino = (ino_t)i;
+			break;
+		}
+	}
+	fclose(fp);
+	return found;
+}
+
+struct ino_sync {
+	ino_t ino;
+};
+
+static void sync_ino(struct crash_drop *d, int dirfd, const char *name, const char *rel,
+		     const struct stat *st, void *arg)
+{
+	struct ino_sync *is = arg;
+	struct drop_file *f;
+	int fd;
+
+	(void)rel;
+	if (st->st_ino != is->ino || !(f = drop_find(d, st->st_dev, st->st_ino, true)))
+		return;
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	drop_make_durable(f, fd);
+	if (fd >= 0)
+		close(fd);
+}
+
+void crash_drop_msync(struct crash_drop *d, pid_t pid, unsigned long addr)
+{
+	struct ino_sync is;
+
+	if (shared_map_ino(pid, addr, &is.ino))
+		walk_copy(d, sync_ino, &is);
 }

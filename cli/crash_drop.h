@@ -22,9 +22,27 @@ void crash_drop_begin(struct crash_drop *d);
  * what it holds now its durable contents. */
 enum drop_call { DROP_WRITE, DROP_TRUNCATE, DROP_SYNC };
 void crash_drop_note(struct crash_drop *d, pid_t pid, int fd, enum drop_call call, long long len);
+/* msync(addr, MS_SYNC) by pid: a shared mapping of a file of the copy
+ * makes what the file holds now its durable contents (the whole file:
+ * the range is not modelled, which can hide a loss, never make one). */
+void crash_drop_msync(struct crash_drop *d, pid_t pid, unsigned long addr);
 /* After the kill, no task left: every dirty file back to its durable
  * contents (its last fsync's, else what it held before the run, else
  * empty). what[] lists the files rolled back ("" none). 0 or -errno. */
 int crash_drop_apply(struct crash_drop *d, char *what, size_t len);
+
+/* crash_names.c: the names of the copy's directories. A run starts:
+ * each directory's names are durable. */
+void crash_names_begin(struct crash_drop *d);
+/* At the exit of a successful fsync or fdatasync of fd of pid: if it is a
+ * directory of the copy, its names now are durable. */
+void crash_names_dir_sync(struct crash_drop *d, pid_t pid, int fd);
+/* sync (fd < 0) or syncfs(fd): every name and file of the copy (on fd's
+ * file system) is durable as it is now. */
+void crash_names_sync_all(struct crash_drop *d, pid_t pid, int fd);
+/* After crash_drop_apply: a name not durable is undone when its file's
+ * data is durable (else kept, its data dropped), a durable name gone is
+ * made again; what[] (crash_drop_apply's list) gets them. 0 or -errno. */
+int crash_names_apply(struct crash_drop *d, char *what, size_t len);
 
 #endif

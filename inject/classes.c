@@ -47,8 +47,12 @@ const struct fault_class fault_classes[] = {
 		.summary = "opens, close, full disk, fsync, names",
 		/* close's EINTR needs to know the signal handlers. */
 		.watch_flags = SC_SIGNAL,
+		/* fsync's EIO drops the data written since the last good
+		 * fsync: the writes before it save what they overwrite. */
+		.watch_lasting = "write pwrite64 writev pwritev pwritev2 copy_file_range fsync "
+				 "fdatasync sync syncfs",
 		.preconditions = "inject/fs_class.c, inject/fs_name.c (new names), inject/fs_close.c, "
-				 "inject/fs_write.c (the full disk)",
+				 "inject/fs_write.c (the full disk), inject/fs_lost.c (fsync's EIO)",
 		.hooks = &fs_class_hooks,
 	},
 	{

@@ -41,6 +41,9 @@ struct class_hooks {
 	/* Per run state: run_size bytes, zeroed at every run start
 	 * (inj_run_state). */
 	size_t run_size;
+	/* Free what the per run state holds, before it is zeroed for the
+	 * next run and when the engine goes (NULL: nothing to free). */
+	void (*run_reset)(void *state);
 	/* The program's entry point: arm (e.g. plant breakpoints). A class
 	 * that cannot arm says why in inj->problem[cls] (inject_problem()). */
 	int (*on_entry)(struct inject *inj, int cls, struct tracer_task *t);

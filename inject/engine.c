@@ -253,8 +253,11 @@ void inject_free(struct inject *inj)
 	free(inj->sites);
 	free(inj->site_slot);
 	free(inj->occ);
-	for (int c = 0; c < INJECT_MAX_CLASSES; c++)
+	for (int c = 0; c < INJECT_MAX_CLASSES; c++) {
+		if (inj->run_state[c] && c < n_fault_classes && fault_classes[c].hooks->run_reset)
+			fault_classes[c].hooks->run_reset(inj->run_state[c]);
 		free(inj->run_state[c]);
+	}
 	free(inj);
 }
 
@@ -388,6 +391,8 @@ void inject_begin_run(struct inject *inj, bool record, const struct plan_fault *
 	memset(inj->counts, 0, sizeof(inj->counts));
 	for (int c = 0; c < n_fault_classes; c++) {
 		inj->problem[c][0] = 0;
+		if (inj->run_state[c] && fault_classes[c].hooks->run_reset)
+			fault_classes[c].hooks->run_reset(inj->run_state[c]);
 		if (inj->run_state[c])
 			memset(inj->run_state[c], 0, fault_classes[c].hooks->run_size);
 	}

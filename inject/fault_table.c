@@ -246,9 +246,14 @@ const struct fault_row fault_rows[] = {
 	{ "fs", "fallocate", false, FDC_REG, MODE_ANY, "mode 0 or FALLOC_FL_KEEP_SIZE, past the end", "ENOSPC",
 	  NULL, PRE_FALLOC, "not enough room for the range (a smaller write may still fit)",
 	  "fallocate(2)" },
-	{ "fs", "fsync fdatasync", false, FDC_REG, MODE_ANY, "", "EIO", NULL, PRE_FD_FILE,
-	  "the write-back of the file's data failed (reported once to each open file)",
-	  "fsync(2)" },
+	/* The data is lost with the error (Linux >= 4.13, errseq_t): an
+	 * EIO that kept it would be the impossible result (fs_lost.c). */
+	{ "fs", "fsync fdatasync", false, FDC_REG, MODE_ANY, "on a disk file system", "EIO", NULL,
+	  PRE_FSYNC_LOST,
+	  "the write-back of the file's data failed: the data written since its last good fsync is "
+	  "dropped from the file (old bytes back, zeros past the old end), the error reported once "
+	  "to each open file (in the jail the others fail their next fsync once), a retried "
+	  "fsync succeeds (lasting)", "fsync(2)" },
 	/* Names: EIO from a directory block that cannot be read or written,
 	 * or a file system shut down after an error (ext4 returns EIO from
 	 * every namespace call then). ENOSPC only where a new directory entry
@@ -439,7 +444,8 @@ bool fault_lasts(const char *call, const struct fault *f)
 	if (f->type == FT_EXHAUST || f->type == FT_STEP)
 		return true;
 	for (int i = 0; i < n_fault_rows; i++)
-		if (fault_rows[i].pre == PRE_FILL && fault_row_has_call(&fault_rows[i], call) &&
+		if ((fault_rows[i].pre == PRE_FILL || fault_rows[i].pre == PRE_FSYNC_LOST) &&
+		    fault_row_has_call(&fault_rows[i], call) &&
 		    fault_row_has_fault(&fault_rows[i], f))
 			return true;
 	return false;

@@ -65,6 +65,10 @@ enum fault_pre {
 	PRE_NEW_DIR,		/* mkdir of a name that does not exist yet */
 	PRE_NEW_TARGET,		/* rename of a name that exists to one that
 				 * does not (a new directory entry) */
+	PRE_FSYNC_LOST,		/* fsync/fdatasync of a regular file on a disk
+				 * file system whose writes since its last
+				 * good fsync are known (fs_lost.c): EIO drops
+				 * them, lasting */
 	PRE_FSIZE,		/* a write of at least one byte to a regular
 				 * file ending below RLIMIT_FSIZE (fs_fsize.c) */
 	PRE_NOFILE,		/* descriptors 0..N-1 open, none above, N below

@@ -59,8 +59,9 @@ static bool new_target(struct tracer_task *t, const struct syscall_stop *s)
 
 /* Does row r's condition hold at this stop? *memo caches the one costly
  * answer a call's rows share (-1: not yet known). */
-static bool row_holds(const struct fault_row *r, struct tracer_task *t,
-		      const struct syscall_stop *s, const struct sig_handlers *h, int *memo)
+static bool row_holds(struct inject *a_inj, int a_cls, const struct fault_row *r,
+		      struct tracer_task *t, const struct syscall_stop *s,
+		      const struct sig_handlers *h, int *memo)
 {
 	switch (r->pre) {
 	case PRE_NONE:
@@ -80,6 +81,8 @@ static bool row_holds(const struct fault_row *r, struct tracer_task *t,
 		return fs_fsize_can(t, s);
 	case PRE_NOFILE:
 		return fs_nofile_can(t);
+	case PRE_FSYNC_LOST:
+		return fs_lost_can(a_inj, a_cls, t, (int)(int32_t)s->args[0]);
 	default:
 		return false;
 	}
@@ -121,6 +124,9 @@ static int fs_fail(void *arg, struct tracer_task *t, struct fault *f)
 		return fs_fsize_set(t, a->s);
 	if (f->type == FT_EXHAUST)	/* the kernel gives EMFILE (fs_nofile.c) */
 		return fs_nofile_set(t);
+	if (f->err == EIO && a->run &&
+	    (strcmp(a->s->ent->name, "fsync") == 0 || strcmp(a->s->ent->name, "fdatasync") == 0))
+		return fs_lost_fail(a->run, t, a->s);
 	if (a->fills)
 		return fs_fill(a->run, t, a->s, f->err);
 	return tracer_fail_syscall(t, f->err);
@@ -146,7 +152,7 @@ static int fs_on_syscall(struct inject *inj, int cls, struct tracer_task *t,
 		if (r->pre == PRE_FSIZE && (inj->record || inj->random))
 			continue;
 		if (strcmp(r->cls, "fs") == 0 && fault_row_has_call(r, call.name) &&
-		    row_holds(r, t, s, a.h, &memo) && fault_parse(r->fault, &opts[n]) == 0) {
+		    row_holds(inj, cls, r, t, s, a.h, &memo) && fault_parse(r->fault, &opts[n]) == 0) {
 			a.fills |= r->pre == PRE_FILL;
 			n++;
 		}
@@ -156,13 +162,45 @@ static int fs_on_syscall(struct inject *inj, int cls, struct tracer_task *t,
 	return 0;
 }
 
+/* The lasting modes: an open file that has not seen fsync's EIO yet
+ * (fs_lost.c), the full disk (fs_write.c). */
+static int fs_lasting(struct inject *inj, int cls, struct tracer_task *t,
+		      const struct syscall_stop *s)
+{
+	struct fs_run *run = inj_run_state(inj, cls);
+
+	if (run && fs_lost_lasting(run, t, s) > 0) {
+		inj->counts[cls]++;
+		return 1;
+	}
+	return fs_on_lasting(inj, cls, t, s);
+}
+
+/* The handlers' calls (close's EINTR), and the writes and syncs of a run
+ * that may inject fsync's EIO (fs_lost.c). */
+static int fs_on_watch(struct inject *inj, int cls, struct tracer_task *t,
+		       const struct syscall_stop *s)
+{
+	if (s->ent->flags & SC_SIGNAL)
+		return sig_on_watch(inj, cls, t, s);
+	return fs_lost_on_watch(inj, cls, t, s);
+}
+
+static int fs_on_exit(struct inject *inj, int cls, struct tracer_task *t,
+		      const struct syscall_stop *s, int64_t ret)
+{
+	fs_lost_on_exit(inj, cls, t, s, ret);
+	return fs_close_on_exit(inj, cls, t, s, ret);
+}
+
 const struct class_hooks fs_class_hooks = {
 	.mm_new = sig_mm_new,
 	.mm_fork = sig_mm_fork,
 	.mm_free = sig_mm_free,
 	.run_size = sizeof(struct fs_run),
-	.on_lasting = fs_on_lasting,
+	.run_reset = fs_run_reset,
+	.on_lasting = fs_lasting,
 	.on_syscall = fs_on_syscall,
-	.on_watch = sig_on_watch,
-	.on_syscall_exit = fs_close_on_exit,
+	.on_watch = fs_on_watch,
+	.on_syscall_exit = fs_on_exit,
 };

@@ -21,6 +21,31 @@ struct fs_close_pend {
 	pid_t tid;	/* 0: free */
 	int err;
 };
+/* fs_lost.c: the undo log of a run that may inject fsync's EIO: what each
+ * write since its file's last good fsync overwrote. */
+struct fs_lost_ent {
+	dev_t dev;
+	ino_t ino;
+	long long pos;
+	size_t len;
+	char *old;	/* len bytes: the file's there before it (zeros past its end) */
+};
+/* An open file of the failing caller that gets EIO at its next fsync. */
+struct fs_lost_pend {
+	pid_t pid;
+	int fd;
+	dev_t dev;
+	ino_t ino;
+};
+struct fs_lost {
+	struct fs_lost_ent *e;
+	int n, cap;
+	size_t bytes;
+	bool over;	/* too much to keep: no fsync EIO in this run */
+	struct fs_lost_pend pend[16];
+	int npend;
+};
+
 struct fs_run {
 	struct fs_close_pend pend[64];
 	/* The full disk (fs_write.c): from the write that filled it on,
@@ -28,6 +53,7 @@ struct fs_run {
 	bool full;
 	dev_t full_dev;
 	int full_err;		/* ENOSPC or EDQUOT */
+	struct fs_lost lost;
 };
 
 /* fs_name.c: an open's flags (creat: O_CREAT | O_WRONLY | O_TRUNC;
@@ -100,5 +126,22 @@ int fs_close_signal(struct tracer_task *t, const struct sig_handlers *h);
 int fs_close_fail(struct fs_run *run, struct tracer_task *t, int err, int sig);
 int fs_close_on_exit(struct inject *inj, int cls, struct tracer_task *t,
 		     const struct syscall_stop *s, int64_t ret);
+
+/* fs_lost.c: fsync's EIO drops the data written since the file's last
+ * good fsync (docs/faults.md, fs). on_watch: a write's bytes saved first,
+ * an fsync's exit asked for; on_exit: a good fsync forgets its file's. */
+int fs_lost_on_watch(struct inject *inj, int cls, struct tracer_task *t,
+		     const struct syscall_stop *s);
+int fs_lost_on_exit(struct inject *inj, int cls, struct tracer_task *t,
+		    const struct syscall_stop *s, int64_t ret);
+/* Can fsync's EIO on fd be injected here (a disk file, the log whole)? */
+bool fs_lost_can(struct inject *inj, int cls, struct tracer_task *t, int fd);
+/* Fail this fsync/fdatasync with EIO, its file's data since the last good
+ * fsync dropped, the caller's other open files of it to fail next. */
+int fs_lost_fail(struct fs_run *run, struct tracer_task *t, const struct syscall_stop *s);
+/* 1 if this fsync is one such other open file's, failed with EIO. */
+int fs_lost_lasting(struct fs_run *run, struct tracer_task *t, const struct syscall_stop *s);
+/* class_hooks.run_reset: free the log. */
+void fs_run_reset(void *state);
 
 #endif

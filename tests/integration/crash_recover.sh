@@ -90,6 +90,40 @@ fz -q --out="$OUT" --inject=proc --workdir="$TMP/wd" --crash-at=durability --cra
 assert_rc 0
 assert_eq 0 "$(jqr '.findings | length')" "safe --crash-drop: findings"
 
+# Names under --crash-drop: kv.tmp fsynced and renamed over kv, the
+# directory never fsynced, then the count acknowledged (appended to acked,
+# fsynced): after a power cut the rename may be undone and kv is older
+# than what was acknowledged, found at the acknowledgement's fsync (point
+# 5), kv restored; replayed. With the directory fsynced, or syncfs(2)
+# before and after the rename (no fsync at all), or the temp file's
+# data made durable by msync(MS_SYNC) of a shared mapping, none.
+mkdir -p "$TMP/wda" || fatal "mkdir"
+printf 'count=1\nend\n' >"$TMP/wda/kv"
+: >"$TMP/wda/acked"
+rm -rf "$OUT"
+fz -q --out="$OUT" --inject=proc --workdir="$TMP/wda" --crash-at=durability --crash-drop \
+	--check="$K verify-acked kv acked" -- "$K" nodirsync ack
+assert_rc 1
+assert_eq 1 "$(jqr '.findings | length')" "nodirsync --crash-drop: findings"
+assert_eq "crash-recovery 5 fsync acked check" \
+	"$(jqr '.findings[0] | "\(.kind) \(.crash.point) \(.crash.call) \(.crash.file) \(.crash.failed)"')" \
+	"nodirsync --crash-drop: the crash point"
+jqr '.findings[0].crash.dropped' | grep -q 'kv (name undone.*kv (name restored' ||
+	fail "nodirsync --crash-drop: the undone rename is not named"
+jqr '.findings[0].detail' | grep -q 'count=1, but count=2 was acknowledged' ||
+	fail "nodirsync --crash-drop: the checker's line is not in the detail"
+fz --replay="$OUT/report.json#1" --out="$TMP/rp"
+assert_rc 1
+grep -q 'replay: reproduced 1 of 1 (crash-recovery in ack)' "$TMP/fz.stderr" ||
+	fail "nodirsync --crash-drop: the replay did not reproduce"
+for mode in safe syncfs msync; do
+	rm -rf "$OUT"
+	fz -q --out="$OUT" --inject=proc --workdir="$TMP/wda" --crash-at=durability --crash-drop \
+		--check="$K verify-acked kv acked" -- "$K" $mode ack
+	assert_rc 0
+	assert_eq 0 "$(jqr '.findings | length')" "$mode ack --crash-drop: findings"
+done
+
 # Bad input: one line, exit 2.
 fz -q --out="$OUT" --crash-at=durability --recover="$K safe" -- "$K" safe
 assert_rc 2
