@@ -631,8 +631,10 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	memset(&r->cur, 0, offsetof(struct run_finding, stacks));
 	memset(&r->cur.nfaults, 0, sizeof(r->cur) - offsetof(struct run_finding, nfaults));
 	/* Every run starts from the same files (the first copy is fresh). */
-	if (r->wd && r->wd_used) {
-		e = workdir_reset(r->wd);
+	/* A parked template's cwd (and the jail's bind) is the copy: reset
+	 * in place, from DIR for every run, the first included. */
+	if (r->wd && (r->wd_used || runner_snap_parked(r))) {
+		e = runner_snap_parked(r) ? workdir_refill(r->wd) : workdir_reset(r->wd);
 		if (e < 0)
 			return runner_fail(r, 0, e, "--workdir: cannot copy '%s'", r->wd_dir);
 	}

@@ -122,6 +122,31 @@ int workdir_reset(struct workdir *w)
 	return r < 0 ? r : copy_dir(w->orig, w->copy, &ow);
 }
 
+int workdir_refill(struct workdir *w)
+{
+	struct fs_owner ow = { w->chown_to, w->uid, w->gid, !w->chown_to && geteuid() == 0,
+			       w->skip.st_ino != 0, w->skip.st_dev, w->skip.st_ino, true };
+	struct stat st;
+	int in, out, r = empty_tree(w->copy);
+
+	if (r < 0)
+		return r == -ENOENT ? workdir_reset(w) : r;	/* the first copy */
+	in = open(w->orig, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (in < 0)
+		return -errno;
+	out = open(w->copy, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	r = out < 0 ? -errno : fstat(in, &st) < 0 ? -errno : fs_copy_tree(in, out, &ow);
+	/* The copy's own mode and owner as copy_dir leaves them. */
+	if (r == 0 && fchmod(out, (st.st_mode & 07777) | 0700) < 0)
+		r = -errno;
+	if (r == 0 && ow.set && fchown(out, ow.uid, ow.gid) < 0)
+		r = -errno;
+	if (out >= 0)
+		close(out);
+	close(in);
+	return r;
+}
+
 const char *workdir_copy_path(const struct workdir *w)
 {
 	return w->copy;

@@ -29,6 +29,10 @@ void workdir_free(struct workdir *w);	/* removes the copy */
 
 /* Wipe the copy and fill it from the original again. */
 int workdir_reset(struct workdir *w);
+/* The same, in place: the copy's directory is kept (emptied, filled
+ * again), for a process whose cwd it is, or a jail binding it, that
+ * outlives the run (--snapshot's template). */
+int workdir_refill(struct workdir *w);
 /* Where the copy is on the host. */
 const char *workdir_copy_path(const struct workdir *w);
 /* Copy the current copy (as the run left it) to dst, which must not exist. */

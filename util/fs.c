@@ -107,6 +107,15 @@ int remove_tree(const char *path)
 	return r;
 }
 
+int empty_tree(const char *path)
+{
+	int fd;
+
+	chmod(path, 0700);	/* best effort: the open says */
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	return fd < 0 ? -errno : remove_contents(fd);
+}
+
 int dir_names_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);

@@ -26,6 +26,9 @@ int mkdir_p(const char *path, mode_t mode);
 /* Remove path and everything below it without following symlinks; a
  * missing path is fine. */
 int remove_tree(const char *path);
+/* Remove everything in directory path, keeping path itself (the same
+ * inode: a bind mount or a process's cwd on it stays valid). */
+int empty_tree(const char *path);
 /* The names in directory fd (not . and ..), sorted, NULL-terminated; *n
  * their number. max > 0: -E2BIG past max names (a directory too big to be
  * worth listing). Free with dir_names_free. */
