@@ -624,9 +624,8 @@ void options_parse(int argc, char **argv, struct options *o)
 			inject_format_classes(o->classes, o->inject_str, sizeof(o->inject_str));
 		}
 	}
-	if (o->snapshot && (o->service || o->standalone))
-		die("--snapshot: not with %s yet (batch programs only; --snapshot=off)",
-		    o->service ? "service mode" : "--inject=none");
+	if (o->snapshot && o->standalone)
+		die("--snapshot: not with --inject=none (--snapshot=off)");
 	if (o->snapshot && !o->replay)
 		snapshot_classes(o);
 	if (o->corpus && !o->fuzz)

@@ -652,6 +652,10 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 		e = service_start(&so, &drv, &svc);
 		if (e < 0)
 			return runner_fail(r, 0, e, "cannot start the service driver");
+		if ((e = runner_snap_service(r, drv)) < 0) {
+			service_finish(drv, NULL);
+			return runner_fail(r, 0, e, "--snapshot: cannot hand the listening socket to the driver");
+		}
 	}
 	/* Last, so that a run directory always holds a run's output. */
 	e = runner_episode_open(r, &ep);

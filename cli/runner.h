@@ -152,6 +152,9 @@ void runner_snap_forget(struct runner *r);
 int runner_snap_ensure(struct runner *r);
 bool runner_snap_parked(const struct runner *r);
 void runner_snap_drain(struct runner *r);
+/* A service's template listened already: tell the run's driver. */
+struct service_driver;
+int runner_snap_service(struct runner *r, struct service_driver *drv);
 void runner_snap_fini(struct runner *r);
 /* One run. Returns 1 and fills *f when it is a finding, 0 when not; *res
  * gets the tracer's view. Returns < 0 (-errno) when the run could not be

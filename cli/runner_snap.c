@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli/runner.h"
+#include "harnesses/service.h"
 #include "snapshot/snapshot.h"
 
 #define SNAP_PIPE_SIZE (1 << 20)
@@ -51,6 +52,21 @@ void runner_snap_init(struct runner *r, struct tracer_opts *to)
 		r->snap_gave_up = true;	/* checked by the options already */
 	else
 		to->snapshot = snapshot_tracer(r->snap);
+	if (r->snap && r->o->service)
+		snapshot_for_service(r->snap);
+}
+
+int runner_snap_service(struct runner *r, struct service_driver *drv)
+{
+	pid_t pid;
+	int fd;
+
+	if (!runner_snap_parked(r) || !drv)
+		return 0;
+	fd = snapshot_listen_fd(r->snap, &pid);
+	if (fd == -ENOENT)
+		return 0;	/* the child listens: the driver sees it */
+	return fd < 0 ? fd : service_ready(drv, fd, pid);
 }
 
 bool runner_snap_parked(const struct runner *r)
@@ -96,6 +112,12 @@ static int give_up(struct runner *r, const char *why)
 	return 0;
 }
 
+static const char *point_name(const struct runner *r)
+{
+	return r->o->snapshot_at ? r->o->snapshot_at :
+	       r->o->service ? "its first wait for a connection" : "its first call on stdin";
+}
+
 int runner_snap_ensure(struct runner *r)
 {
 	uint8_t set[SYSCALL_MAX / 8];
@@ -137,11 +159,10 @@ int runner_snap_ensure(struct runner *r)
 		return give_up(r, NULL);
 	if (e == 1 && res.end == RUN_TIMEOUT) {
 		snprintf(msg, sizeof(msg), "'%.512s' did not reach its snapshot point (%s) within "
-			 "--timeout", r->argv[0], r->o->snapshot_at ? r->o->snapshot_at :
-			 "its first call on stdin");
+			 "--timeout", r->argv[0], point_name(r));
 	} else if (e == 1) {
 		snprintf(msg, sizeof(msg), "'%.512s' ended before its snapshot point (%s, %s %d)",
-			 r->argv[0], r->o->snapshot_at ? r->o->snapshot_at : "its first call on stdin",
+			 r->argv[0], point_name(r),
 			 res.end == RUN_SIGNALED ? "signal" : "status",
 			 res.end == RUN_SIGNALED ? res.signal : res.exit_status);
 	} else if (e == -EMLINK) {

@@ -400,6 +400,21 @@ int service_start(const struct service_opts *o, struct service_driver **out,
 	return 0;
 }
 
+int service_ready(struct service_driver *d, int lfd, pid_t pid)
+{
+	pthread_mutex_lock(&d->lock);
+	if (d->listen_fd >= 0) {
+		pthread_mutex_unlock(&d->lock);
+		close(lfd);
+		return -EALREADY;
+	}
+	d->listen_fd = lfd;
+	d->pid = pid;
+	pthread_cond_signal(&d->cond);
+	pthread_mutex_unlock(&d->lock);
+	return 0;
+}
+
 void service_finish(struct service_driver *d, struct service_result *res)
 {
 	pthread_mutex_lock(&d->lock);

@@ -5,6 +5,7 @@
 #define FZ_SERVICE_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "tracer/tracer.h"
 
@@ -56,6 +57,10 @@ struct service_driver;
  * needs: it watches listen(2) exits (listen must be in the trace set). */
 int service_start(const struct service_opts *o, struct service_driver **out,
 		  struct tracer_service *svc);
+/* The service listened already (a snapshot's template, parked where it
+ * waits for connections): lfd, ours to keep, is its listening socket and
+ * pid a process of it (its jail's paths). The driver starts at once. */
+int service_ready(struct service_driver *d, int lfd, pid_t pid);
 /* After tracer_session_run returned: stop and join the thread, free it. */
 void service_finish(struct service_driver *d, struct service_result *res);
 

@@ -37,8 +37,11 @@ static int is_point(void *ctx, struct tracer_task *t, const struct syscall_stop 
 {
 	struct snapshot *sn = ctx;
 
-	(void)t;
 	if (s->arch != AUDIT_ARCH_X86_64)
+		return 0;
+	if (sn->service && snap_service_point(sn, t, s))
+		return 1;
+	if (sn->on_listen)
 		return 0;
 	if (sn->on_stdin)
 		return on_stdin_call(s);
@@ -47,6 +50,13 @@ static int is_point(void *ctx, struct tracer_task *t, const struct syscall_stop 
 
 static int taken(void *ctx, struct tracer_task *tmpl)
 {
+	struct snapshot *sn = ctx;
+
+	sn->tmpl_pid = tracer_task_pid(tmpl);
+	/* A point before listen: each child listens, and its run ends as in
+	 * exec mode (SIGTERM). */
+	if (sn->service && sn->lfd < 0)
+		sn->ts.is_idle = NULL;
 	return snap_fds_take(ctx, tmpl);
 }
 
@@ -102,6 +112,7 @@ int snapshot_new(const char *spec, struct snapshot **out, char *why, size_t whyl
 		free(sn);
 		return r;
 	}
+	sn->lfd = -1;
 	sn->ts = (struct tracer_snapshot){
 		.ctx = sn, .is_point = is_point, .taken = taken, .before_fork = before_fork,
 	};
@@ -124,6 +135,10 @@ const struct tracer_snapshot *snapshot_tracer(struct snapshot *sn)
 
 void snapshot_trace_set(const struct snapshot *sn, uint8_t set[SYSCALL_MAX / 8])
 {
+	if (sn->service)
+		snap_service_trace_set(set);
+	if (sn->on_listen)
+		return;
 	if (!sn->on_stdin) {
 		set[sn->nr / 8] |= 1 << (sn->nr % 8);
 		return;

@@ -25,6 +25,14 @@ const struct tracer_snapshot *snapshot_tracer(struct snapshot *sn);
 /* Add the syscalls the point is found at to a trace set (the template's
  * filter, which every child inherits). */
 void snapshot_trace_set(const struct snapshot *sn, uint8_t set[SYSCALL_MAX / 8]);
+/* A service (--service): the default point becomes its first wait for a
+ * connection on the socket it listened on (snapshot/service.c), and a
+ * child back there after its requests is idle (tracer_snapshot.is_idle). */
+void snapshot_for_service(struct snapshot *sn);
+/* A descriptor of ours on the socket the template listened on (the
+ * driver's), and the template's pid; -ENOENT when it had not listened
+ * at its point (the child will: the driver sees that listen). */
+int snapshot_listen_fd(const struct snapshot *sn, pid_t *pid);
 /* How many descriptors of the template are restored before each run. */
 int snapshot_nfds(const struct snapshot *sn);
 

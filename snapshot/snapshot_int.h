@@ -23,6 +23,11 @@ struct snapshot {
 	struct tracer_snapshot ts;
 	/* The point: stdin's first call, or the nth call of nr. */
 	bool on_stdin;
+	/* A service (snapshot/service.c): on_listen is its default point,
+	 * lfd the socket it listened on (-1: none yet). */
+	bool service, on_listen;
+	int lfd;
+	pid_t tmpl_pid;
 	int nr;
 	long nth, seen;
 	struct snap_fd fds[SNAP_MAX_FDS];
@@ -33,5 +38,10 @@ struct snapshot {
 int snap_fds_take(struct snapshot *sn, struct tracer_task *tmpl);
 int snap_fds_restore(struct snapshot *sn);
 void snap_fds_close(struct snapshot *sn);
+
+/* service.c */
+int snap_service_point(struct snapshot *sn, struct tracer_task *t, const struct syscall_stop *s);
+int snap_service_idle(void *ctx, struct tracer_task *t, const struct syscall_stop *s);
+void snap_service_trace_set(uint8_t set[SYSCALL_MAX / 8]);
 
 #endif

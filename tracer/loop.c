@@ -354,6 +354,9 @@ static void handle_seccomp(struct tracer_state *st, struct tracer_task *t)
 			episode_kill(st);
 		return;
 	}
+	if (!st->taking && t->pid == st->main_pid && session_of(st)->tmpl.parked &&
+	    st->opts->snapshot->is_idle)
+		st->idle = st->opts->snapshot->is_idle(st->opts->snapshot->ctx, t, &t->sc) == 1;
 	if (hooked && h && h->on_syscall && t->sc.ent)
 		h->on_syscall(h->ctx, t, &t->sc);
 	t->in_seccomp = false;

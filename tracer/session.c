@@ -165,6 +165,13 @@ static int episode_begin(struct tracer_session *s, const struct tracer_episode *
 	return 0;
 }
 
+/* A service's child of a parked template, which ends at its wait. */
+static bool snap_child(struct tracer_state *st)
+{
+	return session_of(st)->tmpl.parked && !st->taking && st->opts->snapshot &&
+	       st->opts->snapshot->is_idle;
+}
+
 /* Dispatch stops until the tree is empty, the deadline, the grace period
  * or an interrupt. */
 static void episode_loop(struct tracer_state *st, int *errfd)
@@ -199,9 +206,21 @@ static void episode_loop(struct tracer_state *st, int *errfd)
 		if (svc && svc->stop_requested && *svc->stop_requested && !st->term_sent) {
 			st->term_sent = true;
 			res->stopped = true;
-			kill(st->main_pid, SIGTERM);
+			/* A template's child: killed once back at its wait
+			 * (below), within --grace. */
+			if (!snap_child(st))
+				kill(st->main_pid, SIGTERM);
 			if (!st->grace_ms)
 				st->grace_ms = now + st->opts->grace_ms;
+		}
+		if (st->term_sent && st->idle && snap_child(st) && !st->kill_sent) {
+			episode_kill(st);
+			episode_drain(st);
+			/* It served its requests and waits again: a service
+			 * stopped as it would end on SIGTERM, not a death. */
+			if (res->end == RUN_EXITED)
+				res->exit_status = 0;
+			break;
 		}
 		if (st->grace_ms && now >= st->grace_ms && !st->kill_sent) {
 			episode_kill(st);

@@ -216,6 +216,12 @@ struct tracer_snapshot {
 	/* Before each fork: undo what the last child changed in state it
 	 * shares with the template. */
 	int (*before_fork)(void *ctx);
+	/* A service's child (tracer_service): at a seccomp stop of its main
+	 * process, 1 when this call waits for a new connection on the
+	 * listening socket. Once the driver asked the run to stop, a child
+	 * waiting there is killed, its run over (no SIGTERM: what a handler
+	 * of it did would stay in state shared with the template). */
+	int (*is_idle)(void *ctx, struct tracer_task *t, const struct syscall_stop *s);
 };
 
 /* What stays the same for every episode of a session (a campaign). The

@@ -75,6 +75,8 @@ struct tracer_state {
 	/* tracer_session_template: looking for the snapshot point, and what
 	 * came of it (0: parked; -EMLINK with why[]: refused). */
 	bool taking, parked;
+	/* A forked service child waits for a connection (is_idle). */
+	bool idle;
 	int take_err;
 	char *why;
 	size_t whylen;
