@@ -23,6 +23,7 @@
 struct fuzz {
 	const struct options *o;
 	struct scheduler *sched;	/* the fuzz stage (the sequencer owns it) */
+	struct fuzz_cm *cm;	/* --custom-mutator, else NULL */
 	char cur[PATH_MAX];
 	int nseeds;
 	int written;		/* queue entries in queue/ */
@@ -157,6 +158,9 @@ struct fuzz *fuzz_open(struct options *o, char ***run_argv)
 	read_corpus(fz, o->corpus);
 	for (int i = 0; i < o->ndicts; i++)
 		fuzz_dict_load(fz->sched, o->dicts[i]);
+	if (o->custom_mutator)
+		fz->cm = fuzz_custom_load(fz->sched, o->custom_mutator, o->custom_mutator_only,
+					  o->seed);
 	if (!(argv = calloc(n + 1, sizeof(*argv))))
 		die("out of memory");
 	for (int i = 0; i < n; i++)
@@ -339,6 +343,7 @@ void fuzz_close(struct fuzz *fz, long execs, int findings)
 		return;
 	fz->last_plot_ms = 0;
 	write_stats(fz, execs, findings);
+	fuzz_custom_unload(fz->cm);
 	free(fz);
 }
 

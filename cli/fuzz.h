@@ -20,6 +20,14 @@ struct fuzz *fuzz_open(struct options *o, char ***run_argv);
 /* --dict=FILE (cli/fuzz_dict.c): AFL++'s dictionary format, a file or a
  * directory of token files, into s's tokens; die()s naming FILE:LINE. */
 void fuzz_dict_load(struct scheduler *s, const char *spec);
+/* --custom-mutator=SO (cli/fuzz_custom.c): AFL++'s custom mutator ABI,
+ * dlopen()ed in this process; its hooks into s. die()s (one line) when SO
+ * cannot be loaded, lacks afl_custom_init/afl_custom_deinit, or its init
+ * fails. only: --custom-mutator-only. */
+struct fuzz_cm;
+struct fuzz_cm *fuzz_custom_load(struct scheduler *s, const char *path, bool only, uint64_t seed);
+/* afl_custom_deinit; NULL is fine. */
+void fuzz_custom_unload(struct fuzz_cm *cm);
 /* After runner_init: the engine whose recorded sites make the fault
  * schedules' pool (--fuzz-mutate=faults). */
 void fuzz_bind(struct fuzz *fz, struct inject *inj);
