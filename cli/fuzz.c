@@ -158,6 +158,14 @@ struct fuzz *fuzz_open(struct options *o, char ***run_argv)
 	read_corpus(fz, o->corpus);
 	for (int i = 0; i < o->ndicts; i++)
 		fuzz_dict_load(fz->sched, o->dicts[i]);
+	if (o->auto_dict) {
+		int nt = fuzz_autodict_load(fz->sched, o->argv[0]);
+
+		if (!o->quiet)
+			fprintf(stderr, "fzsandbox: note: --auto-dict: %d token%s from %s's .rodata "
+				"(%d in all)\n", nt, nt == 1 ? "" : "s", o->argv[0],
+				sched_fuzz_ntokens(fz->sched));
+	}
 	if (o->custom_mutator)
 		fz->cm = fuzz_custom_load(fz->sched, o->custom_mutator, o->custom_mutator_only,
 					  o->seed);

@@ -20,6 +20,10 @@ struct fuzz *fuzz_open(struct options *o, char ***run_argv);
 /* --dict=FILE (cli/fuzz_dict.c): AFL++'s dictionary format, a file or a
  * directory of token files, into s's tokens; die()s naming FILE:LINE. */
 void fuzz_dict_load(struct scheduler *s, const char *spec);
+/* --auto-dict (cli/fuzz_autodict.c): the printable strings (4 to 32
+ * bytes, at most 128) of prog's .rodata into s's tokens; how many.
+ * die()s when prog is not an ELF file it can read. */
+int fuzz_autodict_load(struct scheduler *s, const char *prog);
 /* --custom-mutator=SO (cli/fuzz_custom.c): AFL++'s custom mutator ABI,
  * dlopen()ed in this process; its hooks into s. die()s (one line) when SO
  * cannot be loaded, lacks afl_custom_init/afl_custom_deinit, or its init
