@@ -45,7 +45,11 @@ const char *fuzz_input_path(const struct fuzz *fz);
  * the stats every second. */
 void fuzz_after(struct fuzz *fz, const struct run_request *req, const struct run_outcome *out,
 		int sig, long execs, int findings);
-/* The last stats; frees fz. */
+/* A run's result taken in (cli/campaign.c): the faults it injected per
+ * class (index as inject_class_name) and the kind (enum finding_kind) of
+ * its finding when new, else -1; for the status. fz NULL: nothing. */
+void fuzz_took(struct fuzz *fz, const unsigned *counts, int nclasses, int new_kind);
+/* The last stats (and status); frees fz. */
 void fuzz_close(struct fuzz *fz, long execs, int findings);
 
 #endif
