@@ -392,6 +392,8 @@ static void take_in(struct campaign *c, const char *mode, int nplan, struct run_
 		pool_keep_workdir(&c->rn, x, c->o->out_dir, id);
 	c->last_id = id;
 	c->last_new = id > 0 && is_new;
+	if (c->fz && r >= 0)
+		fuzz_took(c->fz, x->counts, inject_nclasses(), c->last_new ? (int)f->kind : -1);
 	if (runner_interrupted)
 		return;
 	if (clean) {
@@ -675,7 +677,8 @@ static struct scheduler *schedule_build(struct campaign *c)
 int campaign_run(struct options *o, char **environ_base)
 {
 	struct campaign c = { .o = o };
-	struct progress prog = { isatty(2) && !o->quiet, mono_ms() };
+	/* --fuzz has a status of its own (cli/fuzz_status.h). */
+	struct progress prog = { isatty(2) && !o->quiet && !o->fuzz, mono_ms() };
 	struct scheduler *sched;
 	struct run_request req;
 	struct run_outcome out;

@@ -17,12 +17,14 @@
 
 #include "cli/die.h"
 #include "cli/fuzz.h"
+#include "cli/fuzz_status.h"
 #include "inject/mutate.h"
 #include "util/util.h"
 
 struct fuzz {
 	const struct options *o;
 	struct scheduler *sched;	/* the fuzz stage (the sequencer owns it) */
+	struct fuzz_cm *cm;	/* --custom-mutator, else NULL */
 	char cur[PATH_MAX];
 	int nseeds;
 	int written;		/* queue entries in queue/ */
@@ -31,7 +33,15 @@ struct fuzz {
 	time_t start, last_find, last_crash, last_hang;
 	long long last_find_execs;
 	long cycles_wo_finds, last_cycle;
+	/* The status (cli/fuzz_status.h): a screen on a terminal, else a line
+	 * every STATUS_LINE_MS and at each new finding; off with -q. */
+	bool status, status_tty;
+	int status_lines;
+	long long status_ms;
+	struct fuzz_view view;
 };
+
+#define STATUS_LINE_MS 10000
 
 static void write_file(const char *path, const uint8_t *data, size_t len)
 {
@@ -135,6 +145,10 @@ struct fuzz *fuzz_open(struct options *o, char ***run_argv)
 	fz->o = o;
 	fz->start = time(NULL);
 	fz->start_ms = mono_ms();
+	fz->status = !o->quiet;
+	fz->status_tty = isatty(2);
+	fz->status_ms = fz->start_ms;
+	fz->view.last_new_ms = fz->view.last_find_ms = -1;
 	if (snprintf(fz->cur, sizeof(fz->cur), "%s/.cur_input", o->out_dir) >= (int)sizeof(fz->cur))
 		die("--out: path too long");
 	/* Absolute: the jail and the run's directory differ from ours. */
@@ -157,6 +171,17 @@ struct fuzz *fuzz_open(struct options *o, char ***run_argv)
 	read_corpus(fz, o->corpus);
 	for (int i = 0; i < o->ndicts; i++)
 		fuzz_dict_load(fz->sched, o->dicts[i]);
+	if (o->auto_dict) {
+		int nt = fuzz_autodict_load(fz->sched, o->argv[0]);
+
+		if (!o->quiet)
+			fprintf(stderr, "fzsandbox: note: --auto-dict: %d token%s from %s's .rodata "
+				"(%d in all)\n", nt, nt == 1 ? "" : "s", o->argv[0],
+				sched_fuzz_ntokens(fz->sched));
+	}
+	if (o->custom_mutator)
+		fz->cm = fuzz_custom_load(fz->sched, o->custom_mutator, o->custom_mutator_only,
+					  o->seed);
 	if (!(argv = calloc(n + 1, sizeof(*argv))))
 		die("out of memory");
 	for (int i = 0; i < n; i++)
@@ -294,6 +319,54 @@ static void write_schedule(struct fuzz *fz, int id, const struct fuzz_entry_info
 		die_errno(-errno, "--fuzz: cannot write '%s'", path);
 }
 
+void fuzz_took(struct fuzz *fz, const unsigned *counts, int nclasses, int new_kind)
+{
+	struct fuzz_view *v;
+
+	if (!fz)
+		return;
+	v = &fz->view;
+	v->nclasses = nclasses < FUZZ_STATUS_CLASSES ? nclasses : FUZZ_STATUS_CLASSES;
+	for (int i = 0; counts && i < v->nclasses; i++)
+		v->faults[i] += counts[i];
+	if (new_kind >= 0 && new_kind < FUZZ_STATUS_KINDS) {
+		v->kinds[new_kind]++;
+		v->last_find_ms = mono_ms() - fz->start_ms;
+	}
+}
+
+/* The status, when it is due: the screen every second, the line every
+ * STATUS_LINE_MS or now (a new finding, the end). */
+static void status(struct fuzz *fz, long execs, int findings, bool now)
+{
+	const struct options *o = fz->o;
+	struct fuzz_view *v = &fz->view;
+	long long t = mono_ms();
+	struct fuzz_stats st;
+
+	if (!fz->status || (t - fz->status_ms < (fz->status_tty ? 1000 : STATUS_LINE_MS) && !now))
+		return;
+	fz->status_ms = t;
+	sched_fuzz_stats(fz->sched, &st);
+	v->elapsed_ms = t - fz->start_ms;
+	v->execs = execs;
+	v->corpus = sched_fuzz_nqueue(fz->sched);
+	v->seeds = fz->nseeds;
+	v->cycles = st.cycles;
+	v->cur = st.cur;
+	v->cells = st.cells;
+	v->cells_max = INJECT_SHAPE_SIZE;
+	v->findings = findings;
+	v->left_ms = o->budget_ms ? (o->budget_ms > v->elapsed_ms ? o->budget_ms - v->elapsed_ms : 0)
+				  : -1;
+	v->runs_left = o->max_runs ? (o->max_runs > execs ? o->max_runs - execs : 0) : -1;
+	v->prog = o->argv[0];
+	if (fz->status_tty)
+		fz->status_lines = fuzz_status_screen(stderr, v, fz->status_lines);
+	else
+		fuzz_status_line(stderr, v);
+}
+
 void fuzz_after(struct fuzz *fz, const struct run_request *req, const struct run_outcome *out,
 		int sig, long execs, int findings)
 {
@@ -322,6 +395,7 @@ void fuzz_after(struct fuzz *fz, const struct run_request *req, const struct run
 		if (in.nfaults)
 			write_schedule(fz, fz->written, &in);
 		fz->last_find = time(NULL);
+		fz->view.last_new_ms = mono_ms() - fz->start_ms;
 		fz->cycles_wo_finds = 0;
 	}
 	sched_fuzz_stats(fz->sched, &st);
@@ -331,6 +405,7 @@ void fuzz_after(struct fuzz *fz, const struct run_request *req, const struct run
 	}
 	if (mono_ms() - fz->last_stats_ms >= 1000)
 		write_stats(fz, execs, findings);
+	status(fz, execs, findings, req->input && out->new_finding && !fz->status_tty);
 }
 
 void fuzz_close(struct fuzz *fz, long execs, int findings)
@@ -339,6 +414,8 @@ void fuzz_close(struct fuzz *fz, long execs, int findings)
 		return;
 	fz->last_plot_ms = 0;
 	write_stats(fz, execs, findings);
+	status(fz, execs, findings, true);
+	fuzz_custom_unload(fz->cm);
 	free(fz);
 }
 

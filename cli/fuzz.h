@@ -20,6 +20,18 @@ struct fuzz *fuzz_open(struct options *o, char ***run_argv);
 /* --dict=FILE (cli/fuzz_dict.c): AFL++'s dictionary format, a file or a
  * directory of token files, into s's tokens; die()s naming FILE:LINE. */
 void fuzz_dict_load(struct scheduler *s, const char *spec);
+/* --auto-dict (cli/fuzz_autodict.c): the printable strings (4 to 32
+ * bytes, at most 128) of prog's .rodata into s's tokens; how many.
+ * die()s when prog is not an ELF file it can read. */
+int fuzz_autodict_load(struct scheduler *s, const char *prog);
+/* --custom-mutator=SO (cli/fuzz_custom.c): AFL++'s custom mutator ABI,
+ * dlopen()ed in this process; its hooks into s. die()s (one line) when SO
+ * cannot be loaded, lacks afl_custom_init/afl_custom_deinit, or its init
+ * fails. only: --custom-mutator-only. */
+struct fuzz_cm;
+struct fuzz_cm *fuzz_custom_load(struct scheduler *s, const char *path, bool only, uint64_t seed);
+/* afl_custom_deinit; NULL is fine. */
+void fuzz_custom_unload(struct fuzz_cm *cm);
 /* After runner_init: the engine whose recorded sites make the fault
  * schedules' pool (--fuzz-mutate=faults). */
 void fuzz_bind(struct fuzz *fz, struct inject *inj);
@@ -33,7 +45,11 @@ const char *fuzz_input_path(const struct fuzz *fz);
  * the stats every second. */
 void fuzz_after(struct fuzz *fz, const struct run_request *req, const struct run_outcome *out,
 		int sig, long execs, int findings);
-/* The last stats; frees fz. */
+/* A run's result taken in (cli/campaign.c): the faults it injected per
+ * class (index as inject_class_name) and the kind (enum finding_kind) of
+ * its finding when new, else -1; for the status. fz NULL: nothing. */
+void fuzz_took(struct fuzz *fz, const unsigned *counts, int nclasses, int new_kind);
+/* The last stats (and status); frees fz. */
 void fuzz_close(struct fuzz *fz, long execs, int findings);
 
 #endif

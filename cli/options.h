@@ -126,6 +126,10 @@ struct options {
 	/* --dict=FILE (cli/fuzz_dict.c), up to 4 as afl-fuzz's -x. */
 	const char *dicts[4];
 	int ndicts;
+	/* --custom-mutator=SO, --custom-mutator-only (cli/fuzz_custom.c). */
+	const char *custom_mutator;
+	bool custom_mutator_only;
+	bool auto_dict;		/* --auto-dict (cli/fuzz_autodict.c) */
 	/* -j N / --jobs=N: worker processes making the runs after the
 	 * clean one (cli/pool.c); 1: this process alone. -j0: one per CPU. */
 	int jobs;

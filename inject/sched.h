@@ -153,6 +153,23 @@ int sched_fuzz_ntokens(const struct scheduler *s);
 enum { FUZZ_MUTATE_INPUT = 1, FUZZ_MUTATE_FAULTS = 2 };
 void sched_fuzz_faults(struct scheduler *s, unsigned mutate, struct inject *inj,
 		       char *const *exclude);
+/* A custom mutator (--custom-mutator, AFL++'s ABI: cli/fuzz_custom.c
+ * loads it); the hooks take AFL++'s arguments, ctx first. fuzz (may be
+ * NULL): a run of the "custom" stage, between the deterministic stages
+ * and havoc, fuzz_count(...) runs an entry (HAVOC's count without it);
+ * its 0 skips the run. post (may be NULL): applied to every run's input,
+ * the result being what the program reads and what is kept. only: no
+ * deterministic stage, no havoc (AFL_CUSTOM_MUTATOR_ONLY). Before the
+ * first next(). */
+struct fuzz_custom {
+	void *ctx;
+	size_t (*fuzz)(void *ctx, uint8_t *buf, size_t len, uint8_t **out, uint8_t *add,
+		       size_t add_len, size_t max);
+	uint32_t (*fuzz_count)(void *ctx, const uint8_t *buf, size_t len);
+	size_t (*post)(void *ctx, uint8_t *buf, size_t len, uint8_t **out);
+	bool only;
+};
+void sched_fuzz_custom(struct scheduler *s, const struct fuzz_custom *cm);
 /* The queue: seeds first, then the inputs kept; src: the entry it was
  * made from (-1: a seed); found_ms: mono_ms() when kept. -EINVAL past it. */
 struct fuzz_entry_info {

@@ -36,6 +36,8 @@ struct fuzz_sched {
 	int seeds_given;	/* seeds run as they are, in order */
 	int cur;		/* the entry being fuzzed */
 	int havoc_left;
+	long custom_left;	/* the entry's custom runs left; -1: not counted yet */
+	struct fuzz_custom custom;	/* --custom-mutator (fuzz NULL: none) */
 	long cycles;
 	long given;
 	uint8_t virgin[INJECT_SHAPE_SIZE];	/* bucket bits seen per cell */
@@ -84,12 +86,49 @@ static int push(struct fuzz_sched *f, const uint8_t *data, size_t len, int src, 
 	e->ext_step = e->det_step;	/* "light" too */
 	/* Input mutation off: the entry's input stays; only its schedule
 	 * changes, in havoc. */
-	if (!(f->mutate & FUZZ_MUTATE_INPUT))
+	if (!(f->mutate & FUZZ_MUTATE_INPUT) || (f->custom.only && f->custom.fuzz))
 		e->det_step = e->ext_step = -1;
 	memcpy(e->sched, sched, (size_t)nsched * sizeof(*sched));
 	e->nsched = nsched;
 	f->n++;
 	return 0;
+}
+
+/* One run of the custom mutator's stage on entry e into buf: its length,
+ * or 0 when the mutator skipped it (AFL++ skips a 0 too; with only, the
+ * entry as it is instead, so a mutator that always skips cannot spin the
+ * loop). The mutator gets a copy of e, and another entry as add_buf (AFL++
+ * passes a random queue entry, for its own splicing). */
+static size_t custom_one(struct fuzz_sched *f, const struct entry *e)
+{
+	const struct entry *o = &f->q[mutate_rand(&f->rng) % f->n];
+	uint8_t *out = NULL;
+	size_t len;
+
+	if (f->custom_left < 0)
+		f->custom_left = f->custom.fuzz_count ?
+			f->custom.fuzz_count(f->custom.ctx, e->data, e->len) : HAVOC_RUNS;
+	/* With only, at least one a turn: nothing else would make a run. */
+	if (f->custom_left <= 0 && f->custom.only)
+		f->custom_left = 1;
+	if (f->custom_left <= 0) {
+		f->custom_left = 0;
+		return 0;
+	}
+	f->custom_left--;
+	memcpy(f->buf, e->data, e->len);
+	f->stage = "custom";
+	len = f->custom.fuzz(f->custom.ctx, f->buf, e->len, &out, o->data, o->len, MUTATE_MAX_LEN);
+	if (len && out) {
+		if (len > MUTATE_MAX_LEN)
+			len = MUTATE_MAX_LEN;
+		memmove(f->buf, out, len);
+		return len;
+	}
+	if (!f->custom.only)
+		return 0;
+	memcpy(f->buf, e->data, e->len);
+	return e->len ? e->len : 0;
 }
 
 /* One mutation of the current entry into buf; moves on to the next entry
@@ -119,6 +158,15 @@ static size_t mutate_next(struct fuzz_sched *f)
 				e->ext_step = -1;
 			continue;
 		}
+		if (f->custom.fuzz && (f->mutate & FUZZ_MUTATE_INPUT) && f->custom_left != 0) {
+			size_t len = custom_one(f, e);
+
+			if (len)
+				return len;
+			continue;
+		}
+		if (f->custom.only && f->custom.fuzz && (f->mutate & FUZZ_MUTATE_INPUT))
+			f->havoc_left = 0;	/* AFL_CUSTOM_MUTATOR_ONLY: no havoc */
 		if (f->havoc_left > 0 && !(f->mutate & FUZZ_MUTATE_INPUT)) {
 			/* The schedule alone: one or two changes stacked, as
 			 * havoc stacks (two: a pair from an empty schedule). */
@@ -154,6 +202,7 @@ static size_t mutate_next(struct fuzz_sched *f)
 			return mutate_havoc(f->buf, len, MUTATE_MAX_LEN, &f->dict, &f->rng);
 		}
 		f->havoc_left = HAVOC_RUNS;
+		f->custom_left = -1;
 		if (++f->cur == f->n) {
 			f->cur = 0;
 			f->cycles++;
@@ -189,6 +238,22 @@ static int systematic(struct fuzz_sched *f, size_t *len)
 	return 0;
 }
 
+/* The custom mutator's post_process on the run's input in buf: what the
+ * program reads, and what is kept (queue, crashes, findings), so replay
+ * feeds the same bytes. Its empty result leaves the input as it was. */
+static size_t post_process(struct fuzz_sched *f, size_t len)
+{
+	uint8_t *out = NULL;
+	size_t n = f->custom.post(f->custom.ctx, f->buf, len, &out);
+
+	if (!n || !out)
+		return len;
+	if (n > MUTATE_MAX_LEN)
+		n = MUTATE_MAX_LEN;
+	memmove(f->buf, out, n);
+	return n;
+}
+
 static int fuzz_next(struct scheduler *s, struct run_request *out)
 {
 	struct fuzz_sched *f = (struct fuzz_sched *)s;
@@ -214,6 +279,8 @@ static int fuzz_next(struct scheduler *s, struct run_request *out)
 		f->src = f->cur;
 		len = mutate_next(f);
 	}
+	if (f->custom.post)
+		len = post_process(f, len);
 	memcpy(out->faults, f->sched, (size_t)f->nsched * sizeof(*f->sched));
 	out->nfaults = f->nsched;
 	out->mode = "fuzz";
@@ -297,6 +364,7 @@ int sched_fuzz_new(uint64_t seed, double faults_p, struct scheduler **out)
 	f->rng = seed ^ 0x5851f42d4c957f2dULL;
 	f->faults_p = faults_p;
 	f->havoc_left = HAVOC_RUNS;
+	f->custom_left = -1;
 	f->mutate = FUZZ_MUTATE_INPUT;
 	*out = &f->s;
 	return 0;
@@ -345,6 +413,16 @@ void sched_fuzz_faults(struct scheduler *s, unsigned mutate, struct inject *inj,
 	f->inj = inj;
 	f->exclude = exclude;
 	for (int i = 0; i < f->n && !(mutate & FUZZ_MUTATE_INPUT); i++)
+		f->q[i].det_step = f->q[i].ext_step = -1;
+}
+
+void sched_fuzz_custom(struct scheduler *s, const struct fuzz_custom *cm)
+{
+	struct fuzz_sched *f = (struct fuzz_sched *)s;
+
+	f->custom = *cm;
+	/* AFL_CUSTOM_MUTATOR_ONLY: no deterministic stage either. */
+	for (int i = 0; i < f->n && cm->only && cm->fuzz; i++)
 		f->q[i].det_step = f->q[i].ext_step = -1;
 }
 

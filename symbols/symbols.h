@@ -132,4 +132,17 @@ int unwind_open_in_root(pid_t pid, const char *path);
  * bytes), read by bounded code; "" when it has none. 0 or -errno. */
 int sym_file_build_id(const char *path, char *hex, size_t hexlen);
 
+/* The printable strings of the ELF file at path's .rodata* sections:
+ * each run of min..max bytes 0x20-0x7e between other bytes (longer runs
+ * skipped) to take(ctx, s, len), which returns 1 when it kept it, 0 when
+ * not (a duplicate), -errno to stop; at most cap kept. The number kept,
+ * or -errno (-ENOEXEC: not ELF). */
+struct sym_strings {
+	size_t min, max;
+	int cap;
+	int (*take)(void *ctx, const uint8_t *s, size_t len);
+	void *ctx;
+};
+int sym_rodata_strings(const char *path, const struct sym_strings *w);
+
 #endif
