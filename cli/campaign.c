@@ -665,6 +665,11 @@ static struct scheduler *schedule_build(struct campaign *c)
 	else if ((e = sched_plan_new(c->rn.inj, o->exclude, &s)) >= 0)
 		c->plan = s;
 	schedule_add(seq, e, s, true);
+	/* --snapshot: the start-up's sites, before the point, in exec runs. */
+	if (o->snapshot && !o->nfaults) {
+		e = sched_startup_new(&c->rn.startup, &c->rn.nstartup, &s);
+		schedule_add(seq, e, s, true);
+	}
 	if (o->random && !o->nfaults) {
 		e = sched_random_new(o->seed, o->probability, (o->max_runs || o->budget_ms) ? 0 : 100, &s);
 		schedule_add(seq, e, s, true);

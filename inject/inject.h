@@ -257,6 +257,11 @@ struct plan_meta {
 };
 int inject_plan_build(struct inject *inj, char *const *exclude, struct plan_fault **out,
 		      struct plan_meta **meta);
+/* Snapshot mode (inject/startup.c): after the template's set-up run,
+ * recorded, the plan of what it reached (occurrences from the program's
+ * start; exec-mode runs), malloc'd in *out; the sites' counts are cleared
+ * for the clean run, which counts from the point. Entries or -errno. */
+int inject_plan_startup(struct inject *inj, char *const *exclude, struct plan_fault **out);
 /* The class (index as inject_class_name) that fails call, or -1. */
 int inject_call_class(const char *call);
 /* The class whose row gives fault f at call (write:ENOSPC is fs's,

@@ -139,7 +139,7 @@ static int episode_begin(struct tracer_session *s, const struct tracer_episode *
 		if (sched_setaffinity(0, sizeof(set), &set) < 0)
 			return -errno;
 	}
-	if (s->tmpl.parked)
+	if (s->tmpl.parked && !ep->exec)
 		return episode_begin_fork(s, errfd);
 	pid = spawn_target(s, ep, errfd);
 	if (pid < 0)

@@ -290,6 +290,9 @@ struct tracer_episode {
 	const struct tracer_cond *conds;	/* at most TRACER_MAX_CONDS */
 	int nconds;
 	const struct tracer_observer *observer;	/* NULL: none */
+	/* Exec the program even with a template parked (snapshot mode's
+	 * runs of the start-up's faults); the template stays parked. */
+	bool exec;
 };
 
 struct run_result {
