@@ -496,26 +496,6 @@ static void load_config(struct options *o, const char *path)
 	}
 }
 
-/* Allocation faults arm at the entry point and follow the plan from there
- * (inject/alloc_gate.c): before the snapshot point, in the template, that
- * is not done yet. Snapshot mode leaves the class out, and says so. */
-static void snapshot_classes(struct options *o)
-{
-	const char *const *names = inject_class_names();
-
-	for (int c = 0; c < inject_nclasses(); c++) {
-		if (strcmp(names[c], "alloc") != 0 || !(o->classes & (1u << c)))
-			continue;
-		o->classes &= ~(1u << c);
-		if (!o->classes)
-			die("--snapshot: the alloc class is not tried in snapshot mode yet (--snapshot=off)");
-		inject_format_classes(o->classes, o->inject_str, sizeof(o->inject_str));
-		if (!o->quiet)
-			fprintf(stderr, "fzsandbox: note: --snapshot: the alloc class is not tried in "
-				"snapshot mode yet; --snapshot=off tries it\n");
-	}
-}
-
 /* --campaign: the command line's options as words ("--name=VALUE") for
  * every component's invocation (cli/campaign_file.c), but those the
  * campaign itself takes. A short option without a long name as "-cVALUE". */
@@ -628,8 +608,6 @@ void options_parse(int argc, char **argv, struct options *o)
 		die("--snapshot: not with %s yet (batch programs only; --snapshot=off)",
 		    o->service ? "service mode" : o->workdir ? "--workdir" : o->nchecks ? "--check" :
 		    "--inject=none");
-	if (o->snapshot && !o->replay)
-		snapshot_classes(o);
 	if (o->corpus && !o->fuzz)
 		die("--corpus needs --fuzz");
 	if (o->ndicts && !o->fuzz)

@@ -124,7 +124,7 @@ int runner_snap_ensure(struct runner *r, bool record)
 	ep.stderr_fd = snap_wr[1];
 	/* The set-up runs once, with no fault; the clean run records its
 	 * sites: the start-up's plan, tried in exec-mode runs. */
-	inject_begin_run(r->inj, record, NULL, 0);
+	inject_begin_template(r->inj, record);
 	e = tracer_session_template(r->ts, &ep, &res, why, sizeof(why));
 	for (int i = 0; i < 2; i++) {
 		close(snap_wr[i]);	/* the template has its own */

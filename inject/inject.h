@@ -189,6 +189,10 @@ int inject_run_conds(const struct inject *inj, uint8_t set[SYSCALL_MAX / 8],
 
 /* Start a run: record sites (the clean run) and/or inject these faults. */
 void inject_begin_run(struct inject *inj, bool record, const struct plan_fault *plan, int nplan);
+/* Start a snapshot's set-up run (tracer_session_template), no fault:
+ * classes arm as for every run (the allocator breakpoints all in), and
+ * each child the template forks arms for its own plan at its start. */
+void inject_begin_template(struct inject *inj, bool record);
 /* Make the run just begun a random one: every intercepted call with a
  * faithful fault fails with probability p (one of its faults, chosen by the
  * same generator). Decisions come from a generator seeded with seed, in
