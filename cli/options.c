@@ -36,7 +36,7 @@ enum {
 	O_CHECK, O_CHECK_TIMEOUT, O_SHARD, O_FORMAT, O_SOURCE_ROOT, O_STORE, O_SLOWDOWN,
 	O_ONLY_EXE, O_ONLY_PATH, O_ONLY_FD, O_SNAPSHOT, O_SNAPSHOT_AT, O_IGNORE,
 	O_MALLOC_CHECK, O_CRASH_AT, O_RECOVER, O_CRASH_DROP, O_FUZZ, O_CORPUS, O_FUZZ_FAULTS,
-	O_DICT, O_FUZZ_MUTATE,
+	O_DICT, O_FUZZ_MUTATE, O_STOP_ON_FINDING,
 	O_REDACT, O_CAMPAIGN, O_CHANGED_FROM, O_FAIL_ON, O_BASELINE,
 };
 
@@ -54,6 +54,7 @@ static const struct option longopts[] = {
 	{ "fault", required_argument, NULL, O_FAULT },
 	{ "occurrences", required_argument, NULL, O_OCCURRENCES },
 	{ "max-runs", required_argument, NULL, O_MAX_RUNS },
+	{ "stop-on-finding", no_argument, NULL, O_STOP_ON_FINDING },
 	{ "exclude-site", required_argument, NULL, O_EXCLUDE_SITE },
 	{ "only-exe", required_argument, NULL, O_ONLY_EXE },
 	{ "only-path", required_argument, NULL, O_ONLY_PATH },
@@ -238,6 +239,7 @@ static void parse_one(struct options *o, int c, const char *arg)
 			die("--cpu: no CPU %d here (CPUs 0 to %ld)", o->cpu, sysconf(_SC_NPROCESSORS_CONF) - 1);
 		break;
 	case O_RANDOM: o->random = true; break;
+	case O_STOP_ON_FINDING: o->stop_on_finding = true; break;
 	case O_PROBABILITY: o->probability = options_parse_probability(arg); break;
 	case O_SEED:
 		o->seed = options_parse_seed(arg);
