@@ -142,6 +142,7 @@ static const struct cap {
 } cap_table[] = {
 	{ "max-runs", "note: ", "stopped the campaign", "", EXIT_CLEAN },
 	{ "budget", "", "ended", " (exit 3)", EXIT_BUDGET },
+	{ "stop-on-finding", "note: ", "stopped the campaign at its first finding", "", EXIT_CLEAN },
 };
 
 /* The plan's coverage per class and per call path, for the summary. */
@@ -168,20 +169,23 @@ static void set_coverage(const struct scheduler *plan, struct inject *inj, struc
 	report_set_coverage(rep, &rc);
 }
 
-static const struct cap *cap_of(const struct options *o, int runs)
+/* stopped: --stop-on-finding ended it (before any cap could). */
+static const struct cap *cap_of(const struct options *o, int runs, bool stopped)
 {
+	if (stopped)
+		return &cap_table[2];
 	return &cap_table[o->max_runs && runs >= o->max_runs ? 0 : 1];
 }
 
 static int finish(struct report *rep, const struct options *o, int planned, int done, int runs,
-		  bool capped)
+		  bool capped, bool stopped)
 {
-	const struct cap *cap = capped ? cap_of(o, runs) : NULL;
+	const struct cap *cap = capped || stopped ? cap_of(o, runs, stopped) : NULL;
 	char why[PATH_MAX + 128];
 	bool fails;
 	int e;
 
-	report_set_plan(rep, planned, done, capped);
+	report_set_plan(rep, planned, done, capped || stopped);
 	report_set_capped_by(rep, cap ? cap->name : NULL);
 	e = report_write_json(rep);
 	if (e < 0)
@@ -229,6 +233,7 @@ struct campaign {
 	char **options_argv;
 	struct scheduler *plan;	/* the plan stage (the sequencer owns it) */
 	struct scheduler *sched;	/* the sequencer */
+	bool stopped;		/* --stop-on-finding: a finding came in */
 };
 
 static void free_strv(char **v)
@@ -555,8 +560,9 @@ static void run_parallel(struct campaign *c, const struct run_request *first, st
 	int e, w;
 
 	for (;;) {
-		/* Hand out runs while a worker is free. */
-		while (!runner_interrupted && (w = pool_idle(p)) >= 0) {
+		/* Hand out runs while a worker is free (none once stopped:
+		 * those handed out are still taken in). */
+		while (!runner_interrupted && !c->stopped && (w = pool_idle(p)) >= 0) {
 			if (!have) {
 				e = done ? SCHED_DONE : sched->next(sched, &req);
 				if (e < 0)
@@ -607,6 +613,7 @@ static void run_parallel(struct campaign *c, const struct run_request *first, st
 		nreqs--;
 		take_in(c, req.mode, req.nfaults, x);
 		outcome_for_sched(c, x, nsites, &out);	/* out.shape is x's */
+		c->stopped = c->stopped || (c->o->stop_on_finding && out.finding);
 		if (!runner_interrupted) {
 			sched->done(sched, &req, &out);
 			if (c->fz)
@@ -667,6 +674,11 @@ static struct scheduler *schedule_build(struct campaign *c)
 	else if ((e = sched_plan_new(c->rn.inj, o->exclude, &s)) >= 0)
 		c->plan = s;
 	schedule_add(seq, e, s, true);
+	/* --snapshot: the start-up's sites, before the point, in exec runs. */
+	if (o->snapshot && !o->nfaults) {
+		e = sched_startup_new(&c->rn.startup, &c->rn.nstartup, &s);
+		schedule_add(seq, e, s, true);
+	}
 	if (o->random && !o->nfaults) {
 		e = sched_random_new(o->seed, o->probability, (o->max_runs || o->budget_ms) ? 0 : 100, &s);
 		schedule_add(seq, e, s, true);
@@ -736,6 +748,7 @@ int campaign_run(struct options *o, char **environ_base)
 		run_one(&c, &req, &out);
 		if (runner_interrupted)
 			break;
+		c.stopped = o->stop_on_finding && out.finding;
 		if (req.record)
 			resolve_pinned(o, &c.rn);
 		sched->done(sched, &req, &out);
@@ -744,6 +757,8 @@ int campaign_run(struct options *o, char **environ_base)
 		if (!req.record)
 			progress_show(&prog, c.done, sched->planned, report_nsites(c.rep),
 				      report_nfindings(c.rep));
+		if (c.stopped)
+			break;
 	}
 	progress_end(&prog);
 	if (c.unstarted > 1)
@@ -753,7 +768,8 @@ int campaign_run(struct options *o, char **environ_base)
 	 * its turn in the plan (and of --max-runs) all the same. */
 	set_coverage(c.plan, c.rn.inj, c.rep);
 	fuzz_close(c.fz, c.done, report_nfindings(c.rep));
-	e = finish(c.rep, o, sched->planned, c.done - c.unstarted, c.done, sched_seq_capped(sched));
+	e = finish(c.rep, o, sched->planned, c.done - c.unstarted, c.done, sched_seq_capped(sched),
+		   c.stopped);
 	sched_free(sched);
 	runlog_close(c.log);
 	report_free(c.rep);

@@ -37,6 +37,7 @@ enum {
 	O_ONLY_EXE, O_ONLY_PATH, O_ONLY_FD, O_SNAPSHOT, O_SNAPSHOT_AT, O_IGNORE,
 	O_MALLOC_CHECK, O_CRASH_AT, O_RECOVER, O_CRASH_DROP, O_FUZZ, O_CORPUS, O_FUZZ_FAULTS,
 	O_DICT, O_FUZZ_MUTATE, O_CUSTOM_MUTATOR, O_CUSTOM_MUTATOR_ONLY, O_AUTO_DICT,
+	O_STOP_ON_FINDING,
 	O_REDACT, O_CAMPAIGN, O_CHANGED_FROM, O_FAIL_ON, O_BASELINE,
 };
 
@@ -54,6 +55,7 @@ static const struct option longopts[] = {
 	{ "fault", required_argument, NULL, O_FAULT },
 	{ "occurrences", required_argument, NULL, O_OCCURRENCES },
 	{ "max-runs", required_argument, NULL, O_MAX_RUNS },
+	{ "stop-on-finding", no_argument, NULL, O_STOP_ON_FINDING },
 	{ "exclude-site", required_argument, NULL, O_EXCLUDE_SITE },
 	{ "only-exe", required_argument, NULL, O_ONLY_EXE },
 	{ "only-path", required_argument, NULL, O_ONLY_PATH },
@@ -241,6 +243,7 @@ static void parse_one(struct options *o, int c, const char *arg)
 			die("--cpu: no CPU %d here (CPUs 0 to %ld)", o->cpu, sysconf(_SC_NPROCESSORS_CONF) - 1);
 		break;
 	case O_RANDOM: o->random = true; break;
+	case O_STOP_ON_FINDING: o->stop_on_finding = true; break;
 	case O_PROBABILITY: o->probability = options_parse_probability(arg); break;
 	case O_SEED:
 		o->seed = options_parse_seed(arg);
@@ -502,26 +505,6 @@ static void load_config(struct options *o, const char *path)
 	}
 }
 
-/* Allocation faults arm at the entry point and follow the plan from there
- * (inject/alloc_gate.c): before the snapshot point, in the template, that
- * is not done yet. Snapshot mode leaves the class out, and says so. */
-static void snapshot_classes(struct options *o)
-{
-	const char *const *names = inject_class_names();
-
-	for (int c = 0; c < inject_nclasses(); c++) {
-		if (strcmp(names[c], "alloc") != 0 || !(o->classes & (1u << c)))
-			continue;
-		o->classes &= ~(1u << c);
-		if (!o->classes)
-			die("--snapshot: the alloc class is not tried in snapshot mode yet (--snapshot=off)");
-		inject_format_classes(o->classes, o->inject_str, sizeof(o->inject_str));
-		if (!o->quiet)
-			fprintf(stderr, "fzsandbox: note: --snapshot: the alloc class is not tried in "
-				"snapshot mode yet; --snapshot=off tries it\n");
-	}
-}
-
 /* --campaign: the command line's options as words ("--name=VALUE") for
  * every component's invocation (cli/campaign_file.c), but those the
  * campaign itself takes. A short option without a long name as "-cVALUE". */
@@ -632,8 +615,6 @@ void options_parse(int argc, char **argv, struct options *o)
 	}
 	if (o->snapshot && o->standalone)
 		die("--snapshot: not with --inject=none (--snapshot=off)");
-	if (o->snapshot && !o->replay)
-		snapshot_classes(o);
 	if (o->corpus && !o->fuzz)
 		die("--corpus needs --fuzz");
 	if (o->ndicts && !o->fuzz)

@@ -26,6 +26,7 @@ struct options {
 	int nfaults;
 	int occurrences;
 	long max_runs;
+	bool stop_on_finding;	/* end at the first finding (a normal end) */
 	char **exclude;		/* NULL-terminated */
 	int nexclude;
 	const char *replay;

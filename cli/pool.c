@@ -42,14 +42,17 @@ void run_exec(struct runner *rn, const struct run_request *req, struct run_exec 
 	x->log = NULL;
 	x->id = req->id;
 	rn->random = req->random;
+	rn->exec_run = req->exec;
 	rn->random_seed = req->seed;	/* its probability: --probability */
 	rn->crash_point = crash_request_point(req);
 	t0 = mono_us();
 	x->r = runner_run(rn, clean, req->faults, req->nfaults, &x->res, f);
 	x->us = mono_us() - t0;
 	x->f = x->r == 1 ? f : NULL;
-	if (x->f)
-		f->input_path = rn->fuzz_input;	/* a fuzz run's finding keeps its input */
+	if (x->f) {
+		f->input_path = rn->fuzz_input;
+		f->exec_run = rn->exec_run;
+	}	/* a fuzz run's finding keeps its input */
 	if (x->r < 0) {
 		x->err.status = rn->err.status;
 		x->err.fatal = rn->err.fatal;

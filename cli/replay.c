@@ -154,7 +154,7 @@ bool replay_setup(struct options *o, const char *what, const char *sub, struct r
 	options_apply_argv(spec->options_argv, o);
 	/* A finding of snapshot mode replays in exec mode: from the program's
 	 * start, the faults where the run reached them (cli/runner_snap.c). */
-	from_snapshot = o->snapshot != SNAPSHOT_OFF;
+	from_snapshot = o->snapshot != SNAPSHOT_OFF && !spec->exec_run;
 	o->snapshot = SNAPSHOT_OFF;
 	o->stdin_path = spec->stdin_path;
 	o->requests = spec->requests;

@@ -625,7 +625,7 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	r->viol.seen = false;
 	r->deliberate = r->first_deliberate = false;
 	r->first.nframes = 0;
-	if (r->snap && (e = runner_snap_ensure(r)) < 0)
+	if (r->snap && !r->exec_run && (e = runner_snap_ensure(r, record)) < 0)
 		return e;
 	/* The stacks (~200 KiB) are only read up to nthreads: clear the rest. */
 	memset(&r->cur, 0, offsetof(struct run_finding, stacks));
@@ -666,6 +666,7 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 		return e;
 	}
 	ep.trace_set = r->run_set;
+	ep.exec = r->exec_run;
 	/* Syscalls stopped at only for some argument values (clock ids). */
 	nconds = inject_run_conds(r->inj, r->run_set, conds, TRACER_MAX_CONDS);
 	/* Only the run without faults watches what the jail refuses. */
@@ -688,7 +689,7 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	r->cpu_us = cpu0 >= 0 && cpu1 >= cpu0 ? cpu1 - cpu0 : -1;
 	/* A template's child is the jail's init's, which never ends while
 	 * the template lives: its time never reaches us. */
-	if (runner_snap_parked(r) && r->sb)
+	if (runner_snap_forks(r) && r->sb)
 		r->cpu_us = -1;
 	if (drv)
 		service_finish(drv, sres);

@@ -112,6 +112,12 @@ struct runner {
 	struct snapshot *snap;
 	int snap_out[2];
 	bool snap_gave_up;
+	/* The next run execs the program, the template left parked (the
+	 * start-up's faults); and the start-up's plan, from the template's
+	 * set-up when the clean run made it (malloc'd; inject_plan_startup). */
+	bool exec_run;
+	struct plan_fault *startup;
+	int nstartup;
 	/* --fuzz: the file this runner's program reads its input from (the
 	 * '@@' argument or stdin), kept with a finding; NULL: none. */
 	const char *fuzz_input;
@@ -149,8 +155,11 @@ void runner_snap_init(struct runner *r, struct tracer_opts *to);
 /* A -j worker (runner_rehome): the campaign's template and its pipes are
  * left to the campaign; the worker parks a template of its own. */
 void runner_snap_forget(struct runner *r);
-int runner_snap_ensure(struct runner *r);
+/* record: the clean run's; the set-up's sites become r->startup. */
+int runner_snap_ensure(struct runner *r, bool record);
 bool runner_snap_parked(const struct runner *r);
+/* This run is a child of the template (parked, and no exec_run). */
+bool runner_snap_forks(const struct runner *r);
 void runner_snap_drain(struct runner *r);
 /* A service's template listened already: tell the run's driver. */
 struct service_driver;

@@ -117,7 +117,7 @@ int runner_episode_open(struct runner *r, struct tracer_episode *ep)
 	if (r->cap[1] < 0)
 		return runner_fail(r, 0, errno, "cannot write '%s'", r->out_stderr);
 	/* A child of the template writes where the template does. */
-	return runner_snap_parked(r) ? 0 : episode_streams(r, ep);
+	return runner_snap_forks(r) ? 0 : episode_streams(r, ep);
 }
 
 /* After the run, no process of it left: everything it wrote reaches the

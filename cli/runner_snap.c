@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -74,6 +75,11 @@ bool runner_snap_parked(const struct runner *r)
 	return r->snap && !r->snap_gave_up && tracer_session_has_template(r->ts);
 }
 
+bool runner_snap_forks(const struct runner *r)
+{
+	return runner_snap_parked(r) && !r->exec_run;
+}
+
 /* What the runner reports (runner_fail's shape: a line and a status). */
 static int snap_fail(struct runner *r, int status, int err, const char *msg)
 {
@@ -118,14 +124,14 @@ static const char *point_name(const struct runner *r)
 	       r->o->service ? "its first wait for a connection" : "its first call on stdin";
 }
 
-int runner_snap_ensure(struct runner *r)
+int runner_snap_ensure(struct runner *r, bool record)
 {
 	uint8_t set[SYSCALL_MAX / 8];
 	struct tracer_episode ep = { .stdout_fd = -1, .stderr_fd = -1 };
 	struct run_result res;
 	char why[512], msg[2048];
 	bool is_auto = r->o->snapshot == SNAPSHOT_AUTO;
-	int e;
+	int e, n;
 
 	if (!r->snap || r->snap_gave_up || tracer_session_has_template(r->ts))
 		return 0;
@@ -138,13 +144,25 @@ int runner_snap_ensure(struct runner *r)
 	ep.trace_set = set;
 	ep.stdout_fd = snap_wr[0];
 	ep.stderr_fd = snap_wr[1];
-	/* The set-up runs once, with no fault and no site recorded: the plan
-	 * covers what follows the point. */
-	inject_begin_run(r->inj, false, NULL, 0);
+	/* The set-up runs once, with no fault; the clean run records its
+	 * sites: the start-up's plan, tried in exec-mode runs. */
+	inject_begin_template(r->inj, record);
 	e = tracer_session_template(r->ts, &ep, &res, why, sizeof(why));
 	for (int i = 0; i < 2; i++) {
 		close(snap_wr[i]);	/* the template has its own */
 		snap_wr[i] = -1;
+	}
+	/* Its counts cleared whatever happened: the clean run counts again
+	 * (from the point, or from the start in exec mode after all). */
+	if (record && (n = inject_plan_startup(r->inj, r->o->exclude, &r->startup)) < 0) {
+		snap_close(r);
+		return snap_fail(r, 0, n, "--snapshot: cannot plan the start-up");
+	}
+	if (record && e == 0)
+		r->nstartup = n;
+	else if (record) {
+		free(r->startup);
+		r->startup = NULL;
 	}
 	if (e == 0) {
 		char buf[4096];
@@ -187,7 +205,7 @@ void runner_snap_drain(struct runner *r)
 {
 	char buf[65536];
 
-	if (!runner_snap_parked(r))
+	if (!runner_snap_forks(r))
 		return;
 	for (int i = 0; i < 2; i++) {
 		ssize_t n;
@@ -200,6 +218,9 @@ void runner_snap_drain(struct runner *r)
 
 void runner_snap_fini(struct runner *r)
 {
+	free(r->startup);
+	r->startup = NULL;
+	r->nstartup = 0;
 	snap_close(r);
 	snapshot_free(r->snap);
 	r->snap = NULL;

@@ -22,6 +22,7 @@ static const char usage_text[] =
 	"  --occurrences=K       fail up to K occurrences per site and thread [3]\n"
 	"  --max-runs=N          stop after N runs\n"
 	"  --budget=DURATION     stop after this much wall time (exit 3 if cut short)\n"
+	"  --stop-on-finding     end the campaign at its first finding (exit 1)\n"
 	"  -j, --jobs=N          N runs at once, in worker processes [1]; 0: a CPU each\n"
 	"  --exclude-site=KEY    never fail this site (key or caller function)\n"
 	"  --only-exe=GLOB       fail only calls of matching executables (repeatable)\n"

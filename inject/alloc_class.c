@@ -95,6 +95,17 @@ static int alloc_on_entry(struct inject *inj, int cls, struct tracer_task *t)
 	return alloc_gate_setup(inj, m, t);
 }
 
+/* A child of the template: the template's breakpoints are all in its
+ * memory (its set-up made no gate); the gate follows this run's plan. */
+static int alloc_on_fork_start(struct inject *inj, int cls, struct tracer_task *t)
+{
+	struct alloc_mm *m = inj_mm_state(t, cls);
+
+	if (!m || !m->bp || m->gate)
+		return 0;
+	return alloc_gate_setup(inj, m, t);
+}
+
 static int alloc_mm_new(void **state)
 {
 	*state = calloc(1, sizeof(struct alloc_mm));
@@ -137,6 +148,7 @@ const struct class_hooks alloc_class_hooks = {
 	.mm_free = alloc_mm_free,
 	.run_size = sizeof(struct alloc_run),
 	.on_entry = alloc_on_entry,
+	.on_fork_start = alloc_on_fork_start,
 	.on_syscall = alloc_kernel_on_syscall,
 	.on_syscall_exit = alloc_kernel_on_exit,
 	.on_trap = alloc_on_trap,

@@ -110,6 +110,23 @@ static int inj_on_entry(void *ctx, struct tracer_task *t)
 	return r;
 }
 
+static int inj_on_fork_start(void *ctx, struct tracer_task *t)
+{
+	struct inject *inj = ctx;
+	int r = 0;
+
+	memcpy(inj->problem, inj->tmpl_problem, sizeof(inj->problem));
+	for (int c = 0; c < n_fault_classes; c++) {
+		const struct class_hooks *h = fault_classes[c].hooks;
+		int e;
+
+		if (enabled(inj, c) && h->on_fork_start && (e = h->on_fork_start(inj, c, t)) < 0 &&
+		    r == 0)
+			r = e;
+	}
+	return r;
+}
+
 /* A syscall stop goes to the classes that watch it, then to those that
  * fail it, through the per-syscall masks built in inject_new. */
 static int inj_on_syscall(void *ctx, struct tracer_task *t, const struct syscall_stop *s)
@@ -233,6 +250,7 @@ int inject_new(const struct inject_config *cfg, struct inject **out)
 		.mm_fork = inj_mm_fork,
 		.mm_free = inj_mm_free,
 		.on_entry = inj_on_entry,
+		.on_fork_start = inj_on_fork_start,
 		.on_syscall = inj_on_syscall,
 		.on_trap = inj_on_trap,
 		.on_syscall_exit = inj_on_syscall_exit,
@@ -368,7 +386,10 @@ int inject_run_conds(const struct inject *inj, uint8_t set[SYSCALL_MAX / 8],
 void inject_begin_run(struct inject *inj, bool record, const struct plan_fault *plan, int nplan)
 {
 	inj_unwinders_clear(inj);	/* pids of the last run are gone */
+	if (inj->taking)
+		memcpy(inj->tmpl_problem, inj->problem, sizeof(inj->problem));
 	inj->record = record;
+	inj->taking = false;
 	if (nplan > INJ_MAX_PLAN)
 		nplan = INJ_MAX_PLAN;
 	if (nplan > 0)	/* the clean run passes no plan (NULL) */
@@ -397,6 +418,12 @@ void inject_begin_run(struct inject *inj, bool record, const struct plan_fault *
 			memset(inj->run_state[c], 0, fault_classes[c].hooks->run_size);
 	}
 	inj->sanitized = false;
+}
+
+void inject_begin_template(struct inject *inj, bool record)
+{
+	inject_begin_run(inj, record, NULL, 0);
+	inj->taking = true;
 }
 
 int inject_run_log(const struct inject *inj, const struct fault_rec **log)

@@ -189,6 +189,10 @@ int inject_run_conds(const struct inject *inj, uint8_t set[SYSCALL_MAX / 8],
 
 /* Start a run: record sites (the clean run) and/or inject these faults. */
 void inject_begin_run(struct inject *inj, bool record, const struct plan_fault *plan, int nplan);
+/* Start a snapshot's set-up run (tracer_session_template), no fault:
+ * classes arm as for every run (the allocator breakpoints all in), and
+ * each child the template forks arms for its own plan at its start. */
+void inject_begin_template(struct inject *inj, bool record);
 /* Make the run just begun a random one: every intercepted call with a
  * faithful fault fails with probability p (one of its faults, chosen by the
  * same generator). Decisions come from a generator seeded with seed, in
@@ -257,6 +261,11 @@ struct plan_meta {
 };
 int inject_plan_build(struct inject *inj, char *const *exclude, struct plan_fault **out,
 		      struct plan_meta **meta);
+/* Snapshot mode (inject/startup.c): after the template's set-up run,
+ * recorded, the plan of what it reached (occurrences from the program's
+ * start; exec-mode runs), malloc'd in *out; the sites' counts are cleared
+ * for the clean run, which counts from the point. Entries or -errno. */
+int inject_plan_startup(struct inject *inj, char *const *exclude, struct plan_fault **out);
 /* The class (index as inject_class_name) that fails call, or -1. */
 int inject_call_class(const char *call);
 /* The class whose row gives fault f at call (write:ENOSPC is fs's,

@@ -39,6 +39,7 @@ struct inject {
 	int nsites, cap;
 	/* The current run. */
 	bool record;
+	bool taking;	/* a snapshot's template (inject_begin_template) */
 	struct plan_fault plan[INJ_MAX_PLAN];
 	unsigned plan_seen[INJ_MAX_PLAN];
 	bool plan_done[INJ_MAX_PLAN];
@@ -56,6 +57,9 @@ struct inject {
 	/* Per class: why it could not arm in this run ("" if it did), and
 	 * its per-run state (class_hooks.run_size, zeroed at each start). */
 	char problem[INJECT_MAX_CLASSES][256];
+	/* What the snapshot's template could not arm (its set-up is the only
+	 * run that reaches the entry point): every child says it again. */
+	char tmpl_problem[INJECT_MAX_CLASSES][256];
 	void *run_state[INJECT_MAX_CLASSES];
 	bool sanitized;		/* a process of this run carried a sanitizer */
 	/* The run's syscall shape (shape.c): edge counts between the

@@ -43,6 +43,9 @@ struct run_request {
 	 * "random" (later "fuzz"). Static storage. */
 	const char *mode;
 	bool record;		/* record every site reached (the clean run) */
+	/* Snapshot mode: exec the program for this run (the start-up's
+	 * faults, occurrences from its start), the template left parked. */
+	bool exec;
 	/* Counts among the campaign's planned runs (report.json's
 	 * runs_planned): a second chance for a plan entry does not. */
 	bool planned;
@@ -110,6 +113,10 @@ int sched_pinned_new(const struct plan_fault *faults, int n, struct scheduler **
  * nothing gets one more run in any thread ("plan-any-thread"): which
  * worker of a prefork server meets a site changes from run to run. */
 int sched_plan_new(struct inject *inj, char *const *exclude, struct scheduler **out);
+/* Snapshot mode's start-up plan (inject_plan_startup): one exec run per
+ * entry of *plan (mode "startup"), read at the first next(): the clean
+ * run fills it. The pointers must outlive the scheduler. */
+int sched_startup_new(struct plan_fault *const *plan, const int *n, struct scheduler **out);
 /* How much of the plan the runs done covered (sched_plan_new's only):
  * planned and done runs per class, and the distinct sites (call paths)
  * it plans and those with at least one run done. -EINVAL for another

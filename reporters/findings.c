@@ -490,6 +490,7 @@ static int fill_finding(struct report *r, struct finding *n, const struct run_fi
 		fault_sanitize(&n->faults[i]);
 	}
 	n->hits = 1;
+	n->exec_run = f->exec_run;
 	e = copy_stacks(n, f);
 	e = e ?: make_replay(r, n->id, &n->replay);
 	e = e ?: report_copy_output(r, n->id, f->stdout_path, "stdout", &n->stdout_rel);

@@ -263,6 +263,7 @@ static int load_finding(json_object *fnd, struct replay_spec *s, const char *pat
 	crash = json_field(fnd, "crash", json_type_object);
 	s->crash_point = crash ? int_field(crash, "point", 0) : 0;
 	load_top(fnd, s);
+	s->exec_run = str_field(fnd, "run_mode") && strcmp(str_field(fnd, "run_mode"), "exec") == 0;
 	return load_input(fnd, s, path, why, whylen);
 }
 

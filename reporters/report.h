@@ -136,6 +136,9 @@ struct run_finding {
 	/* A fuzz run's input (NULL: the invocation's --stdin): kept with
 	 * the finding (findings/ID/input, report.json's "input"). */
 	const char *input_path;
+	/* Snapshot mode: the run execed the program (the start-up's faults,
+	 * occurrences from its start; report.json's "run_mode": "exec"). */
+	bool exec_run;
 	/* FIND_STATE: the --check command that failed, and its output. */
 	char check[256];
 	const char *check_stdout_path, *check_stderr_path;
@@ -509,6 +512,8 @@ struct replay_spec {
 	char *stdin_path;
 	/* The finding's own input (a fuzz run's), absolute; NULL: none. */
 	char *input_path;
+	/* "run_mode": "exec": an exec-mode run of a snapshot campaign. */
+	bool exec_run;
 	char **requests;
 	char *inject;
 	char *options;

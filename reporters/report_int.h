@@ -33,6 +33,7 @@ struct finding {
 	char *stdout_rel;	/* relative to out_dir, NULL if not kept */
 	char *stderr_rel;
 	char *input_rel;	/* a fuzz run's input (findings/ID/input) */
+	bool exec_run;		/* snapshot mode: found in an exec-mode run */
 	/* FIND_STATE: the --check command, its output kept (NULL: none). */
 	char check[256];
 	char *check_stdout_rel, *check_stderr_rel;

@@ -221,6 +221,8 @@ static json_object *finding_json(struct jb *b, const struct report *r, const str
 	put(b, o, "stdout", str(b, f->stdout_rel));
 	put(b, o, "stderr", str(b, f->stderr_rel));
 	put(b, o, "input", str(b, f->input_rel));
+	if (f->exec_run)
+		put(b, o, "run_mode", str(b, "exec"));
 	put(b, o, "clean_run_served", r->service ? boolean(b, report_clean_served(r)) : NULL);
 	if (f->kind == FIND_STATE || f->kind == FIND_CRASH) {
 		json_object *c = obj(b);

@@ -108,6 +108,9 @@ static int episode_begin_fork(struct tracer_session *s, int *errfd)
 	t->started = true;
 	if (s->opts.hooks && s->opts.hooks->on_task)
 		s->opts.hooks->on_task(s->opts.hooks->ctx, t);
+	if (s->opts.hooks && s->opts.hooks->on_fork_start &&
+	    (r = s->opts.hooks->on_fork_start(s->opts.hooks->ctx, t)) < 0)
+		return r;	/* its death is reaped by the loop */
 	st->deadline_ms = mono_ms() + s->opts.timeout_ms;
 	task_invalidate(t);
 	if (ptrace(PTRACE_CONT, pid, 0, 0) < 0)
@@ -139,7 +142,7 @@ static int episode_begin(struct tracer_session *s, const struct tracer_episode *
 		if (sched_setaffinity(0, sizeof(set), &set) < 0)
 			return -errno;
 	}
-	if (s->tmpl.parked)
+	if (s->tmpl.parked && !ep->exec)
 		return episode_begin_fork(s, errfd);
 	pid = spawn_target(s, ep, errfd);
 	if (pid < 0)

@@ -90,6 +90,10 @@ struct tracer_hooks {
 	int (*on_trap)(void *ctx, struct tracer_task *t);
 	/* A task appeared (after its creation event). */
 	void (*on_task)(void *ctx, struct tracer_task *t);
+	/* Snapshot mode: the episode's main process was just forked from
+	 * the template (after on_task), past its entry point, its memory
+	 * (breakpoints included) the template's: arm for this run's plan. */
+	int (*on_fork_start)(void *ctx, struct tracer_task *t);
 };
 
 /* --- Launching the target --------------------------------------------- */
@@ -296,6 +300,9 @@ struct tracer_episode {
 	const struct tracer_cond *conds;	/* at most TRACER_MAX_CONDS */
 	int nconds;
 	const struct tracer_observer *observer;	/* NULL: none */
+	/* Exec the program even with a template parked (snapshot mode's
+	 * runs of the start-up's faults); the template stays parked. */
+	bool exec;
 };
 
 struct run_result {
