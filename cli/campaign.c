@@ -622,12 +622,14 @@ static void run_parallel(struct campaign *c, const struct run_request *first, st
 		}
 		pool_release(p, x);
 		free((uint8_t *)req.input);
-		if (runner_interrupted)
+		/* --stop-on-finding: the runs after it, in request order, are
+		 * not taken in (as -j1 would not have made them). */
+		if (runner_interrupted || c->stopped)
 			break;
 		progress_show(prog, c->done, sched->planned, report_nsites(c->rep),
 			      report_nfindings(c->rep));
 	}
-	pool_stop(p, runner_interrupted != 0);
+	pool_stop(p, runner_interrupted != 0 || c->stopped);
 	for (size_t i = 0; i < nreqs; i++)
 		free((uint8_t *)reqs[i].input);
 	free(reqs);

@@ -62,7 +62,8 @@ int runner_snap_service(struct runner *r, struct service_driver *drv)
 	pid_t pid;
 	int fd;
 
-	if (!runner_snap_parked(r) || !drv)
+	/* A start-up run execs the program: it listens, as in exec mode. */
+	if (!runner_snap_forks(r) || !drv)
 		return 0;
 	fd = snapshot_listen_fd(r->snap, &pid);
 	if (fd == -ENOENT)

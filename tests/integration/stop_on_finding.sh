@@ -2,7 +2,8 @@
 # --stop-on-finding: the campaign ends at its first finding, a normal end
 # (exit 1, report.json capped_by "stop-on-finding", the note on stderr).
 # A plan campaign on snap_startup (two bugs, many planned runs) stops
-# after the run that found the first, with -j2 after the runs handed out;
+# after the run that found the first, with -j2 too (the first in request
+# order; the runs handed out after it are not taken in);
 # a --fuzz campaign on fuzz_header stops at its first crash, well before
 # its --max-runs.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh
