@@ -65,7 +65,7 @@ const struct fault_class fault_classes[] = {
 	{
 		.name = "clock",
 		.summary = "clock steps (vDSO clocks read by syscall)",
-		.watch_lasting = clock_deadline_calls,
+		.watch_lasting = clock_watch_calls,
 		.preconditions = "inject/clock_class.c, inject/clock_step.c, inject/clock_deadline.c",
 		.hooks = &clock_class_hooks,
 	},

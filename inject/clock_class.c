@@ -68,6 +68,10 @@ static int step_now(void *arg, struct tracer_task *t, struct fault *f)
 		return -ENOMEM;
 	clock_shift_add(&run->shift, f);
 	run->steps++;
+	/* REALTIME moved against MONOTONIC (a stall moves both alike): the
+	 * kernel cancels TFD_TIMER_CANCEL_ON_SET timers. */
+	if (f->err != STEP_MONOTONIC && f->count)
+		clock_cancel_step(&run->cancel, t);
 	return tracer_want_exit(t);
 }
 
@@ -146,8 +150,10 @@ static int clock_on_syscall_exit(struct inject *inj, int cls, struct tracer_task
 	struct clock_run *run = inj_run_state(inj, cls);
 	int base;
 
-	if (!run || !s->ent || !is_read(s))
+	if (!run || !s->ent)
 		return 0;
+	if (!is_read(s))
+		return clock_cancel_on_exit(&run->cancel, t, s, ret);
 	base = read_base(s);
 	if (base < 0 || !run->shift.ns[base])
 		return 0;
@@ -167,11 +173,32 @@ static bool clock_narrow(int nr, struct tracer_cond *c)
 	return true;
 }
 
+const char clock_watch_calls[] = "clock_nanosleep futex timerfd_settime timer_settime "
+				 "mq_timedsend mq_timedreceive read readv";
+
+static int clock_on_watch(struct inject *inj, int cls, struct tracer_task *t,
+			  const struct syscall_stop *s)
+{
+	struct clock_run *run = inj_run_state(inj, cls);
+
+	if (run && (strcmp(s->ent->name, "read") == 0 || strcmp(s->ent->name, "readv") == 0))
+		return clock_cancel_on_read(&run->cancel, t, s);
+	return clock_deadline_on_watch(inj, cls, t, s);
+}
+
+static void clock_run_reset(void *state)
+{
+	struct clock_run *run = state;
+
+	clock_cancel_reset(&run->cancel);
+}
+
 const struct class_hooks clock_class_hooks = {
 	.run_size = sizeof(struct clock_run),
+	.run_reset = clock_run_reset,
 	.on_exec = clock_on_exec,
 	.on_syscall = clock_on_syscall,
-	.on_watch = clock_deadline_on_watch,
+	.on_watch = clock_on_watch,
 	.on_syscall_exit = clock_on_syscall_exit,
 	.narrow = clock_narrow,
 };

@@ -13,9 +13,10 @@
  * glibc's pthread_cond_timedwait, sem_timedwait and the timed locks
  * wait; timerfd_settime TFD_TIMER_ABSTIME (the timer's clock from
  * /proc/PID/fdinfo) and timer_settime TIMER_ABSTIME (from
- * /proc/PID/timers); mq_timedsend/mq_timedreceive (REALTIME). Not yet:
- * futex_waitv, threads already asleep when a step happens,
- * TFD_TIMER_CANCEL_ON_SET (docs/faults.md#clock). */
+ * /proc/PID/timers); mq_timedsend/mq_timedreceive (REALTIME); the list
+ * is clock_watch_calls (clock_class.c). Not yet: futex_waitv, threads
+ * already asleep when a step happens (docs/faults.md#clock);
+ * TFD_TIMER_CANCEL_ON_SET is clock_cancel.c's. */
 #include "config.h"
 
 #include <errno.h>
@@ -37,9 +38,6 @@
 #ifndef FUTEX_LOCK_PI2
 #define FUTEX_LOCK_PI2 13
 #endif
-
-const char clock_deadline_calls[] = "clock_nanosleep futex timerfd_settime timer_settime "
-				    "mq_timedsend mq_timedreceive";
 
 /* Where the deadline is: its argument, its clock id, and its offset in
  * the struct (an itimerspec's it_value). -1: the call has none. */

@@ -158,7 +158,9 @@ static int inj_on_syscall_exit(void *ctx, struct tracer_task *t, const struct sy
 
 	if (!s->ent || s->ent->nr < 0 || s->ent->nr >= SYSCALL_MAX)
 		return 0;
-	mask = inj->watch_classes[s->ent->nr] | inj->site_classes[s->ent->nr];
+	/* Lasting watches too: the clock class's timerfd reads. */
+	mask = inj->watch_classes[s->ent->nr] | inj->site_classes[s->ent->nr] |
+	       inj->lasting_classes[s->ent->nr];
 	for (int c = 0; mask >> c; c++) {
 		const struct class_hooks *h = fault_classes[c].hooks;
 
