@@ -63,11 +63,19 @@ static int clock_on_exec(struct inject *inj, int cls, struct tracer_task *t)
 static int step_now(void *arg, struct tracer_task *t, struct fault *f)
 {
 	struct clock_run *run = arg;
+	struct clock_shift was;
+	unsigned moved = 0;
 
 	if (!run)
 		return -ENOMEM;
+	was = run->shift;
 	clock_shift_add(&run->shift, f);
 	run->steps++;
+	for (int b = 0; b < STEP_N; b++)
+		if (run->shift.ns[b] != was.ns[b])
+			moved |= 1u << b;
+	/* Threads asleep on a deadline of a moved clock sleep again to it. */
+	clock_sleep_step(&run->sleep, t, moved);
 	/* REALTIME moved against MONOTONIC (a stall moves both alike): the
 	 * kernel cancels TFD_TIMER_CANCEL_ON_SET timers. */
 	if (f->err != STEP_MONOTONIC && f->count)
@@ -152,8 +160,10 @@ static int clock_on_syscall_exit(struct inject *inj, int cls, struct tracer_task
 
 	if (!run || !s->ent)
 		return 0;
-	if (!is_read(s))
+	if (strcmp(s->ent->name, "read") == 0 || strcmp(s->ent->name, "readv") == 0)
 		return clock_cancel_on_exit(&run->cancel, t, s, ret);
+	if (!is_read(s))
+		return clock_sleep_exit(&run->sleep, t, ret);
 	base = read_base(s);
 	if (base < 0 || !run->shift.ns[base])
 		return 0;

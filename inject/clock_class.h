@@ -18,12 +18,26 @@ struct clock_cancel {
 	int n;
 };
 
+/* Threads asleep in a call with an absolute deadline (clock_sleep.c):
+ * base is the enum step_clock of the deadline's clock; kicked: woken by a
+ * step, to restart with the deadline handed over anew. */
+struct clock_sleeper {
+	pid_t tid;
+	int8_t base;
+	bool kicked;
+};
+struct clock_sleepers {
+	struct clock_sleeper s[64];
+	int n;
+};
+
 /* Per run: the shifts in effect for the whole tree, how many steps made
- * them, and the timers they cancelled. */
+ * them, the timers they cancelled, the threads asleep on a deadline. */
 struct clock_run {
 	struct clock_shift shift;
 	unsigned steps;
 	struct clock_cancel cancel;
+	struct clock_sleepers sleep;
 };
 
 /* clock_deadline.c: at a syscall taking an absolute deadline (watched
@@ -47,6 +61,14 @@ int clock_cancel_on_read(struct clock_cancel *cc, struct tracer_task *t,
 /* At its exit: the first read of a cancelled timer fails ECANCELED. */
 int clock_cancel_on_exit(struct clock_cancel *cc, struct tracer_task *t,
 			 const struct syscall_stop *s, int64_t ret);
+/* clock_sleep.c: a thread going to sleep until a deadline on base (its
+ * exit is asked for); its exit (a futex woken by a step restarts as
+ * itself); a step that moved the bases in mask moved wakes every other
+ * sleeper on them, to sleep again to the deadline handed over anew. */
+void clock_sleep_enter(struct clock_sleepers *z, struct tracer_task *t, int base);
+int clock_sleep_exit(struct clock_sleepers *z, struct tracer_task *t, int64_t ret);
+void clock_sleep_step(struct clock_sleepers *z, struct tracer_task *t, unsigned moved);
+
 /* Drop the pending cancels (closes the copies). */
 void clock_cancel_reset(struct clock_cancel *cc);
 

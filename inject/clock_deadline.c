@@ -45,6 +45,7 @@ struct deadline {
 	int arg;
 	int clockid;
 	size_t off, size;
+	bool sleeps;	/* the caller sleeps to it (not a timer armed) */
 };
 
 static int timerfd_clock(struct tracer_task *t, int fd)
@@ -94,6 +95,7 @@ static bool find_deadline(struct tracer_task *t, const struct syscall_stop *s, s
 
 	d->off = 0;
 	d->size = sizeof(struct timespec);
+	d->sleeps = strcmp(n, "timerfd_settime") != 0 && strcmp(n, "timer_settime") != 0;
 	if (strcmp(n, "clock_nanosleep") == 0) {
 		d->arg = 2;
 		d->clockid = (int)(int32_t)s->args[0];
@@ -148,9 +150,13 @@ int clock_deadline_on_watch(struct inject *inj, int cls, struct tracer_task *t,
 	int64_t sh, ns;
 	int base, r;
 
-	if (!run || !run->steps || !find_deadline(t, s, &d) || !s->args[d.arg])
+	if (!run || !find_deadline(t, s, &d) || !s->args[d.arg])
 		return 0;
 	sh = clock_shift_of(&run->shift, d.clockid, &base);
+	/* Asleep until a step may move its deadline (clock_sleep.c), from
+	 * before the first step on. */
+	if (d.sleeps)
+		clock_sleep_enter(&run->sleep, t, base);
 	if (!sh)
 		return 0;
 	if (d.off)
