@@ -14,9 +14,9 @@
  * wait; timerfd_settime TFD_TIMER_ABSTIME (the timer's clock from
  * /proc/PID/fdinfo) and timer_settime TIMER_ABSTIME (from
  * /proc/PID/timers); mq_timedsend/mq_timedreceive (REALTIME); the list
- * is clock_watch_calls (clock_class.c). Not yet: futex_waitv, threads
- * already asleep when a step happens (docs/faults.md#clock);
- * TFD_TIMER_CANCEL_ON_SET is clock_cancel.c's. */
+ * is clock_watch_calls (clock_class.c). Not yet: futex_waitv
+ * (docs/faults.md#clock). Threads already asleep when a step happens are
+ * clock_sleep.c's; TFD_TIMER_CANCEL_ON_SET is clock_cancel.c's. */
 #include "config.h"
 
 #include <errno.h>
