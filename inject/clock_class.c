@@ -196,6 +196,19 @@ static int clock_on_watch(struct inject *inj, int cls, struct tracer_task *t,
 	return clock_deadline_on_watch(inj, cls, t, s);
 }
 
+static int clock_on_entry(struct inject *inj, int cls, struct tracer_task *t)
+{
+	(void)inj;
+	(void)cls;
+	return clock_tsc_arm(t);
+}
+
+static int clock_on_signal(struct inject *inj, int cls, struct tracer_task *t, int sig,
+			   const siginfo_t *si)
+{
+	return clock_tsc_on_signal(inj_run_state(inj, cls), t, sig, si);
+}
+
 static void clock_run_reset(void *state)
 {
 	struct clock_run *run = state;
@@ -207,6 +220,8 @@ const struct class_hooks clock_class_hooks = {
 	.run_size = sizeof(struct clock_run),
 	.run_reset = clock_run_reset,
 	.on_exec = clock_on_exec,
+	.on_entry = clock_on_entry,
+	.on_signal = clock_on_signal,
 	.on_syscall = clock_on_syscall,
 	.on_watch = clock_on_watch,
 	.on_syscall_exit = clock_on_syscall_exit,

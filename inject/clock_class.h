@@ -69,6 +69,13 @@ void clock_sleep_enter(struct clock_sleepers *z, struct tracer_task *t, int base
 int clock_sleep_exit(struct clock_sleepers *z, struct tracer_task *t, int64_t ret);
 void clock_sleep_step(struct clock_sleepers *z, struct tracer_task *t, unsigned moved);
 
+/* clock_tsc.c: at an image's entry point, make rdtsc fault in this task
+ * (and what it forks and execs); at the SIGSEGV of one, emulate it with
+ * the run's MONOTONIC jump added: 1 consumed, 0 not an rdtsc, -errno. */
+int clock_tsc_arm(struct tracer_task *t);
+int clock_tsc_on_signal(struct clock_run *run, struct tracer_task *t, int sig,
+			const siginfo_t *si);
+
 /* Drop the pending cancels (closes the copies). */
 void clock_cancel_reset(struct clock_cancel *cc);
 

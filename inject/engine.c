@@ -186,6 +186,21 @@ static int inj_on_trap(void *ctx, struct tracer_task *t)
 	return 0;
 }
 
+/* Any other signal: the first class's that consumes it. */
+static int inj_on_signal(void *ctx, struct tracer_task *t, int sig, const siginfo_t *si)
+{
+	struct inject *inj = ctx;
+
+	for (int c = 0; c < n_fault_classes; c++) {
+		const struct class_hooks *h = fault_classes[c].hooks;
+		int r;
+
+		if (enabled(inj, c) && h->on_signal && (r = h->on_signal(inj, c, t, sig, si)) != 0)
+			return r;
+	}
+	return 0;
+}
+
 /* The dispatch masks: which enabled classes fail or watch each syscall. */
 static void build_dispatch(struct inject *inj)
 {
@@ -237,6 +252,7 @@ int inject_new(const struct inject_config *cfg, struct inject **out)
 		.on_entry = inj_on_entry,
 		.on_syscall = inj_on_syscall,
 		.on_trap = inj_on_trap,
+		.on_signal = inj_on_signal,
 		.on_syscall_exit = inj_on_syscall_exit,
 	};
 	*out = inj;
