@@ -65,8 +65,9 @@ const struct fault_class fault_classes[] = {
 	{
 		.name = "clock",
 		.summary = "clock steps (vDSO clocks read by syscall)",
-		.watch_lasting = clock_deadline_calls,
-		.preconditions = "inject/clock_class.c, inject/clock_step.c, inject/clock_deadline.c",
+		.watch_lasting = clock_watch_calls,
+		.preconditions = "inject/clock_class.c, inject/clock_step.c, inject/clock_deadline.c, "
+				 "inject/clock_sleep.c, inject/clock_cancel.c, inject/clock_tsc.c",
 		.hooks = &clock_class_hooks,
 	},
 	{

@@ -16,6 +16,7 @@
 #ifndef FZ_CLASSES_H
 #define FZ_CLASSES_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -77,6 +78,10 @@ struct class_hooks {
 	/* A SIGTRAP: 1 if it is the class's own breakpoint (handled), 0 if
 	 * not, -errno on failure (as tracer_hooks.on_trap). */
 	int (*on_trap)(struct inject *inj, int cls, struct tracer_task *t);
+	/* Another signal about to reach the task: 1 if the class consumed it
+	 * (emulated the instruction that raised it), 0 if not, -errno. */
+	int (*on_signal)(struct inject *inj, int cls, struct tracer_task *t, int sig,
+			 const siginfo_t *si);
 };
 
 struct fault_class {

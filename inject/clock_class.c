@@ -63,11 +63,23 @@ static int clock_on_exec(struct inject *inj, int cls, struct tracer_task *t)
 static int step_now(void *arg, struct tracer_task *t, struct fault *f)
 {
 	struct clock_run *run = arg;
+	struct clock_shift was;
+	unsigned moved = 0;
 
 	if (!run)
 		return -ENOMEM;
+	was = run->shift;
 	clock_shift_add(&run->shift, f);
 	run->steps++;
+	for (int b = 0; b < STEP_N; b++)
+		if (run->shift.ns[b] != was.ns[b])
+			moved |= 1u << b;
+	/* Threads asleep on a deadline of a moved clock sleep again to it. */
+	clock_sleep_step(&run->sleep, t, moved);
+	/* REALTIME moved against MONOTONIC (a stall moves both alike): the
+	 * kernel cancels TFD_TIMER_CANCEL_ON_SET timers. */
+	if (f->err != STEP_MONOTONIC && f->count)
+		clock_cancel_step(&run->cancel, t);
 	return tracer_want_exit(t);
 }
 
@@ -146,8 +158,12 @@ static int clock_on_syscall_exit(struct inject *inj, int cls, struct tracer_task
 	struct clock_run *run = inj_run_state(inj, cls);
 	int base;
 
-	if (!run || !s->ent || !is_read(s))
+	if (!run || !s->ent)
 		return 0;
+	if (strcmp(s->ent->name, "read") == 0 || strcmp(s->ent->name, "readv") == 0)
+		return clock_cancel_on_exit(&run->cancel, t, s, ret);
+	if (!is_read(s))
+		return clock_sleep_exit(&run->sleep, t, ret);
 	base = read_base(s);
 	if (base < 0 || !run->shift.ns[base])
 		return 0;
@@ -167,11 +183,47 @@ static bool clock_narrow(int nr, struct tracer_cond *c)
 	return true;
 }
 
+const char clock_watch_calls[] = "clock_nanosleep futex timerfd_settime timer_settime "
+				 "mq_timedsend mq_timedreceive read readv";
+
+static int clock_on_watch(struct inject *inj, int cls, struct tracer_task *t,
+			  const struct syscall_stop *s)
+{
+	struct clock_run *run = inj_run_state(inj, cls);
+
+	if (run && (strcmp(s->ent->name, "read") == 0 || strcmp(s->ent->name, "readv") == 0))
+		return clock_cancel_on_read(&run->cancel, t, s);
+	return clock_deadline_on_watch(inj, cls, t, s);
+}
+
+static int clock_on_entry(struct inject *inj, int cls, struct tracer_task *t)
+{
+	(void)inj;
+	(void)cls;
+	return clock_tsc_arm(t);
+}
+
+static int clock_on_signal(struct inject *inj, int cls, struct tracer_task *t, int sig,
+			   const siginfo_t *si)
+{
+	return clock_tsc_on_signal(inj_run_state(inj, cls), t, sig, si);
+}
+
+static void clock_run_reset(void *state)
+{
+	struct clock_run *run = state;
+
+	clock_cancel_reset(&run->cancel);
+}
+
 const struct class_hooks clock_class_hooks = {
 	.run_size = sizeof(struct clock_run),
+	.run_reset = clock_run_reset,
 	.on_exec = clock_on_exec,
+	.on_entry = clock_on_entry,
+	.on_signal = clock_on_signal,
 	.on_syscall = clock_on_syscall,
-	.on_watch = clock_deadline_on_watch,
+	.on_watch = clock_on_watch,
 	.on_syscall_exit = clock_on_syscall_exit,
 	.narrow = clock_narrow,
 };

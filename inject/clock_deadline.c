@@ -13,9 +13,10 @@
  * glibc's pthread_cond_timedwait, sem_timedwait and the timed locks
  * wait; timerfd_settime TFD_TIMER_ABSTIME (the timer's clock from
  * /proc/PID/fdinfo) and timer_settime TIMER_ABSTIME (from
- * /proc/PID/timers); mq_timedsend/mq_timedreceive (REALTIME). Not yet:
- * futex_waitv, threads already asleep when a step happens,
- * TFD_TIMER_CANCEL_ON_SET (docs/faults.md#clock). */
+ * /proc/PID/timers); mq_timedsend/mq_timedreceive (REALTIME); the list
+ * is clock_watch_calls (clock_class.c). Not yet: futex_waitv
+ * (docs/faults.md#clock). Threads already asleep when a step happens are
+ * clock_sleep.c's; TFD_TIMER_CANCEL_ON_SET is clock_cancel.c's. */
 #include "config.h"
 
 #include <errno.h>
@@ -38,15 +39,13 @@
 #define FUTEX_LOCK_PI2 13
 #endif
 
-const char clock_deadline_calls[] = "clock_nanosleep futex timerfd_settime timer_settime "
-				    "mq_timedsend mq_timedreceive";
-
 /* Where the deadline is: its argument, its clock id, and its offset in
  * the struct (an itimerspec's it_value). -1: the call has none. */
 struct deadline {
 	int arg;
 	int clockid;
 	size_t off, size;
+	bool sleeps;	/* the caller sleeps to it (not a timer armed) */
 };
 
 static int timerfd_clock(struct tracer_task *t, int fd)
@@ -96,6 +95,7 @@ static bool find_deadline(struct tracer_task *t, const struct syscall_stop *s, s
 
 	d->off = 0;
 	d->size = sizeof(struct timespec);
+	d->sleeps = strcmp(n, "timerfd_settime") != 0 && strcmp(n, "timer_settime") != 0;
 	if (strcmp(n, "clock_nanosleep") == 0) {
 		d->arg = 2;
 		d->clockid = (int)(int32_t)s->args[0];
@@ -150,9 +150,13 @@ int clock_deadline_on_watch(struct inject *inj, int cls, struct tracer_task *t,
 	int64_t sh, ns;
 	int base, r;
 
-	if (!run || !run->steps || !find_deadline(t, s, &d) || !s->args[d.arg])
+	if (!run || !find_deadline(t, s, &d) || !s->args[d.arg])
 		return 0;
 	sh = clock_shift_of(&run->shift, d.clockid, &base);
+	/* Asleep until a step may move its deadline (clock_sleep.c), from
+	 * before the first step on. */
+	if (d.sleeps)
+		clock_sleep_enter(&run->sleep, t, base);
 	if (!sh)
 		return 0;
 	if (d.off)

@@ -175,7 +175,9 @@ static int inj_on_syscall_exit(void *ctx, struct tracer_task *t, const struct sy
 
 	if (!s->ent || s->ent->nr < 0 || s->ent->nr >= SYSCALL_MAX)
 		return 0;
-	mask = inj->watch_classes[s->ent->nr] | inj->site_classes[s->ent->nr];
+	/* Lasting watches too: the clock class's timerfd reads. */
+	mask = inj->watch_classes[s->ent->nr] | inj->site_classes[s->ent->nr] |
+	       inj->lasting_classes[s->ent->nr];
 	for (int c = 0; mask >> c; c++) {
 		const struct class_hooks *h = fault_classes[c].hooks;
 
@@ -196,6 +198,21 @@ static int inj_on_trap(void *ctx, struct tracer_task *t)
 		int r;
 
 		if (enabled(inj, c) && h->on_trap && (r = h->on_trap(inj, c, t)) != 0)
+			return r;
+	}
+	return 0;
+}
+
+/* Any other signal: the first class's that consumes it. */
+static int inj_on_signal(void *ctx, struct tracer_task *t, int sig, const siginfo_t *si)
+{
+	struct inject *inj = ctx;
+
+	for (int c = 0; c < n_fault_classes; c++) {
+		const struct class_hooks *h = fault_classes[c].hooks;
+		int r;
+
+		if (enabled(inj, c) && h->on_signal && (r = h->on_signal(inj, c, t, sig, si)) != 0)
 			return r;
 	}
 	return 0;
@@ -253,6 +270,7 @@ int inject_new(const struct inject_config *cfg, struct inject **out)
 		.on_fork_start = inj_on_fork_start,
 		.on_syscall = inj_on_syscall,
 		.on_trap = inj_on_trap,
+		.on_signal = inj_on_signal,
 		.on_syscall_exit = inj_on_syscall_exit,
 	};
 	*out = inj;

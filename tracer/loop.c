@@ -172,6 +172,11 @@ static void handle_signal(struct tracer_state *st, struct tracer_task *t, int si
 	memset(&si, 0, sizeof(si));
 	if (ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) < 0)
 		si.si_code = 0;
+	if (sig != SIGTRAP && hooks(st) && hooks(st)->on_signal &&
+	    hooks(st)->on_signal(hooks(st)->ctx, t, sig, &si) == 1) {
+		resume(t, PTRACE_CONT, 0);
+		return;
+	}
 	/* A signal another process sent on purpose (fzsandbox ending a run, a
 	 * parent killing its worker, a shell) is never a finding; one a
 	 * process sends itself (abort, raise) or the kernel raises is. */

@@ -184,4 +184,10 @@ int tracer_grab_fd(struct tracer_task *t, int fd);
  * image has no such entry, another -errno if the stack cannot be read. */
 int tracer_auxv_ignore(struct tracer_task *t, uint64_t type);
 
+/* Wake traced thread tid out of the syscall it is asleep in (one whose
+ * exit stop was asked for): the kernel fails it with an -ERESTART* code
+ * at that exit stop and restarts it after, unless the exit hook changed
+ * the result. 0, -ESRCH if tid is not a traced thread. */
+int tracer_kick_tid(pid_t tid);
+
 #endif

@@ -88,6 +88,10 @@ struct tracer_hooks {
 	/* A SIGTRAP the tracer did not cause: return 1 if the hook consumed it
 	 * (a breakpoint of its own), 0 to deliver it, -errno on failure. */
 	int (*on_trap)(void *ctx, struct tracer_task *t);
+	/* Any other signal about to reach the task, with its siginfo: return
+	 * 1 if the hook consumed it (emulated the instruction that raised it,
+	 * as the clock class does rdtsc under PR_TSC_SIGSEGV), 0 to go on. */
+	int (*on_signal)(void *ctx, struct tracer_task *t, int sig, const siginfo_t *si);
 	/* A task appeared (after its creation event). */
 	void (*on_task)(void *ctx, struct tracer_task *t);
 	/* Snapshot mode: the episode's main process was just forked from
