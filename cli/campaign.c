@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/campaign.h"
+#include "cli/campaign_int.h"
 #include "cli/crash.h"
 #include "cli/die.h"
 #include "cli/fail_on.h"
@@ -59,75 +60,6 @@ static void progress_end(struct progress *p)
 		fprintf(stderr, "\r\033[K");
 }
 
-/* Sites of the clean run become the report's sites; ids are stable within
- * an invocation (discovery order). */
-static void publish_sites(struct runner *rn, struct report *rep)
-{
-	for (int i = 0; i < inject_nsites(rn->inj); i++) {
-		struct inject_site *is = inject_site(rn->inj, i);
-		struct site s = { 0 };
-
-		if (is->nfaults == 0)	/* reached, but nothing faithful to inject */
-			continue;
-		memcpy(s.call, is->call, sizeof(s.call));
-		memcpy(s.key, is->key, sizeof(s.key));
-		snprintf(s.function, sizeof(s.function), "%s", is->caller.function);
-		snprintf(s.file, sizeof(s.file), "%s", is->caller.file);
-		snprintf(s.module, sizeof(s.module), "%s", is->caller.module);
-		s.line = is->caller.line;
-		s.ordinal = 1;
-		for (int j = 0; j < inject_nsites(rn->inj); j++) {
-			const struct inject_site *o = inject_site(rn->inj, j);
-
-			if (o->nfaults && strcmp(o->call, is->call) == 0 &&
-			    o->caller.offset < is->caller.offset &&
-			    strcmp(o->caller.function, is->caller.function) == 0 &&
-			    strcmp(o->caller.module, is->caller.module) == 0)
-				s.ordinal++;
-		}
-		for (int k = 1; k < is->key_depth && s.npath < (int)ARRAY_SIZE(s.path); k++)
-			snprintf(s.path[s.npath++], sizeof(s.path[0]), "%s", is->path_fn[k]);
-		s.occurrences = is->total;
-		is->report_id = report_add_site(rep, &s);
-	}
-	/* Which programs made the calls, and which --only-exe lets fail. */
-	const struct exe_count *ex;
-	int nex = inject_executables(rn->inj, &ex);
-
-	report_set_executables(rep, ex, nex);
-}
-
-/* --fault=...@site#K: the site ids of this invocation's clean run. */
-static void resolve_pinned(struct options *o, struct runner *rn)
-{
-	for (int i = 0; i < o->nfaults; i++) {
-		int id = o->fault_site_ids[i];
-		bool found = false;
-
-		if (id < 0)
-			continue;
-		for (int k = 0; k < inject_nsites(rn->inj); k++) {
-			struct inject_site *s = inject_site(rn->inj, k);
-
-			if (s->report_id == id) {
-				memcpy(o->faults[i].site, s->key, sizeof(o->faults[i].site));
-				found = true;
-			}
-		}
-		if (!found)
-			die("--fault: no site#%d in the clean run (it has %d sites)", id,
-			    inject_nsites(rn->inj));
-	}
-}
-
-static bool needs_sites(const struct options *o)
-{
-	for (int i = 0; i < o->nfaults; i++)
-		if (o->fault_site_ids[i] >= 0)
-			return true;
-	return false;
-}
-
 /* One rule for both caps: the limit that really ended the campaign is
  * named, and only --budget's wall time is a goal missed (exit 3, as CI
  * reads it); a run count is a cap asked for, and exits as a full
@@ -145,31 +77,6 @@ static const struct cap {
 	{ "stop-on-finding", "note: ", "stopped the campaign at its first finding", "", EXIT_CLEAN },
 };
 
-/* The plan's coverage per class and per call path, for the summary. */
-static void set_coverage(const struct scheduler *plan, struct inject *inj, struct report *rep)
-{
-	struct report_coverage rc = { 0 };
-	struct plan_coverage pc;
-	struct inject_paths ip;
-
-	if (!plan || sched_plan_coverage(plan, &pc) < 0)
-		return;
-	inject_path_stats(inj, &ip);
-	rc.nclasses = inject_nclasses() < REPORT_MAX_CLASSES ? inject_nclasses() : REPORT_MAX_CLASSES;
-	for (int i = 0; i < rc.nclasses; i++) {
-		rc.classes[i] = inject_class_name(i);
-		rc.planned[i] = pc.planned[i];
-		rc.done[i] = pc.done[i];
-	}
-	rc.paths = ip.paths;
-	rc.paths_wrapped = ip.wrapped;
-	rc.paths_dropped = ip.dropped;
-	rc.paths_planned = pc.paths;
-	rc.paths_tried = pc.paths_done;
-	report_set_coverage(rep, &rc);
-}
-
-/* stopped: --stop-on-finding ended it (before any cap could). */
 static const struct cap *cap_of(const struct options *o, int runs, bool stopped)
 {
 	if (stopped)
@@ -339,7 +246,7 @@ static void run_unstarted(struct campaign *c, const char *mode)
  * error exits 2 as any other. */
 __attribute__((noreturn)) static void die_keeping_report(struct campaign *c)
 {
-	set_coverage(c->plan, c->rn.inj, c->rep);
+	campaign_set_coverage(c->plan, c->rn.inj, c->rep);
 	report_set_plan(c->rep, c->sched ? c->sched->planned : 0, c->done - c->unstarted, true);
 	report_set_capped_by(c->rep, "error");
 	if (report_write_json(c->rep) == 0)
@@ -523,7 +430,7 @@ static void run_one(struct campaign *c, const struct run_request *req, struct ru
 	 * interrupted. */
 	if (req->record) {
 		inject_sites_finish(c->rn.inj);
-		publish_sites(&c->rn, c->rep);
+		campaign_publish_sites(&c->rn, c->rep);
 		/* --check=output: a second run without faults, the same
 		 * output, before any fault. */
 		runner_output_baseline(&c->rn);
@@ -656,7 +563,7 @@ static struct scheduler *schedule_build(struct campaign *c)
 	if ((e = sched_seq_new(&caps, &seq)) < 0)
 		die_errno(e, "cannot build the schedule");
 	/* The caps spare it: every other run starts from it. */
-	if (!o->nfaults || needs_sites(o) || o->crash_at) {
+	if (!o->nfaults || campaign_needs_sites(o) || o->crash_at) {
 		e = sched_clean_new(&s);
 		schedule_add(seq, e, s, false);
 	}
@@ -703,7 +610,7 @@ int campaign_run(struct options *o, char **environ_base)
 	c.deadline = o->budget_ms ? mono_ms() + o->budget_ms : 0;
 	/* Loss is judged against the runs without faults: a --fault
 	 * campaign without site#K makes none. */
-	if (o->check_output && o->nfaults && !needs_sites(o))
+	if (o->check_output && o->nfaults && !campaign_needs_sites(o))
 		die("--check=output compares with the run without faults, which --fault makes only "
 		    "for a site#K: pin a site#K, or drop --fault");
 	if (o->suppress)
@@ -752,7 +659,7 @@ int campaign_run(struct options *o, char **environ_base)
 			break;
 		c.stopped = o->stop_on_finding && out.finding;
 		if (req.record)
-			resolve_pinned(o, &c.rn);
+			campaign_resolve_pinned(o, &c.rn);
 		sched->done(sched, &req, &out);
 		if (c.fz)
 			fuzz_after(c.fz, &req, &out, c.last_sig, c.done, report_nfindings(c.rep));
@@ -768,7 +675,7 @@ int campaign_run(struct options *o, char **environ_base)
 			"\"setup-failed\")\n", c.unstarted, c.done);
 	/* The report counts the runs made; one that could not start took
 	 * its turn in the plan (and of --max-runs) all the same. */
-	set_coverage(c.plan, c.rn.inj, c.rep);
+	campaign_set_coverage(c.plan, c.rn.inj, c.rep);
 	fuzz_close(c.fz, c.done, report_nfindings(c.rep));
 	e = finish(c.rep, o, sched->planned, c.done - c.unstarted, c.done, sched_seq_capped(sched),
 		   c.stopped);
