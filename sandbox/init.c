@@ -23,7 +23,8 @@ int sandbox_init(const struct sandbox *sb, pid_t target)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	/* SIGCHLD blocked: waitpid needs no delivery, and a delivered one
 	 * would be a signal-delivery stop for the tracer (a round trip per
-	 * child that ends, a millisecond of a one-shot run on a slow VM). */
+	 * child that ends, a millisecond of a one-shot run on a slow VM).
+	 * The launcher blocked it already, before the target's clone. */
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &chld, NULL);

@@ -99,6 +99,7 @@ struct target_start {
 	const struct sandbox_launch *l;
 	void (*finish)(void *arg, const struct tracer_setup_err *e);
 	void *finish_arg;
+	sigset_t mask;		/* the signal mask before the init blocked SIGCHLD */
 };
 
 static int target_main(void *arg)
@@ -106,6 +107,10 @@ static int target_main(void *arg)
 	const struct target_start *ts = arg;
 	struct sandbox_err se = { 0 };
 	struct tracer_setup_err e;
+
+	/* The program gets the mask fzsandbox was started with, not the
+	 * init's blocked SIGCHLD. */
+	sigprocmask(SIG_SETMASK, &ts->mask, NULL);
 
 	if (sandbox_drop(ts->l->sb, &se) < 0 ||
 	    (ts->l->rl && sandbox_rlimits_apply(ts->l->rl, &se) < 0)) {
@@ -123,7 +128,8 @@ static int jail(const struct sandbox_launch *l, int errfd, struct sandbox_err *s
 		void (*finish)(void *arg, const struct tracer_setup_err *e), void *finish_arg)
 {
 	const struct sandbox *sb = l->sb;
-	struct target_start ts = { l, finish, finish_arg };
+	struct target_start ts = { .l = l, .finish = finish, .finish_arg = finish_arg };
+	sigset_t chld;
 	pid_t pid;
 
 	if (sandbox_enter(sb, se) < 0)
@@ -138,6 +144,14 @@ static int jail(const struct sandbox_launch *l, int errfd, struct sandbox_err *s
 	 * so the target may use its memory (ts, the plan) meanwhile. glibc's
 	 * clone is a bare syscall wrapper: no fork handlers, no malloc locks
 	 * (we are a raw clone of a possibly multi-threaded fzsandbox). */
+	/* SIGCHLD blocked before the target exists, not once the init gets
+	 * to run (sandbox_init): on a loaded machine a snapshot run could end
+	 * first, and the init, a tracee outside any episode then, would stop
+	 * to deliver it (kernel-facts.md#init-sigchld). */
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &chld, &ts.mask) < 0)
+		return sb_fail(se, SB_FORK, NULL, errno);
 	pid = clone(target_main, sandbox_target_stack(sb), CLONE_VM | CLONE_VFORK | SIGCHLD, &ts);
 	if (pid < 0)
 		return sb_fail(se, SB_FORK, NULL, errno);

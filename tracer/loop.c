@@ -31,6 +31,20 @@ static const struct tracer_hooks *hooks(struct tracer_state *st)
 	return st->opts->hooks;
 }
 
+/* The jail's init under a parked template is in no episode: a stop of
+ * its (a signal sent to pid 1, which ignores what it does not handle) is
+ * passed over, never held as a new task or killed as one (which would end
+ * the jail and the template with it). */
+static bool pass_template_init(struct tracer_state *st, pid_t tid)
+{
+	const struct tracer_template *tp = &session_of(st)->tmpl;
+
+	if (!tp->parked || tid != tp->init)
+		return false;
+	ptrace(PTRACE_CONT, tid, 0, 0);
+	return true;
+}
+
 void episode_kill(struct tracer_state *st)
 {
 	EACH_TASK(st, t)
@@ -60,7 +74,7 @@ void episode_drain(struct tracer_state *st)
 		if (WIFEXITED(status) || WIFSIGNALED(status)) {
 			if (t)
 				task_remove(st, t);
-		} else if (!t) {
+		} else if (!t && !pass_template_init(st, tid)) {
 			kill(tid, SIGKILL);	/* a task born during the kill */
 		}
 	}
@@ -461,6 +475,8 @@ void episode_dispatch(struct tracer_state *st, pid_t tid, int status, int *errfd
 	 * it was held at is over. */
 	if (t)
 		t->hold_until_ms = 0;
+	if (!t && pass_template_init(st, tid))
+		return;
 	if (!t) {
 		/* A new task's first stop, before its parent's creation event:
 		 * hold it until we know its address space. */
