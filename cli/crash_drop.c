@@ -32,6 +32,7 @@
 
 #include "cli/crash_drop.h"
 #include "cli/crash_drop_int.h"
+#include "util/util.h"
 
 struct crash_drop *crash_drop_new(const char *copy, const char *orig)
 {
@@ -270,26 +271,7 @@ void drop_say(struct drop_apply *a, const char *rel, const char *how)
 /* Rewrite the copy's file with data (len bytes). */
 static int put(int dirfd, const char *name, const char *data, size_t len)
 {
-	int fd = openat(dirfd, name, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC);
-	size_t done = 0;
-	int e = 0;
-
-	if (fd < 0)
-		return -errno;
-	while (done < len) {
-		ssize_t k = write(fd, data + done, len - done);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0) {
-			e = -errno;
-			break;
-		}
-		done += k;
-	}
-	if (close(fd) < 0 && !e)
-		e = -errno;
-	return e;
+	return fs_write_file_at(dirfd, name, O_TRUNC | O_NOFOLLOW, 0, data, len);
 }
 
 /* The durable length: the data, cut by a truncate since (a truncate

@@ -30,6 +30,7 @@
 
 #include "cli/crash_drop.h"
 #include "cli/crash_drop_int.h"
+#include "util/util.h"
 
 static struct drop_dir *dir_find(struct crash_drop *d, dev_t dev, ino_t ino, bool add)
 {
@@ -288,26 +289,7 @@ static void undo_new(struct crash_drop *d, int dirfd, const char *rel, const str
 /* Make name again with data. */
 static int create(int dirfd, const char *name, const char *data, size_t len)
 {
-	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	size_t done = 0;
-	int e = 0;
-
-	if (fd < 0)
-		return -errno;
-	while (done < len) {
-		ssize_t k = write(fd, data + done, len - done);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0) {
-			e = -errno;
-			break;
-		}
-		done += k;
-	}
-	if (close(fd) < 0 && !e)
-		e = -errno;
-	return e;
+	return fs_write_file_at(dirfd, name, O_CREAT | O_EXCL | O_NOFOLLOW, 0644, data, len);
 }
 
 /* A durable name that is gone comes back, unless its file stays under

@@ -129,41 +129,16 @@ static void cancel_in(struct clock_cancel *cc, pid_t pid)
 	closedir(dir);
 }
 
-/* The pid namespace of pid ("" not known). */
-static void pidns_of(pid_t pid, char *buf, size_t len)
+static void cancel_each(pid_t pid, void *cc)
 {
-	char p[64];
-	ssize_t n;
-
-	snprintf(p, sizeof(p), "/proc/%d/ns/pid", (int)pid);
-	n = readlink(p, buf, len - 1);
-	buf[n > 0 ? n : 0] = 0;
+	cancel_in(cc, pid);
 }
 
 void clock_cancel_step(struct clock_cancel *cc, struct tracer_task *t)
 {
-	char ns[64], mine[64], other[64];
-	pid_t pid = tracer_task_pid(t);
-	struct dirent *de;
-	DIR *dir;
-
-	cancel_in(cc, pid);
 	/* In the jail (a pid namespace of its own, every process of it
 	 * traced) every process's timers; outside it the stepping one's. */
-	pidns_of(pid, ns, sizeof(ns));
-	pidns_of(getpid(), mine, sizeof(mine));
-	if (!ns[0] || strcmp(ns, mine) == 0 || !(dir = opendir("/proc")))
-		return;
-	while ((de = readdir(dir))) {
-		pid_t o = (pid_t)atoi(de->d_name);
-
-		if (o <= 0 || o == pid)
-			continue;
-		pidns_of(o, other, sizeof(other));
-		if (strcmp(other, ns) == 0)
-			cancel_in(cc, o);
-	}
-	closedir(dir);
+	proc_each_jailmate(tracer_task_pid(t), cancel_each, cc);
 }
 
 static bool is_read(const struct syscall_stop *s)

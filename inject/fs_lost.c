@@ -217,15 +217,18 @@ static void pend_in(struct fs_lost *l, pid_t pid, const struct stat *fst, struct
 	closedir(dir);
 }
 
-/* The pid namespace of pid ("" not known). */
-static void pidns_of(pid_t pid, char *buf, size_t len)
-{
-	char p[64];
-	ssize_t n;
+struct pend_walk {
+	struct fs_lost *l;
+	const struct stat *fst;
+	struct fd_ref seen[64];
+	int nseen;
+};
 
-	snprintf(p, sizeof(p), "/proc/%d/ns/pid", (int)pid);
-	n = readlink(p, buf, len - 1);
-	buf[n > 0 ? n : 0] = 0;
+static void pend_each(pid_t pid, void *arg)
+{
+	struct pend_walk *w = arg;
+
+	pend_in(w->l, pid, w->fst, w->seen, &w->nseen, (int)ARRAY_SIZE(w->seen));
 }
 
 /* The other open files of (dev, ino) get the error at their next fsync:
@@ -233,27 +236,9 @@ static void pidns_of(pid_t pid, char *buf, size_t len)
  * process of it traced) every process's. */
 static void pend_others(struct fs_lost *l, pid_t pid, int fd, const struct stat *fst)
 {
-	char ns[64], mine[64], other[64];
-	struct fd_ref seen[64] = { { pid, fd } };
-	int nseen = 1;
-	struct dirent *de;
-	DIR *dir;
+	struct pend_walk w = { .l = l, .fst = fst, .seen = { { pid, fd } }, .nseen = 1 };
 
-	pend_in(l, pid, fst, seen, &nseen, (int)ARRAY_SIZE(seen));
-	pidns_of(pid, ns, sizeof(ns));
-	pidns_of(getpid(), mine, sizeof(mine));
-	if (!ns[0] || strcmp(ns, mine) == 0 || !(dir = opendir("/proc")))
-		return;
-	while ((de = readdir(dir))) {
-		pid_t o = (pid_t)atoi(de->d_name);
-
-		if (o <= 0 || o == pid)
-			continue;
-		pidns_of(o, other, sizeof(other));
-		if (strcmp(other, ns) == 0)
-			pend_in(l, o, fst, seen, &nseen, (int)ARRAY_SIZE(seen));
-	}
-	closedir(dir);
+	proc_each_jailmate(pid, pend_each, &w);
 }
 
 int fs_lost_fail(struct fs_run *run, struct tracer_task *t, const struct syscall_stop *s)

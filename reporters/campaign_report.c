@@ -94,17 +94,6 @@ static json_object *component_json(const struct report_component *c)
 	return o;
 }
 
-static int write_json(json_object *o, const char *path)
-{
-	char tmp[PATH_MAX + 8];
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if (json_object_to_file_ext(tmp, o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-				    JSON_C_TO_STRING_NOSLASHESCAPE) < 0)
-		return errno ? -errno : -EIO;
-	return rename(tmp, path) < 0 ? -errno : 0;
-}
-
 static int campaign_json(const struct report_campaign *cp, const struct report_component *v,
 			 int n, const char *path)
 {
@@ -134,7 +123,7 @@ static int campaign_json(const struct report_campaign *cp, const struct report_c
 		}
 	}
 	add(top, "components", comps);
-	e = oom ? -ENOMEM : write_json(top, path);
+	e = oom ? -ENOMEM : report_json_write_file(path, top);
 	json_object_put(top);
 	return e;
 }
@@ -180,7 +169,7 @@ static int campaign_sarif(const struct report_component *v, int n, const char *p
 		json_object_put(log);
 	}
 	if (!e)
-		e = oom ? report_why(why, whylen, -ENOMEM, "out of memory") : write_json(top, path);
+		e = oom ? report_why(why, whylen, -ENOMEM, "out of memory") : report_json_write_file(path, top);
 	json_object_put(top);
 	return e;
 }

@@ -594,7 +594,7 @@ static int merge_runlog(struct merge *m, FILE *out, const struct shard *s)
 
 static int write_out(struct merge *m)
 {
-	char path[PATH_MAX], tmp[PATH_MAX];
+	char path[PATH_MAX];
 	FILE *fp;
 	int e = 0;
 
@@ -617,18 +617,8 @@ static int write_out(struct merge *m)
 	if (report_redact_top(m->out) < 0)
 		return fail(m, -ENOMEM, "out of memory");
 	snprintf(path, sizeof(path), "%s/report.json", m->out_dir);
-	snprintf(tmp, sizeof(tmp), "%s/.report.json.%d.tmp", m->out_dir, (int)getpid());
-	if (json_object_to_file_ext(tmp, m->out, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-				    JSON_C_TO_STRING_NOSLASHESCAPE) < 0) {
-		e = -errno ?: -EIO;
-		(void)unlink(tmp);
-		return fail(m, e, "cannot write %s", tmp);
-	}
-	if (rename(tmp, path) < 0) {
-		e = -errno;
-		(void)unlink(tmp);
+	if ((e = report_json_write_file(path, m->out)) < 0)
 		return fail(m, e, "cannot write %s: %s", path, strerror(-e));
-	}
 	return 0;
 }
 

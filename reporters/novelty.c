@@ -100,22 +100,9 @@ static void key_names(const char *key, struct report_novelty *nv)
 
 static int write_back(const char *path, json_object *root, char *why, int whylen)
 {
-	char tmp[PATH_MAX + 16];
-	int e;
+	int e = report_json_write_file(path, root);
 
-	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
-	if (json_object_to_file_ext(tmp, root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-				    JSON_C_TO_STRING_NOSLASHESCAPE) < 0) {
-		e = errno ? -errno : -EIO;
-		(void)unlink(tmp);
-		return report_why(why, whylen, e, "cannot write %s", tmp);
-	}
-	if (rename(tmp, path) < 0) {
-		e = -errno;
-		(void)unlink(tmp);
-		return report_why(why, whylen, e, "cannot write %s: %s", path, strerror(-e));
-	}
-	return 0;
+	return e < 0 ? report_why(why, whylen, e, "cannot write %s: %s", path, strerror(-e)) : 0;
 }
 
 int report_mark_new(const char *report_path, char *const *store_keys, char *const *baseline,

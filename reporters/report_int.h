@@ -136,6 +136,9 @@ struct json_object *report_json_read(const char *path, char *why, int whylen);
 /* o's member key if it is of type t (json_type), else NULL (o NULL too):
  * every reader of a report checks each field's type. */
 struct json_object *json_field(struct json_object *o, const char *key, int t);
+/* report_json.c: o into path as pretty JSON, through a temporary file
+ * beside it renamed over path. 0 or -errno. */
+int report_json_write_file(const char *path, struct json_object *o);
 /* A one-line reason into why (whylen bytes), and err returned. */
 __attribute__((format(printf, 4, 5)))
 int report_why(char *why, int whylen, int err, const char *fmt, ...);

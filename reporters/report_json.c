@@ -3,6 +3,7 @@
 /* report_json.c - report.json (schema: docs/report-schema.md). */
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -493,7 +494,7 @@ static json_object *report_json(struct jb *b, const struct report *r)
 int report_write_json(const struct report *r)
 {
 	struct jb b = { .oom = false };
-	char *path = NULL, *tmp = NULL;
+	char *path = NULL;
 	json_object *o;
 	int e;
 
@@ -504,12 +505,6 @@ int report_write_json(const struct report *r)
 		return e;
 	if (asprintf(&path, "%s/report.json", r->out_dir) < 0)
 		return -ENOMEM;
-	/* Readers (a replay, a watching tool) see the old or the new file,
-	 * never half of one. */
-	if (asprintf(&tmp, "%s/.report.json.%d.tmp", r->out_dir, (int)getpid()) < 0) {
-		free(path);
-		return -ENOMEM;
-	}
 	o = report_json(&b, r);
 	if (b.oom || !o) {
 		e = -ENOMEM;
@@ -522,20 +517,29 @@ int report_write_json(const struct report *r)
 		if (e)
 			goto out;
 	}
-	errno = 0;
-	if (json_object_to_file_ext(tmp, o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-				    JSON_C_TO_STRING_NOSLASHESCAPE) < 0) {
-		e = errno ? -errno : -EIO;
-		(void)unlink(tmp);
-		goto out;
-	}
-	if (rename(tmp, path) < 0) {
-		e = -errno;
-		(void)unlink(tmp);
-	}
+	e = report_json_write_file(path, o);
 out:
 	json_object_put(o);
-	free(tmp);
 	free(path);
+	return e;
+}
+
+int report_json_write_file(const char *path, struct json_object *o)
+{
+	char tmp[PATH_MAX + 32];
+	int e = 0;
+
+	/* Readers (a replay, a watching tool, a parallel shard's merge) see
+	 * the old or the new file, never half of one. */
+	if (snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid()) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	errno = 0;
+	if (json_object_to_file_ext(tmp, o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+				    JSON_C_TO_STRING_NOSLASHESCAPE) < 0)
+		e = errno ? -errno : -EIO;
+	else if (rename(tmp, path) < 0)
+		e = -errno;
+	if (e)
+		(void)unlink(tmp);
 	return e;
 }

@@ -199,25 +199,15 @@ static void store_update(json_object *old, json_object *root, json_object *fnd, 
 
 static int write_atomic(const char *dir, const char *name, json_object *o, char *why, int whylen)
 {
-	char path[PATH_MAX], tmp[PATH_MAX];
+	char path[PATH_MAX];
 	int e;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	snprintf(tmp, sizeof(tmp), "%s/.%s.%d.tmp", dir, name, (int)getpid());
 	/* Built from a masked report.json; an older file updated may not be. */
 	if (report_redact_top(o) < 0)
 		return report_why(why, whylen, -ENOMEM, "out of memory");
-	if (json_object_to_file_ext(tmp, o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-				    JSON_C_TO_STRING_NOSLASHESCAPE) < 0) {
-		e = -errno ?: -EIO;
-		(void)unlink(tmp);
-		return report_why(why, whylen, e, "cannot write %s", tmp);
-	}
-	if (rename(tmp, path) < 0) {
-		e = -errno;
-		(void)unlink(tmp);
+	if ((e = report_json_write_file(path, o)) < 0)
 		return report_why(why, whylen, e, "cannot write %s: %s", path, strerror(-e));
-	}
 	return 0;
 }
 

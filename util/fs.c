@@ -298,9 +298,9 @@ int fs_copy_tree(int sfd, int dfd, const struct fs_owner *ow)
 	return r;
 }
 
-int fs_write_file(const char *path, const void *data, size_t len, mode_t mode)
+int fs_write_file_at(int dirfd, const char *name, int flags, mode_t mode, const void *data, size_t len)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode), e = 0;
+	int fd = openat(dirfd, name, flags | O_WRONLY | O_CLOEXEC, mode), e = 0;
 	const char *p = data;
 
 	if (fd < 0)
@@ -316,6 +316,11 @@ int fs_write_file(const char *path, const void *data, size_t len, mode_t mode)
 	if (close(fd) < 0 && !e)
 		e = -errno;
 	return e;
+}
+
+int fs_write_file(const char *path, const void *data, size_t len, mode_t mode)
+{
+	return fs_write_file_at(AT_FDCWD, path, O_CREAT | O_TRUNC, mode, data, len);
 }
 
 int fs_read_file(const char *path, size_t max, void **data, size_t *len)

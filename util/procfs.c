@@ -1,6 +1,7 @@
 /* procfs.c - the one reader of each /proc file fzsandbox looks at. */
 #include "config.h"
 
+#include <dirent.h>
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -120,4 +121,38 @@ int proc_auxv_get(pid_t pid, uint64_t type, uint64_t *val)
 			return 0;
 		}
 	return -ENOENT;
+}
+
+/* The pid namespace of pid ("" not known). */
+static void pidns_of(pid_t pid, char *buf, size_t len)
+{
+	char p[64];
+	ssize_t n;
+
+	snprintf(p, sizeof(p), "/proc/%d/ns/pid", (int)pid);
+	n = readlink(p, buf, len - 1);
+	buf[n > 0 ? n : 0] = 0;
+}
+
+void proc_each_jailmate(pid_t pid, void (*fn)(pid_t pid, void *arg), void *arg)
+{
+	char ns[64], mine[64], other[64];
+	struct dirent *de;
+	DIR *dir;
+
+	fn(pid, arg);
+	pidns_of(pid, ns, sizeof(ns));
+	pidns_of(getpid(), mine, sizeof(mine));
+	if (!ns[0] || strcmp(ns, mine) == 0 || !(dir = opendir("/proc")))
+		return;
+	while ((de = readdir(dir))) {
+		pid_t o = (pid_t)atoi(de->d_name);
+
+		if (o <= 0 || o == pid)
+			continue;
+		pidns_of(o, other, sizeof(other));
+		if (strcmp(other, ns) == 0)
+			fn(o, arg);
+	}
+	closedir(dir);
 }

@@ -61,6 +61,9 @@ int fs_copy_tree(int sfd, int dfd, const struct fs_owner *ow);
  * malloc'd buffer (NUL after its len bytes; -EFBIG past max). 0 or
  * -errno. */
 int fs_write_file(const char *path, const void *data, size_t len, mode_t mode);
+/* The same at dirfd/name, opened with O_WRONLY and flags (O_CREAT |
+ * O_EXCL, O_TRUNC | O_NOFOLLOW, ...). */
+int fs_write_file_at(int dirfd, const char *name, int flags, mode_t mode, const void *data, size_t len);
 int fs_read_file(const char *path, size_t max, void **data, size_t *len);
 
 /* --- procfs.c: /proc/PID/... ---------------------------------------------- */
@@ -83,6 +86,11 @@ struct proc_map {
  * return of fn and returns it (a negative one is an error). pid 0: self.
  * The proc_map and its path are valid only during the call. */
 int proc_maps_each(pid_t pid, int (*fn)(const struct proc_map *m, void *arg), void *arg);
+
+/* fn for pid, then, when pid lives in a pid namespace other than ours
+ * (the jail's, where every process is traced), for every other process
+ * of that namespace. */
+void proc_each_jailmate(pid_t pid, void (*fn)(pid_t pid, void *arg), void *arg);
 
 /* The value of auxiliary vector entry type (AT_*) of pid (0: self). */
 int proc_auxv_get(pid_t pid, uint64_t type, uint64_t *val);
