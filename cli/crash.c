@@ -288,8 +288,15 @@ const struct tracer_observer *crash_observe(struct runner *r, bool record,
 {
 	struct crash *c = r->crash;
 
-	if (!r->o->crash_at || (!record && !r->crash_point))
+	if (!r->o->crash_at)
 		return inner;
+	/* A run of the plan after the crash runs: no point of its own, and
+	 * crash_judge must not judge it by the last crash run's. */
+	if (!record && !r->crash_point) {
+		if (c)
+			c->target = 0, c->fired = false;
+		return inner;
+	}
 	if (!c)
 		c = r->crash = crash_new(r);
 	c->record = record;

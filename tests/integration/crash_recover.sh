@@ -78,6 +78,16 @@ assert_eq 1 "$(jqr '.findings | length')" "rename --crash-drop: findings"
 assert_eq "crash-recovery 2 rename kv" \
 	"$(jqr '.findings[0] | "\(.kind) \(.crash.point) \(.crash.call) \(.crash.file)"')" \
 	"rename --crash-drop: the crash point"
+# A run after the crash runs that has no point of its own (a pinned
+# fault: the store cannot be opened, exit 1, nothing written) is judged
+# as any run, not by the last crash run's point (its checker passes).
+rm -rf "$OUT"
+fz -q --out="$OUT" --inject=proc --workdir="$TMP/wd" --crash-at=durability --crash-drop \
+	--recover="$K rename" --check="$K verify kv" --fault=openat:EACCES@1 -- "$K" rename
+assert_rc 1
+assert_eq "null" "$(jq -s -c '[.[] | select(.mode == "pinned") | .finding][0]' "$OUT/runs.jsonl")" \
+	"the pinned run after the crash runs: its finding"
+assert_eq 1 "$(jqr '.findings[0].hits')" "the crash-recovery finding's runs"
 jqr '.findings[0].crash.dropped' | grep -q '^kv (emptied' ||
 	fail "rename --crash-drop: the dropped data is not named"
 fz --replay="$OUT/report.json#1" --out="$TMP/rp"
