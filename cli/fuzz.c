@@ -132,16 +132,17 @@ static void check_options(const struct options *o, bool at_at)
 
 struct fuzz *fuzz_open(struct options *o, char ***run_argv)
 {
-	struct fuzz *fz = calloc(1, sizeof(*fz));
+	struct fuzz *fz;
 	char **argv;
 	int n = 0, e;
 	bool at_at = false;
 
-	if (!fz)
-		die("out of memory");
+	/* Bad options first: nothing allocated yet when one dies. */
 	for (n = 0; o->argv[n]; n++)
 		at_at |= strcmp(o->argv[n], "@@") == 0;
 	check_options(o, at_at);
+	if (!(fz = calloc(1, sizeof(*fz))))
+		die("out of memory");
 	fz->o = o;
 	fz->start = time(NULL);
 	fz->start_ms = mono_ms();

@@ -88,7 +88,8 @@ static int push(struct fuzz_sched *f, const uint8_t *data, size_t len, int src, 
 	 * changes, in havoc. */
 	if (!(f->mutate & FUZZ_MUTATE_INPUT) || (f->custom.only && f->custom.fuzz))
 		e->det_step = e->ext_step = -1;
-	memcpy(e->sched, sched, (size_t)nsched * sizeof(*sched));
+	if (nsched > 0)	/* a plain input has no schedule (sched NULL) */
+		memcpy(e->sched, sched, (size_t)nsched * sizeof(*sched));
 	e->nsched = nsched;
 	f->n++;
 	return 0;
