@@ -447,6 +447,9 @@ void episode_dispatch(struct tracer_state *st, pid_t tid, int status, int *errfd
 	}
 	sig = WSTOPSIG(status);
 	event = (unsigned)status >> 16;
+	/* Sampled (sample.c): its stack where this stop finds it. */
+	if (t->sample_due && t->started)
+		sample_take(st, t);
 	if (sig == (SIGTRAP | 0x80))
 		handle_syscall_exit(st, t);
 	else if (event == PTRACE_EVENT_SECCOMP)
@@ -463,7 +466,9 @@ void episode_dispatch(struct tracer_state *st, pid_t tid, int status, int *errfd
 		} else if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
 			resume(t, PTRACE_LISTEN, 0);	/* a real group-stop */
 		} else {
-			resume(t, PTRACE_CONT, 0);
+			/* An interrupt (a sample's) inside a call whose exit
+			 * stop is wanted: still wanted. */
+			resume(t, t->want_exit ? PTRACE_SYSCALL : PTRACE_CONT, 0);
 		}
 	} else if (event == 0)
 		handle_signal(st, t, sig);

@@ -180,6 +180,10 @@ enum run_end {
 typedef void (*tracer_stack_cb)(void *arg, pid_t pid, const pid_t *tids,
 				const int *ordinals, int ntids);
 
+/* A sample of a running episode (tracer_episode.sample_ms): tid is
+ * ptrace-stopped where it was running, to be unwound. */
+typedef void (*tracer_sample_cb)(void *arg, pid_t pid, pid_t tid, int ordinal);
+
 /* A call the gate refused as a violation (tracer_gate.check), reported
  * while its task is still stopped at it, so the reporter can unwind it;
  * line is the call as made ("ptrace(16, 1, 0, 0)"). The call then fails
@@ -285,6 +289,12 @@ struct tracer_episode {
 	const struct tracer_cond *conds;	/* at most TRACER_MAX_CONDS */
 	int nconds;
 	const struct tracer_observer *observer;	/* NULL: none */
+	/* Sampling (tracer/sample.c): every sample_ms (0: never), each task
+	 * on a CPU is stopped (PTRACE_INTERRUPT) and each task at a ptrace
+	 * stop taken at it, and on_sample called with it stopped. */
+	int sample_ms;
+	tracer_sample_cb on_sample;
+	void *sample_arg;
 };
 
 struct run_result {

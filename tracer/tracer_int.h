@@ -44,6 +44,7 @@ struct tracer_task {
 	bool observe_exit;	/* call the episode's observer */
 	unsigned restore_mask;	/* argument registers to restore at exit */
 	uint64_t restore_val[6];
+	bool sample_due;	/* sample.c: take it at its next stop */
 };
 
 /* Written to the close-on-exec error pipe: one write < PIPE_BUF, atomic. */
@@ -69,6 +70,8 @@ struct tracer_state {
 	bool watch_done;	/* the service's observer has seen what it waited for */
 	long long deadline_ms;	/* timeout */
 	long long grace_ms;	/* 0: none yet */
+	long long next_sample_ms;	/* sample.c; 0: not started */
+	int seen_tick;		/* session.c: the last tick looked at */
 	/* tracer_session_template: looking for the snapshot point, and what
 	 * came of it (0: parked; -EMLINK with why[]: refused). */
 	bool taking, parked;
@@ -127,6 +130,9 @@ static inline struct tracer_session *session_of(struct tracer_state *st)
 
 /* loop.c: one stop of the episode, and its end. */
 void episode_dispatch(struct tracer_state *st, pid_t tid, int status, int *errfd);
+/* sample.c: the episode's sampling (tracer_episode.sample_ms). */
+void sample_tick(struct tracer_state *st, long long now);
+void sample_take(struct tracer_state *st, struct tracer_task *t);
 /* SIGKILL every task. */
 void episode_kill(struct tracer_state *st);
 /* After episode_kill: reap until the tree is empty (at most 5 s). */

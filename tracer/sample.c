@@ -1,0 +1,84 @@
+/* sample.c - where a running episode spends its time. Every
+ * tracer_episode.sample_ms, at a tick of the loop's timer (session.c: a
+ * moment the program does not choose), each task of the program is
+ * looked at: one on a CPU is stopped with PTRACE_INTERRUPT, one at a
+ * ptrace stop is taken at its next stop; on_sample sees it stopped
+ * there, and the loop then answers the stop as usual (episode_dispatch).
+ * Only at a tick: sampling at the first loop turn past the interval
+ * would find the program, again and again, just resumed from a stop (a
+ * loop spinning between two reads would look like it lives in read).
+ * A task at a stop at the tick is where the run's time goes in a storm
+ * of calls; one on a CPU, in a busy loop.
+ *
+ * A sleeping task is left alone: it spends no CPU, and interrupting its
+ * sleep could end a call a signal-less sleep never ends (epoll_wait
+ * returns EINTR after a stop: docs/kernel-facts.md#ptrace-interrupt-sample).
+ * Not while a snapshot template is being taken (its stops are counted). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <unistd.h>
+
+#include "tracer/tracer_int.h"
+#include "util/util.h"
+
+/* The state letter of /proc/TID/stat ('R' on a CPU or ready for one, 'S'
+ * asleep, 't' at a ptrace stop...); 0 if it cannot be read. */
+static char task_state(pid_t tid)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	p = strrchr(buf, ')');	/* the name may hold spaces and parentheses */
+	return p && p[1] == ' ' ? p[2] : 0;
+}
+
+void sample_tick(struct tracer_state *st, long long now)
+{
+	const struct tracer_episode *ep = st->ep;
+
+	if (!ep || ep->sample_ms <= 0 || !ep->on_sample || st->taking || st->kill_sent)
+		return;
+	if (!st->next_sample_ms)
+		st->next_sample_ms = now + ep->sample_ms;
+	/* Half an interval early is on time: ticks and the clock drift. */
+	if (now + ep->sample_ms / 2 < st->next_sample_ms)
+		return;
+	st->next_sample_ms = now + ep->sample_ms;
+	EACH_TASK(st, t) {
+		char s;
+
+		/* ordinal < 0: the jail's init, not the program */
+		if (!t->started || t->ordinal < 0 || t->sample_due)
+			continue;
+		s = task_state(t->tid);
+		/* ESRCH: gone meanwhile, its exit comes next */
+		if (s == 'R' && ptrace(PTRACE_INTERRUPT, t->tid, 0, 0) == 0)
+			t->sample_due = true;
+		else if (s == 't')
+			t->sample_due = true;
+	}
+}
+
+void sample_take(struct tracer_state *st, struct tracer_task *t)
+{
+	const struct tracer_episode *ep = st->ep;
+
+	t->sample_due = false;
+	if (ep && ep->on_sample && !st->kill_sent)
+		ep->on_sample(ep->sample_arg, t->pid, t->tid, t->ordinal);
+}
