@@ -10,9 +10,8 @@
  * A task at a stop at the tick is where the run's time goes in a storm
  * of calls; one on a CPU, in a busy loop.
  *
- * A sleeping task is left alone: it spends no CPU, and interrupting its
- * sleep could end a call a signal-less sleep never ends (epoll_wait
- * returns EINTR after a stop: docs/kernel-facts.md#ptrace-interrupt-sample).
+ * A sleeping task is left alone: it spends no CPU, and waking it would
+ * restart its call at best (docs/kernel-facts.md#ptrace-interrupt-sample).
  * Not while a snapshot template is being taken (its stops are counted). */
 #include "config.h"
 
