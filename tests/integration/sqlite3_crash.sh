@@ -6,7 +6,7 @@
 # back) and the bank's invariants as the checker: zero findings over
 # every point. With its rollback journal off, a process kill in a commit
 # (no drop) leaves a malformed database: a crash-recovery finding at a
-# pwrite64 of bank.db. About 25 s.
+# pwrite64 of bank.db. 10-20 s on a loaded 2-vCPU machine.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$SRC/tests/sqlite_bank.sh"

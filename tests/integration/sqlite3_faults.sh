@@ -6,7 +6,7 @@
 # zero findings, though most of its writes, reads and syncs failed. With
 # its rollback journal turned off, the same plan tears a transaction: a
 # state-corruption finding at the failed pwrite64, which shows the checker
-# can see what it is there for. About 15 s.
+# can see what it is there for. 15-25 s on a loaded 2-vCPU machine.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$SRC/tests/sqlite_bank.sh"
