@@ -513,6 +513,7 @@ static int check_slowdown(struct runner *r, bool record, const struct plan_fault
 	if (!r->chk && !r->stacks_now) {
 		r->stacks_now = true;
 		r->hot_on = r->hot != NULL;
+		r->hot_stops = strcmp(f->slow.measure, "syscalls") == 0;
 		e = runner_run(r, record, plan, nplan, res, f);
 		r->stacks_now = r->hot_on = false;
 		return e;
@@ -668,6 +669,7 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	}
 	ep.trace_set = r->run_set;
 	ep.sample_ms = r->hot_on ? HOT_SAMPLE_MS : 0;
+	ep.sample_stops = r->hot_stops;
 	ep.on_sample = hotstack_on_sample;
 	ep.sample_arg = r->hot;
 	if (r->hot_on)

@@ -90,6 +90,7 @@ struct runner {
 	 * (cli/hotstack.h); hot is NULL without --slowdown. */
 	struct hotstack *hot;
 	bool hot_on;
+	bool hot_stops;		/* a slowdown by calls: sample at the stops */
 	/* The run's capture files (-1: none) and the relay of the target's
 	 * stdout/stderr pipes into them (cli/relay.h; NULL: none). */
 	int cap[2];

@@ -22,6 +22,7 @@
 static void resume(struct tracer_task *t, int req, int sig)
 {
 	task_invalidate(t);
+	sample_resumed(t);
 	/* ESRCH: the task was killed meanwhile; its exit is reported next. */
 	ptrace(req, t->tid, 0, sig);
 }

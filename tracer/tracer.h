@@ -290,9 +290,11 @@ struct tracer_episode {
 	int nconds;
 	const struct tracer_observer *observer;	/* NULL: none */
 	/* Sampling (tracer/sample.c): every sample_ms (0: never), each task
-	 * on a CPU is stopped (PTRACE_INTERRUPT) and each task at a ptrace
-	 * stop taken at it, and on_sample called with it stopped. */
+	 * on a CPU is stopped (PTRACE_INTERRUPT) and on_sample called with it
+	 * stopped; with sample_stops, also each task at (or just resumed
+	 * from) a ptrace stop, at its next stop: a storm of calls. */
 	int sample_ms;
+	bool sample_stops;
 	tracer_sample_cb on_sample;
 	void *sample_arg;
 };

@@ -45,6 +45,8 @@ struct tracer_task {
 	unsigned restore_mask;	/* argument registers to restore at exit */
 	uint64_t restore_val[6];
 	bool sample_due;	/* sample.c: take it at its next stop */
+	bool sampled;		/* sample.c: in a sampled episode */
+	long long resume_runs;	/* sample.c: times on a CPU when last resumed */
 };
 
 /* Written to the close-on-exec error pipe: one write < PIPE_BUF, atomic. */
@@ -133,6 +135,7 @@ void episode_dispatch(struct tracer_state *st, pid_t tid, int status, int *errfd
 /* sample.c: the episode's sampling (tracer_episode.sample_ms). */
 void sample_tick(struct tracer_state *st, long long now);
 void sample_take(struct tracer_state *st, struct tracer_task *t);
+void sample_resumed(struct tracer_task *t);	/* before each resume */
 /* SIGKILL every task. */
 void episode_kill(struct tracer_state *st);
 /* After episode_kill: reap until the tree is empty (at most 5 s). */

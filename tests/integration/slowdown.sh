@@ -30,10 +30,15 @@ for mode in cpu syscalls; do
 	grep -q "finding #1: slowdown [0-9.]*x (" "$TMP/fz.stderr" || fail "$mode: the summary's headline"
 	# The hottest stack, sampled while the confirming run ran: the busy
 	# wait's loop (spin_ms, under clock_gettime) for CPU time; for calls,
-	# copy_in at its reads. Kept apart from the stacks at the faults.
-	hot=$(jqr '.findings[0].slowdown.hot.frames | map(select(.system | not)) | .[0].function')
-	if [ $mode = cpu ]; then want=spin_ms; else want=copy_in; fi
-	assert_eq "$want" "$hot" "$mode: the hottest stack's function"
+	# copy_in's loop at its one-byte reads or writes (put). Kept apart
+	# from the stacks at the faults.
+	if [ $mode = cpu ]; then
+		hot=$(jqr '.findings[0].slowdown.hot.frames | map(select(.system | not)) | .[0].function')
+		assert_eq spin_ms "$hot" "cpu: the hottest stack's function"
+	else
+		jqr '.findings[0].slowdown.hot.frames[].function' | grep -qx copy_in ||
+			fail "syscalls: copy_in is not in the hottest stack"
+	fi
 	jq -e '.findings[0].slowdown.hot | .samples >= 1 and .of >= .samples' "$OUT/report.json" \
 		>/dev/null || fail "$mode: the hottest stack's sample counts"
 	[ $mode = syscalls ] ||
