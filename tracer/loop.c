@@ -467,9 +467,7 @@ void episode_dispatch(struct tracer_state *st, pid_t tid, int status, int *errfd
 		} else if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
 			resume(t, PTRACE_LISTEN, 0);	/* a real group-stop */
 		} else {
-			/* An interrupt (a sample's) inside a call whose exit
-			 * stop is wanted: still wanted. */
-			resume(t, t->want_exit ? PTRACE_SYSCALL : PTRACE_CONT, 0);
+			resume(t, PTRACE_CONT, 0);
 		}
 	} else if (event == 0)
 		handle_signal(st, t, sig);
