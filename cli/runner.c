@@ -16,6 +16,7 @@
 
 #include "cli/checker.h"
 #include "cli/die.h"
+#include "cli/hotstack.h"
 #include "cli/outcheck.h"
 #include "cli/relay.h"
 #include "cli/runner.h"
@@ -234,6 +235,8 @@ void runner_init(struct runner *r, const struct options *o, char **argv, char **
 	e = inject_new(&cfg, &r->inj);
 	if (e < 0)
 		die_errno(e, "cannot set up the fault engine");
+	if (r->slow.factor && !(r->hot = hotstack_new(r->inj)))
+		die_errno(-ENOMEM, "cannot set up --slowdown");
 	inject_trace_set(r->inj, r->trace_set);
 	refusals_init(&r->refusals, r->sb, r->rl.n ? &r->rl : NULL, !r->passthrough);
 	checker_set_inject(r->chk, r->inj);
@@ -284,6 +287,8 @@ void runner_fini(struct runner *r)
 	r->chk = NULL;
 	crash_free(&r->crash);
 	outcheck_free(r->oc);
+	hotstack_free(r->hot);
+	r->hot = NULL;
 	r->oc = NULL;
 	tracer_session_free(r->ts);
 	r->ts = NULL;
@@ -491,8 +496,8 @@ void runner_output_baseline(struct runner *r)
 
 /* --slowdown: a faulted run, no other finding, against the runs without
  * faults. 1 and *f a slowdown finding, with the stacks where its faults
- * were injected (not sampled while it spun: see docs/oracles.md). The
- * stacks come from the same faults run again, which must be slow too:
+ * were injected and the hottest stack sampled while it ran (hotstack.h).
+ * Both come from the same faults run again, which must be slow too:
  * taking them in every run would cost more than the runs. */
 static int check_slowdown(struct runner *r, bool record, const struct plan_fault *plan,
 			  int nplan, struct run_result *res, struct run_finding *f)
@@ -508,8 +513,10 @@ static int check_slowdown(struct runner *r, bool record, const struct plan_fault
 		return 0;
 	if (!r->chk && !r->stacks_now) {
 		r->stacks_now = true;
+		r->hot_on = r->hot != NULL;
+		r->hot_stops = strcmp(f->slow.measure, "syscalls") == 0;
 		e = runner_run(r, record, plan, nplan, res, f);
-		r->stacks_now = false;
+		r->stacks_now = r->hot_on = false;
 		return e;
 	}
 	f->nthreads = nlog < FINDING_MAX_THREADS ? nlog : FINDING_MAX_THREADS;
@@ -519,6 +526,8 @@ static int check_slowdown(struct runner *r, bool record, const struct plan_fault
 	}
 	f->thread = log[0].thread;
 	f->tid = r->fault_stacks[0].tid;
+	if (r->hot_on)
+		hotstack_put(r->hot, f);
 	f->stdout_path = r->passthrough ? NULL : r->out_stdout;
 	f->stderr_path = r->passthrough ? NULL : r->out_stderr;
 	return 1;
@@ -667,6 +676,12 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	}
 	ep.trace_set = r->run_set;
 	ep.exec = r->exec_run;
+	ep.sample_ms = r->hot_on ? HOT_SAMPLE_MS : 0;
+	ep.sample_stops = r->hot_stops;
+	ep.on_sample = hotstack_on_sample;
+	ep.sample_arg = r->hot;
+	if (r->hot_on)
+		hotstack_reset(r->hot);
 	/* Syscalls stopped at only for some argument values (clock ids). */
 	nconds = inject_run_conds(r->inj, r->run_set, conds, TRACER_MAX_CONDS);
 	/* Only the run without faults watches what the jail refuses. */

@@ -86,6 +86,11 @@ struct runner {
 	/* Take them in this run: always with --check; for a slowdown, only in
 	 * the run made again to confirm it (a stack costs milliseconds). */
 	bool stacks_now;
+	/* --slowdown's confirming run samples where its threads spin
+	 * (cli/hotstack.h); hot is NULL without --slowdown. */
+	struct hotstack *hot;
+	bool hot_on;
+	bool hot_stops;		/* a slowdown by calls: sample at the stops */
 	/* The run's capture files (-1: none) and the relay of the target's
 	 * stdout/stderr pipes into them (cli/relay.h; NULL: none). */
 	int cap[2];

@@ -91,6 +91,10 @@ struct finding_slowdown {
 	int64_t wall_us, clean_wall_us;
 	uint64_t calls, clean_calls;	/* seccomp stops of the run's traced calls */
 	int samples;		/* clean runs measured */
+	/* The hottest stack (cli/hotstack.h): stacks[hot_index], sampled
+	 * hot_hits times of hot_samples in the confirming run; hot_hits 0:
+	 * none (no sample, or no confirming run). */
+	int hot_index, hot_hits, hot_samples;
 };
 
 /* FIND_SILENT: what the faulted run's output lost against the clean run's. */

@@ -42,6 +42,13 @@ struct finding {
 	struct finding_crash crash;	/* FIND_CRASH */
 };
 
+/* A slowdown's hottest stack: its index in threads[], -1 none. */
+static inline int finding_hot(const struct finding *f)
+{
+	return f->kind == FIND_SLOWDOWN && f->slow.hot_hits > 0 && f->slow.hot_index >= 0 &&
+	       f->slow.hot_index < f->nthreads ? f->slow.hot_index : -1;
+}
+
 struct fault_class {
 	char *name;
 	unsigned long long count;

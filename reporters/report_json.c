@@ -208,6 +208,9 @@ static json_object *finding_json(struct jb *b, const struct report *r, const str
 	for (i = 0; i < f->nthreads; i++) {
 		json_object *t = obj(b);
 
+		if (finding_hot(f) == i)	/* a slowdown's hottest stack: "slowdown" */
+			continue;
+
 		put(b, t, "tid", num(b, f->threads[i].tid));
 		put(b, t, "thread", num(b, f->threads[i].thread));
 		put(b, t, "frames", frames_json(b, &f->threads[i]));
@@ -249,6 +252,17 @@ static json_object *finding_json(struct jb *b, const struct report *r, const str
 		put(b, c, "syscalls", u64(b, v->calls));
 		put(b, c, "clean_syscalls", u64(b, v->clean_calls));
 		put(b, c, "clean_runs", num(b, v->samples));
+		if (finding_hot(f) >= 0) {
+			json_object *h = obj(b);
+			const struct fthread *t = &f->threads[finding_hot(f)];
+
+			put(b, h, "samples", num(b, v->hot_hits));
+			put(b, h, "of", num(b, v->hot_samples));
+			put(b, h, "tid", num(b, t->tid));
+			put(b, h, "thread", num(b, t->thread));
+			put(b, h, "frames", frames_json(b, t));
+			put(b, c, "hot", h);
+		}
 		put(b, o, "slowdown", c);
 	}
 	if (f->kind == FIND_SILENT) {

@@ -174,6 +174,11 @@ static void print_one(const struct report *r, const struct finding *f, FILE *fp)
 				f->crash.point);
 		print_frames(fp, &f->threads[0], SHOW_FRAMES, tty);
 	}
+	if (finding_hot(f) >= 0) {
+		fprintf(fp, "    where it ran (%d of %d samples of its running threads, thread %d):\n",
+			f->slow.hot_hits, f->slow.hot_samples, f->threads[finding_hot(f)].thread);
+		print_frames(fp, &f->threads[finding_hot(f)], SHOW_FRAMES, tty);
+	}
 	for (i = 0; i < f->nfaults; i++)
 		print_fault(fp, r, &f->faults[i], i == 0);
 	if (f->nfaults == 0)

@@ -22,6 +22,7 @@
 static void resume(struct tracer_task *t, int req, int sig)
 {
 	task_invalidate(t);
+	sample_resumed(t);
 	/* ESRCH: the task was killed meanwhile; its exit is reported next. */
 	ptrace(req, t->tid, 0, sig);
 }
@@ -490,6 +491,9 @@ void episode_dispatch(struct tracer_state *st, pid_t tid, int status, int *errfd
 	}
 	sig = WSTOPSIG(status);
 	event = (unsigned)status >> 16;
+	/* Sampled (sample.c): its stack where this stop finds it. */
+	if (t->sample_due && t->started)
+		sample_take(st, t);
 	if (sig == (SIGTRAP | 0x80))
 		handle_syscall_exit(st, t);
 	else if (event == PTRACE_EVENT_SECCOMP)

@@ -47,9 +47,14 @@ void tracer_kill_all(void)
 	}
 }
 
+/* Ticks of the thread's timer: a sample (sample.c) is taken at a tick,
+ * at a moment the program does not choose. */
+static __thread volatile sig_atomic_t ticks;
+
 static void on_tick(int sig)
 {
 	(void)sig;
+	ticks++;
 }
 
 /* The episode's 10 ms tick (tracer.h): a POSIX timer signalling only this
@@ -112,6 +117,7 @@ static int episode_begin_fork(struct tracer_session *s, int *errfd)
 	    (r = s->opts.hooks->on_fork_start(s->opts.hooks->ctx, t)) < 0)
 		return r;	/* its death is reaped by the loop */
 	st->deadline_ms = mono_ms() + s->opts.timeout_ms;
+	st->next_sample_ms = 0;
 	task_invalidate(t);
 	if (ptrace(PTRACE_CONT, pid, 0, 0) < 0)
 		return -errno;	/* its death is reaped by the loop */
@@ -165,6 +171,7 @@ static int episode_begin(struct tracer_session *s, const struct tracer_episode *
 	t->ordinal = st->main_is_init ? -1 : st->next_ordinal++;
 	t->started = true;
 	st->deadline_ms = mono_ms() + opts->timeout_ms;
+	st->next_sample_ms = 0;
 	return 0;
 }
 
@@ -231,6 +238,10 @@ static void episode_loop(struct tracer_state *st, int *errfd)
 			break;
 		}
 		episode_release_held(st, now);
+		if (ticks != st->seen_tick) {
+			st->seen_tick = ticks;
+			sample_tick(st, now);
+		}
 		tid = waitpid(-1, &status, WAIT_OWN);
 		if (tid < 0) {
 			if (errno == EINTR)

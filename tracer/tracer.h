@@ -193,6 +193,10 @@ enum run_end {
 typedef void (*tracer_stack_cb)(void *arg, pid_t pid, const pid_t *tids,
 				const int *ordinals, int ntids);
 
+/* A sample of a running episode (tracer_episode.sample_ms): tid is
+ * ptrace-stopped where it was running, to be unwound. */
+typedef void (*tracer_sample_cb)(void *arg, pid_t pid, pid_t tid, int ordinal);
+
 /* A call the gate refused as a violation (tracer_gate.check), reported
  * while its task is still stopped at it, so the reporter can unwind it;
  * line is the call as made ("ptrace(16, 1, 0, 0)"). The call then fails
@@ -307,6 +311,14 @@ struct tracer_episode {
 	/* Exec the program even with a template parked (snapshot mode's
 	 * runs of the start-up's faults); the template stays parked. */
 	bool exec;
+	/* Sampling (tracer/sample.c): every sample_ms (0: never), each task
+	 * on a CPU is stopped (PTRACE_INTERRUPT) and on_sample called with it
+	 * stopped; with sample_stops, also each task at (or just resumed
+	 * from) a ptrace stop, at its next stop: a storm of calls. */
+	int sample_ms;
+	bool sample_stops;
+	tracer_sample_cb on_sample;
+	void *sample_arg;
 };
 
 struct run_result {

@@ -47,6 +47,9 @@ struct tracer_task {
 	/* > 0: left at its seccomp stop until this mono_ms() time
 	 * (tracer_hold_syscall), then resumed by episode_release_held. */
 	long long hold_until_ms;
+	bool sample_due;	/* sample.c: take it at its next stop */
+	bool sampled;		/* sample.c: in a sampled episode */
+	long long resume_runs;	/* sample.c: times on a CPU when last resumed */
 };
 
 /* Written to the close-on-exec error pipe: one write < PIPE_BUF, atomic. */
@@ -72,6 +75,8 @@ struct tracer_state {
 	bool watch_done;	/* the service's observer has seen what it waited for */
 	long long deadline_ms;	/* timeout */
 	long long grace_ms;	/* 0: none yet */
+	long long next_sample_ms;	/* sample.c; 0: not started */
+	int seen_tick;		/* session.c: the last tick looked at */
 	/* tracer_session_template: looking for the snapshot point, and what
 	 * came of it (0: parked; -EMLINK with why[]: refused). */
 	bool taking, parked;
@@ -134,6 +139,10 @@ static inline struct tracer_session *session_of(struct tracer_state *st)
 void episode_dispatch(struct tracer_state *st, pid_t tid, int status, int *errfd);
 /* Resume the held tasks whose time has come (tracer_hold_syscall). */
 void episode_release_held(struct tracer_state *st, long long now);
+/* sample.c: the episode's sampling (tracer_episode.sample_ms). */
+void sample_tick(struct tracer_state *st, long long now);
+void sample_take(struct tracer_state *st, struct tracer_task *t);
+void sample_resumed(struct tracer_task *t);	/* before each resume */
 /* SIGKILL every task. */
 void episode_kill(struct tracer_state *st);
 /* After episode_kill: reap until the tree is empty (at most 5 s). */

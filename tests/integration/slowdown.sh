@@ -2,7 +2,8 @@
 # --slowdown (issue 13): a client that, after one failed read, busy-waits
 # before every later read is a slowdown finding by CPU time; one that
 # reads on a byte at a time, by traced calls; each with the faulted
-# read's stack and a replay that reproduces it. The same client that
+# read's stack, the hottest stack sampled while it ran (the busy wait's
+# loop; the reads' caller) and a replay that reproduces it. The same client that
 # backs off once, sort and a robust target: no slowdown. --slowdown=0
 # turns it off; a bad factor is exit 2 with one line.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh
@@ -27,6 +28,28 @@ for mode in cpu syscalls; do
 	[ "$(jqr '.findings[0].frames | map(select(.system | not)) | .[0].line')" -gt 0 ] ||
 		fail "$mode: no source line"
 	grep -q "finding #1: slowdown [0-9.]*x (" "$TMP/fz.stderr" || fail "$mode: the summary's headline"
+	# The hottest stack, sampled while the confirming run ran: the busy
+	# wait's loop (spin_ms, under clock_gettime) for CPU time; for calls,
+	# copy_in's loop at its one-byte reads or writes (put). Kept apart
+	# from the stacks at the faults.
+	if [ $mode = cpu ]; then
+		hot=$(jqr '.findings[0].slowdown.hot.frames | map(select(.system | not)) | .[0].function')
+		assert_eq spin_ms "$hot" "cpu: the hottest stack's function"
+	else
+		jqr '.findings[0].slowdown.hot.frames[].function' | grep -qx copy_in ||
+			fail "syscalls: copy_in is not in the hottest stack"
+	fi
+	jq -e '.findings[0].slowdown.hot | .samples >= 1 and .of >= .samples' "$OUT/report.json" \
+		>/dev/null || fail "$mode: the hottest stack's sample counts"
+	[ $mode = syscalls ] ||
+		jq -e '.findings[0].slowdown.hot.samples >= 3' "$OUT/report.json" >/dev/null ||
+		fail "cpu: fewer than 3 samples of a spin of over 100 ms"
+	assert_eq 0 "$(jqr '[.findings[0].threads[].frames[] | select(.function == "spin_ms")] | length')" \
+		"$mode: the sampled stack among the fault stacks"
+	grep -q "^    where it ran ([0-9]* of [0-9]* samples of its running threads, thread 0):" \
+		"$TMP/fz.stderr" || fail "$mode: the summary's hottest stack"
+	[ $mode = syscalls ] || sed -n '/where it ran/,/faults:/p' "$TMP/fz.stderr" |
+		grep -q "spin_ms at tests/targets/retry_spin.c:[0-9]*" || fail "cpu: spin_ms not in the summary"
 	# The outcome table ties the run to it.
 	grep -q "site#[0-9]* read EIO at copy_in (retry_spin.c:[0-9]*), occurrences 1,2,3, finding #1" \
 		"$TMP/fz.stderr" ||
