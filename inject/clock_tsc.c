@@ -46,20 +46,39 @@ static uint64_t raw_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+/* A (MONOTONIC_RAW ns, TSC) pair read as close together as this process
+ * manages: of a few tries, the one with the least time around the TSC
+ * read, so a preemption between the two reads (a loaded machine) does
+ * not skew the rate. */
+static void tsc_pair(uint64_t *ns, uint64_t *tsc)
+{
+	uint64_t best = UINT64_MAX;
+
+	for (int i = 0; i < 16; i++) {
+		uint64_t a = raw_ns(), c = __rdtsc(), b = raw_ns();
+
+		if (b - a < best) {
+			best = b - a;
+			*ns = a + (b - a) / 2;
+			*tsc = c;
+		}
+	}
+}
+
 /* TSC ticks per second, measured once against MONOTONIC_RAW over 20 ms
  * (a busy wait, only when a jump must be converted). */
 static double tsc_hz(void)
 {
 	static double hz;
-	uint64_t t0, n0, n;
+	uint64_t t0, n0, t1, n1;
 
 	if (hz > 0)
 		return hz;
-	n0 = raw_ns();
-	t0 = __rdtsc();
-	while ((n = raw_ns()) - n0 < 20000000ULL)
+	tsc_pair(&n0, &t0);
+	while (raw_ns() - n0 < 20000000ULL)
 		;
-	hz = (double)(__rdtsc() - t0) * 1e9 / (double)(n - n0);
+	tsc_pair(&n1, &t1);
+	hz = (double)(t1 - t0) * 1e9 / (double)(n1 - n0);
 	return hz;
 }
 
