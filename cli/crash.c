@@ -115,26 +115,6 @@ static bool in_set(const uint8_t *set, int nr)
 	return set && nr >= 0 && nr < SYSCALL_MAX && ((set[nr / 8] >> (nr % 8)) & 1);
 }
 
-/* A NUL-terminated string of the stopped task, page by page (the next
- * page may be unmapped). */
-static int read_str(struct tracer_task *t, uint64_t addr, char *buf, size_t len)
-{
-	size_t got = 0;
-
-	while (got + 1 < len) {
-		size_t n = 4096 - ((addr + got) & 4095);
-
-		if (n > len - 1 - got)
-			n = len - 1 - got;
-		if (tracer_read_mem(t, addr + got, buf + got, n) < 0)
-			return -EFAULT;
-		if (memchr(buf + got, 0, n))
-			return 0;
-		got += n;
-	}
-	return -ENAMETOOLONG;
-}
-
 /* The link's target ("" when it cannot be read). */
 static void read_link(const char *link, char *buf, size_t len)
 {
@@ -161,7 +141,7 @@ static bool point_file(struct crash *c, struct tracer_task *t, const struct poin
 	} else {
 		int dirfd = pc->dirfd_arg >= 0 ? (int)s->args[pc->dirfd_arg] : AT_FDCWD;
 
-		if (read_str(t, s->args[pc->path_arg], name, sizeof(name)) < 0)
+		if (tracer_read_str(t, s->args[pc->path_arg], name, sizeof(name)) < 0)
 			return false;
 		if (dirfd == AT_FDCWD)
 			snprintf(link, sizeof(link), "/proc/%d/cwd", (int)pid);

@@ -106,23 +106,9 @@ static bool errno_of_interest(int kind, int err)
 
 static int read_string(struct tracer_task *t, uint64_t addr, char *buf, size_t len)
 {
-	size_t o = 0;
+	int r = tracer_read_str(t, addr, buf, len);
 
-	/* In pieces that do not cross a page: the string may end just
-	 * before an unmapped one. */
-	while (o + 1 < len) {
-		size_t n = 4096 - ((addr + o) & 4095);
-
-		if (n > len - 1 - o)
-			n = len - 1 - o;
-		if (tracer_read_mem(t, addr + o, buf + o, n) < 0)
-			return -EFAULT;
-		if (memchr(buf + o, 0, n))
-			return 0;
-		o += n;
-	}
-	buf[len - 1] = 0;
-	return 0;
+	return r == -ENAMETOOLONG ? 0 : r;	/* cut: what fits is quoted */
 }
 
 /* "a/./b/../c" onto base, lexically (the jail's symlinks are its own). */

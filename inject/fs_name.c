@@ -76,26 +76,6 @@ int fs_open_flags(struct tracer_task *t, const struct syscall_stop *s, uint64_t 
 	return 0;
 }
 
-/* The NUL-terminated string at addr, a page at a time (the next page may
- * not be mapped). */
-static int read_path(struct tracer_task *t, uint64_t addr, char *buf, size_t len)
-{
-	size_t got = 0;
-
-	while (got < len) {
-		size_t n = 4096 - ((addr + got) & 4095);
-
-		if (n > len - got)
-			n = len - got;
-		if (tracer_read_mem(t, addr + got, buf + got, n) < 0)
-			return -EFAULT;
-		if (memchr(buf + got, 0, n))
-			return 0;
-		got += n;
-	}
-	return -ENAMETOOLONG;
-}
-
 /* The directory the lookup starts from, as an O_PATH fd, and how to
  * resolve below it. */
 static int start_dir(pid_t pid, const char *path, int dirfd, __u64 *resolve)
@@ -130,7 +110,7 @@ int fs_name_at(struct tracer_task *t, const struct syscall_stop *s, int path_arg
 	struct stat st;
 	int base, pfd, dirfd = AT_FDCWD, state;
 
-	if (read_path(t, s->args[path_arg], path, sizeof(path)) < 0 || !path[0])
+	if (tracer_read_str(t, s->args[path_arg], path, sizeof(path)) < 0 || !path[0])
 		return -1;
 	if (dirfd_arg >= 0)
 		dirfd = (int)(int32_t)s->args[dirfd_arg];

@@ -99,27 +99,6 @@ int net_gai_on_entry(struct inject *inj, int cls, struct tracer_task *t)
 	return 0;
 }
 
-/* The NUL-terminated string at addr, read a page at a time. */
-static int read_str(struct tracer_task *t, uint64_t addr, char *buf, size_t len)
-{
-	size_t got = 0;
-
-	while (got + 1 < len) {
-		size_t k = 4096 - ((addr + got) & 4095);
-		int r;
-
-		if (k > len - 1 - got)
-			k = len - 1 - got;
-		if ((r = tracer_read_mem(t, addr + got, buf + got, k)) < 0)
-			return r;
-		buf[got + k] = 0;
-		if (memchr(buf + got, 0, k))
-			return 0;
-		got += k;
-	}
-	return -ENAMETOOLONG;
-}
-
 static FILE *open_etc(pid_t pid, const char *path)
 {
 	int fd = unwind_open_in_root(pid, path);
@@ -181,7 +160,7 @@ static bool gai_lookup(struct tracer_task *t, const struct user_regs_struct *r)
 	struct in_addr a4;
 	struct in6_addr a6;
 
-	if (!r->rdi || read_str(t, r->rdi, node, sizeof(node)) < 0 || !node[0])
+	if (!r->rdi || tracer_read_str(t, r->rdi, node, sizeof(node)) < 0 || !node[0])
 		return false;
 	if (r->rdx && tracer_read_mem(t, r->rdx, &flags, sizeof(flags)) < 0)
 		return false;

@@ -219,25 +219,6 @@ static void canonical(char *p)
 	*out = 0;
 }
 
-static int read_str(struct tracer_task *t, uint64_t addr, char *buf, size_t len)
-{
-	size_t got = 0;
-
-	/* Page by page: a string near the end of a mapping. */
-	while (got < len - 1) {
-		size_t n = 4096 - ((addr + got) & 4095);
-
-		if (n > len - 1 - got)
-			n = len - 1 - got;
-		if (tracer_read_mem(t, addr + got, buf + got, n) < 0)
-			return -EFAULT;
-		buf[got + n] = 0;
-		if (memchr(buf + got, 0, n))
-			return 0;
-		got += n;
-	}
-	return -ENAMETOOLONG;
-}
 
 static const char *stop_path(struct pred_stop *ps)
 {
@@ -258,7 +239,7 @@ static const char *stop_path(struct pred_stop *ps)
 		ps->path_state = 1;
 		return ps->path;
 	}
-	if (read_str(ps->t, ps->sc->args[a.path], name, sizeof(name)) < 0 || !name[0])
+	if (tracer_read_str(ps->t, ps->sc->args[a.path], name, sizeof(name)) < 0 || !name[0])
 		return NULL;
 	if (name[0] == '/') {
 		snprintf(ps->path, sizeof(ps->path), "%s", name);

@@ -65,6 +65,29 @@ int tracer_poke(struct tracer_task *t, uint64_t addr, uint64_t word)
 	return 0;
 }
 
+int tracer_read_str(struct tracer_task *t, uint64_t addr, char *buf, size_t len)
+{
+	size_t got = 0;
+
+	if (!len)
+		return -EINVAL;
+	/* Page by page: the string may end just before an unmapped page. */
+	while (got < len) {
+		size_t n = 4096 - ((addr + got) & 4095);
+		int r;
+
+		if (n > len - got)
+			n = len - got;
+		if ((r = tracer_read_mem(t, addr + got, buf + got, n)) < 0)
+			return r;
+		if (memchr(buf + got, 0, n))
+			return 0;
+		got += n;
+	}
+	buf[len - 1] = 0;
+	return -ENAMETOOLONG;
+}
+
 int tracer_read_mem(struct tracer_task *t, uint64_t addr, void *buf, size_t len)
 {
 	struct iovec l = { buf, len }, r = { (void *)addr, len };

@@ -78,23 +78,9 @@ static int read_u64(struct tracer_task *t, uint64_t addr, uint64_t *v)
  * short string near the end of a mapping does not fault the whole read. */
 static int read_str(struct tracer_task *t, uint64_t addr, char *buf, size_t len)
 {
-	size_t got = 0;
+	int r = tracer_read_str(t, addr, buf, len);
 
-	while (got + 1 < len) {
-		size_t chunk = 4096 - ((addr + got) & 4095);
-		int rc;
-
-		if (chunk > len - 1 - got)
-			chunk = len - 1 - got;
-		rc = tracer_read_mem(t, addr + got, buf + got, chunk);
-		if (rc < 0)
-			return rc;
-		if (memchr(buf + got, 0, chunk))
-			return 0;
-		got += chunk;
-	}
-	buf[len - 1] = 0;
-	return 0;
+	return r == -ENAMETOOLONG ? 0 : r;	/* a name cut at len - 1 */
 }
 
 static uint64_t names_hash(const struct tracer_sym *syms, int n)

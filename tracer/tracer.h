@@ -41,6 +41,10 @@ int tracer_poke(struct tracer_task *t, uint64_t addr, uint64_t word);
  * read-only text, which process_vm_writev cannot write). */
 int tracer_read_mem(struct tracer_task *t, uint64_t addr, void *buf, size_t len);
 int tracer_write_mem(struct tracer_task *t, uint64_t addr, const void *buf, size_t len);
+/* A NUL-terminated string at addr into buf (len bytes, its NUL included):
+ * 0; -ENAMETOOLONG with buf cut (and terminated) at len - 1; or the
+ * read's -errno. */
+int tracer_read_str(struct tracer_task *t, uint64_t addr, char *buf, size_t len);
 
 /* --- Syscall stops ------------------------------------------------------ */
 struct syscall_stop {
