@@ -138,7 +138,10 @@ int alloc_kernel_on_syscall(struct inject *inj, int cls, struct tracer_task *t,
 		return 0;
 	if (alloc_gate_on_mmap(m, t, s) < 0)
 		return -EIO;
-	/* Every brk, so the break is known when the next one comes. */
+	/* Every brk, so the break is known when the next one comes (in a run
+	 * that may fail one). */
+	if (!a.run->mem_exhausted && !inj_may_fail(inj, c.name))
+		return 0;
 	if (is_brk(s))
 		tracer_want_exit(t);
 	/* A static program's start-up before main: glibc treats failures

@@ -239,6 +239,17 @@ static int choose(struct stop *st, const struct fault *opts, int nopts, struct f
 		return 0;
 	}
 	if (inj->random) {
+		/* No chance of a random fault (--fuzz's default): only a fuzz
+		 * schedule's entries fail, and plan_pick counts their own
+		 * occurrences, resolving the site only at a call they name.
+		 * The per-site count below is for a random fault's log: an
+		 * unwind at every stop, the largest cost of a fuzz run. */
+		if (inj->probability <= 0) {
+			if (inj->nlog >= INJ_MAX_LOG || !inj->nplan || (pick = plan_pick(st, occ)) < 0)
+				return 0;
+			return inj->failed_seq != inj->stop_seq &&
+			       faithful_now(&inj->plan[pick].fault, opts, nopts, f);
+		}
 		/* A full log: the run goes on unfaulted, so its finding keeps
 		 * every fault it had and replays. */
 		if (inj->nlog >= INJ_MAX_LOG || resolve_site(st) < 0)
@@ -315,5 +326,5 @@ int inj_decide(struct inject *inj, struct tracer_task *t, const struct inj_call 
 
 bool inj_may_fail(const struct inject *inj, const char *call)
 {
-	return inj->record || inj->random || plan_wants(inj, call);
+	return inj->record || inj_random_faults(inj) || plan_wants(inj, call);
 }

@@ -52,7 +52,7 @@ static bool wanted(const struct inject *inj, int cls)
 {
 	if (inj->record)
 		return false;
-	if (inj->random)
+	if (inj_random_faults(inj))
 		return true;
 	for (int i = 0; i < inj->nplan; i++)
 		if (inj->plan_cls[i] == cls && inj->plan[i].fault.type == FT_ERRNO &&

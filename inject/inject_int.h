@@ -160,6 +160,14 @@ int inj_decide(struct inject *inj, struct tracer_task *t, const struct inj_call 
 /* Cheap pre-check before any costly look at the call: can this run fail
  * it at all (recording, random, or a pending plan entry names it)? */
 bool inj_may_fail(const struct inject *inj, const char *call);
+/* A random run that may make faults of its own (probability above 0).
+ * --fuzz's runs are random runs at probability 0 by default: they stop
+ * everywhere for the shape, but fail only their schedule's entries, so
+ * they are gated like planned runs. */
+static inline bool inj_random_faults(const struct inject *inj)
+{
+	return inj->random && inj->probability > 0;
+}
 
 /* pred.c: the predicates of a stop, its facts read once, when first
  * needed (an exe per address space, a path per fd until it is closed). */

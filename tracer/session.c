@@ -59,28 +59,37 @@ static void on_tick(int sig)
 
 /* The episode's 10 ms tick (tracer.h): a POSIX timer signalling only this
  * thread, so the blocking waitpid returns EINTR to look at the clock, the
- * service's stop request and interrupts. */
-static int ticker_start(timer_t *timer)
+ * service's stop request and interrupts. Made once per session and thread
+ * (four calls a run fewer: a fuzz run is a few hundred microseconds),
+ * disarmed between episodes, where no call of ours may see EINTR. */
+static int ticker_start(struct tracer_session *s)
 {
 	struct sigevent ev = { .sigev_notify = SIGEV_THREAD_ID, .sigev_signo = TRACER_TICK_SIGNAL };
 	struct itimerspec its = { { 0, 10000000 }, { 0, 10000000 } };
+	pid_t tid = gettid();
 	struct sigaction sa;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_tick;	/* no SA_RESTART: wake waitpid */
-	if (sigaction(TRACER_TICK_SIGNAL, &sa, NULL) < 0)
-		return -errno;
-	/* glibc before 2.35 names the field only as _sigev_un._tid. */
-	ev._sigev_un._tid = gettid();
-	if (timer_create(CLOCK_MONOTONIC, &ev, timer) < 0)
-		return -errno;
-	if (timer_settime(*timer, 0, &its, NULL) < 0) {
-		int r = -errno;
-
-		timer_delete(*timer);
-		return r;
+	if (s->tick_tid != tid) {
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_tick;	/* no SA_RESTART: wake waitpid */
+		if (sigaction(TRACER_TICK_SIGNAL, &sa, NULL) < 0)
+			return -errno;
+		/* glibc before 2.35 names the field only as _sigev_un._tid. */
+		ev._sigev_un._tid = tid;
+		if (timer_create(CLOCK_MONOTONIC, &ev, &s->tick) < 0)
+			return -errno;
+		s->tick_tid = tid;
 	}
+	if (timer_settime(s->tick, 0, &its, NULL) < 0)
+		return -errno;
 	return 0;
+}
+
+static void ticker_stop(struct tracer_session *s)
+{
+	struct itimerspec off = { { 0, 0 }, { 0, 0 } };
+
+	timer_settime(s->tick, 0, &off, NULL);
 }
 
 /* Snapshot mode: the episode's main process is a child of the template,
@@ -258,7 +267,6 @@ static int session_run(struct tracer_session *s, const struct tracer_episode *ep
 		       char *why, size_t whylen)
 {
 	struct tracer_state *st = &s->st;
-	timer_t timer;
 	int errfd = -1, slot, r;
 
 	r = episode_begin(s, ep, svc, res, &errfd);
@@ -268,10 +276,10 @@ static int session_run(struct tracer_session *s, const struct tracer_episode *ep
 	st->why = why;
 	st->whylen = whylen;
 	slot = live_add(st);
-	r = ticker_start(&timer);
+	r = ticker_start(s);
 	if (r == 0) {
 		episode_loop(st, &errfd);
-		timer_delete(timer);
+		ticker_stop(s);
 	}
 	/* Leftovers the loop did not see die (should not happen), or a
 	 * ticker that could not start. */
@@ -330,6 +338,9 @@ void tracer_session_free(struct tracer_session *s)
 	if (!s)
 		return;
 	template_kill(s);
+	/* Only this thread's own: a forked copy of the session has none. */
+	if (s->tick_tid == gettid())
+		timer_delete(s->tick);
 	for (int i = 0; i < FILTER_CACHE_N; i++)
 		filter_cache_free(&s->filter[i]);
 	free(s);

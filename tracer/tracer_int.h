@@ -119,6 +119,11 @@ struct tracer_session {
 	struct tracer_state st;		/* the current episode */
 	struct spawn_err err;		/* the error pipe's read buffer */
 	struct tracer_template tmpl;
+	/* The episodes' 10 ms tick (session.c): made once per thread that
+	 * runs them (a fork of the process has none of its timers), armed
+	 * for each episode. */
+	timer_t tick;
+	pid_t tick_tid;			/* 0: none made */
 };
 
 static inline struct tracer_session *session_of(struct tracer_state *st)
