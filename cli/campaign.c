@@ -371,7 +371,7 @@ static void report_open(struct campaign *c, char **env)
 	c->options = options_describe(o);
 	c->options_argv = options_describe_argv(o);
 	for (int i = 0; i < o->nrequests; i++)
-		req_abs[i] = abs_path(o->requests[i]);
+		req_abs[i] = strcmp(o->requests[i], "@@") ? abs_path(o->requests[i]) : strdup("@@");
 	meta.argv = o->argv;
 	meta.envp = env;
 	meta.cwd = c->rn.cwd;

@@ -119,8 +119,12 @@ static void check_options(const struct options *o, bool at_at)
 		die("--fuzz needs --corpus=DIR (the seed inputs)");
 	if (o->stdin_path)
 		die("--fuzz feeds each run its input on stdin or as '@@': not with --stdin");
-	if (o->service || o->nfaults || o->random || o->workdir || o->nchecks || o->shard_n)
-		die("--fuzz: not with %s yet", o->service ? "service mode" : o->nfaults ? "--fault" :
+	/* A service's input is its one request (docs/fuzzing.md, "Services"). */
+	if (o->service && (o->nrequests || at_at))
+		die("--fuzz: with a service each run's input is its one request: not with %s "
+		    "(--service --fuzz)", o->nrequests ? "--request" : "'@@'");
+	if (o->nfaults || o->random || o->workdir || o->nchecks || o->shard_n)
+		die("--fuzz: not with %s yet", o->nfaults ? "--fault" :
 		    o->random ? "--random (--fuzz-faults=P makes each run a random one)" :
 		    o->workdir ? "--workdir" : o->nchecks ? "--check" : "--shard");
 	if (!o->budget_ms && !o->max_runs)
@@ -188,7 +192,13 @@ struct fuzz *fuzz_open(struct options *o, char ***run_argv)
 	for (int i = 0; i < n; i++)
 		argv[i] = strcmp(o->argv[i], "@@") == 0 ? fz->cur : o->argv[i];
 	*run_argv = argv;
-	if (!at_at)
+	if (o->service) {
+		/* "@@": the input, as in argv; the runner sends its file. */
+		static char *request[] = { "@@", NULL };
+
+		o->requests = request;
+		o->nrequests = 1;
+	} else if (!at_at)
 		o->stdin_path = fz->cur;
 	/* The clean run reads the first seed. */
 	{

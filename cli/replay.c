@@ -122,14 +122,19 @@ static void replay_input(struct replay_spec *spec, struct options *o, const char
 		if (!(in = realpath(copy, NULL)))
 			die_errno(-errno, "cannot resolve '%s'", copy);
 	}
-	for (int i = 0; spec->argv && spec->argv[i]; i++)
-		if (strcmp(spec->argv[i], "@@") == 0) {
-			free(spec->argv[i]);
-			spec->argv[i] = strdup(in);
-			at_at = true;
-			if (!spec->argv[i])
-				die("out of memory");
-		}
+	/* "@@" in argv, or a service's request (its input is that
+	 * connection's bytes): the input goes there, not to stdin. */
+	char **lists[] = { spec->argv, spec->requests };
+
+	for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++)
+		for (int i = 0; lists[l] && lists[l][i]; i++)
+			if (strcmp(lists[l][i], "@@") == 0) {
+				free(lists[l][i]);
+				lists[l][i] = strdup(in);
+				at_at = true;
+				if (!lists[l][i])
+					die("out of memory");
+			}
 	o->stdin_path = at_at ? spec->stdin_path : in;	/* in: lives until exit */
 }
 

@@ -612,7 +612,9 @@ static int64_t children_cpu_us(void)
 int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int nplan,
 	       struct run_result *res, struct run_finding *f)
 {
-	struct service_opts so = { r->o->requests, r->o->reply_timeout_ms,
+	/* --fuzz: a service's one request ("@@") is the run's input file. */
+	char *fuzz_req[] = { (char *)r->fuzz_input, NULL };
+	struct service_opts so = { r->fuzz_input ? fuzz_req : r->o->requests, r->o->reply_timeout_ms,
 				   r->sb && r->o->net != SANDBOX_NET_HOST ? sandbox_socket_beside : NULL,
 				   r->sb != NULL, record && r->o->show_replies };
 	struct tracer_episode ep;

@@ -404,8 +404,10 @@ int inject_run_conds(const struct inject *inj, uint8_t set[SYSCALL_MAX / 8],
 void inject_begin_run(struct inject *inj, bool record, const struct plan_fault *plan, int nplan)
 {
 	inj_unwinders_clear(inj);	/* pids of the last run are gone */
-	if (inj->taking)
+	if (inj->taking) {
 		memcpy(inj->tmpl_problem, inj->problem, sizeof(inj->problem));
+		inj->tmpl_sanitized = inj->sanitized;
+	}
 	inj->record = record;
 	inj->taking = false;
 	if (nplan > INJ_MAX_PLAN)
@@ -435,7 +437,7 @@ void inject_begin_run(struct inject *inj, bool record, const struct plan_fault *
 		if (inj->run_state[c])
 			memset(inj->run_state[c], 0, fault_classes[c].hooks->run_size);
 	}
-	inj->sanitized = false;
+	inj->sanitized = inj->tmpl_sanitized;
 }
 
 void inject_begin_template(struct inject *inj, bool record)

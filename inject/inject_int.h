@@ -62,6 +62,8 @@ struct inject {
 	char tmpl_problem[INJECT_MAX_CLASSES][256];
 	void *run_state[INJECT_MAX_CLASSES];
 	bool sanitized;		/* a process of this run carried a sanitizer */
+	bool tmpl_sanitized;	/* the snapshot's template did: its children never
+				 * pass the entry point where that is seen */
 	/* The run's syscall shape (shape.c): edge counts between the
 	 * syscalls of consecutive traced stops, the fuzz loop's feedback. */
 	uint8_t shape[INJECT_SHAPE_SIZE];
