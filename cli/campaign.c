@@ -306,6 +306,8 @@ static void take_in(struct campaign *c, const char *mode, int nplan, struct run_
 	c->last_new = id > 0 && is_new;
 	if (c->fz && r >= 0)
 		fuzz_took(c->fz, x->counts, inject_nclasses(), c->last_new ? (int)f->kind : -1);
+	if (c->fz && r >= 0)
+		fuzz_usage(c->fz, x->cpu_us, x->maxrss_kb, x->us);
 	if (runner_interrupted)
 		return;
 	if (clean) {

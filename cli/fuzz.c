@@ -18,6 +18,7 @@
 #include "cli/die.h"
 #include "cli/fuzz.h"
 #include "cli/fuzz_status.h"
+#include "inject/fuzz_calib.h"
 #include "inject/mutate.h"
 #include "util/util.h"
 
@@ -33,6 +34,11 @@ struct fuzz {
 	time_t start, last_find, last_crash, last_hang;
 	long long last_find_execs;
 	long cycles_wo_finds, last_cycle;
+	/* The target tree (fuzz_usage): CPU time, largest peak RSS; the
+	 * slowest run; the runs at the last crash. */
+	uint64_t cpu_us, maxrss_kb;
+	int64_t slowest_us;
+	long crash_execs;
 	/* The status (cli/fuzz_status.h): a screen on a terminal, else a line
 	 * every STATUS_LINE_MS and at each new finding; off with -q. */
 	bool status, status_tty;
@@ -263,12 +269,15 @@ static void write_stats(struct fuzz *fz, long execs, int findings)
 	S("corpus_found", "%d", nq - fz->nseeds);
 	S("corpus_imported", "%d", 0);
 	S("cur_item", "%d", st.cur);
-	S("pending_favs", "%d", 0);
-	S("pending_total", "%d", 0);
-	S("stability", "%s", "100.00%");
+	S("corpus_variable", "%d", st.variable);
+	/* Every entry is favoured: no culling of the queue yet. */
+	S("pending_favs", "%d", st.pending);
+	S("pending_total", "%d", st.pending);
+	S("stability", "%.2f%%", fuzz_stability(st.var_cells, st.cells));
 	S("bitmap_cvg", "%.2f%%", st.cells * 100.0 / INJECT_SHAPE_SIZE);
 	S("edges_found", "%d", st.cells);
 	S("total_edges", "%d", INJECT_SHAPE_SIZE);
+	S("var_byte_count", "%d", st.var_cells);
 	S("saved_crashes", "%d", fz->crashes);
 	S("saved_hangs", "%d", fz->hangs);
 	S("paths_total", "%d", nq);
@@ -277,8 +286,14 @@ static void write_stats(struct fuzz *fz, long execs, int findings)
 	S("last_find", "%lld", (long long)fz->last_find);
 	S("last_crash", "%lld", (long long)fz->last_crash);
 	S("last_hang", "%lld", (long long)fz->last_hang);
+	S("execs_since_crash", "%ld", execs - fz->crash_execs);
 	S("exec_timeout", "%ld", fz->o->timeout_ms);
+	S("slowest_exec_ms", "%lld", (long long)(fz->slowest_us / 1000));
+	/* The target tree's, not ours (AFL++'s is its children's too). */
+	S("peak_rss_mb", "%llu", (unsigned long long)(fz->maxrss_kb >> 10));
+	S("cpu_affinity", "%d", fz->o->cpu);	/* --cpu=N, else -1 as AFL++'s */
 	S("fzsandbox_findings", "%d", findings);
+	S("fzsandbox_cpu_ms", "%llu", (unsigned long long)(fz->cpu_us / 1000));
 	S("afl_banner", "%s", fz->o->argv[0]);
 	S("afl_version", "fzsandbox-%s", PACKAGE_VERSION);
 	S("target_mode", "%s", fz->o->snapshot ? "fork snapshot" : "exec");
@@ -346,6 +361,17 @@ void fuzz_took(struct fuzz *fz, const unsigned *counts, int nclasses, int new_ki
 	}
 }
 
+void fuzz_usage(struct fuzz *fz, uint64_t cpu_us, uint64_t maxrss_kb, int64_t wall_us)
+{
+	if (!fz)
+		return;
+	fz->cpu_us += cpu_us;
+	if (maxrss_kb > fz->maxrss_kb)
+		fz->maxrss_kb = maxrss_kb;
+	if (wall_us > fz->slowest_us)
+		fz->slowest_us = wall_us;
+}
+
 /* The status, when it is due: the screen every second, the line every
  * STATUS_LINE_MS or now (a new finding, the end). */
 static void status(struct fuzz *fz, long execs, int findings, bool now)
@@ -367,6 +393,11 @@ static void status(struct fuzz *fz, long execs, int findings, bool now)
 	v->cur = st.cur;
 	v->cells = st.cells;
 	v->cells_max = INJECT_SHAPE_SIZE;
+	v->var_cells = st.var_cells;
+	v->variable = st.variable;
+	v->stability = fuzz_stability(st.var_cells, st.cells);
+	v->cpu_pct = v->elapsed_ms > 0 ? fz->cpu_us / 10.0 / v->elapsed_ms : 0.0;
+	v->rss_kb = fz->maxrss_kb;
 	v->findings = findings;
 	v->left_ms = o->budget_ms ? (o->budget_ms > v->elapsed_ms ? o->budget_ms - v->elapsed_ms : 0)
 				  : -1;
@@ -395,6 +426,8 @@ void fuzz_after(struct fuzz *fz, const struct run_request *req, const struct run
 		write_file(path, req->input, req->input_len);
 		(*count)++;
 		*(hang ? &fz->last_hang : &fz->last_crash) = time(NULL);
+		if (!hang)
+			fz->crash_execs = execs;
 	}
 	for (; fz->written < nq; fz->written++) {
 		struct fuzz_entry_info in;

@@ -49,6 +49,10 @@ void fuzz_after(struct fuzz *fz, const struct run_request *req, const struct run
  * class (index as inject_class_name) and the kind (enum finding_kind) of
  * its finding when new, else -1; for the status. fz NULL: nothing. */
 void fuzz_took(struct fuzz *fz, const unsigned *counts, int nclasses, int new_kind);
+/* A run's target tree usage taken in (cli/campaign.c): its CPU time and
+ * wall time (us), the peak RSS so far of the process that made it (KiB;
+ * runner_usage). fz NULL: nothing. */
+void fuzz_usage(struct fuzz *fz, uint64_t cpu_us, uint64_t maxrss_kb, int64_t wall_us);
 /* The last stats (and status); frees fz. */
 void fuzz_close(struct fuzz *fz, long execs, int findings);
 

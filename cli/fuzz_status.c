@@ -26,6 +26,16 @@ static const char *dur(long long ms, char *buf, size_t n)
 	return buf;
 }
 
+/* "12.3M", "1.2G": KiB as a peak RSS. */
+static const char *mem(unsigned long long kb, char *buf, size_t n)
+{
+	if (kb >= 1024 * 1024)
+		snprintf(buf, n, "%.1fG", kb / (1024.0 * 1024.0));
+	else
+		snprintf(buf, n, "%.1fM", kb / 1024.0);
+	return buf;
+}
+
 static double rate(const struct fuzz_view *v)
 {
 	return v->elapsed_ms > 0 ? v->execs * 1000.0 / v->elapsed_ms : 0.0;
@@ -87,7 +97,7 @@ static void left(const struct fuzz_view *v, char *buf, size_t n, bool words)
 
 int fuzz_status_screen(FILE *fp, const struct fuzz_view *v, int prev)
 {
-	char a[32], b[32], k[256], f[256], l[64];
+	char a[32], b[32], k[256], f[256], l[64], m[32];
 	unsigned long nf = faults(v, ' ', f, sizeof(f));
 	int lines = 0;
 
@@ -109,7 +119,9 @@ int fuzz_status_screen(FILE *fp, const struct fuzz_view *v, int prev)
 	     v->last_find_ms < 0 ? "" : dur(since(v, v->last_find_ms), a, sizeof(a)),
 	     v->last_find_ms < 0 ? "" : " ago");
 	LINE("  faults    %lu: %s", nf, f);
-	LINE("  stability n/a (each input runs once)");
+	LINE("  stability %.2f%% (%d of %d cells vary, in %d entr%s)", v->stability, v->var_cells,
+	     v->cells, v->variable, v->variable == 1 ? "y" : "ies");
+	LINE("  target    cpu %.0f%%, peak rss %s", v->cpu_pct, mem(v->rss_kb, m, sizeof(m)));
 #undef LINE
 	fflush(fp);
 	return lines;
@@ -117,15 +129,17 @@ int fuzz_status_screen(FILE *fp, const struct fuzz_view *v, int prev)
 
 void fuzz_status_line(FILE *fp, const struct fuzz_view *v)
 {
-	char a[32], b[32], c[32], k[256], f[256], l[64];
+	char a[32], b[32], c[32], k[256], f[256], l[64], m[32];
 	unsigned long nf = faults(v, '=', f, sizeof(f));
 
 	kinds(v, '=', k, sizeof(k));
 	left(v, l, sizeof(l), false);
 	fprintf(fp, "fzsandbox: fuzz: time=%s runs=%ld rate=%.1f/s corpus=%d new=%d last_new=%s "
-		"cells=%d findings=%d (%s) last_finding=%s faults=%lu (%s)%s\n",
+		"cells=%d stability=%.2f%% cpu=%.0f%% rss=%s findings=%d (%s) last_finding=%s "
+		"faults=%lu (%s)%s\n",
 		dur(v->elapsed_ms, a, sizeof(a)), v->execs, rate(v), v->corpus, v->corpus - v->seeds,
-		dur(since(v, v->last_new_ms), b, sizeof(b)), v->cells, v->findings, k,
-		dur(since(v, v->last_find_ms), c, sizeof(c)), nf, f, l);
+		dur(since(v, v->last_new_ms), b, sizeof(b)), v->cells, v->stability, v->cpu_pct,
+		mem(v->rss_kb, m, sizeof(m)), v->findings, k, dur(since(v, v->last_find_ms), c, sizeof(c)),
+		nf, f, l);
 	fflush(fp);
 }

@@ -22,6 +22,13 @@ struct fuzz_view {
 	long long last_find_ms;
 	unsigned long faults[FUZZ_STATUS_CLASSES];	/* injected, per class */
 	int nclasses;
+	/* Calibration (inject/fuzz_calib.h): cells that vary, entries that
+	 * showed it, AFL++'s stability. */
+	int var_cells, variable;
+	double stability;
+	/* The target tree: CPU time over the loop's time, largest peak RSS. */
+	double cpu_pct;
+	unsigned long long rss_kb;
 	long long left_ms;	/* of --budget; -1: none */
 	long runs_left;		/* of --max-runs; -1: none */
 	const char *prog;

@@ -36,6 +36,7 @@ void run_exec(struct runner *rn, const struct run_request *req, struct run_exec 
 	const uint8_t *shape;
 	const char *why;
 	int64_t t0;
+	uint64_t cpu0;
 
 	memset(x, 0, offsetof(struct run_exec, shape));
 	x->nlog = 0;
@@ -45,9 +46,12 @@ void run_exec(struct runner *rn, const struct run_request *req, struct run_exec 
 	rn->exec_run = req->exec;
 	rn->random_seed = req->seed;	/* its probability: --probability */
 	rn->crash_point = crash_request_point(req);
+	runner_usage(rn, &cpu0, &x->maxrss_kb);
 	t0 = mono_us();
 	x->r = runner_run(rn, clean, req->faults, req->nfaults, &x->res, f);
 	x->us = mono_us() - t0;
+	runner_usage(rn, &x->cpu_us, &x->maxrss_kb);
+	x->cpu_us = x->cpu_us > cpu0 ? x->cpu_us - cpu0 : 0;
 	x->f = x->r == 1 ? f : NULL;
 	if (x->f) {
 		f->input_path = rn->fuzz_input;

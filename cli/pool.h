@@ -39,6 +39,9 @@ struct run_exec {
 	int problem_cls;
 	struct run_service svc;
 	int64_t us;
+	/* The target tree's CPU time in this run (us) and the largest peak
+	 * RSS of this process's runs so far (KiB): runner_usage. */
+	uint64_t cpu_us, maxrss_kb;
 	bool has_outcome;
 	struct outcome oc;
 	unsigned counts[INJECT_MAX_CLASSES];

@@ -234,5 +234,9 @@ void runner_setup_jail(struct runner *r, const struct options *o, char **argv, b
  * argv and stdin where it read r->fuzz_input; it must exist (the jail
  * binds it). */
 void runner_rehome(struct runner *r, const char *run_dir, const char *input);
+/* The target tree's CPU time (user + system, us) and largest peak RSS
+ * (KiB) over every run this process made so far (cli/runner_usage.c):
+ * the jail's init's count, or without a jail this process's children's. */
+void runner_usage(const struct runner *rn, uint64_t *cpu_us, uint64_t *maxrss_kb);
 
 #endif

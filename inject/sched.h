@@ -136,7 +136,10 @@ int sched_random_new(uint64_t seed, double probability, int limit, struct schedu
  * queue entry in turn its deterministic mutations (inject/mutate.h; small
  * inputs only) and havoc runs (splicing with other entries among them);
  * an input whose run shows a shape cell in a count bucket no run showed
- * before joins the queue (not one that crashed or hung). Each run is a
+ * before joins the queue (not one that crashed or hung). Each seed and
+ * each entry kept is calibrated first (inject/fuzz_calib.h): run again
+ * as it ran (stage "calibration", its input, schedule and seed), the cells
+ * that vary marked, never "new" again. Each run is a
  * random one at faults_p (0: no fault, but every call stopped and seen),
  * seed + i * golden as --random's. Open-ended: the sequencer's caps end
  * it. Seeds are copied (sched_fuzz_add, before the first next()). */
@@ -191,11 +194,13 @@ struct fuzz_entry_info {
 int sched_fuzz_nqueue(const struct scheduler *s);
 int sched_fuzz_entry(const struct scheduler *s, int i, struct fuzz_entry_info *info);
 /* The entry being fuzzed, the queue cycles done, cells seen (of
- * INJECT_SHAPE_SIZE). */
+ * INJECT_SHAPE_SIZE); of those, the variable ones (inject/fuzz_calib.h),
+ * the entries whose calibration found any, the entries not fuzzed yet. */
 struct fuzz_stats {
 	int cur;
 	long cycles;
 	int cells;
+	int var_cells, variable, pending;
 };
 void sched_fuzz_stats(const struct scheduler *s, struct fuzz_stats *st);
 

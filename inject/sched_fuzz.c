@@ -8,12 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inject/fuzz_calib.h"
 #include "inject/fuzz_faults.h"
 #include "inject/mutate.h"
 #include "inject/sched.h"
 
 /* Havoc runs per entry and queue cycle. */
 #define HAVOC_RUNS 64
+
+/* The stage of a calibration run (fuzz_calib.h); done() knows it by it. */
+static const char STAGE_CALIB[] = "calibration";
 
 struct entry {
 	uint8_t *data;
@@ -25,6 +29,11 @@ struct entry {
 	long ext_step;		/* the next dictionary step (mutate_extras); -1: done */
 	struct plan_fault sched[FUZZ_SCHED_MAX];	/* its fault schedule */
 	int nsched;
+	uint64_t seed;		/* its run's random seed, for its calibration */
+	struct fuzz_calib *cal;	/* being calibrated, else NULL */
+	bool calibrated;	/* calibration begun (and maybe over) */
+	bool variable;		/* a calibration run differed */
+	bool fuzzed;		/* its mutations ran once (AFL++'s fuzz_level) */
 };
 
 struct fuzz_sched {
@@ -41,6 +50,9 @@ struct fuzz_sched {
 	long cycles;
 	long given;
 	uint8_t virgin[INJECT_SHAPE_SIZE];	/* bucket bits seen per cell */
+	uint8_t var[INJECT_SHAPE_SIZE];	/* 1: a variable cell (fuzz_calib.h) */
+	int var_cells, variable;	/* variable cells, entries */
+	int cal_from;		/* entries before it are calibrated */
 	struct mutate_token *tok;	/* --dict's tokens, shortest first */
 	struct mutate_dict dict;
 	uint8_t buf[MUTATE_MAX_LEN + MUTATE_TOKEN_MAX];
@@ -204,6 +216,7 @@ static size_t mutate_next(struct fuzz_sched *f)
 		}
 		f->havoc_left = HAVOC_RUNS;
 		f->custom_left = -1;
+		e->fuzzed = true;
 		if (++f->cur == f->n) {
 			f->cur = 0;
 			f->cycles++;
@@ -255,6 +268,72 @@ static size_t post_process(struct fuzz_sched *f, size_t len)
 	return n;
 }
 
+/* The next calibration run to hand out, into buf (the entry's input,
+ * schedule and seed, as it ran); false: none now. */
+static bool calib_next(struct fuzz_sched *f, size_t *len)
+{
+	while (f->cal_from < f->n && f->q[f->cal_from].calibrated && !f->q[f->cal_from].cal)
+		f->cal_from++;
+	for (int i = f->cal_from; i < f->n; i++) {
+		struct entry *e = &f->q[i];
+
+		if (!e->cal || !fuzz_calib_take(e->cal))
+			continue;
+		memcpy(f->buf, e->data, e->len);
+		*len = e->len;
+		memcpy(f->sched, e->sched, sizeof(f->sched));
+		f->nsched = e->nsched;
+		f->src = i;
+		f->stage = STAGE_CALIB;
+		return true;
+	}
+	return false;
+}
+
+/* The seed a seed run ran (tag -1 names none): the first one with its
+ * bytes not calibrated yet. -1: none. */
+static int seed_entry(const struct fuzz_sched *f, const struct run_request *req)
+{
+	for (int i = 0; i < f->n && f->q[i].src < 0; i++)
+		if (!f->q[i].calibrated && f->q[i].len == req->input_len &&
+		    memcmp(f->q[i].data, req->input, req->input_len) == 0)
+			return i;
+	return -1;
+}
+
+/* Entry i ran as req and showed shape: its calibration runs next (shape
+ * NULL: none for it). */
+static void calib_begin(struct fuzz_sched *f, int i, const struct run_request *req,
+			const uint8_t *shape)
+{
+	if (i < 0 || f->q[i].calibrated)
+		return;
+	f->q[i].calibrated = true;
+	f->q[i].seed = req->seed;
+	if (shape)	/* out of memory: skipped */
+		f->q[i].cal = fuzz_calib_new(shape, INJECT_SHAPE_SIZE);
+}
+
+/* A calibration run of entry req->tag done. */
+static void calib_done(struct fuzz_sched *f, const struct run_request *req,
+		       const struct run_outcome *out)
+{
+	struct entry *e = req->tag >= 0 && req->tag < f->n ? &f->q[req->tag] : NULL;
+	bool ok = out->shape && out->faults >= 0 && !out->finding && !out->hang;
+
+	if (!e || !e->cal)
+		return;
+	f->var_cells += fuzz_calib_done(e->cal, ok ? out->shape : NULL, f->var, f->virgin);
+	if (!fuzz_calib_over(e->cal))
+		return;
+	if (fuzz_calib_varied(e->cal)) {
+		e->variable = true;
+		f->variable++;
+	}
+	fuzz_calib_free(e->cal);
+	e->cal = NULL;
+}
+
 static int fuzz_next(struct scheduler *s, struct run_request *out)
 {
 	struct fuzz_sched *f = (struct fuzz_sched *)s;
@@ -264,7 +343,9 @@ static int fuzz_next(struct scheduler *s, struct run_request *out)
 	if (f->n == 0)
 		return -ENODATA;
 	memset(out, 0, sizeof(*out));
-	if (f->seeds_given < f->n && f->q[f->seeds_given].src < 0) {
+	if (calib_next(f, &len)) {
+		/* As it ran: post_process made its input already. */
+	} else if (f->seeds_given < f->n && f->q[f->seeds_given].src < 0) {
 		/* The seeds first, as they are: they set what is not new. */
 		struct entry *e = &f->q[f->seeds_given++];
 
@@ -280,7 +361,7 @@ static int fuzz_next(struct scheduler *s, struct run_request *out)
 		f->src = f->cur;
 		len = mutate_next(f);
 	}
-	if (f->custom.post)
+	if (f->custom.post && f->stage != STAGE_CALIB)
 		len = post_process(f, len);
 	memcpy(out->faults, f->sched, (size_t)f->nsched * sizeof(*f->sched));
 	out->nfaults = f->nsched;
@@ -288,6 +369,8 @@ static int fuzz_next(struct scheduler *s, struct run_request *out)
 	out->planned = true;
 	out->random = true;
 	out->seed = f->seed + (uint64_t)f->given * 0x9e3779b97f4a7c15ULL;
+	if (f->stage == STAGE_CALIB)
+		out->seed = f->q[f->src].seed;	/* the same random faults */
 	out->probability = f->faults_p;
 	out->tag = f->src;	/* the queue entry it came from; -1: a seed */
 	f->given++;
@@ -297,54 +380,45 @@ static int fuzz_next(struct scheduler *s, struct run_request *out)
 	return SCHED_RUN;
 }
 
-/* AFL's count classes: 1, 2, 3, 4-7, 8-15, 16-31, 32-127, 128+. */
-static uint8_t bucket(uint8_t n)
-{
-	static const uint8_t lim[] = { 1, 2, 3, 7, 15, 31, 127, 255 };
-
-	for (int i = 0; i < 8; i++)
-		if (n <= lim[i])
-			return (uint8_t)(1u << i);
-	return 128;
-}
-
 static bool new_bits(struct fuzz_sched *f, const uint8_t *shape)
 {
-	bool any = false;
-
-	for (int i = 0; i < INJECT_SHAPE_SIZE; i++) {
-		uint8_t b = shape[i] ? bucket(shape[i]) : 0;
-
-		if (b & ~f->virgin[i]) {
-			f->virgin[i] |= b;
-			any = true;
-		}
-	}
-	return any;
+	return fuzz_cells_new(shape, f->virgin, INJECT_SHAPE_SIZE);
 }
 
 static void fuzz_done(struct scheduler *s, const struct run_request *req,
 		      const struct run_outcome *out)
 {
 	struct fuzz_sched *f = (struct fuzz_sched *)s;
+	bool ok = out->shape && out->faults >= 0 && !out->finding && !out->hang, fresh;
 
+	if (req->stage == STAGE_CALIB) {
+		calib_done(f, req, out);
+		return;
+	}
+	/* A seed that crashed, hung or did not start is not calibrated. */
+	if (req->tag < 0 && req->input)
+		calib_begin(f, seed_entry(f, req), req, ok ? out->shape : NULL);
 	if (!out->shape || out->faults < 0)
 		return;
+	fresh = new_bits(f, out->shape);
 	/* A seed's shape is the baseline; a crash or a hang is kept in
 	 * crashes/ or hangs/, not fuzzed on (AFL does the same). */
-	if (!new_bits(f, out->shape) || out->finding || out->hang || !req->input || req->tag < 0)
+	if (!fresh || out->finding || out->hang || !req->input || req->tag < 0)
 		return;
 	/* req->tag, not f->src: with -j other inputs were made since. */
-	push(f, req->input, req->input_len, (int)req->tag, req->stage, req->faults,
-	     req->nfaults);	/* best effort */
+	if (push(f, req->input, req->input_len, (int)req->tag, req->stage, req->faults,
+		 req->nfaults) == 0)	/* best effort */
+		calib_begin(f, f->n - 1, req, out->shape);
 }
 
 static void fuzz_free(struct scheduler *s)
 {
 	struct fuzz_sched *f = (struct fuzz_sched *)s;
 
-	for (int i = 0; i < f->n; i++)
+	for (int i = 0; i < f->n; i++) {
 		free(f->q[i].data);
+		fuzz_calib_free(f->q[i].cal);
+	}
 	free(f->q);
 	free(f->tok);
 	free(f->pool);
@@ -457,4 +531,9 @@ void sched_fuzz_stats(const struct scheduler *s, struct fuzz_stats *st)
 	st->cells = 0;
 	for (int i = 0; i < INJECT_SHAPE_SIZE; i++)
 		st->cells += f->virgin[i] != 0;
+	st->var_cells = f->var_cells;
+	st->variable = f->variable;
+	st->pending = 0;
+	for (int i = 0; i < f->n; i++)
+		st->pending += !f->q[i].fuzzed;
 }

@@ -15,6 +15,7 @@ int sandbox_init(const struct sandbox *sb, pid_t target)
 	struct sandbox_err ignored;
 	sigset_t chld;
 	int status, code = 127;
+	uint64_t cpu_us = 0;
 
 	/* The init runs only this loop: nothing left for it to need. Not
 	 * dumpable, so the target (same uid) cannot ptrace or
@@ -38,6 +39,7 @@ int sandbox_init(const struct sandbox *sb, pid_t target)
 				continue;
 			break;	/* ECHILD */
 		}
+		sandbox_usage_note(sb, &cpu_us);
 		if (p != target)
 			continue;
 		if (WIFEXITED(status))

@@ -61,6 +61,8 @@ int sandbox_new(const struct sandbox_opts *o, struct sandbox **out)
 		r = idmap_plan(sb, sb->first_user_op);
 	if (r == 0)
 		r = caps_plan(sb);
+	if (r == 0)
+		r = sandbox_usage_map(sb);
 	if (r < 0) {
 		sandbox_free(sb);
 		return r;
@@ -81,6 +83,7 @@ void sandbox_free(struct sandbox *sb)
 		cap_free(sb->nocaps);
 	free(sb->exe);
 	free(sb->target_stack);
+	sandbox_usage_unmap(sb);
 	free(sb);
 }
 

@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 
@@ -135,6 +136,15 @@ void sandbox_free(struct sandbox *sb);
  * The --workdir copy is fresh for each run and not watched. */
 int sandbox_leftovers_mark(struct sandbox *sb);
 int sandbox_leftovers_check(const struct sandbox *sb, char *msg, size_t len);
+
+/* The target tree's usage, every run of this jail so far (sandbox/usage.c):
+ * CPU time, user and system, and the largest peak RSS (ru_maxrss) of the
+ * processes the jail's init reaped. A snapshot run's processes count once
+ * the init has reaped them, which may be just after its episode ends. */
+struct sandbox_usage {
+	uint64_t cpu_us, maxrss_kb;
+};
+void sandbox_usage(const struct sandbox *sb, struct sandbox_usage *out);
 
 /* One line for the user when the jail is weaker than asked (root: a bind
  * that could not be idmapped); NULL when there is nothing to say. */

@@ -123,7 +123,15 @@ struct sandbox {
 	char warning[1024];	/* "" or lines for the user (sb_warn) */
 	char *made[2];		/* the jail's own /etc files (hosts, hostname): temporary */
 	int nmade;
+	struct sandbox_usage_page *usage;	/* usage.c: shared with the inits */
 };
+
+/* usage.c: the page the jail's inits count the target tree's usage in. */
+int sandbox_usage_map(struct sandbox *sb);
+void sandbox_usage_unmap(struct sandbox *sb);
+/* The init, after each reap (last_us: its children's CPU time at the
+ * last call, 0 at first). */
+void sandbox_usage_note(const struct sandbox *sb, uint64_t *last_us);
 
 /* The jail's steps, in the order sandbox/launcher.c runs them. */
 /* Parent, around each run's clone: make the run's idmapped trees (the

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inject/fuzz_calib.h"
 #include "inject/fuzz_faults.h"
 #include "inject/mutate.h"
 #include "inject/sched.h"
@@ -197,6 +198,67 @@ START_TEST(fuzz_faults_changes)
 }
 END_TEST
 
+/* The calibration runs of the entry whose input is data: each the same
+ * input and seed, each showing out's shape. */
+static void calibrate(struct scheduler *f, const struct run_outcome *out, const char *data,
+		      size_t len)
+{
+	struct run_request req;
+	uint64_t seed = 0;
+
+	for (int i = 0; i < FUZZ_CALIB_RUNS; i++) {
+		ck_assert_int_eq(f->next(f, &req), SCHED_RUN);
+		ck_assert_str_eq(req.stage, "calibration");
+		ck_assert(req.input_len == len && memcmp(req.input, data, len) == 0);
+		ck_assert(i == 0 || req.seed == seed);
+		seed = req.seed;
+		f->done(f, &req, out);
+	}
+}
+
+/* Calibration: a cell whose bucket differs between runs of the same
+ * input is variable (stability below 100%), the runs go on to
+ * FUZZ_CALIB_RUNS_VAR, and the cell never makes an input new again. */
+START_TEST(fuzz_calibration_stability)
+{
+	struct scheduler *f;
+	struct run_request req, seed_req;
+	struct run_outcome out = { 0 };
+	struct fuzz_stats st;
+	uint8_t shape[INJECT_SHAPE_SIZE] = { 0 };
+	int n = 0;
+
+	ck_assert_int_eq(sched_fuzz_new(7, 0.0, &f), 0);
+	ck_assert_int_eq(sched_fuzz_add(f, (const uint8_t *)"AB", 2), 0);
+	ck_assert_int_eq(f->next(f, &seed_req), SCHED_RUN);
+	shape[1] = shape[2] = shape[3] = shape[4] = 1;
+	out.shape = shape;
+	f->done(f, &seed_req, &out);
+	/* Cell 4: 1 hit, then 2 (another bucket), in every run after. */
+	shape[4] = 2;
+	while (f->next(f, &req) == SCHED_RUN && strcmp(req.stage, "calibration") == 0) {
+		ck_assert_int_eq(req.seed, seed_req.seed);
+		f->done(f, &req, &out);
+		n++;
+	}
+	ck_assert_int_eq(n, FUZZ_CALIB_RUNS_VAR);
+	sched_fuzz_stats(f, &st);
+	ck_assert_int_eq(st.var_cells, 1);
+	ck_assert_int_eq(st.variable, 1);
+	ck_assert_int_eq(st.cells, 4);
+	ck_assert(fuzz_stability(st.var_cells, st.cells) == 75.0);
+	/* req is a mutation: cell 4 at 100 hits is not new. */
+	ck_assert_str_ne(req.stage, "calibration");
+	shape[4] = 100;
+	f->done(f, &req, &out);
+	ck_assert_int_eq(sched_fuzz_nqueue(f), 1);
+	/* A deterministic seed: 100%. */
+	ck_assert(fuzz_stability(0, 4) == 100.0);
+	ck_assert(fuzz_stability(0, 0) == 100.0);
+	sched_free(f);
+}
+END_TEST
+
 /* The fuzz stage: seeds first as they are, then mutations; an input whose
  * shape shows a new bucket is queued, one already seen is not. */
 START_TEST(fuzz_keeps_new_shapes)
@@ -218,6 +280,7 @@ START_TEST(fuzz_keeps_new_shapes)
 	out.shape = shape;
 	f->done(f, &req, &out);
 	ck_assert_int_eq(sched_fuzz_nqueue(f), 1);
+	calibrate(f, &out, "FY", 2);
 	ck_assert_int_eq(f->next(f, &req), SCHED_RUN);
 	ck_assert_str_eq(req.stage, "flip1");
 	f->done(f, &req, &out);	/* the seed's shape: nothing new */
@@ -229,6 +292,7 @@ START_TEST(fuzz_keeps_new_shapes)
 	ck_assert_int_eq(sched_fuzz_entry(f, 1, &info), 0);
 	ck_assert_int_eq(info.src, 0);
 	ck_assert_str_eq(info.stage, "flip1");
+	calibrate(f, &out, (const char *)info.data, info.len);
 	ck_assert_int_eq(f->next(f, &req), SCHED_RUN);
 	out.finding = true;	/* a crash is not fuzzed on */
 	shape[2] = 1;
@@ -534,6 +598,7 @@ int main(void)
 	tcase_add_test(tc, errors_and_the_real_engine);
 	tcase_add_test(tc, mutate_det_and_havoc);
 	tcase_add_test(tc, fuzz_keeps_new_shapes);
+	tcase_add_test(tc, fuzz_calibration_stability);
 	tcase_add_test(tc, mutate_extras_steps);
 	tcase_add_test(tc, fuzz_faults_changes);
 	suite_add_tcase(s, tc);
