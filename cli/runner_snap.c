@@ -35,8 +35,17 @@ static void snap_close(struct runner *r)
 	}
 }
 
-void runner_snap_forget(struct runner *r)
+static const char *spec(const struct runner *r)
 {
+	return r->snap_at[0] ? r->snap_at : r->o->snapshot_at;
+}
+
+void runner_snap_forget(struct runner *r, const char *input, const char *copy)
+{
+	const char *at = r->o->snapshot_at;
+
+	if (input && copy && at && strncmp(at, "file:", 5) == 0 && strcmp(at + 5, input) == 0)
+		snprintf(r->snap_at, sizeof(r->snap_at), "file:%s", copy);
 	snap_close(r);
 	r->snap = NULL;		/* the campaign's, parked there: not ours to free */
 	r->snap_gave_up = false;
@@ -49,7 +58,7 @@ void runner_snap_init(struct runner *r, struct tracer_opts *to)
 	r->snap_out[0] = r->snap_out[1] = -1;
 	if (!r->o->snapshot || r->passthrough)
 		return;
-	if (snapshot_new(r->o->snapshot_at, &r->snap, why, sizeof(why)) < 0)
+	if (snapshot_new(spec(r), &r->snap, why, sizeof(why)) < 0)
 		r->snap_gave_up = true;	/* checked by the options already */
 	else
 		to->snapshot = snapshot_tracer(r->snap);
@@ -121,7 +130,7 @@ static int give_up(struct runner *r, const char *why)
 
 static const char *point_name(const struct runner *r)
 {
-	return r->o->snapshot_at ? r->o->snapshot_at :
+	return spec(r) ? spec(r) :
 	       r->o->service ? "its first wait for a connection" : "its first call on stdin";
 }
 
@@ -177,10 +186,10 @@ int runner_snap_ensure(struct runner *r, bool record)
 	if (e == 1 && res.end == RUN_SETUP_FAILED)
 		return give_up(r, NULL);
 	if (e == 1 && res.end == RUN_TIMEOUT) {
-		snprintf(msg, sizeof(msg), "'%.512s' did not reach its snapshot point (%s) within "
+		snprintf(msg, sizeof(msg), "'%.512s' did not reach its snapshot point (%.512s) within "
 			 "--timeout", r->argv[0], point_name(r));
 	} else if (e == 1) {
-		snprintf(msg, sizeof(msg), "'%.512s' ended before its snapshot point (%s, %s %d)",
+		snprintf(msg, sizeof(msg), "'%.512s' ended before its snapshot point (%.512s, %s %d)",
 			 r->argv[0], point_name(r),
 			 res.end == RUN_SIGNALED ? "signal" : "status",
 			 res.end == RUN_SIGNALED ? res.signal : res.exit_status);

@@ -16,7 +16,9 @@ struct snapshot;
 
 /* spec: NULL or "stdin" for the program's first call on descriptor 0
  * (read, fstat, lseek, ioctl, mmap...: whatever touches its input first),
- * or "syscall:NAME[@N]" for its Nth call of NAME (N from 1). -EINVAL with
+ * "file:PATH" for its first call naming the file PATH (open, stat,
+ * access...: file_point.c), or "syscall:NAME[@N]" for its Nth call of
+ * NAME (N from 1). -EINVAL with
  * a reason in why[] for a spec that is neither. */
 int snapshot_new(const char *spec, struct snapshot **out, char *why, size_t whylen);
 void snapshot_free(struct snapshot *sn);

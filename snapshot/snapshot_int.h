@@ -3,6 +3,7 @@
 #define FZ_SNAPSHOT_INT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 #include "snapshot/snapshot.h"
@@ -21,8 +22,13 @@ struct snap_fd {
 
 struct snapshot {
 	struct tracer_snapshot ts;
-	/* The point: stdin's first call, or the nth call of nr. */
+	/* The point: stdin's first call, the first call naming file (its
+	 * identity once known), or the nth call of nr. */
 	bool on_stdin;
+	char *file;
+	bool file_known;
+	dev_t file_dev;
+	ino_t file_ino;
 	/* A service (snapshot/service.c): on_listen is its default point,
 	 * lfd the socket it listened on (-1: none yet). */
 	bool service, on_listen;
@@ -38,6 +44,11 @@ struct snapshot {
 int snap_fds_take(struct snapshot *sn, struct tracer_task *tmpl);
 int snap_fds_restore(struct snapshot *sn);
 void snap_fds_close(struct snapshot *sn);
+
+/* file_point.c */
+int snap_file_set(struct snapshot *sn, const char *path, char *why, size_t whylen);
+int snap_file_point(struct snapshot *sn, struct tracer_task *t, const struct syscall_stop *s);
+void snap_file_trace_set(uint8_t set[SYSCALL_MAX / 8]);
 
 /* service.c */
 int snap_service_point(struct snapshot *sn, struct tracer_task *t, const struct syscall_stop *s);
