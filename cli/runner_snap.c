@@ -19,6 +19,7 @@
 #include "cli/runner.h"
 #include "harnesses/service.h"
 #include "snapshot/snapshot.h"
+#include "symbols/symbols.h"
 
 #define SNAP_PIPE_SIZE (1 << 20)
 
@@ -62,6 +63,8 @@ void runner_snap_init(struct runner *r, struct tracer_opts *to)
 		r->snap_gave_up = true;	/* checked by the options already */
 	else
 		to->snapshot = snapshot_tracer(r->snap);
+	if (r->snap)
+		snapshot_set_opener(r->snap, unwind_open_module);
 	if (r->snap && r->o->service)
 		snapshot_for_service(r->snap);
 }
@@ -193,6 +196,13 @@ int runner_snap_ensure(struct runner *r, bool record)
 			 r->argv[0], point_name(r),
 			 res.end == RUN_SIGNALED ? "signal" : "status",
 			 res.end == RUN_SIGNALED ? res.signal : res.exit_status);
+	} else if (e < 0 && *snapshot_why(r->snap)) {
+		/* The point named is not there: bad input, auto or not. */
+		snap_close(r);
+		snprintf(r->err.msg, sizeof(r->err.msg), "%s", snapshot_why(r->snap));
+		r->err.status = 2;
+		r->err.fatal = true;
+		return -EINVAL;
 	} else if (e == -EMLINK) {
 		snprintf(msg, sizeof(msg), "'%.512s' is not single-threaded at its snapshot point (%s): "
 			 "a fork copies one thread; take the snapshot before they start "
