@@ -49,7 +49,8 @@ void runner_snap_forget(struct runner *r, const char *input, const char *copy)
 		snprintf(r->snap_at, sizeof(r->snap_at), "file:%s", copy);
 	snap_close(r);
 	r->snap = NULL;		/* the campaign's, parked there: not ours to free */
-	r->snap_gave_up = false;
+	/* snap_gave_up stays: a template the campaign's clean run could not
+	 * make (--snapshot=auto, said once) is not tried again per worker. */
 }
 
 void runner_snap_init(struct runner *r, struct tracer_opts *to)
@@ -57,7 +58,7 @@ void runner_snap_init(struct runner *r, struct tracer_opts *to)
 	char why[128];
 
 	r->snap_out[0] = r->snap_out[1] = -1;
-	if (!r->o->snapshot || r->passthrough)
+	if (!r->o->snapshot || r->passthrough || r->snap_gave_up)
 		return;
 	if (snapshot_new(spec(r), &r->snap, why, sizeof(why)) < 0)
 		r->snap_gave_up = true;	/* checked by the options already */

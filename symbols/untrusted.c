@@ -18,7 +18,6 @@
  */
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,23 +49,6 @@ bool untrusted_policy_on(void)
 bool unwind_file_trusted(int fd)
 {
 	return !jailed || untrusted_fd_is_safe(fd);
-}
-
-int unwind_open_module(const char *path)
-{
-	int pid, n = 0, fd;
-
-	if (sscanf(path, "/proc/%d/root%n", &pid, &n) == 1 && n > 0 && path[n] == '/')
-		fd = unwind_open_in_root(pid, path + n);
-	else
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (!unwind_file_trusted(fd)) {
-		close(fd);
-		return -EPERM;
-	}
-	return fd;
 }
 
 bool untrusted_fd_is_safe(int fd)

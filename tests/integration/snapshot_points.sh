@@ -9,6 +9,8 @@
 # - --fuzz with '@@' (snapshots by default): inputs of many sizes, no
 #   abort, the set-up once; a point after the stat does abort (the test
 #   can fail);
+# - a template --fuzz cannot make (snap_setup's thread): exec mode, one
+#   note, with -j2 too;
 # - --snapshot-at=func:input_begin: the set-up once, input_begin entered
 #   by every run (the fork is at its entry, before its body), the same
 #   output; an unknown function exits 2 with one line naming it.
@@ -60,6 +62,19 @@ fz --fuzz --corpus="$TMP/seeds" --max-runs=200 --seed=3 --snapshot-at=syscall:re
 assert_rc 1
 [ "$(jqr '[.findings[] | select(.signal_name == "SIGABRT")] | length')" -ge 1 ] ||
 	fail "a point after the stat: no run told the template's size"
+
+# --fuzz's default falls back to exec mode for a template it cannot make
+# (a thread at the point): one note, with -j2 too, and every run made.
+for j in -j1 -j2; do
+	c=$(count threads$j)
+	fz --fuzz --corpus="$TMP/seeds" --max-runs=30 --seed=3 $j --out="$OUT" \
+		-- "$T/snap_setup" threads "$c"
+	assert_rc 0
+	assert_eq 1 "$(grep -c 'note: --snapshot=auto: .* not single-threaded' "$TMP/fz.stderr")" \
+		"$j: notes of the fall-back to exec mode"
+	assert_eq exec "$(sed -n 's/^target_mode *: //p' "$OUT/fuzzer_stats")" "$j: target_mode"
+	assert_eq 30 "$(wc -l <"$OUT/runs.jsonl")" "$j: runs in exec mode"
+done
 
 # func:input_begin, the input on stdin.
 for jail in --sandbox --no-sandbox; do
