@@ -438,6 +438,8 @@ static void run_one(struct campaign *c, const struct run_request *req, struct ru
 		runner_output_baseline(&c->rn);
 		/* --slowdown: the clean run's spread, before any fault. */
 		runner_slowdown_baseline(&c->rn, c->deadline);
+		if (c->fz)
+			fuzz_set_forked(c->fz, runner_snap_parked(&c->rn));
 	}
 	outcome_for_sched(c, &x, nsites, out);
 }

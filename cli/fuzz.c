@@ -1,6 +1,7 @@
 /* fuzz.c - --fuzz's input and output: the corpus read once, each run's
  * input written to OUT/.cur_input (rewritten in place, so a snapshot
- * template's stdin, opened once, reads each run's bytes from offset 0),
+ * template's stdin, opened once, reads each run's bytes from offset 0;
+ * with '@@' the template is parked before the program names the file),
  * and the AFL++ layout afl-whatsup and afl-plot read. */
 #include "config.h"
 
@@ -27,6 +28,8 @@ struct fuzz {
 	struct scheduler *sched;	/* the fuzz stage (the sequencer owns it) */
 	struct fuzz_cm *cm;	/* --custom-mutator, else NULL */
 	char cur[PATH_MAX];
+	char at_spec[PATH_MAX + 8];	/* '@@' with snapshots: file:CUR */
+	bool forked;			/* fuzzer_stats' target_mode */
 	int nseeds;
 	int written;		/* queue entries in queue/ */
 	int crashes, hangs;
@@ -119,7 +122,7 @@ static void read_corpus(struct fuzz *fz, const char *dir)
 	fz->written = fz->nseeds;
 }
 
-static void check_options(const struct options *o, bool at_at)
+static void check_options(const struct options *o)
 {
 	if (!o->corpus)
 		die("--fuzz needs --corpus=DIR (the seed inputs)");
@@ -135,9 +138,6 @@ static void check_options(const struct options *o, bool at_at)
 		    o->workdir ? "--workdir" : o->nchecks ? "--check" : "--shard");
 	if (!o->budget_ms && !o->max_runs)
 		die("--fuzz needs --budget=DURATION or --max-runs=N: the loop has no end of its own");
-	if (at_at && o->snapshot)
-		die("--fuzz: '@@' is not with --snapshot yet (its point is stdin's first call): "
-		    "--snapshot=off, or give the input on stdin");
 }
 
 struct fuzz *fuzz_open(struct options *o, char ***run_argv)
@@ -150,7 +150,7 @@ struct fuzz *fuzz_open(struct options *o, char ***run_argv)
 	/* Bad options first: nothing allocated yet when one dies. */
 	for (n = 0; o->argv[n]; n++)
 		at_at |= strcmp(o->argv[n], "@@") == 0;
-	check_options(o, at_at);
+	check_options(o);
 	if (!(fz = calloc(1, sizeof(*fz))))
 		die("out of memory");
 	fz->o = o;
@@ -172,6 +172,12 @@ struct fuzz *fuzz_open(struct options *o, char ***run_argv)
 		snprintf(fz->cur, sizeof(fz->cur), "%s", abs);
 		free(abs);
 	}
+	/* '@@': the point is the program's first call naming the file. */
+	if (at_at && o->snapshot && !o->snapshot_at) {
+		snprintf(fz->at_spec, sizeof(fz->at_spec), "file:%s", fz->cur);
+		o->snapshot_at = fz->at_spec;
+	}
+	fz->forked = o->snapshot != SNAPSHOT_OFF;
 	fresh_dir(o->out_dir, "queue");
 	fresh_dir(o->out_dir, "crashes");
 	fresh_dir(o->out_dir, "hangs");
@@ -232,6 +238,11 @@ struct scheduler *fuzz_scheduler(struct fuzz *fz)
 void fuzz_feed(struct fuzz *fz, const uint8_t *data, size_t len)
 {
 	write_file(fz->cur, data, len);
+}
+
+void fuzz_set_forked(struct fuzz *fz, bool forked)
+{
+	fz->forked = forked;
 }
 
 const char *fuzz_input_path(const struct fuzz *fz)
@@ -296,7 +307,7 @@ static void write_stats(struct fuzz *fz, long execs, int findings)
 	S("fzsandbox_cpu_ms", "%llu", (unsigned long long)(fz->cpu_us / 1000));
 	S("afl_banner", "%s", fz->o->argv[0]);
 	S("afl_version", "fzsandbox-%s", PACKAGE_VERSION);
-	S("target_mode", "%s", fz->o->snapshot ? "fork snapshot" : "exec");
+	S("target_mode", "%s", fz->forked ? "fork snapshot" : "exec");
 	fprintf(fp, "%-17s :", "command_line");
 	for (int i = 0; fz->o->argv[i]; i++)
 		fprintf(fp, " %s", fz->o->argv[i]);

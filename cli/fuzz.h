@@ -15,7 +15,8 @@ struct fuzz;
  * with one line), reads the corpus, makes OUT's AFL++ directories and
  * OUT/.cur_input, every run's input. Points o->stdin_path at it, or
  * returns in *run_argv the program's words with "@@" replaced by it (the
- * report keeps o->argv's "@@"). */
+ * report keeps o->argv's "@@"); with snapshots and no --snapshot-at, the
+ * point is then the program's first call naming it (file:PATH). */
 struct fuzz *fuzz_open(struct options *o, char ***run_argv);
 /* --dict=FILE (cli/fuzz_dict.c): AFL++'s dictionary format, a file or a
  * directory of token files, into s's tokens; die()s naming FILE:LINE. */
@@ -40,6 +41,9 @@ struct scheduler *fuzz_scheduler(struct fuzz *fz);
 /* The input the next run reads (die()s when it cannot be written). */
 void fuzz_feed(struct fuzz *fz, const uint8_t *data, size_t len);
 const char *fuzz_input_path(const struct fuzz *fz);
+/* After the clean run: are runs children of a template (fuzzer_stats'
+ * target_mode), or did --snapshot=auto fall back to exec mode? */
+void fuzz_set_forked(struct fuzz *fz, bool forked);
 /* After a fuzz run: its input into crashes/ or hangs/ when it was a new
  * finding (sig: the signal, 0 for none), new queue entries into queue/,
  * the stats every second. */

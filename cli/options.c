@@ -627,6 +627,10 @@ void options_parse(int argc, char **argv, struct options *o)
 		die("--custom-mutator-only needs --custom-mutator=SO");
 	if (o->fuzz && (o->standalone || o->replay))
 		die("--fuzz: not with %s", o->standalone ? "--inject=none" : "--replay");
+	/* The loop is where speed matters; a template refused falls back to
+	 * exec mode with a note (docs/snapshots.md says why not campaigns). */
+	if (o->fuzz && !o->snapshot_set && !o->snapshot_at)
+		o->snapshot = SNAPSHOT_AUTO;
 	options_check_jobs(o);
 	options_check_fail_on(o);
 	if (o->shard_n && (o->standalone || o->replay || o->nfaults))

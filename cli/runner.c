@@ -261,7 +261,7 @@ void runner_rehome(struct runner *r, const char *run_dir, const char *input)
 	r->cg = NULL;
 	r->chk = NULL;
 	r->ts = NULL;
-	runner_snap_forget(r);
+	runner_snap_forget(r, r->fuzz_input, input);
 	if (r->fuzz_input && input) {
 		for (int i = 0; r->argv[i]; i++)
 			if (r->argv[i] == r->fuzz_input)

@@ -115,6 +115,7 @@ struct runner {
 	 * template's stdout/stderr pipes (our read ends), drained into each
 	 * run's capture files; gave_up: exec mode after all (--snapshot=auto). */
 	struct snapshot *snap;
+	char snap_at[PATH_MAX + 8];	/* a worker's own file:INPUT; "": o's */
 	int snap_out[2];
 	bool snap_gave_up;
 	/* The next run execs the program, the template left parked (the
@@ -158,8 +159,10 @@ void crash_free(struct crash **c);
  * into the capture files; fini: after the session is freed. */
 void runner_snap_init(struct runner *r, struct tracer_opts *to);
 /* A -j worker (runner_rehome): the campaign's template and its pipes are
- * left to the campaign; the worker parks a template of its own. */
-void runner_snap_forget(struct runner *r);
+ * left to the campaign; the worker parks a template of its own. Its
+ * --fuzz input moves from input to its own copy: a point at that file
+ * (file:INPUT, '@@') follows it. */
+void runner_snap_forget(struct runner *r, const char *input, const char *copy);
 /* record: the clean run's; the set-up's sites become r->startup. */
 int runner_snap_ensure(struct runner *r, bool record);
 bool runner_snap_parked(const struct runner *r);

@@ -19,6 +19,7 @@
 #include "cli/runner.h"
 #include "harnesses/service.h"
 #include "snapshot/snapshot.h"
+#include "symbols/symbols.h"
 
 #define SNAP_PIPE_SIZE (1 << 20)
 
@@ -35,11 +36,21 @@ static void snap_close(struct runner *r)
 	}
 }
 
-void runner_snap_forget(struct runner *r)
+static const char *spec(const struct runner *r)
 {
+	return r->snap_at[0] ? r->snap_at : r->o->snapshot_at;
+}
+
+void runner_snap_forget(struct runner *r, const char *input, const char *copy)
+{
+	const char *at = r->o->snapshot_at;
+
+	if (input && copy && at && strncmp(at, "file:", 5) == 0 && strcmp(at + 5, input) == 0)
+		snprintf(r->snap_at, sizeof(r->snap_at), "file:%s", copy);
 	snap_close(r);
 	r->snap = NULL;		/* the campaign's, parked there: not ours to free */
-	r->snap_gave_up = false;
+	/* snap_gave_up stays: a template the campaign's clean run could not
+	 * make (--snapshot=auto, said once) is not tried again per worker. */
 }
 
 void runner_snap_init(struct runner *r, struct tracer_opts *to)
@@ -47,12 +58,14 @@ void runner_snap_init(struct runner *r, struct tracer_opts *to)
 	char why[128];
 
 	r->snap_out[0] = r->snap_out[1] = -1;
-	if (!r->o->snapshot || r->passthrough)
+	if (!r->o->snapshot || r->passthrough || r->snap_gave_up)
 		return;
-	if (snapshot_new(r->o->snapshot_at, &r->snap, why, sizeof(why)) < 0)
+	if (snapshot_new(spec(r), &r->snap, why, sizeof(why)) < 0)
 		r->snap_gave_up = true;	/* checked by the options already */
 	else
 		to->snapshot = snapshot_tracer(r->snap);
+	if (r->snap)
+		snapshot_set_opener(r->snap, unwind_open_module);
 	if (r->snap && r->o->service)
 		snapshot_for_service(r->snap);
 }
@@ -121,7 +134,7 @@ static int give_up(struct runner *r, const char *why)
 
 static const char *point_name(const struct runner *r)
 {
-	return r->o->snapshot_at ? r->o->snapshot_at :
+	return spec(r) ? spec(r) :
 	       r->o->service ? "its first wait for a connection" : "its first call on stdin";
 }
 
@@ -177,13 +190,20 @@ int runner_snap_ensure(struct runner *r, bool record)
 	if (e == 1 && res.end == RUN_SETUP_FAILED)
 		return give_up(r, NULL);
 	if (e == 1 && res.end == RUN_TIMEOUT) {
-		snprintf(msg, sizeof(msg), "'%.512s' did not reach its snapshot point (%s) within "
+		snprintf(msg, sizeof(msg), "'%.512s' did not reach its snapshot point (%.512s) within "
 			 "--timeout", r->argv[0], point_name(r));
 	} else if (e == 1) {
-		snprintf(msg, sizeof(msg), "'%.512s' ended before its snapshot point (%s, %s %d)",
+		snprintf(msg, sizeof(msg), "'%.512s' ended before its snapshot point (%.512s, %s %d)",
 			 r->argv[0], point_name(r),
 			 res.end == RUN_SIGNALED ? "signal" : "status",
 			 res.end == RUN_SIGNALED ? res.signal : res.exit_status);
+	} else if (e < 0 && *snapshot_why(r->snap)) {
+		/* The point named is not there: bad input, auto or not. */
+		snap_close(r);
+		snprintf(r->err.msg, sizeof(r->err.msg), "%s", snapshot_why(r->snap));
+		r->err.status = 2;
+		r->err.fatal = true;
+		return -EINVAL;
 	} else if (e == -EMLINK) {
 		snprintf(msg, sizeof(msg), "'%.512s' is not single-threaded at its snapshot point (%s): "
 			 "a fork copies one thread; take the snapshot before they start "

@@ -56,29 +56,6 @@ int alloc_call_by_name(const char *name)
 	return -1;
 }
 
-/* Open a module file as the tracer names it: "/proc/PID/root/PATH" is
- * opened inside PID's root, so that the jail's absolute symlinks
- * (/usr/lib64 to /lib/...) resolve to the jail's files, not the host's.
- * A file the jailed program could have written is not parsed: its
- * allocator, if any, is not failed at the call level; the kernel-level
- * faults still reach it. */
-int inj_open_module(const char *path)
-{
-	int pid, n = 0, fd;
-
-	if (sscanf(path, "/proc/%d/root%n", &pid, &n) == 1 && n > 0 && path[n] == '/')
-		fd = unwind_open_in_root(pid, path + n);
-	else
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (!unwind_file_trusted(fd)) {
-		close(fd);
-		return -EPERM;
-	}
-	return fd;
-}
-
 /* errno's offset from the thread pointer, from __errno_location's code:
  *   libc.so: mov GOT(%rip),%rax ; add %fs:0,%rax  (GOT holds the TPOFF64)
  *   static:  mov $imm32,%rax    ; add %fs:0,%rax
@@ -190,7 +167,7 @@ int alloc_sites_find(struct tracer_task *t, struct alloc_sites *s, char *why, in
 		syms[k].flags = k == N_MAIN ? 0 : TRACER_SYM_LOCAL;
 	}
 	syms[N_ERRNO_TLS].flags |= TRACER_SYM_TLS;
-	rc = tracer_find_symbols(t, syms, N_NAMES, inj_open_module, &img, why, whylen);
+	rc = tracer_find_symbols(t, syms, N_NAMES, unwind_open_module, &img, why, whylen);
 	s->is_static = img.is_static;
 	if (rc == -EPERM && img.is_static)
 		snprintf(why, (size_t)whylen, "the program is on a mount the jail can write, "

@@ -124,11 +124,6 @@ unsigned inj_occurrence(struct inject *inj, const char *call, const char *key, i
 void inj_shape_reset(struct inject *inj);
 void inj_shape_note(struct inject *inj, int nr);
 bool inj_excluded(char *const *exclude, const char *key, const char *function);
-/* alloc_sites.c: open a module file as the tracer names it ("/proc/PID/root/PATH"
- * inside PID's root, so the jail's symlinks resolve to its own files); a
- * file the jailed program could have written is refused (-EPERM): never
- * parsed by the tracer. The fd, or -errno. */
-int inj_open_module(const char *path);
 /* iov.c: the n-entry iovec array at addr (at most cap entries), its byte
  * total in *total (may be NULL); the entry count, or -1. */
 struct iovec;

@@ -81,7 +81,7 @@ int net_gai_on_entry(struct inject *inj, int cls, struct tracer_task *t)
 	if (!m || m->armed)
 		return 0;
 	m->armed = true;
-	r = tracer_find_symbols(t, &sym, 1, inj_open_module, &img, why, sizeof(why));
+	r = tracer_find_symbols(t, &sym, 1, unwind_open_module, &img, why, sizeof(why));
 	if (r < 0 || !sym.found || sym.ifunc) {
 		fz_debug("net: getaddrinfo not failed: %s", r < 0 ? why : "no definition");
 		return 0;

@@ -1,5 +1,6 @@
 /* point.c - the snapshot point: where the program is about to touch its
- * input. For stdin that is its first call on descriptor 0 of any kind:
+ * input (a file argument's: file_point.c; or a function's entry:
+ * func_point.c). For stdin that is its first call on descriptor 0 of any kind:
  * xz, jq, file, gzip, cat and sort fstat their input before reading it,
  * so a later point would hand every child the template's idea of it. */
 #include "config.h"
@@ -45,6 +46,10 @@ static int is_point(void *ctx, struct tracer_task *t, const struct syscall_stop 
 		return 0;
 	if (sn->on_stdin)
 		return on_stdin_call(s);
+	if (sn->file)
+		return snap_file_point(sn, t, s);
+	if (sn->func[0])
+		return 0;	/* a trap, not a call (snap_func_trap) */
 	return s->nr == sn->nr && ++sn->seen == sn->nth;
 }
 
@@ -74,8 +79,13 @@ static int parse(struct snapshot *sn, const char *spec, char *why, size_t whylen
 		sn->on_stdin = true;
 		return 0;
 	}
+	if (strncmp(spec, "file:", 5) == 0)
+		return snap_file_set(sn, spec + 5, why, whylen);
+	if (strncmp(spec, "func:", 5) == 0)
+		return snap_func_set(sn, spec + 5, why, whylen);
 	if (strncmp(spec, "syscall:", 8) != 0 || strlen(spec + 8) >= sizeof(name)) {
-		snprintf(why, whylen, "want 'stdin' or 'syscall:NAME[@N]', got '%s'", spec);
+		snprintf(why, whylen, "want 'stdin', 'file:PATH', 'func:NAME' or 'syscall:NAME[@N]', "
+			 "got '%s'", spec);
 		return -EINVAL;
 	}
 	strcpy(name, spec + 8);
@@ -109,6 +119,7 @@ int snapshot_new(const char *spec, struct snapshot **out, char *why, size_t whyl
 	if (!sn)
 		return -ENOMEM;
 	if ((r = parse(sn, spec, why, whylen)) < 0) {
+		free(sn->file);
 		free(sn);
 		return r;
 	}
@@ -116,6 +127,10 @@ int snapshot_new(const char *spec, struct snapshot **out, char *why, size_t whyl
 	sn->ts = (struct tracer_snapshot){
 		.ctx = sn, .is_point = is_point, .taken = taken, .before_fork = before_fork,
 	};
+	if (sn->func[0]) {
+		sn->ts.on_entry = snap_func_entry;
+		sn->ts.on_trap = snap_func_trap;
+	}
 	*out = sn;
 	return 0;
 }
@@ -125,6 +140,7 @@ void snapshot_free(struct snapshot *sn)
 	if (!sn)
 		return;
 	snap_fds_close(sn);
+	free(sn->file);
 	free(sn);
 }
 
@@ -139,6 +155,12 @@ void snapshot_trace_set(const struct snapshot *sn, uint8_t set[SYSCALL_MAX / 8])
 		snap_service_trace_set(set);
 	if (sn->on_listen)
 		return;
+	if (sn->file) {
+		snap_file_trace_set(set);
+		return;
+	}
+	if (sn->func[0])
+		return;
 	if (!sn->on_stdin) {
 		set[sn->nr / 8] |= 1 << (sn->nr % 8);
 		return;
@@ -149,6 +171,16 @@ void snapshot_trace_set(const struct snapshot *sn, uint8_t set[SYSCALL_MAX / 8])
 		if (e && e->nr >= 0 && e->nr < SYSCALL_MAX)
 			set[e->nr / 8] |= 1 << (e->nr % 8);
 	}
+}
+
+void snapshot_set_opener(struct snapshot *sn, tracer_open_fn open_fn)
+{
+	sn->open_fn = open_fn;
+}
+
+const char *snapshot_why(const struct snapshot *sn)
+{
+	return sn->why;
 }
 
 int snapshot_nfds(const struct snapshot *sn)

@@ -10,13 +10,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tracer/services.h"
 #include "tracer/tracer.h"
 
 struct snapshot;
 
 /* spec: NULL or "stdin" for the program's first call on descriptor 0
  * (read, fstat, lseek, ioctl, mmap...: whatever touches its input first),
- * or "syscall:NAME[@N]" for its Nth call of NAME (N from 1). -EINVAL with
+ * "file:PATH" for its first call naming the file PATH (open, stat,
+ * access...: file_point.c), "func:NAME" for the first entry of the
+ * function NAME (func_point.c), or "syscall:NAME[@N]" for its Nth call
+ * of NAME (N from 1). -EINVAL with
  * a reason in why[] for a spec that is neither. */
 int snapshot_new(const char *spec, struct snapshot **out, char *why, size_t whylen);
 void snapshot_free(struct snapshot *sn);
@@ -33,6 +37,12 @@ void snapshot_for_service(struct snapshot *sn);
  * driver's), and the template's pid; -ENOENT when it had not listened
  * at its point (the child will: the driver sees that listen). */
 int snapshot_listen_fd(const struct snapshot *sn, pid_t *pid);
+/* How func:NAME's look-up opens the modules it parses (NULL: open(2));
+ * the caller's policy on files the target could have written. */
+void snapshot_set_opener(struct snapshot *sn, tracer_open_fn open_fn);
+/* Why the template was given up, when the point itself was at fault (a
+ * func:NAME with no such function); "" otherwise. */
+const char *snapshot_why(const struct snapshot *sn);
 /* How many descriptors of the template are restored before each run. */
 int snapshot_nfds(const struct snapshot *sn);
 

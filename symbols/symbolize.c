@@ -109,6 +109,23 @@ int unwind_open_in_root(pid_t pid, const char *path)
 	return fd;
 }
 
+int unwind_open_module(const char *path)
+{
+	int pid, n = 0, fd;
+
+	if (sscanf(path, "/proc/%d/root%n", &pid, &n) == 1 && n > 0 && path[n] == '/')
+		fd = unwind_open_in_root(pid, path + n);
+	else
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (!unwind_file_trusted(fd)) {
+		close(fd);
+		return -EPERM;
+	}
+	return fd;
+}
+
 int sym_find_elf(Dwfl_Module *mod, void **userdata, const char *modname,
 		 Dwarf_Addr base, char **file_name, Elf **elfp)
 {

@@ -127,6 +127,13 @@ bool unwind_file_trusted(int fd);
  * symlinks resolve there too (openat2 RESOLVE_IN_ROOT), and a fifo does
  * not block. The fd, or -1 with errno. */
 int unwind_open_in_root(pid_t pid, const char *path);
+/* Open a module file as the tracer names it ("/proc/PID/root/PATH":
+ * inside PID's root, so the jail's absolute symlinks, /usr/lib64 to
+ * /lib, resolve to its own files); a file the jailed program could have
+ * written is refused (-EPERM): never parsed by the tracer (its allocator
+ * is then not failed at the call level). A tracer_open_fn. The fd, or
+ * -errno. */
+int unwind_open_module(const char *path);
 
 /* The GNU build-id of the ELF file at path, hex into hex (at least 129
  * bytes), read by bounded code; "" when it has none. 0 or -errno. */

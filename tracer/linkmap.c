@@ -247,15 +247,15 @@ static int scan_file(tracer_open_fn open_fn, const char *path, bool symtab, bool
 }
 
 /* Take this file's definitions of the names still unresolved: the first
- * definer in lookup order wins. local_pass: only names that accept a
- * local definition. */
+ * definer in lookup order wins. need: only names with these flags (a
+ * local definition, the executable's .symtab). */
 static void merge(const struct scan_cache *c, struct tracer_sym *syms, int n, uint64_t bias,
-		  const char *label, bool local_pass)
+		  const char *label, unsigned need)
 {
 	for (int k = 0; k < n; k++) {
 		if (syms[k].found || !c->hits[k].found)
 			continue;
-		if (local_pass && !(syms[k].flags & TRACER_SYM_LOCAL))
+		if ((syms[k].flags & need) != need)
 			continue;
 		syms[k].found = true;
 		syms[k].ifunc = c->hits[k].ifunc;
@@ -370,7 +370,7 @@ static int walk_link_map(struct tracer_task *t, uint64_t r_debug, tracer_open_fn
 		}
 		if (i == 0)
 			set_tls(img, &c->fi);
-		merge(c, syms, n, l_addr, name, false);
+		merge(c, syms, n, l_addr, name, 0);
 		fz_debug("linkmap: object %s l_addr=%#lx\n", name, (unsigned long)l_addr);
 		lm = l_next;
 	}
@@ -395,12 +395,39 @@ static int static_symbols(struct tracer_task *t, tracer_open_fn open_fn, struct 
 	/* static-pie has no PT_PHDR to derive the bias from: e_entry does. */
 	img->bias = img->entry - c->fi.e_entry;
 	set_tls(img, &c->fi);
-	merge(c, syms, n, img->bias, "(exe)", false);
+	merge(c, syms, n, img->bias, "(exe)", 0);
 	if ((rc = scan_file(open_fn, path, true, true, syms, n, &c)) < 0) {
 		snprintf(why, (size_t)whylen, "cannot read %s: %s", path, strerror(-rc));
 		return rc;
 	}
-	merge(c, syms, n, img->bias, "(exe)", true);
+	merge(c, syms, n, img->bias, "(exe)", TRACER_SYM_LOCAL);
+	return 0;
+}
+
+/* A dynamic program: the names (TRACER_SYM_EXE) no module exports, from
+ * the executable's .symtab, globals then locals. No .symtab (stripped):
+ * not found. */
+static int exe_symtab(struct tracer_task *t, tracer_open_fn open_fn, struct tracer_sym *syms,
+		      int n, const struct tracer_image *img, char *why, int whylen)
+{
+	const struct scan_cache *c;
+	char path[64];
+	bool want = false;
+	int rc;
+
+	for (int k = 0; k < n; k++)
+		want |= !syms[k].found && (syms[k].flags & TRACER_SYM_EXE);
+	if (!want)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)tracer_task_pid(t));
+	for (int local = 0; local < 2; local++) {
+		if ((rc = scan_file(open_fn, path, true, local, syms, n, &c)) < 0) {
+			snprintf(why, (size_t)whylen, "cannot read %s: %s", path, strerror(-rc));
+			return rc;
+		}
+		merge(c, syms, n, img->bias, "(exe)",
+		      TRACER_SYM_EXE | (local ? TRACER_SYM_LOCAL : 0));
+	}
 	return 0;
 }
 
@@ -453,5 +480,7 @@ int tracer_find_symbols(struct tracer_task *t, struct tracer_sym *syms, int n,
 		snprintf(why, (size_t)whylen, "no r_debug via DT_DEBUG (%s)", strerror(-rc));
 		return rc;
 	}
-	return walk_link_map(t, r_debug, open_fn, syms, n, img, why, whylen);
+	if ((rc = walk_link_map(t, r_debug, open_fn, syms, n, img, why, whylen)) < 0)
+		return rc;
+	return exe_symtab(t, open_fn, syms, n, img, why, whylen);
 }

@@ -165,8 +165,15 @@ static void record_caught(struct tracer_state *st, struct tracer_task *t, int si
 		st->opts->on_caught(st->opts->stack_arg, t->pid, t->tid, t->ordinal, sig);
 }
 
+/* Making the template, at a stop of the main process past its loader. */
+static bool snap_taking(const struct tracer_state *st, const struct tracer_task *t)
+{
+	return st->taking && t->pid == st->main_pid && t->mm && t->mm->exec_seen;
+}
+
 static void handle_signal(struct tracer_state *st, struct tracer_task *t, int sig)
 {
+	const struct tracer_snapshot *sn = st->opts->snapshot;
 	siginfo_t si;
 	bool ours;
 
@@ -176,7 +183,19 @@ static void handle_signal(struct tracer_state *st, struct tracer_task *t, int si
 		if (r == 1) {
 			if (hooks(st) && hooks(st)->on_entry)
 				hooks(st)->on_entry(hooks(st)->ctx, t);
+			if (snap_taking(st, t) && sn->on_entry && (r = sn->on_entry(sn->ctx, t)) < 0) {
+				st->taking = false;
+				st->take_err = r;
+				episode_kill(st);
+				return;
+			}
 			resume(t, PTRACE_CONT, 0);
+			return;
+		}
+		if (snap_taking(st, t) && sn->on_trap && sn->on_trap(sn->ctx, t) == 1) {
+			template_take_trap(st, t);	/* parks it: no resume here */
+			if (!st->parked)
+				episode_kill(st);
 			return;
 		}
 		if (hooks(st) && hooks(st)->on_trap && hooks(st)->on_trap(hooks(st)->ctx, t) == 1) {

@@ -88,7 +88,7 @@ static int find_sc_cb(const struct proc_map *m, void *arg)
 	return 0;
 }
 
-static int find_syscall_insn(struct tracer_task *t, uint64_t *addr)
+int remote_find_syscall_insn(struct tracer_task *t, uint64_t *addr)
 {
 	struct sc_search s = { t, 0 };
 	int rc = proc_maps_each(t->pid, find_sc_cb, &s);
@@ -257,7 +257,7 @@ int tracer_remote_syscall(struct tracer_task *t, long nr, const uint64_t args[6]
 		return -errno;
 	if (info.op != PTRACE_SYSCALL_INFO_NONE)
 		return -EBUSY;
-	if ((rc = find_syscall_insn(t, &insn)) < 0)
+	if ((rc = remote_find_syscall_insn(t, &insn)) < 0)
 		return rc;
 	if ((rc = tracer_getregs(t, &saved)) < 0)
 		return rc;

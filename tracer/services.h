@@ -142,6 +142,9 @@ struct tracer_image {
 #define TRACER_SYM_TLS 1u	/* an STT_TLS variable, not a function */
 #define TRACER_SYM_LOCAL 2u	/* static programs: a local definition will do
 				 * when there is no global one */
+#define TRACER_SYM_EXE 4u	/* dynamic programs: when no module exports it,
+				 * the executable's .symtab will do (with
+				 * TRACER_SYM_LOCAL, its locals too) */
 #define TRACER_SYM_MAX 32
 
 /* One name to look up, and what was found. */

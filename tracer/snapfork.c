@@ -10,7 +10,9 @@
  * The child is auto-attached (TRACEFORK) and first stops in
  * PTRACE_EVENT_STOP just after the insn: it gets the point's registers
  * with rip back on the insn, so it makes the point's call itself, and the
- * hooks see it as its run's first call there. */
+ * hooks see it as its run's first call there. A point at a trap (a
+ * function's entry, tracer_snapshot.on_trap) is parked the same way after
+ * a getpid of its own; its children start at the trap's registers. */
 #include "config.h"
 
 #include <errno.h>
@@ -72,7 +74,40 @@ static int others(struct tracer_state *st, struct tracer_task *t)
 	return n;
 }
 
-void template_take(struct tracer_state *st, struct tracer_task *t)
+/* t, at a stop outside any syscall, runs getpid at a syscall insn of its
+ * text and stops at its exit: parked as at a seccomp point, tp->regs
+ * there (each fork replaces that call with its clone). */
+static int park_at_syscall(struct tracer_template *tp, struct tracer_task *t)
+{
+	struct user_regs_struct r = tp->start;
+	uint64_t insn;
+	int status, e, stops = 0;
+
+	if ((e = remote_find_syscall_insn(t, &insn)) < 0)
+		return e;
+	r.rip = insn;
+	r.rax = SYS_getpid;
+	task_invalidate(t);
+	if (ptrace(PTRACE_SETREGS, t->tid, 0, &r) < 0)
+		return -errno;
+	/* Its entry stop, maybe a seccomp stop, its exit stop; the SIGTRAP
+	 * of the trap is not delivered. */
+	while (stops < 2) {
+		if (ptrace(PTRACE_SYSCALL, t->tid, 0, 0) < 0)
+			return -errno;
+		if ((e = wait_stop(t->tid, &status)) < 0)
+			return e;
+		if (WSTOPSIG(status) == (SIGTRAP | 0x80))
+			stops++;
+		else if ((unsigned)status >> 16 != PTRACE_EVENT_SECCOMP)
+			return -EPROTO;
+	}
+	return ptrace(PTRACE_GETREGS, t->tid, 0, &tp->regs) < 0 ? -errno : 0;
+}
+
+/* t at its point: parked at a syscall-exit stop. trap: a trap stop, whose
+ * registers are where every child starts. */
+static void take(struct tracer_state *st, struct tracer_task *t, bool trap)
 {
 	struct tracer_session *s = session_of(st);
 	struct tracer_template *tp = &s->tmpl;
@@ -83,6 +118,12 @@ void template_take(struct tracer_state *st, struct tracer_task *t)
 	if (others(st, t) > 0) {
 		st->take_err = -EMLINK;
 		return;	/* the caller ends the episode */
+	}
+	tp->at_trap = trap;
+	if (trap) {
+		if ((r = tracer_getregs(t, &tp->start)) < 0 || (r = park_at_syscall(tp, t)) < 0)
+			goto fail_r;
+		goto parked;
 	}
 	if ((r = tracer_getregs(t, &tp->regs)) < 0)
 		goto fail_r;
@@ -100,6 +141,7 @@ void template_take(struct tracer_state *st, struct tracer_task *t)
 		r = -EPROTO;
 		goto fail_r;
 	}
+parked:
 	if (sn->taken && (r = sn->taken(sn->ctx, t)) < 0)
 		goto fail_r;
 	tp->tid = t->tid;
@@ -117,6 +159,16 @@ void template_take(struct tracer_state *st, struct tracer_task *t)
 	return;
 fail_r:
 	st->take_err = r;
+}
+
+void template_take(struct tracer_state *st, struct tracer_task *t)
+{
+	take(st, t, false);
+}
+
+void template_take_trap(struct tracer_state *st, struct tracer_task *t)
+{
+	take(st, t, true);
 }
 
 pid_t template_fork(struct tracer_session *s)
@@ -162,9 +214,13 @@ pid_t template_fork(struct tracer_session *s)
 	}
 	if ((e = wait_stop(child, &status)) < 0)
 		return e;
-	r = tp->regs;
-	r.rip -= SYSCALL_INSN_LEN;
-	r.rax = r.orig_rax;
+	if (tp->at_trap) {
+		r = tp->start;
+	} else {
+		r = tp->regs;
+		r.rip -= SYSCALL_INSN_LEN;
+		r.rax = r.orig_rax;
+	}
 	r.orig_rax = -1;
 	if (ptrace(PTRACE_SETREGS, child, 0, &r) < 0) {
 		e = -errno;

@@ -238,6 +238,17 @@ struct tracer_snapshot {
 	 * waiting there is killed, its run over (no SIGTERM: what a handler
 	 * of it did would stay in state shared with the template). */
 	int (*is_idle)(void *ctx, struct tracer_task *t, const struct syscall_stop *s);
+	/* Optional, a point that is no syscall (a function's entry): at the
+	 * main process's entry point while the template is made, after the
+	 * hooks' on_entry, plant what finds it; -errno gives the template up
+	 * (tracer_session_template returns it). */
+	int (*on_entry)(void *ctx, struct tracer_task *t);
+	/* Then at each SIGTRAP of the main process: 1 when it is the point,
+	 * the task's registers set to where every child starts and what
+	 * trapped taken out of its memory (children inherit it). It is
+	 * parked there (after a harmless syscall, which each fork replaces
+	 * with its clone). */
+	int (*on_trap)(void *ctx, struct tracer_task *t);
 };
 
 /* What stays the same for every episode of a session (a campaign). The

@@ -93,6 +93,10 @@ struct tracer_template {
 	pid_t tid;		/* parked at a syscall-exit stop */
 	pid_t init;		/* the jail's init (0: none): traced, in no episode */
 	struct user_regs_struct regs;	/* at the point's seccomp stop */
+	/* A point at a trap (tracer_snapshot.on_trap): where each child
+	 * starts, not at regs' syscall. */
+	bool at_trap;
+	struct user_regs_struct start;
 	struct tracer_mm *mm;	/* its address space, with the hooks' data */
 };
 
@@ -160,6 +164,8 @@ void read_setup_error(struct spawn_err *e, struct run_result *res, int *errfd);
 /* snapfork.c: snapshot mode. At the point: park t as the template
  * (st->parked), or say why not (st->take_err; the caller kills the tree). */
 void template_take(struct tracer_state *st, struct tracer_task *t);
+/* The same at a SIGTRAP stop that on_trap said is the point. */
+void template_take_trap(struct tracer_state *st, struct tracer_task *t);
 /* Fork the template into this episode's main process, stopped, traced,
  * about to make the point's call again. pid or -errno. */
 pid_t template_fork(struct tracer_session *s);
@@ -188,6 +194,8 @@ pid_t spawn_target(struct tracer_session *s, const struct tracer_episode *ep, in
 void filter_cache_free(struct filter_cache *c);
 
 /* entry.c: the entry-point breakpoint marking the end of the loader. */
+/* remote.c: a "0f 05" in t's executable file-backed text. */
+int remote_find_syscall_insn(struct tracer_task *t, uint64_t *addr);
 int entry_plant(struct tracer_task *t);
 /* 1 if this SIGTRAP was the entry breakpoint (now removed), 0 if not. */
 int entry_check(struct tracer_task *t);
