@@ -122,7 +122,7 @@ static void read_corpus(struct fuzz *fz, const char *dir)
 	fz->written = fz->nseeds;
 }
 
-static void check_options(const struct options *o)
+static void check_options(const struct options *o, bool at_at)
 {
 	if (!o->corpus)
 		die("--fuzz needs --corpus=DIR (the seed inputs)");
@@ -150,7 +150,7 @@ struct fuzz *fuzz_open(struct options *o, char ***run_argv)
 	/* Bad options first: nothing allocated yet when one dies. */
 	for (n = 0; o->argv[n]; n++)
 		at_at |= strcmp(o->argv[n], "@@") == 0;
-	check_options(o);
+	check_options(o, at_at);
 	if (!(fz = calloc(1, sizeof(*fz))))
 		die("out of memory");
 	fz->o = o;
