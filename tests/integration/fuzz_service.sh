@@ -28,7 +28,8 @@ check_crash() {	# WHAT FILE
 	[ "${len:-0}" -gt 16 ] || fail "$1: the crash input's length byte is ${len:-none}"
 }
 
-for mode in "--snapshot=off" "--snapshot=on" "-j2" "-j2 --snapshot=on"; do
+# "-j2" alone: --fuzz's default, snapshots (auto).
+for mode in "--snapshot=off" "--snapshot=on" "-j2 --snapshot=off" "-j2"; do
 	read -ra args <<<"$mode"
 	fz --fuzz --service --corpus="$TMP/seeds" --max-runs=400 --seed=7 "${args[@]}" \
 		--out="$OUT" -- "$T/fuzz_svc"
@@ -48,8 +49,8 @@ for mode in "--snapshot=off" "--snapshot=on" "-j2" "-j2 --snapshot=on"; do
 	check_crash "$mode report.json's input" "$OUT/$(jqr '.findings[0].input')"
 	[ "$(ls "$OUT/queue" | wc -l)" -ge 2 ] || fail "$mode: nothing kept in queue/ past the seed"
 	case $mode in
-	*snapshot=on) want="fork snapshot" ;;
-	*) want=exec ;;
+	*snapshot=off) want=exec ;;
+	*) want="fork snapshot" ;;
 	esac
 	assert_eq "$want" "$(sed -n 's/^target_mode *: //p' "$OUT/fuzzer_stats")" "$mode: target_mode"
 	assert_eq 400 "$(wc -l <"$OUT/runs.jsonl")" "$mode: runs made"
