@@ -272,7 +272,9 @@ static int fuzz_next(struct scheduler *s, struct run_request *out)
 		memcpy(f->buf, e->data, len);
 		f->src = -1;
 		f->stage = "seed";
-		f->nsched = 0;
+		/* A resumed queue's entry runs with its schedule. */
+		memcpy(f->sched, e->sched, sizeof(f->sched));
+		f->nsched = e->nsched;
 	} else if ((f->mutate & FUZZ_MUTATE_FAULTS) && (sys = systematic(f, &len)) <= 0) {
 		if (sys < 0)
 			return sys;
@@ -457,4 +459,72 @@ void sched_fuzz_stats(const struct scheduler *s, struct fuzz_stats *st)
 	st->cells = 0;
 	for (int i = 0; i < INJECT_SHAPE_SIZE; i++)
 		st->cells += f->virgin[i] != 0;
+}
+
+int sched_fuzz_add_entry(struct scheduler *s, const uint8_t *data, size_t len,
+			 const struct plan_fault *faults, int nfaults)
+{
+	struct fuzz_sched *f = (struct fuzz_sched *)s;
+
+	if (nfaults < 0 || nfaults > FUZZ_SCHED_MAX)
+		return -EINVAL;
+	if (len > MUTATE_MAX_LEN)
+		len = MUTATE_MAX_LEN;
+	return push(f, data, len, -1, "seed", faults, nfaults);
+}
+
+void sched_fuzz_state(const struct scheduler *s, struct fuzz_state *st)
+{
+	const struct fuzz_sched *f = (const struct fuzz_sched *)s;
+
+	st->rng = f->rng;
+	st->given = f->given;
+	st->cycles = f->cycles;
+	st->sys_next = f->sys_next;
+	st->custom_left = f->custom_left;
+	st->n = f->n;
+	st->cur = f->cur;
+	st->havoc_left = f->havoc_left;
+	st->seeds_given = f->seeds_given;
+	memcpy(st->virgin, f->virgin, sizeof(st->virgin));
+}
+
+int sched_fuzz_entry_state(const struct scheduler *s, int i, struct fuzz_entry_state *es)
+{
+	const struct fuzz_sched *f = (const struct fuzz_sched *)s;
+
+	if (i < 0 || i >= f->n)
+		return -EINVAL;
+	*es = (struct fuzz_entry_state){ f->q[i].src, f->q[i].run, f->q[i].det_step,
+					 f->q[i].ext_step };
+	return 0;
+}
+
+int sched_fuzz_restore(struct scheduler *s, const struct fuzz_state *st,
+		       const struct fuzz_entry_state *es)
+{
+	struct fuzz_sched *f = (struct fuzz_sched *)s;
+
+	if (st->n != f->n || st->cur < 0 || (f->n && st->cur >= f->n) || st->seeds_given < 0 ||
+	    st->seeds_given > f->n)
+		return -EINVAL;
+	for (int i = 0; i < f->n; i++)
+		if (es[i].src >= f->n)
+			return -EINVAL;
+	f->rng = st->rng;
+	f->given = st->given;
+	f->cycles = st->cycles;
+	f->sys_next = st->sys_next;
+	f->custom_left = st->custom_left;
+	f->cur = st->cur;
+	f->havoc_left = st->havoc_left;
+	f->seeds_given = st->seeds_given;
+	memcpy(f->virgin, st->virgin, sizeof(f->virgin));
+	for (int i = 0; i < f->n; i++) {
+		f->q[i].src = es[i].src;
+		f->q[i].run = es[i].run;
+		f->q[i].det_step = es[i].det_step;
+		f->q[i].ext_step = es[i].ext_step;
+	}
+	return 0;
 }
