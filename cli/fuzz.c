@@ -188,6 +188,7 @@ struct fuzz *fuzz_open(struct options *o, char ***run_argv)
 		fz->last_crash = p->last_crash;
 		fz->last_hang = p->last_hang;
 		fz->cycles_wo_finds = p->cycles_wo_finds;
+		fz->last_cycle = p->cycles;
 	} else {
 		read_corpus(fz, o->corpus);
 	}
@@ -411,10 +412,9 @@ void fuzz_after(struct fuzz *fz, const struct run_request *req, const struct run
 	}
 	for (; fz->written < nq; fz->written++) {
 		struct fuzz_entry_info in;
-
-		sched_fuzz_entry(fz->sched, fz->written, &in);
 		int id = fz->written + fz->prior.id_skew;
 
+		sched_fuzz_entry(fz->sched, fz->written, &in);
 		snprintf(path, sizeof(path), "%s/queue/id:%06d,src:%06d,time:%lld,execs:%ld,op:%s,+cov",
 			 fz->o->out_dir, id, in.src, mono_ms() - fz->start_ms, execs + fz->prior.execs,
 			 in.stage);

@@ -62,7 +62,7 @@ void fuzz_took(struct fuzz *fz, const unsigned *counts, int nclasses, int new_ki
  * the last one marked into OUT/.fuzz_state (at the end), *snap freed;
  * fuzz_resume_forget removes the file (a fresh campaign). */
 struct fuzz_prior {
-	long execs, cycles_wo_finds;
+	long execs, cycles, cycles_wo_finds;	/* cycles: the loop's, put back */
 	long long run_time;	/* seconds */
 	long long last_find, last_crash, last_hang;
 	int crashes, hangs;	/* the next ids in crashes/, hangs/ */

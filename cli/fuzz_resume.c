@@ -247,6 +247,7 @@ out:
 void fuzz_resume_load(struct options *o, struct scheduler *s, struct fuzz_prior *p)
 {
 	char *stats = read_stats(o);
+	struct fuzz_stats fs;
 	int nq;
 
 	p->queue_next = load_queue(o, s);
@@ -281,7 +282,13 @@ void fuzz_resume_load(struct options *o, struct scheduler *s, struct fuzz_prior 
 			die("--resume: cannot put the queue back");
 		free(st);
 		free(es);
+		if (!o->quiet)
+			fprintf(stderr, "fzsandbox: note: --resume: no loop state of this queue in %s "
+				"(killed, or queue/ changed): each entry runs as it is first\n",
+				o->out_dir);
 	}
+	sched_fuzz_stats(s, &fs);
+	p->cycles = fs.cycles;
 	if (o->corpus && !o->quiet)
 		fprintf(stderr, "fzsandbox: note: --resume: --corpus=%s ignored: the queue is "
 			"%s/queue (%d entries)\n", o->corpus, o->out_dir, nq);

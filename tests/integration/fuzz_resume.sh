@@ -60,6 +60,7 @@ cp -a "$B/queue" "$TMP/b-queue" || fatal "cp queue"
 fz --fuzz --resume --corpus="$TMP/seeds" --max-runs=751 --out="$B" -- "${H[@]}"
 assert_rc 1
 grep -q 'note: --resume: --corpus=.* ignored' "$TMP/fz.stderr" || fail "no note that --corpus is ignored"
+grep -q 'no loop state' "$TMP/fz.stderr" && fail "resumed after --max-runs: no loop state"
 [ "$(runs_from "$B" 2)" = "$(runs_from "$TMP/a" 51)" ] ||
 	fail "resumed after --max-runs: runs.jsonl differs from the reference's runs 51 to 800"
 for f in "$TMP/b-queue"/*; do
@@ -106,6 +107,7 @@ n=$(stat_of execs_done "$B")
 fz --fuzz --resume --max-runs=100 --out="$B" -- "${H[@]}"
 assert_rc 1
 assert_eq $((n + 100)) "$(stat_of execs_done "$B")" "resumed after kill -9: execs_done"
+grep -q 'note: --resume: no loop state' "$TMP/fz.stderr" || fail "resumed after kill -9: no note"
 assert_eq "$(files_of "$TMP/a/queue")" "$(files_of "$B/queue")" "resumed after kill -9: queue/"
 assert_eq 1 "$(jqr '.findings | length' "$B/report.json")" "resumed after kill -9: findings"
 assert_eq 1 "$(ls "$B/crashes" | wc -l)" "resumed after kill -9: crashes/"
