@@ -3,14 +3,13 @@
  * schedules/ file), crashes/, hangs/ and the findings are kept, and
  * fuzzer_stats' counters go on. When the campaign ended (its cap, its
  * budget, SIGINT, SIGTERM), OUT/.fuzz_state holds its loop's state
- * (inject/sched.h's struct fuzz_state), so the resumed loop makes the runs
+ * (inject/sched.h's sched_fuzz_save), so the resumed loop makes the runs
  * it would have made next; without it (kill -9), every queue entry is run
  * as it is first, as AFL++ does. */
 #include "config.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,11 +20,10 @@
 #include "cli/die.h"
 #include "cli/fuzz.h"
 #include "inject/fuzz_faults.h"
-#include "inject/mutate.h"
 #include "util/util.h"
 
 #define STATE_FILE ".fuzz_state"
-#define STATE_MAGIC "fzsandbox-fuzz-state 1"
+#define STATE_MAGIC "fzsandbox-fuzz-state 2"
 
 static void out_path(const struct options *o, const char *name, char *buf, size_t len)
 {
@@ -198,47 +196,26 @@ static int next_id(const struct options *o, const char *name)
 	return next;
 }
 
-/* OUT/.fuzz_state into s when it is of this queue; then removed, so a
- * campaign killed after this point leaves none. true when put back. */
+/* OUT/.fuzz_state: a header (its --seed, the blob's size), then
+ * sched_fuzz_save's blob. Into s when it is of this queue and seed; then
+ * removed, so a campaign killed after this point leaves none. true when
+ * put back. */
 static bool load_state(const struct options *o, struct scheduler *s)
 {
-	static struct fuzz_state st;
-	struct fuzz_entry_state *es = NULL;
-	char path[PATH_MAX], magic[64], hex[3] = { 0 };
+	char path[PATH_MAX];
+	unsigned long long seed;
+	size_t len, blob;
 	bool ok = false;
-	uint64_t seed;
-	FILE *fp;
+	void *data;
+	int off = 0;
 
 	out_path(o, STATE_FILE, path, sizeof(path));
-	if (!(fp = fopen(path, "re")))
+	if (fs_read_file(path, 64 << 20, &data, &len) < 0)
 		return false;
-	if (!fgets(magic, sizeof(magic), fp) || strcmp(magic, STATE_MAGIC "\n") ||
-	    fscanf(fp, "seed %" SCNu64 " rng %" SCNu64 " given %ld cycles %ld sys_next %ld "
-		   "custom_left %ld cur %d havoc_left %d seeds_given %d n %d", &seed, &st.rng,
-		   &st.given, &st.cycles, &st.sys_next, &st.custom_left, &st.cur, &st.havoc_left,
-		   &st.seeds_given, &st.n) != 10 ||
-	    seed != o->seed || st.n != sched_fuzz_nqueue(s) || !(es = calloc(st.n, sizeof(*es))))
-		goto out;
-	for (int i = 0; i < st.n; i++) {
-		struct fuzz_entry_info in;
-		size_t len;
-
-		if (fscanf(fp, " entry %d %ld %ld %ld %zu", &es[i].src, &es[i].run, &es[i].det_step,
-			   &es[i].ext_step, &len) != 5 || sched_fuzz_entry(s, i, &in) < 0 ||
-		    in.len != len)
-			goto out;
-	}
-	if (fscanf(fp, " virgin ") != 0)
-		goto out;
-	for (int i = 0; i < INJECT_SHAPE_SIZE; i++) {
-		if (fscanf(fp, "%2c", hex) != 1)
-			goto out;
-		st.virgin[i] = (uint8_t)strtoul(hex, NULL, 16);
-	}
-	ok = sched_fuzz_restore(s, &st, es) == 0;
-out:
-	free(es);
-	fclose(fp);
+	if (sscanf(data, STATE_MAGIC "\nseed %llu\nbytes %zu\n%n", &seed, &blob, &off) == 2 &&
+	    off > 0 && seed == o->seed && blob == len - off)
+		ok = sched_fuzz_load(s, (uint8_t *)data + off, blob) == 0;
+	free(data);
 	if (unlink(path) < 0)
 		die_errno(-errno, "--resume: cannot remove '%s'", path);
 	return ok;
@@ -269,19 +246,7 @@ void fuzz_resume_load(struct options *o, struct scheduler *s, struct fuzz_prior 
 	p->exact = load_state(o, s);
 	if (!p->exact) {
 		/* Every entry again as it is, the cycle count going on. */
-		struct fuzz_state *st = malloc(sizeof(*st));
-		struct fuzz_entry_state *es = calloc(nq, sizeof(*es));
-
-		if (!st || !es)
-			die("out of memory");
-		sched_fuzz_state(s, st);
-		for (int i = 0; i < nq; i++)
-			sched_fuzz_entry_state(s, i, &es[i]);
-		st->cycles = stat_num(stats, "cycles_done");
-		if (sched_fuzz_restore(s, st, es) < 0)
-			die("--resume: cannot put the queue back");
-		free(st);
-		free(es);
+		sched_fuzz_cycles(s, stat_num(stats, "cycles_done"));
 		if (!o->quiet)
 			fprintf(stderr, "fzsandbox: note: --resume: no loop state of this queue in %s "
 				"(killed, or queue/ changed): each entry runs as it is first\n",
@@ -308,62 +273,32 @@ void fuzz_resume_findings(const struct options *o, struct report *rep)
  * way was handed out (the generator moved on) but will not be taken in,
  * so the state to go on from is the one before it. */
 struct fuzz_snap {
-	struct fuzz_state st;
-	struct fuzz_entry_state *es;
-	size_t *len;
-	int cap;
+	void *blob;
+	size_t cap, len;
 };
 
 void fuzz_resume_mark(struct fuzz_snap **sp, const struct scheduler *s)
 {
-	struct fuzz_snap *p = *sp;
-	int n = sched_fuzz_nqueue(s);
-
-	if (!p && !(p = *sp = calloc(1, sizeof(*p))))
+	if (!*sp && !(*sp = calloc(1, sizeof(**sp))))
 		die("out of memory");
-	if (n > p->cap) {
-		int cap = n > 2 * p->cap ? n : 2 * p->cap;
-
-		if (!(p->es = reallocarray(p->es, cap, sizeof(*p->es))) ||
-		    !(p->len = reallocarray(p->len, cap, sizeof(*p->len))))
-			die("out of memory");
-		p->cap = cap;
-	}
-	sched_fuzz_state(s, &p->st);
-	for (int i = 0; i < n; i++) {
-		struct fuzz_entry_info in;
-
-		sched_fuzz_entry_state(s, i, &p->es[i]);
-		sched_fuzz_entry(s, i, &in);
-		p->len[i] = in.len;
-	}
+	if (sched_fuzz_save(s, &(*sp)->blob, &(*sp)->cap, &(*sp)->len) < 0)
+		die("out of memory");
 }
 
 void fuzz_resume_save(const struct options *o, struct fuzz_snap *p)
 {
 	char path[PATH_MAX], tmp[PATH_MAX + 8];
-	const struct fuzz_state *st = &p->st;
 	FILE *fp;
 
 	out_path(o, STATE_FILE, path, sizeof(path));
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	if (!(fp = fopen(tmp, "we")))
 		die_errno(-errno, "--fuzz: cannot write '%s'", tmp);
-	fprintf(fp, STATE_MAGIC "\nseed %" PRIu64 "\nrng %" PRIu64 "\ngiven %ld\ncycles %ld\n"
-		"sys_next %ld\ncustom_left %ld\ncur %d\nhavoc_left %d\nseeds_given %d\nn %d\n",
-		o->seed, st->rng, st->given, st->cycles, st->sys_next, st->custom_left, st->cur,
-		st->havoc_left, st->seeds_given, st->n);
-	for (int i = 0; i < st->n; i++)
-		fprintf(fp, "entry %d %ld %ld %ld %zu\n", p->es[i].src, p->es[i].run,
-			p->es[i].det_step, p->es[i].ext_step, p->len[i]);
-	fputs("virgin ", fp);
-	for (int i = 0; i < INJECT_SHAPE_SIZE; i++)
-		fprintf(fp, "%02x", st->virgin[i]);
-	fputc('\n', fp);
-	if (fclose(fp) != 0 || rename(tmp, path) < 0)
+	fprintf(fp, STATE_MAGIC "\nseed %llu\nbytes %zu\n", (unsigned long long)o->seed, p->len);
+	fwrite(p->blob, 1, p->len, fp);
+	if (ferror(fp) | (fclose(fp) != 0) || rename(tmp, path) < 0)
 		die_errno(-errno, "--fuzz: cannot write '%s'", path);
-	free(p->es);
-	free(p->len);
+	free(p->blob);
 	free(p);
 }
 

@@ -473,58 +473,97 @@ int sched_fuzz_add_entry(struct scheduler *s, const uint8_t *data, size_t len,
 	return push(f, data, len, -1, "seed", faults, nfaults);
 }
 
-void sched_fuzz_state(const struct scheduler *s, struct fuzz_state *st)
+/* sched_fuzz_save's blob: the loop's scalars and cells seen, then each
+ * entry's progress. Its layout changes with the struct's fields: a blob
+ * of another layout (version, size) is refused, never misread. */
+#define BLOB_MAGIC 0x667a7371u	/* "fzsq" */
+#define BLOB_VERSION 1u
+struct blob_head {
+	uint32_t magic, version, head_size, entry_size;
+	uint64_t rng;
+	int64_t given, cycles, sys_next, custom_left;
+	int32_t n, cur, havoc_left, seeds_given;
+	uint8_t virgin[INJECT_SHAPE_SIZE];
+};
+struct blob_entry {
+	int64_t run, det_step, ext_step;
+	uint64_t len;
+	int32_t src, pad;
+};
+
+int sched_fuzz_save(const struct scheduler *s, void **buf, size_t *cap, size_t *len)
 {
 	const struct fuzz_sched *f = (const struct fuzz_sched *)s;
+	size_t need = sizeof(struct blob_head) + (size_t)f->n * sizeof(struct blob_entry);
+	struct blob_head *h;
+	struct blob_entry *e;
 
-	st->rng = f->rng;
-	st->given = f->given;
-	st->cycles = f->cycles;
-	st->sys_next = f->sys_next;
-	st->custom_left = f->custom_left;
-	st->n = f->n;
-	st->cur = f->cur;
-	st->havoc_left = f->havoc_left;
-	st->seeds_given = f->seeds_given;
-	memcpy(st->virgin, f->virgin, sizeof(st->virgin));
-}
+	if (need > *cap) {
+		void *p = realloc(*buf, need);
 
-int sched_fuzz_entry_state(const struct scheduler *s, int i, struct fuzz_entry_state *es)
-{
-	const struct fuzz_sched *f = (const struct fuzz_sched *)s;
-
-	if (i < 0 || i >= f->n)
-		return -EINVAL;
-	*es = (struct fuzz_entry_state){ f->q[i].src, f->q[i].run, f->q[i].det_step,
-					 f->q[i].ext_step };
+		if (!p)
+			return -ENOMEM;
+		*buf = p;
+		*cap = need;
+	}
+	h = *buf;
+	*h = (struct blob_head){
+		.magic = BLOB_MAGIC, .version = BLOB_VERSION, .head_size = sizeof(*h),
+		.entry_size = sizeof(*e), .rng = f->rng, .given = f->given, .cycles = f->cycles,
+		.sys_next = f->sys_next, .custom_left = f->custom_left, .n = f->n, .cur = f->cur,
+		.havoc_left = f->havoc_left, .seeds_given = f->seeds_given,
+	};
+	memcpy(h->virgin, f->virgin, sizeof(h->virgin));
+	e = (struct blob_entry *)(h + 1);
+	for (int i = 0; i < f->n; i++)
+		e[i] = (struct blob_entry){ .run = f->q[i].run, .det_step = f->q[i].det_step,
+					    .ext_step = f->q[i].ext_step, .len = f->q[i].len,
+					    .src = f->q[i].src };
+	*len = need;
 	return 0;
 }
 
-int sched_fuzz_restore(struct scheduler *s, const struct fuzz_state *st,
-		       const struct fuzz_entry_state *es)
+int sched_fuzz_load(struct scheduler *s, const void *blob, size_t len)
 {
 	struct fuzz_sched *f = (struct fuzz_sched *)s;
+	const uint8_t *e = (const uint8_t *)blob + sizeof(struct blob_head);
+	struct blob_head h;
+	struct blob_entry be;
 
-	if (st->n != f->n || st->cur < 0 || (f->n && st->cur >= f->n) || st->seeds_given < 0 ||
-	    st->seeds_given > f->n)
+	if (len < sizeof(h))
 		return -EINVAL;
-	for (int i = 0; i < f->n; i++)
-		if (es[i].src >= f->n)
-			return -EINVAL;
-	f->rng = st->rng;
-	f->given = st->given;
-	f->cycles = st->cycles;
-	f->sys_next = st->sys_next;
-	f->custom_left = st->custom_left;
-	f->cur = st->cur;
-	f->havoc_left = st->havoc_left;
-	f->seeds_given = st->seeds_given;
-	memcpy(f->virgin, st->virgin, sizeof(f->virgin));
+	memcpy(&h, blob, sizeof(h));
+	if (h.magic != BLOB_MAGIC || h.version != BLOB_VERSION || h.head_size != sizeof(h) ||
+	    h.entry_size != sizeof(be) || h.n != f->n ||
+	    len != sizeof(h) + (size_t)f->n * sizeof(be) || h.cur < 0 ||
+	    (f->n && h.cur >= f->n) || h.seeds_given < 0 || h.seeds_given > f->n)
+		return -EINVAL;
+	/* Copied out: the blob need not be aligned (it follows a header). */
 	for (int i = 0; i < f->n; i++) {
-		f->q[i].src = es[i].src;
-		f->q[i].run = es[i].run;
-		f->q[i].det_step = es[i].det_step;
-		f->q[i].ext_step = es[i].ext_step;
+		memcpy(&be, e + i * sizeof(be), sizeof(be));
+		if (be.len != f->q[i].len || be.src >= f->n)
+			return -EINVAL;
+	}
+	f->rng = h.rng;
+	f->given = h.given;
+	f->cycles = h.cycles;
+	f->sys_next = h.sys_next;
+	f->custom_left = h.custom_left;
+	f->cur = h.cur;
+	f->havoc_left = h.havoc_left;
+	f->seeds_given = h.seeds_given;
+	memcpy(f->virgin, h.virgin, sizeof(f->virgin));
+	for (int i = 0; i < f->n; i++) {
+		memcpy(&be, e + i * sizeof(be), sizeof(be));
+		f->q[i].src = be.src;
+		f->q[i].run = be.run;
+		f->q[i].det_step = be.det_step;
+		f->q[i].ext_step = be.ext_step;
 	}
 	return 0;
+}
+
+void sched_fuzz_cycles(struct scheduler *s, long cycles)
+{
+	((struct fuzz_sched *)s)->cycles = cycles;
 }
