@@ -627,7 +627,8 @@ int campaign_run(struct options *o, char **environ_base)
 	e = tracer_probe(&why);
 	if (e < 0)
 		die("%s", why);
-	runner_prepare_out(o->out_dir, true);
+	/* --resume keeps the earlier campaign's findings/. */
+	runner_prepare_out(o->out_dir, !o->resume);
 	if (o->fuzz) {
 		c.fz = fuzz_open(o, &run_argv);
 		o->probability = o->fuzz_faults;	/* each run's, a random one */
@@ -644,6 +645,8 @@ int campaign_run(struct options *o, char **environ_base)
 	if (o->workdir && !o->workdir_hash)
 		o->workdir_hash = strdup(c.rn.wd_hash);
 	report_open(&c, env);
+	if (o->resume)
+		fuzz_resume_findings(o, c.rep);
 
 	/* One run at a time here: each is done before the next is asked
 	 * for. With -j, the runs after the clean one go to the workers. */

@@ -48,6 +48,8 @@ struct fuzz {
 	int status_lines;
 	long long status_ms;
 	struct fuzz_view view;
+	struct fuzz_prior prior;	/* --resume: what the earlier campaign left */
+	struct fuzz_snap *snap;	/* the loop's state after the last run taken in */
 };
 
 #define STATUS_LINE_MS 10000
@@ -124,7 +126,7 @@ static void read_corpus(struct fuzz *fz, const char *dir)
 
 static void check_options(const struct options *o, bool at_at)
 {
-	if (!o->corpus)
+	if (!o->corpus && !o->resume)
 		die("--fuzz needs --corpus=DIR (the seed inputs)");
 	if (o->stdin_path)
 		die("--fuzz feeds each run its input on stdin or as '@@': not with --stdin");
@@ -151,6 +153,8 @@ struct fuzz *fuzz_open(struct options *o, char ***run_argv)
 	for (n = 0; o->argv[n]; n++)
 		at_at |= strcmp(o->argv[n], "@@") == 0;
 	check_options(o, at_at);
+	if (o->resume)
+		fuzz_resume_check(o);
 	if (!(fz = calloc(1, sizeof(*fz))))
 		die("out of memory");
 	fz->o = o;
@@ -178,14 +182,32 @@ struct fuzz *fuzz_open(struct options *o, char ***run_argv)
 		o->snapshot_at = fz->at_spec;
 	}
 	fz->forked = o->snapshot != SNAPSHOT_OFF;
-	fresh_dir(o->out_dir, "queue");
-	fresh_dir(o->out_dir, "crashes");
-	fresh_dir(o->out_dir, "hangs");
-	if (o->fuzz_mutate & FUZZ_MUTATE_FAULTS)
-		fresh_dir(o->out_dir, "schedules");
+	if (!o->resume) {
+		fresh_dir(o->out_dir, "queue");
+		fresh_dir(o->out_dir, "crashes");
+		fresh_dir(o->out_dir, "hangs");
+		if (o->fuzz_mutate & FUZZ_MUTATE_FAULTS)
+			fresh_dir(o->out_dir, "schedules");
+		fuzz_resume_forget(o);
+	}
 	if ((e = sched_fuzz_new(o->seed, o->fuzz_faults, &fz->sched)) < 0)
 		die_errno(e, "--fuzz");
-	read_corpus(fz, o->corpus);
+	if (o->resume) {
+		struct fuzz_prior *p = &fz->prior;
+
+		fuzz_resume_load(o, fz->sched, p);
+		fz->nseeds = p->seeds;
+		fz->written = sched_fuzz_nqueue(fz->sched);
+		fz->crashes = p->crashes;
+		fz->hangs = p->hangs;
+		fz->last_find = p->last_find;
+		fz->last_crash = p->last_crash;
+		fz->last_hang = p->last_hang;
+		fz->cycles_wo_finds = p->cycles_wo_finds;
+		fz->last_cycle = p->cycles;
+	} else {
+		read_corpus(fz, o->corpus);
+	}
 	for (int i = 0; i < o->ndicts; i++)
 		fuzz_dict_load(fz->sched, o->dicts[i]);
 	if (o->auto_dict) {
@@ -219,6 +241,7 @@ struct fuzz *fuzz_open(struct options *o, char ***run_argv)
 		sched_fuzz_entry(fz->sched, 0, &in);
 		fuzz_feed(fz, in.data, in.len);
 	}
+	fuzz_resume_mark(&fz->snap, fz->sched);
 	return fz;
 }
 
@@ -269,11 +292,11 @@ static void write_stats(struct fuzz *fz, long execs, int findings)
 #define S(k, fmt, ...) fprintf(fp, "%-17s : " fmt "\n", k, __VA_ARGS__)
 	S("start_time", "%lld", (long long)fz->start);
 	S("last_update", "%lld", (long long)now);
-	S("run_time", "%lld", (long long)(now - fz->start));
+	S("run_time", "%lld", (long long)(now - fz->start) + fz->prior.run_time);
 	S("fuzzer_pid", "%d", (int)getpid());
 	S("cycles_done", "%ld", st.cycles);
 	S("cycles_wo_finds", "%ld", fz->cycles_wo_finds);
-	S("execs_done", "%ld", execs);
+	S("execs_done", "%ld", execs + fz->prior.execs);
 	S("execs_per_sec", "%.2f", secs > 0 ? execs / secs : 0.0);
 	S("corpus_count", "%d", nq);
 	S("corpus_favored", "%d", nq);
@@ -305,6 +328,7 @@ static void write_stats(struct fuzz *fz, long execs, int findings)
 	S("cpu_affinity", "%d", fz->o->cpu);	/* --cpu=N, else -1 as AFL++'s */
 	S("fzsandbox_findings", "%d", findings);
 	S("fzsandbox_cpu_ms", "%llu", (unsigned long long)(fz->cpu_us / 1000));
+	S("fzsandbox_seed", "%llu", (unsigned long long)fz->o->seed);	/* for --resume */
 	S("afl_banner", "%s", fz->o->argv[0]);
 	S("afl_version", "fzsandbox-%s", PACKAGE_VERSION);
 	S("target_mode", "%s", fz->forked ? "fork snapshot" : "exec");
@@ -327,7 +351,7 @@ static void write_stats(struct fuzz *fz, long execs, int findings)
 		fprintf(fp, "%lld, %ld, %d, %d, 0, 0, %.2f%%, %d, %d, 1, %.2f, %ld, %d\n",
 			(long long)(now - fz->start), st.cycles, st.cur, nq,
 			st.cells * 100.0 / INJECT_SHAPE_SIZE, fz->crashes, fz->hangs,
-			secs > 0 ? execs / secs : 0.0, execs, st.cells);
+			secs > 0 ? execs / secs : 0.0, execs + fz->prior.execs, st.cells);
 		fz->last_plot_ms = mono_ms();
 	}
 	fclose(fp);
@@ -442,13 +466,15 @@ void fuzz_after(struct fuzz *fz, const struct run_request *req, const struct run
 	}
 	for (; fz->written < nq; fz->written++) {
 		struct fuzz_entry_info in;
+		int id = fz->written + fz->prior.id_skew;
 
 		sched_fuzz_entry(fz->sched, fz->written, &in);
 		snprintf(path, sizeof(path), "%s/queue/id:%06d,src:%06d,time:%lld,execs:%ld,op:%s,+cov",
-			 fz->o->out_dir, fz->written, in.src, mono_ms() - fz->start_ms, execs, in.stage);
+			 fz->o->out_dir, id, in.src, mono_ms() - fz->start_ms, execs + fz->prior.execs,
+			 in.stage);
 		write_file(path, in.data, in.len);
 		if (in.nfaults)
-			write_schedule(fz, fz->written, &in);
+			write_schedule(fz, id, &in);
 		fz->last_find = time(NULL);
 		fz->view.last_new_ms = mono_ms() - fz->start_ms;
 		fz->cycles_wo_finds = 0;
@@ -458,6 +484,7 @@ void fuzz_after(struct fuzz *fz, const struct run_request *req, const struct run
 		fz->cycles_wo_finds += st.cycles - fz->last_cycle;
 		fz->last_cycle = st.cycles;
 	}
+	fuzz_resume_mark(&fz->snap, fz->sched);
 	if (mono_ms() - fz->last_stats_ms >= 1000)
 		write_stats(fz, execs, findings);
 	status(fz, execs, findings, req->input && out->new_finding && !fz->status_tty);
@@ -470,6 +497,7 @@ void fuzz_close(struct fuzz *fz, long execs, int findings)
 	fz->last_plot_ms = 0;
 	write_stats(fz, execs, findings);
 	status(fz, execs, findings, true);
+	fuzz_resume_save(fz->o, fz->snap);
 	fuzz_custom_unload(fz->cm);
 	free(fz);
 }

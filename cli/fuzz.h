@@ -8,6 +8,7 @@
 
 #include "cli/options.h"
 #include "inject/sched.h"
+#include "reporters/report.h"
 
 struct fuzz;
 
@@ -57,6 +58,33 @@ void fuzz_took(struct fuzz *fz, const unsigned *counts, int nclasses, int new_ki
  * wall time (us), the peak RSS so far of the process that made it (KiB;
  * runner_usage). fz NULL: nothing. */
 void fuzz_usage(struct fuzz *fz, uint64_t cpu_us, uint64_t maxrss_kb, int64_t wall_us);
+/* --resume (cli/fuzz_resume.c): what the campaign being resumed left.
+ * fuzz_resume_check: OUT holds a fuzz campaign of this command line
+ * (fuzzer_stats' command_line), else exit 2 with one line; o->seed is
+ * the campaign's when --seed is not given. fuzz_resume_load: queue/ (and
+ * schedules/) into s, the loop's state put back when OUT/.fuzz_state is
+ * of that queue (exact), fuzzer_stats' counters and the next ids into
+ * *p. fuzz_resume_findings: OUT/report.json's findings kept in rep
+ * (report_take_prior). fuzz_resume_mark: the loop's state now, after a
+ * run taken in (at SIGINT the run under way is not); fuzz_resume_save:
+ * the last one marked into OUT/.fuzz_state (at the end), *snap freed;
+ * fuzz_resume_forget removes the file (a fresh campaign). */
+struct fuzz_prior {
+	long execs, cycles, cycles_wo_finds;	/* cycles: the loop's, put back */
+	long long run_time;	/* seconds */
+	long long last_find, last_crash, last_hang;
+	int crashes, hangs;	/* the next ids in crashes/, hangs/ */
+	int queue_next, id_skew;	/* queue/'s next id; it less the queue's length */
+	int seeds;		/* corpus_count less corpus_found */
+	bool exact;		/* the loop's state put back */
+};
+void fuzz_resume_check(struct options *o);
+void fuzz_resume_load(struct options *o, struct scheduler *s, struct fuzz_prior *p);
+void fuzz_resume_findings(const struct options *o, struct report *rep);
+struct fuzz_snap;
+void fuzz_resume_mark(struct fuzz_snap **snap, const struct scheduler *s);
+void fuzz_resume_save(const struct options *o, struct fuzz_snap *snap);
+void fuzz_resume_forget(const struct options *o);
 /* The last stats (and status); frees fz. */
 void fuzz_close(struct fuzz *fz, long execs, int findings);
 

@@ -131,6 +131,7 @@ struct options {
 	const char *custom_mutator;
 	bool custom_mutator_only;
 	bool auto_dict;		/* --auto-dict (cli/fuzz_autodict.c) */
+	bool resume;		/* --resume: go on from OUT (cli/fuzz_resume.c) */
 	/* -j N / --jobs=N: worker processes making the runs after the
 	 * clean one (cli/pool.c); 1: this process alone. -j0: one per CPU. */
 	int jobs;

@@ -204,6 +204,22 @@ struct fuzz_stats {
 };
 void sched_fuzz_stats(const struct scheduler *s, struct fuzz_stats *st);
 
+/* --resume (cli/fuzz_resume.c): the queue put back, each entry with its
+ * fault schedule (a seed, run as it is first, until sched_fuzz_load says
+ * otherwise), before the first next(). The loop's state (its generator,
+ * the entry and stage under way, each entry's progress, the cycles, the
+ * cells seen) is an opaque blob: sched_fuzz_save writes it into *buf
+ * (grown as needed, *cap its size; *len the blob's), sched_fuzz_load puts
+ * it back into a scheduler holding the same queue, so the runs that
+ * follow are those the saved one would have made next: -EINVAL when the
+ * blob is of another queue (count, lengths) or layout. sched_fuzz_cycles
+ * sets the cycle count alone (a queue put back without its state). */
+int sched_fuzz_add_entry(struct scheduler *s, const uint8_t *data, size_t len,
+			 const struct plan_fault *faults, int nfaults);
+int sched_fuzz_save(const struct scheduler *s, void **buf, size_t *cap, size_t *len);
+int sched_fuzz_load(struct scheduler *s, const void *blob, size_t len);
+void sched_fuzz_cycles(struct scheduler *s, long cycles);
+
 /* The sequencer: stages in order, each until it is done; it moves on only
  * when every run of the stage is done (the plan needs the clean run's
  * sites). Caps: max_runs runs handed out, or mono_ms() at deadline_ms (0:

@@ -353,7 +353,9 @@ static int fuzz_next(struct scheduler *s, struct run_request *out)
 		memcpy(f->buf, e->data, len);
 		f->src = -1;
 		f->stage = "seed";
-		f->nsched = 0;
+		/* A resumed queue's entry runs with its schedule. */
+		memcpy(f->sched, e->sched, sizeof(f->sched));
+		f->nsched = e->nsched;
 	} else if ((f->mutate & FUZZ_MUTATE_FAULTS) && (sys = systematic(f, &len)) <= 0) {
 		if (sys < 0)
 			return sys;
@@ -536,4 +538,133 @@ void sched_fuzz_stats(const struct scheduler *s, struct fuzz_stats *st)
 	st->pending = 0;
 	for (int i = 0; i < f->n; i++)
 		st->pending += !f->q[i].fuzzed;
+}
+
+int sched_fuzz_add_entry(struct scheduler *s, const uint8_t *data, size_t len,
+			 const struct plan_fault *faults, int nfaults)
+{
+	struct fuzz_sched *f = (struct fuzz_sched *)s;
+
+	if (nfaults < 0 || nfaults > FUZZ_SCHED_MAX)
+		return -EINVAL;
+	if (len > MUTATE_MAX_LEN)
+		len = MUTATE_MAX_LEN;
+	return push(f, data, len, -1, "seed", faults, nfaults);
+}
+
+/* sched_fuzz_save's blob: the loop's scalars and cells seen, then each
+ * entry's progress. Its layout changes with the struct's fields: a blob
+ * of another layout (version, size) is refused, never misread. */
+#define BLOB_MAGIC 0x667a7371u	/* "fzsq" */
+#define BLOB_VERSION 2u
+struct blob_head {
+	uint32_t magic, version, head_size, entry_size;
+	uint64_t rng;
+	int64_t given, cycles, sys_next, custom_left;
+	int32_t n, cur, havoc_left, seeds_given;
+	int32_t var_cells, variable, cal_from, pad;
+	uint8_t virgin[INJECT_SHAPE_SIZE];
+	uint8_t var[INJECT_SHAPE_SIZE];
+};
+struct blob_entry {
+	int64_t run, det_step, ext_step;
+	uint64_t len, seed;
+	int32_t src;
+	/* An entry whose calibration was under way is saved as not begun:
+	 * it is calibrated again from its first run. */
+	uint8_t calibrated, variable, fuzzed, pad;
+};
+
+int sched_fuzz_save(const struct scheduler *s, void **buf, size_t *cap, size_t *len)
+{
+	const struct fuzz_sched *f = (const struct fuzz_sched *)s;
+	size_t need = sizeof(struct blob_head) + (size_t)f->n * sizeof(struct blob_entry);
+	struct blob_head *h;
+	struct blob_entry *e;
+
+	if (need > *cap) {
+		void *p = realloc(*buf, need);
+
+		if (!p)
+			return -ENOMEM;
+		*buf = p;
+		*cap = need;
+	}
+	h = *buf;
+	*h = (struct blob_head){
+		.magic = BLOB_MAGIC, .version = BLOB_VERSION, .head_size = sizeof(*h),
+		.entry_size = sizeof(*e), .rng = f->rng, .given = f->given, .cycles = f->cycles,
+		.sys_next = f->sys_next, .custom_left = f->custom_left, .n = f->n, .cur = f->cur,
+		.havoc_left = f->havoc_left, .seeds_given = f->seeds_given,
+		.var_cells = f->var_cells, .variable = f->variable, .cal_from = f->cal_from,
+	};
+	memcpy(h->virgin, f->virgin, sizeof(h->virgin));
+	memcpy(h->var, f->var, sizeof(h->var));
+	e = (struct blob_entry *)(h + 1);
+	for (int i = 0; i < f->n; i++) {
+		bool begun = f->q[i].calibrated && !f->q[i].cal;
+
+		e[i] = (struct blob_entry){ .run = f->q[i].run, .det_step = f->q[i].det_step,
+					    .ext_step = f->q[i].ext_step, .len = f->q[i].len,
+					    .seed = f->q[i].seed, .src = f->q[i].src,
+					    .calibrated = begun, .variable = f->q[i].variable,
+					    .fuzzed = f->q[i].fuzzed };
+		if (!begun && f->q[i].calibrated && i < h->cal_from)
+			h->cal_from = i;
+	}
+	*len = need;
+	return 0;
+}
+
+int sched_fuzz_load(struct scheduler *s, const void *blob, size_t len)
+{
+	struct fuzz_sched *f = (struct fuzz_sched *)s;
+	const uint8_t *e = (const uint8_t *)blob + sizeof(struct blob_head);
+	struct blob_head h;
+	struct blob_entry be;
+
+	if (len < sizeof(h))
+		return -EINVAL;
+	memcpy(&h, blob, sizeof(h));
+	if (h.magic != BLOB_MAGIC || h.version != BLOB_VERSION || h.head_size != sizeof(h) ||
+	    h.entry_size != sizeof(be) || h.n != f->n ||
+	    len != sizeof(h) + (size_t)f->n * sizeof(be) || h.cur < 0 ||
+	    (f->n && h.cur >= f->n) || h.seeds_given < 0 || h.seeds_given > f->n)
+		return -EINVAL;
+	/* Copied out: the blob need not be aligned (it follows a header). */
+	for (int i = 0; i < f->n; i++) {
+		memcpy(&be, e + i * sizeof(be), sizeof(be));
+		if (be.len != f->q[i].len || be.src >= f->n)
+			return -EINVAL;
+	}
+	f->rng = h.rng;
+	f->given = h.given;
+	f->cycles = h.cycles;
+	f->sys_next = h.sys_next;
+	f->custom_left = h.custom_left;
+	f->cur = h.cur;
+	f->havoc_left = h.havoc_left;
+	f->seeds_given = h.seeds_given;
+	memcpy(f->virgin, h.virgin, sizeof(f->virgin));
+	memcpy(f->var, h.var, sizeof(f->var));
+	f->var_cells = h.var_cells;
+	f->variable = h.variable;
+	f->cal_from = h.cal_from < 0 ? 0 : h.cal_from > f->n ? f->n : h.cal_from;
+	for (int i = 0; i < f->n; i++) {
+		memcpy(&be, e + i * sizeof(be), sizeof(be));
+		f->q[i].seed = be.seed;
+		f->q[i].calibrated = be.calibrated;
+		f->q[i].variable = be.variable;
+		f->q[i].fuzzed = be.fuzzed;
+		f->q[i].src = be.src;
+		f->q[i].run = be.run;
+		f->q[i].det_step = be.det_step;
+		f->q[i].ext_step = be.ext_step;
+	}
+	return 0;
+}
+
+void sched_fuzz_cycles(struct scheduler *s, long cycles)
+{
+	((struct fuzz_sched *)s)->cycles = cycles;
 }

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "reporters/report_int.h"
 
 const char *report_signal_name(int sig, char *buf, size_t len)
@@ -167,6 +169,8 @@ void report_free(struct report *r)
 	for (i = 0; i < r->nfindings; i++)
 		finding_release(&r->findings[i]);
 	free(r->findings);
+	json_object_put(r->prior[0]);
+	json_object_put(r->prior[1]);
 	for (i = 0; i < r->nclasses; i++)
 		free(r->classes[i].name);
 	free(r->classes);
@@ -366,7 +370,7 @@ void report_set_coverage(struct report *r, const struct report_coverage *c)
 
 int report_nfindings(const struct report *r)
 {
-	int n = 0;
+	int n = report_prior_count(r, false);
 
 	for (int i = 0; r && i < r->nfindings; i++)
 		n += r->findings[i].counted;
@@ -375,7 +379,7 @@ int report_nfindings(const struct report *r)
 
 int report_naborts(const struct report *r)
 {
-	int n = 0;
+	int n = report_prior_count(r, true);
 
 	for (int i = 0; r && i < r->nfindings; i++)
 		n += r->findings[i].kind == FIND_ABORT;
@@ -529,6 +533,32 @@ static bool run_finding_valid(const struct run_finding *f)
 	return true;
 }
 
+/* --resume's earlier findings (prior.c keeps them): json-c alone here,
+ * so this file needs none of the readers. */
+int report_prior_hit(struct report *r, const char *key)
+{
+	for (int k = 0; k < 2 && r->prior[k]; k++)
+		for (size_t i = 0; i < json_object_array_length(r->prior[k]); i++) {
+			json_object *f = json_object_array_get_idx(r->prior[k], i), *v, *id;
+			int64_t hits = 0;
+
+			if (!json_object_object_get_ex(f, "key", &v) ||
+			    strcmp(json_object_get_string(v), key) != 0 ||
+			    !json_object_object_get_ex(f, "id", &id))
+				continue;
+			if (json_object_object_get_ex(f, "hits", &v))
+				hits = json_object_get_int64(v);
+			json_object_object_add(f, "hits", json_object_new_int64(hits + 1));
+			return json_object_get_int(id);
+		}
+	return 0;
+}
+
+int report_prior_count(const struct report *r, bool aborts)
+{
+	return r && r->prior[aborts] ? (int)json_object_array_length(r->prior[aborts]) : 0;
+}
+
 int report_add_finding(struct report *r, const struct run_finding *f, bool *is_new)
 {
 	struct finding *n;
@@ -549,6 +579,10 @@ int report_add_finding(struct report *r, const struct run_finding *f, bool *is_n
 			return r->findings[i].id;
 		}
 	}
+	if ((i = report_prior_hit(r, key)) > 0) {
+		free(key);
+		return i;
+	}
 	if (r->nfindings == r->findings_cap) {
 		int cap = r->findings_cap ? r->findings_cap * 2 : 16;
 
@@ -562,7 +596,7 @@ int report_add_finding(struct report *r, const struct run_finding *f, bool *is_n
 	}
 	n = &r->findings[r->nfindings];
 	memset(n, 0, sizeof(*n));
-	n->id = r->nfindings + 1;
+	n->id = r->prior_max_id + r->nfindings + 1;
 	n->key = key;
 	e = fill_finding(r, n, f);
 	if (e) {

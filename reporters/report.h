@@ -568,6 +568,17 @@ struct store_entry {
 	int calls[FINDING_MAX_FAULTS];
 };
 int report_store_read(const char *path, struct store_entry *se, char *why, int whylen);
+/* --- --resume (prior.c): the resumed campaign's findings --------------- */
+/* The findings and aborts of the report.json at path (OUT/.unredacted.json
+ * instead when there is one: writing masks them again; no file: none),
+ * taken as r's, before its first finding: report_add_finding answers a
+ * key they hold with its id, not as new (its hits counted); new findings
+ * are numbered after them; report.json lists them first and
+ * report_nfindings counts them. OUT/findings/N of an id they do not list
+ * (a killed campaign's, its report never written) is removed. 0, or
+ * -errno with a one-line reason in why. */
+int report_take_prior(struct report *r, const char *path, char *why, int whylen);
+
 /* --- --fail-on=new (novelty.c): findings the store does not know ------ */
 /* The keys of store_dir's files, a malloc'd NULL-terminated vector
  * (free each and it); none when store_dir does not exist, corrupt files

@@ -109,8 +109,19 @@ struct report {
 	/* report_set_jail_refusals: the clean run's, in the jail. */
 	struct report_refusal *refusals;
 	int nrefusals;
+	/* --resume (report_take_prior): the earlier campaign's findings and
+	 * aborts, as report.json had them; new ids come after prior_max_id. */
+	struct json_object *prior[2];
+	int prior_max_id;
 };
 
+/* prior.c (--resume): the id of the earlier campaign's finding of that
+ * key, its hits counted, or 0; how many findings (aborts true: aborts) it
+ * had; and them, into report.json's arrays. */
+int report_prior_hit(struct report *r, const char *key);
+int report_prior_count(const struct report *r, bool aborts);
+void report_prior_push(const struct report *r, struct json_object *findings,
+		       struct json_object *aborts);
 /* Runs to show: the campaign's own count once report_set_plan told it. */
 unsigned report_runs(const struct report *r);
 /* "SIGSEGV" into buf; "SIG<n>" for signals without a name. */

@@ -497,7 +497,8 @@ static json_object *report_json(struct jb *b, const struct report *r)
 	a = arr(b);
 	c = arr(b);
 	/* Deliberate aborts apart, so "findings" holds what the exit status
-	 * counts. */
+	 * counts. A resumed campaign's earlier ones first. */
+	report_prior_push(r, a, c);
 	for (i = 0; i < r->nfindings; i++)
 		push(b, r->findings[i].counted ? a : c, finding_json(b, r, &r->findings[i]));
 	put(b, o, "findings", a);

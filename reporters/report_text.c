@@ -216,9 +216,9 @@ static void print_coverage(const struct report_coverage *c, FILE *fp)
 
 void report_print_finding(const struct report *r, int id, FILE *fp)
 {
-	if (!r || !fp || id < 1 || id > r->nfindings)
-		return;
-	print_one(r, &r->findings[id - 1], fp);
+	for (int i = 0; r && fp && i < r->nfindings; i++)
+		if (r->findings[i].id == id)
+			print_one(r, &r->findings[i], fp);
 }
 
 void report_print_text(const struct report *r, FILE *fp)
@@ -233,11 +233,15 @@ void report_print_text(const struct report *r, FILE *fp)
 	fprintf(fp, "%d finding%s (%u run%s)\n", n, n == 1 ? "" : "s", runs, runs == 1 ? "" : "s");
 	if (r->coverage_set)
 		print_coverage(&r->coverage, fp);
+	/* --resume: the earlier campaign's are in report.json only. */
+	if (report_prior_count(r, false))
+		fprintf(fp, "(%d of them found before the campaign was resumed: see report.json)\n",
+			report_prior_count(r, false));
 	for (i = 0; i < r->nfindings; i++)
 		if (r->findings[i].counted)
 			print_one(r, &r->findings[i], fp);
 	/* The program's policy, not its bug: apart, after the bugs. */
-	n = r->nfindings - n;
+	n = r->nfindings - (n - report_prior_count(r, false));
 	if (n > 0)
 		fprintf(fp, "%d deliberate abort%s (the program chose to die of an out-of-memory "
 			"fault; not counted, --abort-is-finding counts them)\n", n, n == 1 ? "" : "s");

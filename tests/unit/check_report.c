@@ -209,6 +209,56 @@ START_TEST(test_dedupe_different)
 }
 END_TEST
 
+/* --resume: a second report over the first one's findings keeps them,
+ * answers their keys with their ids (not new), numbers new ones after
+ * them, and drops a findings/N its report does not list. */
+START_TEST(test_prior)
+{
+	struct report *r = mkreport(tmpdir);
+	struct run_finding *a = mkcrash("parse_line", SIGSEGV, 0x555500000000);
+	struct run_finding *b = mkcrash("parse_header", SIGSEGV, 0x555500000000);
+	struct run_finding *c = mkcrash("parse_body", SIGSEGV, 0x555500000000);
+	char why[256], stale[PATH_MAX];
+	bool is_new;
+
+	ck_assert_int_eq(report_add_finding(r, a, &is_new), 1);
+	ck_assert_int_eq(report_add_finding(r, b, &is_new), 2);
+	ck_assert_int_eq(report_write_json(r), 0);
+	report_free(r);
+	snprintf(stale, sizeof(stale), "%s/findings/3", tmpdir);
+	ck_assert_int_eq(mkdir(in_tmp("findings"), 0755) == 0 || errno == EEXIST, 1);
+	ck_assert_int_eq(mkdir(stale, 0755), 0);
+
+	r = mkreport(tmpdir);
+	ck_assert_int_eq(report_take_prior(r, in_tmp("report.json"), why, sizeof(why)), 0);
+	ck_assert_int_eq(access(stale, F_OK), -1);
+	ck_assert_int_eq(report_nfindings(r), 2);
+	ck_assert_int_eq(report_add_finding(r, b, &is_new), 2);
+	ck_assert(!is_new);
+	ck_assert_int_eq(report_add_finding(r, c, &is_new), 3);
+	ck_assert(is_new);
+	ck_assert_int_eq(report_add_finding(r, c, &is_new), 3);
+	ck_assert(!is_new);
+	ck_assert_int_eq(report_nfindings(r), 3);
+	/* Before its first finding only. */
+	ck_assert_int_eq(report_take_prior(r, in_tmp("report.json"), why, sizeof(why)), -EINVAL);
+	ck_assert_int_eq(report_write_json(r), 0);
+	report_free(r);
+	ck_assert_ptr_nonnull(strstr(slurp(in_tmp("report.json")), "\"hits\": 2"));
+
+	/* No report (a campaign killed before writing it): nothing known. */
+	ck_assert_int_eq(unlink(in_tmp("report.json")), 0);
+	r = mkreport(tmpdir);
+	ck_assert_int_eq(report_take_prior(r, in_tmp("report.json"), why, sizeof(why)), 0);
+	ck_assert_int_eq(report_add_finding(r, b, &is_new), 1);
+	ck_assert(is_new);
+	report_free(r);
+	free(a);
+	free(b);
+	free(c);
+}
+END_TEST
+
 /* Hangs are keyed by where every thread sits, whatever their order. */
 START_TEST(test_dedupe_hang)
 {
@@ -769,6 +819,7 @@ static Suite *report_suite(void)
 	tcase_add_test(tc, test_dedupe_same);
 	tcase_add_test(tc, test_dedupe_different);
 	tcase_add_test(tc, test_dedupe_hang);
+	tcase_add_test(tc, test_prior);
 	tcase_add_test(tc, test_dedupe_state);
 	tcase_add_test(tc, test_output_copy);
 	tcase_add_test(tc, test_json_roundtrip);

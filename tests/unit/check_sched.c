@@ -302,6 +302,55 @@ START_TEST(fuzz_keeps_new_shapes)
 }
 END_TEST
 
+/* --resume: a scheduler given the same queue and the saved state makes
+ * the runs the first would have made next (its cells seen included); a
+ * state of another queue is refused. */
+START_TEST(fuzz_save_and_load)
+{
+	struct scheduler *a, *b;
+	struct run_request ra, rb;
+	struct run_outcome out = { 0 };
+	struct fuzz_entry_info in;
+	uint8_t shape[INJECT_SHAPE_SIZE] = { 0 };
+	void *blob = NULL;
+	size_t cap = 0, len;
+
+	ck_assert_int_eq(sched_fuzz_new(7, 0.0, &a), 0);
+	ck_assert_int_eq(sched_fuzz_add(a, (const uint8_t *)"FY\004abcd", 7), 0);
+	out.shape = shape;
+	for (int i = 0; i < 300; i++) {
+		ck_assert_int_eq(a->next(a, &ra), SCHED_RUN);
+		shape[1] = ra.input_len > 0 && ra.input[0] == 'F' ? 1 : 2;	/* a second entry */
+		a->done(a, &ra, &out);
+	}
+	ck_assert_int_eq(sched_fuzz_nqueue(a), 2);
+	ck_assert_int_eq(sched_fuzz_save(a, &blob, &cap, &len), 0);
+	ck_assert_int_eq(sched_fuzz_new(7, 0.0, &b), 0);
+	ck_assert_int_eq(sched_fuzz_add(b, (const uint8_t *)"FY\004abcd", 7), 0);
+	/* One entry: not the saved queue. */
+	ck_assert_int_eq(sched_fuzz_load(b, blob, len), -EINVAL);
+	ck_assert_int_eq(sched_fuzz_load(b, blob, len - 1), -EINVAL);
+	ck_assert_int_eq(sched_fuzz_entry(a, 1, &in), 0);
+	ck_assert_int_eq(sched_fuzz_add_entry(b, in.data, in.len, in.faults, in.nfaults), 0);
+	ck_assert_int_eq(sched_fuzz_load(b, blob, len), 0);
+	for (int i = 0; i < 500; i++) {
+		ck_assert_int_eq(a->next(a, &ra), SCHED_RUN);
+		ck_assert_int_eq(b->next(b, &rb), SCHED_RUN);
+		ck_assert_str_eq(ra.stage, rb.stage);
+		ck_assert(ra.seed == rb.seed && ra.tag == rb.tag);
+		ck_assert(ra.input_len == rb.input_len && !memcmp(ra.input, rb.input, ra.input_len));
+		shape[1] = ra.input_len > 0 && ra.input[0] == 'F' ? 1 : 2;
+		shape[2] = ra.input_len > 3 ? 1 : 0;	/* new to both */
+		a->done(a, &ra, &out);
+		b->done(b, &rb, &out);
+		ck_assert_int_eq(sched_fuzz_nqueue(a), sched_fuzz_nqueue(b));
+	}
+	free(blob);
+	sched_free(a);
+	sched_free(b);
+}
+END_TEST
+
 START_TEST(serial_order_seeds_and_second_chance)
 {
 	struct scheduler *seq = chain(0, 0, four, 4, 3);
@@ -599,6 +648,7 @@ int main(void)
 	tcase_add_test(tc, mutate_det_and_havoc);
 	tcase_add_test(tc, fuzz_keeps_new_shapes);
 	tcase_add_test(tc, fuzz_calibration_stability);
+	tcase_add_test(tc, fuzz_save_and_load);
 	tcase_add_test(tc, mutate_extras_steps);
 	tcase_add_test(tc, fuzz_faults_changes);
 	suite_add_tcase(s, tc);
