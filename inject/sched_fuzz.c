@@ -1,13 +1,15 @@
 /* sched_fuzz.c - the fuzz loop's scheduler: which input runs next, and
- * which inputs are kept. The feedback is the run's syscall shape
- * (inject/shape.c), judged as AFL judges its edge map: a cell whose hit
- * count falls in a bucket never seen is new behaviour. */
+ * which inputs are kept. The feedback is the run's maps (inject/
+ * feedback.h: the syscall shape, AFL++'s edge map), judged as AFL judges
+ * its edge map: a cell whose hit count falls in a bucket never seen is
+ * new behaviour. */
 #include "config.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "inject/feedback.h"
 #include "inject/fuzz_faults.h"
 #include "inject/mutate.h"
 #include "inject/sched.h"
@@ -40,7 +42,7 @@ struct fuzz_sched {
 	struct fuzz_custom custom;	/* --custom-mutator (fuzz NULL: none) */
 	long cycles;
 	long given;
-	uint8_t virgin[INJECT_SHAPE_SIZE];	/* bucket bits seen per cell */
+	struct feedback *fb;	/* bucket bits seen per cell, per map */
 	struct mutate_token *tok;	/* --dict's tokens, shortest first */
 	struct mutate_dict dict;
 	uint8_t buf[MUTATE_MAX_LEN + MUTATE_TOKEN_MAX];
@@ -297,42 +299,16 @@ static int fuzz_next(struct scheduler *s, struct run_request *out)
 	return SCHED_RUN;
 }
 
-/* AFL's count classes: 1, 2, 3, 4-7, 8-15, 16-31, 32-127, 128+. */
-static uint8_t bucket(uint8_t n)
-{
-	static const uint8_t lim[] = { 1, 2, 3, 7, 15, 31, 127, 255 };
-
-	for (int i = 0; i < 8; i++)
-		if (n <= lim[i])
-			return (uint8_t)(1u << i);
-	return 128;
-}
-
-static bool new_bits(struct fuzz_sched *f, const uint8_t *shape)
-{
-	bool any = false;
-
-	for (int i = 0; i < INJECT_SHAPE_SIZE; i++) {
-		uint8_t b = shape[i] ? bucket(shape[i]) : 0;
-
-		if (b & ~f->virgin[i]) {
-			f->virgin[i] |= b;
-			any = true;
-		}
-	}
-	return any;
-}
-
 static void fuzz_done(struct scheduler *s, const struct run_request *req,
 		      const struct run_outcome *out)
 {
 	struct fuzz_sched *f = (struct fuzz_sched *)s;
 
-	if (!out->shape || out->faults < 0)
+	if (!out->nmaps || out->faults < 0)
 		return;
 	/* A seed's shape is the baseline; a crash or a hang is kept in
 	 * crashes/ or hangs/, not fuzzed on (AFL does the same). */
-	if (!new_bits(f, out->shape) || out->finding || out->hang || !req->input || req->tag < 0)
+	if (feedback_judge(f->fb, out->maps, out->nmaps) <= 0 || out->finding || out->hang || !req->input || req->tag < 0)
 		return;
 	/* req->tag, not f->src: with -j other inputs were made since. */
 	push(f, req->input, req->input_len, (int)req->tag, req->stage, req->faults,
@@ -348,6 +324,7 @@ static void fuzz_free(struct scheduler *s)
 	free(f->q);
 	free(f->tok);
 	free(f->pool);
+	feedback_free(f->fb);
 	free(f);
 }
 
@@ -355,8 +332,10 @@ int sched_fuzz_new(uint64_t seed, double faults_p, struct scheduler **out)
 {
 	struct fuzz_sched *f = calloc(1, sizeof(*f));
 
-	if (!f)
+	if (!f || !(f->fb = feedback_new())) {
+		free(f);
 		return -ENOMEM;
+	}
 	f->s.name = "fuzz";
 	f->s.next = fuzz_next;
 	f->s.done = fuzz_done;
@@ -454,7 +433,10 @@ void sched_fuzz_stats(const struct scheduler *s, struct fuzz_stats *st)
 
 	st->cur = f->cur;
 	st->cycles = f->cycles;
-	st->cells = 0;
-	for (int i = 0; i < INJECT_SHAPE_SIZE; i++)
-		st->cells += f->virgin[i] != 0;
+	uint32_t size;
+
+	st->cells = (int)feedback_cells(f->fb, "shape", &size);
+	st->cells_max = INJECT_SHAPE_SIZE;
+	st->edges = (int)feedback_cells(f->fb, "afl", &size);
+	st->edges_max = (int)size;
 }

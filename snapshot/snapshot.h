@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "tracer/tracer.h"
 
@@ -33,6 +34,9 @@ void snapshot_for_service(struct snapshot *sn);
  * driver's), and the template's pid; -ENOENT when it had not listened
  * at its point (the child will: the driver sees that listen). */
 int snapshot_listen_fd(const struct snapshot *sn, pid_t *pid);
+/* The parked template's pid (0: none parked yet): fzsandbox reads and
+ * clears AFL++'s edge map, which every child shares, through it. */
+pid_t snapshot_template_pid(const struct snapshot *sn);
 /* How many descriptors of the template are restored before each run. */
 int snapshot_nfds(const struct snapshot *sn);
 
