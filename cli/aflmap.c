@@ -39,6 +39,7 @@ struct aflmap {
 	pid_t tmpl;		/* the template whose map is at tmpl_addr */
 	uint64_t tmpl_addr;
 	bool at_exit;		/* this run: read at each exit_group */
+	bool quiet, warned;
 };
 
 /* Our own segment, in our IPC namespace (no jail): attached here, then
@@ -104,6 +105,7 @@ struct aflmap *aflmap_new(const struct options *o, const char *path, char **env,
 		die("out of memory");
 	a->size = size;
 	a->jail = jail;
+	a->quiet = o->quiet;
 	while (env && env[n])
 		n++;
 	if (!(a->env = calloc(n + 3, sizeof(char *))) || !(a->map = malloc(size)) ||
@@ -229,6 +231,11 @@ void aflmap_begin(struct aflmap *a, pid_t tmpl)
 	if (tmpl != a->tmpl) {
 		a->tmpl = tmpl;
 		a->tmpl_addr = map_addr(a, tmpl);
+		if (!a->tmpl_addr && !a->quiet && !a->warned)
+			fprintf(stderr, "fzsandbox: warning: --fuzz: AFL++'s coverage map is not attached "
+				"in the snapshot's template (its runtime did not shmat it): the "
+				"feedback is the syscall shape alone\n");
+		a->warned = a->warned || !a->tmpl_addr;
 	}
 	if (a->tmpl_addr) {
 		struct iovec l = { a->zero, a->size }, r = { (void *)(uintptr_t)a->tmpl_addr, a->size };

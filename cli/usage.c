@@ -43,6 +43,8 @@ static const char usage_text[] =
 	"                        fzsandbox's process); --custom-mutator-only\n"
 	"  --auto-dict           with --fuzz: strings of the program's .rodata as\n"
 	"                        dictionary tokens\n"
+	"  --feedback=WHAT       with --fuzz: auto (the syscall shape, and AFL++'s\n"
+	"                        edge map of an afl-cc build), shape, afl [auto]\n"
 	"  --from=entry|exec     inject from the program's entry point [entry] or\n"
 	"                        from execve, the dynamic loader included\n"
 	"  --request=FILE|DIR    service mode: send each file on its own connection\n"

@@ -106,7 +106,8 @@ struct target_start {
 /* AFL++'s edge map, made by the target itself in the jail's IPC
  * namespace (fzsandbox outside cannot setns into it unprivileged), owned
  * by the ids it execs with; its id in decimal into the environment. The
- * namespace goes with the jail, and the segment with it. */
+ * namespace goes with the jail, and the segment with it
+ * (kernel-facts.md#ipcns-shm). */
 static int make_shm(const struct sandbox_launch *l, struct sandbox_err *se)
 {
 	char digits[SANDBOX_SHM_ID_LEN];
