@@ -306,9 +306,10 @@ static void fuzz_done(struct scheduler *s, const struct run_request *req,
 
 	if (!out->nmaps || out->faults < 0)
 		return;
-	/* A seed's shape is the baseline; a crash or a hang is kept in
+	/* A seed's maps are the baseline; a crash or a hang is kept in
 	 * crashes/ or hangs/, not fuzzed on (AFL does the same). */
-	if (feedback_judge(f->fb, out->maps, out->nmaps) <= 0 || out->finding || out->hang || !req->input || req->tag < 0)
+	if (feedback_judge(f->fb, out->maps, out->nmaps) <= 0 || out->finding || out->hang ||
+	    !req->input || req->tag < 0)
 		return;
 	/* req->tag, not f->src: with -j other inputs were made since. */
 	push(f, req->input, req->input_len, (int)req->tag, req->stage, req->faults,
@@ -430,11 +431,10 @@ int sched_fuzz_entry(const struct scheduler *s, int i, struct fuzz_entry_info *i
 void sched_fuzz_stats(const struct scheduler *s, struct fuzz_stats *st)
 {
 	const struct fuzz_sched *f = (const struct fuzz_sched *)s;
+	uint32_t size;
 
 	st->cur = f->cur;
 	st->cycles = f->cycles;
-	uint32_t size;
-
 	st->cells = (int)feedback_cells(f->fb, "shape", &size);
 	st->cells_max = INJECT_SHAPE_SIZE;
 	st->edges = (int)feedback_cells(f->fb, "afl", &size);
