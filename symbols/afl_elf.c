@@ -1,10 +1,12 @@
 /* afl_elf.c - is an ELF file built with afl-cc, and how big a coverage
  * map do its edges need? afl-fuzz's own test (check_binary): the
  * runtime's "__AFL_SHM_ID" string is in the file. The size follows the
- * runtime's __afl_map_shm (AFL++ 4.04c): a PCGUARD build numbers its
- * __sancov_guards entries from 6 (__afl_final_loc starts at 5), so
- * the map needs 6 + guards bytes; a build without guards (classic
- * ids, afl-gcc-fast) hashes its edges into MAP_SIZE, 64 KiB. */
+ * runtime (AFL++ 4.04c, __afl_map_shm and its pc-guard init): a PCGUARD
+ * build numbers its __sancov_guards entries 1..N, so its map needs
+ * N + 1 bytes (AFL_DUMP_MAP_SIZE=1 prints that); 6 + N leaves room for
+ * a runtime that starts numbering a few ids later. A build without
+ * guards (classic ids, afl-gcc-fast) hashes its edges into MAP_SIZE,
+ * 64 KiB. */
 #include "config.h"
 
 #include <errno.h>
