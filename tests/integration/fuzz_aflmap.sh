@@ -6,7 +6,8 @@
 # (in the jail's IPC namespace; without the jail, ours) and climbs the
 # magic byte by byte: the crash within 2,000 runs, in snapshot and exec
 # mode, without the jail (with fds 198/199 open in fzsandbox's caller:
-# the runtime must not see a forkserver) and with -j2. With
+# the runtime must not see a forkserver), with -j2 and with a map past
+# 64 KiB (AFL_MAP_SIZE). With
 # --feedback=shape, the same seed and budget do not find it. The plain
 # build works as before: no map, the same runs as --feedback=shape;
 # --feedback=afl refuses it. Skips without afl-cc.
@@ -25,13 +26,13 @@ stat_of() {	# FIELD: its value in OUT/fuzzer_stats
 	sed -n "s/^$1 *: //p" "$OUT/fuzzer_stats"
 }
 
-found() {	# WHAT: one SIGSEGV finding, its input past the magic
+found() {	# WHAT [SIZE]: one SIGSEGV finding, its input past the magic
 	assert_rc 1
 	assert_eq 1 "$(jqr '[.findings[] | select(.signal_name == "SIGSEGV")] | length')" \
 		"$1: SIGSEGV findings"
 	assert_eq EQIa "$(head -c 4 "$OUT/$(jqr '.findings[0].input')" 2>/dev/null)" \
 		"$1: the crash input's magic"
-	assert_eq 65536 "$(stat_of total_edges)" "$1: fuzzer_stats total_edges (the AFL map's size)"
+	assert_eq "${2:-65536}" "$(stat_of total_edges)" "$1: fuzzer_stats total_edges (the AFL map's size)"
 	[ "$(stat_of edges_found)" -ge 5 ] 2>/dev/null ||
 		fail "$1: edges_found $(stat_of edges_found): the AFL map's edges not counted"
 	grep -q "^fzsandbox: fuzz: .* cells=[0-9]* edges=[0-9]* findings=" "$TMP/fz.stderr" ||
@@ -61,6 +62,11 @@ found "AFL map, --no-sandbox"
 fz --fuzz --corpus="$TMP/seeds" --max-runs=2000 --seed=1 --snapshot=on -j2 \
 	--out="$OUT" -- "$AFLBIN"
 found "AFL map, -j2"
+# A map past 64 KiB asked for (instrumented libraries): the segment is
+# that big, the program gets AFL_MAP_SIZE with it, the map still read.
+fz --fuzz --corpus="$TMP/seeds" --max-runs=2000 --seed=1 --snapshot=off \
+	--setenv=AFL_MAP_SIZE=131072 --stop-on-finding --out="$OUT" -- "$AFLBIN"
+found "AFL_MAP_SIZE=131072" 131072
 
 # The plain build: no map, the runs of --feedback=shape.
 fz --fuzz --corpus="$TMP/seeds" --max-runs=300 --seed=1 --snapshot=on --out="$OUT" \
