@@ -202,16 +202,19 @@ static int read_map(struct aflmap *a, pid_t pid, uint64_t addr)
 	return 0;
 }
 
+void aflmap_read_from(struct aflmap *a, pid_t pid)
+{
+	uint64_t addr;
+
+	if (a && a->at_exit && (addr = map_addr(a, pid)))
+		read_map(a, pid, addr);
+}
+
 /* An exec'd run in the jail: its segment is the run's own, so each
  * process leaving reads what the tree did so far; the last is all. */
 static void on_exit_group(void *arg, struct tracer_task *t)
 {
-	struct aflmap *a = arg;
-	pid_t pid = tracer_task_pid(t);
-	uint64_t addr;
-
-	if (a->at_exit && (addr = map_addr(a, pid)))
-		read_map(a, pid, addr);
+	aflmap_read_from(arg, tracer_task_pid(t));
 }
 
 void aflmap_begin(struct aflmap *a, pid_t tmpl)

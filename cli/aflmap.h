@@ -8,7 +8,8 @@
  * IPC namespace before it execs (sandbox_launch.shm_size). It is read
  * through a process that has it attached: a parked template, after each
  * child it forked (and cleared there before the next); an exec'd run's
- * processes, each at its exit_group stop (the last one read wins). */
+ * processes, each at its exit_group stop, its fatal signal or its
+ * --timeout kill (the last one read wins). */
 #ifndef FZ_CLI_AFLMAP_H
 #define FZ_CLI_AFLMAP_H
 
@@ -41,6 +42,9 @@ void aflmap_rehome(struct aflmap *a);
  * 0 when it execs. */
 void aflmap_begin(struct aflmap *a, pid_t tmpl);
 void aflmap_end(struct aflmap *a, pid_t tmpl);
+/* An exec'd run in the jail: pid, stopped with its memory whole (at a
+ * fatal signal, or killed at --timeout), read as at its exit_group. */
+void aflmap_read_from(struct aflmap *a, pid_t pid);
 /* The last run's map as sparse cells (feedback.h), into *cells (valid
  * until the next run) and its size in *size (0: no map): how many. */
 uint32_t aflmap_cells(struct aflmap *a, const uint32_t **cells, uint32_t *size);

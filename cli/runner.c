@@ -349,6 +349,8 @@ static void collect_stacks(void *arg, pid_t pid, const pid_t *tids, const int *o
 {
 	struct runner *r = arg;
 
+	aflmap_read_from(r->afl, pid);	/* a crash's or hang's edges too */
+
 	for (int i = 0; i < n && r->cur.nthreads < FINDING_MAX_THREADS; i++) {
 		struct thread_stack *ts = &r->cur.stacks[r->cur.nthreads];
 		int k = inject_stack(r->inj, pid, tids[i], ts->frames, FRAME_MAX);

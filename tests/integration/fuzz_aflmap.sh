@@ -19,6 +19,7 @@ AFLBIN=$TMP/fuzz_magic.afl
 AFL_QUIET=1 afl-cc -O1 -o "$AFLBIN" "$SRC/tests/targets/fuzz_magic.c" >"$TMP/afl-cc.log" 2>&1 ||
 	skip "afl-cc cannot build here: $(tail -1 "$TMP/afl-cc.log")"
 
+declare -A edges
 mkdir -p "$TMP/seeds" || fatal "mkdir"
 printf 'AAAA' >"$TMP/seeds/a" || fatal "seed"
 
@@ -49,6 +50,7 @@ for mode in on off; do
 	fz --fuzz --corpus="$TMP/seeds" --max-runs=2000 --seed=1 --snapshot=$mode \
 		--stop-on-finding --out="$OUT" -- "$AFLBIN"
 	found "AFL map, snapshot=$mode"
+	edges[$mode]=$(stat_of edges_found)
 	fz --fuzz --corpus="$TMP/seeds" --max-runs=2000 --seed=1 --snapshot=$mode \
 		--feedback=shape --out="$OUT" -- "$AFLBIN"
 	not_found "--feedback=shape, snapshot=$mode"
@@ -56,9 +58,15 @@ done
 
 # Without the jail: our own segment. AFL++'s runtime would take fds
 # 198/199 for a forkserver and never crash (its read of 198 fails).
-{ fz --fuzz --corpus="$TMP/seeds" --max-runs=2000 --seed=1 --snapshot=on --no-sandbox \
-	--stop-on-finding --out="$OUT" -- "$AFLBIN"; } 198</dev/null 199>/dev/null
-found "AFL map, --no-sandbox"
+# The jail's map, read through the template or each process at its end
+# (the crash's at its signal), sees the edges our own attachment sees.
+for mode in on off; do
+	{ fz --fuzz --corpus="$TMP/seeds" --max-runs=2000 --seed=1 --snapshot=$mode \
+		--no-sandbox --stop-on-finding --out="$OUT" -- "$AFLBIN"; } 198</dev/null 199>/dev/null
+	found "AFL map, --no-sandbox, snapshot=$mode"
+	assert_eq "${edges[$mode]}" "$(stat_of edges_found)" \
+		"snapshot=$mode: edges_found without the jail (with it: ${edges[$mode]})"
+done
 fz --fuzz --corpus="$TMP/seeds" --max-runs=2000 --seed=1 --snapshot=on -j2 \
 	--out="$OUT" -- "$AFLBIN"
 found "AFL map, -j2"
