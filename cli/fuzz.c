@@ -28,6 +28,7 @@ struct fuzz {
 	struct scheduler *sched;	/* the fuzz stage (the sequencer owns it) */
 	struct fuzz_cm *cm;	/* --custom-mutator, else NULL */
 	char cur[PATH_MAX];
+	int cur_fd;		/* cur, open: rewritten in place (fs_rewrite) */
 	char at_spec[PATH_MAX + 8];	/* '@@' with snapshots: file:CUR */
 	bool forked;			/* fuzzer_stats' target_mode */
 	int nseeds;
@@ -158,6 +159,7 @@ struct fuzz *fuzz_open(struct options *o, char ***run_argv)
 	if (!(fz = calloc(1, sizeof(*fz))))
 		die("out of memory");
 	fz->o = o;
+	fz->cur_fd = -1;
 	fz->start = time(NULL);
 	fz->start_ms = mono_ms();
 	fz->status = !o->quiet;
@@ -260,7 +262,10 @@ struct scheduler *fuzz_scheduler(struct fuzz *fz)
 
 void fuzz_feed(struct fuzz *fz, const uint8_t *data, size_t len)
 {
-	write_file(fz->cur, data, len);
+	int e = fs_rewrite(&fz->cur_fd, fz->cur, data, len);
+
+	if (e < 0)
+		die_errno(e, "--fuzz: cannot write '%s'", fz->cur);
 }
 
 void fuzz_set_forked(struct fuzz *fz, bool forked)
@@ -507,6 +512,8 @@ void fuzz_close(struct fuzz *fz, long execs, int findings)
 	status(fz, execs, findings, true);
 	fuzz_resume_save(fz->o, fz->snap);
 	fuzz_custom_unload(fz->cm);
+	if (fz->cur_fd >= 0)
+		close(fz->cur_fd);
 	free(fz);
 }
 

@@ -112,6 +112,24 @@ static const char **finding_path(struct run_finding *f, int i)
 	return p[i];
 }
 
+/* A finding's file into the spool: renamed, or copied for the fuzz input,
+ * which stays where it is (the worker rewrites it in place, and a
+ * template's stdin is that very file). */
+static int spool_take(const char *from, const char *to, bool copy)
+{
+	void *data;
+	size_t len;
+	int e;
+
+	if (!copy)
+		return rename(from, to) < 0 ? -errno : 0;
+	if ((e = fs_read_file(from, 1 << 20, &data, &len)) < 0)
+		return e;
+	e = fs_write_file(to, data, len, 0644);
+	free(data);
+	return e;
+}
+
 static int send_full(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;
@@ -175,7 +193,7 @@ static int send_exec(int fd, struct runner *rn, struct run_exec *x, const char *
 			if (!from || e < 0)
 				continue;
 			if (snprintf(ef.paths[i], sizeof(ef.paths[i]), "%s/%d", hdr.spool, i) >=
-			    (int)sizeof(ef.paths[i]) || rename(from, ef.paths[i]) < 0)
+			    (int)sizeof(ef.paths[i]) || spool_take(from, ef.paths[i], from == rn->fuzz_input) < 0)
 				ef.paths[i][0] = 0;
 		}
 		if (e == 0)
@@ -300,11 +318,12 @@ __attribute__((noreturn)) static void worker_main(struct runner *rn, int fd, con
 	struct run_request req;
 	struct run_exec x;
 	uint8_t *buf = NULL;
-	int status = 0, e;
+	int status = 0, e, in_fd = -1;
 
-	/* --fuzz: an input file of its own, there before the jail binds it. */
+	/* --fuzz: an input file of its own, there before the jail binds it,
+	 * rewritten in place (fs_rewrite). */
 	snprintf(input, sizeof(input), "%s/.cur_input", dir);
-	if (rn->fuzz_input && ((e = mkdir_p(dir, 0755)) < 0 || (e = fs_write_file(input, NULL, 0, 0644)) < 0))
+	if (rn->fuzz_input && ((e = mkdir_p(dir, 0755)) < 0 || (e = fs_rewrite(&in_fd, input, NULL, 0)) < 0))
 		die_errno(e, "-j: cannot write '%s'", input);
 	runner_rehome(rn, dir, rn->fuzz_input ? input : NULL);
 	while (!runner_interrupted) {
@@ -313,7 +332,7 @@ __attribute__((noreturn)) static void worker_main(struct runner *rn, int fd, con
 			status = e < 0;
 			break;
 		}
-		if (req.input && (e = fs_write_file(input, req.input, req.input_len, 0644)) < 0)
+		if (req.input && (e = fs_rewrite(&in_fd, input, req.input, req.input_len)) < 0)
 			die_errno(e, "-j: cannot write '%s'", input);
 		run_exec(rn, &req, &x, &f);
 		if (send_exec(fd, rn, &x, dir) < 0) {
@@ -322,6 +341,8 @@ __attribute__((noreturn)) static void worker_main(struct runner *rn, int fd, con
 		}
 	}
 	free(buf);
+	if (in_fd >= 0)
+		close(in_fd);
 	close(fd);
 	runner_fini(rn);
 	_exit(status);

@@ -13,6 +13,7 @@
 
 #include "cli/relay.h"
 #include "cli/runner.h"
+#include "util/util.h"
 
 /* A run that cannot be made: r->err gets die()'s line (with ": strerror"
  * when err is nonzero, > 0 or -errno) and its exit status (0: die's own).
@@ -87,6 +88,8 @@ static int episode_streams(struct runner *r, struct tracer_episode *ep)
 
 int runner_episode_open(struct runner *r, struct tracer_episode *ep)
 {
+	int fd;
+
 	ep->stdout_fd = ep->stderr_fd = -1;
 	r->cap[0] = r->cap[1] = -1;
 	r->relay = NULL;
@@ -110,12 +113,13 @@ int runner_episode_open(struct runner *r, struct tracer_episode *ep)
 			return runner_fail(r, 0, e, "cannot create '%s/episode-1'", r->run_dir);
 		}
 	}
-	r->cap[0] = open(r->out_stdout, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (r->cap[0] < 0)
-		return runner_fail(r, 0, errno, "cannot write '%s'", r->out_stdout);
-	r->cap[1] = open(r->out_stderr, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (r->cap[1] < 0)
-		return runner_fail(r, 0, errno, "cannot write '%s'", r->out_stderr);
+	/* Fresh files, not truncated ones (util.h, fs_create_fresh). */
+	if ((fd = fs_create_fresh(r->out_stdout, 0644)) < 0)
+		return runner_fail(r, 0, -fd, "cannot write '%s'", r->out_stdout);
+	r->cap[0] = fd;
+	if ((fd = fs_create_fresh(r->out_stderr, 0644)) < 0)
+		return runner_fail(r, 0, -fd, "cannot write '%s'", r->out_stderr);
+	r->cap[1] = fd;
 	/* A child of the template writes where the template does. */
 	return runner_snap_forks(r) ? 0 : episode_streams(r, ep);
 }

@@ -323,6 +323,33 @@ int fs_write_file(const char *path, const void *data, size_t len, mode_t mode)
 	return fs_write_file_at(AT_FDCWD, path, O_CREAT | O_TRUNC, mode, data, len);
 }
 
+int fs_rewrite(int *fd, const char *path, const void *data, size_t len)
+{
+	const char *p = data;
+
+	if (*fd < 0 && (*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0)
+		return -errno;
+	for (size_t off = 0; off < len;) {
+		ssize_t n = pwrite(*fd, p + off, len - off, (off_t)off);
+
+		if (n < 0 && errno != EINTR)
+			return -errno;
+		if (n > 0)
+			off += n;
+	}
+	return ftruncate(*fd, (off_t)len) < 0 ? -errno : 0;
+}
+
+int fs_create_fresh(const char *path, mode_t mode)
+{
+	int fd;
+
+	if (unlink(path) < 0 && errno != ENOENT)
+		return -errno;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	return fd < 0 ? -errno : fd;
+}
+
 int fs_read_file(const char *path, size_t max, void **data, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC), e = 0;

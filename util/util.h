@@ -65,6 +65,15 @@ int fs_write_file(const char *path, const void *data, size_t len, mode_t mode);
  * O_EXCL, O_TRUNC | O_NOFOLLOW, ...). */
 int fs_write_file_at(int dirfd, const char *name, int flags, mode_t mode, const void *data, size_t len);
 int fs_read_file(const char *path, size_t max, void **data, size_t *len);
+/* A file rewritten in place run after run (a fuzz input): *fd opened
+ * once (-1: not yet), the data written at 0 and the file cut to its
+ * length. Not O_TRUNC and close: ext4 writes back a file truncated to 0
+ * when it is closed (auto_da_alloc), a disk write a run
+ * (docs/kernel-facts.md#ext4-truncate-close). 0 or -errno. */
+int fs_rewrite(int *fd, const char *path, const void *data, size_t len);
+/* A new empty file at path, an old one unlinked first for the same
+ * reason (its blocks go unwritten): a descriptor, or -errno. */
+int fs_create_fresh(const char *path, mode_t mode);
 
 /* --- procfs.c: /proc/PID/... ---------------------------------------------- */
 /* The fields of /proc/TID/status fzsandbox uses, read in one pass. */
