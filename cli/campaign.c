@@ -412,6 +412,8 @@ static void outcome_for_sched(struct campaign *c, const struct run_exec *x, int 
 		.new_sites = report_nsites(c->rep) - nsites,
 		.shape = x->has_shape ? x->shape : NULL,
 		.hang = c->last_hang,
+		.late = x->late,
+		.nlate = x->nlate,
 	};
 }
 

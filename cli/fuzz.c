@@ -251,6 +251,8 @@ void fuzz_bind(struct fuzz *fz, struct inject *inj)
 
 	sched_fuzz_faults(fz->sched, o->fuzz_mutate ? o->fuzz_mutate : FUZZ_MUTATE_INPUT, inj,
 			  o->exclude);
+	/* An ablation switch for tests (docs/fuzzing.md), not an option. */
+	sched_fuzz_pairs(fz->sched, !getenv(FUZZ_NO_PAIRS_ENV));
 }
 
 struct scheduler *fuzz_scheduler(struct fuzz *fz)

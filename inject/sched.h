@@ -78,6 +78,10 @@ struct run_outcome {
 	 * ended at --timeout: the fuzz scheduler's feedback. */
 	const uint8_t *shape;
 	bool hang;
+	/* A fuzz run's error path (inject_run_late): the plan entries of the
+	 * sites it reached after its first fault that the clean run did not. */
+	const struct plan_fault *late;
+	int nlate;
 };
 
 enum { SCHED_DONE = 0, SCHED_RUN = 1, SCHED_WAIT = 2 };
@@ -163,6 +167,11 @@ int sched_fuzz_ntokens(const struct scheduler *s);
 enum { FUZZ_MUTATE_INPUT = 1, FUZZ_MUTATE_FAULTS = 2 };
 void sched_fuzz_faults(struct scheduler *s, unsigned mutate, struct inject *inj,
 		       char *const *exclude);
+/* With FUZZ_MUTATE_FAULTS the pool grows (inject/fuzz_pool.h): the
+ * sites a run's error path reached (run_outcome.late) join it, each with
+ * a pair to run once ("pair" stage) before havoc. On by default; off
+ * only to measure what it adds. */
+void sched_fuzz_pairs(struct scheduler *s, bool on);
 /* A custom mutator (--custom-mutator, AFL++'s ABI: cli/fuzz_custom.c
  * loads it); the hooks take AFL++'s arguments, ctx first. fuzz (may be
  * NULL): a run of the "custom" stage, between the deterministic stages

@@ -10,6 +10,7 @@
 
 #include "inject/fuzz_calib.h"
 #include "inject/fuzz_faults.h"
+#include "inject/fuzz_pool.h"
 #include "inject/mutate.h"
 #include "inject/sched.h"
 
@@ -68,6 +69,8 @@ struct fuzz_sched {
 	int npool;
 	bool pool_built;
 	long sys_next;		/* the next (seed, pool entry) of the systematic part */
+	struct fuzz_pool grown;	/* the pool grown from error paths (fuzz_pool.h) */
+	bool pairs;		/* grow it (on unless sched_fuzz_pairs said no) */
 	struct plan_fault sched[FUZZ_SCHED_MAX];	/* the next run's */
 	int nsched;
 };
@@ -189,8 +192,8 @@ static size_t mutate_next(struct fuzz_sched *f)
 			memcpy(f->buf, e->data, e->len);
 			f->stage = "faults";
 			for (int i = 0; i < 8 && changes; i++)
-				changes -= fuzz_faults_havoc(f->sched, &f->nsched, f->pool, f->npool,
-							     &f->rng);
+				changes -= fuzz_faults_havoc(f->sched, &f->nsched, f->grown.f,
+							     f->grown.n, &f->rng);
 			return e->len;
 		}
 		if (f->havoc_left-- > 0) {
@@ -210,7 +213,7 @@ static size_t mutate_next(struct fuzz_sched *f)
 			/* Both dimensions: the schedule changes in half the
 			 * havoc runs, with the input. */
 			if ((f->mutate & FUZZ_MUTATE_FAULTS) && mutate_rand(&f->rng) % 2 &&
-			    fuzz_faults_havoc(f->sched, &f->nsched, f->pool, f->npool, &f->rng))
+			    fuzz_faults_havoc(f->sched, &f->nsched, f->grown.f, f->grown.n, &f->rng))
 				f->stage = f->stage[0] == 'h' ? "havoc+faults" : "splice+faults";
 			return mutate_havoc(f->buf, len, MUTATE_MAX_LEN, &f->dict, &f->rng);
 		}
@@ -238,6 +241,8 @@ static int systematic(struct fuzz_sched *f, size_t *len)
 			return n;
 		f->npool = n;
 		f->pool_built = true;
+		if ((n = fuzz_pool_init(&f->grown, f->pool, n)) < 0)
+			return n;
 	}
 	if (f->sys_next >= (long)f->seeds_given * f->npool)
 		return 1;
@@ -359,6 +364,9 @@ static int fuzz_next(struct scheduler *s, struct run_request *out)
 	} else if ((f->mutate & FUZZ_MUTATE_FAULTS) && (sys = systematic(f, &len)) <= 0) {
 		if (sys < 0)
 			return sys;
+	} else if (fuzz_pool_pair(&f->grown, f->buf, MUTATE_MAX_LEN, &len, f->sched, &f->nsched,
+				  &f->src)) {
+		f->stage = "pair";	/* each once, before havoc */
 	} else {
 		f->src = f->cur;
 		len = mutate_next(f);
@@ -402,6 +410,9 @@ static void fuzz_done(struct scheduler *s, const struct run_request *req,
 		calib_begin(f, seed_entry(f, req), req, ok ? out->shape : NULL);
 	if (!out->shape || out->faults < 0)
 		return;
+	if (f->pairs && out->nlate > 0 && req->input && req->tag >= 0 && req->tag < f->n)
+		fuzz_pool_grow(&f->grown, out->late, out->nlate, req->faults, req->nfaults,
+			       req->input, req->input_len, (int)req->tag);
 	fresh = new_bits(f, out->shape);
 	/* A seed's shape is the baseline; a crash or a hang is kept in
 	 * crashes/ or hangs/, not fuzzed on (AFL does the same). */
@@ -424,6 +435,7 @@ static void fuzz_free(struct scheduler *s)
 	free(f->q);
 	free(f->tok);
 	free(f->pool);
+	fuzz_pool_free(&f->grown);
 	free(f);
 }
 
@@ -443,6 +455,7 @@ int sched_fuzz_new(uint64_t seed, double faults_p, struct scheduler **out)
 	f->havoc_left = HAVOC_RUNS;
 	f->custom_left = -1;
 	f->mutate = FUZZ_MUTATE_INPUT;
+	f->pairs = true;
 	*out = &f->s;
 	return 0;
 }
@@ -491,6 +504,11 @@ void sched_fuzz_faults(struct scheduler *s, unsigned mutate, struct inject *inj,
 	f->exclude = exclude;
 	for (int i = 0; i < f->n && !(mutate & FUZZ_MUTATE_INPUT); i++)
 		f->q[i].det_step = f->q[i].ext_step = -1;
+}
+
+void sched_fuzz_pairs(struct scheduler *s, bool on)
+{
+	((struct fuzz_sched *)s)->pairs = on;
 }
 
 void sched_fuzz_custom(struct scheduler *s, const struct fuzz_custom *cm)
