@@ -10,7 +10,7 @@
 #include "inject/sched.h"
 #include "reporters/report.h"
 
-/* Set (any value): the fault pool does not grow from fuzz runs' error
+/* Set, not empty: the fault pool does not grow from fuzz runs' error
  * paths (sched_fuzz_pairs): an ablation for tests, not an option. */
 #define FUZZ_NO_PAIRS_ENV "FZSANDBOX_FUZZ_NO_PAIRS"
 

@@ -46,6 +46,7 @@ void run_exec(struct runner *rn, const struct run_request *req, struct run_exec 
 	rn->random = req->random;
 	rn->exec_run = req->exec;
 	rn->random_seed = req->seed;	/* its probability: --probability */
+	rn->sites = req->sites;
 	rn->crash_point = crash_request_point(req);
 	runner_usage(rn, &cpu0, &x->maxrss_kb);
 	t0 = mono_us();

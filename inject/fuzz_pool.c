@@ -10,12 +10,19 @@
 
 int fuzz_pool_init(struct fuzz_pool *p, const struct plan_fault *plan, int n)
 {
-	memset(p, 0, sizeof(*p));
-	if (!(p->f = calloc(n > 0 ? (size_t)n : 1, sizeof(*p->f))))
+	struct plan_fault *f = calloc((size_t)(n + p->n) + 1, sizeof(*f));
+
+	if (!f)
 		return -ENOMEM;
 	if (n > 0)
-		memcpy(p->f, plan, (size_t)n * sizeof(*plan));
-	p->n = p->cap = p->nbase = n;
+		memcpy(f, plan, (size_t)n * sizeof(*plan));
+	if (p->n > 0)
+		memcpy(f + n, p->f, (size_t)p->n * sizeof(*f));
+	free(p->f);
+	p->f = f;
+	p->n += n;
+	p->cap = p->n + 1;
+	p->nbase = n;
 	return 0;
 }
 
@@ -115,8 +122,29 @@ bool fuzz_pool_pair(struct fuzz_pool *p, uint8_t *buf, size_t cap, size_t *len,
 	return true;
 }
 
+int fuzz_pool_want(struct fuzz_pool *p, int i)
+{
+	if (p->nwant == p->cap_want) {
+		int cap = p->cap_want ? 2 * p->cap_want : 16;
+		int *w = reallocarray(p->want, (size_t)cap, sizeof(*w));
+
+		if (!w)
+			return -ENOMEM;
+		p->want = w;
+		p->cap_want = cap;
+	}
+	p->want[p->nwant++] = i;
+	return 0;
+}
+
+int fuzz_pool_wanted(struct fuzz_pool *p)
+{
+	return p->next_want < p->nwant ? p->want[p->next_want++] : -1;
+}
+
 void fuzz_pool_free(struct fuzz_pool *p)
 {
+	free(p->want);
 	for (int i = 0; i < p->npairs; i++)
 		free(p->pairs[i].data);
 	free(p->pairs);

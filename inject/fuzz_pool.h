@@ -35,9 +35,12 @@ struct fuzz_pool {
 	int n, cap, nbase;
 	struct fuzz_pair *pairs;
 	int npairs, cap_pairs, next_pair;
+	int *want;		/* queue entries wanting a sites run */
+	int nwant, cap_want, next_want;
 };
 
-/* Start from the plan's n entries (copied). 0 or -ENOMEM. */
+/* Start from the plan's n entries (copied), before any entry found so
+ * far (a zeroed pool is an empty one). 0 or -ENOMEM. */
 int fuzz_pool_init(struct fuzz_pool *p, const struct plan_fault *plan, int n);
 /* A run of input data[0..len), from queue entry src, with schedule
  * sched[0..nsched) reached these late[0..nlate) entries in its error
@@ -50,6 +53,15 @@ int fuzz_pool_grow(struct fuzz_pool *p, const struct plan_fault *late, int nlate
  * bytes), its schedule into sched, its source entry; false: none. */
 bool fuzz_pool_pair(struct fuzz_pool *p, uint8_t *buf, size_t cap, size_t *len,
 		    struct plan_fault *sched, int *nsched, int *src);
+/* An input not run with the sites recorded yet (a seed after the first,
+ * an input a mutation made): queue entry i wants one run recording, from
+ * its start, the sites the clean run did not reach (AFL++-like: a call
+ * first reached on another input); what it finds grows the pool as an
+ * error path does, its pairs the entry's schedule plus a fault. Each
+ * entry once, in the order asked. 0 or -ENOMEM. */
+int fuzz_pool_want(struct fuzz_pool *p, int i);
+/* The next entry wanting its sites run (consumed), or -1. */
+int fuzz_pool_wanted(struct fuzz_pool *p);
 void fuzz_pool_free(struct fuzz_pool *p);
 
 #endif

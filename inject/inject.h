@@ -225,6 +225,9 @@ const uint8_t *inject_run_shape(const struct inject *inj);
  * run. */
 #define INJECT_LATE_MAX 16
 int inject_run_late(const struct inject *inj, const struct plan_fault **out);
+/* The same from the run's start, not only after a fault (the random run
+ * just begun at probability 0: an unwind per stop all along). */
+void inject_set_sites(struct inject *inj, bool from_start);
 
 /* Faults actually injected in the run just ended. */
 /* --shard=K/N: plans and random runs fail only the sites whose key

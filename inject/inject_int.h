@@ -114,6 +114,7 @@ struct inject {
 	 * reached after its first fault that the site table does not hold. */
 	struct plan_fault late[INJECT_LATE_MAX];
 	int nlate;
+	bool late_all;		/* from the run's start (inject_set_sites) */
 };
 
 /* state.c: a class's state in t's address space, and in this run. */

@@ -5,7 +5,8 @@
  * at a site the table does not hold is counted and planned as the
  * recording run would (state.c: the first cfg.occurrences occurrences per
  * thread where each fault was faithful), for the loop to grow its pool
- * (inject/fuzz_pool.h). */
+ * (inject/fuzz_pool.h). A new input's "sites" run does the same from its
+ * start (inject_set_sites): calls first reached on another input. */
 #include "config.h"
 
 #include <stdio.h>
@@ -59,6 +60,11 @@ void inj_late_note(struct inject *inj, const char *call, const char *key, const 
 		p->thread = thread;
 		p->occurrence = (int)occ;
 	}
+}
+
+void inject_set_sites(struct inject *inj, bool from_start)
+{
+	inj->late_all = from_start && inj->random && inj->probability <= 0;
 }
 
 int inject_run_late(const struct inject *inj, const struct plan_fault **out)

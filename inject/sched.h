@@ -65,6 +65,9 @@ struct run_request {
 	const uint8_t *input;
 	size_t input_len;
 	const char *stage;
+	/* A fuzz run that records, from its start, the sites the clean run
+	 * did not reach (inject_set_sites): an input's first run of them. */
+	bool sites;
 };
 
 /* How a run went, for the scheduler that asked for it. */
@@ -169,8 +172,11 @@ void sched_fuzz_faults(struct scheduler *s, unsigned mutate, struct inject *inj,
 		       char *const *exclude);
 /* With FUZZ_MUTATE_FAULTS the pool grows (inject/fuzz_pool.h): the
  * sites a run's error path reached (run_outcome.late) join it, each with
- * a pair to run once ("pair" stage) before havoc. On by default; off
- * only to measure what it adds. */
+ * a pair to run once ("pair" stage) before havoc; with
+ * FUZZ_MUTATE_INPUT too, each new input (a seed after the first, an
+ * input unlike its source) has one run recording its sites from its
+ * start first ("sites", run_request.sites). On by default; off only to
+ * measure what it adds. */
 void sched_fuzz_pairs(struct scheduler *s, bool on);
 /* A custom mutator (--custom-mutator, AFL++'s ABI: cli/fuzz_custom.c
  * loads it); the hooks take AFL++'s arguments, ctx first. fuzz (may be

@@ -19,6 +19,8 @@
 
 /* The stage of a calibration run (fuzz_calib.h); done() knows it by it. */
 static const char STAGE_CALIB[] = "calibration";
+/* An input's run recording its sites (fuzz_pool_want). */
+static const char STAGE_SITES[] = "sites";
 
 struct entry {
 	uint8_t *data;
@@ -339,11 +341,36 @@ static void calib_done(struct fuzz_sched *f, const struct run_request *req,
 	e->cal = NULL;
 }
 
+/* Entry i's sites run, into buf and sched: as it was kept. */
+static size_t sites_run(struct fuzz_sched *f, int i)
+{
+	const struct entry *e = &f->q[i];
+
+	memcpy(f->buf, e->data, e->len);
+	memcpy(f->sched, e->sched, sizeof(f->sched));
+	f->nsched = e->nsched;
+	f->src = i;
+	f->stage = STAGE_SITES;
+	return e->len;
+}
+
+/* Does this input want a sites run: a seed after the first (the clean
+ * run's), or an input unlike the one it was made from? */
+static bool new_input(const struct fuzz_sched *f, int i, const struct run_request *req)
+{
+	const struct entry *o = req->tag >= 0 && req->tag < f->n ? &f->q[req->tag] : NULL;
+
+	if (!f->pairs || (f->mutate & (FUZZ_MUTATE_INPUT | FUZZ_MUTATE_FAULTS)) !=
+			 (FUZZ_MUTATE_INPUT | FUZZ_MUTATE_FAULTS) || i <= 0)
+		return false;
+	return !o || o->len != req->input_len || memcmp(o->data, req->input, o->len) != 0;
+}
+
 static int fuzz_next(struct scheduler *s, struct run_request *out)
 {
 	struct fuzz_sched *f = (struct fuzz_sched *)s;
 	size_t len;
-	int sys;
+	int sys, want;
 
 	if (f->n == 0)
 		return -ENODATA;
@@ -364,6 +391,8 @@ static int fuzz_next(struct scheduler *s, struct run_request *out)
 	} else if ((f->mutate & FUZZ_MUTATE_FAULTS) && (sys = systematic(f, &len)) <= 0) {
 		if (sys < 0)
 			return sys;
+	} else if ((want = fuzz_pool_wanted(&f->grown)) >= 0 && want < f->n) {
+		len = sites_run(f, want);
 	} else if (fuzz_pool_pair(&f->grown, f->buf, MUTATE_MAX_LEN, &len, f->sched, &f->nsched,
 				  &f->src)) {
 		f->stage = "pair";	/* each once, before havoc */
@@ -371,8 +400,9 @@ static int fuzz_next(struct scheduler *s, struct run_request *out)
 		f->src = f->cur;
 		len = mutate_next(f);
 	}
-	if (f->custom.post && f->stage != STAGE_CALIB)
+	if (f->custom.post && f->stage != STAGE_CALIB && f->stage != STAGE_SITES)
 		len = post_process(f, len);
+	out->sites = f->stage == STAGE_SITES;
 	memcpy(out->faults, f->sched, (size_t)f->nsched * sizeof(*f->sched));
 	out->nfaults = f->nsched;
 	out->mode = "fuzz";
@@ -406,8 +436,13 @@ static void fuzz_done(struct scheduler *s, const struct run_request *req,
 		return;
 	}
 	/* A seed that crashed, hung or did not start is not calibrated. */
-	if (req->tag < 0 && req->input)
-		calib_begin(f, seed_entry(f, req), req, ok ? out->shape : NULL);
+	if (req->tag < 0 && req->input) {
+		int i = seed_entry(f, req);
+
+		if (new_input(f, i, req))
+			fuzz_pool_want(&f->grown, i);	/* best effort */
+		calib_begin(f, i, req, ok ? out->shape : NULL);
+	}
 	if (!out->shape || out->faults < 0)
 		return;
 	if (f->pairs && out->nlate > 0 && req->input && req->tag >= 0 && req->tag < f->n)
@@ -420,8 +455,11 @@ static void fuzz_done(struct scheduler *s, const struct run_request *req,
 		return;
 	/* req->tag, not f->src: with -j other inputs were made since. */
 	if (push(f, req->input, req->input_len, (int)req->tag, req->stage, req->faults,
-		 req->nfaults) == 0)	/* best effort */
+		 req->nfaults) == 0) {	/* best effort */
+		if (new_input(f, f->n - 1, req))
+			fuzz_pool_want(&f->grown, f->n - 1);
 		calib_begin(f, f->n - 1, req, out->shape);
+	}
 }
 
 static void fuzz_free(struct scheduler *s)

@@ -9,7 +9,9 @@
 # write) runs once before havoc ("op:pair"). With the pool's growth off
 # (FZSANDBOX_FUZZ_NO_PAIRS: the loop as it was, its faults only the clean
 # run's sites) the same budget and seed find nothing, in exec and
-# snapshot mode; the robust twin gives no finding with it on.
+# snapshot mode; the robust twin gives no finding with it on. And from a
+# corpus whose first seed is rejected at once, the second seed's own run
+# recording its sites puts the mallocs in the pool.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
@@ -67,6 +69,27 @@ loop fuzz_pair_robust on
 assert_rc 0
 assert_eq 0 "$(jqr '.findings | length')" "robust: findings"
 [ "$(pairs)" -ge 1 ] || fail "robust: no pair kept: $(ls "$OUT/queue")"
+
+# A call first reached on another input: the clean run reads the first
+# seed ("XX", rejected at once), so the plan has neither malloc; the
+# second seed's sites run (stage "sites", once per new input) records
+# them, and its pairs (the seed, a fault there) lead to the write.
+mkdir -p "$TMP/two" || fatal "mkdir"
+printf 'XX' >"$TMP/two/a" && cp "$TMP/seeds/a" "$TMP/two/b" || fatal "seeds"
+for off in "" 1; do
+	FZSANDBOX_FUZZ_NO_PAIRS=$off fz --fuzz --corpus="$TMP/two" --fuzz-mutate=input,faults \
+		--max-runs=600 --seed=7 --out="$OUT" -- "$T/fuzz_pair"
+	if [ -z "$off" ]; then
+		assert_rc 1
+		assert_eq "malloc write" "$(jqr '[.findings[0].faults[].call] | join(" ")')" \
+			"second seed: the finding's faults"
+		assert_eq 0 "$(jqr '[.sites[] | select(.call == "malloc")] | length')" \
+			"second seed: malloc sites of the clean run"
+	else
+		assert_rc 0
+		assert_eq 0 "$(jqr '.findings | length')" "second seed, pool not grown: findings"
+	fi
+done
 
 # -j2: the error paths' sites come back from the workers.
 loop fuzz_pair on -j2

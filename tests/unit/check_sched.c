@@ -236,7 +236,7 @@ static struct plan_fault pf(const char *call, const char *site, int occurrence)
 START_TEST(fuzz_pool_grows)
 {
 	struct plan_fault base = pf("read", "k0", 1), sched[FUZZ_SCHED_MAX], late[2];
-	struct fuzz_pool p;
+	struct fuzz_pool p = { 0 };
 	uint8_t buf[8];
 	size_t len;
 	int n, src;
@@ -304,6 +304,60 @@ START_TEST(fuzz_pairs_run_before_havoc)
 			ck_assert_int_eq(f->next(f, &req), SCHED_RUN);
 			ck_assert_str_eq(req.stage, "faults");	/* each pair once */
 		}
+		sched_free(f);
+	}
+}
+END_TEST
+
+/* A new input (here a seed after the first) gets one run recording its
+ * sites from its start ("sites"), before the pairs and havoc; what it
+ * finds comes back as pairs with its input. Not with the pool's growth
+ * off, nor for the first seed (the clean run's input). */
+START_TEST(fuzz_sites_run_per_new_input)
+{
+	struct plan_fault late = pf("malloc", "k1", 1);
+	uint8_t shape[INJECT_SHAPE_SIZE] = { 0 };
+	struct run_outcome out = { 0 };
+	struct run_request req;
+	struct scheduler *f;
+
+	for (int on = 1; on >= 0; on--) {
+		ck_assert_int_eq(sched_fuzz_new(7, 0.0, &f), 0);
+		ck_assert_int_eq(sched_fuzz_add(f, (const uint8_t *)"XX", 2), 0);
+		ck_assert_int_eq(sched_fuzz_add(f, (const uint8_t *)"PQ", 2), 0);
+		sched_fuzz_faults(f, FUZZ_MUTATE_INPUT | FUZZ_MUTATE_FAULTS, NULL, NULL);
+		sched_fuzz_pairs(f, on);
+		shape[1] = 1;
+		out.shape = shape;
+		ck_assert_int_eq(f->next(f, &req), SCHED_RUN);
+		ck_assert(!req.sites);
+		f->done(f, &req, &out);
+		calibrate(f, &out, "XX", 2);
+		ck_assert_int_eq(f->next(f, &req), SCHED_RUN);
+		ck_assert(memcmp(req.input, "PQ", 2) == 0);
+		shape[2] = 1;
+		f->done(f, &req, &out);
+		calibrate(f, &out, "PQ", 2);
+		ck_assert_int_eq(f->next(f, &req), SCHED_RUN);
+		ck_assert_int_eq(req.sites, on);
+		if (on) {
+			ck_assert_str_eq(req.stage, "sites");
+			ck_assert(req.tag == 1 && memcmp(req.input, "PQ", 2) == 0 && req.nfaults == 0);
+			out.late = &late;
+			out.nlate = 1;
+			f->done(f, &req, &out);
+			out.late = NULL;
+			out.nlate = 0;
+			ck_assert_int_eq(f->next(f, &req), SCHED_RUN);
+			ck_assert_str_eq(req.stage, "pair");
+			ck_assert(req.tag == 1 && req.nfaults == 1 && memcmp(req.input, "PQ", 2) == 0);
+			ck_assert_str_eq(req.faults[0].call, "malloc");
+			f->done(f, &req, &out);
+			ck_assert_int_eq(f->next(f, &req), SCHED_RUN);
+			ck_assert(!req.sites);	/* each input once */
+		}
+		ck_assert_str_ne(req.stage, "sites");
+		ck_assert_str_ne(req.stage, "pair");
 		sched_free(f);
 	}
 }
@@ -746,6 +800,7 @@ int main(void)
 	tcase_add_test(tc, fuzz_faults_changes);
 	tcase_add_test(tc, fuzz_pool_grows);
 	tcase_add_test(tc, fuzz_pairs_run_before_havoc);
+	tcase_add_test(tc, fuzz_sites_run_per_new_input);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
