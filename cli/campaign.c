@@ -418,6 +418,8 @@ static void outcome_for_sched(struct campaign *c, const struct run_exec *x, int 
 		.maps = maps,
 		.nmaps = nmaps,
 		.hang = c->last_hang,
+		.late = x->late,
+		.nlate = x->nlate,
 	};
 }
 

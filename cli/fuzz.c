@@ -250,9 +250,12 @@ struct fuzz *fuzz_open(struct options *o, char ***run_argv)
 void fuzz_bind(struct fuzz *fz, struct inject *inj)
 {
 	const struct options *o = fz->o;
+	const char *no_pairs = getenv(FUZZ_NO_PAIRS_ENV);
 
 	sched_fuzz_faults(fz->sched, o->fuzz_mutate ? o->fuzz_mutate : FUZZ_MUTATE_INPUT, inj,
 			  o->exclude);
+	/* An ablation switch for tests (docs/fuzzing.md), not an option. */
+	sched_fuzz_pairs(fz->sched, !no_pairs || !no_pairs[0]);
 }
 
 struct scheduler *fuzz_scheduler(struct fuzz *fz)

@@ -10,6 +10,10 @@
 #include "inject/sched.h"
 #include "reporters/report.h"
 
+/* Set, not empty: the fault pool does not grow from fuzz runs' error
+ * paths (sched_fuzz_pairs): an ablation for tests, not an option. */
+#define FUZZ_NO_PAIRS_ENV "FZSANDBOX_FUZZ_NO_PAIRS"
+
 struct fuzz;
 
 /* Before runner_init, after --out is made: checks the options (exit 2

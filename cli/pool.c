@@ -35,6 +35,7 @@ void run_exec(struct runner *rn, const struct run_request *req, struct run_exec 
 {
 	bool clean = req->record;
 	const unsigned *counts;
+	const struct plan_fault *late;
 	const uint8_t *shape;
 	const char *why;
 	int64_t t0;
@@ -48,6 +49,7 @@ void run_exec(struct runner *rn, const struct run_request *req, struct run_exec 
 	rn->random = req->random;
 	rn->exec_run = req->exec;
 	rn->random_seed = req->seed;	/* its probability: --probability */
+	rn->sites = req->sites;
 	rn->crash_point = crash_request_point(req);
 	runner_usage(rn, &cpu0, &x->maxrss_kb);
 	t0 = mono_us();
@@ -78,6 +80,8 @@ void run_exec(struct runner *rn, const struct run_request *req, struct run_exec 
 		.replied = rn->svc.replied, .timeouts = rn->svc.timeouts,
 	};
 	x->has_outcome = outcome_make(rn, &x->res, clean, x->us, &x->oc);
+	x->nlate = inject_run_late(rn->inj, &late);
+	memcpy(x->late, late, (size_t)x->nlate * sizeof(*late));
 	shape = inject_run_shape(rn->inj);
 	x->has_shape = shape != NULL;
 	if (shape)

@@ -45,6 +45,8 @@ struct run_exec {
 	bool has_outcome;
 	struct outcome oc;
 	unsigned counts[INJECT_MAX_CLASSES];
+	int nlate;		/* inject_run_late's entries (fuzz_pool.h) */
+	struct plan_fault late[INJECT_LATE_MAX];
 	bool has_shape;
 	uint8_t shape[INJECT_SHAPE_SIZE];
 	/* AFL++'s edge map (cli/aflmap.h; afl_size 0: none), sparse: afl_n

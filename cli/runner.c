@@ -673,6 +673,7 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	inject_begin_run(r->inj, record, plan, nplan);
 	if (r->random)
 		inject_set_random(r->inj, r->o->probability, r->random_seed, r->o->exclude);
+	inject_set_sites(r->inj, r->random && r->sites);
 	inject_run_trace_set(r->inj, r->run_set);
 	if (r->o->service) {
 		e = service_start(&so, &drv, &svc);

@@ -133,6 +133,7 @@ struct runner {
 	/* The next run is a random one (inject_set_random). */
 	bool random;
 	uint64_t random_seed;
+	bool sites;	/* ... recording new sites from its start (inject_set_sites) */
 };
 
 /* Prepare run files under dir and the engine. die()s on bad environment.

@@ -234,8 +234,10 @@ int alloc_gate_setup(struct inject *inj, struct alloc_mm *m, struct tracer_task 
 	struct alloc_gate *g;
 	int rc = 0, n = 0;
 
-	/* FZ_DEBUG=nogate: every call stops, to compare (planned_gate.sh). */
-	if (inj->record || inj_random_faults(inj) || inj->taking || !m->bp || fz_debug_has("nogate"))
+	/* FZ_DEBUG=nogate: every call stops, to compare (planned_gate.sh);
+	 * so does a fuzz run recording its sites (late.c). */
+	if (inj->record || inj_random_faults(inj) || inj->late_all || inj->taking || !m->bp ||
+	    fz_debug_has("nogate"))
 		return 0;
 	for (int i = 0; i < inj->nplan; i++) {
 		if (!is_alloc_entry(&inj->plan[i]))

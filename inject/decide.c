@@ -245,6 +245,12 @@ static int choose(struct stop *st, const struct fault *opts, int nopts, struct f
 		 * The per-site count below is for a random fault's log: an
 		 * unwind at every stop, the largest cost of a fuzz run. */
 		if (inj->probability <= 0) {
+			/* Its error path, once a planned fault fired: the sites
+			 * reached from there are new pool entries for the loop
+			 * (late.c), at an unwind per stop from there on only. */
+			if ((inj->nlog > 0 || inj->late_all) && resolve_site(st) == 0)
+				inj_late_note(inj, st->call, st->key, st->site.function, st->thread,
+					      opts, nopts);
 			if (inj->nlog >= INJ_MAX_LOG || !inj->nplan || (pick = plan_pick(st, occ)) < 0)
 				return 0;
 			return inj->failed_seq != inj->stop_seq &&
@@ -326,5 +332,9 @@ int inj_decide(struct inject *inj, struct tracer_task *t, const struct inj_call 
 
 bool inj_may_fail(const struct inject *inj, const char *call)
 {
-	return inj->record || inj_random_faults(inj) || plan_wants(inj, call);
+	/* A fuzz run past its first fault: its error path is recorded
+	 * (late.c), every call decided from there on (from the start in an
+	 * input's sites run). */
+	return inj->record || inj_random_faults(inj) || plan_wants(inj, call) ||
+	       (inj->random && (inj->late_all || (inj->nplan && inj->nlog > 0)));
 }

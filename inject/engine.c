@@ -425,6 +425,8 @@ void inject_begin_run(struct inject *inj, bool record, const struct plan_fault *
 	if (record)
 		inj->nexes = 0;
 	inj->nlog = 0;
+	inj->nlate = 0;
+	inj->late_all = false;
 	inj->noom = 0;
 	inj->other_fault = false;
 	inj->exit_deliberate = 0;

@@ -221,6 +221,19 @@ int inject_executables(const struct inject *inj, const struct exe_count **out);
 #define INJECT_SHAPE_SIZE 4096
 const uint8_t *inject_run_shape(const struct inject *inj);
 
+/* A fuzz run's error path (late.c): once a planned fault of a random
+ * run at probability 0 fired, each site the run reaches from there that
+ * the site table (the clean run's) does not hold is counted as the
+ * recording run counts it, and its first occurrences with a faithful
+ * fault become plan entries (call, site key, thread, occurrence, fault):
+ * at most INJECT_LATE_MAX a run. Their number, *out valid until the next
+ * run. */
+#define INJECT_LATE_MAX 16
+int inject_run_late(const struct inject *inj, const struct plan_fault **out);
+/* The same from the run's start, not only after a fault (the random run
+ * just begun at probability 0: an unwind per stop all along). */
+void inject_set_sites(struct inject *inj, bool from_start);
+
 /* Faults actually injected in the run just ended. */
 /* --shard=K/N: plans and random runs fail only the sites whose key
  * hashes to K of N (shard.c), so N shards fail each site exactly once.

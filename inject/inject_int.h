@@ -110,6 +110,11 @@ struct inject {
 	int nexes;
 	unsigned long exe_seq;	/* the stop last counted under its exe */
 	bool fd_preds;
+	/* A fuzz run's error path (late.c): the plan entries of the sites it
+	 * reached after its first fault that the site table does not hold. */
+	struct plan_fault late[INJECT_LATE_MAX];
+	int nlate;
+	bool late_all;		/* from the run's start (inject_set_sites) */
 };
 
 /* state.c: a class's state in t's address space, and in this run. */
@@ -120,6 +125,10 @@ const char *errno_fault_name(int err);
 
 /* random.c */
 unsigned inj_occurrence(struct inject *inj, const char *call, const char *key, int thread);
+/* late.c: after a fault fired in a fuzz run, this stop (its site
+ * resolved) with the faults faithful at it. */
+void inj_late_note(struct inject *inj, const char *call, const char *key, const char *function,
+		   int thread, const struct fault *opts, int nopts);
 /* shape.c: the run's syscall shape, reset at each run's start. */
 void inj_shape_reset(struct inject *inj);
 void inj_shape_note(struct inject *inj, int nr);

@@ -67,6 +67,9 @@ struct run_request {
 	const uint8_t *input;
 	size_t input_len;
 	const char *stage;
+	/* A fuzz run that records, from its start, the sites the clean run
+	 * did not reach (inject_set_sites): an input's first run of them. */
+	bool sites;
 };
 
 /* How a run went, for the scheduler that asked for it. */
@@ -82,6 +85,10 @@ struct run_outcome {
 	const struct fb_map *maps;
 	int nmaps;
 	bool hang;
+	/* A fuzz run's error path (inject_run_late): the plan entries of the
+	 * sites it reached after its first fault that the clean run did not. */
+	const struct plan_fault *late;
+	int nlate;
 };
 
 enum { SCHED_DONE = 0, SCHED_RUN = 1, SCHED_WAIT = 2 };
@@ -167,6 +174,14 @@ int sched_fuzz_ntokens(const struct scheduler *s);
 enum { FUZZ_MUTATE_INPUT = 1, FUZZ_MUTATE_FAULTS = 2 };
 void sched_fuzz_faults(struct scheduler *s, unsigned mutate, struct inject *inj,
 		       char *const *exclude);
+/* With FUZZ_MUTATE_FAULTS the pool grows (inject/fuzz_pool.h): the
+ * sites a run's error path reached (run_outcome.late) join it, each with
+ * a pair to run once ("pair" stage) before havoc; with
+ * FUZZ_MUTATE_INPUT too, each new input (a seed after the first, an
+ * input unlike its source) has one run recording its sites from its
+ * start first ("sites", run_request.sites). On by default; off only to
+ * measure what it adds. */
+void sched_fuzz_pairs(struct scheduler *s, bool on);
 /* A custom mutator (--custom-mutator, AFL++'s ABI: cli/fuzz_custom.c
  * loads it); the hooks take AFL++'s arguments, ctx first. fuzz (may be
  * NULL): a run of the "custom" stage, between the deterministic stages

@@ -12,6 +12,7 @@
 #include "inject/feedback.h"
 #include "inject/fuzz_calib.h"
 #include "inject/fuzz_faults.h"
+#include "inject/fuzz_pool.h"
 #include "inject/mutate.h"
 #include "inject/sched.h"
 
@@ -20,6 +21,8 @@
 
 /* The stage of a calibration run (fuzz_calib.h); done() knows it by it. */
 static const char STAGE_CALIB[] = "calibration";
+/* An input's run recording its sites (fuzz_pool_want). */
+static const char STAGE_SITES[] = "sites";
 
 struct entry {
 	uint8_t *data;
@@ -71,6 +74,8 @@ struct fuzz_sched {
 	int npool;
 	bool pool_built;
 	long sys_next;		/* the next (seed, pool entry) of the systematic part */
+	struct fuzz_pool grown;	/* the pool grown from error paths (fuzz_pool.h) */
+	bool pairs;		/* grow it (on unless sched_fuzz_pairs said no) */
 	struct plan_fault sched[FUZZ_SCHED_MAX];	/* the next run's */
 	int nsched;
 };
@@ -192,8 +197,8 @@ static size_t mutate_next(struct fuzz_sched *f)
 			memcpy(f->buf, e->data, e->len);
 			f->stage = "faults";
 			for (int i = 0; i < 8 && changes; i++)
-				changes -= fuzz_faults_havoc(f->sched, &f->nsched, f->pool, f->npool,
-							     &f->rng);
+				changes -= fuzz_faults_havoc(f->sched, &f->nsched, f->grown.f,
+							     f->grown.n, &f->rng);
 			return e->len;
 		}
 		if (f->havoc_left-- > 0) {
@@ -213,7 +218,7 @@ static size_t mutate_next(struct fuzz_sched *f)
 			/* Both dimensions: the schedule changes in half the
 			 * havoc runs, with the input. */
 			if ((f->mutate & FUZZ_MUTATE_FAULTS) && mutate_rand(&f->rng) % 2 &&
-			    fuzz_faults_havoc(f->sched, &f->nsched, f->pool, f->npool, &f->rng))
+			    fuzz_faults_havoc(f->sched, &f->nsched, f->grown.f, f->grown.n, &f->rng))
 				f->stage = f->stage[0] == 'h' ? "havoc+faults" : "splice+faults";
 			return mutate_havoc(f->buf, len, MUTATE_MAX_LEN, &f->dict, &f->rng);
 		}
@@ -241,6 +246,8 @@ static int systematic(struct fuzz_sched *f, size_t *len)
 			return n;
 		f->npool = n;
 		f->pool_built = true;
+		if ((n = fuzz_pool_init(&f->grown, f->pool, n)) < 0)
+			return n;
 	}
 	if (f->sys_next >= (long)f->seeds_given * f->npool)
 		return 1;
@@ -365,11 +372,36 @@ static void calib_done(struct fuzz_sched *f, const struct run_request *req,
 	e->cal = NULL;
 }
 
+/* Entry i's sites run, into buf and sched: as it was kept. */
+static size_t sites_run(struct fuzz_sched *f, int i)
+{
+	const struct entry *e = &f->q[i];
+
+	memcpy(f->buf, e->data, e->len);
+	memcpy(f->sched, e->sched, sizeof(f->sched));
+	f->nsched = e->nsched;
+	f->src = i;
+	f->stage = STAGE_SITES;
+	return e->len;
+}
+
+/* Does this input want a sites run: a seed after the first (the clean
+ * run's), or an input unlike the one it was made from? */
+static bool new_input(const struct fuzz_sched *f, int i, const struct run_request *req)
+{
+	const struct entry *o = req->tag >= 0 && req->tag < f->n ? &f->q[req->tag] : NULL;
+
+	if (!f->pairs || (f->mutate & (FUZZ_MUTATE_INPUT | FUZZ_MUTATE_FAULTS)) !=
+			 (FUZZ_MUTATE_INPUT | FUZZ_MUTATE_FAULTS) || i <= 0)
+		return false;
+	return !o || o->len != req->input_len || memcmp(o->data, req->input, o->len) != 0;
+}
+
 static int fuzz_next(struct scheduler *s, struct run_request *out)
 {
 	struct fuzz_sched *f = (struct fuzz_sched *)s;
 	size_t len;
-	int sys;
+	int sys, want;
 
 	if (f->n == 0)
 		return -ENODATA;
@@ -390,12 +422,18 @@ static int fuzz_next(struct scheduler *s, struct run_request *out)
 	} else if ((f->mutate & FUZZ_MUTATE_FAULTS) && (sys = systematic(f, &len)) <= 0) {
 		if (sys < 0)
 			return sys;
+	} else if ((want = fuzz_pool_wanted(&f->grown)) >= 0 && want < f->n) {
+		len = sites_run(f, want);
+	} else if (fuzz_pool_pair(&f->grown, f->buf, MUTATE_MAX_LEN, &len, f->sched, &f->nsched,
+				  &f->src)) {
+		f->stage = "pair";	/* each once, before havoc */
 	} else {
 		f->src = f->cur;
 		len = mutate_next(f);
 	}
-	if (f->custom.post && f->stage != STAGE_CALIB)
+	if (f->custom.post && f->stage != STAGE_CALIB && f->stage != STAGE_SITES)
 		len = post_process(f, len);
+	out->sites = f->stage == STAGE_SITES;
 	memcpy(out->faults, f->sched, (size_t)f->nsched * sizeof(*f->sched));
 	out->nfaults = f->nsched;
 	out->mode = "fuzz";
@@ -425,10 +463,18 @@ static void fuzz_done(struct scheduler *s, const struct run_request *req,
 		return;
 	}
 	/* A seed that crashed, hung or did not start is not calibrated. */
-	if (req->tag < 0 && req->input)
-		calib_begin(f, seed_entry(f, req), req, ok ? shape : NULL);
+	if (req->tag < 0 && req->input) {
+		int i = seed_entry(f, req);
+
+		if (new_input(f, i, req))
+			fuzz_pool_want(&f->grown, i);	/* best effort */
+		calib_begin(f, i, req, ok ? shape : NULL);
+	}
 	if (!out->nmaps || out->faults < 0)
 		return;
+	if (f->pairs && out->nlate > 0 && req->input && req->tag >= 0 && req->tag < f->n)
+		fuzz_pool_grow(&f->grown, out->late, out->nlate, req->faults, req->nfaults,
+			       req->input, req->input_len, (int)req->tag);
 	/* A seed's maps are the baseline; a crash or a hang is kept in
 	 * crashes/ or hangs/, not fuzzed on (AFL does the same). */
 	if (feedback_judge(f->fb, out->maps, out->nmaps) <= 0 || out->finding || out->hang ||
@@ -436,8 +482,11 @@ static void fuzz_done(struct scheduler *s, const struct run_request *req,
 		return;
 	/* req->tag, not f->src: with -j other inputs were made since. */
 	if (push(f, req->input, req->input_len, (int)req->tag, req->stage, req->faults,
-		 req->nfaults) == 0)	/* best effort */
+		 req->nfaults) == 0) {	/* best effort */
+		if (new_input(f, f->n - 1, req))
+			fuzz_pool_want(&f->grown, f->n - 1);
 		calib_begin(f, f->n - 1, req, shape);
+	}
 }
 
 static void fuzz_free(struct scheduler *s)
@@ -451,6 +500,7 @@ static void fuzz_free(struct scheduler *s)
 	free(f->q);
 	free(f->tok);
 	free(f->pool);
+	fuzz_pool_free(&f->grown);
 	feedback_free(f->fb);
 	free(f);
 }
@@ -473,6 +523,7 @@ int sched_fuzz_new(uint64_t seed, double faults_p, struct scheduler **out)
 	f->havoc_left = HAVOC_RUNS;
 	f->custom_left = -1;
 	f->mutate = FUZZ_MUTATE_INPUT;
+	f->pairs = true;
 	*out = &f->s;
 	return 0;
 }
@@ -521,6 +572,11 @@ void sched_fuzz_faults(struct scheduler *s, unsigned mutate, struct inject *inj,
 	f->exclude = exclude;
 	for (int i = 0; i < f->n && !(mutate & FUZZ_MUTATE_INPUT); i++)
 		f->q[i].det_step = f->q[i].ext_step = -1;
+}
+
+void sched_fuzz_pairs(struct scheduler *s, bool on)
+{
+	((struct fuzz_sched *)s)->pairs = on;
 }
 
 void sched_fuzz_custom(struct scheduler *s, const struct fuzz_custom *cm)

@@ -12,6 +12,7 @@
 #include "inject/fuzz_calib.h"
 #include "inject/feedback.h"
 #include "inject/fuzz_faults.h"
+#include "inject/fuzz_pool.h"
 #include "inject/mutate.h"
 #include "inject/sched.h"
 #include "util/util.h"
@@ -216,6 +217,156 @@ static void calibrate(struct scheduler *f, const struct run_outcome *out, const 
 		f->done(f, &req, out);
 	}
 }
+
+static struct plan_fault pf(const char *call, const char *site, int occurrence)
+{
+	struct plan_fault p;
+
+	memset(&p, 0, sizeof(p));
+	snprintf(p.call, sizeof(p.call), "%s", call);
+	snprintf(p.site, sizeof(p.site), "%s", site);
+	p.fault.type = FT_ERRNO;
+	p.fault.err = EIO;
+	p.occurrence = occurrence;
+	return p;
+}
+
+/* The pool grows by the error paths' new entries, each once, each with
+ * its pair (the schedule that reached it, then it): none when the
+ * schedule is full, though the pool still takes it. */
+START_TEST(fuzz_pool_grows)
+{
+	struct plan_fault base = pf("read", "k0", 1), sched[FUZZ_SCHED_MAX], late[2];
+	struct fuzz_pool p = { 0 };
+	uint8_t buf[8];
+	size_t len;
+	int n, src;
+
+	late[0] = pf("write", "k1", 1);
+	late[1] = pf("write", "k1", 2);
+	ck_assert_int_eq(fuzz_pool_init(&p, &base, 1), 0);
+	ck_assert(!fuzz_pool_pair(&p, buf, sizeof(buf), &len, sched, &n, &src));
+	ck_assert_int_eq(fuzz_pool_grow(&p, late, 2, &base, 1, (const uint8_t *)"PQ", 2, 3), 2);
+	ck_assert_int_eq(fuzz_pool_grow(&p, late, 2, &base, 1, (const uint8_t *)"PQ", 2, 3), 0);
+	ck_assert_int_eq(p.n, 3);
+	ck_assert(fuzz_pool_pair(&p, buf, sizeof(buf), &len, sched, &n, &src));
+	ck_assert(len == 2 && memcmp(buf, "PQ", 2) == 0 && src == 3 && n == 2);
+	ck_assert_str_eq(sched[0].call, "read");
+	ck_assert(strcmp(sched[1].call, "write") == 0 && sched[1].occurrence == 1);
+	ck_assert(fuzz_pool_pair(&p, buf, sizeof(buf), &len, sched, &n, &src));
+	ck_assert_int_eq(sched[1].occurrence, 2);
+	ck_assert(!fuzz_pool_pair(&p, buf, sizeof(buf), &len, sched, &n, &src));
+	for (int i = 0; i < FUZZ_SCHED_MAX; i++)
+		sched[i] = pf("read", "k0", i + 1);
+	late[0] = pf("write", "k2", 1);
+	ck_assert_int_eq(fuzz_pool_grow(&p, late, 1, sched, FUZZ_SCHED_MAX, buf, 2, 0), 0);
+	ck_assert_int_eq(p.n, 4);
+	fuzz_pool_free(&p);
+}
+END_TEST
+
+/* In the loop: a run's error-path entries come back as pairs, run next
+ * ("pair"), before havoc; sched_fuzz_pairs(false) leaves the pool as the
+ * plan made it. */
+START_TEST(fuzz_pairs_run_before_havoc)
+{
+	struct plan_fault late = pf("write", "k1", 1), first = pf("malloc", "k0", 1);
+	uint8_t shape[INJECT_SHAPE_SIZE] = { 0 };
+	struct fb_map map = { .name = "shape", .size = INJECT_SHAPE_SIZE, .dense = shape };
+	struct run_outcome out = { 0 };
+	struct run_request req;
+	struct scheduler *f;
+
+	for (int on = 1; on >= 0; on--) {
+		ck_assert_int_eq(sched_fuzz_new(7, 0.0, &f), 0);
+		ck_assert_int_eq(sched_fuzz_add(f, (const uint8_t *)"PQ", 2), 0);
+		sched_fuzz_faults(f, FUZZ_MUTATE_FAULTS, NULL, NULL);
+		sched_fuzz_pairs(f, on);
+		ck_assert_int_eq(f->next(f, &req), SCHED_RUN);
+		shape[1] = 1;
+		out.maps = &map;
+		out.nmaps = 1;
+		f->done(f, &req, &out);
+		calibrate(f, &out, "PQ", 2);
+		ck_assert_int_eq(f->next(f, &req), SCHED_RUN);
+		ck_assert_str_eq(req.stage, "faults");
+		req.faults[0] = first;	/* as if it failed the malloc */
+		req.nfaults = 1;
+		out.late = &late;
+		out.nlate = 1;
+		f->done(f, &req, &out);
+		out.late = NULL;
+		out.nlate = 0;
+		ck_assert_int_eq(f->next(f, &req), SCHED_RUN);
+		ck_assert_str_eq(req.stage, on ? "pair" : "faults");
+		if (on) {
+			ck_assert(req.tag == 0 && req.input_len == 2 && req.nfaults == 2);
+			ck_assert(strcmp(req.faults[0].call, "malloc") == 0 &&
+				  strcmp(req.faults[1].call, "write") == 0);
+			f->done(f, &req, &out);
+			ck_assert_int_eq(f->next(f, &req), SCHED_RUN);
+			ck_assert_str_eq(req.stage, "faults");	/* each pair once */
+		}
+		sched_free(f);
+	}
+}
+END_TEST
+
+/* A new input (here a seed after the first) gets one run recording its
+ * sites from its start ("sites"), before the pairs and havoc; what it
+ * finds comes back as pairs with its input. Not with the pool's growth
+ * off, nor for the first seed (the clean run's input). */
+START_TEST(fuzz_sites_run_per_new_input)
+{
+	struct plan_fault late = pf("malloc", "k1", 1);
+	uint8_t shape[INJECT_SHAPE_SIZE] = { 0 };
+	struct fb_map map = { .name = "shape", .size = INJECT_SHAPE_SIZE, .dense = shape };
+	struct run_outcome out = { 0 };
+	struct run_request req;
+	struct scheduler *f;
+
+	for (int on = 1; on >= 0; on--) {
+		ck_assert_int_eq(sched_fuzz_new(7, 0.0, &f), 0);
+		ck_assert_int_eq(sched_fuzz_add(f, (const uint8_t *)"XX", 2), 0);
+		ck_assert_int_eq(sched_fuzz_add(f, (const uint8_t *)"PQ", 2), 0);
+		sched_fuzz_faults(f, FUZZ_MUTATE_INPUT | FUZZ_MUTATE_FAULTS, NULL, NULL);
+		sched_fuzz_pairs(f, on);
+		shape[1] = 1;
+		out.maps = &map;
+		out.nmaps = 1;
+		ck_assert_int_eq(f->next(f, &req), SCHED_RUN);
+		ck_assert(!req.sites);
+		f->done(f, &req, &out);
+		calibrate(f, &out, "XX", 2);
+		ck_assert_int_eq(f->next(f, &req), SCHED_RUN);
+		ck_assert(memcmp(req.input, "PQ", 2) == 0);
+		shape[2] = 1;
+		f->done(f, &req, &out);
+		calibrate(f, &out, "PQ", 2);
+		ck_assert_int_eq(f->next(f, &req), SCHED_RUN);
+		ck_assert_int_eq(req.sites, on);
+		if (on) {
+			ck_assert_str_eq(req.stage, "sites");
+			ck_assert(req.tag == 1 && memcmp(req.input, "PQ", 2) == 0 && req.nfaults == 0);
+			out.late = &late;
+			out.nlate = 1;
+			f->done(f, &req, &out);
+			out.late = NULL;
+			out.nlate = 0;
+			ck_assert_int_eq(f->next(f, &req), SCHED_RUN);
+			ck_assert_str_eq(req.stage, "pair");
+			ck_assert(req.tag == 1 && req.nfaults == 1 && memcmp(req.input, "PQ", 2) == 0);
+			ck_assert_str_eq(req.faults[0].call, "malloc");
+			f->done(f, &req, &out);
+			ck_assert_int_eq(f->next(f, &req), SCHED_RUN);
+			ck_assert(!req.sites);	/* each input once */
+		}
+		ck_assert_str_ne(req.stage, "sites");
+		ck_assert_str_ne(req.stage, "pair");
+		sched_free(f);
+	}
+}
+END_TEST
 
 /* Calibration: a cell whose bucket differs between runs of the same
  * input is variable (stability below 100%), the runs go on to
@@ -712,6 +863,9 @@ int main(void)
 	tcase_add_test(tc, feedback_maps);
 	tcase_add_test(tc, mutate_extras_steps);
 	tcase_add_test(tc, fuzz_faults_changes);
+	tcase_add_test(tc, fuzz_pool_grows);
+	tcase_add_test(tc, fuzz_pairs_run_before_havoc);
+	tcase_add_test(tc, fuzz_sites_run_per_new_input);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
