@@ -11,6 +11,9 @@
 # - --random runs (faults anywhere) and a --fuzz campaign from the
 #   template, in the jail and without it: no run aborts, and most runs
 #   made their changes (ran without a fault to its end);
+# - an epoll service (snap_epsvc) whose runs that exit on a failed reply
+#   leave its EPOLLONESHOT listening entry disarmed: every later run
+#   without a fault is still woken and replies;
 # - a run that adds a descriptor of the template to the epoll instance
 #   under a number of its own (a dup): the template cannot name that
 #   entry, so the campaign is refused, exit 2, one line.
@@ -49,6 +52,23 @@ assert_eq "fork snapshot" "$(sed -n 's/^target_mode *: //p' "$OUT/fuzzer_stats")
 assert_eq 0 "$(jqr '.findings | length')" "--fuzz: findings"
 n=$(jq -n "$whole" "$OUT/runs.jsonl")
 [ "$n" -ge 50 ] || fail "--fuzz: only $n runs made their changes"
+
+# The issue's service: snap_epsvc's listening entry is EPOLLONESHOT,
+# re-armed once a connection is served; a run that exits on a failed
+# reply (a fault) leaves it disarmed in the template. Put back, every
+# later run without a fault is woken and replies to both requests (not
+# put back, none is: verified with the restore disabled).
+printf 'hello\n' >"$TMP/req1" || fatal "req1"
+fz --inject=io --snapshot=on --random --max-runs=30 --seed=4 --request="$TMP/req1" \
+	--request="$TMP/req1" --out="$OUT" -- "$T/snap_epsvc"
+assert_rc 0
+exits=$(jq -n '[inputs | select(.outcome == "exit 1")] | length' "$OUT/runs.jsonl")
+[ "$exits" -ge 1 ] || fail "snap_epsvc: no run exited with its entry disarmed"
+assert_eq "[]" "$(jq -nc '[inputs | select(.faults == [] and .service.replied != 2) | .run]' \
+	"$OUT/runs.jsonl")" "snap_epsvc: runs without a fault that did not reply to both requests"
+n=$(jq -n '[inputs | select(.faults == [])] | length' "$OUT/runs.jsonl")
+[ "$n" -ge 10 ] || fail "snap_epsvc: only $n runs without a fault"
+assert_no_stray snap_epsvc
 
 # An entry the template cannot name: refused, never run from.
 printf a >"$TMP/in"
