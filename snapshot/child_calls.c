@@ -56,17 +56,25 @@ static int doubled_get(int level, int optname)
 }
 
 /* Which of the template's descriptors of this kind the child's fd is
- * (the same number first: the usual case); -1 when none. */
-static int tmpl_index(struct snapshot *sn, pid_t pid, int fd, enum snap_kind kind)
+ * (the same number first: the usual case); -1 when none. A kcmp that
+ * fails (a bad fd: EBADF) is none, unless it cannot compare at all. */
+static int tmpl_index(struct snapshot *sn, pid_t pid, int fd, enum snap_kind kind,
+		      const char *call)
 {
 	for (int pass = 0; pass < 2; pass++)
 		for (int i = 0; i < sn->nfds; i++) {
 			const struct snap_fd *f = &sn->fds[i];
+			long r;
 
 			if (f->kind != kind || (pass == 0) != (f->fd == fd))
 				continue;
-			if (syscall(SYS_kcmp, pid, getpid(), KCMP_FILE, fd, f->copy) == 0)
+			r = syscall(SYS_kcmp, pid, getpid(), KCMP_FILE, fd, f->copy);
+			if (r == 0)
 				return i;
+			if (r < 0 && errno != EBADF && !sn->refuse[0])
+				snprintf(sn->refuse, sizeof(sn->refuse), "cannot tell whether a run's "
+					 "%s(%d) is on the template's descriptor %d: kcmp: %s", call,
+					 fd, f->fd, strerror(errno));
 		}
 	return -1;
 }
@@ -156,10 +164,11 @@ void snap_child_call(void *ctx, struct tracer_task *t, const struct syscall_stop
 	    (s->nr == SYS_fcntl && (s->args[1] == F_OFD_SETLK || s->args[1] == F_OFD_SETLKW)))
 		sn->locks_touched = true;
 	if (s->nr == SYS_setsockopt) {
-		if ((idx = tmpl_index(sn, tracer_task_pid(t), fd, SNAP_SOCK)) >= 0)
+		if ((idx = tmpl_index(sn, tracer_task_pid(t), fd, SNAP_SOCK, "setsockopt")) >= 0)
 			save_sockopt(sn, idx, fd, (int)s->args[1], (int)s->args[2]);
 	} else if (s->nr == SYS_timerfd_settime) {
-		if ((idx = tmpl_index(sn, tracer_task_pid(t), fd, SNAP_TIMERFD)) >= 0)
+		idx = tmpl_index(sn, tracer_task_pid(t), fd, SNAP_TIMERFD, "timerfd_settime");
+		if (idx >= 0)
 			save_timer(sn, idx, fd);
 	}
 }
