@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/aflmap.h"
 #include "cli/campaign.h"
 #include "cli/campaign_int.h"
 #include "cli/crash.h"
@@ -24,6 +25,7 @@
 #include "cli/suppress.h"
 #include "cli/svcnote.h"
 #include "cli/target.h"
+#include "inject/feedback.h"
 #include "inject/sched.h"
 #include "util/util.h"
 
@@ -404,13 +406,17 @@ static void report_open(struct campaign *c, char **env)
 static void outcome_for_sched(struct campaign *c, const struct run_exec *x, int nsites,
 			      struct run_outcome *out)
 {
+	static struct fb_map maps[2];	/* read by done() before the next run */
+	int nmaps = aflmap_maps(c->o, x, maps);
+
 	*out = (struct run_outcome){
 		.finding = c->last_id > 0,
 		.finding_id = c->last_id,
 		.new_finding = c->last_new,
 		.faults = c->last_faults,
 		.new_sites = report_nsites(c->rep) - nsites,
-		.shape = x->has_shape ? x->shape : NULL,
+		.maps = maps,
+		.nmaps = nmaps,
 		.hang = c->last_hang,
 	};
 }

@@ -307,11 +307,17 @@ static void write_stats(struct fuzz *fz, long execs, int findings)
 	/* Every entry is favoured: no culling of the queue yet. */
 	S("pending_favs", "%d", st.pending);
 	S("pending_total", "%d", st.pending);
+	/* Stability is the shape's (calibration measures it); the edges are
+	 * AFL++'s edge map when runs bring one, else the shape's cells. */
 	S("stability", "%.2f%%", fuzz_stability(st.var_cells, st.cells));
-	S("bitmap_cvg", "%.2f%%", st.cells * 100.0 / INJECT_SHAPE_SIZE);
-	S("edges_found", "%d", st.cells);
-	S("total_edges", "%d", INJECT_SHAPE_SIZE);
 	S("var_byte_count", "%d", st.var_cells);
+	if (st.edges_max) {
+		st.cells = st.edges;
+		st.cells_max = st.edges_max;
+	}
+	S("bitmap_cvg", "%.2f%%", st.cells * 100.0 / st.cells_max);
+	S("edges_found", "%d", st.cells);
+	S("total_edges", "%d", st.cells_max);
 	S("saved_crashes", "%d", fz->crashes);
 	S("saved_hangs", "%d", fz->hangs);
 	S("paths_total", "%d", nq);
@@ -350,7 +356,7 @@ static void write_stats(struct fuzz *fz, long execs, int findings)
 	if (fz->last_plot_ms == 0 || mono_ms() - fz->last_plot_ms >= 5000 || execs < 0) {
 		fprintf(fp, "%lld, %ld, %d, %d, 0, 0, %.2f%%, %d, %d, 1, %.2f, %ld, %d\n",
 			(long long)(now - fz->start), st.cycles, st.cur, nq,
-			st.cells * 100.0 / INJECT_SHAPE_SIZE, fz->crashes, fz->hangs,
+			st.cells * 100.0 / st.cells_max, fz->crashes, fz->hangs,
 			secs > 0 ? execs / secs : 0.0, execs + fz->prior.execs, st.cells);
 		fz->last_plot_ms = mono_ms();
 	}
@@ -427,7 +433,9 @@ static void status(struct fuzz *fz, long execs, int findings, bool now)
 	v->cycles = st.cycles;
 	v->cur = st.cur;
 	v->cells = st.cells;
-	v->cells_max = INJECT_SHAPE_SIZE;
+	v->cells_max = st.cells_max;
+	v->edges = st.edges;
+	v->edges_max = st.edges_max;
 	v->var_cells = st.var_cells;
 	v->variable = st.variable;
 	v->stability = fuzz_stability(st.var_cells, st.cells);

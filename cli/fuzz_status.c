@@ -114,6 +114,9 @@ int fuzz_status_screen(FILE *fp, const struct fuzz_view *v, int prev)
 	     v->last_new_ms < 0 ? "" : " ago", v->cycles, v->cur);
 	LINE("  shape     %d of %d cells (%.2f%%)", v->cells, v->cells_max,
 	     v->cells_max ? v->cells * 100.0 / v->cells_max : 0.0);
+	if (v->edges_max)
+		LINE("  edges     %d of %d (AFL++ map, %.2f%%)", v->edges, v->edges_max,
+		     v->edges * 100.0 / v->edges_max);
 	kinds(v, ' ', k, sizeof(k));
 	LINE("  findings  %d: %s%s%s%s", v->findings, k, v->last_find_ms < 0 ? "" : "; last ",
 	     v->last_find_ms < 0 ? "" : dur(since(v, v->last_find_ms), a, sizeof(a)),
@@ -129,16 +132,18 @@ int fuzz_status_screen(FILE *fp, const struct fuzz_view *v, int prev)
 
 void fuzz_status_line(FILE *fp, const struct fuzz_view *v)
 {
-	char a[32], b[32], c[32], k[256], f[256], l[64], m[32];
+	char a[32], b[32], c[32], k[256], f[256], l[64], m[32], e[32] = "";
 	unsigned long nf = faults(v, '=', f, sizeof(f));
 
 	kinds(v, '=', k, sizeof(k));
 	left(v, l, sizeof(l), false);
+	if (v->edges_max)
+		snprintf(e, sizeof(e), " edges=%d", v->edges);
 	fprintf(fp, "fzsandbox: fuzz: time=%s runs=%ld rate=%.1f/s corpus=%d new=%d last_new=%s "
-		"cells=%d stability=%.2f%% cpu=%.0f%% rss=%s findings=%d (%s) last_finding=%s "
+		"cells=%d%s stability=%.2f%% cpu=%.0f%% rss=%s findings=%d (%s) last_finding=%s "
 		"faults=%lu (%s)%s\n",
 		dur(v->elapsed_ms, a, sizeof(a)), v->execs, rate(v), v->corpus, v->corpus - v->seeds,
-		dur(since(v, v->last_new_ms), b, sizeof(b)), v->cells, v->stability, v->cpu_pct,
+		dur(since(v, v->last_new_ms), b, sizeof(b)), v->cells, e, v->stability, v->cpu_pct,
 		mem(v->rss_kb, m, sizeof(m)), v->findings, k, dur(since(v, v->last_find_ms), c, sizeof(c)),
 		nf, f, l);
 	fflush(fp);

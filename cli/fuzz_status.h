@@ -17,6 +17,7 @@ struct fuzz_view {
 	long long last_new_ms;
 	long cycles;
 	int cur, cells, cells_max;
+	int edges, edges_max;	/* AFL++'s edge map (edges_max 0: none) */
 	int findings;
 	int kinds[FUZZ_STATUS_KINDS];	/* new findings per enum finding_kind */
 	long long last_find_ms;

@@ -36,7 +36,7 @@ enum {
 	O_CHECK, O_CHECK_TIMEOUT, O_SHARD, O_FORMAT, O_SOURCE_ROOT, O_STORE, O_SLOWDOWN,
 	O_ONLY_EXE, O_ONLY_PATH, O_ONLY_FD, O_SNAPSHOT, O_SNAPSHOT_AT, O_IGNORE,
 	O_MALLOC_CHECK, O_CRASH_AT, O_RECOVER, O_CRASH_DROP, O_FUZZ, O_CORPUS, O_FUZZ_FAULTS,
-	O_DICT, O_FUZZ_MUTATE, O_CUSTOM_MUTATOR, O_CUSTOM_MUTATOR_ONLY, O_AUTO_DICT,
+	O_DICT, O_FUZZ_MUTATE, O_CUSTOM_MUTATOR, O_CUSTOM_MUTATOR_ONLY, O_AUTO_DICT, O_FEEDBACK,
 	O_RESUME,
 	O_STOP_ON_FINDING,
 	O_REDACT, O_CAMPAIGN, O_CHANGED_FROM, O_FAIL_ON, O_BASELINE,
@@ -120,6 +120,7 @@ static const struct option longopts[] = {
 	{ "custom-mutator-only", no_argument, NULL, O_CUSTOM_MUTATOR_ONLY },
 	{ "auto-dict", no_argument, NULL, O_AUTO_DICT },
 	{ "resume", no_argument, NULL, O_RESUME },
+	{ "feedback", required_argument, NULL, O_FEEDBACK },
 	{ "redact", required_argument, NULL, O_REDACT },
 	{ "workdir-hash", required_argument, NULL, O_WORKDIR_HASH },
 	{ "config", required_argument, NULL, O_CONFIG },
@@ -354,6 +355,7 @@ static void parse_one(struct options *o, int c, const char *arg)
 	case O_CUSTOM_MUTATOR_ONLY: o->custom_mutator_only = true; break;
 	case O_AUTO_DICT: o->auto_dict = true; break;
 	case O_RESUME: o->resume = true; break;
+	case O_FEEDBACK: o->feedback = options_feedback(arg); o->feedback_set = true; break;
 	case O_DICT:
 		if (o->ndicts == (int)(sizeof(o->dicts) / sizeof(o->dicts[0])))
 			die("--dict: at most %d dictionaries (as afl-fuzz's -x)", o->ndicts);
@@ -627,6 +629,8 @@ void options_parse(int argc, char **argv, struct options *o)
 	if ((o->custom_mutator || o->auto_dict || o->resume) && !o->fuzz)
 		die("%s needs --fuzz", o->auto_dict ? "--auto-dict" : o->resume ? "--resume" :
 		    "--custom-mutator");
+	if (o->feedback_set && !o->fuzz)
+		die("--feedback needs --fuzz");
 	if (o->custom_mutator_only && !o->custom_mutator)
 		die("--custom-mutator-only needs --custom-mutator=SO");
 	if (o->fuzz && (o->standalone || o->replay))

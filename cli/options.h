@@ -132,6 +132,11 @@ struct options {
 	bool custom_mutator_only;
 	bool auto_dict;		/* --auto-dict (cli/fuzz_autodict.c) */
 	bool resume;		/* --resume: go on from OUT (cli/fuzz_resume.c) */
+	/* --feedback: the syscall shape and, for an afl-cc build, AFL++'s
+	 * edge map (auto), the shape alone, or the edge map alone
+	 * (cli/aflmap.h). */
+	enum { FEEDBACK_AUTO, FEEDBACK_SHAPE, FEEDBACK_AFL } feedback;
+	bool feedback_set;
 	/* -j N / --jobs=N: worker processes making the runs after the
 	 * clean one (cli/pool.c); 1: this process alone. -j0: one per CPU. */
 	int jobs;
@@ -164,6 +169,8 @@ double options_fuzz_faults(const char *arg);
 /* --fuzz-mutate=LIST: "input", "faults" or both, comma-separated
  * (cli/fuzz.c); die()s else. */
 unsigned options_fuzz_mutate(const char *arg);
+/* --feedback=auto|shape|afl: FEEDBACK_* (cli/aflmap.c); die()s else. */
+int options_feedback(const char *arg);
 /* options_values.c: the values options take, each bad one a die() line
  * naming the option (opt) and the value. */
 void options_parse_shard(struct options *o, const char *v);

@@ -22,10 +22,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli/aflmap.h"
 #include "cli/crash.h"
 #include "cli/die.h"
 #include "cli/outcome_note.h"
 #include "cli/pool.h"
+#include "inject/feedback.h"
 #include "util/util.h"
 
 void run_exec(struct runner *rn, const struct run_request *req, struct run_exec *x,
@@ -39,6 +41,7 @@ void run_exec(struct runner *rn, const struct run_request *req, struct run_exec 
 	uint64_t cpu0;
 
 	memset(x, 0, offsetof(struct run_exec, shape));
+	x->afl_size = x->afl_n = 0;
 	x->nlog = 0;
 	x->log = NULL;
 	x->id = req->id;
@@ -79,6 +82,7 @@ void run_exec(struct runner *rn, const struct run_request *req, struct run_exec 
 	x->has_shape = shape != NULL;
 	if (shape)
 		memcpy(x->shape, shape, sizeof(x->shape));
+	x->afl_n = aflmap_cells(rn->afl, &x->afl, &x->afl_size);
 }
 
 /* --- the wire: a run_exec, then its finding and paths, then its log --- */
@@ -181,8 +185,10 @@ static int send_exec(int fd, struct runner *rn, struct run_exec *x, const char *
 		return e;
 	if (x->r == 1 && (e = send_full(fd, &ef, sizeof(ef))) < 0)
 		return e;
-	if (x->nlog > 0)
-		return send_full(fd, x->log, x->nlog * sizeof(*x->log));
+	if (x->nlog > 0 && (e = send_full(fd, x->log, x->nlog * sizeof(*x->log))) < 0)
+		return e;
+	if (x->afl_n > 0)
+		return send_full(fd, x->afl, x->afl_n * sizeof(*x->afl));
 	return 0;
 }
 
@@ -195,14 +201,17 @@ static int recv_exec(int fd, struct run_exec **out)
 
 	if (n <= 0)
 		return (int)n;
-	if (hdr.nlog < 0 || hdr.nlog > 1 << 20)
+	if (hdr.nlog < 0 || hdr.nlog > 1 << 20 || hdr.afl_n > hdr.afl_size ||
+	    hdr.afl_size > FB_MAX_CELLS)
 		return -EPROTO;
-	m = malloc(sizeof(*m) + hdr.nlog * sizeof(m->log[0]));
+	/* The map's cells after the log (a fault_rec's alignment covers theirs). */
+	m = malloc(sizeof(*m) + hdr.nlog * sizeof(m->log[0]) + hdr.afl_n * sizeof(uint32_t));
 	if (!m)
 		return -ENOMEM;
 	m->x = hdr;
 	m->x.f = NULL;
 	m->x.log = m->log;
+	m->x.afl = (const uint32_t *)(m->log + hdr.nlog);
 	m->ef = NULL;
 	if (hdr.r == 1) {
 		if (!(m->ef = malloc(sizeof(*m->ef)))) {
@@ -216,6 +225,8 @@ static int recv_exec(int fd, struct run_exec **out)
 		m->x.f = &m->ef->f;
 	}
 	if (hdr.nlog > 0 && (n = recv_full(fd, m->log, hdr.nlog * sizeof(m->log[0]))) <= 0)
+		goto fail;
+	if (hdr.afl_n > 0 && (n = recv_full(fd, (void *)m->x.afl, hdr.afl_n * sizeof(uint32_t))) <= 0)
 		goto fail;
 	*out = &m->x;
 	return 1;

@@ -47,6 +47,10 @@ struct run_exec {
 	unsigned counts[INJECT_MAX_CLASSES];
 	bool has_shape;
 	uint8_t shape[INJECT_SHAPE_SIZE];
+	/* AFL++'s edge map (cli/aflmap.h; afl_size 0: none), sparse: afl_n
+	 * cells, the runner's or received after the log. */
+	uint32_t afl_size, afl_n;
+	const uint32_t *afl;
 	int nlog;
 	const struct fault_rec *log;	/* nlog records: the engine's, or received */
 };

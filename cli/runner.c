@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli/aflmap.h"
 #include "cli/checker.h"
 #include "cli/die.h"
 #include "cli/hotstack.h"
@@ -21,6 +22,7 @@
 #include "cli/relay.h"
 #include "cli/runner.h"
 #include "cli/svcnote.h"
+#include "cli/target.h"
 #include "harnesses/service.h"
 #include "sandbox/policy.h"
 #include "sandbox/sandbox.h"
@@ -83,7 +85,7 @@ static void session_init(struct runner *r)
 	struct tracer_opts to = {
 		.argv = r->argv,
 		.exec_path = r->exec_path[0] ? r->exec_path : NULL,
-		.envp = r->env,
+		.envp = aflmap_env(r->afl, r->env),
 		.cwd = !r->wd ? r->cwd : r->sb ? r->wd_dir : workdir_copy_path(r->wd),
 		.stdin_path = r->stdin_path,
 		.passthrough = r->passthrough,
@@ -106,6 +108,7 @@ static void session_init(struct runner *r)
 	r->launch = (struct sandbox_launch){
 		.sb = r->sb, .rl = r->rl.n ? &r->rl : NULL, .cg = r->cg, .keep_fds = r->passthrough,
 	};
+	aflmap_launch(r->afl, &r->launch);
 	sandbox_launcher(&r->launch, &r->launcher);
 	runner_snap_init(r, &to);
 	if (r->policy)
@@ -232,6 +235,13 @@ void runner_init(struct runner *r, const struct options *o, char **argv, char **
 	if (o->check_output && run_dir)
 		r->oc = outcheck_new(o);
 	slowdown_init(&r->slow, run_dir ? o->slowdown : 0);
+	if (o->fuzz) {
+		char *path = target_resolve(argv[0]);
+
+		r->afl = aflmap_new(o, path, env, r->sb != NULL);
+		free(path);
+	}
+	aflmap_inject(r->afl, &cfg);
 	e = inject_new(&cfg, &r->inj);
 	if (e < 0)
 		die_errno(e, "cannot set up the fault engine");
@@ -271,6 +281,7 @@ void runner_rehome(struct runner *r, const char *run_dir, const char *input)
 		r->fuzz_input = input;
 	}
 	runner_setup_jail(r, r->o, r->argv, true);
+	aflmap_rehome(r->afl);
 	checker_make(r);
 	checker_set_inject(r->chk, r->inj);
 	session_init(r);
@@ -293,6 +304,8 @@ void runner_fini(struct runner *r)
 	tracer_session_free(r->ts);
 	r->ts = NULL;
 	runner_snap_fini(r);
+	aflmap_free(r->afl);
+	r->afl = NULL;
 	inject_free(r->inj);
 	r->inj = NULL;
 	sandbox_free(r->sb);
@@ -335,6 +348,8 @@ void runner_keep_workdir(struct runner *r, const char *out_dir, int id)
 static void collect_stacks(void *arg, pid_t pid, const pid_t *tids, const int *ords, int n)
 {
 	struct runner *r = arg;
+
+	aflmap_read_from(r->afl, pid);	/* a crash's or hang's edges too */
 
 	for (int i = 0; i < n && r->cur.nthreads < FINDING_MAX_THREADS; i++) {
 		struct thread_stack *ts = &r->cur.stacks[r->cur.nthreads];
@@ -698,8 +713,10 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	oom0 = sandbox_cgroup_oom_kills(r->cg);
 	cpu0 = children_cpu_us();
 	wall0 = mono_us();
+	aflmap_begin(r->afl, runner_snap_template(r));
 	e = tracer_session_run(r->ts, &ep, drv ? &svc : NULL, res);
 	r->wall_us = mono_us() - wall0;
+	aflmap_end(r->afl, runner_snap_template(r));
 	/* Every task of the run is reaped by now: its parent took its
 	 * children's times, and the tracer (its first task's parent) them. */
 	cpu1 = children_cpu_us();

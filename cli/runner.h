@@ -127,6 +127,9 @@ struct runner {
 	/* --fuzz: the file this runner's program reads its input from (the
 	 * '@@' argument or stdin), kept with a finding; NULL: none. */
 	const char *fuzz_input;
+	/* --fuzz of an afl-cc build: AFL++'s edge map (cli/aflmap.h), else
+	 * NULL. */
+	struct aflmap *afl;
 	/* The next run is a random one (inject_set_random). */
 	bool random;
 	uint64_t random_seed;
@@ -168,6 +171,8 @@ int runner_snap_ensure(struct runner *r, bool record);
 bool runner_snap_parked(const struct runner *r);
 /* This run is a child of the template (parked, and no exec_run). */
 bool runner_snap_forks(const struct runner *r);
+/* The parked template's pid when this run is its child, else 0. */
+pid_t runner_snap_template(const struct runner *r);
 void runner_snap_drain(struct runner *r);
 /* After a forked run: put back what it changed in descriptions shared
  * with the template (snapshot_restore); what cannot be is fatal, exit 2. */

@@ -94,6 +94,11 @@ bool runner_snap_forks(const struct runner *r)
 	return runner_snap_parked(r) && !r->exec_run;
 }
 
+pid_t runner_snap_template(const struct runner *r)
+{
+	return runner_snap_forks(r) ? snapshot_template_pid(r->snap) : 0;
+}
+
 /* What the runner reports (runner_fail's shape: a line and a status). */
 static int snap_fail(struct runner *r, int status, int err, const char *msg)
 {

@@ -45,6 +45,8 @@ static const char usage_text[] =
 	"                        dictionary tokens\n"
 	"  --resume              with --fuzz: go on with the campaign in --out\n"
 	"                        (its queue, findings, counters; --corpus ignored)\n"
+	"  --feedback=WHAT       with --fuzz: auto (the syscall shape, and AFL++'s\n"
+	"                        edge map of an afl-cc build), shape, afl [auto]\n"
 	"  --from=entry|exec     inject from the program's entry point [entry] or\n"
 	"                        from execve, the dynamic loader included\n"
 	"  --request=FILE|DIR    service mode: send each file on its own connection\n"

@@ -140,6 +140,8 @@ static int inj_on_syscall(void *ctx, struct tracer_task *t, const struct syscall
 	inj_shape_note(inj, nr);
 	if (nr == SYS_exit_group) {
 		inj_exit_check(inj, t, s);
+		if (inj->cfg.on_exit_group)
+			inj->cfg.on_exit_group(inj->cfg.exit_arg, t);
 		return 0;
 	}
 	if (inj->fd_preds)
@@ -318,7 +320,7 @@ static bool always_traced(const struct inject *inj, int nr)
 		return true;
 	if (e && inj->cfg.service && strcmp(e->name, "listen") == 0)
 		return true;
-	return nr == SYS_exit_group && inj->oom_classes;
+	return nr == SYS_exit_group && (inj->oom_classes || inj->cfg.on_exit_group);
 }
 
 /* Every call the classes fail and watch; lasting: the calls watched only

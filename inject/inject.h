@@ -169,6 +169,11 @@ struct inject_config {
 	 * counted and recorded but never failed. */
 	char *const *only_exe, *const *only_path;
 	unsigned only_fd;
+	/* Called with each process stopped at its exit_group (traced in
+	 * every run then), its memory still there: the fuzz loop reads
+	 * AFL++'s edge map out of it (cli/aflmap.c); NULL: none. */
+	void (*on_exit_group)(void *arg, struct tracer_task *t);
+	void *exit_arg;
 };
 
 struct inject;

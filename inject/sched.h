@@ -29,6 +29,8 @@
 
 #include "inject/inject.h"
 
+struct fb_map;
+
 /* The most faults one run injects on purpose (--fault may repeat up to
  * OPT_MAX_FAULTS times; cli/campaign.c checks it fits). */
 #define SCHED_MAX_FAULTS 16
@@ -74,9 +76,11 @@ struct run_outcome {
 	bool new_finding;	/* the first run to find it */
 	int faults;		/* faults the run really injected; -1: it could not start */
 	int new_sites;		/* sites first seen in this run */
-	/* The run's shape (inject_run_shape; NULL: none), and whether it
-	 * ended at --timeout: the fuzz scheduler's feedback. */
-	const uint8_t *shape;
+	/* The run's feedback maps (inject/feedback.h: the shape,
+	 * inject_run_shape, and AFL++'s edge map when there is one), and
+	 * whether it ended at --timeout: the fuzz scheduler's feedback. */
+	const struct fb_map *maps;
+	int nmaps;
 	bool hang;
 };
 
@@ -193,13 +197,15 @@ struct fuzz_entry_info {
 };
 int sched_fuzz_nqueue(const struct scheduler *s);
 int sched_fuzz_entry(const struct scheduler *s, int i, struct fuzz_entry_info *info);
-/* The entry being fuzzed, the queue cycles done, cells seen (of
- * INJECT_SHAPE_SIZE); of those, the variable ones (inject/fuzz_calib.h),
- * the entries whose calibration found any, the entries not fuzzed yet. */
+/* The entry being fuzzed, the queue cycles done, shape cells seen (of
+ * cells_max), and AFL++'s edges seen (of edges_max; 0: runs bring no
+ * such map); of the cells, the variable ones (inject/fuzz_calib.h), the
+ * entries whose calibration found any, the entries not fuzzed yet. */
 struct fuzz_stats {
 	int cur;
 	long cycles;
-	int cells;
+	int cells, cells_max;
+	int edges, edges_max;
 	int var_cells, variable, pending;
 };
 void sched_fuzz_stats(const struct scheduler *s, struct fuzz_stats *st);

@@ -1,13 +1,15 @@
 /* sched_fuzz.c - the fuzz loop's scheduler: which input runs next, and
- * which inputs are kept. The feedback is the run's syscall shape
- * (inject/shape.c), judged as AFL judges its edge map: a cell whose hit
- * count falls in a bucket never seen is new behaviour. */
+ * which inputs are kept. The feedback is the run's maps (inject/
+ * feedback.h: the syscall shape, AFL++'s edge map), judged as AFL judges
+ * its edge map: a cell whose hit count falls in a bucket never seen is
+ * new behaviour. */
 #include "config.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "inject/feedback.h"
 #include "inject/fuzz_calib.h"
 #include "inject/fuzz_faults.h"
 #include "inject/mutate.h"
@@ -49,10 +51,11 @@ struct fuzz_sched {
 	struct fuzz_custom custom;	/* --custom-mutator (fuzz NULL: none) */
 	long cycles;
 	long given;
-	uint8_t virgin[INJECT_SHAPE_SIZE];	/* bucket bits seen per cell */
-	uint8_t var[INJECT_SHAPE_SIZE];	/* 1: a variable cell (fuzz_calib.h) */
+	struct feedback *fb;	/* bucket bits seen per cell, per map */
+	uint8_t var[INJECT_SHAPE_SIZE];	/* 1: a variable shape cell (fuzz_calib.h) */
 	int var_cells, variable;	/* variable cells, entries */
 	int cal_from;		/* entries before it are calibrated */
+	uint8_t shape_buf[INJECT_SHAPE_SIZE];	/* a sparse shape made dense */
 	struct mutate_token *tok;	/* --dict's tokens, shortest first */
 	struct mutate_dict dict;
 	uint8_t buf[MUTATE_MAX_LEN + MUTATE_TOKEN_MAX];
@@ -290,6 +293,26 @@ static bool calib_next(struct fuzz_sched *f, size_t *len)
 	return false;
 }
 
+/* The run's shape map, dense (a -j worker's comes sparse); NULL when
+ * the run brought none. Calibration (fuzz_calib.h) measures it. */
+static const uint8_t *shape_of(struct fuzz_sched *f, const struct run_outcome *out)
+{
+	for (int i = 0; i < out->nmaps; i++) {
+		const struct fb_map *m = &out->maps[i];
+
+		if (strcmp(m->name, "shape") != 0 || m->size != INJECT_SHAPE_SIZE)
+			continue;
+		if (m->dense)
+			return m->dense;
+		memset(f->shape_buf, 0, sizeof(f->shape_buf));
+		for (uint32_t k = 0; k < m->nsparse; k++)
+			if ((m->sparse[k] >> 8) < INJECT_SHAPE_SIZE)
+				f->shape_buf[m->sparse[k] >> 8] = m->sparse[k] & 0xff;
+		return f->shape_buf;
+	}
+	return NULL;
+}
+
 /* The seed a seed run ran (tag -1 names none): the first one with its
  * bytes not calibrated yet. -1: none. */
 static int seed_entry(const struct fuzz_sched *f, const struct run_request *req)
@@ -319,11 +342,19 @@ static void calib_done(struct fuzz_sched *f, const struct run_request *req,
 		       const struct run_outcome *out)
 {
 	struct entry *e = req->tag >= 0 && req->tag < f->n ? &f->q[req->tag] : NULL;
-	bool ok = out->shape && out->faults >= 0 && !out->finding && !out->hang;
+	const uint8_t *shape = shape_of(f, out);
+	bool ok = shape && out->faults >= 0 && !out->finding && !out->hang;
+	uint8_t *virgin = feedback_virgin(f->fb, "shape", INJECT_SHAPE_SIZE);
 
 	if (!e || !e->cal)
 		return;
-	f->var_cells += fuzz_calib_done(e->cal, ok ? out->shape : NULL, f->var, f->virgin);
+	if (!virgin) {	/* out of memory: the calibration ends here */
+		fuzz_calib_free(e->cal);
+		e->cal = NULL;
+		return;
+	}
+	f->var_cells += fuzz_calib_done(e->cal, ok ? shape : NULL, f->var, virgin);
+	feedback_recount(f->fb, "shape");
 	if (!fuzz_calib_over(e->cal))
 		return;
 	if (fuzz_calib_varied(e->cal)) {
@@ -382,16 +413,12 @@ static int fuzz_next(struct scheduler *s, struct run_request *out)
 	return SCHED_RUN;
 }
 
-static bool new_bits(struct fuzz_sched *f, const uint8_t *shape)
-{
-	return fuzz_cells_new(shape, f->virgin, INJECT_SHAPE_SIZE);
-}
-
 static void fuzz_done(struct scheduler *s, const struct run_request *req,
 		      const struct run_outcome *out)
 {
 	struct fuzz_sched *f = (struct fuzz_sched *)s;
-	bool ok = out->shape && out->faults >= 0 && !out->finding && !out->hang, fresh;
+	const uint8_t *shape = shape_of(f, out);
+	bool ok = shape && out->faults >= 0 && !out->finding && !out->hang;
 
 	if (req->stage == STAGE_CALIB) {
 		calib_done(f, req, out);
@@ -399,18 +426,18 @@ static void fuzz_done(struct scheduler *s, const struct run_request *req,
 	}
 	/* A seed that crashed, hung or did not start is not calibrated. */
 	if (req->tag < 0 && req->input)
-		calib_begin(f, seed_entry(f, req), req, ok ? out->shape : NULL);
-	if (!out->shape || out->faults < 0)
+		calib_begin(f, seed_entry(f, req), req, ok ? shape : NULL);
+	if (!out->nmaps || out->faults < 0)
 		return;
-	fresh = new_bits(f, out->shape);
-	/* A seed's shape is the baseline; a crash or a hang is kept in
+	/* A seed's maps are the baseline; a crash or a hang is kept in
 	 * crashes/ or hangs/, not fuzzed on (AFL does the same). */
-	if (!fresh || out->finding || out->hang || !req->input || req->tag < 0)
+	if (feedback_judge(f->fb, out->maps, out->nmaps) <= 0 || out->finding || out->hang ||
+	    !req->input || req->tag < 0)
 		return;
 	/* req->tag, not f->src: with -j other inputs were made since. */
 	if (push(f, req->input, req->input_len, (int)req->tag, req->stage, req->faults,
 		 req->nfaults) == 0)	/* best effort */
-		calib_begin(f, f->n - 1, req, out->shape);
+		calib_begin(f, f->n - 1, req, shape);
 }
 
 static void fuzz_free(struct scheduler *s)
@@ -424,6 +451,7 @@ static void fuzz_free(struct scheduler *s)
 	free(f->q);
 	free(f->tok);
 	free(f->pool);
+	feedback_free(f->fb);
 	free(f);
 }
 
@@ -431,8 +459,10 @@ int sched_fuzz_new(uint64_t seed, double faults_p, struct scheduler **out)
 {
 	struct fuzz_sched *f = calloc(1, sizeof(*f));
 
-	if (!f)
+	if (!f || !(f->fb = feedback_new())) {
+		free(f);
 		return -ENOMEM;
+	}
 	f->s.name = "fuzz";
 	f->s.next = fuzz_next;
 	f->s.done = fuzz_done;
@@ -527,12 +557,14 @@ int sched_fuzz_entry(const struct scheduler *s, int i, struct fuzz_entry_info *i
 void sched_fuzz_stats(const struct scheduler *s, struct fuzz_stats *st)
 {
 	const struct fuzz_sched *f = (const struct fuzz_sched *)s;
+	uint32_t size;
 
 	st->cur = f->cur;
 	st->cycles = f->cycles;
-	st->cells = 0;
-	for (int i = 0; i < INJECT_SHAPE_SIZE; i++)
-		st->cells += f->virgin[i] != 0;
+	st->cells = (int)feedback_cells(f->fb, "shape", &size);
+	st->cells_max = INJECT_SHAPE_SIZE;
+	st->edges = (int)feedback_cells(f->fb, "afl", &size);
+	st->edges_max = (int)size;
 	st->var_cells = f->var_cells;
 	st->variable = f->variable;
 	st->pending = 0;
@@ -556,14 +588,15 @@ int sched_fuzz_add_entry(struct scheduler *s, const uint8_t *data, size_t len,
  * entry's progress. Its layout changes with the struct's fields: a blob
  * of another layout (version, size) is refused, never misread. */
 #define BLOB_MAGIC 0x667a7371u	/* "fzsq" */
-#define BLOB_VERSION 2u
+#define BLOB_VERSION 3u
 struct blob_head {
 	uint32_t magic, version, head_size, entry_size;
 	uint64_t rng;
 	int64_t given, cycles, sys_next, custom_left;
 	int32_t n, cur, havoc_left, seeds_given;
-	int32_t var_cells, variable, cal_from, pad;
-	uint8_t virgin[INJECT_SHAPE_SIZE];
+	int32_t var_cells, variable, cal_from;
+	uint32_t afl_size;	/* the AFL map's bits seen follow the entries */
+	uint8_t virgin[INJECT_SHAPE_SIZE];	/* the shape's */
 	uint8_t var[INJECT_SHAPE_SIZE];
 };
 struct blob_entry {
@@ -578,7 +611,11 @@ struct blob_entry {
 int sched_fuzz_save(const struct scheduler *s, void **buf, size_t *cap, size_t *len)
 {
 	const struct fuzz_sched *f = (const struct fuzz_sched *)s;
-	size_t need = sizeof(struct blob_head) + (size_t)f->n * sizeof(struct blob_entry);
+	uint32_t afl_size = 0;
+	const uint8_t *afl = feedback_bits(f->fb, "afl", &afl_size);
+	const uint8_t *shape = feedback_bits(f->fb, "shape", &(uint32_t){ 0 });
+	size_t entries = sizeof(struct blob_head) + (size_t)f->n * sizeof(struct blob_entry);
+	size_t need = entries + afl_size;
 	struct blob_head *h;
 	struct blob_entry *e;
 
@@ -597,8 +634,14 @@ int sched_fuzz_save(const struct scheduler *s, void **buf, size_t *cap, size_t *
 		.sys_next = f->sys_next, .custom_left = f->custom_left, .n = f->n, .cur = f->cur,
 		.havoc_left = f->havoc_left, .seeds_given = f->seeds_given,
 		.var_cells = f->var_cells, .variable = f->variable, .cal_from = f->cal_from,
+		.afl_size = afl_size,
 	};
-	memcpy(h->virgin, f->virgin, sizeof(h->virgin));
+	if (shape)
+		memcpy(h->virgin, shape, sizeof(h->virgin));
+	else
+		memset(h->virgin, 0, sizeof(h->virgin));
+	if (afl_size)
+		memcpy((uint8_t *)*buf + entries, afl, afl_size);
 	memcpy(h->var, f->var, sizeof(h->var));
 	e = (struct blob_entry *)(h + 1);
 	for (int i = 0; i < f->n; i++) {
@@ -620,15 +663,17 @@ int sched_fuzz_load(struct scheduler *s, const void *blob, size_t len)
 {
 	struct fuzz_sched *f = (struct fuzz_sched *)s;
 	const uint8_t *e = (const uint8_t *)blob + sizeof(struct blob_head);
+	size_t entries = sizeof(struct blob_head) + (size_t)f->n * sizeof(struct blob_entry);
 	struct blob_head h;
 	struct blob_entry be;
+	uint8_t *bits;
 
 	if (len < sizeof(h))
 		return -EINVAL;
 	memcpy(&h, blob, sizeof(h));
 	if (h.magic != BLOB_MAGIC || h.version != BLOB_VERSION || h.head_size != sizeof(h) ||
 	    h.entry_size != sizeof(be) || h.n != f->n ||
-	    len != sizeof(h) + (size_t)f->n * sizeof(be) || h.cur < 0 ||
+	    len != entries + h.afl_size || h.cur < 0 ||
 	    (f->n && h.cur >= f->n) || h.seeds_given < 0 || h.seeds_given > f->n)
 		return -EINVAL;
 	/* Copied out: the blob need not be aligned (it follows a header). */
@@ -645,7 +690,16 @@ int sched_fuzz_load(struct scheduler *s, const void *blob, size_t len)
 	f->cur = h.cur;
 	f->havoc_left = h.havoc_left;
 	f->seeds_given = h.seeds_given;
-	memcpy(f->virgin, h.virgin, sizeof(f->virgin));
+	if (!(bits = feedback_virgin(f->fb, "shape", INJECT_SHAPE_SIZE)))
+		return -ENOMEM;
+	memcpy(bits, h.virgin, INJECT_SHAPE_SIZE);
+	feedback_recount(f->fb, "shape");
+	if (h.afl_size) {
+		if (!(bits = feedback_virgin(f->fb, "afl", h.afl_size)))
+			return -ENOMEM;
+		memcpy(bits, (const uint8_t *)blob + entries, h.afl_size);
+		feedback_recount(f->fb, "afl");
+	}
 	memcpy(f->var, h.var, sizeof(f->var));
 	f->var_cells = h.var_cells;
 	f->variable = h.variable;

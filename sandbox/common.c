@@ -46,6 +46,7 @@ static const char *const step_names[SB_NSTEPS] = {
 	[SB_PROGRAM] = "the program file was replaced since the campaign began",
 	[SB_OVERLAY] = "cannot mount the overlay that lets only the named outputs out of "
 		       "their directory (--bind=DIR lets the program write all of DIR instead)",
+	[SB_SHM] = "create AFL++'s coverage map (shmget)",
 };
 
 const char *sandbox_step_name(int step)

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/shm.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -102,6 +103,27 @@ struct target_start {
 	sigset_t mask;		/* the signal mask before the init blocked SIGCHLD */
 };
 
+/* AFL++'s edge map, made by the target itself in the jail's IPC
+ * namespace (fzsandbox outside cannot setns into it unprivileged), owned
+ * by the ids it execs with; its id in decimal into the environment. The
+ * namespace goes with the jail, and the segment with it
+ * (kernel-facts.md#ipcns-shm). */
+static int make_shm(const struct sandbox_launch *l, struct sandbox_err *se)
+{
+	char digits[SANDBOX_SHM_ID_LEN];
+	int id = shmget(IPC_PRIVATE, l->shm_size, IPC_CREAT | 0600), n = 0;
+
+	if (id < 0)
+		return sb_fail(se, SB_SHM, NULL, errno);
+	do
+		digits[n++] = (char)('0' + id % 10);
+	while ((id /= 10) && n < SANDBOX_SHM_ID_LEN - 1);
+	for (int i = 0; i < n; i++)
+		l->shm_id[i] = digits[n - 1 - i];
+	l->shm_id[n] = 0;
+	return 0;
+}
+
 static int target_main(void *arg)
 {
 	const struct target_start *ts = arg;
@@ -113,7 +135,8 @@ static int target_main(void *arg)
 	sigprocmask(SIG_SETMASK, &ts->mask, NULL);
 
 	if (sandbox_drop(ts->l->sb, &se) < 0 ||
-	    (ts->l->rl && sandbox_rlimits_apply(ts->l->rl, &se) < 0)) {
+	    (ts->l->rl && sandbox_rlimits_apply(ts->l->rl, &se) < 0) ||
+	    (ts->l->shm_size && make_shm(ts->l, &se) < 0)) {
 		to_tracer(&se, &e);
 		ts->finish(ts->finish_arg, &e);
 	}

@@ -110,6 +110,7 @@ enum sandbox_step {
 	SB_IDMAP,		/* the parent: an idmapped tree for the run (root) */
 	SB_PROGRAM,		/* the program file in the jail is not the one planned */
 	SB_OVERLAY,		/* the overlay on a named output's directory */
+	SB_SHM,			/* AFL++'s edge map (sandbox_launch.shm_size) */
 	SB_NSTEPS,
 };
 
@@ -222,7 +223,16 @@ struct sandbox_launch {
 	/* Without the jail: pass fzsandbox's descriptors above 2 on
 	 * (--inject=none, like env(1)). The jail always closes them. */
 	bool keep_fds;
+	/* --fuzz of an afl-cc build in the jail: the target makes AFL++'s
+	 * edge map before it execs, a SysV segment of shm_size bytes in the
+	 * jail's IPC namespace (the runtime shmats it there), and writes its
+	 * id, in decimal, into shm_id (the digits of "__AFL_SHM_ID=" in the
+	 * environment it execs with, SANDBOX_SHM_ID_LEN bytes of room). 0:
+	 * none. */
+	size_t shm_size;
+	char *shm_id;
 };
+#define SANDBOX_SHM_ID_LEN 12
 struct tracer_launcher;
 /* Fill *out: its hooks, with l as their context. */
 void sandbox_launcher(const struct sandbox_launch *l, struct tracer_launcher *out);

@@ -189,3 +189,8 @@ int snapshot_nfds(const struct snapshot *sn)
 {
 	return sn->nfds;
 }
+
+pid_t snapshot_template_pid(const struct snapshot *sn)
+{
+	return sn->tmpl_pid;
+}

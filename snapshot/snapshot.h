@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "tracer/services.h"
 #include "tracer/tracer.h"
@@ -43,6 +44,9 @@ void snapshot_set_opener(struct snapshot *sn, tracer_open_fn open_fn);
 /* Why the template was given up, when the point itself was at fault (a
  * func:NAME with no such function); "" otherwise. */
 const char *snapshot_why(const struct snapshot *sn);
+/* The parked template's pid (0: none parked yet): fzsandbox reads and
+ * clears AFL++'s edge map, which every child shares, through it. */
+pid_t snapshot_template_pid(const struct snapshot *sn);
 /* How many descriptors of the template are restored before each run. */
 int snapshot_nfds(const struct snapshot *sn);
 /* After a run the template forked, every task of it gone: put back what

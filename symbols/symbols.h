@@ -152,4 +152,10 @@ struct sym_strings {
 };
 int sym_rodata_strings(const char *path, const struct sym_strings *w);
 
+/* afl_elf.c: 1 when the file at path was built with afl-cc (the runtime's
+ * "__AFL_SHM_ID" is in it, afl-fuzz's test) and *size the coverage map
+ * its own edges need (64 KiB at least, AFL++'s MAP_SIZE); 0 when not;
+ * -errno. */
+int sym_afl_map_size(const char *path, uint32_t *size);
+
 #endif

@@ -36,16 +36,6 @@ static const struct tracer_hooks *hooks(struct tracer_state *st)
  * its (a signal sent to pid 1, which ignores what it does not handle) is
  * passed over, never held as a new task or killed as one (which would end
  * the jail and the template with it). */
-static bool pass_template_init(struct tracer_state *st, pid_t tid)
-{
-	const struct tracer_template *tp = &session_of(st)->tmpl;
-
-	if (!tp->parked || tid != tp->init)
-		return false;
-	ptrace(PTRACE_CONT, tid, 0, 0);
-	return true;
-}
-
 void episode_kill(struct tracer_state *st)
 {
 	EACH_TASK(st, t)
@@ -72,10 +62,12 @@ void episode_drain(struct tracer_state *st)
 			break;
 		}
 		t = task_find(st, tid);
+		if (!t && template_saw(st, tid, status))
+			continue;
 		if (WIFEXITED(status) || WIFSIGNALED(status)) {
 			if (t)
 				task_remove(st, t);
-		} else if (!t && !pass_template_init(st, tid)) {
+		} else if (!t) {
 			kill(tid, SIGKILL);	/* a task born during the kill */
 		}
 	}
@@ -488,6 +480,8 @@ void episode_dispatch(struct tracer_state *st, pid_t tid, int status, int *errfd
 	struct tracer_task *t = task_find(st, tid);
 	int sig, event;
 
+	if (!t && template_saw(st, tid, status))
+		return;
 	if (WIFEXITED(status) || WIFSIGNALED(status)) {
 		if (t)
 			handle_gone(st, t, status, errfd);
@@ -497,8 +491,6 @@ void episode_dispatch(struct tracer_state *st, pid_t tid, int status, int *errfd
 	 * it was held at is over. */
 	if (t)
 		t->hold_until_ms = 0;
-	if (!t && pass_template_init(st, tid))
-		return;
 	if (!t) {
 		/* A new task's first stop, before its parent's creation event:
 		 * hold it until we know its address space. */
@@ -571,8 +563,10 @@ void episode_dump_and_kill(struct tracer_state *st)
 			break;
 		}
 		t = task_find(st, tid);
-		if (!t)
+		if (!t) {
+			template_saw(st, tid, status);
 			continue;
+		}
 		if (WIFEXITED(status) || WIFSIGNALED(status))
 			task_remove(st, t);
 		else

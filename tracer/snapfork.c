@@ -10,7 +10,11 @@
  * The child is auto-attached (TRACEFORK) and first stops in
  * PTRACE_EVENT_STOP just after the insn: it gets the point's registers
  * with rip back on the insn, so it makes the point's call itself, and the
- * hooks see it as its run's first call there. A point at a trap (a
+ * hooks see it as its run's first call there. The template single-steps
+ * the insn (its only stop before the child runs is the fork event) and
+ * its step trap is waited for while the child runs: after the first
+ * fork it is parked in that SIGTRAP stop, not at a syscall's exit
+ * (kernel-facts.md#fork-snapshots). A point at a trap (a
  * function's entry, tracer_snapshot.on_trap) is parked the same way after
  * a getpid of its own; its children start at the trap's registers.
  * Between episodes the parked template can be made to run one call more
@@ -175,47 +179,108 @@ void template_take_trap(struct tracer_state *st, struct tracer_task *t)
 	take(st, t, true);
 }
 
+/* One wait status of the template while unsettled: its step trap settles
+ * it; another stop (a signal for it, dropped) steps on. */
+static int template_stopped(struct tracer_template *tp, int status)
+{
+	if (!WIFSTOPPED(status)) {
+		tp->gone = true;
+		tp->unsettled = false;
+		return -ESRCH;
+	}
+	if (WSTOPSIG(status) == SIGTRAP && (unsigned)status >> 16 == 0) {
+		tp->unsettled = false;
+		return 0;
+	}
+	return ptrace(PTRACE_SINGLESTEP, tp->tid, 0, 0) < 0 ? -errno : 0;
+}
+
+/* The template's step trap after the last fork's clone (or its death),
+ * if the episode's loop has not seen it. */
+static int settle(struct tracer_template *tp)
+{
+	int status, e;
+
+	while (tp->unsettled && !tp->gone) {
+		pid_t r = waitpid(tp->tid, &status, __WALL);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if ((e = template_stopped(tp, status)) < 0)
+			return e;
+	}
+	return tp->gone ? -ESRCH : 0;
+}
+
+bool template_saw(struct tracer_state *st, pid_t tid, int status)
+{
+	struct tracer_template *tp = &session_of(st)->tmpl;
+
+	if (!tp->parked || !tid)
+		return false;
+	if (tid == tp->init) {
+		if (WIFSTOPPED(status))
+			ptrace(PTRACE_CONT, tid, 0, 0);
+		return true;
+	}
+	if (tid != tp->tid)
+		return false;
+	if (tp->unsettled)
+		template_stopped(tp, status);
+	else if (!WIFSTOPPED(status))
+		tp->gone = true;
+	return true;
+}
+
 pid_t template_fork(struct tracer_session *s)
 {
 	struct tracer_template *tp = &s->tmpl;
 	struct user_regs_struct r = tp->regs;
+	uint64_t after = r.rip;
 	pid_t child = 0;
-	int status, e, exits = 0;
+	int status, e;
 
+	if ((e = settle(tp)) < 0)
+		return e;
 	r.rip -= SYSCALL_INSN_LEN;
 	r.rax = SYS_clone;
 	r.orig_rax = -1;
 	r.rdi = CLONE_PARENT | SIGCHLD;
 	r.rsi = r.rdx = r.r10 = r.r8 = 0;
-	if (ptrace(PTRACE_SETREGS, tp->tid, 0, &r) < 0 || ptrace(PTRACE_SYSCALL, tp->tid, 0, 0) < 0)
+	/* Stepped over the insn, not PTRACE_SYSCALL: its only stop before the
+	 * child can run is the fork event (and a seccomp stop if the filter
+	 * traces clone); the step trap after it is waited for later, while
+	 * the child runs (settle, template_saw). A failed clone, with no
+	 * event, ends in that trap all the same: the template never runs
+	 * on. The SIGTRAP of the last park is not delivered (signal 0). */
+	if (ptrace(PTRACE_SETREGS, tp->tid, 0, &r) < 0 ||
+	    ptrace(PTRACE_SINGLESTEP, tp->tid, 0, 0) < 0)
 		return -errno;
-	/* Entry stop, maybe a seccomp stop, the fork event, the exit stop. */
-	while (exits < 2) {
-		int sig, ev;
+	while (!child) {
+		struct user_regs_struct now;
 
 		if ((e = wait_stop(tp->tid, &status)) < 0)
 			return e;
-		sig = WSTOPSIG(status);
-		ev = (unsigned)status >> 16;
-		if (ev == PTRACE_EVENT_FORK) {
+		if ((unsigned)status >> 16 == PTRACE_EVENT_FORK) {
 			unsigned long msg = 0;
 
 			if (ptrace(PTRACE_GETEVENTMSG, tp->tid, 0, &msg) < 0)
 				return -errno;
 			child = (pid_t)msg;
-		} else if (sig == (SIGTRAP | 0x80)) {
-			exits++;
+		} else if (WSTOPSIG(status) == SIGTRAP && (unsigned)status >> 16 == 0 &&
+			   ptrace(PTRACE_GETREGS, tp->tid, 0, &now) == 0 && now.rip == after) {
+			/* Past the insn without a fork: clone failed. */
+			return (long long)now.rax < 0 && (long long)now.rax > -4096 ? (int)now.rax
+										       : -EIO;
 		}
 		/* A signal for the parked template is dropped: nothing of the
 		 * program runs in it any more. */
-		if (exits < 2 && ptrace(PTRACE_SYSCALL, tp->tid, 0, 0) < 0)
+		if (ptrace(PTRACE_SINGLESTEP, tp->tid, 0, 0) < 0)
 			return -errno;
 	}
-	if (!child) {
-		long rax = ptrace(PTRACE_PEEKUSER, tp->tid, offsetof(struct user_regs_struct, rax), 0);
-
-		return rax < 0 && rax > -4096 ? (int)rax : -EIO;
-	}
+	tp->unsettled = true;
 	if ((e = wait_stop(child, &status)) < 0)
 		return e;
 	if (tp->at_trap) {
@@ -251,6 +316,7 @@ void template_kill(struct tracer_session *s)
 		while (waitpid(tp->init, &status, __WALL) < 0 && errno == EINTR)
 			;
 	tp->parked = false;
+	tp->unsettled = tp->gone = false;
 	if (--tp->mm->refs <= 0) {
 		if (tp->mm->data && s->opts.hooks && s->opts.hooks->mm_free)
 			s->opts.hooks->mm_free(s->opts.hooks->ctx, tp->mm->data);
@@ -272,6 +338,10 @@ int tracer_template_syscall(struct tracer_session *s, long nr, const uint64_t ar
 		return -ESRCH;
 	if (remote_refused(nr) || data_arg >= 6 || (data && data_arg < 0))
 		return -EINVAL;
+	/* After a fork it is parked in its step trap, maybe not seen yet;
+	 * PTRACE_SYSCALL from there runs the insn as from a call's exit. */
+	if ((e = settle(tp)) < 0)
+		return e;
 	for (int i = 0; i < 6; i++)
 		*argr[i] = args[i];
 	if (data) {
@@ -288,8 +358,9 @@ int tracer_template_syscall(struct tracer_session *s, long nr, const uint64_t ar
 	r.orig_rax = -1;
 	if (ptrace(PTRACE_SETREGS, tp->tid, 0, &r) < 0 || ptrace(PTRACE_SYSCALL, tp->tid, 0, 0) < 0)
 		return -errno;
-	/* Entry stop, maybe a seccomp stop, exit stop; a signal for the
-	 * parked template is dropped (template_fork). */
+	/* Entry stop, maybe a seccomp stop, exit stop, where it stays parked
+	 * (the next fork steps from there); a signal for the parked template
+	 * is dropped (template_fork). */
 	while (stops < 2) {
 		if ((e = wait_stop(tp->tid, &status)) < 0)
 			return e;

@@ -100,6 +100,10 @@ struct tracer_template {
 	bool at_trap;
 	struct user_regs_struct start;
 	struct tracer_mm *mm;	/* its address space, with the hooks' data */
+	/* After a fork the template steps over clone's insn while its child
+	 * runs (snapfork.c): its trap stop is waited for at the next fork,
+	 * or seen by the episode's loop (template_saw). gone: it died. */
+	bool unsettled, gone;
 };
 
 /* The seccomp filter, compiled once for every episode with the same trace
@@ -175,6 +179,9 @@ void template_take_trap(struct tracer_state *st, struct tracer_task *t);
 /* Fork the template into this episode's main process, stopped, traced,
  * about to make the point's call again. pid or -errno. */
 pid_t template_fork(struct tracer_session *s);
+/* A stop or death of the template or of the jail's init, which are in
+ * no episode, seen by a loop's waitpid(-1): dealt with, true. */
+bool template_saw(struct tracer_state *st, pid_t tid, int status);
 void template_kill(struct tracer_session *s);
 
 /* task.c */

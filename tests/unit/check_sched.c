@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "inject/fuzz_calib.h"
+#include "inject/feedback.h"
 #include "inject/fuzz_faults.h"
 #include "inject/mutate.h"
 #include "inject/sched.h"
@@ -232,7 +233,8 @@ START_TEST(fuzz_calibration_stability)
 	ck_assert_int_eq(sched_fuzz_add(f, (const uint8_t *)"AB", 2), 0);
 	ck_assert_int_eq(f->next(f, &seed_req), SCHED_RUN);
 	shape[1] = shape[2] = shape[3] = shape[4] = 1;
-	out.shape = shape;
+	out.maps = &(struct fb_map){ .name = "shape", .size = INJECT_SHAPE_SIZE, .dense = shape };
+	out.nmaps = 1;
 	f->done(f, &seed_req, &out);
 	/* Cell 4: 1 hit, then 2 (another bucket), in every run after. */
 	shape[4] = 2;
@@ -268,6 +270,7 @@ START_TEST(fuzz_keeps_new_shapes)
 	struct run_outcome out = { 0 };
 	struct fuzz_entry_info info;
 	uint8_t shape[INJECT_SHAPE_SIZE] = { 0 };
+	struct fb_map map = { .name = "shape", .size = INJECT_SHAPE_SIZE, .dense = shape };
 
 	ck_assert_int_eq(sched_fuzz_new(7, 0.0, &f), 0);
 	ck_assert_int_eq(f->next(f, &req), -ENODATA);
@@ -277,7 +280,8 @@ START_TEST(fuzz_keeps_new_shapes)
 	ck_assert_str_eq(req.mode, "fuzz");
 	ck_assert(req.random && req.input_len == 2 && memcmp(req.input, "FY", 2) == 0);
 	shape[1] = 1;
-	out.shape = shape;
+	out.maps = &map;
+	out.nmaps = 1;
 	f->done(f, &req, &out);
 	ck_assert_int_eq(sched_fuzz_nqueue(f), 1);
 	calibrate(f, &out, "FY", 2);
@@ -317,7 +321,8 @@ START_TEST(fuzz_save_and_load)
 
 	ck_assert_int_eq(sched_fuzz_new(7, 0.0, &a), 0);
 	ck_assert_int_eq(sched_fuzz_add(a, (const uint8_t *)"FY\004abcd", 7), 0);
-	out.shape = shape;
+	out.maps = &(struct fb_map){ .name = "shape", .size = INJECT_SHAPE_SIZE, .dense = shape };
+	out.nmaps = 1;
 	for (int i = 0; i < 300; i++) {
 		ck_assert_int_eq(a->next(a, &ra), SCHED_RUN);
 		shape[1] = ra.input_len > 0 && ra.input[0] == 'F' ? 1 : 2;	/* a second entry */
@@ -348,6 +353,61 @@ START_TEST(fuzz_save_and_load)
 	free(blob);
 	sched_free(a);
 	sched_free(b);
+}
+END_TEST
+
+/* Feedback maps: dense and sparse judged alike (AFL's buckets, virgin
+ * bits per map); a new bucket in one map of two is new; zero words
+ * skipped without losing a tail cell; the stats count the AFL map. */
+START_TEST(feedback_maps)
+{
+	static uint8_t dense[65541];
+	uint32_t sparse[8], n, size;
+	struct feedback *fb = feedback_new();
+	struct fb_map m[2] = {
+		{ .name = "shape", .size = sizeof(dense), .dense = dense },
+		{ .name = "afl", .size = sizeof(dense), .sparse = sparse },
+	};
+	struct scheduler *f;
+	struct run_request req;
+	struct run_outcome out = { .maps = m, .nmaps = 2 };
+	struct fuzz_stats st;
+
+	ck_assert_ptr_nonnull(fb);
+	dense[3] = 1;
+	dense[65540] = 5;	/* past the last whole word */
+	n = feedback_sparse(dense, sizeof(dense), sparse, 8);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(sparse[0], 3u << 8 | 1);
+	ck_assert_uint_eq(sparse[1], 65540u << 8 | 5);
+	m[1].nsparse = n;
+	ck_assert_int_eq(feedback_judge(fb, m, 2), 1);
+	ck_assert_int_eq(feedback_judge(fb, m, 2), 0);
+	dense[65540] = 6;	/* the same bucket, 4-7 */
+	ck_assert_int_eq(feedback_judge(fb, m, 1), 0);
+	sparse[1] = 65540u << 8 | 8;	/* 8-15: new in the afl map only */
+	ck_assert_int_eq(feedback_judge(fb, m, 2), 1);
+	ck_assert_uint_eq(feedback_cells(fb, "afl", &size), 2);
+	ck_assert_uint_eq(size, sizeof(dense));
+	ck_assert_uint_eq(feedback_cells(fb, "none", &size), 0);
+	ck_assert_uint_eq(size, 0);
+	feedback_free(fb);
+
+	/* Through the scheduler: an entry kept for the afl map alone. */
+	ck_assert_int_eq(sched_fuzz_new(7, 0.0, &f), 0);
+	ck_assert_int_eq(sched_fuzz_add(f, (const uint8_t *)"FY", 2), 0);
+	ck_assert_int_eq(f->next(f, &req), SCHED_RUN);
+	f->done(f, &req, &out);	/* the seed */
+	ck_assert_int_eq(f->next(f, &req), SCHED_RUN);
+	sparse[2] = 9u << 8 | 1;
+	m[1].nsparse = 3;
+	f->done(f, &req, &out);
+	ck_assert_int_eq(sched_fuzz_nqueue(f), 2);
+	sched_fuzz_stats(f, &st);
+	ck_assert_int_eq(st.edges, 3);
+	ck_assert_int_eq(st.edges_max, (int)sizeof(dense));
+	ck_assert_int_eq(st.cells_max, INJECT_SHAPE_SIZE);
+	sched_free(f);
 }
 END_TEST
 
@@ -649,6 +709,7 @@ int main(void)
 	tcase_add_test(tc, fuzz_keeps_new_shapes);
 	tcase_add_test(tc, fuzz_calibration_stability);
 	tcase_add_test(tc, fuzz_save_and_load);
+	tcase_add_test(tc, feedback_maps);
 	tcase_add_test(tc, mutate_extras_steps);
 	tcase_add_test(tc, fuzz_faults_changes);
 	suite_add_tcase(s, tc);
