@@ -104,7 +104,9 @@ void snap_fds_close(struct snapshot *sn)
 	sn->refuse[0] = 0;
 }
 
-static const char *const lock_names[] = { [0] = "none", [LOCK_SH] = "LOCK_SH", [LOCK_EX] = "LOCK_EX" };
+static const char *const lock_names[] = {
+	[0] = "none", [LOCK_SH] = "LOCK_SH", [LOCK_EX] = "LOCK_EX",
+};
 
 /* A run's flock() on a shared description is the template's lock: take
  * it back as it was through our copy (never waiting: another process

@@ -48,7 +48,8 @@ mkdir -p "$TMP/seeds" && printf a >"$TMP/seeds/a" && printf b >"$TMP/seeds/b" ||
 fz --fuzz --corpus="$TMP/seeds" --max-runs=100 --seed=3 "${at[@]}" --out="$OUT" \
 	-- "$T/snap_shared" "$TMP/lockf"
 assert_rc 0
-assert_eq "fork snapshot" "$(sed -n 's/^target_mode *: //p' "$OUT/fuzzer_stats")" "--fuzz: target_mode"
+assert_eq "fork snapshot" "$(sed -n 's/^target_mode *: //p' "$OUT/fuzzer_stats")" \
+	"--fuzz: target_mode"
 assert_eq 0 "$(jqr '.findings | length')" "--fuzz: findings"
 n=$(jq -n "$whole" "$OUT/runs.jsonl")
 [ "$n" -ge 50 ] || fail "--fuzz: only $n runs made their changes"
@@ -75,6 +76,6 @@ printf a >"$TMP/in"
 fz --inject=io "${at[@]}" --stdin="$TMP/in" --random --max-runs=20 --out="$OUT" \
 	-- "$T/snap_shared" "$TMP/lockf" refuse
 assert_rc 2
-assert_eq 1 "$(grep -c 'snapshot: a run added the entry of descriptor [0-9]* in the template.s epoll instance' \
-	"$TMP/fz.stderr")" "refused: the line naming the entry"
+line='snapshot: a run added the entry of descriptor [0-9]* in the template.s epoll instance'
+assert_eq 1 "$(grep -c "$line" "$TMP/fz.stderr")" "refused: the line naming the entry"
 assert_no_stray snap_shared

@@ -7,12 +7,12 @@
  * (a socketpair's), sets SO_RCVTIMEO on that socket, arms a timerfd
  * (1000 s, every 7 s) and makes another disarmed, and takes a shared
  * flock() on LOCKFILE. Every run then checks it finds them as the
- * template left them (else it aborts): the interest list as fdinfo shows
- * it, the ONESHOT entry's event, the socket's options, the timers, the
- * lock (another open of the file cannot be locked exclusively), the
- * pipe's O_NONBLOCK (each difference a line on stderr); and changes each: its wait disarms the ONESHOT
- * entry, EPOLL_CTL_DEL of the pipe, MOD of the socket, ADD of the other
- * socket end, setsockopt (SO_RCVBUF, SO_RCVTIMEO, SO_SNDBUF through a
+ * template left them (else it aborts, each difference a line on stderr):
+ * the interest list as fdinfo shows it, the ONESHOT entry's event, the
+ * socket's options, the timers, the lock (another open of the file can
+ * share it, not take it exclusively), the pipe's O_NONBLOCK; and changes
+ * each: its wait disarms the ONESHOT entry, EPOLL_CTL_DEL of the pipe,
+ * MOD of the socket, ADD of the other socket end, setsockopt (SO_RCVBUF, SO_RCVTIMEO, SO_SNDBUF through a
  * dup), timerfd_settime of both, flock LOCK_UN or LOCK_EX (by the
  * input's first byte), fcntl O_NONBLOCK. A call that fails (a fault
  * injected) ends the run quietly, status 0.
