@@ -640,7 +640,7 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	const struct fault_rec *log;
 	long oom0;
 	int64_t cpu0, cpu1, wall0;
-	int e, nlog, nconds;
+	int e, nlog, nconds, back;
 
 	memset(res, 0, sizeof(*res));
 	memset(sres, 0, sizeof(*sres));
@@ -730,6 +730,8 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 		service_finish(drv, sres);
 	runner_snap_drain(r);
 	runner_episode_close(r, &ep);
+	if (e >= 0 && (back = runner_snap_restore(r)) < 0)
+		return back;
 	e = check_episode(r, record, e, res, sres->ready);
 	if (e < 0 || res->end == RUN_INTERRUPTED)
 		return e;

@@ -175,6 +175,9 @@ bool runner_snap_forks(const struct runner *r);
 /* The parked template's pid when this run is its child, else 0. */
 pid_t runner_snap_template(const struct runner *r);
 void runner_snap_drain(struct runner *r);
+/* After a forked run: put back what it changed in descriptions shared
+ * with the template (snapshot_restore); what cannot be is fatal, exit 2. */
+int runner_snap_restore(struct runner *r);
 /* A service's template listened already: tell the run's driver. */
 struct service_driver;
 int runner_snap_service(struct runner *r, struct service_driver *drv);

@@ -242,6 +242,27 @@ void runner_snap_drain(struct runner *r)
 	}
 }
 
+int runner_snap_restore(struct runner *r)
+{
+	char why[512];
+	int e;
+
+	if (!runner_snap_forks(r))
+		return 0;
+	e = snapshot_restore(r->snap, r->ts, why, sizeof(why));
+	if (e == -ENOTRECOVERABLE) {
+		/* The next child would find another template: refused, never
+		 * run from it. */
+		snprintf(r->err.msg, sizeof(r->err.msg), "--snapshot: %s; run it with "
+			 "--snapshot=off", why);
+		r->err.status = 2;
+		r->err.fatal = true;
+		return -EINVAL;
+	}
+	return e < 0 ? snap_fail(r, 0, e, "--snapshot: cannot put back the template's descriptors") :
+	       0;
+}
+
 void runner_snap_fini(struct runner *r)
 {
 	free(r->startup);

@@ -126,6 +126,7 @@ int snapshot_new(const char *spec, struct snapshot **out, char *why, size_t whyl
 	sn->lfd = -1;
 	sn->ts = (struct tracer_snapshot){
 		.ctx = sn, .is_point = is_point, .taken = taken, .before_fork = before_fork,
+		.on_child_call = snap_child_call,
 	};
 	if (sn->func[0]) {
 		sn->ts.on_entry = snap_func_entry;
@@ -151,6 +152,7 @@ const struct tracer_snapshot *snapshot_tracer(struct snapshot *sn)
 
 void snapshot_trace_set(const struct snapshot *sn, uint8_t set[SYSCALL_MAX / 8])
 {
+	snap_calls_trace_set(set);
 	if (sn->service)
 		snap_service_trace_set(set);
 	if (sn->on_listen)

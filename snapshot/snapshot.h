@@ -49,5 +49,12 @@ const char *snapshot_why(const struct snapshot *sn);
 pid_t snapshot_template_pid(const struct snapshot *sn);
 /* How many descriptors of the template are restored before each run. */
 int snapshot_nfds(const struct snapshot *sn);
+/* After a run the template forked, every task of it gone: put back what
+ * it changed in descriptions it shares with the template beyond offsets
+ * and flags (flock() locks, epoll entries, which the template itself is
+ * made to put back, socket options, timers). 0; -ENOTRECOVERABLE with
+ * one line in why[] when something cannot be put back exactly (the next
+ * run would find another template); another -errno. */
+int snapshot_restore(struct snapshot *sn, struct tracer_session *ts, char *why, size_t whylen);
 
 #endif

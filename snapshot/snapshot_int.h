@@ -4,21 +4,66 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
 #include <sys/types.h>
 
 #include "snapshot/snapshot.h"
 #include "tracer/services.h"
 
 #define SNAP_MAX_FDS 256
+#define SNAP_MAX_EPI 256	/* entries of one epoll instance */
+#define SNAP_MAX_SAVES 32	/* socket options and timers a run changes */
+
+enum snap_kind { SNAP_OTHER, SNAP_SOCK, SNAP_TIMERFD, SNAP_EPOLL };
+
+/* An entry of an epoll interest list, as fdinfo shows it (the file by
+ * inode and device, st_dev's encoding). */
+struct snap_epi {
+	int tfd;
+	uint32_t events;
+	uint64_t data;
+	uint64_t ino;
+	dev_t dev;
+};
+
+/* What /proc/self/fdinfo/COPY says of a description (fdinfo.c). */
+struct snap_fdinfo {
+	int flock;		/* its flock() lock: 0, LOCK_SH, LOCK_EX */
+	char ofd[256];		/* its OFD locks: "R|W start end;" each */
+	struct snap_epi *epi;	/* epoll: the interest list (malloc'd) */
+	int nepi;
+	uint64_t ticks;		/* timerfd: expirations not read yet */
+	int clockid, settime_flags;
+};
 
 /* A descriptor of the template: our copy of it (the same open file
- * description, so the same offset and flags) and their values at the
- * snapshot. */
+ * description, so the same offset, flags and locks) and their values at
+ * the snapshot. */
 struct snap_fd {
 	int fd;			/* the template's number */
 	int copy;		/* ours (pidfd_getfd) */
 	off_t off;		/* -1: not seekable (a pipe, a socket, a tty) */
 	int flags;		/* F_GETFL */
+	enum snap_kind kind;
+	uint64_t ino;		/* fstat of the copy */
+	dev_t dev;
+	struct snap_fdinfo info;	/* locks and an epoll's entries */
+};
+
+/* What a run's call on a template's descriptor is about to change, read
+ * at its stop (child_calls.c), put back after the run. */
+struct snap_save {
+	int idx;		/* sn->fds[] */
+	int level, optname;	/* setsockopt; level -1: timerfd_settime */
+	socklen_t len;
+	unsigned char val[128];
+	int buflock;		/* SO_BUF_LOCK then (buffer sizes), else -1 */
+	struct itimerspec its;	/* timerfd_gettime at the call */
+	struct timespec at;	/* the time of the call on the timer's clock */
+	uint64_t ticks;
+	int clockid, settime_flags;
 };
 
 struct snapshot {
@@ -46,12 +91,32 @@ struct snapshot {
 	long nth, seen;
 	struct snap_fd fds[SNAP_MAX_FDS];
 	int nfds;
+	/* The run's saves, and why one of its calls cannot be put back
+	 * ("": none), said after the run. */
+	struct snap_save saves[SNAP_MAX_SAVES];
+	int nsaves;
+	bool locks_touched;	/* it made a flock or an OFD lock call */
+	char refuse[512];
 };
 
 /* fdstate.c */
 int snap_fds_take(struct snapshot *sn, struct tracer_task *tmpl);
 int snap_fds_restore(struct snapshot *sn);
 void snap_fds_close(struct snapshot *sn);
+
+/* fdinfo.c */
+int snap_fdinfo_read(int copy, struct snap_fdinfo *out);
+void snap_fdinfo_free(struct snap_fdinfo *fi);
+enum snap_kind snap_fd_kind(int copy);
+
+/* epoll_state.c */
+int snap_epoll_restore(struct snapshot *sn, struct tracer_session *ts, const struct snap_fd *f,
+		       const struct snap_fdinfo *now, char *why, size_t whylen);
+
+/* child_calls.c */
+void snap_child_call(void *ctx, struct tracer_task *t, const struct syscall_stop *s);
+int snap_saves_restore(struct snapshot *sn, char *why, size_t whylen);
+void snap_calls_trace_set(uint8_t set[SYSCALL_MAX / 8]);
 
 /* file_point.c */
 int snap_file_set(struct snapshot *sn, const char *path, char *why, size_t whylen);

@@ -388,6 +388,8 @@ static void handle_seccomp(struct tracer_state *st, struct tracer_task *t)
 	if (!st->taking && t->pid == st->main_pid && session_of(st)->tmpl.parked &&
 	    st->opts->snapshot->is_idle)
 		st->idle = st->opts->snapshot->is_idle(st->opts->snapshot->ctx, t, &t->sc) == 1;
+	if (st->forked && st->opts->snapshot->on_child_call && t->sc.arch == AUDIT_ARCH_X86_64)
+		st->opts->snapshot->on_child_call(st->opts->snapshot->ctx, t, &t->sc);
 	if (hooked && h && h->on_syscall && t->sc.ent)
 		h->on_syscall(h->ctx, t, &t->sc);
 	t->in_seccomp = false;

@@ -232,7 +232,7 @@ static int resend(struct tracer_task *t, const struct held_sig *held, int nheld)
 	return rc;
 }
 
-static bool refused(long nr)
+bool remote_refused(long nr)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(refused_nr); i++)
 		if (refused_nr[i] == nr)
@@ -248,7 +248,7 @@ int tracer_remote_syscall(struct tracer_task *t, long nr, const uint64_t args[6]
 	uint64_t mask, block = ~(1ULL << (SIGTRAP - 1)), insn;
 	int nheld = 0, rc, rc2;
 
-	if (refused(nr))
+	if (remote_refused(nr))
 		return -EINVAL;
 	/* In a syscall (seccomp, entry or exit stop) the kernel would finish
 	 * or restart that call around ours. */

@@ -157,8 +157,10 @@ static int episode_begin(struct tracer_session *s, const struct tracer_episode *
 		if (sched_setaffinity(0, sizeof(set), &set) < 0)
 			return -errno;
 	}
-	if (s->tmpl.parked && !ep->exec)
+	if (s->tmpl.parked && !ep->exec) {
+		st->forked = true;
 		return episode_begin_fork(s, errfd);
+	}
 	pid = spawn_target(s, ep, errfd);
 	if (pid < 0)
 		return pid;

@@ -16,7 +16,10 @@
  * fork it is parked in that SIGTRAP stop, not at a syscall's exit
  * (kernel-facts.md#fork-snapshots). A point at a trap (a
  * function's entry, tracer_snapshot.on_trap) is parked the same way after
- * a getpid of its own; its children start at the trap's registers. */
+ * a getpid of its own; its children start at the trap's registers.
+ * Between episodes the parked template can be made to run one call more
+ * the same way (tracer_template_syscall: snapshot/ puts back epoll
+ * entries a child changed, keyed by the template's own numbers). */
 #include "config.h"
 
 #include <errno.h>
@@ -26,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/uio.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -319,4 +323,57 @@ void template_kill(struct tracer_session *s)
 		free(tp->mm);
 	}
 	tp->mm = NULL;
+}
+
+int tracer_template_syscall(struct tracer_session *s, long nr, const uint64_t args[6],
+			    int data_arg, const void *data, size_t len, int64_t *ret)
+{
+	struct tracer_template *tp = &s->tmpl;
+	struct user_regs_struct r = tp->regs;
+	unsigned long long *argr[6] = { &r.rdi, &r.rsi, &r.rdx, &r.r10, &r.r8, &r.r9 };
+	int status, e, stops = 0;
+	long rax;
+
+	if (!tp->parked)
+		return -ESRCH;
+	if (remote_refused(nr) || data_arg >= 6 || (data && data_arg < 0))
+		return -EINVAL;
+	/* After a fork it is parked in its step trap, maybe not seen yet;
+	 * PTRACE_SYSCALL from there runs the insn as from a call's exit. */
+	if ((e = settle(tp)) < 0)
+		return e;
+	for (int i = 0; i < 6; i++)
+		*argr[i] = args[i];
+	if (data) {
+		/* Below the red zone: nothing of the program lives there. */
+		uint64_t at = (tp->regs.rsp - 128 - len) & ~15ULL;
+		struct iovec l = { (void *)data, len }, rm = { (void *)at, len };
+
+		if (process_vm_writev(tp->tid, &l, 1, &rm, 1, 0) != (ssize_t)len)
+			return -EFAULT;
+		*argr[data_arg] = at;
+	}
+	r.rip -= SYSCALL_INSN_LEN;
+	r.rax = nr;
+	r.orig_rax = -1;
+	if (ptrace(PTRACE_SETREGS, tp->tid, 0, &r) < 0 || ptrace(PTRACE_SYSCALL, tp->tid, 0, 0) < 0)
+		return -errno;
+	/* Entry stop, maybe a seccomp stop, exit stop, where it stays parked
+	 * (the next fork steps from there); a signal for the parked template
+	 * is dropped (template_fork). */
+	while (stops < 2) {
+		if ((e = wait_stop(tp->tid, &status)) < 0)
+			return e;
+		if (WSTOPSIG(status) == (SIGTRAP | 0x80))
+			stops++;
+		if (stops < 2 && ptrace(PTRACE_SYSCALL, tp->tid, 0, 0) < 0)
+			return -errno;
+	}
+	errno = 0;
+	rax = ptrace(PTRACE_PEEKUSER, tp->tid, offsetof(struct user_regs_struct, rax), 0);
+	if (errno)
+		return -errno;
+	*ret = rax;
+	/* Back as parked: each fork starts from these registers. */
+	return ptrace(PTRACE_SETREGS, tp->tid, 0, &tp->regs) < 0 ? -errno : 0;
 }

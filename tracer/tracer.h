@@ -232,6 +232,12 @@ struct tracer_snapshot {
 	/* Before each fork: undo what the last child changed in state it
 	 * shares with the template. */
 	int (*before_fork)(void *ctx);
+	/* At each seccomp stop of any task of a run the template forked
+	 * (x86_64 calls of the trace set), before the call runs and before
+	 * the hooks see it: note what the call will change in state the run
+	 * shares with the template (a socket option, a timer), to be put back
+	 * after the run (tracer_template_syscall when only the template can). */
+	void (*on_child_call)(void *ctx, struct tracer_task *t, const struct syscall_stop *s);
 	/* A service's child (tracer_service): at a seccomp stop of its main
 	 * process, 1 when this call waits for a new connection on the
 	 * listening socket. Once the driver asked the run to stop, a child
@@ -436,6 +442,16 @@ int tracer_session_template(struct tracer_session *s, const struct tracer_episod
 			    struct run_result *res, char *why, size_t whylen);
 /* Is a template parked? */
 bool tracer_session_has_template(const struct tracer_session *s);
+/* Make the parked template itself run one syscall, between episodes:
+ * for what only its own descriptor numbers name (an epoll entry is keyed
+ * by the number it was added under). data, when not NULL, is copied
+ * below the red zone of its stack first and argument data_arg gets its
+ * address. The template is left parked as it was. 0 with the raw result
+ * in *ret (-errno form); -ESRCH with no template parked; -EINVAL for a
+ * call that makes or ends tasks (clone, execve, exit...); another -errno
+ * when it could not be run. */
+int tracer_template_syscall(struct tracer_session *s, long nr, const uint64_t args[6],
+			    int data_arg, const void *data, size_t len, int64_t *ret);
 
 /* Kill every traced task of every session's current episode
  * (async-signal-safe; for a fatal-signal path). */

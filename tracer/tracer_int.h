@@ -82,6 +82,8 @@ struct tracer_state {
 	bool taking, parked;
 	/* A forked service child waits for a connection (is_idle). */
 	bool idle;
+	/* The episode is a child of the parked template (not an exec). */
+	bool forked;
 	int take_err;
 	char *why;
 	size_t whylen;
@@ -138,6 +140,10 @@ static inline struct tracer_session *session_of(struct tracer_state *st)
 {
 	return (struct tracer_session *)((char *)st - offsetof(struct tracer_session, st));
 }
+
+/* remote.c: calls whose events belong to the event loop (clone, execve,
+ * exit...), never run on the tracer's behalf. */
+bool remote_refused(long nr);
 
 /* Waits of a session are for its own thread's children and tracees only
  * (tracer.h). */
