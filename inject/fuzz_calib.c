@@ -55,6 +55,36 @@ struct fuzz_calib *fuzz_calib_new(const uint8_t *map, size_t n)
 	return c;
 }
 
+#define CALIB_BLOB_HEAD (4 * sizeof(int32_t))
+
+size_t fuzz_calib_blob_len(size_t n)
+{
+	return CALIB_BLOB_HEAD + n;
+}
+
+void fuzz_calib_blob(const struct fuzz_calib *c, uint8_t *out)
+{
+	int32_t h[4] = { c->give + c->out, c->total, c->varied, (int32_t)c->n };
+
+	memcpy(out, h, sizeof(h));
+	memcpy(out + CALIB_BLOB_HEAD, c->ref, c->n);
+}
+
+struct fuzz_calib *fuzz_calib_from_blob(const uint8_t *in, size_t len, size_t n)
+{
+	struct fuzz_calib *c;
+	int32_t h[4];
+
+	if (len != CALIB_BLOB_HEAD + n)
+		return NULL;
+	memcpy(h, in, sizeof(h));
+	if (h[3] != (int32_t)n || h[0] < 0 || h[1] < h[0] || !(c = malloc(sizeof(*c) + n)))
+		return NULL;
+	*c = (struct fuzz_calib){ .n = n, .give = h[0], .total = h[1], .varied = h[2] != 0 };
+	memcpy(c->ref, in + CALIB_BLOB_HEAD, n);
+	return c;
+}
+
 bool fuzz_calib_take(struct fuzz_calib *c)
 {
 	if (c->give <= 0)

@@ -45,6 +45,14 @@ bool fuzz_calib_over(const struct fuzz_calib *c);
 /* Did any run differ from the first (the entry is "variable")? */
 bool fuzz_calib_varied(const struct fuzz_calib *c);
 void fuzz_calib_free(struct fuzz_calib *c);
+/* A calibration under way as bytes, for --resume: fuzz_calib_blob_len(n)
+ * bytes for a map of n cells, written by fuzz_calib_blob (runs handed out and not done count
+ * as left to give: the run a SIGINT cut off is made again), read back by
+ * fuzz_calib_from_blob for a map of n cells (NULL: not such a blob, or
+ * out of memory). */
+size_t fuzz_calib_blob_len(size_t n);
+void fuzz_calib_blob(const struct fuzz_calib *c, uint8_t *out);
+struct fuzz_calib *fuzz_calib_from_blob(const uint8_t *in, size_t len, size_t n);
 
 /* AFL++'s stability: 100 * (1 - variable cells / cells seen), 100 when
  * none was seen. */

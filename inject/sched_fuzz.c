@@ -15,6 +15,7 @@
 #include "inject/fuzz_pool.h"
 #include "inject/mutate.h"
 #include "inject/sched.h"
+#include "inject/sched_fuzz_int.h"
 
 /* Havoc runs per entry and queue cycle. */
 #define HAVOC_RUNS 64
@@ -24,61 +25,6 @@ static const char STAGE_CALIB[] = "calibration";
 /* An input's run recording its sites (fuzz_pool_want). */
 static const char STAGE_SITES[] = "sites";
 
-struct entry {
-	uint8_t *data;
-	size_t len;
-	int src;
-	const char *stage;
-	long run;
-	long det_step;		/* the next deterministic step; -1: done */
-	long ext_step;		/* the next dictionary step (mutate_extras); -1: done */
-	struct plan_fault sched[FUZZ_SCHED_MAX];	/* its fault schedule */
-	int nsched;
-	uint64_t seed;		/* its run's random seed, for its calibration */
-	struct fuzz_calib *cal;	/* being calibrated, else NULL */
-	bool calibrated;	/* calibration begun (and maybe over) */
-	bool variable;		/* a calibration run differed */
-	bool fuzzed;		/* its mutations ran once (AFL++'s fuzz_level) */
-};
-
-struct fuzz_sched {
-	struct scheduler s;
-	uint64_t seed, rng;
-	double faults_p;
-	struct entry *q;
-	int n, cap;
-	int seeds_given;	/* seeds run as they are, in order */
-	int cur;		/* the entry being fuzzed */
-	int havoc_left;
-	long custom_left;	/* the entry's custom runs left; -1: not counted yet */
-	struct fuzz_custom custom;	/* --custom-mutator (fuzz NULL: none) */
-	long cycles;
-	long given;
-	struct feedback *fb;	/* bucket bits seen per cell, per map */
-	uint8_t var[INJECT_SHAPE_SIZE];	/* 1: a variable shape cell (fuzz_calib.h) */
-	int var_cells, variable;	/* variable cells, entries */
-	int cal_from;		/* entries before it are calibrated */
-	uint8_t shape_buf[INJECT_SHAPE_SIZE];	/* a sparse shape made dense */
-	struct mutate_token *tok;	/* --dict's tokens, shortest first */
-	struct mutate_dict dict;
-	uint8_t buf[MUTATE_MAX_LEN + MUTATE_TOKEN_MAX];
-	int src;		/* the entry the input in buf came from */
-	const char *stage;
-	/* The fault schedule as a dimension (sched_fuzz_faults): the
-	 * systematic plan of the clean run's sites is the pool, built at the
-	 * first mutation; each seed runs with each of its entries first. */
-	unsigned mutate;	/* FUZZ_MUTATE_* */
-	struct inject *inj;
-	char *const *exclude;
-	struct plan_fault *pool;
-	int npool;
-	bool pool_built;
-	long sys_next;		/* the next (seed, pool entry) of the systematic part */
-	struct fuzz_pool grown;	/* the pool grown from error paths (fuzz_pool.h) */
-	bool pairs;		/* grow it (on unless sched_fuzz_pairs said no) */
-	struct plan_fault sched[FUZZ_SCHED_MAX];	/* the next run's */
-	int nsched;
-};
 
 static int push(struct fuzz_sched *f, const uint8_t *data, size_t len, int src, const char *stage,
 		const struct plan_fault *sched, int nsched)
@@ -638,140 +584,6 @@ int sched_fuzz_add_entry(struct scheduler *s, const uint8_t *data, size_t len,
 	if (len > MUTATE_MAX_LEN)
 		len = MUTATE_MAX_LEN;
 	return push(f, data, len, -1, "seed", faults, nfaults);
-}
-
-/* sched_fuzz_save's blob: the loop's scalars and cells seen, then each
- * entry's progress. Its layout changes with the struct's fields: a blob
- * of another layout (version, size) is refused, never misread. */
-#define BLOB_MAGIC 0x667a7371u	/* "fzsq" */
-#define BLOB_VERSION 3u
-struct blob_head {
-	uint32_t magic, version, head_size, entry_size;
-	uint64_t rng;
-	int64_t given, cycles, sys_next, custom_left;
-	int32_t n, cur, havoc_left, seeds_given;
-	int32_t var_cells, variable, cal_from;
-	uint32_t afl_size;	/* the AFL map's bits seen follow the entries */
-	uint8_t virgin[INJECT_SHAPE_SIZE];	/* the shape's */
-	uint8_t var[INJECT_SHAPE_SIZE];
-};
-struct blob_entry {
-	int64_t run, det_step, ext_step;
-	uint64_t len, seed;
-	int32_t src;
-	/* An entry whose calibration was under way is saved as not begun:
-	 * it is calibrated again from its first run. */
-	uint8_t calibrated, variable, fuzzed, pad;
-};
-
-int sched_fuzz_save(const struct scheduler *s, void **buf, size_t *cap, size_t *len)
-{
-	const struct fuzz_sched *f = (const struct fuzz_sched *)s;
-	uint32_t afl_size = 0;
-	const uint8_t *afl = feedback_bits(f->fb, "afl", &afl_size);
-	const uint8_t *shape = feedback_bits(f->fb, "shape", &(uint32_t){ 0 });
-	size_t entries = sizeof(struct blob_head) + (size_t)f->n * sizeof(struct blob_entry);
-	size_t need = entries + afl_size;
-	struct blob_head *h;
-	struct blob_entry *e;
-
-	if (need > *cap) {
-		void *p = realloc(*buf, need);
-
-		if (!p)
-			return -ENOMEM;
-		*buf = p;
-		*cap = need;
-	}
-	h = *buf;
-	*h = (struct blob_head){
-		.magic = BLOB_MAGIC, .version = BLOB_VERSION, .head_size = sizeof(*h),
-		.entry_size = sizeof(*e), .rng = f->rng, .given = f->given, .cycles = f->cycles,
-		.sys_next = f->sys_next, .custom_left = f->custom_left, .n = f->n, .cur = f->cur,
-		.havoc_left = f->havoc_left, .seeds_given = f->seeds_given,
-		.var_cells = f->var_cells, .variable = f->variable, .cal_from = f->cal_from,
-		.afl_size = afl_size,
-	};
-	if (shape)
-		memcpy(h->virgin, shape, sizeof(h->virgin));
-	else
-		memset(h->virgin, 0, sizeof(h->virgin));
-	if (afl_size)
-		memcpy((uint8_t *)*buf + entries, afl, afl_size);
-	memcpy(h->var, f->var, sizeof(h->var));
-	e = (struct blob_entry *)(h + 1);
-	for (int i = 0; i < f->n; i++) {
-		bool begun = f->q[i].calibrated && !f->q[i].cal;
-
-		e[i] = (struct blob_entry){ .run = f->q[i].run, .det_step = f->q[i].det_step,
-					    .ext_step = f->q[i].ext_step, .len = f->q[i].len,
-					    .seed = f->q[i].seed, .src = f->q[i].src,
-					    .calibrated = begun, .variable = f->q[i].variable,
-					    .fuzzed = f->q[i].fuzzed };
-		if (!begun && f->q[i].calibrated && i < h->cal_from)
-			h->cal_from = i;
-	}
-	*len = need;
-	return 0;
-}
-
-int sched_fuzz_load(struct scheduler *s, const void *blob, size_t len)
-{
-	struct fuzz_sched *f = (struct fuzz_sched *)s;
-	const uint8_t *e = (const uint8_t *)blob + sizeof(struct blob_head);
-	size_t entries = sizeof(struct blob_head) + (size_t)f->n * sizeof(struct blob_entry);
-	struct blob_head h;
-	struct blob_entry be;
-	uint8_t *bits;
-
-	if (len < sizeof(h))
-		return -EINVAL;
-	memcpy(&h, blob, sizeof(h));
-	if (h.magic != BLOB_MAGIC || h.version != BLOB_VERSION || h.head_size != sizeof(h) ||
-	    h.entry_size != sizeof(be) || h.n != f->n ||
-	    len != entries + h.afl_size || h.cur < 0 ||
-	    (f->n && h.cur >= f->n) || h.seeds_given < 0 || h.seeds_given > f->n)
-		return -EINVAL;
-	/* Copied out: the blob need not be aligned (it follows a header). */
-	for (int i = 0; i < f->n; i++) {
-		memcpy(&be, e + i * sizeof(be), sizeof(be));
-		if (be.len != f->q[i].len || be.src >= f->n)
-			return -EINVAL;
-	}
-	f->rng = h.rng;
-	f->given = h.given;
-	f->cycles = h.cycles;
-	f->sys_next = h.sys_next;
-	f->custom_left = h.custom_left;
-	f->cur = h.cur;
-	f->havoc_left = h.havoc_left;
-	f->seeds_given = h.seeds_given;
-	if (!(bits = feedback_virgin(f->fb, "shape", INJECT_SHAPE_SIZE)))
-		return -ENOMEM;
-	memcpy(bits, h.virgin, INJECT_SHAPE_SIZE);
-	feedback_recount(f->fb, "shape");
-	if (h.afl_size) {
-		if (!(bits = feedback_virgin(f->fb, "afl", h.afl_size)))
-			return -ENOMEM;
-		memcpy(bits, (const uint8_t *)blob + entries, h.afl_size);
-		feedback_recount(f->fb, "afl");
-	}
-	memcpy(f->var, h.var, sizeof(f->var));
-	f->var_cells = h.var_cells;
-	f->variable = h.variable;
-	f->cal_from = h.cal_from < 0 ? 0 : h.cal_from > f->n ? f->n : h.cal_from;
-	for (int i = 0; i < f->n; i++) {
-		memcpy(&be, e + i * sizeof(be), sizeof(be));
-		f->q[i].seed = be.seed;
-		f->q[i].calibrated = be.calibrated;
-		f->q[i].variable = be.variable;
-		f->q[i].fuzzed = be.fuzzed;
-		f->q[i].src = be.src;
-		f->q[i].run = be.run;
-		f->q[i].det_step = be.det_step;
-		f->q[i].ext_step = be.ext_step;
-	}
-	return 0;
 }
 
 void sched_fuzz_cycles(struct scheduler *s, long cycles)

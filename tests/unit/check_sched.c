@@ -507,6 +507,60 @@ START_TEST(fuzz_save_and_load)
 }
 END_TEST
 
+/* --resume in the middle of a calibration (what a SIGINT can cut): the
+ * same runs as the scheduler that was not stopped, the calibration run
+ * under way made again first. */
+START_TEST(fuzz_save_mid_calibration)
+{
+	struct scheduler *a, *b;
+	struct run_request ra, rb;
+	struct run_outcome out = { 0 };
+	struct fuzz_entry_info in;
+	uint8_t shape[INJECT_SHAPE_SIZE] = { 0 };
+	void *blob = NULL;
+	size_t cap = 0, len;
+	int i;
+
+	out.maps = &(struct fb_map){ .name = "shape", .size = INJECT_SHAPE_SIZE, .dense = shape };
+	out.nmaps = 1;
+	ck_assert_int_eq(sched_fuzz_new(7, 0.0, &a), 0);
+	ck_assert_int_eq(sched_fuzz_add(a, (const uint8_t *)"FY\004abcd", 7), 0);
+	/* The state as the campaign marks it, after each run taken in, until
+	 * the next run is a kept entry's calibration run. */
+	for (i = 0; i < 2000; i++) {
+		ck_assert_int_eq(sched_fuzz_save(a, &blob, &cap, &len), 0);
+		ck_assert_int_eq(a->next(a, &ra), SCHED_RUN);
+		if (sched_fuzz_nqueue(a) > 1 && strcmp(ra.stage, "calibration") == 0)
+			break;
+		shape[1] = ra.input_len > 0 && ra.input[0] == 'F' ? 1 : 2;
+		a->done(a, &ra, &out);
+	}
+	ck_assert_int_lt(i, 2000);
+	ck_assert_int_eq(sched_fuzz_new(7, 0.0, &b), 0);
+	for (int k = 0; k < sched_fuzz_nqueue(a); k++) {
+		ck_assert_int_eq(sched_fuzz_entry(a, k, &in), 0);
+		ck_assert_int_eq(sched_fuzz_add_entry(b, in.data, in.len, in.faults, in.nfaults), 0);
+	}
+	ck_assert_int_eq(sched_fuzz_load(b, blob, len), 0);
+	ck_assert_int_eq(b->next(b, &rb), SCHED_RUN);
+	ck_assert_str_eq(rb.stage, "calibration");
+	ck_assert(ra.input_len == rb.input_len && !memcmp(ra.input, rb.input, ra.input_len));
+	for (int k = 0; k < 300; k++) {
+		shape[1] = ra.input_len > 0 && ra.input[0] == 'F' ? 1 : 2;
+		a->done(a, &ra, &out);
+		b->done(b, &rb, &out);
+		ck_assert_int_eq(a->next(a, &ra), SCHED_RUN);
+		ck_assert_int_eq(b->next(b, &rb), SCHED_RUN);
+		ck_assert_str_eq(ra.stage, rb.stage);
+		ck_assert(ra.seed == rb.seed && ra.tag == rb.tag);
+		ck_assert(ra.input_len == rb.input_len && !memcmp(ra.input, rb.input, ra.input_len));
+	}
+	free(blob);
+	sched_free(a);
+	sched_free(b);
+}
+END_TEST
+
 /* Feedback maps: dense and sparse judged alike (AFL's buckets, virgin
  * bits per map); a new bucket in one map of two is new; zero words
  * skipped without losing a tail cell; the stats count the AFL map. */
@@ -860,6 +914,7 @@ int main(void)
 	tcase_add_test(tc, fuzz_keeps_new_shapes);
 	tcase_add_test(tc, fuzz_calibration_stability);
 	tcase_add_test(tc, fuzz_save_and_load);
+	tcase_add_test(tc, fuzz_save_mid_calibration);
 	tcase_add_test(tc, feedback_maps);
 	tcase_add_test(tc, mutate_extras_steps);
 	tcase_add_test(tc, fuzz_faults_changes);
