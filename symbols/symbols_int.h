@@ -19,6 +19,8 @@
  *                                   -> lookup, unwind (refresh)
  *   func_code.c  where a function's code is, by name (symbols, inlined
  *                copies)            -> lookup
+ *   bad_pc.c     a call through a bad pointer: the caller's registers
+ *                                   -> lookup (CFI)
  *
  * unwind.c owns struct unwinder; symbolize.c and untrusted.c are handed
  * one and never call back into unwind.c.
@@ -87,6 +89,17 @@ struct unwinder {
 /* The module covering pc, after refreshing the module list once if none
  * does (a dlopen since): NULL if still none. */
 Dwfl_Module *sym_addrmodule(struct unwinder *u, uint64_t pc);
+
+/* --- bad_pc.c --------------------------------------------------------- */
+struct user_regs_struct;
+/* tid faulted at a pc outside every executable mapping (a call through a
+ * NULL or wild pointer) with a return address into code at [sp]: saves
+ * its registers in *saved and sets pc = [sp], sp += 8. 1 when it did (the
+ * caller must then sym_bad_pc_leave), 0 when it is no such crash, or
+ * -errno. */
+int sym_bad_pc_enter(struct unwinder *u, pid_t tid, struct user_regs_struct *saved);
+/* Put tid's registers back as they were. 0 or -errno. */
+int sym_bad_pc_leave(pid_t tid, const struct user_regs_struct *saved);
 
 /* --- lookup.c --------------------------------------------------------- */
 /* Name (demangled), source file and line of addr in mod; left alone

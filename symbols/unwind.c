@@ -400,6 +400,7 @@ struct walk {
 	bool may_refresh;
 	bool need_refresh;
 	bool found;
+	bool first_return;	/* the first pc is a return address (bad_pc.c) */
 };
 
 static int walk_stack_cb(Dwfl_Frame *state, void *arg)
@@ -412,6 +413,8 @@ static int walk_stack_cb(Dwfl_Frame *state, void *arg)
 
 	if (!dwfl_frame_pc(state, &pc, &act))
 		return DWARF_CB_ABORT;
+	if (w->first_return)
+		act = w->first_return = false;
 	if (lookup(w->u, pc, !act, &w->frames[w->n], w->max - w->n, &k, w->may_refresh) == 1)
 		w->need_refresh = true;
 	w->n += k;
@@ -462,17 +465,31 @@ static int top_frame(struct unwinder *u, pid_t tid, struct frame *f)
 int unwinder_stack(struct unwinder *u, pid_t tid, struct frame *frames, int max)
 {
 	struct walk w = { .u = u, .frames = frames, .max = max, .may_refresh = true };
+	struct user_regs_struct saved;
+	int bad, r;
 
 	if (!u || !frames || max <= 0)
 		return -EINVAL;
-	(void)dwfl_getthread_frames(u->dwfl, tid, walk_stack_cb, &w);
+	/* A call through a bad pointer: frame 0 is the bad pc, the walk
+	 * starts from the caller's registers. */
+	bad = sym_bad_pc_enter(u, tid, &saved);
+	if (bad == 1) {
+		(void)unwinder_symbolize(u, saved.rip, false, frames);
+		w.n = 1;
+	}
+	w.first_return = bad == 1;
+	if (w.n < max)
+		(void)dwfl_getthread_frames(u->dwfl, tid, walk_stack_cb, &w);
 	if (w.need_refresh) {
 		unwinder_refresh(u);
-		w.n = 0;
+		w.n = bad == 1;
+		w.first_return = bad == 1;
 		w.may_refresh = false;
 		w.need_refresh = false;
 		(void)dwfl_getthread_frames(u->dwfl, tid, walk_stack_cb, &w);
 	}
+	if (bad == 1 && (r = sym_bad_pc_leave(tid, &saved)) < 0)
+		return r;
 	/* libdwfl reports an error at the end of many stacks (no CFI for
 	 * _start, ...): the frames before it are good. */
 	if (w.n > 0)
