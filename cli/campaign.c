@@ -643,7 +643,7 @@ int campaign_run(struct options *o, char **environ_base)
 	}
 	snprintf(run_dir, sizeof(run_dir), "%s/run", o->out_dir);
 	runner_init(&c.rn, o, run_argv ? run_argv : o->argv, env, run_dir);
-	c.rn.fuzz_input = c.fz ? fuzz_input_path(c.fz) : NULL;
+	runner_set_input(&c.rn, c.fz ? fuzz_input_path(c.fz) : NULL);
 	if (c.fz)
 		fuzz_bind(c.fz, c.rn.inj);
 	if (o->shard_n && (e = inject_set_shard(c.rn.inj, o->shard_k, o->shard_n)) < 0)

@@ -111,6 +111,11 @@ static void read_corpus(struct fuzz *fz, const char *dir)
 		    (len = read(fd, buf, sizeof(buf))) < 0)
 			die_errno(-errno, "--corpus: cannot read '%s'", path);
 		close(fd);
+		/* As AFL++ refuses a seed over its bound, but a cut seed
+		 * still starts somewhere: say so once. */
+		if (st.st_size > MUTATE_MAX_LEN)
+			fprintf(stderr, "fzsandbox: note: --corpus: '%s' is %lld bytes: only its first %d are used\n",
+				path, (long long)st.st_size, MUTATE_MAX_LEN);
 		if (sched_fuzz_add(fz->sched, buf, len) < 0)
 			die("out of memory");
 		snprintf(qpath, sizeof(qpath), "%s/queue/id:%06d,time:0,execs:0,orig:%.200s",

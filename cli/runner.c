@@ -278,7 +278,7 @@ void runner_rehome(struct runner *r, const char *run_dir, const char *input)
 				r->argv[i] = (char *)input;
 		if (r->stdin_path == r->fuzz_input)
 			r->stdin_path = input;
-		r->fuzz_input = input;
+		runner_set_input(r, input);
 	}
 	runner_setup_jail(r, r->o, r->argv, true);
 	aflmap_rehome(r->afl);

@@ -127,6 +127,9 @@ struct runner {
 	/* --fuzz: the file this runner's program reads its input from (the
 	 * '@@' argument or stdin), kept with a finding; NULL: none. */
 	const char *fuzz_input;
+	/* ... as a glob, the engine's cfg.skip_path (runner_set_input). */
+	char input_glob[2 * PATH_MAX];
+	char *skip_path[2];
 	/* --fuzz of an afl-cc build: AFL++'s edge map (cli/aflmap.h), else
 	 * NULL. */
 	struct aflmap *afl;
@@ -246,6 +249,9 @@ void runner_setup_jail(struct runner *r, const struct options *o, char **argv, b
  * argv and stdin where it read r->fuzz_input; it must exist (the jail
  * binds it). */
 void runner_rehome(struct runner *r, const char *run_dir, const char *input);
+/* input (--fuzz; NULL: none) becomes r->fuzz_input, and the engine never
+ * fails a call that names it (cli/runner_input.c). */
+void runner_set_input(struct runner *r, const char *input);
 /* The target tree's CPU time (user + system, us) and largest peak RSS
  * (KiB) over every run this process made so far (cli/runner_usage.c):
  * the jail's init's count, or without a jail this process's children's. */

@@ -319,8 +319,9 @@ int inj_decide(struct inject *inj, struct tracer_task *t, const struct inj_call 
 		inj->exe_seq = inj->stop_seq;
 		pred_count_exe(inj, &st.ps);
 	}
-	/* --only-*: counted and recorded as ever, never failed. */
-	if ((inj->cfg.only_exe || inj->cfg.only_path || inj->cfg.only_fd) &&
+	/* --only-*, skip_path: counted and recorded as ever, never failed
+	 * (so never published as a site for a plan or fuzz schedule). */
+	if ((inj->cfg.only_exe || inj->cfg.only_path || inj->cfg.only_fd || inj->cfg.skip_path) &&
 	    !pred_filter_pass(inj, &st.ps))
 		nopts = 0;
 	if (!choose(&st, opts, nopts, &f, &occ) || fail(arg, t, &f) < 0)

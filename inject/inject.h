@@ -169,6 +169,12 @@ struct inject_config {
 	 * counted and recorded but never failed. */
 	char *const *only_exe, *const *only_path;
 	unsigned only_fd;
+	/* Globs of paths never failed where a call names them (open, stat,
+	 * access...; NULL-terminated, NULL: none): --fuzz's input file, the
+	 * harness's and not the program's environment. Calls on a descriptor
+	 * of it still may fail (a read's EIO is the program's to handle).
+	 * inject_set_skip_path replaces them. */
+	char *const *skip_path;
 	/* Called with each process stopped at its exit_group (traced in
 	 * every run then), its memory still there: the fuzz loop reads
 	 * AFL++'s edge map out of it (cli/aflmap.c); NULL: none. */
@@ -239,6 +245,8 @@ void inject_set_sites(struct inject *inj, bool from_start);
  * hashes to K of N (shard.c), so N shards fail each site exactly once.
  * -EINVAL unless k < n. */
 int inject_set_shard(struct inject *inj, unsigned k, unsigned n);
+/* Replace cfg.skip_path (the caller keeps globs alive; NULL: none). */
+void inject_set_skip_path(struct inject *inj, char *const *globs);
 /* The shard (0..n-1) a site key belongs to. */
 unsigned inject_shard_of(const char *key, unsigned n);
 int inject_run_log(const struct inject *inj, const struct fault_rec **log);

@@ -315,23 +315,41 @@ static bool any_exe(char *const *globs, const char *exe)
 	return false;
 }
 
+static bool any_path(char *const *globs, const char *path)
+{
+	for (int i = 0; path && globs[i]; i++)
+		if (fnmatch(globs[i], path, FNM_PATHNAME) == 0)
+			return true;
+	return false;
+}
+
+/* The path a call names (open, stat...); NULL for a call on a
+ * descriptor, whose file is not looked up then. */
+static const char *named_path(struct pred_stop *ps)
+{
+	struct pred_args a;
+
+	if (!ps->sc || !pred_args_of(ps->sc->ent->name, &a) || a.path < 0)
+		return NULL;
+	return stop_path(ps);
+}
+
 bool pred_filter_pass(struct inject *inj, struct pred_stop *ps)
 {
 	const struct inject_config *c = &inj->cfg;
-	const char *path;
-	bool hit = false;
 
 	if (c->only_exe && !any_exe(c->only_exe, pred_exe(ps)))
 		return false;
-	if (c->only_path) {
-		if (!(path = stop_path(ps)))
-			return false;
-		for (int i = 0; c->only_path[i] && !hit; i++)
-			hit = fnmatch(c->only_path[i], path, FNM_PATHNAME) == 0;
-		if (!hit)
-			return false;
-	}
+	if (c->skip_path && any_path(c->skip_path, named_path(ps)))
+		return false;
+	if (c->only_path && !any_path(c->only_path, stop_path(ps)))
+		return false;
 	return !c->only_fd || (stop_fd(ps) & c->only_fd);
+}
+
+void inject_set_skip_path(struct inject *inj, char *const *globs)
+{
+	inj->cfg.skip_path = globs;
 }
 
 void pred_count_exe(struct inject *inj, struct pred_stop *ps)

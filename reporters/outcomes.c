@@ -327,6 +327,43 @@ static void print_end(const struct outcome *o, FILE *fp)
 		fprintf(fp, "exit %d", o->exit_status);
 }
 
+static int int_cmp(const void *x, const void *y)
+{
+	int a = *(const int *)x, b = *(const int *)y;
+
+	return (a > b) - (a < b);
+}
+
+/* Occurrences listed on a line at most: a fuzz campaign's thousands of
+ * runs at one site mostly share a few. */
+#define OUTCOME_OCC_SHOWN 16
+
+/* Each distinct occurrence of the n runs at p once, ascending, and how
+ * many runs when more runs than occurrences: "occurrences 1,2 in 412 runs". */
+static void print_occurrences(const struct outcome *v, const int *p, int n, FILE *fp)
+{
+	int *occ = malloc((size_t)n * sizeof(*occ)), k = 0;
+
+	if (!occ) {
+		fprintf(fp, ", %d runs", n);
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		occ[i] = v[p[i]].occurrence;
+	qsort(occ, (size_t)n, sizeof(*occ), int_cmp);
+	for (int i = 0; i < n; i++)
+		if (i == 0 || occ[i] != occ[k - 1])
+			occ[k++] = occ[i];
+	fprintf(fp, ", occurrence%s", k > 1 ? "s" : "");
+	for (int i = 0; i < k && i < OUTCOME_OCC_SHOWN; i++)
+		fprintf(fp, "%s%d", i ? "," : " ", occ[i]);
+	if (k > OUTCOME_OCC_SHOWN)
+		fprintf(fp, ",... (%d more)", k - OUTCOME_OCC_SHOWN);
+	if (n > k)
+		fprintf(fp, " in %d runs", n);
+	free(occ);
+}
+
 /* One line: the site, the fault, the occurrences of the n runs at p
  * that read the same (same_line), what set them apart from a clean run. */
 static void print_entry(const struct site *sites, int nsites, const struct outcome *v,
@@ -346,11 +383,8 @@ static void print_entry(const struct site *sites, int nsites, const struct outco
 		for (int i = 0; i < s->npath; i++)
 			fprintf(fp, " %s %s", i ? "<" : "via", s->path[i]);
 	}
-	if (n > 1 || o->occurrence > 1) {
-		fprintf(fp, ", occurrence%s", n > 1 ? "s" : "");
-		for (int i = 0; i < n; i++)
-			fprintf(fp, "%s%d", i ? "," : " ", v[p[i]].occurrence);
-	}
+	if (n > 1 || o->occurrence > 1)
+		print_occurrences(v, p, n, fp);
 	if (o->nfaults > 1)
 		fprintf(fp, ", with other faults");
 	if (o->out == STDOUT_PREFIX || o->out == STDOUT_DIFFERS)

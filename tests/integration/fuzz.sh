@@ -7,7 +7,7 @@
 # that got past the magic in queue/ (the syscall shape feedback: one more
 # read), save the crashing input in crashes/ and with the finding, and
 # --replay must feed that input again, and minimize shrink it. afl-whatsup (Debian's afl++) must
-# read OUT. Bad input exits 2 with one line.
+# read OUT. A seed over 64 KiB is cut with a note. Bad input exits 2 with one line.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
@@ -100,6 +100,17 @@ grep -c '"mode":"fuzz"' "$OUT/runs.jsonl" | grep -qx 99 || fail "--fuzz-faults: 
 # The budget ends a fuzz campaign normally: 0 without findings, not 3.
 fz --fuzz --corpus="$TMP/seeds" --budget=2s --out="$OUT" -- /bin/cat
 assert_rc 0
+
+# A seed over the mutator's bound (64 KiB) is cut, with one note naming it;
+# one within the bound gets none.
+mkdir -p "$TMP/big" || fatal "mkdir"
+head -c 70000 /dev/zero >"$TMP/big/large" && printf 'FY' >"$TMP/big/small" || fatal "big seed"
+fz --fuzz --corpus="$TMP/big" --max-runs=5 --seed=7 --out="$OUT" -- /bin/cat
+assert_rc 0
+assert_eq 1 "$(grep -c "^fzsandbox: note: --corpus: '.*/big/large' is 70000 bytes: only its first 65536 are used$" \
+	"$TMP/fz.stderr")" "notes for the 70,000-byte seed"
+assert_eq 0 "$(grep -c "note: --corpus: '.*small'" "$TMP/fz.stderr")" "notes for the small seed"
+assert_eq 65536 "$(wc -c <"$(ls -d "$OUT"/queue/id:*orig:large | head -1)")" "bytes of the cut seed in queue/"
 
 # Bad input: exit 2, one line.
 bad() {	# WHAT ARGS...
