@@ -63,43 +63,6 @@ int report_clear_previous(const char *out_dir)
 	return e;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		buf += n;
-		len -= n;
-	}
-	return 0;
-}
-
-static int copy_fd(int in, int out)
-{
-	char buf[65536];
-
-	for (;;) {
-		ssize_t n = read(in, buf, sizeof(buf));
-		int e;
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			return 0;
-		e = write_all(out, buf, n);
-		if (e)
-			return e;
-	}
-}
-
 int report_copy_output(const struct report *r, int id, const char *src,
 		       const char *name, char **rel)
 {
@@ -134,7 +97,7 @@ int report_copy_output(const struct report *r, int id, const char *src,
 	/* --redact: what the program printed is masked; a fuzz input is
 	 * what --replay feeds it again, kept as it was. */
 	e = redact_active() && strcmp(name, "input") != 0 ? redact_copy_fd(in, out) :
-							      copy_fd(in, out);
+							      fs_copy_fd(in, out);
 	if (close(out) < 0 && !e)
 		e = -errno;
 	if (!e && asprintf(rel, "findings/%d/%s", id, name) < 0) {

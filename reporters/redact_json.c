@@ -25,6 +25,7 @@
 #include <json-c/json.h>
 
 #include "reporters/report_int.h"
+#include "util/util.h"
 #include "util/redact.h"
 
 int report_redact_json(json_object *o)
@@ -100,18 +101,8 @@ static int write_private(const char *dir, json_object *o)
 	/* A file left by another umask or owner: 0600 whatever it was. */
 	if (fchmod(fd, 0600) < 0)
 		e = -errno;
-	while (!e && len > 0) {
-		ssize_t w = write(fd, text, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			e = -errno;
-		else {
-			text += w;
-			len -= (size_t)w;
-		}
-	}
+	if (!e)
+		e = fs_write_all(fd, text, len, -1);
 	if (close(fd) < 0 && !e)
 		e = -errno;
 	if (!e && rename(tmp, path) < 0)

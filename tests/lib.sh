@@ -105,6 +105,16 @@ assert_rc() {
 	assert_eq "$1" "$rc" "fzsandbox exit status"
 }
 
+# fzsandbox ARGS... refused as bad input: exit 2 and one line on stderr.
+assert_refused() {	# WHAT ARGS...
+	local what=$1
+
+	shift
+	fz "$@"
+	assert_rc 2
+	assert_eq 1 "$(wc -l <"$TMP/fz.stderr")" "$what: lines on stderr"
+}
+
 command -v jq >/dev/null 2>&1 || skip "jq is not installed (./quickstart installs it)"
 [ -x "$FZ" ] || fatal "fzsandbox not built at $FZ"
 

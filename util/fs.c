@@ -192,7 +192,7 @@ static int set_owner(int dfd, const char *name, const struct stat *st, const str
 	return 0;
 }
 
-static int copy_data(int in, int out)
+int fs_copy_fd(int in, int out)
 {
 	char buf[65536];
 
@@ -217,13 +217,10 @@ static int copy_data(int in, int out)
 				continue;
 			return -errno;
 		}
-		for (ssize_t off = 0; off < n;) {
-			ssize_t w = write(out, buf + off, n - off);
+		int e = fs_write_all(out, buf, (size_t)n, -1);
 
-			if (w < 0 && errno != EINTR)
-				return -errno;
-			off += w > 0 ? w : 0;
-		}
+		if (e < 0)
+			return e;
 	}
 }
 
@@ -258,7 +255,7 @@ static int copy_entry(int sfd, int dfd, const char *name, const struct fs_owner 
 		if (in < 0)
 			return -errno;
 		out = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-		r = out < 0 ? -errno : copy_data(in, out);
+		r = out < 0 ? -errno : fs_copy_fd(in, out);
 		if (r == 0 && fchmod(out, st.st_mode & mode_mask) < 0)
 			r = -errno;
 	} else if (S_ISLNK(st.st_mode)) {
@@ -298,21 +295,29 @@ int fs_copy_tree(int sfd, int dfd, const struct fs_owner *ow)
 	return r;
 }
 
+int fs_write_all(int fd, const void *data, size_t len, off_t at)
+{
+	const char *p = data;
+
+	for (size_t off = 0; off < len;) {
+		ssize_t n = at < 0 ? write(fd, p + off, len - off)
+				   : pwrite(fd, p + off, len - off, at + (off_t)off);
+
+		if (n < 0 && errno != EINTR)
+			return -errno;
+		if (n > 0)
+			off += (size_t)n;
+	}
+	return 0;
+}
+
 int fs_write_file_at(int dirfd, const char *name, int flags, mode_t mode, const void *data, size_t len)
 {
-	int fd = openat(dirfd, name, flags | O_WRONLY | O_CLOEXEC, mode), e = 0;
-	const char *p = data;
+	int fd = openat(dirfd, name, flags | O_WRONLY | O_CLOEXEC, mode), e;
 
 	if (fd < 0)
 		return -errno;
-	for (size_t off = 0; off < len && !e;) {
-		ssize_t n = write(fd, p + off, len - off);
-
-		if (n < 0 && errno != EINTR)
-			e = -errno;
-		else if (n > 0)
-			off += n;
-	}
+	e = fs_write_all(fd, data, len, -1);
 	if (close(fd) < 0 && !e)
 		e = -errno;
 	return e;
@@ -325,18 +330,12 @@ int fs_write_file(const char *path, const void *data, size_t len, mode_t mode)
 
 int fs_rewrite(int *fd, const char *path, const void *data, size_t len)
 {
-	const char *p = data;
+	int e;
 
 	if (*fd < 0 && (*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0)
 		return -errno;
-	for (size_t off = 0; off < len;) {
-		ssize_t n = pwrite(*fd, p + off, len - off, (off_t)off);
-
-		if (n < 0 && errno != EINTR)
-			return -errno;
-		if (n > 0)
-			off += n;
-	}
+	if ((e = fs_write_all(*fd, data, len, 0)) < 0)
+		return e;
 	return ftruncate(*fd, (off_t)len) < 0 ? -errno : 0;
 }
 

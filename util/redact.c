@@ -144,21 +144,6 @@ int redact_line(char *buf, size_t size)
 	return n;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Mask one piece and write it. */
 static int flush_piece(int out, const char *p, size_t n)
 {
@@ -168,7 +153,7 @@ static int flush_piece(int out, const char *p, size_t n)
 
 	if (e < 0)
 		return e;
-	e = write_all(out, m, mlen);
+	e = fs_write_all(out, m, mlen, -1);
 	free(m);
 	return e;
 }

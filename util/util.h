@@ -61,6 +61,12 @@ int fs_copy_tree(int sfd, int dfd, const struct fs_owner *ow);
  * malloc'd buffer (NUL after its len bytes; -EFBIG past max). 0 or
  * -errno. */
 int fs_write_file(const char *path, const void *data, size_t len, mode_t mode);
+/* All len bytes to fd, past short writes and EINTR: at its offset (at
+ * < 0), or with pwrite from at. 0 or -errno. */
+int fs_write_all(int fd, const void *data, size_t len, off_t at);
+/* What is left of in, to out at its offset (copy_file_range where the
+ * kernel can, else read and write). 0 or -errno. */
+int fs_copy_fd(int in, int out);
 /* The same at dirfd/name, opened with O_WRONLY and flags (O_CREAT |
  * O_EXCL, O_TRUNC | O_NOFOLLOW, ...). */
 int fs_write_file_at(int dirfd, const char *name, int flags, mode_t mode, const void *data, size_t len);

@@ -113,25 +113,17 @@ assert_eq 0 "$(grep -c "note: --corpus: '.*small'" "$TMP/fz.stderr")" "notes for
 assert_eq 65536 "$(wc -c <"$(ls -d "$OUT"/queue/id:*orig:large | head -1)")" "bytes of the cut seed in queue/"
 
 # Bad input: exit 2, one line.
-bad() {	# WHAT ARGS...
-	local what=$1
-
-	shift
-	fz "$@"
-	assert_rc 2
-	assert_eq 1 "$(wc -l <"$TMP/fz.stderr")" "$what: lines on stderr"
-}
-bad "empty corpus" --fuzz --corpus="$TMP/empty" --max-runs=10 --out="$OUT" -- /bin/cat
-bad "no corpus" --fuzz --max-runs=10 --out="$OUT" -- /bin/cat
-bad "corpus alone" --corpus="$TMP/seeds" --max-runs=10 --out="$OUT" -- /bin/cat
-bad "no end" --fuzz --corpus="$TMP/seeds" --out="$OUT" -- /bin/cat
-bad "with --stdin" --fuzz --corpus="$TMP/seeds" --stdin="$TMP/seeds/a" --max-runs=10 \
+assert_refused "empty corpus" --fuzz --corpus="$TMP/empty" --max-runs=10 --out="$OUT" -- /bin/cat
+assert_refused "no corpus" --fuzz --max-runs=10 --out="$OUT" -- /bin/cat
+assert_refused "corpus alone" --corpus="$TMP/seeds" --max-runs=10 --out="$OUT" -- /bin/cat
+assert_refused "no end" --fuzz --corpus="$TMP/seeds" --out="$OUT" -- /bin/cat
+assert_refused "with --stdin" --fuzz --corpus="$TMP/seeds" --stdin="$TMP/seeds/a" --max-runs=10 \
 	--out="$OUT" -- /bin/cat
-bad "bad probability" --fuzz --corpus="$TMP/seeds" --fuzz-faults=2 --max-runs=10 \
+assert_refused "bad probability" --fuzz --corpus="$TMP/seeds" --fuzz-faults=2 --max-runs=10 \
 	--out="$OUT" -- /bin/cat
 if [ "$(id -u)" != 0 ]; then
 	printf x >"$TMP/seeds/b" && chmod 000 "$TMP/seeds/b"
-	bad "unreadable corpus file" --fuzz --corpus="$TMP/seeds" --max-runs=10 --out="$OUT" -- /bin/cat
+	assert_refused "unreadable corpus file" --fuzz --corpus="$TMP/seeds" --max-runs=10 --out="$OUT" -- /bin/cat
 	rm -f "$TMP/seeds/b"
 fi
 

@@ -106,16 +106,8 @@ for j in 1 2; do
 done
 
 # Bad input: exit 2, one line.
-bad() {	# WHAT ARGS...
-	local what=$1
-
-	shift
-	fz "$@"
-	assert_rc 2
-	assert_eq 1 "$(wc -l <"$TMP/fz.stderr")" "$what: lines on stderr"
-}
-bad "unknown dimension" --fuzz --corpus="$TMP/seeds" --fuzz-mutate=input,bytes --max-runs=10 \
+assert_refused "unknown dimension" --fuzz --corpus="$TMP/seeds" --fuzz-mutate=input,bytes --max-runs=10 \
 	--out="$OUT" -- "$T/fuzz_fault"
-bad "nothing to mutate" --fuzz --corpus="$TMP/seeds" --fuzz-mutate=, --max-runs=10 \
+assert_refused "nothing to mutate" --fuzz --corpus="$TMP/seeds" --fuzz-mutate=, --max-runs=10 \
 	--out="$OUT" -- "$T/fuzz_fault"
-bad "without --fuzz" --fuzz-mutate=faults --max-runs=10 --out="$OUT" -- "$T/fuzz_fault"
+assert_refused "without --fuzz" --fuzz-mutate=faults --max-runs=10 --out="$OUT" -- "$T/fuzz_fault"

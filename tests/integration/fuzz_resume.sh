@@ -156,18 +156,10 @@ assert_eq "$(files_of "$TMP/fa/queue")" "$(files_of "$TMP/fb/queue")" "faults re
 assert_eq "$(files_of "$TMP/fa/schedules")" "$(files_of "$TMP/fb/schedules")" "faults resumed: schedules/"
 
 # Bad input: exit 2, one line.
-bad() {	# WHAT ARGS...
-	local what=$1
-
-	shift
-	fz "$@"
-	assert_rc 2
-	assert_eq 1 "$(wc -l <"$TMP/fz.stderr")" "$what: lines on stderr"
-}
-bad "nothing to resume" --fuzz --resume --max-runs=10 --out="$TMP/none" -- "${H[@]}"
-bad "another command line" --fuzz --resume --max-runs=10 --out="$B" -- /bin/cat
-bad "without --fuzz" --resume --max-runs=10 --out="$B" -- "${H[@]}"
+assert_refused "nothing to resume" --fuzz --resume --max-runs=10 --out="$TMP/none" -- "${H[@]}"
+assert_refused "another command line" --fuzz --resume --max-runs=10 --out="$B" -- /bin/cat
+assert_refused "without --fuzz" --resume --max-runs=10 --out="$B" -- "${H[@]}"
 mkdir -p "$TMP/nostats/queue" && cp "$TMP/seeds/a" "$TMP/nostats/queue/" || fatal "nostats"
-bad "no fuzzer_stats" --fuzz --resume --max-runs=10 --out="$TMP/nostats" -- "${H[@]}"
+assert_refused "no fuzzer_stats" --fuzz --resume --max-runs=10 --out="$TMP/nostats" -- "${H[@]}"
 mkdir -p "$TMP/emptyq/queue" && cp "$B/fuzzer_stats" "$TMP/emptyq/" || fatal "emptyq"
-bad "empty queue" --fuzz --resume --max-runs=10 --out="$TMP/emptyq" -- "${H[@]}"
+assert_refused "empty queue" --fuzz --resume --max-runs=10 --out="$TMP/emptyq" -- "${H[@]}"
