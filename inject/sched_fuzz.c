@@ -401,15 +401,17 @@ static void fuzz_done(struct scheduler *s, const struct run_request *req,
 		      const struct run_outcome *out)
 {
 	struct fuzz_sched *f = (struct fuzz_sched *)s;
-	const uint8_t *shape = shape_of(f, out);
-	bool ok = shape && out->faults >= 0 && !out->finding && !out->hang;
 
 	if (req->stage == STAGE_CALIB) {
 		calib_done(f, req, out);
 		return;
 	}
-	/* A seed that crashed, hung or did not start is not calibrated. */
+	/* A seed that crashed, hung or did not start is not calibrated. The
+	 * shape is taken only where a calibration needs it: a -j worker's
+	 * comes sparse and is made dense for it. */
 	if (req->tag < 0 && req->input) {
+		const uint8_t *shape = shape_of(f, out);
+		bool ok = shape && out->faults >= 0 && !out->finding && !out->hang;
 		int i = seed_entry(f, req);
 
 		if (new_input(f, i, req))
@@ -431,7 +433,7 @@ static void fuzz_done(struct scheduler *s, const struct run_request *req,
 		 req->nfaults) == 0) {	/* best effort */
 		if (new_input(f, f->n - 1, req))
 			fuzz_pool_want(&f->grown, f->n - 1);
-		calib_begin(f, f->n - 1, req, shape);
+		calib_begin(f, f->n - 1, req, shape_of(f, out));
 	}
 }
 
