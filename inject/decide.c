@@ -222,13 +222,27 @@ static int faithful_now(const struct fault *planned, const struct fault *opts, i
 	return 0;
 }
 
+/* The plan's say on this call: -1 when no pending entry picks it, else
+ * 1 with *f when its fault is faithful here and now (0: not made). */
+static int from_plan(struct stop *st, const struct fault *opts, int nopts, struct fault *f,
+		     int *occ)
+{
+	struct inject *inj = st->inj;
+	int pick = inj->nplan ? plan_pick(st, occ) : -1;
+
+	if (pick < 0)
+		return -1;
+	return inj->failed_seq != inj->stop_seq &&
+	       faithful_now(&inj->plan[pick].fault, opts, nopts, f);
+}
+
 /* What to do with this call, from the recording, the generator or the
  * plan, given the faults faithful here and now (opts). Returns 1 with *f
  * and *occ when the call fails now. */
 static int choose(struct stop *st, const struct fault *opts, int nopts, struct fault *f, int *occ)
 {
 	struct inject *inj = st->inj;
-	int pick;
+	int r;
 
 	if (inj->record) {
 		/* Count every occurrence, failable or not, so occurrence
@@ -251,10 +265,9 @@ static int choose(struct stop *st, const struct fault *opts, int nopts, struct f
 			if ((inj->nlog > 0 || inj->late_all) && resolve_site(st) == 0)
 				inj_late_note(inj, st->call, st->key, st->site.function, st->thread,
 					      opts, nopts);
-			if (inj->nlog >= INJ_MAX_LOG || !inj->nplan || (pick = plan_pick(st, occ)) < 0)
+			if (inj->nlog >= INJ_MAX_LOG)
 				return 0;
-			return inj->failed_seq != inj->stop_seq &&
-			       faithful_now(&inj->plan[pick].fault, opts, nopts, f);
+			return from_plan(st, opts, nopts, f, occ) > 0;
 		}
 		/* A full log: the run goes on unfaulted, so its finding keeps
 		 * every fault it had and replays. */
@@ -270,19 +283,15 @@ static int choose(struct stop *st, const struct fault *opts, int nopts, struct f
 		/* A fuzz schedule's faults (sched_fuzz.c) ride on a random
 		 * run, which stops at every call (the shape's basis): they
 		 * fail where planned, faithful there or not at all. */
-		if (inj->nplan && (pick = plan_pick(st, occ)) >= 0)
-			return inj->failed_seq != inj->stop_seq &&
-			       faithful_now(&inj->plan[pick].fault, opts, nopts, f);
+		if ((r = from_plan(st, opts, nopts, f, occ)) >= 0)
+			return r;
 		if (nopts <= 0 || inj->failed_seq == inj->stop_seq ||
 		    inj_excluded(inj->exclude, st->key, st->site.function) ||
 		    !inj_in_shard(inj, st->key))
 			return 0;
 		return inj_random_pick(inj, opts, nopts, f);
 	}
-	pick = plan_pick(st, occ);
-	if (pick < 0 || inj->failed_seq == inj->stop_seq)
-		return 0;
-	return faithful_now(&inj->plan[pick].fault, opts, nopts, f);
+	return from_plan(st, opts, nopts, f, occ) > 0;
 }
 
 /* Cheap pre-check for the common stop of a planned run: no pending plan
