@@ -130,6 +130,7 @@ static void episodes_fini(struct runner *r)
 {
 	static const char *const names[] = { "stdout", "stderr" };
 
+	runner_episode_done(r);
 	if (!r->episode_dir[0])
 		return;
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
@@ -207,6 +208,7 @@ void runner_init(struct runner *r, const struct options *o, char **argv, char **
 		registered = true;
 	live_runner = r;
 	live_pid = getpid();
+	r->cap[0] = r->cap[1] = -1;
 	r->interrupted = &runner_interrupted;
 	r->o = o;
 	r->argv = argv;
@@ -262,6 +264,7 @@ void runner_rehome(struct runner *r, const char *run_dir, const char *input)
 	e = mkdir_p(run_dir, 0755);
 	if (e < 0)
 		die_errno(e, "cannot create '%s'", run_dir);
+	runner_episode_done(r);
 	r->episode_dir[0] = 0;
 	r->sb = NULL;
 	r->policy = NULL;

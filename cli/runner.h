@@ -91,8 +91,9 @@ struct runner {
 	struct hotstack *hot;
 	bool hot_on;
 	bool hot_stops;		/* a slowdown by calls: sample at the stops */
-	/* The run's capture files (-1: none) and the relay of the target's
-	 * stdout/stderr pipes into them (cli/relay.h; NULL: none). */
+	/* The run's capture files, open from one run to the next (-1: none
+	 * yet), and the relay of the target's stdout/stderr pipes into them
+	 * (cli/relay.h; NULL: none). */
 	int cap[2];
 	struct relay *relay;
 	char exec_path[PATH_MAX];	/* absolute argv[0] when given relative, else "" */
@@ -220,6 +221,9 @@ __attribute__((format(printf, 4, 5)))
 int runner_fail(struct runner *r, int status, int err, const char *fmt, ...);
 int runner_episode_open(struct runner *r, struct tracer_episode *ep);
 void runner_episode_close(struct runner *r, struct tracer_episode *ep);
+/* The capture files, kept open from run to run, closed (runner_fini, a
+ * new run directory). */
+void runner_episode_done(struct runner *r);
 /* Exit with r->err's message and status, as die() would have. */
 __attribute__((noreturn)) void runner_die(const struct runner *r);
 

@@ -91,7 +91,6 @@ int runner_episode_open(struct runner *r, struct tracer_episode *ep)
 	int fd;
 
 	ep->stdout_fd = ep->stderr_fd = -1;
-	r->cap[0] = r->cap[1] = -1;
 	r->relay = NULL;
 	if (r->passthrough)
 		return episode_streams(r, ep);
@@ -113,13 +112,21 @@ int runner_episode_open(struct runner *r, struct tracer_episode *ep)
 			return runner_fail(r, 0, e, "cannot create '%s/episode-1'", r->run_dir);
 		}
 	}
-	/* Fresh files, not truncated ones (util.h, fs_create_fresh). */
-	if ((fd = fs_create_fresh(r->out_stdout, 0644)) < 0)
-		return runner_fail(r, 0, -fd, "cannot write '%s'", r->out_stdout);
-	r->cap[0] = fd;
-	if ((fd = fs_create_fresh(r->out_stderr, 0644)) < 0)
-		return runner_fail(r, 0, -fd, "cannot write '%s'", r->out_stderr);
-	r->cap[1] = fd;
+	/* Made once, then written again from 0 every run and cut where the
+	 * run's output ends (runner_episode_close): neither truncated to 0
+	 * nor made anew each run (util.h, fs_cut). */
+	for (int i = 0; i < 2; i++) {
+		const char *path = i ? r->out_stderr : r->out_stdout;
+
+		if (r->cap[i] >= 0 && lseek(r->cap[i], 0, SEEK_SET) < 0) {
+			close(r->cap[i]);
+			r->cap[i] = -1;
+		}
+		if (r->cap[i] < 0 && (fd = fs_create_fresh(path, 0644)) < 0)
+			return runner_fail(r, 0, -fd, "cannot write '%s'", path);
+		if (r->cap[i] < 0)
+			r->cap[i] = fd;
+	}
 	/* A child of the template writes where the template does. */
 	return runner_snap_forks(r) ? 0 : episode_streams(r, ep);
 }
@@ -136,9 +143,24 @@ void runner_episode_close(struct runner *r, struct tracer_episode *ep)
 		fprintf(stderr, "fzsandbox: warning: the program's output was not all captured: %s\n",
 			strerror(-e));
 	for (int i = 0; i < 2; i++) {
+		const char *path = i ? r->out_stderr : r->out_stdout;
+
+		if (r->cap[i] >= 0 && (e = fs_cut(&r->cap[i], path, 0644)) < 0) {
+			fprintf(stderr, "fzsandbox: warning: cannot cut '%s' to this run's output: %s\n",
+				path, strerror(-e));
+			if (r->cap[i] >= 0)
+				close(r->cap[i]);
+			r->cap[i] = -1;
+		}
+	}
+	ep->stdout_fd = ep->stderr_fd = -1;
+}
+
+void runner_episode_done(struct runner *r)
+{
+	for (int i = 0; i < 2; i++) {
 		if (r->cap[i] >= 0)
 			close(r->cap[i]);
 		r->cap[i] = -1;
 	}
-	ep->stdout_fd = ep->stderr_fd = -1;
 }

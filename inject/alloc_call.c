@@ -43,6 +43,7 @@ struct bp_mm {
 	/* Static program before main: allocator hits are not calls of the
 	 * program. Cleared by the first hit of the stage breakpoint. */
 	bool dormant;
+	bool parked;	/* taken out of a parked template's memory (bp_mm_park) */
 };
 
 static const char *ent_name(int id)
@@ -242,6 +243,20 @@ int bp_mm_enable(struct bp_mm *bp, struct tracer_task *t, bool on)
 		    rc != -ENOENT)
 			return rc;
 	return 0;
+}
+
+int bp_mm_park(struct bp_mm *bp, struct tracer_task *t)
+{
+	int rc = bp_mm_enable(bp, t, false);
+
+	bp->parked = rc == 0;
+	return rc;
+}
+
+int bp_mm_child(struct bp_mm *bp, struct tracer_task *t, bool all)
+{
+	tracer_bps_trust(bp->bps);
+	return all && bp->parked ? bp_mm_enable(bp, t, true) : 0;
 }
 
 bool bp_mm_dormant(const struct bp_mm *bp)

@@ -67,6 +67,13 @@ int bp_mm_enable(struct bp_mm *bp, struct tracer_task *t, bool on);
 /* A static program before main: what it does is glibc's start-up, not the
  * program (see above); the kernel level of the class skips it too. */
 bool bp_mm_dormant(const struct bp_mm *bp);
+/* Snapshot mode. park: the template's allocator breakpoints come out of
+ * its memory (a fuzz run without allocation faults, most of them, needs
+ * none: its child then writes nothing). child: a child of that template,
+ * its copy trusted (tracer_bps_trust); all is true when its run needs
+ * every allocator call to stop, and they go back in. */
+int bp_mm_park(struct bp_mm *bp, struct tracer_task *t);
+int bp_mm_child(struct bp_mm *bp, struct tracer_task *t, bool all);
 
 /* At a SIGTRAP stop of t with registers regs (rip - 1 is the int3):
  *   1: an allocator call of the program: *call and *ret_addr (the call's

@@ -95,15 +95,28 @@ static int alloc_on_entry(struct inject *inj, int cls, struct tracer_task *t)
 	return alloc_gate_setup(inj, m, t);
 }
 
-/* A child of the template: the template's breakpoints are all in its
- * memory (its set-up made no gate); the gate follows this run's plan. */
+/* A child of the template: the template's set-up made no gate and its
+ * breakpoints came out when it was parked (alloc_on_park); the gate
+ * follows this run's plan, and a run with no gate has every allocator
+ * call stop: they go back in. */
 static int alloc_on_fork_start(struct inject *inj, int cls, struct tracer_task *t)
 {
 	struct alloc_mm *m = inj_mm_state(t, cls);
+	int rc;
 
 	if (!m || !m->bp || m->gate)
 		return 0;
-	return alloc_gate_setup(inj, m, t);
+	if ((rc = bp_mm_child(m->bp, t, false)) < 0 || (rc = alloc_gate_setup(inj, m, t)) < 0)
+		return rc;
+	return m->gate ? 0 : bp_mm_child(m->bp, t, true);
+}
+
+static int alloc_on_park(struct inject *inj, int cls, struct tracer_task *t)
+{
+	struct alloc_mm *m = inj_mm_state(t, cls);
+
+	(void)inj;
+	return m && m->bp && !m->gate ? bp_mm_park(m->bp, t) : 0;
 }
 
 static int alloc_mm_new(void **state)
@@ -149,6 +162,7 @@ const struct class_hooks alloc_class_hooks = {
 	.run_size = sizeof(struct alloc_run),
 	.on_entry = alloc_on_entry,
 	.on_fork_start = alloc_on_fork_start,
+	.on_park = alloc_on_park,
 	.on_syscall = alloc_kernel_on_syscall,
 	.on_syscall_exit = alloc_kernel_on_exit,
 	.on_trap = alloc_on_trap,

@@ -52,6 +52,8 @@ struct class_hooks {
 	 * armed at its own entry point (inject_begin_template): arm for
 	 * this run's plan (tracer_hooks.on_fork_start). */
 	int (*on_fork_start)(struct inject *inj, int cls, struct tracer_task *t);
+	/* Snapshot mode: the template is parked (tracer_hooks.on_park). */
+	int (*on_park)(struct inject *inj, int cls, struct tracer_task *t);
 	/* A lasting mode the class is in (a full disk, fs_write.c) fails a
 	 * stop at one of its syscalls before any class decides it: 1 if it
 	 * failed the call (then no class's on_syscall sees it), else 0. */

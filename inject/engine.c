@@ -127,6 +127,21 @@ static int inj_on_fork_start(void *ctx, struct tracer_task *t)
 	return r;
 }
 
+static int inj_on_park(void *ctx, struct tracer_task *t)
+{
+	struct inject *inj = ctx;
+	int r = 0;
+
+	for (int c = 0; c < n_fault_classes; c++) {
+		const struct class_hooks *h = fault_classes[c].hooks;
+		int e;
+
+		if (enabled(inj, c) && h->on_park && (e = h->on_park(inj, c, t)) < 0 && r == 0)
+			r = e;
+	}
+	return r;
+}
+
 /* A syscall stop goes to the classes that watch it, then to those that
  * fail it, through the per-syscall masks built in inject_new. */
 static int inj_on_syscall(void *ctx, struct tracer_task *t, const struct syscall_stop *s)
@@ -270,6 +285,7 @@ int inject_new(const struct inject_config *cfg, struct inject **out)
 		.mm_free = inj_mm_free,
 		.on_entry = inj_on_entry,
 		.on_fork_start = inj_on_fork_start,
+		.on_park = inj_on_park,
 		.on_syscall = inj_on_syscall,
 		.on_trap = inj_on_trap,
 		.on_signal = inj_on_signal,

@@ -80,6 +80,12 @@ int tracer_bps_fork(const struct tracer_bps *parent, struct tracer_bps **child)
 	return 0;
 }
 
+void tracer_bps_trust(struct tracer_bps *b)
+{
+	for (int i = 0; b && i < b->n; i++)
+		b->ent[i].unsure = false;
+}
+
 void tracer_bps_free(struct tracer_bps *b)
 {
 	if (!b)

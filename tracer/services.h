@@ -94,6 +94,10 @@ int tracer_bps_plant(struct tracer_bps *b, struct tracer_task *t, tracer_bp_drop
  * back (on true). Hits taken before it went are still recognised by
  * tracer_bp_hit and passed. 0, -ENOENT if none is planted there. */
 int tracer_bp_enable(struct tracer_bps *b, struct tracer_task *t, uint64_t addr, bool on);
+/* A fork's copy (tracer_bps_fork) that is known to match the child's
+ * memory: a child of a parked template, where no breakpoint was being
+ * passed. Enabling or disabling then writes only what changes. */
+void tracer_bps_trust(struct tracer_bps *b);
 
 /* At a SIGTRAP stop with registers regs: the id of the breakpoint that
  * trapped (its address in *addr, may be NULL), or -ENOENT if none of b's. */

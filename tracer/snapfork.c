@@ -152,6 +152,9 @@ static void take(struct tracer_state *st, struct tracer_task *t, bool trap)
 parked:
 	if (sn->taken && (r = sn->taken(sn->ctx, t)) < 0)
 		goto fail_r;
+	if (st->opts->hooks && st->opts->hooks->on_park &&
+	    (r = st->opts->hooks->on_park(st->opts->hooks->ctx, t)) < 0)
+		goto fail_r;
 	tp->tid = t->tid;
 	tp->mm = t->mm;
 	tp->mm->refs++;

@@ -102,6 +102,12 @@ struct tracer_hooks {
 	 * the template (after on_task), past its entry point, its memory
 	 * (breakpoints included) the template's: arm for this run's plan. */
 	int (*on_fork_start)(void *ctx, struct tracer_task *t);
+	/* Snapshot mode: the template was just parked, before its first
+	 * fork. What most runs do without (breakpoints a run without such
+	 * faults never needs) may come out of its memory here, for
+	 * on_fork_start to put back in the child of a run that needs it:
+	 * once in the template rather than out again in every child. */
+	int (*on_park)(void *ctx, struct tracer_task *t);
 };
 
 /* --- Launching the target --------------------------------------------- */

@@ -349,6 +349,22 @@ int fs_create_fresh(const char *path, mode_t mode)
 	return fd < 0 ? -errno : fd;
 }
 
+int fs_cut(int *fd, const char *path, mode_t mode)
+{
+	off_t at = lseek(*fd, 0, SEEK_CUR);
+	struct stat st;
+
+	if (at < 0 || fstat(*fd, &st) < 0)
+		return -errno;
+	if (st.st_size == at)
+		return 0;
+	if (at > 0)
+		return ftruncate(*fd, at) < 0 ? -errno : 0;
+	close(*fd);
+	*fd = fs_create_fresh(path, mode);
+	return *fd < 0 ? *fd : 0;
+}
+
 int fs_read_file(const char *path, size_t max, void **data, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC), e = 0;

@@ -80,6 +80,14 @@ int fs_rewrite(int *fd, const char *path, const void *data, size_t len);
 /* A new empty file at path, an old one unlinked first for the same
  * reason (its blocks go unwritten): a descriptor, or -errno. */
 int fs_create_fresh(const char *path, mode_t mode);
+/* A file kept open and written again from offset 0 run after run (a
+ * run's captured output): cut where this run's writes ended. A file that
+ * had data and gets none is made anew (fs_create_fresh) rather than cut
+ * to 0, for the same reason; a new file every run is no cheaper: ext4's
+ * inode allocator skips the recently deleted ones, a scan that grows with
+ * the churn (docs/kernel-facts.md#ext4-truncate-close). 0 or -errno; *fd
+ * is -1 when it could not be made anew. */
+int fs_cut(int *fd, const char *path, mode_t mode);
 
 /* --- procfs.c: /proc/PID/... ---------------------------------------------- */
 /* The fields of /proc/TID/status fzsandbox uses, read in one pass. */
