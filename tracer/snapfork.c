@@ -10,11 +10,15 @@
  * The child is auto-attached (TRACEFORK) and first stops in
  * PTRACE_EVENT_STOP just after the insn: it gets the point's registers
  * with rip back on the insn, so it makes the point's call itself, and the
- * hooks see it as its run's first call there. The template single-steps
- * the insn (its only stop before the child runs is the fork event) and
- * its step trap is waited for while the child runs: after the first
- * fork it is parked in that SIGTRAP stop, not at a syscall's exit
- * (kernel-facts.md#fork-snapshots). A point at a trap (a
+ * hooks see it as its run's first call there. At its first fork the
+ * template maps a page of its own with a stub, `mov eax, SYS_clone;
+ * syscall; int3`: each fork then resumes it at the stub, and it stays in
+ * that fork's event stop until the next one, one stop a fork. Where the
+ * page cannot be mapped it single-steps the point's insn instead (its
+ * only stop before the child runs is the fork event) and its step trap
+ * is waited for while the child runs: after a fork it is parked in that
+ * SIGTRAP stop, not at a syscall's exit (kernel-facts.md#fork-snapshots).
+ * A point at a trap (a
  * function's entry, tracer_snapshot.on_trap) is parked the same way after
  * a getpid of its own; its children start at the trap's registers.
  * Between episodes the parked template can be made to run one call more
@@ -28,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/uio.h>
 #include <sys/syscall.h>
@@ -199,10 +204,25 @@ static int template_stopped(struct tracer_template *tp, int status)
 }
 
 /* The template's step trap after the last fork's clone (or its death),
- * if the episode's loop has not seen it. */
+ * if the episode's loop has not seen it; after a fork from the stub, the
+ * clone's exit stop: from there it runs a call as from any call's exit
+ * (in the fork's event stop, a new rip would run with clone's return
+ * value in rax). */
 static int settle(struct tracer_template *tp)
 {
 	int status, e;
+
+	while (tp->at_event && !tp->gone) {
+		if (ptrace(PTRACE_SYSCALL, tp->tid, 0, 0) < 0)
+			return -errno;
+		if ((e = wait_stop(tp->tid, &status)) < 0) {
+			tp->gone = true;
+			return e;
+		}
+		/* A signal for the parked template is dropped (template_fork). */
+		if (WSTOPSIG(status) == (SIGTRAP | 0x80))
+			tp->at_event = false;
+	}
 
 	while (tp->unsettled && !tp->gone) {
 		pid_t r = waitpid(tp->tid, &status, __WALL);
@@ -237,6 +257,70 @@ bool template_saw(struct tracer_state *st, pid_t tid, int status)
 	return true;
 }
 
+/* The stub (tracer_template.stub) on an anonymous page of the
+ * template's, mapped by a call of its own. Without it (the mapping
+ * refused: a policy denying executable memory) every fork steps over the
+ * point's syscall insn instead. */
+static void make_stub(struct tracer_session *s)
+{
+	static const uint8_t code[8] = { 0xb8, SYS_clone, 0, 0, 0, 0x0f, 0x05, 0xcc };
+	struct tracer_template *tp = &s->tmpl;
+	const uint64_t args[6] = { 0, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS,
+				   (uint64_t)-1, 0 };
+	int64_t at = 0;
+	uint64_t word;
+
+	tp->stub_tried = true;
+	memcpy(&word, code, sizeof(word));
+	if (tracer_template_syscall(s, SYS_mmap, args, -1, NULL, 0, &at) < 0 ||
+	    (at < 0 && at > -4096))
+		return;
+	/* PTRACE_POKEDATA writes through the page's protection. */
+	if (ptrace(PTRACE_POKEDATA, tp->tid, at, word) == 0)
+		tp->stub = (uint64_t)at;
+}
+
+/* A fork from the stub: resumed there, from the last fork's event stop
+ * or from a call's exit, the template's next stop is this fork's event
+ * (a seccomp stop first if the filter traces clone); it stays there. A
+ * failed clone ends in the stub's int3. */
+static pid_t fork_from_stub(struct tracer_template *tp)
+{
+	struct user_regs_struct r = tp->regs;
+	int status, e;
+
+	r.rip = tp->stub;
+	r.orig_rax = -1;
+	r.rdi = CLONE_PARENT | SIGCHLD;
+	r.rsi = r.rdx = r.r10 = r.r8 = 0;
+	if (ptrace(PTRACE_SETREGS, tp->tid, 0, &r) < 0 || ptrace(PTRACE_CONT, tp->tid, 0, 0) < 0)
+		return -errno;
+	tp->at_event = false;
+	for (;;) {
+		struct user_regs_struct now;
+
+		if ((e = wait_stop(tp->tid, &status)) < 0) {
+			tp->gone = true;
+			return e;
+		}
+		if ((unsigned)status >> 16 == PTRACE_EVENT_FORK) {
+			unsigned long msg = 0;
+
+			if (ptrace(PTRACE_GETEVENTMSG, tp->tid, 0, &msg) < 0)
+				return -errno;
+			tp->at_event = true;
+			return (pid_t)msg;
+		}
+		if (WSTOPSIG(status) == SIGTRAP && (unsigned)status >> 16 == 0 &&
+		    ptrace(PTRACE_GETREGS, tp->tid, 0, &now) == 0 && now.rip == tp->stub + 8)
+			return (long long)now.rax < 0 && (long long)now.rax > -4096 ? (int)now.rax
+										       : -EIO;
+		/* A signal for the parked template is dropped. */
+		if (ptrace(PTRACE_CONT, tp->tid, 0, 0) < 0)
+			return -errno;
+	}
+}
+
 pid_t template_fork(struct tracer_session *s)
 {
 	struct tracer_template *tp = &s->tmpl;
@@ -245,8 +329,13 @@ pid_t template_fork(struct tracer_session *s)
 	pid_t child = 0;
 	int status, e;
 
-	if ((e = settle(tp)) < 0)
+	if (!tp->stub_tried)
+		make_stub(s);
+	/* From the stub, the last fork's event stop is where to resume. */
+	if ((!tp->stub || !tp->at_event) && (e = settle(tp)) < 0)
 		return e;
+	if (tp->stub && (child = fork_from_stub(tp)) < 0)
+		return child;
 	r.rip -= SYSCALL_INSN_LEN;
 	r.rax = SYS_clone;
 	r.orig_rax = -1;
@@ -258,8 +347,8 @@ pid_t template_fork(struct tracer_session *s)
 	 * the child runs (settle, template_saw). A failed clone, with no
 	 * event, ends in that trap all the same: the template never runs
 	 * on. The SIGTRAP of the last park is not delivered (signal 0). */
-	if (ptrace(PTRACE_SETREGS, tp->tid, 0, &r) < 0 ||
-	    ptrace(PTRACE_SINGLESTEP, tp->tid, 0, 0) < 0)
+	if (!child && (ptrace(PTRACE_SETREGS, tp->tid, 0, &r) < 0 ||
+		       ptrace(PTRACE_SINGLESTEP, tp->tid, 0, 0) < 0))
 		return -errno;
 	while (!child) {
 		struct user_regs_struct now;
@@ -283,7 +372,7 @@ pid_t template_fork(struct tracer_session *s)
 		if (ptrace(PTRACE_SINGLESTEP, tp->tid, 0, 0) < 0)
 			return -errno;
 	}
-	tp->unsettled = true;
+	tp->unsettled = !tp->at_event;
 	if ((e = wait_stop(child, &status)) < 0)
 		return e;
 	if (tp->at_trap) {
@@ -319,7 +408,9 @@ void template_kill(struct tracer_session *s)
 		while (waitpid(tp->init, &status, __WALL) < 0 && errno == EINTR)
 			;
 	tp->parked = false;
-	tp->unsettled = tp->gone = false;
+	tp->unsettled = tp->gone = tp->at_event = false;
+	tp->stub = 0;
+	tp->stub_tried = false;
 	if (--tp->mm->refs <= 0) {
 		if (tp->mm->data && s->opts.hooks && s->opts.hooks->mm_free)
 			s->opts.hooks->mm_free(s->opts.hooks->ctx, tp->mm->data);

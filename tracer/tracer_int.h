@@ -104,6 +104,12 @@ struct tracer_template {
 	 * runs (snapfork.c): its trap stop is waited for at the next fork,
 	 * or seen by the episode's loop (template_saw). gone: it died. */
 	bool unsettled, gone;
+	/* Where it forks from once a stub is in its memory (stub != 0):
+	 * `mov eax, SYS_clone; syscall; int3` on a page of its own. After a
+	 * fork from there it stays in the fork's event stop (at_event) until
+	 * the next fork resumes it at the stub: one stop a fork, not two. */
+	uint64_t stub;
+	bool stub_tried, at_event;
 };
 
 /* The seccomp filter, compiled once for every episode with the same trace
