@@ -58,8 +58,8 @@ static int add_entry(struct fuzz_pool *p, const struct plan_fault *e)
 	return 0;
 }
 
-static int add_pair(struct fuzz_pool *p, const struct plan_fault *e, const struct plan_fault *sched,
-		    int nsched, const uint8_t *data, size_t len, int src)
+/* A pair with its own copy of the input and no schedule yet, or NULL. */
+static struct fuzz_pair *new_pair(struct fuzz_pool *p, const uint8_t *data, size_t len, int src)
 {
 	struct fuzz_pair *q;
 
@@ -67,21 +67,31 @@ static int add_pair(struct fuzz_pool *p, const struct plan_fault *e, const struc
 		int cap = p->cap_pairs ? 2 * p->cap_pairs : 16;
 
 		if (!(q = reallocarray(p->pairs, (size_t)cap, sizeof(*q))))
-			return -ENOMEM;
+			return NULL;
 		p->pairs = q;
 		p->cap_pairs = cap;
 	}
 	q = &p->pairs[p->npairs];
 	memset(q, 0, sizeof(*q));
 	if (!(q->data = malloc(len ? len : 1)))
-		return -ENOMEM;
+		return NULL;
 	memcpy(q->data, data, len);
 	q->len = len;
 	q->src = src;
+	p->npairs++;
+	return q;
+}
+
+static int add_pair(struct fuzz_pool *p, const struct plan_fault *e, const struct plan_fault *sched,
+		    int nsched, const uint8_t *data, size_t len, int src)
+{
+	struct fuzz_pair *q = new_pair(p, data, len, src);
+
+	if (!q)
+		return -ENOMEM;
 	memcpy(q->sched, sched, (size_t)nsched * sizeof(*sched));
 	q->sched[nsched] = *e;	/* after the faults that reached it */
 	q->nsched = nsched + 1;
-	p->npairs++;
 	return 0;
 }
 
@@ -140,6 +150,129 @@ int fuzz_pool_want(struct fuzz_pool *p, int i)
 int fuzz_pool_wanted(struct fuzz_pool *p)
 {
 	return p->next_want < p->nwant ? p->want[p->next_want++] : -1;
+}
+
+/* The blob: a head, the entries found, each pair (a head, its schedule,
+ * its input; one tried already has neither), the wants. */
+struct pool_head {
+	int32_t nfound, npairs, next_pair, nwant, next_want, pad;
+};
+struct pair_head {
+	int32_t src, nsched;
+	uint64_t len;
+};
+
+size_t fuzz_pool_blob_len(const struct fuzz_pool *p)
+{
+	size_t n = sizeof(struct pool_head) + (size_t)(p->n - p->nbase) * sizeof(*p->f) +
+		   (size_t)p->nwant * sizeof(int32_t);
+
+	for (int i = 0; i < p->npairs; i++)
+		n += sizeof(struct pair_head) + (p->pairs[i].data ? (size_t)p->pairs[i].nsched *
+				sizeof(struct plan_fault) + p->pairs[i].len : 0);
+	return n;
+}
+
+void fuzz_pool_blob(const struct fuzz_pool *p, uint8_t *out)
+{
+	struct pool_head h = { .nfound = p->n - p->nbase, .npairs = p->npairs,
+			       .next_pair = p->next_pair, .nwant = p->nwant,
+			       .next_want = p->next_want };
+
+	memcpy(out, &h, sizeof(h));
+	out += sizeof(h);
+	memcpy(out, p->f + p->nbase, (size_t)h.nfound * sizeof(*p->f));
+	out += (size_t)h.nfound * sizeof(*p->f);
+	for (int i = 0; i < p->npairs; i++) {
+		const struct fuzz_pair *q = &p->pairs[i];
+		struct pair_head ph = { .src = q->src, .nsched = q->data ? q->nsched : 0,
+					.len = q->data ? q->len : 0 };
+
+		memcpy(out, &ph, sizeof(ph));
+		out += sizeof(ph);
+		memcpy(out, q->sched, (size_t)ph.nsched * sizeof(q->sched[0]));
+		out += (size_t)ph.nsched * sizeof(q->sched[0]);
+		memcpy(out, q->data ? q->data : (const uint8_t *)"", ph.len);
+		out += ph.len;
+	}
+	for (int i = 0; i < p->nwant; i++) {
+		int32_t w = p->want[i];
+
+		memcpy(out, &w, sizeof(w));
+		out += sizeof(w);
+	}
+}
+
+/* Bytes at *in, if len has them: where they start, *in moved past them. */
+static const uint8_t *take(const uint8_t **in, size_t *len, size_t n)
+{
+	const uint8_t *at = *in;
+
+	if (n > *len)
+		return NULL;
+	*in += n;
+	*len -= n;
+	return at;
+}
+
+int fuzz_pool_from_blob(struct fuzz_pool *p, const uint8_t *in, size_t len)
+{
+	struct pool_head h;
+	const uint8_t *at;
+
+	if (!(at = take(&in, &len, sizeof(h))))
+		return -EINVAL;
+	memcpy(&h, at, sizeof(h));
+	if (h.nfound < 0 || h.nfound > FUZZ_POOL_MAX || h.npairs < 0 || h.npairs > FUZZ_PAIRS_MAX ||
+	    h.next_pair < 0 || h.next_pair > h.npairs || h.nwant < 0 || h.next_want < 0 ||
+	    h.next_want > h.nwant || (size_t)h.nwant > len / sizeof(int32_t))
+		return -EINVAL;
+	fuzz_pool_free(p);
+	if (!(at = take(&in, &len, (size_t)h.nfound * sizeof(*p->f))))
+		return -EINVAL;
+	for (int i = 0; i < h.nfound; i++) {
+		struct plan_fault e;
+
+		memcpy(&e, at + (size_t)i * sizeof(e), sizeof(e));
+		if (add_entry(p, &e) < 0)
+			return -ENOMEM;
+	}
+	for (int i = 0; i < h.npairs; i++) {
+		struct pair_head ph;
+		struct fuzz_pair *q;
+		const uint8_t *sched, *data;
+
+		if (!(at = take(&in, &len, sizeof(ph))))
+			return -EINVAL;
+		memcpy(&ph, at, sizeof(ph));
+		if (ph.nsched < 1 || ph.nsched > FUZZ_SCHED_MAX) {
+			if (ph.nsched != 0 || ph.len != 0 || i >= h.next_pair)
+				return -EINVAL;
+		}
+		if (!(sched = take(&in, &len, (size_t)ph.nsched * sizeof(struct plan_fault))) ||
+		    !(data = take(&in, &len, ph.len)))
+			return -EINVAL;
+		if (!(q = new_pair(p, data, ph.len, ph.src)))
+			return -ENOMEM;
+		q->nsched = ph.nsched;
+		memcpy(q->sched, sched, (size_t)ph.nsched * sizeof(struct plan_fault));
+		if (i < h.next_pair) {	/* tried: its input was done with */
+			free(q->data);
+			q->data = NULL;
+		}
+	}
+	p->next_pair = h.next_pair;
+	for (int i = 0; i < h.nwant; i++) {
+		int32_t w;
+
+		if (!(at = take(&in, &len, sizeof(w))))
+			return -EINVAL;
+		memcpy(&w, at, sizeof(w));
+		if (fuzz_pool_want(p, w) < 0)
+			return -ENOMEM;
+	}
+	p->next_want = h.next_want;
+	return len ? -EINVAL : 0;
 }
 
 void fuzz_pool_free(struct fuzz_pool *p)

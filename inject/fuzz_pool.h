@@ -63,5 +63,13 @@ int fuzz_pool_want(struct fuzz_pool *p, int i);
 /* The next entry wanting its sites run (consumed), or -1. */
 int fuzz_pool_wanted(struct fuzz_pool *p);
 void fuzz_pool_free(struct fuzz_pool *p);
+/* What grew, as bytes and back (--resume: sched_fuzz_state.c): the
+ * entries found (not the plan's: the resumed campaign's clean run makes
+ * those again), the pairs with the next to try, the entries wanting a
+ * sites run with the next. from_blob fills an empty pool (before
+ * fuzz_pool_init), 0 or -EINVAL for bytes that do not add up. */
+size_t fuzz_pool_blob_len(const struct fuzz_pool *p);
+void fuzz_pool_blob(const struct fuzz_pool *p, uint8_t *out);
+int fuzz_pool_from_blob(struct fuzz_pool *p, const uint8_t *in, size_t len);
 
 #endif

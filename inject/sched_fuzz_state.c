@@ -9,10 +9,11 @@
 #include "inject/sched_fuzz_int.h"
 
 /* sched_fuzz_save's blob: the loop's scalars and cells seen, then each
- * entry's progress. Its layout changes with the struct's fields: a blob
+ * entry's progress, the calibrations under way, the AFL map's bits seen
+ * and the fault pool's growth (fuzz_pool_blob). Its layout changes with the struct's fields: a blob
  * of another layout (version, size) is refused, never misread. */
 #define BLOB_MAGIC 0x667a7371u	/* "fzsq" */
-#define BLOB_VERSION 4u
+#define BLOB_VERSION 5u
 struct blob_head {
 	uint32_t magic, version, head_size, entry_size;
 	uint64_t rng;
@@ -20,6 +21,8 @@ struct blob_head {
 	int32_t n, cur, havoc_left, seeds_given;
 	int32_t var_cells, variable, cal_from;
 	uint32_t afl_size;	/* the AFL map's bits seen follow the calibrations */
+	uint32_t pool_len;	/* then the pool's growth */
+	uint32_t pad;
 	uint8_t virgin[INJECT_SHAPE_SIZE];	/* the shape's */
 	uint8_t var[INJECT_SHAPE_SIZE];
 };
@@ -47,7 +50,7 @@ int sched_fuzz_save(const struct scheduler *s, void **buf, size_t *cap, size_t *
 	for (int i = 0; i < f->n; i++)
 		if (f->q[i].cal)
 			entries += fuzz_calib_blob_len(INJECT_SHAPE_SIZE);
-	need = entries + afl_size;
+	need = entries + afl_size + fuzz_pool_blob_len(&f->grown);
 
 	if (need > *cap) {
 		void *p = realloc(*buf, need);
@@ -65,6 +68,7 @@ int sched_fuzz_save(const struct scheduler *s, void **buf, size_t *cap, size_t *
 		.havoc_left = f->havoc_left, .seeds_given = f->seeds_given,
 		.var_cells = f->var_cells, .variable = f->variable, .cal_from = f->cal_from,
 		.afl_size = afl_size,
+		.pool_len = (uint32_t)fuzz_pool_blob_len(&f->grown),
 	};
 	if (shape)
 		memcpy(h->virgin, shape, sizeof(h->virgin));
@@ -72,6 +76,7 @@ int sched_fuzz_save(const struct scheduler *s, void **buf, size_t *cap, size_t *
 		memset(h->virgin, 0, sizeof(h->virgin));
 	if (afl_size)
 		memcpy((uint8_t *)*buf + entries, afl, afl_size);
+	fuzz_pool_blob(&f->grown, (uint8_t *)*buf + entries + afl_size);
 	memcpy(h->var, f->var, sizeof(h->var));
 	e = (struct blob_entry *)(h + 1);
 	at = sizeof(*h) + (size_t)f->n * sizeof(*e);
@@ -118,7 +123,9 @@ int sched_fuzz_load(struct scheduler *s, const void *blob, size_t len)
 			return -EINVAL;
 		entries += be.cal_len;
 	}
-	if (len != entries + h.afl_size)
+	if (len != entries + h.afl_size + h.pool_len ||
+	    fuzz_pool_from_blob(&f->grown, (const uint8_t *)blob + entries + h.afl_size,
+				h.pool_len) < 0)
 		return -EINVAL;
 	f->rng = h.rng;
 	f->given = h.given;

@@ -11,7 +11,9 @@
 # run's sites) the same budget and seed find nothing, in exec and
 # snapshot mode; the robust twin gives no finding with it on. And from a
 # corpus whose first seed is rejected at once, the second seed's own run
-# recording its sites puts the mallocs in the pool.
+# recording its sites puts the mallocs in the pool. --resume keeps the
+# grown pool: a campaign stopped after 40 or 120 runs and resumed makes
+# the uninterrupted one's runs (the pairs not tried yet included).
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
@@ -95,3 +97,18 @@ done
 loop fuzz_pair on -j2
 assert_rc 1
 assert_eq "malloc write" "$(jqr '[.findings[0].faults[].call] | join(" ")')" "-j2: the finding's faults"
+
+# --resume: the grown pool, the pairs still to try and the entries
+# waiting for their sites run are in OUT/.fuzz_state; the runs after the
+# resume are the reference's (runs.jsonl without run numbers and times).
+R=(--fuzz --fuzz-mutate=faults --snapshot=on --seed=7 --corpus="$TMP/seeds")
+fz "${R[@]}" --max-runs=300 --out="$TMP/ref" -- "$T/fuzz_pair"
+assert_rc 1
+for k in 40 120; do
+	fz "${R[@]}" --max-runs=$k --out="$TMP/r$k" -- "$T/fuzz_pair"
+	fz "${R[@]}" --resume --max-runs=$((301 - k)) --out="$TMP/r$k" -- "$T/fuzz_pair"
+	assert_rc 1
+	[ "$(jq -c 'del(.run, .ms)' "$TMP/r$k/runs.jsonl" | tail -n +2)" = \
+	  "$(jq -c 'del(.run, .ms)' "$TMP/ref/runs.jsonl" | tail -n +$((k + 1)))" ] ||
+		fail "resumed after $k runs: not the uninterrupted campaign's runs"
+done

@@ -177,6 +177,49 @@ START_TEST(fuzz_pool_grows)
 }
 END_TEST
 
+/* The growth as bytes and back (--resume): the entries found, not the
+ * plan's; the pairs with the next to try (a tried one has no input); the
+ * wants with the next. Bytes cut short or left over are refused. */
+START_TEST(fuzz_pool_blob_roundtrip)
+{
+	struct plan_fault base = pf("read", "k0", 1), sched[FUZZ_SCHED_MAX], late[2];
+	struct fuzz_pool p = { 0 }, q = { 0 };
+	uint8_t buf[8], *blob;
+	size_t len, blen;
+	int n, src;
+
+	late[0] = pf("write", "k1", 1);
+	late[1] = pf("write", "k1", 2);
+	ck_assert_int_eq(fuzz_pool_init(&p, &base, 1), 0);
+	ck_assert_int_eq(fuzz_pool_grow(&p, late, 2, &base, 1, (const uint8_t *)"PQ", 2, 3), 2);
+	ck_assert(fuzz_pool_pair(&p, buf, sizeof(buf), &len, sched, &n, &src));
+	ck_assert_int_eq(fuzz_pool_want(&p, 4), 0);
+	ck_assert_int_eq(fuzz_pool_want(&p, 5), 0);
+	ck_assert_int_eq(fuzz_pool_wanted(&p), 4);
+	blen = fuzz_pool_blob_len(&p);
+	ck_assert_ptr_nonnull(blob = malloc(blen + 1));
+	fuzz_pool_blob(&p, blob);
+	ck_assert_int_eq(fuzz_pool_from_blob(&q, blob, blen - 1), -EINVAL);
+	ck_assert_int_eq(fuzz_pool_from_blob(&q, blob, blen + 1), -EINVAL);
+	ck_assert_int_eq(fuzz_pool_from_blob(&q, blob, blen), 0);
+	ck_assert_int_eq(q.n, 2);	/* the plan's entry comes back with the plan */
+	ck_assert_int_eq(fuzz_pool_init(&q, &base, 1), 0);
+	ck_assert_int_eq(q.n, 3);
+	ck_assert_str_eq(q.f[0].call, "read");
+	ck_assert(strcmp(q.f[2].call, "write") == 0 && q.f[2].occurrence == 2);
+	ck_assert_int_eq(q.npairs, 2);
+	ck_assert(fuzz_pool_pair(&q, buf, sizeof(buf), &len, sched, &n, &src));
+	ck_assert(len == 2 && memcmp(buf, "PQ", 2) == 0 && src == 3 && n == 2);
+	ck_assert_int_eq(sched[1].occurrence, 2);
+	ck_assert(!fuzz_pool_pair(&q, buf, sizeof(buf), &len, sched, &n, &src));
+	ck_assert_int_eq(fuzz_pool_wanted(&q), 5);
+	ck_assert_int_eq(fuzz_pool_wanted(&q), -1);
+	free(blob);
+	fuzz_pool_free(&p);
+	fuzz_pool_free(&q);
+}
+END_TEST
+
 /* In the loop: a run's error-path entries come back as pairs, run next
  * ("pair"), before havoc; sched_fuzz_pairs(false) leaves the pool as the
  * plan made it. */
@@ -539,6 +582,7 @@ void check_sched_fuzz_tests(TCase *tc)
 	tcase_add_test(tc, mutate_extras_steps);
 	tcase_add_test(tc, fuzz_faults_changes);
 	tcase_add_test(tc, fuzz_pool_grows);
+	tcase_add_test(tc, fuzz_pool_blob_roundtrip);
 	tcase_add_test(tc, fuzz_pairs_run_before_havoc);
 	tcase_add_test(tc, fuzz_sites_run_per_new_input);
 }
