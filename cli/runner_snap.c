@@ -250,6 +250,16 @@ int runner_snap_restore(struct runner *r)
 	if (!runner_snap_forks(r))
 		return 0;
 	e = snapshot_restore(r->snap, r->ts, why, sizeof(why));
+	if (e == -ENOTRECOVERABLE && r->o->snapshot == SNAPSHOT_AUTO) {
+		/* This run was the program's; the next child's template would
+		 * not be: exec mode from here on. */
+		tracer_session_drop_template(r->ts);
+		if (!r->o->quiet)
+			fprintf(stderr, "fzsandbox: note: --snapshot=auto: %s; the runs after this "
+				"one exec the program\n", why);
+		give_up(r, NULL);
+		return 0;
+	}
 	if (e == -ENOTRECOVERABLE) {
 		/* The next child would find another template: refused, never
 		 * run from it. */

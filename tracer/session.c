@@ -323,6 +323,11 @@ bool tracer_session_has_template(const struct tracer_session *s)
 	return s->tmpl.parked;
 }
 
+void tracer_session_drop_template(struct tracer_session *s)
+{
+	template_kill(s);
+}
+
 int tracer_session_new(const struct tracer_opts *opts, struct tracer_session **out)
 {
 	struct tracer_session *s = calloc(1, sizeof(*s));

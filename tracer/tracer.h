@@ -448,6 +448,8 @@ int tracer_session_template(struct tracer_session *s, const struct tracer_episod
 			    struct run_result *res, char *why, size_t whylen);
 /* Is a template parked? */
 bool tracer_session_has_template(const struct tracer_session *s);
+/* Kill the parked template (and its jail's init): later episodes exec. */
+void tracer_session_drop_template(struct tracer_session *s);
 /* Make the parked template itself run one syscall, between episodes:
  * for what only its own descriptor numbers name (an epoll entry is keyed
  * by the number it was added under). data, when not NULL, is copied

@@ -16,7 +16,9 @@
 #   without a fault is still woken and replies;
 # - a run that adds a descriptor of the template to the epoll instance
 #   under a number of its own (a dup): the template cannot name that
-#   entry, so the campaign is refused, exit 2, one line.
+#   entry, so the campaign is refused, exit 2, one line; with
+#   --snapshot=auto it goes on in exec mode after that run, with one note,
+#   and no later run finds the template's state changed.
 # Each restore was checked to be needed: with it disabled (a scratch
 # build) the runs abort naming what they found changed.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh
@@ -78,4 +80,12 @@ fz --inject=io "${at[@]}" --stdin="$TMP/in" --random --max-runs=20 --out="$OUT" 
 assert_rc 2
 line='snapshot: a run added the entry of descriptor [0-9]* in the template.s epoll instance'
 assert_eq 1 "$(grep -c "$line" "$TMP/fz.stderr")" "refused: the line naming the entry"
+assert_no_stray snap_shared
+fz --inject=io "${at[@]}" --snapshot=auto --stdin="$TMP/in" --random --max-runs=20 \
+	--out="$OUT" -- "$T/snap_shared" "$TMP/lockf" refuse
+assert_rc 0
+assert_eq 1 "$(grep -c "note: --snapshot=auto: ${line#snapshot: }.*the runs after this one exec" \
+	"$TMP/fz.stderr")" "auto: the note naming the entry"
+assert_eq 20 "$(wc -l <"$OUT/runs.jsonl")" "auto: runs made"
+assert_eq 0 "$(jqr '.findings | length')" "auto: findings (a run that found the template changed)"
 assert_no_stray snap_shared
