@@ -420,6 +420,8 @@ static void outcome_for_sched(struct campaign *c, const struct run_exec *x, int 
 		.hang = c->last_hang,
 		.late = x->late,
 		.nlate = x->nlate,
+		.fired = x->fired,
+		.nfired = x->nfired,
 	};
 }
 

@@ -193,7 +193,7 @@ struct fuzz *fuzz_open(struct options *o, char ***run_argv)
 		fresh_dir(o->out_dir, "queue");
 		fresh_dir(o->out_dir, "crashes");
 		fresh_dir(o->out_dir, "hangs");
-		if (o->fuzz_mutate & FUZZ_MUTATE_FAULTS)
+		if (fuzz_schedules(o))
 			fresh_dir(o->out_dir, "schedules");
 		fuzz_resume_forget(o);
 	}
@@ -375,6 +375,11 @@ static void write_stats(struct fuzz *fz, long execs, int findings)
 	}
 	fclose(fp);
 	fz->last_stats_ms = mono_ms();
+}
+
+bool fuzz_schedules(const struct options *o)
+{
+	return (o->fuzz_mutate & FUZZ_MUTATE_FAULTS) || o->fuzz_faults > 0;
 }
 
 /* schedules/id:NNNNNN: queue/id:NNNNNN's fault schedule, a fault a line.

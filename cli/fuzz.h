@@ -89,6 +89,10 @@ struct fuzz_snap;
 void fuzz_resume_mark(struct fuzz_snap **snap, const struct scheduler *s);
 void fuzz_resume_save(const struct options *o, struct fuzz_snap *snap);
 void fuzz_resume_forget(const struct options *o);
+/* Do queue entries carry fault schedules (schedules/)? With the schedule
+ * dimension, and with --fuzz-faults: a random run's error path makes
+ * pairs, whose entries keep their faults. */
+bool fuzz_schedules(const struct options *o);
 /* The last stats (and status); frees fz. */
 void fuzz_close(struct fuzz *fz, long execs, int findings);
 

@@ -232,7 +232,7 @@ void fuzz_resume_load(struct options *o, struct scheduler *s, struct fuzz_prior 
 	p->id_skew = p->queue_next - nq;
 	p->crashes = next_id(o, "crashes");
 	p->hangs = next_id(o, "hangs");
-	if (o->fuzz_mutate & FUZZ_MUTATE_FAULTS)
+	if (fuzz_schedules(o))
 		next_id(o, "schedules");	/* made when missing */
 	p->execs = stat_num(stats, "execs_done");
 	p->run_time = stat_num(stats, "run_time");

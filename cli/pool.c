@@ -82,6 +82,8 @@ void run_exec(struct runner *rn, const struct run_request *req, struct run_exec 
 	x->has_outcome = outcome_make(rn, &x->res, clean, x->us, &x->oc);
 	x->nlate = inject_run_late(rn->inj, &late);
 	memcpy(x->late, late, (size_t)x->nlate * sizeof(*late));
+	x->nfired = inject_run_fired(rn->inj, &late);
+	memcpy(x->fired, late, (size_t)x->nfired * sizeof(*late));
 	shape = inject_run_shape(rn->inj);
 	x->has_shape = shape != NULL;
 	if (shape)

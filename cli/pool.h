@@ -47,6 +47,8 @@ struct run_exec {
 	unsigned counts[INJECT_MAX_CLASSES];
 	int nlate;		/* inject_run_late's entries (fuzz_pool.h) */
 	struct plan_fault late[INJECT_LATE_MAX];
+	int nfired;		/* inject_run_fired's */
+	struct plan_fault fired[INJECT_FIRED_MAX];
 	bool has_shape;
 	uint8_t shape[INJECT_SHAPE_SIZE];
 	/* AFL++'s edge map (cli/aflmap.h; afl_size 0: none), sparse: afl_n

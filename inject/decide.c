@@ -30,6 +30,7 @@ struct stop {
 	const char *log_key;	/* the site key a plan entry matched */
 	const struct fault_pred *log_pred;	/* its predicates */
 	struct pred_stop ps;	/* exe, path, fd: read when first asked */
+	bool picked;		/* a random fault, no plan's */
 };
 
 static int resolve_site(struct stop *st);
@@ -273,6 +274,11 @@ static int choose(struct stop *st, const struct fault *opts, int nopts, struct f
 		 * every fault it had and replays. */
 		if (inj->nlog >= INJ_MAX_LOG || resolve_site(st) < 0)
 			return 0;
+		/* Past a fault, its error path's new sites grow the fuzz
+		 * loop's pool as a planned fault's do (late.c). */
+		if (inj->nlog > 0)
+			inj_late_note(inj, st->call, st->key, st->site.function, st->thread, opts,
+				      nopts);
 		/* Every occurrence counts, failable here or not, as plan_pick
 		 * counts them when the log is replayed. */
 		if (inj->counted_seq != inj->stop_seq) {
@@ -289,7 +295,7 @@ static int choose(struct stop *st, const struct fault *opts, int nopts, struct f
 		    inj_excluded(inj->exclude, st->key, st->site.function) ||
 		    !inj_in_shard(inj, st->key))
 			return 0;
-		return inj_random_pick(inj, opts, nopts, f);
+		return st->picked = inj_random_pick(inj, opts, nopts, f);
 	}
 	return from_plan(st, opts, nopts, f, occ) > 0;
 }
@@ -337,6 +343,8 @@ int inj_decide(struct inject *inj, struct tracer_task *t, const struct inj_call 
 		return 0;
 	inj->failed_seq = inj->stop_seq;
 	log_fault(&st, &f, occ);
+	if (st.picked)
+		inj_fired_note(inj, st.call, st.log_key ? st.log_key : st.key, st.thread, occ, &f);
 	return 1;
 }
 

@@ -442,6 +442,7 @@ void inject_begin_run(struct inject *inj, bool record, const struct plan_fault *
 		inj->nexes = 0;
 	inj->nlog = 0;
 	inj->nlate = 0;
+	inj->nfired = 0;
 	inj->late_all = false;
 	inj->noom = 0;
 	inj->other_fault = false;

@@ -236,6 +236,12 @@ const uint8_t *inject_run_shape(const struct inject *inj);
  * run. */
 #define INJECT_LATE_MAX 16
 int inject_run_late(const struct inject *inj, const struct plan_fault **out);
+/* The random faults the run injected (probability above 0), as plan
+ * entries in the order they fired, at most INJECT_FIRED_MAX: with the
+ * run's schedule, the faults whose error path inject_run_late's entries
+ * are in (a fuzz run at --fuzz-faults records that path too). */
+#define INJECT_FIRED_MAX 4
+int inject_run_fired(const struct inject *inj, const struct plan_fault **out);
 /* The same from the run's start, not only after a fault (the random run
  * just begun at probability 0: an unwind per stop all along). */
 void inject_set_sites(struct inject *inj, bool from_start);

@@ -115,6 +115,9 @@ struct inject {
 	struct plan_fault late[INJECT_LATE_MAX];
 	int nlate;
 	bool late_all;		/* from the run's start (inject_set_sites) */
+	/* The random faults it injected, as plan entries (late.c). */
+	struct plan_fault fired[INJECT_FIRED_MAX];
+	int nfired;
 };
 
 /* state.c: a class's state in t's address space, and in this run. */
@@ -129,6 +132,9 @@ unsigned inj_occurrence(struct inject *inj, const char *call, const char *key, i
  * resolved) with the faults faithful at it. */
 void inj_late_note(struct inject *inj, const char *call, const char *key, const char *function,
 		   int thread, const struct fault *opts, int nopts);
+/* late.c: a random fault that fired at this stop, as a plan entry. */
+void inj_fired_note(struct inject *inj, const char *call, const char *key, int thread,
+		    int occurrence, const struct fault *f);
 /* shape.c: the run's syscall shape, reset at each run's start. */
 void inj_shape_reset(struct inject *inj);
 void inj_shape_note(struct inject *inj, int nr);

@@ -6,7 +6,10 @@
  * recording run would (state.c: the first cfg.occurrences occurrences per
  * thread where each fault was faithful), for the loop to grow its pool
  * (inject/fuzz_pool.h). A new input's "sites" run does the same from its
- * start (inject_set_sites): calls first reached on another input. */
+ * start (inject_set_sites): calls first reached on another input. A
+ * random run (--fuzz-faults) does it past its first fault, and keeps the
+ * random faults it injected as plan entries (inj_fired_note): a pair's
+ * schedule then is those faults, then the new site's. */
 #include "config.h"
 
 #include <stdio.h>
@@ -65,6 +68,28 @@ void inj_late_note(struct inject *inj, const char *call, const char *key, const 
 void inject_set_sites(struct inject *inj, bool from_start)
 {
 	inj->late_all = from_start && inj->random && inj->probability <= 0;
+}
+
+void inj_fired_note(struct inject *inj, const char *call, const char *key, int thread,
+		    int occurrence, const struct fault *f)
+{
+	struct plan_fault *p;
+
+	if (inj->nfired >= INJECT_FIRED_MAX)
+		return;
+	p = &inj->fired[inj->nfired++];
+	memset(p, 0, sizeof(*p));
+	snprintf(p->call, sizeof(p->call), "%s", call);
+	snprintf(p->site, sizeof(p->site), "%s", key);
+	p->fault = *f;
+	p->thread = thread;
+	p->occurrence = occurrence;
+}
+
+int inject_run_fired(const struct inject *inj, const struct plan_fault **out)
+{
+	*out = inj->fired;
+	return inj->nfired;
 }
 
 int inject_run_late(const struct inject *inj, const struct plan_fault **out)

@@ -89,6 +89,10 @@ struct run_outcome {
 	 * sites it reached after its first fault that the clean run did not. */
 	const struct plan_fault *late;
 	int nlate;
+	/* The random faults it injected besides its schedule's
+	 * (inject_run_fired): those late's sites are in the error path of. */
+	const struct plan_fault *fired;
+	int nfired;
 };
 
 enum { SCHED_DONE = 0, SCHED_RUN = 1, SCHED_WAIT = 2 };

@@ -397,6 +397,25 @@ static int fuzz_next(struct scheduler *s, struct run_request *out)
 	return SCHED_RUN;
 }
 
+/* A run's error path grew the pool: its pairs' schedule is the run's,
+ * then the random faults it injected besides (--fuzz-faults), in order;
+ * -1 (no pair, the pool only) when they do not all fit. */
+static void grow(struct fuzz_sched *f, const struct run_request *req,
+		 const struct run_outcome *out)
+{
+	struct plan_fault sched[FUZZ_SCHED_MAX];
+	int n = req->nfaults + out->nfired;
+
+	if (n <= FUZZ_SCHED_MAX) {
+		memcpy(sched, req->faults, (size_t)req->nfaults * sizeof(*sched));
+		memcpy(sched + req->nfaults, out->fired, (size_t)out->nfired * sizeof(*sched));
+	} else {
+		n = -1;
+	}
+	fuzz_pool_grow(&f->grown, out->late, out->nlate, sched, n, req->input, req->input_len,
+		       (int)req->tag);
+}
+
 static void fuzz_done(struct scheduler *s, const struct run_request *req,
 		      const struct run_outcome *out)
 {
@@ -421,8 +440,7 @@ static void fuzz_done(struct scheduler *s, const struct run_request *req,
 	if (!out->nmaps || out->faults < 0)
 		return;
 	if (f->pairs && out->nlate > 0 && req->input && req->tag >= 0 && req->tag < f->n)
-		fuzz_pool_grow(&f->grown, out->late, out->nlate, req->faults, req->nfaults,
-			       req->input, req->input_len, (int)req->tag);
+		grow(f, req, out);
 	/* A seed's maps are the baseline; a crash or a hang is kept in
 	 * crashes/ or hangs/, not fuzzed on (AFL does the same). */
 	if (feedback_judge(f->fb, out->maps, out->nmaps) <= 0 || out->finding || out->hang ||

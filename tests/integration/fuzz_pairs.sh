@@ -11,7 +11,9 @@
 # run's sites) the same budget and seed find nothing, in exec and
 # snapshot mode; the robust twin gives no finding with it on. And from a
 # corpus whose first seed is rejected at once, the second seed's own run
-# recording its sites puts the mallocs in the pool. --resume keeps the
+# recording its sites puts the mallocs in the pool. With --fuzz-faults
+# (random faults, the input alone mutated) a random run's error path
+# grows the pool as well. --resume keeps the
 # grown pool: a campaign stopped after 40 or 120 runs and resumed makes
 # the uninterrupted one's runs (the pairs not tried yet included).
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh
@@ -98,6 +100,32 @@ loop fuzz_pair on -j2
 assert_rc 1
 assert_eq "malloc write" "$(jqr '[.findings[0].faults[].call] | join(" ")')" "-j2: the finding's faults"
 
+# --fuzz-faults, the input alone mutated: a random run past its first
+# fault records its error path too, and a pair's schedule is the random
+# faults it injected, then the new site's: the malloc, then the write.
+# Seed 1 finds nothing in 300 runs with the growth off; the robust twin
+# nothing with it on.
+for off in "" 1; do
+	FZSANDBOX_FUZZ_NO_PAIRS=$off fz --fuzz --fuzz-mutate=input --fuzz-faults=0.05 \
+		--corpus="$TMP/seeds" --max-runs=300 --seed=1 --out="$OUT" -- "$T/fuzz_pair"
+	if [ -z "$off" ]; then
+		assert_rc 1
+		assert_eq "malloc write" "$(jqr '[.findings[0].faults[].call] | join(" ")')" \
+			"--fuzz-faults: the finding's faults"
+		[ "$(pairs)" -ge 1 ] || fail "--fuzz-faults: no pair kept: $(ls "$OUT/queue")"
+		kept=$(ls "$OUT/queue" | grep -m1 ',op:pair,' | sed 's/,.*//')
+		[ "$(wc -l <"$OUT/schedules/$kept")" -ge 2 ] ||
+			fail "--fuzz-faults: pair $kept's schedule: $(cat "$OUT/schedules/$kept")"
+	else
+		assert_rc 0
+		assert_eq 0 "$(jqr '.findings | length')" "--fuzz-faults, pool not grown: findings"
+	fi
+done
+fz --fuzz --fuzz-mutate=input --fuzz-faults=0.05 --corpus="$TMP/seeds" --max-runs=300 \
+	--seed=1 --out="$OUT" -- "$T/fuzz_pair_robust"
+assert_rc 0
+assert_eq 0 "$(jqr '.findings | length')" "--fuzz-faults, robust: findings"
+
 # --resume: the grown pool, the pairs still to try and the entries
 # waiting for their sites run are in OUT/.fuzz_state; the runs after the
 # resume are the reference's (runs.jsonl without run numbers and times).
@@ -108,7 +136,9 @@ for k in 40 120; do
 	fz "${R[@]}" --max-runs=$k --out="$TMP/r$k" -- "$T/fuzz_pair"
 	fz "${R[@]}" --resume --max-runs=$((301 - k)) --out="$TMP/r$k" -- "$T/fuzz_pair"
 	assert_rc 1
-	[ "$(jq -c 'del(.run, .ms)' "$TMP/r$k/runs.jsonl" | tail -n +2)" = \
-	  "$(jq -c 'del(.run, .ms)' "$TMP/ref/runs.jsonl" | tail -n +$((k + 1)))" ] ||
-		fail "resumed after $k runs: not the uninterrupted campaign's runs"
+	jq -c 'del(.run, .ms)' "$TMP/r$k/runs.jsonl" | tail -n +2 >"$TMP/got"
+	jq -c 'del(.run, .ms)' "$TMP/ref/runs.jsonl" | tail -n +$((k + 1)) >"$TMP/want"
+	cmp -s "$TMP/got" "$TMP/want" ||
+		fail "resumed after $k runs: not the uninterrupted campaign's runs: $(diff \
+			"$TMP/want" "$TMP/got" | head -3)"
 done
