@@ -17,6 +17,7 @@
 #include "util/util.h"
 #include "cli/runner.h"
 #include "cli/target.h"
+#include "symbols/symbols.h"
 
 /* A fault's stored predicates ("@exe=G@path=G"): the replay counts its
  * occurrence among the calls they match, as the run did. */
@@ -210,7 +211,8 @@ int campaign_replay(struct options *o)
 	struct run_result res;
 	struct run_finding f;
 	struct report *rep;
-	char run_dir[PATH_MAX], *replayed;
+	char run_dir[PATH_MAX], *replayed, now[129];
+	const char *prog;
 	bool is_new, from_snapshot;
 	int e, k = 0, n = 0;
 
@@ -256,7 +258,15 @@ int campaign_replay(struct options *o)
 		fprintf(stderr, "replay: %s %d of %d (%s in %s)\n", k ? "reproduced" : "not reproduced",
 			k, n, finding_kind_name(spec.kind),
 			spec.top_function[0] ? spec.top_function : "??");
-	if (from_snapshot)
+	/* Another build: its sites are other addresses, its code maybe
+	 * fixed; that, not the mode, is the first thing to say. */
+	prog = rn.exec_path[0] ? rn.exec_path : spec.argv[0];
+	if (spec.build_id[0] && !sym_file_build_id(prog, now, sizeof(now)) && now[0] &&
+	    strcmp(now, spec.build_id) != 0)
+		fprintf(stderr, "replay: '%s' is another build than the campaign's (build id %.12s, "
+			"now %.12s)%s\n", spec.argv[0], spec.build_id, now,
+			k ? "" : ": the finding's sites name the campaign's build");
+	else if (from_snapshot)
 		fprintf(stderr, "replay: found in snapshot mode, replayed in exec mode%s\n",
 			k ? "" : ": it does not reproduce there (occurrences count from the "
 			"program's start in exec mode, from the snapshot point in snapshot mode)");

@@ -277,6 +277,7 @@ static int load_meta(json_object *root, struct replay_spec *s, const char *path,
 	if (!version)
 		return report_why(why, whylen, -EINVAL, "%s: missing \"version\"", path);
 	copy_str(s->version, sizeof(s->version), version);
+	copy_str(s->build_id, sizeof(s->build_id), str_field(root, "build_id"));
 	e = strv_field(root, "argv", true, &s->argv);
 	if (e == 0 && !s->argv[0])
 		e = -EINVAL;

@@ -534,6 +534,7 @@ struct replay_spec {
 	char top_file[192];
 	int crash_point;	/* FIND_CRASH: the point to kill at again; 0 none */
 	char version[32];
+	char build_id[129];	/* the target's when the report was made ("" none) */
 	char *file;		/* the report read (FILE of FILE#ID) */
 	int id;			/* the finding replayed */
 };

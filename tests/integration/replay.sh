@@ -1,6 +1,8 @@
 #!/bin/bash
 # --replay=REPORT#ID re-runs a finding: the unchecked_malloc finding must
-# reproduce every time (5 of 5), and say so.
+# reproduce every time (5 of 5), and say so. A program rebuilt since the
+# campaign (another build id) is named as such when the finding does not
+# reproduce.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
@@ -90,3 +92,16 @@ fz --replay="$TMP/flaky/report.json#1" --replay-runs=4 --out="$TMP/flaky-replay"
 assert_rc 4
 grep -q '^replay: flaky 2/4 (signal in main)' "$TMP/fz.stderr" || fail "flaky replay: $(cat "$TMP/fz.stderr")"
 assert_eq 2 "$(jqr '.replay.reproduced' "$TMP/flaky-replay/replay/report.json")" "replay.reproduced (flaky)"
+
+# Another build at the campaign's path: the line says so (build ids).
+cp -- "$T/unchecked_malloc" "$TMP/prog" || fatal "cp"
+fz --inject=alloc --out="$TMP/b1" -- "$TMP/prog"
+assert_rc 1
+grep -q 'another build' "$TMP/fz.stderr" && fail "a campaign's own stderr names another build"
+fz --replay="$TMP/b1/report.json#1" --out="$TMP/b2"
+assert_rc 1
+grep -q 'another build' "$TMP/fz.stderr" && fail "the same build named another: $(cat "$TMP/fz.stderr")"
+cp -- "$T/unchecked_malloc_O2" "$TMP/prog" || fatal "cp"
+fz --replay="$TMP/b1/report.json#1" --out="$TMP/b3"
+grep -q "^replay: '$TMP/prog' is another build than the campaign's (build id [0-9a-f]*, now [0-9a-f]*)" \
+	"$TMP/fz.stderr" || fail "a rebuilt program not named: $(cat "$TMP/fz.stderr")"
