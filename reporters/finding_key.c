@@ -72,6 +72,10 @@ static void key_frame(FILE *fp, const struct frame *f)
 {
 	if (strcmp(f->function, "??") != 0 && f->function[0])
 		fprintf(fp, "|%s@%s", f->function, base_name(f->module));
+	else if (!f->module[0])
+		/* In no file (a call through a bad pointer, JIT code): the
+		 * address is the pointer's value or ASLR's, not the bug's. */
+		fputs("|??", fp);
 	else
 		fprintf(fp, "|%s+0x%llx", base_name(f->module),
 			(unsigned long long)f->offset);

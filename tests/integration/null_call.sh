@@ -5,7 +5,9 @@
 # libdwfl alone skipped the caller by following rbp) and -O2 (where it
 # stopped at frame 0). Two call sites are two findings: their keys differ
 # (before, every NULL call in any program was "signal:11|+0x0"). A call
-# into data (mapped, not executable) is unwound the same way.
+# into data (mapped, not executable) is unwound the same way. Wild
+# pointers of two values from one call site are one finding (its pc in
+# no file is no part of the key).
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
@@ -43,5 +45,16 @@ for prog in null_call null_call_O2; do
 	*) fail "$prog: key of a lacks the caller: $key_a" ;;
 	esac
 	[ "$key_a" != "$key_b" ] || fail "$prog: two call sites, one key: $key_a"
+	for v in 12 34; do
+		printf "w$v" >"$TMP/in_w"
+		rm -rf "$OUT"
+		fz --inject=none --stdin="$TMP/in_w" --out="$OUT" -- "$T/$prog"
+		assert_rc 139
+		assert_eq dispatch_w "$(jqr '.findings[0].frames[1].function')" "$prog w$v: frame 1"
+		eval "pc_$v=\$(jqr '.findings[0].frames[0].pc')"
+		eval "key_$v=\$(jqr '.findings[0].key')"
+	done
+	[ "$pc_12" != "$pc_34" ] || fail "$prog: two wild values, one pc: $pc_12"
+	assert_eq "$key_12" "$key_34" "$prog: the key of two wild values"
 done
 assert_no_stray null_call null_call_O2

@@ -8,7 +8,8 @@
  * (dispatch_a or dispatch_b, then main) with its file:line, as gdb does
  * (tests/integration/null_call.sh). Two call sites, two findings. 'c'
  * calls into data (mapped, not executable): the same fault, the same
- * unwind.
+ * unwind. 'w' calls a wild pointer made of the next input bytes (an
+ * address nothing maps): whatever the bytes, one finding.
  */
 
 /* The level whatever CFLAGS say (they come after the per-target flags). */
@@ -51,13 +52,23 @@ __attribute__((noinline)) void dispatch_c(void)
 	puts("after c");
 }
 
+__attribute__((noinline)) void dispatch_w(unsigned v)
+{
+	/* 16 TiB up: nothing is mapped there. */
+	((handler_fn)(void *)(0x100000000000UL + ((unsigned long)v << 12)))();
+	puts("after w");
+}
+
 int main(void)
 {
+	unsigned char v[2] = { 0 };
 	char c = 0;
 
 	if (read(0, &c, 1) < 0)
 		return 2;
-	if (c == 'a')
+	if (c == 'w' && read(0, v, sizeof(v)) >= 0)
+		dispatch_w(v[0] | (unsigned)v[1] << 8);
+	else if (c == 'a')
 		dispatch_a(1);
 	else if (c == 'b')
 		dispatch_b(2);
