@@ -320,9 +320,9 @@ static void write_stats(struct fuzz *fz, long execs, int findings)
 	/* Every entry is favoured: no culling of the queue yet. */
 	S("pending_favs", "%d", st.pending);
 	S("pending_total", "%d", st.pending);
-	/* Stability is the shape's (calibration measures it); the edges are
-	 * AFL++'s edge map when runs bring one, else the shape's cells. */
-	S("stability", "%.2f%%", fuzz_stability(st.var_cells, st.cells));
+	/* Stability and the edges are AFL++'s edge map's when runs bring
+	 * one, else the shape's (calibration measures both). */
+	S("stability", "%.2f%%", fuzz_stability(st.var_cells, st.stab_cells));
 	S("var_byte_count", "%d", st.var_cells);
 	if (st.edges_max) {
 		st.cells = st.edges;
@@ -456,7 +456,9 @@ static void status(struct fuzz *fz, long execs, int findings, bool now)
 	v->edges_max = st.edges_max;
 	v->var_cells = st.var_cells;
 	v->variable = st.variable;
-	v->stability = fuzz_stability(st.var_cells, st.cells);
+	v->stab_cells = st.stab_cells;
+	v->stab_edges = st.stab_edges;
+	v->stability = fuzz_stability(st.var_cells, st.stab_cells);
 	v->cpu_pct = v->elapsed_ms > 0 ? fz->cpu_us / 10.0 / v->elapsed_ms : 0.0;
 	v->rss_kb = fz->maxrss_kb;
 	v->findings = findings;

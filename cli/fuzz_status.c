@@ -122,8 +122,9 @@ int fuzz_status_screen(FILE *fp, const struct fuzz_view *v, int prev)
 	     v->last_find_ms < 0 ? "" : dur(since(v, v->last_find_ms), a, sizeof(a)),
 	     v->last_find_ms < 0 ? "" : " ago");
 	LINE("  faults    %lu: %s", nf, f);
-	LINE("  stability %.2f%% (%d of %d cells vary, in %d entr%s)", v->stability, v->var_cells,
-	     v->cells, v->variable, v->variable == 1 ? "y" : "ies");
+	LINE("  stability %.2f%% (%d of %d %s vary, in %d entr%s)", v->stability, v->var_cells,
+	     v->stab_cells, v->stab_edges ? "edges" : "cells", v->variable,
+	     v->variable == 1 ? "y" : "ies");
 	LINE("  target    cpu %.0f%%, peak rss %s", v->cpu_pct, mem(v->rss_kb, m, sizeof(m)));
 #undef LINE
 	fflush(fp);

@@ -26,6 +26,8 @@ struct fuzz_view {
 	/* Calibration (inject/fuzz_calib.h): cells that vary, entries that
 	 * showed it, AFL++'s stability. */
 	int var_cells, variable;
+	int stab_cells;		/* of the map stability is measured on */
+	bool stab_edges;	/* AFL++'s edge map, not the shape */
 	double stability;
 	/* The target tree: CPU time over the loop's time, largest peak RSS. */
 	double cpu_pct;

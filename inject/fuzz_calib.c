@@ -94,31 +94,43 @@ bool fuzz_calib_take(struct fuzz_calib *c)
 	return true;
 }
 
-int fuzz_calib_done(struct fuzz_calib *c, const uint8_t *map, uint8_t *var, uint8_t *virgin)
+int fuzz_calib_compare(struct fuzz_calib *c, const uint8_t *map, uint8_t *var, uint8_t *virgin)
 {
 	int fresh = 0;
-	bool differs = false;
 
-	c->out--;
-	if (!map) {
-		c->give = 0;	/* a crash or a hang says nothing of variance */
-		return 0;
-	}
-	for (size_t i = 0; i < c->n; i++) {
+	for (size_t i = 0; map && i < c->n; i++) {
 		if (fuzz_bucket(map[i]) == c->ref[i])
 			continue;
-		differs = true;
+		c->varied = true;
 		if (!var[i]) {
 			var[i] = 1;
 			fresh++;
 		}
 		virgin[i] = 0xff;	/* every bucket "seen": never new again */
 	}
-	if (differs && !c->varied) {
-		c->varied = true;
-		c->give += FUZZ_CALIB_RUNS_VAR - c->total;
-		c->total = FUZZ_CALIB_RUNS_VAR;
+	return fresh;
+}
+
+void fuzz_calib_extend(struct fuzz_calib *c)
+{
+	if (c->total >= FUZZ_CALIB_RUNS_VAR)
+		return;
+	c->give += FUZZ_CALIB_RUNS_VAR - c->total;
+	c->total = FUZZ_CALIB_RUNS_VAR;
+}
+
+int fuzz_calib_done(struct fuzz_calib *c, const uint8_t *map, uint8_t *var, uint8_t *virgin)
+{
+	int fresh;
+
+	c->out--;
+	if (!map) {
+		c->give = 0;	/* a crash or a hang says nothing of variance */
+		return 0;
 	}
+	fresh = fuzz_calib_compare(c, map, var, virgin);
+	if (c->varied)
+		fuzz_calib_extend(c);
 	return fresh;
 }
 

@@ -40,6 +40,13 @@ bool fuzz_calib_take(struct fuzz_calib *c);
  * differs from the first run's marked in var (1) and seen in virgin
  * (0xff). Returns the cells newly variable. */
 int fuzz_calib_done(struct fuzz_calib *c, const uint8_t *map, uint8_t *var, uint8_t *virgin);
+/* A second map measured on the runs another calibration hands out
+ * (AFL++'s edge map beside the shape): fuzz_calib_done's test without its
+ * run bookkeeping (map NULL: nothing said). Returns the cells newly
+ * variable. A map that varies gets the runs of a varied one:
+ * fuzz_calib_extend on the calibration that gives them. */
+int fuzz_calib_compare(struct fuzz_calib *c, const uint8_t *map, uint8_t *var, uint8_t *virgin);
+void fuzz_calib_extend(struct fuzz_calib *c);
 /* Every run given and done. */
 bool fuzz_calib_over(const struct fuzz_calib *c);
 /* Did any run differ from the first (the entry is "variable")? */

@@ -226,6 +226,11 @@ struct fuzz_stats {
 	int cells, cells_max;
 	int edges, edges_max;
 	int var_cells, variable, pending;
+	/* The map stability is measured on: AFL++'s edge map when runs
+	 * bring one, else the shape. var_cells are its variable cells,
+	 * stab_cells the cells any run showed in it. */
+	int stab_cells;
+	bool stab_edges;
 };
 void sched_fuzz_stats(const struct scheduler *s, struct fuzz_stats *st);
 

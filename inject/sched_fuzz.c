@@ -20,11 +20,9 @@
 /* Havoc runs per entry and queue cycle. */
 #define HAVOC_RUNS 64
 
-/* The stage of a calibration run (fuzz_calib.h); done() knows it by it. */
-static const char STAGE_CALIB[] = "calibration";
+const char STAGE_CALIB[] = "calibration";
 /* An input's run recording its sites (fuzz_pool_want). */
 static const char STAGE_SITES[] = "sites";
-
 
 static int push(struct fuzz_sched *f, const uint8_t *data, size_t len, int src, const char *stage,
 		const struct plan_fault *sched, int nsched)
@@ -224,100 +222,6 @@ static size_t post_process(struct fuzz_sched *f, size_t len)
 	return n;
 }
 
-/* The next calibration run to hand out, into buf (the entry's input,
- * schedule and seed, as it ran); false: none now. */
-static bool calib_next(struct fuzz_sched *f, size_t *len)
-{
-	while (f->cal_from < f->n && f->q[f->cal_from].calibrated && !f->q[f->cal_from].cal)
-		f->cal_from++;
-	for (int i = f->cal_from; i < f->n; i++) {
-		struct entry *e = &f->q[i];
-
-		if (!e->cal || !fuzz_calib_take(e->cal))
-			continue;
-		memcpy(f->buf, e->data, e->len);
-		*len = e->len;
-		memcpy(f->sched, e->sched, sizeof(f->sched));
-		f->nsched = e->nsched;
-		f->src = i;
-		f->stage = STAGE_CALIB;
-		return true;
-	}
-	return false;
-}
-
-/* The run's shape map, dense (a -j worker's comes sparse); NULL when
- * the run brought none. Calibration (fuzz_calib.h) measures it. */
-static const uint8_t *shape_of(struct fuzz_sched *f, const struct run_outcome *out)
-{
-	for (int i = 0; i < out->nmaps; i++) {
-		const struct fb_map *m = &out->maps[i];
-
-		if (strcmp(m->name, "shape") != 0 || m->size != INJECT_SHAPE_SIZE)
-			continue;
-		if (m->dense)
-			return m->dense;
-		memset(f->shape_buf, 0, sizeof(f->shape_buf));
-		for (uint32_t k = 0; k < m->nsparse; k++)
-			if ((m->sparse[k] >> 8) < INJECT_SHAPE_SIZE)
-				f->shape_buf[m->sparse[k] >> 8] = m->sparse[k] & 0xff;
-		return f->shape_buf;
-	}
-	return NULL;
-}
-
-/* The seed a seed run ran (tag -1 names none): the first one with its
- * bytes not calibrated yet. -1: none. */
-static int seed_entry(const struct fuzz_sched *f, const struct run_request *req)
-{
-	for (int i = 0; i < f->n && f->q[i].src < 0; i++)
-		if (!f->q[i].calibrated && f->q[i].len == req->input_len &&
-		    memcmp(f->q[i].data, req->input, req->input_len) == 0)
-			return i;
-	return -1;
-}
-
-/* Entry i ran as req and showed shape: its calibration runs next (shape
- * NULL: none for it). */
-static void calib_begin(struct fuzz_sched *f, int i, const struct run_request *req,
-			const uint8_t *shape)
-{
-	if (i < 0 || f->q[i].calibrated)
-		return;
-	f->q[i].calibrated = true;
-	f->q[i].seed = req->seed;
-	if (shape)	/* out of memory: skipped */
-		f->q[i].cal = fuzz_calib_new(shape, INJECT_SHAPE_SIZE);
-}
-
-/* A calibration run of entry req->tag done. */
-static void calib_done(struct fuzz_sched *f, const struct run_request *req,
-		       const struct run_outcome *out)
-{
-	struct entry *e = req->tag >= 0 && req->tag < f->n ? &f->q[req->tag] : NULL;
-	const uint8_t *shape = shape_of(f, out);
-	bool ok = shape && out->faults >= 0 && !out->finding && !out->hang;
-	uint8_t *virgin = feedback_virgin(f->fb, "shape", INJECT_SHAPE_SIZE);
-
-	if (!e || !e->cal)
-		return;
-	if (!virgin) {	/* out of memory: the calibration ends here */
-		fuzz_calib_free(e->cal);
-		e->cal = NULL;
-		return;
-	}
-	f->var_cells += fuzz_calib_done(e->cal, ok ? shape : NULL, f->var, virgin);
-	feedback_recount(f->fb, "shape");
-	if (!fuzz_calib_over(e->cal))
-		return;
-	if (fuzz_calib_varied(e->cal)) {
-		e->variable = true;
-		f->variable++;
-	}
-	fuzz_calib_free(e->cal);
-	e->cal = NULL;
-}
-
 /* Entry i's sites run, into buf and sched: as it was kept. */
 static size_t sites_run(struct fuzz_sched *f, int i)
 {
@@ -352,7 +256,7 @@ static int fuzz_next(struct scheduler *s, struct run_request *out)
 	if (f->n == 0)
 		return -ENODATA;
 	memset(out, 0, sizeof(*out));
-	if (calib_next(f, &len)) {
+	if (sfz_calib_next(f, &len)) {
 		/* As it ran: post_process made its input already. */
 	} else if (f->seeds_given < f->n && f->q[f->seeds_given].src < 0) {
 		/* The seeds first, as they are: they set what is not new. */
@@ -422,20 +326,19 @@ static void fuzz_done(struct scheduler *s, const struct run_request *req,
 	struct fuzz_sched *f = (struct fuzz_sched *)s;
 
 	if (req->stage == STAGE_CALIB) {
-		calib_done(f, req, out);
+		sfz_calib_done(f, req, out);
 		return;
 	}
 	/* A seed that crashed, hung or did not start is not calibrated. The
 	 * shape is taken only where a calibration needs it: a -j worker's
 	 * comes sparse and is made dense for it. */
 	if (req->tag < 0 && req->input) {
-		const uint8_t *shape = shape_of(f, out);
-		bool ok = shape && out->faults >= 0 && !out->finding && !out->hang;
-		int i = seed_entry(f, req);
+		bool ok = out->faults >= 0 && !out->finding && !out->hang;
+		int i = sfz_seed_entry(f, req);
 
 		if (new_input(f, i, req))
 			fuzz_pool_want(&f->grown, i);	/* best effort */
-		calib_begin(f, i, req, ok ? shape : NULL);
+		sfz_calib_begin(f, i, req, ok ? out : NULL);
 	}
 	if (!out->nmaps || out->faults < 0)
 		return;
@@ -451,7 +354,7 @@ static void fuzz_done(struct scheduler *s, const struct run_request *req,
 		 req->nfaults) == 0) {	/* best effort */
 		if (new_input(f, f->n - 1, req))
 			fuzz_pool_want(&f->grown, f->n - 1);
-		calib_begin(f, f->n - 1, req, shape_of(f, out));
+		sfz_calib_begin(f, f->n - 1, req, out);
 	}
 }
 
@@ -461,8 +364,10 @@ static void fuzz_free(struct scheduler *s)
 
 	for (int i = 0; i < f->n; i++) {
 		free(f->q[i].data);
-		fuzz_calib_free(f->q[i].cal);
+		sfz_calib_free(&f->q[i]);
 	}
+	free(f->var_afl);
+	free(f->afl_buf);
 	free(f->q);
 	free(f->tok);
 	free(f->pool);
@@ -587,7 +492,9 @@ void sched_fuzz_stats(const struct scheduler *s, struct fuzz_stats *st)
 	st->cells_max = INJECT_SHAPE_SIZE;
 	st->edges = (int)feedback_cells(f->fb, "afl", &size);
 	st->edges_max = (int)size;
-	st->var_cells = f->var_cells;
+	st->stab_edges = f->afl_size && st->edges_max == (int)f->afl_size;
+	st->var_cells = st->stab_edges ? f->var_cells_afl : f->var_cells;
+	st->stab_cells = st->stab_edges ? st->edges : st->cells;
 	st->variable = f->variable;
 	st->pending = 0;
 	for (int i = 0; i < f->n; i++)

@@ -25,6 +25,7 @@ struct entry {
 	int nsched;
 	uint64_t seed;		/* its run's random seed, for its calibration */
 	struct fuzz_calib *cal;	/* being calibrated, else NULL */
+	struct fuzz_calib *cal_afl;	/* the same runs' AFL++ edge map (NULL: none) */
 	bool calibrated;	/* calibration begun (and maybe over) */
 	bool variable;		/* a calibration run differed */
 	bool fuzzed;		/* its mutations ran once (AFL++'s fuzz_level) */
@@ -46,6 +47,11 @@ struct fuzz_sched {
 	struct feedback *fb;	/* bucket bits seen per cell, per map */
 	uint8_t var[INJECT_SHAPE_SIZE];	/* 1: a variable shape cell (fuzz_calib.h) */
 	int var_cells, variable;	/* variable cells, entries */
+	/* The same of AFL++'s edge map, when runs bring one (afl_size 0:
+	 * none yet), and a buffer for a -j worker's sparse map made dense. */
+	uint8_t *var_afl, *afl_buf;
+	uint32_t afl_size;
+	int var_cells_afl;
 	int cal_from;		/* entries before it are calibrated */
 	uint8_t shape_buf[INJECT_SHAPE_SIZE];	/* a sparse shape made dense */
 	struct mutate_token *tok;	/* --dict's tokens, shortest first */
@@ -68,5 +74,22 @@ struct fuzz_sched {
 	struct plan_fault sched[FUZZ_SCHED_MAX];	/* the next run's */
 	int nsched;
 };
+
+/* The stage of a calibration run (fuzz_calib.h): done() knows it by this
+ * address. */
+extern const char STAGE_CALIB[];
+
+/* sched_fuzz_calib.c: the next calibration run into buf (false: none
+ * now); the run's shape, dense; the seed a seed run ran (-1: none);
+ * entry i's calibration begun from its run (out NULL: none for it); a
+ * calibration run done; an entry's calibrations dropped. */
+bool sfz_calib_next(struct fuzz_sched *f, size_t *len);
+const uint8_t *sfz_shape_of(struct fuzz_sched *f, const struct run_outcome *out);
+int sfz_seed_entry(const struct fuzz_sched *f, const struct run_request *req);
+void sfz_calib_begin(struct fuzz_sched *f, int i, const struct run_request *req,
+		     const struct run_outcome *out);
+void sfz_calib_done(struct fuzz_sched *f, const struct run_request *req,
+		    const struct run_outcome *out);
+void sfz_calib_free(struct entry *e);
 
 #endif

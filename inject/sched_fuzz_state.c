@@ -9,11 +9,12 @@
 #include "inject/sched_fuzz_int.h"
 
 /* sched_fuzz_save's blob: the loop's scalars and cells seen, then each
- * entry's progress, the calibrations under way, the AFL map's bits seen
- * and the fault pool's growth (fuzz_pool_blob). Its layout changes with the struct's fields: a blob
+ * entry's progress, the calibrations under way (the shape's, then the
+ * edge map's), the AFL map's bits seen, its variable cells, and the fault
+ * pool's growth (fuzz_pool_blob). Its layout changes with the struct's fields: a blob
  * of another layout (version, size) is refused, never misread. */
 #define BLOB_MAGIC 0x667a7371u	/* "fzsq" */
-#define BLOB_VERSION 5u
+#define BLOB_VERSION 6u
 struct blob_head {
 	uint32_t magic, version, head_size, entry_size;
 	uint64_t rng;
@@ -21,8 +22,9 @@ struct blob_head {
 	int32_t n, cur, havoc_left, seeds_given;
 	int32_t var_cells, variable, cal_from;
 	uint32_t afl_size;	/* the AFL map's bits seen follow the calibrations */
+	uint32_t var_afl_size;	/* then its variable cells (0: none) */
 	uint32_t pool_len;	/* then the pool's growth */
-	uint32_t pad;
+	int32_t var_cells_afl, pad;
 	uint8_t virgin[INJECT_SHAPE_SIZE];	/* the shape's */
 	uint8_t var[INJECT_SHAPE_SIZE];
 };
@@ -33,7 +35,7 @@ struct blob_entry {
 	uint8_t calibrated, variable, fuzzed, pad;
 	/* A calibration under way (fuzz_calib_blob): its bytes follow the
 	 * entries, in their order; 0: none. */
-	uint32_t cal_len, pad2;
+	uint32_t cal_len, cal_afl_len;
 };
 
 int sched_fuzz_save(const struct scheduler *s, void **buf, size_t *cap, size_t *len)
@@ -47,10 +49,15 @@ int sched_fuzz_save(const struct scheduler *s, void **buf, size_t *cap, size_t *
 	struct blob_head *h;
 	struct blob_entry *e;
 
-	for (int i = 0; i < f->n; i++)
+	uint32_t var_afl_size = f->var_afl ? f->afl_size : 0;
+
+	for (int i = 0; i < f->n; i++) {
 		if (f->q[i].cal)
 			entries += fuzz_calib_blob_len(INJECT_SHAPE_SIZE);
-	need = entries + afl_size + fuzz_pool_blob_len(&f->grown);
+		if (f->q[i].cal && f->q[i].cal_afl)
+			entries += fuzz_calib_blob_len(f->afl_size);
+	}
+	need = entries + afl_size + var_afl_size + fuzz_pool_blob_len(&f->grown);
 
 	if (need > *cap) {
 		void *p = realloc(*buf, need);
@@ -67,7 +74,8 @@ int sched_fuzz_save(const struct scheduler *s, void **buf, size_t *cap, size_t *
 		.sys_next = f->sys_next, .custom_left = f->custom_left, .n = f->n, .cur = f->cur,
 		.havoc_left = f->havoc_left, .seeds_given = f->seeds_given,
 		.var_cells = f->var_cells, .variable = f->variable, .cal_from = f->cal_from,
-		.afl_size = afl_size,
+		.afl_size = afl_size, .var_afl_size = var_afl_size,
+		.var_cells_afl = f->var_cells_afl,
 		.pool_len = (uint32_t)fuzz_pool_blob_len(&f->grown),
 	};
 	if (shape)
@@ -76,22 +84,29 @@ int sched_fuzz_save(const struct scheduler *s, void **buf, size_t *cap, size_t *
 		memset(h->virgin, 0, sizeof(h->virgin));
 	if (afl_size)
 		memcpy((uint8_t *)*buf + entries, afl, afl_size);
-	fuzz_pool_blob(&f->grown, (uint8_t *)*buf + entries + afl_size);
+	if (var_afl_size)
+		memcpy((uint8_t *)*buf + entries + afl_size, f->var_afl, var_afl_size);
+	fuzz_pool_blob(&f->grown, (uint8_t *)*buf + entries + afl_size + var_afl_size);
 	memcpy(h->var, f->var, sizeof(h->var));
 	e = (struct blob_entry *)(h + 1);
 	at = sizeof(*h) + (size_t)f->n * sizeof(*e);
 	for (int i = 0; i < f->n; i++) {
-		const struct fuzz_calib *c = f->q[i].cal;
+		const struct fuzz_calib *c = f->q[i].cal, *ca = c ? f->q[i].cal_afl : NULL;
 
 		e[i] = (struct blob_entry){ .run = f->q[i].run, .det_step = f->q[i].det_step,
 					    .ext_step = f->q[i].ext_step, .len = f->q[i].len,
 					    .seed = f->q[i].seed, .src = f->q[i].src,
 					    .calibrated = f->q[i].calibrated, .variable = f->q[i].variable,
 					    .fuzzed = f->q[i].fuzzed,
-					    .cal_len = c ? (uint32_t)fuzz_calib_blob_len(INJECT_SHAPE_SIZE) : 0 };
+					    .cal_len = c ? (uint32_t)fuzz_calib_blob_len(INJECT_SHAPE_SIZE) : 0,
+					    .cal_afl_len = ca ? (uint32_t)fuzz_calib_blob_len(f->afl_size) : 0 };
 		if (c) {
 			fuzz_calib_blob(c, (uint8_t *)*buf + at);
 			at += e[i].cal_len;
+		}
+		if (ca) {
+			fuzz_calib_blob(ca, (uint8_t *)*buf + at);
+			at += e[i].cal_afl_len;
 		}
 	}
 	*len = need;
@@ -119,14 +134,28 @@ int sched_fuzz_load(struct scheduler *s, const void *blob, size_t len)
 	for (int i = 0; i < f->n; i++) {
 		memcpy(&be, e + i * sizeof(be), sizeof(be));
 		if (be.len != f->q[i].len || be.src >= f->n ||
-		    (be.cal_len && be.cal_len != fuzz_calib_blob_len(INJECT_SHAPE_SIZE)))
+		    (be.cal_len && be.cal_len != fuzz_calib_blob_len(INJECT_SHAPE_SIZE)) ||
+		    (be.cal_afl_len && (!be.cal_len || !h.var_afl_size ||
+					be.cal_afl_len != fuzz_calib_blob_len(h.var_afl_size))))
 			return -EINVAL;
-		entries += be.cal_len;
+		entries += be.cal_len + be.cal_afl_len;
 	}
-	if (len != entries + h.afl_size + h.pool_len ||
-	    fuzz_pool_from_blob(&f->grown, (const uint8_t *)blob + entries + h.afl_size,
+	if (len != entries + h.afl_size + h.var_afl_size + h.pool_len ||
+	    fuzz_pool_from_blob(&f->grown,
+				(const uint8_t *)blob + entries + h.afl_size + h.var_afl_size,
 				h.pool_len) < 0)
 		return -EINVAL;
+	if (h.var_afl_size) {
+		free(f->var_afl);
+		free(f->afl_buf);
+		f->var_afl = malloc(h.var_afl_size);
+		f->afl_buf = malloc(h.var_afl_size);
+		if (!f->var_afl || !f->afl_buf)
+			return -ENOMEM;
+		memcpy(f->var_afl, (const uint8_t *)blob + entries + h.afl_size, h.var_afl_size);
+		f->afl_size = h.var_afl_size;
+		f->var_cells_afl = h.var_cells_afl;
+	}
 	f->rng = h.rng;
 	f->given = h.given;
 	f->cycles = h.cycles;
@@ -151,14 +180,20 @@ int sched_fuzz_load(struct scheduler *s, const void *blob, size_t len)
 	f->cal_from = h.cal_from < 0 ? 0 : h.cal_from > f->n ? f->n : h.cal_from;
 	for (int i = 0; i < f->n; i++) {
 		memcpy(&be, e + i * sizeof(be), sizeof(be));
-		fuzz_calib_free(f->q[i].cal);
-		f->q[i].cal = NULL;
+		sfz_calib_free(&f->q[i]);
 		if (be.cal_len) {
 			f->q[i].cal = fuzz_calib_from_blob((const uint8_t *)blob + at, be.cal_len,
 							   INJECT_SHAPE_SIZE);
 			if (!f->q[i].cal)
 				return -EINVAL;
 			at += be.cal_len;
+		}
+		if (be.cal_afl_len) {
+			f->q[i].cal_afl = fuzz_calib_from_blob((const uint8_t *)blob + at,
+							       be.cal_afl_len, h.var_afl_size);
+			if (!f->q[i].cal_afl)
+				return -EINVAL;
+			at += be.cal_afl_len;
 		}
 		f->q[i].seed = be.seed;
 		f->q[i].calibrated = be.calibrated;

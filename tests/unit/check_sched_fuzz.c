@@ -367,6 +367,89 @@ START_TEST(fuzz_calibration_stability)
 }
 END_TEST
 
+/* With AFL++'s edge map beside the shape, calibration measures both on
+ * the same runs: an edge that varies while the shape does not makes the
+ * entry variable, the runs go on to FUZZ_CALIB_RUNS_VAR, stability is the
+ * edge map's (var_cells of stab_cells edges), and the edge never makes an
+ * input new again. A sparse map (a -j worker's) is measured the same. The
+ * state saved in the middle of it resumes to the same runs and numbers. */
+START_TEST(fuzz_calibration_afl_map)
+{
+	for (int sparse = 0; sparse <= 1; sparse++) {
+		struct scheduler *f, *g;
+		struct run_request req, rg;
+		struct run_outcome out = { 0 };
+		struct fuzz_stats st, sg;
+		struct fuzz_entry_info in;
+		uint8_t shape[INJECT_SHAPE_SIZE] = { 0 }, afl[64] = { 0 };
+		uint32_t cells[64];
+		struct fb_map maps[2] = {
+			{ .name = "shape", .size = INJECT_SHAPE_SIZE, .dense = shape },
+			{ .name = "afl", .size = sizeof(afl) },
+		};
+		void *blob = NULL;
+		size_t cap = 0, len;
+		int n = 0;
+
+		out.maps = maps;
+		out.nmaps = 2;
+		ck_assert_int_eq(sched_fuzz_new(7, 0.0, &f), 0);
+		ck_assert_int_eq(sched_fuzz_add(f, (const uint8_t *)"AB", 2), 0);
+		ck_assert_int_eq(f->next(f, &req), SCHED_RUN);
+		shape[1] = 1;
+		afl[3] = afl[5] = afl[9] = afl[11] = afl[40] = 1;
+		if (sparse) {
+			maps[1].sparse = cells;
+			maps[1].nsparse = feedback_sparse(afl, sizeof(afl), cells, 64);
+		} else {
+			maps[1].dense = afl;
+		}
+		f->done(f, &req, &out);
+		/* Edge 40: 1 hit, then 2, in every run after; the shape the same. */
+		afl[40] = 2;
+		if (sparse)
+			maps[1].nsparse = feedback_sparse(afl, sizeof(afl), cells, 64);
+		while (f->next(f, &req) == SCHED_RUN && strcmp(req.stage, "calibration") == 0) {
+			if (n == 2) {	/* mid-way: saved, and put back into g */
+				ck_assert_int_eq(sched_fuzz_save(f, &blob, &cap, &len), 0);
+				ck_assert_int_eq(sched_fuzz_new(7, 0.0, &g), 0);
+				ck_assert_int_eq(sched_fuzz_entry(f, 0, &in), 0);
+				ck_assert_int_eq(sched_fuzz_add_entry(g, in.data, in.len, in.faults,
+								      in.nfaults), 0);
+				ck_assert_int_eq(sched_fuzz_load(g, blob, len), 0);
+				ck_assert_int_eq(g->next(g, &rg), SCHED_RUN);
+				/* The run the save cut off (handed out, not done)
+				 * is given again. */
+				ck_assert(rg.input_len == req.input_len && rg.seed == req.seed);
+				req = rg;
+				sched_free(f);
+				f = g;
+			}
+			f->done(f, &req, &out);
+			n++;
+		}
+		ck_assert_int_eq(n, FUZZ_CALIB_RUNS_VAR);
+		sched_fuzz_stats(f, &st);
+		ck_assert(st.stab_edges);
+		ck_assert_int_eq(st.var_cells, 1);
+		ck_assert_int_eq(st.stab_cells, 5);
+		ck_assert_int_eq(st.variable, 1);
+		ck_assert(fuzz_stability(st.var_cells, st.stab_cells) == 80.0);
+		/* req is a mutation: edge 40 at 100 hits is not new. */
+		ck_assert_str_ne(req.stage, "calibration");
+		afl[40] = 100;
+		if (sparse)
+			maps[1].nsparse = feedback_sparse(afl, sizeof(afl), cells, 64);
+		f->done(f, &req, &out);
+		ck_assert_int_eq(sched_fuzz_nqueue(f), 1);
+		sched_fuzz_stats(f, &sg);
+		ck_assert_int_eq(sg.var_cells, 1);
+		free(blob);
+		sched_free(f);
+	}
+}
+END_TEST
+
 /* The fuzz stage: seeds first as they are, then mutations; an input whose
  * shape shows a new bucket is queued, one already seen is not. */
 START_TEST(fuzz_keeps_new_shapes)
@@ -576,6 +659,7 @@ void check_sched_fuzz_tests(TCase *tc)
 	tcase_add_test(tc, mutate_det_and_havoc);
 	tcase_add_test(tc, fuzz_keeps_new_shapes);
 	tcase_add_test(tc, fuzz_calibration_stability);
+	tcase_add_test(tc, fuzz_calibration_afl_map);
 	tcase_add_test(tc, fuzz_save_and_load);
 	tcase_add_test(tc, fuzz_save_mid_calibration);
 	tcase_add_test(tc, feedback_maps);
