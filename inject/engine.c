@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/syscall.h>
 
@@ -91,55 +92,45 @@ static void inj_mm_free(void *ctx, void *data)
 	mm_free_states(data);
 }
 
+/* The task hook at offset off of each enabled class's class_hooks
+ * (on_entry, on_fork_start, on_park), in class order; the first error. */
+static int each_class(struct inject *inj, struct tracer_task *t, size_t off)
+{
+	int r = 0;
+
+	for (int c = 0; c < n_fault_classes; c++) {
+		int (*hook)(struct inject *, int, struct tracer_task *);
+		int e;
+
+		memcpy(&hook, (const char *)fault_classes[c].hooks + off, sizeof(hook));
+		if (enabled(inj, c) && hook && (e = hook(inj, c, t)) < 0 && r == 0)
+			r = e;
+	}
+	return r;
+}
+
 static int inj_on_entry(void *ctx, struct tracer_task *t)
 {
 	struct inject *inj = ctx;
-	int r = 0;
 
 	/* Passthrough (--inject=none) has no report to scan: this check's
 	 * maps and ELF reads would hold the stopped target for nothing. */
 	if (!inj->sanitized && inj->cfg.captured_stderr)
 		inj->sanitized = inj_has_sanitizer(tracer_task_pid(t));
-	for (int c = 0; c < n_fault_classes; c++) {
-		const struct class_hooks *h = fault_classes[c].hooks;
-		int e;
-
-		if (enabled(inj, c) && h->on_entry && (e = h->on_entry(inj, c, t)) < 0 && r == 0)
-			r = e;
-	}
-	return r;
+	return each_class(inj, t, offsetof(struct class_hooks, on_entry));
 }
 
 static int inj_on_fork_start(void *ctx, struct tracer_task *t)
 {
 	struct inject *inj = ctx;
-	int r = 0;
 
 	memcpy(inj->problem, inj->tmpl_problem, sizeof(inj->problem));
-	for (int c = 0; c < n_fault_classes; c++) {
-		const struct class_hooks *h = fault_classes[c].hooks;
-		int e;
-
-		if (enabled(inj, c) && h->on_fork_start && (e = h->on_fork_start(inj, c, t)) < 0 &&
-		    r == 0)
-			r = e;
-	}
-	return r;
+	return each_class(inj, t, offsetof(struct class_hooks, on_fork_start));
 }
 
 static int inj_on_park(void *ctx, struct tracer_task *t)
 {
-	struct inject *inj = ctx;
-	int r = 0;
-
-	for (int c = 0; c < n_fault_classes; c++) {
-		const struct class_hooks *h = fault_classes[c].hooks;
-		int e;
-
-		if (enabled(inj, c) && h->on_park && (e = h->on_park(inj, c, t)) < 0 && r == 0)
-			r = e;
-	}
-	return r;
+	return each_class(ctx, t, offsetof(struct class_hooks, on_park));
 }
 
 /* A syscall stop goes to the classes that watch it, then to those that
