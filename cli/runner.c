@@ -635,7 +635,7 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	struct service_opts so = { r->fuzz_input ? fuzz_req : r->o->requests, r->o->reply_timeout_ms,
 				   r->sb && r->o->net != SANDBOX_NET_HOST ? sandbox_socket_beside : NULL,
 				   r->sb != NULL, record && r->o->show_replies };
-	struct tracer_episode ep;
+	struct tracer_episode ep = { .stdout_fd = -1, .stderr_fd = -1 };
 	struct tracer_cond conds[TRACER_MAX_CONDS];
 	struct tracer_service svc;
 	struct service_driver *drv = NULL;
@@ -701,6 +701,8 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	ep.sample_stops = r->hot_stops;
 	ep.on_sample = hotstack_on_sample;
 	ep.sample_arg = r->hot;
+	ep.on_tick = runner_snap_forks(r) ? runner_snap_tick : NULL;
+	ep.tick_arg = r;
 	if (r->hot_on)
 		hotstack_reset(r->hot);
 	/* Syscalls stopped at only for some argument values (clock ids). */

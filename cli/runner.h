@@ -178,7 +178,10 @@ bool runner_snap_parked(const struct runner *r);
 bool runner_snap_forks(const struct runner *r);
 /* The parked template's pid when this run is its child, else 0. */
 pid_t runner_snap_template(const struct runner *r);
+/* What a forked run wrote: drained into the capture files after it, and
+ * at each tick of it (runner_snap_tick, tracer_episode.on_tick). */
 void runner_snap_drain(struct runner *r);
+void runner_snap_tick(void *arg);
 /* After a forked run: put back what it changed in descriptions shared
  * with the template (snapshot_restore); what cannot be is fatal, exit 2. */
 int runner_snap_restore(struct runner *r);

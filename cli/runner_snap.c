@@ -5,8 +5,11 @@
  * The template's stdout and stderr are pipes of ours made once (each
  * child inherits them, so a run cannot get fresh ones): after each run,
  * every task of it gone, what is in them is that run's output and is
- * drained into the run's capture files. A run writing more than the
- * pipe holds (1 MiB) blocks until --timeout: a limit of this first part. */
+ * drained into the run's capture files; during the run too, at each tick
+ * of the tracer's 10 ms timer (tracer_episode.on_tick), so a run writing
+ * more than the pipe holds (1 MiB) waits a tick at most, never until
+ * --timeout (the template's set-up output is drained that way and
+ * dropped). */
 #include "config.h"
 
 #include <errno.h>
@@ -137,6 +140,30 @@ static int give_up(struct runner *r, const char *why)
 	return 0;
 }
 
+/* What the pipes hold now, into the capture files (keep) or dropped. */
+static void drain(struct runner *r, bool keep)
+{
+	char buf[65536];
+
+	for (int i = 0; i < 2; i++) {
+		ssize_t n;
+
+		while (r->snap_out[i] >= 0 && (n = read(r->snap_out[i], buf, sizeof(buf))) > 0)
+			if (keep && r->cap[i] >= 0 && write(r->cap[i], buf, n) != n)
+				break;
+	}
+}
+
+void runner_snap_tick(void *arg)
+{
+	drain(arg, true);
+}
+
+static void tick_setup(void *arg)
+{
+	drain(arg, false);
+}
+
 static const char *point_name(const struct runner *r)
 {
 	return spec(r) ? spec(r) :
@@ -163,6 +190,8 @@ int runner_snap_ensure(struct runner *r, bool record)
 	ep.trace_set = set;
 	ep.stdout_fd = snap_wr[0];
 	ep.stderr_fd = snap_wr[1];
+	ep.on_tick = tick_setup;
+	ep.tick_arg = r;
 	/* The set-up runs once, with no fault; the clean run records its
 	 * sites: the start-up's plan, tried in exec-mode runs. */
 	inject_begin_template(r->inj, record);
@@ -229,17 +258,8 @@ int runner_snap_ensure(struct runner *r, bool record)
 
 void runner_snap_drain(struct runner *r)
 {
-	char buf[65536];
-
-	if (!runner_snap_forks(r))
-		return;
-	for (int i = 0; i < 2; i++) {
-		ssize_t n;
-
-		while ((n = read(r->snap_out[i], buf, sizeof(buf))) > 0)
-			if (r->cap[i] >= 0 && write(r->cap[i], buf, n) != n)
-				break;
-	}
+	if (runner_snap_forks(r))
+		drain(r, true);
 }
 
 int runner_snap_restore(struct runner *r)

@@ -252,6 +252,8 @@ static void episode_loop(struct tracer_state *st, int *errfd)
 		if (ticks != st->seen_tick) {
 			st->seen_tick = ticks;
 			sample_tick(st, now);
+			if (st->ep && st->ep->on_tick)
+				st->ep->on_tick(st->ep->tick_arg);
 		}
 		tid = waitpid(-1, &status, WAIT_OWN);
 		if (tid < 0) {

@@ -346,6 +346,12 @@ struct tracer_episode {
 	bool sample_stops;
 	tracer_sample_cb on_sample;
 	void *sample_arg;
+	/* At each tick of the episode's 10 ms timer (NULL: nothing): what
+	 * must not wait for the episode's end (snapshot mode drains the
+	 * template's output pipes, which a child's writes would otherwise
+	 * fill and block on). */
+	void (*on_tick)(void *arg);
+	void *tick_arg;
 };
 
 struct run_result {
