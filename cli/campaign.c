@@ -648,6 +648,11 @@ int campaign_run(struct options *o, char **environ_base)
 	runner_set_input(&c.rn, c.fz ? fuzz_input_path(c.fz) : NULL);
 	if (c.fz)
 		fuzz_bind(c.fz, c.rn.inj);
+	/* The start-up's sites, before the template's point, which no child
+	 * reaches: tried in exec runs among the loop's, as a plain campaign
+	 * tries them (when the loop injects faults at all). */
+	if (c.fz && o->snapshot && fuzz_schedules(o))
+		sched_fuzz_startup(fuzz_scheduler(c.fz), &c.rn.startup, &c.rn.nstartup);
 	if (o->shard_n && (e = inject_set_shard(c.rn.inj, o->shard_k, o->shard_n)) < 0)
 		die_errno(e, "--shard=%u/%u", o->shard_k, o->shard_n);
 	/* Stored with the options: a replay checks it starts from the same

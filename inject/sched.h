@@ -186,6 +186,12 @@ void sched_fuzz_faults(struct scheduler *s, unsigned mutate, struct inject *inj,
  * start first ("sites", run_request.sites). On by default; off only to
  * measure what it adds. */
 void sched_fuzz_pairs(struct scheduler *s, bool on);
+/* Snapshot mode: the start-up plan (inject_plan_startup, *plan and *n
+ * read when due, filled by the clean run): each site once, in an exec
+ * run of the first seed with that fault alone (mode and stage
+ * "startup"), one run in 8 until all had theirs; no feedback from them.
+ * No call: none. */
+void sched_fuzz_startup(struct scheduler *s, struct plan_fault *const *plan, const int *n);
 /* A custom mutator (--custom-mutator, AFL++'s ABI: cli/fuzz_custom.c
  * loads it); the hooks take AFL++'s arguments, ctx first. fuzz (may be
  * NULL): a run of the "custom" stage, between the deterministic stages

@@ -23,6 +23,13 @@
 const char STAGE_CALIB[] = "calibration";
 /* An input's run recording its sites (fuzz_pool_want). */
 static const char STAGE_SITES[] = "sites";
+/* A start-up site's exec run (sched_fuzz_startup). */
+static const char STAGE_STARTUP[] = "startup";
+
+/* One start-up run every this many runs, until each site had its own:
+ * fuzzing starts at once, and a program with hundreds of sites before
+ * its snapshot point still has them all tried early. */
+#define STARTUP_EVERY 8
 
 static int push(struct fuzz_sched *f, const uint8_t *data, size_t len, int src, const char *stage,
 		const struct plan_fault *sched, int nsched)
@@ -247,6 +254,23 @@ static bool new_input(const struct fuzz_sched *f, int i, const struct run_reques
 	return !o || o->len != req->input_len || memcmp(o->data, req->input, o->len) != 0;
 }
 
+static bool startup_due(const struct fuzz_sched *f)
+{
+	return f->startup && f->n > 0 && f->startup_next < *f->nstartup &&
+	       f->given % STARTUP_EVERY == 0;
+}
+
+/* The next start-up site's run, on the first seed's input. */
+static size_t startup_run(struct fuzz_sched *f)
+{
+	memcpy(f->buf, f->q[0].data, f->q[0].len);
+	f->sched[0] = (*f->startup)[f->startup_next++];
+	f->nsched = 1;
+	f->src = 0;
+	f->stage = STAGE_STARTUP;
+	return f->q[0].len;
+}
+
 static int fuzz_next(struct scheduler *s, struct run_request *out)
 {
 	struct fuzz_sched *f = (struct fuzz_sched *)s;
@@ -269,6 +293,8 @@ static int fuzz_next(struct scheduler *s, struct run_request *out)
 		/* A resumed queue's entry runs with its schedule. */
 		memcpy(f->sched, e->sched, sizeof(f->sched));
 		f->nsched = e->nsched;
+	} else if (startup_due(f)) {
+		len = startup_run(f);
 	} else if ((f->mutate & FUZZ_MUTATE_FAULTS) && (sys = systematic(f, &len)) <= 0) {
 		if (sys < 0)
 			return sys;
@@ -298,6 +324,13 @@ static int fuzz_next(struct scheduler *s, struct run_request *out)
 	out->input = f->buf;
 	out->input_len = len;
 	out->stage = f->stage;
+	if (f->stage == STAGE_STARTUP) {
+		/* As a plain campaign's: exec mode, its fault alone. */
+		out->mode = "startup";
+		out->exec = true;
+		out->random = false;
+		out->probability = 0;
+	}
 	return SCHED_RUN;
 }
 
@@ -329,6 +362,9 @@ static void fuzz_done(struct scheduler *s, const struct run_request *req,
 		sfz_calib_done(f, req, out);
 		return;
 	}
+	/* An exec run's shape has the start-up in it: no feedback. */
+	if (req->stage == STAGE_STARTUP)
+		return;
 	/* A seed that crashed, hung or did not start is not calibrated. The
 	 * shape is taken only where a calibration needs it: a -j worker's
 	 * comes sparse and is made dense for it. */
@@ -443,6 +479,14 @@ void sched_fuzz_faults(struct scheduler *s, unsigned mutate, struct inject *inj,
 	f->exclude = exclude;
 	for (int i = 0; i < f->n && !(mutate & FUZZ_MUTATE_INPUT); i++)
 		f->q[i].det_step = f->q[i].ext_step = -1;
+}
+
+void sched_fuzz_startup(struct scheduler *s, struct plan_fault *const *plan, const int *n)
+{
+	struct fuzz_sched *f = (struct fuzz_sched *)s;
+
+	f->startup = plan;
+	f->nstartup = n;
 }
 
 void sched_fuzz_pairs(struct scheduler *s, bool on)

@@ -73,6 +73,11 @@ struct fuzz_sched {
 	bool pairs;		/* grow it (on unless sched_fuzz_pairs said no) */
 	struct plan_fault sched[FUZZ_SCHED_MAX];	/* the next run's */
 	int nsched;
+	/* Snapshot mode's start-up plan (the caller's, read when due; NULL:
+	 * none) and the next of its sites to run (sched_fuzz_startup). */
+	struct plan_fault *const *startup;
+	const int *nstartup;
+	int startup_next;
 };
 
 /* The stage of a calibration run (fuzz_calib.h): done() knows it by this

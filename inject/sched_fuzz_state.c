@@ -24,7 +24,7 @@ struct blob_head {
 	uint32_t afl_size;	/* the AFL map's bits seen follow the calibrations */
 	uint32_t var_afl_size;	/* then its variable cells (0: none) */
 	uint32_t pool_len;	/* then the pool's growth */
-	int32_t var_cells_afl, pad;
+	int32_t var_cells_afl, startup_next;
 	uint8_t virgin[INJECT_SHAPE_SIZE];	/* the shape's */
 	uint8_t var[INJECT_SHAPE_SIZE];
 };
@@ -75,7 +75,7 @@ int sched_fuzz_save(const struct scheduler *s, void **buf, size_t *cap, size_t *
 		.havoc_left = f->havoc_left, .seeds_given = f->seeds_given,
 		.var_cells = f->var_cells, .variable = f->variable, .cal_from = f->cal_from,
 		.afl_size = afl_size, .var_afl_size = var_afl_size,
-		.var_cells_afl = f->var_cells_afl,
+		.var_cells_afl = f->var_cells_afl, .startup_next = f->startup_next,
 		.pool_len = (uint32_t)fuzz_pool_blob_len(&f->grown),
 	};
 	if (shape)
@@ -164,6 +164,7 @@ int sched_fuzz_load(struct scheduler *s, const void *blob, size_t len)
 	f->cur = h.cur;
 	f->havoc_left = h.havoc_left;
 	f->seeds_given = h.seeds_given;
+	f->startup_next = h.startup_next < 0 ? 0 : h.startup_next;
 	if (!(bits = feedback_virgin(f->fb, "shape", INJECT_SHAPE_SIZE)))
 		return -ENOMEM;
 	memcpy(bits, h.virgin, INJECT_SHAPE_SIZE);

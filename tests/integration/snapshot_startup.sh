@@ -6,7 +6,8 @@
 # both: the set-up's bug in a run that execs the program (runs.jsonl
 # mode "startup", report.json run_mode "exec"), the other in a child of
 # the template; both replay. With -j 2 and without the jail too. The
-# same with the alloc class: unchecked mallocs on both sides.
+# same with the alloc class: unchecked mallocs on both sides, and under
+# --fuzz (the start-up's sites in exec runs among the loop's).
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
@@ -54,6 +55,22 @@ for how in --sandbox -j2; do
 		"$TMP/alloc/runs.jsonl" | head -1)" "$how: keep_total's run"
 	assert_no_stray snap_startup
 done
+# --fuzz from the template: the start-up's sites get their exec runs
+# too (mode "startup", one run in 8), so make_name's malloc before the
+# point is found beside keep_total's after it, in snapshot mode.
+mkdir -p "$TMP/seeds" && cp -- "$TMP/in.txt" "$TMP/seeds/a" || fatal "seeds"
+fz --fuzz --inject=alloc --snapshot=on --fuzz-mutate=faults --seed=1 --max-runs=200 \
+	--corpus="$TMP/seeds" --out="$TMP/fuzz" -- "$T/snap_startup" "$TMP/cfg" alloc
+assert_rc 1
+r=$TMP/fuzz/report.json
+assert_eq exec "$(jqr "$(finding_with make_name) | .[0].run_mode" "$r")" \
+	"--fuzz: the set-up's malloc (make_name), in an exec run"
+assert_eq null "$(jqr "$(finding_with keep_total) | .[0].run_mode" "$r")" \
+	"--fuzz: the malloc after the point (keep_total), in a child"
+[ "$(jq -r 'select(.mode == "startup") | .mode' "$TMP/fuzz/runs.jsonl" | wc -l)" -ge 1 ] ||
+	fail "--fuzz: no startup run"
+assert_no_stray snap_startup
+
 id=$(jqr "$(finding_with keep_total) | .[0].id" "$TMP/alloc/report.json")
 cp -- "$TMP/alloc/report.json" "$TMP/alloc.json"
 fz --replay="$TMP/alloc.json#$id" --out="$TMP/replay0"
