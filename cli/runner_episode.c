@@ -122,10 +122,11 @@ int runner_episode_open(struct runner *r, struct tracer_episode *ep)
 			close(r->cap[i]);
 			r->cap[i] = -1;
 		}
-		if (r->cap[i] < 0 && (fd = fs_create_fresh(path, 0644)) < 0)
+		if (r->cap[i] >= 0)
+			continue;
+		if ((fd = fs_create_fresh(path, 0644)) < 0)
 			return runner_fail(r, 0, -fd, "cannot write '%s'", path);
-		if (r->cap[i] < 0)
-			r->cap[i] = fd;
+		r->cap[i] = fd;
 	}
 	/* A child of the template writes where the template does. */
 	return runner_snap_forks(r) ? 0 : episode_streams(r, ep);
