@@ -377,11 +377,6 @@ static void write_stats(struct fuzz *fz, long execs, int findings)
 	fz->last_stats_ms = mono_ms();
 }
 
-bool fuzz_schedules(const struct options *o)
-{
-	return (o->fuzz_mutate & FUZZ_MUTATE_FAULTS) || o->fuzz_faults > 0;
-}
-
 /* schedules/id:NNNNNN: queue/id:NNNNNN's fault schedule, a fault a line.
  * Beside queue/, not in it: afl-cmin takes every file under queue/, dot
  * directories included. */

@@ -92,7 +92,10 @@ void fuzz_resume_forget(const struct options *o);
 /* Do queue entries carry fault schedules (schedules/)? With the schedule
  * dimension, and with --fuzz-faults: a random run's error path makes
  * pairs, whose entries keep their faults. */
-bool fuzz_schedules(const struct options *o);
+static inline bool fuzz_schedules(const struct options *o)
+{
+	return (o->fuzz_mutate & FUZZ_MUTATE_FAULTS) || o->fuzz_faults > 0;
+}
 /* The last stats (and status); frees fz. */
 void fuzz_close(struct fuzz *fz, long execs, int findings);
 

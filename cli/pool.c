@@ -204,6 +204,9 @@ static int send_exec(int fd, struct runner *rn, struct run_exec *x, const char *
 		}
 		if (e == 0)
 			runner_keep_workdir(rn, hdr.spool, 0);
+		/* The captures went with it: the next run makes new ones,
+		 * not written through descriptors to the spool's. */
+		runner_episode_done(rn);
 	}
 	if ((e = send_full(fd, &hdr, sizeof(hdr))) < 0)
 		return e;

@@ -20,7 +20,6 @@
 /* Havoc runs per entry and queue cycle. */
 #define HAVOC_RUNS 64
 
-const char STAGE_CALIB[] = "calibration";
 /* An input's run recording its sites (fuzz_pool_want). */
 static const char STAGE_SITES[] = "sites";
 /* A start-up site's exec run (sched_fuzz_startup). */

@@ -12,6 +12,8 @@
 
 #include "inject/sched_fuzz_int.h"
 
+const char STAGE_CALIB[] = "calibration";
+
 bool sfz_calib_next(struct fuzz_sched *f, size_t *len)
 {
 	while (f->cal_from < f->n && f->q[f->cal_from].calibrated && !f->q[f->cal_from].cal)
