@@ -181,7 +181,8 @@ void fuzz_pool_blob(const struct fuzz_pool *p, uint8_t *out)
 
 	memcpy(out, &h, sizeof(h));
 	out += sizeof(h);
-	memcpy(out, p->f + p->nbase, (size_t)h.nfound * sizeof(*p->f));
+	if (h.nfound)	/* p->f may be NULL: an empty pool */
+		memcpy(out, p->f + p->nbase, (size_t)h.nfound * sizeof(*p->f));
 	out += (size_t)h.nfound * sizeof(*p->f);
 	for (int i = 0; i < p->npairs; i++) {
 		const struct fuzz_pair *q = &p->pairs[i];

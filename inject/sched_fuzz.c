@@ -344,7 +344,9 @@ static void grow(struct fuzz_sched *f, const struct run_request *req,
 
 	if (n <= FUZZ_SCHED_MAX) {
 		memcpy(sched, req->faults, (size_t)req->nfaults * sizeof(*sched));
-		memcpy(sched + req->nfaults, out->fired, (size_t)out->nfired * sizeof(*sched));
+		if (out->nfired)	/* out->fired may be NULL */
+			memcpy(sched + req->nfaults, out->fired,
+			       (size_t)out->nfired * sizeof(*sched));
 	} else {
 		n = -1;
 	}
