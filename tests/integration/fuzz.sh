@@ -7,7 +7,8 @@
 # that got past the magic in queue/ (the syscall shape feedback: one more
 # read), save the crashing input in crashes/ and with the finding, and
 # --replay must feed that input again, and minimize shrink it. afl-whatsup (Debian's afl++) must
-# read OUT. A seed over 64 KiB is cut with a note. Bad input exits 2 with one line.
+# read OUT. A seed over 64 KiB is cut with a note; a seed that crashes in
+# the run without faults is in crashes/ too. Bad input exits 2 with one line.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"	# SH_LOG_COMPILER may be sh
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 
@@ -111,6 +112,16 @@ assert_eq 1 "$(grep -c "^fzsandbox: note: --corpus: '.*/big/large' is 70000 byte
 	"$TMP/fz.stderr")" "notes for the 70,000-byte seed"
 assert_eq 0 "$(grep -c "note: --corpus: '.*small'" "$TMP/fz.stderr")" "notes for the small seed"
 assert_eq 65536 "$(wc -c <"$(ls -d "$OUT"/queue/id:*orig:large | head -1)")" "bytes of the cut seed in queue/"
+
+# A seed that crashes in the run without faults (which reads the first
+# seed) is kept in crashes/ too, named op:clean.
+mkdir -p "$TMP/crashing" && printf 'FZ\100abcdefghijklmnopqrstuvwxyz' >"$TMP/crashing/a" ||
+	fatal "crashing seed"
+fz --fuzz --corpus="$TMP/crashing" --max-runs=20 --seed=1 --out="$OUT" -- "$T/fuzz_header"
+assert_rc 1
+assert_eq 1 "$(ls "$OUT/crashes" | grep -c '^id:000000,sig:11,.*,op:clean,finding:1$')" \
+	"a crashing seed: its file in crashes/"
+cmp -s "$TMP/crashing/a" "$OUT"/crashes/id:000000,* || fail "a crashing seed: crashes/ holds another input"
 
 # Bad input: exit 2, one line.
 assert_refused "empty corpus" --fuzz --corpus="$TMP/empty" --max-runs=10 --out="$OUT" -- /bin/cat
