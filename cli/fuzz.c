@@ -472,23 +472,26 @@ void fuzz_after(struct fuzz *fz, const struct run_request *req, const struct run
 {
 	char path[PATH_MAX];
 	int nq = sched_fuzz_nqueue(fz->sched);
-	struct fuzz_entry_info first = { 0 };
+	const uint8_t *input = req->input;
+	size_t len = req->input_len;
+	struct fuzz_entry_info first;
 	struct fuzz_stats st;
 
 	/* A run given no input is the run without faults: it read the first
 	 * seed (fuzz_open wrote it), and a seed that crashes or hangs there
 	 * is kept as any other. */
-	if (!req->input && out->new_finding && sched_fuzz_entry(fz->sched, 0, &first) < 0)
-		first.data = NULL;
-	if ((req->input || first.data) && out->new_finding) {
+	if (!input && out->new_finding && sched_fuzz_entry(fz->sched, 0, &first) == 0) {
+		input = first.data;
+		len = first.len;
+	}
+	if (input && out->new_finding) {
 		bool hang = out->hang;
 		int *count = hang ? &fz->hangs : &fz->crashes;
 
 		snprintf(path, sizeof(path), "%s/%s/id:%06d,sig:%02d,src:%06ld,op:%s,finding:%d",
 			 fz->o->out_dir, hang ? "hangs" : "crashes", *count, hang ? 9 : sig, req->tag,
 			 req->stage ? req->stage : req->mode ? req->mode : "none", out->finding_id);
-		write_file(path, req->input ? req->input : first.data,
-			   req->input ? req->input_len : first.len);
+		write_file(path, input, len);
 		(*count)++;
 		*(hang ? &fz->last_hang : &fz->last_crash) = time(NULL);
 		if (!hang)

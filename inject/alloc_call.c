@@ -253,10 +253,14 @@ int bp_mm_park(struct bp_mm *bp, struct tracer_task *t)
 	return rc;
 }
 
-int bp_mm_child(struct bp_mm *bp, struct tracer_task *t, bool all)
+void bp_mm_trust(struct bp_mm *bp)
 {
 	tracer_bps_trust(bp->bps);
-	return all && bp->parked ? bp_mm_enable(bp, t, true) : 0;
+}
+
+int bp_mm_unpark(struct bp_mm *bp, struct tracer_task *t)
+{
+	return bp->parked ? bp_mm_enable(bp, t, true) : 0;
 }
 
 bool bp_mm_dormant(const struct bp_mm *bp)

@@ -69,11 +69,12 @@ int bp_mm_enable(struct bp_mm *bp, struct tracer_task *t, bool on);
 bool bp_mm_dormant(const struct bp_mm *bp);
 /* Snapshot mode. park: the template's allocator breakpoints come out of
  * its memory (a fuzz run without allocation faults, most of them, needs
- * none: its child then writes nothing). child: a child of that template,
- * its copy trusted (tracer_bps_trust); all is true when its run needs
- * every allocator call to stop, and they go back in. */
+ * none: its child then writes nothing). trust: a child of that template,
+ * its copy of them exact (tracer_bps_trust). unpark: a child whose run
+ * needs every allocator call to stop puts them back in. */
 int bp_mm_park(struct bp_mm *bp, struct tracer_task *t);
-int bp_mm_child(struct bp_mm *bp, struct tracer_task *t, bool all);
+void bp_mm_trust(struct bp_mm *bp);
+int bp_mm_unpark(struct bp_mm *bp, struct tracer_task *t);
 
 /* At a SIGTRAP stop of t with registers regs (rip - 1 is the int3):
  *   1: an allocator call of the program: *call and *ret_addr (the call's

@@ -106,9 +106,10 @@ static int alloc_on_fork_start(struct inject *inj, int cls, struct tracer_task *
 
 	if (!m || !m->bp || m->gate)
 		return 0;
-	if ((rc = bp_mm_child(m->bp, t, false)) < 0 || (rc = alloc_gate_setup(inj, m, t)) < 0)
+	bp_mm_trust(m->bp);
+	if ((rc = alloc_gate_setup(inj, m, t)) < 0)
 		return rc;
-	return m->gate ? 0 : bp_mm_child(m->bp, t, true);
+	return m->gate ? 0 : bp_mm_unpark(m->bp, t);
 }
 
 static int alloc_on_park(struct inject *inj, int cls, struct tracer_task *t)

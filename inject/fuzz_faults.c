@@ -22,6 +22,11 @@ static bool same_call(const struct plan_fault *a, const struct plan_fault *b)
 	       a->thread == b->thread && a->occurrence == b->occurrence;
 }
 
+bool fuzz_fault_same(const struct plan_fault *a, const struct plan_fault *b)
+{
+	return same_call(a, b) && fault_same(&a->fault, &b->fault);
+}
+
 static bool has_call(const struct plan_fault *s, int n, const struct plan_fault *f, int skip)
 {
 	for (int i = 0; i < n; i++)
@@ -55,10 +60,7 @@ int fuzz_faults_havoc(struct plan_fault *s, int *n, const struct plan_fault *poo
 	default: {	/* change one for another */
 		int i = below(rng, *n);
 
-		/* By value: a schedule read back from schedules/ (--resume)
-		 * has other bytes past its strings than the pool's copy. */
-		if (has_call(s, *n, pick, i) ||
-		    (same_call(&s[i], pick) && fault_same(&s[i].fault, &pick->fault)))
+		if (has_call(s, *n, pick, i) || fuzz_fault_same(&s[i], pick))
 			return 0;
 		s[i] = *pick;
 		return 1;

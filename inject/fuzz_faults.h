@@ -6,6 +6,7 @@
 #ifndef FZ_FUZZ_FAULTS_H
 #define FZ_FUZZ_FAULTS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "inject/inject.h"
@@ -18,5 +19,9 @@
  * of the pool. An empty schedule gets one. Returns 1 when it changed. */
 int fuzz_faults_havoc(struct plan_fault *s, int *n, const struct plan_fault *pool, int npool,
 		      uint64_t *rng);
+/* The same planned fault: call, site, thread, occurrence and fault,
+ * compared by value (the plan's entries carry no caller or predicate; a
+ * schedule read back from schedules/ has other bytes past its strings). */
+bool fuzz_fault_same(const struct plan_fault *a, const struct plan_fault *b);
 
 #endif

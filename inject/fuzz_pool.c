@@ -26,19 +26,10 @@ int fuzz_pool_init(struct fuzz_pool *p, const struct plan_fault *plan, int n)
 	return 0;
 }
 
-/* The same planned fault: call, site, thread, occurrence and fault (the
- * plan's entries carry no caller or predicate). */
-static bool same_entry(const struct plan_fault *a, const struct plan_fault *b)
-{
-	return a->thread == b->thread && a->occurrence == b->occurrence &&
-	       fault_same(&a->fault, &b->fault) && strcmp(a->site, b->site) == 0 &&
-	       strcmp(a->call, b->call) == 0;
-}
-
 static bool in_pool(const struct fuzz_pool *p, const struct plan_fault *e)
 {
 	for (int i = 0; i < p->n; i++)
-		if (same_entry(&p->f[i], e))
+		if (fuzz_fault_same(&p->f[i], e))
 			return true;
 	return false;
 }
