@@ -134,6 +134,12 @@ fz "${R[@]}" --max-runs=300 --out="$TMP/ref" -- "$T/fuzz_pair"
 assert_rc 1
 for k in 40 120; do
 	fz "${R[@]}" --max-runs=$k --out="$TMP/r$k" -- "$T/fuzz_pair"
+	# The part before the stop is the reference's first k runs.
+	jq -c 'del(.run, .ms)' "$TMP/r$k/runs.jsonl" >"$TMP/got"
+	jq -c 'del(.run, .ms)' "$TMP/ref/runs.jsonl" | head -n "$k" >"$TMP/want"
+	cmp -s "$TMP/got" "$TMP/want" ||
+		fail "stopped after $k runs: not the uninterrupted campaign's first runs: $(diff \
+			"$TMP/want" "$TMP/got" | head -3)"
 	fz "${R[@]}" --resume --max-runs=$((301 - k)) --out="$TMP/r$k" -- "$T/fuzz_pair"
 	assert_rc 1
 	jq -c 'del(.run, .ms)' "$TMP/r$k/runs.jsonl" | tail -n +2 >"$TMP/got"
