@@ -98,6 +98,9 @@ struct options {
 	/* --malloc-check: glibc's debugging malloc preloaded, MALLOC_CHECK_=3
 	 * (cli/malloc_check.h). */
 	bool malloc_check;
+	/* --keep-aslr: the runs keep address randomization (tracer_opts'
+	 * no_aslr, else set for every run but --inject=none's). */
+	bool keep_aslr;
 	/* --crash-at=durability and --recover=CMD (cli/crash.h): a run per
 	 * durability point of the clean run, killed right after it. */
 	bool crash_at;

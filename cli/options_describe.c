@@ -107,6 +107,9 @@ char **options_describe_argv(const struct options *o)
 	/* The environment (stored too) carries it; the word says why. */
 	if (o->malloc_check)
 		describe_add(&v, &n, "--malloc-check");
+	/* Addresses decide some paths: a replay lays them out the same way. */
+	if (o->keep_aslr)
+		describe_add(&v, &n, "--keep-aslr");
 	/* Which processes' calls may fail: a replay fails the same ones. */
 	for (int i = 0; i < o->nonly_exe; i++)
 		describe_add(&v, &n, "--only-exe=%s", o->only_exe[i]);

@@ -90,6 +90,7 @@ static void session_init(struct runner *r)
 		.stdin_path = r->stdin_path,
 		.passthrough = r->passthrough,
 		.sigpipe_ignored = runner_sigpipe_ignored,
+		.no_aslr = !r->passthrough && !r->o->keep_aslr,
 		.trace_set = r->trace_set,
 		.from_exec = r->o->from_exec,
 		.timeout_ms = r->o->timeout_ms,

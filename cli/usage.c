@@ -109,6 +109,8 @@ static const char usage_text[] =
 	"  --crash-drop          before it, drop what each file got since its fsync\n"
 	"  --malloc-check        preload glibc's debugging malloc (MALLOC_CHECK_=3):\n"
 	"                        heap corruption aborts at the corrupting call\n"
+	"  --keep-aslr           keep address randomization on in the runs (off by\n"
+	"                        default, so that a campaign and its replays repeat)\n"
 	"  --shard=K/N           fail only the sites of shard K of N (from 0);\n"
 	"                        'fzsandbox merge --out=DIR SHARD_OUT...' unites them\n"
 	"  --slowdown=FACTOR     a faulted run exiting 0 after FACTOR times the clean\n"

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <signal.h>
@@ -34,11 +35,12 @@ static const char *const stage_names[] = {
 	[STAGE_SECCOMP] = "install the seccomp filter",
 	[STAGE_EXEC] = "execute the program",
 	[STAGE_LAUNCH] = "prepare the target (launcher)",
+	[STAGE_PERSONALITY] = "turn address randomization off",
 };
 
 const char *spawn_stage_name(int stage)
 {
-	if (stage < 0 || stage > STAGE_LAUNCH)
+	if (stage < 0 || stage >= (int)(sizeof(stage_names) / sizeof(stage_names[0])))
 		return "unknown stage";
 	return stage_names[stage];
 }
@@ -272,16 +274,21 @@ static void child_finish(void *arg, const struct tracer_setup_err *se)
 	child_rest(t->o, t->prog, t->errfd);
 }
 
-/* Working directory, no_new_privs, filter, exec. */
+/* Working directory, no_new_privs, personality, filter, exec. */
 static void child_rest(const struct tracer_opts *o, const struct sock_fprog *prog, int errfd)
 {
 	const struct tracer_launcher *l = o->launcher;
 	const char *exe = NULL;
+	int persona;
 
 	if (o->cwd && chdir(o->cwd) < 0)
 		child_fail(errfd, STAGE_CWD);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		child_fail(errfd, STAGE_NNP);
+	/* 0xffffffff reads the persona; the flag outlives the exec. */
+	if (o->no_aslr && ((persona = personality(0xffffffff)) < 0 ||
+			   personality((unsigned long)persona | ADDR_NO_RANDOMIZE) < 0))
+		child_fail(errfd, STAGE_PERSONALITY);
 	if (prog->filter && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog) < 0)
 		child_fail(errfd, STAGE_SECCOMP);
 	/* Handlers reset at exec, but an ignored SIGPIPE would stay: the

@@ -282,6 +282,10 @@ struct tracer_opts {
 	 * started with (fzsandbox itself ignores SIGPIPE, and an ignored
 	 * signal would survive the exec). */
 	bool sigpipe_ignored;
+	/* Address randomization off (ADDR_NO_RANDOMIZE, as honggfuzz and rr
+	 * do): every run of a schedule meets the same addresses, so its
+	 * calls, and a campaign of runs, repeat exactly. */
+	bool no_aslr;
 	const uint8_t *trace_set;	/* bitmap over syscall numbers to TRACE */
 	bool from_exec;		/* inject during the loader phase too */
 	long timeout_ms;	/* whole run */
@@ -409,6 +413,7 @@ enum spawn_stage {
 	STAGE_SECCOMP,
 	STAGE_EXEC,		/* execve itself: errno says why */
 	STAGE_LAUNCH,		/* the launcher: setup_step and setup_path say where */
+	STAGE_PERSONALITY,	/* turning address randomization off */
 };
 const char *spawn_stage_name(int stage);
 
