@@ -126,11 +126,11 @@ static bool task_dead(pid_t tid)
 	return p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X');
 }
 
-/* The next stop of tid, consumed. An exit is only peeked (-ESRCH): the
- * event loop reaps it and accounts for it. The episode's 10 ms tick
+/* The next stop of tid, consumed (tracer_int.h). An exit is only peeked
+ * (-ESRCH): the event loop reaps it and accounts for it. The episode's 10 ms tick
  * (TRACER_TICK_SIGNAL to this thread, no SA_RESTART; session.c)
  * interrupts the wait, which is when a dead group leader is noticed. */
-static int wait_stop(pid_t tid, int *status)
+int tracer_wait_stop(pid_t tid, int *status)
 {
 	siginfo_t si;
 
@@ -175,7 +175,7 @@ static int step_over(struct tracer_task *t, uint64_t insn, int64_t *ret,
 		task_invalidate(t);
 		if (ptrace(PTRACE_SINGLESTEP, t->tid, 0, 0) < 0)
 			return -errno;
-		if ((rc = wait_stop(t->tid, &status)) < 0)
+		if ((rc = tracer_wait_stop(t->tid, &status)) < 0)
 			return rc;
 		sig = WSTOPSIG(status);
 		event = (unsigned)status >> 16;

@@ -215,6 +215,9 @@ void filter_cache_free(struct filter_cache *c);
 /* entry.c: the entry-point breakpoint marking the end of the loader. */
 /* remote.c: a "0f 05" in t's executable file-backed text. */
 int remote_find_syscall_insn(struct tracer_task *t, uint64_t *addr);
+/* remote.c: tid's next stop, consumed (0, *status set); its exit is only
+ * peeked, for the event loop to reap (-ESRCH). */
+int tracer_wait_stop(pid_t tid, int *status);
 int entry_plant(struct tracer_task *t);
 /* 1 if this SIGTRAP was the entry breakpoint (now removed), 0 if not. */
 int entry_check(struct tracer_task *t);

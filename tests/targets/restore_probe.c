@@ -1,0 +1,65 @@
+/* restore_probe: one run of state changes after a getppid marker, for
+ * tests/unit/check_restore.c. Before the marker it sets up what a
+ * program's start-up leaves (a heap string, data, a descriptor); after
+ * it, it changes data, bss, heap and stack, grows the break, maps memory
+ * (malloc's mmap), opens a descriptor and uses FP registers, then prints
+ * what it found before changing it. Put back in place after each run,
+ * every run prints the same line. Mode (argv[1]): 'n' that alone, 'u'
+ * also unmaps a page of its data, 'c' also closes the marker's
+ * descriptor, 'd' also replaces it with a pipe (dup2). */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+static int counter = 5;			/* .data */
+static char big[1 << 20];		/* .bss, mostly never touched */
+static volatile double acc = 1.5;
+
+int main(int argc, char **argv)
+{
+	char mode = argc > 1 ? argv[1][0] : 'n';
+	char *heap = malloc(64), line[512], stackbuf[8192];
+	int fd0 = open("/dev/null", O_RDONLY), fd, len;
+	void *brk0, *more;
+	double x;
+
+	if (!heap || fd0 < 0)
+		return 2;
+	strcpy(heap, "before");
+	memset(stackbuf, 0, sizeof(stackbuf));
+	getppid();	/* the snapshot point */
+
+	x = acc * 3.0;	/* in xmm registers across the calls below */
+	brk0 = sbrk(0);
+	if (sbrk(3 * 4096) == (void *)-1)
+		return 3;
+	more = malloc(300000);	/* past the mmap threshold: a mapping */
+	fd = open("/dev/null", O_RDONLY);
+	if (!more || fd < 0)
+		return 4;
+	memset(more, 7, 300000);
+	len = snprintf(line, sizeof(line),
+		       "counter=%d big=%d heap=%s brk=%p more=%p fd=%d stack=%d x=%g\n", counter,
+		       big[7 * 4096], heap, brk0, more, fd, stackbuf[100], x);
+	counter++;
+	big[7 * 4096] ^= 1;
+	stackbuf[100] = 9;
+	strcpy(heap, "after");
+	acc = x;
+	if (write(1, line, (size_t)len) != len)
+		return 5;
+	if (mode == 'u')
+		munmap((void *)(((unsigned long)big + 3 * 4096) & ~4095UL), 4096);
+	if (mode == 'c')
+		close(fd0);
+	if (mode == 'd') {
+		int pfd[2];
+
+		if (pipe(pfd) == 0)
+			dup2(pfd[0], fd0);
+	}
+	_exit(0);
+}

@@ -1,0 +1,73 @@
+/* restore.h - in-place restore: put a stopped process back to a state
+ * taken earlier, without a fork (the tracer's own; snapshot mode's next
+ * step, docs/snapshots.md#in-place-restore).
+ *
+ * At arm time the process is made to open a userfaultfd of its own (a
+ * uffd belongs to the address space that made it), which the tracer takes
+ * over (pidfd_getfd): every writable private mapping is registered for
+ * write-protection in async mode and protected, and its bytes are copied.
+ * The kernel then marks each page written from then on, by the program or
+ * by the kernel for it, and PAGEMAP_SCAN lists them: a restore copies back
+ * those pages alone and protects them again. Registers, FP/vector state
+ * and the signal mask are put back, the break is moved back, mappings the
+ * run added are unmapped and descriptors it opened are closed, each by a
+ * call the process makes at a syscall-exit stop.
+ *
+ * What it cannot put back, it names (restore_apply's -EAGAIN and why):
+ * a mapping of the snapshot gone, moved or changed, the heap cut below
+ * its snapshot end, a descriptor of the snapshot closed or replaced by
+ * another file (by another open of the same file it is not seen: the
+ * caller watches close, dup2 and dup3 on them). The
+ * caller then forks a fresh process instead. State beyond memory,
+ * registers, the break, mappings and the descriptor table (signal
+ * handlers, timers, file offsets and anything shared with other
+ * processes), and madvise calls that drop tracked pages (a dropped page
+ * reads as zeros yet counts as unwritten), are the caller's to watch:
+ * kernel-facts.md#in-place-restore.
+ *
+ * The process must be stopped where PTRACE_SYSCALL runs the insn at its
+ * registers' rip: a syscall-exit stop, or a stop outside any syscall
+ * (a fork child's first event stop). Library code: 0 or -errno. */
+#ifndef FZ_TRACER_RESTORE_H
+#define FZ_TRACER_RESTORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/user.h>
+
+struct tracer_restore;
+
+/* What the restores did, for benches and tests. */
+struct tracer_restore_stats {
+	long restores;		/* restore_apply calls that succeeded */
+	long pages;		/* pages copied back, in all */
+	long unmapped;		/* mappings of a run unmapped */
+	long closed;		/* descriptors of a run closed */
+	long calls;		/* calls made in the process to restore it */
+	size_t bytes;		/* bytes of the snapshot's writable memory */
+	int regions;		/* writable private mappings tracked */
+};
+
+/* Take tid's state now; start: the registers each run starts from;
+ * insn: a syscall insn of tid's text, where the restore's own calls are
+ * made. -ENOTSUP with why when the kernel lacks a part (userfaultfd's
+ * WP_ASYNC, PAGEMAP_SCAN) or a writable mapping cannot be tracked. */
+int tracer_restore_arm(pid_t tid, const struct user_regs_struct *start, uint64_t insn,
+		       struct tracer_restore **out, char *why, size_t whylen);
+
+/* tid at a syscall-entry or seccomp stop of a call that must not run
+ * (its exit_group): skip it, to its exit stop, where restores begin. */
+int tracer_restore_park(struct tracer_restore *r);
+
+/* Put tid back as armed; it is left at a syscall-exit stop with the start
+ * registers: PTRACE_CONT begins the next run. brk_moved false: the caller
+ * knows the run made no brk call (the break is then left as it is).
+ * -EAGAIN with why: not restorable (kill it, fork a fresh one). */
+int tracer_restore_apply(struct tracer_restore *r, bool brk_moved, char *why, size_t whylen);
+
+void tracer_restore_stats(const struct tracer_restore *r, struct tracer_restore_stats *out);
+void tracer_restore_free(struct tracer_restore *r);
+
+#endif
