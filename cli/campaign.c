@@ -310,6 +310,12 @@ static void take_in(struct campaign *c, const char *mode, int nplan, struct run_
 		fuzz_took(c->fz, x->counts, inject_nclasses(), c->last_new ? (int)f->kind : -1);
 	if (c->fz && r >= 0)
 		fuzz_usage(c->fz, x->cpu_us, x->maxrss_kb, x->us);
+	if (c->fz && r >= 0) {
+		struct tracer_restores rs;
+
+		runner_restores(&c->rn, &rs);
+		fuzz_set_restores(c->fz, rs.restored, rs.forked, rs.off[0] ? rs.off : rs.last);
+	}
 	if (runner_interrupted)
 		return;
 	if (clean) {

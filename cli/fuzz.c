@@ -31,6 +31,8 @@ struct fuzz {
 	int cur_fd;		/* cur, open: rewritten in place (fs_rewrite) */
 	char at_spec[PATH_MAX + 8];	/* '@@' with snapshots: file:CUR */
 	bool forked;			/* fuzzer_stats' target_mode */
+	long restored, fresh;		/* runs begun put back in place, forked */
+	char restore_why[256];		/* why restores are off, or the last failed */
 	int nseeds;
 	int written;		/* queue entries in queue/ */
 	int crashes, hangs;
@@ -281,6 +283,13 @@ void fuzz_set_forked(struct fuzz *fz, bool forked)
 	fz->forked = forked;
 }
 
+void fuzz_set_restores(struct fuzz *fz, long restored, long forked, const char *why)
+{
+	fz->restored = restored;
+	fz->fresh = forked;
+	snprintf(fz->restore_why, sizeof(fz->restore_why), "%s", why);
+}
+
 const char *fuzz_input_path(const struct fuzz *fz)
 {
 	return fz->cur;
@@ -351,6 +360,11 @@ static void write_stats(struct fuzz *fz, long execs, int findings)
 	S("afl_banner", "%s", fz->o->argv[0]);
 	S("afl_version", "fzsandbox-%s", PACKAGE_VERSION);
 	S("target_mode", "%s", fz->forked ? "fork snapshot" : "exec");
+	/* One worker's: how its snapshot runs began. */
+	S("fzsandbox_restored_runs", "%ld", fz->restored);
+	S("fzsandbox_forked_runs", "%ld", fz->fresh);
+	if (fz->restore_why[0])
+		S("fzsandbox_restore_note", "%s", fz->restore_why);
 	fprintf(fp, "%-17s :", "command_line");
 	for (int i = 0; fz->o->argv[i]; i++)
 		fprintf(fp, " %s", fz->o->argv[i]);

@@ -49,6 +49,9 @@ const char *fuzz_input_path(const struct fuzz *fz);
 /* After the clean run: are runs children of a template (fuzzer_stats'
  * target_mode), or did --snapshot=auto fall back to exec mode? */
 void fuzz_set_forked(struct fuzz *fz, bool forked);
+/* Snapshot runs so far begun in a process put back in place, in a fork;
+ * why restores are off, or why the last process could not be put back. */
+void fuzz_set_restores(struct fuzz *fz, long restored, long forked, const char *why);
 /* After a fuzz run: its input into crashes/ or hangs/ when it was a new
  * finding (sig: the signal, 0 for none), new queue entries into queue/,
  * the stats every second. */

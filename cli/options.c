@@ -35,7 +35,7 @@ enum {
 	O_NO_AUTO_BIND, O_NO_SANDBOX, O_LIST_CLASSES, O_LIST_FAULTS, O_SHOW_REPLIES, O_ABORT_IS_FINDING,
 	O_CHECK, O_CHECK_TIMEOUT, O_SHARD, O_FORMAT, O_SOURCE_ROOT, O_STORE, O_SLOWDOWN,
 	O_ONLY_EXE, O_ONLY_PATH, O_ONLY_FD, O_SNAPSHOT, O_SNAPSHOT_AT, O_IGNORE,
-	O_MALLOC_CHECK, O_KEEP_ASLR, O_CRASH_AT, O_RECOVER, O_CRASH_DROP, O_FUZZ, O_CORPUS, O_FUZZ_FAULTS,
+	O_MALLOC_CHECK, O_KEEP_ASLR, O_RESTORE, O_CRASH_AT, O_RECOVER, O_CRASH_DROP, O_FUZZ, O_CORPUS, O_FUZZ_FAULTS,
 	O_DICT, O_FUZZ_MUTATE, O_CUSTOM_MUTATOR, O_CUSTOM_MUTATOR_ONLY, O_AUTO_DICT, O_FEEDBACK,
 	O_RESUME,
 	O_STOP_ON_FINDING,
@@ -109,6 +109,7 @@ static const struct option longopts[] = {
 	{ "ignore", required_argument, NULL, O_IGNORE },
 	{ "malloc-check", no_argument, NULL, O_MALLOC_CHECK },
 	{ "keep-aslr", no_argument, NULL, O_KEEP_ASLR },
+	{ "restore", required_argument, NULL, O_RESTORE },
 	{ "crash-at", required_argument, NULL, O_CRASH_AT },
 	{ "recover", required_argument, NULL, O_RECOVER },
 	{ "crash-drop", no_argument, NULL, O_CRASH_DROP },
@@ -346,6 +347,11 @@ static void parse_one(struct options *o, int c, const char *arg)
 	case O_IGNORE: options_parse_ignore(o, arg); break;
 	case O_MALLOC_CHECK: o->malloc_check = true; break;
 	case O_KEEP_ASLR: o->keep_aslr = true; break;
+	case O_RESTORE:
+		if (strcmp(arg, "off") != 0 && strcmp(arg, "auto") != 0)
+			die("--restore: expected 'auto' or 'off', got '%s'", arg);
+		o->restore_off = strcmp(arg, "off") == 0;
+		break;
 	case O_CRASH_AT: options_parse_crash_at(o, arg); break;
 	case O_RECOVER: options_parse_recover(o, arg); break;
 	case O_CRASH_DROP: o->crash_drop = true; break;

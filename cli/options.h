@@ -119,6 +119,9 @@ struct options {
 	enum { SNAPSHOT_OFF, SNAPSHOT_ON, SNAPSHOT_AUTO } snapshot;
 	bool snapshot_set;
 	const char *snapshot_at;
+	/* --restore=off: every snapshot run a fresh fork; else (auto) a batch
+	 * child put back in place at its exit where it can be (tracer/restore.h). */
+	bool restore_off;
 	/* --fuzz --corpus=DIR (cli/fuzz.h): mutated inputs; each run a
 	 * random one at --fuzz-faults=P (0: no fault). */
 	bool fuzz;

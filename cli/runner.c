@@ -729,8 +729,9 @@ int runner_run(struct runner *r, bool record, const struct plan_fault *plan, int
 	cpu1 = children_cpu_us();
 	r->cpu_us = cpu0 >= 0 && cpu1 >= cpu0 ? cpu1 - cpu0 : -1;
 	/* A template's child is the jail's init's, which never ends while
-	 * the template lives: its time never reaches us. */
-	if (runner_snap_forks(r) && r->sb)
+	 * the template lives: its time never reaches us. A process put back
+	 * in place is reaped runs later, its time theirs. */
+	if (runner_snap_forks(r) && (r->sb || !r->o->restore_off))
 		r->cpu_us = -1;
 	if (drv)
 		service_finish(drv, sres);

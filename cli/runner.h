@@ -174,6 +174,8 @@ void runner_snap_forget(struct runner *r, const char *input, const char *copy);
 /* record: the clean run's; the set-up's sites become r->startup. */
 int runner_snap_ensure(struct runner *r, bool record);
 bool runner_snap_parked(const struct runner *r);
+/* Snapshot mode's in-place restores so far (tracer.h). */
+void runner_restores(const struct runner *r, struct tracer_restores *out);
 /* This run is a child of the template (parked, and no exec_run). */
 bool runner_snap_forks(const struct runner *r);
 /* The parked template's pid when this run is its child, else 0. */

@@ -69,6 +69,8 @@ void runner_snap_init(struct runner *r, struct tracer_opts *to)
 		to->snapshot = snapshot_tracer(r->snap);
 	if (r->snap)
 		snapshot_set_opener(r->snap, unwind_open_module);
+	if (r->snap)
+		snapshot_in_place(r->snap, !r->o->restore_off);
 	if (r->snap && r->o->service)
 		snapshot_for_service(r->snap);
 }
@@ -90,6 +92,13 @@ int runner_snap_service(struct runner *r, struct service_driver *drv)
 bool runner_snap_parked(const struct runner *r)
 {
 	return r->snap && !r->snap_gave_up && tracer_session_has_template(r->ts);
+}
+
+void runner_restores(const struct runner *r, struct tracer_restores *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (r->ts)
+		tracer_session_restores(r->ts, out);
 }
 
 bool runner_snap_forks(const struct runner *r)

@@ -8,7 +8,7 @@
 #include "cli/runner.h"
 #include "sandbox/sandbox.h"
 
-void runner_usage(const struct runner *rn, uint64_t *cpu_us, uint64_t *maxrss_kb)
+static void reaped(const struct runner *rn, uint64_t *cpu_us, uint64_t *maxrss_kb)
 {
 	struct sandbox_usage su;
 	struct rusage ru;
@@ -29,4 +29,18 @@ void runner_usage(const struct runner *rn, uint64_t *cpu_us, uint64_t *maxrss_kb
 	*cpu_us = (uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 +
 		  (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
 	*maxrss_kb = (uint64_t)ru.ru_maxrss;
+}
+
+void runner_usage(const struct runner *rn, uint64_t *cpu_us, uint64_t *maxrss_kb)
+{
+	uint64_t live_cpu = 0, live_rss = 0;
+
+	reaped(rn, cpu_us, maxrss_kb);
+	/* A process put back in place lives on; once it dies its time is
+	 * in the reaped sum instead. */
+	if (rn->ts)
+		tracer_session_live_usage(rn->ts, &live_cpu, &live_rss);
+	*cpu_us += live_cpu;
+	if (live_rss > *maxrss_kb)
+		*maxrss_kb = live_rss;
 }

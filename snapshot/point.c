@@ -175,6 +175,11 @@ void snapshot_trace_set(const struct snapshot *sn, uint8_t set[SYSCALL_MAX / 8])
 	}
 }
 
+void snapshot_in_place(struct snapshot *sn, bool on)
+{
+	sn->ts.restore = on;
+}
+
 void snapshot_set_opener(struct snapshot *sn, tracer_open_fn open_fn)
 {
 	sn->open_fn = open_fn;

@@ -41,6 +41,9 @@ int snapshot_listen_fd(const struct snapshot *sn, pid_t *pid);
 /* How func:NAME's look-up opens the modules it parses (NULL: open(2));
  * the caller's policy on files the target could have written. */
 void snapshot_set_opener(struct snapshot *sn, tracer_open_fn open_fn);
+/* A batch run's process put back in place at its exit where it can be,
+ * instead of a fresh fork per run (tracer_snapshot.restore). */
+void snapshot_in_place(struct snapshot *sn, bool on);
 /* Why the template was given up, when the point itself was at fault (a
  * func:NAME with no such function); "" otherwise. */
 const char *snapshot_why(const struct snapshot *sn);

@@ -60,6 +60,8 @@ int tracer_peek(struct tracer_task *t, uint64_t addr, uint64_t *word)
 
 int tracer_poke(struct tracer_task *t, uint64_t addr, uint64_t word)
 {
+	if (t->mm)
+		t->mm->pokes++;
 	if (ptrace(PTRACE_POKEDATA, t->tid, addr, word) < 0)
 		return -errno;
 	return 0;
@@ -104,6 +106,8 @@ int tracer_write_mem(struct tracer_task *t, uint64_t addr, const void *buf, size
 	ssize_t n = process_vm_writev(t->tid, &l, 1, &r, 1, 0);
 	const unsigned char *p = buf;
 
+	if (t->mm)
+		t->mm->pokes++;
 	if (n >= 0 && (size_t)n == len)
 		return 0;
 	/* Read-only mappings (text) refuse process_vm_writev; ptrace's
@@ -159,6 +163,7 @@ int task_read_syscall(struct tracer_task *t)
 	t->sc.ent = syscall_by_nr(t->sc.nr);
 	memcpy(t->sc.args, info.seccomp.args, sizeof(t->sc.args));
 	t->sc.ip = info.instruction_pointer;
+	t->ret_data = info.seccomp.ret_data;
 	return 0;
 }
 

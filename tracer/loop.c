@@ -169,6 +169,9 @@ static void handle_signal(struct tracer_state *st, struct tracer_task *t, int si
 	siginfo_t si;
 	bool ours;
 
+	/* A signal stays pending or handled in a process put back: not one. */
+	if (st->restore && t->pid == st->main_pid)
+		st->restore_taint = true;
 	if (sig == SIGTRAP) {
 		int r = entry_check(t);
 
@@ -348,7 +351,7 @@ static bool observed(const struct tracer_state *st, const struct tracer_task *t)
 static void handle_seccomp(struct tracer_state *st, struct tracer_task *t)
 {
 	const struct tracer_hooks *h = hooks(st);
-	bool hooked;
+	bool hooked, watch_only;
 
 	task_invalidate(t);
 	t->in_seccomp = true;
@@ -361,9 +364,25 @@ static void handle_seccomp(struct tracer_state *st, struct tracer_task *t)
 		resume(t, PTRACE_CONT, 0);
 		return;
 	}
-	if (t->sc.arch == AUDIT_ARCH_X86_64 && t->sc.nr >= 0 && t->sc.nr < SYSCALL_MAX)
+	/* Made to exit after a restore that could not be (snaprestore.c):
+	 * the hooks saw this exit_group already. */
+	if (t->exiting) {
+		t->in_seccomp = false;
+		resume(t, PTRACE_CONT, 0);
+		return;
+	}
+	watch_only = (t->ret_data & TRACER_TAG_MASK) == TRACER_TAG_WATCH;
+	if (!watch_only && t->sc.arch == AUDIT_ARCH_X86_64 && t->sc.nr >= 0 && t->sc.nr < SYSCALL_MAX)
 		st->res->syscalls[t->sc.nr]++;
 	if (st->opts->gate && st->opts->gate->check && refuse(st, t)) {
+		t->in_seccomp = false;
+		resume(t, PTRACE_CONT, 0);
+		return;
+	}
+	if (st->restore && t->pid == st->main_pid)
+		snaprestore_note(st, t);
+	/* Stopped for the restore alone: not the program's traced calls. */
+	if (watch_only) {
 		t->in_seccomp = false;
 		resume(t, PTRACE_CONT, 0);
 		return;
@@ -393,6 +412,10 @@ static void handle_seccomp(struct tracer_state *st, struct tracer_task *t)
 	if (hooked && h && h->on_syscall && t->sc.ent)
 		h->on_syscall(h->ctx, t, &t->sc);
 	t->in_seccomp = false;
+	/* Put back in place instead of exiting: the episode is over. */
+	if (st->restore && t->pid == st->main_pid && t->sc.nr == SYS_exit_group && !t->skip &&
+	    snaprestore_end(st, t))
+		return;
 	if (t->hold_until_ms > 0 && !t->skip) {
 		/* Held: not resumed now; the run's deadline moves on with it. */
 		st->deadline_ms += t->hold_until_ms - mono_ms();

@@ -250,6 +250,8 @@ int tracer_remote_syscall(struct tracer_task *t, long nr, const uint64_t args[6]
 
 	if (remote_refused(nr))
 		return -EINVAL;
+	if (t->mm)
+		t->mm->pokes++;	/* a call of ours: not the program's */
 	/* In a syscall (seccomp, entry or exit stop) the kernel would finish
 	 * or restart that call around ours. */
 	memset(&info, 0, sizeof(info));

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <dirent.h>
+#include <linux/kcmp.h>
 #include <linux/userfaultfd.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -52,6 +53,7 @@ struct pm_scan_arg {
 
 #define XSTATE_MAX 16384	/* AMX's xsave area is ~11 KiB */
 #define VEC_N 256		/* written ranges a scan returns at a time */
+#define BATCH_BYTES (4u << 20)	/* copied from a source process at a time */
 #define IOV_N 256
 
 enum map_kind { MAP_PLAIN, MAP_HEAP, MAP_STACK };
@@ -70,6 +72,9 @@ struct region {
 
 struct fdent {
 	int fd;
+	int copy;		/* ours (pidfd_getfd): the same open file; at a
+				 * restore, 1 when the process's still is */
+	bool cloexec;
 	char link[96];
 };
 
@@ -78,6 +83,7 @@ struct tracer_restore {
 	int uffd, pagemap;
 	struct user_regs_struct start;
 	uint64_t insn;
+	pid_t donor;		/* in the process's pid namespace; 0: none */
 	uint8_t xstate[XSTATE_MAX];
 	size_t xlen;
 	uint64_t sigmask, brk;
@@ -89,6 +95,11 @@ struct tracer_restore {
 	int nfds;
 	struct page_region vec[VEC_N];
 	struct tracer_restore_stats st;
+	int schedstat, statm;	/* /proc's, for tracer_restore_usage */
+	/* A process whose memory is the snapshot (ours: a stopped template),
+	 * read at each restore instead of a copy at arm time; 0: none. */
+	pid_t src;
+	uint8_t *scratch;	/* BATCH_BYTES, with src */
 };
 
 static int fail(int err, char *why, size_t whylen, const char *fmt, ...)
@@ -110,7 +121,8 @@ static int fail(int err, char *why, size_t whylen, const char *fmt, ...)
  * outside any syscall) it runs the syscall insn with our
  * registers and is back at that call's exit stop. A signal stop on the
  * way is state we cannot put back (a pending signal): -EAGAIN. */
-static int call(struct tracer_restore *r, long nr, uint64_t a0, uint64_t a1, int64_t *ret)
+static int call(struct tracer_restore *r, long nr, uint64_t a0, uint64_t a1, uint64_t a2,
+		int64_t *ret)
 {
 	struct user_regs_struct g = r->start;
 	int status, e, stops = 0;
@@ -121,7 +133,8 @@ static int call(struct tracer_restore *r, long nr, uint64_t a0, uint64_t a1, int
 	g.orig_rax = (uint64_t)-1;
 	g.rdi = a0;
 	g.rsi = a1;
-	g.rdx = g.r10 = g.r8 = g.r9 = 0;
+	g.rdx = a2;
+	g.r10 = g.r8 = g.r9 = 0;
 	if (ptrace(PTRACE_SETREGS, r->tid, 0, &g) < 0 || ptrace(PTRACE_SYSCALL, r->tid, 0, 0) < 0)
 		return -errno;
 	while (stops < 2) {
@@ -202,7 +215,8 @@ static int by_fd(const void *a, const void *b)
 	return ((const struct fdent *)a)->fd - ((const struct fdent *)b)->fd;
 }
 
-static int read_fds(pid_t tid, struct fdent **out, int *n)
+/* The descriptor numbers, with where each points when links. */
+static int read_fds(pid_t tid, bool links, struct fdent **out, int *n)
 {
 	char dir[64], path[320];
 	struct fdent *v = NULL, *nv;
@@ -228,8 +242,10 @@ static int read_fds(pid_t tid, struct fdent **out, int *n)
 			v = nv;
 		}
 		v[cnt].fd = atoi(d->d_name);
+		v[cnt].copy = -1;
+		v[cnt].link[0] = 0;
 		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
-		len = readlink(path, v[cnt].link, sizeof(v[cnt].link) - 1);
+		len = links ? readlink(path, v[cnt].link, sizeof(v[cnt].link) - 1) : 0;
 		v[cnt].link[len > 0 ? len : 0] = 0;
 		cnt++;
 	}
@@ -242,6 +258,39 @@ static int read_fds(pid_t tid, struct fdent **out, int *n)
 
 /* --- Arming --------------------------------------------------------------- */
 
+/* A copy of each of the snapshot's descriptors: kcmp tells whether the
+ * process's is still that open file, where a path (another open of it)
+ * would not. */
+static int grab_fds(struct tracer_restore *r, char *why, size_t whylen)
+{
+	int pfd = (int)syscall(SYS_pidfd_open, r->tid, 0), e = 0;
+
+	if (pfd < 0)
+		return fail(-errno, why, whylen, "pidfd_open: %s", strerror(errno));
+	for (int i = 0; i < r->nfds && !e; i++) {
+		char path[64], buf[256], *fl;
+		int fd;
+		ssize_t n;
+
+		if ((r->fds[i].copy = (int)syscall(SYS_pidfd_getfd, pfd, r->fds[i].fd, 0)) < 0) {
+			e = fail(-errno, why, whylen, "cannot take descriptor %d: %s", r->fds[i].fd,
+				 strerror(errno));
+			break;
+		}
+		/* Its close-on-exec flag, the table's own, for a reinstall. */
+		snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)r->tid, r->fds[i].fd);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			continue;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		buf[n > 0 ? n : 0] = 0;
+		if ((fl = strstr(buf, "flags:")))
+			r->fds[i].cloexec = (strtoul(fl + 6, NULL, 8) & O_CLOEXEC) != 0;
+	}
+	close(pfd);
+	return e;
+}
+
 /* The process's own userfaultfd, ours through pidfd_getfd, its copy
  * closed: the descriptor table is as before. */
 static int take_uffd(struct tracer_restore *r, char *why, size_t whylen)
@@ -251,7 +300,7 @@ static int take_uffd(struct tracer_restore *r, char *why, size_t whylen)
 	int64_t fd, ret;
 	int pfd, e;
 
-	if ((e = call(r, SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY, 0, &fd)) < 0)
+	if ((e = call(r, SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY, 0, 0, &fd)) < 0)
 		return fail(e, why, whylen, "cannot make a call in the process: %s", strerror(-e));
 	if (fd < 0)
 		return fail(-ENOTSUP, why, whylen, "userfaultfd in the process: %s", strerror((int)-fd));
@@ -260,7 +309,7 @@ static int take_uffd(struct tracer_restore *r, char *why, size_t whylen)
 	e = r->uffd < 0 ? -errno : 0;
 	if (pfd >= 0)
 		close(pfd);
-	if (call(r, SYS_close, (uint64_t)fd, 0, &ret) < 0 || e < 0)
+	if (call(r, SYS_close, (uint64_t)fd, 0, 0, &ret) < 0 || e < 0)
 		return fail(e < 0 ? e : -EIO, why, whylen, "cannot take the process's userfaultfd");
 	if (ioctl(r->uffd, UFFDIO_API, &api) < 0 ||
 	    (api.features & UFFD_FEATURE_WP_ASYNC) != UFFD_FEATURE_WP_ASYNC)
@@ -294,13 +343,14 @@ static int track(struct tracer_restore *r, char *why, size_t whylen)
 			return fail(-ENOTSUP, why, whylen, "cannot track writes to %#llx-%#llx: %s",
 				    (unsigned long long)m->lo, (unsigned long long)m->hi,
 				    strerror(errno));
-		*g = (struct region){ .lo = m->lo, .hi = m->hi, .data = malloc(m->hi - m->lo) };
-		if (!g->data)
-			return -ENOMEM;
+		*g = (struct region){ .lo = m->lo, .hi = m->hi };
 		r->nreg++;
-		{
-			struct iovec l = { g->data, g->hi - g->lo }, rm = { (void *)g->lo, g->hi - g->lo };
+		if (!r->src) {
+			struct iovec l, rm = { (void *)g->lo, g->hi - g->lo };
 
+			if (!(g->data = malloc(m->hi - m->lo)))
+				return -ENOMEM;
+			l = (struct iovec){ g->data, g->hi - g->lo };
 			if (process_vm_readv(r->tid, &l, 1, &rm, 1, 0) != (ssize_t)(g->hi - g->lo))
 				return fail(-EIO, why, whylen, "cannot read %#llx-%#llx",
 					    (unsigned long long)g->lo, (unsigned long long)g->hi);
@@ -315,7 +365,8 @@ static int track(struct tracer_restore *r, char *why, size_t whylen)
 }
 
 int tracer_restore_arm(pid_t tid, const struct user_regs_struct *start, uint64_t insn,
-		       struct tracer_restore **out, char *why, size_t whylen)
+		       const struct tracer_restore_from *from, struct tracer_restore **out, char *why,
+		       size_t whylen)
 {
 	struct tracer_restore *r = calloc(1, sizeof(*r));
 	struct iovec iov;
@@ -326,9 +377,15 @@ int tracer_restore_arm(pid_t tid, const struct user_regs_struct *start, uint64_t
 	if (!r)
 		return -ENOMEM;
 	r->tid = tid;
-	r->uffd = r->pagemap = -1;
+	r->uffd = r->pagemap = r->schedstat = r->statm = -1;
 	r->start = *start;
 	r->insn = insn;
+	r->donor = from ? from->fds : 0;
+	r->src = from ? from->mem : 0;
+	if (r->src && !(r->scratch = malloc(BATCH_BYTES))) {
+		free(r);
+		return -ENOMEM;
+	}
 	iov = (struct iovec){ r->xstate, sizeof(r->xstate) };
 	if (ptrace(PTRACE_GETREGSET, tid, NT_X86_XSTATE, &iov) < 0 ||
 	    ptrace(PTRACE_GETSIGMASK, tid, sizeof(r->sigmask), &r->sigmask) < 0) {
@@ -336,7 +393,7 @@ int tracer_restore_arm(pid_t tid, const struct user_regs_struct *start, uint64_t
 		goto out;
 	}
 	r->xlen = iov.iov_len;
-	if ((e = call(r, SYS_brk, 0, 0, (int64_t *)&r->brk)) < 0) {
+	if ((e = call(r, SYS_brk, 0, 0, 0, (int64_t *)&r->brk)) < 0) {
 		e = fail(e, why, whylen, "cannot make a call in the process: %s", strerror(-e));
 		goto out;
 	}
@@ -347,10 +404,18 @@ int tracer_restore_arm(pid_t tid, const struct user_regs_struct *start, uint64_t
 		e = fail(-errno, why, whylen, "cannot open %s: %s", path, strerror(errno));
 		goto out;
 	}
-	if ((e = read_maps(tid, &r->maps, &r->nmaps)) < 0 || (e = read_fds(tid, &r->fds, &r->nfds)) < 0) {
+	/* Best effort: only what tracer_restore_usage reports. */
+	snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)tid);
+	r->schedstat = open(path, O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "/proc/%d/statm", (int)tid);
+	r->statm = open(path, O_RDONLY | O_CLOEXEC);
+	if ((e = read_maps(tid, &r->maps, &r->nmaps)) < 0 ||
+	    (e = read_fds(tid, true, &r->fds, &r->nfds)) < 0) {
 		e = fail(e, why, whylen, "cannot read /proc/%d: %s", (int)tid, strerror(-e));
 		goto out;
 	}
+	if ((e = grab_fds(r, why, whylen)) < 0)
+		goto out;
 	if ((e = track(r, why, whylen)) < 0)
 		goto out;
 	if (r->nreg) {
@@ -421,7 +486,7 @@ static int restore_maps(struct tracer_restore *r, bool brk_moved, char *why, siz
 		} else if (c && (!s || c->hi <= s->lo)) {
 			/* The run's own: a heap the break made is undone by it. */
 			if (c->kind != MAP_HEAP || !brk_moved) {
-				if ((e = call(r, SYS_munmap, c->lo, c->hi - c->lo, &ret)) < 0 || ret < 0) {
+				if ((e = call(r, SYS_munmap, c->lo, c->hi - c->lo, 0, &ret)) < 0 || ret < 0) {
 					e = fail(e < 0 ? e : -EAGAIN, why, whylen,
 						 "cannot unmap %#llx-%#llx",
 						 (unsigned long long)c->lo, (unsigned long long)c->hi);
@@ -443,57 +508,91 @@ out:
 	return e;
 }
 
-/* Descriptors of the snapshot must be the same files; the run's own are
- * closed. */
+/* The snapshot's descriptor fd, closed or replaced by the run, back as
+ * it was: the process takes the donor's (which has the same open file at
+ * that number: the template) with pidfd_getfd and moves it there. */
+static int reinstall(struct tracer_restore *r, const struct fdent *want, char *why, size_t whylen)
+{
+	int64_t pfd = -1, nfd = -1, ret;
+	int e;
+
+	if (!r->donor)
+		return fail(-EAGAIN, why, whylen, "descriptor %d (%s) closed or replaced", want->fd,
+			    want->link);
+	if ((e = call(r, SYS_pidfd_open, (uint64_t)r->donor, 0, 0, &pfd)) == 0 && pfd >= 0)
+		e = call(r, SYS_pidfd_getfd, (uint64_t)pfd, (uint64_t)want->fd, 0, &nfd);
+	/* Its temporary numbers may be the one to fill: closed first. */
+	if (pfd >= 0)
+		call(r, SYS_close, (uint64_t)pfd, 0, 0, &ret);
+	if (e == 0 && nfd >= 0 && nfd != want->fd) {
+		e = call(r, SYS_dup3, (uint64_t)nfd, (uint64_t)want->fd,
+			 want->cloexec ? O_CLOEXEC : 0, &ret);
+		call(r, SYS_close, (uint64_t)nfd, 0, 0, &ret);
+	} else if (e == 0 && nfd == want->fd) {	/* pidfd_getfd's is close-on-exec */
+		e = call(r, SYS_fcntl, (uint64_t)nfd, F_SETFD, want->cloexec ? FD_CLOEXEC : 0,
+			 &ret);
+	}
+	if (e == 0 && (nfd < 0 || syscall(SYS_kcmp, getpid(), r->tid, KCMP_FILE, want->copy,
+					   want->fd) != 0))
+		e = -EAGAIN;
+	if (e < 0)
+		return fail(e, why, whylen, "descriptor %d (%s) closed or replaced, not put back",
+			    want->fd, want->link);
+	r->st.reinstalled++;
+	return 0;
+}
+
+/* Descriptors of the snapshot must be the same open files (put back if
+ * not); the run's own are closed. */
 static int restore_fds(struct tracer_restore *r, char *why, size_t whylen)
 {
 	struct fdent *cur = NULL;
 	int n = 0, j = 0, e = 0;
 	int64_t ret;
 
-	if ((e = read_fds(r->tid, &cur, &n)) < 0)
+	if ((e = read_fds(r->tid, false, &cur, &n)) < 0)
 		return fail(e, why, whylen, "cannot read its descriptors: %s", strerror(-e));
 	for (int i = 0; i < n && !e; i++) {
 		while (j < r->nfds && r->fds[j].fd < cur[i].fd)
 			j++;	/* closed: found missing below */
 		if (j < r->nfds && r->fds[j].fd == cur[i].fd) {
-			if (strcmp(r->fds[j].link, cur[i].link) != 0)
-				e = fail(-EAGAIN, why, whylen, "descriptor %d replaced (%s, was %s)",
-					 cur[i].fd, cur[i].link, r->fds[j].link);
+			cur[i].copy = syscall(SYS_kcmp, getpid(), r->tid, KCMP_FILE, r->fds[j].copy,
+					      cur[i].fd) == 0;
 			continue;
 		}
-		if ((e = call(r, SYS_close, (uint64_t)cur[i].fd, 0, &ret)) < 0)
+		if ((e = call(r, SYS_close, (uint64_t)cur[i].fd, 0, 0, &ret)) < 0)
 			e = fail(e, why, whylen, "cannot close descriptor %d", cur[i].fd);
 		else
 			r->st.closed++;
 	}
-	/* Every one of the snapshot's still open? */
+	/* Every one of the snapshot's still open, the same open file? */
 	for (int k = 0, i = 0; k < r->nfds && !e; k++) {
 		while (i < n && cur[i].fd < r->fds[k].fd)
 			i++;
-		if (i >= n || cur[i].fd != r->fds[k].fd)
-			e = fail(-EAGAIN, why, whylen, "descriptor %d (%s) closed", r->fds[k].fd,
-				 r->fds[k].link);
+		if (i >= n || cur[i].fd != r->fds[k].fd || cur[i].copy != 1)
+			e = reinstall(r, &r->fds[k], why, whylen);
 	}
 	free(cur);
 	return e;
 }
 
 /* A batch of written ranges: copied back, then protected again (the
- * copy itself unprotected them). */
+ * copy itself unprotected them). From the source process, its bytes go
+ * through scratch, BATCH_BYTES at most. */
+
 struct batch {
 	struct iovec l[IOV_N], rm[IOV_N];
 	int k;
+	size_t bytes;
 };
 
 static int flush(struct tracer_restore *r, struct batch *b)
 {
-	size_t want = 0;
+	unsigned long k = (unsigned long)b->k;
 
-	for (int x = 0; x < b->k; x++)
-		want += b->l[x].iov_len;
-	if (b->k && process_vm_writev(r->tid, b->l, (unsigned long)b->k, b->rm, (unsigned long)b->k,
-				      0) != (ssize_t)want)
+	if (b->k && r->src && process_vm_readv(r->src, b->l, k, b->rm, k, 0) != (ssize_t)b->bytes)
+		return -EIO;
+	if (b->k && process_vm_writev(r->tid, b->l, k, b->rm, k, 0) != (ssize_t)b->bytes)
 		return -EIO;
 	for (int x = 0; x < b->k; x++) {
 		int e = wp(r->uffd, (uint64_t)b->rm[x].iov_base, b->rm[x].iov_len);
@@ -502,6 +601,33 @@ static int flush(struct tracer_restore *r, struct batch *b)
 			return e;
 	}
 	b->k = 0;
+	b->bytes = 0;
+	return 0;
+}
+
+/* [a, z) of region g into the batch, in pieces that fit. */
+static int add(struct tracer_restore *r, struct batch *b, const struct region *g, uint64_t a,
+	       uint64_t z)
+{
+	int e;
+
+	while (a < z) {
+		size_t len = z - a;
+
+		if (b->k == IOV_N || (r->src && b->bytes == BATCH_BYTES)) {
+			if ((e = flush(r, b)) < 0)
+				return e;
+		}
+		if (r->src && len > BATCH_BYTES - b->bytes)
+			len = BATCH_BYTES - b->bytes;
+		b->l[b->k] = (struct iovec){ r->src ? r->scratch + b->bytes : g->data + (a - g->lo),
+					     len };
+		b->rm[b->k] = (struct iovec){ (void *)a, len };
+		b->k++;
+		b->bytes += len;
+		r->st.pages += (long)(len / 4096);
+		a += len;
+	}
 	return 0;
 }
 
@@ -509,10 +635,9 @@ static int flush(struct tracer_restore *r, struct batch *b)
  * stack's new part is none of them), back as they were. */
 static int put_back(struct tracer_restore *r, const struct page_region *v, int nv)
 {
-	struct batch b;
+	struct batch b = { .k = 0, .bytes = 0 };
 	int g = 0, e;
 
-	b.k = 0;
 	for (int i = 0; i < nv; i++) {
 		while (g < r->nreg && r->reg[g].hi <= v[i].start)
 			g++;
@@ -520,14 +645,8 @@ static int put_back(struct tracer_restore *r, const struct page_region *v, int n
 			uint64_t a = v[i].start > r->reg[h].lo ? v[i].start : r->reg[h].lo;
 			uint64_t z = v[i].end < r->reg[h].hi ? v[i].end : r->reg[h].hi;
 
-			if (a >= z)
-				continue;
-			if (b.k == IOV_N && (e = flush(r, &b)) < 0)
+			if (a < z && (e = add(r, &b, &r->reg[h], a, z)) < 0)
 				return e;
-			b.l[b.k] = (struct iovec){ r->reg[h].data + (a - r->reg[h].lo), z - a };
-			b.rm[b.k] = (struct iovec){ (void *)a, z - a };
-			b.k++;
-			r->st.pages += (long)((z - a) / 4096);
 		}
 	}
 	return flush(r, &b);
@@ -568,7 +687,7 @@ int tracer_restore_apply(struct tracer_restore *r, bool brk_moved, char *why, si
 
 	if ((e = restore_maps(r, brk_moved, why, whylen)) < 0)
 		return e;
-	if (brk_moved && ((e = call(r, SYS_brk, r->brk, 0, &ret)) < 0 || (uint64_t)ret != r->brk))
+	if (brk_moved && ((e = call(r, SYS_brk, r->brk, 0, 0, &ret)) < 0 || (uint64_t)ret != r->brk))
 		return fail(e < 0 ? e : -EAGAIN, why, whylen, "cannot move the break back");
 	if ((e = restore_fds(r, why, whylen)) < 0 || (e = restore_memory(r, why, whylen)) < 0)
 		return e;
@@ -585,6 +704,26 @@ void tracer_restore_stats(const struct tracer_restore *r, struct tracer_restore_
 	*out = r->st;
 }
 
+/* A number from a /proc file kept open: its field'th (from 0). */
+static uint64_t proc_field(int fd, int field)
+{
+	char buf[256], *p = buf;
+	ssize_t n = fd >= 0 ? pread(fd, buf, sizeof(buf) - 1, 0) : -1;
+
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	while (field-- > 0 && p)
+		p = (p = strchr(p, ' ')) ? p + 1 : NULL;
+	return p ? strtoull(p, NULL, 10) : 0;
+}
+
+void tracer_restore_usage(const struct tracer_restore *r, uint64_t *cpu_us, uint64_t *rss_kb)
+{
+	*cpu_us = proc_field(r->schedstat, 0) / 1000;	/* ns on a CPU */
+	*rss_kb = proc_field(r->statm, 1) * (uint64_t)(sysconf(_SC_PAGESIZE) / 1024);
+}
+
 void tracer_restore_free(struct tracer_restore *r)
 {
 	if (!r)
@@ -593,10 +732,18 @@ void tracer_restore_free(struct tracer_restore *r)
 		close(r->uffd);
 	if (r->pagemap >= 0)
 		close(r->pagemap);
+	if (r->schedstat >= 0)
+		close(r->schedstat);
+	if (r->statm >= 0)
+		close(r->statm);
 	for (int i = 0; i < r->nreg; i++)
 		free(r->reg[i].data);
 	free(r->reg);
+	free(r->scratch);
 	free(r->maps);
+	for (int i = 0; i < r->nfds; i++)
+		if (r->fds[i].copy >= 0)
+			close(r->fds[i].copy);
 	free(r->fds);
 	free(r);
 }

@@ -15,9 +15,9 @@
  *
  * What it cannot put back, it names (restore_apply's -EAGAIN and why):
  * a mapping of the snapshot gone, moved or changed, the heap cut below
- * its snapshot end, a descriptor of the snapshot closed or replaced by
- * another file (by another open of the same file it is not seen: the
- * caller watches close, dup2 and dup3 on them). The
+ * its snapshot end, a descriptor of the snapshot closed or replaced
+ * (kcmp against a copy taken at arm time: another open of the same file
+ * is another description) when there is no donor to take it from. The
  * caller then forks a fresh process instead. State beyond memory,
  * registers, the break, mappings and the descriptor table (signal
  * handlers, timers, file offsets and anything shared with other
@@ -45,17 +45,33 @@ struct tracer_restore_stats {
 	long pages;		/* pages copied back, in all */
 	long unmapped;		/* mappings of a run unmapped */
 	long closed;		/* descriptors of a run closed */
+	long reinstalled;	/* the snapshot's, taken from the donor again */
 	long calls;		/* calls made in the process to restore it */
 	size_t bytes;		/* bytes of the snapshot's writable memory */
 	int regions;		/* writable private mappings tracked */
 };
 
+/* Where a restore may take the snapshot from: the process tid was forked
+ * from, stopped since (the template), whose memory and descriptors are
+ * what tid had at arm time. */
+struct tracer_restore_from {
+	/* Its pid (ours): written pages are read from it at each restore,
+	 * not copied at arm time. 0: copied. */
+	pid_t mem;
+	/* Its pid in tid's namespace: a descriptor of the snapshot the run
+	 * closed or replaced is taken from it again (pidfd_getfd, made by
+	 * tid). 0: refused. */
+	pid_t fds;
+};
+
 /* Take tid's state now; start: the registers each run starts from;
  * insn: a syscall insn of tid's text, where the restore's own calls are
- * made. -ENOTSUP with why when the kernel lacks a part (userfaultfd's
- * WP_ASYNC, PAGEMAP_SCAN) or a writable mapping cannot be tracked. */
+ * made; from: NULL, or a source (above). -ENOTSUP with why when the
+ * kernel lacks a part (userfaultfd's WP_ASYNC, PAGEMAP_SCAN) or a
+ * writable mapping cannot be tracked. */
 int tracer_restore_arm(pid_t tid, const struct user_regs_struct *start, uint64_t insn,
-		       struct tracer_restore **out, char *why, size_t whylen);
+		       const struct tracer_restore_from *from, struct tracer_restore **out, char *why,
+		       size_t whylen);
 
 /* tid at a syscall-entry or seccomp stop of a call that must not run
  * (its exit_group): skip it, to its exit stop, where restores begin. */
@@ -68,6 +84,9 @@ int tracer_restore_park(struct tracer_restore *r);
 int tracer_restore_apply(struct tracer_restore *r, bool brk_moved, char *why, size_t whylen);
 
 void tracer_restore_stats(const struct tracer_restore *r, struct tracer_restore_stats *out);
+/* The process's CPU time so far and resident set now (0 when unknown):
+ * a process kept alive is counted by nobody's wait yet. */
+void tracer_restore_usage(const struct tracer_restore *r, uint64_t *cpu_us, uint64_t *rss_kb);
 void tracer_restore_free(struct tracer_restore *r);
 
 #endif

@@ -106,10 +106,12 @@ static int episode_begin_fork(struct tracer_session *s, int *errfd)
 	*errfd = -1;
 	if (sn && sn->before_fork && (r = sn->before_fork(sn->ctx)) < 0)
 		return r;
-	pid = template_fork(s);
+	pid = snaprestore_fork(s);
 	if (pid < 0)
 		return pid;
 	mm = mm_copy(st, s->tmpl.mm);
+	if (mm)
+		mm->pokes = 0;	/* this run's writes into it, from here */
 	t = mm ? task_add(st, pid, pid, mm) : NULL;
 	if (!t) {
 		free(mm);
@@ -273,7 +275,9 @@ static int session_run(struct tracer_session *s, const struct tracer_episode *ep
 	struct tracer_state *st = &s->st;
 	int errfd = -1, slot, r;
 
+	s->making_template = taking;
 	r = episode_begin(s, ep, svc, res, &errfd);
+	s->making_template = false;
 	if (r < 0)
 		return r;
 	st->taking = taking;
@@ -291,6 +295,7 @@ static int session_run(struct tracer_session *s, const struct tracer_episode *ep
 		episode_kill(st);
 		episode_drain(st);
 	}
+	snaprestore_episode_end(s);
 	if (slot >= 0)
 		live[slot] = NULL;
 	res->tasks_seen = st->next_ordinal;
@@ -327,6 +332,7 @@ bool tracer_session_has_template(const struct tracer_session *s)
 
 void tracer_session_drop_template(struct tracer_session *s)
 {
+	snaprestore_kill(s);	/* its spare first */
 	template_kill(s);
 }
 
@@ -346,6 +352,7 @@ void tracer_session_free(struct tracer_session *s)
 {
 	if (!s)
 		return;
+	snaprestore_kill(s);	/* its spare first */
 	template_kill(s);
 	/* Only this thread's own: a forked copy of the session has none. */
 	if (s->tick_tid == gettid())

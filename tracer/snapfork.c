@@ -383,6 +383,7 @@ pid_t template_fork(struct tracer_session *s)
 		r.rax = r.orig_rax;
 	}
 	r.orig_rax = -1;
+	tp->child_start = r;
 	if (ptrace(PTRACE_SETREGS, child, 0, &r) < 0) {
 		e = -errno;
 		kill(child, SIGKILL);
@@ -408,6 +409,7 @@ void template_kill(struct tracer_session *s)
 		while (waitpid(tp->init, &status, __WALL) < 0 && errno == EINTR)
 			;
 	tp->parked = false;
+	tp->donor = 0;
 	tp->unsettled = tp->gone = tp->at_event = false;
 	tp->stub = 0;
 	tp->stub_tried = false;

@@ -48,19 +48,23 @@ const char *spawn_stage_name(int stage)
 /* Compile the filter: TRACE (with the syscall number as data, so the stop
  * says which rule fired) for the selected syscalls, ALLOW for the rest, so
  * untouched syscalls pay only the seccomp floor. With a gate, its own
- * rules (the jail's deny policy) are added. */
+ * rules (the jail's deny policy) are added. watch: the calls a run put
+ * back in place must not make stop too (TRACER_TAG_WATCH; restore_calls.c),
+ * counted as traced for the gate. */
 static int build_filter(const uint8_t *set, const struct tracer_cond *conds, int nconds,
-			const struct tracer_gate *gate, struct sock_fprog *prog)
+			const struct tracer_gate *gate, bool watch, struct sock_fprog *prog)
 {
-	uint8_t stops[SYSCALL_MAX / 8];
+	uint8_t stops[SYSCALL_MAX / 8], watched[SYSCALL_MAX / 8] = { 0 };
 	scmp_filter_ctx ctx;
 	int fd = -1, r = 0, any = nconds;
 	off_t len;
 
 	/* Nothing to stop on: no filter at all, so untouched syscalls run at
 	 * native speed (an ALLOW-only filter still costs ~40 ns a call). */
-	for (int i = 0; set && i < SYSCALL_MAX / 8; i++)
-		any |= set[i];
+	if (watch)
+		restore_calls_watch(watched);
+	for (int i = 0; i < SYSCALL_MAX / 8; i++)
+		any |= (set ? set[i] : 0) | watched[i];
 	if (!any && !(gate && gate->add_rules))
 		return 0;
 	ctx = seccomp_init(SCMP_ACT_ALLOW);
@@ -104,6 +108,14 @@ static int build_filter(const uint8_t *set, const struct tracer_cond *conds, int
 	for (int i = 0; i < nconds; i++)
 		if (conds[i].nr >= 0 && conds[i].nr < SYSCALL_MAX)
 			stops[conds[i].nr / 8] |= 1 << (conds[i].nr % 8);
+	for (int nr = 0; nr < SYSCALL_MAX && r == 0; nr++) {
+		if (!(watched[nr / 8] & (1 << (nr % 8))) || (stops[nr / 8] & (1 << (nr % 8))))
+			continue;
+		r = seccomp_rule_add(ctx, SCMP_ACT_TRACE(TRACER_TAG_WATCH | nr), nr, 0);
+		stops[nr / 8] |= 1 << (nr % 8);
+	}
+	if (r < 0)
+		goto out;
 	if (gate && gate->add_rules) {
 		r = gate->add_rules(gate->ctx, ctx, stops);
 		if (r < 0)
@@ -161,12 +173,14 @@ static int filter_for(struct tracer_session *s, const uint8_t *set, const struct
 	static const uint8_t none[SYSCALL_MAX / 8];
 	const uint8_t *want = set ? set : none;
 	unsigned long id = gate && gate->add_rules ? gate->rules_id : 0;
+	bool watch = s->making_template && snaprestore_wanted(s);
 	struct filter_cache *c;
 	int r;
 
 	for (int i = 0; i < FILTER_CACHE_N; i++) {
 		c = &s->filter[i];
-		if (c->valid && c->rules_id == id && memcmp(c->set, want, sizeof(c->set)) == 0 &&
+		if (c->valid && c->rules_id == id && c->watch == watch &&
+		    memcmp(c->set, want, sizeof(c->set)) == 0 &&
 		    c->nconds == nconds &&
 		    (!nconds || !memcmp(c->conds, conds, (size_t)nconds * sizeof(*conds)))) {
 			*prog = &c->prog;
@@ -182,13 +196,14 @@ static int filter_for(struct tracer_session *s, const uint8_t *set, const struct
 			n += (want[nr / 8] >> (nr % 8)) & 1;
 		fz_debug("filter: compiled for a trace set of %d syscalls\n", n);
 	}
-	if ((r = build_filter(want, conds, nconds, gate, &c->prog)) < 0)
+	if ((r = build_filter(want, conds, nconds, gate, watch, &c->prog)) < 0)
 		return r;
 	memcpy(c->set, want, sizeof(c->set));
 	if (nconds)
 		memcpy(c->conds, conds, (size_t)nconds * sizeof(*conds));
 	c->nconds = nconds;
 	c->rules_id = id;
+	c->watch = watch;
 	c->valid = true;
 	*prog = &c->prog;
 	return 0;

@@ -261,6 +261,20 @@ struct tracer_snapshot {
 	 * parked there (after a harmless syscall, which each fork replaces
 	 * with its clone). */
 	int (*on_trap)(void *ctx, struct tracer_task *t);
+	/* Put a batch child back in place at its exit_group instead of
+	 * letting it exit, and run the next episode in it (tracer/restore.h),
+	 * where the run did nothing that cannot be undone; else, and for
+	 * services, a fresh fork. */
+	bool restore;
+};
+
+/* Snapshot mode's in-place restores so far (tracer_snapshot.restore). */
+struct tracer_restores {
+	long restored;		/* episodes begun in a process put back */
+	long forked;		/* episodes begun in a fresh fork */
+	long refused;		/* processes that could not be put back */
+	char off[256];		/* not empty: restores are off, why */
+	char last[256];		/* why the last one could not be */
 };
 
 /* What stays the same for every episode of a session (a campaign). The
@@ -459,6 +473,10 @@ int tracer_session_template(struct tracer_session *s, const struct tracer_episod
 			    struct run_result *res, char *why, size_t whylen);
 /* Is a template parked? */
 bool tracer_session_has_template(const struct tracer_session *s);
+void tracer_session_restores(const struct tracer_session *s, struct tracer_restores *out);
+/* The CPU time and resident set of a process kept between episodes (put
+ * back in place), which no wait has counted yet; 0 when none. */
+void tracer_session_live_usage(const struct tracer_session *s, uint64_t *cpu_us, uint64_t *rss_kb);
 /* Kill the parked template (and its jail's init): later episodes exec. */
 void tracer_session_drop_template(struct tracer_session *s);
 /* Make the parked template itself run one syscall, between episodes:

@@ -9,6 +9,8 @@
 
 #include "tracer/tracer.h"
 
+struct tracer_restore;	/* restore.h */
+
 
 /* One address space: shared by threads and vfork children, copied on fork,
  * replaced on execve. */
@@ -24,6 +26,9 @@ struct tracer_mm {
 	 * a handler that answers one by re-raising it ("clean up, then die of
 	 * SIGINT") is doing what it was asked, not crashing. */
 	uint64_t delivered;
+	/* Writes of the tracer into its memory (breakpoints, remote calls):
+	 * a process put back in place must have none (snaprestore.c). */
+	unsigned long pokes;
 };
 
 struct tracer_task {
@@ -37,6 +42,8 @@ struct tracer_task {
 	/* The syscall in progress at a seccomp stop. */
 	struct syscall_stop sc;
 	bool in_seccomp;
+	uint32_t ret_data;	/* the filter's SECCOMP_RET_DATA at that stop */
+	bool exiting;		/* snaprestore.c: its exit_group again, unseen */
 	bool skip;		/* the hooks failed or emulated it */
 	bool want_exit;		/* resume with PTRACE_SYSCALL */
 	bool hook_exit;		/* call on_syscall_exit */
@@ -87,7 +94,17 @@ struct tracer_state {
 	int take_err;
 	char *why;
 	size_t whylen;
+	/* snaprestore.c: the main process is armed to be put back in place;
+	 * taint: it did what cannot be undone; brk_moved: it called brk. */
+	struct tracer_restore *restore;
+	bool restore_taint, brk_moved;
 };
+
+/* A stop the filter made only for in-place restore (restore_calls.c):
+ * SECCOMP_RET_DATA is this | the syscall number (POLICY_TAG_DENY's bit
+ * is 0x8000). */
+#define TRACER_TAG_WATCH 0x4000
+#define TRACER_TAG_MASK 0xc000
 
 /* The parked template of snapshot mode (snapfork.c). */
 struct tracer_template {
@@ -110,6 +127,19 @@ struct tracer_template {
 	 * the next fork resumes it at the stub: one stop a fork, not two. */
 	uint64_t stub;
 	bool stub_tried, at_event;
+	/* Where each child starts (template_fork). */
+	struct user_regs_struct child_start;
+	/* snaprestore.c: a child put back in place at its last exit_group,
+	 * parked at a syscall-exit stop for the next episode (0: none);
+	 * consecutive armed children that could not be put back; forks
+	 * since; what came of it. */
+	pid_t spare;
+	struct tracer_restore *spare_r;
+	pid_t donor;		/* its pid in its own namespace (0: not read) */
+	int misses;
+	long since;
+	bool restore_off;
+	struct tracer_restores restores;
 };
 
 /* The seccomp filter, compiled once for every episode with the same trace
@@ -121,6 +151,7 @@ struct filter_cache {
 	struct tracer_cond conds[TRACER_MAX_CONDS];
 	int nconds;
 	unsigned long rules_id;	/* tracer_gate.rules_id, 0 without a gate */
+	bool watch;		/* with restore_calls.c's watched calls */
 	struct sock_fprog prog;
 };
 
@@ -135,6 +166,9 @@ struct tracer_session {
 	struct tracer_state st;		/* the current episode */
 	struct spawn_err err;		/* the error pipe's read buffer */
 	struct tracer_template tmpl;
+	/* The episode being started makes the template: its filter, which
+	 * its children inherit, watches what in-place restore must see. */
+	bool making_template;
 	/* The episodes' 10 ms tick (session.c): made once per thread that
 	 * runs them (a fork of the process has none of its timers), armed
 	 * for each episode. */
@@ -218,6 +252,29 @@ int remote_find_syscall_insn(struct tracer_task *t, uint64_t *addr);
 /* remote.c: tid's next stop, consumed (0, *status set); its exit is only
  * peeked, for the event loop to reap (-ESRCH). */
 int tracer_wait_stop(pid_t tid, int *status);
+/* restore_calls.c: the calls a run put back in place may make. Into set,
+ * the others (the snapshot's filter stops at them, TRACER_TAG_WATCH); at
+ * a stop, false when the call makes the run not restorable (*brk_moved:
+ * the break moved). */
+void restore_calls_watch(uint8_t *set);
+bool restore_call_ok(const struct syscall_stop *s, bool *brk_moved);
+
+/* snaprestore.c: snapshot mode's in-place restore (restore.h). */
+struct tracer_restore;
+/* The episode's process: the spare, or a fork armed when restores are
+ * on; its pid or -errno. */
+pid_t snaprestore_fork(struct tracer_session *s);
+/* At each seccomp stop of the armed process. */
+void snaprestore_note(struct tracer_state *st, struct tracer_task *t);
+/* At its exit_group, after the hooks: true when the stop was taken care
+ * of (put back, the episode over; or made to exit); false: resume it. */
+bool snaprestore_end(struct tracer_state *st, struct tracer_task *t);
+/* After each episode: an armed process not put back is dropped. */
+void snaprestore_episode_end(struct tracer_session *s);
+/* The spare killed (template_kill). */
+void snaprestore_kill(struct tracer_session *s);
+/* Restores watched by this session's filter (spawn.c). */
+bool snaprestore_wanted(const struct tracer_session *s);
 int entry_plant(struct tracer_task *t);
 /* 1 if this SIGTRAP was the entry breakpoint (now removed), 0 if not. */
 int entry_check(struct tracer_task *t);

@@ -103,11 +103,13 @@ int main(void)
 EOF_C
 AFL_QUIET=1 afl-cc -O1 -o "$TMP/vary.afl" "$TMP/vary.c" >"$TMP/afl-cc.log" 2>&1 ||
 	fatal "afl-cc vary.c: $(tail -1 "$TMP/afl-cc.log")"
-# In snapshot mode (in the jail's pid namespace the template's children
-# have consecutive pids) the parity changes every run, so calibration
-# always sees it; exec mode gives each run the same pid.
-fz --fuzz --corpus="$TMP/seeds" --max-runs=300 --seed=1 --snapshot=on --out="$OUT" \
-	-- "$TMP/vary.afl"
+# With a fork per run (in the jail's pid namespace the template's
+# children have consecutive pids) the parity changes every run, so
+# calibration always sees it; exec mode gives each run the same pid, and
+# so does a process put back in place (--restore=auto), as AFL++'s
+# persistent mode does.
+fz --fuzz --corpus="$TMP/seeds" --max-runs=300 --seed=1 --snapshot=on --restore=off \
+	--out="$OUT" -- "$TMP/vary.afl"
 assert_rc 0
 [ "$(stat_of var_byte_count)" -ge 1 ] 2>/dev/null ||
 	fail "vary: var_byte_count $(stat_of var_byte_count)"

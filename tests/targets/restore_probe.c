@@ -6,11 +6,13 @@
  * what it found before changing it. Put back in place after each run,
  * every run prints the same line. Mode (argv[1]): 'n' that alone, 'u'
  * also unmaps a page of its data, 'c' also closes the marker's
- * descriptor, 'd' also replaces it with a pipe (dup2). */
+ * descriptor, 'd' also replaces it with a pipe (dup2), 'r' with another
+ * open of /dev/null; 'C', 'D', 'R' do the same after forking a donor. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -28,6 +30,17 @@ int main(int argc, char **argv)
 
 	if (!heap || fd0 < 0)
 		return 2;
+	/* Upper case: a donor first, a child that has fd0 too (the tracer
+	 * puts fd0 back from it), its pid the first line. */
+	if (mode >= 'A' && mode <= 'Z') {
+		pid_t d = fork();
+
+		if (d == 0)
+			for (;;)
+				pause();
+		dprintf(1, "donor=%d\n", (int)d);
+		mode = (char)(mode - 'A' + 'a');
+	}
 	strcpy(heap, "before");
 	memset(stackbuf, 0, sizeof(stackbuf));
 	getppid();	/* the snapshot point */
@@ -42,8 +55,9 @@ int main(int argc, char **argv)
 		return 4;
 	memset(more, 7, 300000);
 	len = snprintf(line, sizeof(line),
-		       "counter=%d big=%d heap=%s brk=%p more=%p fd=%d stack=%d x=%g\n", counter,
-		       big[7 * 4096], heap, brk0, more, fd, stackbuf[100], x);
+		       "counter=%d big=%d heap=%s brk=%p more=%p fd=%d stack=%d x=%g fd0=%d\n",
+		       counter, big[7 * 4096], heap, brk0, more, fd, stackbuf[100], x,
+		       fcntl(fd0, F_GETFD));
 	counter++;
 	big[7 * 4096] ^= 1;
 	stackbuf[100] = 9;
@@ -55,6 +69,11 @@ int main(int argc, char **argv)
 		munmap((void *)(((unsigned long)big + 3 * 4096) & ~4095UL), 4096);
 	if (mode == 'c')
 		close(fd0);
+	if (mode == 'r') {	/* the same file, another description */
+		close(fd0);
+		if (open("/dev/null", O_RDONLY) != fd0)
+			return 6;
+	}
 	if (mode == 'd') {
 		int pfd[2];
 

@@ -5,8 +5,8 @@
  * arms a restore there, and puts it back at each exit_group: every run
  * then prints the same line (its data, bss, heap, stack, break, mapping,
  * descriptor and FP state are the marker's again). A run that unmaps a
- * page of the snapshot, closes or replaces its descriptor is refused
- * with a reason. Skipped where the kernel lacks WP_ASYNC or
+ * page of the snapshot, closes or replaces its descriptor (with another
+ * file, or another open of the same one) is refused with a reason. Skipped where the kernel lacks WP_ASYNC or
  * PAGEMAP_SCAN (Linux 6.7). */
 
 #include <check.h>
@@ -29,7 +29,7 @@
 #define RUNS 50
 
 struct probe {
-	pid_t pid;
+	pid_t pid, donor;
 	uint8_t fx[416];	/* FXSAVE's x87 and xmm0-15 part at the marker */
 	int out;		/* read end of its stdout */
 	struct tracer_restore *r;
@@ -82,6 +82,7 @@ static void fx_read(pid_t pid, uint8_t *fx)
 static void probe_start(struct probe *p, const char *mode)
 {
 	struct user_regs_struct start;
+	struct tracer_restore_from from = { 0 };
 	struct __ptrace_syscall_info info;
 	const char *b = getenv("top_builddir");
 	char prog[4096];
@@ -105,6 +106,14 @@ static void probe_start(struct probe *p, const char *mode)
 	ck_assert_int_eq(ptrace(PTRACE_SETOPTIONS, p->pid, 0,
 				PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL), 0);
 	run_to(p->pid, SYS_getppid);
+	if (mode[0] >= 'A' && mode[0] <= 'Z') {
+		char line[64];
+		ssize_t n = read(p->out, line, sizeof(line) - 1);
+
+		ck_assert_int_gt(n, 0);
+		line[n] = 0;
+		ck_assert_int_eq(sscanf(line, "donor=%d", &p->donor), 1);
+	}
 	/* Each run starts by making the marker's call again. */
 	ck_assert_int_eq(ptrace(PTRACE_GETREGS, p->pid, 0, &start), 0);
 	start.rip -= 2;
@@ -117,12 +126,16 @@ static void probe_start(struct probe *p, const char *mode)
 	ck_assert(next_stop(p->pid, &info));
 	ck_assert_int_eq(info.op, PTRACE_SYSCALL_INFO_EXIT);
 	fx_read(p->pid, p->fx);
-	p->arm_rc = tracer_restore_arm(p->pid, &start, start.rip, &p->r, p->why, sizeof(p->why));
+	from.fds = p->donor;
+	p->arm_rc = tracer_restore_arm(p->pid, &start, start.rip, &from, &p->r, p->why,
+				       sizeof(p->why));
 }
 
 static void probe_end(struct probe *p)
 {
 	tracer_restore_free(p->r);
+	if (p->donor > 0)
+		kill(p->donor, SIGKILL);
 	kill(p->pid, SIGKILL);
 	waitpid(p->pid, NULL, __WALL);
 	close(p->out);
@@ -150,14 +163,15 @@ static bool skipped(const struct probe *p)
 	return false;
 }
 
-START_TEST(every_run_the_same)
+/* RUNS runs of mode, each put back: every one prints the same line. */
+static void same_runs(const char *mode, long min_reinstalled)
 {
 	char first[512], line[512];
 	struct tracer_restore_stats st;
 	uint8_t fx[416];
 	struct probe p;
 
-	probe_start(&p, "n");
+	probe_start(&p, mode);
 	if (skipped(&p)) {
 		probe_end(&p);
 		return;
@@ -165,22 +179,39 @@ START_TEST(every_run_the_same)
 	for (int i = 0; i < RUNS; i++) {
 		one_run(&p, i ? line : first, sizeof(line));
 		if (i)
-			ck_assert_msg(!strcmp(line, first), "run %d: '%s', run 0: '%s'", i, line, first);
+			ck_assert_msg(!strcmp(line, first), "%s run %d: '%s', run 0: '%s'", mode, i, line,
+				      first);
 		ck_assert_msg(tracer_restore_apply(p.r, true, p.why, sizeof(p.why)) == 0,
-			      "run %d: %s", i, p.why);
+			      "%s run %d: %s", mode, i, p.why);
 		/* The run's xmm registers (x) are the marker's again. */
 		fx_read(p.pid, fx);
 		ck_assert_msg(!memcmp(fx, p.fx, sizeof(fx)), "run %d: FP state not put back", i);
 	}
-	ck_assert_msg(strstr(first, "counter=5 big=0 heap=before") && strstr(first, "stack=0 x=4.5"),
-		      "%s", first);
+	ck_assert_msg(strstr(first, "counter=5 big=0 heap=before") &&
+			      strstr(first, "stack=0 x=4.5 fd0=0"), "%s", first);
 	tracer_restore_stats(p.r, &st);
 	ck_assert_int_eq(st.restores, RUNS);
 	ck_assert_int_ge(st.unmapped, RUNS);	/* the 300000-byte mapping */
 	ck_assert_int_ge(st.closed, RUNS);	/* its descriptor */
 	ck_assert_int_ge(st.pages, 4 * RUNS);	/* data, bss, heap, stack at least */
 	ck_assert_int_gt(st.regions, 3);
+	ck_assert_int_ge(st.reinstalled, min_reinstalled);
 	probe_end(&p);
+}
+
+START_TEST(every_run_the_same)
+{
+	same_runs("n", 0);
+}
+END_TEST
+
+/* Closed, replaced by a pipe or by another open of the same file: put
+ * back from the donor, every run the same again. */
+START_TEST(fd_put_back_from_donor)
+{
+	same_runs("C", RUNS);
+	same_runs("D", RUNS);
+	same_runs("R", RUNS);
 }
 END_TEST
 
@@ -215,6 +246,7 @@ END_TEST
 START_TEST(replaced_fd_refused)
 {
 	refused("d", "replaced");
+	refused("r", "replaced");
 }
 END_TEST
 
@@ -227,6 +259,7 @@ int main(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, every_run_the_same);
+	tcase_add_test(tc, fd_put_back_from_donor);
 	tcase_add_test(tc, unmapped_page_refused);
 	tcase_add_test(tc, closed_fd_refused);
 	tcase_add_test(tc, replaced_fd_refused);
