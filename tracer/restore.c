@@ -250,7 +250,8 @@ static int read_fds(pid_t tid, bool links, struct fdent **out, int *n)
 		cnt++;
 	}
 	closedir(dp);
-	qsort(v, (size_t)cnt, sizeof(*v), by_fd);
+	if (cnt)	/* v is NULL without any */
+		qsort(v, (size_t)cnt, sizeof(*v), by_fd);
 	*out = v;
 	*n = cnt;
 	return 0;
