@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli/cpu_pick.h"
 #include "cli/die.h"
 #include "cli/duration.h"
 #include "cli/options.h"
@@ -243,6 +244,11 @@ static void parse_one(struct options *o, int c, const char *arg)
 		break;
 	}
 	case O_CPU:
+		o->cpu_set = true;
+		if (strcmp(arg, "off") == 0) {
+			o->cpu = -1;
+			break;
+		}
 		o->cpu = (int)options_parse_count("--cpu", arg, 0, 4095);
 		if (o->cpu >= sysconf(_SC_NPROCESSORS_CONF))
 			die("--cpu: no CPU %d here (CPUs 0 to %ld)", o->cpu, sysconf(_SC_NPROCESSORS_CONF) - 1);
@@ -648,6 +654,10 @@ void options_parse(int argc, char **argv, struct options *o)
 	if (o->fuzz && !o->snapshot_set && !o->snapshot_at)
 		o->snapshot = SNAPSHOT_AUTO;
 	options_check_jobs(o);
+	/* One worker: tracer and target on a CPU nobody is bound to, as
+	 * afl-fuzz binds itself (--cpu=off: not). */
+	if (o->fuzz && !o->cpu_set && o->jobs <= 1 && !o->replay)
+		o->cpu_auto = (o->cpu = cpu_pick_free()) >= 0;
 	options_check_fail_on(o);
 	if (o->shard_n && (o->standalone || o->replay || o->nfaults))
 		die("--shard splits a campaign's plan: not with %s",

@@ -37,7 +37,10 @@ struct options {
 	bool from_exec;
 	bool fail_on_exit;
 	bool abort_is_finding;	/* count deliberate out-of-memory aborts */
+	/* --cpu=N (-1: none, --cpu=off); --fuzz without it: a free CPU
+	 * (cpu_auto, cli/cpu_pick.h), not stored for replay. */
 	int cpu;
+	bool cpu_set, cpu_auto;
 	bool quiet;
 	char **system_modules;	/* --system-module names, for replay */
 	int nsystem_modules;

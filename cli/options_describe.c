@@ -58,7 +58,7 @@ char **options_describe_argv(const struct options *o)
 	/* Site keys depend on which modules are system modules. */
 	for (int i = 0; i < o->nsystem_modules; i++)
 		describe_add(&v, &n, "--system-module=%s", o->system_modules[i]);
-	if (o->cpu >= 0)
+	if (o->cpu >= 0 && !o->cpu_auto)
 		describe_add(&v, &n, "--cpu=%d", o->cpu);
 	if (!o->sandbox)
 		describe_add(&v, &n, "--no-sandbox");

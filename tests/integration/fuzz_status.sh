@@ -58,8 +58,9 @@ echo "$last" | grep -Eq ' stability=[0-9]{1,2}\.[0-9]{2}% ' || fail "unstable: s
 
 # The target tree's usage: 50 MiB touched in each run, in the jail with a
 # fresh exec per run and from a snapshot, and without the jail.
+# --cpu=off: cpu_affinity is -1 (fuzz_cpu.sh checks the CPU picked).
 for mode in "--snapshot=off" "--snapshot=on" "--no-sandbox"; do
-	fz --fuzz --corpus="$TMP/seeds" --max-runs=10 --seed=7 $mode --out="$OUT" \
+	fz --fuzz --corpus="$TMP/seeds" --max-runs=10 --seed=7 $mode --cpu=off --out="$OUT" \
 		-- "$T/fuzz_rss"
 	assert_rc 0
 	last=$(lines | tail -n 1)
