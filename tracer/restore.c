@@ -58,6 +58,18 @@ struct pm_scan_arg {
 
 enum map_kind { MAP_PLAIN, MAP_HEAP, MAP_STACK };
 
+#define NSIG_K 64		/* the kernel's signals, 1 to 64 */
+
+/* The kernel's struct sigaction for rt_sigaction on x86_64, and stack_t. */
+struct ksigaction {
+	uint64_t handler, flags, restorer, mask;
+};
+struct kstack {
+	uint64_t sp;
+	int32_t flags, pad;
+	uint64_t size;
+};
+
 struct map {
 	uint64_t lo, hi, offset, inode;
 	char perms[5];
@@ -100,6 +112,12 @@ struct tracer_restore {
 	 * read at each restore instead of a copy at arm time; 0: none. */
 	pid_t src;
 	uint8_t *scratch;	/* BATCH_BYTES, with src */
+	/* Signal handlers and the alternate stack at arm time, put back
+	 * where the run set them (tracer_restore_note). */
+	struct ksigaction sa[NSIG_K + 1];
+	struct kstack altstack;
+	uint64_t sa_changed;	/* bit sig - 1 */
+	bool altstack_changed;
 };
 
 static int fail(int err, char *why, size_t whylen, const char *fmt, ...)
@@ -121,8 +139,8 @@ static int fail(int err, char *why, size_t whylen, const char *fmt, ...)
  * outside any syscall) it runs the syscall insn with our
  * registers and is back at that call's exit stop. A signal stop on the
  * way is state we cannot put back (a pending signal): -EAGAIN. */
-static int call(struct tracer_restore *r, long nr, uint64_t a0, uint64_t a1, uint64_t a2,
-		int64_t *ret)
+static int call4(struct tracer_restore *r, long nr, uint64_t a0, uint64_t a1, uint64_t a2,
+		 uint64_t a3, int64_t *ret)
 {
 	struct user_regs_struct g = r->start;
 	int status, e, stops = 0;
@@ -134,7 +152,8 @@ static int call(struct tracer_restore *r, long nr, uint64_t a0, uint64_t a1, uin
 	g.rdi = a0;
 	g.rsi = a1;
 	g.rdx = a2;
-	g.r10 = g.r8 = g.r9 = 0;
+	g.r10 = a3;
+	g.r8 = g.r9 = 0;
 	if (ptrace(PTRACE_SETREGS, r->tid, 0, &g) < 0 || ptrace(PTRACE_SYSCALL, r->tid, 0, 0) < 0)
 		return -errno;
 	while (stops < 2) {
@@ -153,6 +172,100 @@ static int call(struct tracer_restore *r, long nr, uint64_t a0, uint64_t a1, uin
 		return -errno;
 	*ret = rax;
 	r->st.calls++;
+	return 0;
+}
+
+static int call(struct tracer_restore *r, long nr, uint64_t a0, uint64_t a1, uint64_t a2,
+		int64_t *ret)
+{
+	return call4(r, nr, a0, a1, a2, 0, ret);
+}
+
+/* Memory of the process's for a call's struct: below its start's red
+ * zone, dead stack (rewritten by the page restore that follows). */
+static uint64_t scratch_at(const struct tracer_restore *r)
+{
+	return (r->start.rsp - 128 - 256) & ~15ULL;
+}
+
+static int peek_struct(struct tracer_restore *r, void *buf, size_t len)
+{
+	struct iovec l = { buf, len }, rm = { (void *)scratch_at(r), len };
+
+	return process_vm_readv(r->tid, &l, 1, &rm, 1, 0) == (ssize_t)len ? 0 : -EIO;
+}
+
+static int poke_struct(struct tracer_restore *r, const void *buf, size_t len)
+{
+	struct iovec l = { (void *)buf, len }, rm = { (void *)scratch_at(r), len };
+
+	return process_vm_writev(r->tid, &l, 1, &rm, 1, 0) == (ssize_t)len ? 0 : -EIO;
+}
+
+/* Every signal's handler and the alternate stack, as the process has
+ * them: what a run that sets one gets back. */
+static int save_signals(struct tracer_restore *r)
+{
+	int64_t ret;
+	int e;
+
+	for (int sig = 1; sig <= NSIG_K; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		if ((e = call4(r, SYS_rt_sigaction, (uint64_t)sig, 0, scratch_at(r), 8, &ret)) < 0)
+			return e;
+		if (ret < 0)
+			continue;	/* not a signal here: never set either */
+		if ((e = peek_struct(r, &r->sa[sig], sizeof(r->sa[sig]))) < 0)
+			return e;
+	}
+	if ((e = call(r, SYS_sigaltstack, 0, scratch_at(r), 0, &ret)) < 0)
+		return e;
+	return ret < 0 ? -EIO : peek_struct(r, &r->altstack, sizeof(r->altstack));
+}
+
+int tracer_restore_note(struct tracer_restore *r, long nr, uint64_t arg0)
+{
+	if (!r)
+		return -EINVAL;
+	if (nr == SYS_sigaltstack) {
+		r->altstack_changed = true;
+		return 0;
+	}
+	if (nr != SYS_rt_sigaction || arg0 < 1 || arg0 > NSIG_K)
+		return -EINVAL;
+	r->sa_changed |= 1ULL << (arg0 - 1);
+	return 0;
+}
+
+/* The handlers and alternate stack the run set, back. */
+static int restore_signals(struct tracer_restore *r, char *why, size_t whylen)
+{
+	int64_t ret;
+	int e;
+
+	for (int sig = 1; sig <= NSIG_K && r->sa_changed; sig++) {
+		if (!(r->sa_changed & (1ULL << (sig - 1))))
+			continue;
+		if ((e = poke_struct(r, &r->sa[sig], sizeof(r->sa[sig]))) < 0 ||
+		    (e = call4(r, SYS_rt_sigaction, (uint64_t)sig, scratch_at(r), 0, 8, &ret)) < 0 ||
+		    (e = ret < 0 ? (int)ret : 0) < 0)
+			return fail(e, why, whylen, "cannot put the handler of signal %d back", sig);
+		r->sa_changed &= ~(1ULL << (sig - 1));
+		r->st.handlers++;
+	}
+	if (r->altstack_changed) {
+		struct kstack ks = r->altstack;
+
+		/* SS_ONSTACK is only what the kernel reports, never set. */
+		ks.flags &= ~1;
+		if ((e = poke_struct(r, &ks, sizeof(ks))) < 0 ||
+		    (e = call(r, SYS_sigaltstack, scratch_at(r), 0, 0, &ret)) < 0 ||
+		    (e = ret < 0 ? (int)ret : 0) < 0)
+			return fail(e, why, whylen, "cannot put the alternate signal stack back");
+		r->altstack_changed = false;
+		r->st.handlers++;
+	}
 	return 0;
 }
 
@@ -400,6 +513,11 @@ int tracer_restore_arm(pid_t tid, const struct user_regs_struct *start, uint64_t
 	}
 	if ((e = take_uffd(r, why, whylen)) < 0)
 		goto out;
+	/* Before the pages are protected: its scratch writes are no run's. */
+	if ((e = save_signals(r)) < 0) {
+		e = fail(e, why, whylen, "cannot read its signal handlers: %s", strerror(-e));
+		goto out;
+	}
 	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)tid);
 	if ((r->pagemap = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		e = fail(-errno, why, whylen, "cannot open %s: %s", path, strerror(errno));
@@ -690,7 +808,9 @@ int tracer_restore_apply(struct tracer_restore *r, bool brk_moved, char *why, si
 		return e;
 	if (brk_moved && ((e = call(r, SYS_brk, r->brk, 0, 0, &ret)) < 0 || (uint64_t)ret != r->brk))
 		return fail(e < 0 ? e : -EAGAIN, why, whylen, "cannot move the break back");
-	if ((e = restore_fds(r, why, whylen)) < 0 || (e = restore_memory(r, why, whylen)) < 0)
+	/* The handlers first: their scratch page is then put back too. */
+	if ((e = restore_signals(r, why, whylen)) < 0 || (e = restore_fds(r, why, whylen)) < 0 ||
+	    (e = restore_memory(r, why, whylen)) < 0)
 		return e;
 	if (ptrace(PTRACE_SETREGS, r->tid, 0, &r->start) < 0 ||
 	    ptrace(PTRACE_SETREGSET, r->tid, NT_X86_XSTATE, &iov) < 0 ||

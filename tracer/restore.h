@@ -10,8 +10,10 @@
  * by the kernel for it, and PAGEMAP_SCAN lists them: a restore copies back
  * those pages alone and protects them again. Registers, FP/vector state
  * and the signal mask are put back, the break is moved back, mappings the
- * run added are unmapped and descriptors it opened are closed, each by a
- * call the process makes at a syscall-exit stop.
+ * run added are unmapped and descriptors it opened are closed, signal
+ * handlers and the alternate stack it set are set again as at arm time
+ * (the caller notes which: tracer_restore_note), each by a call the
+ * process makes at a syscall-exit stop.
  *
  * What it cannot put back, it names (restore_apply's -EAGAIN and why):
  * a mapping of the snapshot gone, moved or changed, the heap cut below
@@ -19,8 +21,8 @@
  * (kcmp against a copy taken at arm time: another open of the same file
  * is another description) when there is no donor to take it from. The
  * caller then forks a fresh process instead. State beyond memory,
- * registers, the break, mappings and the descriptor table (signal
- * handlers, timers, file offsets and anything shared with other
+ * registers, the break, mappings, the descriptor table and the signal
+ * handlers (timers, file offsets and anything shared with other
  * processes), and madvise calls that drop tracked pages (a dropped page
  * reads as zeros yet counts as unwritten), are the caller's to watch:
  * kernel-facts.md#in-place-restore.
@@ -46,6 +48,7 @@ struct tracer_restore_stats {
 	long unmapped;		/* mappings of a run unmapped */
 	long closed;		/* descriptors of a run closed */
 	long reinstalled;	/* the snapshot's, taken from the donor again */
+	long handlers;		/* signal handlers (or the alternate stack) put back */
 	long calls;		/* calls made in the process to restore it */
 	size_t bytes;		/* bytes of the snapshot's writable memory */
 	int regions;		/* writable private mappings tracked */
@@ -76,6 +79,11 @@ int tracer_restore_arm(pid_t tid, const struct user_regs_struct *start, uint64_t
 /* tid at a syscall-entry or seccomp stop of a call that must not run
  * (its exit_group): skip it, to its exit stop, where restores begin. */
 int tracer_restore_park(struct tracer_restore *r);
+
+/* The run is about to set a signal's handler (rt_sigaction, nr, arg0
+ * the signal) or the alternate stack (sigaltstack): the restore puts the
+ * armed one back. -EINVAL for any other call. */
+int tracer_restore_note(struct tracer_restore *r, long nr, uint64_t arg0);
 
 /* Put tid back as armed; it is left at a syscall-exit stop with the start
  * registers: PTRACE_CONT begins the next run. brk_moved false: the caller

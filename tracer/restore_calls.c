@@ -5,8 +5,9 @@
  * child shares with the template (open file descriptions, the file
  * system, sockets' peers) is the same in both modes and is snapshot/'s
  * business; what dies with a fork child but stays in a process put back
- * (its handlers, timers, locks, limits, threads, directory) is what this
- * table keeps out. */
+ * (its timers, locks, limits, threads, directory) is what this table
+ * keeps out, unless restore.c puts it back (signal handlers and the
+ * alternate stack, the break, mappings, descriptors). */
 #include "config.h"
 
 #include <fcntl.h>
@@ -25,6 +26,8 @@ enum rc_kind {
 	RC_BRK,		/* the break: moved back at the restore */
 	RC_READER,	/* only reads when argument `arg` is NULL */
 	RC_FCNTL,	/* by command (fcntl_free) */
+	RC_HANDLER,	/* rt_sigaction: a handler set is put back */
+	RC_ALTSTACK,	/* sigaltstack: the stack set is put back */
 };
 
 struct rc_row {
@@ -83,11 +86,11 @@ static const struct rc_row rows[] = {
 	 * watched: a dropped page reads as zeros yet counts as unwritten. */
 	FREE("mmap"), FREE("munmap"), FREE("mremap"), FREE("mprotect"), FREE("msync"),
 	FREE("futex"),
-	/* The signal mask is put back; handlers and the alternate stack
-	 * only when read. */
+	/* The signal mask is put back, and so are the handlers and the
+	 * alternate stack a run sets (read at arm time). */
 	FREE("rt_sigprocmask"),
-	{ "rt_sigaction", RC_READER, 1 },
-	{ "sigaltstack", RC_READER, 0 },
+	{ "rt_sigaction", RC_HANDLER, 1 },
+	{ "sigaltstack", RC_ALTSTACK, 0 },
 	{ "prlimit64", RC_READER, 2 },
 	{ "brk", RC_BRK, 0 },
 	{ "fcntl", RC_FCNTL, 0 },
@@ -131,26 +134,29 @@ void restore_calls_watch(uint8_t *set)
 			set[nr / 8] |= (uint8_t)(1u << (nr % 8));
 }
 
-bool restore_call_ok(const struct syscall_stop *s, bool *brk_moved)
+enum restore_call restore_call_class(const struct syscall_stop *s)
 {
 	pthread_once(&once, build);
 	if (s->nr < 0 || s->nr >= SYSCALL_MAX || s->arch != AUDIT_ARCH_X86_64)
-		return false;
+		return RESTORE_CALL_NO;
 	switch ((enum rc_kind)kind[s->nr]) {
 	case RC_FREE:
-		return true;
+		return RESTORE_CALL_OK;
 	case RC_BRK:
-		*brk_moved = true;
-		return true;
+		return RESTORE_CALL_BRK;
 	case RC_READER:
-		return s->args[karg[s->nr]] == 0;
+		return s->args[karg[s->nr]] == 0 ? RESTORE_CALL_OK : RESTORE_CALL_NO;
+	case RC_HANDLER:
+		return s->args[karg[s->nr]] == 0 ? RESTORE_CALL_OK : RESTORE_CALL_HANDLER;
+	case RC_ALTSTACK:
+		return s->args[karg[s->nr]] == 0 ? RESTORE_CALL_OK : RESTORE_CALL_ALTSTACK;
 	case RC_FCNTL:
 		for (size_t i = 0; i < sizeof(fcntl_free) / sizeof(fcntl_free[0]); i++)
 			if ((int)s->args[1] == fcntl_free[i])
-				return true;
-		return false;
+				return RESTORE_CALL_OK;
+		return RESTORE_CALL_NO;
 	case RC_WATCH:
 		break;
 	}
-	return false;
+	return RESTORE_CALL_NO;
 }

@@ -124,14 +124,28 @@ pid_t snaprestore_fork(struct tracer_session *s)
 
 void snaprestore_note(struct tracer_state *st, struct tracer_task *t)
 {
-	if (!restore_call_ok(&t->sc, &st->brk_moved) && !st->restore_taint) {
-		const struct syscall_ent *e = syscall_by_nr(t->sc.nr);
+	const struct syscall_ent *e;
 
-		st->restore_taint = true;
-		snprintf(session_of(st)->tmpl.restores.last,
-			 sizeof(session_of(st)->tmpl.restores.last),
-			 "it called %s", e ? e->name : "an unknown syscall");
+	switch (restore_call_class(&t->sc)) {
+	case RESTORE_CALL_OK:
+		return;
+	case RESTORE_CALL_BRK:
+		st->brk_moved = true;
+		return;
+	case RESTORE_CALL_HANDLER:
+	case RESTORE_CALL_ALTSTACK:
+		if (tracer_restore_note(st->restore, t->sc.nr, t->sc.args[0]) == 0)
+			return;
+		break;
+	case RESTORE_CALL_NO:
+		break;
 	}
+	if (st->restore_taint)
+		return;
+	e = syscall_by_nr(t->sc.nr);
+	st->restore_taint = true;
+	snprintf(session_of(st)->tmpl.restores.last, sizeof(session_of(st)->tmpl.restores.last),
+		 "it called %s", e ? e->name : "an unknown syscall");
 }
 
 /* Exit as it asked after all: its exit_group again, from its exit stop

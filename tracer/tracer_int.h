@@ -254,10 +254,16 @@ int remote_find_syscall_insn(struct tracer_task *t, uint64_t *addr);
 int tracer_wait_stop(pid_t tid, int *status);
 /* restore_calls.c: the calls a run put back in place may make. Into set,
  * the others (the snapshot's filter stops at them, TRACER_TAG_WATCH); at
- * a stop, false when the call makes the run not restorable (*brk_moved:
- * the break moved). */
+ * a stop, what the call means for putting the process back. */
+enum restore_call {
+	RESTORE_CALL_OK,	/* nothing to do */
+	RESTORE_CALL_BRK,	/* the break may move */
+	RESTORE_CALL_HANDLER,	/* sets the handler of signal args[0] */
+	RESTORE_CALL_ALTSTACK,	/* sets the alternate signal stack */
+	RESTORE_CALL_NO,	/* cannot be undone */
+};
 void restore_calls_watch(uint8_t *set);
-bool restore_call_ok(const struct syscall_stop *s, bool *brk_moved);
+enum restore_call restore_call_class(const struct syscall_stop *s);
 
 /* snaprestore.c: snapshot mode's in-place restore (restore.h). */
 struct tracer_restore;

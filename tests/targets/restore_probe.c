@@ -2,7 +2,9 @@
  * tests/unit/check_restore.c. Before the marker it sets up what a
  * program's start-up leaves (a heap string, data, a descriptor); after
  * it, it changes data, bss, heap and stack, grows the break, maps memory
- * (malloc's mmap), opens a descriptor and uses FP registers, then prints
+ * (malloc's mmap), opens a descriptor, sets a SIGUSR1 handler and an
+ * alternate signal stack (exit 8 when a run's are still there) and uses
+ * FP registers, then prints
  * what it found before changing it. Put back in place after each run,
  * every run prints the same line. Mode (argv[1]): 'n' that alone, 'u'
  * also unmaps a page of its data, 'c' also closes the marker's
@@ -19,6 +21,12 @@
 static int counter = 5;			/* .data */
 static char big[1 << 20];		/* .bss, mostly never touched */
 static volatile double acc = 1.5;
+static char altstack[65536];
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
 
 int main(int argc, char **argv)
 {
@@ -46,6 +54,17 @@ int main(int argc, char **argv)
 	getppid();	/* the snapshot point */
 
 	x = acc * 3.0;	/* in xmm registers across the calls below */
+	{	/* a handler and an alternate stack, checked then set */
+		struct sigaction sa, old;
+		stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) }, oss;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_usr1;
+		if (sigaction(SIGUSR1, &sa, &old) != 0 || sigaltstack(&ss, &oss) != 0)
+			return 7;
+		if (old.sa_handler != SIG_DFL || !(oss.ss_flags & SS_DISABLE))
+			return 8;	/* a run's left over */
+	}
 	brk0 = sbrk(0);
 	if (sbrk(3 * 4096) == (void *)-1)
 		return 3;

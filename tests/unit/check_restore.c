@@ -4,9 +4,11 @@
  * tracer of tests/targets/restore_probe, stops it at its getppid marker,
  * arms a restore there, and puts it back at each exit_group: every run
  * then prints the same line (its data, bss, heap, stack, break, mapping,
- * descriptor and FP state are the marker's again). A run that unmaps a
- * page of the snapshot, closes or replaces its descriptor (with another
- * file, or another open of the same one) is refused with a reason. Skipped where the kernel lacks WP_ASYNC or
+ * descriptor, signal handler, alternate stack and FP state are the
+ * marker's again). A run that unmaps a page of the snapshot, closes or
+ * replaces its descriptor (with another file, or another open of the
+ * same one) is refused with a reason, or, with a donor that has the
+ * descriptor, put back. Skipped where the kernel lacks WP_ASYNC or
  * PAGEMAP_SCAN (Linux 6.7). */
 
 #include <check.h>
@@ -56,16 +58,23 @@ static bool next_stop(pid_t pid, struct __ptrace_syscall_info *info)
 	}
 }
 
-/* To the entry of syscall nr. */
-static void run_to(pid_t pid, long nr)
+/* To the entry of syscall nr; handlers and the alternate stack set on
+ * the way noted for r (as snapshot mode's loop notes them). */
+static void run_to(pid_t pid, long nr, struct tracer_restore *r)
 {
 	struct __ptrace_syscall_info info;
 
 	for (;;) {
 		ck_assert_int_eq(ptrace(PTRACE_SYSCALL, pid, 0, 0), 0);
 		ck_assert(next_stop(pid, &info));
-		if (info.op == PTRACE_SYSCALL_INFO_ENTRY && (long)info.entry.nr == nr)
+		if (info.op != PTRACE_SYSCALL_INFO_ENTRY)
+			continue;
+		if ((long)info.entry.nr == nr)
 			return;
+		if (r && (info.entry.nr == SYS_rt_sigaction || info.entry.nr == SYS_sigaltstack) &&
+		    info.entry.args[info.entry.nr == SYS_rt_sigaction ? 1 : 0])
+			ck_assert_int_eq(tracer_restore_note(r, (long)info.entry.nr,
+							     info.entry.args[0]), 0);
 	}
 }
 
@@ -105,7 +114,7 @@ static void probe_start(struct probe *p, const char *mode)
 	ck_assert_int_eq(waitpid(p->pid, NULL, __WALL), p->pid);
 	ck_assert_int_eq(ptrace(PTRACE_SETOPTIONS, p->pid, 0,
 				PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL), 0);
-	run_to(p->pid, SYS_getppid);
+	run_to(p->pid, SYS_getppid, NULL);
 	if (mode[0] >= 'A' && mode[0] <= 'Z') {
 		char line[64];
 		ssize_t n = read(p->out, line, sizeof(line) - 1);
@@ -146,7 +155,7 @@ static void one_run(struct probe *p, char *buf, size_t len)
 {
 	ssize_t n;
 
-	run_to(p->pid, SYS_exit_group);
+	run_to(p->pid, SYS_exit_group, p->r);
 	n = read(p->out, buf, len - 1);
 	ck_assert_int_gt(n, 0);
 	buf[n] = 0;
@@ -196,6 +205,7 @@ static void same_runs(const char *mode, long min_reinstalled)
 	ck_assert_int_ge(st.pages, 4 * RUNS);	/* data, bss, heap, stack at least */
 	ck_assert_int_gt(st.regions, 3);
 	ck_assert_int_ge(st.reinstalled, min_reinstalled);
+	ck_assert_int_ge(st.handlers, 2 * RUNS);	/* SIGUSR1's, the alternate stack */
 	probe_end(&p);
 }
 
