@@ -360,11 +360,14 @@ static void write_stats(struct fuzz *fz, long execs, int findings)
 	S("afl_banner", "%s", fz->o->argv[0]);
 	S("afl_version", "fzsandbox-%s", PACKAGE_VERSION);
 	S("target_mode", "%s", fz->forked ? "fork snapshot" : "exec");
-	/* One worker's: how its snapshot runs began. */
-	S("fzsandbox_restored_runs", "%ld", fz->restored);
-	S("fzsandbox_forked_runs", "%ld", fz->fresh);
-	if (fz->restore_why[0])
-		S("fzsandbox_restore_note", "%s", fz->restore_why);
+	/* How the snapshot runs began: known of one worker only (-j N's
+	 * sessions are the workers'). */
+	if (fz->o->jobs <= 1) {
+		S("fzsandbox_restored_runs", "%ld", fz->restored);
+		S("fzsandbox_forked_runs", "%ld", fz->fresh);
+		if (fz->restore_why[0])
+			S("fzsandbox_restore_note", "%s", fz->restore_why);
+	}
 	fprintf(fp, "%-17s :", "command_line");
 	for (int i = 0; fz->o->argv[i]; i++)
 		fprintf(fp, " %s", fz->o->argv[i]);

@@ -381,9 +381,13 @@ static void handle_seccomp(struct tracer_state *st, struct tracer_task *t)
 	}
 	if (st->restore && t->pid == st->main_pid)
 		snaprestore_note(st, t);
-	/* Stopped for the restore alone: not the program's traced calls. */
+	/* Stopped for the restore alone: not the program's traced calls
+	 * (an exit_group the trace set has not: the restore's end). */
 	if (watch_only) {
 		t->in_seccomp = false;
+		if (st->restore && t->pid == st->main_pid && t->sc.nr == SYS_exit_group &&
+		    snaprestore_end(st, t))
+			return;
 		resume(t, PTRACE_CONT, 0);
 		return;
 	}

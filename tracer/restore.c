@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -56,7 +57,7 @@ struct pm_scan_arg {
 #define BATCH_BYTES (4u << 20)	/* copied from a source process at a time */
 #define IOV_N 256
 
-enum map_kind { MAP_PLAIN, MAP_HEAP, MAP_STACK };
+enum map_kind { MK_PLAIN, MK_HEAP, MK_STACK };
 
 #define NSIG_K 64		/* the kernel's signals, 1 to 64 */
 
@@ -118,6 +119,7 @@ struct tracer_restore {
 	struct kstack altstack;
 	uint64_t sa_changed;	/* bit sig - 1 */
 	bool altstack_changed;
+	bool fdflags_changed;	/* F_SETFD, FIOCLEX, FIONCLEX */
 };
 
 static int fail(int err, char *why, size_t whylen, const char *fmt, ...)
@@ -202,15 +204,35 @@ static int poke_struct(struct tracer_restore *r, const void *buf, size_t len)
 	return process_vm_writev(r->tid, &l, 1, &rm, 1, 0) == (ssize_t)len ? 0 : -EIO;
 }
 
+/* The signals a process catches or ignores (/proc's SigCgt | SigIgn):
+ * the others have the default action, a zero struct. */
+static uint64_t signals_set(pid_t tid)
+{
+	char path[64], line[128];
+	uint64_t set = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	if (!(f = fopen(path, "re")))
+		return ~0ULL;	/* unknown: read them all */
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "SigIgn:", 7) || !strncmp(line, "SigCgt:", 7))
+			set |= strtoull(line + 7, NULL, 16);
+	fclose(f);
+	return set;
+}
+
 /* Every signal's handler and the alternate stack, as the process has
- * them: what a run that sets one gets back. */
+ * them: what a run that sets one gets back. Only those not at their
+ * default are read, each by a call of the process's. */
 static int save_signals(struct tracer_restore *r)
 {
+	uint64_t set = signals_set(r->tid);
 	int64_t ret;
 	int e;
 
 	for (int sig = 1; sig <= NSIG_K; sig++) {
-		if (sig == SIGKILL || sig == SIGSTOP)
+		if (sig == SIGKILL || sig == SIGSTOP || !(set & (1ULL << (sig - 1))))
 			continue;
 		if ((e = call4(r, SYS_rt_sigaction, (uint64_t)sig, 0, scratch_at(r), 8, &ret)) < 0)
 			return e;
@@ -224,17 +246,68 @@ static int save_signals(struct tracer_restore *r)
 	return ret < 0 ? -EIO : peek_struct(r, &r->altstack, sizeof(r->altstack));
 }
 
-int tracer_restore_note(struct tracer_restore *r, long nr, uint64_t arg0)
+static bool tracked(const struct map *m);
+
+/* Does [lo, lo + len) meet a mapping of the snapshot (untracked ones
+ * only when untracked)? */
+static bool meets_snapshot(const struct tracer_restore *r, uint64_t lo, uint64_t len,
+			   bool untracked)
+{
+	uint64_t hi = lo + len < lo ? UINT64_MAX : lo + len;
+
+	for (int i = 0; i < r->nmaps; i++)
+		if (r->maps[i].lo < hi && lo < r->maps[i].hi && (!untracked || !tracked(&r->maps[i])))
+			return true;
+	return false;
+}
+
+int tracer_restore_note(struct tracer_restore *r, long nr, const uint64_t args[6])
 {
 	if (!r)
 		return -EINVAL;
-	if (nr == SYS_sigaltstack) {
-		r->altstack_changed = true;
+	switch (nr) {
+	case SYS_rt_sigaction:
+		if (!args[1])
+			return 0;	/* read only */
+		if (args[0] < 1 || args[0] > NSIG_K)
+			return 0;	/* EINVAL for it */
+		r->sa_changed |= 1ULL << (args[0] - 1);
 		return 0;
+	case SYS_sigaltstack:
+		r->altstack_changed |= args[0] != 0;
+		return 0;
+	case SYS_fcntl:
+		r->fdflags_changed |= (int)args[1] == F_SETFD;
+		return 0;
+	case SYS_ioctl:
+		r->fdflags_changed |= args[1] == FIOCLEX || args[1] == FIONCLEX;
+		return 0;
+	case SYS_mmap:	/* a new mapping over the snapshot's is not tracked */
+		return (args[3] & MAP_FIXED) && meets_snapshot(r, args[0], args[1], false) ?
+			       -EAGAIN : 0;
+	case SYS_mremap:
+		return (args[3] & MREMAP_FIXED) && meets_snapshot(r, args[4], args[2], false) ?
+			       -EAGAIN : 0;
+	case SYS_mprotect:
+	case SYS_pkey_mprotect:	/* writes to a mapping nobody tracks */
+		return (args[2] & PROT_WRITE) && meets_snapshot(r, args[0], args[1], true) ?
+			       -EAGAIN : 0;
 	}
-	if (nr != SYS_rt_sigaction || arg0 < 1 || arg0 > NSIG_K)
-		return -EINVAL;
-	r->sa_changed |= 1ULL << (arg0 - 1);
+	return -EINVAL;
+}
+
+/* The snapshot's descriptors' close-on-exec flags, as at arm time. */
+static int restore_fdflags(struct tracer_restore *r, char *why, size_t whylen)
+{
+	int64_t ret;
+	int e;
+
+	for (int i = 0; r->fdflags_changed && i < r->nfds; i++)
+		if ((e = call(r, SYS_fcntl, (uint64_t)r->fds[i].fd, F_SETFD,
+			      r->fds[i].cloexec ? FD_CLOEXEC : 0, &ret)) < 0 || ret < 0)
+			return fail(e < 0 ? e : -EAGAIN, why, whylen,
+				    "cannot set descriptor %d's close-on-exec flag back", r->fds[i].fd);
+	r->fdflags_changed = false;
 	return 0;
 }
 
@@ -291,8 +364,8 @@ static int map_cb(const struct proc_map *pm, void *arg)
 	}
 	m = &mr->m[mr->n++];
 	*m = (struct map){ .lo = pm->lo, .hi = pm->hi, .offset = pm->offset, .inode = pm->inode,
-			   .kind = !strcmp(pm->path, "[heap]") ? MAP_HEAP :
-				   !strcmp(pm->path, "[stack]") ? MAP_STACK : MAP_PLAIN };
+			   .kind = !strcmp(pm->path, "[heap]") ? MK_HEAP :
+				   !strcmp(pm->path, "[stack]") ? MK_STACK : MK_PLAIN };
 	memcpy(m->perms, pm->perms, sizeof(m->perms));
 	return 0;
 }
@@ -596,15 +669,23 @@ static int restore_maps(struct tracer_restore *r, bool brk_moved, char *why, siz
 	while (i < n || j < r->nmaps) {
 		const struct map *c = i < n ? &cur[i] : NULL, *s = j < r->nmaps ? &r->maps[j] : NULL;
 
-		if (c && s && (same_map(c, s) ||
-			       (s->kind == MAP_STACK && c->kind == MAP_STACK && c->hi == s->hi &&
-				c->lo <= s->lo) ||
-			       (s->kind == MAP_HEAP && c->kind == MAP_HEAP && c->lo == s->lo &&
+		if (c && s && s->kind == MK_STACK && c->kind == MK_STACK && c->hi == s->hi &&
+		    c->lo < s->lo) {
+			/* Grown: the part below is the run's (a fork's child
+			 * would find fresh zeros there), unmapped. */
+			if ((e = call(r, SYS_munmap, c->lo, s->lo - c->lo, 0, &ret)) < 0 || ret < 0) {
+				e = fail(e < 0 ? e : -EAGAIN, why, whylen, "cannot shrink the stack");
+				goto out;
+			}
+			r->st.unmapped++;
+			i++, j++;
+		} else if (c && s && (same_map(c, s) ||
+			       (s->kind == MK_HEAP && c->kind == MK_HEAP && c->lo == s->lo &&
 				c->hi >= s->hi && brk_moved))) {
 			i++, j++;
 		} else if (c && (!s || c->hi <= s->lo)) {
 			/* The run's own: a heap the break made is undone by it. */
-			if (c->kind != MAP_HEAP || !brk_moved) {
+			if (c->kind != MK_HEAP || !brk_moved) {
 				if ((e = call(r, SYS_munmap, c->lo, c->hi - c->lo, 0, &ret)) < 0 || ret < 0) {
 					e = fail(e < 0 ? e : -EAGAIN, why, whylen,
 						 "cannot unmap %#llx-%#llx",
@@ -810,7 +891,7 @@ int tracer_restore_apply(struct tracer_restore *r, bool brk_moved, char *why, si
 		return fail(e < 0 ? e : -EAGAIN, why, whylen, "cannot move the break back");
 	/* The handlers first: their scratch page is then put back too. */
 	if ((e = restore_signals(r, why, whylen)) < 0 || (e = restore_fds(r, why, whylen)) < 0 ||
-	    (e = restore_memory(r, why, whylen)) < 0)
+	    (e = restore_fdflags(r, why, whylen)) < 0 || (e = restore_memory(r, why, whylen)) < 0)
 		return e;
 	if (ptrace(PTRACE_SETREGS, r->tid, 0, &r->start) < 0 ||
 	    ptrace(PTRACE_SETREGSET, r->tid, NT_X86_XSTATE, &iov) < 0 ||

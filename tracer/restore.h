@@ -80,10 +80,14 @@ int tracer_restore_arm(pid_t tid, const struct user_regs_struct *start, uint64_t
  * (its exit_group): skip it, to its exit stop, where restores begin. */
 int tracer_restore_park(struct tracer_restore *r);
 
-/* The run is about to set a signal's handler (rt_sigaction, nr, arg0
- * the signal) or the alternate stack (sigaltstack): the restore puts the
- * armed one back. -EINVAL for any other call. */
-int tracer_restore_note(struct tracer_restore *r, long nr, uint64_t arg0);
+/* At the entry of syscall nr with args, made by the armed process in a
+ * run: 0 when the restore will undo it (a signal handler or the
+ * alternate stack set, a close-on-exec flag changed: noted, set back;
+ * other mmap, mremap and mprotect calls), -EAGAIN when it will not (a
+ * MAP_FIXED mapping or mremap target over one of the snapshot's, whose
+ * pages would not be tracked; a mapping of the snapshot that is not
+ * tracked made writable), -EINVAL for a call not judged here. */
+int tracer_restore_note(struct tracer_restore *r, long nr, const uint64_t args[6]);
 
 /* Put tid back as armed; it is left at a syscall-exit stop with the start
  * registers: PTRACE_CONT begins the next run. brk_moved false: the caller

@@ -26,8 +26,11 @@ enum rc_kind {
 	RC_BRK,		/* the break: moved back at the restore */
 	RC_READER,	/* only reads when argument `arg` is NULL */
 	RC_FCNTL,	/* by command (fcntl_free) */
-	RC_HANDLER,	/* rt_sigaction: a handler set is put back */
-	RC_ALTSTACK,	/* sigaltstack: the stack set is put back */
+	RC_END,		/* exit_group: where the restore takes over (always
+			 * stopped at) */
+	RC_NOTE,	/* restore.c judges it and notes what to put back
+			 * (tracer_restore_note: handlers, the alternate stack,
+			 * close-on-exec flags, mappings made over the snapshot's) */
 };
 
 struct rc_row {
@@ -75,7 +78,7 @@ static const struct rc_row rows[] = {
 	FREE("chown"), FREE("fchown"), FREE("lchown"), FREE("fchownat"), FREE("truncate"),
 	FREE("ftruncate"), FREE("fallocate"), FREE("fsync"), FREE("fdatasync"),
 	FREE("sync_file_range"), FREE("syncfs"), FREE("sync"), FREE("utimensat"), FREE("utimes"),
-	FREE("futimesat"), FREE("fadvise64"), FREE("readahead"), FREE("ioctl"), FREE("connect"),
+	FREE("futimesat"), FREE("fadvise64"), FREE("readahead"), FREE("connect"),
 	FREE("bind"), FREE("listen"), FREE("sendto"), FREE("recvfrom"), FREE("sendmsg"),
 	FREE("recvmsg"), FREE("sendmmsg"), FREE("recvmmsg"), FREE("shutdown"),
 	FREE("setsockopt"), FREE("getsockopt"), FREE("getsockname"), FREE("getpeername"),
@@ -84,24 +87,31 @@ static const struct rc_row rows[] = {
 	/* Memory: the restore compares the mappings with the snapshot's,
 	 * unmaps the run's own and refuses a changed one. madvise is
 	 * watched: a dropped page reads as zeros yet counts as unwritten. */
-	FREE("mmap"), FREE("munmap"), FREE("mremap"), FREE("mprotect"), FREE("msync"),
-	FREE("futex"),
+	FREE("munmap"), FREE("msync"), FREE("futex"),
+	/* Judged by restore.c: MAP_FIXED over the snapshot's mappings, a
+	 * mapping of it made writable that is not tracked. */
+	{ "mmap", RC_NOTE, 0 },
+	{ "mremap", RC_NOTE, 0 },
+	{ "mprotect", RC_NOTE, 0 },
+	{ "pkey_mprotect", RC_NOTE, 0 },
+	/* A descriptor's close-on-exec flag is the table's: noted. */
+	{ "ioctl", RC_NOTE, 0 },
 	/* The signal mask is put back, and so are the handlers and the
 	 * alternate stack a run sets (read at arm time). */
 	FREE("rt_sigprocmask"),
-	{ "rt_sigaction", RC_HANDLER, 1 },
-	{ "sigaltstack", RC_ALTSTACK, 0 },
+	{ "rt_sigaction", RC_NOTE, 0 },
+	{ "sigaltstack", RC_NOTE, 0 },
 	{ "prlimit64", RC_READER, 2 },
 	{ "brk", RC_BRK, 0 },
 	{ "fcntl", RC_FCNTL, 0 },
 	/* The end of the run, which the restore takes over. */
-	FREE("exit_group"),
+	{ "exit_group", RC_END, 0 },
 };
 
 /* fcntl commands that leave nothing of the process's own: a lock
  * (F_SETLK) or an owner would outlive the run in a process put back. */
 static const int fcntl_free[] = {
-	F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL, F_GETLK,
+	F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_GETFL, F_SETFL, F_GETLK,
 #ifdef F_GETPIPE_SZ
 	F_GETPIPE_SZ,
 #endif
@@ -146,11 +156,13 @@ enum restore_call restore_call_class(const struct syscall_stop *s)
 		return RESTORE_CALL_BRK;
 	case RC_READER:
 		return s->args[karg[s->nr]] == 0 ? RESTORE_CALL_OK : RESTORE_CALL_NO;
-	case RC_HANDLER:
-		return s->args[karg[s->nr]] == 0 ? RESTORE_CALL_OK : RESTORE_CALL_HANDLER;
-	case RC_ALTSTACK:
-		return s->args[karg[s->nr]] == 0 ? RESTORE_CALL_OK : RESTORE_CALL_ALTSTACK;
+	case RC_END:
+		return RESTORE_CALL_OK;
+	case RC_NOTE:
+		return RESTORE_CALL_NOTE;
 	case RC_FCNTL:
+		if ((int)s->args[1] == F_SETFD)
+			return RESTORE_CALL_NOTE;
 		for (size_t i = 0; i < sizeof(fcntl_free) / sizeof(fcntl_free[0]); i++)
 			if ((int)s->args[1] == fcntl_free[i])
 				return RESTORE_CALL_OK;

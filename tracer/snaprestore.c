@@ -10,7 +10,9 @@
  * second task, any write of the tracer into its memory (a breakpoint put
  * back for an allocation fault), and what restore_apply refuses. An armed
  * child that is not put back cost its arming for nothing: after
- * MISS_LIMIT of them in a row only one fork in RETRY_EVERY is armed. */
+ * MISS_LIMIT of them in a row only one fork in RETRY_EVERY is armed,
+ * until one is put back (a fuzz campaign's inputs differ: one that
+ * cannot be, calibrated, makes several in a row). */
 #include "config.h"
 
 #include <errno.h>
@@ -25,9 +27,10 @@
 #include "tracer/restore.h"
 #include "tracer/syscalls.h"
 #include "tracer/tracer_int.h"
+#include "util/util.h"
 
 #define MISS_LIMIT 8
-#define RETRY_EVERY 64
+#define RETRY_EVERY 8
 
 bool snaprestore_wanted(const struct tracer_session *s)
 {
@@ -98,8 +101,11 @@ pid_t snaprestore_fork(struct tracer_session *s)
 	if (pid < 0)
 		return pid;
 	rs->forked++;
-	if (!arm_now(s))
+	if (!arm_now(s)) {
+		fz_debug("restore: not armed (wanted %d, off %d, misses %d)\n", snaprestore_wanted(s),
+			 tp->restore_off, tp->misses);
 		return pid;
+	}
 	why[0] = 0;
 	if (!tp->donor)
 		tp->donor = donor_of(tp->tid);
@@ -132,9 +138,8 @@ void snaprestore_note(struct tracer_state *st, struct tracer_task *t)
 	case RESTORE_CALL_BRK:
 		st->brk_moved = true;
 		return;
-	case RESTORE_CALL_HANDLER:
-	case RESTORE_CALL_ALTSTACK:
-		if (tracer_restore_note(st->restore, t->sc.nr, t->sc.args[0]) == 0)
+	case RESTORE_CALL_NOTE:
+		if (tracer_restore_note(st->restore, t->sc.nr, t->sc.args) == 0)
 			return;
 		break;
 	case RESTORE_CALL_NO:
@@ -177,6 +182,7 @@ bool snaprestore_end(struct tracer_state *st, struct tracer_task *t)
 		if (!st->restore_taint)
 			snprintf(rs->last, sizeof(rs->last), "%s",
 				 st->ntasks != 1 ? "another task" : "the tracer wrote into it");
+		fz_debug("restore: not put back: %s\n", rs->last);
 		return false;	/* it exits as in a fork */
 	}
 	task_invalidate(t);
@@ -187,6 +193,7 @@ bool snaprestore_end(struct tracer_state *st, struct tracer_task *t)
 	if (e < 0) {
 		rs->refused++;
 		snprintf(rs->last, sizeof(rs->last), "%s", why[0] ? why : strerror(-e));
+		fz_debug("restore: not put back: %s\n", rs->last);
 		st->res->exit_status = code;
 		return exit_after_all(s, t, code);
 	}

@@ -258,8 +258,7 @@ int tracer_wait_stop(pid_t tid, int *status);
 enum restore_call {
 	RESTORE_CALL_OK,	/* nothing to do */
 	RESTORE_CALL_BRK,	/* the break may move */
-	RESTORE_CALL_HANDLER,	/* sets the handler of signal args[0] */
-	RESTORE_CALL_ALTSTACK,	/* sets the alternate signal stack */
+	RESTORE_CALL_NOTE,	/* tracer_restore_note judges it */
 	RESTORE_CALL_NO,	/* cannot be undone */
 };
 void restore_calls_watch(uint8_t *set);

@@ -6,8 +6,12 @@
  * set-up's (exit 3 naming what is stale if not), then changes them all
  * as its input says: the first byte 'S' sets a handler, 'D' changes
  * directory, 'F' closes stdout at the end, 'M' maps and leaks memory,
- * 'B' grows the break; every run writes its globals and heap. A process
- * put back in place must look like a fresh fork to it. */
+ * 'B' grows the break, 'G' grows its stack by 1 MiB (which a fork finds
+ * zero again), 'X' marks stdout close-on-exec, 'P' writes a read-only
+ * page of its set-up's after mprotect (and protects it again), 'Q' maps
+ * over a mapping of its set-up's with MAP_FIXED and writes there; every
+ * run writes its globals and heap. A process put back in place must look
+ * like a fresh fork to it. */
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -22,6 +26,20 @@ static char global[65536];
 static void on_usr1(int sig)
 {
 	(void)sig;
+}
+
+static char *ro_page, *rw_pages;
+
+/* Deep below the set-up's stack: zero in a fresh process. */
+__attribute__((noinline)) static int deep_stack(int check)
+{
+	volatile char buf[1 << 20];
+
+	if (check)
+		return buf[4096] == 0 && buf[1 << 19] == 0;
+	for (size_t i = 0; i < sizeof(buf); i += 4096)
+		buf[i] = 'x';
+	return 1;
 }
 
 static int stale(const char *what)
@@ -41,6 +59,11 @@ int main(void)
 	if (!heap || fd < 0 || !getcwd(cwd, sizeof(cwd)))
 		return 2;
 	memset(heap, 'h', 100000);
+	ro_page = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	rw_pages = mmap(NULL, 4 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (ro_page == MAP_FAILED || rw_pages == MAP_FAILED)
+		return 2;
+	memset(rw_pages, 'r', 4 * 4096);
 	brk0 = sbrk(0);
 	n = read(0, in, sizeof(in));	/* the snapshot point */
 	if (n <= 0)
@@ -60,6 +83,14 @@ int main(void)
 			return stale("descriptor");
 		if (sbrk(0) != brk0)
 			return stale("break");
+		if (!deep_stack(1))
+			return stale("stack below the set-up's");
+		if (fcntl(1, F_GETFD) != 0)
+			return stale("stdout's close-on-exec flag");
+		if (ro_page[0] != 0)
+			return stale("read-only page");
+		if (rw_pages[4096] != 'r')
+			return stale("mapping mapped over");
 	}
 	counter++;
 	memset(global, in[0], sizeof(global));
@@ -84,6 +115,26 @@ int main(void)
 	case 'B':
 		if (sbrk(1 << 16) == (void *)-1)
 			return 2;
+		break;
+	case 'G':
+		deep_stack(0);
+		break;
+	case 'X':
+		if (fcntl(1, F_SETFD, FD_CLOEXEC) != 0)
+			return 2;
+		break;
+	case 'P':
+		if (mprotect(ro_page, 4096, PROT_READ | PROT_WRITE) != 0)
+			return 2;
+		ro_page[0] = 'w';
+		if (mprotect(ro_page, 4096, PROT_READ) != 0)
+			return 2;
+		break;
+	case 'Q':
+		if (mmap(rw_pages, 4 * 4096, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != rw_pages)
+			return 2;
+		memset(rw_pages, 'q', 4 * 4096);
 		break;
 	}
 	printf("%c %zd\n", in[0], n);

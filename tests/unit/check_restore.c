@@ -71,10 +71,9 @@ static void run_to(pid_t pid, long nr, struct tracer_restore *r)
 			continue;
 		if ((long)info.entry.nr == nr)
 			return;
-		if (r && (info.entry.nr == SYS_rt_sigaction || info.entry.nr == SYS_sigaltstack) &&
-		    info.entry.args[info.entry.nr == SYS_rt_sigaction ? 1 : 0])
+		if (r && (info.entry.nr == SYS_rt_sigaction || info.entry.nr == SYS_sigaltstack))
 			ck_assert_int_eq(tracer_restore_note(r, (long)info.entry.nr,
-							     info.entry.args[0]), 0);
+							     (const uint64_t *)info.entry.args), 0);
 	}
 }
 
