@@ -24,229 +24,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "tracer/restore.h"
+#include "tracer/restore_int.h"
 #include "tracer/tracer_int.h"
 #include "util/util.h"
 
-/* Linux 6.7's PAGEMAP_SCAN and userfaultfd's WP_ASYNC: Debian 12's
- * headers are 6.1's (include/uapi/linux/fs.h, userfaultfd.h). */
-#ifndef PAGEMAP_SCAN
-struct page_region {
-	uint64_t start, end, categories;
-};
-struct pm_scan_arg {
-	uint64_t size, flags, start, end, walk_end, vec, vec_len, max_pages;
-	uint64_t category_inverted, category_mask, category_anyof_mask, return_mask;
-};
-#define PAGE_IS_WPALLOWED (1 << 0)
-#define PAGE_IS_WRITTEN (1 << 1)
-#define PAGEMAP_SCAN _IOWR('f', 16, struct pm_scan_arg)
-#endif
-#ifndef UFFD_FEATURE_WP_UNPOPULATED
-#define UFFD_FEATURE_WP_UNPOPULATED (1 << 13)
-#endif
-#ifndef UFFD_FEATURE_WP_ASYNC
-#define UFFD_FEATURE_WP_ASYNC (1 << 15)
-#endif
-#ifndef UFFD_USER_MODE_ONLY
-#define UFFD_USER_MODE_ONLY 1
-#endif
-
-#define XSTATE_MAX 16384	/* AMX's xsave area is ~11 KiB */
-#define VEC_N 256		/* written ranges a scan returns at a time */
-#define BATCH_BYTES (4u << 20)	/* copied from a source process at a time */
-#define IOV_N 256
-
-enum map_kind { MK_PLAIN, MK_HEAP, MK_STACK };
-
-#define NSIG_K 64		/* the kernel's signals, 1 to 64 */
-
-/* The kernel's struct sigaction for rt_sigaction on x86_64, and stack_t. */
-struct ksigaction {
-	uint64_t handler, flags, restorer, mask;
-};
-struct kstack {
-	uint64_t sp;
-	int32_t flags, pad;
-	uint64_t size;
-};
-
-struct map {
-	uint64_t lo, hi, offset, inode;
-	char perms[5];
-	enum map_kind kind;
-};
-
-/* A writable private mapping of the snapshot and its bytes then. */
-struct region {
-	uint64_t lo, hi;
-	uint8_t *data;
-};
-
-struct fdent {
-	int fd;
-	int copy;		/* ours (pidfd_getfd): the same open file; at a
-				 * restore, 1 when the process's still is */
-	bool cloexec;
-	char link[96];
-};
-
-struct tracer_restore {
-	pid_t tid;
-	int uffd, pagemap;
-	struct user_regs_struct start;
-	uint64_t insn;
-	pid_t donor;		/* in the process's pid namespace; 0: none */
-	uint8_t xstate[XSTATE_MAX];
-	size_t xlen;
-	uint64_t sigmask, brk;
-	struct map *maps;
-	int nmaps;
-	struct region *reg;
-	int nreg;
-	struct fdent *fds;
-	int nfds;
-	struct page_region vec[VEC_N];
-	struct tracer_restore_stats st;
-	int schedstat, statm;	/* /proc's, for tracer_restore_usage */
-	/* A process whose memory is the snapshot (ours: a stopped template),
-	 * read at each restore instead of a copy at arm time; 0: none. */
-	pid_t src;
-	uint8_t *scratch;	/* BATCH_BYTES, with src */
-	/* Signal handlers and the alternate stack at arm time, put back
-	 * where the run set them (tracer_restore_note). */
-	struct ksigaction sa[NSIG_K + 1];
-	struct kstack altstack;
-	uint64_t sa_changed;	/* bit sig - 1 */
-	bool altstack_changed;
-	bool fdflags_changed;	/* F_SETFD, FIOCLEX, FIONCLEX */
-};
-
-static int fail(int err, char *why, size_t whylen, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(int err, char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why && whylen) {
-		va_start(ap, fmt);
-		vsnprintf(why, whylen, fmt, ap);
-		va_end(ap);
-	}
-	return err;
-}
-
-/* A call made by the process: from its syscall-exit stop (or a stop
- * outside any syscall) it runs the syscall insn with our
- * registers and is back at that call's exit stop. A signal stop on the
- * way is state we cannot put back (a pending signal): -EAGAIN. */
-static int call4(struct tracer_restore *r, long nr, uint64_t a0, uint64_t a1, uint64_t a2,
-		 uint64_t a3, int64_t *ret)
-{
-	struct user_regs_struct g = r->start;
-	int status, e, stops = 0;
-	long rax;
-
-	g.rip = r->insn;
-	g.rax = (uint64_t)nr;
-	g.orig_rax = (uint64_t)-1;
-	g.rdi = a0;
-	g.rsi = a1;
-	g.rdx = a2;
-	g.r10 = a3;
-	g.r8 = g.r9 = 0;
-	if (ptrace(PTRACE_SETREGS, r->tid, 0, &g) < 0 || ptrace(PTRACE_SYSCALL, r->tid, 0, 0) < 0)
-		return -errno;
-	while (stops < 2) {
-		if ((e = tracer_wait_stop(r->tid, &status)) < 0)
-			return e;
-		if (WSTOPSIG(status) == (SIGTRAP | 0x80))
-			stops++;
-		else if ((unsigned)status >> 16 != PTRACE_EVENT_SECCOMP)
-			return -EAGAIN;
-		if (stops < 2 && ptrace(PTRACE_SYSCALL, r->tid, 0, 0) < 0)
-			return -errno;
-	}
-	errno = 0;
-	rax = ptrace(PTRACE_PEEKUSER, r->tid, offsetof(struct user_regs_struct, rax), 0);
-	if (errno)
-		return -errno;
-	*ret = rax;
-	r->st.calls++;
-	return 0;
-}
-
-static int call(struct tracer_restore *r, long nr, uint64_t a0, uint64_t a1, uint64_t a2,
-		int64_t *ret)
-{
-	return call4(r, nr, a0, a1, a2, 0, ret);
-}
-
-/* Memory of the process's for a call's struct: below its start's red
- * zone, dead stack (rewritten by the page restore that follows). */
-static uint64_t scratch_at(const struct tracer_restore *r)
-{
-	return (r->start.rsp - 128 - 256) & ~15ULL;
-}
-
-static int peek_struct(struct tracer_restore *r, void *buf, size_t len)
-{
-	struct iovec l = { buf, len }, rm = { (void *)scratch_at(r), len };
-
-	return process_vm_readv(r->tid, &l, 1, &rm, 1, 0) == (ssize_t)len ? 0 : -EIO;
-}
-
-static int poke_struct(struct tracer_restore *r, const void *buf, size_t len)
-{
-	struct iovec l = { (void *)buf, len }, rm = { (void *)scratch_at(r), len };
-
-	return process_vm_writev(r->tid, &l, 1, &rm, 1, 0) == (ssize_t)len ? 0 : -EIO;
-}
-
-/* The signals a process catches or ignores (/proc's SigCgt | SigIgn):
- * the others have the default action, a zero struct. */
-static uint64_t signals_set(pid_t tid)
-{
-	char path[64], line[128];
-	uint64_t set = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	if (!(f = fopen(path, "re")))
-		return ~0ULL;	/* unknown: read them all */
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "SigIgn:", 7) || !strncmp(line, "SigCgt:", 7))
-			set |= strtoull(line + 7, NULL, 16);
-	fclose(f);
-	return set;
-}
-
-/* Every signal's handler and the alternate stack, as the process has
- * them: what a run that sets one gets back. Only those not at their
- * default are read, each by a call of the process's. */
-static int save_signals(struct tracer_restore *r)
-{
-	uint64_t set = signals_set(r->tid);
-	int64_t ret;
-	int e;
-
-	for (int sig = 1; sig <= NSIG_K; sig++) {
-		if (sig == SIGKILL || sig == SIGSTOP || !(set & (1ULL << (sig - 1))))
-			continue;
-		if ((e = call4(r, SYS_rt_sigaction, (uint64_t)sig, 0, scratch_at(r), 8, &ret)) < 0)
-			return e;
-		if (ret < 0)
-			continue;	/* not a signal here: never set either */
-		if ((e = peek_struct(r, &r->sa[sig], sizeof(r->sa[sig]))) < 0)
-			return e;
-	}
-	if ((e = call(r, SYS_sigaltstack, 0, scratch_at(r), 0, &ret)) < 0)
-		return e;
-	return ret < 0 ? -EIO : peek_struct(r, &r->altstack, sizeof(r->altstack));
-}
-
-static bool tracked(const struct map *m);
+static bool rs_tracked(const struct map *m);
 
 /* Does [lo, lo + len) meet a mapping of the snapshot (untracked ones
  * only when untracked)? */
@@ -256,7 +38,7 @@ static bool meets_snapshot(const struct tracer_restore *r, uint64_t lo, uint64_t
 	uint64_t hi = lo + len < lo ? UINT64_MAX : lo + len;
 
 	for (int i = 0; i < r->nmaps; i++)
-		if (r->maps[i].lo < hi && lo < r->maps[i].hi && (!untracked || !tracked(&r->maps[i])))
+		if (r->maps[i].lo < hi && lo < r->maps[i].hi && (!untracked || !rs_tracked(&r->maps[i])))
 			return true;
 	return false;
 }
@@ -294,52 +76,6 @@ int tracer_restore_note(struct tracer_restore *r, long nr, const uint64_t args[6
 			       -EAGAIN : 0;
 	}
 	return -EINVAL;
-}
-
-/* The snapshot's descriptors' close-on-exec flags, as at arm time. */
-static int restore_fdflags(struct tracer_restore *r, char *why, size_t whylen)
-{
-	int64_t ret;
-	int e;
-
-	for (int i = 0; r->fdflags_changed && i < r->nfds; i++)
-		if ((e = call(r, SYS_fcntl, (uint64_t)r->fds[i].fd, F_SETFD,
-			      r->fds[i].cloexec ? FD_CLOEXEC : 0, &ret)) < 0 || ret < 0)
-			return fail(e < 0 ? e : -EAGAIN, why, whylen,
-				    "cannot set descriptor %d's close-on-exec flag back", r->fds[i].fd);
-	r->fdflags_changed = false;
-	return 0;
-}
-
-/* The handlers and alternate stack the run set, back. */
-static int restore_signals(struct tracer_restore *r, char *why, size_t whylen)
-{
-	int64_t ret;
-	int e;
-
-	for (int sig = 1; sig <= NSIG_K && r->sa_changed; sig++) {
-		if (!(r->sa_changed & (1ULL << (sig - 1))))
-			continue;
-		if ((e = poke_struct(r, &r->sa[sig], sizeof(r->sa[sig]))) < 0 ||
-		    (e = call4(r, SYS_rt_sigaction, (uint64_t)sig, scratch_at(r), 0, 8, &ret)) < 0 ||
-		    (e = ret < 0 ? (int)ret : 0) < 0)
-			return fail(e, why, whylen, "cannot put the handler of signal %d back", sig);
-		r->sa_changed &= ~(1ULL << (sig - 1));
-		r->st.handlers++;
-	}
-	if (r->altstack_changed) {
-		struct kstack ks = r->altstack;
-
-		/* SS_ONSTACK is only what the kernel reports, never set. */
-		ks.flags &= ~1;
-		if ((e = poke_struct(r, &ks, sizeof(ks))) < 0 ||
-		    (e = call(r, SYS_sigaltstack, scratch_at(r), 0, 0, &ret)) < 0 ||
-		    (e = ret < 0 ? (int)ret : 0) < 0)
-			return fail(e, why, whylen, "cannot put the alternate signal stack back");
-		r->altstack_changed = false;
-		r->st.handlers++;
-	}
-	return 0;
 }
 
 /* --- The process's mappings and descriptors ------------------------------ */
@@ -391,92 +127,12 @@ static bool same_map(const struct map *a, const struct map *b)
 }
 
 /* Written by the process alone, never shared: what a restore copies. */
-static bool tracked(const struct map *m)
+static bool rs_tracked(const struct map *m)
 {
 	return m->perms[0] == 'r' && m->perms[1] == 'w' && m->perms[3] == 'p';
 }
 
-static int by_fd(const void *a, const void *b)
-{
-	return ((const struct fdent *)a)->fd - ((const struct fdent *)b)->fd;
-}
-
-/* The descriptor numbers, with where each points when links. */
-static int read_fds(pid_t tid, bool links, struct fdent **out, int *n)
-{
-	char dir[64], path[320];
-	struct fdent *v = NULL, *nv;
-	int cnt = 0, cap = 0;
-	struct dirent *d;
-	DIR *dp;
-
-	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)tid);
-	if (!(dp = opendir(dir)))
-		return -errno;
-	while ((d = readdir(dp))) {
-		ssize_t len;
-
-		if (d->d_name[0] == '.')
-			continue;
-		if (cnt == cap) {
-			cap = cap ? cap * 2 : 16;
-			if (!(nv = reallocarray(v, (size_t)cap, sizeof(*v)))) {
-				free(v);
-				closedir(dp);
-				return -ENOMEM;
-			}
-			v = nv;
-		}
-		v[cnt].fd = atoi(d->d_name);
-		v[cnt].copy = -1;
-		v[cnt].link[0] = 0;
-		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
-		len = links ? readlink(path, v[cnt].link, sizeof(v[cnt].link) - 1) : 0;
-		v[cnt].link[len > 0 ? len : 0] = 0;
-		cnt++;
-	}
-	closedir(dp);
-	if (cnt)	/* v is NULL without any */
-		qsort(v, (size_t)cnt, sizeof(*v), by_fd);
-	*out = v;
-	*n = cnt;
-	return 0;
-}
-
 /* --- Arming --------------------------------------------------------------- */
-
-/* A copy of each of the snapshot's descriptors: kcmp tells whether the
- * process's is still that open file, where a path (another open of it)
- * would not. */
-static int grab_fds(struct tracer_restore *r, char *why, size_t whylen)
-{
-	int pfd = (int)syscall(SYS_pidfd_open, r->tid, 0), e = 0;
-
-	if (pfd < 0)
-		return fail(-errno, why, whylen, "pidfd_open: %s", strerror(errno));
-	for (int i = 0; i < r->nfds && !e; i++) {
-		char path[64], buf[256], *fl;
-		int fd;
-		ssize_t n;
-
-		if ((r->fds[i].copy = (int)syscall(SYS_pidfd_getfd, pfd, r->fds[i].fd, 0)) < 0) {
-			e = fail(-errno, why, whylen, "cannot take descriptor %d: %s", r->fds[i].fd,
-				 strerror(errno));
-			break;
-		}
-		/* Its close-on-exec flag, the table's own, for a reinstall. */
-		snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)r->tid, r->fds[i].fd);
-		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-			continue;
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		buf[n > 0 ? n : 0] = 0;
-		if ((fl = strstr(buf, "flags:")))
-			r->fds[i].cloexec = (strtoul(fl + 6, NULL, 8) & O_CLOEXEC) != 0;
-	}
-	close(pfd);
-	return e;
-}
 
 /* The process's own userfaultfd, ours through pidfd_getfd, its copy
  * closed: the descriptor table is as before. */
@@ -487,20 +143,20 @@ static int take_uffd(struct tracer_restore *r, char *why, size_t whylen)
 	int64_t fd, ret;
 	int pfd, e;
 
-	if ((e = call(r, SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY, 0, 0, &fd)) < 0)
-		return fail(e, why, whylen, "cannot make a call in the process: %s", strerror(-e));
+	if ((e = rs_call(r, SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY, 0, 0, &fd)) < 0)
+		return rs_fail(e, why, whylen, "cannot make a call in the process: %s", strerror(-e));
 	if (fd < 0)
-		return fail(-ENOTSUP, why, whylen, "userfaultfd in the process: %s", strerror((int)-fd));
+		return rs_fail(-ENOTSUP, why, whylen, "userfaultfd in the process: %s", strerror((int)-fd));
 	pfd = (int)syscall(SYS_pidfd_open, r->tid, 0);
 	r->uffd = pfd < 0 ? -1 : (int)syscall(SYS_pidfd_getfd, pfd, (int)fd, 0);
 	e = r->uffd < 0 ? -errno : 0;
 	if (pfd >= 0)
 		close(pfd);
-	if (call(r, SYS_close, (uint64_t)fd, 0, 0, &ret) < 0 || e < 0)
-		return fail(e < 0 ? e : -EIO, why, whylen, "cannot take the process's userfaultfd");
+	if (rs_call(r, SYS_close, (uint64_t)fd, 0, 0, &ret) < 0 || e < 0)
+		return rs_fail(e < 0 ? e : -EIO, why, whylen, "cannot take the process's userfaultfd");
 	if (ioctl(r->uffd, UFFDIO_API, &api) < 0 ||
 	    (api.features & UFFD_FEATURE_WP_ASYNC) != UFFD_FEATURE_WP_ASYNC)
-		return fail(-ENOTSUP, why, whylen,
+		return rs_fail(-ENOTSUP, why, whylen,
 			    "userfaultfd has no async write-protection (WP_ASYNC, Linux 6.7)");
 	return 0;
 }
@@ -524,10 +180,10 @@ static int track(struct tracer_restore *r, char *why, size_t whylen)
 		struct region *g = &r->reg[r->nreg];
 		int e;
 
-		if (!tracked(m))
+		if (!rs_tracked(m))
 			continue;
 		if (ioctl(r->uffd, UFFDIO_REGISTER, &reg) < 0)
-			return fail(-ENOTSUP, why, whylen, "cannot track writes to %#llx-%#llx: %s",
+			return rs_fail(-ENOTSUP, why, whylen, "cannot track writes to %#llx-%#llx: %s",
 				    (unsigned long long)m->lo, (unsigned long long)m->hi,
 				    strerror(errno));
 		*g = (struct region){ .lo = m->lo, .hi = m->hi };
@@ -539,11 +195,11 @@ static int track(struct tracer_restore *r, char *why, size_t whylen)
 				return -ENOMEM;
 			l = (struct iovec){ g->data, g->hi - g->lo };
 			if (process_vm_readv(r->tid, &l, 1, &rm, 1, 0) != (ssize_t)(g->hi - g->lo))
-				return fail(-EIO, why, whylen, "cannot read %#llx-%#llx",
+				return rs_fail(-EIO, why, whylen, "cannot read %#llx-%#llx",
 					    (unsigned long long)g->lo, (unsigned long long)g->hi);
 		}
 		if ((e = wp(r->uffd, g->lo, g->hi - g->lo)) < 0)
-			return fail(e, why, whylen, "cannot write-protect %#llx-%#llx: %s",
+			return rs_fail(e, why, whylen, "cannot write-protect %#llx-%#llx: %s",
 				    (unsigned long long)g->lo, (unsigned long long)g->hi, strerror(-e));
 		r->st.bytes += g->hi - g->lo;
 		r->st.regions++;
@@ -576,24 +232,24 @@ int tracer_restore_arm(pid_t tid, const struct user_regs_struct *start, uint64_t
 	iov = (struct iovec){ r->xstate, sizeof(r->xstate) };
 	if (ptrace(PTRACE_GETREGSET, tid, NT_X86_XSTATE, &iov) < 0 ||
 	    ptrace(PTRACE_GETSIGMASK, tid, sizeof(r->sigmask), &r->sigmask) < 0) {
-		e = fail(-errno, why, whylen, "cannot read the registers: %s", strerror(errno));
+		e = rs_fail(-errno, why, whylen, "cannot read the registers: %s", strerror(errno));
 		goto out;
 	}
 	r->xlen = iov.iov_len;
-	if ((e = call(r, SYS_brk, 0, 0, 0, (int64_t *)&r->brk)) < 0) {
-		e = fail(e, why, whylen, "cannot make a call in the process: %s", strerror(-e));
+	if ((e = rs_call(r, SYS_brk, 0, 0, 0, (int64_t *)&r->brk)) < 0) {
+		e = rs_fail(e, why, whylen, "cannot make a call in the process: %s", strerror(-e));
 		goto out;
 	}
 	if ((e = take_uffd(r, why, whylen)) < 0)
 		goto out;
 	/* Before the pages are protected: its scratch writes are no run's. */
-	if ((e = save_signals(r)) < 0) {
-		e = fail(e, why, whylen, "cannot read its signal handlers: %s", strerror(-e));
+	if ((e = rs_save_signals(r)) < 0) {
+		e = rs_fail(e, why, whylen, "cannot read its signal handlers: %s", strerror(-e));
 		goto out;
 	}
 	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)tid);
 	if ((r->pagemap = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		e = fail(-errno, why, whylen, "cannot open %s: %s", path, strerror(errno));
+		e = rs_fail(-errno, why, whylen, "cannot open %s: %s", path, strerror(errno));
 		goto out;
 	}
 	/* Best effort: only what tracer_restore_usage reports. */
@@ -602,11 +258,11 @@ int tracer_restore_arm(pid_t tid, const struct user_regs_struct *start, uint64_t
 	snprintf(path, sizeof(path), "/proc/%d/statm", (int)tid);
 	r->statm = open(path, O_RDONLY | O_CLOEXEC);
 	if ((e = read_maps(tid, &r->maps, &r->nmaps)) < 0 ||
-	    (e = read_fds(tid, true, &r->fds, &r->nfds)) < 0) {
-		e = fail(e, why, whylen, "cannot read /proc/%d: %s", (int)tid, strerror(-e));
+	    (e = rs_read_fds(tid, true, &r->fds, &r->nfds)) < 0) {
+		e = rs_fail(e, why, whylen, "cannot read /proc/%d: %s", (int)tid, strerror(-e));
 		goto out;
 	}
-	if ((e = grab_fds(r, why, whylen)) < 0)
+	if ((e = rs_grab_fds(r, why, whylen)) < 0)
 		goto out;
 	if ((e = track(r, why, whylen)) < 0)
 		goto out;
@@ -617,7 +273,7 @@ int tracer_restore_arm(pid_t tid, const struct user_regs_struct *start, uint64_t
 					 .return_mask = PAGE_IS_WRITTEN };
 
 		if (ioctl(r->pagemap, PAGEMAP_SCAN, &a) < 0) {
-			e = fail(-ENOTSUP, why, whylen, "no PAGEMAP_SCAN (Linux 6.7): %s",
+			e = rs_fail(-ENOTSUP, why, whylen, "no PAGEMAP_SCAN (Linux 6.7): %s",
 				 strerror(errno));
 			goto out;
 		}
@@ -665,7 +321,7 @@ static int restore_maps(struct tracer_restore *r, bool brk_moved, char *why, siz
 	int64_t ret;
 
 	if ((e = read_maps(r->tid, &cur, &n)) < 0)
-		return fail(e, why, whylen, "cannot read its mappings: %s", strerror(-e));
+		return rs_fail(e, why, whylen, "cannot read its mappings: %s", strerror(-e));
 	while (i < n || j < r->nmaps) {
 		const struct map *c = i < n ? &cur[i] : NULL, *s = j < r->nmaps ? &r->maps[j] : NULL;
 
@@ -673,8 +329,8 @@ static int restore_maps(struct tracer_restore *r, bool brk_moved, char *why, siz
 		    c->lo < s->lo) {
 			/* Grown: the part below is the run's (a fork's child
 			 * would find fresh zeros there), unmapped. */
-			if ((e = call(r, SYS_munmap, c->lo, s->lo - c->lo, 0, &ret)) < 0 || ret < 0) {
-				e = fail(e < 0 ? e : -EAGAIN, why, whylen, "cannot shrink the stack");
+			if ((e = rs_call(r, SYS_munmap, c->lo, s->lo - c->lo, 0, &ret)) < 0 || ret < 0) {
+				e = rs_fail(e < 0 ? e : -EAGAIN, why, whylen, "cannot shrink the stack");
 				goto out;
 			}
 			r->st.unmapped++;
@@ -686,8 +342,8 @@ static int restore_maps(struct tracer_restore *r, bool brk_moved, char *why, siz
 		} else if (c && (!s || c->hi <= s->lo)) {
 			/* The run's own: a heap the break made is undone by it. */
 			if (c->kind != MK_HEAP || !brk_moved) {
-				if ((e = call(r, SYS_munmap, c->lo, c->hi - c->lo, 0, &ret)) < 0 || ret < 0) {
-					e = fail(e < 0 ? e : -EAGAIN, why, whylen,
+				if ((e = rs_call(r, SYS_munmap, c->lo, c->hi - c->lo, 0, &ret)) < 0 || ret < 0) {
+					e = rs_fail(e < 0 ? e : -EAGAIN, why, whylen,
 						 "cannot unmap %#llx-%#llx",
 						 (unsigned long long)c->lo, (unsigned long long)c->hi);
 					goto out;
@@ -696,7 +352,7 @@ static int restore_maps(struct tracer_restore *r, bool brk_moved, char *why, siz
 			}
 			i++;
 		} else {
-			e = fail(-EAGAIN, why, whylen, "mapping %#llx-%#llx %s %s",
+			e = rs_fail(-EAGAIN, why, whylen, "mapping %#llx-%#llx %s %s",
 				 (unsigned long long)s->lo, (unsigned long long)s->hi, s->perms,
 				 c && c->lo < s->hi ? "changed" : "gone");
 			goto out;
@@ -704,74 +360,6 @@ static int restore_maps(struct tracer_restore *r, bool brk_moved, char *why, siz
 	}
 	e = 0;
 out:
-	free(cur);
-	return e;
-}
-
-/* The snapshot's descriptor fd, closed or replaced by the run, back as
- * it was: the process takes the donor's (which has the same open file at
- * that number: the template) with pidfd_getfd and moves it there. */
-static int reinstall(struct tracer_restore *r, const struct fdent *want, char *why, size_t whylen)
-{
-	int64_t pfd = -1, nfd = -1, ret;
-	int e;
-
-	if (!r->donor)
-		return fail(-EAGAIN, why, whylen, "descriptor %d (%s) closed or replaced", want->fd,
-			    want->link);
-	if ((e = call(r, SYS_pidfd_open, (uint64_t)r->donor, 0, 0, &pfd)) == 0 && pfd >= 0)
-		e = call(r, SYS_pidfd_getfd, (uint64_t)pfd, (uint64_t)want->fd, 0, &nfd);
-	/* Its temporary numbers may be the one to fill: closed first. */
-	if (pfd >= 0)
-		call(r, SYS_close, (uint64_t)pfd, 0, 0, &ret);
-	if (e == 0 && nfd >= 0 && nfd != want->fd) {
-		e = call(r, SYS_dup3, (uint64_t)nfd, (uint64_t)want->fd,
-			 want->cloexec ? O_CLOEXEC : 0, &ret);
-		call(r, SYS_close, (uint64_t)nfd, 0, 0, &ret);
-	} else if (e == 0 && nfd == want->fd) {	/* pidfd_getfd's is close-on-exec */
-		e = call(r, SYS_fcntl, (uint64_t)nfd, F_SETFD, want->cloexec ? FD_CLOEXEC : 0,
-			 &ret);
-	}
-	if (e == 0 && (nfd < 0 || syscall(SYS_kcmp, getpid(), r->tid, KCMP_FILE, want->copy,
-					   want->fd) != 0))
-		e = -EAGAIN;
-	if (e < 0)
-		return fail(e, why, whylen, "descriptor %d (%s) closed or replaced, not put back",
-			    want->fd, want->link);
-	r->st.reinstalled++;
-	return 0;
-}
-
-/* Descriptors of the snapshot must be the same open files (put back if
- * not); the run's own are closed. */
-static int restore_fds(struct tracer_restore *r, char *why, size_t whylen)
-{
-	struct fdent *cur = NULL;
-	int n = 0, j = 0, e = 0;
-	int64_t ret;
-
-	if ((e = read_fds(r->tid, false, &cur, &n)) < 0)
-		return fail(e, why, whylen, "cannot read its descriptors: %s", strerror(-e));
-	for (int i = 0; i < n && !e; i++) {
-		while (j < r->nfds && r->fds[j].fd < cur[i].fd)
-			j++;	/* closed: found missing below */
-		if (j < r->nfds && r->fds[j].fd == cur[i].fd) {
-			cur[i].copy = syscall(SYS_kcmp, getpid(), r->tid, KCMP_FILE, r->fds[j].copy,
-					      cur[i].fd) == 0;
-			continue;
-		}
-		if ((e = call(r, SYS_close, (uint64_t)cur[i].fd, 0, 0, &ret)) < 0)
-			e = fail(e, why, whylen, "cannot close descriptor %d", cur[i].fd);
-		else
-			r->st.closed++;
-	}
-	/* Every one of the snapshot's still open, the same open file? */
-	for (int k = 0, i = 0; k < r->nfds && !e; k++) {
-		while (i < n && cur[i].fd < r->fds[k].fd)
-			i++;
-		if (i >= n || cur[i].fd != r->fds[k].fd || cur[i].copy != 1)
-			e = reinstall(r, &r->fds[k], why, whylen);
-	}
 	free(cur);
 	return e;
 }
@@ -869,9 +457,9 @@ static int restore_memory(struct tracer_restore *r, char *why, size_t whylen)
 		long nv = ioctl(r->pagemap, PAGEMAP_SCAN, &a);
 
 		if (nv < 0)
-			return fail(-errno, why, whylen, "PAGEMAP_SCAN: %s", strerror(errno));
+			return rs_fail(-errno, why, whylen, "PAGEMAP_SCAN: %s", strerror(errno));
 		if ((e = put_back(r, r->vec, (int)nv)) < 0)
-			return fail(e, why, whylen, "cannot write its memory back: %s", strerror(-e));
+			return rs_fail(e, why, whylen, "cannot write its memory back: %s", strerror(-e));
 		if (a.walk_end <= at)
 			break;
 		at = a.walk_end;
@@ -887,16 +475,16 @@ int tracer_restore_apply(struct tracer_restore *r, bool brk_moved, char *why, si
 
 	if ((e = restore_maps(r, brk_moved, why, whylen)) < 0)
 		return e;
-	if (brk_moved && ((e = call(r, SYS_brk, r->brk, 0, 0, &ret)) < 0 || (uint64_t)ret != r->brk))
-		return fail(e < 0 ? e : -EAGAIN, why, whylen, "cannot move the break back");
+	if (brk_moved && ((e = rs_call(r, SYS_brk, r->brk, 0, 0, &ret)) < 0 || (uint64_t)ret != r->brk))
+		return rs_fail(e < 0 ? e : -EAGAIN, why, whylen, "cannot move the break back");
 	/* The handlers first: their scratch page is then put back too. */
-	if ((e = restore_signals(r, why, whylen)) < 0 || (e = restore_fds(r, why, whylen)) < 0 ||
-	    (e = restore_fdflags(r, why, whylen)) < 0 || (e = restore_memory(r, why, whylen)) < 0)
+	if ((e = rs_restore_signals(r, why, whylen)) < 0 || (e = rs_restore_fds(r, why, whylen)) < 0 ||
+	    (e = rs_restore_fdflags(r, why, whylen)) < 0 || (e = restore_memory(r, why, whylen)) < 0)
 		return e;
 	if (ptrace(PTRACE_SETREGS, r->tid, 0, &r->start) < 0 ||
 	    ptrace(PTRACE_SETREGSET, r->tid, NT_X86_XSTATE, &iov) < 0 ||
 	    ptrace(PTRACE_SETSIGMASK, r->tid, sizeof(r->sigmask), &r->sigmask) < 0)
-		return fail(-errno, why, whylen, "cannot set its registers: %s", strerror(errno));
+		return rs_fail(-errno, why, whylen, "cannot set its registers: %s", strerror(errno));
 	r->st.restores++;
 	return 0;
 }
