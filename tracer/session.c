@@ -278,8 +278,10 @@ static int session_run(struct tracer_session *s, const struct tracer_episode *ep
 	s->making_template = taking;
 	r = episode_begin(s, ep, svc, res, &errfd);
 	s->making_template = false;
-	if (r < 0)
+	if (r < 0) {
+		snaprestore_episode_end(s);	/* an armed process's restore */
 		return r;
+	}
 	st->taking = taking;
 	st->why = why;
 	st->whylen = whylen;
