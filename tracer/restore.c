@@ -65,15 +65,24 @@ int tracer_restore_note(struct tracer_restore *r, long nr, const uint64_t args[6
 		r->fdflags_changed |= args[1] == FIOCLEX || args[1] == FIONCLEX;
 		return 0;
 	case SYS_mmap:	/* a new mapping over the snapshot's is not tracked */
+		r->maps_changed = true;
 		return (args[3] & MAP_FIXED) && meets_snapshot(r, args[0], args[1], false) ?
 			       -EAGAIN : 0;
 	case SYS_mremap:
+		r->maps_changed = true;
 		return (args[3] & MREMAP_FIXED) && meets_snapshot(r, args[4], args[2], false) ?
 			       -EAGAIN : 0;
 	case SYS_mprotect:
 	case SYS_pkey_mprotect:	/* writes to a mapping nobody tracks */
+		r->maps_changed = true;
 		return (args[2] & PROT_WRITE) && meets_snapshot(r, args[0], args[1], true) ?
 			       -EAGAIN : 0;
+	case SYS_munmap:
+		r->maps_changed = true;
+		return 0;
+	case SYS_brk:	/* below the snapshot's break: its heap cut */
+		r->maps_changed |= args[0] && args[0] < r->brk;
+		return 0;
 	}
 	return -EINVAL;
 }
@@ -264,6 +273,9 @@ int tracer_restore_arm(pid_t tid, const struct user_regs_struct *start, uint64_t
 	}
 	if ((e = rs_grab_fds(r, why, whylen)) < 0)
 		goto out;
+	for (int i = 0; i < r->nmaps; i++)
+		if (r->maps[i].kind == MK_STACK)
+			r->stack_lo = r->maps[i].lo;
 	if ((e = track(r, why, whylen)) < 0)
 		goto out;
 	if (r->nreg) {
@@ -467,14 +479,27 @@ static int restore_memory(struct tracer_restore *r, char *why, size_t whylen)
 	return 0;
 }
 
-int tracer_restore_apply(struct tracer_restore *r, bool brk_moved, char *why, size_t whylen)
+/* Did the stack grow below its snapshot start? Then the byte below is
+ * mapped (a remote read never grows a stack). */
+static bool stack_grew(const struct tracer_restore *r)
+{
+	uint8_t b;
+	struct iovec l = { &b, 1 }, rm = { (void *)(r->stack_lo - 1), 1 };
+
+	return !r->stack_lo || process_vm_readv(r->tid, &l, 1, &rm, 1, 0) == 1;
+}
+
+int tracer_restore_apply(struct tracer_restore *r, unsigned flags, char *why, size_t whylen)
 {
 	struct iovec iov = { r->xstate, r->xlen };
+	bool brk_moved = flags & TRACER_RESTORE_BRK;
 	int64_t ret;
 	int e;
 
-	if ((e = restore_maps(r, brk_moved, why, whylen)) < 0)
+	if ((!(flags & TRACER_RESTORE_NOTED) || r->maps_changed || stack_grew(r)) &&
+	    (e = restore_maps(r, brk_moved, why, whylen)) < 0)
 		return e;
+	r->maps_changed = false;
 	if (brk_moved && ((e = rs_call(r, SYS_brk, r->brk, 0, 0, &ret)) < 0 || (uint64_t)ret != r->brk))
 		return rs_fail(e < 0 ? e : -EAGAIN, why, whylen, "cannot move the break back");
 	/* The handlers first: their scratch page is then put back too. */

@@ -83,17 +83,25 @@ int tracer_restore_park(struct tracer_restore *r);
 /* At the entry of syscall nr with args, made by the armed process in a
  * run: 0 when the restore will undo it (a signal handler or the
  * alternate stack set, a close-on-exec flag changed: noted, set back;
- * other mmap, mremap and mprotect calls), -EAGAIN when it will not (a
+ * other mmap, munmap, mremap and mprotect calls, brk: noted, the
+ * mappings then compared), -EAGAIN when it will not (a
  * MAP_FIXED mapping or mremap target over one of the snapshot's, whose
  * pages would not be tracked; a mapping of the snapshot that is not
  * tracked made writable), -EINVAL for a call not judged here. */
 int tracer_restore_note(struct tracer_restore *r, long nr, const uint64_t args[6]);
 
+/* tracer_restore_apply's flags. */
+#define TRACER_RESTORE_BRK 1u	/* the run may have moved the break (else it
+				 * made no brk call: the break is left) */
+#define TRACER_RESTORE_NOTED 2u	/* every call of the run that maps, unmaps or
+				 * protects memory, brk included, went through
+				 * tracer_restore_note: the mappings are read
+				 * only when one changed them or the stack grew */
+
 /* Put tid back as armed; it is left at a syscall-exit stop with the start
- * registers: PTRACE_CONT begins the next run. brk_moved false: the caller
- * knows the run made no brk call (the break is then left as it is).
- * -EAGAIN with why: not restorable (kill it, fork a fresh one). */
-int tracer_restore_apply(struct tracer_restore *r, bool brk_moved, char *why, size_t whylen);
+ * registers: PTRACE_CONT begins the next run. -EAGAIN with why: not
+ * restorable (kill it, fork a fresh one). */
+int tracer_restore_apply(struct tracer_restore *r, unsigned flags, char *why, size_t whylen);
 
 void tracer_restore_stats(const struct tracer_restore *r, struct tracer_restore_stats *out);
 /* The process's CPU time so far and resident set now (0 when unknown):

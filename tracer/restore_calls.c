@@ -87,10 +87,11 @@ static const struct rc_row rows[] = {
 	/* Memory: the restore compares the mappings with the snapshot's,
 	 * unmaps the run's own and refuses a changed one. madvise is
 	 * watched: a dropped page reads as zeros yet counts as unwritten. */
-	FREE("munmap"), FREE("msync"), FREE("futex"),
+	FREE("msync"), FREE("futex"),
 	/* Judged by restore.c: MAP_FIXED over the snapshot's mappings, a
 	 * mapping of it made writable that is not tracked. */
 	{ "mmap", RC_NOTE, 0 },
+	{ "munmap", RC_NOTE, 0 },
 	{ "mremap", RC_NOTE, 0 },
 	{ "mprotect", RC_NOTE, 0 },
 	{ "pkey_mprotect", RC_NOTE, 0 },

@@ -105,6 +105,8 @@ struct tracer_restore {
 	uint64_t sa_changed;	/* bit sig - 1 */
 	bool altstack_changed;
 	bool fdflags_changed;	/* F_SETFD, FIOCLEX, FIONCLEX */
+	bool maps_changed;	/* a noted call mapped, unmapped or protected */
+	uint64_t stack_lo;	/* the snapshot's [stack] start (0: none) */
 };
 
 /* restore_call.c: restore.h's failure with why[] set; a call the process

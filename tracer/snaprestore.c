@@ -137,6 +137,7 @@ void snaprestore_note(struct tracer_state *st, struct tracer_task *t)
 		return;
 	case RESTORE_CALL_BRK:
 		st->brk_moved = true;
+		tracer_restore_note(st->restore, t->sc.nr, t->sc.args);
 		return;
 	case RESTORE_CALL_NOTE:
 		if (tracer_restore_note(st->restore, t->sc.nr, t->sc.args) == 0)
@@ -189,7 +190,9 @@ bool snaprestore_end(struct tracer_state *st, struct tracer_task *t)
 	if ((e = tracer_restore_park(st->restore)) == -ESRCH)
 		return true;	/* gone: the loop reaps it */
 	if (e == 0)
-		e = tracer_restore_apply(st->restore, st->brk_moved, why, sizeof(why));
+		e = tracer_restore_apply(st->restore,
+					 (st->brk_moved ? TRACER_RESTORE_BRK : 0) | TRACER_RESTORE_NOTED,
+					 why, sizeof(why));
 	if (e < 0) {
 		rs->refused++;
 		snprintf(rs->last, sizeof(rs->last), "%s", why[0] ? why : strerror(-e));
