@@ -180,6 +180,8 @@ static int wp(int uffd, uint64_t lo, uint64_t len)
 /* Each writable private mapping: registered, its bytes copied, protected. */
 static int track(struct tracer_restore *r, char *why, size_t whylen)
 {
+	if (r->nmaps <= 0)	/* no mapping: read_maps found none */
+		return rs_fail(-EIO, why, whylen, "no mappings in /proc/%d/maps", (int)r->tid);
 	if (!(r->reg = calloc((size_t)r->nmaps, sizeof(*r->reg))))
 		return -ENOMEM;
 	for (int i = 0; i < r->nmaps; i++) {
