@@ -12,6 +12,7 @@
 #include <sys/uio.h>
 
 #include "tracer/restore_int.h"
+#include "util/util.h"
 
 /* Memory of the process's for a call's struct: below its start's red
  * zone, dead stack (rewritten by the page restore that follows). */
@@ -38,18 +39,11 @@ static int poke_struct(struct tracer_restore *r, const void *buf, size_t len)
  * the others have the default action, a zero struct. */
 static uint64_t signals_set(pid_t tid)
 {
-	char path[64], line[128];
-	uint64_t set = 0;
-	FILE *f;
+	struct proc_status ps;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	if (!(f = fopen(path, "re")))
+	if (proc_status_read(tid, &ps) < 0)
 		return ~0ULL;	/* unknown: read them all */
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "SigIgn:", 7) || !strncmp(line, "SigCgt:", 7))
-			set |= strtoull(line + 7, NULL, 16);
-	fclose(f);
-	return set;
+	return ps.sig_ign | ps.sig_cgt;
 }
 
 /* Every signal's handler and the alternate stack, as the process has

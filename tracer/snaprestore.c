@@ -46,31 +46,14 @@ static bool arm_now(struct tracer_session *s)
 	return tp->misses < MISS_LIMIT || ++tp->since % RETRY_EVERY == 0;
 }
 
-/* The template's pid as its children see it (the last of NSpid: the
+/* The template's pid as its children see it (the last of NStgid: the
  * jail's pid namespace, or ours without one): where a process put back
  * takes a descriptor of the snapshot again. 0 when unknown. */
 static pid_t donor_of(pid_t tid)
 {
-	char path[64], line[256];
-	pid_t pid = 0;
-	FILE *f;
+	struct proc_status ps;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	if (!(f = fopen(path, "re")))
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "NSpid:", 6)) {
-			for (char *p = line + 6, *end; *p; p = end) {
-				long v = strtol(p, &end, 10);
-
-				if (end == p)
-					break;
-				pid = (pid_t)v;
-			}
-			break;
-		}
-	fclose(f);
-	return pid;
+	return proc_status_read(tid, &ps) < 0 || ps.ns_tgid < 0 ? 0 : ps.ns_tgid;
 }
 
 static void reap(pid_t pid)
